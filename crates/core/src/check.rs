@@ -1,0 +1,440 @@
+//! `jixiao check`: the books check run before any report. Each rule is a function over one unit-year's books
+//! returning findings; a finding names its rule, its severity, a Chinese message and the records involved.
+
+use crate::books::LineBudget;
+use crate::date::Date;
+use crate::ledger::{Entry, Ledger};
+use crate::money::Fen;
+use crate::records::*;
+use crate::sections::report_sections;
+use serde::Serialize;
+use std::collections::BTreeMap;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Severity {
+    Error,
+    Warning,
+    Info,
+}
+
+impl Severity {
+    pub fn label(self) -> &'static str {
+        match self {
+            Severity::Error => "错误",
+            Severity::Warning => "警告",
+            Severity::Info => "提示",
+        }
+    }
+}
+
+/// A record named by its kind (the record-kinds.toml id) and key.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+pub struct RecordRef {
+    pub kind: &'static str,
+    pub key: String,
+}
+
+impl RecordRef {
+    pub fn new(kind: &'static str, key: impl Into<String>) -> RecordRef {
+        RecordRef { kind, key: key.into() }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Finding {
+    pub severity: Severity,
+    pub rule_id: &'static str,
+    pub message: String,
+    pub records: Vec<RecordRef>,
+}
+
+fn finding(severity: Severity, rule_id: &'static str, message: String, records: Vec<RecordRef>) -> Finding {
+    Finding { severity, rule_id, message, records }
+}
+
+type Rule = fn(&Books) -> Vec<Finding>;
+
+/// Every rule, in the order findings are printed.
+pub const RULES: &[(&str, Rule)] = &[
+    ("CODE_TABLE_MISSING", code_table_missing),
+    ("CODE_INVALID", code_invalid),
+    ("CODE_NAME_MAPPED", code_name_mapped),
+    ("BUDGET_STATED_MISMATCH", budget_stated_mismatch),
+    ("LINE_OVERSPENT", line_overspent),
+    ("RECEIPTS_UNRECONCILED", receipts_unreconciled),
+    ("SPLIT_INCONSISTENT", split_inconsistent),
+    ("SANGONG_SUMMARY", sangong_summary),
+    ("DATE_OUTSIDE_YEAR", date_outside_year),
+    ("REVERSAL_INVALID", reversal_invalid),
+    ("REFERENCE_UNKNOWN", reference_unknown),
+    ("PROCUREMENT_OVERPAID", procurement_overpaid),
+    ("PROJECT_TARGETS_MISSING", project_targets_missing),
+    ("SECTION_DATA_MISSING", section_data_missing),
+];
+
+/// Runs every rule. Findings come sorted by severity (errors first), then in rule order.
+pub fn check(books: &Books) -> Vec<Finding> {
+    let mut all: Vec<Finding> = RULES.iter().flat_map(|(_, rule)| rule(books)).collect();
+    all.sort_by_key(|f| f.severity);
+    all
+}
+
+/// Whether any finding is an error (the books are not fit to report from).
+pub fn has_errors(findings: &[Finding]) -> bool {
+    findings.iter().any(|f| f.severity == Severity::Error)
+}
+
+fn line_ref(l: &AppropriationLine) -> RecordRef {
+    RecordRef::new("appropriation_lines", &l.line_code)
+}
+
+fn code_table_missing(b: &Books) -> Vec<Finding> {
+    match b.code_tables() {
+        Some(_) => vec![],
+        None => vec![finding(
+            Severity::Error,
+            "CODE_TABLE_MISSING",
+            format!("没有{}年度的政府收支分类科目表，无法核对科目", b.year.year),
+            vec![],
+        )],
+    }
+}
+
+fn code_invalid(b: &Books) -> Vec<Finding> {
+    let Some(t) = b.code_tables() else { return vec![] };
+    let mut out = Vec::new();
+    for l in &b.records.appropriation_lines {
+        if !t.is_valid_function_item(&l.function_code) {
+            out.push(finding(
+                Severity::Error,
+                "CODE_INVALID",
+                format!("指标「{}」的功能科目 {} 不是{}年度有效的项级科目；相近的有：{}", l.line_code, l.function_code, t.year, t.suggest_function(&l.function_code).join("、")),
+                vec![line_ref(l)],
+            ));
+        }
+        if !t.is_valid_economic_item(&l.economic_code) {
+            out.push(finding(
+                Severity::Error,
+                "CODE_INVALID",
+                format!("指标「{}」的经济科目 {} 不是{}年度有效的款级科目；相近的有：{}", l.line_code, l.economic_code, t.year, t.suggest_economic(&l.economic_code).join("、")),
+                vec![line_ref(l)],
+            ));
+        }
+    }
+    for r in &b.records.receipts {
+        if !t.is_valid_function_item(&r.function_code) {
+            out.push(finding(
+                Severity::Error,
+                "CODE_INVALID",
+                format!("收入「{}」的功能科目 {} 不是{}年度有效的项级科目", r.voucher_no, r.function_code, t.year),
+                vec![RecordRef::new("receipts", &r.voucher_no)],
+            ));
+        }
+    }
+    out
+}
+
+/// A line that an earlier hand-written report named differently: say which official code it maps to.
+fn code_name_mapped(b: &Books) -> Vec<Finding> {
+    let Some(t) = b.code_tables() else { return vec![] };
+    b.records
+        .appropriation_lines
+        .iter()
+        .filter_map(|l| {
+            let reported = l.reported_name.as_deref()?;
+            let official = t.function(&l.function_code)?;
+            (reported != official.name).then(|| {
+                finding(
+                    Severity::Info,
+                    "CODE_NAME_MAPPED",
+                    format!("指标「{}」原报科目名称「{}」不是规范名称，已按科目 {} {}（{}）列示", l.line_code, reported, official.code, official.name, t.function_path(&official.code).unwrap_or_default()),
+                    vec![line_ref(l)],
+                )
+            })
+        })
+        .collect()
+}
+
+fn budget_stated_mismatch(b: &Books) -> Vec<Finding> {
+    b.records
+        .appropriation_lines
+        .iter()
+        .filter_map(|l| {
+            let stated = l.stated_annual_budget?;
+            let budget: LineBudget = b.line_budget(&l.line_code);
+            (budget.annual() != stated).then(|| {
+                finding(
+                    Severity::Error,
+                    "BUDGET_STATED_MISMATCH",
+                    format!(
+                        "指标「{}」上年结转 {} + 年初预算 {} + 调整 {} = {} 元，与填报的全年预算数 {} 元不符",
+                        l.line_code, budget.carry_over, budget.initial, budget.adjustments, budget.annual(), stated
+                    ),
+                    vec![line_ref(l)],
+                )
+            })
+        })
+        .collect()
+}
+
+fn line_overspent(b: &Books) -> Vec<Finding> {
+    b.records
+        .appropriation_lines
+        .iter()
+        .filter_map(|l| {
+            let annual = b.line_budget(&l.line_code).annual();
+            let spent = b.line_spent(&l.line_code);
+            (spent > annual).then(|| {
+                let mut records = vec![line_ref(l)];
+                records.extend(b.records.expenditures.iter().filter(|e| e.line_code == l.line_code).map(|e| RecordRef::new("expenditures", &e.voucher_no)));
+                finding(
+                    Severity::Error,
+                    "LINE_OVERSPENT",
+                    format!("指标「{}」支出 {} 元超过全年预算数 {} 元，超支 {} 元", l.line_code, spent, annual, spent - annual),
+                    records,
+                )
+            })
+        })
+        .collect()
+}
+
+/// Per fund source, this year's receipts must equal what the lines were newly given (全年预算 less 上年结转).
+fn receipts_unreconciled(b: &Books) -> Vec<Finding> {
+    let mut given: BTreeMap<FundSource, Fen> = BTreeMap::new();
+    let mut received: BTreeMap<FundSource, Fen> = BTreeMap::new();
+    for l in &b.records.appropriation_lines {
+        let budget = b.line_budget(&l.line_code);
+        *given.entry(l.fund_source).or_default() += budget.annual() - budget.carry_over;
+    }
+    for r in &b.records.receipts {
+        *received.entry(r.fund_source).or_default() += r.amount;
+    }
+    let sources: std::collections::BTreeSet<FundSource> = given.keys().chain(received.keys()).copied().collect();
+    sources
+        .into_iter()
+        .filter_map(|s| {
+            let (g, r) = (given.get(&s).copied().unwrap_or_default(), received.get(&s).copied().unwrap_or_default());
+            (g != r).then(|| {
+                finding(
+                    Severity::Error,
+                    "RECEIPTS_UNRECONCILED",
+                    format!("资金来源「{}」本年收入 {} 元，与本年下达的预算指标（全年预算数减上年结转）{} 元不符，差额 {} 元", s.label(), r, g, r - g),
+                    b.records.receipts.iter().filter(|x| x.fund_source == s).map(|x| RecordRef::new("receipts", &x.voucher_no)).collect(),
+                )
+            })
+        })
+        .collect()
+}
+
+fn split_inconsistent(b: &Books) -> Vec<Finding> {
+    let mut out = Vec::new();
+    for l in &b.records.appropriation_lines {
+        let problem = match (l.spending_kind, &l.project_code) {
+            (SpendingKind::Basic, Some(p)) => Some(format!("基本支出指标「{}」不应挂项目「{}」", l.line_code, p)),
+            (SpendingKind::Project, None) => Some(format!("项目支出指标「{}」未填项目编码", l.line_code)),
+            (SpendingKind::Project, Some(p)) if b.project(p).is_none() => Some(format!("项目支出指标「{}」的项目「{}」不在项目表中", l.line_code, p)),
+            (SpendingKind::Basic, None) if b.code_tables().is_some() && b.expense_group(l).is_none() => {
+                Some(format!("基本支出指标「{}」的经济科目 {} 既非人员经费（301、303）也非公用经费（302、310）", l.line_code, l.economic_code))
+            }
+            _ => None,
+        };
+        if let Some(message) = problem {
+            out.push(finding(Severity::Error, "SPLIT_INCONSISTENT", message, vec![line_ref(l)]));
+        }
+    }
+    out
+}
+
+/// 三公经费 are computed from economic codes, never typed: state the figure and where it came from.
+fn sangong_summary(b: &Books) -> Vec<Finding> {
+    let lines: Vec<&AppropriationLine> = b.lines_where(|l| b.sangong_kind(l).is_some()).collect();
+    let spent: Fen = lines.iter().map(|l| b.line_spent(&l.line_code)).sum();
+    let budget: Fen = lines.iter().map(|l| b.line_budget(&l.line_code).annual()).sum();
+    let mut out = vec![finding(
+        Severity::Info,
+        "SANGONG_SUMMARY",
+        format!("按经济科目（30212、30217、30231、31013）计算，三公经费预算 {} 元，支出 {} 元", budget, spent),
+        lines.iter().map(|l| line_ref(l)).collect(),
+    )];
+    for l in lines.iter().filter(|l| l.spending_kind == SpendingKind::Project) {
+        out.push(finding(
+            Severity::Warning,
+            "SANGONG_SUMMARY",
+            format!("项目支出指标「{}」使用三公经费科目 {}，三公经费一般应在基本支出中列支", l.line_code, l.economic_code),
+            vec![line_ref(l)],
+        ));
+    }
+    out
+}
+
+fn date_outside_year(b: &Books) -> Vec<Finding> {
+    let year = b.year.year;
+    let outside = |d: &Date| d.year != year;
+    let mut out = Vec::new();
+    let mut flag = |kind: &'static str, key: &str, d: &Date, what: &str| {
+        out.push(finding(Severity::Error, "DATE_OUTSIDE_YEAR", format!("{what}「{key}」日期 {d} 不在 {year} 年度内"), vec![RecordRef::new(kind, key)]));
+    };
+    for e in b.records.expenditures.iter().filter(|e| outside(&e.date)) {
+        flag("expenditures", &e.voucher_no, &e.date, "支出凭证");
+    }
+    for r in b.records.receipts.iter().filter(|r| outside(&r.date)) {
+        flag("receipts", &r.voucher_no, &r.date, "收入凭证");
+    }
+    // 年初预算 is often approved in the prior December; anything else must fall in the year.
+    for v in b.records.budget_vouchers.iter().filter(|v| outside(&v.date) && !(v.kind != BudgetVoucherKind::Addition && v.date.year == year - 1)) {
+        flag("budget_vouchers", &v.voucher_no, &v.date, "指标变动凭证");
+    }
+    out
+}
+
+fn reversal_invalid(b: &Books) -> Vec<Finding> {
+    let mut out = Vec::new();
+    let mut run = |kind: &'static str, allow_negative: bool, entries: Vec<Entry>| {
+        let mut ledger = Ledger::new(allow_negative);
+        for e in entries {
+            let key = e.key.clone();
+            if let Err(err) = ledger.post(e) {
+                out.push(finding(Severity::Error, "REVERSAL_INVALID", format!("「{key}」：{err}（{}）", err.rule_id()), vec![RecordRef::new(kind, key)]));
+            }
+        }
+    };
+    run(
+        "expenditures",
+        false,
+        b.records.expenditures.iter().map(|e| Entry { key: e.voucher_no.clone(), line: e.line_code.clone(), amount: e.amount, reverses: e.reverses.clone() }).collect(),
+    );
+    run(
+        "receipts",
+        false,
+        b.records.receipts.iter().map(|r| Entry { key: r.voucher_no.clone(), line: format!("{}/{}", r.fund_source.id(), r.function_code), amount: r.amount, reverses: r.reverses.clone() }).collect(),
+    );
+    run(
+        "budget_vouchers",
+        true,
+        b.records.budget_vouchers.iter().map(|v| Entry { key: v.voucher_no.clone(), line: v.line_code.clone(), amount: v.amount, reverses: v.reverses.clone() }).collect(),
+    );
+    out
+}
+
+fn reference_unknown(b: &Books) -> Vec<Finding> {
+    let mut out = Vec::new();
+    let mut missing = |kind: &'static str, key: &str, what: &str, target: &str| {
+        out.push(finding(Severity::Error, "REFERENCE_UNKNOWN", format!("「{key}」引用的{what}「{target}」不存在"), vec![RecordRef::new(kind, key)]));
+    };
+    for v in &b.records.budget_vouchers {
+        if b.line(&v.line_code).is_none() {
+            missing("budget_vouchers", &v.voucher_no, "预算指标", &v.line_code);
+        }
+    }
+    for e in &b.records.expenditures {
+        if b.line(&e.line_code).is_none() {
+            missing("expenditures", &e.voucher_no, "预算指标", &e.line_code);
+        }
+        if let Some(p) = &e.procurement_ref
+            && !b.records.procurements.iter().any(|x| &x.procurement_code == p)
+        {
+            missing("expenditures", &e.voucher_no, "采购记录", p);
+        }
+    }
+    for i in &b.records.project_indicators {
+        if b.project(&i.project_code).is_none() {
+            missing("project_indicators", &i.indicator_code, "项目", &i.project_code);
+        }
+    }
+    for (kind, key, project) in b
+        .records
+        .activity_outputs
+        .iter()
+        .map(|a| ("activity_outputs", &a.output_code, &a.project_code))
+        .chain(b.records.procurements.iter().map(|p| ("procurements", &p.procurement_code, &p.project_code)))
+    {
+        if let Some(p) = project
+            && b.project(p).is_none()
+        {
+            missing(kind, key, "项目", p);
+        }
+    }
+    out
+}
+
+fn procurement_overpaid(b: &Books) -> Vec<Finding> {
+    b.records
+        .procurements
+        .iter()
+        .filter_map(|p| {
+            let payments: Vec<&Expenditure> = b.records.expenditures.iter().filter(|e| e.procurement_ref.as_deref() == Some(p.procurement_code.as_str())).collect();
+            let paid: Fen = payments.iter().map(|e| e.amount).sum();
+            (paid > p.contract_amount).then(|| {
+                let mut records = vec![RecordRef::new("procurements", &p.procurement_code)];
+                records.extend(payments.iter().map(|e| RecordRef::new("expenditures", &e.voucher_no)));
+                finding(
+                    Severity::Warning,
+                    "PROCUREMENT_OVERPAID",
+                    format!("采购「{}」已付 {} 元，超过合同金额 {} 元", p.procurement_code, paid, p.contract_amount),
+                    records,
+                )
+            })
+        })
+        .collect()
+}
+
+fn project_targets_missing(b: &Books) -> Vec<Finding> {
+    let mut out = Vec::new();
+    for p in &b.records.projects {
+        let indicators: Vec<&ProjectIndicator> = b.records.project_indicators.iter().filter(|i| i.project_code == p.project_code).collect();
+        if indicators.is_empty() {
+            out.push(finding(
+                Severity::Error,
+                "PROJECT_TARGETS_MISSING",
+                format!("项目「{}」{}没有绩效指标（年度指标值）", p.project_code, p.name),
+                vec![RecordRef::new("projects", &p.project_code)],
+            ));
+        }
+        for i in indicators.iter().filter(|i| i.actual.as_deref().is_none_or(|a| a.trim().is_empty())) {
+            out.push(finding(
+                Severity::Warning,
+                "PROJECT_TARGETS_MISSING",
+                format!("项目「{}」的绩效指标「{}」没有实际完成值", p.project_code, i.level3),
+                vec![RecordRef::new("project_indicators", &i.indicator_code)],
+            ));
+        }
+    }
+    out
+}
+
+/// Every report section has what it is computed or written from.
+fn section_data_missing(b: &Books) -> Vec<Finding> {
+    let mut missing: Vec<(String, &'static str)> = Vec::new();
+    if b.unit.duties.is_empty() {
+        missing.push(("一、部门基本情况：职能职责".into(), "unit"));
+    }
+    if b.records.staffing.is_empty() {
+        missing.push(("一、部门基本情况：编制数与实有人数".into(), "staffing"));
+    }
+    if b.records.receipts.is_empty() {
+        missing.push(("一、部门基本情况：本年收入".into(), "receipts"));
+    }
+    if b.records.appropriation_lines.is_empty() || b.records.budget_vouchers.is_empty() {
+        missing.push(("二、部门整体支出管理及使用情况：预算指标".into(), "budget_vouchers"));
+    }
+    if b.records.expenditures.is_empty() {
+        missing.push(("二、部门整体支出管理及使用情况：支出凭证".into(), "expenditures"));
+    }
+    if b.records.activity_outputs.is_empty() {
+        missing.push(("五、部门整体支出绩效情况：活动产出".into(), "activity_outputs"));
+    }
+    if b.year.report_date.is_none() {
+        missing.push(("落款：报告日期".into(), "unit"));
+    }
+    for s in report_sections().iter().filter(|s| s.required && b.narrative(&s.id).is_none()) {
+        missing.push((format!("报告文字「{}」（章节 {}）", s.title, s.id), "narratives"));
+    }
+    missing
+        .into_iter()
+        .map(|(what, kind)| finding(Severity::Warning, "SECTION_DATA_MISSING", format!("缺少数据：{what}"), vec![RecordRef::new(kind, "")]))
+        .collect()
+}
+
+#[cfg(test)]
+mod tests;

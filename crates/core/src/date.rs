@@ -1,0 +1,96 @@
+//! Calendar dates as finance officers write them, kept as ISO `YYYY-MM-DD` text.
+
+use serde::{Deserialize, Serialize};
+use std::fmt;
+
+/// A calendar date. Stored and printed as `YYYY-MM-DD`, so ordering the text orders the dates.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Date {
+    pub year: i32,
+    pub month: u32,
+    pub day: u32,
+}
+
+impl Date {
+    pub fn new(year: i32, month: u32, day: u32) -> Option<Date> {
+        let valid = (1900..=2200).contains(&year) && (1..=12).contains(&month) && day >= 1 && day <= days_in_month(year, month);
+        valid.then_some(Date { year, month, day })
+    }
+
+    /// Reads `2020-03-05`, `2020/3/5`, `2020.3.5` or `2020年3月5日`.
+    pub fn parse(text: &str) -> Option<Date> {
+        let t = text.trim();
+        let normalized: String = t
+            .trim_end_matches('日')
+            .chars()
+            .map(|c| if matches!(c, '年' | '月' | '/' | '.') { '-' } else { c })
+            .collect();
+        let mut parts = normalized.split('-');
+        let (y, m, d) = (parts.next()?, parts.next()?, parts.next()?);
+        if parts.next().is_some() {
+            return None;
+        }
+        let all_digits = |s: &str| !s.is_empty() && s.chars().all(|c| c.is_ascii_digit());
+        if !(all_digits(y) && all_digits(m) && all_digits(d)) || y.len() != 4 || m.len() > 2 || d.len() > 2 {
+            return None;
+        }
+        Date::new(y.parse().ok()?, m.parse().ok()?, d.parse().ok()?)
+    }
+
+    /// `2021年4月25日`, as a signature line prints it.
+    pub fn chinese(self) -> String {
+        format!("{}年{}月{}日", self.year, self.month, self.day)
+    }
+}
+
+fn days_in_month(year: i32, month: u32) -> u32 {
+    match month {
+        1 | 3 | 5 | 7 | 8 | 10 | 12 => 31,
+        4 | 6 | 9 | 11 => 30,
+        2 if (year % 4 == 0 && year % 100 != 0) || year % 400 == 0 => 29,
+        2 => 28,
+        _ => 0,
+    }
+}
+
+impl fmt::Display for Date {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{:04}-{:02}-{:02}", self.year, self.month, self.day)
+    }
+}
+
+impl Serialize for Date {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_str(self)
+    }
+}
+
+impl<'de> Deserialize<'de> for Date {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Date, D::Error> {
+        let text = String::deserialize(d)?;
+        Date::parse(&text).ok_or_else(|| serde::de::Error::custom(format!("无效日期「{text}」")))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn reads_the_usual_spellings() {
+        let d = Date::new(2020, 3, 5).unwrap();
+        for t in ["2020-03-05", "2020/3/5", "2020.3.5", "2020年3月5日"] {
+            assert_eq!(Date::parse(t), Some(d), "{t}");
+        }
+        assert_eq!(d.to_string(), "2020-03-05");
+        assert_eq!(d.chinese(), "2020年3月5日");
+    }
+
+    #[test]
+    fn refuses_impossible_dates() {
+        for t in ["2020-02-30", "2019-02-29", "2020-13-01", "20-1-1", "2020-1", "明天", ""] {
+            assert_eq!(Date::parse(t), None, "{t}");
+        }
+        assert!(Date::parse("2020-02-29").is_some());
+    }
+}

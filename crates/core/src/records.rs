@@ -1,0 +1,419 @@
+//! The record model: what a unit's books hold for a fiscal year.
+//!
+//! Every record has a stable key within (unit, year) so that re-importing it adds nothing.
+//! Nothing here is ever updated or deleted: a correction is a reversal record (`reverses`) plus a new record.
+
+use crate::date::Date;
+use crate::money::Fen;
+use serde::{Deserialize, Serialize};
+
+/// Declares a closed set of domain values, each with an English id (stored) and a Chinese label (printed, and
+/// accepted on import beside the id and any alias).
+macro_rules! labelled_enum {
+    ($(#[$meta:meta])* $name:ident { $($(#[$vmeta:meta])* $variant:ident = $id:literal, $label:literal $(| $alias:literal)*;)+ }) => {
+        $(#[$meta])*
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+        pub enum $name {
+            $($(#[$vmeta])* #[serde(rename = $id)] $variant,)+
+        }
+
+        impl $name {
+            pub const ALL: &'static [$name] = &[$($name::$variant),+];
+
+            /// The English id, as stored.
+            pub fn id(self) -> &'static str {
+                match self { $($name::$variant => $id,)+ }
+            }
+
+            /// The Chinese term, as printed.
+            pub fn label(self) -> &'static str {
+                match self { $($name::$variant => $label,)+ }
+            }
+
+            /// Reads the Chinese label, an alias or the English id.
+            pub fn parse(text: &str) -> Option<$name> {
+                let t = text.trim();
+                $(if t == $id || t == $label $(|| t == $alias)* { return Some($name::$variant); })+
+                None
+            }
+
+            /// The Chinese labels, for error messages and spreadsheet dropdowns.
+            pub fn labels() -> Vec<&'static str> {
+                Self::ALL.iter().map(|v| v.label()).collect()
+            }
+        }
+    };
+}
+
+labelled_enum! {
+    /// 资金来源 — where an appropriation's money comes from.
+    FundSource {
+        GeneralBudget = "general_budget", "一般公共预算" | "一般公共预算财政拨款" | "财政拨款";
+        GovernmentFund = "government_fund", "政府性基金";
+        StateCapital = "state_capital", "国有资本经营";
+        FiscalSpecialAccount = "fiscal_special_account", "财政专户";
+        Other = "other", "其他";
+    }
+}
+
+labelled_enum! {
+    /// 支出性质 — basic spending (基本支出: 人员经费 and 公用经费) or project spending (项目支出).
+    SpendingKind {
+        Basic = "basic", "基本支出";
+        Project = "project", "项目支出";
+    }
+}
+
+labelled_enum! {
+    /// 指标变动类型 — what a budget voucher does to an appropriation line.
+    BudgetVoucherKind {
+        /// 上年结转: unspent money of the prior year carried into this line.
+        CarryOver = "carry_over", "上年结转";
+        /// 年初预算: the budget approved at the start of the year.
+        Initial = "initial", "年初预算";
+        /// 追加: an in-year increase.
+        Addition = "addition", "追加";
+        /// 调减: an in-year decrease (entered as a positive amount).
+        Reduction = "reduction", "调减";
+        /// 调剂: a transfer between lines (entered signed: + in, − out).
+        Transfer = "transfer", "调剂";
+    }
+}
+
+labelled_enum! {
+    /// 采购方式.
+    ProcurementMethod {
+        OpenTender = "open_tender", "公开招标";
+        InvitedTender = "invited_tender", "邀请招标";
+        CompetitiveNegotiation = "competitive_negotiation", "竞争性谈判";
+        CompetitiveConsultation = "competitive_consultation", "竞争性磋商";
+        RequestForQuotation = "request_for_quotation", "询价";
+        SingleSource = "single_source", "单一来源";
+        FrameworkAgreement = "framework_agreement", "框架协议";
+        ElectronicMall = "electronic_mall", "电子卖场";
+        ThreeQuotes = "three_quotes", "三方询价";
+        Decentralized = "decentralized", "分散采购";
+    }
+}
+
+labelled_enum! {
+    /// 绩效指标方向 — how an indicator's actual value is compared with its target.
+    IndicatorDirection {
+        AtLeast = "at_least", "≥" | ">=";
+        AtMost = "at_most", "≤" | "<=";
+        Equal = "equal", "=";
+        /// 定性: judged in words, not by a number.
+        Qualitative = "qualitative", "定性";
+    }
+}
+
+labelled_enum! {
+    /// 数量修饰 — how an output count is qualified in prose ("近2万人", "300多人").
+    QuantityQualifier {
+        Exact = "exact", "准确";
+        /// 近: just under the figure.
+        Nearly = "nearly", "近";
+        /// 多: more than the figure.
+        MoreThan = "more_than", "多" | "以上";
+    }
+}
+
+labelled_enum! {
+    /// 资产状态.
+    AssetStatus {
+        InUse = "in_use", "在用";
+        Idle = "idle", "闲置";
+        PendingDisposal = "pending_disposal", "待处置";
+        Disposed = "disposed", "已处置";
+    }
+}
+
+labelled_enum! {
+    /// "三重一大" 事项类别.
+    MajorDecisionKind {
+        MajorMatter = "major_matter", "重大事项决策";
+        Appointment = "appointment", "重要干部任免";
+        MajorProject = "major_project", "重大项目安排";
+        LargeFunds = "large_funds", "大额度资金运作";
+    }
+}
+
+/// 内设机构 — an internal office and what it does.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Office {
+    pub name: String,
+    pub duties: String,
+}
+
+/// 单位基本信息 — the unit's profile, shared by all its fiscal years.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct UnitProfile {
+    /// 单位编码: the unit's key in a database holding many units.
+    pub code: String,
+    pub name: String,
+    /// 行政区划代码.
+    pub region_code: String,
+    /// 主管部门.
+    pub parent_department: String,
+    /// 职能职责, in order.
+    pub duties: Vec<String>,
+    pub offices: Vec<Office>,
+}
+
+/// 年度信息 — what belongs to a unit's fiscal year but to no ledger: the report's signing date.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct UnitYear {
+    pub year: i32,
+    /// 报告日期, printed under the signature.
+    pub report_date: Option<Date>,
+}
+
+/// 人员编制 — authorized (编制数) and actual (实有人数) staff of one category at year end.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Staffing {
+    pub year: i32,
+    /// 人员类别, e.g. 行政编制, 事业编制, 工勤.
+    pub category: String,
+    pub authorized: i64,
+    pub actual: i64,
+}
+
+/// 预算指标 — an appropriation line: money for one function code × economic code × spending kind × project × fund source.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AppropriationLine {
+    /// 指标编号.
+    pub line_code: String,
+    pub year: i32,
+    /// 支出功能分类科目编码 (项, 7 digits).
+    pub function_code: String,
+    /// 部门预算支出经济分类科目编码 (款, 5 digits).
+    pub economic_code: String,
+    pub spending_kind: SpendingKind,
+    /// 项目编码 — required for project spending, absent for basic spending.
+    pub project_code: Option<String>,
+    pub fund_source: FundSource,
+    /// 全年预算数 as stated by the budget system, checked against the vouchers; optional.
+    pub stated_annual_budget: Option<Fen>,
+    /// 原报科目名称 — the name this line carried in an earlier hand-written report, when it differs from the official one.
+    pub reported_name: Option<String>,
+    pub note: Option<String>,
+}
+
+/// 指标变动凭证 — a dated change to an appropriation line: 上年结转, 年初预算, 追加, 调减 or 调剂.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct BudgetVoucher {
+    /// 凭证号.
+    pub voucher_no: String,
+    pub year: i32,
+    pub date: Date,
+    pub line_code: String,
+    pub kind: BudgetVoucherKind,
+    /// As entered: positive, except a 调剂 out of the line and a reversal (红字), which are negative.
+    pub amount: Fen,
+    /// 文号 — the approving document.
+    pub document: Option<String>,
+    /// 冲销凭证号 — the voucher this one reverses.
+    pub reverses: Option<String>,
+    pub recorded_by: Option<String>,
+    pub note: Option<String>,
+}
+
+impl BudgetVoucher {
+    /// The voucher's effect on its line's 全年预算数.
+    pub fn effect(&self) -> Fen {
+        match self.kind {
+            BudgetVoucherKind::Reduction => -self.amount,
+            _ => self.amount,
+        }
+    }
+}
+
+/// 收入凭证 — money received, by fund source and function code.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Receipt {
+    pub voucher_no: String,
+    pub year: i32,
+    pub date: Date,
+    pub fund_source: FundSource,
+    pub function_code: String,
+    pub amount: Fen,
+    /// 拨款单位 / 来源.
+    pub payer: Option<String>,
+    pub reverses: Option<String>,
+    pub recorded_by: Option<String>,
+    pub note: Option<String>,
+}
+
+/// 支出凭证 — money paid out of an appropriation line.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Expenditure {
+    pub voucher_no: String,
+    pub year: i32,
+    pub date: Date,
+    pub line_code: String,
+    pub amount: Fen,
+    pub payee: String,
+    /// 用途.
+    pub purpose: String,
+    /// 采购编号 — the procurement this payment settles, if any.
+    pub procurement_ref: Option<String>,
+    pub reverses: Option<String>,
+    pub recorded_by: Option<String>,
+    pub note: Option<String>,
+}
+
+/// 项目 (专项) — a project with its 年度总体目标.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Project {
+    pub project_code: String,
+    pub year: i32,
+    pub name: String,
+    /// 重点项目 — tied to core duties or to what the Party committee and government single out.
+    pub is_key: bool,
+    /// 实施科室.
+    pub department: Option<String>,
+    /// 年度总体目标 — 预期目标.
+    pub goal: String,
+    /// 年度总体目标 — 实际完成情况.
+    pub outcome: Option<String>,
+    pub note: Option<String>,
+}
+
+/// 绩效指标 — one three-level performance indicator of a project, with target and actual.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ProjectIndicator {
+    pub indicator_code: String,
+    pub year: i32,
+    pub project_code: String,
+    /// 一级指标, e.g. 产出指标.
+    pub level1: String,
+    /// 二级指标, e.g. 数量指标.
+    pub level2: String,
+    /// 三级指标.
+    pub level3: String,
+    pub direction: IndicatorDirection,
+    /// 年度指标值.
+    pub target: String,
+    /// 实际完成值 — absent until measured.
+    pub actual: Option<String>,
+    /// 计量单位.
+    pub unit: Option<String>,
+    /// 佐证材料.
+    pub evidence: Option<String>,
+    /// 偏差原因分析及改进措施.
+    pub deviation_reason: Option<String>,
+}
+
+/// 活动产出 — one measured output of an activity the unit ran.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ActivityOutput {
+    pub output_code: String,
+    pub year: i32,
+    pub date: Option<Date>,
+    /// 活动名称.
+    pub activity: String,
+    pub project_code: Option<String>,
+    /// 产出名称, e.g. 参会专家.
+    pub output: String,
+    pub quantity: i64,
+    pub qualifier: QuantityQualifier,
+    /// 计量单位, e.g. 人, 场次.
+    pub unit: String,
+    pub evidence: Option<String>,
+}
+
+/// 采购记录.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Procurement {
+    pub procurement_code: String,
+    pub year: i32,
+    pub date: Date,
+    pub project_code: Option<String>,
+    /// 采购品目 / 内容.
+    pub item: String,
+    pub method: ProcurementMethod,
+    /// 政府采购 — inside the government procurement catalogue or above its threshold.
+    pub is_government_procurement: bool,
+    /// 采购预算（计划）金额.
+    pub budget_amount: Option<Fen>,
+    /// 合同金额.
+    pub contract_amount: Fen,
+    pub supplier: Option<String>,
+    pub contract_no: Option<String>,
+    /// 验收日期.
+    pub accepted_on: Option<Date>,
+    pub note: Option<String>,
+}
+
+/// 固定资产 — an asset in the year-end register.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FixedAsset {
+    pub asset_code: String,
+    pub year: i32,
+    pub name: String,
+    /// 资产类别, e.g. 通用设备, 家具、用具及装具.
+    pub category: String,
+    /// 原值.
+    pub original_value: Fen,
+    pub acquired_on: Date,
+    pub status: AssetStatus,
+    pub note: Option<String>,
+}
+
+/// 内控制度 — an internal-control document the unit adopted.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ControlDocument {
+    pub document_code: String,
+    pub year: i32,
+    pub name: String,
+    pub adopted_on: Date,
+    pub note: Option<String>,
+}
+
+/// "三重一大" 集体决策记录.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MajorDecision {
+    pub decision_code: String,
+    pub year: i32,
+    pub date: Date,
+    pub kind: MajorDecisionKind,
+    pub subject: String,
+    pub amount: Option<Fen>,
+    /// 会议 — the meeting that decided.
+    pub meeting: Option<String>,
+}
+
+/// 报告文字 — prose the unit writes for one report section.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Narrative {
+    /// The section id from the report outline (e.g. `problems`).
+    pub section: String,
+    pub year: i32,
+    pub text: String,
+}
+
+/// All records of one unit, over any number of years: what one import carries, and what the store holds.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RecordSet {
+    pub staffing: Vec<Staffing>,
+    pub appropriation_lines: Vec<AppropriationLine>,
+    pub budget_vouchers: Vec<BudgetVoucher>,
+    pub receipts: Vec<Receipt>,
+    pub expenditures: Vec<Expenditure>,
+    pub projects: Vec<Project>,
+    pub project_indicators: Vec<ProjectIndicator>,
+    pub activity_outputs: Vec<ActivityOutput>,
+    pub procurements: Vec<Procurement>,
+    pub fixed_assets: Vec<FixedAsset>,
+    pub control_documents: Vec<ControlDocument>,
+    pub major_decisions: Vec<MajorDecision>,
+    pub narratives: Vec<Narrative>,
+}
+
+/// One unit's books for one fiscal year: what `check` reads and what a report is computed from.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Books {
+    pub unit: UnitProfile,
+    pub year: UnitYear,
+    pub records: RecordSet,
+}

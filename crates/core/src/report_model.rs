@@ -1,0 +1,676 @@
+//! The figures of the 部门整体支出绩效自评报告, computed from one unit-year's books. Every figure carries
+//! what it is, how it was computed and the records behind it; a figure whose records are missing says so
+//! (「缺少数据：…」) instead of showing a number. Rendering (Markdown, HTML) is the report crate's job.
+
+use crate::check::RecordRef;
+use crate::codes::ExpenseGroup;
+use crate::money::{BasisPoints, Fen};
+use crate::records::*;
+use crate::sections::report_sections;
+use serde::Serialize;
+use std::collections::BTreeMap;
+
+/// How many source records a figure lists by key; the count is always complete.
+const LISTED_SOURCES: usize = 30;
+
+/// A printed figure and its provenance.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Figure {
+    /// Position in the report's trace table (1-based).
+    pub id: usize,
+    /// As printed: `242.96`, `86.98%`, `4`, or 「缺少数据：…」.
+    pub text: String,
+    pub missing: bool,
+    /// What the figure is, e.g. 财政拨款收入合计（万元）.
+    pub label: String,
+    /// How it was computed.
+    pub formula: String,
+    pub source_count: usize,
+    /// Up to LISTED_SOURCES of the records it was computed from.
+    pub sources: Vec<RecordRef>,
+}
+
+/// Allocates figure ids in report order and keeps every figure for the trace table.
+#[derive(Default)]
+struct Tracer {
+    figures: Vec<Figure>,
+}
+
+impl Tracer {
+    fn add(&mut self, text: String, label: &str, formula: &str, sources: Vec<RecordRef>) -> Figure {
+        let f = Figure {
+            id: self.figures.len() + 1,
+            text,
+            missing: false,
+            label: label.to_string(),
+            formula: formula.to_string(),
+            source_count: sources.len(),
+            sources: sources.into_iter().take(LISTED_SOURCES).collect(),
+        };
+        self.figures.push(f.clone());
+        f
+    }
+
+    fn money(&mut self, amount: Fen, label: &str, formula: &str, sources: Vec<RecordRef>) -> Figure {
+        self.add(amount.wan_yuan_string(), label, formula, sources)
+    }
+
+    fn missing(&mut self, what: &str, label: &str) -> Figure {
+        let mut f = self.add(format!("「缺少数据：{what}」"), label, "无法计算", vec![]);
+        f.missing = true;
+        if let Some(last) = self.figures.last_mut() {
+            last.missing = true;
+        }
+        f
+    }
+
+    /// A rate in percent with two decimals, or 「缺少数据」 when the denominator is zero.
+    fn rate(&mut self, numerator: Fen, denominator: Fen, label: &str, formula: &str, sources: Vec<RecordRef>) -> Figure {
+        match BasisPoints::ratio(numerator.0, denominator.0) {
+            Some(bp) => self.add(bp.percent_string(), label, &format!("{formula}（四舍五入到0.01%）"), sources),
+            None => self.missing(&format!("{label}的分母为零"), label),
+        }
+    }
+
+    fn count(&mut self, n: i64, label: &str, formula: &str, sources: Vec<RecordRef>) -> Figure {
+        self.add(n.to_string(), label, formula, sources)
+    }
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct StaffingRow {
+    pub category: String,
+    pub authorized: Figure,
+    pub actual: Figure,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Staffing {
+    pub authorized: Figure,
+    pub actual: Figure,
+    pub rows: Vec<StaffingRow>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct ClassAmount {
+    pub code: String,
+    pub name: String,
+    pub amount: Figure,
+    /// Notes carried by the records (e.g. 演示补全), shown beside the amount.
+    pub notes: Vec<String>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Income {
+    /// 财政拨款收入合计 (一般公共预算 + 政府性基金 + 国有资本经营).
+    pub fiscal_total: Figure,
+    pub by_class: Vec<ClassAmount>,
+    /// Receipts from other sources (财政专户, 其他), if any.
+    pub other_total: Option<Figure>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct NamedAmount {
+    pub name: String,
+    pub amount: Figure,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Spending {
+    pub annual_budget: Figure,
+    pub initial_budget: Figure,
+    pub adjustments: Figure,
+    pub carry_over: Figure,
+    pub total: Figure,
+    pub execution_rate: Figure,
+    pub unspent: Figure,
+    pub basic: Figure,
+    pub personnel: Figure,
+    pub personnel_items: Vec<NamedAmount>,
+    pub public_use: Figure,
+    pub public_use_items: Vec<NamedAmount>,
+    pub sangong_spent: Figure,
+    pub sangong_budget: Figure,
+    pub sangong_items: Vec<NamedAmount>,
+    pub project: Figure,
+    /// Project spending grouped by function code, as the seed writes it.
+    pub project_by_function: Vec<ProjectFunctionLine>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct ProjectFunctionLine {
+    pub function_code: String,
+    pub function_path: String,
+    pub projects: Vec<String>,
+    pub spent: Figure,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct IndicatorRow {
+    pub level1: String,
+    pub level2: String,
+    pub level3: String,
+    pub direction: String,
+    pub target: String,
+    pub actual: String,
+    pub unit: String,
+    pub deviation_reason: String,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct ProjectSummary {
+    pub code: String,
+    pub name: String,
+    pub is_key: bool,
+    pub function_paths: Vec<String>,
+    pub budget: Figure,
+    pub spent: Figure,
+    pub execution_rate: Figure,
+    pub goal: String,
+    pub outcome: Option<String>,
+    pub indicators: Vec<IndicatorRow>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct FundBlock {
+    pub present: bool,
+    pub budget: Option<Figure>,
+    pub spent: Option<Figure>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct MethodRow {
+    pub method: String,
+    pub count: Figure,
+    pub amount: Figure,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct ProcurementSummary {
+    pub count: Figure,
+    pub total: Figure,
+    pub government_total: Figure,
+    pub by_method: Vec<MethodRow>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct DecisionRow {
+    pub date: String,
+    pub kind: String,
+    pub subject: String,
+    pub amount: Option<Figure>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct AssetSummary {
+    pub count: Figure,
+    pub original_value: Figure,
+    pub in_use_value: Figure,
+    pub utilization_rate: Figure,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct OutputRow {
+    pub activity: String,
+    pub output: String,
+    pub value: Figure,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Prose {
+    pub id: String,
+    pub title: String,
+    /// The unit's text, or 「缺少数据：…」 when a required section has none.
+    pub text: Option<String>,
+    pub missing: Option<String>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct ReportModel {
+    pub title: String,
+    pub unit_name: String,
+    pub unit_code: String,
+    pub year: i32,
+    pub duties: Vec<String>,
+    pub offices: Vec<Office>,
+    pub staffing: Staffing,
+    pub income: Income,
+    pub spending: Spending,
+    pub projects: Vec<ProjectSummary>,
+    pub government_fund: FundBlock,
+    pub state_capital: FundBlock,
+    pub procurement: ProcurementSummary,
+    pub control_documents: Vec<String>,
+    pub decisions: Vec<DecisionRow>,
+    pub assets: AssetSummary,
+    pub outputs: Vec<OutputRow>,
+    /// Prose by section id.
+    pub prose: BTreeMap<String, Prose>,
+    pub report_date: Option<String>,
+    /// Every figure, in order, for the trace table.
+    pub figures: Vec<Figure>,
+}
+
+fn refs<'a, T: 'a>(kind: &'static str, items: impl IntoIterator<Item = &'a T>, key: impl Fn(&T) -> &String) -> Vec<RecordRef> {
+    items.into_iter().map(|x| RecordRef::new(kind, key(x).clone())).collect()
+}
+
+fn expenditure_refs<'a>(items: impl IntoIterator<Item = &'a Expenditure>) -> Vec<RecordRef> {
+    refs("expenditures", items, |e| &e.voucher_no)
+}
+
+/// How an output count is written in prose: 近2万人, 300多人, 1869人.
+pub fn quantity_text(quantity: i64, qualifier: QuantityQualifier, unit: &str) -> String {
+    let number = if quantity >= 10_000 && quantity % 10_000 == 0 { format!("{}万", quantity / 10_000) } else { quantity.to_string() };
+    match qualifier {
+        QuantityQualifier::Exact => format!("{number}{unit}"),
+        QuantityQualifier::Nearly => format!("近{number}{unit}"),
+        QuantityQualifier::MoreThan => format!("{number}多{unit}"),
+    }
+}
+
+/// Builds the report model. Pure: the same books give the same model.
+pub fn build(books: &Books) -> ReportModel {
+    let mut t = Tracer::default();
+    let r = &books.records;
+    let year = books.year.year;
+    let tables = books.code_tables();
+    let function_path = |code: &str| tables.and_then(|t| t.function_path(code)).unwrap_or_else(|| format!("科目{code}"));
+    let economic_name = |code: &str| tables.and_then(|t| t.economic(code)).map(|e| e.name.clone()).unwrap_or_else(|| format!("科目{code}"));
+
+    // 一、部门基本情况 — staffing.
+    let staff_refs = refs("staffing", &r.staffing, |s| &s.category);
+    let staffing = if r.staffing.is_empty() {
+        Staffing { authorized: t.missing("人员编制（编制数）", "编制数（人）"), actual: t.missing("人员编制（实有人数）", "实有人数（人）"), rows: vec![] }
+    } else {
+        Staffing {
+            authorized: t.count(r.staffing.iter().map(|s| s.authorized).sum(), "编制数（人）", "Σ 人员编制.编制数", staff_refs.clone()),
+            actual: t.count(r.staffing.iter().map(|s| s.actual).sum(), "年底实有在职人数（人）", "Σ 人员编制.实有人数", staff_refs),
+            rows: r
+                .staffing
+                .iter()
+                .map(|s| StaffingRow {
+                    category: s.category.clone(),
+                    authorized: t.count(s.authorized, &format!("{}编制数", s.category), "人员编制.编制数", vec![RecordRef::new("staffing", &s.category)]),
+                    actual: t.count(s.actual, &format!("{}实有人数", s.category), "人员编制.实有人数", vec![RecordRef::new("staffing", &s.category)]),
+                })
+                .collect(),
+        }
+    };
+
+    // Income: 财政拨款收入 by function class.
+    let is_fiscal = |s: FundSource| matches!(s, FundSource::GeneralBudget | FundSource::GovernmentFund | FundSource::StateCapital);
+    let fiscal: Vec<&Receipt> = r.receipts.iter().filter(|x| is_fiscal(x.fund_source)).collect();
+    let fiscal_total = if fiscal.is_empty() {
+        t.missing("财政拨款收入凭证", "财政拨款收入合计（万元）")
+    } else {
+        t.money(
+            fiscal.iter().map(|x| x.amount).sum(),
+            "财政拨款收入合计（万元）",
+            "Σ 收入凭证.金额（资金来源为一般公共预算、政府性基金、国有资本经营）",
+            refs("receipts", fiscal.iter().copied(), |x| &x.voucher_no),
+        )
+    };
+    let mut by_class: BTreeMap<String, Vec<&Receipt>> = BTreeMap::new();
+    for x in &fiscal {
+        by_class.entry(x.function_code.chars().take(3).collect()).or_default().push(x);
+    }
+    let by_class = by_class
+        .into_iter()
+        .map(|(code, receipts)| {
+            let name = tables.and_then(|t| t.function(&code)).map(|f| f.name.clone()).unwrap_or_else(|| format!("科目{code}"));
+            let mut notes: Vec<String> = receipts.iter().filter_map(|x| x.note.clone()).collect();
+            notes.sort();
+            notes.dedup();
+            ClassAmount {
+                amount: t.money(
+                    receipts.iter().map(|x| x.amount).sum(),
+                    &format!("财政拨款收入：{name}（万元）"),
+                    &format!("Σ 收入凭证.金额（功能科目类 {code}）"),
+                    refs("receipts", receipts.iter().copied(), |x| &x.voucher_no),
+                ),
+                code,
+                name,
+                notes,
+            }
+        })
+        .collect();
+    let others: Vec<&Receipt> = r.receipts.iter().filter(|x| !is_fiscal(x.fund_source)).collect();
+    let other_total = (!others.is_empty()).then(|| {
+        t.money(others.iter().map(|x| x.amount).sum(), "其他收入（万元）", "Σ 收入凭证.金额（财政专户、其他）", refs("receipts", others.iter().copied(), |x| &x.voucher_no))
+    });
+    let income = Income { fiscal_total, by_class, other_total };
+
+    // 二、支出 — budget and spending.
+    let voucher_refs = |keep: &dyn Fn(&BudgetVoucher) -> bool| refs("budget_vouchers", r.budget_vouchers.iter().filter(|v| keep(v)), |v| &v.voucher_no);
+    let budgets: Vec<_> = r.appropriation_lines.iter().map(|l| books.line_budget(&l.line_code)).collect();
+    let annual: Fen = budgets.iter().map(|b| b.annual()).sum();
+    let spent_all: Fen = r.expenditures.iter().map(|e| e.amount).sum();
+    let has_budget = !r.budget_vouchers.is_empty();
+    let annual_budget = if has_budget {
+        t.money(annual, "全年预算数（万元）", "Σ 指标变动凭证（上年结转 + 年初预算 + 追加 − 调减 ± 调剂）", voucher_refs(&|_| true))
+    } else {
+        t.missing("预算指标变动凭证", "全年预算数（万元）")
+    };
+    let initial_budget = t.money(budgets.iter().map(|b| b.initial).sum(), "年初预算数（万元）", "Σ 指标变动凭证（年初预算）", voucher_refs(&|v| v.kind == BudgetVoucherKind::Initial));
+    let adjustments = t.money(
+        budgets.iter().map(|b| b.adjustments).sum(),
+        "年中调整数（万元）",
+        "Σ 指标变动凭证（追加 − 调减 ± 调剂）",
+        voucher_refs(&|v| matches!(v.kind, BudgetVoucherKind::Addition | BudgetVoucherKind::Reduction | BudgetVoucherKind::Transfer)),
+    );
+    let carry_over = t.money(budgets.iter().map(|b| b.carry_over).sum(), "上年结转（万元）", "Σ 指标变动凭证（上年结转）", voucher_refs(&|v| v.kind == BudgetVoucherKind::CarryOver));
+    let total = if r.expenditures.is_empty() {
+        t.missing("支出凭证", "本年支出合计（万元）")
+    } else {
+        t.money(spent_all, "本年支出合计（万元）", "Σ 支出凭证.金额（含冲销）", expenditure_refs(&r.expenditures))
+    };
+    let execution_rate = if has_budget && !r.expenditures.is_empty() {
+        t.rate(spent_all, annual, "预算执行率", "本年支出合计 ÷ 全年预算数 × 100%", vec![])
+    } else {
+        t.missing("预算指标或支出凭证", "预算执行率")
+    };
+    let unspent = t.money(annual - spent_all, "年末结转和结余（万元）", "全年预算数 − 本年支出合计", vec![]);
+
+    let basic_items: Vec<&Expenditure> = books.expenditures_where(|l| l.spending_kind == SpendingKind::Basic).collect();
+    let basic = t.money(basic_items.iter().map(|e| e.amount).sum(), "基本支出（万元）", "Σ 支出凭证.金额（基本支出指标）", expenditure_refs(basic_items.iter().copied()));
+    let mut group_figures = |group: ExpenseGroup, label: &str| {
+        let items: Vec<&Expenditure> =
+            books.expenditures_where(|l| l.spending_kind == SpendingKind::Basic && books.expense_group(l) == Some(group)).collect();
+        let total = t.money(
+            items.iter().map(|e| e.amount).sum(),
+            &format!("{label}（万元）"),
+            &format!("Σ 支出凭证.金额（基本支出指标，经济科目属{label}）"),
+            expenditure_refs(items.iter().copied()),
+        );
+        let mut by_code: BTreeMap<String, Vec<&Expenditure>> = BTreeMap::new();
+        for e in items {
+            if let Some(l) = books.line(&e.line_code) {
+                by_code.entry(l.economic_code.clone()).or_default().push(e);
+            }
+        }
+        let mut named: Vec<(Fen, NamedAmount)> = by_code
+            .into_iter()
+            .map(|(code, es)| {
+                let sum: Fen = es.iter().map(|e| e.amount).sum();
+                let name = economic_name(&code);
+                (sum, NamedAmount { amount: t.money(sum, &format!("{label}：{name}（万元）"), &format!("Σ 支出凭证.金额（经济科目 {code}）"), expenditure_refs(es)), name })
+            })
+            .collect();
+        named.sort_by(|a, b| b.0.cmp(&a.0));
+        (total, named.into_iter().map(|(_, n)| n).collect::<Vec<_>>())
+    };
+    let (personnel, personnel_items) = group_figures(ExpenseGroup::Personnel, "人员经费");
+    let (public_use, public_use_items) = group_figures(ExpenseGroup::PublicUse, "公用经费");
+
+    let sangong_lines: Vec<&AppropriationLine> = books.lines_where(|l| books.sangong_kind(l).is_some()).collect();
+    let sangong_exp: Vec<&Expenditure> = books.expenditures_where(|l| books.sangong_kind(l).is_some()).collect();
+    let sangong_spent = t.money(
+        sangong_exp.iter().map(|e| e.amount).sum(),
+        "三公经费支出（万元）",
+        "Σ 支出凭证.金额（经济科目 30212 因公出国（境）费、30217 公务接待费、30231 公务用车运行维护费、31013 公务用车购置）",
+        expenditure_refs(sangong_exp.iter().copied()),
+    );
+    let sangong_budget = t.money(
+        sangong_lines.iter().map(|l| books.line_budget(&l.line_code).annual()).sum(),
+        "三公经费预算（万元）",
+        "Σ 全年预算数（三公经费科目指标）",
+        refs("appropriation_lines", sangong_lines.iter().copied(), |l| &l.line_code),
+    );
+    let mut sangong_by_kind: BTreeMap<&'static str, Vec<&Expenditure>> = BTreeMap::new();
+    for e in &sangong_exp {
+        if let Some(kind) = books.line(&e.line_code).and_then(|l| books.sangong_kind(l)) {
+            sangong_by_kind.entry(kind.label()).or_default().push(e);
+        }
+    }
+    let sangong_items = sangong_by_kind
+        .into_iter()
+        .map(|(name, es)| NamedAmount {
+            amount: t.money(es.iter().map(|e| e.amount).sum(), &format!("{name}（万元）"), "Σ 支出凭证.金额", expenditure_refs(es.iter().copied())),
+            name: name.to_string(),
+        })
+        .collect();
+
+    let project_items: Vec<&Expenditure> = books.expenditures_where(|l| l.spending_kind == SpendingKind::Project).collect();
+    let project = t.money(project_items.iter().map(|e| e.amount).sum(), "项目支出（万元）", "Σ 支出凭证.金额（项目支出指标）", expenditure_refs(project_items.iter().copied()));
+    let mut by_function: BTreeMap<String, Vec<&Expenditure>> = BTreeMap::new();
+    for e in &project_items {
+        if let Some(l) = books.line(&e.line_code) {
+            by_function.entry(l.function_code.clone()).or_default().push(e);
+        }
+    }
+    let project_by_function = by_function
+        .into_iter()
+        .map(|(code, es)| {
+            let mut projects: Vec<String> = books
+                .lines_where(|l| l.spending_kind == SpendingKind::Project && l.function_code == code)
+                .filter_map(|l| l.project_code.as_deref().and_then(|p| books.project(p)).map(|p| p.name.clone()))
+                .collect();
+            projects.dedup();
+            let path = function_path(&code);
+            ProjectFunctionLine {
+                spent: t.money(es.iter().map(|e| e.amount).sum(), &format!("项目支出：{path}（万元）"), &format!("Σ 支出凭证.金额（项目支出指标，功能科目 {code}）"), expenditure_refs(es)),
+                function_path: path,
+                function_code: code,
+                projects,
+            }
+        })
+        .collect();
+
+    let spending = Spending {
+        annual_budget,
+        initial_budget,
+        adjustments,
+        carry_over,
+        total,
+        execution_rate,
+        unspent,
+        basic,
+        personnel,
+        personnel_items,
+        public_use,
+        public_use_items,
+        sangong_spent,
+        sangong_budget,
+        sangong_items,
+        project,
+        project_by_function,
+    };
+
+    // Projects.
+    let projects = r
+        .projects
+        .iter()
+        .map(|p| {
+            let lines: Vec<&AppropriationLine> = books.lines_where(|l| l.project_code.as_deref() == Some(p.project_code.as_str())).collect();
+            let budget: Fen = lines.iter().map(|l| books.line_budget(&l.line_code).annual()).sum();
+            let es: Vec<&Expenditure> = r.expenditures.iter().filter(|e| lines.iter().any(|l| l.line_code == e.line_code)).collect();
+            let spent: Fen = es.iter().map(|e| e.amount).sum();
+            let line_refs = refs("appropriation_lines", lines.iter().copied(), |l| &l.line_code);
+            let mut paths: Vec<String> = lines.iter().map(|l| format!("{}（{}）", function_path(&l.function_code), l.function_code)).collect();
+            paths.sort();
+            paths.dedup();
+            ProjectSummary {
+                code: p.project_code.clone(),
+                name: p.name.clone(),
+                is_key: p.is_key,
+                function_paths: paths,
+                budget: t.money(budget, &format!("{}全年预算数（万元）", p.name), "Σ 该项目指标的全年预算数", line_refs),
+                spent: t.money(spent, &format!("{}全年执行数（万元）", p.name), "Σ 该项目指标的支出凭证", expenditure_refs(es.iter().copied())),
+                execution_rate: t.rate(spent, budget, &format!("{}执行率", p.name), "全年执行数 ÷ 全年预算数 × 100%", vec![]),
+                goal: p.goal.clone(),
+                outcome: p.outcome.clone(),
+                indicators: r
+                    .project_indicators
+                    .iter()
+                    .filter(|i| i.project_code == p.project_code)
+                    .map(|i| IndicatorRow {
+                        level1: i.level1.clone(),
+                        level2: i.level2.clone(),
+                        level3: i.level3.clone(),
+                        direction: i.direction.label().to_string(),
+                        target: i.target.clone(),
+                        actual: i.actual.clone().unwrap_or_else(|| "「缺少数据：实际完成值」".into()),
+                        unit: i.unit.clone().unwrap_or_default(),
+                        deviation_reason: i.deviation_reason.clone().unwrap_or_default(),
+                    })
+                    .collect(),
+            }
+        })
+        .collect();
+
+    // 政府性基金 / 国有资本经营: present only when lines of that source exist.
+    let mut fund_block = |source: FundSource| {
+        let lines: Vec<&AppropriationLine> = books.lines_where(|l| l.fund_source == source).collect();
+        if lines.is_empty() {
+            return FundBlock { present: false, budget: None, spent: None };
+        }
+        let es: Vec<&Expenditure> = books.expenditures_where(|l| l.fund_source == source).collect();
+        FundBlock {
+            present: true,
+            budget: Some(t.money(
+                lines.iter().map(|l| books.line_budget(&l.line_code).annual()).sum(),
+                &format!("{}预算（万元）", source.label()),
+                "Σ 全年预算数",
+                refs("appropriation_lines", lines.iter().copied(), |l| &l.line_code),
+            )),
+            spent: Some(t.money(es.iter().map(|e| e.amount).sum(), &format!("{}支出（万元）", source.label()), "Σ 支出凭证.金额", expenditure_refs(es.iter().copied()))),
+        }
+    };
+    let government_fund = fund_block(FundSource::GovernmentFund);
+    let state_capital = fund_block(FundSource::StateCapital);
+
+    // 三、项目组织实施 — procurement, controls, 三重一大.
+    let proc_refs = |items: &[&Procurement]| refs("procurements", items.iter().copied(), |p| &p.procurement_code);
+    let all_proc: Vec<&Procurement> = r.procurements.iter().collect();
+    let gov: Vec<&Procurement> = all_proc.iter().copied().filter(|p| p.is_government_procurement).collect();
+    let mut by_method: BTreeMap<ProcurementMethod, Vec<&Procurement>> = BTreeMap::new();
+    for p in &all_proc {
+        by_method.entry(p.method).or_default().push(p);
+    }
+    let procurement = ProcurementSummary {
+        count: t.count(all_proc.len() as i64, "采购项目数（个）", "采购记录条数", proc_refs(&all_proc)),
+        total: t.money(all_proc.iter().map(|p| p.contract_amount).sum(), "采购合同金额（万元）", "Σ 采购记录.合同金额", proc_refs(&all_proc)),
+        government_total: t.money(gov.iter().map(|p| p.contract_amount).sum(), "政府采购金额（万元）", "Σ 采购记录.合同金额（政府采购）", proc_refs(&gov)),
+        by_method: by_method
+            .into_iter()
+            .map(|(m, ps)| MethodRow {
+                method: m.label().to_string(),
+                count: t.count(ps.len() as i64, &format!("{}项目数", m.label()), "采购记录条数", proc_refs(&ps)),
+                amount: t.money(ps.iter().map(|p| p.contract_amount).sum(), &format!("{}金额（万元）", m.label()), "Σ 采购记录.合同金额", proc_refs(&ps)),
+            })
+            .collect(),
+    };
+    let control_documents = r.control_documents.iter().map(|d| format!("《{}》（{}印发）", d.name.trim_matches(['《', '》']), d.adopted_on.chinese())).collect();
+    let decisions = r
+        .major_decisions
+        .iter()
+        .map(|d| DecisionRow {
+            date: d.date.to_string(),
+            kind: d.kind.label().to_string(),
+            subject: d.subject.clone(),
+            amount: d.amount.map(|a| t.money(a, &format!("三重一大：{}（万元）", d.subject), "三重一大记录.金额", vec![RecordRef::new("major_decisions", &d.decision_code)])),
+        })
+        .collect();
+
+    // 四、资产.
+    let held: Vec<&FixedAsset> = r.fixed_assets.iter().filter(|a| a.status != AssetStatus::Disposed).collect();
+    let in_use: Vec<&FixedAsset> = held.iter().copied().filter(|a| a.status == AssetStatus::InUse).collect();
+    let held_value: Fen = held.iter().map(|a| a.original_value).sum();
+    let in_use_value: Fen = in_use.iter().map(|a| a.original_value).sum();
+    let asset_refs = |items: &[&FixedAsset]| refs("fixed_assets", items.iter().copied(), |a| &a.asset_code);
+    let assets = AssetSummary {
+        count: t.count(held.len() as i64, "固定资产（件）", "资产条数（不含已处置）", asset_refs(&held)),
+        original_value: t.money(held_value, "固定资产原值（万元）", "Σ 固定资产.原值（不含已处置）", asset_refs(&held)),
+        in_use_value: t.money(in_use_value, "在用固定资产原值（万元）", "Σ 固定资产.原值（在用）", asset_refs(&in_use)),
+        utilization_rate: t.rate(in_use_value, held_value, "固定资产利用率", "在用固定资产原值 ÷ 固定资产原值 × 100%", asset_refs(&held)),
+    };
+
+    // 五、绩效 — outputs.
+    let outputs = r
+        .activity_outputs
+        .iter()
+        .map(|o| OutputRow {
+            activity: o.activity.clone(),
+            output: o.output.clone(),
+            value: t.add(quantity_text(o.quantity, o.qualifier, &o.unit), &format!("{}：{}", o.activity, o.output), "活动产出.数量", vec![RecordRef::new("activity_outputs", &o.output_code)]),
+        })
+        .collect();
+
+    let prose = report_sections()
+        .iter()
+        .map(|s| {
+            let text = books.narrative(&s.id).map(str::to_string);
+            let missing = (text.is_none() && s.required).then(|| format!("「缺少数据：报告文字「{}」（章节 {}）未填写」", s.title, s.id));
+            (s.id.clone(), Prose { id: s.id.clone(), title: s.title.clone(), text, missing })
+        })
+        .collect();
+
+    ReportModel {
+        title: format!("{}年度{}整体支出绩效自评报告", year, books.unit.name),
+        unit_name: books.unit.name.clone(),
+        unit_code: books.unit.code.clone(),
+        year,
+        duties: books.unit.duties.clone(),
+        offices: books.unit.offices.clone(),
+        staffing,
+        income,
+        spending,
+        projects,
+        government_fund,
+        state_capital,
+        procurement,
+        control_documents,
+        decisions,
+        assets,
+        outputs,
+        prose,
+        report_date: books.year.report_date.map(|d| d.chinese()),
+        figures: t.figures,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::fixture::books;
+
+    #[test]
+    fn figures_come_from_the_books() {
+        let m = build(&books());
+        assert_eq!(m.spending.annual_budget.text, "0.15");
+        assert_eq!(m.spending.total.text, "0.13");
+        assert_eq!(m.spending.execution_rate.text, "86.67%");
+        assert_eq!(m.spending.personnel.text, "0.08");
+        assert_eq!(m.spending.project.text, "0.05");
+        assert_eq!(m.staffing.authorized.text, "4");
+        assert_eq!(m.outputs[0].value.text, "6次");
+        assert_eq!(m.spending.total.source_count, 2);
+        // ids are the positions in the trace table
+        for (i, f) in m.figures.iter().enumerate() {
+            assert_eq!(f.id, i + 1);
+        }
+    }
+
+    #[test]
+    fn missing_records_are_named_not_invented() {
+        let mut b = books();
+        b.records.receipts.clear();
+        b.records.expenditures.clear();
+        b.records.narratives.retain(|n| n.section != "problems");
+        let m = build(&b);
+        assert!(m.income.fiscal_total.missing);
+        assert!(m.income.fiscal_total.text.contains("缺少数据"));
+        assert!(m.spending.total.missing);
+        assert!(m.spending.execution_rate.missing);
+        assert!(m.prose["problems"].missing.as_deref().unwrap().contains("存在的主要问题"));
+    }
+
+    #[test]
+    fn quantities_read_as_the_seed_writes_them() {
+        assert_eq!(quantity_text(20_000, QuantityQualifier::Nearly, "人"), "近2万人");
+        assert_eq!(quantity_text(300, QuantityQualifier::MoreThan, "人"), "300多人");
+        assert_eq!(quantity_text(11_000, QuantityQualifier::MoreThan, "份"), "11000多份");
+        assert_eq!(quantity_text(1_869, QuantityQualifier::Exact, "人"), "1869人");
+    }
+}

@@ -1,0 +1,294 @@
+//! The record kinds, read from `data/record-kinds.toml`: one description serves import (headers, types),
+//! the template writer, storage (tables, columns) and the format documentation.
+
+use crate::records::*;
+use serde::Deserialize;
+use serde_json::{Map, Value};
+use std::sync::OnceLock;
+
+/// The type of one column's values.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ValueType {
+    Text,
+    Integer,
+    /// 元 in files, 分 in storage.
+    Money,
+    Date,
+    Bool,
+    /// One of a closed list, named by the enum (`FundSource` …).
+    Enum(String),
+    FunctionCode,
+    EconomicCode,
+}
+
+impl ValueType {
+    fn parse(text: &str) -> Option<ValueType> {
+        Some(match text {
+            "text" => ValueType::Text,
+            "integer" => ValueType::Integer,
+            "money" => ValueType::Money,
+            "date" => ValueType::Date,
+            "bool" => ValueType::Bool,
+            "function_code" => ValueType::FunctionCode,
+            "economic_code" => ValueType::EconomicCode,
+            other => ValueType::Enum(other.strip_prefix("enum:")?.to_string()),
+        })
+    }
+
+    /// Whether storage keeps it as an integer (BIGINT) rather than text.
+    pub fn is_integer(&self) -> bool {
+        matches!(self, ValueType::Integer | ValueType::Money | ValueType::Bool)
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct ColumnSpec {
+    /// English field name: the record's field, the storage column, and an accepted header.
+    pub field: String,
+    /// Chinese header.
+    pub header: String,
+    pub value_type: ValueType,
+    pub required: bool,
+    /// The value an empty cell takes, for optional columns that have one.
+    pub default: Option<String>,
+}
+
+#[derive(Debug, Clone)]
+pub struct RecordKindSpec {
+    pub id: String,
+    /// Chinese name; also the .xlsx sheet name.
+    pub label: String,
+    pub file: String,
+    pub table: String,
+    /// The column unique within unit × year.
+    pub key: String,
+    pub columns: Vec<ColumnSpec>,
+}
+
+impl RecordKindSpec {
+    pub fn column(&self, field: &str) -> Option<&ColumnSpec> {
+        self.columns.iter().find(|c| c.field == field)
+    }
+}
+
+#[derive(Deserialize)]
+struct RawFile {
+    kind: Vec<RawKind>,
+}
+#[derive(Deserialize)]
+struct RawKind {
+    id: String,
+    label: String,
+    file: String,
+    table: String,
+    key: String,
+    columns: Vec<RawColumn>,
+}
+#[derive(Deserialize)]
+struct RawColumn {
+    field: String,
+    header: String,
+    #[serde(rename = "type")]
+    value_type: String,
+    #[serde(default)]
+    required: bool,
+    default: Option<String>,
+}
+
+/// All record kinds, in import order (a kind comes after the kinds it refers to).
+pub fn record_kinds() -> &'static [RecordKindSpec] {
+    static KINDS: OnceLock<Vec<RecordKindSpec>> = OnceLock::new();
+    KINDS.get_or_init(|| {
+        let raw: RawFile = toml::from_str(include_str!("../data/record-kinds.toml")).expect("record-kinds.toml is valid (checked by tests)");
+        raw.kind
+            .into_iter()
+            .map(|k| RecordKindSpec {
+                id: k.id,
+                label: k.label,
+                file: k.file,
+                table: k.table,
+                key: k.key,
+                columns: k
+                    .columns
+                    .into_iter()
+                    .map(|c| ColumnSpec {
+                        value_type: ValueType::parse(&c.value_type).unwrap_or_else(|| panic!("unknown column type {}", c.value_type)),
+                        field: c.field,
+                        header: c.header,
+                        required: c.required,
+                        default: c.default,
+                    })
+                    .collect(),
+            })
+            .collect()
+    })
+}
+
+pub fn record_kind(id: &str) -> Option<&'static RecordKindSpec> {
+    record_kinds().iter().find(|k| k.id == id)
+}
+
+/// Reads an enum value (Chinese label, alias or id) of the named enum, giving its stored id.
+pub fn parse_enum(name: &str, text: &str) -> Option<&'static str> {
+    match name {
+        "FundSource" => FundSource::parse(text).map(FundSource::id),
+        "SpendingKind" => SpendingKind::parse(text).map(SpendingKind::id),
+        "BudgetVoucherKind" => BudgetVoucherKind::parse(text).map(BudgetVoucherKind::id),
+        "ProcurementMethod" => ProcurementMethod::parse(text).map(ProcurementMethod::id),
+        "IndicatorDirection" => IndicatorDirection::parse(text).map(IndicatorDirection::id),
+        "QuantityQualifier" => QuantityQualifier::parse(text).map(QuantityQualifier::id),
+        "AssetStatus" => AssetStatus::parse(text).map(AssetStatus::id),
+        "MajorDecisionKind" => MajorDecisionKind::parse(text).map(MajorDecisionKind::id),
+        _ => None,
+    }
+}
+
+/// The Chinese labels of the named enum (for messages and dropdowns).
+pub fn enum_labels(name: &str) -> Vec<&'static str> {
+    match name {
+        "FundSource" => FundSource::labels(),
+        "SpendingKind" => SpendingKind::labels(),
+        "BudgetVoucherKind" => BudgetVoucherKind::labels(),
+        "ProcurementMethod" => ProcurementMethod::labels(),
+        "IndicatorDirection" => IndicatorDirection::labels(),
+        "QuantityQualifier" => QuantityQualifier::labels(),
+        "AssetStatus" => AssetStatus::labels(),
+        "MajorDecisionKind" => MajorDecisionKind::labels(),
+        _ => Vec::new(),
+    }
+}
+
+/// The Chinese label of a stored enum id.
+pub fn enum_label(name: &str, id: &str) -> Option<&'static str> {
+    parse_enum(name, id).and_then(|stored| {
+        enum_labels(name).into_iter().find(|label| parse_enum(name, label) == Some(stored))
+    })
+}
+
+/// Applies `$body` to the vector of the record kind named by `$id` inside `$set`, bound as `$v`.
+macro_rules! with_kind_vec {
+    (@borrow mut $e:expr) => { &mut $e };
+    (@borrow ref $e:expr) => { &$e };
+    ($mode:tt $set:expr, $id:expr, |$v:ident| $body:expr, $unknown:expr) => {
+        match $id {
+            "staffing" => { let $v = with_kind_vec!(@borrow $mode $set.staffing); $body }
+            "appropriation_lines" => { let $v = with_kind_vec!(@borrow $mode $set.appropriation_lines); $body }
+            "budget_vouchers" => { let $v = with_kind_vec!(@borrow $mode $set.budget_vouchers); $body }
+            "receipts" => { let $v = with_kind_vec!(@borrow $mode $set.receipts); $body }
+            "expenditures" => { let $v = with_kind_vec!(@borrow $mode $set.expenditures); $body }
+            "projects" => { let $v = with_kind_vec!(@borrow $mode $set.projects); $body }
+            "project_indicators" => { let $v = with_kind_vec!(@borrow $mode $set.project_indicators); $body }
+            "activity_outputs" => { let $v = with_kind_vec!(@borrow $mode $set.activity_outputs); $body }
+            "procurements" => { let $v = with_kind_vec!(@borrow $mode $set.procurements); $body }
+            "fixed_assets" => { let $v = with_kind_vec!(@borrow $mode $set.fixed_assets); $body }
+            "control_documents" => { let $v = with_kind_vec!(@borrow $mode $set.control_documents); $body }
+            "major_decisions" => { let $v = with_kind_vec!(@borrow $mode $set.major_decisions); $body }
+            "narratives" => { let $v = with_kind_vec!(@borrow $mode $set.narratives); $body }
+            _ => $unknown,
+        }
+    };
+}
+
+fn push_row<T: serde::de::DeserializeOwned>(v: &mut Vec<T>, row: Map<String, Value>) -> Result<(), String> {
+    v.push(serde_json::from_value(Value::Object(row)).map_err(|e| e.to_string())?);
+    Ok(())
+}
+
+fn rows_of<T: serde::Serialize>(v: &[T]) -> Vec<Map<String, Value>> {
+    v.iter()
+        .map(|r| match serde_json::to_value(r) {
+            Ok(Value::Object(m)) => m,
+            _ => Map::new(),
+        })
+        .collect()
+}
+
+impl RecordSet {
+    /// Adds one record of kind `kind_id`, given as field → value (money in 分, dates as ISO text, enums by id).
+    pub fn push_row(&mut self, kind_id: &str, row: Map<String, Value>) -> Result<(), String> {
+        with_kind_vec!(mut self, kind_id, |v| push_row(v, row), Err(format!("unknown record kind {kind_id}")))
+    }
+
+    /// The records of kind `kind_id` as field → value maps, in order.
+    pub fn rows(&self, kind_id: &str) -> Vec<Map<String, Value>> {
+        with_kind_vec!(ref self, kind_id, |v| rows_of(v), Vec::new())
+    }
+
+    /// Number of records of all kinds.
+    pub fn len(&self) -> usize {
+        record_kinds().iter().map(|k| self.rows(&k.id).len()).sum()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    /// The records of one fiscal year.
+    pub fn for_year(&self, year: i32) -> RecordSet {
+        let mut out = RecordSet::default();
+        for kind in record_kinds() {
+            for row in self.rows(&kind.id) {
+                if row.get("year").and_then(Value::as_i64) == Some(i64::from(year)) {
+                    out.push_row(&kind.id, row).expect("a row read from a record set fits it");
+                }
+            }
+        }
+        out
+    }
+}
+
+/// A stable fingerprint of one record's content: re-importing an identical record is recognised by it.
+pub fn fingerprint(row: &Map<String, Value>) -> String {
+    use sha2::{Digest, Sha256};
+    // serde_json's Map keeps keys sorted, so the text is canonical.
+    let text = serde_json::to_string(row).unwrap_or_default();
+    let digest = Sha256::digest(text.as_bytes());
+    digest.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_kind_column_maps_to_its_record_fields() {
+        // An empty record of each kind, serialised, must have exactly the spec's fields, so import and storage agree with the structs.
+        for kind in record_kinds() {
+            let mut row = Map::new();
+            for c in &kind.columns {
+                let v = match &c.value_type {
+                    ValueType::Integer | ValueType::Money => Value::from(1),
+                    ValueType::Bool => Value::from(true),
+                    ValueType::Date => Value::from("2020-01-01"),
+                    ValueType::Enum(name) => Value::from(parse_enum(name, enum_labels(name)[0]).unwrap()),
+                    _ => Value::from("x"),
+                };
+                row.insert(c.field.clone(), v);
+            }
+            let mut set = RecordSet::default();
+            set.push_row(&kind.id, row.clone()).unwrap_or_else(|e| panic!("{}: {e}", kind.id));
+            assert_eq!(set.rows(&kind.id), vec![row], "{}", kind.id);
+            assert!(kind.column(&kind.key).is_some(), "{} key", kind.id);
+            assert!(kind.column("year").is_some(), "{} year", kind.id);
+        }
+    }
+
+    #[test]
+    fn enums_read_labels_aliases_and_ids() {
+        assert_eq!(parse_enum("FundSource", "财政拨款"), Some("general_budget"));
+        assert_eq!(parse_enum("BudgetVoucherKind", "追加"), Some("addition"));
+        assert_eq!(parse_enum("IndicatorDirection", ">="), Some("at_least"));
+        assert_eq!(parse_enum("ProcurementMethod", "抽签"), None);
+        assert_eq!(enum_label("SpendingKind", "project"), Some("项目支出"));
+    }
+
+    #[test]
+    fn fingerprints_differ_with_content() {
+        let mut a = Map::new();
+        a.insert("x".into(), Value::from(1));
+        let mut b = a.clone();
+        assert_eq!(fingerprint(&a), fingerprint(&b));
+        b.insert("x".into(), Value::from(2));
+        assert_ne!(fingerprint(&a), fingerprint(&b));
+    }
+}
