@@ -1,1 +1,213 @@
-fn main() {}
+//! `jixiao` — the command line: import a unit's records, check its books, and write its
+//! 部门整体支出绩效自评报告. See README.md for the contract other tools rely on.
+
+mod demo;
+
+use anyhow::{Context, Result, bail};
+use clap::{Parser, Subcommand, ValueEnum};
+use jixiao_core::check::{Severity, check, has_errors};
+use jixiao_core::records::Books;
+use jixiao_store::Store;
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+#[derive(Parser)]
+#[command(name = "jixiao", version, about = "部门整体支出绩效自评：记账、核对与报告")]
+struct Cli {
+    /// Database URL: sqlite://FILE (default) or postgres://…
+    #[arg(long, global = true, env = "JIXIAO_DB", default_value = "sqlite://jixiao.db")]
+    db: String,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Create the database (or bring its schema up to date).
+    Init,
+    /// Import a directory of CSV files with unit.toml, or an .xlsx workbook. All or nothing; re-importing adds nothing.
+    Import { path: PathBuf },
+    /// Write empty import templates (an .xlsx workbook and CSV files) into DIR.
+    Template {
+        #[arg(long)]
+        out: PathBuf,
+        /// Fiscal year whose code tables fill the dropdowns.
+        #[arg(long, default_value_t = 2021)]
+        year: i32,
+    },
+    /// List the units in the database: code, then name.
+    Units,
+    /// Check a unit-year's books. Exits 1 when an error-level finding exists.
+    Check {
+        #[arg(long)]
+        unit: Option<String>,
+        #[arg(long)]
+        year: i32,
+        #[arg(long, value_enum, default_value_t = CheckFormat::Text)]
+        format: CheckFormat,
+    },
+    /// Write the self-evaluation report (stdout without -o).
+    Report {
+        #[arg(long)]
+        unit: Option<String>,
+        #[arg(long)]
+        year: i32,
+        #[arg(long, value_enum)]
+        format: ReportFormat,
+        #[arg(short = 'o', long = "output")]
+        output: Option<PathBuf>,
+        /// Write the report even when the books check finds errors.
+        #[arg(long)]
+        allow_errors: bool,
+    },
+    /// Load the demo dataset (芙蓉区科学技术协会, 2020).
+    Demo,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum CheckFormat {
+    Text,
+    Json,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum ReportFormat {
+    Md,
+    Html,
+}
+
+#[tokio::main(flavor = "current_thread")]
+async fn main() -> ExitCode {
+    tracing_subscriber::fmt().with_env_filter(tracing_subscriber::EnvFilter::from_env("JIXIAO_LOG")).with_writer(std::io::stderr).init();
+    let cli = Cli::parse();
+    match run(cli).await {
+        Ok(code) => code,
+        Err(e) => {
+            eprintln!("错误：{e:#}");
+            ExitCode::from(1)
+        }
+    }
+}
+
+async fn open(db: &str) -> Result<Store> {
+    Store::open(db).await.with_context(|| format!("无法打开数据库 {db}"))
+}
+
+async fn run(cli: Cli) -> Result<ExitCode> {
+    match cli.command {
+        Command::Init => {
+            open(&cli.db).await?;
+            println!("数据库已就绪：{}", cli.db);
+        }
+        Command::Import { path } => return import(&cli.db, &path).await,
+        Command::Template { out, year } => {
+            let written = jixiao_import::template::write_templates(&out, year).map_err(anyhow::Error::msg)?;
+            for p in written {
+                println!("{}", p.display());
+            }
+        }
+        Command::Units => {
+            let store = open(&cli.db).await?;
+            let mut out = std::io::stdout().lock();
+            for (code, name) in store.units().await? {
+                writeln!(out, "{code}\t{name}")?;
+            }
+        }
+        Command::Check { unit, year, format } => {
+            let store = open(&cli.db).await?;
+            let books = books(&store, unit, year).await?;
+            let findings = check(&books);
+            match format {
+                CheckFormat::Json => println!("{}", serde_json::to_string_pretty(&findings)?),
+                CheckFormat::Text => {
+                    for f in &findings {
+                        let records: Vec<String> = f.records.iter().filter(|r| !r.key.is_empty()).take(8).map(|r| format!("{}:{}", r.kind, r.key)).collect();
+                        println!("[{}] {} {}{}", f.severity.label(), f.rule_id, f.message, if records.is_empty() { String::new() } else { format!("（记录：{}）", records.join("、")) });
+                    }
+                    let count = |s: Severity| findings.iter().filter(|f| f.severity == s).count();
+                    println!("核对完成：错误 {} 项，警告 {} 项，提示 {} 项。", count(Severity::Error), count(Severity::Warning), count(Severity::Info));
+                }
+            }
+            if has_errors(&findings) {
+                return Ok(ExitCode::from(1));
+            }
+        }
+        Command::Report { unit, year, format, output, allow_errors } => {
+            let store = open(&cli.db).await?;
+            let books = books(&store, unit, year).await?;
+            let findings = check(&books);
+            if has_errors(&findings) && !allow_errors {
+                for f in findings.iter().filter(|f| f.severity == Severity::Error) {
+                    eprintln!("[错误] {} {}", f.rule_id, f.message);
+                }
+                bail!("账务核对有错误，未生成报告（先运行 jixiao check 修正；或加 --allow-errors 强制生成）");
+            }
+            let model = jixiao_core::report_model::build(&books);
+            let text = jixiao_report::render(&model, match format {
+                ReportFormat::Md => jixiao_report::Format::Markdown,
+                ReportFormat::Html => jixiao_report::Format::Html,
+            })?;
+            match output {
+                Some(path) => std::fs::write(&path, text).with_context(|| format!("无法写入 {}", path.display()))?,
+                None => std::io::stdout().lock().write_all(text.as_bytes())?,
+            }
+        }
+        Command::Demo => {
+            let dir = demo::unpack()?;
+            let code = import(&cli.db, &dir).await;
+            let _ = std::fs::remove_dir_all(&dir);
+            return code;
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// Reads, validates against the database, and applies one import; prints every error when it fails.
+async fn import(db: &str, path: &Path) -> Result<ExitCode> {
+    let source = match jixiao_import::read(path) {
+        Ok(s) => s,
+        Err(errors) => {
+            eprint!("{errors}");
+            return Ok(ExitCode::from(1));
+        }
+    };
+    let store = open(db).await?;
+    let existing = store.records(&source.unit.code).await?;
+    let existing_years = match store.unit(&source.unit.code).await? {
+        Some(_) => store.years(&source.unit.code).await?,
+        None => Vec::new(),
+    };
+    let batch = match source.validate(&existing, &existing_years) {
+        Ok(b) => b,
+        Err(errors) => {
+            eprint!("{errors}");
+            return Ok(ExitCode::from(1));
+        }
+    };
+    let bar = indicatif::ProgressBar::new(source.row_count() as u64);
+    bar.set_style(indicatif::ProgressStyle::with_template("{msg} [{bar:40}] {pos}/{len}").expect("static template"));
+    bar.set_message("导入");
+    let outcome = store.apply_with_progress(&batch, &source.label, &|n| bar.set_position(n as u64)).await;
+    bar.finish_and_clear();
+    let outcome = outcome?;
+    let unchanged = outcome.unchanged + (source.row_count() - batch.records.len());
+    println!("已导入 {}（{}）：新增 {} 条记录，{} 条已存在未变。", source.unit.name, source.unit.code, outcome.added, unchanged);
+    Ok(ExitCode::SUCCESS)
+}
+
+/// The books of `unit` (or the only unit) for `year`.
+async fn books(store: &Store, unit: Option<String>, year: i32) -> Result<Books> {
+    let code = match unit {
+        Some(code) => code,
+        None => {
+            let units = store.units().await?;
+            match units.as_slice() {
+                [(code, _)] => code.clone(),
+                [] => bail!("数据库中没有单位：请先运行 jixiao import 或 jixiao demo"),
+                _ => bail!("数据库中有 {} 个单位，请用 --unit 指定：{}", units.len(), units.iter().map(|(c, n)| format!("{c}（{n}）")).collect::<Vec<_>>().join("、")),
+            }
+        }
+    };
+    Ok(store.books(&code, year).await?)
+}

@@ -417,3 +417,11 @@ pub struct Books {
     pub year: UnitYear,
     pub records: RecordSet,
 }
+
+/// What one import carries: a unit's profile, its fiscal years and records of any years.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Batch {
+    pub unit: UnitProfile,
+    pub years: Vec<UnitYear>,
+    pub records: RecordSet,
+}

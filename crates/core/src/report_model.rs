@@ -222,6 +222,8 @@ pub struct Prose {
     pub title: String,
     /// The unit's text, or 「缺少数据：…」 when a required section has none.
     pub text: Option<String>,
+    /// The text split at blank lines.
+    pub paragraphs: Vec<String>,
     pub missing: Option<String>,
 }
 
@@ -602,7 +604,8 @@ pub fn build(books: &Books) -> ReportModel {
         .map(|s| {
             let text = books.narrative(&s.id).map(str::to_string);
             let missing = (text.is_none() && s.required).then(|| format!("「缺少数据：报告文字「{}」（章节 {}）未填写」", s.title, s.id));
-            (s.id.clone(), Prose { id: s.id.clone(), title: s.title.clone(), text, missing })
+            let paragraphs = text.iter().flat_map(|t| t.split("\n\n")).map(|p| p.trim().to_string()).filter(|p| !p.is_empty()).collect();
+            (s.id.clone(), Prose { id: s.id.clone(), title: s.title.clone(), text, paragraphs, missing })
         })
         .collect();
 

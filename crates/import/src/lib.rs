@@ -1,0 +1,131 @@
+//! Reads a unit's records from a directory of CSV files plus `unit.toml`, or from one .xlsx workbook with a
+//! sheet per record kind, into a validated [`Batch`]; writes the empty templates of both. Nothing here
+//! touches the database: the caller passes what the database already holds and applies the batch.
+
+pub mod error;
+pub mod parse;
+pub mod table;
+pub mod template;
+pub mod unit;
+pub mod validate;
+
+pub use error::{ImportError, ImportErrors};
+use jixiao_core::records::{Batch, RecordSet, UnitProfile, UnitYear};
+use jixiao_core::schema::record_kinds;
+use std::path::Path;
+use table::Table;
+use validate::Located;
+
+/// Sheets a workbook may carry beside the record sheets: the template's code lists and instructions.
+pub const AUXILIARY_SHEETS: &[&str] = &[template::SHEET_CODES, template::SHEET_README];
+
+/// An import source read and parsed, not yet checked against the database.
+#[derive(Debug, Clone)]
+pub struct Source {
+    /// The path as given, for the import log.
+    pub label: String,
+    pub unit: UnitProfile,
+    pub years: Vec<UnitYear>,
+    pub rows: Vec<Located>,
+}
+
+impl Source {
+    pub fn row_count(&self) -> usize {
+        self.rows.len()
+    }
+
+    /// Checks the source against what the database holds for its unit, giving the batch to apply.
+    pub fn validate(&self, existing: &RecordSet, existing_years: &[UnitYear]) -> Result<Batch, ImportErrors> {
+        validate::validate(&self.unit, &self.years, &self.rows, existing, existing_years).map_err(ImportErrors)
+    }
+}
+
+/// Reads a CSV directory or an .xlsx workbook. All errors of all files are reported together.
+pub fn read(path: &Path) -> Result<Source, ImportErrors> {
+    let label = path.display().to_string();
+    if path.is_dir() {
+        read_dir(path, label)
+    } else if path.extension().is_some_and(|e| e.eq_ignore_ascii_case("xlsx")) {
+        read_workbook(path, label)
+    } else if !path.exists() {
+        Err(ImportErrors(vec![ImportError::file(&label, "IMPORT_NOT_FOUND", "路径不存在")]))
+    } else {
+        Err(ImportErrors(vec![ImportError::file(&label, "IMPORT_UNSUPPORTED", "只能导入一个目录（CSV 文件 + unit.toml）或一个 .xlsx 工作簿")]))
+    }
+}
+
+fn parse_tables(tables: &[(&'static str, &Table)], errors: &mut Vec<ImportError>) -> Vec<Located> {
+    let mut rows = Vec::new();
+    for (kind_id, table) in tables {
+        let kind = record_kinds().iter().find(|k| k.id == *kind_id).expect("kind ids come from the spec");
+        let (parsed, errs) = parse::parse_table(kind, table);
+        errors.extend(errs);
+        rows.extend(parsed.into_iter().map(|p| Located { kind: kind_id, place: table.place.clone(), parsed: p }));
+    }
+    rows
+}
+
+fn read_dir(dir: &Path, label: String) -> Result<Source, ImportErrors> {
+    let mut errors = Vec::new();
+    let unit = match std::fs::read_to_string(dir.join(unit::UNIT_FILE)) {
+        Ok(text) => unit::parse_unit_toml(&text).map_err(|e| errors.push(e)).ok(),
+        Err(_) => {
+            errors.push(ImportError::file(unit::UNIT_FILE, "IMPORT_MISSING_UNIT", "目录中缺少 unit.toml（单位基本信息）"));
+            None
+        }
+    };
+    let mut names: Vec<String> = std::fs::read_dir(dir)
+        .map_err(|e| ImportErrors(vec![ImportError::file(&label, "IMPORT_READ", format!("无法读取目录：{e}"))]))?
+        .filter_map(|e| e.ok())
+        .map(|e| e.file_name().to_string_lossy().to_string())
+        .collect();
+    names.sort();
+    let mut tables: Vec<(&'static str, Table)> = Vec::new();
+    for name in names.iter().filter(|n| n.to_lowercase().ends_with(".csv")) {
+        match record_kinds().iter().find(|k| k.file == *name) {
+            None => errors.push(ImportError::file(
+                name,
+                "IMPORT_UNKNOWN_FILE",
+                format!("不认识的文件；可导入的文件：{}", record_kinds().iter().map(|k| k.file.as_str()).collect::<Vec<_>>().join("、")),
+            )),
+            Some(kind) => match table::read_csv(&dir.join(name), name) {
+                Ok(t) => tables.push((kind.id.as_str(), t)),
+                Err(e) => errors.push(e),
+            },
+        }
+    }
+    // Kinds in spec order, so records come after what they refer to.
+    tables.sort_by_key(|(id, _)| record_kinds().iter().position(|k| k.id == *id));
+    let refs: Vec<(&'static str, &Table)> = tables.iter().map(|(k, t)| (*k, t)).collect();
+    let rows = parse_tables(&refs, &mut errors);
+    match unit {
+        Some((unit, years)) if errors.is_empty() => Ok(Source { label, unit, years, rows }),
+        _ => Err(ImportErrors(errors)),
+    }
+}
+
+fn read_workbook(path: &Path, label: String) -> Result<Source, ImportErrors> {
+    let file = path.file_name().map(|f| f.to_string_lossy().to_string()).unwrap_or_else(|| label.clone());
+    let tables = table::read_xlsx(path, &file).map_err(|e| ImportErrors(vec![e]))?;
+    let mut errors = Vec::new();
+    let unit_sheets = [unit::SHEET_PROFILE, unit::SHEET_DUTIES, unit::SHEET_OFFICES, unit::SHEET_YEARS];
+    let mut record_tables: Vec<(&'static str, &Table)> = Vec::new();
+    let mut unit_tables: Vec<&Table> = Vec::new();
+    for t in &tables {
+        let name = t.place.sheet.as_deref().unwrap_or_default();
+        if let Some(kind) = record_kinds().iter().find(|k| k.label == name) {
+            record_tables.push((kind.id.as_str(), t));
+        } else if unit_sheets.contains(&name) {
+            unit_tables.push(t);
+        } else if !AUXILIARY_SHEETS.contains(&name) {
+            errors.push(ImportError { sheet: Some(name.to_string()), ..ImportError::file(&file, "IMPORT_UNKNOWN_SHEET", "不认识的工作表") });
+        }
+    }
+    record_tables.sort_by_key(|(id, _)| record_kinds().iter().position(|k| k.id == *id));
+    let unit = unit::parse_unit_sheets(&file, &unit_tables).map_err(|e| errors.extend(e)).ok();
+    let rows = parse_tables(&record_tables, &mut errors);
+    match unit {
+        Some((unit, years)) if errors.is_empty() => Ok(Source { label, unit, years, rows }),
+        _ => Err(ImportErrors(errors)),
+    }
+}

@@ -1,0 +1,342 @@
+//! Storage of a database's units and their records, over sqlx's Any driver: SQLite by default
+//! (`sqlite://jixiao.db`), PostgreSQL for a finance bureau (`postgres://…`), with the same SQL.
+//!
+//! Records are only ever inserted. An import is applied in one transaction: a record whose key is new is
+//! inserted, one already stored with the same content is skipped, and one stored with other content aborts
+//! the whole import.
+
+pub mod schema;
+
+use jixiao_core::records::{Batch, Books, Office, RecordSet, UnitProfile, UnitYear};
+use jixiao_core::schema::{ValueType, fingerprint, record_kinds};
+use jixiao_core::Date;
+use schema::Backend;
+use serde_json::{Map, Value};
+use sqlx::any::{AnyPoolOptions, AnyRow};
+use sqlx::migrate::Migrator;
+use sqlx::{AnyPool, AssertSqlSafe, Row};
+
+/// SQL built from the record-kind spec: table and column names come from the embedded, reviewed data file,
+/// never from user input, and every value is bound as a parameter.
+fn spec_sql(sql: &str) -> AssertSqlSafe<&str> {
+    AssertSqlSafe(sql)
+}
+
+static MIGRATIONS_SQLITE: Migrator = sqlx::migrate!("./migrations/sqlite");
+static MIGRATIONS_POSTGRES: Migrator = sqlx::migrate!("./migrations/postgres");
+
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    #[error("数据库错误：{0}")]
+    Database(#[from] sqlx::Error),
+    #[error("数据库迁移失败：{0}")]
+    Migrate(#[from] sqlx::migrate::MigrateError),
+    #[error("不支持的数据库地址「{0}」：应以 sqlite:// 或 postgres:// 开头")]
+    UnsupportedUrl(String),
+    #[error("数据库中没有单位「{0}」")]
+    UnknownUnit(String),
+    #[error("单位「{unit}」没有 {year} 年度的数据")]
+    UnknownYear { unit: String, year: i32 },
+    #[error("{0}")]
+    Conflicts(String),
+    #[error("数据库中的记录无法读取（{kind}）：{message}")]
+    Corrupt { kind: String, message: String },
+}
+
+/// What applying a batch did.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct ApplyOutcome {
+    pub added: usize,
+    pub unchanged: usize,
+}
+
+/// A record stored under the same key with other content.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Conflict {
+    pub kind: String,
+    pub year: i64,
+    pub key: String,
+}
+
+pub struct Store {
+    pool: AnyPool,
+    backend: Backend,
+}
+
+/// A SQLite URL without a mode gets `mode=rwc`, so a new file is created rather than refused.
+fn normalize_url(url: &str) -> Result<(String, Backend), StoreError> {
+    if url.starts_with("sqlite:") {
+        let url = if url.contains("mode=") { url.to_string() } else if url.contains('?') { format!("{url}&mode=rwc") } else { format!("{url}?mode=rwc") };
+        Ok((url, Backend::Sqlite))
+    } else if url.starts_with("postgres://") || url.starts_with("postgresql://") {
+        Ok((url.to_string(), Backend::Postgres))
+    } else {
+        Err(StoreError::UnsupportedUrl(url.to_string()))
+    }
+}
+
+fn now_unix() -> i64 {
+    std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.as_secs() as i64).unwrap_or(0)
+}
+
+fn bind_value<'q>(
+    q: sqlx::query::Query<'q, sqlx::Any, sqlx::any::AnyArguments>,
+    value_type: &ValueType,
+    value: Option<&Value>,
+) -> sqlx::query::Query<'q, sqlx::Any, sqlx::any::AnyArguments> {
+    match value_type {
+        ValueType::Bool => q.bind(value.and_then(Value::as_bool).map(i64::from)),
+        t if t.is_integer() => q.bind(value.and_then(Value::as_i64)),
+        _ => q.bind(value.and_then(Value::as_str).map(str::to_string)),
+    }
+}
+
+fn read_value(row: &AnyRow, field: &str, value_type: &ValueType) -> Result<Value, sqlx::Error> {
+    Ok(match value_type {
+        ValueType::Bool => row.try_get::<Option<i64>, _>(field)?.map(|v| Value::from(v != 0)).unwrap_or(Value::Null),
+        t if t.is_integer() => row.try_get::<Option<i64>, _>(field)?.map(Value::from).unwrap_or(Value::Null),
+        _ => row.try_get::<Option<String>, _>(field)?.map(Value::from).unwrap_or(Value::Null),
+    })
+}
+
+fn profile_hash(unit: &UnitProfile) -> String {
+    match serde_json::to_value(unit) {
+        Ok(Value::Object(m)) => fingerprint(&m),
+        _ => String::new(),
+    }
+}
+
+impl Store {
+    /// Opens (and creates, for SQLite) the database at `url` and brings its schema up to date.
+    pub async fn open(url: &str) -> Result<Store, StoreError> {
+        sqlx::any::install_default_drivers();
+        let (url, backend) = normalize_url(url)?;
+        // One SQLite writer at a time keeps imports serial; PostgreSQL gets a small pool.
+        let connections = if backend == Backend::Sqlite { 1 } else { 4 };
+        let pool = AnyPoolOptions::new().max_connections(connections).connect(&url).await?;
+        if backend == Backend::Sqlite {
+            sqlx::query("PRAGMA foreign_keys = ON").execute(&pool).await?;
+        }
+        match backend {
+            Backend::Sqlite => MIGRATIONS_SQLITE.run(&pool).await?,
+            Backend::Postgres => MIGRATIONS_POSTGRES.run(&pool).await?,
+        }
+        Ok(Store { pool, backend })
+    }
+
+    pub fn backend(&self) -> Backend {
+        self.backend
+    }
+
+    /// Units as (code, name), by code.
+    pub async fn units(&self) -> Result<Vec<(String, String)>, StoreError> {
+        let rows = sqlx::query("SELECT code, name FROM unit ORDER BY code").fetch_all(&self.pool).await?;
+        rows.iter().map(|r| Ok((r.try_get("code")?, r.try_get("name")?))).collect()
+    }
+
+    async fn unit_id(&self, code: &str) -> Result<Option<i64>, StoreError> {
+        Ok(sqlx::query_scalar("SELECT id FROM unit WHERE code = $1").bind(code.to_string()).fetch_optional(&self.pool).await?)
+    }
+
+    /// The unit's profile, or `None` when the database has no such unit.
+    pub async fn unit(&self, code: &str) -> Result<Option<UnitProfile>, StoreError> {
+        let Some(row) = sqlx::query("SELECT id, code, name, region_code, parent_department FROM unit WHERE code = $1")
+            .bind(code.to_string())
+            .fetch_optional(&self.pool)
+            .await?
+        else {
+            return Ok(None);
+        };
+        let id: i64 = row.try_get("id")?;
+        let duties = sqlx::query_scalar("SELECT text FROM unit_duty WHERE unit_id = $1 ORDER BY seq").bind(id).fetch_all(&self.pool).await?;
+        let offices = sqlx::query("SELECT name, duties FROM unit_office WHERE unit_id = $1 ORDER BY seq")
+            .bind(id)
+            .fetch_all(&self.pool)
+            .await?
+            .iter()
+            .map(|r| Ok(Office { name: r.try_get("name")?, duties: r.try_get("duties")? }))
+            .collect::<Result<Vec<_>, sqlx::Error>>()?;
+        Ok(Some(UnitProfile {
+            code: row.try_get("code")?,
+            name: row.try_get("name")?,
+            region_code: row.try_get("region_code")?,
+            parent_department: row.try_get("parent_department")?,
+            duties,
+            offices,
+        }))
+    }
+
+    /// The unit's fiscal years, ascending.
+    pub async fn years(&self, code: &str) -> Result<Vec<UnitYear>, StoreError> {
+        let id = self.unit_id(code).await?.ok_or_else(|| StoreError::UnknownUnit(code.to_string()))?;
+        let rows = sqlx::query("SELECT year, report_date FROM unit_year WHERE unit_id = $1 ORDER BY year").bind(id).fetch_all(&self.pool).await?;
+        rows.iter()
+            .map(|r| {
+                let year: i64 = r.try_get("year")?;
+                let date: Option<String> = r.try_get("report_date")?;
+                Ok(UnitYear { year: year as i32, report_date: date.as_deref().and_then(Date::parse) })
+            })
+            .collect()
+    }
+
+    /// All records of a unit (every year), in the order they were stored. Empty for an unknown unit.
+    pub async fn records(&self, code: &str) -> Result<RecordSet, StoreError> {
+        let mut set = RecordSet::default();
+        let Some(id) = self.unit_id(code).await? else { return Ok(set) };
+        for kind in record_kinds() {
+            let columns: Vec<&str> = kind.columns.iter().map(|c| c.field.as_str()).collect();
+            let sql = format!("SELECT {} FROM {} WHERE unit_id = $1 ORDER BY id", columns.join(", "), kind.table);
+            for row in sqlx::query(spec_sql(&sql)).bind(id).fetch_all(&self.pool).await? {
+                let mut map = Map::new();
+                for c in &kind.columns {
+                    map.insert(c.field.clone(), read_value(&row, &c.field, &c.value_type)?);
+                }
+                set.push_row(&kind.id, map).map_err(|message| StoreError::Corrupt { kind: kind.id.clone(), message })?;
+            }
+        }
+        Ok(set)
+    }
+
+    /// One unit-year's books.
+    pub async fn books(&self, code: &str, year: i32) -> Result<Books, StoreError> {
+        let unit = self.unit(code).await?.ok_or_else(|| StoreError::UnknownUnit(code.to_string()))?;
+        let unit_year = self
+            .years(code)
+            .await?
+            .into_iter()
+            .find(|y| y.year == year)
+            .ok_or_else(|| StoreError::UnknownYear { unit: code.to_string(), year })?;
+        let records = self.records(code).await?.for_year(year);
+        Ok(Books { unit, year: unit_year, records })
+    }
+
+    /// Applies a batch in one transaction: all of it, or (on any conflict or error) none of it.
+    pub async fn apply(&self, batch: &Batch, source: &str) -> Result<ApplyOutcome, StoreError> {
+        self.apply_with_progress(batch, source, &|_| {}).await
+    }
+
+    /// [`Store::apply`], calling `progress` with the number of records handled so far.
+    pub async fn apply_with_progress(&self, batch: &Batch, source: &str, progress: &(dyn Fn(usize) + Sync)) -> Result<ApplyOutcome, StoreError> {
+        let mut tx = self.pool.begin().await?;
+        let mut conflicts: Vec<String> = Vec::new();
+        let unit = &batch.unit;
+        let hash = profile_hash(unit);
+        let existing: Option<(i64, String)> = sqlx::query("SELECT id, content_hash FROM unit WHERE code = $1")
+            .bind(unit.code.clone())
+            .fetch_optional(&mut *tx)
+            .await?
+            .map(|r| Ok::<_, sqlx::Error>((r.try_get("id")?, r.try_get("content_hash")?)))
+            .transpose()?;
+        let unit_id = match existing {
+            Some((id, stored)) => {
+                if stored != hash {
+                    conflicts.push(format!("单位「{}」的基本信息（名称、职能、内设机构等）与数据库中已有的不同", unit.code));
+                }
+                id
+            }
+            None => {
+                let id: i64 = sqlx::query_scalar("INSERT INTO unit (code, name, region_code, parent_department, content_hash) VALUES ($1, $2, $3, $4, $5) RETURNING id")
+                    .bind(unit.code.clone())
+                    .bind(unit.name.clone())
+                    .bind(unit.region_code.clone())
+                    .bind(unit.parent_department.clone())
+                    .bind(hash)
+                    .fetch_one(&mut *tx)
+                    .await?;
+                for (seq, text) in unit.duties.iter().enumerate() {
+                    sqlx::query("INSERT INTO unit_duty (unit_id, seq, text) VALUES ($1, $2, $3)").bind(id).bind(seq as i64).bind(text.clone()).execute(&mut *tx).await?;
+                }
+                for (seq, o) in unit.offices.iter().enumerate() {
+                    sqlx::query("INSERT INTO unit_office (unit_id, seq, name, duties) VALUES ($1, $2, $3, $4)")
+                        .bind(id)
+                        .bind(seq as i64)
+                        .bind(o.name.clone())
+                        .bind(o.duties.clone())
+                        .execute(&mut *tx)
+                        .await?;
+                }
+                id
+            }
+        };
+        for y in &batch.years {
+            let hash = y.report_date.map(|d| d.to_string()).unwrap_or_default();
+            let stored: Option<String> = sqlx::query_scalar("SELECT content_hash FROM unit_year WHERE unit_id = $1 AND year = $2")
+                .bind(unit_id)
+                .bind(i64::from(y.year))
+                .fetch_optional(&mut *tx)
+                .await?;
+            match stored {
+                Some(s) if s != hash => conflicts.push(format!("单位「{}」{}年度的报告日期与数据库中已有的不同", unit.code, y.year)),
+                Some(_) => {}
+                None => {
+                    sqlx::query("INSERT INTO unit_year (unit_id, year, report_date, content_hash) VALUES ($1, $2, $3, $4)")
+                        .bind(unit_id)
+                        .bind(i64::from(y.year))
+                        .bind(y.report_date.map(|d| d.to_string()))
+                        .bind(hash)
+                        .execute(&mut *tx)
+                        .await?;
+                }
+            }
+        }
+        let batch_id: i64 = sqlx::query_scalar("INSERT INTO import_batch (unit_id, source, imported_at, added, unchanged) VALUES ($1, $2, $3, 0, 0) RETURNING id")
+            .bind(unit_id)
+            .bind(source.to_string())
+            .bind(now_unix())
+            .fetch_one(&mut *tx)
+            .await?;
+        let mut outcome = ApplyOutcome::default();
+        for kind in record_kinds() {
+            let columns: Vec<&str> = kind.columns.iter().map(|c| c.field.as_str()).collect();
+            let placeholders: Vec<String> = (4..4 + columns.len()).map(|i| format!("${i}")).collect();
+            let insert = format!(
+                "INSERT INTO {} (unit_id, batch_id, content_hash, {}) VALUES ($1, $2, $3, {})",
+                kind.table,
+                columns.join(", "),
+                placeholders.join(", ")
+            );
+            let lookup = format!("SELECT content_hash FROM {} WHERE unit_id = $1 AND year = $2 AND {} = $3", kind.table, kind.key);
+            for row in batch.records.rows(&kind.id) {
+                let hash = fingerprint(&row);
+                let year = row.get("year").and_then(Value::as_i64).unwrap_or_default();
+                let key = row.get(&kind.key).and_then(Value::as_str).unwrap_or_default().to_string();
+                let stored: Option<String> = sqlx::query_scalar(spec_sql(&lookup)).bind(unit_id).bind(year).bind(key.clone()).fetch_optional(&mut *tx).await?;
+                match stored {
+                    Some(s) if s == hash => outcome.unchanged += 1,
+                    Some(_) => conflicts.push(format!("{}「{}」（{}年度）已存在且内容不同", kind.label, key, year)),
+                    None => {
+                        let mut q = sqlx::query(spec_sql(&insert)).bind(unit_id).bind(batch_id).bind(hash);
+                        for c in &kind.columns {
+                            q = bind_value(q, &c.value_type, row.get(&c.field));
+                        }
+                        q.execute(&mut *tx).await?;
+                        outcome.added += 1;
+                    }
+                }
+                progress(outcome.added + outcome.unchanged + conflicts.len());
+            }
+        }
+        if !conflicts.is_empty() {
+            tx.rollback().await?;
+            return Err(StoreError::Conflicts(conflicts.join("\n")));
+        }
+        sqlx::query("UPDATE import_batch SET added = $1, unchanged = $2 WHERE id = $3")
+            .bind(outcome.added as i64)
+            .bind(outcome.unchanged as i64)
+            .bind(batch_id)
+            .execute(&mut *tx)
+            .await?;
+        tx.commit().await?;
+        Ok(outcome)
+    }
+
+    /// Row counts of every record table, for tests and `jixiao` status lines.
+    pub async fn record_counts(&self) -> Result<Vec<(String, i64)>, StoreError> {
+        let mut out = Vec::new();
+        for table in ["unit", "unit_year", "import_batch"].into_iter().map(String::from).chain(record_kinds().iter().map(|k| k.table.clone())) {
+            let n: i64 = sqlx::query_scalar(spec_sql(&format!("SELECT CAST(COUNT(*) AS BIGINT) FROM {table}"))).fetch_one(&self.pool).await?;
+            out.push((table, n));
+        }
+        Ok(out)
+    }
+}

@@ -1,0 +1,127 @@
+//! Typed reading of one record kind's table: headers (Chinese or English), cell types, required cells, codes.
+
+use crate::error::ImportError;
+use crate::table::Table;
+use jixiao_core::codes::CodeTables;
+use jixiao_core::schema::{ColumnSpec, RecordKindSpec, ValueType, enum_labels, parse_enum};
+use jixiao_core::{Date, Fen};
+use serde_json::{Map, Value};
+
+/// One parsed record with the row it came from.
+#[derive(Debug, Clone)]
+pub struct ParsedRow {
+    pub row: usize,
+    pub values: Map<String, Value>,
+}
+
+fn header_matches(header: &str, column: &ColumnSpec) -> bool {
+    let h = header.trim();
+    h == column.header || h.eq_ignore_ascii_case(&column.field)
+}
+
+/// Reads a table as records of `kind`. Returns every record it could read and every error it found.
+pub fn parse_table(kind: &RecordKindSpec, table: &Table) -> (Vec<ParsedRow>, Vec<ImportError>) {
+    let place = &table.place;
+    let mut errors = Vec::new();
+    // Column positions by spec order.
+    let mut positions: Vec<Option<usize>> = vec![None; kind.columns.len()];
+    for (i, h) in table.header.iter().enumerate() {
+        if h.is_empty() {
+            continue;
+        }
+        match kind.columns.iter().position(|c| header_matches(h, c)) {
+            Some(ci) if positions[ci].is_some() => errors.push(place.error(Some(1), Some(h), None, "IMPORT_DUPLICATE_COLUMN", "表头重复")),
+            Some(ci) => positions[ci] = Some(i),
+            None => errors.push(place.error(
+                Some(1),
+                Some(h),
+                None,
+                "IMPORT_UNKNOWN_COLUMN",
+                format!("未知的列；「{}」可用的列为：{}", kind.label, kind.columns.iter().map(|c| c.header.as_str()).collect::<Vec<_>>().join("、")),
+            )),
+        }
+    }
+    for (c, pos) in kind.columns.iter().zip(&positions) {
+        if pos.is_none() && c.required {
+            errors.push(place.error(Some(1), Some(&c.header), None, "IMPORT_MISSING_COLUMN", format!("缺少必需的列「{}」（{}）", c.header, c.field)));
+        }
+    }
+    if !errors.is_empty() {
+        return (Vec::new(), errors);
+    }
+    let mut rows = Vec::new();
+    for (row_no, cells) in &table.rows {
+        let mut values = Map::new();
+        let mut row_ok = true;
+        let year = positions[kind.columns.iter().position(|c| c.field == "year").unwrap_or(0)]
+            .and_then(|p| cells.get(p))
+            .and_then(|t| t.parse::<i32>().ok());
+        for (c, pos) in kind.columns.iter().zip(&positions) {
+            let text = pos.and_then(|p| cells.get(p)).map(String::as_str).unwrap_or("");
+            let text = if text.is_empty() { c.default.as_deref().unwrap_or("") } else { text };
+            if text.is_empty() {
+                if c.required {
+                    errors.push(place.error(Some(*row_no), Some(&c.header), None, "IMPORT_REQUIRED_EMPTY", "必填项为空"));
+                    row_ok = false;
+                }
+                values.insert(c.field.clone(), Value::Null);
+                continue;
+            }
+            match cell_value(c, text, year) {
+                Ok(v) => {
+                    values.insert(c.field.clone(), v);
+                }
+                Err((rule, message)) => {
+                    errors.push(place.error(Some(*row_no), Some(&c.header), Some(text), rule, message));
+                    row_ok = false;
+                }
+            }
+        }
+        if let Some(extra) = cells.iter().enumerate().find(|(i, c)| !c.is_empty() && (*i >= table.header.len() || table.header[*i].is_empty())) {
+            errors.push(place.error(Some(*row_no), None, Some(extra.1), "IMPORT_CELL_WITHOUT_HEADER", format!("第{}列有数据但没有表头", extra.0 + 1)));
+            row_ok = false;
+        }
+        if row_ok {
+            rows.push(ParsedRow { row: *row_no, values });
+        }
+    }
+    (rows, errors)
+}
+
+fn cell_value(c: &ColumnSpec, text: &str, year: Option<i32>) -> Result<Value, (&'static str, String)> {
+    match &c.value_type {
+        ValueType::Text => Ok(Value::from(text)),
+        ValueType::Integer => text.parse::<i64>().map(Value::from).map_err(|_| ("IMPORT_BAD_INTEGER", "应为整数".to_string())),
+        ValueType::Money => Fen::parse_yuan(text).map(|f| Value::from(f.0)).map_err(|e| ("IMPORT_BAD_AMOUNT", format!("金额无效：{e}（以元为单位，最多两位小数）"))),
+        ValueType::Date => Date::parse(text).map(|d| Value::from(d.to_string())).ok_or(("IMPORT_BAD_DATE", "日期无效，应为 YYYY-MM-DD（如 2020-03-05）".to_string())),
+        ValueType::Bool => match text {
+            "是" | "Y" | "y" | "true" | "TRUE" | "1" => Ok(Value::from(true)),
+            "否" | "N" | "n" | "false" | "FALSE" | "0" => Ok(Value::from(false)),
+            _ => Err(("IMPORT_BAD_BOOL", "应填「是」或「否」".to_string())),
+        },
+        ValueType::Enum(name) => parse_enum(name, text)
+            .map(Value::from)
+            .ok_or(("IMPORT_BAD_ENUM", format!("不是有效的「{}」，可选值：{}", c.header, enum_labels(name).join("、")))),
+        ValueType::FunctionCode | ValueType::EconomicCode => {
+            let Some(year) = year else { return Err(("IMPORT_CODE_NO_YEAR", "年度无效，无法核对科目".to_string())) };
+            let Some(tables) = CodeTables::for_year(year) else {
+                return Err(("IMPORT_NO_CODE_TABLE", format!("没有{year}年度的政府收支分类科目表；已有年度：{:?}", CodeTables::years())));
+            };
+            let functional = c.value_type == ValueType::FunctionCode;
+            let valid = if functional { tables.is_valid_function_item(text) } else { tables.is_valid_economic_item(text) };
+            if valid {
+                Ok(Value::from(text))
+            } else {
+                let (what, level, suggestions) = if functional {
+                    ("支出功能分类", "项级（7位）", tables.suggest_function(text))
+                } else {
+                    ("部门预算支出经济分类", "款级（5位）", tables.suggest_economic(text))
+                };
+                Err((
+                    if functional { "IMPORT_UNKNOWN_FUNCTION_CODE" } else { "IMPORT_UNKNOWN_ECONOMIC_CODE" },
+                    format!("不是{year}年度{what}的{level}有效科目；相近的有效科目：{}", suggestions.join("、")),
+                ))
+            }
+        }
+    }
+}

@@ -1,0 +1,202 @@
+//! Checks that need the whole import and what the database already holds: duplicate and conflicting keys,
+//! declared years, references between records, the basic/project split and the ledger rules.
+
+use crate::error::{ImportError, Place};
+use crate::parse::ParsedRow;
+use jixiao_core::ledger::{Entry, Ledger};
+use jixiao_core::records::{Batch, RecordSet, UnitProfile, UnitYear};
+use jixiao_core::schema::{fingerprint, record_kind, record_kinds};
+use jixiao_core::sections::report_section;
+use jixiao_core::Fen;
+use serde_json::{Map, Value};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+
+/// A parsed record with where it came from.
+#[derive(Debug, Clone)]
+pub struct Located {
+    pub kind: &'static str,
+    pub place: Place,
+    pub parsed: ParsedRow,
+}
+
+impl Located {
+    fn text(&self, field: &str) -> Option<&str> {
+        self.parsed.values.get(field).and_then(Value::as_str)
+    }
+    fn int(&self, field: &str) -> Option<i64> {
+        self.parsed.values.get(field).and_then(Value::as_i64)
+    }
+    fn year(&self) -> i64 {
+        self.int("year").unwrap_or_default()
+    }
+    fn key(&self) -> &str {
+        record_kind(self.kind).and_then(|k| self.text(&k.key)).unwrap_or_default()
+    }
+    fn error(&self, field: Option<&str>, rule_id: &'static str, message: String) -> ImportError {
+        let kind = record_kind(self.kind);
+        let header = field.and_then(|f| kind.and_then(|k| k.column(f))).map(|c| c.header.as_str());
+        let value = field.and_then(|f| self.parsed.values.get(f)).map(|v| match v {
+            Value::String(s) => s.clone(),
+            other => other.to_string(),
+        });
+        self.place.error(Some(self.parsed.row), header, value.as_deref(), rule_id, message)
+    }
+}
+
+/// Keys present per (kind, year), from the database and the import.
+struct Known {
+    keys: BTreeMap<(&'static str, i64), BTreeSet<String>>,
+}
+
+impl Known {
+    fn has(&self, kind: &'static str, year: i64, key: &str) -> bool {
+        self.keys.get(&(kind, year)).is_some_and(|s| s.contains(key))
+    }
+}
+
+pub fn validate(unit: &UnitProfile, years: &[UnitYear], rows: &[Located], existing: &RecordSet, existing_years: &[UnitYear]) -> Result<Batch, Vec<ImportError>> {
+    let mut errors = Vec::new();
+    let declared: BTreeSet<i64> = years.iter().chain(existing_years).map(|y| i64::from(y.year)).collect();
+
+    // Existing records by (kind, year, key) → fingerprint.
+    let mut stored: HashMap<(&'static str, i64, String), String> = HashMap::new();
+    let mut known = Known { keys: BTreeMap::new() };
+    for kind in record_kinds() {
+        let id: &'static str = kind.id.as_str();
+        for row in existing.rows(id) {
+            let year = row.get("year").and_then(Value::as_i64).unwrap_or_default();
+            let key = row.get(&kind.key).and_then(Value::as_str).unwrap_or_default().to_string();
+            known.keys.entry((id, year)).or_default().insert(key.clone());
+            stored.insert((id, year, key), fingerprint(&row));
+        }
+    }
+
+    // Duplicates within the import, conflicts with the database, declared years.
+    let mut seen: HashMap<(&'static str, i64, String), (usize, String)> = HashMap::new();
+    let mut fresh: Vec<&Located> = Vec::new();
+    for r in rows {
+        let kind = record_kind(r.kind).expect("located rows carry known kinds");
+        let key = r.key().to_string();
+        let print = fingerprint(&r.parsed.values);
+        let id = (r.kind, r.year(), key.clone());
+        if !declared.contains(&r.year()) {
+            errors.push(r.error(Some("year"), "IMPORT_UNKNOWN_YEAR", format!("年度 {} 未在单位信息（unit.toml 的 [[years]] 或「年度信息」工作表）中登记", r.year())));
+        }
+        if let Some((first_row, first_print)) = seen.get(&id) {
+            let (rule, what) = if *first_print == print { ("IMPORT_DUPLICATE_ROW", "与第{}行完全相同（重复行）") } else { ("IMPORT_DUPLICATE_KEY", "与第{}行的键相同但内容不同") };
+            errors.push(r.error(Some(&kind.key), rule, format!("「{}」{}", kind.columns.iter().find(|c| c.field == kind.key).map_or("", |c| c.header.as_str()), what.replace("{}", &first_row.to_string()))));
+            continue;
+        }
+        seen.insert(id.clone(), (r.parsed.row, print.clone()));
+        match stored.get(&id) {
+            Some(s) if *s == print => {}
+            Some(_) => errors.push(r.error(
+                Some(&kind.key),
+                "IMPORT_KEY_CONFLICT",
+                format!("数据库中已有同一键的{}记录且内容不同；账务记录不能修改，更正请新增冲销凭证和更正凭证", kind.label),
+            )),
+            None => {
+                known.keys.entry((r.kind, r.year())).or_default().insert(key);
+                fresh.push(r);
+            }
+        }
+    }
+
+    // References and the basic/project split.
+    let reference = |r: &Located, field: &str, target: &'static str, rule: &'static str, what: &str, errors: &mut Vec<ImportError>| {
+        if let Some(v) = r.text(field)
+            && !known.has(target, r.year(), v)
+        {
+            errors.push(r.error(Some(field), rule, format!("{}年度没有{what}「{v}」（应先在{}中登记）", r.year(), record_kind(target).map_or("", |k| k.label.as_str()))));
+        }
+    };
+    for r in &fresh {
+        match r.kind {
+            "appropriation_lines" => {
+                reference(r, "project_code", "projects", "IMPORT_UNKNOWN_PROJECT", "项目", &mut errors);
+                match (r.text("spending_kind"), r.text("project_code")) {
+                    (Some("project"), None) => errors.push(r.error(Some("project_code"), "IMPORT_PROJECT_LINE_WITHOUT_PROJECT", "项目支出指标必须填写项目编码".into())),
+                    (Some("basic"), Some(_)) => errors.push(r.error(Some("project_code"), "IMPORT_BASIC_LINE_WITH_PROJECT", "基本支出指标不应填写项目编码".into())),
+                    _ => {}
+                }
+            }
+            "budget_vouchers" => reference(r, "line_code", "appropriation_lines", "IMPORT_UNKNOWN_LINE", "预算指标", &mut errors),
+            "expenditures" => {
+                reference(r, "line_code", "appropriation_lines", "IMPORT_UNKNOWN_LINE", "预算指标", &mut errors);
+                reference(r, "procurement_ref", "procurements", "IMPORT_UNKNOWN_PROCUREMENT", "采购记录", &mut errors);
+            }
+            "project_indicators" | "activity_outputs" | "procurements" => reference(r, "project_code", "projects", "IMPORT_UNKNOWN_PROJECT", "项目", &mut errors),
+            "narratives" => {
+                if let Some(s) = r.text("section")
+                    && report_section(s).is_none()
+                {
+                    let ids: Vec<&str> = jixiao_core::sections::report_sections().iter().map(|x| x.id.as_str()).collect();
+                    errors.push(r.error(Some("section"), "IMPORT_UNKNOWN_SECTION", format!("未知的报告章节；可用：{}", ids.join("、"))));
+                }
+            }
+            "staffing" => {
+                for f in ["authorized", "actual"] {
+                    if r.int(f).is_some_and(|n| n < 0) {
+                        errors.push(r.error(Some(f), "IMPORT_NEGATIVE_COUNT", "人数不能为负".into()));
+                    }
+                }
+            }
+            _ => {}
+        }
+        if r.kind == "activity_outputs" && r.int("quantity").is_some_and(|n| n < 0) {
+            errors.push(r.error(Some("quantity"), "IMPORT_NEGATIVE_COUNT", "数量不能为负".into()));
+        }
+    }
+
+    // Ledger rules: existing entries first, then the new ones in file order.
+    ledger_rules(existing, &fresh, &mut errors);
+
+    let mut records = RecordSet::default();
+    for r in &fresh {
+        if let Err(e) = records.push_row(r.kind, r.parsed.values.clone()) {
+            errors.push(r.error(None, "IMPORT_RECORD_SHAPE", format!("记录无法读取：{e}")));
+        }
+    }
+    if errors.is_empty() { Ok(Batch { unit: unit.clone(), years: years.to_vec(), records }) } else { Err(errors) }
+}
+
+fn entry_of(kind: &str, row: &Map<String, Value>) -> Entry {
+    let text = |f: &str| row.get(f).and_then(Value::as_str).map(str::to_string);
+    let line = match kind {
+        "receipts" => format!("{}/{}", text("fund_source").unwrap_or_default(), text("function_code").unwrap_or_default()),
+        _ => text("line_code").unwrap_or_default(),
+    };
+    Entry {
+        key: format!("{}/{}", row.get("year").and_then(Value::as_i64).unwrap_or_default(), text("voucher_no").unwrap_or_default()),
+        line,
+        amount: Fen(row.get("amount").and_then(Value::as_i64).unwrap_or_default()),
+        reverses: text("reverses").map(|k| format!("{}/{k}", row.get("year").and_then(Value::as_i64).unwrap_or_default())),
+    }
+}
+
+fn ledger_rules(existing: &RecordSet, fresh: &[&Located], errors: &mut Vec<ImportError>) {
+    for kind in ["budget_vouchers", "receipts", "expenditures"] {
+        // Budget vouchers may be negative (调剂 out); the sign rule for the other kinds is checked below.
+        let mut ledger = Ledger::new(kind == "budget_vouchers");
+        for row in existing.rows(kind) {
+            let _ = ledger.post(entry_of(kind, &row));
+        }
+        for r in fresh.iter().filter(|r| r.kind == kind) {
+            let v = &r.parsed.values;
+            if kind == "budget_vouchers" && v.get("reverses").is_none_or(Value::is_null) && v.get("kind").and_then(Value::as_str) != Some("transfer") && r.int("amount").is_some_and(|a| a < 0) {
+                errors.push(r.error(Some("amount"), "LEDGER_NOT_POSITIVE", "金额必须为正数（调减填正数；冲销请填写冲销凭证号并使用负数）".into()));
+                continue;
+            }
+            if let Err(e) = ledger.post(entry_of(kind, v)) {
+                let field = match e.rule_id() {
+                    "LEDGER_REVERSAL_UNKNOWN" | "LEDGER_REVERSAL_TWICE" | "LEDGER_REVERSAL_OF_REVERSAL" => "reverses",
+                    "LEDGER_REVERSAL_LINE" => if kind == "receipts" { "function_code" } else { "line_code" },
+                    "LEDGER_DUPLICATE_KEY" => "voucher_no",
+                    _ => "amount",
+                };
+                let message = e.to_string().replace(&format!("{}/", r.year()), "");
+                errors.push(r.error(Some(field), e.rule_id(), message));
+            }
+        }
+    }
+}
