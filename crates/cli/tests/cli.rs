@@ -1,0 +1,190 @@
+//! End-to-end tests of the `jixiao` binary: the CLI contract other tools rely on.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+fn jixiao(db: &str, args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_jixiao")).arg("--db").arg(db).args(args).env_remove("JIXIAO_DB").output().expect("runs")
+}
+
+fn ok(out: Output) -> String {
+    assert!(out.status.success(), "failed: {}\n{}", String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr));
+    String::from_utf8(out.stdout).unwrap()
+}
+
+fn demo_dir() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../../examples/furong-kexie-2020")
+}
+
+fn sqlite(dir: &Path, name: &str) -> String {
+    format!("sqlite://{}", dir.join(name).display())
+}
+
+fn copy_dir(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).unwrap();
+    for e in std::fs::read_dir(from).unwrap() {
+        let e = e.unwrap();
+        std::fs::copy(e.path(), to.join(e.file_name())).unwrap();
+    }
+}
+
+#[test]
+fn import_then_report_prints_the_seed_figures_and_reimport_changes_nothing() {
+    let tmp = tempfile::tempdir().unwrap();
+    let db = sqlite(tmp.path(), "j.db");
+    let demo = demo_dir();
+    let first = ok(jixiao(&db, &["import", demo.to_str().unwrap()]));
+    assert!(first.contains("新增 234 条记录"), "{first}");
+    let report = ok(jixiao(&db, &["report", "--year", "2020", "--format", "md"]));
+    for figure in ["242.96", "102.96", "108.37", "52.24", "2.00", "24.13", "30.00", "211.33", "86.98%", "1869", "17980"] {
+        assert!(report.contains(figure), "{figure}");
+    }
+    let second = ok(jixiao(&db, &["import", demo.to_str().unwrap()]));
+    assert!(second.contains("新增 0 条记录"), "{second}");
+    assert_eq!(ok(jixiao(&db, &["report", "--year", "2020", "--format", "md"])), report, "re-import leaves the report byte-identical");
+
+    assert_eq!(ok(jixiao(&db, &["units"])), "430102-KX\t芙蓉区科学技术协会\n");
+    let check = ok(jixiao(&db, &["check", "--year", "2020"]));
+    assert!(check.contains("错误 0 项"), "{check}");
+    assert!(check.contains("CODE_NAME_MAPPED") && check.contains("2060799"), "check names the mapping of the seed's odd name: {check}");
+
+    let html_path = tmp.path().join("r.html");
+    ok(jixiao(&db, &["report", "--unit", "430102-KX", "--year", "2020", "--format", "html", "-o", html_path.to_str().unwrap()]));
+    let html = std::fs::read_to_string(&html_path).unwrap();
+    assert!(html.starts_with("<!DOCTYPE html>") && html.contains("附：数字来源"));
+}
+
+#[test]
+fn demo_command_loads_the_same_books_as_importing_the_example() {
+    let tmp = tempfile::tempdir().unwrap();
+    let (a, b) = (sqlite(tmp.path(), "a.db"), sqlite(tmp.path(), "b.db"));
+    ok(jixiao(&a, &["demo"]));
+    ok(jixiao(&b, &["import", demo_dir().to_str().unwrap()]));
+    let report = |db: &str| ok(jixiao(db, &["report", "--year", "2020", "--format", "md"]));
+    assert_eq!(report(&a), report(&b));
+}
+
+#[test]
+fn a_workbook_imports_to_the_same_report_as_the_csv_directory() {
+    let tmp = tempfile::tempdir().unwrap();
+    let source = jixiao_import::read(&demo_dir()).unwrap();
+    let batch = source.validate(&Default::default(), &[]).unwrap();
+    let xlsx = tmp.path().join("demo.xlsx");
+    jixiao_import::template::write_workbook(&xlsx, Some((&batch.unit, &batch.years)), &batch.records, 2020).unwrap();
+    let (a, b) = (sqlite(tmp.path(), "a.db"), sqlite(tmp.path(), "b.db"));
+    ok(jixiao(&a, &["import", demo_dir().to_str().unwrap()]));
+    ok(jixiao(&b, &["import", xlsx.to_str().unwrap()]));
+    let report = |db: &str| ok(jixiao(db, &["report", "--year", "2020", "--format", "html"]));
+    assert_eq!(report(&a), report(&b));
+    // and importing the workbook over the CSV import adds nothing
+    let again = ok(jixiao(&a, &["import", xlsx.to_str().unwrap()]));
+    assert!(again.contains("新增 0 条记录"), "{again}");
+}
+
+#[test]
+fn template_writes_a_workbook_and_csv_files_with_chinese_headers() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = ok(jixiao(&sqlite(tmp.path(), "x.db"), &["template", "--out", tmp.path().join("tpl").to_str().unwrap()]));
+    assert!(out.contains("jixiao-import-template.xlsx"));
+    let csv = std::fs::read_to_string(tmp.path().join("tpl/csv/expenditures.csv")).unwrap();
+    assert_eq!(csv, "\u{feff}凭证号,年度,日期,指标编号,金额,收款人,用途,采购编号,冲销凭证号,经办人,备注\n");
+    use calamine::Reader;
+    let mut book: calamine::Xlsx<_> = calamine::open_workbook(tmp.path().join("tpl/jixiao-import-template.xlsx")).unwrap();
+    let names = book.sheet_names();
+    for sheet in ["单位信息", "预算指标", "支出凭证", "绩效指标", "代码表"] {
+        assert!(names.iter().any(|n| n == sheet), "{sheet} in {names:?}");
+    }
+    let range = book.worksheet_range("支出凭证").unwrap();
+    assert_eq!(range.get_value((0, 0)).map(|v| v.to_string()), Some("凭证号".to_string()));
+    // The empty template itself is refused with a clear message, not imported half-way.
+    let refused = jixiao(&sqlite(tmp.path(), "x.db"), &["import", tmp.path().join("tpl/jixiao-import-template.xlsx").to_str().unwrap()]);
+    assert_eq!(refused.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&refused.stderr).contains("单位信息缺少「单位编码」"));
+}
+
+#[test]
+fn check_errors_stop_the_report_unless_allowed() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("data");
+    copy_dir(&demo_dir(), &dir);
+    // Pay 50 000 元 more out of the 院士工作站 line than it was given: the import accepts the voucher, the check does not.
+    let path = dir.join("expenditures.csv");
+    let mut text = std::fs::read_to_string(&path).unwrap();
+    text.push_str("ZC2020-999,2020,2020-12-30,ZB2020-29,50000,某公司,超支测试,,,,\n");
+    std::fs::write(&path, text).unwrap();
+    let db = sqlite(tmp.path(), "j.db");
+    ok(jixiao(&db, &["import", dir.to_str().unwrap()]));
+    let check = jixiao(&db, &["check", "--year", "2020"]);
+    assert_eq!(check.status.code(), Some(1));
+    let text = String::from_utf8_lossy(&check.stdout);
+    assert!(text.contains("LINE_OVERSPENT") && text.contains("ZB2020-29") && text.contains("超支 50000.00 元"), "{text}");
+    let json = ok_or_code(jixiao(&db, &["check", "--year", "2020", "--format", "json"]), 1);
+    let findings: serde_json::Value = serde_json::from_str(&json).unwrap();
+    assert!(findings.as_array().unwrap().iter().any(|f| f["rule_id"] == "LINE_OVERSPENT" && f["severity"] == "error"));
+    let refused = jixiao(&db, &["report", "--year", "2020", "--format", "md"]);
+    assert_eq!(refused.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&refused.stderr).contains("LINE_OVERSPENT"));
+    let forced = ok(jixiao(&db, &["report", "--year", "2020", "--format", "md", "--allow-errors"]));
+    assert!(forced.contains("本年支出合计216.33万元"));
+}
+
+fn ok_or_code(out: Output, code: i32) -> String {
+    assert_eq!(out.status.code(), Some(code), "{}", String::from_utf8_lossy(&out.stderr));
+    String::from_utf8(out.stdout).unwrap()
+}
+
+#[test]
+fn several_units_need_unit_named() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("other");
+    copy_dir(&demo_dir(), &dir);
+    let unit = std::fs::read_to_string(dir.join("unit.toml")).unwrap().replace("430102-KX", "430102-KX2").replace("name = \"芙蓉区科学技术协会\"", "name = \"演示第二单位\"");
+    std::fs::write(dir.join("unit.toml"), unit).unwrap();
+    let db = sqlite(tmp.path(), "j.db");
+    ok(jixiao(&db, &["demo"]));
+    ok(jixiao(&db, &["import", dir.to_str().unwrap()]));
+    assert_eq!(ok(jixiao(&db, &["units"])), "430102-KX\t芙蓉区科学技术协会\n430102-KX2\t演示第二单位\n");
+    let refused = jixiao(&db, &["report", "--year", "2020", "--format", "md"]);
+    assert_eq!(refused.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&refused.stderr).contains("--unit"));
+    assert!(ok(jixiao(&db, &["report", "--unit", "430102-KX2", "--year", "2020", "--format", "md"])).contains("演示第二单位"));
+}
+
+#[test]
+fn jixiao_db_env_is_the_default_database() {
+    let tmp = tempfile::tempdir().unwrap();
+    let db = sqlite(tmp.path(), "env.db");
+    let out = Command::new(env!("CARGO_BIN_EXE_jixiao")).arg("demo").env("JIXIAO_DB", &db).output().unwrap();
+    assert!(out.status.success());
+    assert!(ok(jixiao(&db, &["units"])).contains("430102-KX"));
+}
+
+/// The same commands on PostgreSQL give the same report (one schema, one code path).
+#[test]
+fn postgres_gives_the_same_report() {
+    let Ok(admin) = std::env::var("JIXIAO_TEST_PG_URL") else {
+        assert!(std::env::var_os("CI").is_none(), "CI must set JIXIAO_TEST_PG_URL");
+        return;
+    };
+    let tmp = tempfile::tempdir().unwrap();
+    let name = format!("jixiao_cli_{}", std::process::id());
+    let status = Command::new("psql").arg(&admin).args(["-q", "-c", &format!("CREATE DATABASE {name}")]).status().unwrap();
+    assert!(status.success());
+    let pg = format!("{}/{name}", admin.rsplit_once('/').unwrap().0);
+    let lite = sqlite(tmp.path(), "j.db");
+    for db in [&pg, &lite] {
+        ok(jixiao(db, &["import", demo_dir().to_str().unwrap()]));
+        ok(jixiao(db, &["import", demo_dir().to_str().unwrap()]));
+    }
+    let report = |db: &str| ok(jixiao(db, &["report", "--year", "2020", "--format", "md"]));
+    assert_eq!(report(&pg), report(&lite));
+}
+
+#[test]
+fn the_embedded_demo_lists_every_example_file() {
+    let listed = include_str!("../src/demo.rs");
+    for e in std::fs::read_dir(demo_dir()).unwrap() {
+        let name = e.unwrap().file_name().to_string_lossy().to_string();
+        assert!(listed.contains(&format!("\"{name}\"")), "{name} is not embedded in src/demo.rs");
+    }
+}
