@@ -129,3 +129,20 @@ fn read_workbook(path: &Path, label: String) -> Result<Source, ImportErrors> {
         _ => Err(ImportErrors(errors)),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use jixiao_core::schema::record_kinds;
+
+    #[test]
+    fn the_format_documentation_names_every_file_sheet_and_header() {
+        let doc = include_str!("../../../docs/import-format.md");
+        for kind in record_kinds() {
+            assert!(doc.contains(&format!("`{}`", kind.file)), "{}", kind.file);
+            assert!(doc.contains(&format!("工作表「{}」", kind.label)), "{}", kind.label);
+            for c in &kind.columns {
+                assert!(doc.contains(&format!("| {} | `{}` |", c.header, c.field)), "{}.{}", kind.id, c.field);
+            }
+        }
+    }
+}

@@ -1,0 +1,14 @@
+#!/usr/bin/env bash
+# Installs what the tests need (PostgreSQL, Chromium, CJK fonts, poppler-utils) and runs every test,
+# the store and CLI tests on SQLite and on a throwaway PostgreSQL.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+scripts/install-test-deps.sh
+if command -v cargo-nextest >/dev/null 2>&1; then
+  runner=(cargo nextest run --workspace --no-fail-fast)
+else
+  runner=(cargo test --workspace --no-fail-fast)
+fi
+scripts/with-postgres.sh "${runner[@]}"
+# Doc tests are not run by nextest.
+cargo test --workspace --doc -q
