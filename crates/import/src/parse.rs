@@ -12,6 +12,8 @@ use serde_json::{Map, Value};
 pub struct ParsedRow {
     pub row: usize,
     pub values: Map<String, Value>,
+    /// The cells as typed, by field, for error messages.
+    pub raw: std::collections::BTreeMap<String, String>,
 }
 
 fn header_matches(header: &str, column: &ColumnSpec) -> bool {
@@ -52,12 +54,14 @@ pub fn parse_table(kind: &RecordKindSpec, table: &Table) -> (Vec<ParsedRow>, Vec
     let mut rows = Vec::new();
     for (row_no, cells) in &table.rows {
         let mut values = Map::new();
+        let mut raw = std::collections::BTreeMap::new();
         let mut row_ok = true;
         let year = positions[kind.columns.iter().position(|c| c.field == "year").unwrap_or(0)]
             .and_then(|p| cells.get(p))
             .and_then(|t| t.parse::<i32>().ok());
         for (c, pos) in kind.columns.iter().zip(&positions) {
             let text = pos.and_then(|p| cells.get(p)).map(String::as_str).unwrap_or("");
+            raw.insert(c.field.clone(), text.to_string());
             let text = if text.is_empty() { c.default.as_deref().unwrap_or("") } else { text };
             if text.is_empty() {
                 if c.required {
@@ -82,7 +86,7 @@ pub fn parse_table(kind: &RecordKindSpec, table: &Table) -> (Vec<ParsedRow>, Vec
             row_ok = false;
         }
         if row_ok {
-            rows.push(ParsedRow { row: *row_no, values });
+            rows.push(ParsedRow { row: *row_no, values, raw });
         }
     }
     (rows, errors)

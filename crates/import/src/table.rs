@@ -38,9 +38,17 @@ pub fn parse_csv(bytes: &[u8], file: &str) -> Result<Table, ImportError> {
     let text = decode(bytes, file)?;
     let mut reader = csv::ReaderBuilder::new().has_headers(false).flexible(true).from_reader(text.as_bytes());
     let mut records = Vec::new();
+    // A spreadsheet row is a CSV record; blank lines are rows too (the csv reader skips them), while line
+    // breaks inside a quoted cell are not. So: the record's line, less the line breaks inside earlier cells.
+    let mut breaks_in_cells = 0;
     for (i, rec) in reader.records().enumerate() {
-        let rec = rec.map_err(|e| place.error(Some(i + 1), None, None, "IMPORT_CSV_SYNTAX", format!("CSV 格式错误：{e}")))?;
-        records.push((i + 1, rec.iter().map(|c| c.trim().to_string()).collect::<Vec<_>>()));
+        let rec = rec.map_err(|e| {
+            let line = e.position().map(|p| p.line() as usize).unwrap_or(i + 1);
+            place.error(Some(line.saturating_sub(breaks_in_cells)), None, None, "IMPORT_CSV_SYNTAX", format!("CSV 格式错误：{e}"))
+        })?;
+        let line = rec.position().map(|p| p.line() as usize).unwrap_or(i + 1);
+        records.push((line - breaks_in_cells, rec.iter().map(|c| c.trim().to_string()).collect::<Vec<_>>()));
+        breaks_in_cells += rec.iter().map(|c| c.matches('\n').count()).sum::<usize>();
     }
     into_table(place, records)
 }
@@ -127,6 +135,13 @@ mod tests {
         assert_eq!(serial_to_date(43_831.0).as_deref(), Some("2020-01-01"));
         assert_eq!(serial_to_date(44_311.0).as_deref(), Some("2021-04-25"));
         assert_eq!(serial_to_date(0.0), None);
+    }
+
+    #[test]
+    fn rows_are_numbered_as_a_spreadsheet_shows_them() {
+        let t = parse_csv("a,b\n\n1,\"x\ny\"\n2,z\n".as_bytes(), "f.csv").unwrap();
+        let rows: Vec<usize> = t.rows.iter().map(|(r, _)| *r).collect();
+        assert_eq!(rows, vec![3, 4], "blank line 2 counts; the break inside the quoted cell does not");
     }
 
     #[test]

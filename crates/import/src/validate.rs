@@ -35,10 +35,8 @@ impl Located {
     fn error(&self, field: Option<&str>, rule_id: &'static str, message: String) -> ImportError {
         let kind = record_kind(self.kind);
         let header = field.and_then(|f| kind.and_then(|k| k.column(f))).map(|c| c.header.as_str());
-        let value = field.and_then(|f| self.parsed.values.get(f)).map(|v| match v {
-            Value::String(s) => s.clone(),
-            other => other.to_string(),
-        });
+        // What the user typed, not the stored form (amounts in 分, enums by id).
+        let value = field.and_then(|f| self.parsed.raw.get(f)).filter(|v| !v.is_empty()).cloned();
         self.place.error(Some(self.parsed.row), header, value.as_deref(), rule_id, message)
     }
 }
