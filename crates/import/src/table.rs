@@ -46,7 +46,11 @@ pub fn parse_csv(bytes: &[u8], file: &str) -> Result<Table, ImportError> {
             let line = e.position().map(|p| p.line() as usize).unwrap_or(i + 1);
             place.error(Some(line.saturating_sub(breaks_in_cells)), None, None, "IMPORT_CSV_SYNTAX", format!("CSV 格式错误：{e}"))
         })?;
-        let line = rec.position().map(|p| p.line() as usize).unwrap_or(i + 1);
+        // The reported start includes the blank lines skipped before the record; step over them.
+        let line = rec.position().map_or(i + 1, |p| {
+            let skipped = text.as_bytes()[(p.byte() as usize).min(text.len())..].iter().take_while(|b| matches!(b, b'\n' | b'\r')).filter(|b| **b == b'\n').count();
+            p.line() as usize + skipped
+        });
         records.push((line - breaks_in_cells, rec.iter().map(|c| c.trim().to_string()).collect::<Vec<_>>()));
         breaks_in_cells += rec.iter().map(|c| c.matches('\n').count()).sum::<usize>();
     }
