@@ -119,6 +119,15 @@ labelled_enum! {
 }
 
 labelled_enum! {
+    /// 公开内容 — what a disclosure published.
+    DisclosureKind {
+        Budget = "budget", "部门预算";
+        FinalAccounts = "final_accounts", "部门决算";
+        Performance = "performance", "绩效自评结果";
+    }
+}
+
+labelled_enum! {
     /// 资产状态.
     AssetStatus {
         InUse = "in_use", "在用";
@@ -392,6 +401,46 @@ pub struct Narrative {
     pub text: String,
 }
 
+/// 公开记录 — one publication of the budget, the final accounts or the self-evaluation (预决算公开).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Disclosure {
+    pub disclosure_code: String,
+    pub year: i32,
+    pub kind: DisclosureKind,
+    pub date: Date,
+    /// 公开渠道, e.g. the portal where it was published.
+    pub location: String,
+    pub note: Option<String>,
+}
+
+/// 满意度调查 — a survey of service recipients: how many answered and how many were satisfied.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Survey {
+    pub survey_code: String,
+    pub year: i32,
+    pub subject: String,
+    pub project_code: Option<String>,
+    pub date: Option<Date>,
+    pub sample_size: i64,
+    pub satisfied: i64,
+    pub evidence: Option<String>,
+}
+
+/// 评分调整 — a reviewer's score for one indicator, replacing the computed one, with the reason.
+/// Kept as a record: the computed score stays visible beside it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ScoreOverride {
+    pub override_code: String,
+    pub year: i32,
+    /// The indicator: a departmental indicator id, or a project indicator's code.
+    pub indicator: String,
+    /// In hundredths of a point (2.5 points = 250).
+    pub score: i64,
+    pub reason: String,
+    pub reviewer: String,
+    pub date: Date,
+}
+
 /// All records of one unit, over any number of years: what one import carries, and what the store holds.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct RecordSet {
@@ -408,6 +457,9 @@ pub struct RecordSet {
     pub control_documents: Vec<ControlDocument>,
     pub major_decisions: Vec<MajorDecision>,
     pub narratives: Vec<Narrative>,
+    pub disclosures: Vec<Disclosure>,
+    pub surveys: Vec<Survey>,
+    pub score_overrides: Vec<ScoreOverride>,
 }
 
 /// One unit's books for one fiscal year: what `check` reads and what a report is computed from.

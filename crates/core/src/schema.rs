@@ -13,6 +13,8 @@ pub enum ValueType {
     Integer,
     /// 元 in files, 分 in storage.
     Money,
+    /// A number with up to two decimals, stored in hundredths (scores).
+    Decimal,
     Date,
     Bool,
     /// One of a closed list, named by the enum (`FundSource` …).
@@ -27,6 +29,7 @@ impl ValueType {
             "text" => ValueType::Text,
             "integer" => ValueType::Integer,
             "money" => ValueType::Money,
+            "decimal" => ValueType::Decimal,
             "date" => ValueType::Date,
             "bool" => ValueType::Bool,
             "function_code" => ValueType::FunctionCode,
@@ -37,7 +40,7 @@ impl ValueType {
 
     /// Whether storage keeps it as an integer (BIGINT) rather than text.
     pub fn is_integer(&self) -> bool {
-        matches!(self, ValueType::Integer | ValueType::Money | ValueType::Bool)
+        matches!(self, ValueType::Integer | ValueType::Money | ValueType::Decimal | ValueType::Bool)
     }
 }
 
@@ -62,6 +65,8 @@ pub struct RecordKindSpec {
     pub table: String,
     /// The column unique within unit × year.
     pub key: String,
+    /// The schema version (migration) that added this kind.
+    pub since: u32,
     pub columns: Vec<ColumnSpec>,
 }
 
@@ -82,7 +87,13 @@ struct RawKind {
     file: String,
     table: String,
     key: String,
+    #[serde(default = "first_version")]
+    since: u32,
     columns: Vec<RawColumn>,
+}
+
+fn first_version() -> u32 {
+    1
 }
 #[derive(Deserialize)]
 struct RawColumn {
@@ -108,6 +119,7 @@ pub fn record_kinds() -> &'static [RecordKindSpec] {
                 file: k.file,
                 table: k.table,
                 key: k.key,
+                since: k.since,
                 columns: k
                     .columns
                     .into_iter()
@@ -139,6 +151,7 @@ pub fn parse_enum(name: &str, text: &str) -> Option<&'static str> {
         "QuantityQualifier" => QuantityQualifier::parse(text).map(QuantityQualifier::id),
         "AssetStatus" => AssetStatus::parse(text).map(AssetStatus::id),
         "MajorDecisionKind" => MajorDecisionKind::parse(text).map(MajorDecisionKind::id),
+        "DisclosureKind" => DisclosureKind::parse(text).map(DisclosureKind::id),
         _ => None,
     }
 }
@@ -154,6 +167,7 @@ pub fn enum_labels(name: &str) -> Vec<&'static str> {
         "QuantityQualifier" => QuantityQualifier::labels(),
         "AssetStatus" => AssetStatus::labels(),
         "MajorDecisionKind" => MajorDecisionKind::labels(),
+        "DisclosureKind" => DisclosureKind::labels(),
         _ => Vec::new(),
     }
 }
@@ -184,6 +198,9 @@ macro_rules! with_kind_vec {
             "control_documents" => { let $v = with_kind_vec!(@borrow $mode $set.control_documents); $body }
             "major_decisions" => { let $v = with_kind_vec!(@borrow $mode $set.major_decisions); $body }
             "narratives" => { let $v = with_kind_vec!(@borrow $mode $set.narratives); $body }
+            "disclosures" => { let $v = with_kind_vec!(@borrow $mode $set.disclosures); $body }
+            "surveys" => { let $v = with_kind_vec!(@borrow $mode $set.surveys); $body }
+            "score_overrides" => { let $v = with_kind_vec!(@borrow $mode $set.score_overrides); $body }
             _ => $unknown,
         }
     };
@@ -257,7 +274,7 @@ mod tests {
             let mut row = Map::new();
             for c in &kind.columns {
                 let v = match &c.value_type {
-                    ValueType::Integer | ValueType::Money => Value::from(1),
+                    ValueType::Integer | ValueType::Money | ValueType::Decimal => Value::from(1),
                     ValueType::Bool => Value::from(true),
                     ValueType::Date => Value::from("2020-01-01"),
                     ValueType::Enum(name) => Value::from(parse_enum(name, enum_labels(name)[0]).unwrap()),

@@ -97,6 +97,8 @@ fn cell_value(c: &ColumnSpec, text: &str, year: Option<i32>) -> Result<Value, (&
         ValueType::Text => Ok(Value::from(text)),
         ValueType::Integer => text.parse::<i64>().map(Value::from).map_err(|_| ("IMPORT_BAD_INTEGER", "应为整数".to_string())),
         ValueType::Money => Fen::parse_yuan(text).map(|f| Value::from(f.0)).map_err(|e| ("IMPORT_BAD_AMOUNT", format!("金额无效：{e}（以元为单位，最多两位小数）"))),
+        // Same exact reading as money: up to two decimals, kept in hundredths.
+        ValueType::Decimal => Fen::parse_yuan(text).map(|f| Value::from(f.0)).map_err(|e| ("IMPORT_BAD_DECIMAL", format!("数值无效：{e}（最多两位小数）"))),
         ValueType::Date => Date::parse(text).map(|d| Value::from(d.to_string())).ok_or(("IMPORT_BAD_DATE", "日期无效，应为 YYYY-MM-DD（如 2020-03-05）".to_string())),
         ValueType::Bool => match text {
             "是" | "Y" | "y" | "true" | "TRUE" | "1" => Ok(Value::from(true)),

@@ -123,7 +123,7 @@ pub fn write_workbook(path: &Path, unit: Option<(&UnitProfile, &[UnitYear])>, re
                 let col = ci as u16;
                 let Some(v) = row.get(&c.field).filter(|v| !v.is_null()) else { continue };
                 let text = match (&c.value_type, v) {
-                    (ValueType::Money, Value::Number(n)) => {
+                    (ValueType::Money | ValueType::Decimal, Value::Number(n)) => {
                         let fen = n.as_i64().unwrap_or_default();
                         // The only float: a cell value at the spreadsheet edge; it reads back exactly (two decimals).
                         ws.write_number_with_format(r, col, fen as f64 / 100.0, &money)?;
@@ -172,7 +172,7 @@ pub fn write_workbook(path: &Path, unit: Option<(&UnitProfile, &[UnitYear])>, re
                 let dv = dv.set_error_title("输入无效")?.set_error_message(format!("请从下拉框选择「{}」", c.header))?;
                 ws.add_data_validation(1, ci as u16, last, ci as u16, &dv)?;
             }
-            if c.value_type == ValueType::Money {
+            if matches!(c.value_type, ValueType::Money | ValueType::Decimal) {
                 ws.set_column_format(ci as u16, &money)?;
             }
         }

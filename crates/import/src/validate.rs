@@ -123,7 +123,7 @@ pub fn validate(unit: &UnitProfile, years: &[UnitYear], rows: &[Located], existi
                 reference(r, "line_code", "appropriation_lines", "IMPORT_UNKNOWN_LINE", "预算指标", &mut errors);
                 reference(r, "procurement_ref", "procurements", "IMPORT_UNKNOWN_PROCUREMENT", "采购记录", &mut errors);
             }
-            "project_indicators" | "activity_outputs" | "procurements" => reference(r, "project_code", "projects", "IMPORT_UNKNOWN_PROJECT", "项目", &mut errors),
+            "project_indicators" | "activity_outputs" | "procurements" | "surveys" => reference(r, "project_code", "projects", "IMPORT_UNKNOWN_PROJECT", "项目", &mut errors),
             "narratives" => {
                 if let Some(s) = r.text("section")
                     && report_section(s).is_none()
@@ -140,6 +140,12 @@ pub fn validate(unit: &UnitProfile, years: &[UnitYear], rows: &[Located], existi
                 }
             }
             _ => {}
+        }
+        if r.kind == "surveys" {
+            let (sample, satisfied) = (r.int("sample_size").unwrap_or_default(), r.int("satisfied").unwrap_or_default());
+            if sample <= 0 || satisfied < 0 || satisfied > sample {
+                errors.push(r.error(Some("satisfied"), "IMPORT_SURVEY_COUNTS", format!("满意数应在 0 到样本数之间，且样本数大于 0（样本数 {sample}，满意数 {satisfied}）")));
+            }
         }
         if r.kind == "activity_outputs" && r.int("quantity").is_some_and(|n| n < 0) {
             errors.push(r.error(Some("quantity"), "IMPORT_NEGATIVE_COUNT", "数量不能为负".into()));

@@ -19,18 +19,21 @@ impl Backend {
     }
 }
 
-/// The initial schema for a backend.
-pub fn initial_schema(backend: Backend) -> String {
+/// The DDL of schema version `version` for a backend: version 1 creates the unit tables and the record kinds
+/// of version 1; each later version creates the kinds added in it.
+pub fn migration(backend: Backend, version: u32) -> String {
     let id = backend.id_column();
-    let mut sql = format!(
-        "-- Generated from crates/core/data/record-kinds.toml by jixiao-store's schema.rs; keep in step (a test compares).\n\
-         CREATE TABLE unit (\n    {id},\n    code TEXT NOT NULL UNIQUE,\n    name TEXT NOT NULL,\n    region_code TEXT NOT NULL,\n    parent_department TEXT NOT NULL,\n    content_hash TEXT NOT NULL\n);\n\n\
-         CREATE TABLE unit_duty (\n    unit_id BIGINT NOT NULL REFERENCES unit(id),\n    seq BIGINT NOT NULL,\n    text TEXT NOT NULL,\n    PRIMARY KEY (unit_id, seq)\n);\n\n\
-         CREATE TABLE unit_office (\n    unit_id BIGINT NOT NULL REFERENCES unit(id),\n    seq BIGINT NOT NULL,\n    name TEXT NOT NULL,\n    duties TEXT NOT NULL,\n    PRIMARY KEY (unit_id, seq)\n);\n\n\
-         CREATE TABLE unit_year (\n    unit_id BIGINT NOT NULL REFERENCES unit(id),\n    year BIGINT NOT NULL,\n    report_date TEXT,\n    content_hash TEXT NOT NULL,\n    PRIMARY KEY (unit_id, year)\n);\n\n\
-         CREATE TABLE import_batch (\n    {id},\n    unit_id BIGINT NOT NULL REFERENCES unit(id),\n    source TEXT NOT NULL,\n    imported_at BIGINT NOT NULL,\n    added BIGINT NOT NULL,\n    unchanged BIGINT NOT NULL\n);\n"
-    );
-    for kind in record_kinds() {
+    let mut sql = String::from("-- Generated from crates/core/data/record-kinds.toml by jixiao-store's schema.rs; keep in step (a test compares).\n");
+    if version == 1 {
+        sql.push_str(&format!(
+            "CREATE TABLE unit (\n    {id},\n    code TEXT NOT NULL UNIQUE,\n    name TEXT NOT NULL,\n    region_code TEXT NOT NULL,\n    parent_department TEXT NOT NULL,\n    content_hash TEXT NOT NULL\n);\n\n\
+             CREATE TABLE unit_duty (\n    unit_id BIGINT NOT NULL REFERENCES unit(id),\n    seq BIGINT NOT NULL,\n    text TEXT NOT NULL,\n    PRIMARY KEY (unit_id, seq)\n);\n\n\
+             CREATE TABLE unit_office (\n    unit_id BIGINT NOT NULL REFERENCES unit(id),\n    seq BIGINT NOT NULL,\n    name TEXT NOT NULL,\n    duties TEXT NOT NULL,\n    PRIMARY KEY (unit_id, seq)\n);\n\n\
+             CREATE TABLE unit_year (\n    unit_id BIGINT NOT NULL REFERENCES unit(id),\n    year BIGINT NOT NULL,\n    report_date TEXT,\n    content_hash TEXT NOT NULL,\n    PRIMARY KEY (unit_id, year)\n);\n\n\
+             CREATE TABLE import_batch (\n    {id},\n    unit_id BIGINT NOT NULL REFERENCES unit(id),\n    source TEXT NOT NULL,\n    imported_at BIGINT NOT NULL,\n    added BIGINT NOT NULL,\n    unchanged BIGINT NOT NULL\n);\n"
+        ));
+    }
+    for kind in record_kinds().iter().filter(|k| k.since == version) {
         sql.push_str(&format!(
             "\n-- {} ({})\nCREATE TABLE {} (\n    {id},\n    unit_id BIGINT NOT NULL REFERENCES unit(id),\n    batch_id BIGINT NOT NULL REFERENCES import_batch(id),\n    content_hash TEXT NOT NULL,\n",
             kind.label, kind.id, kind.table
@@ -45,22 +48,35 @@ pub fn initial_schema(backend: Backend) -> String {
     sql
 }
 
+/// The schema versions the record kinds call for.
+pub fn versions() -> Vec<u32> {
+    let last = record_kinds().iter().map(|k| k.since).max().unwrap_or(1);
+    (1..=last).collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
 
-    /// The migrations are the schema derived from the record kinds. To regenerate after changing
-    /// record-kinds.toml (before any release): `JIXIAO_WRITE_MIGRATIONS=1 cargo test -p jixiao-store`.
+    /// The migrations are the schema derived from the record kinds, one file per version. A released version's
+    /// file never changes; a new kind or column gets a new version. To write the file of a new version:
+    /// `JIXIAO_WRITE_MIGRATIONS=1 cargo test -p jixiao-store`.
     #[test]
     fn migrations_match_the_record_kinds() {
         for (backend, dir) in [(Backend::Sqlite, "sqlite"), (Backend::Postgres, "postgres")] {
-            let path = format!("{}/migrations/{dir}/0001_initial.sql", env!("CARGO_MANIFEST_DIR"));
-            let expected = initial_schema(backend);
-            if std::env::var_os("JIXIAO_WRITE_MIGRATIONS").is_some() {
-                std::fs::write(&path, &expected).unwrap();
+            let dir = format!("{}/migrations/{dir}", env!("CARGO_MANIFEST_DIR"));
+            let mut files: Vec<String> = std::fs::read_dir(&dir).unwrap().map(|e| e.unwrap().file_name().to_string_lossy().to_string()).collect();
+            files.sort();
+            assert_eq!(files.len(), versions().len(), "{dir}: one migration per schema version: {files:?}");
+            for (version, file) in versions().into_iter().zip(&files) {
+                assert!(file.starts_with(&format!("{version:04}_")), "{file}");
+                let path = format!("{dir}/{file}");
+                let expected = migration(backend, version);
+                if std::env::var_os("JIXIAO_WRITE_MIGRATIONS").is_some() {
+                    std::fs::write(&path, &expected).unwrap();
+                }
+                assert_eq!(std::fs::read_to_string(&path).unwrap_or_default(), expected, "{path} is out of step with record-kinds.toml");
             }
-            let actual = std::fs::read_to_string(&path).unwrap_or_default();
-            assert_eq!(actual, expected, "{path} is out of step with record-kinds.toml");
         }
     }
 }

@@ -1,0 +1,102 @@
+//! A finding: which rule, how serious, where, and the arithmetic behind it.
+
+use serde::Serialize;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Severity {
+    /// The report states something false (a sum or rate that does not compute, a wrong 科目 name).
+    Error,
+    /// The report is probably wrong or incomplete; a reviewer should look.
+    Warning,
+    /// Worth a glance; not a defect on its own.
+    Info,
+}
+
+impl Severity {
+    pub fn label(self) -> &'static str {
+        match self {
+            Severity::Error => "错误",
+            Severity::Warning => "警告",
+            Severity::Info => "提示",
+        }
+    }
+
+    pub fn id(self) -> &'static str {
+        match self {
+            Severity::Error => "error",
+            Severity::Warning => "warning",
+            Severity::Info => "info",
+        }
+    }
+}
+
+/// A place in the checked text. Byte offsets for programs, characters and line/column for people.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct Span {
+    /// Byte offsets into the text, `start..end`; always on char boundaries.
+    pub start: usize,
+    pub end: usize,
+    /// Character offsets, `char_start..char_end`.
+    pub char_start: usize,
+    pub char_end: usize,
+    /// 1-based line and character column of `start`.
+    pub line: usize,
+    pub column: usize,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Finding {
+    /// Stable English id, e.g. `sum-mismatch`.
+    pub rule: &'static str,
+    pub severity: Severity,
+    /// What is wrong, in Chinese, with the arithmetic written out.
+    pub message: String,
+    /// The quoted text the finding is about.
+    pub quote: String,
+    pub span: Span,
+}
+
+/// The rule ids, one place to read them all.
+pub mod rule {
+    pub const SUM_MISMATCH: &str = "sum-mismatch";
+    pub const BASIC_PROJECT_TOTAL: &str = "basic-project-total";
+    pub const RATE_MISMATCH: &str = "rate-mismatch";
+    pub const SPENDING_EXCEEDS_INCOME: &str = "spending-exceeds-income";
+    pub const MIXED_UNITS: &str = "mixed-units";
+    pub const MISSING_UNIT: &str = "missing-unit";
+    pub const DUPLICATE_SECTION: &str = "duplicate-section";
+    pub const DUPLICATE_PARAGRAPH: &str = "duplicate-paragraph";
+    pub const CONTENT_AFTER_SIGNATURE: &str = "content-after-signature";
+    pub const MISSING_SECTION: &str = "missing-section";
+    pub const MISPLACED_SECTION: &str = "misplaced-section";
+    pub const UNKNOWN_CLASSIFICATION: &str = "unknown-classification";
+    pub const COLLOQUIAL_CLASSIFICATION: &str = "colloquial-classification";
+    pub const CLASSIFICATION_CODE: &str = "classification-code";
+    pub const MISSING_REPORT_YEAR: &str = "missing-report-year";
+    pub const MISSING_SIGNATURE: &str = "missing-signature";
+    pub const SIGNATURE_DATE: &str = "signature-date";
+    pub const DATE_OUTSIDE_YEAR: &str = "date-outside-year";
+
+    /// Every rule id with a one-line description, for `--help`-style listings and the README.
+    pub const ALL: &[(&str, &str)] = &[
+        (SUM_MISMATCH, "「合计X，其中A、B」分项之和与合计不符"),
+        (BASIC_PROJECT_TOTAL, "基本支出 + 项目支出 ≠ 支出合计（或与收入的差额未说明）"),
+        (RATE_MISMATCH, "同一句中的百分比与其金额算不上"),
+        (SPENDING_EXCEEDS_INCOME, "支出大于收入且未说明资金来源"),
+        (MIXED_UNITS, "同一组加总中混用 元/万元/亿元"),
+        (MISSING_UNIT, "加总中的数字没有单位"),
+        (DUPLICATE_SECTION, "整节内容重复出现"),
+        (DUPLICATE_PARAGRAPH, "段落重复出现"),
+        (CONTENT_AFTER_SIGNATURE, "落款之后还有正文"),
+        (MISSING_SECTION, "缺少标准章节（存在的问题、改进措施、结果应用等）"),
+        (MISPLACED_SECTION, "章节位置不当（如下一步计划写在部门概况中）"),
+        (UNKNOWN_CLASSIFICATION, "支出功能分类科目名称不在当年科目表中"),
+        (COLLOQUIAL_CLASSIFICATION, "科目名称用了口语写法（如「社会科学支出」）"),
+        (CLASSIFICATION_CODE, "科目编码不存在或与名称不符"),
+        (MISSING_REPORT_YEAR, "标题中看不出报告年度"),
+        (MISSING_SIGNATURE, "没有落款单位和日期"),
+        (SIGNATURE_DATE, "落款日期不在年度结束之后"),
+        (DATE_OUTSIDE_YEAR, "正文日期不在报告年度内"),
+    ];
+}
