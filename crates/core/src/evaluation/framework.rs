@@ -1,0 +1,458 @@
+//! The evaluation frameworks as data: the departmental indicators (财预〔2013〕53号) and the project
+//! self-evaluation rules (财预〔2020〕10号), from `data/frameworks/`, with region/year overrides applied.
+
+use super::Points;
+use std::collections::BTreeMap;
+
+include!(concat!(env!("OUT_DIR"), "/overrides.rs"));
+
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("评价规则文件「{file}」有误：{message}")]
+pub struct FrameworkError {
+    pub file: String,
+    pub message: String,
+}
+
+fn err(file: &str, message: impl Into<String>) -> FrameworkError {
+    FrameworkError { file: file.to_string(), message: message.into() }
+}
+
+/// A number from a rules file in hundredths (points, or percent → basis points), read exactly.
+fn hundredths(file: &str, value: &toml::Value) -> Result<i64, FrameworkError> {
+    let text = match value {
+        toml::Value::Integer(i) => i.to_string(),
+        // Shortest text of the float, then read as decimal: 2.5 → "2.5" → 250.
+        toml::Value::Float(f) => f.to_string(),
+        toml::Value::String(s) => s.trim().trim_end_matches('%').to_string(),
+        other => return Err(err(file, format!("应为数值，实为 {other}"))),
+    };
+    crate::Fen::parse_yuan(&text).map(|f| f.0).map_err(|e| err(file, format!("数值「{text}」无效：{e}")))
+}
+
+/// 评分规则.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ScoringRule {
+    /// score = min(value, 100%) × weight.
+    Proportional,
+    /// score = min(value ÷ target, 1) × weight.
+    RatioToTarget { target_bp: i64 },
+    /// value ≤ threshold: full; else each whole step over deducts `deduct_bp` of the weight.
+    OverThresholdSteps { threshold_bp: i64, step_bp: i64, deduct_bp: i64 },
+    /// value ≥ target: full; else each whole step short deducts `deduct_bp` of the weight.
+    ShortfallSteps { target_bp: i64, step_bp: i64, deduct_bp: i64 },
+    /// The first band whose upper bound ≥ value gives its share of the weight; above all bands: `beyond_bp`.
+    Bands { bands: Vec<(i64, i64)>, beyond_bp: i64 },
+    /// The points of the evidence items that hold.
+    Checklist,
+}
+
+impl ScoringRule {
+    fn parse(file: &str, table: &toml::Table) -> Result<ScoringRule, FrameworkError> {
+        let get = |k: &str| table.get(k).ok_or_else(|| err(file, format!("评分规则缺少「{k}」"))).and_then(|v| hundredths(file, v));
+        let rule = table.get("rule").and_then(toml::Value::as_str).unwrap_or_default();
+        Ok(match rule {
+            "proportional" => ScoringRule::Proportional,
+            "ratio_to_target" => ScoringRule::RatioToTarget { target_bp: get("target")? },
+            "over_threshold_steps" => ScoringRule::OverThresholdSteps { threshold_bp: get("threshold")?, step_bp: get("step")?, deduct_bp: get("deduct")? },
+            "shortfall_steps" => ScoringRule::ShortfallSteps { target_bp: get("target")?, step_bp: get("step")?, deduct_bp: get("deduct")? },
+            "bands" => {
+                let bands = table
+                    .get("bands")
+                    .and_then(toml::Value::as_array)
+                    .ok_or_else(|| err(file, "bands 规则缺少 bands"))?
+                    .iter()
+                    .map(|b| match b.as_array().map(Vec::as_slice) {
+                        Some([upper, share]) => Ok((hundredths(file, upper)?, hundredths(file, share)?)),
+                        _ => Err(err(file, "bands 的每一项应为 [上限, 得分比例]")),
+                    })
+                    .collect::<Result<Vec<_>, _>>()?;
+                ScoringRule::Bands { bands, beyond_bp: table.get("beyond").map(|v| hundredths(file, v)).transpose()?.unwrap_or(0) }
+            }
+            "checklist" => ScoringRule::Checklist,
+            other => return Err(err(file, format!("未知的评分规则「{other}」"))),
+        })
+    }
+
+    /// Steps and zero-width bands would divide by zero or never end.
+    fn validate(&self, file: &str, id: &str) -> Result<(), FrameworkError> {
+        match self {
+            ScoringRule::OverThresholdSteps { step_bp, .. } | ScoringRule::ShortfallSteps { step_bp, .. } if *step_bp <= 0 => Err(err(file, format!("{id}：step 必须大于 0"))),
+            ScoringRule::RatioToTarget { target_bp } if *target_bp <= 0 => Err(err(file, format!("{id}：target 必须大于 0"))),
+            _ => Ok(()),
+        }
+    }
+}
+
+/// What an indicator scores when the records cannot give its value (无法计算).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum WhenUnavailable {
+    Zero,
+    Full,
+    /// Left out; the total is rescaled to the full score.
+    Exclude,
+}
+
+/// Evidence that a checklist item holds.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Evidence {
+    /// Every project has: `goal`, `indicators`, `quantified_output` (a numeric 产出 indicator) or `units`.
+    ProjectsAll { field: String },
+    /// A control document whose name contains one of the keywords, adopted by the year's end.
+    ControlDocument { keywords: Vec<String> },
+    /// No `jixiao check` finding of these rules (any rule when empty) at this severity (error when absent, or any listed rule at any severity).
+    NoFindings { rules: Vec<String>, severity: Option<String> },
+    /// At least one 三重一大 decision recorded in the year.
+    DecisionsPresent,
+    /// A disclosure of `disclosure` (DisclosureKind id) dated on or before month-day of year + `year_offset`.
+    Disclosure { disclosure: String, year_offset: i32, by: (u32, u32) },
+    /// A fixed-asset register exists for the year.
+    AssetRegister,
+    /// No fixed asset in any of these statuses (AssetStatus ids).
+    NoAssetsWithStatus { statuses: Vec<String> },
+}
+
+impl Evidence {
+    fn parse(file: &str, t: &toml::Table) -> Result<Evidence, FrameworkError> {
+        let strings = |k: &str| -> Vec<String> { t.get(k).and_then(toml::Value::as_array).map(|a| a.iter().filter_map(|v| v.as_str().map(String::from)).collect()).unwrap_or_default() };
+        let string = |k: &str| t.get(k).and_then(toml::Value::as_str).map(String::from);
+        Ok(match t.get("kind").and_then(toml::Value::as_str).unwrap_or_default() {
+            "projects_all" => {
+                let field = string("field").unwrap_or_default();
+                if !["goal", "indicators", "quantified_output", "units"].contains(&field.as_str()) {
+                    return Err(err(file, format!("projects_all 的 field「{field}」无效")));
+                }
+                Evidence::ProjectsAll { field }
+            }
+            "control_document" => Evidence::ControlDocument { keywords: strings("keywords") },
+            "no_findings" => Evidence::NoFindings { rules: strings("rules"), severity: string("severity") },
+            "decisions_present" => Evidence::DecisionsPresent,
+            "disclosure" => {
+                let by = string("by").unwrap_or_else(|| "12-31".into());
+                let (m, d) = by.split_once('-').and_then(|(m, d)| Some((m.parse().ok()?, d.parse().ok()?))).ok_or_else(|| err(file, format!("by「{by}」应为 MM-DD")))?;
+                Evidence::Disclosure {
+                    disclosure: string("disclosure").unwrap_or_default(),
+                    year_offset: t.get("year_offset").and_then(toml::Value::as_integer).unwrap_or(0) as i32,
+                    by: (m, d),
+                }
+            }
+            "asset_register" => Evidence::AssetRegister,
+            "no_assets_with_status" => Evidence::NoAssetsWithStatus { statuses: strings("status") },
+            other => return Err(err(file, format!("未知的佐证类型「{other}」"))),
+        })
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ChecklistItem {
+    pub label: String,
+    pub points: Points,
+    pub evidence: Evidence,
+}
+
+/// One departmental indicator: where it sits, its weight, how it is measured and scored.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct IndicatorSpec {
+    pub id: String,
+    pub level1: String,
+    pub level2: String,
+    pub level3: String,
+    pub weight: Points,
+    pub measure: String,
+    pub standard: String,
+    pub scoring: ScoringRule,
+    pub when_unavailable: WhenUnavailable,
+    pub items: Vec<ChecklistItem>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Grade {
+    pub min: Points,
+    pub label: String,
+}
+
+/// Grade bands, highest first.
+pub fn grade_of(grades: &[Grade], score: Points) -> String {
+    grades.iter().find(|g| score >= g.min).map(|g| g.label.clone()).unwrap_or_default()
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DepartmentFramework {
+    pub name: String,
+    pub grades: Vec<Grade>,
+    pub indicators: Vec<IndicatorSpec>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct QualitativeShares {
+    pub met_bp: i64,
+    pub partial_bp: i64,
+    pub unmet_bp: i64,
+    pub partial_prefixes: Vec<String>,
+    pub unmet_prefixes: Vec<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ProjectFramework {
+    pub name: String,
+    pub budget_execution_weight: Points,
+    /// (一级指标 name, weight), in order.
+    pub levels: Vec<(String, Points)>,
+    pub redistribute_to: Vec<String>,
+    pub qualitative: QualitativeShares,
+    pub grades: Vec<Grade>,
+}
+
+/// The rules one evaluation uses, and the files they came from.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Rules {
+    pub department: DepartmentFramework,
+    pub project: ProjectFramework,
+    /// Names of the files applied, defaults first.
+    pub applied: Vec<String>,
+}
+
+fn parse_grades(file: &str, t: &toml::Table) -> Result<Vec<Grade>, FrameworkError> {
+    let mut grades = t
+        .get("grade")
+        .and_then(toml::Value::as_array)
+        .ok_or_else(|| err(file, "缺少 [[grade]] 等级"))?
+        .iter()
+        .map(|g| {
+            Ok(Grade {
+                min: Points(hundredths(file, g.get("min").ok_or_else(|| err(file, "grade 缺少 min"))?)?),
+                label: g.get("label").and_then(toml::Value::as_str).unwrap_or_default().to_string(),
+            })
+        })
+        .collect::<Result<Vec<_>, _>>()?;
+    grades.sort_by(|a, b| b.min.cmp(&a.min));
+    Ok(grades)
+}
+
+fn parse_table(file: &str, text: &str) -> Result<toml::Table, FrameworkError> {
+    text.parse::<toml::Table>().map_err(|e| err(file, e.to_string()))
+}
+
+fn str_of(t: &toml::Table, k: &str) -> String {
+    t.get(k).and_then(toml::Value::as_str).unwrap_or_default().to_string()
+}
+
+/// Applies the fields an indicator table sets (all, for a default; some, for an override).
+fn apply_indicator_fields(file: &str, spec: &mut IndicatorSpec, t: &toml::Table) -> Result<(), FrameworkError> {
+    if let Some(w) = t.get("weight") {
+        spec.weight = Points(hundredths(file, w)?);
+    }
+    if let Some(s) = t.get("scoring").and_then(toml::Value::as_table) {
+        spec.scoring = ScoringRule::parse(file, s)?;
+    }
+    if let Some(s) = t.get("standard").and_then(toml::Value::as_str) {
+        spec.standard = s.to_string();
+    }
+    if let Some(w) = t.get("when_unavailable").and_then(toml::Value::as_str) {
+        spec.when_unavailable = match w {
+            "zero" => WhenUnavailable::Zero,
+            "full" => WhenUnavailable::Full,
+            "exclude" => WhenUnavailable::Exclude,
+            other => return Err(err(file, format!("{}：when_unavailable「{other}」应为 zero、full 或 exclude", spec.id))),
+        };
+    }
+    if let Some(items) = t.get("items").and_then(toml::Value::as_array) {
+        spec.items = items
+            .iter()
+            .map(|i| {
+                let i = i.as_table().ok_or_else(|| err(file, "items 的每一项应为表"))?;
+                Ok(ChecklistItem {
+                    label: str_of(i, "label"),
+                    points: Points(hundredths(file, i.get("points").ok_or_else(|| err(file, "item 缺少 points"))?)?),
+                    evidence: Evidence::parse(file, i.get("evidence").and_then(toml::Value::as_table).ok_or_else(|| err(file, "item 缺少 evidence"))?)?,
+                })
+            })
+            .collect::<Result<_, _>>()?;
+    }
+    spec.scoring.validate(file, &spec.id)
+}
+
+impl DepartmentFramework {
+    pub fn parse(file: &str, text: &str) -> Result<DepartmentFramework, FrameworkError> {
+        let t = parse_table(file, text)?;
+        let mut indicators = Vec::new();
+        for i in t.get("indicator").and_then(toml::Value::as_array).ok_or_else(|| err(file, "缺少 [[indicator]]"))? {
+            let i = i.as_table().ok_or_else(|| err(file, "indicator 应为表"))?;
+            let mut spec = IndicatorSpec {
+                id: str_of(i, "id"),
+                level1: str_of(i, "level1"),
+                level2: str_of(i, "level2"),
+                level3: str_of(i, "level3"),
+                weight: Points(0),
+                measure: str_of(i, "measure"),
+                standard: String::new(),
+                scoring: ScoringRule::Proportional,
+                when_unavailable: WhenUnavailable::Zero,
+                items: Vec::new(),
+            };
+            if spec.id.is_empty() || spec.measure.is_empty() || !i.contains_key("weight") || !i.contains_key("scoring") {
+                return Err(err(file, format!("指标「{}」缺少 id、weight、measure 或 scoring", spec.id)));
+            }
+            apply_indicator_fields(file, &mut spec, i)?;
+            indicators.push(spec);
+        }
+        Ok(DepartmentFramework { name: str_of(&t, "name"), grades: parse_grades(file, &t)?, indicators })
+    }
+
+    pub fn total_weight(&self) -> Points {
+        Points(self.indicators.iter().map(|i| i.weight.0).sum())
+    }
+}
+
+impl ProjectFramework {
+    pub fn parse(file: &str, text: &str) -> Result<ProjectFramework, FrameworkError> {
+        let t = parse_table(file, text)?;
+        let levels = t
+            .get("level")
+            .and_then(toml::Value::as_array)
+            .ok_or_else(|| err(file, "缺少 [[level]]"))?
+            .iter()
+            .map(|l| Ok((l.get("name").and_then(toml::Value::as_str).unwrap_or_default().to_string(), Points(hundredths(file, l.get("weight").ok_or_else(|| err(file, "level 缺少 weight"))?)?))))
+            .collect::<Result<Vec<_>, FrameworkError>>()?;
+        let q = t.get("qualitative").and_then(toml::Value::as_table).ok_or_else(|| err(file, "缺少 [qualitative]"))?;
+        let share = |k: &str| q.get(k).ok_or_else(|| err(file, format!("qualitative 缺少 {k}"))).and_then(|v| hundredths(file, v));
+        let list = |k: &str| -> Vec<String> { q.get(k).and_then(toml::Value::as_array).map(|a| a.iter().filter_map(|v| v.as_str().map(String::from)).collect()).unwrap_or_default() };
+        Ok(ProjectFramework {
+            name: str_of(&t, "name"),
+            budget_execution_weight: Points(hundredths(file, t.get("budget_execution_weight").ok_or_else(|| err(file, "缺少 budget_execution_weight"))?)?),
+            levels,
+            redistribute_to: t.get("redistribute_to").and_then(toml::Value::as_array).map(|a| a.iter().filter_map(|v| v.as_str().map(String::from)).collect()).unwrap_or_default(),
+            qualitative: QualitativeShares {
+                met_bp: share("met")?,
+                partial_bp: share("partial")?,
+                unmet_bp: share("unmet")?,
+                partial_prefixes: list("partial_prefixes"),
+                unmet_prefixes: list("unmet_prefixes"),
+            },
+            grades: parse_grades(file, &t)?,
+        })
+    }
+
+    pub fn total_weight(&self) -> Points {
+        Points(self.budget_execution_weight.0 + self.levels.iter().map(|l| l.1.0).sum::<i64>())
+    }
+}
+
+impl Rules {
+    /// The default frameworks.
+    pub fn defaults() -> Rules {
+        Rules {
+            department: DepartmentFramework::parse("department.toml", include_str!("../../data/frameworks/department.toml")).expect("the default department framework is valid (tested)"),
+            project: ProjectFramework::parse("project.toml", include_str!("../../data/frameworks/project.toml")).expect("the default project framework is valid (tested)"),
+            applied: vec!["department.toml".into(), "project.toml".into()],
+        }
+    }
+
+    /// The defaults with every embedded override for the unit's region (province, city, then county) and year.
+    pub fn for_unit(region_code: &str, year: i32) -> Result<Rules, FrameworkError> {
+        let mut rules = Rules::defaults();
+        let mut regions = Vec::new();
+        if region_code.len() == 6 {
+            regions.push(format!("{}0000", &region_code[..2]));
+            regions.push(format!("{}00", &region_code[..4]));
+        }
+        regions.push(region_code.to_string());
+        regions.dedup();
+        for region in regions {
+            let name = format!("{region}-{year}.toml");
+            if let Some((_, text)) = OVERRIDES.iter().find(|(n, _)| *n == name) {
+                rules = rules.with_override(&name, text)?;
+            }
+        }
+        Ok(rules)
+    }
+
+    /// These rules with one more override file applied; refused if the weights no longer add up to 100.
+    pub fn with_override(mut self, file: &str, text: &str) -> Result<Rules, FrameworkError> {
+        let t = parse_table(file, text)?;
+        if let Some(list) = t.get("department").and_then(toml::Value::as_array) {
+            for o in list {
+                let o = o.as_table().ok_or_else(|| err(file, "[[department]] 应为表"))?;
+                let id = str_of(o, "id");
+                let spec = self.department.indicators.iter_mut().find(|i| i.id == id).ok_or_else(|| err(file, format!("没有指标「{id}」")))?;
+                apply_indicator_fields(file, spec, o)?;
+            }
+        }
+        if let Some(p) = t.get("project").and_then(toml::Value::as_table) {
+            if let Some(w) = p.get("budget_execution_weight") {
+                self.project.budget_execution_weight = Points(hundredths(file, w)?);
+            }
+            if let Some(levels) = p.get("levels").and_then(toml::Value::as_table) {
+                let by_name: BTreeMap<&String, &toml::Value> = levels.iter().collect();
+                for (name, weight) in &mut self.project.levels {
+                    if let Some(v) = by_name.get(name) {
+                        *weight = Points(hundredths(file, v)?);
+                    }
+                }
+                if let Some(unknown) = levels.keys().find(|k| !self.project.levels.iter().any(|(n, _)| n == *k)) {
+                    return Err(err(file, format!("项目一级指标「{unknown}」不存在")));
+                }
+            }
+        }
+        if let Some(name) = t.get("name").and_then(toml::Value::as_str) {
+            self.department.name = name.to_string();
+        }
+        self.validate(file)?;
+        self.applied.push(file.to_string());
+        Ok(self)
+    }
+
+    fn validate(&self, file: &str) -> Result<(), FrameworkError> {
+        let full = Points::FULL;
+        if self.department.total_weight() != full {
+            return Err(err(file, format!("部门整体指标权重合计为 {}，应为 100", self.department.total_weight())));
+        }
+        if self.project.total_weight() != full {
+            return Err(err(file, format!("项目自评权重合计为 {}，应为 100", self.project.total_weight())));
+        }
+        for i in &self.department.indicators {
+            if i.weight.0 < 0 {
+                return Err(err(file, format!("指标「{}」权重为负", i.id)));
+            }
+            if i.scoring == ScoringRule::Checklist && i.items.iter().map(|x| x.points.0).sum::<i64>() < i.weight.0 {
+                return Err(err(file, format!("指标「{}」各佐证项分值之和小于权重，满分无法得到", i.id)));
+            }
+        }
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn defaults_and_every_override_are_valid_and_add_up_to_100() {
+        let d = Rules::defaults();
+        d.validate("defaults").unwrap();
+        assert_eq!(d.department.indicators.len(), 26);
+        for (name, text) in OVERRIDES {
+            Rules::defaults().with_override(name, text).unwrap_or_else(|e| panic!("{e}"));
+        }
+    }
+
+    #[test]
+    fn a_region_override_changes_weights_without_code() {
+        let hunan = Rules::for_unit("430102", 2020).unwrap();
+        assert_eq!(hunan.applied.last().map(String::as_str), Some("430000-2020.toml"));
+        let weight = |r: &Rules, id: &str| r.department.indicators.iter().find(|i| i.id == id).unwrap().weight;
+        assert_eq!(weight(&Rules::defaults(), "budget_completion_rate"), Points(400));
+        assert_eq!(weight(&hunan, "budget_completion_rate"), Points(800));
+        assert_eq!(Rules::for_unit("110101", 2020).unwrap(), Rules::defaults(), "no override for Beijing");
+        assert_eq!(Rules::for_unit("430102", 2021).unwrap(), Rules::defaults(), "the Hunan file is for 2020 only");
+    }
+
+    #[test]
+    fn overrides_that_break_the_total_or_name_nothing_are_refused() {
+        let e = Rules::defaults().with_override("x.toml", "[[department]]\nid = \"budget_completion_rate\"\nweight = 9\n").unwrap_err();
+        assert!(e.message.contains("合计为 105.00"), "{e}");
+        let e = Rules::defaults().with_override("x.toml", "[[department]]\nid = \"nope\"\nweight = 1\n").unwrap_err();
+        assert!(e.message.contains("没有指标「nope」"), "{e}");
+        let e = Rules::defaults().with_override("x.toml", "[project]\nlevels = { \"产出指标\" = 60, \"效益指标\" = 20 }\n").unwrap();
+        assert_eq!(e.project.levels[0].1, Points(6000));
+    }
+}

@@ -1,0 +1,416 @@
+//! The departmental indicators' values, computed from records with exact integer arithmetic.
+//! Each gives its numerator, denominator and records, or says why it cannot be computed.
+
+use super::framework::{Evidence, IndicatorSpec, QualitativeShares, ScoringRule};
+use super::{EvaluationInput, ItemResult};
+use crate::check::{RecordRef, Severity};
+use crate::codes::ExpenseGroup;
+use crate::date::Date;
+use crate::money::{BasisPoints, Fen};
+use crate::records::*;
+
+/// A measured value.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Measured {
+    Rate { numerator: String, denominator: String, rate_bp: i64, text: String, sources: Vec<RecordRef> },
+    Checklist { items: Vec<ItemResult> },
+    /// The records cannot give a value: scored as the rules file says.
+    Unavailable { reason: String },
+    /// The value cannot be a rate but is plainly a failure (spending with no budget at all): no points.
+    Failed { reason: String, sources: Vec<RecordRef> },
+}
+
+type Parts = (String, Option<String>, Option<String>, Option<i64>, Option<String>, Vec<ItemResult>, Vec<RecordRef>);
+
+impl Measured {
+    /// (value text, numerator, denominator, rate, unavailable reason, checklist, evidence).
+    pub fn parts(self) -> Parts {
+        match self {
+            Measured::Rate { numerator, denominator, rate_bp, text, sources } => (text, Some(numerator), Some(denominator), Some(rate_bp), None, vec![], sources),
+            Measured::Checklist { items } => {
+                let met = items.iter().filter(|i| i.met).count();
+                (format!("{met}/{} 项满足", items.len()), None, None, None, None, items, vec![])
+            }
+            Measured::Unavailable { reason } => ("无法计算".into(), None, None, None, Some(reason), vec![], vec![]),
+            Measured::Failed { reason, sources } => ("不达标".into(), None, None, None, Some(reason), vec![], sources),
+        }
+    }
+}
+
+fn money_rate(numerator: Fen, denominator: Fen, sources: Vec<RecordRef>, zero_reason: &str) -> Measured {
+    match BasisPoints::ratio(numerator.0, denominator.0) {
+        Some(bp) => Measured::Rate {
+            numerator: format!("{}万元", numerator.wan_yuan_string()),
+            denominator: format!("{}万元", denominator.wan_yuan_string()),
+            rate_bp: bp.0,
+            text: bp.percent_string(),
+            sources,
+        },
+        None => Measured::Unavailable { reason: zero_reason.to_string() },
+    }
+}
+
+fn count_rate(numerator: i64, denominator: i64, unit: &str, sources: Vec<RecordRef>, zero_reason: &str) -> Measured {
+    match BasisPoints::ratio(numerator, denominator) {
+        Some(bp) => Measured::Rate { numerator: format!("{numerator}{unit}"), denominator: format!("{denominator}{unit}"), rate_bp: bp.0, text: bp.percent_string(), sources },
+        None => Measured::Unavailable { reason: zero_reason.to_string() },
+    }
+}
+
+/// The formula of a measure, as the evaluation table prints it.
+pub fn formula(measure: &str) -> &'static str {
+    match measure {
+        "staff_control_rate" => "年底实有在职人数 ÷ 编制数 × 100%",
+        "sangong_change_rate" => "（本年“三公经费”预算数 − 上年预算数）÷ 上年预算数 × 100%",
+        "key_spending_rate" => "重点项目支出 ÷ 项目支出合计 × 100%",
+        "budget_completion_rate" => "本年支出合计 ÷ 全年预算数（含上年结转、年中调整）× 100%",
+        "budget_adjustment_rate" => "年中预算调整数（追加、调减、调剂的绝对值之和，已冲销的除外）÷ 年初预算数 × 100%",
+        "payment_progress_rate" => "各季度末累计支出（不超过序时进度）之和 ÷ 各季度序时进度（全年预算数 × 季度 ÷ 4）之和 × 100%",
+        "carryover_rate" => "（全年预算数 − 本年支出）÷ 全年预算数 × 100%",
+        "carryover_change_rate" => "（本年结转结余 − 上年结转结余）÷ 上年结转结余 × 100%",
+        "public_use_control_rate" => "基本支出中公用经费实际支出 ÷ 公用经费全年预算数 × 100%",
+        "sangong_control_rate" => "“三公经费”实际支出 ÷ “三公经费”全年预算数 × 100%",
+        "procurement_execution_rate" => "政府采购合同金额 ÷ 政府采购预算金额 × 100%",
+        "asset_utilization_rate" => "在用固定资产原值 ÷ 固定资产原值（不含已处置）× 100%",
+        "output_completion_rate" => "达到年度指标值的数量指标数 ÷ 数量指标数 × 100%",
+        "output_timeliness_rate" => "达到年度指标值的时效指标数 ÷ 时效指标数 × 100%",
+        "output_quality_rate" => "达到年度指标值的质量指标数 ÷ 质量指标数 × 100%",
+        "key_work_completion_rate" => "重点项目达到年度指标值的产出指标数 ÷ 重点项目产出指标数 × 100%",
+        "benefit_achievement_rate" => "达到年度指标值的效益指标数 ÷ 效益指标数 × 100%",
+        "satisfaction_rate" => "满意人数 ÷ 调查样本数 × 100%（无调查记录时取项目满意度指标实际值的平均）",
+        "checklist" => "按佐证逐项评分",
+        _ => "",
+    }
+}
+
+/// How far a project indicator reached its target.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Achievement {
+    /// 0–10 000 basis points of the indicator's points.
+    pub share_bp: i64,
+    pub met: bool,
+    pub reason: Option<String>,
+}
+
+/// The first number in a text, in thousandths ("≥90" → 90 000, "95.5%" → 95 500).
+fn number_milli(text: &str) -> Option<i64> {
+    let start = text.find(|c: char| c.is_ascii_digit())?;
+    let negative = text[..start].ends_with('-');
+    let rest = &text[start..];
+    let end = rest.find(|c: char| !(c.is_ascii_digit() || c == '.')).unwrap_or(rest.len());
+    let (whole, frac) = rest[..end].split_once('.').unwrap_or((&rest[..end], ""));
+    let frac: String = frac.chars().chain(std::iter::repeat('0')).take(3).collect();
+    let value = whole.parse::<i64>().ok()?.checked_mul(1000)?.checked_add(frac.parse::<i64>().ok()?)?;
+    Some(if negative { -value } else { value })
+}
+
+/// Whether and how far an indicator's actual value reaches its target (财预〔2020〕10号 scoring).
+pub fn achievement(i: &ProjectIndicator, q: &QualitativeShares) -> Achievement {
+    let Some(actual) = i.actual.as_deref().map(str::trim).filter(|a| !a.is_empty()) else {
+        return Achievement { share_bp: 0, met: false, reason: Some("缺少实际完成值".into()) };
+    };
+    let qualitative = |actual: &str| {
+        if q.unmet_prefixes.iter().any(|p| actual.starts_with(p.as_str())) {
+            Achievement { share_bp: q.unmet_bp, met: false, reason: Some(format!("未达成：{actual}")) }
+        } else if q.partial_prefixes.iter().any(|p| actual.starts_with(p.as_str())) {
+            Achievement { share_bp: q.partial_bp, met: false, reason: Some(format!("部分达成：{actual}")) }
+        } else {
+            Achievement { share_bp: q.met_bp, met: q.met_bp >= 10_000, reason: None }
+        }
+    };
+    if i.direction == IndicatorDirection::Qualitative {
+        return qualitative(actual);
+    }
+    let (Some(target), Some(value)) = (number_milli(&i.target), number_milli(actual)) else { return qualitative(actual) };
+    let ratio = |n: i64, d: i64| BasisPoints::ratio(n, d).map_or(10_000, |b| b.0).clamp(0, 10_000);
+    let share = match i.direction {
+        IndicatorDirection::AtLeast if value >= target => 10_000,
+        IndicatorDirection::AtLeast => ratio(value, target),
+        IndicatorDirection::AtMost if value <= target => 10_000,
+        IndicatorDirection::AtMost => ratio(target, value),
+        IndicatorDirection::Equal if value == target => 10_000,
+        _ => ratio(value.min(target), value.max(target)),
+    };
+    let met = share == 10_000;
+    Achievement {
+        share_bp: share,
+        met,
+        reason: (!met).then(|| format!("实际完成 {actual}，未达到年度指标值 {}{}", i.direction.label(), i.target)),
+    }
+}
+
+fn indicator_refs<'a>(items: impl IntoIterator<Item = &'a ProjectIndicator>) -> Vec<RecordRef> {
+    items.into_iter().map(|i| RecordRef::new("project_indicators", &i.indicator_code)).collect()
+}
+
+fn expenditure_refs<'a>(items: impl IntoIterator<Item = &'a Expenditure>) -> Vec<RecordRef> {
+    items.into_iter().map(|e| RecordRef::new("expenditures", &e.voucher_no)).collect()
+}
+
+/// Share of project indicators selected by `keep` that reached their targets.
+fn indicators_met(input: &EvaluationInput, q: &QualitativeShares, keep: impl Fn(&ProjectIndicator) -> bool, what: &str) -> Measured {
+    let chosen: Vec<&ProjectIndicator> = input.books.records.project_indicators.iter().filter(|i| keep(i)).collect();
+    let met = chosen.iter().filter(|i| achievement(i, q).met).count() as i64;
+    count_rate(met, chosen.len() as i64, "项", indicator_refs(chosen.iter().copied()), &format!("没有{what}"))
+}
+
+fn sangong_budget(books: &Books) -> (Fen, Vec<RecordRef>) {
+    let lines: Vec<&AppropriationLine> = books.lines_where(|l| books.sangong_kind(l).is_some()).collect();
+    (lines.iter().map(|l| books.line_budget(&l.line_code).annual()).sum(), lines.iter().map(|l| RecordRef::new("appropriation_lines", &l.line_code)).collect())
+}
+
+fn carryover(books: &Books) -> Fen {
+    let annual: Fen = books.records.appropriation_lines.iter().map(|l| books.line_budget(&l.line_code).annual()).sum();
+    let spent: Fen = books.records.expenditures.iter().map(|e| e.amount).sum();
+    annual - spent
+}
+
+fn year_end(year: i32) -> Date {
+    Date::new(year, 12, 31).expect("31 December exists")
+}
+
+fn checklist(spec: &IndicatorSpec, input: &EvaluationInput) -> Measured {
+    let b = input.books;
+    let r = &b.records;
+    let items = spec
+        .items
+        .iter()
+        .map(|item| {
+            let (met, detail) = match &item.evidence {
+                Evidence::ProjectsAll { field } => {
+                    let lacking: Vec<&str> = r
+                        .projects
+                        .iter()
+                        .filter(|p| {
+                            let inds: Vec<&ProjectIndicator> = r.project_indicators.iter().filter(|i| i.project_code == p.project_code).collect();
+                            match field.as_str() {
+                                "goal" => p.goal.trim().is_empty(),
+                                "indicators" => inds.is_empty(),
+                                "quantified_output" => !inds.iter().any(|i| i.level1.contains("产出") && i.direction != IndicatorDirection::Qualitative && number_milli(&i.target).is_some()),
+                                _ => inds.iter().any(|i| i.direction != IndicatorDirection::Qualitative && i.unit.as_deref().is_none_or(|u| u.trim().is_empty())),
+                            }
+                        })
+                        .map(|p| p.name.as_str())
+                        .collect();
+                    if r.projects.is_empty() {
+                        (false, "没有项目记录".to_string())
+                    } else if lacking.is_empty() {
+                        (true, format!("{}个项目均满足", r.projects.len()))
+                    } else {
+                        (false, format!("不满足的项目：{}", lacking.join("、")))
+                    }
+                }
+                Evidence::ControlDocument { keywords } => {
+                    match r.control_documents.iter().find(|d| d.adopted_on <= year_end(b.year.year) && keywords.iter().any(|k| d.name.contains(k.as_str()))) {
+                        Some(d) => (true, format!("《{}》{}印发", d.name.trim_matches(['《', '》']), d.adopted_on.chinese())),
+                        None => (false, format!("没有名称含「{}」的内控制度记录", keywords.join("、"))),
+                    }
+                }
+                Evidence::NoFindings { rules, severity } => {
+                    let hits: Vec<&crate::check::Finding> = input
+                        .findings
+                        .iter()
+                        .filter(|f| (rules.is_empty() || rules.iter().any(|x| x == f.rule_id)) && match severity.as_deref() {
+                            Some("error") => f.severity == Severity::Error,
+                            Some("warning") => f.severity <= Severity::Warning,
+                            _ => rules.is_empty() || f.severity <= Severity::Warning,
+                        })
+                        .collect();
+                    if hits.is_empty() {
+                        (true, "账务核对无此类问题".to_string())
+                    } else {
+                        (false, format!("账务核对发现 {} 项：{}", hits.len(), hits.iter().take(3).map(|f| f.message.as_str()).collect::<Vec<_>>().join("；")))
+                    }
+                }
+                Evidence::DecisionsPresent => match r.major_decisions.len() {
+                    0 => (false, "没有“三重一大”决策记录".to_string()),
+                    n => (true, format!("{n}项集体决策记录")),
+                },
+                Evidence::Disclosure { disclosure, year_offset, by } => {
+                    let deadline = Date::new(b.year.year + year_offset, by.0, by.1);
+                    let found = r.disclosures.iter().filter(|d| d.kind.id() == disclosure).min_by_key(|d| d.date);
+                    match (found, deadline) {
+                        (Some(d), Some(deadline)) if d.date <= deadline => (true, format!("{}于{}在{}公开", d.kind.label(), d.date.chinese(), d.location)),
+                        (Some(d), Some(deadline)) => (false, format!("{}于{}公开，晚于{}", d.kind.label(), d.date.chinese(), deadline.chinese())),
+                        _ => (false, format!("没有{}公开记录", DisclosureKind::parse(disclosure).map_or(disclosure.as_str(), |k| k.label()))),
+                    }
+                }
+                Evidence::AssetRegister => match r.fixed_assets.len() {
+                    0 => (false, "没有固定资产记录".to_string()),
+                    n => (true, format!("固定资产{n}件已登记")),
+                },
+                Evidence::NoAssetsWithStatus { statuses } => {
+                    let hits: Vec<&FixedAsset> = r.fixed_assets.iter().filter(|a| statuses.iter().any(|s| s == a.status.id())).collect();
+                    if hits.is_empty() {
+                        (true, "无".to_string())
+                    } else {
+                        (false, hits.iter().map(|a| format!("{}（{}，{}）", a.name, a.asset_code, a.status.label())).collect::<Vec<_>>().join("、"))
+                    }
+                }
+            };
+            ItemResult { label: item.label.clone(), points: item.points, met, detail }
+        })
+        .collect();
+    Measured::Checklist { items }
+}
+
+pub fn measure(spec: &IndicatorSpec, input: &EvaluationInput, q: &QualitativeShares) -> Measured {
+    if spec.scoring == ScoringRule::Checklist {
+        return checklist(spec, input);
+    }
+    let b = input.books;
+    let r = &b.records;
+    let annual: Fen = r.appropriation_lines.iter().map(|l| b.line_budget(&l.line_code).annual()).sum();
+    let spent: Fen = r.expenditures.iter().map(|e| e.amount).sum();
+    let all_expenditures = || expenditure_refs(&r.expenditures);
+    match spec.measure.as_str() {
+        "staff_control_rate" => count_rate(
+            r.staffing.iter().map(|s| s.actual).sum(),
+            r.staffing.iter().map(|s| s.authorized).sum(),
+            "人",
+            r.staffing.iter().map(|s| RecordRef::new("staffing", &s.category)).collect(),
+            "缺少人员编制记录（编制数为0）",
+        ),
+        "sangong_change_rate" => {
+            let Some(prior) = input.prior else { return Measured::Unavailable { reason: format!("缺少{}年度（上年）数据", b.year.year - 1) } };
+            let ((now, mut sources), (before, before_sources)) = (sangong_budget(b), sangong_budget(prior));
+            sources.extend(before_sources);
+            match (before.0, now.0) {
+                (0, 0) => Measured::Unavailable { reason: "上年和本年均无“三公经费”预算".into() },
+                (0, _) => Measured::Failed { reason: format!("上年无“三公经费”预算，本年预算 {} 万元", now.wan_yuan_string()), sources },
+                _ => money_rate(now - before, before, sources, ""),
+            }
+        }
+        "key_spending_rate" => {
+            let project: Vec<&Expenditure> = b.expenditures_where(|l| l.spending_kind == SpendingKind::Project).collect();
+            let key: Vec<&Expenditure> = project
+                .iter()
+                .copied()
+                .filter(|e| b.line(&e.line_code).and_then(|l| l.project_code.as_deref()).and_then(|p| b.project(p)).is_some_and(|p| p.is_key))
+                .collect();
+            money_rate(key.iter().map(|e| e.amount).sum(), project.iter().map(|e| e.amount).sum(), expenditure_refs(key.iter().copied()), "没有项目支出")
+        }
+        "budget_completion_rate" => money_rate(spent, annual, all_expenditures(), "全年预算数为0"),
+        "budget_adjustment_rate" => {
+            let vouchers = &r.budget_vouchers;
+            let reversed: Vec<&str> = vouchers.iter().filter_map(|v| v.reverses.as_deref()).collect();
+            let adjustments: Vec<&BudgetVoucher> = vouchers
+                .iter()
+                .filter(|v| matches!(v.kind, BudgetVoucherKind::Addition | BudgetVoucherKind::Reduction | BudgetVoucherKind::Transfer))
+                .filter(|v| v.reverses.is_none() && !reversed.contains(&v.voucher_no.as_str()))
+                .collect();
+            let initial: Fen = vouchers.iter().filter(|v| v.kind == BudgetVoucherKind::Initial).map(|v| v.effect()).sum();
+            money_rate(
+                adjustments.iter().map(|v| Fen(v.effect().0.abs())).sum(),
+                initial,
+                adjustments.iter().map(|v| RecordRef::new("budget_vouchers", &v.voucher_no)).collect(),
+                "年初预算数为0",
+            )
+        }
+        "payment_progress_rate" => {
+            let (mut paid, mut due) = (Fen::ZERO, Fen::ZERO);
+            for quarter in 1..=4u32 {
+                let end = Date::new(b.year.year, quarter * 3, if quarter == 1 || quarter == 4 { 31 } else { 30 }).expect("quarter ends exist");
+                let cumulative: Fen = r.expenditures.iter().filter(|e| e.date <= end).map(|e| e.amount).sum();
+                // 序时进度: the share of the year elapsed, quarter by quarter.
+                let expected = Fen(annual.0 * i64::from(quarter) / 4);
+                paid += cumulative.min(expected);
+                due += expected;
+            }
+            money_rate(paid, due, all_expenditures(), "全年预算数为0")
+        }
+        "carryover_rate" => money_rate(annual - spent, annual, vec![], "全年预算数为0"),
+        "carryover_change_rate" => {
+            let Some(prior) = input.prior else { return Measured::Unavailable { reason: format!("缺少{}年度（上年）数据", b.year.year - 1) } };
+            let (now, before) = (carryover(b), carryover(prior));
+            money_rate(now - before, before, vec![], "上年结转结余为0")
+        }
+        "public_use_control_rate" => {
+            let lines: Vec<&AppropriationLine> = b.lines_where(|l| l.spending_kind == SpendingKind::Basic && b.expense_group(l) == Some(ExpenseGroup::PublicUse)).collect();
+            let exp: Vec<&Expenditure> = b.expenditures_where(|l| l.spending_kind == SpendingKind::Basic && b.expense_group(l) == Some(ExpenseGroup::PublicUse)).collect();
+            money_rate(exp.iter().map(|e| e.amount).sum(), lines.iter().map(|l| b.line_budget(&l.line_code).annual()).sum(), expenditure_refs(exp.iter().copied()), "没有公用经费预算")
+        }
+        "sangong_control_rate" => {
+            let (budget, _) = sangong_budget(b);
+            let exp: Vec<&Expenditure> = b.expenditures_where(|l| b.sangong_kind(l).is_some()).collect();
+            let used: Fen = exp.iter().map(|e| e.amount).sum();
+            match (budget.0, used.0) {
+                (0, 0) => Measured::Unavailable { reason: "无“三公经费”预算，也无“三公经费”支出".into() },
+                (0, _) => Measured::Failed { reason: format!("无“三公经费”预算却支出 {} 万元", used.wan_yuan_string()), sources: expenditure_refs(exp.iter().copied()) },
+                _ => money_rate(used, budget, expenditure_refs(exp.iter().copied()), ""),
+            }
+        }
+        "procurement_execution_rate" => {
+            let gov: Vec<&Procurement> = r.procurements.iter().filter(|p| p.is_government_procurement).collect();
+            if gov.is_empty() {
+                return Measured::Unavailable { reason: "本年无政府采购".into() };
+            }
+            if let Some(p) = gov.iter().find(|p| p.budget_amount.is_none()) {
+                return Measured::Unavailable { reason: format!("政府采购「{}」缺少采购预算金额", p.procurement_code) };
+            }
+            money_rate(
+                gov.iter().map(|p| p.contract_amount).sum(),
+                gov.iter().filter_map(|p| p.budget_amount).sum(),
+                gov.iter().map(|p| RecordRef::new("procurements", &p.procurement_code)).collect(),
+                "政府采购预算金额为0",
+            )
+        }
+        "asset_utilization_rate" => {
+            let held: Vec<&FixedAsset> = r.fixed_assets.iter().filter(|a| a.status != AssetStatus::Disposed).collect();
+            let in_use: Fen = held.iter().filter(|a| a.status == AssetStatus::InUse).map(|a| a.original_value).sum();
+            money_rate(in_use, held.iter().map(|a| a.original_value).sum(), held.iter().map(|a| RecordRef::new("fixed_assets", &a.asset_code)).collect(), "没有固定资产记录")
+        }
+        "output_completion_rate" => indicators_met(input, q, |i| i.level1.contains("产出") && i.level2.contains("数量"), "数量指标"),
+        "output_timeliness_rate" => indicators_met(input, q, |i| i.level1.contains("产出") && i.level2.contains("时效"), "时效指标"),
+        "output_quality_rate" => indicators_met(input, q, |i| i.level1.contains("产出") && i.level2.contains("质量"), "质量指标"),
+        "key_work_completion_rate" => indicators_met(input, q, |i| i.level1.contains("产出") && b.project(&i.project_code).is_some_and(|p| p.is_key), "重点项目产出指标"),
+        "benefit_achievement_rate" => indicators_met(input, q, |i| i.level1.contains("效益"), "效益指标"),
+        "satisfaction_rate" => {
+            if !r.surveys.is_empty() {
+                return count_rate(
+                    r.surveys.iter().map(|s| s.satisfied).sum(),
+                    r.surveys.iter().map(|s| s.sample_size).sum(),
+                    "人",
+                    r.surveys.iter().map(|s| RecordRef::new("surveys", &s.survey_code)).collect(),
+                    "调查样本数为0",
+                );
+            }
+            // Without a survey, the projects' own satisfaction indicators (percent actuals) stand in.
+            let measured: Vec<(&ProjectIndicator, i64)> = r
+                .project_indicators
+                .iter()
+                .filter(|i| i.level1.contains("满意度"))
+                .filter_map(|i| Some((i, number_milli(i.actual.as_deref()?)?)))
+                .collect();
+            if measured.is_empty() {
+                return Measured::Unavailable { reason: "没有满意度调查记录，项目满意度指标也没有实际完成值".into() };
+            }
+            let sum: i64 = measured.iter().map(|(_, v)| v).sum();
+            let n = measured.len() as i64;
+            match BasisPoints::ratio(sum, n * 100_000) {
+                Some(bp) => Measured::Rate {
+                    numerator: format!("{}项满意度指标实际值之和{}%", n, sum / 1000),
+                    denominator: format!("{}项 × 100%", n),
+                    rate_bp: bp.0,
+                    text: bp.percent_string(),
+                    sources: indicator_refs(measured.iter().map(|(i, _)| *i)),
+                },
+                None => Measured::Unavailable { reason: "没有满意度数据".into() },
+            }
+        }
+        other => Measured::Unavailable { reason: format!("未知的计算方法「{other}」") },
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn numbers_are_read_exactly_from_indicator_text() {
+        assert_eq!(number_milli("≥90"), Some(90_000));
+        assert_eq!(number_milli("95.5%"), Some(95_500));
+        assert_eq!(number_milli("约-3.25"), Some(-3_250));
+        assert_eq!(number_milli("有效提升"), None);
+    }
+}

@@ -1,0 +1,209 @@
+//! 项目支出绩效自评表 (财预〔2020〕10号): per project, the funds block (年初预算数 / 全年预算数 / 全年执行数 /
+//! 执行率 / 得分), 年度总体目标 预期 vs 实际, and every indicator scored against its target.
+
+use super::framework::{ProjectFramework, grade_of};
+use super::measures::achievement;
+use super::{AppliedOverride, Points, apply_override};
+use crate::money::{BasisPoints, Fen};
+use crate::records::*;
+use serde::Serialize;
+
+/// An amount with its printed 万元 form.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Amount {
+    pub fen: i64,
+    pub wan_yuan: String,
+}
+
+impl From<Fen> for Amount {
+    fn from(f: Fen) -> Amount {
+        Amount { fen: f.0, wan_yuan: f.wan_yuan_string() }
+    }
+}
+
+/// One row of the funds block.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct FundRow {
+    pub label: String,
+    pub initial: Amount,
+    pub annual: Amount,
+    /// 全年执行数; not split for 上年结转, which is spent through the same lines.
+    pub spent: Option<Amount>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ProjectIndicatorScore {
+    pub indicator_code: String,
+    pub level1: String,
+    pub level2: String,
+    pub level3: String,
+    pub direction: String,
+    pub target: String,
+    pub actual: String,
+    pub unit: String,
+    pub weight: Points,
+    pub computed_score: Points,
+    pub score: Points,
+    pub overridden: Option<AppliedOverride>,
+    /// 偏差原因分析及改进措施: the unit's text, or why points were lost when it wrote none.
+    pub deviation_reason: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ProjectEvaluation {
+    pub project_code: String,
+    pub name: String,
+    pub funds: Vec<FundRow>,
+    pub execution_rate: Option<String>,
+    pub execution_weight: Points,
+    pub execution_score: Points,
+    pub goal: String,
+    pub outcome: Option<String>,
+    pub indicators: Vec<ProjectIndicatorScore>,
+    pub total: Points,
+    pub grade: String,
+    /// Levels without indicators whose weight went to others.
+    pub note: Option<String>,
+}
+
+/// Splits `total` into `n` shares that add up exactly (the first ones get the leftover hundredths).
+fn split(total: Points, n: usize) -> Vec<Points> {
+    if n == 0 {
+        return vec![];
+    }
+    let (base, extra) = (total.0 / n as i64, total.0 % n as i64);
+    (0..n as i64).map(|i| Points(base + i64::from(i < extra))).collect()
+}
+
+/// Level weights after giving the weight of levels without indicators to `redistribute_to`, in proportion.
+fn level_weights(framework: &ProjectFramework, present: &dyn Fn(&str) -> bool) -> (Vec<(String, Points)>, Option<String>) {
+    let missing: Vec<&(String, Points)> = framework.levels.iter().filter(|(n, _)| !present(n)).collect();
+    let spare: i64 = missing.iter().map(|(_, w)| w.0).sum();
+    let receivers: Vec<&(String, Points)> = framework.levels.iter().filter(|(n, _)| present(n) && framework.redistribute_to.contains(n)).collect();
+    let receiving: i64 = receivers.iter().map(|(_, w)| w.0).sum();
+    if spare == 0 || receiving == 0 {
+        return (framework.levels.iter().map(|(n, w)| (n.clone(), if present(n) { *w } else { Points(0) })).collect(), None);
+    }
+    let mut given = 0;
+    let mut out = Vec::new();
+    for (name, weight) in &framework.levels {
+        let w = if !present(name) {
+            0
+        } else if let Some(pos) = receivers.iter().position(|(n, _)| n == name) {
+            // The last receiver takes the remainder, so the weights still add up exactly.
+            let share = if pos + 1 == receivers.len() { spare - given } else { spare * weight.0 / receiving };
+            given += share;
+            weight.0 + share
+        } else {
+            weight.0
+        };
+        out.push((name.clone(), Points(w)));
+    }
+    let names: Vec<&str> = missing.iter().map(|(n, _)| n.as_str()).collect();
+    (out, Some(format!("{}没有指标，其 {} 分按权重分给{}", names.join("、"), Points(spare), framework.redistribute_to.join("、"))))
+}
+
+pub fn evaluate_project(books: &Books, project: &Project, framework: &ProjectFramework, overrides: &[ScoreOverride]) -> ProjectEvaluation {
+    let lines: Vec<&AppropriationLine> = books.lines_where(|l| l.project_code.as_deref() == Some(project.project_code.as_str())).collect();
+    let is_fiscal = |l: &AppropriationLine| matches!(l.fund_source, FundSource::GeneralBudget | FundSource::GovernmentFund | FundSource::StateCapital);
+    let row = |label: &str, keep: &dyn Fn(&AppropriationLine) -> bool, with_carry: bool, with_spent: bool| {
+        let (mut initial, mut annual, mut spent) = (Fen::ZERO, Fen::ZERO, Fen::ZERO);
+        for l in lines.iter().filter(|l| keep(l)) {
+            let b = books.line_budget(&l.line_code);
+            initial += b.initial;
+            annual += if with_carry { b.annual() } else { b.annual() - b.carry_over };
+            spent += books.line_spent(&l.line_code);
+        }
+        FundRow { label: label.to_string(), initial: initial.into(), annual: annual.into(), spent: with_spent.then(|| spent.into()) }
+    };
+    let total_row = row("年度资金总额", &|_| true, true, true);
+    let carry: Fen = lines.iter().map(|l| books.line_budget(&l.line_code).carry_over).sum();
+    let funds = vec![
+        total_row.clone(),
+        row("其中：当年财政拨款", &|l| is_fiscal(l), false, carry.is_zero()),
+        FundRow { label: "上年结转资金".into(), initial: Fen::ZERO.into(), annual: carry.into(), spent: None },
+        row("其他资金", &|l| !is_fiscal(l), true, true),
+    ];
+    let spent = total_row.spent.as_ref().map_or(0, |a| a.fen);
+    let rate = BasisPoints::ratio(spent, total_row.annual.fen);
+    let execution_weight = framework.budget_execution_weight;
+    let execution_score = rate.map_or(Points(0), |r| execution_weight.share(r.0.clamp(0, 10_000)));
+
+    let indicators: Vec<&ProjectIndicator> = books.records.project_indicators.iter().filter(|i| i.project_code == project.project_code).collect();
+    let (levels, note) = level_weights(framework, &|level: &str| indicators.iter().any(|i| i.level1 == level));
+    let mut scored = Vec::new();
+    for (level, weight) in &levels {
+        let members: Vec<&&ProjectIndicator> = indicators.iter().filter(|i| &i.level1 == level).collect();
+        for (i, w) in members.iter().zip(split(*weight, members.len())) {
+            let a = achievement(i, &framework.qualitative);
+            let computed = w.share(a.share_bp);
+            let mut lost = a.reason.clone();
+            let (score, overridden) = apply_override(overrides, &i.indicator_code, w, computed, &mut lost);
+            let unit = i.unit.clone().unwrap_or_default();
+            scored.push(ProjectIndicatorScore {
+                indicator_code: i.indicator_code.clone(),
+                level1: i.level1.clone(),
+                level2: i.level2.clone(),
+                level3: i.level3.clone(),
+                direction: i.direction.label().to_string(),
+                target: i.target.clone(),
+                actual: i.actual.clone().unwrap_or_default(),
+                unit,
+                weight: w,
+                computed_score: computed,
+                score,
+                deviation_reason: match (&i.deviation_reason, &overridden) {
+                    (Some(text), _) if !text.trim().is_empty() => text.clone(),
+                    (_, Some(o)) => format!("审核调整：{}", o.reason),
+                    _ if score < w => lost.unwrap_or_default(),
+                    _ => String::new(),
+                },
+                overridden,
+            });
+        }
+    }
+    // Indicators under a 一级指标 the framework does not know get no points, and say so.
+    for i in indicators.iter().filter(|i| !levels.iter().any(|(l, _)| &i.level1 == l)) {
+        scored.push(ProjectIndicatorScore {
+            indicator_code: i.indicator_code.clone(),
+            level1: i.level1.clone(),
+            level2: i.level2.clone(),
+            level3: i.level3.clone(),
+            direction: i.direction.label().to_string(),
+            target: i.target.clone(),
+            actual: i.actual.clone().unwrap_or_default(),
+            unit: i.unit.clone().unwrap_or_default(),
+            weight: Points(0),
+            computed_score: Points(0),
+            score: Points(0),
+            overridden: None,
+            deviation_reason: format!("一级指标「{}」不在评价框架中（应为：{}），不计分", i.level1, framework.levels.iter().map(|l| l.0.as_str()).collect::<Vec<_>>().join("、")),
+        });
+    }
+    let total = Points(execution_score.0 + scored.iter().map(|s| s.score.0).sum::<i64>());
+    ProjectEvaluation {
+        project_code: project.project_code.clone(),
+        name: project.name.clone(),
+        funds,
+        execution_rate: rate.map(|r| r.percent_string()),
+        execution_weight,
+        execution_score,
+        goal: project.goal.clone(),
+        outcome: project.outcome.clone(),
+        indicators: scored,
+        grade: grade_of(&framework.grades, total),
+        total,
+        note,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn shares_add_up_exactly() {
+        assert_eq!(split(Points(5000), 3), vec![Points(1667), Points(1667), Points(1666)]);
+        assert_eq!(split(Points(1000), 0), vec![]);
+    }
+}
