@@ -6,6 +6,8 @@ mod demo;
 use anyhow::{Context, Result, bail};
 use clap::{Parser, Subcommand, ValueEnum};
 use jixiao_core::check::{Severity, check, has_errors};
+use jixiao_core::evaluation::framework::Rules;
+use jixiao_core::evaluation::{Evaluation, EvaluationInput};
 use jixiao_core::records::Books;
 use jixiao_store::Store;
 use std::io::Write;
@@ -60,6 +62,23 @@ enum Command {
         /// Write the report even when the books check finds errors.
         #[arg(long)]
         allow_errors: bool,
+        /// One more evaluation rules file applied over the defaults and the region's overrides.
+        #[arg(long)]
+        rules: Option<PathBuf>,
+    },
+    /// Score the unit-year: departmental indicators and every project's self-evaluation table.
+    Evaluate {
+        #[arg(long)]
+        unit: Option<String>,
+        #[arg(long)]
+        year: i32,
+        #[arg(long, value_enum, default_value_t = EvaluateFormat::Md)]
+        format: EvaluateFormat,
+        #[arg(short = 'o', long = "output")]
+        output: Option<PathBuf>,
+        /// One more evaluation rules file applied over the defaults and the region's overrides.
+        #[arg(long)]
+        rules: Option<PathBuf>,
     },
     /// Load the demo dataset (芙蓉区科学技术协会, 2020).
     Demo,
@@ -68,6 +87,13 @@ enum Command {
 #[derive(Clone, Copy, ValueEnum)]
 enum CheckFormat {
     Text,
+    Json,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum EvaluateFormat {
+    Md,
+    Html,
     Json,
 }
 
@@ -133,7 +159,7 @@ async fn run(cli: Cli) -> Result<ExitCode> {
                 return Ok(ExitCode::from(1));
             }
         }
-        Command::Report { unit, year, format, output, allow_errors } => {
+        Command::Report { unit, year, format, output, allow_errors, rules } => {
             let store = open(&cli.db).await?;
             let books = books(&store, unit, year).await?;
             let findings = check(&books);
@@ -143,15 +169,25 @@ async fn run(cli: Cli) -> Result<ExitCode> {
                 }
                 bail!("账务核对有错误，未生成报告（先运行 jixiao check 修正；或加 --allow-errors 强制生成）");
             }
-            let model = jixiao_core::report_model::build(&books);
+            let evaluation = evaluate(&store, &books, &findings, rules.as_deref()).await?;
+            let model = jixiao_core::report_model::build(&books, Some(&evaluation));
             let text = jixiao_report::render(&model, match format {
                 ReportFormat::Md => jixiao_report::Format::Markdown,
                 ReportFormat::Html => jixiao_report::Format::Html,
             })?;
-            match output {
-                Some(path) => std::fs::write(&path, text).with_context(|| format!("无法写入 {}", path.display()))?,
-                None => std::io::stdout().lock().write_all(text.as_bytes())?,
-            }
+            write_output(output.as_deref(), &text)?;
+        }
+        Command::Evaluate { unit, year, format, output, rules } => {
+            let store = open(&cli.db).await?;
+            let books = books(&store, unit, year).await?;
+            let findings = check(&books);
+            let evaluation = evaluate(&store, &books, &findings, rules.as_deref()).await?;
+            let text = match format {
+                EvaluateFormat::Json => serde_json::to_string_pretty(&evaluation)? + "\n",
+                EvaluateFormat::Md => jixiao_report::render_evaluation(&evaluation, jixiao_report::Format::Markdown)?,
+                EvaluateFormat::Html => jixiao_report::render_evaluation(&evaluation, jixiao_report::Format::Html)?,
+            };
+            write_output(output.as_deref(), &text)?;
         }
         Command::Demo => {
             let dir = demo::unpack()?;
@@ -194,6 +230,26 @@ async fn import(db: &str, path: &Path) -> Result<ExitCode> {
     let unchanged = outcome.unchanged + (source.row_count() - batch.records.len());
     println!("已导入 {}（{}）：新增 {} 条记录，{} 条已存在未变。", source.unit.name, source.unit.code, outcome.added, unchanged);
     Ok(ExitCode::SUCCESS)
+}
+
+fn write_output(path: Option<&Path>, text: &str) -> Result<()> {
+    match path {
+        Some(path) => std::fs::write(path, text).with_context(|| format!("无法写入 {}", path.display())),
+        None => Ok(std::io::stdout().lock().write_all(text.as_bytes())?),
+    }
+}
+
+/// The evaluation of a unit-year under the rules for its region and year (plus `extra`), with the prior
+/// year's books when the database holds them.
+async fn evaluate(store: &Store, books: &Books, findings: &[jixiao_core::check::Finding], extra: Option<&Path>) -> Result<Evaluation> {
+    let mut rules = Rules::for_unit(&books.unit.region_code, books.year.year)?;
+    if let Some(path) = extra {
+        let text = std::fs::read_to_string(path).with_context(|| format!("无法读取评价规则文件 {}", path.display()))?;
+        rules = rules.with_override(&path.display().to_string(), &text)?;
+    }
+    let prior_year = books.year.year - 1;
+    let prior = if store.years(&books.unit.code).await?.iter().any(|y| y.year == prior_year) { Some(store.books(&books.unit.code, prior_year).await?) } else { None };
+    Ok(jixiao_core::evaluation::evaluate(&EvaluationInput { books, prior: prior.as_ref(), findings }, &rules))
 }
 
 /// The books of `unit` (or the only unit) for `year`.

@@ -188,3 +188,67 @@ fn the_embedded_demo_lists_every_example_file() {
         assert!(listed.contains(&format!("\"{name}\"")), "{name} is not embedded in src/demo.rs");
     }
 }
+
+#[test]
+fn evaluate_lists_every_indicator_with_value_score_and_evidence() {
+    let tmp = tempfile::tempdir().unwrap();
+    let db = sqlite(tmp.path(), "j.db");
+    ok(jixiao(&db, &["demo"]));
+    let json: serde_json::Value = serde_json::from_str(&ok(jixiao(&db, &["evaluate", "--year", "2020", "--format", "json"]))).unwrap();
+    let indicators = json["indicators"].as_array().unwrap();
+    assert_eq!(indicators.len(), 26);
+    let hundredths = |v: &serde_json::Value| -> i64 { jixiao_core::Fen::parse_yuan(v.as_str().unwrap()).unwrap().0 };
+    let sum: i64 = indicators.iter().map(|i| hundredths(&i["score"])).sum();
+    assert_eq!(hundredths(&json["total"]), sum, "total = Σ scores");
+    let grade = match sum {
+        9000.. => "优",
+        8000..=8999 => "良",
+        6000..=7999 => "中",
+        _ => "差",
+    };
+    assert_eq!(json["grade"], grade);
+    for i in indicators {
+        let (score, weight) = (hundredths(&i["score"]), hundredths(&i["weight"]));
+        assert!((0..=weight).contains(&score), "{i}");
+        assert!(i["value"].is_string() && i["formula"].is_string(), "{i}");
+    }
+    let completion = indicators.iter().find(|i| i["id"] == "budget_completion_rate").unwrap();
+    assert_eq!(completion["value"], "86.98%");
+    assert_eq!(completion["numerator"], "211.33万元");
+    assert_eq!(completion["denominator"], "242.96万元");
+    assert!(completion["evidence_count"].as_u64().unwrap() > 50, "the vouchers behind it");
+    assert_eq!(indicators.iter().find(|i| i["id"] == "staff_control_rate").unwrap()["value"], "100.00%");
+    assert_eq!(json["projects"].as_array().unwrap().len(), 8);
+
+    let md = ok(jixiao(&db, &["report", "--year", "2020", "--format", "md"]));
+    assert!(md.contains("（五）绩效自评结果") && md.contains(&format!("自评总分{}分", json["total"].as_str().unwrap())));
+    assert!(md.contains("附件：项目支出绩效自评表") && md.contains("院士工作站项目（XM2020-08）项目支出绩效自评表"));
+    assert!(md.contains("根据绩效自评，以下指标未得满分"), "存在的主要问题 lists lost points");
+}
+
+#[test]
+fn a_rules_file_changes_weights_without_code() {
+    let tmp = tempfile::tempdir().unwrap();
+    let db = sqlite(tmp.path(), "j.db");
+    ok(jixiao(&db, &["demo"]));
+    let rules = tmp.path().join("rules.toml");
+    // Move 8 points from 满意度 (which the demo cannot evidence) to 社会效益.
+    std::fs::write(&rules, "name = \"测试规则\"\n[[department]]\nid = \"satisfaction_rate\"\nweight = 0\n[[department]]\nid = \"benefit_rate\"\nweight = 16\n").unwrap();
+    let eval = |extra: &[&str]| -> serde_json::Value {
+        let mut args = vec!["evaluate", "--year", "2020", "--format", "json"];
+        args.extend_from_slice(extra);
+        serde_json::from_str(&ok(jixiao(&db, &args))).unwrap()
+    };
+    let before = eval(&[]);
+    let after = eval(&["--rules", rules.to_str().unwrap()]);
+    let weight = |j: &serde_json::Value, id: &str| j["indicators"].as_array().unwrap().iter().find(|i| i["id"] == id).unwrap()["weight"].clone();
+    assert_eq!(weight(&before, "benefit_rate"), "8.00");
+    assert_eq!(weight(&after, "benefit_rate"), "16.00");
+    assert_eq!(after["framework"], "测试规则");
+    assert!(after["applied"].as_array().unwrap().last().unwrap().as_str().unwrap().ends_with("rules.toml"));
+    // A file that breaks the total is refused, naming itself.
+    std::fs::write(&rules, "[[department]]\nid = \"benefit_rate\"\nweight = 30\n").unwrap();
+    let refused = jixiao(&db, &["evaluate", "--year", "2020", "--rules", rules.to_str().unwrap()]);
+    assert_eq!(refused.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&refused.stderr).contains("rules.toml") && String::from_utf8_lossy(&refused.stderr).contains("应为 100"));
+}

@@ -4,6 +4,7 @@
 
 use crate::check::RecordRef;
 use crate::codes::ExpenseGroup;
+use crate::evaluation::Evaluation;
 use crate::money::{BasisPoints, Fen};
 use crate::records::*;
 use crate::sections::report_sections;
@@ -249,6 +250,11 @@ pub struct ReportModel {
     /// Prose by section id.
     pub prose: BTreeMap<String, Prose>,
     pub report_date: Option<String>,
+    /// The scored evaluation (绩效自评), when one was run.
+    pub evaluation: Option<Evaluation>,
+    pub evaluation_total: Option<Figure>,
+    /// Every indicator that lost points and why: the computed part of 存在的主要问题.
+    pub problems: Vec<String>,
     /// Every figure, in order, for the trace table.
     pub figures: Vec<Figure>,
 }
@@ -271,8 +277,8 @@ pub fn quantity_text(quantity: i64, qualifier: QuantityQualifier, unit: &str) ->
     }
 }
 
-/// Builds the report model. Pure: the same books give the same model.
-pub fn build(books: &Books) -> ReportModel {
+/// Builds the report model. Pure: the same books (and evaluation) give the same model.
+pub fn build(books: &Books, evaluation: Option<&Evaluation>) -> ReportModel {
     let mut t = Tracer::default();
     let r = &books.records;
     let year = books.year.year;
@@ -609,6 +615,10 @@ pub fn build(books: &Books) -> ReportModel {
         })
         .collect();
 
+    let evaluation_total = evaluation.map(|e| {
+        let sources = e.indicators.iter().flat_map(|i| i.evidence.iter().cloned()).collect();
+        t.add(e.total.to_string(), "部门整体支出绩效自评总分（分）", &format!("Σ 各指标得分（{}）", e.framework), sources)
+    });
     ReportModel {
         title: format!("{}年度{}整体支出绩效自评报告", year, books.unit.name),
         unit_name: books.unit.name.clone(),
@@ -629,6 +639,9 @@ pub fn build(books: &Books) -> ReportModel {
         outputs,
         prose,
         report_date: books.year.report_date.map(|d| d.chinese()),
+        problems: evaluation.map(Evaluation::problems).unwrap_or_default(),
+        evaluation: evaluation.cloned(),
+        evaluation_total,
         figures: t.figures,
     }
 }
@@ -640,7 +653,7 @@ mod tests {
 
     #[test]
     fn figures_come_from_the_books() {
-        let m = build(&books());
+        let m = build(&books(), None);
         assert_eq!(m.spending.annual_budget.text, "0.15");
         assert_eq!(m.spending.total.text, "0.13");
         assert_eq!(m.spending.execution_rate.text, "86.67%");
@@ -661,7 +674,7 @@ mod tests {
         b.records.receipts.clear();
         b.records.expenditures.clear();
         b.records.narratives.retain(|n| n.section != "problems");
-        let m = build(&b);
+        let m = build(&b, None);
         assert!(m.income.fiscal_total.missing);
         assert!(m.income.fiscal_total.text.contains("缺少数据"));
         assert!(m.spending.total.missing);

@@ -1,9 +1,11 @@
 //! Renders the report model (jixiao-core `report_model`) to Markdown or HTML through the templates in
 //! `templates/`: one outline (`report.j2`) and one macro file per format (`md.j2`, `html.j2`).
 
+mod context;
+
+use jixiao_core::evaluation::Evaluation;
 use jixiao_core::report_model::ReportModel;
 use minijinja::{AutoEscape, Environment, Value};
-use serde_json::json;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Format {
@@ -34,30 +36,31 @@ fn environment(format: Format) -> Environment<'static> {
         Format::Html => include_str!("../templates/html.j2"),
     };
     env.add_template("macros.j2", macros).expect("macro templates parse (tested)");
+    env.add_template("evaluation_parts.j2", include_str!("../templates/evaluation_parts.j2")).expect("evaluation_parts.j2 parses (tested)");
+    env.add_template("evaluation.j2", include_str!("../templates/evaluation.j2")).expect("evaluation.j2 parses (tested)");
     env.set_auto_escape_callback(move |_| if format == Format::Html { AutoEscape::Html } else { AutoEscape::None });
     env
 }
 
-/// The template context: the model, plus table rows laid out for the `table` macro.
-fn context(model: &ReportModel) -> serde_json::Value {
-    let mut value = serde_json::to_value(model).unwrap_or_default();
-    if let Some(projects) = value.get_mut("projects").and_then(|p| p.as_array_mut()) {
-        for (p, summary) in projects.iter_mut().zip(&model.projects) {
-            p["row"] = json!([summary.name, summary.function_paths.join("；"), summary.budget, summary.spent, summary.execution_rate]);
-            p["indicator_rows"] = summary
-                .indicators
-                .iter()
-                .map(|i| json!([i.level1, i.level2, i.level3, if i.direction == "定性" { i.target.clone() } else { format!("{}{}{}", i.direction, i.target, i.unit) }, if i.direction == "定性" { i.actual.clone() } else { format!("{}{}", i.actual, i.unit) }, i.deviation_reason]))
-                .collect();
-        }
-    }
-    value
-}
-
+/// The self-evaluation report.
 pub fn render(model: &ReportModel, format: Format) -> Result<String, RenderError> {
     let env = environment(format);
-    let text = env.get_template("report.j2")?.render(minijinja::context! { model => Value::from(minijinja::value::Serde(context(model))) })?;
-    // Collapse the blank lines that template control flow leaves behind.
+    let ctx = context::report_context(model);
+    let text = env.get_template("report.j2")?.render(minijinja::context! { model => Value::from(minijinja::value::Serde(&ctx)), ev => Value::from(minijinja::value::Serde(&ctx["ev"])) })?;
+    Ok(tidy(&text))
+}
+
+/// The evaluation on its own (`jixiao evaluate --format md|html`).
+pub fn render_evaluation(evaluation: &Evaluation, format: Format) -> Result<String, RenderError> {
+    let env = environment(format);
+    let title = format!("{}年度{}部门整体支出绩效自评评分表", evaluation.year, evaluation.unit_name);
+    let ev = context::evaluation_view(evaluation, None);
+    let text = env.get_template("evaluation.j2")?.render(minijinja::context! { title => title, ev => Value::from(minijinja::value::Serde(ev)) })?;
+    Ok(tidy(&text))
+}
+
+/// Collapses the blank lines that template control flow leaves behind.
+fn tidy(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     let mut blank = 0;
     for line in text.lines() {
@@ -73,5 +76,5 @@ pub fn render(model: &ReportModel, format: Format) -> Result<String, RenderError
         out.push_str(line);
         out.push('\n');
     }
-    Ok(out.trim_start().to_string())
+    out.trim_start().to_string()
 }

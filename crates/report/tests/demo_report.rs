@@ -1,17 +1,30 @@
 //! Golden tests of the demo report (芙蓉区科协 2020), read straight from the import files without a database.
 
+use jixiao_core::check::check;
+use jixiao_core::evaluation::framework::Rules;
+use jixiao_core::evaluation::{Evaluation, EvaluationInput, evaluate};
 use jixiao_core::records::Books;
 use jixiao_core::report_model::{ReportModel, build};
 use jixiao_core::RecordSet;
 use jixiao_report::{Format, render};
 use std::path::Path;
 
-fn demo_model() -> ReportModel {
+fn demo_books() -> Books {
     let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../examples/furong-kexie-2020");
     let source = jixiao_import::read(&dir).expect("demo reads");
     let batch = source.validate(&RecordSet::default(), &[]).expect("demo validates");
     let year = batch.years.iter().find(|y| y.year == 2020).expect("2020 declared").clone();
-    build(&Books { unit: batch.unit.clone(), year, records: batch.records.for_year(2020) })
+    Books { unit: batch.unit.clone(), year, records: batch.records.for_year(2020) }
+}
+
+fn demo_evaluation(books: &Books) -> Evaluation {
+    let findings = check(books);
+    evaluate(&EvaluationInput { books, prior: None, findings: &findings }, &Rules::for_unit(&books.unit.region_code, 2020).unwrap())
+}
+
+fn demo_model() -> ReportModel {
+    let books = demo_books();
+    build(&books, Some(&demo_evaluation(&books)))
 }
 
 #[test]
@@ -48,7 +61,7 @@ fn markdown_report_prints_every_seed_figure() {
     ] {
         assert!(md.contains(expected), "report lacks {expected:?}");
     }
-    assert_eq!(md.matches("12. ").count(), 1, "twelve duties, numbered");
+    assert!(md.contains("\n12. 兴办符合中国科学技术协会宗旨的社会公益性事业"), "twelve duties, numbered");
     assert!(!md.contains("其他社会科学普及支出"), "the seed's wrong name is not reproduced");
 }
 
@@ -75,4 +88,33 @@ fn golden_markdown() {
 #[test]
 fn golden_html() {
     insta::assert_snapshot!("demo_2020_html", render(&demo_model(), Format::Html).unwrap());
+}
+
+#[test]
+fn golden_evaluation_json() {
+    let books = demo_books();
+    insta::assert_snapshot!("demo_2020_evaluation_json", serde_json::to_string_pretty(&demo_evaluation(&books)).unwrap());
+}
+
+#[test]
+fn golden_evaluation_md() {
+    let books = demo_books();
+    insta::assert_snapshot!("demo_2020_evaluation_md", jixiao_report::render_evaluation(&demo_evaluation(&books), Format::Markdown).unwrap());
+}
+
+#[test]
+fn demo_evaluation_figures() {
+    let books = demo_books();
+    let e = demo_evaluation(&books);
+    let value = |id: &str| e.indicators.iter().find(|i| i.id == id).unwrap().value.clone();
+    assert_eq!(value("budget_completion_rate"), "86.98%");
+    assert_eq!(value("staff_control_rate"), "100.00%");
+    assert_eq!(value("sangong_control_rate"), "无法计算", "三公 0 / 0");
+    assert_eq!(e.indicators.iter().find(|i| i.id == "sangong_control_rate").unwrap().score, e.indicators.iter().find(|i| i.id == "sangong_control_rate").unwrap().weight);
+    assert_eq!(e.total.0, e.indicators.iter().map(|i| i.score.0).sum::<i64>(), "the total is the sum of the scores");
+    assert_eq!(e.applied.last().map(String::as_str), Some("430000-2020.toml"), "the Hunan 2020 override applies to a 430102 unit");
+    assert_eq!(e.projects.len(), 8);
+    for p in &e.projects {
+        assert_eq!(p.total.0, p.execution_score.0 + p.indicators.iter().map(|i| i.score.0).sum::<i64>(), "{}", p.name);
+    }
 }

@@ -48,7 +48,7 @@ async fn demo_round_trips_and_reimport_adds_nothing() {
         assert_eq!(store.unit(&batch.unit.code).await.unwrap().as_ref(), Some(&batch.unit), "{backend}");
         assert_eq!(store.units().await.unwrap(), vec![(batch.unit.code.clone(), batch.unit.name.clone())], "{backend}");
         let books = store.books(&batch.unit.code, 2020).await.unwrap();
-        let model = build(&books);
+        let model = build(&books, None);
         assert_eq!(model.spending.execution_rate.text, "86.98%", "{backend}");
         assert_eq!(model.income.fiscal_total.text, "242.96", "{backend}");
     }

@@ -160,7 +160,10 @@ pub struct IndicatorSpec {
     pub measure: String,
     pub standard: String,
     pub scoring: ScoringRule,
+    /// When there is nothing to measure (e.g. no 三公 budget and no 三公 spending).
     pub when_unavailable: WhenUnavailable,
+    /// When the records the value needs are missing (e.g. no prior year, no survey).
+    pub when_missing: WhenUnavailable,
     pub items: Vec<ChecklistItem>,
 }
 
@@ -247,13 +250,15 @@ fn apply_indicator_fields(file: &str, spec: &mut IndicatorSpec, t: &toml::Table)
     if let Some(s) = t.get("standard").and_then(toml::Value::as_str) {
         spec.standard = s.to_string();
     }
-    if let Some(w) = t.get("when_unavailable").and_then(toml::Value::as_str) {
-        spec.when_unavailable = match w {
-            "zero" => WhenUnavailable::Zero,
-            "full" => WhenUnavailable::Full,
-            "exclude" => WhenUnavailable::Exclude,
-            other => return Err(err(file, format!("{}：when_unavailable「{other}」应为 zero、full 或 exclude", spec.id))),
-        };
+    for (key, target) in [("when_unavailable", &mut spec.when_unavailable), ("when_missing", &mut spec.when_missing)] {
+        if let Some(w) = t.get(key).and_then(toml::Value::as_str) {
+            *target = match w {
+                "zero" => WhenUnavailable::Zero,
+                "full" => WhenUnavailable::Full,
+                "exclude" => WhenUnavailable::Exclude,
+                other => return Err(err(file, format!("{}：{key}「{other}」应为 zero、full 或 exclude", spec.id))),
+            };
+        }
     }
     if let Some(items) = t.get("items").and_then(toml::Value::as_array) {
         spec.items = items
@@ -287,6 +292,7 @@ impl DepartmentFramework {
                 standard: String::new(),
                 scoring: ScoringRule::Proportional,
                 when_unavailable: WhenUnavailable::Zero,
+                when_missing: WhenUnavailable::Zero,
                 items: Vec::new(),
             };
             if spec.id.is_empty() || spec.measure.is_empty() || !i.contains_key("weight") || !i.contains_key("scoring") {

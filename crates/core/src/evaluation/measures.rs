@@ -14,8 +14,10 @@ use crate::records::*;
 pub enum Measured {
     Rate { numerator: String, denominator: String, rate_bp: i64, text: String, sources: Vec<RecordRef> },
     Checklist { items: Vec<ItemResult> },
-    /// The records cannot give a value: scored as the rules file says.
-    Unavailable { reason: String },
+    /// The records cannot give a value: scored as the rules file says. `not_applicable` when there is
+    /// nothing to measure (no 三公 budget nor spending, no government procurement), as opposed to records
+    /// that are missing (no prior year, no survey).
+    Unavailable { reason: String, not_applicable: bool },
     /// The value cannot be a rate but is plainly a failure (spending with no budget at all): no points.
     Failed { reason: String, sources: Vec<RecordRef> },
 }
@@ -31,7 +33,7 @@ impl Measured {
                 let met = items.iter().filter(|i| i.met).count();
                 (format!("{met}/{} 项满足", items.len()), None, None, None, None, items, vec![])
             }
-            Measured::Unavailable { reason } => ("无法计算".into(), None, None, None, Some(reason), vec![], vec![]),
+            Measured::Unavailable { reason, .. } => ("无法计算".into(), None, None, None, Some(reason), vec![], vec![]),
             Measured::Failed { reason, sources } => ("不达标".into(), None, None, None, Some(reason), vec![], sources),
         }
     }
@@ -46,14 +48,14 @@ fn money_rate(numerator: Fen, denominator: Fen, sources: Vec<RecordRef>, zero_re
             text: bp.percent_string(),
             sources,
         },
-        None => Measured::Unavailable { reason: zero_reason.to_string() },
+        None => Measured::Unavailable { reason: zero_reason.to_string(), not_applicable: false },
     }
 }
 
 fn count_rate(numerator: i64, denominator: i64, unit: &str, sources: Vec<RecordRef>, zero_reason: &str) -> Measured {
     match BasisPoints::ratio(numerator, denominator) {
         Some(bp) => Measured::Rate { numerator: format!("{numerator}{unit}"), denominator: format!("{denominator}{unit}"), rate_bp: bp.0, text: bp.percent_string(), sources },
-        None => Measured::Unavailable { reason: zero_reason.to_string() },
+        None => Measured::Unavailable { reason: zero_reason.to_string(), not_applicable: false },
     }
 }
 
@@ -272,11 +274,11 @@ pub fn measure(spec: &IndicatorSpec, input: &EvaluationInput, q: &QualitativeSha
             "缺少人员编制记录（编制数为0）",
         ),
         "sangong_change_rate" => {
-            let Some(prior) = input.prior else { return Measured::Unavailable { reason: format!("缺少{}年度（上年）数据", b.year.year - 1) } };
+            let Some(prior) = input.prior else { return Measured::Unavailable { reason: format!("缺少{}年度（上年）数据", b.year.year - 1), not_applicable: false } };
             let ((now, mut sources), (before, before_sources)) = (sangong_budget(b), sangong_budget(prior));
             sources.extend(before_sources);
             match (before.0, now.0) {
-                (0, 0) => Measured::Unavailable { reason: "上年和本年均无“三公经费”预算".into() },
+                (0, 0) => Measured::Unavailable { reason: "上年和本年均无“三公经费”预算".into(), not_applicable: true },
                 (0, _) => Measured::Failed { reason: format!("上年无“三公经费”预算，本年预算 {} 万元", now.wan_yuan_string()), sources },
                 _ => money_rate(now - before, before, sources, ""),
             }
@@ -321,7 +323,7 @@ pub fn measure(spec: &IndicatorSpec, input: &EvaluationInput, q: &QualitativeSha
         }
         "carryover_rate" => money_rate(annual - spent, annual, vec![], "全年预算数为0"),
         "carryover_change_rate" => {
-            let Some(prior) = input.prior else { return Measured::Unavailable { reason: format!("缺少{}年度（上年）数据", b.year.year - 1) } };
+            let Some(prior) = input.prior else { return Measured::Unavailable { reason: format!("缺少{}年度（上年）数据", b.year.year - 1), not_applicable: false } };
             let (now, before) = (carryover(b), carryover(prior));
             money_rate(now - before, before, vec![], "上年结转结余为0")
         }
@@ -335,7 +337,7 @@ pub fn measure(spec: &IndicatorSpec, input: &EvaluationInput, q: &QualitativeSha
             let exp: Vec<&Expenditure> = b.expenditures_where(|l| b.sangong_kind(l).is_some()).collect();
             let used: Fen = exp.iter().map(|e| e.amount).sum();
             match (budget.0, used.0) {
-                (0, 0) => Measured::Unavailable { reason: "无“三公经费”预算，也无“三公经费”支出".into() },
+                (0, 0) => Measured::Unavailable { reason: "无“三公经费”预算，也无“三公经费”支出".into(), not_applicable: true },
                 (0, _) => Measured::Failed { reason: format!("无“三公经费”预算却支出 {} 万元", used.wan_yuan_string()), sources: expenditure_refs(exp.iter().copied()) },
                 _ => money_rate(used, budget, expenditure_refs(exp.iter().copied()), ""),
             }
@@ -343,10 +345,10 @@ pub fn measure(spec: &IndicatorSpec, input: &EvaluationInput, q: &QualitativeSha
         "procurement_execution_rate" => {
             let gov: Vec<&Procurement> = r.procurements.iter().filter(|p| p.is_government_procurement).collect();
             if gov.is_empty() {
-                return Measured::Unavailable { reason: "本年无政府采购".into() };
+                return Measured::Unavailable { reason: "本年无政府采购".into(), not_applicable: true };
             }
             if let Some(p) = gov.iter().find(|p| p.budget_amount.is_none()) {
-                return Measured::Unavailable { reason: format!("政府采购「{}」缺少采购预算金额", p.procurement_code) };
+                return Measured::Unavailable { reason: format!("政府采购「{}」缺少采购预算金额", p.procurement_code), not_applicable: false };
             }
             money_rate(
                 gov.iter().map(|p| p.contract_amount).sum(),
@@ -383,7 +385,7 @@ pub fn measure(spec: &IndicatorSpec, input: &EvaluationInput, q: &QualitativeSha
                 .filter_map(|i| Some((i, number_milli(i.actual.as_deref()?)?)))
                 .collect();
             if measured.is_empty() {
-                return Measured::Unavailable { reason: "没有满意度调查记录，项目满意度指标也没有实际完成值".into() };
+                return Measured::Unavailable { reason: "没有满意度调查记录，项目满意度指标也没有实际完成值".into(), not_applicable: false };
             }
             let sum: i64 = measured.iter().map(|(_, v)| v).sum();
             let n = measured.len() as i64;
@@ -395,10 +397,10 @@ pub fn measure(spec: &IndicatorSpec, input: &EvaluationInput, q: &QualitativeSha
                     text: bp.percent_string(),
                     sources: indicator_refs(measured.iter().map(|(i, _)| *i)),
                 },
-                None => Measured::Unavailable { reason: "没有满意度数据".into() },
+                None => Measured::Unavailable { reason: "没有满意度数据".into(), not_applicable: false },
             }
         }
-        other => Measured::Unavailable { reason: format!("未知的计算方法「{other}」") },
+        other => Measured::Unavailable { reason: format!("未知的计算方法「{other}」"), not_applicable: false },
     }
 }
 

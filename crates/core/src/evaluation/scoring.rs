@@ -52,11 +52,14 @@ pub fn score(spec: &IndicatorSpec, measured: &Measured) -> Scored {
             full(score, (score < weight).then(|| format!("未满足：{}", missing.join("；"))))
         }
         Measured::Failed { reason, .. } => full(Points(0), Some(reason.clone())),
-        Measured::Unavailable { reason } => match spec.when_unavailable {
-            WhenUnavailable::Zero => full(Points(0), Some(format!("无法计算：{reason}（{}）", spec.when_unavailable.label()))),
-            WhenUnavailable::Full => full(weight, None),
-            WhenUnavailable::Exclude => Scored { score: Points(0), excluded: true, lost_reason: Some(format!("无法计算：{reason}（{}）", spec.when_unavailable.label())) },
-        },
+        Measured::Unavailable { reason, not_applicable } => {
+            let rule = if *not_applicable { spec.when_unavailable } else { spec.when_missing };
+            match rule {
+                WhenUnavailable::Zero => full(Points(0), Some(format!("无法计算：{reason}（{}）", rule.label()))),
+                WhenUnavailable::Full => full(weight, None),
+                WhenUnavailable::Exclude => Scored { score: Points(0), excluded: true, lost_reason: Some(format!("无法计算：{reason}（{}）", rule.label())) },
+            }
+        }
     }
 }
 

@@ -64,6 +64,13 @@ fn prior_year_indicators_need_the_prior_year() {
     let b = books();
     let e = run(&b, None);
     assert!(indicator(&e, "carryover_change_rate").unavailable.as_deref().unwrap().contains("2019"));
+    let change = indicator(&e, "sangong_change_rate");
+    assert_eq!(change.score, Points(0), "missing prior year: when_missing = zero, even though 0/0 三公 would be full");
+    let mut prior = books();
+    prior.year.year = 2019;
+    let with_prior = run(&b, Some(&prior));
+    let change = indicator(&with_prior, "sangong_change_rate");
+    assert_eq!(change.score, change.weight, "no 三公 budget in either year: nothing to cut, when_unavailable = full");
     let mut prior = books();
     prior.year.year = 2019;
     prior.records.expenditures[0].amount = Fen(90_000);
