@@ -19,8 +19,12 @@ impl Backend {
     }
 }
 
+/// DDL that belongs to no record kind (users, sessions, indexes, new unit columns), per schema version, from
+/// `migrations-extra/NNNN.sql`: portable SQL where `{ID}` stands for the backend's id column definition.
+const EXTRA: &[(u32, &str)] = &[(4, include_str!("../migrations-extra/0004.sql"))];
+
 /// The DDL of schema version `version` for a backend: version 1 creates the unit tables and the record kinds
-/// of version 1; each later version creates the kinds added in it.
+/// of version 1; each later version creates the kinds added in it; then comes the version's extra DDL.
 pub fn migration(backend: Backend, version: u32) -> String {
     let id = backend.id_column();
     let mut sql = String::from("-- Generated from crates/core/data/record-kinds.toml by jixiao-store's schema.rs; keep in step (a test compares).\n");
@@ -45,13 +49,19 @@ pub fn migration(backend: Backend, version: u32) -> String {
         }
         sql.push_str(&format!("    UNIQUE (unit_id, year, {})\n);\n", kind.key));
     }
+    for (_, extra) in EXTRA.iter().filter(|(v, _)| *v == version) {
+        sql.push('\n');
+        sql.push_str(&extra.replace("{ID}", id));
+    }
     sql
 }
 
-/// The schema versions the record kinds call for.
+/// The schema versions the record kinds and the extra DDL call for, ascending (gaps are allowed).
 pub fn versions() -> Vec<u32> {
-    let last = record_kinds().iter().map(|k| k.since).max().unwrap_or(1);
-    (1..=last).collect()
+    let mut v: Vec<u32> = record_kinds().iter().map(|k| k.since).chain(EXTRA.iter().map(|e| e.0)).collect();
+    v.sort();
+    v.dedup();
+    v
 }
 
 #[cfg(test)]
