@@ -1,8 +1,6 @@
 //! `jixiao` — the command line: import a unit's records, check its books, and write its
 //! 部门整体支出绩效自评报告. See README.md for the contract other tools rely on.
 
-mod demo;
-
 use anyhow::{Context, Result, bail};
 use clap::{Parser, Subcommand, ValueEnum};
 use jixiao_core::check::{Severity, check, has_errors};
@@ -82,6 +80,58 @@ enum Command {
     },
     /// Load the demo dataset (芙蓉区科学技术协会, 2020).
     Demo,
+    /// Run the web application.
+    Serve {
+        #[arg(long, default_value = "127.0.0.1:8080")]
+        addr: std::net::SocketAddr,
+        /// Load the demo dataset into a fresh embedded database (unless --db is given), create the demo users
+        /// (password `demo`) and bind to 127.0.0.1 only.
+        #[arg(long)]
+        demo: bool,
+    },
+    /// Manage the web application's users.
+    User {
+        #[command(subcommand)]
+        command: UserCommand,
+    },
+}
+
+#[derive(Subcommand)]
+enum UserCommand {
+    /// Add a user. The password is read from --password or, without it, from the first line of standard input.
+    Add {
+        username: String,
+        /// clerk 填报员, reviewer 审核员, unit_admin 单位管理员, bureau 财政局
+        #[arg(long)]
+        role: String,
+        /// The unit of a 填报员, 审核员 or 单位管理员.
+        #[arg(long)]
+        unit: Option<String>,
+        /// The region of a 财政局 (e.g. 430102; 430100 for a city, 430000 for a province; empty for all).
+        #[arg(long)]
+        region: Option<String>,
+        #[arg(long)]
+        name: Option<String>,
+        #[arg(long)]
+        password: Option<String>,
+    },
+    /// Set a user's password (from --password or standard input); ends the user's sessions.
+    Passwd {
+        username: String,
+        #[arg(long)]
+        password: Option<String>,
+    },
+    /// Change a user's role and scope.
+    Role {
+        username: String,
+        role: String,
+        #[arg(long)]
+        unit: Option<String>,
+        #[arg(long)]
+        region: Option<String>,
+    },
+    /// List the users.
+    List,
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -107,7 +157,9 @@ enum ReportFormat {
 async fn main() -> ExitCode {
     tracing_subscriber::fmt().with_env_filter(tracing_subscriber::EnvFilter::from_env("JIXIAO_LOG")).with_writer(std::io::stderr).init();
     let cli = Cli::parse();
-    match run(cli).await {
+    // `serve --demo` without an explicit database gets a fresh file of its own.
+    let db_given = std::env::args().any(|a| a == "--db" || a.starts_with("--db=")) || std::env::var_os("JIXIAO_DB").is_some();
+    match run(cli, db_given).await {
         Ok(code) => code,
         Err(e) => {
             eprintln!("错误：{e:#}");
@@ -120,7 +172,7 @@ async fn open(db: &str) -> Result<Store> {
     Store::open(db).await.with_context(|| format!("无法打开数据库 {db}"))
 }
 
-async fn run(cli: Cli) -> Result<ExitCode> {
+async fn run(cli: Cli, db_given: bool) -> Result<ExitCode> {
     match cli.command {
         Command::Init => {
             open(&cli.db).await?;
@@ -189,11 +241,54 @@ async fn run(cli: Cli) -> Result<ExitCode> {
             };
             write_output(output.as_deref(), &text)?;
         }
+        Command::Serve { addr, demo } => {
+            let (db, addr) = if demo {
+                let db = if db_given { cli.db.clone() } else { format!("sqlite://{}", std::env::temp_dir().join(format!("jixiao-demo-{}.db", std::process::id())).display()) };
+                // The demo binds to loopback only, whatever address was asked for.
+                (db, std::net::SocketAddr::new(std::net::Ipv4Addr::LOCALHOST.into(), addr.port()))
+            } else {
+                (cli.db.clone(), addr)
+            };
+            let store = open(&db).await?;
+            if demo {
+                jixiao_web::setup::load_demo(&store).await.map_err(|e| anyhow::anyhow!("{e}"))?;
+                println!("演示模式：数据库 {db}");
+                println!("演示用户（密码均为 {}）：", jixiao_web::setup::DEMO_PASSWORD);
+                for (username, display, role) in jixiao_web::setup::DEMO_USERS {
+                    println!("  {username:<10} {display}（{}）", role.label());
+                }
+            }
+            println!("jixiao 已启动：http://{addr}/");
+            jixiao_web::serve(jixiao_web::AppState::new(store, demo), addr).await?;
+        }
+        Command::User { command } => {
+            let store = open(&cli.db).await?;
+            let web = |e: jixiao_web::AppError| anyhow::anyhow!("{e}");
+            match command {
+                UserCommand::Add { username, role, unit, region, name, password } => {
+                    let password = password_from(password)?;
+                    jixiao_web::setup::add_user(&store, &username, name.as_deref().unwrap_or(&username), &password, &role, unit.as_deref(), region.as_deref()).await.map_err(web)?;
+                    println!("已添加用户 {username}");
+                }
+                UserCommand::Passwd { username, password } => {
+                    jixiao_web::setup::set_password(&store, &username, &password_from(password)?).await.map_err(web)?;
+                    println!("已修改 {username} 的密码");
+                }
+                UserCommand::Role { username, role, unit, region } => {
+                    jixiao_web::setup::set_role(&store, &username, &role, unit.as_deref(), region.as_deref()).await.map_err(web)?;
+                    println!("已修改 {username} 的角色");
+                }
+                UserCommand::List => {
+                    for u in store.users().await? {
+                        println!("{}\t{}\t{}\t{}", u.username, u.display_name, u.role, u.unit_code.or(u.region_code).unwrap_or_default());
+                    }
+                }
+            }
+        }
         Command::Demo => {
-            let dir = demo::unpack()?;
-            let code = import(&cli.db, &dir).await;
-            let _ = std::fs::remove_dir_all(&dir);
-            return code;
+            let dir = tempfile::tempdir().context("无法创建临时目录")?;
+            jixiao_import::demo::unpack_into(dir.path()).context("无法写出演示数据")?;
+            return import(&cli.db, dir.path()).await;
         }
     }
     Ok(ExitCode::SUCCESS)
@@ -230,6 +325,18 @@ async fn import(db: &str, path: &Path) -> Result<ExitCode> {
     let unchanged = outcome.unchanged + (source.row_count() - batch.records.len());
     println!("已导入 {}（{}）：新增 {} 条记录，{} 条已存在未变。", source.unit.name, source.unit.code, outcome.added, unchanged);
     Ok(ExitCode::SUCCESS)
+}
+
+/// A password from the option, or the first line of standard input.
+fn password_from(option: Option<String>) -> Result<String> {
+    match option {
+        Some(p) => Ok(p),
+        None => {
+            let mut line = String::new();
+            std::io::stdin().read_line(&mut line).context("无法读取密码")?;
+            Ok(line.trim_end_matches(['\r', '\n']).to_string())
+        }
+    }
 }
 
 fn write_output(path: Option<&Path>, text: &str) -> Result<()> {

@@ -37,6 +37,20 @@ impl Date {
         Date::new(y.parse().ok()?, m.parse().ok()?, d.parse().ok()?)
     }
 
+    /// The date `days` days after 1970-01-01 (the civil-from-days algorithm of H. Hinnant).
+    pub fn from_unix_days(days: i64) -> Option<Date> {
+        let z = days + 719_468;
+        let era = z.div_euclid(146_097);
+        let doe = z - era * 146_097;
+        let yoe = (doe - doe / 1_460 + doe / 36_524 - doe / 146_096) / 365;
+        let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+        let mp = (5 * doy + 2) / 153;
+        let day = (doy - (153 * mp + 2) / 5 + 1) as u32;
+        let month = if mp < 10 { mp + 3 } else { mp - 9 } as u32;
+        let year = yoe + era * 400 + i64::from(month <= 2);
+        Date::new(i32::try_from(year).ok()?, month, day)
+    }
+
     /// `2021年4月25日`, as a signature line prints it.
     pub fn chinese(self) -> String {
         format!("{}年{}月{}日", self.year, self.month, self.day)
@@ -84,6 +98,13 @@ mod tests {
         }
         assert_eq!(d.to_string(), "2020-03-05");
         assert_eq!(d.chinese(), "2020年3月5日");
+    }
+
+    #[test]
+    fn counts_days_from_the_epoch() {
+        assert_eq!(Date::from_unix_days(0), Date::new(1970, 1, 1));
+        assert_eq!(Date::from_unix_days(18_262), Date::new(2020, 1, 1));
+        assert_eq!(Date::from_unix_days(18_321), Date::new(2020, 2, 29));
     }
 
     #[test]

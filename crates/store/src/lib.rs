@@ -6,6 +6,7 @@
 //! the whole import.
 
 pub mod schema;
+pub mod web;
 
 use jixiao_core::records::{Batch, Books, Office, RecordSet, UnitProfile, UnitYear};
 use jixiao_core::schema::{ValueType, fingerprint, record_kinds};
@@ -18,7 +19,7 @@ use sqlx::{AnyPool, AssertSqlSafe, Row};
 
 /// SQL built from the record-kind spec: table and column names come from the embedded, reviewed data file,
 /// never from user input, and every value is bound as a parameter.
-fn spec_sql(sql: &str) -> AssertSqlSafe<&str> {
+pub(crate) fn spec_sql(sql: &str) -> AssertSqlSafe<&str> {
     AssertSqlSafe(sql)
 }
 
@@ -59,7 +60,7 @@ pub struct Conflict {
 }
 
 pub struct Store {
-    pool: AnyPool,
+    pub(crate) pool: AnyPool,
     backend: Backend,
 }
 
@@ -75,7 +76,7 @@ fn normalize_url(url: &str) -> Result<(String, Backend), StoreError> {
     }
 }
 
-fn now_unix() -> i64 {
+pub(crate) fn now_unix() -> i64 {
     std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.as_secs() as i64).unwrap_or(0)
 }
 

@@ -1,7 +1,5 @@
 //! The demo dataset (examples/furong-kexie-2020), embedded so that `jixiao demo` works from any directory.
 
-use anyhow::{Context, Result};
-use std::path::PathBuf;
 
 const FILES: &[(&str, &str)] = &[
     ("activity_outputs.csv", include_str!("../../../examples/furong-kexie-2020/activity_outputs.csv")),
@@ -20,12 +18,15 @@ const FILES: &[(&str, &str)] = &[
     ("unit.toml", include_str!("../../../examples/furong-kexie-2020/unit.toml")),
 ];
 
-/// Writes the demo files into a fresh temporary directory and returns it.
-pub fn unpack() -> Result<PathBuf> {
-    let dir = std::env::temp_dir().join(format!("jixiao-demo-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).with_context(|| format!("无法创建 {}", dir.display()))?;
+/// Writes the demo files into `dir` (which must exist), ready for [`crate::read`].
+pub fn unpack_into(dir: &std::path::Path) -> std::io::Result<()> {
     for (name, text) in FILES {
-        std::fs::write(dir.join(name), text).with_context(|| format!("无法写入 {name}"))?;
+        std::fs::write(dir.join(name), text)?;
     }
-    Ok(dir)
+    Ok(())
 }
+
+/// The demo unit's code.
+pub const DEMO_UNIT: &str = "430102-KX";
+/// The demo's fiscal year.
+pub const DEMO_YEAR: i32 = 2020;

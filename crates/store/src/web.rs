@@ -1,0 +1,216 @@
+//! What the web application stores beside the books: users, sessions, and the 自评任务 workflow with its log.
+//! Passwords arrive hashed; tokens arrive generated: this module only keeps them.
+
+use crate::{Store, StoreError, now_unix};
+use sqlx::Row;
+use sqlx::any::AnyRow;
+
+/// A user as stored. `role` is an id (clerk, reviewer, unit_admin, bureau); `unit_code` scopes unit roles,
+/// `region_code` scopes the 财政局 role (a prefix of unit region codes; empty for all).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct UserRow {
+    pub id: i64,
+    pub username: String,
+    pub display_name: String,
+    pub password_hash: String,
+    pub role: String,
+    pub unit_code: Option<String>,
+    pub region_code: Option<String>,
+}
+
+/// One 自评任务 (a unit-year's self-evaluation) and where it stands.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TaskRow {
+    pub id: i64,
+    pub unit_code: String,
+    pub year: i32,
+    pub status: String,
+    pub updated_at: i64,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TaskEvent {
+    pub from_status: Option<String>,
+    pub to_status: String,
+    pub actor: String,
+    pub comment: Option<String>,
+    pub at: i64,
+}
+
+fn user_of(r: &AnyRow) -> Result<UserRow, sqlx::Error> {
+    Ok(UserRow {
+        id: r.try_get("id")?,
+        username: r.try_get("username")?,
+        display_name: r.try_get("display_name")?,
+        password_hash: r.try_get("password_hash")?,
+        role: r.try_get("role")?,
+        unit_code: r.try_get("unit_code")?,
+        region_code: r.try_get("region_code")?,
+    })
+}
+
+fn task_of(r: &AnyRow) -> Result<TaskRow, sqlx::Error> {
+    Ok(TaskRow {
+        id: r.try_get("id")?,
+        unit_code: r.try_get("unit_code")?,
+        year: r.try_get::<i64, _>("year")? as i32,
+        status: r.try_get("status")?,
+        updated_at: r.try_get("updated_at")?,
+    })
+}
+
+const USER_COLUMNS: &str = "id, username, display_name, password_hash, role, unit_code, region_code";
+
+impl Store {
+    pub async fn create_user(&self, username: &str, display_name: &str, password_hash: &str, role: &str, unit_code: Option<&str>, region_code: Option<&str>) -> Result<i64, StoreError> {
+        if self.user(username).await?.is_some() {
+            return Err(StoreError::Conflicts(format!("用户「{username}」已存在")));
+        }
+        Ok(sqlx::query_scalar("INSERT INTO app_user (username, display_name, password_hash, role, unit_code, region_code, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id")
+            .bind(username.to_string())
+            .bind(display_name.to_string())
+            .bind(password_hash.to_string())
+            .bind(role.to_string())
+            .bind(unit_code.map(str::to_string))
+            .bind(region_code.map(str::to_string))
+            .bind(now_unix())
+            .fetch_one(&self.pool)
+            .await?)
+    }
+
+    pub async fn user(&self, username: &str) -> Result<Option<UserRow>, StoreError> {
+        let sql = format!("SELECT {USER_COLUMNS} FROM app_user WHERE username = $1");
+        let row = sqlx::query(crate::spec_sql(&sql)).bind(username.to_string()).fetch_optional(&self.pool).await?;
+        Ok(row.as_ref().map(user_of).transpose()?)
+    }
+
+    pub async fn users(&self) -> Result<Vec<UserRow>, StoreError> {
+        let sql = format!("SELECT {USER_COLUMNS} FROM app_user ORDER BY username");
+        let rows = sqlx::query(crate::spec_sql(&sql)).fetch_all(&self.pool).await?;
+        Ok(rows.iter().map(user_of).collect::<Result<_, _>>()?)
+    }
+
+    pub async fn set_password(&self, username: &str, password_hash: &str) -> Result<(), StoreError> {
+        let n = sqlx::query("UPDATE app_user SET password_hash = $1 WHERE username = $2").bind(password_hash.to_string()).bind(username.to_string()).execute(&self.pool).await?.rows_affected();
+        if n == 0 {
+            return Err(StoreError::Conflicts(format!("没有用户「{username}」")));
+        }
+        // A new password ends every open session of the user.
+        sqlx::query("DELETE FROM web_session WHERE user_id IN (SELECT id FROM app_user WHERE username = $1)").bind(username.to_string()).execute(&self.pool).await?;
+        Ok(())
+    }
+
+    pub async fn set_role(&self, username: &str, role: &str, unit_code: Option<&str>, region_code: Option<&str>) -> Result<(), StoreError> {
+        let n = sqlx::query("UPDATE app_user SET role = $1, unit_code = $2, region_code = $3 WHERE username = $4")
+            .bind(role.to_string())
+            .bind(unit_code.map(str::to_string))
+            .bind(region_code.map(str::to_string))
+            .bind(username.to_string())
+            .execute(&self.pool)
+            .await?
+            .rows_affected();
+        if n == 0 {
+            return Err(StoreError::Conflicts(format!("没有用户「{username}」")));
+        }
+        Ok(())
+    }
+
+    pub async fn create_session(&self, token: &str, user_id: i64, csrf_token: &str, expires_at: i64) -> Result<(), StoreError> {
+        sqlx::query("INSERT INTO web_session (token, user_id, csrf_token, expires_at) VALUES ($1, $2, $3, $4)")
+            .bind(token.to_string())
+            .bind(user_id)
+            .bind(csrf_token.to_string())
+            .bind(expires_at)
+            .execute(&self.pool)
+            .await?;
+        Ok(())
+    }
+
+    /// The user of an unexpired session, with the session's CSRF token.
+    pub async fn session_user(&self, token: &str) -> Result<Option<(UserRow, String)>, StoreError> {
+        let sql = format!(
+            "SELECT {}, s.csrf_token FROM web_session s JOIN app_user u ON u.id = s.user_id WHERE s.token = $1 AND s.expires_at > $2",
+            USER_COLUMNS.split(", ").map(|c| format!("u.{c}")).collect::<Vec<_>>().join(", ")
+        );
+        let row = sqlx::query(crate::spec_sql(&sql)).bind(token.to_string()).bind(now_unix()).fetch_optional(&self.pool).await?;
+        Ok(match row {
+            Some(r) => Some((user_of(&r)?, r.try_get("csrf_token")?)),
+            None => None,
+        })
+    }
+
+    pub async fn delete_session(&self, token: &str) -> Result<(), StoreError> {
+        sqlx::query("DELETE FROM web_session WHERE token = $1 OR expires_at <= $2").bind(token.to_string()).bind(now_unix()).execute(&self.pool).await?;
+        Ok(())
+    }
+
+    pub async fn task(&self, unit_code: &str, year: i32) -> Result<Option<TaskRow>, StoreError> {
+        let row = sqlx::query("SELECT id, unit_code, year, status, updated_at FROM evaluation_task WHERE unit_code = $1 AND year = $2")
+            .bind(unit_code.to_string())
+            .bind(i64::from(year))
+            .fetch_optional(&self.pool)
+            .await?;
+        Ok(row.as_ref().map(task_of).transpose()?)
+    }
+
+    pub async fn tasks(&self) -> Result<Vec<TaskRow>, StoreError> {
+        let rows = sqlx::query("SELECT id, unit_code, year, status, updated_at FROM evaluation_task ORDER BY unit_code, year").fetch_all(&self.pool).await?;
+        Ok(rows.iter().map(task_of).collect::<Result<_, _>>()?)
+    }
+
+    /// Moves a task from `from` (None: it must not exist yet) to `to`, logging who did it and why, in one
+    /// transaction. Refused when the task is not where the caller thinks it is (someone else moved it).
+    pub async fn transition_task(&self, unit_code: &str, year: i32, from: Option<&str>, to: &str, actor: &str, comment: Option<&str>) -> Result<TaskRow, StoreError> {
+        let mut tx = self.pool.begin().await?;
+        let current: Option<(i64, String)> = sqlx::query("SELECT id, status FROM evaluation_task WHERE unit_code = $1 AND year = $2")
+            .bind(unit_code.to_string())
+            .bind(i64::from(year))
+            .fetch_optional(&mut *tx)
+            .await?
+            .map(|r| Ok::<_, sqlx::Error>((r.try_get("id")?, r.try_get("status")?)))
+            .transpose()?;
+        let now = now_unix();
+        let id = match (current, from) {
+            (None, None) => {
+                sqlx::query_scalar("INSERT INTO evaluation_task (unit_code, year, status, updated_at) VALUES ($1, $2, $3, $4) RETURNING id")
+                    .bind(unit_code.to_string())
+                    .bind(i64::from(year))
+                    .bind(to.to_string())
+                    .bind(now)
+                    .fetch_one(&mut *tx)
+                    .await?
+            }
+            (Some((id, status)), Some(expected)) if status == expected => {
+                sqlx::query("UPDATE evaluation_task SET status = $1, updated_at = $2 WHERE id = $3").bind(to.to_string()).bind(now).bind(id).execute(&mut *tx).await?;
+                id
+            }
+            (current, _) => {
+                return Err(StoreError::Conflicts(format!(
+                    "自评任务状态已变化（当前：{}），请刷新后重试",
+                    current.map_or("未下达".to_string(), |c| c.1)
+                )));
+            }
+        };
+        sqlx::query("INSERT INTO task_event (task_id, from_status, to_status, actor, comment, at) VALUES ($1, $2, $3, $4, $5, $6)")
+            .bind(id)
+            .bind(from.map(str::to_string))
+            .bind(to.to_string())
+            .bind(actor.to_string())
+            .bind(comment.map(str::to_string))
+            .bind(now)
+            .execute(&mut *tx)
+            .await?;
+        tx.commit().await?;
+        Ok(TaskRow { id, unit_code: unit_code.to_string(), year, status: to.to_string(), updated_at: now })
+    }
+
+    pub async fn task_events(&self, task_id: i64) -> Result<Vec<TaskEvent>, StoreError> {
+        let rows = sqlx::query("SELECT from_status, to_status, actor, comment, at FROM task_event WHERE task_id = $1 ORDER BY id").bind(task_id).fetch_all(&self.pool).await?;
+        rows.iter()
+            .map(|r| {
+                Ok(TaskEvent { from_status: r.try_get("from_status")?, to_status: r.try_get("to_status")?, actor: r.try_get("actor")?, comment: r.try_get("comment")?, at: r.try_get("at")? })
+            })
+            .collect::<Result<_, sqlx::Error>>()
+            .map_err(StoreError::from)
+    }
+}

@@ -1,0 +1,61 @@
+//! Records entered on a page or through the API go through exactly the importer's parsing and validation:
+//! a one-row table of the record kind, checked against what the database holds, applied in one transaction.
+
+use crate::AppError;
+use jixiao_import::error::{ImportError, Place};
+use jixiao_import::parse::parse_table;
+use jixiao_import::table::Table;
+use jixiao_import::validate::{Located, validate};
+use jixiao_core::schema::record_kind;
+use jixiao_store::Store;
+use std::collections::BTreeMap;
+
+/// Why an entry was refused: the importer's errors, with the form field each belongs to.
+#[derive(Debug, Clone)]
+pub struct EntryErrors {
+    /// field → messages; errors that name no field are under "".
+    pub by_field: BTreeMap<String, Vec<String>>,
+    pub all: Vec<ImportError>,
+}
+
+impl EntryErrors {
+    pub fn summary(&self) -> String {
+        self.all.iter().map(|e| format!("{}：{} [{}]", e.column.as_deref().unwrap_or("记录"), e.message, e.rule_id)).collect::<Vec<_>>().join("；")
+    }
+}
+
+fn by_field(kind_id: &str, errors: Vec<ImportError>) -> EntryErrors {
+    let kind = record_kind(kind_id);
+    let mut map: BTreeMap<String, Vec<String>> = BTreeMap::new();
+    for e in &errors {
+        let field = e.column.as_deref().and_then(|h| kind.and_then(|k| k.columns.iter().find(|c| c.header == h || c.field == h))).map(|c| c.field.clone()).unwrap_or_default();
+        map.entry(field).or_default().push(format!("{} [{}]", e.message, e.rule_id));
+    }
+    EntryErrors { by_field: map, all: errors }
+}
+
+/// Adds one record of `kind_id` to the unit's books from text fields (as a user types them).
+/// `Err(Ok(errors))` when the record is refused; `Err(Err(e))` when the database failed.
+pub async fn add_record(store: &Store, unit_code: &str, kind_id: &'static str, fields: &BTreeMap<String, String>, source: &str) -> Result<(), Result<EntryErrors, AppError>> {
+    let kind = record_kind(kind_id).ok_or_else(|| Err(AppError::Internal(format!("unknown kind {kind_id}"))))?;
+    let place = Place { file: "网页录入".into(), sheet: Some(kind.label.clone()) };
+    let table = Table {
+        place: place.clone(),
+        header: kind.columns.iter().map(|c| c.field.clone()).collect(),
+        rows: vec![(2, kind.columns.iter().map(|c| fields.get(&c.field).map(|v| v.trim().to_string()).unwrap_or_default()).collect())],
+    };
+    let (parsed, errors) = parse_table(kind, &table);
+    if !errors.is_empty() {
+        return Err(Ok(by_field(kind_id, errors)));
+    }
+    let unit = store.unit(unit_code).await.map_err(|e| Err(e.into()))?.ok_or(Err(AppError::NotFound))?;
+    let existing = store.records(unit_code).await.map_err(|e| Err(e.into()))?;
+    let years = store.years(unit_code).await.map_err(|e| Err(e.into()))?;
+    let rows: Vec<Located> = parsed.into_iter().map(|p| Located { kind: kind_id, place: place.clone(), parsed: p }).collect();
+    let batch = validate(&unit, &[], &rows, &existing, &years).map_err(|e| Ok(by_field(kind_id, e)))?;
+    if batch.records.is_empty() {
+        return Err(Ok(by_field(kind_id, vec![place.error(Some(2), None, None, "ENTRY_UNCHANGED", "相同的记录已存在，未重复登记")])));
+    }
+    store.apply(&batch, source).await.map_err(|e| Err(e.into()))?;
+    Ok(())
+}

@@ -1,0 +1,216 @@
+//! The jixiao web application: server-rendered Chinese pages (minijinja templates, a little htmx, ECharts
+//! vendored as a static file) for 填报员, 审核员, 单位管理员 and 财政局, and a JSON API with an OpenAPI
+//! document. All data goes through jixiao-store; every write goes through the importer's validation.
+
+pub mod api;
+pub mod auth;
+mod dashboard;
+mod entry;
+mod pages;
+pub mod setup;
+
+use auth::{CurrentUser, SESSION_COOKIE};
+use axum::extract::FromRequestParts;
+use axum::http::request::Parts;
+use axum::http::{HeaderValue, StatusCode, header};
+use axum::response::{Html, IntoResponse, Redirect, Response};
+use axum::routing::{get, post};
+use axum::{Json, Router};
+use axum_extra::extract::CookieJar;
+use jixiao_store::Store;
+use minijinja::Environment;
+use std::sync::Arc;
+
+/// What every request handler shares.
+pub struct AppState {
+    pub store: Store,
+    /// 演示模式: shown in the header, and the login page lists the demo users.
+    pub demo: bool,
+    templates: Environment<'static>,
+}
+
+pub type SharedState = Arc<AppState>;
+
+impl AppState {
+    pub fn new(store: Store, demo: bool) -> SharedState {
+        Arc::new(AppState { store, demo, templates: templates() })
+    }
+}
+
+fn templates() -> Environment<'static> {
+    let mut env = Environment::new();
+    env.set_syntax(minijinja::syntax::SyntaxConfig::builder().trim_blocks(true).lstrip_blocks(true).build().expect("default delimiters are valid"));
+    for (name, text) in [
+        ("base.html", include_str!("../templates/base.html")),
+        ("login.html", include_str!("../templates/login.html")),
+        ("units.html", include_str!("../templates/units.html")),
+        ("dashboard.html", include_str!("../templates/dashboard.html")),
+        ("lines.html", include_str!("../templates/lines.html")),
+        ("line.html", include_str!("../templates/line.html")),
+        ("voucher_form.html", include_str!("../templates/voucher_form.html")),
+        ("projects.html", include_str!("../templates/projects.html")),
+        ("import.html", include_str!("../templates/import.html")),
+        ("evaluation.html", include_str!("../templates/evaluation.html")),
+        ("report.html", include_str!("../templates/report.html")),
+        ("error.html", include_str!("../templates/error.html")),
+    ] {
+        env.add_template(name, text).unwrap_or_else(|e| panic!("template {name}: {e}"));
+    }
+    env
+}
+
+/// Errors a handler can answer with. Pages show them in Chinese; the API as JSON with the same text.
+#[derive(Debug, thiserror::Error)]
+pub enum AppError {
+    #[error("请先登录")]
+    Unauthenticated,
+    #[error("无权访问")]
+    Forbidden,
+    #[error("页面或记录不存在")]
+    NotFound,
+    #[error("{0}")]
+    BadRequest(String),
+    #[error("表单已过期或来源不明（CSRF 校验失败），请刷新页面后重试")]
+    Csrf,
+    #[error("服务器内部错误：{0}")]
+    Internal(String),
+}
+
+impl From<jixiao_store::StoreError> for AppError {
+    fn from(e: jixiao_store::StoreError) -> AppError {
+        match e {
+            jixiao_store::StoreError::UnknownUnit(_) | jixiao_store::StoreError::UnknownYear { .. } => AppError::NotFound,
+            jixiao_store::StoreError::Conflicts(m) => AppError::BadRequest(m),
+            other => AppError::Internal(other.to_string()),
+        }
+    }
+}
+
+impl From<minijinja::Error> for AppError {
+    fn from(e: minijinja::Error) -> AppError {
+        AppError::Internal(format!("模板渲染失败：{e:#}"))
+    }
+}
+
+impl AppError {
+    fn status(&self) -> StatusCode {
+        match self {
+            AppError::Unauthenticated => StatusCode::UNAUTHORIZED,
+            AppError::Forbidden | AppError::Csrf => StatusCode::FORBIDDEN,
+            AppError::NotFound => StatusCode::NOT_FOUND,
+            AppError::BadRequest(_) => StatusCode::UNPROCESSABLE_ENTITY,
+            AppError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
+        }
+    }
+}
+
+/// Page errors: a page in the layout (the login page for a missing session).
+pub struct PageError(pub AppError);
+
+impl<E: Into<AppError>> From<E> for PageError {
+    fn from(e: E) -> PageError {
+        PageError(e.into())
+    }
+}
+
+impl IntoResponse for PageError {
+    fn into_response(self) -> Response {
+        if let AppError::Unauthenticated = self.0 {
+            return Redirect::to("/login").into_response();
+        }
+        if let AppError::Internal(m) = &self.0 {
+            tracing::error!("{m}");
+        }
+        let body = format!(
+            "<!DOCTYPE html><html lang=\"zh-CN\"><head><meta charset=\"utf-8\"><title>出错了</title><link rel=\"stylesheet\" href=\"/static/app.css\"></head><body><main class=\"narrow\"><h1>出错了</h1><p class=\"error\">{}</p><p><a href=\"/\">返回首页</a></p></main></body></html>",
+            minijinja::HtmlEscape(&self.0.to_string())
+        );
+        (self.0.status(), Html(body)).into_response()
+    }
+}
+
+/// API errors: JSON `{"error": …}` with the status.
+impl IntoResponse for AppError {
+    fn into_response(self) -> Response {
+        if let AppError::Internal(m) = &self {
+            tracing::error!("{m}");
+        }
+        (self.status(), Json(serde_json::json!({ "error": self.to_string() }))).into_response()
+    }
+}
+
+/// The signed-in user of a request, from the session cookie.
+impl FromRequestParts<SharedState> for CurrentUser {
+    type Rejection = AppError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &SharedState) -> Result<CurrentUser, AppError> {
+        let jar = CookieJar::from_headers(&parts.headers);
+        let token = jar.get(SESSION_COOKIE).map(|c| c.value().to_string()).ok_or(AppError::Unauthenticated)?;
+        let (row, csrf) = state.store.session_user(&token).await?.ok_or(AppError::Unauthenticated)?;
+        CurrentUser::from_row(row, csrf).ok_or(AppError::Forbidden)
+    }
+}
+
+/// A page handler's user: a missing session sends the browser to the login page.
+pub struct PageUser(pub CurrentUser);
+
+impl FromRequestParts<SharedState> for PageUser {
+    type Rejection = PageError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &SharedState) -> Result<PageUser, PageError> {
+        CurrentUser::from_request_parts(parts, state).await.map(PageUser).map_err(PageError)
+    }
+}
+
+static HTMX: &[u8] = include_bytes!("../static/vendor/htmx-2.0.11.min.js");
+static ECHARTS: &[u8] = include_bytes!("../static/vendor/echarts-6.1.0.min.js");
+static APP_CSS: &str = include_str!("../static/app.css");
+static APP_JS: &str = include_str!("../static/app.js");
+
+async fn static_file(axum::extract::Path(name): axum::extract::Path<String>) -> Response {
+    let (body, kind): (&'static [u8], &str) = match name.as_str() {
+        "htmx.min.js" => (HTMX, "text/javascript; charset=utf-8"),
+        "echarts.min.js" => (ECHARTS, "text/javascript; charset=utf-8"),
+        "app.css" => (APP_CSS.as_bytes(), "text/css; charset=utf-8"),
+        "app.js" => (APP_JS.as_bytes(), "text/javascript; charset=utf-8"),
+        _ => return StatusCode::NOT_FOUND.into_response(),
+    };
+    ([(header::CONTENT_TYPE, HeaderValue::from_str(kind).expect("static header")), (header::CACHE_CONTROL, HeaderValue::from_static("public, max-age=3600"))], body).into_response()
+}
+
+/// Every route of the application.
+pub fn router(state: SharedState) -> Router {
+    Router::new()
+        .route("/", get(pages::home))
+        .route("/login", get(pages::login_page).post(pages::login))
+        .route("/logout", post(pages::logout))
+        .route("/units", get(pages::units))
+        .route("/units/{code}/{year}", get(pages::dashboard))
+        .route("/units/{code}/{year}/lines", get(pages::lines))
+        .route("/units/{code}/{year}/lines/{line}", get(pages::line))
+        .route("/units/{code}/{year}/vouchers/new", get(pages::voucher_form))
+        .route("/units/{code}/{year}/vouchers", post(pages::voucher_create))
+        .route("/units/{code}/{year}/vouchers/{voucher}/reverse", post(pages::voucher_reverse))
+        .route("/units/{code}/{year}/projects", get(pages::projects))
+        .route("/units/{code}/{year}/projects/{project}/indicators", post(pages::indicator_create))
+        .route("/units/{code}/{year}/import", get(pages::import_page).post(pages::import_upload))
+        .route("/units/{code}/{year}/evaluation", get(pages::evaluation))
+        .route("/units/{code}/{year}/evaluation/override", post(pages::override_score))
+        .route("/units/{code}/{year}/report", get(pages::report_page))
+        .route("/units/{code}/{year}/report.{format}", get(pages::report_download))
+        .route("/units/{code}/{year}/task/{action}", post(pages::task_action))
+        .route("/static/{name}", get(static_file))
+        .merge(api::routes())
+        .layer(tower_http::compression::CompressionLayer::new())
+        .layer(tower_http::set_header::SetResponseHeaderLayer::if_not_present(header::X_FRAME_OPTIONS, HeaderValue::from_static("SAMEORIGIN")))
+        .layer(tower_http::trace::TraceLayer::new_for_http())
+        .with_state(state)
+}
+
+/// Serves the application on `addr` until the process ends.
+pub async fn serve(state: SharedState, addr: std::net::SocketAddr) -> anyhow::Result<()> {
+    let listener = tokio::net::TcpListener::bind(addr).await?;
+    tracing::info!("listening on http://{}", listener.local_addr()?);
+    axum::serve(listener, router(state)).await?;
+    Ok(())
+}

@@ -1,0 +1,578 @@
+//! The HTML pages. Each handler loads what it shows, checks the user may see (or do) it, and renders a
+//! template; writes go through `entry` (the importer's validation) and answer with a redirect.
+
+use crate::auth::{CurrentUser, Role, SESSION_COOKIE, SESSION_SECONDS, random_token, tokens_match, verify_password};
+use crate::entry::{EntryErrors, add_record};
+use crate::{AppError, PageError, PageUser, SharedState, dashboard};
+use axum::extract::{Multipart, Path, State};
+use axum::http::header;
+use axum::response::{Html, IntoResponse, Redirect, Response};
+use axum::Form;
+use axum_extra::extract::CookieJar;
+use axum_extra::extract::cookie::{Cookie, SameSite};
+use jixiao_core::check::{Finding, Severity, check};
+use jixiao_core::evaluation::framework::Rules;
+use jixiao_core::evaluation::{Evaluation, EvaluationInput, evaluate};
+use jixiao_core::records::{Books, UnitProfile};
+use jixiao_core::report_model::{ReportModel, build};
+use jixiao_core::Date;
+use jixiao_store::web::TaskRow;
+use minijinja::Value;
+use serde_json::json;
+use std::collections::BTreeMap;
+
+type PageResult = Result<Response, PageError>;
+type Fields = BTreeMap<String, String>;
+
+/// 自评任务 statuses, with their Chinese names.
+pub const STATUSES: &[(&str, &str)] = &[("issued", "已下达"), ("filling", "填报中"), ("submitted", "已提交待审核"), ("approved", "审核通过"), ("returned", "已退回修改")];
+
+pub fn status_label(status: &str) -> &'static str {
+    STATUSES.iter().find(|(id, _)| *id == status).map_or("未下达", |(_, l)| l)
+}
+
+/// A workflow action: the statuses it starts from (empty: no task yet), where it goes, and who may do it.
+struct Action {
+    id: &'static str,
+    label: &'static str,
+    from: &'static [&'static str],
+    to: &'static str,
+    allowed: fn(&CurrentUser, &UnitProfile) -> bool,
+    needs_comment: bool,
+}
+
+const ACTIONS: &[Action] = &[
+    Action { id: "issue", label: "下达自评任务", from: &[], to: "issued", allowed: CurrentUser::can_issue, needs_comment: false },
+    Action { id: "start", label: "开始填报", from: &["issued", "returned"], to: "filling", allowed: CurrentUser::can_enter, needs_comment: false },
+    Action { id: "submit", label: "提交审核", from: &["filling"], to: "submitted", allowed: CurrentUser::can_enter, needs_comment: false },
+    Action { id: "approve", label: "审核通过", from: &["submitted"], to: "approved", allowed: CurrentUser::can_review, needs_comment: false },
+    Action { id: "return", label: "退回修改", from: &["submitted"], to: "returned", allowed: CurrentUser::can_review, needs_comment: true },
+];
+
+fn available_actions(user: &CurrentUser, unit: &UnitProfile, task: Option<&TaskRow>) -> Vec<serde_json::Value> {
+    ACTIONS
+        .iter()
+        .filter(|a| match task {
+            None => a.from.is_empty(),
+            Some(t) => a.from.contains(&t.status.as_str()),
+        })
+        .filter(|a| (a.allowed)(user, unit))
+        .map(|a| json!({ "id": a.id, "label": a.label, "needs_comment": a.needs_comment }))
+        .collect()
+}
+
+fn today() -> Date {
+    let days = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_secs() as i64 / 86_400);
+    Date::from_unix_days(days).unwrap_or(Date { year: 2000, month: 1, day: 1 })
+}
+
+/// A date for a record of `year` entered today: today if it falls in the year, else the year's last day.
+pub(crate) fn date_in_year(year: i32) -> Date {
+    let t = today();
+    if t.year == year { t } else { Date::new(year, 12, 31).expect("31 December exists") }
+}
+
+fn check_csrf(user: &CurrentUser, fields: &Fields) -> Result<(), AppError> {
+    match fields.get("csrf") {
+        Some(t) if tokens_match(t, &user.csrf_token) => Ok(()),
+        _ => Err(AppError::Csrf),
+    }
+}
+
+/// Everything the unit pages show about one unit-year.
+pub(crate) struct UnitYear {
+    pub(crate) unit: UnitProfile,
+    pub(crate) year: i32,
+    years: Vec<i32>,
+    pub(crate) books: Books,
+    /// The prior year's books, when held (for the 变动率 indicators).
+    prior: Option<Books>,
+    pub(crate) findings: Vec<Finding>,
+    pub(crate) task: Option<TaskRow>,
+}
+
+impl UnitYear {
+    pub(crate) fn evaluation(&self) -> Result<Evaluation, AppError> {
+        let rules = Rules::for_unit(&self.unit.region_code, self.year).map_err(|e| AppError::Internal(e.to_string()))?;
+        Ok(evaluate(&EvaluationInput { books: &self.books, prior: self.prior.as_ref(), findings: &self.findings }, &rules))
+    }
+
+    pub(crate) fn model(&self, evaluation: Option<&Evaluation>) -> ReportModel {
+        build(&self.books, evaluation)
+    }
+
+    /// Entry is closed while the self-evaluation is with the reviewer or approved.
+    fn entry_open(&self) -> bool {
+        !matches!(self.task.as_ref().map(|t| t.status.as_str()), Some("submitted" | "approved"))
+    }
+}
+
+pub(crate) async fn load(state: &SharedState, user: &CurrentUser, code: &str, year: i32) -> Result<UnitYear, AppError> {
+    let unit = state.store.unit(code).await?.ok_or(AppError::NotFound)?;
+    user.require(user.can_view(&unit))?;
+    let years: Vec<i32> = state.store.years(code).await?.iter().map(|y| y.year).collect();
+    let books = state.store.books(code, year).await?;
+    let prior = if years.contains(&(year - 1)) { Some(state.store.books(code, year - 1).await?) } else { None };
+    let findings = check(&books);
+    let task = state.store.task(code, year).await?;
+    Ok(UnitYear { unit, year, years, books, prior, findings, task })
+}
+
+fn render(state: &SharedState, template: &str, user: Option<&CurrentUser>, ctx: serde_json::Value) -> Result<Response, AppError> {
+    let common = json!({
+        "demo": state.demo,
+        "user": user,
+        "csrf": user.map(|u| u.csrf_token.clone()),
+        "role_labels": Role::ALL.iter().map(|r| (r.id(), r.label())).collect::<BTreeMap<_, _>>(),
+    });
+    let html = state.templates.get_template(template)?.render(minijinja::context! { ..Value::from(minijinja::value::Serde(&common)), ..Value::from(minijinja::value::Serde(&ctx)) })?;
+    Ok(Html(html).into_response())
+}
+
+fn unit_ctx(uy: &UnitYear, user: &CurrentUser, active: &str) -> serde_json::Value {
+    json!({
+        "unit": uy.unit,
+        "year": uy.year,
+        "years": uy.years,
+        "active": active,
+        "task": uy.task.as_ref().map(|t| json!({ "status": t.status, "label": status_label(&t.status) })),
+        "can_enter": user.can_enter(&uy.unit) && uy.entry_open(),
+        "can_review": user.can_review(&uy.unit),
+        "entry_closed": user.can_enter(&uy.unit) && !uy.entry_open(),
+    })
+}
+
+fn merge(mut a: serde_json::Value, b: serde_json::Value) -> serde_json::Value {
+    if let (Some(a), serde_json::Value::Object(b)) = (a.as_object_mut(), b) {
+        a.extend(b);
+    }
+    a
+}
+
+// ---- sign in -------------------------------------------------------------------------------------------
+
+pub async fn home(State(state): State<SharedState>, PageUser(user): PageUser) -> PageResult {
+    if let Some(code) = &user.unit_code {
+        if user.role != Role::Bureau {
+            let year = state.store.years(code).await?.last().map(|y| y.year).ok_or(AppError::NotFound)?;
+            return Ok(Redirect::to(&format!("/units/{code}/{year}")).into_response());
+        }
+    }
+    Ok(Redirect::to("/units").into_response())
+}
+
+pub async fn login_page(State(state): State<SharedState>) -> PageResult {
+    let demo_users: Vec<serde_json::Value> = if state.demo {
+        crate::setup::DEMO_USERS.iter().map(|(u, d, r)| json!({ "username": u, "display": d, "role": r.label() })).collect()
+    } else {
+        vec![]
+    };
+    Ok(render(&state, "login.html", None, json!({ "demo_users": demo_users, "error": null }))?)
+}
+
+pub async fn login(State(state): State<SharedState>, jar: CookieJar, Form(fields): Form<Fields>) -> PageResult {
+    let username = fields.get("username").map(|s| s.trim()).unwrap_or_default();
+    let password = fields.get("password").map(String::as_str).unwrap_or_default();
+    let user = state.store.user(username).await?;
+    let Some(user) = user.filter(|u| verify_password(password, &u.password_hash)) else {
+        let demo_users: Vec<serde_json::Value> = if state.demo {
+            crate::setup::DEMO_USERS.iter().map(|(u, d, r)| json!({ "username": u, "display": d, "role": r.label() })).collect()
+        } else {
+            vec![]
+        };
+        let mut response = render(&state, "login.html", None, json!({ "demo_users": demo_users, "error": "用户名或密码错误", "username": username }))?;
+        *response.status_mut() = axum::http::StatusCode::UNAUTHORIZED;
+        return Ok(response);
+    };
+    let jar = start_session(&state, jar, user.id).await?;
+    Ok((jar, Redirect::to("/")).into_response())
+}
+
+/// Opens a session for a user: a new random token in the database and the cookie.
+pub async fn start_session(state: &SharedState, jar: CookieJar, user_id: i64) -> Result<CookieJar, AppError> {
+    let token = random_token()?;
+    let now = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_secs() as i64);
+    state.store.create_session(&token, user_id, &random_token()?, now + SESSION_SECONDS).await?;
+    // A browser-session cookie; the server ends the session after SESSION_SECONDS whatever the browser keeps.
+    let cookie = Cookie::build((SESSION_COOKIE, token)).path("/").http_only(true).same_site(SameSite::Strict).build();
+    Ok(jar.add(cookie))
+}
+
+pub async fn logout(State(state): State<SharedState>, jar: CookieJar, PageUser(user): PageUser, Form(fields): Form<Fields>) -> PageResult {
+    check_csrf(&user, &fields)?;
+    if let Some(c) = jar.get(SESSION_COOKIE) {
+        state.store.delete_session(c.value()).await?;
+    }
+    Ok((jar.remove(Cookie::build(SESSION_COOKIE).path("/").build()), Redirect::to("/login")).into_response())
+}
+
+// ---- the finance bureau's view ----------------------------------------------------------------------
+
+pub async fn units(State(state): State<SharedState>, PageUser(user): PageUser) -> PageResult {
+    let mut rows = Vec::new();
+    for (code, _) in state.store.units().await? {
+        let Some(unit) = state.store.unit(&code).await? else { continue };
+        if !user.can_view(&unit) {
+            continue;
+        }
+        for y in state.store.years(&code).await? {
+            let uy = load(&state, &user, &code, y.year).await?;
+            let model = uy.model(None);
+            let evaluation = uy.evaluation()?;
+            rows.push(json!({
+                "code": code, "name": unit.name, "year": y.year,
+                "task": uy.task.as_ref().map(|t| status_label(&t.status)).unwrap_or("未下达"),
+                "annual": model.spending.annual_budget.text, "spent": model.spending.total.text, "rate": model.spending.execution_rate.text,
+                "score": evaluation.total.to_string(), "grade": evaluation.grade,
+                "errors": uy.findings.iter().filter(|f| f.severity == Severity::Error).count(),
+                "warnings": uy.findings.iter().filter(|f| f.severity == Severity::Warning).count(),
+                "actions": available_actions(&user, &unit, uy.task.as_ref()),
+            }));
+        }
+    }
+    Ok(render(&state, "units.html", Some(&user), json!({ "rows": rows }))?)
+}
+
+// ---- unit pages --------------------------------------------------------------------------------------
+
+pub async fn dashboard(State(state): State<SharedState>, PageUser(user): PageUser, Path((code, year)): Path<(String, i32)>) -> PageResult {
+    let uy = load(&state, &user, &code, year).await?;
+    let model = uy.model(None);
+    let events = match &uy.task {
+        Some(t) => state.store.task_events(t.id).await?.into_iter().map(|e| json!({ "to": status_label(&e.to_status), "actor": e.actor, "comment": e.comment, "at": e.at })).collect(),
+        None => vec![],
+    };
+    let findings: Vec<&Finding> = uy.findings.iter().filter(|f| f.severity != Severity::Info).collect();
+    let ctx = json!({
+        "model": model,
+        "charts": { "classes": dashboard::by_function_class(&uy.books), "split": dashboard::basic_vs_project(&uy.books), "monthly": dashboard::monthly_curve(&uy.books) },
+        "findings": findings,
+        "events": events,
+        "actions": available_actions(&user, &uy.unit, uy.task.as_ref()),
+    });
+    Ok(render(&state, "dashboard.html", Some(&user), merge(unit_ctx(&uy, &user, "dashboard"), ctx))?)
+}
+
+fn line_rows(books: &Books) -> Vec<serde_json::Value> {
+    let tables = books.code_tables();
+    books
+        .records
+        .appropriation_lines
+        .iter()
+        .map(|l| {
+            let annual = books.line_budget(&l.line_code).annual();
+            let spent = books.line_spent(&l.line_code);
+            json!({
+                "code": l.line_code,
+                "function": format!("{} {}", l.function_code, tables.and_then(|t| t.function_path(&l.function_code)).unwrap_or_default()),
+                "economic": format!("{} {}", l.economic_code, tables.and_then(|t| t.economic(&l.economic_code)).map(|e| e.name.clone()).unwrap_or_default()),
+                "kind": l.spending_kind.label(),
+                "project": l.project_code.as_deref().and_then(|p| books.project(p)).map(|p| p.name.clone()),
+                "annual": annual.wan_yuan_string(), "spent": spent.wan_yuan_string(), "left": (annual - spent).wan_yuan_string(),
+                "rate": jixiao_core::BasisPoints::ratio(spent.0, annual.0).map_or("—".into(), |r| r.percent_string()),
+                "over": spent > annual,
+            })
+        })
+        .collect()
+}
+
+pub async fn lines(State(state): State<SharedState>, PageUser(user): PageUser, Path((code, year)): Path<(String, i32)>) -> PageResult {
+    let uy = load(&state, &user, &code, year).await?;
+    let ctx = json!({ "lines": line_rows(&uy.books) });
+    Ok(render(&state, "lines.html", Some(&user), merge(unit_ctx(&uy, &user, "lines"), ctx))?)
+}
+
+pub async fn line(State(state): State<SharedState>, PageUser(user): PageUser, Path((code, year, line)): Path<(String, i32, String)>) -> PageResult {
+    let uy = load(&state, &user, &code, year).await?;
+    let l = uy.books.line(&line).ok_or(AppError::NotFound)?;
+    let reversed: Vec<&str> = uy.books.records.expenditures.iter().filter_map(|e| e.reverses.as_deref()).collect();
+    let vouchers: Vec<serde_json::Value> = uy
+        .books
+        .records
+        .expenditures
+        .iter()
+        .filter(|e| e.line_code == line)
+        .map(|e| {
+            json!({
+                "no": e.voucher_no, "date": e.date.to_string(), "amount": e.amount.yuan_string(), "payee": e.payee, "purpose": e.purpose,
+                "procurement": e.procurement_ref, "reverses": e.reverses, "recorded_by": e.recorded_by,
+                "reversed": reversed.contains(&e.voucher_no.as_str()),
+                "can_reverse": e.reverses.is_none() && !reversed.contains(&e.voucher_no.as_str()),
+            })
+        })
+        .collect();
+    let budget: Vec<serde_json::Value> = uy
+        .books
+        .records
+        .budget_vouchers
+        .iter()
+        .filter(|v| v.line_code == line)
+        .map(|v| json!({ "no": v.voucher_no, "date": v.date.to_string(), "kind": v.kind.label(), "amount": v.amount.yuan_string(), "document": v.document }))
+        .collect();
+    let row = line_rows(&uy.books).into_iter().find(|r| r["code"] == line.as_str());
+    let ctx = json!({ "line": row, "line_code": l.line_code, "vouchers": vouchers, "budget": budget });
+    Ok(render(&state, "line.html", Some(&user), merge(unit_ctx(&uy, &user, "lines"), ctx))?)
+}
+
+fn voucher_form_ctx(uy: &UnitYear, user: &CurrentUser, fields: &Fields, errors: Option<&EntryErrors>) -> serde_json::Value {
+    let next_no = format!("ZC{}-{:03}", uy.year, uy.books.records.expenditures.len() + 1);
+    let mut values = fields.clone();
+    values.entry("voucher_no".into()).or_insert(next_no);
+    values.entry("date".into()).or_insert(date_in_year(uy.year).to_string());
+    values.entry("recorded_by".into()).or_insert(user.display_name.clone());
+    let lines: Vec<serde_json::Value> = line_rows(&uy.books).into_iter().map(|r| json!({ "code": r["code"], "label": format!("{} {} {} 可用{}万元", r["code"].as_str().unwrap_or(""), r["function"].as_str().unwrap_or(""), r["economic"].as_str().unwrap_or(""), r["left"].as_str().unwrap_or("")) })).collect();
+    let procurements: Vec<serde_json::Value> = uy.books.records.procurements.iter().map(|p| json!({ "code": p.procurement_code, "label": format!("{} {}", p.procurement_code, p.item) })).collect();
+    merge(
+        unit_ctx(uy, user, "voucher"),
+        json!({ "values": values, "lines": lines, "procurements": procurements, "errors": errors.map(|e| &e.by_field), "error_summary": errors.map(EntryErrors::summary) }),
+    )
+}
+
+pub async fn voucher_form(State(state): State<SharedState>, PageUser(user): PageUser, Path((code, year)): Path<(String, i32)>) -> PageResult {
+    let uy = load(&state, &user, &code, year).await?;
+    user.require(user.can_enter(&uy.unit))?;
+    Ok(render(&state, "voucher_form.html", Some(&user), voucher_form_ctx(&uy, &user, &Fields::new(), None))?)
+}
+
+/// Refuses entry by someone who may not enter, or while the self-evaluation is with the reviewer.
+pub(crate) fn require_entry(user: &CurrentUser, uy: &UnitYear) -> Result<(), AppError> {
+    user.require(user.can_enter(&uy.unit))?;
+    if !uy.entry_open() {
+        return Err(AppError::BadRequest("自评已提交审核或已通过，账务记录暂不能录入".into()));
+    }
+    Ok(())
+}
+
+pub async fn voucher_create(State(state): State<SharedState>, PageUser(user): PageUser, Path((code, year)): Path<(String, i32)>, Form(mut fields): Form<Fields>) -> PageResult {
+    check_csrf(&user, &fields)?;
+    let uy = load(&state, &user, &code, year).await?;
+    require_entry(&user, &uy)?;
+    fields.insert("year".into(), year.to_string());
+    match add_record(&state.store, &code, "expenditures", &fields, &format!("网页录入：{}", user.username)).await {
+        Ok(()) => Ok(Redirect::to(&format!("/units/{code}/{year}/lines/{}", fields.get("line_code").map(String::as_str).unwrap_or(""))).into_response()),
+        Err(Ok(errors)) => {
+            let mut response = render(&state, "voucher_form.html", Some(&user), voucher_form_ctx(&uy, &user, &fields, Some(&errors)))?;
+            *response.status_mut() = axum::http::StatusCode::UNPROCESSABLE_ENTITY;
+            Ok(response)
+        }
+        Err(Err(e)) => Err(e.into()),
+    }
+}
+
+pub async fn voucher_reverse(State(state): State<SharedState>, PageUser(user): PageUser, Path((code, year, voucher)): Path<(String, i32, String)>, Form(fields): Form<Fields>) -> PageResult {
+    check_csrf(&user, &fields)?;
+    let uy = load(&state, &user, &code, year).await?;
+    require_entry(&user, &uy)?;
+    let original = uy.books.records.expenditures.iter().find(|e| e.voucher_no == voucher).ok_or(AppError::NotFound)?;
+    let reversal: Fields = [
+        ("voucher_no", format!("{}-冲销", original.voucher_no)),
+        ("year", year.to_string()),
+        ("date", date_in_year(year).to_string()),
+        ("line_code", original.line_code.clone()),
+        ("amount", (-original.amount).yuan_string()),
+        ("payee", original.payee.clone()),
+        ("purpose", format!("冲销{}：{}", original.voucher_no, fields.get("reason").map(String::as_str).filter(|r| !r.trim().is_empty()).unwrap_or("录入错误"))),
+        ("reverses", original.voucher_no.clone()),
+        ("recorded_by", user.display_name.clone()),
+    ]
+    .into_iter()
+    .map(|(k, v)| (k.to_string(), v))
+    .collect();
+    match add_record(&state.store, &code, "expenditures", &reversal, &format!("网页冲销：{}", user.username)).await {
+        Ok(()) => Ok(Redirect::to(&format!("/units/{code}/{year}/lines/{}", original.line_code)).into_response()),
+        Err(Ok(errors)) => Err(AppError::BadRequest(errors.summary()).into()),
+        Err(Err(e)) => Err(e.into()),
+    }
+}
+
+pub async fn projects(State(state): State<SharedState>, PageUser(user): PageUser, Path((code, year)): Path<(String, i32)>) -> PageResult {
+    let uy = load(&state, &user, &code, year).await?;
+    let model = uy.model(None);
+    Ok(render(&state, "projects.html", Some(&user), merge(unit_ctx(&uy, &user, "projects"), json!({ "projects": model.projects, "error": null })))?)
+}
+
+pub async fn indicator_create(State(state): State<SharedState>, PageUser(user): PageUser, Path((code, year, project)): Path<(String, i32, String)>, Form(mut fields): Form<Fields>) -> PageResult {
+    check_csrf(&user, &fields)?;
+    let uy = load(&state, &user, &code, year).await?;
+    require_entry(&user, &uy)?;
+    let count = uy.books.records.project_indicators.iter().filter(|i| i.project_code == project).count();
+    fields.insert("year".into(), year.to_string());
+    fields.insert("project_code".into(), project.clone());
+    fields.entry("indicator_code".into()).or_insert(format!("{project}-ZB{:02}", count + 1));
+    match add_record(&state.store, &code, "project_indicators", &fields, &format!("网页录入：{}", user.username)).await {
+        Ok(()) => Ok(Redirect::to(&format!("/units/{code}/{year}/projects#{project}")).into_response()),
+        Err(Ok(errors)) => {
+            let model = uy.model(None);
+            let mut response = render(&state, "projects.html", Some(&user), merge(unit_ctx(&uy, &user, "projects"), json!({ "projects": model.projects, "error": errors.summary(), "error_project": project })))?;
+            *response.status_mut() = axum::http::StatusCode::UNPROCESSABLE_ENTITY;
+            Ok(response)
+        }
+        Err(Err(e)) => Err(e.into()),
+    }
+}
+
+pub async fn import_page(State(state): State<SharedState>, PageUser(user): PageUser, Path((code, year)): Path<(String, i32)>) -> PageResult {
+    let uy = load(&state, &user, &code, year).await?;
+    user.require(user.can_enter(&uy.unit))?;
+    Ok(render(&state, "import.html", Some(&user), merge(unit_ctx(&uy, &user, "import"), json!({ "errors": [], "done": null })))?)
+}
+
+/// The unit's unit.toml from the database, for CSV uploads that carry none.
+fn unit_toml(unit: &UnitProfile, years: &[jixiao_core::records::UnitYear]) -> String {
+    let quote = |s: &str| serde_json::to_string(s).unwrap_or_default();
+    let mut t = format!("code = {}\nname = {}\nregion_code = {}\nparent_department = {}\nduties = [{}]\n", quote(&unit.code), quote(&unit.name), quote(&unit.region_code), quote(&unit.parent_department), unit.duties.iter().map(|d| quote(d)).collect::<Vec<_>>().join(", "));
+    for o in &unit.offices {
+        t.push_str(&format!("[[offices]]\nname = {}\nduties = {}\n", quote(&o.name), quote(&o.duties)));
+    }
+    for y in years {
+        t.push_str(&format!("[[years]]\nyear = {}\n", y.year));
+        if let Some(d) = y.report_date {
+            t.push_str(&format!("report_date = \"{d}\"\n"));
+        }
+    }
+    t
+}
+
+pub async fn import_upload(State(state): State<SharedState>, PageUser(user): PageUser, Path((code, year)): Path<(String, i32)>, mut multipart: Multipart) -> PageResult {
+    let dir = tempfile::tempdir().map_err(|e| AppError::Internal(e.to_string()))?;
+    let mut csrf = None;
+    let mut files = Vec::new();
+    while let Some(field) = multipart.next_field().await.map_err(|e| AppError::BadRequest(format!("上传失败：{e}")))? {
+        let name = field.name().unwrap_or_default().to_string();
+        if name == "csrf" {
+            csrf = Some(field.text().await.map_err(|e| AppError::BadRequest(e.to_string()))?);
+            continue;
+        }
+        let Some(file_name) = field.file_name().map(|f| f.rsplit(['/', '\\']).next().unwrap_or(f).to_string()).filter(|f| !f.is_empty()) else { continue };
+        let bytes = field.bytes().await.map_err(|e| AppError::BadRequest(format!("上传失败：{e}")))?;
+        files.push((file_name, bytes));
+    }
+    let fields: Fields = csrf.into_iter().map(|c| ("csrf".to_string(), c)).collect();
+    check_csrf(&user, &fields)?;
+    let uy = load(&state, &user, &code, year).await?;
+    require_entry(&user, &uy)?;
+    if files.is_empty() {
+        return Err(AppError::BadRequest("请选择要导入的文件".into()).into());
+    }
+    let path = if let [(name, bytes)] = files.as_slice()
+        && name.to_lowercase().ends_with(".xlsx")
+    {
+        let p = dir.path().join(name);
+        std::fs::write(&p, bytes).map_err(|e| AppError::Internal(e.to_string()))?;
+        p
+    } else {
+        for (name, bytes) in &files {
+            std::fs::write(dir.path().join(name), bytes).map_err(|e| AppError::Internal(e.to_string()))?;
+        }
+        if !files.iter().any(|(n, _)| n == "unit.toml") {
+            let years = state.store.years(&code).await?;
+            std::fs::write(dir.path().join("unit.toml"), unit_toml(&uy.unit, &years)).map_err(|e| AppError::Internal(e.to_string()))?;
+        }
+        dir.path().to_path_buf()
+    };
+    let outcome = match jixiao_import::read(&path) {
+        Err(errors) => Err(errors.0),
+        Ok(source) if source.unit.code != code => Err(vec![jixiao_import::ImportError::file("unit.toml", "WEB_OTHER_UNIT", format!("文件属于单位「{}」，不是本单位「{code}」", source.unit.code))]),
+        Ok(source) => {
+            let existing = state.store.records(&code).await?;
+            let years = state.store.years(&code).await?;
+            match source.validate(&existing, &years) {
+                Err(errors) => Err(errors.0),
+                Ok(batch) => Ok(state.store.apply(&batch, &format!("网页导入：{}", user.username)).await?),
+            }
+        }
+    };
+    let (errors, done) = match outcome {
+        Ok(o) => (vec![], Some(format!("导入成功：新增 {} 条记录，{} 条已存在未变。", o.added, o.unchanged))),
+        Err(errors) => (errors.iter().map(|e| json!({ "file": e.file, "sheet": e.sheet, "row": e.row, "column": e.column, "value": e.value, "message": e.message, "rule": e.rule_id })).collect::<Vec<_>>(), None),
+    };
+    let uy = load(&state, &user, &code, year).await?;
+    let status = if errors.is_empty() { axum::http::StatusCode::OK } else { axum::http::StatusCode::UNPROCESSABLE_ENTITY };
+    let mut response = render(&state, "import.html", Some(&user), merge(unit_ctx(&uy, &user, "import"), json!({ "errors": errors, "done": done })))?;
+    *response.status_mut() = status;
+    Ok(response)
+}
+
+pub async fn evaluation(State(state): State<SharedState>, PageUser(user): PageUser, Path((code, year)): Path<(String, i32)>) -> PageResult {
+    let uy = load(&state, &user, &code, year).await?;
+    let e = uy.evaluation()?;
+    Ok(render(&state, "evaluation.html", Some(&user), merge(unit_ctx(&uy, &user, "evaluation"), json!({ "ev": e, "error": null })))?)
+}
+
+pub async fn override_score(State(state): State<SharedState>, PageUser(user): PageUser, Path((code, year)): Path<(String, i32)>, Form(fields): Form<Fields>) -> PageResult {
+    check_csrf(&user, &fields)?;
+    let uy = load(&state, &user, &code, year).await?;
+    user.require(user.can_review(&uy.unit))?;
+    let record: Fields = [
+        ("override_code", format!("TZ{}-{:03}", year, uy.books.records.score_overrides.len() + 1)),
+        ("year", year.to_string()),
+        ("indicator", fields.get("indicator").cloned().unwrap_or_default()),
+        ("score", fields.get("score").cloned().unwrap_or_default()),
+        ("reason", fields.get("reason").cloned().unwrap_or_default()),
+        ("reviewer", user.display_name.clone()),
+        ("date", today().to_string()),
+    ]
+    .into_iter()
+    .map(|(k, v)| (k.to_string(), v))
+    .collect();
+    match add_record(&state.store, &code, "score_overrides", &record, &format!("审核调整：{}", user.username)).await {
+        Ok(()) => Ok(Redirect::to(&format!("/units/{code}/{year}/evaluation")).into_response()),
+        Err(Ok(errors)) => {
+            let e = uy.evaluation()?;
+            let mut response = render(&state, "evaluation.html", Some(&user), merge(unit_ctx(&uy, &user, "evaluation"), json!({ "ev": e, "error": errors.summary() })))?;
+            *response.status_mut() = axum::http::StatusCode::UNPROCESSABLE_ENTITY;
+            Ok(response)
+        }
+        Err(Err(e)) => Err(e.into()),
+    }
+}
+
+pub async fn report_page(State(state): State<SharedState>, PageUser(user): PageUser, Path((code, year)): Path<(String, i32)>) -> PageResult {
+    let uy = load(&state, &user, &code, year).await?;
+    let errors: Vec<&Finding> = uy.findings.iter().filter(|f| f.severity == Severity::Error).collect();
+    Ok(render(&state, "report.html", Some(&user), merge(unit_ctx(&uy, &user, "report"), json!({ "errors": errors })))?)
+}
+
+pub async fn report_download(State(state): State<SharedState>, PageUser(user): PageUser, Path((code, year, format)): Path<(String, i32, String)>) -> PageResult {
+    let uy = load(&state, &user, &code, year).await?;
+    let (format, mime) = match format.as_str() {
+        "md" => (jixiao_report::Format::Markdown, "text/markdown; charset=utf-8"),
+        "html" => (jixiao_report::Format::Html, "text/html; charset=utf-8"),
+        _ => return Err(AppError::NotFound.into()),
+    };
+    let e = uy.evaluation()?;
+    let text = jixiao_report::render(&uy.model(Some(&e)), format).map_err(|e| AppError::Internal(e.to_string()))?;
+    let ext = if format == jixiao_report::Format::Html { "html" } else { "md" };
+    let file = format!("{}-{}年度部门整体支出绩效自评报告.{ext}", uy.unit.name, year);
+    let disposition = format!("inline; filename*=UTF-8''{}", percent_encode(&file));
+    Ok(([(header::CONTENT_TYPE, mime.to_string()), (header::CONTENT_DISPOSITION, disposition)], text).into_response())
+}
+
+fn percent_encode(text: &str) -> String {
+    text.bytes().map(|b| if b.is_ascii_alphanumeric() || b"-._~".contains(&b) { (b as char).to_string() } else { format!("%{b:02X}") }).collect()
+}
+
+pub async fn task_action(State(state): State<SharedState>, PageUser(user): PageUser, Path((code, year, action)): Path<(String, i32, String)>, Form(fields): Form<Fields>) -> PageResult {
+    check_csrf(&user, &fields)?;
+    let uy = load(&state, &user, &code, year).await?;
+    do_task_action(&state, &user, &uy.unit, year, uy.task.as_ref(), &action, fields.get("comment").map(String::as_str)).await?;
+    let back = if user.role == Role::Bureau { "/units".to_string() } else { format!("/units/{code}/{year}") };
+    Ok(Redirect::to(&back).into_response())
+}
+
+/// Performs a workflow action if the user may and the task is where the action starts.
+pub async fn do_task_action(state: &SharedState, user: &CurrentUser, unit: &UnitProfile, year: i32, task: Option<&TaskRow>, action: &str, comment: Option<&str>) -> Result<TaskRow, AppError> {
+    let a = ACTIONS.iter().find(|a| a.id == action).ok_or(AppError::NotFound)?;
+    user.require((a.allowed)(user, unit))?;
+    let from = match (task, a.from.is_empty()) {
+        (None, true) => None,
+        (Some(t), false) if a.from.contains(&t.status.as_str()) => Some(t.status.as_str()),
+        (t, _) => return Err(AppError::BadRequest(format!("当前状态「{}」不能执行「{}」", t.map_or("未下达", |t| status_label(&t.status)), a.label))),
+    };
+    let comment = comment.map(str::trim).filter(|c| !c.is_empty());
+    if a.needs_comment && comment.is_none() {
+        return Err(AppError::BadRequest(format!("「{}」须填写意见", a.label)));
+    }
+    Ok(state.store.transition_task(&unit.code, year, from, a.to, &format!("{}（{}）", user.display_name, user.role_label), comment).await?)
+}
+

@@ -1,0 +1,12 @@
+// Draws every chart on the page: each <div data-chart="ID"> takes its ECharts options from the JSON in
+// <script type="application/json" id="ID">. The SVG renderer keeps Chinese labels as text.
+document.addEventListener("DOMContentLoaded", function () {
+  document.querySelectorAll("[data-chart]").forEach(function (el) {
+    var source = document.getElementById(el.dataset.chart);
+    if (!source || !window.echarts) return;
+    var chart = echarts.init(el, null, { renderer: "svg" });
+    chart.setOption(JSON.parse(source.textContent));
+    el.dataset.drawn = "1";
+    window.addEventListener("resize", function () { chart.resize(); });
+  });
+});

@@ -1,0 +1,202 @@
+//! Every role against every route: who may see and do what. Requests go straight to the router.
+
+#[allow(dead_code)]
+mod common;
+
+use axum::body::Body;
+use axum::http::{Request, StatusCode, header};
+use http_body_util::BodyExt;
+use jixiao_web::SharedState;
+use tower::ServiceExt;
+
+const UNIT: &str = "/units/430102-KX/2020";
+
+/// Signs in through the login form; returns the session cookie and the CSRF token shown on pages.
+async fn sign_in(state: &SharedState, username: &str) -> (String, String) {
+    let app = jixiao_web::router(state.clone());
+    let response = app
+        .oneshot(Request::post("/login").header(header::CONTENT_TYPE, "application/x-www-form-urlencoded").body(Body::from(format!("username={username}&password=demo"))).unwrap())
+        .await
+        .unwrap();
+    assert_eq!(response.status(), StatusCode::SEE_OTHER, "{username} signs in");
+    let cookie = response.headers().get(header::SET_COOKIE).unwrap().to_str().unwrap().split(';').next().unwrap().to_string();
+    let token = cookie.split_once('=').unwrap().1;
+    let (_, csrf) = state.store.session_user(token).await.unwrap().unwrap();
+    (cookie, csrf)
+}
+
+async fn call(state: &SharedState, method: &str, uri: &str, cookie: Option<&str>, form: Option<String>) -> (StatusCode, String) {
+    let mut request = Request::builder().method(method).uri(uri);
+    if let Some(c) = cookie {
+        request = request.header(header::COOKIE, c);
+    }
+    let body = match form {
+        Some(f) => {
+            request = request.header(header::CONTENT_TYPE, "application/x-www-form-urlencoded");
+            Body::from(f)
+        }
+        None => Body::empty(),
+    };
+    let response = jixiao_web::router(state.clone()).oneshot(request.body(body).unwrap()).await.unwrap();
+    let status = response.status();
+    let bytes = response.into_body().collect().await.unwrap().to_bytes();
+    (status, String::from_utf8_lossy(&bytes).to_string())
+}
+
+/// (method, path, roles allowed). Allowed means not 401/403; a refused role gets 403.
+fn routes() -> Vec<(&'static str, String, &'static [&'static str])> {
+    let all: &'static [&'static str] = &["clerk", "reviewer", "admin", "bureau"];
+    let enterers: &'static [&'static str] = &["clerk", "admin"];
+    vec![
+        ("GET", "/units".into(), all),
+        ("GET", UNIT.into(), all),
+        ("GET", format!("{UNIT}/lines"), all),
+        ("GET", format!("{UNIT}/lines/ZB2020-29"), all),
+        ("GET", format!("{UNIT}/vouchers/new"), enterers),
+        ("POST", format!("{UNIT}/vouchers"), enterers),
+        ("POST", format!("{UNIT}/vouchers/ZC2020-001/reverse"), enterers),
+        ("GET", format!("{UNIT}/projects"), all),
+        ("POST", format!("{UNIT}/projects/XM2020-01/indicators"), enterers),
+        ("GET", format!("{UNIT}/import"), enterers),
+        ("GET", format!("{UNIT}/evaluation"), all),
+        ("POST", format!("{UNIT}/evaluation/override"), &["reviewer"]),
+        ("GET", format!("{UNIT}/report"), all),
+        ("GET", format!("{UNIT}/report.md"), all),
+        ("GET", format!("{UNIT}/report.html"), all),
+        ("POST", format!("{UNIT}/task/start"), enterers),
+        ("POST", format!("{UNIT}/task/approve"), &["reviewer"]),
+        ("POST", format!("{UNIT}/task/issue"), &["bureau"]),
+        ("GET", "/api/units".into(), all),
+        ("GET", "/api/units/430102-KX/2020/summary".into(), all),
+        ("GET", "/api/units/430102-KX/2020/check".into(), all),
+        ("GET", "/api/units/430102-KX/2020/evaluation".into(), all),
+    ]
+}
+
+#[tokio::test]
+async fn every_role_against_every_route() {
+    let (state, _dir) = common::demo_state().await;
+    let mut sessions = Vec::new();
+    for role in ["clerk", "reviewer", "admin", "bureau"] {
+        sessions.push((role, sign_in(&state, role).await));
+    }
+    // A 财政局 of another district sees nothing of this unit.
+    state.store.create_user("other_bureau", "岳麓区财政局", &jixiao_web::auth::hash_password("demo").unwrap(), "bureau", None, Some("430104")).await.unwrap();
+    let other = sign_in(&state, "other_bureau").await;
+    let mut checked = 0;
+    for (method, path, allowed) in routes() {
+        // Without a session: pages send to /login, the API answers 401.
+        let (status, _) = call(&state, method, &path, None, (method == "POST").then(String::new)).await;
+        let expected = if path.starts_with("/api/") { StatusCode::UNAUTHORIZED } else { StatusCode::SEE_OTHER };
+        assert_eq!(status, expected, "{method} {path} without a session");
+        for (role, (cookie, csrf)) in &sessions {
+            // Writes carry the CSRF token but no valid content: an allowed role gets past authorization and is
+            // refused on content (422) or redirected (303) — never 401/403.
+            let form = (method == "POST").then(|| format!("csrf={csrf}"));
+            let (status, body) = call(&state, method, &path, Some(cookie), form).await;
+            if allowed.contains(role) {
+                assert!(!matches!(status, StatusCode::FORBIDDEN | StatusCode::UNAUTHORIZED), "{role} {method} {path}: {status} {body}");
+            } else {
+                assert_eq!(status, StatusCode::FORBIDDEN, "{role} {method} {path} should be refused: {body}");
+            }
+            checked += 1;
+        }
+        if path != "/units" && path != "/api/units" {
+            let form = (method == "POST").then(|| format!("csrf={}", other.1));
+            let (status, _) = call(&state, method, &path, Some(&other.0), form).await;
+            assert_eq!(status, StatusCode::FORBIDDEN, "another district's 财政局: {method} {path}");
+        }
+    }
+    assert!(checked >= 80, "{checked} role × route pairs");
+}
+
+#[tokio::test]
+async fn writes_without_the_csrf_token_are_refused() {
+    let (state, _dir) = common::demo_state().await;
+    let (cookie, csrf) = sign_in(&state, "clerk").await;
+    let form = |csrf: &str| format!("csrf={csrf}&voucher_no=W1&date=2020-06-01&line_code=ZB2020-29&amount=100&payee=%E6%9F%90&purpose=%E6%B5%8B%E8%AF%95");
+    let (status, _) = call(&state, "POST", &format!("{UNIT}/vouchers"), Some(&cookie), Some(form("wrong"))).await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+    let (status, _) = call(&state, "POST", &format!("{UNIT}/vouchers"), Some(&cookie), Some(form(&csrf))).await;
+    assert_eq!(status, StatusCode::SEE_OTHER, "with the token the voucher is entered");
+}
+
+#[tokio::test]
+async fn a_bad_voucher_shows_its_errors_beside_the_field_and_writes_nothing() {
+    let (state, _dir) = common::demo_state().await;
+    let (cookie, csrf) = sign_in(&state, "clerk").await;
+    let before = state.store.record_counts().await.unwrap();
+    let form = format!("csrf={csrf}&voucher_no=W1&date=2020-02-30&line_code=ZB2020-29&amount=12%E5%85%83&payee=%E6%9F%90&purpose=%E6%B5%8B%E8%AF%95");
+    let (status, body) = call(&state, "POST", &format!("{UNIT}/vouchers"), Some(&cookie), Some(form)).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(body.contains("IMPORT_BAD_AMOUNT") && body.contains("IMPORT_BAD_DATE"), "{body}");
+    assert!(body.contains("class=\"field-error\""));
+    assert_eq!(state.store.record_counts().await.unwrap(), before);
+}
+
+#[tokio::test]
+async fn the_workflow_runs_issue_to_approval_and_logs_each_step() {
+    let (state, _dir) = common::demo_state().await;
+    let (clerk, clerk_csrf) = sign_in(&state, "clerk").await;
+    let (reviewer, reviewer_csrf) = sign_in(&state, "reviewer").await;
+    let task = |action: &str| format!("{UNIT}/task/{action}");
+    // Approving before submission is refused.
+    let (status, _) = call(&state, "POST", &task("approve"), Some(&reviewer), Some(format!("csrf={reviewer_csrf}"))).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    for (cookie, csrf, action) in [(&clerk, &clerk_csrf, "start"), (&clerk, &clerk_csrf, "submit")] {
+        assert_eq!(call(&state, "POST", &task(action), Some(cookie), Some(format!("csrf={csrf}"))).await.0, StatusCode::SEE_OTHER, "{action}");
+    }
+    // Entry is closed while the reviewer has it.
+    let (status, body) = call(&state, "POST", &format!("{UNIT}/vouchers"), Some(&clerk), Some(format!("csrf={clerk_csrf}&voucher_no=W2&amount=1"))).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
+    // Returning needs a comment.
+    assert_eq!(call(&state, "POST", &task("return"), Some(&reviewer), Some(format!("csrf={reviewer_csrf}"))).await.0, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(call(&state, "POST", &task("return"), Some(&reviewer), Some(format!("csrf={reviewer_csrf}&comment=%E8%A1%A5%E5%85%85%E6%BB%A1%E6%84%8F%E5%BA%A6%E8%B0%83%E6%9F%A5"))).await.0, StatusCode::SEE_OTHER);
+    for action in ["start", "submit"] {
+        assert_eq!(call(&state, "POST", &task(action), Some(&clerk), Some(format!("csrf={clerk_csrf}"))).await.0, StatusCode::SEE_OTHER);
+    }
+    assert_eq!(call(&state, "POST", &task("approve"), Some(&reviewer), Some(format!("csrf={reviewer_csrf}"))).await.0, StatusCode::SEE_OTHER);
+    let t = state.store.task("430102-KX", 2020).await.unwrap().unwrap();
+    assert_eq!(t.status, "approved");
+    let events = state.store.task_events(t.id).await.unwrap();
+    let path: Vec<&str> = events.iter().map(|e| e.to_status.as_str()).collect();
+    assert_eq!(path, ["issued", "filling", "submitted", "returned", "filling", "submitted", "approved"]);
+    assert_eq!(events[3].comment.as_deref(), Some("补充满意度调查"));
+    assert!(events[6].actor.contains("李明"));
+}
+
+#[tokio::test]
+async fn the_api_enters_a_voucher_with_the_csrf_header() {
+    let (state, _dir) = common::demo_state().await;
+    let app = jixiao_web::router(state.clone());
+    let response = app
+        .oneshot(Request::post("/api/login").header(header::CONTENT_TYPE, "application/json").body(Body::from(r#"{"username":"clerk","password":"demo"}"#)).unwrap())
+        .await
+        .unwrap();
+    assert_eq!(response.status(), StatusCode::OK);
+    let cookie = response.headers().get(header::SET_COOKIE).unwrap().to_str().unwrap().split(';').next().unwrap().to_string();
+    let login: serde_json::Value = serde_json::from_slice(&response.into_body().collect().await.unwrap().to_bytes()).unwrap();
+    let csrf = login["csrf_token"].as_str().unwrap();
+    let post = |body: &'static str, csrf: String| {
+        Request::post("/api/units/430102-KX/2020/expenditures").header(header::COOKIE, &cookie).header("x-csrf-token", csrf).header(header::CONTENT_TYPE, "application/json").body(Body::from(body)).unwrap()
+    };
+    let ok = jixiao_web::router(state.clone())
+        .oneshot(post(r#"{"voucher_no":"API-1","date":"2020-12-01","line_code":"ZB2020-29","amount":"0.50","payee":"某公司","purpose":"接口测试"}"#, csrf.to_string()))
+        .await
+        .unwrap();
+    assert_eq!(ok.status(), StatusCode::CREATED);
+    let bad = jixiao_web::router(state.clone()).oneshot(post(r#"{"voucher_no":"API-2","line_code":"NOPE","amount":"x","payee":"某","purpose":"某"}"#, csrf.to_string())).await.unwrap();
+    assert_eq!(bad.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let body: serde_json::Value = serde_json::from_slice(&bad.into_body().collect().await.unwrap().to_bytes()).unwrap();
+    assert!(body["errors"]["amount"][0].as_str().unwrap().contains("IMPORT_BAD_AMOUNT"), "{body}");
+    let no_csrf = jixiao_web::router(state.clone()).oneshot(post(r#"{"voucher_no":"API-3","line_code":"ZB2020-29","amount":"1","payee":"某","purpose":"某"}"#, "x".into())).await.unwrap();
+    assert_eq!(no_csrf.status(), StatusCode::FORBIDDEN);
+    let (status, summary) = call(&state, "GET", "/api/units/430102-KX/2020/summary", Some(&cookie), None).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(summary.contains("\"spent\":\"211.33\""), "0.50 元 does not move 万元 at two decimals: {summary}");
+    let (status, doc) = call(&state, "GET", "/api/openapi.json", None, None).await;
+    assert_eq!(status, StatusCode::OK);
+    for path in ["/api/login", "/api/units/{code}/{year}/expenditures", "/api/units/{code}/{year}/task/{action}"] {
+        assert!(doc.contains(path), "{path} in the OpenAPI document");
+    }
+}
