@@ -18,8 +18,8 @@ pub fn by_function_class(books: &Books) -> Value {
     let names: Vec<String> = classes.keys().map(|c| tables.and_then(|t| t.function(c)).map_or(c.clone(), |f| f.name.clone())).collect();
     json!({
         "tooltip": { "trigger": "axis" },
-        "legend": { "data": ["全年预算数", "支出"] },
-        "grid": { "left": 60, "right": 20, "bottom": 70 },
+        "legend": { "data": ["全年预算数", "支出"], "top": 0 },
+        "grid": { "left": 60, "right": 20, "top": 40, "bottom": 80 },
         "xAxis": { "type": "category", "data": names, "axisLabel": { "interval": 0, "rotate": 20 } },
         "yAxis": { "type": "value", "name": "万元" },
         "series": [
@@ -62,8 +62,8 @@ pub fn monthly_curve(books: &Books) -> Value {
     }
     json!({
         "tooltip": { "trigger": "axis" },
-        "legend": { "data": ["累计支出", "序时进度"] },
-        "grid": { "left": 60, "right": 20 },
+        "legend": { "data": ["累计支出", "序时进度"], "top": 0 },
+        "grid": { "left": 60, "right": 20, "top": 40 },
         "xAxis": { "type": "category", "data": (1..=12).map(|m| format!("{m}月")).collect::<Vec<_>>() },
         "yAxis": { "type": "value", "name": "万元" },
         "series": [
