@@ -12,3 +12,5 @@ fi
 scripts/with-postgres.sh "${runner[@]}"
 # Doc tests are not run by nextest.
 cargo test --workspace --doc -q
+# The report linter must never panic: a short fuzz run.
+scripts/fuzz-smoke.sh

@@ -78,6 +78,14 @@ enum Command {
         #[arg(long)]
         rules: Option<PathBuf>,
     },
+    /// Check a published self-evaluation report (.txt, .md, .docx, .pdf) on its own, without the database:
+    /// sums, rates, sections, classification names, dates. Exit 0 clean, 1 findings, 2 a file can't be read.
+    Lint {
+        #[arg(required = true)]
+        files: Vec<PathBuf>,
+        #[arg(long, value_enum, default_value_t = LintFormat::Text)]
+        format: LintFormat,
+    },
     /// Load the demo dataset (芙蓉区科学技术协会, 2020).
     Demo,
     /// Run the web application.
@@ -132,6 +140,13 @@ enum UserCommand {
     },
     /// List the users.
     List,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum LintFormat {
+    Text,
+    Json,
+    Html,
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -284,6 +299,14 @@ async fn run(cli: Cli, db_given: bool) -> Result<ExitCode> {
                     }
                 }
             }
+        }
+        Command::Lint { files, format } => {
+            let format = match format {
+                LintFormat::Text => jixiao_lint::OutputFormat::Text,
+                LintFormat::Json => jixiao_lint::OutputFormat::Json,
+                LintFormat::Html => jixiao_lint::OutputFormat::Html,
+            };
+            return Ok(ExitCode::from(jixiao_lint::run(&files, format).clamp(0, 255) as u8));
         }
         Command::Demo => {
             let dir = tempfile::tempdir().context("无法创建临时目录")?;

@@ -58,13 +58,27 @@ impl Document {
             }
         }
         let sentences = split_sentences(&text);
-        Document { name: name.to_string(), text, line_starts, line_char_starts, sentences }
+        Document {
+            name: name.to_string(),
+            text,
+            line_starts,
+            line_char_starts,
+            sentences,
+        }
     }
 
     pub fn lines(&self) -> impl Iterator<Item = Line<'_>> {
         self.line_starts.iter().enumerate().map(move |(i, &start)| {
-            let end = self.line_starts.get(i + 1).map(|n| n - 1).unwrap_or(self.text.len());
-            Line { number: i + 1, range: (start, end), text: self.text.get(start..end).unwrap_or("") }
+            let end = self
+                .line_starts
+                .get(i + 1)
+                .map(|n| n - 1)
+                .unwrap_or(self.text.len());
+            Line {
+                number: i + 1,
+                range: (start, end),
+                text: self.text.get(start..end).unwrap_or(""),
+            }
         })
     }
 
@@ -79,7 +93,9 @@ impl Document {
 
     /// 0-based index of the line containing byte `offset`.
     fn line_index(&self, offset: usize) -> usize {
-        self.line_starts.partition_point(|&s| s <= offset).saturating_sub(1)
+        self.line_starts
+            .partition_point(|&s| s <= offset)
+            .saturating_sub(1)
     }
 
     /// 1-based line number of byte `offset`.
@@ -118,7 +134,13 @@ impl Document {
     }
 
     /// A finding quoting `start..end`. Long quotes are cut (by characters) so output stays readable.
-    pub fn finding(&self, rule: &'static str, severity: Severity, range: (usize, usize), message: String) -> Finding {
+    pub fn finding(
+        &self,
+        rule: &'static str,
+        severity: Severity,
+        range: (usize, usize),
+        message: String,
+    ) -> Finding {
         let span = self.span(range.0, range.1);
         let quote = self.slice(span.start, span.end);
         let quote = if quote.chars().count() > 120 {
@@ -127,7 +149,13 @@ impl Document {
         } else {
             quote.to_string()
         };
-        Finding { rule, severity, message, quote, span }
+        Finding {
+            rule,
+            severity,
+            message,
+            quote,
+            span,
+        }
     }
 
     /// The sentence containing byte `offset`.

@@ -81,7 +81,10 @@ pub mod rule {
     /// Every rule id with a one-line description, for `--help`-style listings and the README.
     pub const ALL: &[(&str, &str)] = &[
         (SUM_MISMATCH, "「合计X，其中A、B」分项之和与合计不符"),
-        (BASIC_PROJECT_TOTAL, "基本支出 + 项目支出 ≠ 支出合计（或与收入的差额未说明）"),
+        (
+            BASIC_PROJECT_TOTAL,
+            "基本支出 + 项目支出 ≠ 支出合计（或与收入的差额未说明）",
+        ),
         (RATE_MISMATCH, "同一句中的百分比与其金额算不上"),
         (SPENDING_EXCEEDS_INCOME, "支出大于收入且未说明资金来源"),
         (MIXED_UNITS, "同一组加总中混用 元/万元/亿元"),
@@ -89,10 +92,22 @@ pub mod rule {
         (DUPLICATE_SECTION, "整节内容重复出现"),
         (DUPLICATE_PARAGRAPH, "段落重复出现"),
         (CONTENT_AFTER_SIGNATURE, "落款之后还有正文"),
-        (MISSING_SECTION, "缺少标准章节（存在的问题、改进措施、结果应用等）"),
-        (MISPLACED_SECTION, "章节位置不当（如下一步计划写在部门概况中）"),
-        (UNKNOWN_CLASSIFICATION, "支出功能分类科目名称不在当年科目表中"),
-        (COLLOQUIAL_CLASSIFICATION, "科目名称用了口语写法（如「社会科学支出」）"),
+        (
+            MISSING_SECTION,
+            "缺少标准章节（存在的问题、改进措施、结果应用等）",
+        ),
+        (
+            MISPLACED_SECTION,
+            "章节位置不当（如下一步计划写在部门概况中）",
+        ),
+        (
+            UNKNOWN_CLASSIFICATION,
+            "支出功能分类科目名称不在当年科目表中",
+        ),
+        (
+            COLLOQUIAL_CLASSIFICATION,
+            "科目名称用了口语写法（如「社会科学支出」）",
+        ),
         (CLASSIFICATION_CODE, "科目编码不存在或与名称不符"),
         (MISSING_REPORT_YEAR, "标题中看不出报告年度"),
         (MISSING_SIGNATURE, "没有落款单位和日期"),

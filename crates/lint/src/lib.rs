@@ -65,13 +65,23 @@ pub fn lint_text(name: &str, text: &str) -> LintReport {
     let structure = structure::Structure::recover(&doc);
     let amounts = amounts::extract(&doc);
     let mut findings = rules::check_all(&doc, &structure, &amounts);
-    findings.sort_by(|a, b| a.span.start.cmp(&b.span.start).then_with(|| a.rule.cmp(b.rule)));
+    findings.sort_by(|a, b| {
+        a.span
+            .start
+            .cmp(&b.span.start)
+            .then_with(|| a.rule.cmp(b.rule))
+    });
     LintReport {
         name: name.to_string(),
         report_year: structure.report_year.map(|y| y.year),
         signed_by: structure.signature.as_ref().and_then(|s| s.unit.clone()),
         signed_on: structure.signature.as_ref().map(|s| s.date.to_string()),
-        outline: structure.headings.iter().filter(|h| h.is_outline()).map(|h| h.display()).collect(),
+        outline: structure
+            .headings
+            .iter()
+            .filter(|h| h.is_outline())
+            .map(|h| h.display())
+            .collect(),
         amount_count: amounts.money.len(),
         findings,
         text: doc.text,
