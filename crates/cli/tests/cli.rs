@@ -252,3 +252,17 @@ fn a_rules_file_changes_weights_without_code() {
     assert_eq!(refused.status.code(), Some(1));
     assert!(String::from_utf8_lossy(&refused.stderr).contains("rules.toml") && String::from_utf8_lossy(&refused.stderr).contains("应为 100"));
 }
+
+#[test]
+fn lint_finds_the_seed_defects_and_names_unreadable_files() {
+    let seed = Path::new(env!("CARGO_MANIFEST_DIR")).join("../lint/tests/corpus/seed-furong-2020.txt");
+    let out = Command::new(env!("CARGO_BIN_EXE_jixiao")).args(["lint", "--format", "json"]).arg(&seed).output().unwrap();
+    assert_eq!(out.status.code(), Some(1), "findings exit 1");
+    let text = String::from_utf8_lossy(&out.stdout);
+    for rule in ["sum-mismatch", "basic-project-total", "duplicate-section", "missing-section", "misplaced-section", "unknown-classification"] {
+        assert!(text.contains(rule), "{rule}");
+    }
+    let missing = Command::new(env!("CARGO_BIN_EXE_jixiao")).args(["lint", "/nonexistent/report.txt"]).output().unwrap();
+    assert_eq!(missing.status.code(), Some(2));
+    assert!(!String::from_utf8_lossy(&missing.stderr).is_empty() || !String::from_utf8_lossy(&missing.stdout).is_empty());
+}
