@@ -265,6 +265,9 @@ async fn run(cli: Cli, db_given: bool) -> Result<ExitCode> {
                 (cli.db.clone(), addr)
             };
             let store = open(&db).await?;
+            if !demo && store.users().await?.is_empty() {
+                bail!("数据库中还没有用户：请先用 jixiao user add NAME --role unit_admin --unit CODE 创建（或用 --demo 运行演示）");
+            }
             if demo {
                 jixiao_web::setup::load_demo(&store).await.map_err(|e| anyhow::anyhow!("{e}"))?;
                 println!("演示模式：数据库 {db}");

@@ -98,7 +98,12 @@ fn require_csrf(user: &CurrentUser, headers: &HeaderMap) -> Result<(), AppError>
 
 #[utoipa::path(post, path = "/api/login", request_body = LoginRequest, responses((status = 200, body = LoginResponse), (status = 401, description = "用户名或密码错误")))]
 pub async fn login(State(state): State<SharedState>, jar: CookieJar, Json(req): Json<LoginRequest>) -> Result<Response, AppError> {
-    let user = state.store.user(&req.username).await?.filter(|u| verify_password(&req.password, &u.password_hash)).ok_or(AppError::Unauthenticated)?;
+    if crate::pages::locked_out(&state, &req.username) {
+        return Err(AppError::BadRequest("登录失败次数过多，请15分钟后再试".into()));
+    }
+    let user = state.store.user(&req.username).await?.filter(|u| verify_password(&req.password, &u.password_hash));
+    crate::pages::record_login(&state, &req.username, user.is_some());
+    let user = user.ok_or(AppError::Unauthenticated)?;
     let jar = start_session(&state, jar, user.id).await?;
     let token = jar.get(crate::auth::SESSION_COOKIE).map(|c| c.value().to_string()).unwrap_or_default();
     let (_, csrf) = state.store.session_user(&token).await?.ok_or(AppError::Unauthenticated)?;

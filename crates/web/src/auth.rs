@@ -147,7 +147,7 @@ mod tests {
     use super::*;
 
     fn unit(code: &str, region: &str) -> UnitProfile {
-        UnitProfile { code: code.into(), name: "单位".into(), region_code: region.into(), parent_department: String::new(), duties: vec![], offices: vec![] }
+        UnitProfile { code: code.into(), name: "单位".into(), region_code: region.into(), parent_department: String::new(), duties: vec![], offices: vec![], ..Default::default() }
     }
 
     fn user(role: Role, unit_code: Option<&str>, region: Option<&str>) -> CurrentUser {

@@ -27,13 +27,15 @@ pub struct AppState {
     /// 演示模式: shown in the header, and the login page lists the demo users.
     pub demo: bool,
     templates: Environment<'static>,
+    /// Failed sign-ins per username: (count, when the first of them happened), for the login rate limit.
+    pub(crate) failed_logins: std::sync::Mutex<std::collections::HashMap<String, (u32, i64)>>,
 }
 
 pub type SharedState = Arc<AppState>;
 
 impl AppState {
     pub fn new(store: Store, demo: bool) -> SharedState {
-        Arc::new(AppState { store, demo, templates: templates() })
+        Arc::new(AppState { store, demo, templates: templates(), failed_logins: Default::default() })
     }
 }
 
@@ -193,7 +195,10 @@ pub fn router(state: SharedState) -> Router {
         .route("/units/{code}/{year}/vouchers/{voucher}/reverse", post(pages::voucher_reverse))
         .route("/units/{code}/{year}/projects", get(pages::projects))
         .route("/units/{code}/{year}/projects/{project}/indicators", post(pages::indicator_create))
-        .route("/units/{code}/{year}/import", get(pages::import_page).post(pages::import_upload))
+        .route(
+            "/units/{code}/{year}/import",
+            get(pages::import_page).post(pages::import_upload).layer(axum::extract::DefaultBodyLimit::max(pages::MAX_UPLOAD_BYTES)),
+        )
         .route("/units/{code}/{year}/evaluation", get(pages::evaluation))
         .route("/units/{code}/{year}/evaluation/override", post(pages::override_score))
         .route("/units/{code}/{year}/report", get(pages::report_page))
@@ -201,6 +206,8 @@ pub fn router(state: SharedState) -> Router {
         .route("/units/{code}/{year}/task/{action}", post(pages::task_action))
         .route("/static/{name}", get(static_file))
         .merge(api::routes())
+        // Forms and JSON bodies are small; only the import takes files.
+        .layer(axum::extract::DefaultBodyLimit::max(256 * 1024))
         .layer(tower_http::compression::CompressionLayer::new())
         .layer(tower_http::set_header::SetResponseHeaderLayer::if_not_present(header::X_FRAME_OPTIONS, HeaderValue::from_static("SAMEORIGIN")))
         .layer(tower_http::trace::TraceLayer::new_for_http())

@@ -22,6 +22,37 @@ use serde_json::json;
 use std::collections::BTreeMap;
 
 type PageResult = Result<Response, PageError>;
+
+/// The largest import upload accepted (all files together).
+pub const MAX_UPLOAD_BYTES: usize = 20 * 1024 * 1024;
+/// Failed sign-ins allowed per username within LOCKOUT_SECONDS before further attempts are refused.
+const MAX_FAILED_LOGINS: u32 = 5;
+const LOCKOUT_SECONDS: i64 = 15 * 60;
+
+fn now_seconds() -> i64 {
+    std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_secs() as i64)
+}
+
+/// Whether a username is locked out after too many failed sign-ins.
+pub(crate) fn locked_out(state: &SharedState, username: &str) -> bool {
+    let failures = state.failed_logins.lock().unwrap_or_else(|e| e.into_inner());
+    failures.get(username).is_some_and(|(n, since)| *n >= MAX_FAILED_LOGINS && now_seconds() - since < LOCKOUT_SECONDS)
+}
+
+/// Counts a failed sign-in (or, on success, forgets the failures).
+pub(crate) fn record_login(state: &SharedState, username: &str, success: bool) {
+    let mut failures = state.failed_logins.lock().unwrap_or_else(|e| e.into_inner());
+    if success {
+        failures.remove(username);
+        return;
+    }
+    let now = now_seconds();
+    let entry = failures.entry(username.to_string()).or_insert((0, now));
+    if now - entry.1 >= LOCKOUT_SECONDS {
+        *entry = (0, now);
+    }
+    entry.0 += 1;
+}
 type Fields = BTreeMap<String, String>;
 
 /// 自评任务 statuses, with their Chinese names.
@@ -173,14 +204,17 @@ pub async fn login_page(State(state): State<SharedState>) -> PageResult {
 pub async fn login(State(state): State<SharedState>, jar: CookieJar, Form(fields): Form<Fields>) -> PageResult {
     let username = fields.get("username").map(|s| s.trim()).unwrap_or_default();
     let password = fields.get("password").map(String::as_str).unwrap_or_default();
-    let user = state.store.user(username).await?;
-    let Some(user) = user.filter(|u| verify_password(password, &u.password_hash)) else {
+    let locked = locked_out(&state, username);
+    let user = if locked { None } else { state.store.user(username).await?.filter(|u| verify_password(password, &u.password_hash)) };
+    record_login(&state, username, user.is_some());
+    let Some(user) = user else {
         let demo_users: Vec<serde_json::Value> = if state.demo {
             crate::setup::DEMO_USERS.iter().map(|(u, d, r)| json!({ "username": u, "display": d, "role": r.label() })).collect()
         } else {
             vec![]
         };
-        let mut response = render(&state, "login.html", None, json!({ "demo_users": demo_users, "error": "用户名或密码错误", "username": username }))?;
+        let error = if locked { "登录失败次数过多，请15分钟后再试" } else { "用户名或密码错误" };
+        let mut response = render(&state, "login.html", None, json!({ "demo_users": demo_users, "error": error, "username": username }))?;
         *response.status_mut() = axum::http::StatusCode::UNAUTHORIZED;
         return Ok(response);
     };
@@ -188,8 +222,12 @@ pub async fn login(State(state): State<SharedState>, jar: CookieJar, Form(fields
     Ok((jar, Redirect::to("/")).into_response())
 }
 
-/// Opens a session for a user: a new random token in the database and the cookie.
+/// Opens a session for a user: a new random token in the database and the cookie. A session the browser
+/// already had ends, so a token planted before sign-in is worth nothing after it.
 pub async fn start_session(state: &SharedState, jar: CookieJar, user_id: i64) -> Result<CookieJar, AppError> {
+    if let Some(old) = jar.get(SESSION_COOKIE) {
+        state.store.delete_session(old.value()).await?;
+    }
     let token = random_token()?;
     let now = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_secs() as i64);
     state.store.create_session(&token, user_id, &random_token()?, now + SESSION_SECONDS).await?;
@@ -421,6 +459,11 @@ pub async fn import_page(State(state): State<SharedState>, PageUser(user): PageU
 fn unit_toml(unit: &UnitProfile, years: &[jixiao_core::records::UnitYear]) -> String {
     let quote = |s: &str| serde_json::to_string(s).unwrap_or_default();
     let mut t = format!("code = {}\nname = {}\nregion_code = {}\nparent_department = {}\nduties = [{}]\n", quote(&unit.code), quote(&unit.name), quote(&unit.region_code), quote(&unit.parent_department), unit.duties.iter().map(|d| quote(d)).collect::<Vec<_>>().join(", "));
+    for (key, value) in [("department_code", &unit.department_code), ("bureau_code", &unit.bureau_code), ("bureau_name", &unit.bureau_name)] {
+        if let Some(v) = value {
+            t.push_str(&format!("{key} = {}\n", quote(v)));
+        }
+    }
     for o in &unit.offices {
         t.push_str(&format!("[[offices]]\nname = {}\nduties = {}\n", quote(&o.name), quote(&o.duties)));
     }

@@ -200,3 +200,44 @@ async fn the_api_enters_a_voucher_with_the_csrf_header() {
         assert!(doc.contains(path), "{path} in the OpenAPI document");
     }
 }
+
+#[tokio::test]
+async fn sign_in_is_refused_after_five_failures_and_rotates_the_session() {
+    let (state, _dir) = common::demo_state().await;
+    let attempt = |password: &'static str| {
+        let state = state.clone();
+        async move {
+            let r = jixiao_web::router(state)
+                .oneshot(Request::post("/login").header(header::CONTENT_TYPE, "application/x-www-form-urlencoded").body(Body::from(format!("username=clerk&password={password}"))).unwrap())
+                .await
+                .unwrap();
+            let status = r.status();
+            let body = String::from_utf8_lossy(&r.into_body().collect().await.unwrap().to_bytes()).to_string();
+            (status, body)
+        }
+    };
+    for _ in 0..5 {
+        assert_eq!(attempt("wrong").await.0, StatusCode::UNAUTHORIZED);
+    }
+    let (status, body) = attempt("demo").await;
+    assert_eq!(status, StatusCode::UNAUTHORIZED, "locked out even with the right password");
+    assert!(body.contains("登录失败次数过多"));
+    // Another user is not affected; signing in again ends the previous session.
+    let (first, _) = sign_in(&state, "reviewer").await;
+    let response = jixiao_web::router(state.clone())
+        .oneshot(Request::post("/login").header(header::COOKIE, &first).header(header::CONTENT_TYPE, "application/x-www-form-urlencoded").body(Body::from("username=reviewer&password=demo")).unwrap())
+        .await
+        .unwrap();
+    assert_eq!(response.status(), StatusCode::SEE_OTHER);
+    let (status, _) = call(&state, "GET", "/api/units", Some(&first), None).await;
+    assert_eq!(status, StatusCode::UNAUTHORIZED, "the old session token no longer works");
+}
+
+#[tokio::test]
+async fn oversized_bodies_are_refused() {
+    let (state, _dir) = common::demo_state().await;
+    let (cookie, csrf) = sign_in(&state, "clerk").await;
+    let big = format!("csrf={csrf}&note={}", "x".repeat(300 * 1024));
+    let (status, _) = call(&state, "POST", &format!("{UNIT}/vouchers"), Some(&cookie), Some(big)).await;
+    assert_eq!(status, StatusCode::PAYLOAD_TOO_LARGE);
+}
