@@ -222,3 +222,164 @@ proptest! {
         }
     }
 }
+
+/// One test per remaining formula, each with figures computed by hand from the fixture
+/// (basic line B1: budget 1 000 元, spent 800 元; project line P1: budget 500 元, spent 500 元).
+mod formulas {
+    use super::*;
+
+    fn value(b: &Books, id: &str) -> (String, Option<String>, Option<String>) {
+        let e = run(b, None);
+        let i = indicator(&e, id);
+        (i.value.clone(), i.numerator.clone(), i.denominator.clone())
+    }
+
+    #[test]
+    fn key_spending_rate() {
+        // The one project is key: 500 of 500 元.
+        assert_eq!(value(&books(), "key_spending_rate").0, "100.00%");
+        let mut b = books();
+        b.records.projects[0].is_key = false;
+        assert_eq!(value(&b, "key_spending_rate").0, "0.00%");
+        b.records.expenditures.retain(|e| e.line_code != "P1");
+        assert_eq!(value(&b, "key_spending_rate").0, "无法计算", "no project spending: zero denominator");
+    }
+
+    #[test]
+    fn budget_adjustment_rate_counts_absolute_adjustments_and_skips_reversed_pairs() {
+        let mut b = books();
+        let mut add = b.records.budget_vouchers[0].clone();
+        add.voucher_no = "ZJ1".into();
+        add.kind = BudgetVoucherKind::Addition;
+        add.amount = Fen(30_000);
+        let mut cut = add.clone();
+        cut.voucher_no = "TJ1".into();
+        cut.kind = BudgetVoucherKind::Reduction;
+        cut.amount = Fen(15_000);
+        let mut wrong = add.clone();
+        wrong.voucher_no = "ZJ2".into();
+        let mut reversal = add.clone();
+        reversal.voucher_no = "ZJ2-HC".into();
+        reversal.amount = Fen(-30_000);
+        reversal.reverses = Some("ZJ2".into());
+        b.records.budget_vouchers.extend([add, cut, wrong, reversal]);
+        // (300 + 150) ÷ 年初 1 500 = 30%
+        let (v, n, d) = value(&b, "budget_adjustment_rate");
+        assert_eq!((v.as_str(), n.as_deref(), d.as_deref()), ("30.00%", Some("0.05万元"), Some("0.15万元")));
+    }
+
+    #[test]
+    fn carryover_rate() {
+        // (1 500 − 1 300) ÷ 1 500
+        assert_eq!(value(&books(), "carryover_rate").0, "13.33%");
+    }
+
+    #[test]
+    fn public_use_control_rate() {
+        let mut b = books();
+        assert_eq!(value(&b, "public_use_control_rate").0, "无法计算", "B1 is 人员经费: no 公用经费 budget");
+        b.records.appropriation_lines[0].economic_code = "30201".into();
+        assert_eq!(value(&b, "public_use_control_rate").0, "80.00%");
+    }
+
+    #[test]
+    fn procurement_execution_rate() {
+        let mut b = books();
+        assert_eq!(value(&b, "procurement_execution_rate").0, "无法计算");
+        let p = |code: &str, gov: bool, budget: Option<i64>, contract: i64| Procurement {
+            procurement_code: code.into(),
+            year: 2020,
+            date: date("2020-05-01"),
+            project_code: None,
+            item: "设备".into(),
+            method: ProcurementMethod::ElectronicMall,
+            is_government_procurement: gov,
+            budget_amount: budget.map(Fen),
+            contract_amount: Fen(contract),
+            supplier: None,
+            contract_no: None,
+            accepted_on: None,
+            note: None,
+        };
+        b.records.procurements = vec![p("G1", true, Some(100_000), 90_000), p("G2", true, Some(50_000), 45_000), p("N1", false, None, 999_999)];
+        assert_eq!(value(&b, "procurement_execution_rate").0, "90.00%", "(900 + 450) ÷ (1 000 + 500); non-government purchases left out");
+        b.records.procurements.push(p("G3", true, None, 1));
+        let e = run(&b, None);
+        assert!(indicator(&e, "procurement_execution_rate").unavailable.as_deref().unwrap().contains("G3"));
+    }
+
+    #[test]
+    fn asset_utilization_rate() {
+        let mut b = books();
+        assert_eq!(value(&b, "asset_utilization_rate").0, "无法计算");
+        let asset = |code: &str, value: i64, status: AssetStatus| FixedAsset {
+            asset_code: code.into(),
+            year: 2020,
+            name: "电脑".into(),
+            category: "通用设备".into(),
+            original_value: Fen(value),
+            acquired_on: date("2019-01-01"),
+            status,
+            note: None,
+        };
+        b.records.fixed_assets = vec![asset("A1", 600_000, AssetStatus::InUse), asset("A2", 200_000, AssetStatus::Idle), asset("A3", 999_999, AssetStatus::Disposed)];
+        assert_eq!(value(&b, "asset_utilization_rate").0, "75.00%", "6 000 ÷ 8 000; disposed assets left out");
+    }
+
+    fn with_indicators(levels: &[(&str, &str, Option<&str>)]) -> Books {
+        let mut b = books();
+        let template = b.records.project_indicators[0].clone();
+        b.records.project_indicators = levels
+            .iter()
+            .enumerate()
+            .map(|(k, (l1, l2, actual))| ProjectIndicator { indicator_code: format!("I{k}"), level1: (*l1).into(), level2: (*l2).into(), actual: actual.map(Into::into), ..template.clone() })
+            .collect();
+        b
+    }
+
+    #[test]
+    fn timeliness_quality_key_work_and_benefit_rates() {
+        // Targets are ≥6; "6" meets, "3" does not, None is missing.
+        let b = with_indicators(&[
+            ("产出指标", "时效指标", Some("6")),
+            ("产出指标", "时效指标", Some("3")),
+            ("产出指标", "质量指标", Some("6")),
+            ("效益指标", "社会效益指标", Some("6")),
+            ("效益指标", "社会效益指标", None),
+            ("效益指标", "社会效益指标", Some("7")),
+        ]);
+        assert_eq!(value(&b, "output_timeliness_rate").0, "50.00%");
+        assert_eq!(value(&b, "output_quality_rate").0, "100.00%");
+        assert_eq!(value(&b, "key_work_completion_rate").0, "66.67%", "the key project's 产出 indicators: 2 of 3");
+        assert_eq!(value(&b, "benefit_rate").0, "66.67%");
+    }
+
+    #[test]
+    fn satisfaction_from_surveys_or_else_the_projects_indicators() {
+        let b = with_indicators(&[("满意度指标", "服务对象满意度指标", Some("92%")), ("满意度指标", "服务对象满意度指标", Some("88"))]);
+        assert_eq!(value(&b, "satisfaction_rate").0, "90.00%", "(92 + 88) ÷ 2");
+        let mut b = b;
+        b.records.surveys.push(Survey { survey_code: "S1".into(), year: 2020, subject: "居民".into(), project_code: None, date: None, sample_size: 200, satisfied: 171, evidence: None });
+        let (v, n, d) = value(&b, "satisfaction_rate");
+        assert_eq!((v.as_str(), n.as_deref(), d.as_deref()), ("85.50%", Some("171人"), Some("200人")), "a survey outranks the indicators");
+        let none = with_indicators(&[("满意度指标", "服务对象满意度指标", None)]);
+        assert_eq!(value(&none, "satisfaction_rate").0, "无法计算");
+    }
+
+    #[test]
+    fn sangong_change_rate_against_the_prior_year() {
+        // Code tables exist for 2020 and 2021: compare 2021 with 2020.
+        let mut b = books();
+        b.records.appropriation_lines[0].economic_code = "30217".into();
+        let mut prior = b.clone();
+        b.year.year = 2021;
+        prior.records.budget_vouchers[0].amount = Fen(125_000);
+        // (1 000 − 1 250) ÷ 1 250 = −20%: a cut, full marks.
+        let e = run(&b, Some(&prior));
+        let i = indicator(&e, "sangong_change_rate");
+        assert_eq!((i.value.as_str(), i.score), ("-20.00%", i.weight));
+        prior.records.budget_vouchers[0].amount = Fen(0);
+        let e = run(&b, Some(&prior));
+        assert_eq!(indicator(&e, "sangong_change_rate").score, Points(0), "a new 三公 budget where there was none");
+    }
+}
