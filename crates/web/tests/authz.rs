@@ -241,3 +241,49 @@ async fn oversized_bodies_are_refused() {
     let (status, _) = call(&state, "POST", &format!("{UNIT}/vouchers"), Some(&cookie), Some(big)).await;
     assert_eq!(status, StatusCode::PAYLOAD_TOO_LARGE);
 }
+
+fn multipart(csrf: &str, files: &[(&str, &str)]) -> (String, Vec<u8>) {
+    let boundary = "----jixiao-test-boundary";
+    let mut body = format!("--{boundary}\r\nContent-Disposition: form-data; name=\"csrf\"\r\n\r\n{csrf}\r\n");
+    for (name, content) in files {
+        body.push_str(&format!("--{boundary}\r\nContent-Disposition: form-data; name=\"files\"; filename=\"{name}\"\r\nContent-Type: text/csv\r\n\r\n{content}\r\n"));
+    }
+    body.push_str(&format!("--{boundary}--\r\n"));
+    (format!("multipart/form-data; boundary={boundary}"), body.into_bytes())
+}
+
+async fn upload(state: &SharedState, cookie: &str, csrf: &str, files: &[(&str, &str)]) -> (StatusCode, String) {
+    let (content_type, body) = multipart(csrf, files);
+    let response = jixiao_web::router(state.clone())
+        .oneshot(Request::post(format!("{UNIT}/import")).header(header::COOKIE, cookie).header(header::CONTENT_TYPE, content_type).body(Body::from(body)).unwrap())
+        .await
+        .unwrap();
+    let status = response.status();
+    (status, String::from_utf8_lossy(&response.into_body().collect().await.unwrap().to_bytes()).to_string())
+}
+
+#[tokio::test]
+async fn an_uploaded_csv_is_imported_whole_or_not_at_all() {
+    let (state, _dir) = common::demo_state().await;
+    let (cookie, csrf) = sign_in(&state, "clerk").await;
+    let before = state.store.record_counts().await.unwrap();
+    // One good row and one bad row: nothing is written, every error is listed.
+    let bad = "公开编号,年度,公开内容,公开日期,公开渠道\nGK1,2020,部门预算,2020-03-20,芙蓉区人民政府门户网站\nGK2,2020,部门决算,2021-13-01,芙蓉区人民政府门户网站\n";
+    let (status, body) = upload(&state, &cookie, &csrf, &[("disclosures.csv", bad)]).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(body.contains("导入失败") && body.contains("IMPORT_BAD_DATE") && body.contains("2021-13-01"), "{body}");
+    assert_eq!(state.store.record_counts().await.unwrap(), before, "nothing written");
+    // The good row alone is imported, using the unit's own unit.toml from the database.
+    let good = "公开编号,年度,公开内容,公开日期,公开渠道\nGK1,2020,部门预算,2020-03-20,芙蓉区人民政府门户网站\n";
+    let (status, body) = upload(&state, &cookie, &csrf, &[("disclosures.csv", good)]).await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    assert!(body.contains("导入成功：新增 1 条记录"), "{body}");
+    let (status, body) = upload(&state, &cookie, &csrf, &[("disclosures.csv", good)]).await;
+    assert!(status == StatusCode::OK && body.contains("新增 0 条记录"), "re-import adds nothing");
+    // The evaluation sees the new evidence.
+    let (_, ev) = call(&state, "GET", "/api/units/430102-KX/2020/evaluation", Some(&cookie), None).await;
+    assert!(ev.contains("部门预算于2020年3月20日在芙蓉区人民政府门户网站公开"), "the disclosure is evidence");
+    // A reviewer may not import.
+    let (reviewer, reviewer_csrf) = sign_in(&state, "reviewer").await;
+    assert_eq!(upload(&state, &reviewer, &reviewer_csrf, &[("disclosures.csv", good)]).await.0, StatusCode::FORBIDDEN);
+}
