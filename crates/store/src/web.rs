@@ -214,3 +214,14 @@ impl Store {
             .map_err(StoreError::from)
     }
 }
+
+impl Store {
+    /// A number that changes whenever a unit's books do (every write is an import batch): the newest batch id,
+    /// 0 for a unit with none. Lets readers cache what they compute from the books.
+    pub async fn books_version(&self, unit_code: &str) -> Result<i64, StoreError> {
+        Ok(sqlx::query_scalar("SELECT CAST(COALESCE(MAX(b.id), 0) AS BIGINT) FROM import_batch b JOIN unit u ON u.id = b.unit_id WHERE u.code = $1")
+            .bind(unit_code.to_string())
+            .fetch_one(&self.pool)
+            .await?)
+    }
+}

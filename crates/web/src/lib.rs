@@ -29,13 +29,15 @@ pub struct AppState {
     templates: Environment<'static>,
     /// Failed sign-ins per username: (count, when the first of them happened), for the login rate limit.
     pub(crate) failed_logins: std::sync::Mutex<std::collections::HashMap<String, (u32, i64)>>,
+    /// What the pages computed per (unit, year), with the books version it was computed from.
+    pub(crate) cache: std::sync::Mutex<std::collections::HashMap<(String, i32), (i64, Arc<pages::Computed>)>>,
 }
 
 pub type SharedState = Arc<AppState>;
 
 impl AppState {
     pub fn new(store: Store, demo: bool) -> SharedState {
-        Arc::new(AppState { store, demo, templates: templates(), failed_logins: Default::default() })
+        Arc::new(AppState { store, demo, templates: templates(), failed_logins: Default::default(), cache: Default::default() })
     }
 }
 

@@ -110,8 +110,8 @@ fn check_csrf(user: &CurrentUser, fields: &Fields) -> Result<(), AppError> {
     }
 }
 
-/// Everything the unit pages show about one unit-year.
-pub(crate) struct UnitYear {
+/// What the unit pages compute from one unit-year's books, kept while the books stay the same.
+pub(crate) struct Computed {
     pub(crate) unit: UnitProfile,
     pub(crate) year: i32,
     years: Vec<i32>,
@@ -119,34 +119,81 @@ pub(crate) struct UnitYear {
     /// The prior year's books, when held (for the 变动率 indicators).
     prior: Option<Books>,
     pub(crate) findings: Vec<Finding>,
+    evaluation: std::sync::OnceLock<Result<Evaluation, String>>,
+    dashboard: std::sync::OnceLock<serde_json::Value>,
+}
+
+/// Everything the unit pages show about one unit-year: the computed part (shared, cached) and the task.
+pub(crate) struct UnitYear {
+    data: std::sync::Arc<Computed>,
     pub(crate) task: Option<TaskRow>,
 }
 
-impl UnitYear {
+impl std::ops::Deref for UnitYear {
+    type Target = Computed;
+    fn deref(&self) -> &Computed {
+        &self.data
+    }
+}
+
+impl Computed {
     pub(crate) fn evaluation(&self) -> Result<Evaluation, AppError> {
-        let rules = Rules::for_unit(&self.unit.region_code, self.year).map_err(|e| AppError::Internal(e.to_string()))?;
-        Ok(evaluate(&EvaluationInput { books: &self.books, prior: self.prior.as_ref(), findings: &self.findings }, &rules))
+        self.evaluation
+            .get_or_init(|| {
+                let rules = Rules::for_unit(&self.unit.region_code, self.year).map_err(|e| e.to_string())?;
+                Ok(evaluate(&EvaluationInput { books: &self.books, prior: self.prior.as_ref(), findings: &self.findings }, &rules))
+            })
+            .clone()
+            .map_err(AppError::Internal)
     }
 
     pub(crate) fn model(&self, evaluation: Option<&Evaluation>) -> ReportModel {
         build(&self.books, evaluation)
     }
 
+    /// The dashboard's figures, charts and open findings.
+    fn dashboard(&self) -> &serde_json::Value {
+        self.dashboard.get_or_init(|| {
+            let findings: Vec<&Finding> = self.findings.iter().filter(|f| f.severity != Severity::Info).collect();
+            json!({
+                "model": self.model(None),
+                "charts": { "classes": dashboard::by_function_class(&self.books), "split": dashboard::basic_vs_project(&self.books), "monthly": dashboard::monthly_curve(&self.books) },
+                "findings": findings,
+            })
+        })
+    }
+}
+
+impl UnitYear {
     /// Entry is closed while the self-evaluation is with the reviewer or approved.
     fn entry_open(&self) -> bool {
         !matches!(self.task.as_ref().map(|t| t.status.as_str()), Some("submitted" | "approved"))
     }
 }
 
+/// Loads a unit-year for a user who may see it. The books and what is computed from them come from the cache
+/// while the unit's books version is unchanged; the task is read every time.
 pub(crate) async fn load(state: &SharedState, user: &CurrentUser, code: &str, year: i32) -> Result<UnitYear, AppError> {
-    let unit = state.store.unit(code).await?.ok_or(AppError::NotFound)?;
-    user.require(user.can_view(&unit))?;
-    let years: Vec<i32> = state.store.years(code).await?.iter().map(|y| y.year).collect();
-    let books = state.store.books(code, year).await?;
-    let prior = if years.contains(&(year - 1)) { Some(state.store.books(code, year - 1).await?) } else { None };
-    let findings = check(&books);
+    let version = state.store.books_version(code).await?;
+    let key = (code.to_string(), year);
+    let cached = state.cache.lock().unwrap_or_else(|e| e.into_inner()).get(&key).filter(|(v, _)| *v == version).map(|(_, d)| d.clone());
+    let data = match cached {
+        Some(d) => d,
+        None => {
+            let unit = state.store.unit(code).await?.ok_or(AppError::NotFound)?;
+            user.require(user.can_view(&unit))?;
+            let years: Vec<i32> = state.store.years(code).await?.iter().map(|y| y.year).collect();
+            let books = state.store.books(code, year).await?;
+            let prior = if years.contains(&(year - 1)) { Some(state.store.books(code, year - 1).await?) } else { None };
+            let findings = check(&books);
+            let data = std::sync::Arc::new(Computed { unit, year, years, books, prior, findings, evaluation: Default::default(), dashboard: Default::default() });
+            state.cache.lock().unwrap_or_else(|e| e.into_inner()).insert(key, (version, data.clone()));
+            data
+        }
+    };
+    user.require(user.can_view(&data.unit))?;
     let task = state.store.task(code, year).await?;
-    Ok(UnitYear { unit, year, years, books, prior, findings, task })
+    Ok(UnitYear { data, task })
 }
 
 fn render(state: &SharedState, template: &str, user: Option<&CurrentUser>, ctx: serde_json::Value) -> Result<Response, AppError> {
@@ -275,20 +322,12 @@ pub async fn units(State(state): State<SharedState>, PageUser(user): PageUser) -
 
 pub async fn dashboard(State(state): State<SharedState>, PageUser(user): PageUser, Path((code, year)): Path<(String, i32)>) -> PageResult {
     let uy = load(&state, &user, &code, year).await?;
-    let model = uy.model(None);
     let events = match &uy.task {
         Some(t) => state.store.task_events(t.id).await?.into_iter().map(|e| json!({ "to": status_label(&e.to_status), "actor": e.actor, "comment": e.comment, "at": e.at })).collect(),
         None => vec![],
     };
-    let findings: Vec<&Finding> = uy.findings.iter().filter(|f| f.severity != Severity::Info).collect();
-    let ctx = json!({
-        "model": model,
-        "charts": { "classes": dashboard::by_function_class(&uy.books), "split": dashboard::basic_vs_project(&uy.books), "monthly": dashboard::monthly_curve(&uy.books) },
-        "findings": findings,
-        "events": events,
-        "actions": available_actions(&user, &uy.unit, uy.task.as_ref()),
-    });
-    Ok(render(&state, "dashboard.html", Some(&user), merge(unit_ctx(&uy, &user, "dashboard"), ctx))?)
+    let ctx = json!({ "events": events, "actions": available_actions(&user, &uy.unit, uy.task.as_ref()) });
+    Ok(render(&state, "dashboard.html", Some(&user), merge(merge(unit_ctx(&uy, &user, "dashboard"), uy.dashboard().clone()), ctx))?)
 }
 
 fn line_rows(books: &Books) -> Vec<serde_json::Value> {
