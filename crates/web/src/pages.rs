@@ -120,7 +120,8 @@ pub(crate) struct Computed {
     prior: Option<Books>,
     pub(crate) findings: Vec<Finding>,
     evaluation: std::sync::OnceLock<Result<Evaluation, String>>,
-    dashboard: std::sync::OnceLock<serde_json::Value>,
+    /// Kept as a template value, so that a page view only clones a reference to it.
+    dashboard: std::sync::OnceLock<Value>,
 }
 
 /// Everything the unit pages show about one unit-year: the computed part (shared, cached) and the task.
@@ -152,15 +153,18 @@ impl Computed {
     }
 
     /// The dashboard's figures, charts and open findings.
-    fn dashboard(&self) -> &serde_json::Value {
-        self.dashboard.get_or_init(|| {
-            let findings: Vec<&Finding> = self.findings.iter().filter(|f| f.severity != Severity::Info).collect();
-            json!({
-                "model": self.model(None),
-                "charts": { "classes": dashboard::by_function_class(&self.books), "split": dashboard::basic_vs_project(&self.books), "monthly": dashboard::monthly_curve(&self.books) },
-                "findings": findings,
+    fn dashboard(&self) -> Value {
+        self.dashboard
+            .get_or_init(|| {
+                let findings: Vec<&Finding> = self.findings.iter().filter(|f| f.severity != Severity::Info).collect();
+                let model = self.model(None);
+                Value::from(minijinja::value::Serde(json!({
+                    "model": { "spending": model.spending, "projects": model.projects },
+                    "charts": { "classes": dashboard::by_function_class(&self.books), "split": dashboard::basic_vs_project(&self.books), "monthly": dashboard::monthly_curve(&self.books) },
+                    "findings": findings,
+                })))
             })
-        })
+            .clone()
     }
 }
 
@@ -197,13 +201,18 @@ pub(crate) async fn load(state: &SharedState, user: &CurrentUser, code: &str, ye
 }
 
 fn render(state: &SharedState, template: &str, user: Option<&CurrentUser>, ctx: serde_json::Value) -> Result<Response, AppError> {
+    render_with(state, template, user, ctx, Value::UNDEFINED)
+}
+
+/// `render` with one more context value already in template form (merged last).
+fn render_with(state: &SharedState, template: &str, user: Option<&CurrentUser>, ctx: serde_json::Value, extra: Value) -> Result<Response, AppError> {
     let common = json!({
         "demo": state.demo,
         "user": user,
         "csrf": user.map(|u| u.csrf_token.clone()),
         "role_labels": Role::ALL.iter().map(|r| (r.id(), r.label())).collect::<BTreeMap<_, _>>(),
     });
-    let html = state.templates.get_template(template)?.render(minijinja::context! { ..Value::from(minijinja::value::Serde(&common)), ..Value::from(minijinja::value::Serde(&ctx)) })?;
+    let html = state.templates.get_template(template)?.render(minijinja::context! { ..Value::from(minijinja::value::Serde(&common)), ..Value::from(minijinja::value::Serde(&ctx)), ..extra })?;
     Ok(Html(html).into_response())
 }
 
@@ -327,7 +336,7 @@ pub async fn dashboard(State(state): State<SharedState>, PageUser(user): PageUse
         None => vec![],
     };
     let ctx = json!({ "events": events, "actions": available_actions(&user, &uy.unit, uy.task.as_ref()) });
-    Ok(render(&state, "dashboard.html", Some(&user), merge(merge(unit_ctx(&uy, &user, "dashboard"), uy.dashboard().clone()), ctx))?)
+    Ok(render_with(&state, "dashboard.html", Some(&user), merge(unit_ctx(&uy, &user, "dashboard"), ctx), uy.dashboard())?)
 }
 
 fn line_rows(books: &Books) -> Vec<serde_json::Value> {
