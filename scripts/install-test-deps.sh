@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Installs what the tests need on a fresh Debian machine (as root, or with sudo): PostgreSQL, Chromium for
-# browser tests, CJK fonts and poppler-utils (pdftotext/pdftoppm). Safe to run again.
+# browser tests, CJK fonts and poppler-utils (pdftotext/pdftoppm), and LibreOffice's headless Writer and Calc
+# (the DOCX and xlsx tests convert the files to PDF). Safe to run again.
 set -euo pipefail
 SUDO=""
 [ "$(id -u)" -eq 0 ] || SUDO="sudo"
@@ -8,9 +9,15 @@ need=()
 for pkg in postgresql poppler-utils fonts-noto-cjk chromium; do
   dpkg -s "$pkg" >/dev/null 2>&1 || need+=("$pkg")
 done
-if [ ${#need[@]} -gt 0 ]; then
+# Without recommends: the -nogui packages alone are enough for `libreoffice --headless --convert-to pdf`.
+lean=()
+for pkg in libreoffice-writer-nogui libreoffice-calc-nogui; do
+  dpkg -s "$pkg" >/dev/null 2>&1 || lean+=("$pkg")
+done
+if [ ${#need[@]} -gt 0 ] || [ ${#lean[@]} -gt 0 ]; then
   export DEBIAN_FRONTEND=noninteractive
   $SUDO apt-get update -qq
-  $SUDO apt-get install -y -qq "${need[@]}" >/dev/null
+  [ ${#need[@]} -eq 0 ] || $SUDO apt-get install -y -qq "${need[@]}" >/dev/null
+  [ ${#lean[@]} -eq 0 ] || $SUDO apt-get install -y -qq --no-install-recommends "${lean[@]}" >/dev/null
 fi
 command -v cargo >/dev/null || { echo "cargo not found: install Rust (rustup) first" >&2; exit 1; }

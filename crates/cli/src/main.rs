@@ -1,6 +1,9 @@
 //! `jixiao` — the command line: import a unit's records, check its books, and write its
 //! 部门整体支出绩效自评报告. See README.md for the contract other tools rely on.
 
+mod consolidated;
+mod migrate;
+
 use anyhow::{Context, Result, bail};
 use clap::{Parser, Subcommand, ValueEnum};
 use jixiao_core::check::{Severity, check, has_errors};
@@ -47,10 +50,20 @@ enum Command {
         #[arg(long, value_enum, default_value_t = CheckFormat::Text)]
         format: CheckFormat,
     },
-    /// Write the self-evaluation report (stdout without -o).
+    /// Write the self-evaluation report (stdout without -o); with --scope department|region, the consolidated report.
     Report {
         #[arg(long)]
         unit: Option<String>,
+        /// unit: one unit's report; department: a 主管部门's units (--department CODE); region: a 财政局's units
+        /// (--bureau CODE, or every unit in the database).
+        #[arg(long, value_enum, default_value_t = ReportScope::Unit)]
+        scope: ReportScope,
+        /// 主管部门编码, for --scope department.
+        #[arg(long)]
+        department: Option<String>,
+        /// 财政局编码, for --scope region.
+        #[arg(long)]
+        bureau: Option<String>,
         #[arg(long)]
         year: i32,
         #[arg(long, value_enum)]
@@ -88,6 +101,14 @@ enum Command {
     },
     /// Load the demo dataset (芙蓉区科学技术协会, 2020).
     Demo,
+    /// Copy every unit's books from one database to another (e.g. sqlite://a.db to postgres://…), verified by
+    /// identical reports. The target must be empty, or already hold exactly the same books.
+    Migrate {
+        #[arg(long)]
+        from: String,
+        #[arg(long)]
+        to: String,
+    },
     /// Run the web application.
     Serve {
         #[arg(long, default_value = "127.0.0.1:8080")]
@@ -162,10 +183,23 @@ enum EvaluateFormat {
     Json,
 }
 
+#[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
+enum ReportScope {
+    Unit,
+    Department,
+    Region,
+}
+
 #[derive(Clone, Copy, ValueEnum)]
 enum ReportFormat {
     Md,
     Html,
+    /// Word, in 公文 layout (GB/T 9704).
+    Docx,
+    /// PDF, typeset with the CJK fonts of JIXIAO_FONT_DIR (default /usr/share/fonts).
+    Pdf,
+    /// The 部门决算公开 tables, the 绩效自评表 and one 项目支出绩效自评表 per project.
+    Xlsx,
 }
 
 #[tokio::main(flavor = "current_thread")]
@@ -226,8 +260,18 @@ async fn run(cli: Cli, db_given: bool) -> Result<ExitCode> {
                 return Ok(ExitCode::from(1));
             }
         }
-        Command::Report { unit, year, format, output, allow_errors, rules } => {
+        Command::Report { unit, scope, department, bureau, year, format, output, allow_errors, rules } => {
             let store = open(&cli.db).await?;
+            if scope != ReportScope::Unit {
+                let format = match format {
+                    ReportFormat::Md => jixiao_report::Format::Markdown,
+                    ReportFormat::Html => jixiao_report::Format::Html,
+                    _ => bail!("汇总报告（--scope department|region）只有 md 和 html 格式"),
+                };
+                let scope = consolidated::scope(scope == ReportScope::Region, department, bureau)?;
+                write_output(output.as_deref(), &consolidated::report(&store, &scope, year, format, rules.as_deref()).await?)?;
+                return Ok(ExitCode::SUCCESS);
+            }
             let books = books(&store, unit, year).await?;
             let findings = check(&books);
             if has_errors(&findings) && !allow_errors {
@@ -238,11 +282,14 @@ async fn run(cli: Cli, db_given: bool) -> Result<ExitCode> {
             }
             let evaluation = evaluate(&store, &books, &findings, rules.as_deref()).await?;
             let model = jixiao_core::report_model::build(&books, Some(&evaluation));
-            let text = jixiao_report::render(&model, match format {
+            let text_format = match format {
                 ReportFormat::Md => jixiao_report::Format::Markdown,
                 ReportFormat::Html => jixiao_report::Format::Html,
-            })?;
-            write_output(output.as_deref(), &text)?;
+                ReportFormat::Docx => return write_binary(output.as_deref(), &jixiao_documents::docx(&jixiao_documents::outline(&model))?),
+                ReportFormat::Xlsx => return write_binary(output.as_deref(), &jixiao_documents::workbook(&books, &evaluation)?),
+                ReportFormat::Pdf => return write_binary(output.as_deref(), &jixiao_pdf::render(&books, &model, &jixiao_pdf::FontSet::from_env()?)?),
+            };
+            write_output(output.as_deref(), &jixiao_report::render(&model, text_format)?)?;
         }
         Command::Evaluate { unit, year, format, output, rules } => {
             let store = open(&cli.db).await?;
@@ -311,6 +358,7 @@ async fn run(cli: Cli, db_given: bool) -> Result<ExitCode> {
             };
             return Ok(ExitCode::from(jixiao_lint::run(&files, format).clamp(0, 255) as u8));
         }
+        Command::Migrate { from, to } => migrate::run(&from, &to).await?,
         Command::Demo => {
             let dir = tempfile::tempdir().context("无法创建临时目录")?;
             jixiao_import::demo::unpack_into(dir.path()).context("无法写出演示数据")?;
@@ -370,6 +418,17 @@ fn write_output(path: Option<&Path>, text: &str) -> Result<()> {
         Some(path) => std::fs::write(path, text).with_context(|| format!("无法写入 {}", path.display())),
         None => Ok(std::io::stdout().lock().write_all(text.as_bytes())?),
     }
+}
+
+/// Writes a binary document to `path`, or to stdout when that is not a terminal.
+fn write_binary(path: Option<&Path>, bytes: &[u8]) -> Result<ExitCode> {
+    use std::io::IsTerminal;
+    match path {
+        Some(path) => std::fs::write(path, bytes).with_context(|| format!("无法写入 {}", path.display()))?,
+        None if std::io::stdout().is_terminal() => bail!("该格式是二进制文件，不能输出到终端：请用 -o 文件名 指定输出文件（或重定向到文件）"),
+        None => std::io::stdout().lock().write_all(bytes)?,
+    }
+    Ok(ExitCode::SUCCESS)
 }
 
 /// The evaluation of a unit-year under the rules for its region and year (plus `extra`), with the prior

@@ -4,6 +4,7 @@
 pub mod books;
 pub mod check;
 pub mod codes;
+pub mod consolidated;
 pub mod evaluation;
 pub mod date;
 pub mod ledger;

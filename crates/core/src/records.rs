@@ -155,18 +155,28 @@ pub struct Office {
 }
 
 /// 单位基本信息 — the unit's profile, shared by all its fiscal years.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct UnitProfile {
     /// 单位编码: the unit's key in a database holding many units.
     pub code: String,
     pub name: String,
     /// 行政区划代码.
     pub region_code: String,
-    /// 主管部门.
+    /// 主管部门 — its name; its code is `department_code`.
     pub parent_department: String,
     /// 职能职责, in order.
     pub duties: Vec<String>,
     pub offices: Vec<Office>,
+    /// 主管部门编码: the unit's place in the hierarchy 财政局 → 主管部门 → 单位 (consolidated reports).
+    /// Optional, and left out of the profile's fingerprint when absent, so profiles stored before schema 3 still match.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub department_code: Option<String>,
+    /// 财政局编码 — the finance bureau whose region the unit belongs to.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub bureau_code: Option<String>,
+    /// 财政局名称.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub bureau_name: Option<String>,
 }
 
 /// 年度信息 — what belongs to a unit's fiscal year but to no ledger: the report's signing date.

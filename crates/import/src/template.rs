@@ -2,7 +2,7 @@
 //! closed lists) and a directory of header-only CSV files with a sample unit.toml. The workbook writer also
 //! writes a filled workbook from records, which is how the CSV and workbook formats are kept equivalent.
 
-use crate::unit::{PROFILE_FIELDS, SHEET_DUTIES, SHEET_OFFICES, SHEET_PROFILE, SHEET_YEARS, UNIT_FILE};
+use crate::unit::{HIERARCHY_FIELDS, PROFILE_FIELDS, SHEET_DUTIES, SHEET_OFFICES, SHEET_PROFILE, SHEET_YEARS, UNIT_FILE};
 use jixiao_core::codes::CodeTables;
 use jixiao_core::records::{RecordSet, UnitProfile, UnitYear};
 use jixiao_core::schema::{ValueType, enum_label, enum_labels, record_kinds};
@@ -74,6 +74,18 @@ pub fn write_workbook(path: &Path, unit: Option<(&UnitProfile, &[UnitYear])>, re
             };
             ws.write_string(i as u32, 1, v)?;
             widths[1] = f64::max(widths[1], display_width(v));
+        }
+    }
+    for (i, (field, zh)) in HIERARCHY_FIELDS.iter().enumerate() {
+        let row = (PROFILE_FIELDS.len() + i) as u32;
+        ws.write_string_with_format(row, 0, *zh, &header_format())?;
+        let value = unit.and_then(|(u, _)| match *field {
+            "department_code" => u.department_code.as_deref(),
+            "bureau_code" => u.bureau_code.as_deref(),
+            _ => u.bureau_name.as_deref(),
+        });
+        if let Some(v) = value {
+            ws.write_string(row, 1, v)?;
         }
     }
     apply_widths(ws, &widths)?;
@@ -203,6 +215,9 @@ code = "430102-XX"            # 单位编码：数据库内唯一
 name = "某某单位"
 region_code = "430102"        # 行政区划代码
 parent_department = "某某区人民政府"
+# department_code = "430102-101"   # 主管部门编码（可选；财政局汇总报告按它归口）
+# bureau_code = "430102-CZ"        # 财政局编码（可选）
+# bureau_name = "某某区财政局"      # 财政局名称（可选）
 duties = [
   "职能职责一",
   "职能职责二",

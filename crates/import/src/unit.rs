@@ -15,6 +15,14 @@ pub const SHEET_YEARS: &str = "年度信息";
 /// Profile fields as (field, Chinese name) — the rows of the 单位信息 sheet.
 pub const PROFILE_FIELDS: &[(&str, &str)] = &[("code", "单位编码"), ("name", "单位名称"), ("region_code", "区划代码"), ("parent_department", "主管部门")];
 
+/// Optional profile fields (the hierarchy 财政局 → 主管部门 → 单位) as (field, Chinese name): further rows of 单位信息.
+pub const HIERARCHY_FIELDS: &[(&str, &str)] = &[("department_code", "主管部门编码"), ("bureau_code", "财政局编码"), ("bureau_name", "财政局名称")];
+
+/// A hierarchy value as given: blank is absent.
+fn optional(value: Option<String>) -> Option<String> {
+    value.map(|v| v.trim().to_string()).filter(|v| !v.is_empty())
+}
+
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
 struct UnitFile {
@@ -22,6 +30,9 @@ struct UnitFile {
     name: String,
     region_code: String,
     parent_department: String,
+    department_code: Option<String>,
+    bureau_code: Option<String>,
+    bureau_name: Option<String>,
     #[serde(default)]
     duties: Vec<String>,
     #[serde(default)]
@@ -63,6 +74,9 @@ pub fn parse_unit_toml(text: &str) -> Result<(UnitProfile, Vec<UnitYear>), Impor
             parent_department: parsed.parent_department,
             duties: parsed.duties,
             offices: parsed.offices,
+            department_code: optional(parsed.department_code),
+            bureau_code: optional(parsed.bureau_code),
+            bureau_name: optional(parsed.bureau_name),
         },
         years,
     ))
@@ -118,6 +132,9 @@ pub fn parse_unit_sheets(file: &str, sheets: &[&Table]) -> Result<(UnitProfile, 
             parent_department: f.next().unwrap_or_default(),
             duties,
             offices,
+            department_code: optional(value("department_code", "主管部门编码")),
+            bureau_code: optional(value("bureau_code", "财政局编码")),
+            bureau_name: optional(value("bureau_name", "财政局名称")),
         },
         years,
     ))

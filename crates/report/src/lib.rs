@@ -3,6 +3,7 @@
 
 mod context;
 
+use jixiao_core::consolidated::ConsolidatedModel;
 use jixiao_core::evaluation::Evaluation;
 use jixiao_core::report_model::ReportModel;
 use minijinja::{AutoEscape, Environment, Value};
@@ -27,7 +28,17 @@ impl Format {
 #[error("报告模板渲染失败：{0:#}")]
 pub struct RenderError(#[from] minijinja::Error);
 
-fn environment(format: Format) -> Environment<'static> {
+/// The template environment of a format, compiled once.
+fn environment(format: Format) -> &'static Environment<'static> {
+    static MARKDOWN: std::sync::OnceLock<Environment<'static>> = std::sync::OnceLock::new();
+    static HTML: std::sync::OnceLock<Environment<'static>> = std::sync::OnceLock::new();
+    match format {
+        Format::Markdown => MARKDOWN.get_or_init(|| new_environment(format)),
+        Format::Html => HTML.get_or_init(|| new_environment(format)),
+    }
+}
+
+fn new_environment(format: Format) -> Environment<'static> {
     let mut env = Environment::new();
     env.set_syntax(minijinja::syntax::SyntaxConfig::builder().trim_blocks(true).build().expect("default delimiters are valid"));
     env.add_template("report.j2", include_str!("../templates/report.j2")).expect("report.j2 parses (tested)");
@@ -38,6 +49,7 @@ fn environment(format: Format) -> Environment<'static> {
     env.add_template("macros.j2", macros).expect("macro templates parse (tested)");
     env.add_template("evaluation_parts.j2", include_str!("../templates/evaluation_parts.j2")).expect("evaluation_parts.j2 parses (tested)");
     env.add_template("evaluation.j2", include_str!("../templates/evaluation.j2")).expect("evaluation.j2 parses (tested)");
+    env.add_template("consolidated.j2", include_str!("../templates/consolidated.j2")).expect("consolidated.j2 parses (tested)");
     env.set_auto_escape_callback(move |_| if format == Format::Html { AutoEscape::Html } else { AutoEscape::None });
     env
 }
@@ -56,6 +68,14 @@ pub fn render_evaluation(evaluation: &Evaluation, format: Format) -> Result<Stri
     let title = format!("{}年度{}部门整体支出绩效自评评分表", evaluation.year, evaluation.unit_name);
     let ev = context::evaluation_view(evaluation, None);
     let text = env.get_template("evaluation.j2")?.render(minijinja::context! { title => title, ev => Value::from(minijinja::value::Serde(ev)) })?;
+    Ok(tidy(&text))
+}
+
+/// The consolidated report of a 主管部门 or a 财政局's region (`jixiao report --scope department|region`).
+pub fn render_consolidated(model: &ConsolidatedModel, format: Format) -> Result<String, RenderError> {
+    let env = environment(format);
+    let ctx = context::consolidated_context(model);
+    let text = env.get_template("consolidated.j2")?.render(minijinja::context! { model => Value::from(minijinja::value::Serde(&ctx)) })?;
     Ok(tidy(&text))
 }
 

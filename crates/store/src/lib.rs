@@ -5,6 +5,7 @@
 //! inserted, one already stored with the same content is skipped, and one stored with other content aborts
 //! the whole import.
 
+pub mod consolidate;
 pub mod schema;
 pub mod web;
 
@@ -14,6 +15,7 @@ use jixiao_core::Date;
 use schema::Backend;
 use serde_json::{Map, Value};
 use sqlx::any::{AnyPoolOptions, AnyRow};
+use std::collections::HashMap;
 use sqlx::migrate::Migrator;
 use sqlx::{AnyPool, AssertSqlSafe, Row};
 
@@ -22,6 +24,9 @@ use sqlx::{AnyPool, AssertSqlSafe, Row};
 pub(crate) fn spec_sql(sql: &str) -> AssertSqlSafe<&str> {
     AssertSqlSafe(sql)
 }
+
+/// Bound parameters per multi-row INSERT (SQLite allows 32 766, PostgreSQL 65 535).
+const INSERT_CHUNK_PARAMETERS: usize = 8_000;
 
 static MIGRATIONS_SQLITE: Migrator = sqlx::migrate!("./migrations/sqlite");
 static MIGRATIONS_POSTGRES: Migrator = sqlx::migrate!("./migrations/postgres");
@@ -40,6 +45,8 @@ pub enum StoreError {
     UnknownYear { unit: String, year: i32 },
     #[error("{0}")]
     Conflicts(String),
+    #[error("评价规则有误：{0}")]
+    Rules(String),
     #[error("数据库中的记录无法读取（{kind}）：{message}")]
     Corrupt { kind: String, message: String },
 }
@@ -59,6 +66,8 @@ pub struct Conflict {
     pub key: String,
 }
 
+/// A handle on the database; cloning it shares the connection pool.
+#[derive(Clone)]
 pub struct Store {
     pub(crate) pool: AnyPool,
     backend: Backend,
@@ -141,7 +150,7 @@ impl Store {
 
     /// The unit's profile, or `None` when the database has no such unit.
     pub async fn unit(&self, code: &str) -> Result<Option<UnitProfile>, StoreError> {
-        let Some(row) = sqlx::query("SELECT id, code, name, region_code, parent_department FROM unit WHERE code = $1")
+        let Some(row) = sqlx::query("SELECT id, code, name, region_code, parent_department, department_code, bureau_code, bureau_name FROM unit WHERE code = $1")
             .bind(code.to_string())
             .fetch_optional(&self.pool)
             .await?
@@ -164,6 +173,9 @@ impl Store {
             parent_department: row.try_get("parent_department")?,
             duties,
             offices,
+            department_code: row.try_get("department_code")?,
+            bureau_code: row.try_get("bureau_code")?,
+            bureau_name: row.try_get("bureau_name")?,
         }))
     }
 
@@ -182,12 +194,24 @@ impl Store {
 
     /// All records of a unit (every year), in the order they were stored. Empty for an unknown unit.
     pub async fn records(&self, code: &str) -> Result<RecordSet, StoreError> {
+        match self.unit_id(code).await? {
+            Some(id) => self.load_records(id, None).await,
+            None => Ok(RecordSet::default()),
+        }
+    }
+
+    /// The records of unit `id` — of one year, or of every year — in the order they were stored.
+    async fn load_records(&self, id: i64, year: Option<i32>) -> Result<RecordSet, StoreError> {
         let mut set = RecordSet::default();
-        let Some(id) = self.unit_id(code).await? else { return Ok(set) };
         for kind in record_kinds() {
             let columns: Vec<&str> = kind.columns.iter().map(|c| c.field.as_str()).collect();
-            let sql = format!("SELECT {} FROM {} WHERE unit_id = $1 ORDER BY id", columns.join(", "), kind.table);
-            for row in sqlx::query(spec_sql(&sql)).bind(id).fetch_all(&self.pool).await? {
+            let filter = if year.is_some() { " AND year = $2" } else { "" };
+            let sql = format!("SELECT {} FROM {} WHERE unit_id = $1{filter} ORDER BY id", columns.join(", "), kind.table);
+            let mut query = sqlx::query(spec_sql(&sql)).bind(id);
+            if let Some(y) = year {
+                query = query.bind(i64::from(y));
+            }
+            for row in query.fetch_all(&self.pool).await? {
                 let mut map = Map::new();
                 for c in &kind.columns {
                     map.insert(c.field.clone(), read_value(&row, &c.field, &c.value_type)?);
@@ -207,7 +231,8 @@ impl Store {
             .into_iter()
             .find(|y| y.year == year)
             .ok_or_else(|| StoreError::UnknownYear { unit: code.to_string(), year })?;
-        let records = self.records(code).await?.for_year(year);
+        let id = self.unit_id(code).await?.ok_or_else(|| StoreError::UnknownUnit(code.to_string()))?;
+        let records = self.load_records(id, Some(year)).await?;
         Ok(Books { unit, year: unit_year, records })
     }
 
@@ -236,14 +261,20 @@ impl Store {
                 id
             }
             None => {
-                let id: i64 = sqlx::query_scalar("INSERT INTO unit (code, name, region_code, parent_department, content_hash) VALUES ($1, $2, $3, $4, $5) RETURNING id")
-                    .bind(unit.code.clone())
-                    .bind(unit.name.clone())
-                    .bind(unit.region_code.clone())
-                    .bind(unit.parent_department.clone())
-                    .bind(hash)
-                    .fetch_one(&mut *tx)
-                    .await?;
+                let id: i64 = sqlx::query_scalar(
+                    "INSERT INTO unit (code, name, region_code, parent_department, department_code, bureau_code, bureau_name, content_hash) \
+                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id",
+                )
+                .bind(unit.code.clone())
+                .bind(unit.name.clone())
+                .bind(unit.region_code.clone())
+                .bind(unit.parent_department.clone())
+                .bind(unit.department_code.clone())
+                .bind(unit.bureau_code.clone())
+                .bind(unit.bureau_name.clone())
+                .bind(hash)
+                .fetch_one(&mut *tx)
+                .await?;
                 for (seq, text) in unit.duties.iter().enumerate() {
                     sqlx::query("INSERT INTO unit_duty (unit_id, seq, text) VALUES ($1, $2, $3)").bind(id).bind(seq as i64).bind(text.clone()).execute(&mut *tx).await?;
                 }
@@ -287,34 +318,58 @@ impl Store {
             .fetch_one(&mut *tx)
             .await?;
         let mut outcome = ApplyOutcome::default();
+        let mut done = 0usize;
         for kind in record_kinds() {
-            let columns: Vec<&str> = kind.columns.iter().map(|c| c.field.as_str()).collect();
-            let placeholders: Vec<String> = (4..4 + columns.len()).map(|i| format!("${i}")).collect();
-            let insert = format!(
-                "INSERT INTO {} (unit_id, batch_id, content_hash, {}) VALUES ($1, $2, $3, {})",
-                kind.table,
-                columns.join(", "),
-                placeholders.join(", ")
-            );
-            let lookup = format!("SELECT content_hash FROM {} WHERE unit_id = $1 AND year = $2 AND {} = $3", kind.table, kind.key);
-            for row in batch.records.rows(&kind.id) {
-                let hash = fingerprint(&row);
+            let rows = batch.records.rows(&kind.id);
+            if rows.is_empty() {
+                continue;
+            }
+            // What the unit already holds of this kind, read once: (year, key) → fingerprint.
+            let lookup = format!("SELECT year, {} AS record_key, content_hash FROM {} WHERE unit_id = $1", kind.key, kind.table);
+            let mut stored: HashMap<(i64, String), String> = HashMap::new();
+            for r in sqlx::query(spec_sql(&lookup)).bind(unit_id).fetch_all(&mut *tx).await? {
+                stored.insert((r.try_get("year")?, r.try_get("record_key")?), r.try_get("content_hash")?);
+            }
+            let mut fresh: Vec<(String, &Map<String, Value>)> = Vec::new();
+            for row in &rows {
+                let hash = fingerprint(row);
                 let year = row.get("year").and_then(Value::as_i64).unwrap_or_default();
                 let key = row.get(&kind.key).and_then(Value::as_str).unwrap_or_default().to_string();
-                let stored: Option<String> = sqlx::query_scalar(spec_sql(&lookup)).bind(unit_id).bind(year).bind(key.clone()).fetch_optional(&mut *tx).await?;
-                match stored {
-                    Some(s) if s == hash => outcome.unchanged += 1,
+                match stored.get(&(year, key.clone())) {
+                    Some(s) if *s == hash => outcome.unchanged += 1,
                     Some(_) => conflicts.push(format!("{}「{}」（{}年度）已存在且内容不同", kind.label, key, year)),
                     None => {
-                        let mut q = sqlx::query(spec_sql(&insert)).bind(unit_id).bind(batch_id).bind(hash);
-                        for c in &kind.columns {
-                            q = bind_value(q, &c.value_type, row.get(&c.field));
-                        }
-                        q.execute(&mut *tx).await?;
-                        outcome.added += 1;
+                        stored.insert((year, key), hash.clone());
+                        fresh.push((hash, row));
+                        continue;
                     }
                 }
-                progress(outcome.added + outcome.unchanged + conflicts.len());
+                done += 1;
+                progress(done);
+            }
+            if !conflicts.is_empty() {
+                continue; // nothing will be written; keep looking for conflicts to report them all
+            }
+            // New records go in multi-row INSERTs: a few hundred rows a statement, well inside both backends'
+            // limits on bound parameters.
+            let columns: Vec<&str> = kind.columns.iter().map(|c| c.field.as_str()).collect();
+            let per_row = 3 + columns.len();
+            for chunk in fresh.chunks(INSERT_CHUNK_PARAMETERS / per_row) {
+                let values: Vec<String> = (0..chunk.len())
+                    .map(|r| format!("({})", (1..=per_row).map(|c| format!("${}", r * per_row + c)).collect::<Vec<_>>().join(", ")))
+                    .collect();
+                let insert = format!("INSERT INTO {} (unit_id, batch_id, content_hash, {}) VALUES {}", kind.table, columns.join(", "), values.join(", "));
+                let mut q = sqlx::query(spec_sql(&insert));
+                for (hash, row) in chunk {
+                    q = q.bind(unit_id).bind(batch_id).bind(hash.clone());
+                    for c in &kind.columns {
+                        q = bind_value(q, &c.value_type, row.get(&c.field));
+                    }
+                }
+                q.execute(&mut *tx).await?;
+                outcome.added += chunk.len();
+                done += chunk.len();
+                progress(done);
             }
         }
         if !conflicts.is_empty() {

@@ -507,6 +507,11 @@ pub async fn import_page(State(state): State<SharedState>, PageUser(user): PageU
 fn unit_toml(unit: &UnitProfile, years: &[jixiao_core::records::UnitYear]) -> String {
     let quote = |s: &str| serde_json::to_string(s).unwrap_or_default();
     let mut t = format!("code = {}\nname = {}\nregion_code = {}\nparent_department = {}\nduties = [{}]\n", quote(&unit.code), quote(&unit.name), quote(&unit.region_code), quote(&unit.parent_department), unit.duties.iter().map(|d| quote(d)).collect::<Vec<_>>().join(", "));
+    for (key, value) in [("department_code", &unit.department_code), ("bureau_code", &unit.bureau_code), ("bureau_name", &unit.bureau_name)] {
+        if let Some(v) = value {
+            t.push_str(&format!("{key} = {}\n", quote(v)));
+        }
+    }
     for o in &unit.offices {
         t.push_str(&format!("[[offices]]\nname = {}\nduties = {}\n", quote(&o.name), quote(&o.duties)));
     }

@@ -344,17 +344,34 @@ impl ProjectFramework {
 }
 
 impl Rules {
-    /// The default frameworks.
+    /// The default frameworks (parsed once).
     pub fn defaults() -> Rules {
-        Rules {
-            department: DepartmentFramework::parse("department.toml", include_str!("../../data/frameworks/department.toml")).expect("the default department framework is valid (tested)"),
-            project: ProjectFramework::parse("project.toml", include_str!("../../data/frameworks/project.toml")).expect("the default project framework is valid (tested)"),
-            applied: vec!["department.toml".into(), "project.toml".into()],
-        }
+        static DEFAULTS: std::sync::OnceLock<Rules> = std::sync::OnceLock::new();
+        DEFAULTS
+            .get_or_init(|| Rules {
+                department: DepartmentFramework::parse("department.toml", include_str!("../../data/frameworks/department.toml")).expect("the default department framework is valid (tested)"),
+                project: ProjectFramework::parse("project.toml", include_str!("../../data/frameworks/project.toml")).expect("the default project framework is valid (tested)"),
+                applied: vec!["department.toml".into(), "project.toml".into()],
+            })
+            .clone()
     }
 
     /// The defaults with every embedded override for the unit's region (province, city, then county) and year.
+    /// Computed once per region and year: a consolidated report evaluates thousands of units.
     pub fn for_unit(region_code: &str, year: i32) -> Result<Rules, FrameworkError> {
+        type Cache = std::sync::Mutex<BTreeMap<(String, i32), Rules>>;
+        static CACHE: std::sync::OnceLock<Cache> = std::sync::OnceLock::new();
+        let cache = CACHE.get_or_init(Default::default);
+        let key = (region_code.to_string(), year);
+        if let Some(rules) = cache.lock().map_err(|_| err("rules", "规则缓存不可用"))?.get(&key) {
+            return Ok(rules.clone());
+        }
+        let rules = Rules::for_unit_uncached(region_code, year)?;
+        cache.lock().map_err(|_| err("rules", "规则缓存不可用"))?.insert(key, rules.clone());
+        Ok(rules)
+    }
+
+    fn for_unit_uncached(region_code: &str, year: i32) -> Result<Rules, FrameworkError> {
         let mut rules = Rules::defaults();
         let mut regions = Vec::new();
         if region_code.len() == 6 {

@@ -1,0 +1,209 @@
+//! The report as a sequence of blocks — headings, paragraphs, lists, tables — in the order of the
+//! Markdown/HTML outline (`crates/report/templates/report.j2`). The DOCX writer and the PDF template both
+//! lay out these blocks, so the three formats carry the same words and figures in the same order; a test
+//! compares the blocks with the Markdown rendering line by line.
+
+pub(crate) mod evaluation;
+mod report;
+
+use jixiao_core::report_model::Figure;
+use serde::Serialize;
+
+pub use report::outline;
+
+/// A stretch of text. `missing` marks 「缺少数据：…」 so that every format can make it stand out.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Span {
+    pub text: String,
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub missing: bool,
+}
+
+/// One line of running text, built from literal text and figures.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+#[serde(transparent)]
+pub struct Line(pub Vec<Span>);
+
+impl Line {
+    pub fn new() -> Line {
+        Line::default()
+    }
+
+    /// Literal text; joins the previous span when that one is plain too.
+    pub fn text(mut self, text: impl AsRef<str>) -> Line {
+        let text = text.as_ref();
+        if text.is_empty() {
+            return self;
+        }
+        match self.0.last_mut() {
+            Some(last) if !last.missing => last.text.push_str(text),
+            _ => self.0.push(Span { text: text.to_string(), missing: false }),
+        }
+        self
+    }
+
+    /// A computed figure as printed; a missing one keeps its 「缺少数据」 mark.
+    pub fn figure(self, figure: &Figure) -> Line {
+        if figure.missing { self.missing(&figure.text) } else { self.text(&figure.text) }
+    }
+
+    /// Text that reports missing data.
+    pub fn missing(mut self, text: impl Into<String>) -> Line {
+        self.0.push(Span { text: text.into(), missing: true });
+        self
+    }
+
+    /// 「缺少数据：what」, as the templates' `missing_text` writes it.
+    pub fn missing_data(self, what: &str) -> Line {
+        self.missing(format!("「缺少数据：{what}」"))
+    }
+
+    /// This line after `prefix` (a list marker).
+    pub fn prefixed(&self, prefix: &str) -> Line {
+        self.0.iter().fold(Line::new().text(prefix), |line, span| if span.missing { line.missing(&span.text) } else { line.text(&span.text) })
+    }
+
+    pub fn plain_text(&self) -> String {
+        self.0.iter().map(|s| s.text.as_str()).collect()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.0.iter().all(|s| s.text.is_empty())
+    }
+}
+
+/// A table cell. Numbers are right-aligned in every format.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Cell {
+    pub text: String,
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub numeric: bool,
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub missing: bool,
+}
+
+impl Cell {
+    /// Text; a cell that is only a 「缺少数据…」 note is marked missing (a note that merely mentions one is not).
+    pub fn text(text: impl Into<String>) -> Cell {
+        let text = text.into();
+        let missing = text.starts_with("「缺少数据");
+        Cell { text, numeric: false, missing }
+    }
+
+    /// A number printed as text (分值, 得分, 执行率): right-aligned.
+    pub fn number(text: impl Into<String>) -> Cell {
+        Cell { numeric: true, ..Cell::text(text) }
+    }
+
+    pub fn figure(figure: &Figure) -> Cell {
+        Cell { text: figure.text.clone(), numeric: !figure.missing, missing: figure.missing }
+    }
+}
+
+/// The charts the PDF draws; other formats skip them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Chart {
+    /// 全年预算数 vs 本年支出 by 支出功能分类 类.
+    BudgetByFunctionClass,
+    /// Each departmental indicator's score against its weight.
+    IndicatorScores,
+}
+
+/// Heading levels of a 公文: 一、 (黑体), （一） (楷体), 1. (仿宋 bold).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum Block {
+    Heading {
+        level: u8,
+        text: String,
+        /// Starts a page (the 附件).
+        #[serde(skip_serializing_if = "std::ops::Not::not")]
+        new_page: bool,
+    },
+    Paragraph {
+        line: Line,
+    },
+    List {
+        numbered: bool,
+        items: Vec<Line>,
+    },
+    Table {
+        headers: Vec<String>,
+        rows: Vec<Vec<Cell>>,
+        /// Relative column widths, one per header.
+        widths: Vec<u16>,
+    },
+    Chart {
+        chart: Chart,
+    },
+    /// The unit's name and the report date, right-aligned under the text.
+    Signature {
+        unit: String,
+        date: Line,
+    },
+}
+
+/// The whole report: title and blocks.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Outline {
+    pub title: String,
+    pub blocks: Vec<Block>,
+}
+
+impl Outline {
+    /// The text of every block, one entry per heading, paragraph, list item and table row (cells joined by
+    /// ` | `) — what the formats must all show; used to compare them.
+    pub fn text_items(&self) -> Vec<String> {
+        let mut out = vec![self.title.clone()];
+        for block in &self.blocks {
+            match block {
+                Block::Heading { text, .. } => out.push(text.clone()),
+                Block::Paragraph { line } => out.push(line.plain_text()),
+                Block::List { numbered, items } => {
+                    out.extend(items.iter().enumerate().map(|(i, l)| if *numbered { format!("{}. {}", i + 1, l.plain_text()) } else { l.plain_text() }))
+                }
+                Block::Table { headers, rows, .. } => {
+                    out.push(headers.join(" | "));
+                    out.extend(rows.iter().map(|r| r.iter().map(|c| c.text.as_str()).collect::<Vec<_>>().join(" | ")));
+                }
+                Block::Chart { .. } => {}
+                Block::Signature { unit, date } => out.extend([unit.clone(), date.plain_text()]),
+            }
+        }
+        out.retain(|t| !t.trim().is_empty());
+        out
+    }
+}
+
+/// Collects blocks in order.
+#[derive(Default)]
+struct Blocks(Vec<Block>);
+
+impl Blocks {
+    fn heading(&mut self, level: u8, text: impl Into<String>) {
+        self.0.push(Block::Heading { level, text: text.into(), new_page: false });
+    }
+
+    /// A heading that starts a new page in the paged formats.
+    fn heading_on_new_page(&mut self, level: u8, text: impl Into<String>) {
+        self.0.push(Block::Heading { level, text: text.into(), new_page: true });
+    }
+
+    fn paragraph(&mut self, line: Line) {
+        self.0.push(Block::Paragraph { line });
+    }
+
+    fn list(&mut self, numbered: bool, items: Vec<Line>) {
+        self.0.push(Block::List { numbered, items });
+    }
+
+    fn table(&mut self, headers: &[&str], widths: &[u16], rows: Vec<Vec<Cell>>) {
+        debug_assert_eq!(headers.len(), widths.len());
+        self.0.push(Block::Table { headers: headers.iter().map(|h| h.to_string()).collect(), rows, widths: widths.to_vec() });
+    }
+
+    fn chart(&mut self, chart: Chart) {
+        self.0.push(Block::Chart { chart });
+    }
+}

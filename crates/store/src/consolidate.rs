@@ -1,0 +1,197 @@
+//! Reading for the consolidated views (a 主管部门, a 财政局's region): the units in scope, their budget execution
+//! summed by aggregate SQL — one statement per table for the whole scope, never the vouchers themselves —
+//! and, unit by unit, the books check and the evaluation. The layout is jixiao-core's `consolidated::build`.
+
+use crate::{Store, StoreError, spec_sql};
+use jixiao_core::check::check;
+use jixiao_core::consolidated::{ConsolidationInput, ScopeKind, UnitExecution, UnitSummary};
+use jixiao_core::evaluation::framework::Rules;
+use jixiao_core::evaluation::{EvaluationInput, evaluate};
+use jixiao_core::records::UnitProfile;
+use jixiao_core::Fen;
+use sqlx::Row;
+use std::collections::{BTreeMap, BTreeSet};
+use std::sync::{Arc, Mutex};
+
+/// Which units a consolidated view covers.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Scope {
+    /// The units whose 主管部门编码 is this.
+    Department(String),
+    /// The units whose 财政局编码 is this, or (none) every unit in the database.
+    Region(Option<String>),
+}
+
+impl Scope {
+    /// The filter on `unit u` (and the value bound to `$2`), chosen from fixed texts.
+    fn filter(&self) -> (&'static str, Option<&str>) {
+        match self {
+            Scope::Department(code) => (" AND u.department_code = $2", Some(code)),
+            Scope::Region(Some(code)) => (" AND u.bureau_code = $2", Some(code)),
+            Scope::Region(None) => ("", None),
+        }
+    }
+
+    pub fn kind(&self) -> ScopeKind {
+        match self {
+            Scope::Department(_) => ScopeKind::Department,
+            Scope::Region(_) => ScopeKind::Region,
+        }
+    }
+}
+
+/// How many units are read and evaluated at once (each holds one unit-year's books in memory).
+const WORKERS: usize = 4;
+
+impl Store {
+    /// The profiles (without duties and offices) of the units in scope, by code.
+    pub async fn directory(&self, scope: &Scope) -> Result<Vec<UnitProfile>, StoreError> {
+        let (filter, value) = scope.filter();
+        let sql = format!("SELECT code, name, region_code, parent_department, department_code, bureau_code, bureau_name FROM unit u WHERE 1 = 1{}", filter.replace("$2", "$1"));
+        let mut q = sqlx::query(spec_sql(&sql));
+        if let Some(v) = value {
+            q = q.bind(v.to_string());
+        }
+        let mut units = q
+            .fetch_all(&self.pool)
+            .await?
+            .iter()
+            .map(|r| {
+                Ok(UnitProfile {
+                    code: r.try_get("code")?,
+                    name: r.try_get("name")?,
+                    region_code: r.try_get("region_code")?,
+                    parent_department: r.try_get("parent_department")?,
+                    department_code: r.try_get("department_code")?,
+                    bureau_code: r.try_get("bureau_code")?,
+                    bureau_name: r.try_get("bureau_name")?,
+                    ..UnitProfile::default()
+                })
+            })
+            .collect::<Result<Vec<_>, sqlx::Error>>()?;
+        // Sorted here, not by ORDER BY: the backends' collations may differ, the output must not.
+        units.sort_by(|a, b| a.code.cmp(&b.code));
+        Ok(units)
+    }
+
+    /// The codes of the units in scope that have books for `year`.
+    pub async fn units_with_year(&self, scope: &Scope, year: i32) -> Result<BTreeSet<String>, StoreError> {
+        let (filter, value) = scope.filter();
+        let sql = format!("SELECT u.code AS code FROM unit_year y JOIN unit u ON u.id = y.unit_id WHERE y.year = $1{filter}");
+        let mut q = sqlx::query_scalar::<_, String>(spec_sql(&sql)).bind(i64::from(year));
+        if let Some(v) = value {
+            q = q.bind(v.to_string());
+        }
+        Ok(q.fetch_all(&self.pool).await?.into_iter().collect())
+    }
+
+    /// Each unit's 全年预算数 and 本年支出合计 for `year`, summed in the database: two aggregate statements for the
+    /// whole scope. Equal to [`UnitExecution::of_books`] on each unit's books (tested on both backends).
+    /// Units without vouchers or expenditures are absent or have zero counts.
+    pub async fn execution_totals(&self, scope: &Scope, year: i32) -> Result<BTreeMap<String, UnitExecution>, StoreError> {
+        let (filter, value) = scope.filter();
+        let mut out: BTreeMap<String, UnitExecution> = BTreeMap::new();
+        // A voucher counts towards the budget when its line is among the year's lines, as in the unit report.
+        // PostgreSQL's SUM over BIGINT is NUMERIC, which the Any driver cannot read: cast every aggregate.
+        let budget = format!(
+            "SELECT u.code AS code, \
+                    CAST(SUM(CASE WHEN l.id IS NULL THEN 0 WHEN v.kind = '{reduction}' THEN -v.amount ELSE v.amount END) AS BIGINT) AS total, \
+                    CAST(COUNT(*) AS BIGINT) AS n \
+             FROM budget_voucher v \
+             JOIN unit u ON u.id = v.unit_id \
+             LEFT JOIN appropriation_line l ON l.unit_id = v.unit_id AND l.year = v.year AND l.line_code = v.line_code \
+             WHERE v.year = $1{filter} \
+             GROUP BY u.code",
+            reduction = UnitExecution::reduction_kind()
+        );
+        let spent = format!(
+            "SELECT u.code AS code, CAST(SUM(e.amount) AS BIGINT) AS total, CAST(COUNT(*) AS BIGINT) AS n \
+             FROM expenditure e JOIN unit u ON u.id = e.unit_id WHERE e.year = $1{filter} GROUP BY u.code"
+        );
+        for (sql, is_budget) in [(budget, true), (spent, false)] {
+            let mut q = sqlx::query(spec_sql(&sql)).bind(i64::from(year));
+            if let Some(v) = value {
+                q = q.bind(v.to_string());
+            }
+            for row in q.fetch_all(&self.pool).await? {
+                let e = out.entry(row.try_get("code")?).or_default();
+                let (total, n): (i64, i64) = (row.try_get("total")?, row.try_get("n")?);
+                if is_budget {
+                    (e.annual, e.budget_vouchers) = (Fen(total), n);
+                } else {
+                    (e.spent, e.expenditures) = (Fen(total), n);
+                }
+            }
+        }
+        Ok(out)
+    }
+
+    /// Everything a consolidated view of `year` needs: per unit in scope, the execution sums (aggregate SQL),
+    /// the books check and the evaluation under the rules of its region and year (plus `extra_rules`: file
+    /// label and text). Units are read a few at a time, one unit-year's books each, then dropped.
+    pub async fn consolidation_input(&self, scope: &Scope, year: i32, extra_rules: Option<(&str, &str)>) -> Result<ConsolidationInput, StoreError> {
+        let units = self.directory(scope).await?;
+        let with_year = self.units_with_year(scope, year).await?;
+        let with_prior = self.units_with_year(scope, year - 1).await?;
+        let execution = self.execution_totals(scope, year).await?;
+        let name = scope_name(scope, &units);
+        let extra = extra_rules.map(|(label, text)| (label.to_string(), text.to_string()));
+
+        let queue: Arc<Mutex<Vec<UnitProfile>>> = Arc::new(Mutex::new(units.iter().filter(|u| with_year.contains(&u.code)).rev().cloned().collect()));
+        let mut workers = tokio::task::JoinSet::new();
+        for _ in 0..WORKERS {
+            let (store, queue, with_prior, extra) = (self.clone(), queue.clone(), with_prior.clone(), extra.clone());
+            let execution = execution.clone();
+            workers.spawn(async move {
+                let mut done: Vec<UnitSummary> = Vec::new();
+                loop {
+                    let Some(unit) = queue.lock().expect("queue lock").pop() else { break };
+                    let books = store.books(&unit.code, year).await?;
+                    let prior = if with_prior.contains(&unit.code) { Some(store.books(&unit.code, year - 1).await?) } else { None };
+                    let findings = check(&books);
+                    let mut rules = Rules::for_unit(&books.unit.region_code, year).map_err(|e| StoreError::Rules(e.to_string()))?;
+                    if let Some((label, text)) = &extra {
+                        rules = rules.with_override(label, text).map_err(|e| StoreError::Rules(e.to_string()))?;
+                    }
+                    let evaluation = evaluate(&EvaluationInput { books: &books, prior: prior.as_ref(), findings: &findings }, &rules);
+                    done.push(UnitSummary::evaluated(&unit, execution.get(&unit.code).copied().unwrap_or_default(), &findings, &evaluation));
+                }
+                Ok::<_, StoreError>(done)
+            });
+        }
+        let mut summaries: Vec<UnitSummary> = units.iter().filter(|u| !with_year.contains(&u.code)).map(UnitSummary::absent).collect();
+        while let Some(joined) = workers.join_next().await {
+            summaries.extend(joined.map_err(|e| StoreError::Rules(format!("汇总任务失败：{e}")))??);
+        }
+        summaries.sort_by(|a, b| a.code.cmp(&b.code));
+        Ok(ConsolidationInput { kind: scope.kind(), code: scope_code(scope), name, year, units: summaries })
+    }
+}
+
+fn scope_code(scope: &Scope) -> Option<String> {
+    match scope {
+        Scope::Department(code) | Scope::Region(Some(code)) => Some(code.clone()),
+        Scope::Region(None) => None,
+    }
+}
+
+/// The 主管部门's or 财政局's name as the units give it (the most common, then the first by text).
+fn scope_name(scope: &Scope, units: &[UnitProfile]) -> String {
+    let mut counts: BTreeMap<&str, usize> = BTreeMap::new();
+    for u in units {
+        let name = match scope {
+            Scope::Department(_) => Some(u.parent_department.as_str()),
+            Scope::Region(_) => u.bureau_name.as_deref(),
+        };
+        if let Some(n) = name.filter(|n| !n.is_empty()) {
+            *counts.entry(n).or_default() += 1;
+        }
+    }
+    let best = counts.iter().max_by(|a, b| a.1.cmp(b.1).then(b.0.cmp(a.0))).map(|(n, _)| n.to_string());
+    match (scope, best) {
+        (_, Some(n)) => n,
+        (Scope::Department(code), None) => format!("主管部门{code}"),
+        (Scope::Region(Some(code)), None) => format!("财政局{code}"),
+        (Scope::Region(None), None) => jixiao_core::consolidated::ALL_UNITS.into(),
+    }
+}

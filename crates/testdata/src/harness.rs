@@ -1,0 +1,123 @@
+//! Loading scenarios into a store and producing, through the library, what the `jixiao` commands print:
+//! `check --format json`, `evaluate --format json`, `report --format md|html` (as with --allow-errors) and the
+//! consolidated `report --scope department|region`. The CLI test checks these equal the binary's output.
+
+use crate::{ImportDir, Scenario};
+use anyhow::{Context, Result, anyhow};
+use jixiao_core::check::check;
+use jixiao_core::consolidated::ConsolidationInput;
+use jixiao_core::evaluation::framework::Rules;
+use jixiao_core::evaluation::{Evaluation, EvaluationInput};
+use jixiao_core::records::Books;
+use jixiao_store::consolidate::Scope;
+use jixiao_store::{ApplyOutcome, Store};
+use std::path::Path;
+
+/// Imports one directory as `jixiao import` does: read, validate against what the store holds, apply.
+pub async fn import_dir(store: &Store, dir: &Path) -> Result<ApplyOutcome> {
+    let source = jixiao_import::read(dir).map_err(|e| anyhow!("{}: {e}", dir.display()))?;
+    let existing = store.records(&source.unit.code).await?;
+    let years = match store.unit(&source.unit.code).await? {
+        Some(_) => store.years(&source.unit.code).await?,
+        None => Vec::new(),
+    };
+    let batch = source.validate(&existing, &years).map_err(|e| anyhow!("{}: {e}", dir.display()))?;
+    Ok(store.apply(&batch, &source.label).await?)
+}
+
+/// Writes one import into `dir` and imports it.
+pub async fn import(store: &Store, import: &ImportDir, dir: &Path) -> Result<ApplyOutcome> {
+    import.write(dir)?;
+    import_dir(store, dir).await
+}
+
+/// Imports every unit's imports in order; for every fourth seed, the first one again (which must add nothing).
+pub async fn load_scenario(store: &Store, scenario: &Scenario, dir: &Path) -> Result<()> {
+    for u in &scenario.units {
+        for (k, imp) in u.imports.iter().enumerate() {
+            let d = dir.join(format!("{}-{k}", u.code));
+            import(store, imp, &d).await.with_context(|| format!("seed {} unit {} import {k}", scenario.seed, u.code))?;
+        }
+        if !scenario.seed.is_multiple_of(4) {
+            continue;
+        }
+        let again = import_dir(store, &dir.join(format!("{}-0", u.code))).await?;
+        anyhow::ensure!(again.added == 0, "seed {}: re-importing {} added {} records", scenario.seed, u.code, again.added);
+    }
+    Ok(())
+}
+
+/// The evaluation `jixiao evaluate` and `jixiao report` compute: the rules of the unit's region and year, and
+/// the prior year's books when held.
+pub async fn evaluation(store: &Store, books: &Books, findings: &[jixiao_core::check::Finding]) -> Result<Evaluation> {
+    let rules = Rules::for_unit(&books.unit.region_code, books.year.year)?;
+    let prior_year = books.year.year - 1;
+    let prior = if store.years(&books.unit.code).await?.iter().any(|y| y.year == prior_year) { Some(store.books(&books.unit.code, prior_year).await?) } else { None };
+    Ok(jixiao_core::evaluation::evaluate(&EvaluationInput { books, prior: prior.as_ref(), findings }, &rules))
+}
+
+/// What the unit commands print for one unit-year.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct UnitOutputs {
+    pub check_json: String,
+    pub evaluate_json: String,
+    pub report_md: String,
+    pub report_html: String,
+}
+
+/// The outputs, with the books and the evaluation they came from.
+pub async fn unit_outputs(store: &Store, code: &str, year: i32) -> Result<(UnitOutputs, Books, Evaluation)> {
+    let books = store.books(code, year).await?;
+    let findings = check(&books);
+    let evaluation = evaluation(store, &books, &findings).await?;
+    let model = jixiao_core::report_model::build(&books, Some(&evaluation));
+    let outputs = UnitOutputs {
+        check_json: serde_json::to_string_pretty(&findings)? + "\n",
+        evaluate_json: serde_json::to_string_pretty(&evaluation)? + "\n",
+        report_md: jixiao_report::render(&model, jixiao_report::Format::Markdown)?,
+        report_html: jixiao_report::render(&model, jixiao_report::Format::Html)?,
+    };
+    Ok((outputs, books, evaluation))
+}
+
+/// The consolidated report of a scope and year, in Markdown and HTML, with what it was built from.
+pub async fn consolidated_outputs(store: &Store, scope: &Scope, year: i32) -> Result<(String, String, ConsolidationInput)> {
+    let input = store.consolidation_input(scope, year, None).await?;
+    let model = jixiao_core::consolidated::build(&input);
+    Ok((jixiao_report::render_consolidated(&model, jixiao_report::Format::Markdown)?, jixiao_report::render_consolidated(&model, jixiao_report::Format::Html)?, input))
+}
+
+/// A fresh PostgreSQL schema `name` on the server of `admin_url` (dropped first if it exists), and a store on it.
+pub async fn postgres_schema_store(admin_url: &str, name: &str) -> Result<Store> {
+    sqlx::any::install_default_drivers();
+    let pool = sqlx::any::AnyPoolOptions::new().max_connections(1).connect(admin_url).await?;
+    sqlx::query(sqlx::AssertSqlSafe(format!("DROP SCHEMA IF EXISTS {name} CASCADE"))).execute(&pool).await?;
+    sqlx::query(sqlx::AssertSqlSafe(format!("CREATE SCHEMA {name}"))).execute(&pool).await?;
+    pool.close().await;
+    let sep = if admin_url.contains('?') { '&' } else { '?' };
+    Ok(Store::open(&format!("{admin_url}{sep}options=-c%20search_path%3D{name}")).await?)
+}
+
+/// Drops PostgreSQL schema `name` and everything in it.
+pub async fn drop_postgres_schema(admin_url: &str, name: &str) -> Result<()> {
+    sqlx::any::install_default_drivers();
+    let pool = sqlx::any::AnyPoolOptions::new().max_connections(1).connect(admin_url).await?;
+    sqlx::query(sqlx::AssertSqlSafe(format!("DROP SCHEMA IF EXISTS {name} CASCADE"))).execute(&pool).await?;
+    pool.close().await;
+    Ok(())
+}
+
+/// A fresh PostgreSQL database `name` on the server of `admin_url` (dropped first if it exists): its URL.
+pub async fn postgres_database(admin_url: &str, name: &str) -> Result<String> {
+    sqlx::any::install_default_drivers();
+    let pool = sqlx::any::AnyPoolOptions::new().max_connections(1).connect(admin_url).await?;
+    sqlx::query(sqlx::AssertSqlSafe(format!("DROP DATABASE IF EXISTS {name}"))).execute(&pool).await?;
+    sqlx::query(sqlx::AssertSqlSafe(format!("CREATE DATABASE {name}"))).execute(&pool).await?;
+    pool.close().await;
+    let (base, query) = admin_url.split_once('?').map_or((admin_url, None), |(b, q)| (b, Some(q)));
+    let base = base.rsplit_once('/').map_or(base, |(b, _)| b);
+    Ok(match query {
+        Some(q) => format!("{base}/{name}?{q}"),
+        None => format!("{base}/{name}"),
+    })
+}
