@@ -626,17 +626,45 @@ pub async fn report_page(State(state): State<SharedState>, PageUser(user): PageU
 
 pub async fn report_download(State(state): State<SharedState>, PageUser(user): PageUser, Path((code, year, format)): Path<(String, i32, String)>) -> PageResult {
     let uy = load(&state, &user, &code, year).await?;
-    let (format, mime) = match format.as_str() {
-        "md" => (jixiao_report::Format::Markdown, "text/markdown; charset=utf-8"),
-        "html" => (jixiao_report::Format::Html, "text/html; charset=utf-8"),
+    let (mime, disposition) = match format.as_str() {
+        "md" => ("text/markdown; charset=utf-8", "inline"),
+        "html" => ("text/html; charset=utf-8", "inline"),
+        "docx" => ("application/vnd.openxmlformats-officedocument.wordprocessingml.document", "attachment"),
+        "pdf" => ("application/pdf", "inline"),
+        "xlsx" => ("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", "attachment"),
         _ => return Err(AppError::NotFound.into()),
     };
     let e = uy.evaluation()?;
-    let text = jixiao_report::render(&uy.model(Some(&e)), format).map_err(|e| AppError::Internal(e.to_string()))?;
-    let ext = if format == jixiao_report::Format::Html { "html" } else { "md" };
-    let file = format!("{}-{}年度部门整体支出绩效自评报告.{ext}", uy.unit.name, year);
-    let disposition = format!("inline; filename*=UTF-8''{}", percent_encode(&file));
-    Ok(([(header::CONTENT_TYPE, mime.to_string()), (header::CONTENT_DISPOSITION, disposition)], text).into_response())
+    // The binary documents take up to a second of CPU (typst); kept off the async workers.
+    let data = uy.data.clone();
+    let title = if format == "xlsx" { "决算公开表及绩效自评表" } else { "部门整体支出绩效自评报告" };
+    let file = format!("{}-{}年度{title}.{format}", uy.unit.name, year);
+    let body = tokio::task::spawn_blocking(move || document(&data, &e, &format))
+        .await
+        .map_err(|e| AppError::Internal(e.to_string()))??;
+    let disposition = format!("{disposition}; filename*=UTF-8''{}", percent_encode(&file));
+    Ok(([(header::CONTENT_TYPE, mime.to_string()), (header::CONTENT_DISPOSITION, disposition)], body).into_response())
+}
+
+/// One unit-year's report in a download format (md, html, docx, pdf, xlsx).
+fn document(data: &Computed, evaluation: &Evaluation, format: &str) -> Result<Vec<u8>, AppError> {
+    let internal = |e: &dyn std::fmt::Display| AppError::Internal(e.to_string());
+    let model = data.model(Some(evaluation));
+    let bytes = match format {
+        "md" => jixiao_report::render(&model, jixiao_report::Format::Markdown).map_err(|e| internal(&e))?.into_bytes(),
+        "html" => jixiao_report::render(&model, jixiao_report::Format::Html).map_err(|e| internal(&e))?.into_bytes(),
+        "docx" => jixiao_documents::docx(&jixiao_documents::outline(&model)).map_err(|e| internal(&e))?,
+        "xlsx" => jixiao_documents::workbook(&data.books, evaluation).map_err(|e| internal(&e))?,
+        "pdf" => jixiao_pdf::render(&data.books, &model, report_fonts()?).map_err(|e| internal(&e))?,
+        _ => return Err(AppError::NotFound),
+    };
+    Ok(bytes)
+}
+
+/// The CJK fonts for PDF reports, found once (JIXIAO_FONT_DIR or the Debian font directories).
+fn report_fonts() -> Result<&'static jixiao_pdf::FontSet, AppError> {
+    static FONTS: std::sync::OnceLock<Result<jixiao_pdf::FontSet, String>> = std::sync::OnceLock::new();
+    FONTS.get_or_init(|| jixiao_pdf::FontSet::from_env().map_err(|e| e.to_string())).as_ref().map_err(|e| AppError::Internal(format!("无法生成 PDF：{e}")))
 }
 
 fn percent_encode(text: &str) -> String {

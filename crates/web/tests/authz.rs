@@ -63,6 +63,8 @@ fn routes() -> Vec<(&'static str, String, &'static [&'static str])> {
         ("GET", format!("{UNIT}/report"), all),
         ("GET", format!("{UNIT}/report.md"), all),
         ("GET", format!("{UNIT}/report.html"), all),
+        ("GET", format!("{UNIT}/report.docx"), all),
+        ("GET", format!("{UNIT}/report.xlsx"), all),
         ("POST", format!("{UNIT}/task/start"), enterers),
         ("POST", format!("{UNIT}/task/approve"), &["reviewer"]),
         ("POST", format!("{UNIT}/task/issue"), &["bureau"]),
@@ -286,4 +288,34 @@ async fn an_uploaded_csv_is_imported_whole_or_not_at_all() {
     // A reviewer may not import.
     let (reviewer, reviewer_csrf) = sign_in(&state, "reviewer").await;
     assert_eq!(upload(&state, &reviewer, &reviewer_csrf, &[("disclosures.csv", good)]).await.0, StatusCode::FORBIDDEN);
+}
+
+/// The report page's downloads: each format is the document itself, named for the unit and year, and the PDF
+/// carries the report's figures as text (read back with pdftotext when it is installed).
+#[tokio::test]
+async fn the_report_downloads_in_every_format() {
+    let (state, dir) = common::demo_state().await;
+    let (cookie, _) = sign_in(&state, "reviewer").await;
+    let (status, page) = call(&state, "GET", &format!("{UNIT}/report"), Some(&cookie), None).await;
+    assert_eq!(status, StatusCode::OK);
+    for (format, magic) in [("md", &b"# "[..]), ("html", b"<!DOCTYPE html>"), ("docx", b"PK\x03\x04"), ("xlsx", b"PK\x03\x04"), ("pdf", b"%PDF-")] {
+        assert!(page.contains(&format!("report.{format}")), "the report page links the {format} download");
+        let request = Request::get(format!("{UNIT}/report.{format}")).header(header::COOKIE, &cookie).body(Body::empty()).unwrap();
+        let response = jixiao_web::router(state.clone()).oneshot(request).await.unwrap();
+        assert_eq!(response.status(), StatusCode::OK, "{format}");
+        let disposition = response.headers()[header::CONTENT_DISPOSITION].to_str().unwrap().to_string();
+        assert!(disposition.ends_with(&format!(".{format}")) && disposition.contains("2020"), "{format}: {disposition}");
+        let bytes = response.into_body().collect().await.unwrap().to_bytes();
+        assert!(bytes.starts_with(magic), "{format} starts with its signature");
+        if format == "pdf" {
+            let file = dir.path().join("report.pdf");
+            std::fs::write(&file, &bytes).unwrap();
+            if let Ok(out) = std::process::Command::new("pdftotext").arg(&file).arg("-").output() {
+                let text = String::from_utf8_lossy(&out.stdout).split_whitespace().collect::<String>();
+                assert!(text.contains("芙蓉区科学技术协会") && text.contains("242.96"), "the PDF's text: {}", &text[..text.len().min(300)]);
+            }
+        }
+    }
+    let (status, _) = call(&state, "GET", &format!("{UNIT}/report.exe"), Some(&cookie), None).await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
 }
