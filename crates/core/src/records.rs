@@ -451,6 +451,21 @@ pub struct ScoreOverride {
     pub date: Date,
 }
 
+/// 指标完成登记 — the measured value of one project indicator, recorded after the indicator was set.
+/// The indicator's own row is never edited: the latest result (by date, then code) is its 实际完成值.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct IndicatorResult {
+    pub result_code: String,
+    pub year: i32,
+    pub indicator_code: String,
+    pub date: Date,
+    pub actual: String,
+    pub evidence: Option<String>,
+    pub deviation_reason: Option<String>,
+    /// Who recorded it.
+    pub recorder: Option<String>,
+}
+
 /// All records of one unit, over any number of years: what one import carries, and what the store holds.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct RecordSet {
@@ -470,6 +485,7 @@ pub struct RecordSet {
     pub disclosures: Vec<Disclosure>,
     pub surveys: Vec<Survey>,
     pub score_overrides: Vec<ScoreOverride>,
+    pub indicator_results: Vec<IndicatorResult>,
 }
 
 /// One unit's books for one fiscal year: what `check` reads and what a report is computed from.

@@ -197,6 +197,7 @@ pub fn router(state: SharedState) -> Router {
         .route("/units/{code}/{year}/vouchers/{voucher}/reverse", post(pages::voucher_reverse))
         .route("/units/{code}/{year}/projects", get(pages::projects))
         .route("/units/{code}/{year}/projects/{project}/indicators", post(pages::indicator_create))
+        .route("/units/{code}/{year}/indicators/{indicator}/results", post(pages::indicator_result_create))
         .route(
             "/units/{code}/{year}/import",
             get(pages::import_page).post(pages::import_upload).layer(axum::extract::DefaultBodyLimit::max(pages::MAX_UPLOAD_BYTES)),

@@ -2,7 +2,7 @@
 //! template; writes go through `entry` (the importer's validation) and answer with a redirect.
 
 use crate::auth::{CurrentUser, Role, SESSION_COOKIE, SESSION_SECONDS, random_token, tokens_match, verify_password};
-use crate::entry::{EntryErrors, add_record};
+use crate::entry::{EntryErrors, add_record, indicator_result_fields};
 use crate::{AppError, PageError, PageUser, SharedState, dashboard};
 use axum::extract::{Multipart, Path, State};
 use axum::http::header;
@@ -92,7 +92,7 @@ fn available_actions(user: &CurrentUser, unit: &UnitProfile, task: Option<&TaskR
         .collect()
 }
 
-fn today() -> Date {
+pub(crate) fn today() -> Date {
     let days = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_secs() as i64 / 86_400);
     Date::from_unix_days(days).unwrap_or(Date { year: 2000, month: 1, day: 1 })
 }
@@ -490,6 +490,24 @@ pub async fn indicator_create(State(state): State<SharedState>, PageUser(user): 
         Err(Ok(errors)) => {
             let model = uy.model(None);
             let mut response = render(&state, "projects.html", Some(&user), merge(unit_ctx(&uy, &user, "projects"), json!({ "projects": model.projects, "error": errors.summary(), "error_project": project })))?;
+            *response.status_mut() = axum::http::StatusCode::UNPROCESSABLE_ENTITY;
+            Ok(response)
+        }
+        Err(Err(e)) => Err(e.into()),
+    }
+}
+
+pub async fn indicator_result_create(State(state): State<SharedState>, PageUser(user): PageUser, Path((code, year, indicator)): Path<(String, i32, String)>, Form(fields): Form<Fields>) -> PageResult {
+    check_csrf(&user, &fields)?;
+    let uy = load(&state, &user, &code, year).await?;
+    require_entry(&user, &uy)?;
+    let record = indicator_result_fields(&uy.books, &indicator, today(), &fields, &user.display_name).ok_or(AppError::NotFound)?;
+    let project = uy.books.records.project_indicators.iter().find(|i| i.indicator_code == indicator).map(|i| i.project_code.clone()).unwrap_or_default();
+    match add_record(&state.store, &code, "indicator_results", &record, &format!("网页录入：{}", user.username)).await {
+        Ok(()) => Ok(Redirect::to(&format!("/units/{code}/{year}/projects#{indicator}")).into_response()),
+        Err(Ok(errors)) => {
+            let model = uy.model(None);
+            let mut response = render(&state, "projects.html", Some(&user), merge(unit_ctx(&uy, &user, "projects"), json!({ "projects": model.projects, "error": errors.summary(), "error_project": project, "error_indicator": indicator })))?;
             *response.status_mut() = axum::http::StatusCode::UNPROCESSABLE_ENTITY;
             Ok(response)
         }

@@ -57,6 +57,7 @@ fn routes() -> Vec<(&'static str, String, &'static [&'static str])> {
         ("POST", format!("{UNIT}/vouchers/ZC2020-001/reverse"), enterers),
         ("GET", format!("{UNIT}/projects"), all),
         ("POST", format!("{UNIT}/projects/XM2020-01/indicators"), enterers),
+        ("POST", format!("{UNIT}/indicators/XM2020-01-ZB04/results"), enterers),
         ("GET", format!("{UNIT}/import"), enterers),
         ("GET", format!("{UNIT}/evaluation"), all),
         ("POST", format!("{UNIT}/evaluation/override"), &["reviewer"]),
@@ -318,4 +319,44 @@ async fn the_report_downloads_in_every_format() {
     }
     let (status, _) = call(&state, "GET", &format!("{UNIT}/report.exe"), Some(&cookie), None).await;
     assert_eq!(status, StatusCode::NOT_FOUND);
+}
+
+/// A measured value recorded after the indicator was set (指标完成登记), on the page and through the API:
+/// the indicator row stays as imported, the result stands beside it and reaches the evaluation.
+#[tokio::test]
+async fn indicator_results_are_recorded_on_the_page_and_through_the_api() {
+    let (state, _dir) = common::demo_state().await;
+    let (cookie, csrf) = sign_in(&state, "clerk").await;
+    let (_, before) = call(&state, "GET", "/api/units/430102-KX/2020/evaluation", Some(&cookie), None).await;
+    assert!(before.contains("项目满意度指标也没有实际完成值"), "the demo has no satisfaction actuals");
+
+    let path = format!("{UNIT}/indicators/XM2020-01-ZB04/results");
+    let (status, page) = call(&state, "POST", &path, Some(&cookie), Some(format!("csrf={csrf}&actual=&evidence=x"))).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "an empty 实际完成值 is refused");
+    assert!(page.contains("未登记") && page.contains("IMPORT_REQUIRED"), "the error is shown beside the form");
+    let form = format!("csrf={csrf}&actual=96&evidence=%E9%97%AE%E5%8D%B7%E8%B0%83%E6%9F%A5%E8%A1%A8");
+    let (status, _) = call(&state, "POST", &path, Some(&cookie), Some(form)).await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+    let (_, page) = call(&state, "GET", &format!("{UNIT}/projects"), Some(&cookie), None).await;
+    assert!(page.contains("问卷调查表"), "the evidence is shown with the indicator");
+
+    let api = |indicator: &str, body: &'static str| {
+        Request::post(format!("/api/units/430102-KX/2020/indicators/{indicator}/results"))
+            .header(header::COOKIE, &cookie)
+            .header("x-csrf-token", &csrf)
+            .header(header::CONTENT_TYPE, "application/json")
+            .body(Body::from(body))
+            .unwrap()
+    };
+    let created = jixiao_web::router(state.clone()).oneshot(api("XM2020-03-ZB04", r#"{"actual":"92","evidence":"会员问卷"}"#)).await.unwrap();
+    assert_eq!(created.status(), StatusCode::CREATED);
+    let unknown = jixiao_web::router(state.clone()).oneshot(api("XM9-ZB01", r#"{"actual":"92"}"#)).await.unwrap();
+    assert_eq!(unknown.status(), StatusCode::NOT_FOUND);
+
+    let records = state.store.records("430102-KX").await.unwrap();
+    assert_eq!(records.indicator_results.len(), 2);
+    assert!(records.project_indicators.iter().find(|i| i.indicator_code == "XM2020-01-ZB04").unwrap().actual.is_none(), "the indicator row is not edited");
+    let (_, after) = call(&state, "GET", "/api/units/430102-KX/2020/evaluation", Some(&cookie), None).await;
+    assert!(!after.contains("项目满意度指标也没有实际完成值"), "the satisfaction indicator is now measured");
+    assert!(after.contains("\"actual\":\"96\""), "the project evaluation shows the recorded value");
 }
