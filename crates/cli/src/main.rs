@@ -55,7 +55,7 @@ enum Command {
         #[arg(long)]
         unit: Option<String>,
         /// unit: one unit's report; department: a 主管部门's units (--department CODE); region: a 财政局's units
-        /// (--bureau CODE, or every unit in the database).
+        /// (--bureau CODE, or --area 行政区划代码, or every unit in the database).
         #[arg(long, value_enum, default_value_t = ReportScope::Unit)]
         scope: ReportScope,
         /// 主管部门编码, for --scope department.
@@ -64,6 +64,9 @@ enum Command {
         /// 财政局编码, for --scope region.
         #[arg(long)]
         bureau: Option<String>,
+        /// 行政区划代码, for --scope region: the units of an area (430100 covers every 4301xx unit).
+        #[arg(long, conflicts_with = "bureau")]
+        area: Option<String>,
         #[arg(long)]
         year: i32,
         #[arg(long, value_enum)]
@@ -260,7 +263,7 @@ async fn run(cli: Cli, db_given: bool) -> Result<ExitCode> {
                 return Ok(ExitCode::from(1));
             }
         }
-        Command::Report { unit, scope, department, bureau, year, format, output, allow_errors, rules } => {
+        Command::Report { unit, scope, department, bureau, area, year, format, output, allow_errors, rules } => {
             let store = open(&cli.db).await?;
             if scope != ReportScope::Unit {
                 let format = match format {
@@ -268,7 +271,7 @@ async fn run(cli: Cli, db_given: bool) -> Result<ExitCode> {
                     ReportFormat::Html => jixiao_report::Format::Html,
                     _ => bail!("汇总报告（--scope department|region）只有 md 和 html 格式"),
                 };
-                let scope = consolidated::scope(scope == ReportScope::Region, department, bureau)?;
+                let scope = consolidated::scope(scope == ReportScope::Region, department, bureau, area)?;
                 write_output(output.as_deref(), &consolidated::report(&store, &scope, year, format, rules.as_deref()).await?)?;
                 return Ok(ExitCode::SUCCESS);
             }

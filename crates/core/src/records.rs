@@ -154,6 +154,16 @@ pub struct Office {
     pub duties: String,
 }
 
+/// The part of a 行政区划代码 that an area covers: trailing "00" pairs are a wildcard (430000 → every unit of
+/// 湖南 "43", 430100 → 长沙 "4301", 430102 → 芙蓉区 "430102"); an empty code covers everything.
+pub fn area_prefix(region_code: &str) -> &str {
+    let mut prefix = region_code;
+    while prefix.len() >= 2 && prefix.ends_with("00") {
+        prefix = &prefix[..prefix.len() - 2];
+    }
+    prefix
+}
+
 /// 单位基本信息 — the unit's profile, shared by all its fiscal years.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct UnitProfile {

@@ -324,7 +324,36 @@ pub async fn units(State(state): State<SharedState>, PageUser(user): PageUser) -
             }));
         }
     }
-    Ok(render(&state, "units.html", Some(&user), json!({ "rows": rows }))?)
+    let mut years: Vec<i64> = rows.iter().filter_map(|r| r["year"].as_i64()).collect();
+    years.sort_unstable();
+    years.dedup();
+    let region_years = if user.role == Role::Bureau { years } else { Vec::new() };
+    Ok(render(&state, "units.html", Some(&user), json!({ "rows": rows, "region_years": region_years }))?)
+}
+
+/// The consolidated view of the 财政局's area for one year: execution by unit, ranking by score, units with
+/// findings — the same model and template as `jixiao report --scope region --area CODE`.
+pub async fn region_page(State(state): State<SharedState>, PageUser(user): PageUser, Path(year): Path<i32>) -> PageResult {
+    region_scope(&user)?;
+    Ok(render(&state, "region.html", Some(&user), json!({ "year": year, "area": user.region_code.clone().unwrap_or_default() }))?)
+}
+
+pub async fn region_download(State(state): State<SharedState>, PageUser(user): PageUser, Path((year, format)): Path<(i32, String)>) -> PageResult {
+    let scope = region_scope(&user)?;
+    let (format, mime) = match format.as_str() {
+        "md" => (jixiao_report::Format::Markdown, "text/markdown; charset=utf-8"),
+        "html" => (jixiao_report::Format::Html, "text/html; charset=utf-8"),
+        _ => return Err(AppError::NotFound.into()),
+    };
+    let input = state.store.consolidation_input(&scope, year, None).await?;
+    let text = jixiao_report::render_consolidated(&jixiao_core::consolidated::build(&input), format).map_err(|e| AppError::Internal(e.to_string()))?;
+    Ok(([(header::CONTENT_TYPE, mime)], text).into_response())
+}
+
+/// A 财政局 user's area; everyone else is refused.
+fn region_scope(user: &CurrentUser) -> Result<jixiao_store::consolidate::Scope, AppError> {
+    user.require(user.role == Role::Bureau)?;
+    Ok(jixiao_store::consolidate::Scope::Area(user.region_code.clone().unwrap_or_default()))
 }
 
 // ---- unit pages --------------------------------------------------------------------------------------

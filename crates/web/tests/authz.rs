@@ -69,6 +69,8 @@ fn routes() -> Vec<(&'static str, String, &'static [&'static str])> {
         ("POST", format!("{UNIT}/task/start"), enterers),
         ("POST", format!("{UNIT}/task/approve"), &["reviewer"]),
         ("POST", format!("{UNIT}/task/issue"), &["bureau"]),
+        ("GET", "/region/2020".into(), &["bureau"]),
+        ("GET", "/region/2020/report.md".into(), &["bureau"]),
         ("GET", "/api/units".into(), all),
         ("GET", "/api/units/430102-KX/2020/summary".into(), all),
         ("GET", "/api/units/430102-KX/2020/check".into(), all),
@@ -104,7 +106,8 @@ async fn every_role_against_every_route() {
             }
             checked += 1;
         }
-        if path != "/units" && path != "/api/units" {
+        // Lists and the area view are answered for every 财政局, each with its own units (tested below).
+        if path != "/units" && path != "/api/units" && !path.starts_with("/region/") {
             let form = (method == "POST").then(|| format!("csrf={}", other.1));
             let (status, _) = call(&state, method, &path, Some(&other.0), form).await;
             assert_eq!(status, StatusCode::FORBIDDEN, "another district's 财政局: {method} {path}");
@@ -359,4 +362,30 @@ async fn indicator_results_are_recorded_on_the_page_and_through_the_api() {
     let (_, after) = call(&state, "GET", "/api/units/430102-KX/2020/evaluation", Some(&cookie), None).await;
     assert!(!after.contains("项目满意度指标也没有实际完成值"), "the satisfaction indicator is now measured");
     assert!(after.contains("\"actual\":\"96\""), "the project evaluation shows the recorded value");
+}
+
+/// The 财政局's consolidated view of its area: the units it may see, with execution, score and rank; another
+/// district's 财政局 gets its own (empty) area, and the unit's own staff are refused.
+#[tokio::test]
+async fn the_bureau_sees_its_area_consolidated() {
+    let (state, _dir) = common::demo_state().await;
+    let (cookie, _) = sign_in(&state, "bureau").await;
+    let (status, units) = call(&state, "GET", "/units", Some(&cookie), None).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(units.contains("/region/2020"), "the units list links the area view");
+    let (status, page) = call(&state, "GET", "/region/2020", Some(&cookie), None).await;
+    assert_eq!(status, StatusCode::OK, "{page}");
+    assert!(page.contains("/region/2020/report.html"));
+    let (status, md) = call(&state, "GET", "/region/2020/report.md", Some(&cookie), None).await;
+    assert_eq!(status, StatusCode::OK, "{md}");
+    let (_, summary) = call(&state, "GET", "/api/units/430102-KX/2020/evaluation", Some(&cookie), None).await;
+    let total: serde_json::Value = serde_json::from_str(&summary).unwrap();
+    assert!(md.contains("芙蓉区科学技术协会") && md.contains("242.96") && md.contains("211.33"), "{md}");
+    assert!(md.contains(total["total"].as_str().map(str::to_string).unwrap_or_else(|| total["total"].to_string()).as_str()), "the unit's score as evaluated: {}", total["total"]);
+
+    state.store.create_user("other_bureau", "岳麓区财政局", &jixiao_web::auth::hash_password("demo").unwrap(), "bureau", None, Some("430104")).await.unwrap();
+    let (other, _) = sign_in(&state, "other_bureau").await;
+    let (status, md) = call(&state, "GET", "/region/2020/report.md", Some(&other), None).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(!md.contains("芙蓉区科学技术协会"), "another district sees none of this unit: {md}");
 }
