@@ -211,7 +211,13 @@ async fn main() -> ExitCode {
     let cli = Cli::parse();
     // `serve --demo` without an explicit database gets a fresh file of its own.
     let db_given = std::env::args().any(|a| a == "--db" || a.starts_with("--db=")) || std::env::var_os("JIXIAO_DB").is_some();
-    match run(cli, db_given).await {
+    let outcome = run(cli, db_given).await;
+    // Closed before exit, so SQLite folds its write-ahead log back into the one database file.
+    let opened: Vec<Store> = std::mem::take(&mut *OPENED.lock().unwrap_or_else(|e| e.into_inner()));
+    for store in opened {
+        store.close().await;
+    }
+    match outcome {
         Ok(code) => code,
         Err(e) => {
             eprintln!("错误：{e:#}");
@@ -220,8 +226,13 @@ async fn main() -> ExitCode {
     }
 }
 
+/// Every store this run opened, closed by `main` when the command is done.
+static OPENED: std::sync::Mutex<Vec<Store>> = std::sync::Mutex::new(Vec::new());
+
 async fn open(db: &str) -> Result<Store> {
-    Store::open(db).await.with_context(|| format!("无法打开数据库 {db}"))
+    let store = Store::open(db).await.with_context(|| format!("无法打开数据库 {db}"))?;
+    OPENED.lock().unwrap_or_else(|e| e.into_inner()).push(store.clone());
+    Ok(store)
 }
 
 async fn run(cli: Cli, db_given: bool) -> Result<ExitCode> {

@@ -57,7 +57,7 @@ impl Store {
             q = q.bind(v.clone());
         }
         let mut units = q
-            .fetch_all(&self.pool)
+            .fetch_all(&self.reader)
             .await?
             .iter()
             .map(|r| {
@@ -86,7 +86,7 @@ impl Store {
         if let Some(v) = value {
             q = q.bind(v.clone());
         }
-        Ok(q.fetch_all(&self.pool).await?.into_iter().collect())
+        Ok(q.fetch_all(&self.reader).await?.into_iter().collect())
     }
 
     /// Each unit's 全年预算数 and 本年支出合计 for `year`, summed in the database: two aggregate statements for the
@@ -117,7 +117,7 @@ impl Store {
             if let Some(v) = &value {
                 q = q.bind(v.clone());
             }
-            for row in q.fetch_all(&self.pool).await? {
+            for row in q.fetch_all(&self.reader).await? {
                 let e = out.entry(row.try_get("code")?).or_default();
                 let (total, n): (i64, i64) = (row.try_get("total")?, row.try_get("n")?);
                 if is_budget {
