@@ -205,7 +205,8 @@ enum ReportFormat {
     Xlsx,
 }
 
-#[tokio::main(flavor = "current_thread")]
+// Multi-threaded: `serve` answers on every core, and the consolidated views evaluate several units at once.
+#[tokio::main]
 async fn main() -> ExitCode {
     tracing_subscriber::fmt().with_env_filter(tracing_subscriber::EnvFilter::from_env("JIXIAO_LOG")).with_writer(std::io::stderr).init();
     let cli = Cli::parse();
