@@ -147,6 +147,26 @@ labelled_enum! {
     }
 }
 
+labelled_enum! {
+    /// 控制方式 — what entry does with a voucher that would overdraw its appropriation line (budget control, 预算控制).
+    ControlMode {
+        /// 刚性控制: the voucher is refused unless a user with the override role passes it with a written reason.
+        Stop = "stop", "刚性控制" | "控制";
+        /// 预警控制: the voucher is accepted and `check` reports the overdraft.
+        Warn = "warn", "预警控制" | "预警";
+        /// 不控制.
+        Ignore = "ignore", "不控制";
+    }
+}
+
+labelled_enum! {
+    /// 占用类型 — what reserves part of a line's budget before it is paid.
+    CommitmentKind {
+        PurchaseRequest = "purchase_request", "采购申请";
+        Contract = "contract", "合同";
+    }
+}
+
 /// 内设机构 — an internal office and what it does.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Office {
@@ -451,6 +471,58 @@ pub struct ScoreOverride {
     pub date: Date,
 }
 
+/// 指标控制设置 — one appropriation line's own budget control, overriding the region/year default
+/// (`data/budget-control.toml`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LineControlSetting {
+    pub line_code: String,
+    pub year: i32,
+    pub mode: ControlMode,
+    /// 容差 in basis points of the line's 全年预算数 (rounded down to the 分); absent means the default's.
+    pub tolerance_bp: Option<i64>,
+    pub note: Option<String>,
+}
+
+/// 预算占用 (commitment) — a purchase request or contract reserving part of a line's budget. It is released
+/// when paid (expenditures on the same line naming the same 采购编号) or cancelled (a reversal: negative amount
+/// naming it in `reverses`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Commitment {
+    /// 占用编号.
+    pub commitment_no: String,
+    pub year: i32,
+    pub date: Date,
+    pub line_code: String,
+    pub kind: CommitmentKind,
+    pub amount: Fen,
+    /// 采购编号 — the payments that release it name the same code.
+    pub procurement_ref: Option<String>,
+    pub reverses: Option<String>,
+    pub recorded_by: Option<String>,
+    pub note: Option<String>,
+}
+
+/// 超控记录 (control override) — a voucher or commitment passed over a 刚性控制 line by a user with the override
+/// role, with the written reason. Kept like any record: it is the evidence of the decision.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ControlOverride {
+    /// 超控编号.
+    pub override_no: String,
+    pub year: i32,
+    pub date: Date,
+    /// The 凭证号 of the expenditure, or the 占用编号 of the commitment, that was passed.
+    pub voucher_no: String,
+    pub line_code: String,
+    /// 超出金额 — how far past the available amount (and tolerance) the voucher went.
+    pub shortfall: Fen,
+    /// 超控理由.
+    pub reason: String,
+    /// 超控人.
+    pub approved_by: String,
+    /// The approver's role (reviewer, unit_admin, or cli for the command line).
+    pub role: String,
+}
+
 /// All records of one unit, over any number of years: what one import carries, and what the store holds.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct RecordSet {
@@ -470,6 +542,9 @@ pub struct RecordSet {
     pub disclosures: Vec<Disclosure>,
     pub surveys: Vec<Survey>,
     pub score_overrides: Vec<ScoreOverride>,
+    pub line_controls: Vec<LineControlSetting>,
+    pub commitments: Vec<Commitment>,
+    pub control_overrides: Vec<ControlOverride>,
 }
 
 /// One unit's books for one fiscal year: what `check` reads and what a report is computed from.

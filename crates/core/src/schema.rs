@@ -152,6 +152,8 @@ pub fn parse_enum(name: &str, text: &str) -> Option<&'static str> {
         "AssetStatus" => AssetStatus::parse(text).map(AssetStatus::id),
         "MajorDecisionKind" => MajorDecisionKind::parse(text).map(MajorDecisionKind::id),
         "DisclosureKind" => DisclosureKind::parse(text).map(DisclosureKind::id),
+        "ControlMode" => ControlMode::parse(text).map(ControlMode::id),
+        "CommitmentKind" => CommitmentKind::parse(text).map(CommitmentKind::id),
         _ => None,
     }
 }
@@ -168,6 +170,8 @@ pub fn enum_labels(name: &str) -> Vec<&'static str> {
         "AssetStatus" => AssetStatus::labels(),
         "MajorDecisionKind" => MajorDecisionKind::labels(),
         "DisclosureKind" => DisclosureKind::labels(),
+        "ControlMode" => ControlMode::labels(),
+        "CommitmentKind" => CommitmentKind::labels(),
         _ => Vec::new(),
     }
 }
@@ -201,6 +205,9 @@ macro_rules! with_kind_vec {
             "disclosures" => { let $v = with_kind_vec!(@borrow $mode $set.disclosures); $body }
             "surveys" => { let $v = with_kind_vec!(@borrow $mode $set.surveys); $body }
             "score_overrides" => { let $v = with_kind_vec!(@borrow $mode $set.score_overrides); $body }
+            "line_controls" => { let $v = with_kind_vec!(@borrow $mode $set.line_controls); $body }
+            "commitments" => { let $v = with_kind_vec!(@borrow $mode $set.commitments); $body }
+            "control_overrides" => { let $v = with_kind_vec!(@borrow $mode $set.control_overrides); $body }
             _ => $unknown,
         }
     };

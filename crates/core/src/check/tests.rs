@@ -179,3 +179,45 @@ fn every_rule_has_a_test_here() {
         assert!(source.matches(&format!("\"{id}\"")).count() >= 1, "{id} has no test");
     }
 }
+
+#[test]
+fn budget_control_warn_counts_commitments_and_tolerance() {
+    let mut b = books();
+    // B1: 1 000.00 元 budget, 800.00 元 spent; a 300.00 元 contract on a 预警控制 line overdraws by 100.00 元.
+    b.records.line_controls.push(LineControlSetting { line_code: "B1".into(), year: 2020, mode: ControlMode::Warn, tolerance_bp: None, note: None });
+    b.records.commitments.push(Commitment {
+        commitment_no: "ZY1".into(),
+        year: 2020,
+        date: date("2020-06-01"),
+        line_code: "B1".into(),
+        kind: CommitmentKind::Contract,
+        amount: Fen(30_000),
+        procurement_ref: None,
+        reverses: None,
+        recorded_by: None,
+        note: None,
+    });
+    assert_fires(&b, "BUDGET_CONTROL_WARN", Severity::Warning, "指标「B1」（预警控制）全年预算 1000.00 元，已占用 300.00 元、已支出 800.00 元，超出可用额度 100.00 元");
+    // A 10% tolerance (100.00 元) absorbs it; an uncontrolled line is never reported.
+    b.records.line_controls[0].tolerance_bp = Some(1_000);
+    assert!(rule_findings(&b, "BUDGET_CONTROL_WARN").is_empty());
+    b.records.line_controls[0] = LineControlSetting { line_code: "B1".into(), year: 2020, mode: ControlMode::Ignore, tolerance_bp: None, note: None };
+    assert!(rule_findings(&b, "BUDGET_CONTROL_WARN").is_empty());
+}
+
+#[test]
+fn budget_control_overridden_lists_who_and_why() {
+    let mut b = books();
+    b.records.control_overrides.push(ControlOverride {
+        override_no: "CK-ZC9".into(),
+        year: 2020,
+        date: date("2020-07-01"),
+        voucher_no: "ZC9".into(),
+        line_code: "B1".into(),
+        shortfall: Fen(5_000),
+        reason: "应急采购".into(),
+        approved_by: "李审核".into(),
+        role: "reviewer".into(),
+    });
+    assert_fires(&b, "BUDGET_CONTROL_OVERRIDDEN", Severity::Info, "凭证「ZC9」超出指标「B1」可用余额 50.00 元，由 李审核（reviewer）超控登记，理由：应急采购");
+}

@@ -1,0 +1,52 @@
+-- Generated from crates/core/data/record-kinds.toml by jixiao-store's schema.rs; keep in step (a test compares).
+
+-- 指标控制设置 (line_controls)
+CREATE TABLE line_control (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    unit_id BIGINT NOT NULL REFERENCES unit(id),
+    batch_id BIGINT NOT NULL REFERENCES import_batch(id),
+    content_hash TEXT NOT NULL,
+    line_code TEXT NOT NULL,
+    year BIGINT NOT NULL,
+    mode TEXT NOT NULL,
+    tolerance_bp BIGINT,
+    note TEXT,
+    UNIQUE (unit_id, year, line_code)
+);
+
+-- 预算占用 (commitments)
+CREATE TABLE commitment (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    unit_id BIGINT NOT NULL REFERENCES unit(id),
+    batch_id BIGINT NOT NULL REFERENCES import_batch(id),
+    content_hash TEXT NOT NULL,
+    commitment_no TEXT NOT NULL,
+    year BIGINT NOT NULL,
+    date TEXT NOT NULL,
+    line_code TEXT NOT NULL,
+    kind TEXT NOT NULL,
+    amount BIGINT NOT NULL,
+    procurement_ref TEXT,
+    reverses TEXT,
+    recorded_by TEXT,
+    note TEXT,
+    UNIQUE (unit_id, year, commitment_no)
+);
+
+-- 超控记录 (control_overrides)
+CREATE TABLE control_override (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    unit_id BIGINT NOT NULL REFERENCES unit(id),
+    batch_id BIGINT NOT NULL REFERENCES import_batch(id),
+    content_hash TEXT NOT NULL,
+    override_no TEXT NOT NULL,
+    year BIGINT NOT NULL,
+    date TEXT NOT NULL,
+    voucher_no TEXT NOT NULL,
+    line_code TEXT NOT NULL,
+    shortfall BIGINT NOT NULL,
+    reason TEXT NOT NULL,
+    approved_by TEXT NOT NULL,
+    role TEXT NOT NULL,
+    UNIQUE (unit_id, year, override_no)
+);
