@@ -182,6 +182,8 @@ pub struct ControlOutcome {
     pub shortfall: Fen,
     pub decision: Decision,
     pub control: LineControl,
+    /// Whether this entry's override request passed it (its 超控记录 was added to the entry's records).
+    pub overridden_now: bool,
 }
 
 impl ControlOutcome {
@@ -270,7 +272,7 @@ pub fn control_entries(unit: &UnitProfile, existing: &RecordSet, fresh: &RecordS
             _ if overridden.contains(&(d.year, d.key)) => Decision::Overridden,
             _ => Decision::Stop,
         };
-        out.push(ControlOutcome { kind: d.kind, key: d.key.to_string(), year: d.year, date: d.date.clone(), line_code: d.line_code.to_string(), amount: d.amount, before, tolerance, shortfall, decision, control });
+        out.push(ControlOutcome { kind: d.kind, key: d.key.to_string(), year: d.year, date: d.date.clone(), line_code: d.line_code.to_string(), amount: d.amount, before, tolerance, shortfall, decision, control, overridden_now: false });
     }
     out
 }
@@ -282,6 +284,7 @@ pub fn apply_override(outcomes: &mut [ControlOutcome], request: &OverrideRequest
         .filter(|o| o.decision == Decision::Stop)
         .map(|o| {
             o.decision = Decision::Overridden;
+            o.overridden_now = true;
             ControlOverride {
                 override_no: format!("CK-{}", o.key),
                 year: o.year,

@@ -153,7 +153,7 @@ fn an_override_passes_the_stop_and_becomes_a_record() {
     let mut out = control_entries(&b.unit, &b.records, &fresh(vec![pay("ZC9", "B1", 25_000, None)], vec![]));
     let request = OverrideRequest { approved_by: "李审核".into(), role: "reviewer".into(), reason: "防汛应急采购，已报区政府同意".into() };
     let records = apply_override(&mut out, &request);
-    assert_eq!(out[0].decision, Decision::Overridden);
+    assert_eq!((out[0].decision, out[0].overridden_now), (Decision::Overridden, true));
     assert_eq!(records.len(), 1);
     let r = &records[0];
     assert_eq!((r.override_no.as_str(), r.voucher_no.as_str(), r.line_code.as_str(), r.shortfall, r.approved_by.as_str()), ("CK-ZC9", "ZC9", "B1", Fen(5_000), "李审核"));
@@ -161,6 +161,6 @@ fn an_override_passes_the_stop_and_becomes_a_record() {
     let mut stored = b.clone();
     stored.records.control_overrides = records;
     let again = control_entries(&b.unit, &stored.records, &fresh(vec![pay("ZC9", "B1", 25_000, None)], vec![]));
-    assert_eq!(again[0].decision, Decision::Overridden);
+    assert_eq!((again[0].decision, again[0].overridden_now), (Decision::Overridden, false));
     assert!(again[0].message().contains("已按超控记录登记"));
 }
