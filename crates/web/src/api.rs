@@ -4,7 +4,8 @@
 
 use crate::auth::{CurrentUser, tokens_match, verify_password};
 use crate::entry::add_record;
-use crate::pages::{date_in_year, do_task_action, load, require_entry, start_session, status_label};
+use crate::pages::{date_in_year, do_task_action, entry_override, load, start_session, status_label};
+use jixiao_core::budget_control;
 use crate::{AppError, SharedState};
 use axum::extract::{Path, State};
 use axum::http::{HeaderMap, StatusCode};
@@ -69,6 +70,36 @@ pub struct ExpenditureInput {
     pub reverses: Option<String>,
     pub recorded_by: Option<String>,
     pub note: Option<String>,
+    /// 超控理由: passes a 刚性控制 stop (reviewer or unit_admin only); kept as a 超控记录.
+    pub override_reason: Option<String>,
+}
+
+/// A budget-control outcome of an accepted entry: a 预警控制 warning or a 刚性控制 override.
+#[derive(Serialize, ToSchema)]
+pub struct ControlNote {
+    /// BUDGET_CONTROL_WARN | BUDGET_CONTROL_OVERRIDDEN
+    pub rule_id: String,
+    pub message: String,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct EntryAccepted {
+    pub voucher_no: String,
+    pub controls: Vec<ControlNote>,
+}
+
+/// Where an appropriation line stands for budget control, amounts in 元 with two decimals.
+#[derive(Serialize, ToSchema)]
+pub struct LineAvailable {
+    pub line_code: String,
+    pub annual: String,
+    pub committed: String,
+    pub spent: String,
+    /// 可用余额 = 全年预算 − 已占用 − 已支出.
+    pub available: String,
+    /// 控制方式: 刚性控制 | 预警控制 | 不控制
+    pub mode: String,
+    pub tolerance_bp: i64,
 }
 
 #[derive(Serialize, ToSchema)]
@@ -156,11 +187,11 @@ pub async fn evaluation(State(state): State<SharedState>, user: CurrentUser, Pat
 }
 
 #[utoipa::path(post, path = "/api/units/{code}/{year}/expenditures", params(("code" = String, Path), ("year" = i32, Path)), request_body = ExpenditureInput,
-    responses((status = 201, description = "已登记"), (status = 422, body = EntryRefused), (status = 401), (status = 403)))]
+    responses((status = 201, body = EntryAccepted, description = "已登记（controls 列出预警或超控）"), (status = 422, body = EntryRefused, description = "未登记；刚性控制超支时 errors.amount 含 BUDGET_CONTROL_STOP"), (status = 401), (status = 403)))]
 pub async fn add_expenditure(State(state): State<SharedState>, user: CurrentUser, headers: HeaderMap, Path((code, year)): Path<(String, i32)>, Json(input): Json<ExpenditureInput>) -> Result<Response, AppError> {
     require_csrf(&user, &headers)?;
     let uy = load(&state, &user, &code, year).await?;
-    require_entry(&user, &uy)?;
+    let request = entry_override(&user, &uy, input.override_reason.as_deref())?;
     let mut fields: BTreeMap<String, String> = [
         ("voucher_no", Some(input.voucher_no.clone())),
         ("year", Some(year.to_string())),
@@ -178,11 +209,33 @@ pub async fn add_expenditure(State(state): State<SharedState>, user: CurrentUser
     .filter_map(|(k, v)| v.map(|v| (k.to_string(), v)))
     .collect();
     fields.retain(|_, v| !v.trim().is_empty());
-    match add_record(&state.store, &code, "expenditures", &fields, &format!("API：{}", user.username)).await {
-        Ok(()) => Ok((StatusCode::CREATED, Json(serde_json::json!({ "voucher_no": input.voucher_no }))).into_response()),
+    match add_record(&state.store, &code, "expenditures", &fields, &format!("API：{}", user.username), request.as_ref()).await {
+        Ok(controls) => {
+            let controls = controls.iter().map(|c| ControlNote { rule_id: c.rule_id().into(), message: c.message() }).collect();
+            Ok((StatusCode::CREATED, Json(EntryAccepted { voucher_no: input.voucher_no, controls })).into_response())
+        }
         Err(Ok(errors)) => Ok((StatusCode::UNPROCESSABLE_ENTITY, Json(EntryRefused { error: errors.summary(), errors: errors.by_field })).into_response()),
         Err(Err(e)) => Err(e),
     }
+}
+
+#[utoipa::path(get, path = "/api/units/{code}/{year}/lines/{line}/available", params(("code" = String, Path), ("year" = i32, Path), ("line" = String, Path)),
+    responses((status = 200, body = LineAvailable), (status = 401), (status = 403), (status = 404)))]
+pub async fn line_available(State(state): State<SharedState>, user: CurrentUser, Path((code, year, line)): Path<(String, i32, String)>) -> Result<Json<LineAvailable>, AppError> {
+    let uy = load(&state, &user, &code, year).await?;
+    let books = &uy.books;
+    books.line(&line).ok_or(AppError::NotFound)?;
+    let p = budget_control::line_position(&books.records, year, &line);
+    let c = budget_control::line_control(&books.unit, &books.records, year, &line);
+    Ok(Json(LineAvailable {
+        line_code: line,
+        annual: p.annual.yuan_string(),
+        committed: p.committed.yuan_string(),
+        spent: p.spent.yuan_string(),
+        available: p.available().yuan_string(),
+        mode: c.mode.label().into(),
+        tolerance_bp: c.tolerance_bp,
+    }))
 }
 
 #[utoipa::path(post, path = "/api/units/{code}/{year}/task/{action}", params(("code" = String, Path), ("year" = i32, Path), ("action" = String, Path, description = "issue | start | submit | approve | return")),
@@ -198,8 +251,8 @@ pub async fn task(State(state): State<SharedState>, user: CurrentUser, headers: 
 #[derive(OpenApi)]
 #[openapi(
     info(title = "jixiao API", description = "部门整体支出绩效自评：账务、核对、评价与自评任务。先 POST /api/login 取得会话（Cookie）与 CSRF 令牌；写操作须带 X-CSRF-Token 头。"),
-    paths(login, units, summary, check, evaluation, add_expenditure, task),
-    components(schemas(LoginRequest, LoginResponse, UnitSummary, YearSummary, ExpenditureInput, EntryRefused, TaskRequest, TaskState))
+    paths(login, units, summary, check, evaluation, add_expenditure, line_available, task),
+    components(schemas(LoginRequest, LoginResponse, UnitSummary, YearSummary, ExpenditureInput, EntryAccepted, ControlNote, LineAvailable, EntryRefused, TaskRequest, TaskState))
 )]
 pub struct ApiDoc;
 
@@ -215,6 +268,7 @@ pub fn routes() -> Router<SharedState> {
         .route("/api/units/{code}/{year}/check", get(check))
         .route("/api/units/{code}/{year}/evaluation", get(evaluation))
         .route("/api/units/{code}/{year}/expenditures", post(add_expenditure))
+        .route("/api/units/{code}/{year}/lines/{line}/available", get(line_available))
         .route("/api/units/{code}/{year}/task/{action}", post(task))
         .route("/api/openapi.json", get(openapi))
 }

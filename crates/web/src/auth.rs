@@ -107,6 +107,11 @@ impl CurrentUser {
         self.is_own_unit(unit) && matches!(self.role, Role::Clerk | Role::UnitAdmin)
     }
 
+    /// Pass a voucher over 刚性控制 budget control with a written reason (the override role).
+    pub fn can_override_control(&self, unit: &UnitProfile) -> bool {
+        self.is_own_unit(unit) && matches!(self.role, Role::Reviewer | Role::UnitAdmin)
+    }
+
     /// Approve or return, and override scores.
     pub fn can_review(&self, unit: &UnitProfile) -> bool {
         self.is_own_unit(unit) && self.role == Role::Reviewer

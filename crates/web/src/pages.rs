@@ -3,6 +3,7 @@
 
 use crate::auth::{CurrentUser, Role, SESSION_COOKIE, SESSION_SECONDS, random_token, tokens_match, verify_password};
 use crate::entry::{EntryErrors, add_record};
+use jixiao_core::budget_control::{self, ControlOutcome, OverrideRequest};
 use crate::{AppError, PageError, PageUser, SharedState, dashboard};
 use axum::extract::{Multipart, Path, State};
 use axum::http::header;
@@ -400,24 +401,47 @@ pub async fn line(State(state): State<SharedState>, PageUser(user): PageUser, Pa
     Ok(render(&state, "line.html", Some(&user), merge(unit_ctx(&uy, &user, "lines"), ctx))?)
 }
 
-fn voucher_form_ctx(uy: &UnitYear, user: &CurrentUser, fields: &Fields, errors: Option<&EntryErrors>) -> serde_json::Value {
+/// The lines a voucher may be booked on, each with its 可用余额 (全年预算 − 已占用 − 已支出) and budget control.
+fn entry_lines(books: &Books) -> Vec<serde_json::Value> {
+    books
+        .records
+        .appropriation_lines
+        .iter()
+        .map(|l| {
+            let p = budget_control::line_position(&books.records, books.year.year, &l.line_code);
+            let c = budget_control::line_control(&books.unit, &books.records, books.year.year, &l.line_code);
+            json!({
+                "code": l.line_code,
+                "label": format!("{} {} {} 可用余额 {} 元（{}）", l.line_code, l.function_code, l.economic_code, p.available(), c.mode.label()),
+                "annual": p.annual.yuan_string(), "committed": p.committed.yuan_string(), "spent": p.spent.yuan_string(), "available": p.available().yuan_string(),
+                "mode": c.mode.label(), "tolerance_bp": c.tolerance_bp,
+            })
+        })
+        .collect()
+}
+
+fn voucher_form_ctx(uy: &UnitYear, user: &CurrentUser, fields: &Fields, errors: Option<&EntryErrors>, controls: &[ControlOutcome]) -> serde_json::Value {
     let next_no = format!("ZC{}-{:03}", uy.year, uy.books.records.expenditures.len() + 1);
     let mut values = fields.clone();
     values.entry("voucher_no".into()).or_insert(next_no);
     values.entry("date".into()).or_insert(date_in_year(uy.year).to_string());
     values.entry("recorded_by".into()).or_insert(user.display_name.clone());
-    let lines: Vec<serde_json::Value> = line_rows(&uy.books).into_iter().map(|r| json!({ "code": r["code"], "label": format!("{} {} {} 可用{}万元", r["code"].as_str().unwrap_or(""), r["function"].as_str().unwrap_or(""), r["economic"].as_str().unwrap_or(""), r["left"].as_str().unwrap_or("")) })).collect();
+    let lines = entry_lines(&uy.books);
     let procurements: Vec<serde_json::Value> = uy.books.records.procurements.iter().map(|p| json!({ "code": p.procurement_code, "label": format!("{} {}", p.procurement_code, p.item) })).collect();
     merge(
         unit_ctx(uy, user, "voucher"),
-        json!({ "values": values, "lines": lines, "procurements": procurements, "errors": errors.map(|e| &e.by_field), "error_summary": errors.map(EntryErrors::summary) }),
+        json!({
+            "values": values, "lines": lines, "procurements": procurements, "errors": errors.map(|e| &e.by_field), "error_summary": errors.map(EntryErrors::summary),
+            "may_override": user.can_override_control(&uy.unit),
+            "controls": controls.iter().map(|c| json!({ "rule_id": c.rule_id(), "message": c.message(), "key": c.key })).collect::<Vec<_>>(),
+        }),
     )
 }
 
 pub async fn voucher_form(State(state): State<SharedState>, PageUser(user): PageUser, Path((code, year)): Path<(String, i32)>) -> PageResult {
     let uy = load(&state, &user, &code, year).await?;
-    user.require(user.can_enter(&uy.unit))?;
-    Ok(render(&state, "voucher_form.html", Some(&user), voucher_form_ctx(&uy, &user, &Fields::new(), None))?)
+    user.require(user.can_enter(&uy.unit) || user.can_override_control(&uy.unit))?;
+    Ok(render(&state, "voucher_form.html", Some(&user), voucher_form_ctx(&uy, &user, &Fields::new(), None, &[]))?)
 }
 
 /// Refuses entry by someone who may not enter, or while the self-evaluation is with the reviewer.
@@ -429,15 +453,38 @@ pub(crate) fn require_entry(user: &CurrentUser, uy: &UnitYear) -> Result<(), App
     Ok(())
 }
 
+/// The override request of an entry that carries a written reason: only the override role (审核员, 单位管理员)
+/// may send one; entry is otherwise refused as usual.
+pub(crate) fn entry_override(user: &CurrentUser, uy: &UnitYear, reason: Option<&str>) -> Result<Option<OverrideRequest>, AppError> {
+    match reason.map(str::trim).filter(|r| !r.is_empty()) {
+        None => {
+            require_entry(user, uy)?;
+            Ok(None)
+        }
+        Some(reason) => {
+            user.require(user.can_override_control(&uy.unit))?;
+            if !uy.entry_open() {
+                return Err(AppError::BadRequest("自评已提交审核或已通过，账务记录暂不能录入".into()));
+            }
+            Ok(Some(OverrideRequest { approved_by: user.display_name.clone(), role: user.role.id().into(), reason: reason.into() }))
+        }
+    }
+}
+
 pub async fn voucher_create(State(state): State<SharedState>, PageUser(user): PageUser, Path((code, year)): Path<(String, i32)>, Form(mut fields): Form<Fields>) -> PageResult {
     check_csrf(&user, &fields)?;
     let uy = load(&state, &user, &code, year).await?;
-    require_entry(&user, &uy)?;
+    let request = entry_override(&user, &uy, fields.get("override_reason").map(String::as_str))?;
     fields.insert("year".into(), year.to_string());
-    match add_record(&state.store, &code, "expenditures", &fields, &format!("网页录入：{}", user.username)).await {
-        Ok(()) => Ok(Redirect::to(&format!("/units/{code}/{year}/lines/{}", fields.get("line_code").map(String::as_str).unwrap_or(""))).into_response()),
+    match add_record(&state.store, &code, "expenditures", &fields, &format!("网页录入：{}", user.username), request.as_ref()).await {
+        Ok(controls) if controls.is_empty() => Ok(Redirect::to(&format!("/units/{code}/{year}/lines/{}", fields.get("line_code").map(String::as_str).unwrap_or(""))).into_response()),
+        Ok(controls) => {
+            // Registered, with a warning or an override: show the control message on a fresh form.
+            let uy = load(&state, &user, &code, year).await?;
+            Ok(render(&state, "voucher_form.html", Some(&user), voucher_form_ctx(&uy, &user, &Fields::new(), None, &controls))?)
+        }
         Err(Ok(errors)) => {
-            let mut response = render(&state, "voucher_form.html", Some(&user), voucher_form_ctx(&uy, &user, &fields, Some(&errors)))?;
+            let mut response = render(&state, "voucher_form.html", Some(&user), voucher_form_ctx(&uy, &user, &fields, Some(&errors), &[]))?;
             *response.status_mut() = axum::http::StatusCode::UNPROCESSABLE_ENTITY;
             Ok(response)
         }
@@ -464,8 +511,8 @@ pub async fn voucher_reverse(State(state): State<SharedState>, PageUser(user): P
     .into_iter()
     .map(|(k, v)| (k.to_string(), v))
     .collect();
-    match add_record(&state.store, &code, "expenditures", &reversal, &format!("网页冲销：{}", user.username)).await {
-        Ok(()) => Ok(Redirect::to(&format!("/units/{code}/{year}/lines/{}", original.line_code)).into_response()),
+    match add_record(&state.store, &code, "expenditures", &reversal, &format!("网页冲销：{}", user.username), None).await {
+        Ok(_) => Ok(Redirect::to(&format!("/units/{code}/{year}/lines/{}", original.line_code)).into_response()),
         Err(Ok(errors)) => Err(AppError::BadRequest(errors.summary()).into()),
         Err(Err(e)) => Err(e.into()),
     }
@@ -485,8 +532,8 @@ pub async fn indicator_create(State(state): State<SharedState>, PageUser(user): 
     fields.insert("year".into(), year.to_string());
     fields.insert("project_code".into(), project.clone());
     fields.entry("indicator_code".into()).or_insert(format!("{project}-ZB{:02}", count + 1));
-    match add_record(&state.store, &code, "project_indicators", &fields, &format!("网页录入：{}", user.username)).await {
-        Ok(()) => Ok(Redirect::to(&format!("/units/{code}/{year}/projects#{project}")).into_response()),
+    match add_record(&state.store, &code, "project_indicators", &fields, &format!("网页录入：{}", user.username), None).await {
+        Ok(_) => Ok(Redirect::to(&format!("/units/{code}/{year}/projects#{project}")).into_response()),
         Err(Ok(errors)) => {
             let model = uy.model(None);
             let mut response = render(&state, "projects.html", Some(&user), merge(unit_ctx(&uy, &user, "projects"), json!({ "projects": model.projects, "error": errors.summary(), "error_project": project })))?;
@@ -606,8 +653,8 @@ pub async fn override_score(State(state): State<SharedState>, PageUser(user): Pa
     .into_iter()
     .map(|(k, v)| (k.to_string(), v))
     .collect();
-    match add_record(&state.store, &code, "score_overrides", &record, &format!("审核调整：{}", user.username)).await {
-        Ok(()) => Ok(Redirect::to(&format!("/units/{code}/{year}/evaluation")).into_response()),
+    match add_record(&state.store, &code, "score_overrides", &record, &format!("审核调整：{}", user.username), None).await {
+        Ok(_) => Ok(Redirect::to(&format!("/units/{code}/{year}/evaluation")).into_response()),
         Err(Ok(errors)) => {
             let e = uy.evaluation()?;
             let mut response = render(&state, "evaluation.html", Some(&user), merge(unit_ctx(&uy, &user, "evaluation"), json!({ "ev": e, "error": errors.summary() })))?;
