@@ -3,6 +3,7 @@
 
 use crate::books::LineBudget;
 use crate::budget_control;
+use crate::procurement;
 use crate::date::Date;
 use crate::ledger::{Entry, Ledger};
 use crate::money::Fen;
@@ -72,6 +73,10 @@ pub const RULES: &[(&str, Rule)] = &[
     ("REVERSAL_INVALID", reversal_invalid),
     ("REFERENCE_UNKNOWN", reference_unknown),
     ("PROCUREMENT_OVERPAID", procurement_overpaid),
+    ("PROCUREMENT_TENDER_REQUIRED", procurement::tender_required),
+    ("PROCUREMENT_SPLIT", procurement::split_purchases),
+    ("PROCUREMENT_QUOTES_MISSING", procurement::quotes_missing),
+    ("PROCUREMENT_CONTRACT_MISSING", procurement::contract_or_acceptance_missing),
     ("PROJECT_TARGETS_MISSING", project_targets_missing),
     ("SECTION_DATA_MISSING", section_data_missing),
 ];

@@ -10,6 +10,7 @@ pub mod evaluation;
 pub mod date;
 pub mod ledger;
 pub mod money;
+pub mod procurement;
 pub mod records;
 pub mod report_model;
 pub mod schema;

@@ -523,6 +523,30 @@ pub struct ControlOverride {
     pub role: String,
 }
 
+/// 询价记录 — one supplier's quote for a procurement (the evidence of 三方询价).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ProcurementQuote {
+    pub quote_code: String,
+    pub year: i32,
+    pub procurement_ref: String,
+    pub supplier: String,
+    pub amount: Fen,
+    pub date: Option<Date>,
+}
+
+/// 采购方式变更批复 — the finance bureau's approval of a method other than 公开招标 for a purchase at or
+/// above the 公开招标数额标准.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ProcurementException {
+    pub exception_code: String,
+    pub year: i32,
+    pub procurement_ref: String,
+    pub approved_method: ProcurementMethod,
+    /// 批复文号.
+    pub document: String,
+    pub date: Date,
+}
+
 /// All records of one unit, over any number of years: what one import carries, and what the store holds.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct RecordSet {
@@ -545,6 +569,8 @@ pub struct RecordSet {
     pub line_controls: Vec<LineControlSetting>,
     pub commitments: Vec<Commitment>,
     pub control_overrides: Vec<ControlOverride>,
+    pub procurement_quotes: Vec<ProcurementQuote>,
+    pub procurement_exceptions: Vec<ProcurementException>,
 }
 
 /// One unit's books for one fiscal year: what `check` reads and what a report is computed from.

@@ -208,6 +208,8 @@ macro_rules! with_kind_vec {
             "line_controls" => { let $v = with_kind_vec!(@borrow $mode $set.line_controls); $body }
             "commitments" => { let $v = with_kind_vec!(@borrow $mode $set.commitments); $body }
             "control_overrides" => { let $v = with_kind_vec!(@borrow $mode $set.control_overrides); $body }
+            "procurement_quotes" => { let $v = with_kind_vec!(@borrow $mode $set.procurement_quotes); $body }
+            "procurement_exceptions" => { let $v = with_kind_vec!(@borrow $mode $set.procurement_exceptions); $body }
             _ => $unknown,
         }
     };

@@ -155,6 +155,7 @@ fn validate_rows(unit: &UnitProfile, years: &[UnitYear], rows: &[Located], exist
                 reference(r, "line_code", "appropriation_lines", "IMPORT_UNKNOWN_LINE", "预算指标", &mut errors);
                 reference(r, "procurement_ref", "procurements", "IMPORT_UNKNOWN_PROCUREMENT", "采购记录", &mut errors);
             }
+            "procurement_quotes" | "procurement_exceptions" => reference(r, "procurement_ref", "procurements", "IMPORT_UNKNOWN_PROCUREMENT", "采购记录", &mut errors),
             "project_indicators" | "activity_outputs" | "procurements" | "surveys" => reference(r, "project_code", "projects", "IMPORT_UNKNOWN_PROJECT", "项目", &mut errors),
             "narratives" => {
                 if let Some(s) = r.text("section")

@@ -221,3 +221,34 @@ fn budget_control_overridden_lists_who_and_why() {
     });
     assert_fires(&b, "BUDGET_CONTROL_OVERRIDDEN", Severity::Info, "凭证「ZC9」超出指标「B1」可用余额 50.00 元，由 李审核（reviewer）超控登记，理由：应急采购");
 }
+
+/// The procurement rules at check level (their edge cases are in `procurement/tests.rs`).
+#[test]
+fn procurement_rules_fire_through_check() {
+    let mut b = books();
+    let p = |code: &str, day: &str, method, amount: i64, supplier: &str, government: bool| Procurement {
+        procurement_code: code.into(),
+        year: 2020,
+        date: date(day),
+        project_code: None,
+        item: format!("{code}内容"),
+        method,
+        is_government_procurement: government,
+        budget_amount: None,
+        contract_amount: Fen(amount),
+        supplier: Some(supplier.into()),
+        contract_no: None,
+        accepted_on: None,
+        note: None,
+    };
+    b.records.procurements = vec![
+        p("CG1", "2020-03-01", ProcurementMethod::CompetitiveNegotiation, 250_000_000, "甲公司", true),
+        p("CG2", "2020-04-01", ProcurementMethod::ThreeQuotes, 20_000_000, "乙公司", false),
+        p("CG3", "2020-04-20", ProcurementMethod::ThreeQuotes, 20_000_000, "乙公司", false),
+    ];
+    b.records.procurement_quotes = vec![ProcurementQuote { quote_code: "BJ1".into(), year: 2020, procurement_ref: "CG2".into(), supplier: "乙公司".into(), amount: Fen(20_000_000), date: None }];
+    assert_fires(&b, "PROCUREMENT_TENDER_REQUIRED", Severity::Warning, "采购「CG1」");
+    assert_fires(&b, "PROCUREMENT_SPLIT", Severity::Warning, "（CG2、CG3）合计 400000.00 元");
+    assert_fires(&b, "PROCUREMENT_QUOTES_MISSING", Severity::Warning, "采购「CG2」");
+    assert_fires(&b, "PROCUREMENT_CONTRACT_MISSING", Severity::Warning, "没有合同和验收记录");
+}

@@ -50,3 +50,33 @@ CREATE TABLE control_override (
     role TEXT NOT NULL,
     UNIQUE (unit_id, year, override_no)
 );
+
+-- 询价记录 (procurement_quotes)
+CREATE TABLE procurement_quote (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    unit_id BIGINT NOT NULL REFERENCES unit(id),
+    batch_id BIGINT NOT NULL REFERENCES import_batch(id),
+    content_hash TEXT NOT NULL,
+    quote_code TEXT NOT NULL,
+    year BIGINT NOT NULL,
+    procurement_ref TEXT NOT NULL,
+    supplier TEXT NOT NULL,
+    amount BIGINT NOT NULL,
+    date TEXT,
+    UNIQUE (unit_id, year, quote_code)
+);
+
+-- 采购方式变更批复 (procurement_exceptions)
+CREATE TABLE procurement_exception (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    unit_id BIGINT NOT NULL REFERENCES unit(id),
+    batch_id BIGINT NOT NULL REFERENCES import_batch(id),
+    content_hash TEXT NOT NULL,
+    exception_code TEXT NOT NULL,
+    year BIGINT NOT NULL,
+    procurement_ref TEXT NOT NULL,
+    approved_method TEXT NOT NULL,
+    document TEXT NOT NULL,
+    date TEXT NOT NULL,
+    UNIQUE (unit_id, year, exception_code)
+);
