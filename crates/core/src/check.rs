@@ -3,6 +3,7 @@
 
 use crate::books::LineBudget;
 use crate::budget_control;
+use crate::governance;
 use crate::procurement;
 use crate::date::Date;
 use crate::ledger::{Entry, Ledger};
@@ -77,6 +78,8 @@ pub const RULES: &[(&str, Rule)] = &[
     ("PROCUREMENT_SPLIT", procurement::split_purchases),
     ("PROCUREMENT_QUOTES_MISSING", procurement::quotes_missing),
     ("PROCUREMENT_CONTRACT_MISSING", procurement::contract_or_acceptance_missing),
+    ("MAJOR_DECISION_MISSING", governance::major_decision_missing),
+    ("SEGREGATION_OF_DUTIES", governance::segregation_of_duties),
     ("PROJECT_TARGETS_MISSING", project_targets_missing),
     ("SECTION_DATA_MISSING", section_data_missing),
 ];

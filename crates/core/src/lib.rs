@@ -7,6 +7,7 @@ pub mod check;
 pub mod codes;
 pub mod consolidated;
 pub mod evaluation;
+pub mod governance;
 pub mod date;
 pub mod ledger;
 pub mod money;

@@ -167,6 +167,15 @@ labelled_enum! {
     }
 }
 
+labelled_enum! {
+    /// 关联记录类别 — what kind of record a collective decision covers.
+    LinkedKind {
+        Expenditure = "expenditures", "支出凭证";
+        Procurement = "procurements", "采购记录";
+        Commitment = "commitments", "预算占用";
+    }
+}
+
 /// 内设机构 — an internal office and what it does.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Office {
@@ -547,6 +556,41 @@ pub struct ProcurementException {
     pub date: Date,
 }
 
+/// 三重一大实施办法 — the unit's own rule: the 大额资金 amount above which a collective decision is needed.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MajorDecisionPolicy {
+    pub policy_code: String,
+    pub year: i32,
+    /// 大额资金标准.
+    pub threshold: Fen,
+    pub document: String,
+    pub adopted_on: Date,
+}
+
+/// 决策关联 — links a "三重一大" collective decision to the expenditure, procurement or commitment it covers.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DecisionLink {
+    pub link_code: String,
+    pub year: i32,
+    pub decision_code: String,
+    pub record_kind: LinkedKind,
+    pub record_key: String,
+}
+
+/// 凭证审核 — the approval of an expenditure voucher. Segregation of duties (不相容岗位分离): the approver must
+/// not be the user who entered it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct VoucherApproval {
+    pub approval_code: String,
+    pub year: i32,
+    pub voucher_no: String,
+    /// 录入人 — the user who entered the voucher (the import's source when it came from a file).
+    pub entered_by: String,
+    /// 审核人.
+    pub approved_by: String,
+    pub date: Date,
+}
+
 /// All records of one unit, over any number of years: what one import carries, and what the store holds.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct RecordSet {
@@ -571,6 +615,9 @@ pub struct RecordSet {
     pub control_overrides: Vec<ControlOverride>,
     pub procurement_quotes: Vec<ProcurementQuote>,
     pub procurement_exceptions: Vec<ProcurementException>,
+    pub major_decision_policies: Vec<MajorDecisionPolicy>,
+    pub decision_links: Vec<DecisionLink>,
+    pub voucher_approvals: Vec<VoucherApproval>,
 }
 
 /// One unit's books for one fiscal year: what `check` reads and what a report is computed from.

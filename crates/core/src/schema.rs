@@ -154,6 +154,7 @@ pub fn parse_enum(name: &str, text: &str) -> Option<&'static str> {
         "DisclosureKind" => DisclosureKind::parse(text).map(DisclosureKind::id),
         "ControlMode" => ControlMode::parse(text).map(ControlMode::id),
         "CommitmentKind" => CommitmentKind::parse(text).map(CommitmentKind::id),
+        "LinkedKind" => LinkedKind::parse(text).map(LinkedKind::id),
         _ => None,
     }
 }
@@ -172,6 +173,7 @@ pub fn enum_labels(name: &str) -> Vec<&'static str> {
         "DisclosureKind" => DisclosureKind::labels(),
         "ControlMode" => ControlMode::labels(),
         "CommitmentKind" => CommitmentKind::labels(),
+        "LinkedKind" => LinkedKind::labels(),
         _ => Vec::new(),
     }
 }
@@ -210,6 +212,9 @@ macro_rules! with_kind_vec {
             "control_overrides" => { let $v = with_kind_vec!(@borrow $mode $set.control_overrides); $body }
             "procurement_quotes" => { let $v = with_kind_vec!(@borrow $mode $set.procurement_quotes); $body }
             "procurement_exceptions" => { let $v = with_kind_vec!(@borrow $mode $set.procurement_exceptions); $body }
+            "major_decision_policies" => { let $v = with_kind_vec!(@borrow $mode $set.major_decision_policies); $body }
+            "decision_links" => { let $v = with_kind_vec!(@borrow $mode $set.decision_links); $body }
+            "voucher_approvals" => { let $v = with_kind_vec!(@borrow $mode $set.voucher_approvals); $body }
             _ => $unknown,
         }
     };

@@ -155,6 +155,15 @@ fn validate_rows(unit: &UnitProfile, years: &[UnitYear], rows: &[Located], exist
                 reference(r, "line_code", "appropriation_lines", "IMPORT_UNKNOWN_LINE", "预算指标", &mut errors);
                 reference(r, "procurement_ref", "procurements", "IMPORT_UNKNOWN_PROCUREMENT", "采购记录", &mut errors);
             }
+            "decision_links" => {
+                reference(r, "decision_code", "major_decisions", "IMPORT_UNKNOWN_DECISION", "三重一大决策", &mut errors);
+                if let Some(kind) = r.text("record_kind")
+                    && let Some(target) = record_kind(kind)
+                {
+                    reference(r, "record_key", target.id.as_str(), "IMPORT_UNKNOWN_RECORD", &target.label, &mut errors);
+                }
+            }
+            "voucher_approvals" => reference(r, "voucher_no", "expenditures", "IMPORT_UNKNOWN_VOUCHER", "支出凭证", &mut errors),
             "procurement_quotes" | "procurement_exceptions" => reference(r, "procurement_ref", "procurements", "IMPORT_UNKNOWN_PROCUREMENT", "采购记录", &mut errors),
             "project_indicators" | "activity_outputs" | "procurements" | "surveys" => reference(r, "project_code", "projects", "IMPORT_UNKNOWN_PROJECT", "项目", &mut errors),
             "narratives" => {

@@ -4,7 +4,7 @@
 
 use crate::auth::{CurrentUser, tokens_match, verify_password};
 use crate::entry::add_record;
-use crate::pages::{date_in_year, do_task_action, entry_override, load, start_session, status_label};
+use crate::pages::{approve_voucher, date_in_year, do_task_action, entry_override, load, start_session, status_label};
 use jixiao_core::budget_control;
 use crate::{AppError, SharedState};
 use axum::extract::{Path, State};
@@ -209,7 +209,7 @@ pub async fn add_expenditure(State(state): State<SharedState>, user: CurrentUser
     .filter_map(|(k, v)| v.map(|v| (k.to_string(), v)))
     .collect();
     fields.retain(|_, v| !v.trim().is_empty());
-    match add_record(&state.store, &code, "expenditures", &fields, &format!("API：{}", user.username), request.as_ref()).await {
+    match add_record(&state.store, &code, "expenditures", &fields, &user, "API", request.as_ref()).await {
         Ok(controls) => {
             let controls = controls.iter().map(|c| ControlNote { rule_id: c.rule_id().into(), message: c.message() }).collect();
             Ok((StatusCode::CREATED, Json(EntryAccepted { voucher_no: input.voucher_no, controls })).into_response())
@@ -217,6 +217,25 @@ pub async fn add_expenditure(State(state): State<SharedState>, user: CurrentUser
         Err(Ok(errors)) => Ok((StatusCode::UNPROCESSABLE_ENTITY, Json(EntryRefused { error: errors.summary(), errors: errors.by_field })).into_response()),
         Err(Err(e)) => Err(e),
     }
+}
+
+/// A voucher's approval (凭证审核).
+#[derive(Serialize, ToSchema)]
+pub struct ApprovalState {
+    pub approval_code: String,
+    pub voucher_no: String,
+    /// The user (or the import source) that entered the voucher.
+    pub entered_by: String,
+    pub approved_by: String,
+}
+
+#[utoipa::path(post, path = "/api/units/{code}/{year}/expenditures/{voucher}/approve", params(("code" = String, Path), ("year" = i32, Path), ("voucher" = String, Path)),
+    responses((status = 201, body = ApprovalState), (status = 403), (status = 404), (status = 422, description = "本人录入（SEGREGATION_OF_DUTIES）或已审核")))]
+pub async fn approve(State(state): State<SharedState>, user: CurrentUser, headers: HeaderMap, Path((code, year, voucher)): Path<(String, i32, String)>) -> Result<Response, AppError> {
+    require_csrf(&user, &headers)?;
+    let uy = load(&state, &user, &code, year).await?;
+    let a = approve_voucher(&state, &user, &uy, &voucher).await?;
+    Ok((StatusCode::CREATED, Json(ApprovalState { approval_code: a.approval_code, voucher_no: a.voucher_no, entered_by: a.entered_by, approved_by: a.approved_by })).into_response())
 }
 
 #[utoipa::path(get, path = "/api/units/{code}/{year}/lines/{line}/available", params(("code" = String, Path), ("year" = i32, Path), ("line" = String, Path)),
@@ -251,8 +270,8 @@ pub async fn task(State(state): State<SharedState>, user: CurrentUser, headers: 
 #[derive(OpenApi)]
 #[openapi(
     info(title = "jixiao API", description = "部门整体支出绩效自评：账务、核对、评价与自评任务。先 POST /api/login 取得会话（Cookie）与 CSRF 令牌；写操作须带 X-CSRF-Token 头。"),
-    paths(login, units, summary, check, evaluation, add_expenditure, line_available, task),
-    components(schemas(LoginRequest, LoginResponse, UnitSummary, YearSummary, ExpenditureInput, EntryAccepted, ControlNote, LineAvailable, EntryRefused, TaskRequest, TaskState))
+    paths(login, units, summary, check, evaluation, add_expenditure, approve, line_available, task),
+    components(schemas(LoginRequest, LoginResponse, UnitSummary, YearSummary, ExpenditureInput, EntryAccepted, ControlNote, LineAvailable, ApprovalState, EntryRefused, TaskRequest, TaskState))
 )]
 pub struct ApiDoc;
 
@@ -268,6 +287,7 @@ pub fn routes() -> Router<SharedState> {
         .route("/api/units/{code}/{year}/check", get(check))
         .route("/api/units/{code}/{year}/evaluation", get(evaluation))
         .route("/api/units/{code}/{year}/expenditures", post(add_expenditure))
+        .route("/api/units/{code}/{year}/expenditures/{voucher}/approve", post(approve))
         .route("/api/units/{code}/{year}/lines/{line}/available", get(line_available))
         .route("/api/units/{code}/{year}/task/{action}", post(task))
         .route("/api/openapi.json", get(openapi))

@@ -2,6 +2,7 @@
 //! a one-row table of the record kind, checked against what the database holds, applied in one transaction.
 
 use crate::AppError;
+use crate::auth::CurrentUser;
 use jixiao_import::error::{ImportError, Place};
 use jixiao_import::parse::parse_table;
 use jixiao_import::table::Table;
@@ -36,7 +37,8 @@ fn by_field(kind_id: &str, errors: Vec<ImportError>) -> EntryErrors {
 }
 
 /// Adds one record of `kind_id` to the unit's books from text fields (as a user types them), under budget
-/// control (an `override_request` passes a 刚性控制 stop and stores its 超控记录 with the record).
+/// control (an `override_request` passes a 刚性控制 stop and stores its 超控记录 with the record). The batch
+/// is stored as entered by `user` (segregation of duties), with the source `via：username`.
 /// Gives the control outcomes (warnings, overrides) on success; `Err(Ok(errors))` when the record is refused;
 /// `Err(Err(e))` when the database failed.
 pub async fn add_record(
@@ -44,7 +46,8 @@ pub async fn add_record(
     unit_code: &str,
     kind_id: &'static str,
     fields: &BTreeMap<String, String>,
-    source: &str,
+    user: &CurrentUser,
+    via: &str,
     override_request: Option<&OverrideRequest>,
 ) -> Result<Vec<ControlOutcome>, Result<EntryErrors, AppError>> {
     let kind = record_kind(kind_id).ok_or_else(|| Err(AppError::Internal(format!("unknown kind {kind_id}"))))?;
@@ -66,6 +69,6 @@ pub async fn add_record(
     if batch.records.is_empty() {
         return Err(Ok(by_field(kind_id, vec![place.error(Some(2), None, None, "ENTRY_UNCHANGED", "相同的记录已存在，未重复登记")])));
     }
-    store.apply(&batch, source).await.map_err(|e| Err(e.into()))?;
+    store.apply_entered_by(&batch, &format!("{via}：{}", user.username), &user.username).await.map_err(|e| Err(e.into()))?;
     Ok(outcomes)
 }

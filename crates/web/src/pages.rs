@@ -14,7 +14,7 @@ use axum_extra::extract::cookie::{Cookie, SameSite};
 use jixiao_core::check::{Finding, Severity, check};
 use jixiao_core::evaluation::framework::Rules;
 use jixiao_core::evaluation::{Evaluation, EvaluationInput, evaluate};
-use jixiao_core::records::{Books, UnitProfile};
+use jixiao_core::records::{Books, UnitProfile, VoucherApproval};
 use jixiao_core::report_model::{ReportModel, build};
 use jixiao_core::Date;
 use jixiao_store::web::TaskRow;
@@ -385,6 +385,7 @@ pub async fn line(State(state): State<SharedState>, PageUser(user): PageUser, Pa
                 "procurement": e.procurement_ref, "reverses": e.reverses, "recorded_by": e.recorded_by,
                 "reversed": reversed.contains(&e.voucher_no.as_str()),
                 "can_reverse": e.reverses.is_none() && !reversed.contains(&e.voucher_no.as_str()),
+                "approved_by": uy.books.records.voucher_approvals.iter().find(|a| a.voucher_no == e.voucher_no).map(|a| a.approved_by.clone()),
             })
         })
         .collect();
@@ -397,7 +398,7 @@ pub async fn line(State(state): State<SharedState>, PageUser(user): PageUser, Pa
         .map(|v| json!({ "no": v.voucher_no, "date": v.date.to_string(), "kind": v.kind.label(), "amount": v.amount.yuan_string(), "document": v.document }))
         .collect();
     let row = line_rows(&uy.books).into_iter().find(|r| r["code"] == line.as_str());
-    let ctx = json!({ "line": row, "line_code": l.line_code, "vouchers": vouchers, "budget": budget });
+    let ctx = json!({ "line": row, "line_code": l.line_code, "vouchers": vouchers, "budget": budget, "may_approve": user.can_approve_vouchers(&uy.unit) });
     Ok(render(&state, "line.html", Some(&user), merge(unit_ctx(&uy, &user, "lines"), ctx))?)
 }
 
@@ -476,7 +477,7 @@ pub async fn voucher_create(State(state): State<SharedState>, PageUser(user): Pa
     let uy = load(&state, &user, &code, year).await?;
     let request = entry_override(&user, &uy, fields.get("override_reason").map(String::as_str))?;
     fields.insert("year".into(), year.to_string());
-    match add_record(&state.store, &code, "expenditures", &fields, &format!("网页录入：{}", user.username), request.as_ref()).await {
+    match add_record(&state.store, &code, "expenditures", &fields, &user, "网页录入", request.as_ref()).await {
         Ok(controls) if controls.is_empty() => Ok(Redirect::to(&format!("/units/{code}/{year}/lines/{}", fields.get("line_code").map(String::as_str).unwrap_or(""))).into_response()),
         Ok(controls) => {
             // Registered, with a warning or an override: show the control message on a fresh form.
@@ -511,11 +512,46 @@ pub async fn voucher_reverse(State(state): State<SharedState>, PageUser(user): P
     .into_iter()
     .map(|(k, v)| (k.to_string(), v))
     .collect();
-    match add_record(&state.store, &code, "expenditures", &reversal, &format!("网页冲销：{}", user.username), None).await {
+    match add_record(&state.store, &code, "expenditures", &reversal, &user, "网页冲销", None).await {
         Ok(_) => Ok(Redirect::to(&format!("/units/{code}/{year}/lines/{}", original.line_code)).into_response()),
         Err(Ok(errors)) => Err(AppError::BadRequest(errors.summary()).into()),
         Err(Err(e)) => Err(e.into()),
     }
+}
+
+/// Approves an expenditure voucher (凭证审核): a reviewer or unit admin of the unit, never the user who entered
+/// it (segregation of duties, 不相容岗位相互分离). The approval is a record like any other.
+pub(crate) async fn approve_voucher(state: &SharedState, user: &CurrentUser, uy: &UnitYear, voucher: &str) -> Result<VoucherApproval, AppError> {
+    user.require(user.can_approve_vouchers(&uy.unit))?;
+    let records = &uy.books.records;
+    records.expenditures.iter().find(|e| e.voucher_no == voucher).ok_or(AppError::NotFound)?;
+    if let Some(a) = records.voucher_approvals.iter().find(|a| a.voucher_no == voucher) {
+        return Err(AppError::BadRequest(format!("凭证「{voucher}」已由 {} 审核 [VOUCHER_ALREADY_APPROVED]", a.approved_by)));
+    }
+    let entered_by = state.store.entered_by(&uy.unit.code, "expenditures", uy.year, voucher).await?.unwrap_or_default();
+    if entered_by == user.username {
+        return Err(AppError::BadRequest(format!("凭证「{voucher}」由 {} 本人录入，不能由本人审核（不相容岗位相互分离） [SEGREGATION_OF_DUTIES]", user.username)));
+    }
+    let approval = VoucherApproval { approval_code: format!("SH-{voucher}"), year: uy.year, voucher_no: voucher.to_string(), entered_by, approved_by: user.username.clone(), date: date_in_year(uy.year) };
+    let fields: Fields = jixiao_core::RecordSet { voucher_approvals: vec![approval.clone()], ..Default::default() }
+        .rows("voucher_approvals")
+        .remove(0)
+        .into_iter()
+        .map(|(k, v)| (k, v.as_str().map_or_else(|| v.to_string(), str::to_string)))
+        .collect();
+    match add_record(&state.store, &uy.unit.code, "voucher_approvals", &fields, user, "凭证审核", None).await {
+        Ok(_) => Ok(approval),
+        Err(Ok(errors)) => Err(AppError::BadRequest(errors.summary())),
+        Err(Err(e)) => Err(e),
+    }
+}
+
+pub async fn voucher_approve(State(state): State<SharedState>, PageUser(user): PageUser, Path((code, year, voucher)): Path<(String, i32, String)>, Form(fields): Form<Fields>) -> PageResult {
+    check_csrf(&user, &fields)?;
+    let uy = load(&state, &user, &code, year).await?;
+    let line = uy.books.records.expenditures.iter().find(|e| e.voucher_no == voucher).map(|e| e.line_code.clone()).ok_or(AppError::NotFound)?;
+    approve_voucher(&state, &user, &uy, &voucher).await?;
+    Ok(Redirect::to(&format!("/units/{code}/{year}/lines/{line}")).into_response())
 }
 
 pub async fn projects(State(state): State<SharedState>, PageUser(user): PageUser, Path((code, year)): Path<(String, i32)>) -> PageResult {
@@ -532,7 +568,7 @@ pub async fn indicator_create(State(state): State<SharedState>, PageUser(user): 
     fields.insert("year".into(), year.to_string());
     fields.insert("project_code".into(), project.clone());
     fields.entry("indicator_code".into()).or_insert(format!("{project}-ZB{:02}", count + 1));
-    match add_record(&state.store, &code, "project_indicators", &fields, &format!("网页录入：{}", user.username), None).await {
+    match add_record(&state.store, &code, "project_indicators", &fields, &user, "网页录入", None).await {
         Ok(_) => Ok(Redirect::to(&format!("/units/{code}/{year}/projects#{project}")).into_response()),
         Err(Ok(errors)) => {
             let model = uy.model(None);
@@ -616,7 +652,7 @@ pub async fn import_upload(State(state): State<SharedState>, PageUser(user): Pag
             let years = state.store.years(&code).await?;
             match source.validate(&existing, &years) {
                 Err(errors) => Err(errors.0),
-                Ok(batch) => Ok(state.store.apply(&batch, &format!("网页导入：{}", user.username)).await?),
+                Ok(batch) => Ok(state.store.apply_entered_by(&batch, &format!("网页导入：{}", user.username), &user.username).await?),
             }
         }
     };
@@ -653,7 +689,7 @@ pub async fn override_score(State(state): State<SharedState>, PageUser(user): Pa
     .into_iter()
     .map(|(k, v)| (k.to_string(), v))
     .collect();
-    match add_record(&state.store, &code, "score_overrides", &record, &format!("审核调整：{}", user.username), None).await {
+    match add_record(&state.store, &code, "score_overrides", &record, &user, "审核调整", None).await {
         Ok(_) => Ok(Redirect::to(&format!("/units/{code}/{year}/evaluation")).into_response()),
         Err(Ok(errors)) => {
             let e = uy.evaluation()?;

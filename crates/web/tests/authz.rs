@@ -55,6 +55,7 @@ fn routes() -> Vec<(&'static str, String, &'static [&'static str])> {
         ("GET", format!("{UNIT}/vouchers/new"), &["clerk", "admin", "reviewer"]),
         ("POST", format!("{UNIT}/vouchers"), enterers),
         ("POST", format!("{UNIT}/vouchers/ZC2020-001/reverse"), enterers),
+        ("POST", format!("{UNIT}/vouchers/ZC2020-002/approve"), &["reviewer", "admin"]),
         ("GET", format!("{UNIT}/projects"), all),
         ("POST", format!("{UNIT}/projects/XM2020-01/indicators"), enterers),
         ("GET", format!("{UNIT}/import"), enterers),
@@ -379,4 +380,37 @@ async fn the_entry_page_shows_the_available_balance_and_the_control_message() {
     let (status, page) = call(&state, "POST", &format!("{UNIT}/vouchers"), Some(&admin), Some(with_reason)).await;
     assert_eq!(status, StatusCode::OK, "{page}");
     assert!(page.contains("BUDGET_CONTROL_OVERRIDDEN"), "{page}");
+}
+
+#[tokio::test]
+async fn the_user_who_entered_a_voucher_cannot_approve_it() {
+    let (state, _dir) = common::demo_state().await;
+    let admin = api_sign_in(&state, "admin").await;
+    let voucher = serde_json::json!({ "voucher_no": "SOD-1", "date": "2020-12-01", "line_code": "ZB2020-08", "amount": "10.00", "payee": "某", "purpose": "审核测试" });
+    assert_eq!(api_post(&state, &admin, "/api/units/430102-KX/2020/expenditures", voucher).await.0, StatusCode::CREATED);
+    let approve = |v: &str| format!("/api/units/430102-KX/2020/expenditures/{v}/approve");
+    let (status, body) = api_post(&state, &admin, &approve("SOD-1"), serde_json::Value::Null).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(body.to_string().contains("SEGREGATION_OF_DUTIES") && body.to_string().contains("不能由本人审核"), "{body}");
+    let clerk = api_sign_in(&state, "clerk").await;
+    assert_eq!(api_post(&state, &clerk, &approve("SOD-1"), serde_json::Value::Null).await.0, StatusCode::FORBIDDEN);
+    let reviewer = api_sign_in(&state, "reviewer").await;
+    let (status, body) = api_post(&state, &reviewer, &approve("SOD-1"), serde_json::Value::Null).await;
+    assert_eq!(status, StatusCode::CREATED, "{body}");
+    assert_eq!((body["entered_by"].as_str(), body["approved_by"].as_str()), (Some("admin"), Some("reviewer")));
+    let (status, body) = api_post(&state, &reviewer, &approve("SOD-1"), serde_json::Value::Null).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(body.to_string().contains("VOUCHER_ALREADY_APPROVED"), "{body}");
+    // A voucher imported from a file may be approved by the admin; the approval names the file as its enterer.
+    let (status, body) = api_post(&state, &admin, &approve("ZC2020-001"), serde_json::Value::Null).await;
+    assert_eq!(status, StatusCode::CREATED, "{body}");
+    assert!(!body["entered_by"].as_str().unwrap().is_empty());
+    let stored = state.store.records("430102-KX").await.unwrap();
+    assert_eq!(stored.voucher_approvals.len(), 2);
+    let (_, check) = call(&state, "GET", "/api/units/430102-KX/2020/check", Some(&clerk.0), None).await;
+    assert!(!check.contains("SEGREGATION_OF_DUTIES"), "{check}");
+    // The line page offers the approval to the reviewer and shows who approved.
+    let (cookie, _) = sign_in(&state, "reviewer").await;
+    let (_, page) = call(&state, "GET", &format!("{UNIT}/lines/ZB2020-08"), Some(&cookie), None).await;
+    assert!(page.contains("/vouchers/ZC2020-030/approve") && page.contains("<td>reviewer</td>"), "{page}");
 }

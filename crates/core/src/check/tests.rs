@@ -252,3 +252,13 @@ fn procurement_rules_fire_through_check() {
     assert_fires(&b, "PROCUREMENT_QUOTES_MISSING", Severity::Warning, "采购「CG2」");
     assert_fires(&b, "PROCUREMENT_CONTRACT_MISSING", Severity::Warning, "没有合同和验收记录");
 }
+
+/// 三重一大 and segregation of duties at check level (edge cases in `governance/tests.rs`).
+#[test]
+fn governance_rules_fire_through_check() {
+    let mut b = books();
+    b.records.major_decision_policies.push(MajorDecisionPolicy { policy_code: "BF1".into(), year: 2020, threshold: Fen(50_000), document: "实施办法".into(), adopted_on: date("2020-01-01") });
+    assert_fires(&b, "MAJOR_DECISION_MISSING", Severity::Warning, "支出凭证「ZC1」");
+    b.records.voucher_approvals.push(VoucherApproval { approval_code: "SH1".into(), year: 2020, voucher_no: "ZC1".into(), entered_by: "clerk".into(), approved_by: "clerk".into(), date: date("2020-06-02") });
+    assert_fires(&b, "SEGREGATION_OF_DUTIES", Severity::Error, "由录入人 clerk 本人审核");
+}
