@@ -2,6 +2,7 @@
 //! returning findings; a finding names its rule, its severity, a Chinese message and the records involved.
 
 use crate::books::LineBudget;
+use crate::assets;
 use crate::budget_control;
 use crate::governance;
 use crate::procurement;
@@ -80,6 +81,8 @@ pub const RULES: &[(&str, Rule)] = &[
     ("PROCUREMENT_CONTRACT_MISSING", procurement::contract_or_acceptance_missing),
     ("MAJOR_DECISION_MISSING", governance::major_decision_missing),
     ("SEGREGATION_OF_DUTIES", governance::segregation_of_duties),
+    ("ASSET_DISPOSAL_UNAPPROVED", assets::disposal_unapproved),
+    ("ASSET_COUNT_DIFFERENCE", assets::count_differences),
     ("PROJECT_TARGETS_MISSING", project_targets_missing),
     ("SECTION_DATA_MISSING", section_data_missing),
 ];

@@ -1,6 +1,7 @@
 //! jixiao's domain core: money, code tables, the record model, the ledger rules, the books check and the
 //! figures of the self-evaluation report. Pure: no IO, no async. Reference data is embedded from `data/`.
 
+pub mod assets;
 pub mod books;
 pub mod budget_control;
 pub mod check;

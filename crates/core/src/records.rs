@@ -176,6 +176,16 @@ labelled_enum! {
     }
 }
 
+labelled_enum! {
+    /// 资产变动类型.
+    AssetEventKind {
+        /// 调拨: transferred to another unit.
+        Transfer = "transfer", "调拨";
+        /// 处置: 报废、出售、出让、对外捐赠等 — only with an approval (批复文号).
+        Disposal = "disposal", "处置";
+    }
+}
+
 /// 内设机构 — an internal office and what it does.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Office {
@@ -591,6 +601,36 @@ pub struct VoucherApproval {
     pub date: Date,
 }
 
+/// 资产变动 — a fixed asset transferred (调拨) or disposed of (处置).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AssetEvent {
+    pub event_code: String,
+    pub year: i32,
+    pub date: Date,
+    pub asset_code: String,
+    pub kind: AssetEventKind,
+    /// 调入单位 (transfer) or 处置方式 (disposal).
+    pub counterparty: Option<String>,
+    /// 批复文号 — the approval; a disposal without one is refused at import.
+    pub approval_document: Option<String>,
+    /// 处置收入.
+    pub proceeds: Option<Fen>,
+    pub note: Option<String>,
+}
+
+/// 资产盘点 — one asset seen (or not) in a physical inventory count. A count of an asset the register does not
+/// hold is a 盘盈; a registered asset counted as absent is a 盘亏.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AssetCount {
+    pub count_code: String,
+    pub year: i32,
+    pub date: Date,
+    pub asset_code: String,
+    /// 实物存在.
+    pub found: bool,
+    pub note: Option<String>,
+}
+
 /// All records of one unit, over any number of years: what one import carries, and what the store holds.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct RecordSet {
@@ -618,6 +658,8 @@ pub struct RecordSet {
     pub major_decision_policies: Vec<MajorDecisionPolicy>,
     pub decision_links: Vec<DecisionLink>,
     pub voucher_approvals: Vec<VoucherApproval>,
+    pub asset_events: Vec<AssetEvent>,
+    pub asset_counts: Vec<AssetCount>,
 }
 
 /// One unit's books for one fiscal year: what `check` reads and what a report is computed from.

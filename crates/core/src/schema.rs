@@ -155,6 +155,7 @@ pub fn parse_enum(name: &str, text: &str) -> Option<&'static str> {
         "ControlMode" => ControlMode::parse(text).map(ControlMode::id),
         "CommitmentKind" => CommitmentKind::parse(text).map(CommitmentKind::id),
         "LinkedKind" => LinkedKind::parse(text).map(LinkedKind::id),
+        "AssetEventKind" => AssetEventKind::parse(text).map(AssetEventKind::id),
         _ => None,
     }
 }
@@ -174,6 +175,7 @@ pub fn enum_labels(name: &str) -> Vec<&'static str> {
         "ControlMode" => ControlMode::labels(),
         "CommitmentKind" => CommitmentKind::labels(),
         "LinkedKind" => LinkedKind::labels(),
+        "AssetEventKind" => AssetEventKind::labels(),
         _ => Vec::new(),
     }
 }
@@ -215,6 +217,8 @@ macro_rules! with_kind_vec {
             "major_decision_policies" => { let $v = with_kind_vec!(@borrow $mode $set.major_decision_policies); $body }
             "decision_links" => { let $v = with_kind_vec!(@borrow $mode $set.decision_links); $body }
             "voucher_approvals" => { let $v = with_kind_vec!(@borrow $mode $set.voucher_approvals); $body }
+            "asset_events" => { let $v = with_kind_vec!(@borrow $mode $set.asset_events); $body }
+            "asset_counts" => { let $v = with_kind_vec!(@borrow $mode $set.asset_counts); $body }
             _ => $unknown,
         }
     };

@@ -163,6 +163,12 @@ fn validate_rows(unit: &UnitProfile, years: &[UnitYear], rows: &[Located], exist
                     reference(r, "record_key", target.id.as_str(), "IMPORT_UNKNOWN_RECORD", &target.label, &mut errors);
                 }
             }
+            "asset_events" => {
+                reference(r, "asset_code", "fixed_assets", "IMPORT_UNKNOWN_ASSET", "固定资产", &mut errors);
+                if r.text("kind") == Some("disposal") && r.text("approval_document").is_none_or(|d| d.trim().is_empty()) {
+                    errors.push(r.error(Some("approval_document"), "ASSET_DISPOSAL_UNAPPROVED", "资产处置必须填写批复文号（未经批准不得处置）".into()));
+                }
+            }
             "voucher_approvals" => reference(r, "voucher_no", "expenditures", "IMPORT_UNKNOWN_VOUCHER", "支出凭证", &mut errors),
             "procurement_quotes" | "procurement_exceptions" => reference(r, "procurement_ref", "procurements", "IMPORT_UNKNOWN_PROCUREMENT", "采购记录", &mut errors),
             "project_indicators" | "activity_outputs" | "procurements" | "surveys" => reference(r, "project_code", "projects", "IMPORT_UNKNOWN_PROJECT", "项目", &mut errors),

@@ -262,3 +262,14 @@ fn governance_rules_fire_through_check() {
     b.records.voucher_approvals.push(VoucherApproval { approval_code: "SH1".into(), year: 2020, voucher_no: "ZC1".into(), entered_by: "clerk".into(), approved_by: "clerk".into(), date: date("2020-06-02") });
     assert_fires(&b, "SEGREGATION_OF_DUTIES", Severity::Error, "由录入人 clerk 本人审核");
 }
+
+/// The fixed-asset rules at check level (edge cases and depreciation in `assets/tests.rs`).
+#[test]
+fn asset_rules_fire_through_check() {
+    let mut b = books();
+    let asset = |code: &str, status| FixedAsset { asset_code: code.into(), year: 2020, name: "计算机".into(), category: "计算机设备".into(), original_value: Fen(500_000), acquired_on: date("2014-01-01"), status, note: None };
+    b.records.fixed_assets = vec![asset("ZC1", AssetStatus::Disposed), asset("ZC2", AssetStatus::InUse)];
+    b.records.asset_counts = vec![AssetCount { count_code: "PD1".into(), year: 2020, date: date("2020-12-20"), asset_code: "ZC2".into(), found: false, note: None }];
+    assert_fires(&b, "ASSET_DISPOSAL_UNAPPROVED", Severity::Warning, "固定资产「ZC1」");
+    assert_fires(&b, "ASSET_COUNT_DIFFERENCE", Severity::Warning, "（盘亏）");
+}

@@ -124,6 +124,39 @@ CREATE TABLE voucher_approval (
     UNIQUE (unit_id, year, approval_code)
 );
 
+-- 资产变动 (asset_events)
+CREATE TABLE asset_event (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    unit_id BIGINT NOT NULL REFERENCES unit(id),
+    batch_id BIGINT NOT NULL REFERENCES import_batch(id),
+    content_hash TEXT NOT NULL,
+    event_code TEXT NOT NULL,
+    year BIGINT NOT NULL,
+    date TEXT NOT NULL,
+    asset_code TEXT NOT NULL,
+    kind TEXT NOT NULL,
+    counterparty TEXT,
+    approval_document TEXT,
+    proceeds BIGINT,
+    note TEXT,
+    UNIQUE (unit_id, year, event_code)
+);
+
+-- 资产盘点 (asset_counts)
+CREATE TABLE asset_count (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    unit_id BIGINT NOT NULL REFERENCES unit(id),
+    batch_id BIGINT NOT NULL REFERENCES import_batch(id),
+    content_hash TEXT NOT NULL,
+    count_code TEXT NOT NULL,
+    year BIGINT NOT NULL,
+    date TEXT NOT NULL,
+    asset_code TEXT NOT NULL,
+    found BIGINT NOT NULL,
+    note TEXT,
+    UNIQUE (unit_id, year, count_code)
+);
+
 -- Segregation of duties: who entered a batch (the signed-in user of the web app or API), so that a voucher's
 -- approver can be checked against its enterer. Empty for imports from files (their source names them).
 ALTER TABLE import_batch ADD COLUMN entered_by TEXT;
