@@ -340,3 +340,50 @@ fn commitments_reserve_funds_and_cancelling_releases_them() {
     let out = ok(jixiao(&db, &["import", dir.to_str().unwrap()]));
     assert!(out.contains("新增 2 条记录") && !out.contains("预算控制"), "{out}");
 }
+
+fn controls_sample_dir() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../../examples/controls-sample")
+}
+
+/// The controls sample holds a deliberate violation of every control rule; `check` must report exactly the
+/// findings in `expected-check.txt` (golden). To accept an intended change, rewrite the file with
+/// `jixiao --db sqlite:///tmp/cs.db import examples/controls-sample && jixiao --db sqlite:///tmp/cs.db check --year 2021 > examples/controls-sample/expected-check.txt`
+/// and review the diff.
+#[test]
+fn the_controls_sample_gives_exactly_the_expected_findings() {
+    let tmp = tempfile::tempdir().unwrap();
+    let db = sqlite(tmp.path(), "c.db");
+    let imported = ok(jixiao(&db, &["import", controls_sample_dir().to_str().unwrap()]));
+    assert!(imported.contains("[BUDGET_CONTROL_OVERRIDDEN]") && imported.contains("[BUDGET_CONTROL_WARN]"), "{imported}");
+    let check = jixiao(&db, &["check", "--year", "2021"]);
+    assert_eq!(check.status.code(), Some(1), "the sample has an error-level finding (segregation of duties)");
+    let expected = std::fs::read_to_string(controls_sample_dir().join("expected-check.txt")).unwrap();
+    assert_eq!(String::from_utf8(check.stdout).unwrap(), expected);
+    let json = ok_or_code(jixiao(&db, &["check", "--year", "2021", "--format", "json"]), 1);
+    let findings: serde_json::Value = serde_json::from_str(&json).unwrap();
+    let rules: std::collections::BTreeSet<&str> = findings.as_array().unwrap().iter().map(|f| f["rule_id"].as_str().unwrap()).collect();
+    for rule in [
+        "BUDGET_CONTROL_WARN",
+        "BUDGET_CONTROL_OVERRIDDEN",
+        "PROCUREMENT_TENDER_REQUIRED",
+        "PROCUREMENT_SPLIT",
+        "PROCUREMENT_QUOTES_MISSING",
+        "PROCUREMENT_CONTRACT_MISSING",
+        "MAJOR_DECISION_MISSING",
+        "SEGREGATION_OF_DUTIES",
+        "ASSET_DISPOSAL_UNAPPROVED",
+        "ASSET_COUNT_DIFFERENCE",
+    ] {
+        assert!(rules.contains(rule), "{rule} is exercised by the sample");
+    }
+}
+
+#[test]
+fn the_demo_stays_clean_of_the_control_rules() {
+    let tmp = tempfile::tempdir().unwrap();
+    let db = sqlite(tmp.path(), "d.db");
+    ok(jixiao(&db, &["demo"]));
+    let json = ok(jixiao(&db, &["check", "--year", "2020", "--format", "json"]));
+    let prefixes = ["BUDGET_CONTROL", "PROCUREMENT_TENDER", "PROCUREMENT_SPLIT", "PROCUREMENT_QUOTES", "PROCUREMENT_CONTRACT", "MAJOR_DECISION", "SEGREGATION", "ASSET_"];
+    assert!(!prefixes.iter().any(|p| json.contains(p)), "{json}");
+}
