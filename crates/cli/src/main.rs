@@ -59,6 +59,14 @@ enum Command {
         #[arg(long, value_enum, default_value_t = CheckFormat::Text)]
         format: CheckFormat,
     },
+    /// The fixed-asset register of a unit-year: each asset's depreciation class and useful life (财会〔2017〕4号 表1),
+    /// the year's depreciation, accumulated depreciation and net value (元), and the status counted.
+    Assets {
+        #[arg(long)]
+        unit: Option<String>,
+        #[arg(long)]
+        year: i32,
+    },
     /// Write the self-evaluation report (stdout without -o); with --scope department|region, the consolidated report.
     Report {
         #[arg(long)]
@@ -270,6 +278,19 @@ async fn run(cli: Cli, db_given: bool) -> Result<ExitCode> {
             }
             if has_errors(&findings) {
                 return Ok(ExitCode::from(1));
+            }
+        }
+        Command::Assets { unit, year } => {
+            let store = open(&cli.db).await?;
+            let books = books(&store, unit, year).await?;
+            let mut out = std::io::stdout().lock();
+            writeln!(out, "资产编号\t资产名称\t折旧类别\t年限\t原值\t本年折旧\t累计折旧\t净值\t状态")?;
+            for a in &books.records.fixed_assets {
+                let status = jixiao_core::assets::effective_status(&books.records, a).label();
+                match jixiao_core::assets::depreciation_in(a, year) {
+                    Some((class, years, d)) => writeln!(out, "{}\t{}\t{}\t{years}\t{}\t{}\t{}\t{}\t{status}", a.asset_code, a.name, class.class, a.original_value, d.charge, d.accumulated, d.net)?,
+                    None => writeln!(out, "{}\t{}\t{}（不计提折旧或类别未列入折旧年限表）\t—\t{}\t—\t—\t—\t{status}", a.asset_code, a.name, a.category, a.original_value)?,
+                }
             }
         }
         Command::Report { unit, scope, department, bureau, year, format, output, allow_errors, rules } => {

@@ -387,3 +387,18 @@ fn the_demo_stays_clean_of_the_control_rules() {
     let prefixes = ["BUDGET_CONTROL", "PROCUREMENT_TENDER", "PROCUREMENT_SPLIT", "PROCUREMENT_QUOTES", "PROCUREMENT_CONTRACT", "MAJOR_DECISION", "SEGREGATION", "ASSET_"];
     assert!(!prefixes.iter().any(|p| json.contains(p)), "{json}");
 }
+
+#[test]
+fn assets_lists_the_depreciation_of_the_year() {
+    let tmp = tempfile::tempdir().unwrap();
+    let db = sqlite(tmp.path(), "a.db");
+    ok(jixiao(&db, &["import", controls_sample_dir().to_str().unwrap()]));
+    let out = ok(jixiao(&db, &["assets", "--year", "2021"]));
+    // 6 000.00 元 computer from 2021-09-15, 72 months: ⌊600000×4/72⌋ = 33333 分 in September–December.
+    assert!(out.contains("ZC-2021-001\t台式计算机\t计算机设备\t6\t6000.00\t333.33\t333.33\t5666.67\t在用"), "{out}");
+    // 8 800.00 元 projector (通用设备 → 办公设备, 6 years) from 2015-07-01: 66 months to December 2020 are
+    // ⌊880000×66/72⌋ = 806666 分, so January–June 2021 take the last 73334 分.
+    assert!(out.contains("ZC-2015-003\t投影仪\t办公设备\t6\t8800.00\t733.34\t8800.00\t0.00\t已处置"), "{out}");
+    // Transferred out during the year, and missing at the count.
+    assert!(out.contains("ZC-2017-004") && out.contains("\t已处置\n") && out.contains("ZC-2019-002"), "{out}");
+}

@@ -96,6 +96,20 @@ pub fn asset_schedule(a: &FixedAsset) -> Option<Vec<DepreciationYear>> {
     Some(depreciation_schedule(a.original_value, a.acquired_on, class.years?))
 }
 
+/// An asset's depreciation in fiscal `year`: (class, useful life, months, charge, accumulated, net at the year's
+/// end). Before acquisition nothing is depreciated; after the last month the asset stays at net 0.
+pub fn depreciation_in(a: &FixedAsset, year: i32) -> Option<(&'static AssetClass, u32, DepreciationYear)> {
+    let class = asset_class(&a.category)?;
+    let years = class.years.filter(|_| class.depreciate)?;
+    let schedule = depreciation_schedule(a.original_value, a.acquired_on, years);
+    let row = match schedule.iter().find(|d| d.year == year) {
+        Some(d) => *d,
+        None if year < a.acquired_on.year => DepreciationYear { year, months: 0, charge: Fen(0), accumulated: Fen(0), net: a.original_value },
+        None => DepreciationYear { year, months: 0, charge: Fen(0), accumulated: a.original_value, net: Fen(0) },
+    };
+    Some((class, years, row))
+}
+
 fn approved_disposal<'a>(r: &'a RecordSet, asset_code: &str) -> Option<&'a AssetEvent> {
     r.asset_events.iter().find(|e| e.asset_code == asset_code && e.kind == AssetEventKind::Disposal && e.approval_document.as_deref().is_some_and(|d| !d.trim().is_empty()))
 }

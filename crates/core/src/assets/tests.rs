@@ -116,3 +116,13 @@ fn the_evaluation_counts_assets_by_their_effective_status() {
     b.records.asset_counts = vec![AssetCount { count_code: "PD1".into(), year: 2020, date: date("2020-12-20"), asset_code: "ZC2".into(), found: false, note: None }];
     assert_eq!(rate(&b), "60.00%");
 }
+
+#[test]
+fn depreciation_in_a_year_before_during_and_after_the_life() {
+    let a = asset("ZC1", "计算机设备", 565_000, "2020-06-18", AssetStatus::InUse);
+    let (class, years, d) = depreciation_in(&a, 2021).unwrap();
+    assert_eq!((class.class.as_str(), years, d.charge, d.accumulated, d.net), ("计算机设备", 6, Fen(94_167), Fen(149_097), Fen(415_903)));
+    assert_eq!(depreciation_in(&a, 2019).unwrap().2.net, Fen(565_000));
+    assert_eq!(depreciation_in(&a, 2030).unwrap().2.accumulated, Fen(565_000));
+    assert!(depreciation_in(&asset("TS1", "图书档案", 1, "2020-01-01", AssetStatus::InUse), 2020).is_none());
+}
