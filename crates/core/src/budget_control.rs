@@ -6,6 +6,7 @@
 use crate::date::Date;
 use crate::money::Fen;
 use crate::records::*;
+use crate::regional::{most_specific, regional};
 use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, BTreeSet};
 use std::sync::OnceLock;
@@ -42,6 +43,8 @@ struct RawRule {
     basis: String,
 }
 
+regional!(RawRule);
+
 fn rules() -> &'static [RawRule] {
     static RULES: OnceLock<Vec<RawRule>> = OnceLock::new();
     RULES.get_or_init(|| {
@@ -52,13 +55,7 @@ fn rules() -> &'static [RawRule] {
 
 /// The default control of a region's lines in a fiscal year, from `data/budget-control.toml`.
 pub fn default_control(region_code: &str, year: i32) -> LineControl {
-    let best = rules()
-        .iter()
-        .enumerate()
-        .filter(|(_, r)| region_code.starts_with(&r.region) && r.from_year.is_none_or(|y| year >= y) && r.to_year.is_none_or(|y| year <= y))
-        .max_by_key(|(i, r)| (r.region.len(), *i))
-        .map(|(_, r)| r);
-    match best {
+    match most_specific(rules(), region_code, year) {
         Some(r) => LineControl {
             mode: ControlMode::parse(&r.mode).unwrap_or_else(|| panic!("budget-control.toml: unknown mode {}", r.mode)),
             tolerance_bp: r.tolerance_bp,
@@ -272,7 +269,7 @@ pub fn control_entries(unit: &UnitProfile, existing: &RecordSet, fresh: &RecordS
             _ if overridden.contains(&(d.year, d.key)) => Decision::Overridden,
             _ => Decision::Stop,
         };
-        out.push(ControlOutcome { kind: d.kind, key: d.key.to_string(), year: d.year, date: d.date.clone(), line_code: d.line_code.to_string(), amount: d.amount, before, tolerance, shortfall, decision, control, overridden_now: false });
+        out.push(ControlOutcome { kind: d.kind, key: d.key.to_string(), year: d.year, date: *d.date, line_code: d.line_code.to_string(), amount: d.amount, before, tolerance, shortfall, decision, control, overridden_now: false });
     }
     out
 }
@@ -288,7 +285,7 @@ pub fn apply_override(outcomes: &mut [ControlOutcome], request: &OverrideRequest
             ControlOverride {
                 override_no: format!("CK-{}", o.key),
                 year: o.year,
-                date: o.date.clone(),
+                date: o.date,
                 voucher_no: o.key.clone(),
                 line_code: o.line_code.clone(),
                 shortfall: o.shortfall,

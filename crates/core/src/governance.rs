@@ -6,6 +6,7 @@ use crate::check::{Finding, RecordRef, Severity};
 use crate::date::Date;
 use crate::money::Fen;
 use crate::records::*;
+use crate::regional::{most_specific, regional};
 use serde::Deserialize;
 use std::sync::OnceLock;
 
@@ -17,6 +18,8 @@ struct RawRule {
     threshold_yuan: Option<i64>,
     basis: String,
 }
+
+regional!(RawRule);
 
 #[derive(Deserialize)]
 struct RawFile {
@@ -34,14 +37,7 @@ pub fn major_decision_threshold(b: &Books) -> Option<(Fen, String)> {
     if let Some(p) = b.records.major_decision_policies.iter().filter(|p| p.year == b.year.year).max_by_key(|p| (p.adopted_on, p.policy_code.clone())) {
         return Some((p.threshold, p.document.clone()));
     }
-    let region = &b.unit.region_code;
-    let year = b.year.year;
-    rules()
-        .iter()
-        .enumerate()
-        .filter(|(_, r)| region.starts_with(&r.region) && r.from_year.is_none_or(|y| year >= y) && r.to_year.is_none_or(|y| year <= y))
-        .max_by_key(|(i, r)| (r.region.len(), *i))
-        .and_then(|(_, r)| r.threshold_yuan.map(|t| (Fen(t * 100), r.basis.clone())))
+    most_specific(rules(), &b.unit.region_code, b.year.year).and_then(|r| r.threshold_yuan.map(|t| (Fen(t * 100), r.basis.clone())))
 }
 
 /// A record that may need a collective decision: its kind, key, date, amount, 采购编号 and a description.

@@ -14,6 +14,7 @@ pub mod ledger;
 pub mod money;
 pub mod procurement;
 pub mod records;
+pub mod regional;
 pub mod report_model;
 pub mod schema;
 pub mod sections;

@@ -5,6 +5,7 @@
 use crate::check::{Finding, RecordRef, Severity};
 use crate::money::Fen;
 use crate::records::*;
+use crate::regional::{most_specific, regional};
 use serde::Deserialize;
 use std::collections::BTreeMap;
 use std::sync::OnceLock;
@@ -35,6 +36,8 @@ impl ProcurementRules {
     }
 }
 
+regional!(ProcurementRules);
+
 #[derive(Deserialize)]
 struct RawFile {
     rule: Vec<ProcurementRules>,
@@ -48,12 +51,7 @@ fn all_rules() -> &'static [ProcurementRules] {
 /// The rules of a region and year: the longest matching region prefix; among equals, the later one. None when
 /// no rule covers the year (the procurement checks then stay silent rather than guess).
 pub fn rules_for(region_code: &str, year: i32) -> Option<&'static ProcurementRules> {
-    all_rules()
-        .iter()
-        .enumerate()
-        .filter(|(_, r)| region_code.starts_with(&r.region) && r.from_year.is_none_or(|y| year >= y) && r.to_year.is_none_or(|y| year <= y))
-        .max_by_key(|(i, r)| (r.region.len(), *i))
-        .map(|(_, r)| r)
+    most_specific(all_rules(), region_code, year)
 }
 
 fn reference(p: &Procurement) -> RecordRef {
