@@ -219,6 +219,7 @@ macro_rules! with_kind_vec {
             "voucher_approvals" => { let $v = with_kind_vec!(@borrow $mode $set.voucher_approvals); $body }
             "asset_events" => { let $v = with_kind_vec!(@borrow $mode $set.asset_events); $body }
             "asset_counts" => { let $v = with_kind_vec!(@borrow $mode $set.asset_counts); $body }
+            "indicator_results" => { let $v = with_kind_vec!(@borrow $mode $set.indicator_results); $body }
             _ => $unknown,
         }
     };
