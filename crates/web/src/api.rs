@@ -5,7 +5,7 @@
 use crate::auth::{CurrentUser, tokens_match, verify_password};
 use crate::entry::{add_record, indicator_result_fields};
 use crate::pages::{approve_voucher, date_in_year, do_task_action, entry_override, load, require_entry, start_session, status_label, today};
-use jixiao_core::budget_control;
+use jixiao_core::budget_control::{self, OverrideRequest};
 use crate::{AppError, SharedState};
 use axum::extract::{Path, State};
 use axum::http::{HeaderMap, StatusCode};
@@ -217,14 +217,62 @@ pub async fn add_expenditure(State(state): State<SharedState>, user: CurrentUser
     .filter_map(|(k, v)| v.map(|v| (k.to_string(), v)))
     .collect();
     fields.retain(|_, v| !v.trim().is_empty());
-    match add_record(&state.store, &code, "expenditures", &fields, &user, "API", request.as_ref()).await {
+    controlled_entry(&state, &user, &code, "expenditures", &fields, request.as_ref(), input.voucher_no).await
+}
+
+/// Adds a record under budget control and answers 201 with the control notes, or 422 with the refusal.
+async fn controlled_entry(state: &SharedState, user: &CurrentUser, code: &str, kind: &'static str, fields: &BTreeMap<String, String>, request: Option<&OverrideRequest>, key: String) -> Result<Response, AppError> {
+    match add_record(&state.store, code, kind, fields, user, "API", request).await {
         Ok(controls) => {
             let controls = controls.iter().map(|c| ControlNote { rule_id: c.rule_id().into(), message: c.message() }).collect();
-            Ok((StatusCode::CREATED, Json(EntryAccepted { voucher_no: input.voucher_no, controls })).into_response())
+            Ok((StatusCode::CREATED, Json(EntryAccepted { voucher_no: key, controls })).into_response())
         }
         Err(Ok(errors)) => Ok((StatusCode::UNPROCESSABLE_ENTITY, Json(EntryRefused { error: errors.summary(), errors: errors.by_field })).into_response()),
         Err(Err(e)) => Err(e),
     }
+}
+
+/// A commitment (预算占用): a purchase request or contract reserving part of a line; cancel one by posting a
+/// reversal (negative amount naming it in `reverses`).
+#[derive(Deserialize, ToSchema)]
+pub struct CommitmentInput {
+    pub commitment_no: String,
+    pub date: Option<String>,
+    pub line_code: String,
+    /// 采购申请 | 合同 (or purchase_request | contract)
+    pub kind: String,
+    /// 元, at most two decimals.
+    pub amount: String,
+    /// Payments naming the same 采购编号 release it.
+    pub procurement_ref: Option<String>,
+    pub reverses: Option<String>,
+    pub note: Option<String>,
+    /// 超控理由 (reviewer or unit_admin only).
+    pub override_reason: Option<String>,
+}
+
+#[utoipa::path(post, path = "/api/units/{code}/{year}/commitments", params(("code" = String, Path), ("year" = i32, Path)), request_body = CommitmentInput,
+    responses((status = 201, body = EntryAccepted), (status = 422, body = EntryRefused, description = "未登记；刚性控制超支时含 BUDGET_CONTROL_STOP"), (status = 401), (status = 403)))]
+pub async fn add_commitment(State(state): State<SharedState>, user: CurrentUser, headers: HeaderMap, Path((code, year)): Path<(String, i32)>, Json(input): Json<CommitmentInput>) -> Result<Response, AppError> {
+    require_csrf(&user, &headers)?;
+    let uy = load(&state, &user, &code, year).await?;
+    let request = entry_override(&user, &uy, input.override_reason.as_deref())?;
+    let fields: BTreeMap<String, String> = [
+        ("commitment_no", Some(input.commitment_no.clone())),
+        ("year", Some(year.to_string())),
+        ("date", Some(input.date.unwrap_or_else(|| date_in_year(year).to_string()))),
+        ("line_code", Some(input.line_code)),
+        ("kind", Some(input.kind)),
+        ("amount", Some(input.amount)),
+        ("procurement_ref", input.procurement_ref),
+        ("reverses", input.reverses),
+        ("recorded_by", Some(user.display_name.clone())),
+        ("note", input.note),
+    ]
+    .into_iter()
+    .filter_map(|(k, v)| v.filter(|v| !v.trim().is_empty()).map(|v| (k.to_string(), v)))
+    .collect();
+    controlled_entry(&state, &user, &code, "commitments", &fields, request.as_ref(), input.commitment_no).await
 }
 
 /// A voucher's approval (凭证审核).
@@ -296,8 +344,8 @@ pub async fn task(State(state): State<SharedState>, user: CurrentUser, headers: 
 #[derive(OpenApi)]
 #[openapi(
     info(title = "jixiao API", description = "部门整体支出绩效自评：账务、核对、评价与自评任务。先 POST /api/login 取得会话（Cookie）与 CSRF 令牌；写操作须带 X-CSRF-Token 头。"),
-    paths(login, units, summary, check, evaluation, add_expenditure, approve, line_available, add_indicator_result, task),
-    components(schemas(LoginRequest, LoginResponse, UnitSummary, YearSummary, ExpenditureInput, EntryAccepted, ControlNote, LineAvailable, ApprovalState, IndicatorResultInput, EntryRefused, TaskRequest, TaskState))
+    paths(login, units, summary, check, evaluation, add_expenditure, add_commitment, approve, line_available, add_indicator_result, task),
+    components(schemas(LoginRequest, LoginResponse, UnitSummary, YearSummary, ExpenditureInput, CommitmentInput, EntryAccepted, ControlNote, LineAvailable, ApprovalState, IndicatorResultInput, EntryRefused, TaskRequest, TaskState))
 )]
 pub struct ApiDoc;
 
@@ -313,6 +361,7 @@ pub fn routes() -> Router<SharedState> {
         .route("/api/units/{code}/{year}/check", get(check))
         .route("/api/units/{code}/{year}/evaluation", get(evaluation))
         .route("/api/units/{code}/{year}/expenditures", post(add_expenditure))
+        .route("/api/units/{code}/{year}/commitments", post(add_commitment))
         .route("/api/units/{code}/{year}/expenditures/{voucher}/approve", post(approve))
         .route("/api/units/{code}/{year}/lines/{line}/available", get(line_available))
         .route("/api/units/{code}/{year}/indicators/{indicator}/results", post(add_indicator_result))

@@ -516,3 +516,25 @@ async fn the_bureau_sees_its_area_consolidated() {
     assert_eq!(status, StatusCode::OK);
     assert!(!md.contains("芙蓉区科学技术协会"), "another district sees none of this unit: {md}");
 }
+
+#[tokio::test]
+async fn the_api_records_commitments_that_reserve_and_cancellations_that_release() {
+    let (state, _dir) = common::demo_state().await;
+    control_demo_lines(&state).await;
+    let clerk = api_sign_in(&state, "clerk").await;
+    let commitments = "/api/units/430102-KX/2020/commitments";
+    let commitment = |no: &str, amount: &str, reverses: Option<&str>| serde_json::json!({ "commitment_no": no, "date": "2020-12-01", "line_code": "ZB2020-08", "kind": "合同", "amount": amount, "reverses": reverses });
+    // ZB2020-08 (刚性控制) has 2 200.00 元 available: a 2 000.00 元 contract fits, a second one does not.
+    let (status, body) = api_post(&state, &clerk, commitments, commitment("ZY-1", "2000.00", None)).await;
+    assert_eq!(status, StatusCode::CREATED, "{body}");
+    let (status, body) = api_post(&state, &clerk, commitments, commitment("ZY-2", "500.00", None)).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(body["errors"]["amount"][0].as_str().unwrap().contains("可用余额 200.00 元（全年预算 32000.00 − 已占用 2000.00 − 已支出 29800.00），本笔占用 500.00 元，超出可用余额 300.00 元"), "{body}");
+    let (_, available) = call(&state, "GET", "/api/units/430102-KX/2020/lines/ZB2020-08/available", Some(&clerk.0), None).await;
+    assert!(available.contains("\"committed\":\"2000.00\"") && available.contains("\"available\":\"200.00\""), "{available}");
+    // Cancelling the contract releases it.
+    let (status, body) = api_post(&state, &clerk, commitments, commitment("ZY-1C", "-2000.00", Some("ZY-1"))).await;
+    assert_eq!(status, StatusCode::CREATED, "{body}");
+    let (_, available) = call(&state, "GET", "/api/units/430102-KX/2020/lines/ZB2020-08/available", Some(&clerk.0), None).await;
+    assert!(available.contains("\"committed\":\"0.00\"") && available.contains("\"available\":\"2200.00\""), "{available}");
+}
