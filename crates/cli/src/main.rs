@@ -6,6 +6,7 @@ mod migrate;
 
 use anyhow::{Context, Result, bail};
 use clap::{Parser, Subcommand, ValueEnum};
+use jixiao_core::budget_control::OverrideRequest;
 use jixiao_core::check::{Severity, check, has_errors};
 use jixiao_core::evaluation::framework::Rules;
 use jixiao_core::evaluation::{Evaluation, EvaluationInput};
@@ -30,7 +31,15 @@ enum Command {
     /// Create the database (or bring its schema up to date).
     Init,
     /// Import a directory of CSV files with unit.toml, or an .xlsx workbook. All or nothing; re-importing adds nothing.
-    Import { path: PathBuf },
+    Import {
+        path: PathBuf,
+        /// Pass vouchers that overdraw a 刚性控制 line, with this written reason (kept as a 超控记录).
+        #[arg(long, requires = "override_by")]
+        override_reason: Option<String>,
+        /// Who passes them (the 超控人 of the 超控记录); needs --override-reason.
+        #[arg(long, requires = "override_reason")]
+        override_by: Option<String>,
+    },
     /// Write empty import templates (an .xlsx workbook and CSV files) into DIR.
     Template {
         #[arg(long)]
@@ -49,6 +58,14 @@ enum Command {
         year: i32,
         #[arg(long, value_enum, default_value_t = CheckFormat::Text)]
         format: CheckFormat,
+    },
+    /// The fixed-asset register of a unit-year: each asset's depreciation class and useful life (财会〔2017〕4号 表1),
+    /// the year's depreciation, accumulated depreciation and net value (元), and the status counted.
+    Assets {
+        #[arg(long)]
+        unit: Option<String>,
+        #[arg(long)]
+        year: i32,
     },
     /// Write the self-evaluation report (stdout without -o); with --scope department|region, the consolidated report.
     Report {
@@ -242,7 +259,10 @@ async fn run(cli: Cli, db_given: bool) -> Result<ExitCode> {
             open(&cli.db).await?;
             println!("数据库已就绪：{}", cli.db);
         }
-        Command::Import { path } => return import(&cli.db, &path).await,
+        Command::Import { path, override_reason, override_by } => {
+            let request = override_by.zip(override_reason).map(|(approved_by, reason)| OverrideRequest { approved_by, role: "cli".into(), reason });
+            return import(&cli.db, &path, request.as_ref()).await;
+        }
         Command::Template { out, year } => {
             let written = jixiao_import::template::write_templates(&out, year).map_err(anyhow::Error::msg)?;
             for p in written {
@@ -273,6 +293,19 @@ async fn run(cli: Cli, db_given: bool) -> Result<ExitCode> {
             }
             if has_errors(&findings) {
                 return Ok(ExitCode::from(1));
+            }
+        }
+        Command::Assets { unit, year } => {
+            let store = open(&cli.db).await?;
+            let books = books(&store, unit, year).await?;
+            let mut out = std::io::stdout().lock();
+            writeln!(out, "资产编号\t资产名称\t折旧类别\t年限\t原值\t本年折旧\t累计折旧\t净值\t状态")?;
+            for a in &books.records.fixed_assets {
+                let status = jixiao_core::assets::effective_status(&books.records, a).label();
+                match jixiao_core::assets::depreciation_in(a, year) {
+                    Some((class, years, d)) => writeln!(out, "{}\t{}\t{}\t{years}\t{}\t{}\t{}\t{}\t{status}", a.asset_code, a.name, class.class, a.original_value, d.charge, d.accumulated, d.net)?,
+                    None => writeln!(out, "{}\t{}\t{}（不计提折旧或类别未列入折旧年限表）\t—\t{}\t—\t—\t—\t{status}", a.asset_code, a.name, a.category, a.original_value)?,
+                }
             }
         }
         Command::Report { unit, scope, department, bureau, area, year, format, output, allow_errors, rules } => {
@@ -377,14 +410,14 @@ async fn run(cli: Cli, db_given: bool) -> Result<ExitCode> {
         Command::Demo => {
             let dir = tempfile::tempdir().context("无法创建临时目录")?;
             jixiao_import::demo::unpack_into(dir.path()).context("无法写出演示数据")?;
-            return import(&cli.db, dir.path()).await;
+            return import(&cli.db, dir.path(), None).await;
         }
     }
     Ok(ExitCode::SUCCESS)
 }
 
 /// Reads, validates against the database, and applies one import; prints every error when it fails.
-async fn import(db: &str, path: &Path) -> Result<ExitCode> {
+async fn import(db: &str, path: &Path, override_request: Option<&OverrideRequest>) -> Result<ExitCode> {
     let source = match jixiao_import::read(path) {
         Ok(s) => s,
         Err(errors) => {
@@ -398,7 +431,11 @@ async fn import(db: &str, path: &Path) -> Result<ExitCode> {
         Some(_) => store.years(&source.unit.code).await?,
         None => Vec::new(),
     };
-    let batch = match source.validate(&existing, &existing_years) {
+    if override_request.is_some_and(|r| r.reason.trim().is_empty()) {
+        eprintln!("--override-reason 不能为空：超控须写明理由 [BUDGET_CONTROL_REASON_MISSING]");
+        return Ok(ExitCode::from(2));
+    }
+    let (batch, controls) = match source.validate_controlled(&existing, &existing_years, override_request) {
         Ok(b) => b,
         Err(errors) => {
             eprint!("{errors}");
@@ -411,8 +448,13 @@ async fn import(db: &str, path: &Path) -> Result<ExitCode> {
     let outcome = store.apply_with_progress(&batch, &source.label, &|n| bar.set_position(n as u64)).await;
     bar.finish_and_clear();
     let outcome = outcome?;
-    let unchanged = outcome.unchanged + (source.row_count() - batch.records.len());
+    // The batch holds the rows that are new plus the 超控记录 this import's override request generated.
+    let generated = controls.iter().filter(|c| c.overridden_now).count();
+    let unchanged = outcome.unchanged + (source.row_count() + generated - batch.records.len());
     println!("已导入 {}（{}）：新增 {} 条记录，{} 条已存在未变。", source.unit.name, source.unit.code, outcome.added, unchanged);
+    for c in &controls {
+        println!("预算控制：{}「{}」：{} [{}]", if c.kind == "commitments" { "预算占用" } else { "支出凭证" }, c.key, c.message(), c.rule_id());
+    }
     Ok(ExitCode::SUCCESS)
 }
 

@@ -266,3 +266,139 @@ fn lint_finds_the_seed_defects_and_names_unreadable_files() {
     assert_eq!(missing.status.code(), Some(2));
     assert!(!String::from_utf8_lossy(&missing.stderr).is_empty() || !String::from_utf8_lossy(&missing.stdout).is_empty());
 }
+
+/// The demo copied with 指标 ZB2020-08 (32 000.00 元 budget, 29 800.00 元 spent → 2 200.00 元 available) under `mode`,
+/// and one more voucher of 5 000.00 元 on it (2 800.00 元 past the available amount).
+fn demo_with_controlled_line(tmp: &Path, mode: &str) -> PathBuf {
+    let dir = tmp.join(format!("data-{mode}"));
+    copy_dir(&demo_dir(), &dir);
+    std::fs::write(dir.join("line_controls.csv"), format!("指标编号,年度,控制方式,容差（基点）,备注\nZB2020-08,2020,{mode},,\n")).unwrap();
+    let path = dir.join("expenditures.csv");
+    let mut text = std::fs::read_to_string(&path).unwrap();
+    text.push_str("ZC2020-900,2020,2020-12-30,ZB2020-08,5000.00,长沙市芙蓉区医疗保障事务中心,补缴医疗保险,,,周晓燕,\n");
+    std::fs::write(&path, text).unwrap();
+    dir
+}
+
+#[test]
+fn budget_control_stop_refuses_the_import_naming_line_available_and_shortfall_until_overridden() {
+    let tmp = tempfile::tempdir().unwrap();
+    let db = sqlite(tmp.path(), "j.db");
+    let dir = demo_with_controlled_line(tmp.path(), "刚性控制");
+    let refused = jixiao(&db, &["import", dir.to_str().unwrap()]);
+    assert_eq!(refused.status.code(), Some(1));
+    let stderr = String::from_utf8_lossy(&refused.stderr);
+    for needle in ["expenditures.csv", "第69行", "BUDGET_CONTROL_STOP", "指标「ZB2020-08」可用余额 2200.00 元", "本笔支出 5000.00 元", "超出可用余额 2800.00 元"] {
+        assert!(stderr.contains(needle), "{needle} in {stderr}");
+    }
+    assert_eq!(ok(jixiao(&db, &["units"])), "", "nothing written");
+    // An override needs both who and why.
+    let half = jixiao(&db, &["import", dir.to_str().unwrap(), "--override-reason", "年末补缴"]);
+    assert_eq!(half.status.code(), Some(2));
+    let passed = ok(jixiao(&db, &["import", dir.to_str().unwrap(), "--override-by", "李审核", "--override-reason", "年末医保补缴，经主任办公会同意"]));
+    assert!(passed.contains("BUDGET_CONTROL_OVERRIDDEN") && passed.contains("ZC2020-900"), "{passed}");
+    let json = ok_or_code(jixiao(&db, &["check", "--year", "2020", "--format", "json"]), 1);
+    let findings: serde_json::Value = serde_json::from_str(&json).unwrap();
+    let overridden = findings.as_array().unwrap().iter().find(|f| f["rule_id"] == "BUDGET_CONTROL_OVERRIDDEN").expect("the override is reported");
+    assert_eq!(overridden["severity"], "info");
+    assert!(overridden["message"].as_str().unwrap().contains("由 李审核（cli）超控登记，理由：年末医保补缴，经主任办公会同意"), "{overridden}");
+    // Re-importing adds nothing: the voucher and its override record are both stored.
+    assert!(ok(jixiao(&db, &["import", dir.to_str().unwrap()])).contains("新增 0 条记录"));
+}
+
+#[test]
+fn budget_control_warn_accepts_and_check_reports_it() {
+    let tmp = tempfile::tempdir().unwrap();
+    let db = sqlite(tmp.path(), "j.db");
+    let dir = demo_with_controlled_line(tmp.path(), "预警控制");
+    let out = ok(jixiao(&db, &["import", dir.to_str().unwrap()]));
+    assert!(out.contains("BUDGET_CONTROL_WARN") && out.contains("超出可用余额 2800.00 元"), "{out}");
+    let check = String::from_utf8(jixiao(&db, &["check", "--year", "2020"]).stdout).unwrap();
+    assert!(check.contains("BUDGET_CONTROL_WARN") && check.contains("指标「ZB2020-08」（预警控制）全年预算 32000.00 元，已占用 0.00 元、已支出 34800.00 元，超出可用额度 2800.00 元"), "{check}");
+}
+
+#[test]
+fn commitments_reserve_funds_and_cancelling_releases_them() {
+    let tmp = tempfile::tempdir().unwrap();
+    let db = sqlite(tmp.path(), "j.db");
+    let dir = tmp.path().join("data");
+    copy_dir(&demo_dir(), &dir);
+    std::fs::write(dir.join("line_controls.csv"), "指标编号,年度,控制方式\nZB2020-08,2020,刚性控制\n").unwrap();
+    std::fs::write(dir.join("commitments.csv"), "占用编号,年度,日期,指标编号,占用类型,金额,采购编号,冲销占用编号\nZY2020-01,2020,2020-12-01,ZB2020-08,合同,2000.00,,\n").unwrap();
+    ok(jixiao(&db, &["import", dir.to_str().unwrap()]));
+    // 2 200.00 元 available less the 2 000.00 元 contract: a 500.00 元 voucher is 300.00 元 short.
+    let path = dir.join("expenditures.csv");
+    let mut text = std::fs::read_to_string(&path).unwrap();
+    text.push_str("ZC2020-901,2020,2020-12-30,ZB2020-08,500.00,某单位,补缴,,,,\n");
+    std::fs::write(&path, &text).unwrap();
+    let refused = jixiao(&db, &["import", dir.to_str().unwrap()]);
+    let stderr = String::from_utf8_lossy(&refused.stderr);
+    assert_eq!(refused.status.code(), Some(1));
+    assert!(stderr.contains("可用余额 200.00 元（全年预算 32000.00 − 已占用 2000.00 − 已支出 29800.00）") && stderr.contains("超出可用余额 300.00 元"), "{stderr}");
+    // Cancelling the contract (a reversal) releases its 2 000.00 元 and the voucher passes in the same import.
+    std::fs::write(dir.join("commitments.csv"), "占用编号,年度,日期,指标编号,占用类型,金额,采购编号,冲销占用编号\nZY2020-01,2020,2020-12-01,ZB2020-08,合同,2000.00,,\nZY2020-01C,2020,2020-12-29,ZB2020-08,合同,-2000.00,,ZY2020-01\n").unwrap();
+    let out = ok(jixiao(&db, &["import", dir.to_str().unwrap()]));
+    assert!(out.contains("新增 2 条记录") && !out.contains("预算控制"), "{out}");
+}
+
+fn controls_sample_dir() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../../examples/controls-sample")
+}
+
+/// The controls sample holds a deliberate violation of every control rule; `check` must report exactly the
+/// findings in `expected-check.txt` (golden). To accept an intended change, rewrite the file with
+/// `jixiao --db sqlite:///tmp/cs.db import examples/controls-sample && jixiao --db sqlite:///tmp/cs.db check --year 2021 > examples/controls-sample/expected-check.txt`
+/// and review the diff.
+#[test]
+fn the_controls_sample_gives_exactly_the_expected_findings() {
+    let tmp = tempfile::tempdir().unwrap();
+    let db = sqlite(tmp.path(), "c.db");
+    let imported = ok(jixiao(&db, &["import", controls_sample_dir().to_str().unwrap()]));
+    assert!(imported.contains("[BUDGET_CONTROL_OVERRIDDEN]") && imported.contains("[BUDGET_CONTROL_WARN]"), "{imported}");
+    let check = jixiao(&db, &["check", "--year", "2021"]);
+    assert_eq!(check.status.code(), Some(1), "the sample has an error-level finding (segregation of duties)");
+    let expected = std::fs::read_to_string(controls_sample_dir().join("expected-check.txt")).unwrap();
+    assert_eq!(String::from_utf8(check.stdout).unwrap(), expected);
+    let json = ok_or_code(jixiao(&db, &["check", "--year", "2021", "--format", "json"]), 1);
+    let findings: serde_json::Value = serde_json::from_str(&json).unwrap();
+    let rules: std::collections::BTreeSet<&str> = findings.as_array().unwrap().iter().map(|f| f["rule_id"].as_str().unwrap()).collect();
+    for rule in [
+        "BUDGET_CONTROL_WARN",
+        "BUDGET_CONTROL_OVERRIDDEN",
+        "PROCUREMENT_TENDER_REQUIRED",
+        "PROCUREMENT_SPLIT",
+        "PROCUREMENT_QUOTES_MISSING",
+        "PROCUREMENT_CONTRACT_MISSING",
+        "MAJOR_DECISION_MISSING",
+        "SEGREGATION_OF_DUTIES",
+        "ASSET_DISPOSAL_UNAPPROVED",
+        "ASSET_COUNT_DIFFERENCE",
+    ] {
+        assert!(rules.contains(rule), "{rule} is exercised by the sample");
+    }
+}
+
+#[test]
+fn the_demo_stays_clean_of_the_control_rules() {
+    let tmp = tempfile::tempdir().unwrap();
+    let db = sqlite(tmp.path(), "d.db");
+    ok(jixiao(&db, &["demo"]));
+    let json = ok(jixiao(&db, &["check", "--year", "2020", "--format", "json"]));
+    let prefixes = ["BUDGET_CONTROL", "PROCUREMENT_TENDER", "PROCUREMENT_SPLIT", "PROCUREMENT_QUOTES", "PROCUREMENT_CONTRACT", "MAJOR_DECISION", "SEGREGATION", "ASSET_"];
+    assert!(!prefixes.iter().any(|p| json.contains(p)), "{json}");
+}
+
+#[test]
+fn assets_lists_the_depreciation_of_the_year() {
+    let tmp = tempfile::tempdir().unwrap();
+    let db = sqlite(tmp.path(), "a.db");
+    ok(jixiao(&db, &["import", controls_sample_dir().to_str().unwrap()]));
+    let out = ok(jixiao(&db, &["assets", "--year", "2021"]));
+    // 6 000.00 元 computer from 2021-09-15, 72 months: ⌊600000×4/72⌋ = 33333 分 in September–December.
+    assert!(out.contains("ZC-2021-001\t台式计算机\t计算机设备\t6\t6000.00\t333.33\t333.33\t5666.67\t在用"), "{out}");
+    // 8 800.00 元 projector (通用设备 → 办公设备, 6 years) from 2015-07-01: 66 months to December 2020 are
+    // ⌊880000×66/72⌋ = 806666 分, so January–June 2021 take the last 73334 分.
+    assert!(out.contains("ZC-2015-003\t投影仪\t办公设备\t6\t8800.00\t733.34\t8800.00\t0.00\t已处置"), "{out}");
+    // Transferred out during the year, and missing at the count.
+    assert!(out.contains("ZC-2017-004") && out.contains("\t已处置\n") && out.contains("ZC-2019-002"), "{out}");
+}

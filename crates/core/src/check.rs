@@ -2,6 +2,10 @@
 //! returning findings; a finding names its rule, its severity, a Chinese message and the records involved.
 
 use crate::books::LineBudget;
+use crate::assets;
+use crate::budget_control;
+use crate::governance;
+use crate::procurement;
 use crate::date::Date;
 use crate::ledger::{Entry, Ledger};
 use crate::money::Fen;
@@ -62,6 +66,8 @@ pub const RULES: &[(&str, Rule)] = &[
     ("CODE_NAME_MAPPED", code_name_mapped),
     ("BUDGET_STATED_MISMATCH", budget_stated_mismatch),
     ("LINE_OVERSPENT", line_overspent),
+    ("BUDGET_CONTROL_WARN", budget_control_warn),
+    ("BUDGET_CONTROL_OVERRIDDEN", budget_control_overridden),
     ("RECEIPTS_UNRECONCILED", receipts_unreconciled),
     ("SPLIT_INCONSISTENT", split_inconsistent),
     ("SANGONG_SUMMARY", sangong_summary),
@@ -69,6 +75,14 @@ pub const RULES: &[(&str, Rule)] = &[
     ("REVERSAL_INVALID", reversal_invalid),
     ("REFERENCE_UNKNOWN", reference_unknown),
     ("PROCUREMENT_OVERPAID", procurement_overpaid),
+    ("PROCUREMENT_TENDER_REQUIRED", procurement::tender_required),
+    ("PROCUREMENT_SPLIT", procurement::split_purchases),
+    ("PROCUREMENT_QUOTES_MISSING", procurement::quotes_missing),
+    ("PROCUREMENT_CONTRACT_MISSING", procurement::contract_or_acceptance_missing),
+    ("MAJOR_DECISION_MISSING", governance::major_decision_missing),
+    ("SEGREGATION_OF_DUTIES", governance::segregation_of_duties),
+    ("ASSET_DISPOSAL_UNAPPROVED", assets::disposal_unapproved),
+    ("ASSET_COUNT_DIFFERENCE", assets::count_differences),
     ("PROJECT_TARGETS_MISSING", project_targets_missing),
     ("SECTION_DATA_MISSING", section_data_missing),
 ];
@@ -195,6 +209,54 @@ fn line_overspent(b: &Books) -> Vec<Finding> {
                     records,
                 )
             })
+        })
+        .collect()
+}
+
+/// A controlled line (预警 or 刚性控制) whose commitments and spending together pass its 全年预算数 by more than
+/// the tolerance: what 预警控制 accepted at entry, or what a later 调减 left overdrawn.
+fn budget_control_warn(b: &Books) -> Vec<Finding> {
+    b.records
+        .appropriation_lines
+        .iter()
+        .filter_map(|l| {
+            let control = budget_control::line_control(&b.unit, &b.records, b.year.year, &l.line_code);
+            let p = budget_control::line_position(&b.records, b.year.year, &l.line_code);
+            let over = -p.available().0 - control.tolerance(p.annual).0;
+            (control.mode != ControlMode::Ignore && over > 0).then(|| {
+                let mut records = vec![line_ref(l)];
+                records.extend(b.records.commitments.iter().filter(|c| c.line_code == l.line_code).map(|c| RecordRef::new("commitments", &c.commitment_no)));
+                finding(
+                    Severity::Warning,
+                    "BUDGET_CONTROL_WARN",
+                    format!(
+                        "指标「{}」（{}）全年预算 {} 元，已占用 {} 元、已支出 {} 元，超出可用额度 {} 元",
+                        l.line_code,
+                        control.mode.label(),
+                        p.annual,
+                        p.committed,
+                        p.spent,
+                        Fen(over)
+                    ),
+                    records,
+                )
+            })
+        })
+        .collect()
+}
+
+/// Every voucher passed over 刚性控制, with who passed it and why: the evidence a reviewer reads.
+fn budget_control_overridden(b: &Books) -> Vec<Finding> {
+    b.records
+        .control_overrides
+        .iter()
+        .map(|o| {
+            finding(
+                Severity::Info,
+                "BUDGET_CONTROL_OVERRIDDEN",
+                format!("凭证「{}」超出指标「{}」可用余额 {} 元，由 {}（{}）超控登记，理由：{}", o.voucher_no, o.line_code, o.shortfall, o.approved_by, o.role, o.reason),
+                vec![RecordRef::new("control_overrides", &o.override_no), RecordRef::new("appropriation_lines", &o.line_code)],
+            )
         })
         .collect()
 }

@@ -51,6 +51,17 @@ impl Date {
         Date::new(i32::try_from(year).ok()?, month, day)
     }
 
+    /// Days since 1970-01-01 (the days-from-civil algorithm of H. Hinnant), the inverse of `from_unix_days`.
+    pub fn unix_days(self) -> i64 {
+        let y = i64::from(self.year) - i64::from(self.month <= 2);
+        let era = y.div_euclid(400);
+        let yoe = y - era * 400;
+        let m = i64::from(self.month);
+        let doy = (153 * (if m > 2 { m - 3 } else { m + 9 }) + 2) / 5 + i64::from(self.day) - 1;
+        let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+        era * 146_097 + doe - 719_468
+    }
+
     /// `2021年4月25日`, as a signature line prints it.
     pub fn chinese(self) -> String {
         format!("{}年{}月{}日", self.year, self.month, self.day)
@@ -105,6 +116,9 @@ mod tests {
         assert_eq!(Date::from_unix_days(0), Date::new(1970, 1, 1));
         assert_eq!(Date::from_unix_days(18_262), Date::new(2020, 1, 1));
         assert_eq!(Date::from_unix_days(18_321), Date::new(2020, 2, 29));
+        for days in [-25_567, -1, 0, 59, 11_016, 18_262, 18_321, 19_000, 84_000] {
+            assert_eq!(Date::from_unix_days(days).unwrap().unix_days(), days);
+        }
     }
 
     #[test]

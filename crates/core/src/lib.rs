@@ -1,15 +1,20 @@
 //! jixiao's domain core: money, code tables, the record model, the ledger rules, the books check and the
 //! figures of the self-evaluation report. Pure: no IO, no async. Reference data is embedded from `data/`.
 
+pub mod assets;
 pub mod books;
+pub mod budget_control;
 pub mod check;
 pub mod codes;
 pub mod consolidated;
 pub mod evaluation;
+pub mod governance;
 pub mod date;
 pub mod ledger;
 pub mod money;
+pub mod procurement;
 pub mod records;
+pub mod regional;
 pub mod report_model;
 pub mod schema;
 pub mod sections;

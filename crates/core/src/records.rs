@@ -147,6 +147,45 @@ labelled_enum! {
     }
 }
 
+labelled_enum! {
+    /// 控制方式 — what entry does with a voucher that would overdraw its appropriation line (budget control, 预算控制).
+    ControlMode {
+        /// 刚性控制: the voucher is refused unless a user with the override role passes it with a written reason.
+        Stop = "stop", "刚性控制" | "控制";
+        /// 预警控制: the voucher is accepted and `check` reports the overdraft.
+        Warn = "warn", "预警控制" | "预警";
+        /// 不控制.
+        Ignore = "ignore", "不控制";
+    }
+}
+
+labelled_enum! {
+    /// 占用类型 — what reserves part of a line's budget before it is paid.
+    CommitmentKind {
+        PurchaseRequest = "purchase_request", "采购申请";
+        Contract = "contract", "合同";
+    }
+}
+
+labelled_enum! {
+    /// 关联记录类别 — what kind of record a collective decision covers.
+    LinkedKind {
+        Expenditure = "expenditures", "支出凭证";
+        Procurement = "procurements", "采购记录";
+        Commitment = "commitments", "预算占用";
+    }
+}
+
+labelled_enum! {
+    /// 资产变动类型.
+    AssetEventKind {
+        /// 调拨: transferred to another unit.
+        Transfer = "transfer", "调拨";
+        /// 处置: 报废、出售、出让、对外捐赠等 — only with an approval (批复文号).
+        Disposal = "disposal", "处置";
+    }
+}
+
 /// 内设机构 — an internal office and what it does.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Office {
@@ -461,6 +500,147 @@ pub struct ScoreOverride {
     pub date: Date,
 }
 
+/// 指标控制设置 — one appropriation line's own budget control, overriding the region/year default
+/// (`data/budget-control.toml`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LineControlSetting {
+    pub line_code: String,
+    pub year: i32,
+    pub mode: ControlMode,
+    /// 容差 in basis points of the line's 全年预算数 (rounded down to the 分); absent means the default's.
+    pub tolerance_bp: Option<i64>,
+    pub note: Option<String>,
+}
+
+/// 预算占用 (commitment) — a purchase request or contract reserving part of a line's budget. It is released
+/// when paid (expenditures on the same line naming the same 采购编号) or cancelled (a reversal: negative amount
+/// naming it in `reverses`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Commitment {
+    /// 占用编号.
+    pub commitment_no: String,
+    pub year: i32,
+    pub date: Date,
+    pub line_code: String,
+    pub kind: CommitmentKind,
+    pub amount: Fen,
+    /// 采购编号 — the payments that release it name the same code.
+    pub procurement_ref: Option<String>,
+    pub reverses: Option<String>,
+    pub recorded_by: Option<String>,
+    pub note: Option<String>,
+}
+
+/// 超控记录 (control override) — a voucher or commitment passed over a 刚性控制 line by a user with the override
+/// role, with the written reason. Kept like any record: it is the evidence of the decision.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ControlOverride {
+    /// 超控编号.
+    pub override_no: String,
+    pub year: i32,
+    pub date: Date,
+    /// The 凭证号 of the expenditure, or the 占用编号 of the commitment, that was passed.
+    pub voucher_no: String,
+    pub line_code: String,
+    /// 超出金额 — how far past the available amount (and tolerance) the voucher went.
+    pub shortfall: Fen,
+    /// 超控理由.
+    pub reason: String,
+    /// 超控人.
+    pub approved_by: String,
+    /// The approver's role (reviewer, unit_admin, or cli for the command line).
+    pub role: String,
+}
+
+/// 询价记录 — one supplier's quote for a procurement (the evidence of 三方询价).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ProcurementQuote {
+    pub quote_code: String,
+    pub year: i32,
+    pub procurement_ref: String,
+    pub supplier: String,
+    pub amount: Fen,
+    pub date: Option<Date>,
+}
+
+/// 采购方式变更批复 — the finance bureau's approval of a method other than 公开招标 for a purchase at or
+/// above the 公开招标数额标准.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ProcurementException {
+    pub exception_code: String,
+    pub year: i32,
+    pub procurement_ref: String,
+    pub approved_method: ProcurementMethod,
+    /// 批复文号.
+    pub document: String,
+    pub date: Date,
+}
+
+/// 三重一大实施办法 — the unit's own rule: the 大额资金 amount above which a collective decision is needed.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MajorDecisionPolicy {
+    pub policy_code: String,
+    pub year: i32,
+    /// 大额资金标准.
+    pub threshold: Fen,
+    pub document: String,
+    pub adopted_on: Date,
+}
+
+/// 决策关联 — links a "三重一大" collective decision to the expenditure, procurement or commitment it covers.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DecisionLink {
+    pub link_code: String,
+    pub year: i32,
+    pub decision_code: String,
+    pub record_kind: LinkedKind,
+    pub record_key: String,
+}
+
+/// 凭证审核 — the approval of an expenditure voucher. Segregation of duties (不相容岗位分离): the approver must
+/// not be the user who entered it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct VoucherApproval {
+    pub approval_code: String,
+    pub year: i32,
+    pub voucher_no: String,
+    /// 录入人 — the user who entered the voucher (the import's source when it came from a file).
+    pub entered_by: String,
+    /// 审核人.
+    pub approved_by: String,
+    pub date: Date,
+}
+
+/// 资产变动 — a fixed asset transferred (调拨) or disposed of (处置).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AssetEvent {
+    pub event_code: String,
+    pub year: i32,
+    pub date: Date,
+    pub asset_code: String,
+    pub kind: AssetEventKind,
+    /// 调入单位 (transfer) or 处置方式 (disposal).
+    pub counterparty: Option<String>,
+    /// 批复文号 — the approval; a disposal without one is refused at import.
+    pub approval_document: Option<String>,
+    /// 处置收入.
+    pub proceeds: Option<Fen>,
+    pub note: Option<String>,
+}
+
+/// 资产盘点 — one asset seen (or not) in a physical inventory count. A count of an asset the register does not
+/// hold is a 盘盈; a registered asset counted as absent is a 盘亏.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AssetCount {
+    pub count_code: String,
+    pub year: i32,
+    pub date: Date,
+    pub asset_code: String,
+    /// 实物存在.
+    pub found: bool,
+    pub note: Option<String>,
+}
+
 /// 指标完成登记 — the measured value of one project indicator, recorded after the indicator was set.
 /// The indicator's own row is never edited: the latest result (by date, then code) is its 实际完成值.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -495,6 +675,16 @@ pub struct RecordSet {
     pub disclosures: Vec<Disclosure>,
     pub surveys: Vec<Survey>,
     pub score_overrides: Vec<ScoreOverride>,
+    pub line_controls: Vec<LineControlSetting>,
+    pub commitments: Vec<Commitment>,
+    pub control_overrides: Vec<ControlOverride>,
+    pub procurement_quotes: Vec<ProcurementQuote>,
+    pub procurement_exceptions: Vec<ProcurementException>,
+    pub major_decision_policies: Vec<MajorDecisionPolicy>,
+    pub decision_links: Vec<DecisionLink>,
+    pub voucher_approvals: Vec<VoucherApproval>,
+    pub asset_events: Vec<AssetEvent>,
+    pub asset_counts: Vec<AssetCount>,
     pub indicator_results: Vec<IndicatorResult>,
 }
 

@@ -152,6 +152,10 @@ pub fn parse_enum(name: &str, text: &str) -> Option<&'static str> {
         "AssetStatus" => AssetStatus::parse(text).map(AssetStatus::id),
         "MajorDecisionKind" => MajorDecisionKind::parse(text).map(MajorDecisionKind::id),
         "DisclosureKind" => DisclosureKind::parse(text).map(DisclosureKind::id),
+        "ControlMode" => ControlMode::parse(text).map(ControlMode::id),
+        "CommitmentKind" => CommitmentKind::parse(text).map(CommitmentKind::id),
+        "LinkedKind" => LinkedKind::parse(text).map(LinkedKind::id),
+        "AssetEventKind" => AssetEventKind::parse(text).map(AssetEventKind::id),
         _ => None,
     }
 }
@@ -168,6 +172,10 @@ pub fn enum_labels(name: &str) -> Vec<&'static str> {
         "AssetStatus" => AssetStatus::labels(),
         "MajorDecisionKind" => MajorDecisionKind::labels(),
         "DisclosureKind" => DisclosureKind::labels(),
+        "ControlMode" => ControlMode::labels(),
+        "CommitmentKind" => CommitmentKind::labels(),
+        "LinkedKind" => LinkedKind::labels(),
+        "AssetEventKind" => AssetEventKind::labels(),
         _ => Vec::new(),
     }
 }
@@ -201,6 +209,16 @@ macro_rules! with_kind_vec {
             "disclosures" => { let $v = with_kind_vec!(@borrow $mode $set.disclosures); $body }
             "surveys" => { let $v = with_kind_vec!(@borrow $mode $set.surveys); $body }
             "score_overrides" => { let $v = with_kind_vec!(@borrow $mode $set.score_overrides); $body }
+            "line_controls" => { let $v = with_kind_vec!(@borrow $mode $set.line_controls); $body }
+            "commitments" => { let $v = with_kind_vec!(@borrow $mode $set.commitments); $body }
+            "control_overrides" => { let $v = with_kind_vec!(@borrow $mode $set.control_overrides); $body }
+            "procurement_quotes" => { let $v = with_kind_vec!(@borrow $mode $set.procurement_quotes); $body }
+            "procurement_exceptions" => { let $v = with_kind_vec!(@borrow $mode $set.procurement_exceptions); $body }
+            "major_decision_policies" => { let $v = with_kind_vec!(@borrow $mode $set.major_decision_policies); $body }
+            "decision_links" => { let $v = with_kind_vec!(@borrow $mode $set.decision_links); $body }
+            "voucher_approvals" => { let $v = with_kind_vec!(@borrow $mode $set.voucher_approvals); $body }
+            "asset_events" => { let $v = with_kind_vec!(@borrow $mode $set.asset_events); $body }
+            "asset_counts" => { let $v = with_kind_vec!(@borrow $mode $set.asset_counts); $body }
             "indicator_results" => { let $v = with_kind_vec!(@borrow $mode $set.indicator_results); $body }
             _ => $unknown,
         }

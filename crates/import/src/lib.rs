@@ -39,6 +39,17 @@ impl Source {
     pub fn validate(&self, existing: &RecordSet, existing_years: &[UnitYear]) -> Result<Batch, ImportErrors> {
         validate::validate(&self.unit, &self.years, &self.rows, existing, existing_years).map_err(ImportErrors)
     }
+
+    /// [`Source::validate`] with budget control at entry: stops refuse the import unless `override_request`
+    /// passes them (adding 超控记录 to the batch). Returns the control outcomes too.
+    pub fn validate_controlled(
+        &self,
+        existing: &RecordSet,
+        existing_years: &[UnitYear],
+        override_request: Option<&jixiao_core::budget_control::OverrideRequest>,
+    ) -> Result<(Batch, Vec<jixiao_core::budget_control::ControlOutcome>), ImportErrors> {
+        validate::validate_controlled(&self.unit, &self.years, &self.rows, existing, existing_years, override_request).map_err(ImportErrors)
+    }
 }
 
 /// Reads a CSV directory or an .xlsx workbook. All errors of all files are reported together.

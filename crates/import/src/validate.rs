@@ -3,6 +3,7 @@
 
 use crate::error::{ImportError, Place};
 use crate::parse::ParsedRow;
+use jixiao_core::budget_control::{ControlOutcome, Decision, OverrideRequest, apply_override, control_entries};
 use jixiao_core::ledger::{Entry, Ledger};
 use jixiao_core::records::{Batch, RecordSet, UnitProfile, UnitYear};
 use jixiao_core::schema::{fingerprint, record_kind, record_kinds};
@@ -53,6 +54,37 @@ impl Known {
 }
 
 pub fn validate(unit: &UnitProfile, years: &[UnitYear], rows: &[Located], existing: &RecordSet, existing_years: &[UnitYear]) -> Result<Batch, Vec<ImportError>> {
+    validate_controlled(unit, years, rows, existing, existing_years, None).map(|(batch, _)| batch)
+}
+
+/// [`validate`], then budget control at entry (`jixiao_core::budget_control`): a voucher or commitment that
+/// would overdraw a 刚性控制 line is refused at its row — unless `override_request` is given, which passes it
+/// and adds a 超控记录 to the batch. Also returns every control outcome (warnings, overrides) for the caller to show.
+pub fn validate_controlled(
+    unit: &UnitProfile,
+    years: &[UnitYear],
+    rows: &[Located],
+    existing: &RecordSet,
+    existing_years: &[UnitYear],
+    override_request: Option<&OverrideRequest>,
+) -> Result<(Batch, Vec<ControlOutcome>), Vec<ImportError>> {
+    let mut batch = validate_rows(unit, years, rows, existing, existing_years)?;
+    let mut outcomes = control_entries(&batch.unit, existing, &batch.records);
+    if let Some(request) = override_request {
+        batch.records.control_overrides.extend(apply_override(&mut outcomes, request));
+    }
+    let errors: Vec<ImportError> = outcomes
+        .iter()
+        .filter(|o| o.decision == Decision::Stop)
+        .map(|o| match rows.iter().find(|r| r.kind == o.kind && r.year() == i64::from(o.year) && r.key() == o.key) {
+            Some(r) => r.error(Some("amount"), o.rule_id(), o.message()),
+            None => ImportError::file("", o.rule_id(), o.message()),
+        })
+        .collect();
+    if errors.is_empty() { Ok((batch, outcomes)) } else { Err(errors) }
+}
+
+fn validate_rows(unit: &UnitProfile, years: &[UnitYear], rows: &[Located], existing: &RecordSet, existing_years: &[UnitYear]) -> Result<Batch, Vec<ImportError>> {
     let mut errors = Vec::new();
     let declared: BTreeSet<i64> = years.iter().chain(existing_years).map(|y| i64::from(y.year)).collect();
 
@@ -118,11 +150,27 @@ pub fn validate(unit: &UnitProfile, years: &[UnitYear], rows: &[Located], existi
                     _ => {}
                 }
             }
-            "budget_vouchers" => reference(r, "line_code", "appropriation_lines", "IMPORT_UNKNOWN_LINE", "预算指标", &mut errors),
+            "budget_vouchers" | "line_controls" | "commitments" | "control_overrides" => reference(r, "line_code", "appropriation_lines", "IMPORT_UNKNOWN_LINE", "预算指标", &mut errors),
             "expenditures" => {
                 reference(r, "line_code", "appropriation_lines", "IMPORT_UNKNOWN_LINE", "预算指标", &mut errors);
                 reference(r, "procurement_ref", "procurements", "IMPORT_UNKNOWN_PROCUREMENT", "采购记录", &mut errors);
             }
+            "decision_links" => {
+                reference(r, "decision_code", "major_decisions", "IMPORT_UNKNOWN_DECISION", "三重一大决策", &mut errors);
+                if let Some(kind) = r.text("record_kind")
+                    && let Some(target) = record_kind(kind)
+                {
+                    reference(r, "record_key", target.id.as_str(), "IMPORT_UNKNOWN_RECORD", &target.label, &mut errors);
+                }
+            }
+            "asset_events" => {
+                reference(r, "asset_code", "fixed_assets", "IMPORT_UNKNOWN_ASSET", "固定资产", &mut errors);
+                if r.text("kind") == Some("disposal") && r.text("approval_document").is_none_or(|d| d.trim().is_empty()) {
+                    errors.push(r.error(Some("approval_document"), "ASSET_DISPOSAL_UNAPPROVED", "资产处置必须填写批复文号（未经批准不得处置）".into()));
+                }
+            }
+            "voucher_approvals" => reference(r, "voucher_no", "expenditures", "IMPORT_UNKNOWN_VOUCHER", "支出凭证", &mut errors),
+            "procurement_quotes" | "procurement_exceptions" => reference(r, "procurement_ref", "procurements", "IMPORT_UNKNOWN_PROCUREMENT", "采购记录", &mut errors),
             "project_indicators" | "activity_outputs" | "procurements" | "surveys" => reference(r, "project_code", "projects", "IMPORT_UNKNOWN_PROJECT", "项目", &mut errors),
             "narratives" => {
                 if let Some(s) = r.text("section")
@@ -147,6 +195,16 @@ pub fn validate(unit: &UnitProfile, years: &[UnitYear], rows: &[Located], existi
                 errors.push(r.error(Some("satisfied"), "IMPORT_SURVEY_COUNTS", format!("满意数应在 0 到样本数之间，且样本数大于 0（样本数 {sample}，满意数 {satisfied}）")));
             }
         }
+        if r.kind == "control_overrides"
+            && let Some(v) = r.text("voucher_no")
+            && !known.has("expenditures", r.year(), v)
+            && !known.has("commitments", r.year(), v)
+        {
+            errors.push(r.error(Some("voucher_no"), "IMPORT_UNKNOWN_VOUCHER", format!("{}年度没有凭证号或占用编号「{v}」（超控记录须指向支出凭证或预算占用）", r.year())));
+        }
+        if r.kind == "line_controls" && r.int("tolerance_bp").is_some_and(|n| !(0..=10_000).contains(&n)) {
+            errors.push(r.error(Some("tolerance_bp"), "IMPORT_TOLERANCE_RANGE", "容差应在 0 到 10000 基点（0%–100%）之间".into()));
+        }
         if r.kind == "activity_outputs" && r.int("quantity").is_some_and(|n| n < 0) {
             errors.push(r.error(Some("quantity"), "IMPORT_NEGATIVE_COUNT", "数量不能为负".into()));
         }
@@ -166,12 +224,13 @@ pub fn validate(unit: &UnitProfile, years: &[UnitYear], rows: &[Located], existi
 
 fn entry_of(kind: &str, row: &Map<String, Value>) -> Entry {
     let text = |f: &str| row.get(f).and_then(Value::as_str).map(str::to_string);
+    let key_field = record_kind(kind).map_or("voucher_no", |k| k.key.as_str());
     let line = match kind {
         "receipts" => format!("{}/{}", text("fund_source").unwrap_or_default(), text("function_code").unwrap_or_default()),
         _ => text("line_code").unwrap_or_default(),
     };
     Entry {
-        key: format!("{}/{}", row.get("year").and_then(Value::as_i64).unwrap_or_default(), text("voucher_no").unwrap_or_default()),
+        key: format!("{}/{}", row.get("year").and_then(Value::as_i64).unwrap_or_default(), text(key_field).unwrap_or_default()),
         line,
         amount: Fen(row.get("amount").and_then(Value::as_i64).unwrap_or_default()),
         reverses: text("reverses").map(|k| format!("{}/{k}", row.get("year").and_then(Value::as_i64).unwrap_or_default())),
@@ -179,7 +238,7 @@ fn entry_of(kind: &str, row: &Map<String, Value>) -> Entry {
 }
 
 fn ledger_rules(existing: &RecordSet, fresh: &[&Located], errors: &mut Vec<ImportError>) {
-    for kind in ["budget_vouchers", "receipts", "expenditures"] {
+    for kind in ["budget_vouchers", "receipts", "expenditures", "commitments"] {
         // Budget vouchers may be negative (调剂 out); the sign rule for the other kinds is checked below.
         let mut ledger = Ledger::new(kind == "budget_vouchers");
         for row in existing.rows(kind) {
@@ -195,7 +254,7 @@ fn ledger_rules(existing: &RecordSet, fresh: &[&Located], errors: &mut Vec<Impor
                 let field = match e.rule_id() {
                     "LEDGER_REVERSAL_UNKNOWN" | "LEDGER_REVERSAL_TWICE" | "LEDGER_REVERSAL_OF_REVERSAL" => "reverses",
                     "LEDGER_REVERSAL_LINE" => if kind == "receipts" { "function_code" } else { "line_code" },
-                    "LEDGER_DUPLICATE_KEY" => "voucher_no",
+                    "LEDGER_DUPLICATE_KEY" => record_kind(kind).map_or("voucher_no", |k| k.key.as_str()),
                     _ => "amount",
                 };
                 let message = e.to_string().replace(&format!("{}/", r.year()), "");

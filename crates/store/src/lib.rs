@@ -263,8 +263,29 @@ impl Store {
         self.apply_with_progress(batch, source, &|_| {}).await
     }
 
+    /// [`Store::apply`] for records a signed-in user entered: the batch keeps the user (segregation of duties).
+    pub async fn apply_entered_by(&self, batch: &Batch, source: &str, user: &str) -> Result<ApplyOutcome, StoreError> {
+        self.apply_inner(batch, source, Some(user), &|_| {}).await
+    }
+
     /// [`Store::apply`], calling `progress` with the number of records handled so far.
     pub async fn apply_with_progress(&self, batch: &Batch, source: &str, progress: &(dyn Fn(usize) + Sync)) -> Result<ApplyOutcome, StoreError> {
+        self.apply_inner(batch, source, None, progress).await
+    }
+
+    /// Who entered a stored record: the user of its batch, or the batch's source when it came from a file.
+    pub async fn entered_by(&self, code: &str, kind_id: &str, year: i32, key: &str) -> Result<Option<String>, StoreError> {
+        let Some(kind) = record_kinds().iter().find(|k| k.id == kind_id) else { return Ok(None) };
+        let Some(unit_id) = self.unit_id(code).await? else { return Ok(None) };
+        let sql = format!(
+            "SELECT COALESCE(b.entered_by, b.source) AS who FROM {} r JOIN import_batch b ON b.id = r.batch_id WHERE r.unit_id = $1 AND r.year = $2 AND r.{} = $3",
+            kind.table, kind.key
+        );
+        let row = sqlx::query(spec_sql(&sql)).bind(unit_id).bind(i64::from(year)).bind(key.to_string()).fetch_optional(&self.pool).await?;
+        Ok(row.map(|r| r.try_get("who")).transpose()?)
+    }
+
+    async fn apply_inner(&self, batch: &Batch, source: &str, entered_by: Option<&str>, progress: &(dyn Fn(usize) + Sync)) -> Result<ApplyOutcome, StoreError> {
         let mut tx = self.pool.begin().await?;
         let mut conflicts: Vec<String> = Vec::new();
         let unit = &batch.unit;
@@ -333,10 +354,11 @@ impl Store {
                 }
             }
         }
-        let batch_id: i64 = sqlx::query_scalar("INSERT INTO import_batch (unit_id, source, imported_at, added, unchanged) VALUES ($1, $2, $3, 0, 0) RETURNING id")
+        let batch_id: i64 = sqlx::query_scalar("INSERT INTO import_batch (unit_id, source, imported_at, added, unchanged, entered_by) VALUES ($1, $2, $3, 0, 0, $4) RETURNING id")
             .bind(unit_id)
             .bind(source.to_string())
             .bind(now_unix())
+            .bind(entered_by.map(str::to_string))
             .fetch_one(&mut *tx)
             .await?;
         let mut outcome = ApplyOutcome::default();

@@ -605,7 +605,9 @@ fn unit_year(rng: &mut Rng, p: &Profile, year: i32) -> Tables {
             ],
         );
     }
+    let mut asset_codes = Vec::new();
     for i in 1..=rng.range(0, 5) {
+        asset_codes.push(format!("ZC-{year}-{i:03}"));
         let acquired = year - rng.range(0, 8) as i32;
         let statuses = [("in_use", "在用"), ("idle", "闲置"), ("pending_disposal", "待处置"), ("in_use", "在用")];
         let (sid, slabel) = *rng.pick(&statuses);
@@ -630,7 +632,9 @@ fn unit_year(rng: &mut Rng, p: &Profile, year: i32) -> Tables {
         }
         t.push("control_documents", vec![("document_code", format!("NK-{:02}", i + 1)), ("year", y.clone()), ("name", format!("本单位{d}")), ("adopted_on", random_date(rng, year - 2)), ("note", String::new())]);
     }
+    let mut decision_codes = Vec::new();
     for i in 1..=rng.range(0, 3) {
+        decision_codes.push(format!("JC{year}-{i:02}"));
         let kinds = [("major_matter", "重大事项决策"), ("large_funds", "大额度资金运作"), ("major_project", "重大项目安排"), ("appointment", "重要干部任免")];
         let (kid, klabel) = *rng.pick(&kinds);
         t.push(
@@ -713,7 +717,70 @@ fn unit_year(rng: &mut Rng, p: &Profile, year: i32) -> Tables {
             );
         }
     }
+    controls(&mut t, year, faults, &lines, &procurements, eno, &asset_codes, &decision_codes);
     t
+}
+
+/// The records of schema version 5 (budget control, procurement evidence, 三重一大, approvals, asset lifecycle),
+/// drawn from their own generator so that the records above stay as they were before version 5. Lines get
+/// 预警控制 or 不控制 only: the faults above overdraw lines, which 刚性控制 would refuse at import.
+#[allow(clippy::too_many_arguments)]
+fn controls(t: &mut Tables, year: i32, faults: bool, lines: &[Line], procurements: &[(String, Option<String>, i64)], vouchers: usize, assets: &[String], decisions: &[String]) {
+    let rows: usize = t.rows.values().map(Vec::len).sum();
+    let rng = &mut Rng::new(rows as u64 * 7_919 + year as u64);
+    let y = year.to_string();
+    if let Some(line) = lines.first().filter(|_| rng.chance(60)) {
+        let (mid, mlabel) = *rng.pick(&[("warn", "预警控制"), ("ignore", "不控制")]);
+        t.push("line_controls", vec![("line_code", line.code.clone()), ("year", y.clone()), ("mode", spell(rng, mid, mlabel).into()), ("tolerance_bp", if rng.chance(50) { rng.range(0, 500).to_string() } else { String::new() }), ("note", String::new())]);
+    }
+    for (i, line) in lines.iter().enumerate() {
+        if !rng.chance(30) {
+            continue;
+        }
+        let code = format!("ZY{year}-{:02}", i + 1);
+        let amount = rng.range(100, 500_000);
+        let (kid, klabel) = *rng.pick(&[("contract", "合同"), ("purchase_request", "采购申请")]);
+        let reference = procurements.iter().find(|(_, p, _)| *p == line.project).map(|(c, _, _)| c.clone()).unwrap_or_default();
+        let row = |no: &str, amount: i64, reverses: &str, kind: &str| {
+            vec![("commitment_no", no.to_string()), ("year", y.clone()), ("date", format!("{year}-06-01")), ("line_code", line.code.clone()), ("kind", kind.to_string()), ("amount", yuan(Fen(amount))), ("procurement_ref", reference.clone()), ("reverses", reverses.to_string()), ("recorded_by", String::new()), ("note", String::new())]
+        };
+        t.push("commitments", row(&code, amount, "", spell(rng, kid, klabel)));
+        if rng.chance(30) {
+            t.push("commitments", row(&format!("{code}-C"), -amount, &code, kid));
+        }
+    }
+    if vouchers > 0 && rng.chance(40) {
+        let line = lines.first().map(|l| l.code.clone()).unwrap_or_default();
+        let no = format!("ZC{year}-00001");
+        t.push("control_overrides", vec![("override_no", format!("CK-{no}")), ("year", y.clone()), ("date", format!("{year}-07-01")), ("voucher_no", no), ("line_code", line), ("shortfall", yuan(Fen(rng.range(1, 100_000)))), ("reason", "应急支出，经单位负责人同意".into()), ("approved_by", "王五".into()), ("role", "unit_admin".into())]);
+    }
+    for (code, _, contract) in procurements {
+        for k in 1..=rng.range(0, 3) {
+            t.push("procurement_quotes", vec![("quote_code", format!("BJ-{code}-{k}")), ("year", y.clone()), ("procurement_ref", code.clone()), ("supplier", format!("供应商{k}")), ("amount", yuan(Fen(contract + k * 100))), ("date", String::new())]);
+        }
+        if rng.chance(20) {
+            t.push("procurement_exceptions", vec![("exception_code", format!("PF-{code}")), ("year", y.clone()), ("procurement_ref", code.clone()), ("approved_method", spell(rng, "single_source", "单一来源").into()), ("document", "财采〔批〕1号".into()), ("date", format!("{year}-03-01"))]);
+        }
+        if let Some(d) = decisions.first().filter(|_| rng.chance(50)) {
+            t.push("decision_links", vec![("link_code", format!("GL-{code}")), ("year", y.clone()), ("decision_code", d.clone()), ("record_kind", spell(rng, "procurements", "采购记录").into()), ("record_key", code.clone())]);
+        }
+    }
+    if rng.chance(50) {
+        t.push("major_decision_policies", vec![("policy_code", format!("BF{year}")), ("year", y.clone()), ("threshold", yuan(Fen(rng.range(5_000_000, 50_000_000)))), ("document", "本单位三重一大实施办法".into()), ("adopted_on", format!("{}-12-01", year - 1))]);
+    }
+    if vouchers > 0 && rng.chance(50) {
+        let approver = if faults && rng.chance(20) { "clerk" } else { "reviewer" };
+        t.push("voucher_approvals", vec![("approval_code", format!("SH{year}-1")), ("year", y.clone()), ("voucher_no", format!("ZC{year}-00001")), ("entered_by", "clerk".into()), ("approved_by", approver.into()), ("date", format!("{year}-07-02"))]);
+    }
+    if let Some(asset) = assets.first().filter(|_| rng.chance(40)) {
+        let (kid, klabel) = *rng.pick(&[("transfer", "调拨"), ("disposal", "处置")]);
+        t.push("asset_events", vec![("event_code", format!("BD{year}-1")), ("year", y.clone()), ("date", format!("{year}-10-01")), ("asset_code", asset.clone()), ("kind", spell(rng, kid, klabel).into()), ("counterparty", "报废".into()), ("approval_document", "财资〔批〕2号".into()), ("proceeds", String::new()), ("note", String::new())]);
+    }
+    if !assets.is_empty() && rng.chance(50) {
+        for (i, asset) in assets.iter().enumerate() {
+            t.push("asset_counts", vec![("count_code", format!("PD{year}-{:02}", i + 1)), ("year", y.clone()), ("date", format!("{year}-12-20")), ("asset_code", asset.clone()), ("found", if faults && rng.chance(20) { "否" } else { "是" }.into()), ("note", String::new())]);
+        }
+    }
 }
 
 /// One unit's imports, one per year.

@@ -4,7 +4,8 @@
 
 use crate::auth::{CurrentUser, tokens_match, verify_password};
 use crate::entry::{add_record, indicator_result_fields};
-use crate::pages::{date_in_year, do_task_action, load, require_entry, start_session, status_label, today};
+use crate::pages::{approve_voucher, date_in_year, do_task_action, entry_override, load, require_entry, start_session, status_label, today};
+use jixiao_core::budget_control::{self, OverrideRequest};
 use crate::{AppError, SharedState};
 use axum::extract::{Path, State};
 use axum::http::{HeaderMap, StatusCode};
@@ -69,6 +70,36 @@ pub struct ExpenditureInput {
     pub reverses: Option<String>,
     pub recorded_by: Option<String>,
     pub note: Option<String>,
+    /// 超控理由: passes a 刚性控制 stop (reviewer or unit_admin only); kept as a 超控记录.
+    pub override_reason: Option<String>,
+}
+
+/// A budget-control outcome of an accepted entry: a 预警控制 warning or a 刚性控制 override.
+#[derive(Serialize, ToSchema)]
+pub struct ControlNote {
+    /// BUDGET_CONTROL_WARN | BUDGET_CONTROL_OVERRIDDEN
+    pub rule_id: String,
+    pub message: String,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct EntryAccepted {
+    pub voucher_no: String,
+    pub controls: Vec<ControlNote>,
+}
+
+/// Where an appropriation line stands for budget control, amounts in 元 with two decimals.
+#[derive(Serialize, ToSchema)]
+pub struct LineAvailable {
+    pub line_code: String,
+    pub annual: String,
+    pub committed: String,
+    pub spent: String,
+    /// 可用余额 = 全年预算 − 已占用 − 已支出.
+    pub available: String,
+    /// 控制方式: 刚性控制 | 预警控制 | 不控制
+    pub mode: String,
+    pub tolerance_bp: i64,
 }
 
 /// A project indicator's measured value (指标完成登记), with its evidence.
@@ -164,11 +195,11 @@ pub async fn evaluation(State(state): State<SharedState>, user: CurrentUser, Pat
 }
 
 #[utoipa::path(post, path = "/api/units/{code}/{year}/expenditures", params(("code" = String, Path), ("year" = i32, Path)), request_body = ExpenditureInput,
-    responses((status = 201, description = "已登记"), (status = 422, body = EntryRefused), (status = 401), (status = 403)))]
+    responses((status = 201, body = EntryAccepted, description = "已登记（controls 列出预警或超控）"), (status = 422, body = EntryRefused, description = "未登记；刚性控制超支时 errors.amount 含 BUDGET_CONTROL_STOP"), (status = 401), (status = 403)))]
 pub async fn add_expenditure(State(state): State<SharedState>, user: CurrentUser, headers: HeaderMap, Path((code, year)): Path<(String, i32)>, Json(input): Json<ExpenditureInput>) -> Result<Response, AppError> {
     require_csrf(&user, &headers)?;
     let uy = load(&state, &user, &code, year).await?;
-    require_entry(&user, &uy)?;
+    let request = entry_override(&user, &uy, input.override_reason.as_deref())?;
     let mut fields: BTreeMap<String, String> = [
         ("voucher_no", Some(input.voucher_no.clone())),
         ("year", Some(year.to_string())),
@@ -186,11 +217,100 @@ pub async fn add_expenditure(State(state): State<SharedState>, user: CurrentUser
     .filter_map(|(k, v)| v.map(|v| (k.to_string(), v)))
     .collect();
     fields.retain(|_, v| !v.trim().is_empty());
-    match add_record(&state.store, &code, "expenditures", &fields, &format!("API：{}", user.username)).await {
-        Ok(()) => Ok((StatusCode::CREATED, Json(serde_json::json!({ "voucher_no": input.voucher_no }))).into_response()),
+    controlled_entry(&state, &user, &code, "expenditures", &fields, request.as_ref(), input.voucher_no).await
+}
+
+/// Adds a record under budget control and answers 201 with the control notes, or 422 with the refusal.
+async fn controlled_entry(state: &SharedState, user: &CurrentUser, code: &str, kind: &'static str, fields: &BTreeMap<String, String>, request: Option<&OverrideRequest>, key: String) -> Result<Response, AppError> {
+    match add_record(&state.store, code, kind, fields, user, "API", request).await {
+        Ok(controls) => {
+            let controls = controls.iter().map(|c| ControlNote { rule_id: c.rule_id().into(), message: c.message() }).collect();
+            Ok((StatusCode::CREATED, Json(EntryAccepted { voucher_no: key, controls })).into_response())
+        }
         Err(Ok(errors)) => Ok((StatusCode::UNPROCESSABLE_ENTITY, Json(EntryRefused { error: errors.summary(), errors: errors.by_field })).into_response()),
         Err(Err(e)) => Err(e),
     }
+}
+
+/// A commitment (预算占用): a purchase request or contract reserving part of a line; cancel one by posting a
+/// reversal (negative amount naming it in `reverses`).
+#[derive(Deserialize, ToSchema)]
+pub struct CommitmentInput {
+    pub commitment_no: String,
+    pub date: Option<String>,
+    pub line_code: String,
+    /// 采购申请 | 合同 (or purchase_request | contract)
+    pub kind: String,
+    /// 元, at most two decimals.
+    pub amount: String,
+    /// Payments naming the same 采购编号 release it.
+    pub procurement_ref: Option<String>,
+    pub reverses: Option<String>,
+    pub note: Option<String>,
+    /// 超控理由 (reviewer or unit_admin only).
+    pub override_reason: Option<String>,
+}
+
+#[utoipa::path(post, path = "/api/units/{code}/{year}/commitments", params(("code" = String, Path), ("year" = i32, Path)), request_body = CommitmentInput,
+    responses((status = 201, body = EntryAccepted), (status = 422, body = EntryRefused, description = "未登记；刚性控制超支时含 BUDGET_CONTROL_STOP"), (status = 401), (status = 403)))]
+pub async fn add_commitment(State(state): State<SharedState>, user: CurrentUser, headers: HeaderMap, Path((code, year)): Path<(String, i32)>, Json(input): Json<CommitmentInput>) -> Result<Response, AppError> {
+    require_csrf(&user, &headers)?;
+    let uy = load(&state, &user, &code, year).await?;
+    let request = entry_override(&user, &uy, input.override_reason.as_deref())?;
+    let fields: BTreeMap<String, String> = [
+        ("commitment_no", Some(input.commitment_no.clone())),
+        ("year", Some(year.to_string())),
+        ("date", Some(input.date.unwrap_or_else(|| date_in_year(year).to_string()))),
+        ("line_code", Some(input.line_code)),
+        ("kind", Some(input.kind)),
+        ("amount", Some(input.amount)),
+        ("procurement_ref", input.procurement_ref),
+        ("reverses", input.reverses),
+        ("recorded_by", Some(user.display_name.clone())),
+        ("note", input.note),
+    ]
+    .into_iter()
+    .filter_map(|(k, v)| v.filter(|v| !v.trim().is_empty()).map(|v| (k.to_string(), v)))
+    .collect();
+    controlled_entry(&state, &user, &code, "commitments", &fields, request.as_ref(), input.commitment_no).await
+}
+
+/// A voucher's approval (凭证审核).
+#[derive(Serialize, ToSchema)]
+pub struct ApprovalState {
+    pub approval_code: String,
+    pub voucher_no: String,
+    /// The user (or the import source) that entered the voucher.
+    pub entered_by: String,
+    pub approved_by: String,
+}
+
+#[utoipa::path(post, path = "/api/units/{code}/{year}/expenditures/{voucher}/approve", params(("code" = String, Path), ("year" = i32, Path), ("voucher" = String, Path)),
+    responses((status = 201, body = ApprovalState), (status = 403), (status = 404), (status = 422, description = "本人录入（SEGREGATION_OF_DUTIES）或已审核")))]
+pub async fn approve(State(state): State<SharedState>, user: CurrentUser, headers: HeaderMap, Path((code, year, voucher)): Path<(String, i32, String)>) -> Result<Response, AppError> {
+    require_csrf(&user, &headers)?;
+    let uy = load(&state, &user, &code, year).await?;
+    let a = approve_voucher(&state, &user, &uy, &voucher).await?;
+    Ok((StatusCode::CREATED, Json(ApprovalState { approval_code: a.approval_code, voucher_no: a.voucher_no, entered_by: a.entered_by, approved_by: a.approved_by })).into_response())
+}
+
+#[utoipa::path(get, path = "/api/units/{code}/{year}/lines/{line}/available", params(("code" = String, Path), ("year" = i32, Path), ("line" = String, Path)),
+    responses((status = 200, body = LineAvailable), (status = 401), (status = 403), (status = 404)))]
+pub async fn line_available(State(state): State<SharedState>, user: CurrentUser, Path((code, year, line)): Path<(String, i32, String)>) -> Result<Json<LineAvailable>, AppError> {
+    let uy = load(&state, &user, &code, year).await?;
+    let books = &uy.books;
+    books.line(&line).ok_or(AppError::NotFound)?;
+    let p = budget_control::line_position(&books.records, year, &line);
+    let c = budget_control::line_control(&books.unit, &books.records, year, &line);
+    Ok(Json(LineAvailable {
+        line_code: line,
+        annual: p.annual.yuan_string(),
+        committed: p.committed.yuan_string(),
+        spent: p.spent.yuan_string(),
+        available: p.available().yuan_string(),
+        mode: c.mode.label().into(),
+        tolerance_bp: c.tolerance_bp,
+    }))
 }
 
 #[utoipa::path(post, path = "/api/units/{code}/{year}/indicators/{indicator}/results", params(("code" = String, Path), ("year" = i32, Path), ("indicator" = String, Path, description = "指标编码")),
@@ -204,8 +324,8 @@ pub async fn add_indicator_result(State(state): State<SharedState>, user: Curren
         .filter_map(|(k, v)| v.map(|v| (k.to_string(), v)))
         .collect();
     let fields = indicator_result_fields(&uy.books, &indicator, today(), &entered, &user.display_name).ok_or(AppError::NotFound)?;
-    match add_record(&state.store, &code, "indicator_results", &fields, &format!("API：{}", user.username)).await {
-        Ok(()) => Ok((StatusCode::CREATED, Json(serde_json::json!({ "result_code": fields["result_code"] }))).into_response()),
+    match add_record(&state.store, &code, "indicator_results", &fields, &user, "API", None).await {
+        Ok(_) => Ok((StatusCode::CREATED, Json(serde_json::json!({ "result_code": fields["result_code"] }))).into_response()),
         Err(Ok(errors)) => Ok((StatusCode::UNPROCESSABLE_ENTITY, Json(EntryRefused { error: errors.summary(), errors: errors.by_field })).into_response()),
         Err(Err(e)) => Err(e),
     }
@@ -224,8 +344,8 @@ pub async fn task(State(state): State<SharedState>, user: CurrentUser, headers: 
 #[derive(OpenApi)]
 #[openapi(
     info(title = "jixiao API", description = "部门整体支出绩效自评：账务、核对、评价与自评任务。先 POST /api/login 取得会话（Cookie）与 CSRF 令牌；写操作须带 X-CSRF-Token 头。"),
-    paths(login, units, summary, check, evaluation, add_expenditure, add_indicator_result, task),
-    components(schemas(LoginRequest, LoginResponse, UnitSummary, YearSummary, ExpenditureInput, IndicatorResultInput, EntryRefused, TaskRequest, TaskState))
+    paths(login, units, summary, check, evaluation, add_expenditure, add_commitment, approve, line_available, add_indicator_result, task),
+    components(schemas(LoginRequest, LoginResponse, UnitSummary, YearSummary, ExpenditureInput, CommitmentInput, EntryAccepted, ControlNote, LineAvailable, ApprovalState, IndicatorResultInput, EntryRefused, TaskRequest, TaskState))
 )]
 pub struct ApiDoc;
 
@@ -241,6 +361,9 @@ pub fn routes() -> Router<SharedState> {
         .route("/api/units/{code}/{year}/check", get(check))
         .route("/api/units/{code}/{year}/evaluation", get(evaluation))
         .route("/api/units/{code}/{year}/expenditures", post(add_expenditure))
+        .route("/api/units/{code}/{year}/commitments", post(add_commitment))
+        .route("/api/units/{code}/{year}/expenditures/{voucher}/approve", post(approve))
+        .route("/api/units/{code}/{year}/lines/{line}/available", get(line_available))
         .route("/api/units/{code}/{year}/indicators/{indicator}/results", post(add_indicator_result))
         .route("/api/units/{code}/{year}/task/{action}", post(task))
         .route("/api/openapi.json", get(openapi))

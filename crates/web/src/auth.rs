@@ -102,6 +102,16 @@ impl CurrentUser {
         self.is_own_unit(unit) && matches!(self.role, Role::Clerk | Role::UnitAdmin)
     }
 
+    /// Pass a voucher over 刚性控制 budget control with a written reason (the override role).
+    pub fn can_override_control(&self, unit: &UnitProfile) -> bool {
+        self.is_own_unit(unit) && matches!(self.role, Role::Reviewer | Role::UnitAdmin)
+    }
+
+    /// Approve expenditure vouchers (凭证审核) — never one the same user entered.
+    pub fn can_approve_vouchers(&self, unit: &UnitProfile) -> bool {
+        self.can_override_control(unit)
+    }
+
     /// Approve or return, and override scores.
     pub fn can_review(&self, unit: &UnitProfile) -> bool {
         self.is_own_unit(unit) && self.role == Role::Reviewer

@@ -2,10 +2,12 @@
 //! a one-row table of the record kind, checked against what the database holds, applied in one transaction.
 
 use crate::AppError;
+use crate::auth::CurrentUser;
 use jixiao_import::error::{ImportError, Place};
 use jixiao_import::parse::parse_table;
 use jixiao_import::table::Table;
-use jixiao_import::validate::{Located, validate};
+use jixiao_core::budget_control::{ControlOutcome, OverrideRequest};
+use jixiao_import::validate::{Located, validate_controlled};
 use jixiao_core::schema::record_kind;
 use jixiao_store::Store;
 use std::collections::BTreeMap;
@@ -34,9 +36,20 @@ fn by_field(kind_id: &str, errors: Vec<ImportError>) -> EntryErrors {
     EntryErrors { by_field: map, all: errors }
 }
 
-/// Adds one record of `kind_id` to the unit's books from text fields (as a user types them).
-/// `Err(Ok(errors))` when the record is refused; `Err(Err(e))` when the database failed.
-pub async fn add_record(store: &Store, unit_code: &str, kind_id: &'static str, fields: &BTreeMap<String, String>, source: &str) -> Result<(), Result<EntryErrors, AppError>> {
+/// Adds one record of `kind_id` to the unit's books from text fields (as a user types them), under budget
+/// control (an `override_request` passes a 刚性控制 stop and stores its 超控记录 with the record). The batch
+/// is stored as entered by `user` (segregation of duties), with the source `via：username`.
+/// Gives the control outcomes (warnings, overrides) on success; `Err(Ok(errors))` when the record is refused;
+/// `Err(Err(e))` when the database failed.
+pub async fn add_record(
+    store: &Store,
+    unit_code: &str,
+    kind_id: &'static str,
+    fields: &BTreeMap<String, String>,
+    user: &CurrentUser,
+    via: &str,
+    override_request: Option<&OverrideRequest>,
+) -> Result<Vec<ControlOutcome>, Result<EntryErrors, AppError>> {
     let kind = record_kind(kind_id).ok_or_else(|| Err(AppError::Internal(format!("unknown kind {kind_id}"))))?;
     let place = Place { file: "网页录入".into(), sheet: Some(kind.label.clone()) };
     let table = Table {
@@ -52,12 +65,12 @@ pub async fn add_record(store: &Store, unit_code: &str, kind_id: &'static str, f
     let existing = store.records(unit_code).await.map_err(|e| Err(e.into()))?;
     let years = store.years(unit_code).await.map_err(|e| Err(e.into()))?;
     let rows: Vec<Located> = parsed.into_iter().map(|p| Located { kind: kind_id, place: place.clone(), parsed: p }).collect();
-    let batch = validate(&unit, &[], &rows, &existing, &years).map_err(|e| Ok(by_field(kind_id, e)))?;
+    let (batch, outcomes) = validate_controlled(&unit, &[], &rows, &existing, &years, override_request).map_err(|e| Ok(by_field(kind_id, e)))?;
     if batch.records.is_empty() {
         return Err(Ok(by_field(kind_id, vec![place.error(Some(2), None, None, "ENTRY_UNCHANGED", "相同的记录已存在，未重复登记")])));
     }
-    store.apply(&batch, source).await.map_err(|e| Err(e.into()))?;
-    Ok(())
+    store.apply_entered_by(&batch, &format!("{via}：{}", user.username), &user.username).await.map_err(|e| Err(e.into()))?;
+    Ok(outcomes)
 }
 
 /// The fields of a 指标完成登记 for `indicator_code`, numbered after the indicator's earlier results and dated

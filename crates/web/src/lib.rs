@@ -198,6 +198,7 @@ pub fn router(state: SharedState) -> Router {
         .route("/units/{code}/{year}/vouchers/new", get(pages::voucher_form))
         .route("/units/{code}/{year}/vouchers", post(pages::voucher_create))
         .route("/units/{code}/{year}/vouchers/{voucher}/reverse", post(pages::voucher_reverse))
+        .route("/units/{code}/{year}/vouchers/{voucher}/approve", post(pages::voucher_approve))
         .route("/units/{code}/{year}/projects", get(pages::projects))
         .route("/units/{code}/{year}/projects/{project}/indicators", post(pages::indicator_create))
         .route("/units/{code}/{year}/indicators/{indicator}/results", post(pages::indicator_result_create))

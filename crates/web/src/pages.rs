@@ -3,6 +3,7 @@
 
 use crate::auth::{CurrentUser, Role, SESSION_COOKIE, SESSION_SECONDS, random_token, tokens_match, verify_password};
 use crate::entry::{EntryErrors, add_record, indicator_result_fields};
+use jixiao_core::budget_control::{self, ControlOutcome, OverrideRequest};
 use crate::{AppError, PageError, PageUser, SharedState, dashboard};
 use axum::extract::{Multipart, Path, State};
 use axum::http::header;
@@ -13,7 +14,7 @@ use axum_extra::extract::cookie::{Cookie, SameSite};
 use jixiao_core::check::{Finding, Severity, check};
 use jixiao_core::evaluation::framework::Rules;
 use jixiao_core::evaluation::{Evaluation, EvaluationInput, evaluate};
-use jixiao_core::records::{Books, UnitProfile};
+use jixiao_core::records::{Books, UnitProfile, VoucherApproval};
 use jixiao_core::report_model::{ReportModel, build};
 use jixiao_core::Date;
 use jixiao_store::web::TaskRow;
@@ -413,6 +414,7 @@ pub async fn line(State(state): State<SharedState>, PageUser(user): PageUser, Pa
                 "procurement": e.procurement_ref, "reverses": e.reverses, "recorded_by": e.recorded_by,
                 "reversed": reversed.contains(&e.voucher_no.as_str()),
                 "can_reverse": e.reverses.is_none() && !reversed.contains(&e.voucher_no.as_str()),
+                "approved_by": uy.books.records.voucher_approvals.iter().find(|a| a.voucher_no == e.voucher_no).map(|a| a.approved_by.clone()),
             })
         })
         .collect();
@@ -425,28 +427,51 @@ pub async fn line(State(state): State<SharedState>, PageUser(user): PageUser, Pa
         .map(|v| json!({ "no": v.voucher_no, "date": v.date.to_string(), "kind": v.kind.label(), "amount": v.amount.yuan_string(), "document": v.document }))
         .collect();
     let row = line_rows(&uy.books).into_iter().find(|r| r["code"] == line.as_str());
-    let ctx = json!({ "line": row, "line_code": l.line_code, "vouchers": vouchers, "budget": budget });
+    let ctx = json!({ "line": row, "line_code": l.line_code, "vouchers": vouchers, "budget": budget, "may_approve": user.can_approve_vouchers(&uy.unit) });
     Ok(render(&state, "line.html", Some(&user), merge(unit_ctx(&uy, &user, "lines"), ctx))?)
 }
 
-fn voucher_form_ctx(uy: &UnitYear, user: &CurrentUser, fields: &Fields, errors: Option<&EntryErrors>) -> serde_json::Value {
+/// The lines a voucher may be booked on, each with its 可用余额 (全年预算 − 已占用 − 已支出) and budget control.
+fn entry_lines(books: &Books) -> Vec<serde_json::Value> {
+    books
+        .records
+        .appropriation_lines
+        .iter()
+        .map(|l| {
+            let p = budget_control::line_position(&books.records, books.year.year, &l.line_code);
+            let c = budget_control::line_control(&books.unit, &books.records, books.year.year, &l.line_code);
+            json!({
+                "code": l.line_code,
+                "label": format!("{} {} {} 可用余额 {} 元（{}）", l.line_code, l.function_code, l.economic_code, p.available(), c.mode.label()),
+                "annual": p.annual.yuan_string(), "committed": p.committed.yuan_string(), "spent": p.spent.yuan_string(), "available": p.available().yuan_string(),
+                "mode": c.mode.label(), "tolerance_bp": c.tolerance_bp,
+            })
+        })
+        .collect()
+}
+
+fn voucher_form_ctx(uy: &UnitYear, user: &CurrentUser, fields: &Fields, errors: Option<&EntryErrors>, controls: &[ControlOutcome]) -> serde_json::Value {
     let next_no = format!("ZC{}-{:03}", uy.year, uy.books.records.expenditures.len() + 1);
     let mut values = fields.clone();
     values.entry("voucher_no".into()).or_insert(next_no);
     values.entry("date".into()).or_insert(date_in_year(uy.year).to_string());
     values.entry("recorded_by".into()).or_insert(user.display_name.clone());
-    let lines: Vec<serde_json::Value> = line_rows(&uy.books).into_iter().map(|r| json!({ "code": r["code"], "label": format!("{} {} {} 可用{}万元", r["code"].as_str().unwrap_or(""), r["function"].as_str().unwrap_or(""), r["economic"].as_str().unwrap_or(""), r["left"].as_str().unwrap_or("")) })).collect();
+    let lines = entry_lines(&uy.books);
     let procurements: Vec<serde_json::Value> = uy.books.records.procurements.iter().map(|p| json!({ "code": p.procurement_code, "label": format!("{} {}", p.procurement_code, p.item) })).collect();
     merge(
         unit_ctx(uy, user, "voucher"),
-        json!({ "values": values, "lines": lines, "procurements": procurements, "errors": errors.map(|e| &e.by_field), "error_summary": errors.map(EntryErrors::summary) }),
+        json!({
+            "values": values, "lines": lines, "procurements": procurements, "errors": errors.map(|e| &e.by_field), "error_summary": errors.map(EntryErrors::summary),
+            "may_override": user.can_override_control(&uy.unit),
+            "controls": controls.iter().map(|c| json!({ "rule_id": c.rule_id(), "message": c.message(), "key": c.key })).collect::<Vec<_>>(),
+        }),
     )
 }
 
 pub async fn voucher_form(State(state): State<SharedState>, PageUser(user): PageUser, Path((code, year)): Path<(String, i32)>) -> PageResult {
     let uy = load(&state, &user, &code, year).await?;
-    user.require(user.can_enter(&uy.unit))?;
-    Ok(render(&state, "voucher_form.html", Some(&user), voucher_form_ctx(&uy, &user, &Fields::new(), None))?)
+    user.require(user.can_enter(&uy.unit) || user.can_override_control(&uy.unit))?;
+    Ok(render(&state, "voucher_form.html", Some(&user), voucher_form_ctx(&uy, &user, &Fields::new(), None, &[]))?)
 }
 
 /// Refuses entry by someone who may not enter, or while the self-evaluation is with the reviewer.
@@ -458,15 +483,38 @@ pub(crate) fn require_entry(user: &CurrentUser, uy: &UnitYear) -> Result<(), App
     Ok(())
 }
 
+/// The override request of an entry that carries a written reason: only the override role (审核员, 单位管理员)
+/// may send one; entry is otherwise refused as usual.
+pub(crate) fn entry_override(user: &CurrentUser, uy: &UnitYear, reason: Option<&str>) -> Result<Option<OverrideRequest>, AppError> {
+    match reason.map(str::trim).filter(|r| !r.is_empty()) {
+        None => {
+            require_entry(user, uy)?;
+            Ok(None)
+        }
+        Some(reason) => {
+            user.require(user.can_override_control(&uy.unit))?;
+            if !uy.entry_open() {
+                return Err(AppError::BadRequest("自评已提交审核或已通过，账务记录暂不能录入".into()));
+            }
+            Ok(Some(OverrideRequest { approved_by: user.display_name.clone(), role: user.role.id().into(), reason: reason.into() }))
+        }
+    }
+}
+
 pub async fn voucher_create(State(state): State<SharedState>, PageUser(user): PageUser, Path((code, year)): Path<(String, i32)>, Form(mut fields): Form<Fields>) -> PageResult {
     check_csrf(&user, &fields)?;
     let uy = load(&state, &user, &code, year).await?;
-    require_entry(&user, &uy)?;
+    let request = entry_override(&user, &uy, fields.get("override_reason").map(String::as_str))?;
     fields.insert("year".into(), year.to_string());
-    match add_record(&state.store, &code, "expenditures", &fields, &format!("网页录入：{}", user.username)).await {
-        Ok(()) => Ok(Redirect::to(&format!("/units/{code}/{year}/lines/{}", fields.get("line_code").map(String::as_str).unwrap_or(""))).into_response()),
+    match add_record(&state.store, &code, "expenditures", &fields, &user, "网页录入", request.as_ref()).await {
+        Ok(controls) if controls.is_empty() => Ok(Redirect::to(&format!("/units/{code}/{year}/lines/{}", fields.get("line_code").map(String::as_str).unwrap_or(""))).into_response()),
+        Ok(controls) => {
+            // Registered, with a warning or an override: show the control message on a fresh form.
+            let uy = load(&state, &user, &code, year).await?;
+            Ok(render(&state, "voucher_form.html", Some(&user), voucher_form_ctx(&uy, &user, &Fields::new(), None, &controls))?)
+        }
         Err(Ok(errors)) => {
-            let mut response = render(&state, "voucher_form.html", Some(&user), voucher_form_ctx(&uy, &user, &fields, Some(&errors)))?;
+            let mut response = render(&state, "voucher_form.html", Some(&user), voucher_form_ctx(&uy, &user, &fields, Some(&errors), &[]))?;
             *response.status_mut() = axum::http::StatusCode::UNPROCESSABLE_ENTITY;
             Ok(response)
         }
@@ -493,11 +541,46 @@ pub async fn voucher_reverse(State(state): State<SharedState>, PageUser(user): P
     .into_iter()
     .map(|(k, v)| (k.to_string(), v))
     .collect();
-    match add_record(&state.store, &code, "expenditures", &reversal, &format!("网页冲销：{}", user.username)).await {
-        Ok(()) => Ok(Redirect::to(&format!("/units/{code}/{year}/lines/{}", original.line_code)).into_response()),
+    match add_record(&state.store, &code, "expenditures", &reversal, &user, "网页冲销", None).await {
+        Ok(_) => Ok(Redirect::to(&format!("/units/{code}/{year}/lines/{}", original.line_code)).into_response()),
         Err(Ok(errors)) => Err(AppError::BadRequest(errors.summary()).into()),
         Err(Err(e)) => Err(e.into()),
     }
+}
+
+/// Approves an expenditure voucher (凭证审核): a reviewer or unit admin of the unit, never the user who entered
+/// it (segregation of duties, 不相容岗位相互分离). The approval is a record like any other.
+pub(crate) async fn approve_voucher(state: &SharedState, user: &CurrentUser, uy: &UnitYear, voucher: &str) -> Result<VoucherApproval, AppError> {
+    user.require(user.can_approve_vouchers(&uy.unit))?;
+    let records = &uy.books.records;
+    records.expenditures.iter().find(|e| e.voucher_no == voucher).ok_or(AppError::NotFound)?;
+    if let Some(a) = records.voucher_approvals.iter().find(|a| a.voucher_no == voucher) {
+        return Err(AppError::BadRequest(format!("凭证「{voucher}」已由 {} 审核 [VOUCHER_ALREADY_APPROVED]", a.approved_by)));
+    }
+    let entered_by = state.store.entered_by(&uy.unit.code, "expenditures", uy.year, voucher).await?.unwrap_or_default();
+    if entered_by == user.username {
+        return Err(AppError::BadRequest(format!("凭证「{voucher}」由 {} 本人录入，不能由本人审核（不相容岗位相互分离） [SEGREGATION_OF_DUTIES]", user.username)));
+    }
+    let approval = VoucherApproval { approval_code: format!("SH-{voucher}"), year: uy.year, voucher_no: voucher.to_string(), entered_by, approved_by: user.username.clone(), date: date_in_year(uy.year) };
+    let fields: Fields = jixiao_core::RecordSet { voucher_approvals: vec![approval.clone()], ..Default::default() }
+        .rows("voucher_approvals")
+        .remove(0)
+        .into_iter()
+        .map(|(k, v)| (k, v.as_str().map_or_else(|| v.to_string(), str::to_string)))
+        .collect();
+    match add_record(&state.store, &uy.unit.code, "voucher_approvals", &fields, user, "凭证审核", None).await {
+        Ok(_) => Ok(approval),
+        Err(Ok(errors)) => Err(AppError::BadRequest(errors.summary())),
+        Err(Err(e)) => Err(e),
+    }
+}
+
+pub async fn voucher_approve(State(state): State<SharedState>, PageUser(user): PageUser, Path((code, year, voucher)): Path<(String, i32, String)>, Form(fields): Form<Fields>) -> PageResult {
+    check_csrf(&user, &fields)?;
+    let uy = load(&state, &user, &code, year).await?;
+    let line = uy.books.records.expenditures.iter().find(|e| e.voucher_no == voucher).map(|e| e.line_code.clone()).ok_or(AppError::NotFound)?;
+    approve_voucher(&state, &user, &uy, &voucher).await?;
+    Ok(Redirect::to(&format!("/units/{code}/{year}/lines/{line}")).into_response())
 }
 
 pub async fn projects(State(state): State<SharedState>, PageUser(user): PageUser, Path((code, year)): Path<(String, i32)>) -> PageResult {
@@ -514,8 +597,8 @@ pub async fn indicator_create(State(state): State<SharedState>, PageUser(user): 
     fields.insert("year".into(), year.to_string());
     fields.insert("project_code".into(), project.clone());
     fields.entry("indicator_code".into()).or_insert(format!("{project}-ZB{:02}", count + 1));
-    match add_record(&state.store, &code, "project_indicators", &fields, &format!("网页录入：{}", user.username)).await {
-        Ok(()) => Ok(Redirect::to(&format!("/units/{code}/{year}/projects#{project}")).into_response()),
+    match add_record(&state.store, &code, "project_indicators", &fields, &user, "网页录入", None).await {
+        Ok(_) => Ok(Redirect::to(&format!("/units/{code}/{year}/projects#{project}")).into_response()),
         Err(Ok(errors)) => {
             let model = uy.model(None);
             let mut response = render(&state, "projects.html", Some(&user), merge(unit_ctx(&uy, &user, "projects"), json!({ "projects": model.projects, "error": errors.summary(), "error_project": project })))?;
@@ -532,8 +615,8 @@ pub async fn indicator_result_create(State(state): State<SharedState>, PageUser(
     require_entry(&user, &uy)?;
     let record = indicator_result_fields(&uy.books, &indicator, today(), &fields, &user.display_name).ok_or(AppError::NotFound)?;
     let project = uy.books.records.project_indicators.iter().find(|i| i.indicator_code == indicator).map(|i| i.project_code.clone()).unwrap_or_default();
-    match add_record(&state.store, &code, "indicator_results", &record, &format!("网页录入：{}", user.username)).await {
-        Ok(()) => Ok(Redirect::to(&format!("/units/{code}/{year}/projects#{indicator}")).into_response()),
+    match add_record(&state.store, &code, "indicator_results", &record, &user, "网页录入", None).await {
+        Ok(_) => Ok(Redirect::to(&format!("/units/{code}/{year}/projects#{indicator}")).into_response()),
         Err(Ok(errors)) => {
             let model = uy.model(None);
             let mut response = render(&state, "projects.html", Some(&user), merge(unit_ctx(&uy, &user, "projects"), json!({ "projects": model.projects, "error": errors.summary(), "error_project": project, "error_indicator": indicator })))?;
@@ -616,7 +699,7 @@ pub async fn import_upload(State(state): State<SharedState>, PageUser(user): Pag
             let years = state.store.years(&code).await?;
             match source.validate(&existing, &years) {
                 Err(errors) => Err(errors.0),
-                Ok(batch) => Ok(state.store.apply(&batch, &format!("网页导入：{}", user.username)).await?),
+                Ok(batch) => Ok(state.store.apply_entered_by(&batch, &format!("网页导入：{}", user.username), &user.username).await?),
             }
         }
     };
@@ -653,8 +736,8 @@ pub async fn override_score(State(state): State<SharedState>, PageUser(user): Pa
     .into_iter()
     .map(|(k, v)| (k.to_string(), v))
     .collect();
-    match add_record(&state.store, &code, "score_overrides", &record, &format!("审核调整：{}", user.username)).await {
-        Ok(()) => Ok(Redirect::to(&format!("/units/{code}/{year}/evaluation")).into_response()),
+    match add_record(&state.store, &code, "score_overrides", &record, &user, "审核调整", None).await {
+        Ok(_) => Ok(Redirect::to(&format!("/units/{code}/{year}/evaluation")).into_response()),
         Err(Ok(errors)) => {
             let e = uy.evaluation()?;
             let mut response = render(&state, "evaluation.html", Some(&user), merge(unit_ctx(&uy, &user, "evaluation"), json!({ "ev": e, "error": errors.summary() })))?;

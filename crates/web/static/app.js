@@ -10,3 +10,12 @@ document.addEventListener("DOMContentLoaded", function () {
     window.addEventListener("resize", function () { chart.resize(); });
   });
 });
+
+// On the voucher form, show the available balance of the chosen appropriation line.
+document.addEventListener("DOMContentLoaded", function () {
+  var select = document.getElementById("line_code");
+  if (!select) return;
+  select.addEventListener("change", function () {
+    document.querySelectorAll(".line-available").forEach(function (d) { d.hidden = d.dataset.line !== select.value; });
+  });
+});

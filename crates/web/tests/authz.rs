@@ -52,9 +52,10 @@ fn routes() -> Vec<(&'static str, String, &'static [&'static str])> {
         ("GET", UNIT.into(), all),
         ("GET", format!("{UNIT}/lines"), all),
         ("GET", format!("{UNIT}/lines/ZB2020-29"), all),
-        ("GET", format!("{UNIT}/vouchers/new"), enterers),
+        ("GET", format!("{UNIT}/vouchers/new"), &["clerk", "admin", "reviewer"]),
         ("POST", format!("{UNIT}/vouchers"), enterers),
         ("POST", format!("{UNIT}/vouchers/ZC2020-001/reverse"), enterers),
+        ("POST", format!("{UNIT}/vouchers/ZC2020-002/approve"), &["reviewer", "admin"]),
         ("GET", format!("{UNIT}/projects"), all),
         ("POST", format!("{UNIT}/projects/XM2020-01/indicators"), enterers),
         ("POST", format!("{UNIT}/indicators/XM2020-01-ZB04/results"), enterers),
@@ -294,6 +295,132 @@ async fn an_uploaded_csv_is_imported_whole_or_not_at_all() {
     assert_eq!(upload(&state, &reviewer, &reviewer_csrf, &[("disclosures.csv", good)]).await.0, StatusCode::FORBIDDEN);
 }
 
+/// Signs in through the API; returns the session cookie and the CSRF token.
+async fn api_sign_in(state: &SharedState, username: &str) -> (String, String) {
+    let response = jixiao_web::router(state.clone())
+        .oneshot(Request::post("/api/login").header(header::CONTENT_TYPE, "application/json").body(Body::from(format!(r#"{{"username":"{username}","password":"demo"}}"#))).unwrap())
+        .await
+        .unwrap();
+    assert_eq!(response.status(), StatusCode::OK);
+    let cookie = response.headers().get(header::SET_COOKIE).unwrap().to_str().unwrap().split(';').next().unwrap().to_string();
+    let login: serde_json::Value = serde_json::from_slice(&response.into_body().collect().await.unwrap().to_bytes()).unwrap();
+    (cookie, login["csrf_token"].as_str().unwrap().to_string())
+}
+
+async fn api_post(state: &SharedState, (cookie, csrf): &(String, String), uri: &str, body: serde_json::Value) -> (StatusCode, serde_json::Value) {
+    let request = Request::post(uri).header(header::COOKIE, cookie).header("x-csrf-token", csrf).header(header::CONTENT_TYPE, "application/json").body(Body::from(body.to_string())).unwrap();
+    let response = jixiao_web::router(state.clone()).oneshot(request).await.unwrap();
+    let status = response.status();
+    let bytes = response.into_body().collect().await.unwrap().to_bytes();
+    (status, serde_json::from_slice(&bytes).unwrap_or(serde_json::Value::Null))
+}
+
+/// Puts the demo's ZB2020-08 (32 000.00 元 budget, 29 800.00 元 spent) under 刚性控制 and ZB2020-29 (fully spent)
+/// under 预警控制, as a 指标控制设置 import would.
+async fn control_demo_lines(state: &SharedState) {
+    use jixiao_core::records::{Batch, ControlMode, LineControlSetting, RecordSet};
+    let unit = state.store.unit("430102-KX").await.unwrap().unwrap();
+    let setting = |line: &str, mode| LineControlSetting { line_code: line.into(), year: 2020, mode, tolerance_bp: None, note: None };
+    let records = RecordSet { line_controls: vec![setting("ZB2020-08", ControlMode::Stop), setting("ZB2020-29", ControlMode::Warn)], ..RecordSet::default() };
+    state.store.apply(&Batch { unit, years: vec![], records }, "test").await.unwrap();
+}
+
+#[tokio::test]
+async fn the_api_stops_warns_and_takes_an_override_only_from_the_override_role() {
+    let (state, _dir) = common::demo_state().await;
+    control_demo_lines(&state).await;
+    let uri = "/api/units/430102-KX/2020/expenditures";
+    let voucher = |no: &str, line: &str, amount: &str, reason: Option<&str>| {
+        serde_json::json!({ "voucher_no": no, "date": "2020-12-30", "line_code": line, "amount": amount, "payee": "长沙市芙蓉区医疗保障事务中心", "purpose": "补缴医疗保险", "override_reason": reason })
+    };
+    let clerk = api_sign_in(&state, "clerk").await;
+    let (status, body) = api_post(&state, &clerk, uri, voucher("API-9", "ZB2020-08", "5000.00", None)).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    let message = body["errors"]["amount"][0].as_str().unwrap();
+    assert!(message.contains("指标「ZB2020-08」可用余额 2200.00 元") && message.contains("超出可用余额 2800.00 元") && message.contains("[BUDGET_CONTROL_STOP]"), "{body}");
+    // A clerk may not override.
+    let (status, _) = api_post(&state, &clerk, uri, voucher("API-9", "ZB2020-08", "5000.00", Some("急需"))).await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+    // The reviewer may, with a reason; the override is kept as a record.
+    let reviewer = api_sign_in(&state, "reviewer").await;
+    let (status, body) = api_post(&state, &reviewer, uri, voucher("API-9", "ZB2020-08", "5000.00", Some("年末医保补缴，经主任办公会同意"))).await;
+    assert_eq!(status, StatusCode::CREATED, "{body}");
+    assert_eq!(body["controls"][0]["rule_id"], "BUDGET_CONTROL_OVERRIDDEN");
+    let stored = state.store.records("430102-KX").await.unwrap();
+    let o = &stored.control_overrides[0];
+    assert_eq!((o.voucher_no.as_str(), o.approved_by.as_str(), o.role.as_str(), o.shortfall.0), ("API-9", "李明", "reviewer", 280_000));
+    assert_eq!(o.reason, "年末医保补缴，经主任办公会同意");
+    let (status, available) = call(&state, "GET", "/api/units/430102-KX/2020/lines/ZB2020-08/available", Some(&clerk.0), None).await;
+    assert_eq!(status, StatusCode::OK);
+    let available: serde_json::Value = serde_json::from_str(&available).unwrap();
+    assert_eq!((available["spent"].as_str(), available["available"].as_str(), available["mode"].as_str()), (Some("34800.00"), Some("-2800.00"), Some("刚性控制")));
+    // 预警控制 accepts and says so; the check reports it.
+    let (status, body) = api_post(&state, &clerk, uri, voucher("API-10", "ZB2020-29", "1.00", None)).await;
+    assert_eq!(status, StatusCode::CREATED, "{body}");
+    assert_eq!(body["controls"][0]["rule_id"], "BUDGET_CONTROL_WARN");
+    assert!(body["controls"][0]["message"].as_str().unwrap().contains("超出可用余额 1.00 元"), "{body}");
+    let (_, check) = call(&state, "GET", "/api/units/430102-KX/2020/check", Some(&clerk.0), None).await;
+    assert!(check.contains("BUDGET_CONTROL_WARN") && check.contains("BUDGET_CONTROL_OVERRIDDEN"), "{check}");
+}
+
+#[tokio::test]
+async fn the_entry_page_shows_the_available_balance_and_the_control_message() {
+    let (state, _dir) = common::demo_state().await;
+    control_demo_lines(&state).await;
+    let (cookie, csrf) = sign_in(&state, "clerk").await;
+    let (status, page) = call(&state, "GET", &format!("{UNIT}/vouchers/new"), Some(&cookie), None).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(page.contains("ZB2020-08：全年预算 32000.00 − 已占用 0.00 − 已支出 29800.00 = <strong>2200.00</strong> 元（刚性控制）"), "{page}");
+    assert!(!page.contains("override_reason"), "a clerk is not offered the override");
+    let form = |no: &str, line: &str, amount: &str| format!("csrf={csrf}&voucher_no={no}&date=2020-12-30&line_code={line}&amount={amount}&payee=%E6%9F%90&purpose=%E6%9F%90");
+    let (status, page) = call(&state, "POST", &format!("{UNIT}/vouchers"), Some(&cookie), Some(form("W-1", "ZB2020-08", "5000.00"))).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(page.contains("可用余额 2200.00 元") && page.contains("BUDGET_CONTROL_STOP"), "{page}");
+    let (status, page) = call(&state, "POST", &format!("{UNIT}/vouchers"), Some(&cookie), Some(form("W-2", "ZB2020-29", "1.00"))).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(page.contains("已登记 W-2。预算控制：") && page.contains("BUDGET_CONTROL_WARN"), "{page}");
+    let (admin, admin_csrf) = sign_in(&state, "admin").await;
+    let (_, page) = call(&state, "GET", &format!("{UNIT}/vouchers/new"), Some(&admin), None).await;
+    assert!(page.contains("override_reason"), "the unit admin is offered the override");
+    let with_reason = format!("csrf={admin_csrf}&voucher_no=W-1&date=2020-12-30&line_code=ZB2020-08&amount=5000.00&payee=%E6%9F%90&purpose=%E6%9F%90&override_reason=%E5%BA%94%E6%80%A5");
+    let (status, page) = call(&state, "POST", &format!("{UNIT}/vouchers"), Some(&admin), Some(with_reason)).await;
+    assert_eq!(status, StatusCode::OK, "{page}");
+    assert!(page.contains("BUDGET_CONTROL_OVERRIDDEN"), "{page}");
+}
+
+#[tokio::test]
+async fn the_user_who_entered_a_voucher_cannot_approve_it() {
+    let (state, _dir) = common::demo_state().await;
+    let admin = api_sign_in(&state, "admin").await;
+    let voucher = serde_json::json!({ "voucher_no": "SOD-1", "date": "2020-12-01", "line_code": "ZB2020-08", "amount": "10.00", "payee": "某", "purpose": "审核测试" });
+    assert_eq!(api_post(&state, &admin, "/api/units/430102-KX/2020/expenditures", voucher).await.0, StatusCode::CREATED);
+    let approve = |v: &str| format!("/api/units/430102-KX/2020/expenditures/{v}/approve");
+    let (status, body) = api_post(&state, &admin, &approve("SOD-1"), serde_json::Value::Null).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(body.to_string().contains("SEGREGATION_OF_DUTIES") && body.to_string().contains("不能由本人审核"), "{body}");
+    let clerk = api_sign_in(&state, "clerk").await;
+    assert_eq!(api_post(&state, &clerk, &approve("SOD-1"), serde_json::Value::Null).await.0, StatusCode::FORBIDDEN);
+    let reviewer = api_sign_in(&state, "reviewer").await;
+    let (status, body) = api_post(&state, &reviewer, &approve("SOD-1"), serde_json::Value::Null).await;
+    assert_eq!(status, StatusCode::CREATED, "{body}");
+    assert_eq!((body["entered_by"].as_str(), body["approved_by"].as_str()), (Some("admin"), Some("reviewer")));
+    let (status, body) = api_post(&state, &reviewer, &approve("SOD-1"), serde_json::Value::Null).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(body.to_string().contains("VOUCHER_ALREADY_APPROVED"), "{body}");
+    // A voucher imported from a file may be approved by the admin; the approval names the file as its enterer.
+    let (status, body) = api_post(&state, &admin, &approve("ZC2020-001"), serde_json::Value::Null).await;
+    assert_eq!(status, StatusCode::CREATED, "{body}");
+    assert!(!body["entered_by"].as_str().unwrap().is_empty());
+    let stored = state.store.records("430102-KX").await.unwrap();
+    assert_eq!(stored.voucher_approvals.len(), 2);
+    let (_, check) = call(&state, "GET", "/api/units/430102-KX/2020/check", Some(&clerk.0), None).await;
+    assert!(!check.contains("SEGREGATION_OF_DUTIES"), "{check}");
+    // The line page offers the approval to the reviewer and shows who approved.
+    let (cookie, _) = sign_in(&state, "reviewer").await;
+    let (_, page) = call(&state, "GET", &format!("{UNIT}/lines/ZB2020-08"), Some(&cookie), None).await;
+    assert!(page.contains("/vouchers/ZC2020-030/approve") && page.contains("<td>reviewer</td>"), "{page}");
+}
+
 /// The report page's downloads: each format is the document itself, named for the unit and year, and the PDF
 /// carries the report's figures as text (read back with pdftotext when it is installed).
 #[tokio::test]
@@ -388,4 +515,26 @@ async fn the_bureau_sees_its_area_consolidated() {
     let (status, md) = call(&state, "GET", "/region/2020/report.md", Some(&other), None).await;
     assert_eq!(status, StatusCode::OK);
     assert!(!md.contains("芙蓉区科学技术协会"), "another district sees none of this unit: {md}");
+}
+
+#[tokio::test]
+async fn the_api_records_commitments_that_reserve_and_cancellations_that_release() {
+    let (state, _dir) = common::demo_state().await;
+    control_demo_lines(&state).await;
+    let clerk = api_sign_in(&state, "clerk").await;
+    let commitments = "/api/units/430102-KX/2020/commitments";
+    let commitment = |no: &str, amount: &str, reverses: Option<&str>| serde_json::json!({ "commitment_no": no, "date": "2020-12-01", "line_code": "ZB2020-08", "kind": "合同", "amount": amount, "reverses": reverses });
+    // ZB2020-08 (刚性控制) has 2 200.00 元 available: a 2 000.00 元 contract fits, a second one does not.
+    let (status, body) = api_post(&state, &clerk, commitments, commitment("ZY-1", "2000.00", None)).await;
+    assert_eq!(status, StatusCode::CREATED, "{body}");
+    let (status, body) = api_post(&state, &clerk, commitments, commitment("ZY-2", "500.00", None)).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(body["errors"]["amount"][0].as_str().unwrap().contains("可用余额 200.00 元（全年预算 32000.00 − 已占用 2000.00 − 已支出 29800.00），本笔占用 500.00 元，超出可用余额 300.00 元"), "{body}");
+    let (_, available) = call(&state, "GET", "/api/units/430102-KX/2020/lines/ZB2020-08/available", Some(&clerk.0), None).await;
+    assert!(available.contains("\"committed\":\"2000.00\"") && available.contains("\"available\":\"200.00\""), "{available}");
+    // Cancelling the contract releases it.
+    let (status, body) = api_post(&state, &clerk, commitments, commitment("ZY-1C", "-2000.00", Some("ZY-1"))).await;
+    assert_eq!(status, StatusCode::CREATED, "{body}");
+    let (_, available) = call(&state, "GET", "/api/units/430102-KX/2020/lines/ZB2020-08/available", Some(&clerk.0), None).await;
+    assert!(available.contains("\"committed\":\"0.00\"") && available.contains("\"available\":\"2200.00\""), "{available}");
 }

@@ -213,3 +213,97 @@ fn every_rule_has_a_test_here() {
         assert!(source.matches(&format!("\"{id}\"")).count() >= 1, "{id} has no test");
     }
 }
+
+#[test]
+fn budget_control_warn_counts_commitments_and_tolerance() {
+    let mut b = books();
+    // B1: 1 000.00 元 budget, 800.00 元 spent; a 300.00 元 contract on a 预警控制 line overdraws by 100.00 元.
+    b.records.line_controls.push(LineControlSetting { line_code: "B1".into(), year: 2020, mode: ControlMode::Warn, tolerance_bp: None, note: None });
+    b.records.commitments.push(Commitment {
+        commitment_no: "ZY1".into(),
+        year: 2020,
+        date: date("2020-06-01"),
+        line_code: "B1".into(),
+        kind: CommitmentKind::Contract,
+        amount: Fen(30_000),
+        procurement_ref: None,
+        reverses: None,
+        recorded_by: None,
+        note: None,
+    });
+    assert_fires(&b, "BUDGET_CONTROL_WARN", Severity::Warning, "指标「B1」（预警控制）全年预算 1000.00 元，已占用 300.00 元、已支出 800.00 元，超出可用额度 100.00 元");
+    // A 10% tolerance (100.00 元) absorbs it; an uncontrolled line is never reported.
+    b.records.line_controls[0].tolerance_bp = Some(1_000);
+    assert!(rule_findings(&b, "BUDGET_CONTROL_WARN").is_empty());
+    b.records.line_controls[0] = LineControlSetting { line_code: "B1".into(), year: 2020, mode: ControlMode::Ignore, tolerance_bp: None, note: None };
+    assert!(rule_findings(&b, "BUDGET_CONTROL_WARN").is_empty());
+}
+
+#[test]
+fn budget_control_overridden_lists_who_and_why() {
+    let mut b = books();
+    b.records.control_overrides.push(ControlOverride {
+        override_no: "CK-ZC9".into(),
+        year: 2020,
+        date: date("2020-07-01"),
+        voucher_no: "ZC9".into(),
+        line_code: "B1".into(),
+        shortfall: Fen(5_000),
+        reason: "应急采购".into(),
+        approved_by: "李审核".into(),
+        role: "reviewer".into(),
+    });
+    assert_fires(&b, "BUDGET_CONTROL_OVERRIDDEN", Severity::Info, "凭证「ZC9」超出指标「B1」可用余额 50.00 元，由 李审核（reviewer）超控登记，理由：应急采购");
+}
+
+/// The procurement rules at check level (their edge cases are in `procurement/tests.rs`).
+#[test]
+fn procurement_rules_fire_through_check() {
+    let mut b = books();
+    let p = |code: &str, day: &str, method, amount: i64, supplier: &str, government: bool| Procurement {
+        procurement_code: code.into(),
+        year: 2020,
+        date: date(day),
+        project_code: None,
+        item: format!("{code}内容"),
+        method,
+        is_government_procurement: government,
+        budget_amount: None,
+        contract_amount: Fen(amount),
+        supplier: Some(supplier.into()),
+        contract_no: None,
+        accepted_on: None,
+        note: None,
+    };
+    b.records.procurements = vec![
+        p("CG1", "2020-03-01", ProcurementMethod::CompetitiveNegotiation, 250_000_000, "甲公司", true),
+        p("CG2", "2020-04-01", ProcurementMethod::ThreeQuotes, 20_000_000, "乙公司", false),
+        p("CG3", "2020-04-20", ProcurementMethod::ThreeQuotes, 20_000_000, "乙公司", false),
+    ];
+    b.records.procurement_quotes = vec![ProcurementQuote { quote_code: "BJ1".into(), year: 2020, procurement_ref: "CG2".into(), supplier: "乙公司".into(), amount: Fen(20_000_000), date: None }];
+    assert_fires(&b, "PROCUREMENT_TENDER_REQUIRED", Severity::Warning, "采购「CG1」");
+    assert_fires(&b, "PROCUREMENT_SPLIT", Severity::Warning, "（CG2、CG3）合计 400000.00 元");
+    assert_fires(&b, "PROCUREMENT_QUOTES_MISSING", Severity::Warning, "采购「CG2」");
+    assert_fires(&b, "PROCUREMENT_CONTRACT_MISSING", Severity::Warning, "没有合同和验收记录");
+}
+
+/// 三重一大 and segregation of duties at check level (edge cases in `governance/tests.rs`).
+#[test]
+fn governance_rules_fire_through_check() {
+    let mut b = books();
+    b.records.major_decision_policies.push(MajorDecisionPolicy { policy_code: "BF1".into(), year: 2020, threshold: Fen(50_000), document: "实施办法".into(), adopted_on: date("2020-01-01") });
+    assert_fires(&b, "MAJOR_DECISION_MISSING", Severity::Warning, "支出凭证「ZC1」");
+    b.records.voucher_approvals.push(VoucherApproval { approval_code: "SH1".into(), year: 2020, voucher_no: "ZC1".into(), entered_by: "clerk".into(), approved_by: "clerk".into(), date: date("2020-06-02") });
+    assert_fires(&b, "SEGREGATION_OF_DUTIES", Severity::Error, "由录入人 clerk 本人审核");
+}
+
+/// The fixed-asset rules at check level (edge cases and depreciation in `assets/tests.rs`).
+#[test]
+fn asset_rules_fire_through_check() {
+    let mut b = books();
+    let asset = |code: &str, status| FixedAsset { asset_code: code.into(), year: 2020, name: "计算机".into(), category: "计算机设备".into(), original_value: Fen(500_000), acquired_on: date("2014-01-01"), status, note: None };
+    b.records.fixed_assets = vec![asset("ZC1", AssetStatus::Disposed), asset("ZC2", AssetStatus::InUse)];
+    b.records.asset_counts = vec![AssetCount { count_code: "PD1".into(), year: 2020, date: date("2020-12-20"), asset_code: "ZC2".into(), found: false, note: None }];
+    assert_fires(&b, "ASSET_DISPOSAL_UNAPPROVED", Severity::Warning, "固定资产「ZC1」");
+    assert_fires(&b, "ASSET_COUNT_DIFFERENCE", Severity::Warning, "（盘亏）");
+}

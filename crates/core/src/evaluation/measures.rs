@@ -3,6 +3,7 @@
 
 use super::framework::{Evidence, IndicatorSpec, QualitativeShares, ScoringRule};
 use super::{EvaluationInput, ItemResult};
+use crate::assets;
 use crate::check::{RecordRef, Severity};
 use crate::codes::ExpenseGroup;
 use crate::date::Date;
@@ -243,11 +244,12 @@ fn checklist(spec: &IndicatorSpec, input: &EvaluationInput) -> Measured {
                     n => (true, format!("固定资产{n}件已登记")),
                 },
                 Evidence::NoAssetsWithStatus { statuses } => {
-                    let hits: Vec<&FixedAsset> = r.fixed_assets.iter().filter(|a| statuses.iter().any(|s| s == a.status.id())).collect();
+                    // The status after approved disposals, transfers and 盘亏 (assets::effective_status).
+                    let hits: Vec<(&FixedAsset, AssetStatus)> = r.fixed_assets.iter().map(|a| (a, assets::effective_status(r, a))).filter(|(_, st)| statuses.iter().any(|s| s == st.id())).collect();
                     if hits.is_empty() {
                         (true, "无".to_string())
                     } else {
-                        (false, hits.iter().map(|a| format!("{}（{}，{}）", a.name, a.asset_code, a.status.label())).collect::<Vec<_>>().join("、"))
+                        (false, hits.iter().map(|(a, st)| format!("{}（{}，{}）", a.name, a.asset_code, st.label())).collect::<Vec<_>>().join("、"))
                     }
                 }
             };
@@ -359,8 +361,9 @@ pub fn measure(spec: &IndicatorSpec, input: &EvaluationInput, q: &QualitativeSha
             )
         }
         "asset_utilization_rate" => {
-            let held: Vec<&FixedAsset> = r.fixed_assets.iter().filter(|a| a.status != AssetStatus::Disposed).collect();
-            let in_use: Fen = held.iter().filter(|a| a.status == AssetStatus::InUse).map(|a| a.original_value).sum();
+            // Statuses after approved disposals, transfers and 盘亏 (assets::effective_status).
+            let held: Vec<&FixedAsset> = r.fixed_assets.iter().filter(|a| assets::effective_status(r, a) != AssetStatus::Disposed).collect();
+            let in_use: Fen = held.iter().filter(|a| assets::effective_status(r, a) == AssetStatus::InUse).map(|a| a.original_value).sum();
             money_rate(in_use, held.iter().map(|a| a.original_value).sum(), held.iter().map(|a| RecordRef::new("fixed_assets", &a.asset_code)).collect(), "没有固定资产记录")
         }
         "output_completion_rate" => indicators_met(input, q, |i| i.level1.contains("产出") && i.level2.contains("数量"), "数量指标"),
