@@ -2,6 +2,7 @@
 //! 部门整体支出绩效自评报告. See README.md for the contract other tools rely on.
 
 mod consolidated;
+mod generate;
 mod migrate;
 
 use anyhow::{Context, Result, bail};
@@ -30,7 +31,22 @@ enum Command {
     /// Create the database (or bring its schema up to date).
     Init,
     /// Import a directory of CSV files with unit.toml, or an .xlsx workbook. All or nothing; re-importing adds nothing.
+    /// A directory without unit.toml whose subdirectories have one (what `jixiao gen` writes) imports each of them.
     Import { path: PathBuf },
+    /// Write a synthetic dataset in the import format: one directory per unit, deterministic per seed.
+    Gen {
+        #[arg(long, default_value_t = 1)]
+        units: usize,
+        /// Money records (budget vouchers, receipts, expenditures) over all units.
+        #[arg(long, default_value_t = 1000)]
+        vouchers: u64,
+        #[arg(long, default_value_t = 1)]
+        seed: u64,
+        #[arg(long, default_value_t = 2020)]
+        year: i32,
+        #[arg(long)]
+        out: PathBuf,
+    },
     /// Write empty import templates (an .xlsx workbook and CSV files) into DIR.
     Template {
         #[arg(long)]
@@ -227,7 +243,11 @@ async fn run(cli: Cli, db_given: bool) -> Result<ExitCode> {
             open(&cli.db).await?;
             println!("数据库已就绪：{}", cli.db);
         }
-        Command::Import { path } => return import(&cli.db, &path).await,
+        Command::Import { path } => return import_path(&cli.db, &path).await,
+        Command::Gen { units, vouchers, seed, year, out } => {
+            let records = generate::run(units, vouchers, seed, year, &out)?;
+            println!("已生成 {units} 个单位、{records} 条记录：{}", out.display());
+        }
         Command::Template { out, year } => {
             let written = jixiao_import::template::write_templates(&out, year).map_err(anyhow::Error::msg)?;
             for p in written {
@@ -363,6 +383,30 @@ async fn run(cli: Cli, db_given: bool) -> Result<ExitCode> {
             let dir = tempfile::tempdir().context("无法创建临时目录")?;
             jixiao_import::demo::unpack_into(dir.path()).context("无法写出演示数据")?;
             return import(&cli.db, dir.path()).await;
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// One import, or — for a directory without unit.toml — each subdirectory that has one, in name order,
+/// stopping at the first that fails.
+async fn import_path(db: &str, path: &Path) -> Result<ExitCode> {
+    if !path.is_dir() || path.join("unit.toml").exists() {
+        return import(db, path).await;
+    }
+    let mut units: Vec<PathBuf> = std::fs::read_dir(path)
+        .with_context(|| format!("无法读取目录 {}", path.display()))?
+        .map(|e| e.map(|e| e.path()))
+        .collect::<std::io::Result<_>>()?;
+    units.retain(|p| p.join("unit.toml").is_file());
+    if units.is_empty() {
+        return import(db, path).await; // the importer names what is missing
+    }
+    units.sort();
+    for unit in units {
+        let code = import(db, &unit).await?;
+        if code != ExitCode::SUCCESS {
+            return Ok(code);
         }
     }
     Ok(ExitCode::SUCCESS)
