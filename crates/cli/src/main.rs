@@ -2,6 +2,7 @@
 //! 部门整体支出绩效自评报告. See README.md for the contract other tools rely on.
 
 mod consolidated;
+mod export;
 mod generate;
 mod migrate;
 
@@ -33,6 +34,18 @@ enum Command {
     /// Import a directory of CSV files with unit.toml, or an .xlsx workbook. All or nothing; re-importing adds nothing.
     /// A directory without unit.toml whose subdirectories have one (what `jixiao gen` writes) imports each of them.
     Import { path: PathBuf },
+    /// Export the books (every unit-year, or those of --unit / --year): a ledger/hledger journal (stdout
+    /// without -o), or a Fiscal Data Package (datapackage.json + budget.csv) into the directory -o.
+    Export {
+        #[arg(long, value_enum)]
+        format: ExportFormat,
+        #[arg(long)]
+        unit: Option<String>,
+        #[arg(long)]
+        year: Option<i32>,
+        #[arg(short = 'o', long = "output")]
+        output: Option<PathBuf>,
+    },
     /// Write a synthetic dataset in the import format: one directory per unit, deterministic per seed.
     Gen {
         #[arg(long, default_value_t = 1)]
@@ -180,6 +193,14 @@ enum UserCommand {
 }
 
 #[derive(Clone, Copy, ValueEnum)]
+enum ExportFormat {
+    /// A plain-text accounting journal (ledger, hledger): accounts UNIT:功能分类:经济分类, one transaction per voucher.
+    Ledger,
+    /// A Fiscal Data Package: phases approved/adjusted/executed by functional, economic and administrative classification.
+    Fdp,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
 enum LintFormat {
     Text,
     Json,
@@ -244,6 +265,19 @@ async fn run(cli: Cli, db_given: bool) -> Result<ExitCode> {
             println!("数据库已就绪：{}", cli.db);
         }
         Command::Import { path } => return import_path(&cli.db, &path).await,
+        Command::Export { format, unit, year, output } => {
+            let store = open(&cli.db).await?;
+            match format {
+                ExportFormat::Ledger => {
+                    export::ledger(&store, unit.as_deref(), year, output.as_deref()).await?;
+                }
+                ExportFormat::Fdp => {
+                    let Some(dir) = output else { bail!("--format fdp 写出一个目录（datapackage.json 与 CSV）：请用 -o 目录 指定") };
+                    let rows = export::fiscal_data_package(&store, unit.as_deref(), year, &dir).await?;
+                    println!("已导出财政数据包：{}（{rows} 条预算指标）", dir.display());
+                }
+            }
+        }
         Command::Gen { units, vouchers, seed, year, out } => {
             let records = generate::run(units, vouchers, seed, year, &out)?;
             println!("已生成 {units} 个单位、{records} 条记录：{}", out.display());

@@ -16,6 +16,15 @@ pub struct LineBudget {
 }
 
 impl LineBudget {
+    /// Adds a budget voucher of the line under its kind.
+    pub fn add(&mut self, v: &BudgetVoucher) {
+        match v.kind {
+            BudgetVoucherKind::CarryOver => self.carry_over += v.effect(),
+            BudgetVoucherKind::Initial => self.initial += v.effect(),
+            _ => self.adjustments += v.effect(),
+        }
+    }
+
     /// 全年预算数 = 上年结转 + 年初预算 + 调整.
     pub fn annual(&self) -> Fen {
         self.carry_over + self.initial + self.adjustments
@@ -39,13 +48,21 @@ impl Books {
     pub fn line_budget(&self, line_code: &str) -> LineBudget {
         let mut b = LineBudget::default();
         for v in self.records.budget_vouchers.iter().filter(|v| v.line_code == line_code) {
-            match v.kind {
-                BudgetVoucherKind::CarryOver => b.carry_over += v.effect(),
-                BudgetVoucherKind::Initial => b.initial += v.effect(),
-                _ => b.adjustments += v.effect(),
-            }
+            b.add(v);
         }
         b
+    }
+
+    /// Every line's budget and spending in one pass over the vouchers, by line code.
+    pub fn line_totals(&self) -> std::collections::HashMap<&str, (LineBudget, Fen)> {
+        let mut totals: std::collections::HashMap<&str, (LineBudget, Fen)> = std::collections::HashMap::new();
+        for v in &self.records.budget_vouchers {
+            totals.entry(v.line_code.as_str()).or_default().0.add(v);
+        }
+        for e in &self.records.expenditures {
+            totals.entry(e.line_code.as_str()).or_default().1 += e.amount;
+        }
+        totals
     }
 
     /// Everything paid out of a line, reversals included.

@@ -6,6 +6,7 @@ pub mod check;
 pub mod codes;
 pub mod consolidated;
 pub mod evaluation;
+pub mod export;
 pub mod date;
 pub mod ledger;
 pub mod money;
