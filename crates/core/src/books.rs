@@ -31,6 +31,54 @@ impl LineBudget {
     }
 }
 
+/// 指标月度汇总 — what one appropriation line was given and spent in one month (by voucher date), with the
+/// number of vouchers behind it. The store keeps these beside the vouchers, updated in the same transaction,
+/// so totals are read per line and month instead of summed over every voucher.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct MonthTotal {
+    pub budget: LineBudget,
+    /// Σ 支出凭证.金额 (reversals included).
+    pub spent: Fen,
+    pub budget_vouchers: i64,
+    pub expenditures: i64,
+}
+
+/// The key of a [`MonthTotal`]: fiscal year, line code, and the voucher date's month as `yyyymm` (a voucher may
+/// be dated outside its fiscal year, e.g. a 年初预算 of the prior December).
+pub type MonthKey = (i32, String, i32);
+
+/// `yyyymm` of a date.
+pub fn period(d: crate::Date) -> i32 {
+    d.year * 100 + d.month as i32
+}
+
+impl MonthTotal {
+    pub fn add_budget_voucher(&mut self, v: &BudgetVoucher) {
+        self.budget.add(v);
+        self.budget_vouchers += 1;
+    }
+
+    pub fn add_expenditure(&mut self, e: &Expenditure) {
+        self.spent += e.amount;
+        self.expenditures += 1;
+    }
+}
+
+/// Line-month totals of the given vouchers: the definition the store's aggregates must equal.
+pub fn month_totals<'a>(
+    budget_vouchers: impl IntoIterator<Item = &'a BudgetVoucher>,
+    expenditures: impl IntoIterator<Item = &'a Expenditure>,
+) -> std::collections::BTreeMap<MonthKey, MonthTotal> {
+    let mut totals: std::collections::BTreeMap<MonthKey, MonthTotal> = std::collections::BTreeMap::new();
+    for v in budget_vouchers {
+        totals.entry((v.year, v.line_code.clone(), period(v.date))).or_default().add_budget_voucher(v);
+    }
+    for e in expenditures {
+        totals.entry((e.year, e.line_code.clone(), period(e.date))).or_default().add_expenditure(e);
+    }
+    totals
+}
+
 impl Books {
     /// The code edition of this fiscal year, if shipped.
     pub fn code_tables(&self) -> Option<&'static CodeTables> {
