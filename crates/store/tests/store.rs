@@ -314,7 +314,7 @@ mod month_totals {
                 Step::Conflicting(k) if !paid.is_empty() => {
                     // A new voucher beside a stored one changed: the whole import is refused.
                     let mut changed = paid[k % paid.len()].clone();
-                    changed.amount = changed.amount + Fen(1);
+                    changed.amount += Fen(1);
                     n += 1;
                     records.expenditures = vec![expenditure(format!("ZC{n}"), 0, 6, 100, None), changed];
                     out.push((Batch { unit: profile.clone(), years: years.clone(), records }, true));
