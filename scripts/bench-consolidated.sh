@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The consolidated-report benchmark (BENCHMARKS.md): loads UNITS generated units of VOUCHERS money records each
 # (budget vouchers, receipts, expenditures) into a throwaway PostgreSQL through the import path, then times the
-# 财政局's region report — the aggregate SQL alone, the same sums through the generic record loader, and the
+# 财政局's region report — the aggregate SQL alone (over the line-month totals), the same sums through the generic record loader, and the
 # whole report (every unit's books check and evaluation) — and shows the plans of the two aggregate statements.
 #   scripts/bench-consolidated.sh [UNITS] [VOUCHERS]      (default 1000 × 1000 = 1M vouchers)
 # With JIXIAO_BIN=path/to/jixiao (a release build), also times `jixiao report --scope region` end to end.
@@ -20,11 +20,10 @@ JIXIAO_PG_PORT=${JIXIAO_PG_PORT:-55433} scripts/with-postgres.sh bash -c '
   echo "after VACUUM ANALYZE:"
   target/release/jixiao-bench --db "$JIXIAO_TEST_PG_URL" --units "$UNITS" --vouchers "$VOUCHERS" --skip-load
   psql "$JIXIAO_TEST_PG_URL" -tAc "SELECT relname, n_live_tup, pg_size_pretty(pg_total_relation_size(relid)) FROM pg_stat_user_tables WHERE relname IN ('"'"'expenditure'"'"', '"'"'budget_voucher'"'"', '"'"'receipt'"'"') ORDER BY relname"
-  for q in \
-    "SELECT u.code, CAST(SUM(e.amount) AS BIGINT), CAST(COUNT(*) AS BIGINT) FROM expenditure e JOIN unit u ON u.id = e.unit_id WHERE e.year = 2020 AND u.bureau_code = '"'"'BENCH'"'"' GROUP BY u.code" \
-    "SELECT u.code, CAST(SUM(CASE WHEN l.id IS NULL THEN 0 WHEN v.kind = '"'"'reduction'"'"' THEN -v.amount ELSE v.amount END) AS BIGINT), CAST(COUNT(*) AS BIGINT) FROM budget_voucher v JOIN unit u ON u.id = v.unit_id LEFT JOIN appropriation_line l ON l.unit_id = v.unit_id AND l.year = v.year AND l.line_code = v.line_code WHERE v.year = 2020 AND u.bureau_code = '"'"'BENCH'"'"' GROUP BY u.code"; do
-    psql "$JIXIAO_TEST_PG_URL" -c "EXPLAIN (ANALYZE, BUFFERS, COSTS OFF) $q" | grep -E "Scan|Join|Aggregate|Execution Time"
-  done
+  psql "$JIXIAO_TEST_PG_URL" -tAc "SELECT relname, n_live_tup, pg_size_pretty(pg_total_relation_size(relid)) FROM pg_stat_user_tables WHERE relname = '"'"'line_month_total'"'"'"
+  # The execution sums read the line-month totals (schema version 7), not the vouchers.
+  q="SELECT u.code, CAST(SUM(CASE WHEN l.id IS NULL THEN 0 ELSE t.carry_over + t.initial + t.adjustments END) AS BIGINT), CAST(SUM(t.spent) AS BIGINT) FROM line_month_total t JOIN unit u ON u.id = t.unit_id LEFT JOIN appropriation_line l ON l.unit_id = t.unit_id AND l.year = t.year AND l.line_code = t.line_code WHERE t.year = 2020 AND u.bureau_code = '"'"'BENCH'"'"' GROUP BY u.code"
+  psql "$JIXIAO_TEST_PG_URL" -c "EXPLAIN (ANALYZE, BUFFERS, COSTS OFF) $q" | grep -E "Scan|Join|Aggregate|Execution Time"
   if [ -n "${JIXIAO_BIN:-}" ]; then
     /usr/bin/time -f "jixiao report --scope region: %e s wall, %M KB max RSS" "$JIXIAO_BIN" --db "$JIXIAO_TEST_PG_URL" report --scope region --bureau BENCH --year 2020 --format html -o /tmp/jixiao-bench-region.html
   fi

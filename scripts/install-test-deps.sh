@@ -1,12 +1,13 @@
 #!/usr/bin/env bash
 # Installs what the tests need on a fresh Debian machine (as root, or with sudo): PostgreSQL, Chromium for
 # browser tests, CJK fonts and poppler-utils (pdftotext/pdftoppm), and LibreOffice's headless Writer and Calc
-# (the DOCX and xlsx tests convert the files to PDF). Safe to run again.
+# (the DOCX and xlsx tests convert the files to PDF), and ledger + hledger (the export test and
+# scripts/bench-compare.sh read the exported journal with both). Safe to run again.
 set -euo pipefail
 SUDO=""
 [ "$(id -u)" -eq 0 ] || SUDO="sudo"
 need=()
-for pkg in postgresql poppler-utils fonts-noto-cjk chromium; do
+for pkg in postgresql poppler-utils fonts-noto-cjk chromium ledger hledger; do
   dpkg -s "$pkg" >/dev/null 2>&1 || need+=("$pkg")
 done
 # Without recommends: the -nogui packages alone are enough for `libreoffice --headless --convert-to pdf`.

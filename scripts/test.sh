@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Installs what the tests need (PostgreSQL, Chromium, CJK fonts, poppler-utils) and runs every test,
+# Installs what the tests need (PostgreSQL, Chromium, CJK fonts, poppler-utils, ledger, hledger) and runs every test,
 # the store and CLI tests on SQLite and on a throwaway PostgreSQL.
 set -euo pipefail
 cd "$(dirname "$0")/.."

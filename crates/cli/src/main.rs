@@ -2,6 +2,8 @@
 //! 部门整体支出绩效自评报告. See README.md for the contract other tools rely on.
 
 mod consolidated;
+mod export;
+mod generate;
 mod migrate;
 
 use anyhow::{Context, Result, bail};
@@ -31,6 +33,7 @@ enum Command {
     /// Create the database (or bring its schema up to date).
     Init,
     /// Import a directory of CSV files with unit.toml, or an .xlsx workbook. All or nothing; re-importing adds nothing.
+    /// A directory without unit.toml whose subdirectories have one (what `jixiao gen` writes) imports each of them.
     Import {
         path: PathBuf,
         /// Pass vouchers that overdraw a 刚性控制 line, with this written reason (kept as a 超控记录).
@@ -39,6 +42,32 @@ enum Command {
         /// Who passes them (the 超控人 of the 超控记录); needs --override-reason.
         #[arg(long, requires = "override_reason")]
         override_by: Option<String>,
+    },
+    /// Export the books (every unit-year, or those of --unit / --year): a ledger/hledger journal (stdout
+    /// without -o), or a Fiscal Data Package (datapackage.json + budget.csv) into the directory -o.
+    Export {
+        #[arg(long, value_enum)]
+        format: ExportFormat,
+        #[arg(long)]
+        unit: Option<String>,
+        #[arg(long)]
+        year: Option<i32>,
+        #[arg(short = 'o', long = "output")]
+        output: Option<PathBuf>,
+    },
+    /// Write a synthetic dataset in the import format: one directory per unit, deterministic per seed.
+    Gen {
+        #[arg(long, default_value_t = 1)]
+        units: usize,
+        /// Money records (budget vouchers, receipts, expenditures) over all units.
+        #[arg(long, default_value_t = 1000)]
+        vouchers: u64,
+        #[arg(long, default_value_t = 1)]
+        seed: u64,
+        #[arg(long, default_value_t = 2020)]
+        year: i32,
+        #[arg(long)]
+        out: PathBuf,
     },
     /// Write empty import templates (an .xlsx workbook and CSV files) into DIR.
     Template {
@@ -184,6 +213,14 @@ enum UserCommand {
 }
 
 #[derive(Clone, Copy, ValueEnum)]
+enum ExportFormat {
+    /// A plain-text accounting journal (ledger, hledger): accounts UNIT:功能分类:经济分类, one transaction per voucher.
+    Ledger,
+    /// A Fiscal Data Package: phases approved/adjusted/executed by functional, economic and administrative classification.
+    Fdp,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
 enum LintFormat {
     Text,
     Json,
@@ -261,7 +298,24 @@ async fn run(cli: Cli, db_given: bool) -> Result<ExitCode> {
         }
         Command::Import { path, override_reason, override_by } => {
             let request = override_by.zip(override_reason).map(|(approved_by, reason)| OverrideRequest { approved_by, role: "cli".into(), reason });
-            return import(&cli.db, &path, request.as_ref()).await;
+            return import_path(&cli.db, &path, request.as_ref()).await;
+        }
+        Command::Export { format, unit, year, output } => {
+            let store = open(&cli.db).await?;
+            match format {
+                ExportFormat::Ledger => {
+                    export::ledger(&store, unit.as_deref(), year, output.as_deref()).await?;
+                }
+                ExportFormat::Fdp => {
+                    let Some(dir) = output else { bail!("--format fdp 写出一个目录（datapackage.json 与 CSV）：请用 -o 目录 指定") };
+                    let rows = export::fiscal_data_package(&store, unit.as_deref(), year, &dir).await?;
+                    println!("已导出财政数据包：{}（{rows} 条预算指标）", dir.display());
+                }
+            }
+        }
+        Command::Gen { units, vouchers, seed, year, out } => {
+            let records = generate::run(units, vouchers, seed, year, &out)?;
+            println!("已生成 {units} 个单位、{records} 条记录：{}", out.display());
         }
         Command::Template { out, year } => {
             let written = jixiao_import::template::write_templates(&out, year).map_err(anyhow::Error::msg)?;
@@ -410,14 +464,40 @@ async fn run(cli: Cli, db_given: bool) -> Result<ExitCode> {
         Command::Demo => {
             let dir = tempfile::tempdir().context("无法创建临时目录")?;
             jixiao_import::demo::unpack_into(dir.path()).context("无法写出演示数据")?;
-            return import(&cli.db, dir.path(), None).await;
+            return import(&cli.db, &mut None, dir.path(), None).await;
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// One import, or — for a directory without unit.toml — each subdirectory that has one, in name order,
+/// stopping at the first that fails.
+async fn import_path(db: &str, path: &Path, override_request: Option<&OverrideRequest>) -> Result<ExitCode> {
+    // One store for every unit, opened at the first import that reads cleanly (a bad file creates no database).
+    let mut store = None;
+    if !path.is_dir() || path.join("unit.toml").exists() {
+        return import(db, &mut store, path, override_request).await;
+    }
+    let mut units: Vec<PathBuf> = std::fs::read_dir(path)
+        .with_context(|| format!("无法读取目录 {}", path.display()))?
+        .map(|e| e.map(|e| e.path()))
+        .collect::<std::io::Result<_>>()?;
+    units.retain(|p| p.join("unit.toml").is_file());
+    if units.is_empty() {
+        return import(db, &mut store, path, override_request).await; // the importer names what is missing
+    }
+    units.sort();
+    for unit in units {
+        let code = import(db, &mut store, &unit, override_request).await?;
+        if code != ExitCode::SUCCESS {
+            return Ok(code);
         }
     }
     Ok(ExitCode::SUCCESS)
 }
 
 /// Reads, validates against the database, and applies one import; prints every error when it fails.
-async fn import(db: &str, path: &Path, override_request: Option<&OverrideRequest>) -> Result<ExitCode> {
+async fn import(db: &str, store: &mut Option<Store>, path: &Path, override_request: Option<&OverrideRequest>) -> Result<ExitCode> {
     let source = match jixiao_import::read(path) {
         Ok(s) => s,
         Err(errors) => {
@@ -425,7 +505,10 @@ async fn import(db: &str, path: &Path, override_request: Option<&OverrideRequest
             return Ok(ExitCode::from(1));
         }
     };
-    let store = open(db).await?;
+    let store: &Store = match store {
+        Some(s) => s,
+        None => store.insert(open(db).await?),
+    };
     let existing = store.records(&source.unit.code).await?;
     let existing_years = match store.unit(&source.unit.code).await? {
         Some(_) => store.years(&source.unit.code).await?,

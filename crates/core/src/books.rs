@@ -16,10 +16,67 @@ pub struct LineBudget {
 }
 
 impl LineBudget {
+    /// Adds a budget voucher of the line under its kind.
+    pub fn add(&mut self, v: &BudgetVoucher) {
+        match v.kind {
+            BudgetVoucherKind::CarryOver => self.carry_over += v.effect(),
+            BudgetVoucherKind::Initial => self.initial += v.effect(),
+            _ => self.adjustments += v.effect(),
+        }
+    }
+
     /// 全年预算数 = 上年结转 + 年初预算 + 调整.
     pub fn annual(&self) -> Fen {
         self.carry_over + self.initial + self.adjustments
     }
+}
+
+/// 指标月度汇总 — what one appropriation line was given and spent in one month (by voucher date), with the
+/// number of vouchers behind it. The store keeps these beside the vouchers, updated in the same transaction,
+/// so totals are read per line and month instead of summed over every voucher.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct MonthTotal {
+    pub budget: LineBudget,
+    /// Σ 支出凭证.金额 (reversals included).
+    pub spent: Fen,
+    pub budget_vouchers: i64,
+    pub expenditures: i64,
+}
+
+/// The key of a [`MonthTotal`]: fiscal year, line code, and the voucher date's month as `yyyymm` (a voucher may
+/// be dated outside its fiscal year, e.g. a 年初预算 of the prior December).
+pub type MonthKey = (i32, String, i32);
+
+/// `yyyymm` of a date.
+pub fn period(d: crate::Date) -> i32 {
+    d.year * 100 + d.month as i32
+}
+
+impl MonthTotal {
+    pub fn add_budget_voucher(&mut self, v: &BudgetVoucher) {
+        self.budget.add(v);
+        self.budget_vouchers += 1;
+    }
+
+    pub fn add_expenditure(&mut self, e: &Expenditure) {
+        self.spent += e.amount;
+        self.expenditures += 1;
+    }
+}
+
+/// Line-month totals of the given vouchers: the definition the store's aggregates must equal.
+pub fn month_totals<'a>(
+    budget_vouchers: impl IntoIterator<Item = &'a BudgetVoucher>,
+    expenditures: impl IntoIterator<Item = &'a Expenditure>,
+) -> std::collections::BTreeMap<MonthKey, MonthTotal> {
+    let mut totals: std::collections::BTreeMap<MonthKey, MonthTotal> = std::collections::BTreeMap::new();
+    for v in budget_vouchers {
+        totals.entry((v.year, v.line_code.clone(), period(v.date))).or_default().add_budget_voucher(v);
+    }
+    for e in expenditures {
+        totals.entry((e.year, e.line_code.clone(), period(e.date))).or_default().add_expenditure(e);
+    }
+    totals
 }
 
 impl Books {
@@ -58,13 +115,21 @@ impl Books {
     pub fn line_budget(&self, line_code: &str) -> LineBudget {
         let mut b = LineBudget::default();
         for v in self.records.budget_vouchers.iter().filter(|v| v.line_code == line_code) {
-            match v.kind {
-                BudgetVoucherKind::CarryOver => b.carry_over += v.effect(),
-                BudgetVoucherKind::Initial => b.initial += v.effect(),
-                _ => b.adjustments += v.effect(),
-            }
+            b.add(v);
         }
         b
+    }
+
+    /// Every line's budget and spending in one pass over the vouchers, by line code.
+    pub fn line_totals(&self) -> std::collections::HashMap<&str, (LineBudget, Fen)> {
+        let mut totals: std::collections::HashMap<&str, (LineBudget, Fen)> = std::collections::HashMap::new();
+        for v in &self.records.budget_vouchers {
+            totals.entry(v.line_code.as_str()).or_default().0.add(v);
+        }
+        for e in &self.records.expenditures {
+            totals.entry(e.line_code.as_str()).or_default().1 += e.amount;
+        }
+        totals
     }
 
     /// Everything paid out of a line, reversals included.

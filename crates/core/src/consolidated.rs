@@ -9,7 +9,7 @@
 use crate::check::{Finding, RecordRef, Severity};
 use crate::evaluation::{Evaluation, Points};
 use crate::money::{BasisPoints, Fen};
-use crate::records::{BudgetVoucherKind, Books, UnitProfile};
+use crate::records::{Books, UnitProfile};
 use serde::Serialize;
 use std::collections::BTreeMap;
 
@@ -50,12 +50,6 @@ impl UnitExecution {
             budget_vouchers: r.budget_vouchers.len() as i64,
             expenditures: r.expenditures.len() as i64,
         }
-    }
-
-    /// The stored id of 调减, the one kind whose amount lowers the budget: the store's aggregate SQL negates it
-    /// as [`crate::records::BudgetVoucher::effect`] does.
-    pub fn reduction_kind() -> &'static str {
-        BudgetVoucherKind::Reduction.id()
     }
 }
 

@@ -8,6 +8,7 @@ pub mod check;
 pub mod codes;
 pub mod consolidated;
 pub mod evaluation;
+pub mod export;
 pub mod governance;
 pub mod date;
 pub mod ledger;

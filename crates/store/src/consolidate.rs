@@ -89,43 +89,39 @@ impl Store {
         Ok(q.fetch_all(&self.reader).await?.into_iter().collect())
     }
 
-    /// Each unit's 全年预算数 and 本年支出合计 for `year`, summed in the database: two aggregate statements for the
-    /// whole scope. Equal to [`UnitExecution::of_books`] on each unit's books (tested on both backends).
-    /// Units without vouchers or expenditures are absent or have zero counts.
+    /// Each unit's 全年预算数 and 本年支出合计 for `year`, summed in the database from the line-month totals
+    /// (`line_month_total`, kept by `apply`): one aggregate statement for the whole scope, over a dozen rows
+    /// per line rather than over the vouchers. Equal to [`UnitExecution::of_books`] on each unit's books
+    /// (tested on both backends). Units without vouchers or expenditures are absent or have zero counts.
     pub async fn execution_totals(&self, scope: &Scope, year: i32) -> Result<BTreeMap<String, UnitExecution>, StoreError> {
         let (filter, value) = scope.filter();
-        let mut out: BTreeMap<String, UnitExecution> = BTreeMap::new();
         // A voucher counts towards the budget when its line is among the year's lines, as in the unit report.
         // PostgreSQL's SUM over BIGINT is NUMERIC, which the Any driver cannot read: cast every aggregate.
-        let budget = format!(
+        let sql = format!(
             "SELECT u.code AS code, \
-                    CAST(SUM(CASE WHEN l.id IS NULL THEN 0 WHEN v.kind = '{reduction}' THEN -v.amount ELSE v.amount END) AS BIGINT) AS total, \
-                    CAST(COUNT(*) AS BIGINT) AS n \
-             FROM budget_voucher v \
-             JOIN unit u ON u.id = v.unit_id \
-             LEFT JOIN appropriation_line l ON l.unit_id = v.unit_id AND l.year = v.year AND l.line_code = v.line_code \
-             WHERE v.year = $1{filter} \
-             GROUP BY u.code",
-            reduction = UnitExecution::reduction_kind()
+                    CAST(SUM(CASE WHEN l.id IS NULL THEN 0 ELSE t.carry_over + t.initial + t.adjustments END) AS BIGINT) AS annual, \
+                    CAST(SUM(t.budget_vouchers) AS BIGINT) AS budget_vouchers, \
+                    CAST(SUM(t.spent) AS BIGINT) AS spent, \
+                    CAST(SUM(t.expenditures) AS BIGINT) AS expenditures \
+             FROM line_month_total t \
+             JOIN unit u ON u.id = t.unit_id \
+             LEFT JOIN appropriation_line l ON l.unit_id = t.unit_id AND l.year = t.year AND l.line_code = t.line_code \
+             WHERE t.year = $1{filter} \
+             GROUP BY u.code"
         );
-        let spent = format!(
-            "SELECT u.code AS code, CAST(SUM(e.amount) AS BIGINT) AS total, CAST(COUNT(*) AS BIGINT) AS n \
-             FROM expenditure e JOIN unit u ON u.id = e.unit_id WHERE e.year = $1{filter} GROUP BY u.code"
-        );
-        for (sql, is_budget) in [(budget, true), (spent, false)] {
-            let mut q = sqlx::query(spec_sql(&sql)).bind(i64::from(year));
-            if let Some(v) = &value {
-                q = q.bind(v.clone());
-            }
-            for row in q.fetch_all(&self.reader).await? {
-                let e = out.entry(row.try_get("code")?).or_default();
-                let (total, n): (i64, i64) = (row.try_get("total")?, row.try_get("n")?);
-                if is_budget {
-                    (e.annual, e.budget_vouchers) = (Fen(total), n);
-                } else {
-                    (e.spent, e.expenditures) = (Fen(total), n);
-                }
-            }
+        let mut q = sqlx::query(spec_sql(&sql)).bind(i64::from(year));
+        if let Some(v) = value {
+            q = q.bind(v);
+        }
+        let mut out: BTreeMap<String, UnitExecution> = BTreeMap::new();
+        for row in q.fetch_all(&self.reader).await? {
+            let e = UnitExecution {
+                annual: Fen(row.try_get("annual")?),
+                spent: Fen(row.try_get("spent")?),
+                budget_vouchers: row.try_get("budget_vouchers")?,
+                expenditures: row.try_get("expenditures")?,
+            };
+            out.insert(row.try_get("code")?, e);
         }
         Ok(out)
     }

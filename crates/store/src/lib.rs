@@ -9,13 +9,14 @@ pub mod consolidate;
 pub mod schema;
 pub mod web;
 
+use jixiao_core::books::{LineBudget, MonthKey, MonthTotal, month_totals};
 use jixiao_core::records::{Batch, Books, Office, RecordSet, UnitProfile, UnitYear};
 use jixiao_core::schema::{ValueType, fingerprint, record_kinds};
-use jixiao_core::Date;
+use jixiao_core::{Date, Fen};
 use schema::Backend;
 use serde_json::{Map, Value};
 use sqlx::any::{AnyPoolOptions, AnyRow};
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
 use sqlx::migrate::Migrator;
 use sqlx::{AnyPool, AssertSqlSafe, Row};
 
@@ -23,6 +24,40 @@ use sqlx::{AnyPool, AssertSqlSafe, Row};
 /// never from user input, and every value is bound as a parameter.
 pub(crate) fn spec_sql(sql: &str) -> AssertSqlSafe<&str> {
     AssertSqlSafe(sql)
+}
+
+/// Adds line-month totals to those stored (a new line-month gets a row), a few hundred rows a statement.
+async fn add_month_totals(tx: &mut sqlx::Transaction<'_, sqlx::Any>, unit_id: i64, totals: &BTreeMap<MonthKey, MonthTotal>) -> Result<(), StoreError> {
+    const COLUMNS: usize = 10;
+    let totals: Vec<_> = totals.iter().collect();
+    for chunk in totals.chunks(INSERT_CHUNK_PARAMETERS / COLUMNS) {
+        let values: Vec<String> =
+            (0..chunk.len()).map(|r| format!("({})", (1..=COLUMNS).map(|c| format!("${}", r * COLUMNS + c)).collect::<Vec<_>>().join(", "))).collect();
+        let sql = format!(
+            "INSERT INTO line_month_total (unit_id, year, line_code, period, carry_over, initial, adjustments, spent, budget_vouchers, expenditures) \
+             VALUES {} ON CONFLICT (unit_id, year, line_code, period) DO UPDATE SET \
+             carry_over = line_month_total.carry_over + excluded.carry_over, initial = line_month_total.initial + excluded.initial, \
+             adjustments = line_month_total.adjustments + excluded.adjustments, spent = line_month_total.spent + excluded.spent, \
+             budget_vouchers = line_month_total.budget_vouchers + excluded.budget_vouchers, expenditures = line_month_total.expenditures + excluded.expenditures",
+            values.join(", ")
+        );
+        let mut q = sqlx::query(spec_sql(&sql));
+        for ((year, line, period), t) in chunk {
+            q = q
+                .bind(unit_id)
+                .bind(i64::from(*year))
+                .bind(line.clone())
+                .bind(i64::from(*period))
+                .bind(t.budget.carry_over.0)
+                .bind(t.budget.initial.0)
+                .bind(t.budget.adjustments.0)
+                .bind(t.spent.0)
+                .bind(t.budget_vouchers)
+                .bind(t.expenditures);
+        }
+        q.execute(&mut **tx).await?;
+    }
+    Ok(())
 }
 
 /// Bound parameters per multi-row INSERT (SQLite allows 32 766, PostgreSQL 65 535).
@@ -363,6 +398,9 @@ impl Store {
             .await?;
         let mut outcome = ApplyOutcome::default();
         let mut done = 0usize;
+        // Which budget vouchers and expenditures are new (by their index in the batch): their sums go into the
+        // line-month totals.
+        let (mut fresh_budget_vouchers, mut fresh_expenditures): (Vec<usize>, Vec<usize>) = (Vec::new(), Vec::new());
         for kind in record_kinds() {
             let rows = batch.records.rows(&kind.id);
             if rows.is_empty() {
@@ -375,7 +413,7 @@ impl Store {
                 stored.insert((r.try_get("year")?, r.try_get("record_key")?), r.try_get("content_hash")?);
             }
             let mut fresh: Vec<(String, &Map<String, Value>)> = Vec::new();
-            for row in &rows {
+            for (index, row) in rows.iter().enumerate() {
                 let hash = fingerprint(row);
                 let year = row.get("year").and_then(Value::as_i64).unwrap_or_default();
                 let key = row.get(&kind.key).and_then(Value::as_str).unwrap_or_default().to_string();
@@ -385,6 +423,11 @@ impl Store {
                     None => {
                         stored.insert((year, key), hash.clone());
                         fresh.push((hash, row));
+                        match kind.id.as_str() {
+                            "budget_vouchers" => fresh_budget_vouchers.push(index),
+                            "expenditures" => fresh_expenditures.push(index),
+                            _ => {}
+                        }
                         continue;
                     }
                 }
@@ -420,6 +463,12 @@ impl Store {
             tx.rollback().await?;
             return Err(StoreError::Conflicts(conflicts.join("\n")));
         }
+        let r = &batch.records;
+        let totals = month_totals(
+            fresh_budget_vouchers.iter().map(|&i| &r.budget_vouchers[i]),
+            fresh_expenditures.iter().map(|&i| &r.expenditures[i]),
+        );
+        add_month_totals(&mut tx, unit_id, &totals).await?;
         sqlx::query("UPDATE import_batch SET added = $1, unchanged = $2 WHERE id = $3")
             .bind(outcome.added as i64)
             .bind(outcome.unchanged as i64)
@@ -428,6 +477,31 @@ impl Store {
             .await?;
         tx.commit().await?;
         Ok(outcome)
+    }
+
+    /// The line-month totals of a unit-year, as stored (kept by `apply`); by line code, then month.
+    pub async fn month_totals(&self, code: &str, year: i32) -> Result<BTreeMap<MonthKey, MonthTotal>, StoreError> {
+        let id = self.unit_id(code).await?.ok_or_else(|| StoreError::UnknownUnit(code.to_string()))?;
+        let rows = sqlx::query(
+            "SELECT line_code, period, carry_over, initial, adjustments, spent, budget_vouchers, expenditures \
+             FROM line_month_total WHERE unit_id = $1 AND year = $2",
+        )
+        .bind(id)
+        .bind(i64::from(year))
+        .fetch_all(&self.pool)
+        .await?;
+        let mut out = BTreeMap::new();
+        for r in rows {
+            let total = MonthTotal {
+                budget: LineBudget { carry_over: Fen(r.try_get("carry_over")?), initial: Fen(r.try_get("initial")?), adjustments: Fen(r.try_get("adjustments")?) },
+                spent: Fen(r.try_get("spent")?),
+                budget_vouchers: r.try_get("budget_vouchers")?,
+                expenditures: r.try_get("expenditures")?,
+            };
+            let period: i64 = r.try_get("period")?;
+            out.insert((year, r.try_get("line_code")?, period as i32), total);
+        }
+        Ok(out)
     }
 
     /// Row counts of every record table, for tests and `jixiao` status lines.

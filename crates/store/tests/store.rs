@@ -12,20 +12,28 @@ fn demo_batch() -> Batch {
     jixiao_import::read(&dir).unwrap().validate(&RecordSet::default(), &[]).unwrap()
 }
 
-/// A fresh, empty store per backend. The SQLite file lives in `tmp`; PostgreSQL gets a new database.
-async fn stores(tmp: &Path) -> Vec<(&'static str, Store)> {
-    let mut out = vec![("sqlite", Store::open(&format!("sqlite://{}/t.db", tmp.display())).await.unwrap())];
+/// A fresh, empty database per backend, by URL. The SQLite file lives in `tmp`; PostgreSQL gets a new database.
+async fn urls(tmp: &Path) -> Vec<(&'static str, String)> {
+    let mut out = vec![("sqlite", format!("sqlite://{}/t.db", tmp.display()))];
     match std::env::var("JIXIAO_TEST_PG_URL") {
         Ok(admin) => {
             sqlx::any::install_default_drivers();
             let name = format!("jixiao_test_{}", tmp.file_name().unwrap().to_string_lossy().to_lowercase().replace(|c: char| !c.is_ascii_alphanumeric(), "_"));
             let pool = AnyPoolOptions::new().max_connections(1).connect(&admin).await.unwrap();
             sqlx::query(sqlx::AssertSqlSafe(format!("CREATE DATABASE {name}"))).execute(&pool).await.unwrap();
-            let url = format!("{}/{name}", admin.rsplit_once('/').unwrap().0);
-            out.push(("postgres", Store::open(&url).await.unwrap()));
+            out.push(("postgres", format!("{}/{name}", admin.rsplit_once('/').unwrap().0)));
         }
         Err(_) if std::env::var_os("CI").is_some() => panic!("CI must run the store tests on PostgreSQL too: set JIXIAO_TEST_PG_URL"),
         Err(_) => eprintln!("JIXIAO_TEST_PG_URL not set: PostgreSQL part skipped"),
+    }
+    out
+}
+
+/// A fresh, empty store per backend.
+async fn stores(tmp: &Path) -> Vec<(&'static str, Store)> {
+    let mut out = Vec::new();
+    for (backend, url) in urls(tmp).await {
+        out.push((backend, Store::open(&url).await.unwrap()));
     }
     out
 }
@@ -211,5 +219,199 @@ async fn the_controls_sample_round_trips_every_version_5_kind() {
         let first = store.apply(&batch, "controls-sample").await.unwrap();
         assert_eq!(first.added, batch.records.len(), "{backend}");
         assert_eq!(store.records(&batch.unit.code).await.unwrap(), batch.records, "{backend}: records read back as written");
+    }
+}
+
+mod month_totals {
+    //! The line-month totals kept by `apply` equal the totals recomputed from the stored vouchers, after any
+    //! sequence of imports (new vouchers, adjustments, reversals, re-imports, conflicting imports that fail).
+
+    use super::*;
+    use jixiao_core::books::month_totals;
+    use jixiao_core::records::*;
+    use jixiao_core::Date;
+    use proptest::prelude::*;
+    use proptest::test_runner::{Config, TestRunner};
+
+    /// One step: an import of new vouchers, a re-import of an earlier import, or an import that must fail.
+    #[derive(Debug, Clone)]
+    enum Step {
+        /// (line, month 0–12 where 0 is the prior December, amount in 分) per expenditure; (line, kind, month,
+        /// amount) per budget voucher; which earlier expenditures to reverse (indexes, modulo).
+        Import { spend: Vec<(usize, u32, i64)>, budget: Vec<(usize, usize, u32, i64)>, reverse: Vec<usize> },
+        Again(usize),
+        Conflicting(usize),
+    }
+
+    fn step() -> impl Strategy<Value = Step> {
+        prop_oneof![
+            6 => (
+                prop::collection::vec((0..4usize, 0..=12u32, 1..5_000_000i64), 0..6),
+                prop::collection::vec((0..4usize, 0..5usize, 0..=12u32, 1..50_000_000i64), 0..4),
+                prop::collection::vec(any::<usize>(), 0..3),
+            )
+                .prop_map(|(spend, budget, reverse)| Step::Import { spend, budget, reverse }),
+            1 => any::<usize>().prop_map(Step::Again),
+            1 => any::<usize>().prop_map(Step::Conflicting),
+        ]
+    }
+
+    fn date(month: u32) -> Date {
+        if month == 0 { Date::new(2019, 12, 28).unwrap() } else { Date::new(2020, month, 15).unwrap() }
+    }
+
+    fn expenditure(no: String, line: usize, month: u32, amount: i64, reverses: Option<String>) -> Expenditure {
+        Expenditure {
+            voucher_no: no,
+            year: 2020,
+            date: date(month),
+            line_code: format!("L{line}"),
+            amount: Fen(amount),
+            payee: "某公司".into(),
+            purpose: "用途".into(),
+            procurement_ref: None,
+            reverses,
+            recorded_by: None,
+            note: None,
+        }
+    }
+
+    /// The batches the steps import, in order, with whether each must be refused. Line L3 is never declared:
+    /// vouchers of unknown lines are totalled too (the books check reports them).
+    fn batches(unit: &str, steps: &[Step]) -> Vec<(Batch, bool)> {
+        let profile = UnitProfile { code: unit.into(), name: "性质测试单位".into(), region_code: "430102".into(), parent_department: "测试".into(), ..UnitProfile::default() };
+        let years = vec![UnitYear { year: 2020, report_date: None }];
+        let mut out: Vec<(Batch, bool)> = Vec::new();
+        let mut accepted: Vec<Batch> = Vec::new();
+        let (mut paid, mut reversed): (Vec<Expenditure>, Vec<String>) = (Vec::new(), Vec::new());
+        let mut n = 0;
+        for (i, s) in steps.iter().enumerate() {
+            let mut records = RecordSet::default();
+            if i == 0 {
+                records.appropriation_lines = (0..3)
+                    .map(|l| AppropriationLine {
+                        line_code: format!("L{l}"),
+                        year: 2020,
+                        function_code: "2060101".into(),
+                        economic_code: "30201".into(),
+                        spending_kind: SpendingKind::Basic,
+                        project_code: None,
+                        fund_source: FundSource::GeneralBudget,
+                        stated_annual_budget: None,
+                        reported_name: None,
+                        note: None,
+                    })
+                    .collect();
+            }
+            match s {
+                Step::Import { spend, budget, reverse } => {
+                    for &(line, kind, month, amount) in budget {
+                        n += 1;
+                        let kind = BudgetVoucherKind::ALL[kind];
+                        let amount = if kind == BudgetVoucherKind::Transfer && amount % 2 == 0 { -amount } else { amount };
+                        records.budget_vouchers.push(BudgetVoucher {
+                            voucher_no: format!("BD{n}"),
+                            year: 2020,
+                            date: date(month),
+                            line_code: format!("L{line}"),
+                            kind,
+                            amount: Fen(amount),
+                            document: None,
+                            reverses: None,
+                            recorded_by: None,
+                            note: None,
+                        });
+                    }
+                    for &(line, month, amount) in spend {
+                        n += 1;
+                        records.expenditures.push(expenditure(format!("ZC{n}"), line, month, amount, None));
+                    }
+                    for &k in reverse {
+                        let open: Vec<&Expenditure> = paid.iter().filter(|e| !reversed.contains(&e.voucher_no)).collect();
+                        if open.is_empty() {
+                            break;
+                        }
+                        let e = open[k % open.len()].clone();
+                        n += 1;
+                        let month = e.date.month.min(12);
+                        records.expenditures.push(expenditure(format!("ZC{n}"), e.line_code[1..].parse().unwrap(), month, -e.amount.0, Some(e.voucher_no.clone())));
+                        reversed.push(e.voucher_no);
+                    }
+                    paid.extend(records.expenditures.iter().filter(|e| e.reverses.is_none()).cloned());
+                    let b = Batch { unit: profile.clone(), years: years.clone(), records };
+                    accepted.push(b.clone());
+                    out.push((b, false));
+                }
+                Step::Again(k) if !accepted.is_empty() => out.push((accepted[k % accepted.len()].clone(), false)),
+                Step::Conflicting(k) if !paid.is_empty() => {
+                    // A new voucher beside a stored one changed: the whole import is refused.
+                    let mut changed = paid[k % paid.len()].clone();
+                    changed.amount += Fen(1);
+                    n += 1;
+                    records.expenditures = vec![expenditure(format!("ZC{n}"), 0, 6, 100, None), changed];
+                    out.push((Batch { unit: profile.clone(), years: years.clone(), records }, true));
+                }
+                _ => {}
+            }
+        }
+        out
+    }
+
+    #[test]
+    fn stored_month_totals_equal_recomputation_from_the_vouchers() {
+        let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
+        let tmp = tempfile::tempdir().unwrap();
+        let stores = rt.block_on(stores(tmp.path()));
+        let case = std::cell::Cell::new(0);
+        let cases = std::env::var("JIXIAO_PROPTEST_CASES").ok().and_then(|v| v.parse().ok()).unwrap_or(24);
+        let mut runner = TestRunner::new(Config { cases, failure_persistence: None, ..Config::default() });
+        runner
+            .run(&prop::collection::vec(step(), 1..8), |steps| {
+                case.set(case.get() + 1);
+                let unit = format!("P{:05}", case.get());
+                rt.block_on(async {
+                    for (backend, store) in &stores {
+                        for (k, (batch, refused)) in batches(&unit, &steps).iter().enumerate() {
+                            let before = store.month_totals(&unit, 2020).await.ok();
+                            let applied = store.apply(batch, "proptest").await;
+                            prop_assert_eq!(applied.is_err(), *refused, "{} step {}: {:?}", backend, k, applied);
+                            let stored = store.month_totals(&unit, 2020).await.unwrap();
+                            if *refused {
+                                prop_assert_eq!(Some(&stored), before.as_ref(), "{}: a refused import changed the totals", backend);
+                            }
+                            let books = store.books(&unit, 2020).await.unwrap();
+                            let recomputed = month_totals(&books.records.budget_vouchers, &books.records.expenditures);
+                            prop_assert_eq!(&stored, &recomputed, "{} after step {}", backend, k);
+                        }
+                    }
+                    Ok(())
+                })
+            })
+            .unwrap();
+    }
+
+    /// A database of schema version 4 gets its totals from the vouchers already stored when migration 7 runs.
+    #[tokio::test]
+    async fn migration_7_totals_the_vouchers_already_stored() {
+        let tmp = tempfile::tempdir().unwrap();
+        let batch = demo_batch();
+        for (backend, url) in urls(tmp.path()).await {
+            let store = Store::open(&url).await.unwrap();
+            store.apply(&batch, "demo").await.unwrap();
+            let kept = store.month_totals(&batch.unit.code, 2020).await.unwrap();
+            drop(store);
+            // Back to version 4's tables, then open again: migration 7 runs on the stored vouchers.
+            let pool = AnyPoolOptions::new().max_connections(1).connect(&url).await.unwrap();
+            for sql in ["DROP TABLE line_month_total", "DELETE FROM _sqlx_migrations WHERE version = 7"] {
+                sqlx::query(sql).execute(&pool).await.unwrap();
+            }
+            pool.close().await;
+            let reopened = Store::open(&url).await.unwrap();
+            let backfilled = reopened.month_totals(&batch.unit.code, 2020).await.unwrap();
+            let books = reopened.books(&batch.unit.code, 2020).await.unwrap();
+            assert_eq!(backfilled, month_totals(&books.records.budget_vouchers, &books.records.expenditures), "{backend}");
+            assert_eq!(backfilled, kept, "{backend}");
+            assert!(backfilled.values().any(|t| t.budget.adjustments != Fen(0)) && backfilled.len() > 10, "{backend}: {backfilled:?}");
+        }
     }
 }

@@ -832,18 +832,37 @@ pub fn scenario(seed: u64, p: &Profile) -> Scenario {
 /// `n` benchmark units under one 财政局 (10 主管部门), each with one year of clean books of about `vouchers`
 /// money records. Unit `i` is the same whatever `n` is, so a load can be resumed or split.
 pub fn bench_unit(i: usize, vouchers: i64, year: i32) -> UnitSource {
+    clean_unit(Rng::new(0xBE7C_0000 + i as u64), "BENCH", "基准测试市财政局", i, vouchers, year)
+}
+
+/// Unit `i` of the dataset `jixiao gen --seed SEED` writes: clean books of about `vouchers` money records
+/// (budget vouchers with adjustments, receipts, expenditures with reversals) under the 财政局 `GEN{seed}`.
+/// The same (seed, i, vouchers, year) gives the same files, whatever the number of units.
+pub fn generated_unit(seed: u64, i: usize, vouchers: i64, year: i32) -> UnitSource {
+    // One stream per unit, distinct across seeds: the seed fills the high bits, the unit the low ones.
+    let mut rng = Rng::new(seed);
+    let base = rng.next_u64() & !0xFFFF_FFFF;
+    clean_unit(Rng::new(base | i as u64), &format!("GEN{seed}"), &format!("生成{seed}区财政局"), i, vouchers, year)
+}
+
+/// How many money records unit `i` of `units` gets so that the units together carry `vouchers`.
+pub fn vouchers_of_unit(i: usize, units: usize, vouchers: u64) -> i64 {
+    let (each, rest) = (vouchers / units as u64, vouchers % units as u64);
+    (each + u64::from((i as u64) < rest)) as i64
+}
+
+fn clean_unit(mut rng: Rng, bureau_code: &str, bureau_name: &str, i: usize, vouchers: i64, year: i32) -> UnitSource {
     let p = Profile::bench(vouchers);
-    let mut rng = Rng::new(0xBE7C_0000 + i as u64);
     let d = i % 10 + 1;
     let department_name = format!("{}{d}", DEPARTMENTS[d % DEPARTMENTS.len()]);
     let id = UnitIdentity {
-        code: format!("BENCH-D{d:02}-U{i:05}"),
+        code: format!("{bureau_code}-D{d:02}-U{i:05}"),
         name: format!("{department_name}{}{i}", UNIT_KINDS[i % UNIT_KINDS.len()]),
         region: "430102".into(),
-        department_code: Some(format!("BENCH-D{d:02}")),
+        department_code: Some(format!("{bureau_code}-D{d:02}")),
         department_name,
-        bureau_code: "BENCH".into(),
-        bureau_name: "基准测试市财政局".into(),
+        bureau_code: bureau_code.into(),
+        bureau_name: bureau_name.into(),
     };
     unit_source(&mut rng, &p, &id, &[year])
 }
