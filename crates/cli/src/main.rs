@@ -3,6 +3,7 @@
 
 mod consolidated;
 mod migrate;
+mod reliability;
 
 use anyhow::{Context, Result, bail};
 use clap::{Parser, Subcommand, ValueEnum};
@@ -108,6 +109,26 @@ enum Command {
         from: String,
         #[arg(long)]
         to: String,
+    },
+    /// Recompute the tamper-evidence hash chain over every stored record. Exit 0 intact (prints the head hash,
+    /// to keep elsewhere), 1 when a record was altered, deleted or inserted behind jixiao's back (names the first).
+    Verify {
+        /// The head hash printed by an earlier verify or backup: the chain must still start with it.
+        #[arg(long)]
+        expect_head: Option<String>,
+    },
+    /// Close (结账) a month or a fiscal year: records dated in it (or, for a year, belonging to it) are refused
+    /// from then on; corrections are reversals dated in an open period. Without --month/--year, lists the closed periods.
+    Close {
+        /// YYYY-MM
+        #[arg(long, conflicts_with = "year")]
+        month: Option<String>,
+        /// YYYY
+        #[arg(long)]
+        year: Option<String>,
+        /// Close it for this unit only (default: every unit).
+        #[arg(long)]
+        unit: Option<String>,
     },
     /// Run the web application.
     Serve {
@@ -359,6 +380,8 @@ async fn run(cli: Cli, db_given: bool) -> Result<ExitCode> {
             return Ok(ExitCode::from(jixiao_lint::run(&files, format).clamp(0, 255) as u8));
         }
         Command::Migrate { from, to } => migrate::run(&from, &to).await?,
+        Command::Verify { expect_head } => return reliability::verify(&open(&cli.db).await?, expect_head.as_deref()).await,
+        Command::Close { month, year, unit } => reliability::close(&open(&cli.db).await?, month.or(year).as_deref(), unit.as_deref()).await?,
         Command::Demo => {
             let dir = tempfile::tempdir().context("无法创建临时目录")?;
             jixiao_import::demo::unpack_into(dir.path()).context("无法写出演示数据")?;

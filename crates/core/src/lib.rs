@@ -9,6 +9,7 @@ pub mod evaluation;
 pub mod date;
 pub mod ledger;
 pub mod money;
+pub mod period;
 pub mod records;
 pub mod report_model;
 pub mod schema;

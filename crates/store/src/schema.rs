@@ -21,7 +21,9 @@ impl Backend {
 
 /// DDL that belongs to no record kind (users, sessions, indexes, new unit columns), per schema version, from
 /// `migrations-extra/NNNN.sql`: portable SQL where `{ID}` stands for the backend's id column definition.
-const EXTRA: &[(u32, &str)] = &[(3, include_str!("../migrations-extra/0003.sql")), (4, include_str!("../migrations-extra/0004.sql"))];
+const EXTRA: &[(u32, &str)] = &[(3, include_str!("../migrations-extra/0003.sql")), (4, include_str!("../migrations-extra/0004.sql")),
+    (6, include_str!("../migrations-extra/0006.sql")),
+];
 
 /// The DDL of schema version `version` for a backend: version 1 creates the unit tables and the record kinds
 /// of version 1; each later version creates the kinds added in it; then comes the version's extra DDL.

@@ -7,27 +7,12 @@ use jixiao_store::{Store, StoreError};
 use sqlx::any::AnyPoolOptions;
 use std::path::Path;
 
+mod common;
+use common::stores;
+
 fn demo_batch() -> Batch {
     let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../examples/furong-kexie-2020");
     jixiao_import::read(&dir).unwrap().validate(&RecordSet::default(), &[]).unwrap()
-}
-
-/// A fresh, empty store per backend. The SQLite file lives in `tmp`; PostgreSQL gets a new database.
-async fn stores(tmp: &Path) -> Vec<(&'static str, Store)> {
-    let mut out = vec![("sqlite", Store::open(&format!("sqlite://{}/t.db", tmp.display())).await.unwrap())];
-    match std::env::var("JIXIAO_TEST_PG_URL") {
-        Ok(admin) => {
-            sqlx::any::install_default_drivers();
-            let name = format!("jixiao_test_{}", tmp.file_name().unwrap().to_string_lossy().to_lowercase().replace(|c: char| !c.is_ascii_alphanumeric(), "_"));
-            let pool = AnyPoolOptions::new().max_connections(1).connect(&admin).await.unwrap();
-            sqlx::query(sqlx::AssertSqlSafe(format!("CREATE DATABASE {name}"))).execute(&pool).await.unwrap();
-            let url = format!("{}/{name}", admin.rsplit_once('/').unwrap().0);
-            out.push(("postgres", Store::open(&url).await.unwrap()));
-        }
-        Err(_) if std::env::var_os("CI").is_some() => panic!("CI must run the store tests on PostgreSQL too: set JIXIAO_TEST_PG_URL"),
-        Err(_) => eprintln!("JIXIAO_TEST_PG_URL not set: PostgreSQL part skipped"),
-    }
-    out
 }
 
 #[tokio::test]
