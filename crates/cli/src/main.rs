@@ -333,8 +333,9 @@ async fn run(cli: Cli, db_given: bool) -> Result<ExitCode> {
                 (cli.db.clone(), addr)
             };
             let store = open(&db).await?;
-            if !demo && store.users().await?.is_empty() {
-                bail!("数据库中还没有用户：请先用 jixiao user add NAME --role unit_admin --unit CODE 创建（或用 --demo 运行演示）");
+            // Someone must be able to manage users and approve: a 单位管理员 or a 财政局 account.
+            if !demo && !store.users().await?.iter().any(|u| u.role == "unit_admin" || u.role == "bureau") {
+                bail!("数据库中还没有管理员（单位管理员或财政局用户）：请先用 jixiao user add NAME --role unit_admin --unit CODE 创建（或用 --demo 运行演示）");
             }
             if demo {
                 jixiao_web::setup::load_demo(&store).await.map_err(|e| anyhow::anyhow!("{e}"))?;

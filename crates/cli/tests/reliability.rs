@@ -102,3 +102,31 @@ fn a_closed_year_refuses_its_records_dated_or_not_and_periods_are_listed() {
         exits(jixiao(&db, &["verify"]), 0);
     }
 }
+
+/// Outside demo mode, `serve` starts only once an administrator (单位管理员 or 财政局) exists.
+#[test]
+fn serve_refuses_to_start_without_an_administrator() {
+    use std::io::BufRead;
+    let tmp = tempfile::tempdir().unwrap();
+    let db = format!("sqlite://{}", tmp.path().join("serve.db").display());
+    exits(jixiao(&db, &["import", demo_dir().to_str().unwrap()]), 0);
+    let refused = |db: &str| {
+        let out = jixiao(db, &["serve", "--addr", "127.0.0.1:0"]);
+        assert_eq!(out.status.code(), Some(1));
+        assert!(String::from_utf8_lossy(&out.stderr).contains("还没有管理员"), "{}", String::from_utf8_lossy(&out.stderr));
+    };
+    refused(&db);
+    exits(jixiao(&db, &["user", "add", "c1", "--role", "clerk", "--unit", "430102-KX", "--password", "pw-123456"]), 0);
+    refused(&db);
+    exits(jixiao(&db, &["user", "add", "a1", "--role", "unit_admin", "--unit", "430102-KX", "--password", "pw-123456"]), 0);
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_jixiao"))
+        .args(["--db", &db, "serve", "--addr", "127.0.0.1:0"])
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut line = String::new();
+    std::io::BufReader::new(child.stdout.take().unwrap()).read_line(&mut line).unwrap();
+    child.kill().unwrap();
+    child.wait().unwrap();
+    assert!(line.contains("jixiao 已启动"), "{line}");
+}
