@@ -119,11 +119,8 @@ fn serve_refuses_to_start_without_an_administrator() {
     exits(jixiao(&db, &["user", "add", "c1", "--role", "clerk", "--unit", "430102-KX", "--password", "pw-123456"]), 0);
     refused(&db);
     exits(jixiao(&db, &["user", "add", "a1", "--role", "unit_admin", "--unit", "430102-KX", "--password", "pw-123456"]), 0);
-    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_jixiao"))
-        .args(["--db", &db, "serve", "--addr", "127.0.0.1:0"])
-        .stdout(std::process::Stdio::piped())
-        .spawn()
-        .unwrap();
+    let mut child =
+        std::process::Command::new(env!("CARGO_BIN_EXE_jixiao")).args(["--db", &db, "serve", "--addr", "127.0.0.1:0"]).stdout(std::process::Stdio::piped()).spawn().unwrap();
     let mut line = String::new();
     std::io::BufReader::new(child.stdout.take().unwrap()).read_line(&mut line).unwrap();
     child.kill().unwrap();

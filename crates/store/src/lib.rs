@@ -141,6 +141,11 @@ impl Store {
         Ok(store)
     }
 
+    /// Closes the connections (waiting for them to be returned).
+    pub async fn close(&self) {
+        self.pool.close().await;
+    }
+
     pub fn backend(&self) -> Backend {
         self.backend
     }
