@@ -1,6 +1,7 @@
 //! `jixiao` — the command line: import a unit's records, check its books, and write its
 //! 部门整体支出绩效自评报告. See README.md for the contract other tools rely on.
 
+mod backup;
 mod consolidated;
 mod migrate;
 mod reliability;
@@ -129,6 +130,19 @@ enum Command {
         /// Close it for this unit only (default: every unit).
         #[arg(long)]
         unit: Option<String>,
+    },
+    /// Write a verified backup of the database to a new FILE (SQLite: an online copy; PostgreSQL: pg_dump).
+    Backup {
+        #[arg(long)]
+        to: PathBuf,
+    },
+    /// Replace the database with a backup, verified before and after (hash chain, record counts, chain head).
+    Restore {
+        #[arg(long)]
+        from: PathBuf,
+        /// Replace a database that already holds units.
+        #[arg(long)]
+        force: bool,
     },
     /// Run the web application.
     Serve {
@@ -381,6 +395,8 @@ async fn run(cli: Cli, db_given: bool) -> Result<ExitCode> {
             return Ok(ExitCode::from(jixiao_lint::run(&files, format).clamp(0, 255) as u8));
         }
         Command::Migrate { from, to } => migrate::run(&from, &to).await?,
+        Command::Backup { to } => backup::backup(&cli.db, &to).await?,
+        Command::Restore { from, force } => backup::restore(&cli.db, &from, force).await?,
         Command::Verify { expect_head } => return reliability::verify(&open(&cli.db).await?, expect_head.as_deref()).await,
         Command::Close { month, year, unit } => reliability::close(&open(&cli.db).await?, month.or(year).as_deref(), unit.as_deref()).await?,
         Command::Demo => {

@@ -127,3 +127,43 @@ fn serve_refuses_to_start_without_an_administrator() {
     child.wait().unwrap();
     assert!(line.contains("jixiao 已启动"), "{line}");
 }
+
+/// `backup` writes a verified copy; `restore` refuses to overwrite data without --force, refuses a tampered
+/// backup, and brings back exactly what was backed up (same record counts, same chain head).
+#[test]
+fn backup_and_restore_round_trip_verified() {
+    let tmp = tempfile::tempdir().unwrap();
+    let other = tmp.path().join("other");
+    copy_dir(&demo_dir(), &other);
+    let unit = std::fs::read_to_string(other.join("unit.toml")).unwrap().replace("430102-KX", "430102-KZ");
+    std::fs::write(other.join("unit.toml"), unit).unwrap();
+    for (n, db) in databases(tmp.path(), "backup").into_iter().enumerate() {
+        let file = tmp.path().join(format!("backup-{n}.bak"));
+        exits(jixiao(&db, &["import", demo_dir().to_str().unwrap()]), 0);
+        let head = exits(jixiao(&db, &["verify"]), 0);
+        let done = exits(jixiao(&db, &["backup", "--to", file.to_str().unwrap()]), 0);
+        assert!(done.contains("并已校验") && done.contains("234 条记录，哈希链完好"), "{done}");
+        let again = jixiao(&db, &["backup", "--to", file.to_str().unwrap()]);
+        assert!(String::from_utf8_lossy(&again.stderr).contains("已存在"), "a backup never overwrites a file");
+
+        exits(jixiao(&db, &["import", other.to_str().unwrap()]), 0);
+        assert_eq!(chain_length(&db), 468);
+        let refused = jixiao(&db, &["restore", "--from", file.to_str().unwrap()]);
+        assert!(String::from_utf8_lossy(&refused.stderr).contains("--force"), "{}", String::from_utf8_lossy(&refused.stderr));
+        assert_eq!(chain_length(&db), 468, "nothing restored without --force");
+        let restored = exits(jixiao(&db, &["restore", "--from", file.to_str().unwrap(), "--force"]), 0);
+        assert!(restored.contains("234 条记录"), "{restored}");
+        assert_eq!(exits(jixiao(&db, &["verify"]), 0), head, "the same chain head as when backed up");
+        assert_eq!(exits(jixiao(&db, &["units"]), 0), "430102-KX\t芙蓉区科学技术协会\n");
+        // The restored books are whole: the import of the second unit goes in again.
+        assert!(exits(jixiao(&db, &["import", other.to_str().unwrap()]), 0).contains("新增 234 条记录"));
+    }
+    // A backup file altered after it was written is refused, and the target is left as it was.
+    let db = format!("sqlite://{}", tmp.path().join("fresh.db").display());
+    let file = tmp.path().join("backup-0.bak");
+    sql(&format!("sqlite://{}", file.display()), "UPDATE expenditure SET payee = '他人' WHERE voucher_no = 'ZC2020-001'");
+    let refused = jixiao(&db, &["restore", "--from", file.to_str().unwrap()]);
+    let stderr = String::from_utf8_lossy(&refused.stderr);
+    assert!(refused.status.code() == Some(1) && stderr.contains("chain-broken") && stderr.contains("支出凭证「ZC2020-001」"), "{stderr}");
+    assert_eq!(chain_length(&db), 0);
+}

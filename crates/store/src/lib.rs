@@ -141,6 +141,16 @@ impl Store {
         Ok(store)
     }
 
+    /// Writes a consistent copy of a SQLite database into a new file `path` while it stays in use (SQLite's
+    /// `VACUUM INTO`). PostgreSQL databases are copied with pg_dump instead.
+    pub async fn vacuum_into(&self, path: &str) -> Result<(), StoreError> {
+        if self.backend != Backend::Sqlite {
+            return Err(StoreError::UnsupportedUrl("VACUUM INTO 只用于 SQLite".into()));
+        }
+        sqlx::query("VACUUM INTO $1").bind(path.to_string()).execute(&self.pool).await?;
+        Ok(())
+    }
+
     /// Closes the connections (waiting for them to be returned).
     pub async fn close(&self) {
         self.pool.close().await;
