@@ -71,6 +71,11 @@ pub fn parse_table(kind: &RecordKindSpec, table: &Table) -> (Vec<ParsedRow>, Vec
                 values.insert(c.field.clone(), Value::Null);
                 continue;
             }
+            if let Some((rule, message)) = unsafe_cell(text) {
+                errors.push(place.error(Some(*row_no), Some(&c.header), Some(text), rule, message));
+                row_ok = false;
+                continue;
+            }
             match cell_value(c, text, year) {
                 Ok(v) => {
                     values.insert(c.field.clone(), v);
@@ -90,6 +95,22 @@ pub fn parse_table(kind: &RecordKindSpec, table: &Table) -> (Vec<ParsedRow>, Vec
         }
     }
     (rows, errors)
+}
+
+/// The most characters a spreadsheet cell can hold (Excel's limit); anything longer was not typed into one.
+const MAX_CELL_CHARS: usize = 32_767;
+
+/// A cell refused whatever its column: longer than a spreadsheet cell, or a formula (`=` followed by more,
+/// which a spreadsheet would run when the records are exported again) rather than its value. A lone `=` is
+/// a value (an indicator's direction).
+fn unsafe_cell(text: &str) -> Option<(&'static str, String)> {
+    if text.len() > MAX_CELL_CHARS && text.chars().count() > MAX_CELL_CHARS {
+        return Some(("IMPORT_CELL_TOO_LONG", format!("单元格内容过长（{} 字，最多 {MAX_CELL_CHARS} 字）", text.chars().count())));
+    }
+    if text.starts_with('=') && text.len() > 1 {
+        return Some(("IMPORT_FORMULA", "单元格是公式而不是数值或文字：请在表格软件中复制后「粘贴为数值」再导入".to_string()));
+    }
+    None
 }
 
 fn cell_value(c: &ColumnSpec, text: &str, year: Option<i32>) -> Result<Value, (&'static str, String)> {
