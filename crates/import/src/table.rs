@@ -12,9 +12,14 @@ pub struct Table {
     pub rows: Vec<(usize, Vec<String>)>,
 }
 
-/// Decodes CSV bytes: UTF-8 (a BOM is dropped), else GB18030 (which covers GBK), else an error.
+/// Decodes CSV bytes: UTF-8 (a BOM is dropped), UTF-16 with a BOM, else GB18030 (which covers GBK), else an error.
 pub fn decode(bytes: &[u8], file: &str) -> Result<String, ImportError> {
     let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
+    // UTF-16 with a byte-order mark is recognised by the decoder below; NUL bytes otherwise mean UTF-16
+    // without one, or a file that is not text at all.
+    if !bytes.starts_with(b"\xFF\xFE") && !bytes.starts_with(b"\xFE\xFF") && bytes.contains(&0) {
+        return Err(ImportError::file(file, "IMPORT_ENCODING", "文件含空字节：不是文本文件，或是没有字节顺序标记（BOM）的 UTF-16 文件，请另存为 UTF-8 CSV"));
+    }
     if let Ok(text) = std::str::from_utf8(bytes) {
         return Ok(text.to_string());
     }
@@ -54,7 +59,33 @@ pub fn parse_csv(bytes: &[u8], file: &str) -> Result<Table, ImportError> {
         records.push((line - breaks_in_cells, rec.iter().map(|c| c.trim().to_string()).collect::<Vec<_>>()));
         breaks_in_cells += rec.iter().map(|c| c.matches('\n').count()).sum::<usize>();
     }
+    if ends_inside_quotes(&text) {
+        let row = records.last().map(|(line, _)| *line);
+        return Err(place.error(row, None, None, "IMPORT_CSV_TRUNCATED", "文件在一个带引号的单元格中间结束（缺少收尾的引号）：文件不完整，请重新导出"));
+    }
     into_table(place, records)
+}
+
+/// Whether the text ends inside a quoted cell: the csv reader takes such a cell to the end of the file, which
+/// is how a file cut short in the middle of a multi-line cell looks.
+fn ends_inside_quotes(text: &str) -> bool {
+    let (mut quoted, mut field_start) = (false, true);
+    let mut chars = text.chars().peekable();
+    while let Some(c) = chars.next() {
+        if quoted {
+            if c == '"' {
+                if chars.peek() == Some(&'"') {
+                    chars.next();
+                } else {
+                    quoted = false;
+                }
+            }
+        } else {
+            quoted = c == '"' && field_start;
+            field_start = matches!(c, ',' | '\n' | '\r');
+        }
+    }
+    quoted
 }
 
 fn into_table(place: Place, mut records: Vec<(usize, Vec<String>)>) -> Result<Table, ImportError> {
