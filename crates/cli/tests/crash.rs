@@ -5,6 +5,7 @@
 //!
 //! 200 kills on SQLite and 20 on PostgreSQL (when JIXIAO_TEST_PG_URL is set) by default; more with
 //! JIXIAO_CRASH_KILLS / JIXIAO_CRASH_KILLS_PG. JIXIAO_CRASH_SEED repeats a run (the seed is printed).
+//! The web application is killed the same way while it writes a voucher entered through its API.
 
 mod common;
 
@@ -202,4 +203,91 @@ fn imports_killed_at_random_points_are_wholly_present_or_absent_and_complete_exa
         report("PostgreSQL", &tally, started);
         assert!(tally.kills >= target);
     }
+}
+
+/// A raw HTTP/1.1 request to 127.0.0.1:`port` (the test needs nothing more than this); returns head and body.
+fn http(port: u16, path: &str, headers: &[(&str, &str)], body: &str) -> std::io::Result<(String, String)> {
+    use std::io::{Read, Write};
+    let mut s = std::net::TcpStream::connect(("127.0.0.1", port))?;
+    let mut request = format!("POST {path} HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\nContent-Type: application/json\r\nContent-Length: {}\r\n", body.len());
+    for (k, v) in headers {
+        request.push_str(&format!("{k}: {v}\r\n"));
+    }
+    request.push_str("\r\n");
+    request.push_str(body);
+    s.write_all(request.as_bytes())?;
+    let mut response = String::new();
+    s.read_to_string(&mut response)?;
+    let (head, body) = response.split_once("\r\n\r\n").unwrap_or((&response, ""));
+    Ok((head.to_string(), body.to_string()))
+}
+
+/// `jixiao serve` on a free port, signed in through the API: the process, the port, the cookie and CSRF token.
+fn serve(db: &str) -> (std::process::Child, u16, String, String) {
+    let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
+    let child = Command::new(env!("CARGO_BIN_EXE_jixiao"))
+        .args(["--db", db, "serve", "--addr", &format!("127.0.0.1:{port}")])
+        .env_remove("JIXIAO_DB")
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let started = Instant::now();
+    while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() {
+        assert!(started.elapsed() < Duration::from_secs(30), "the server did not start");
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    let (head, body) = http(port, "/api/login", &[], r#"{"username":"admin","password":"pw-123456"}"#).unwrap();
+    let cookie = head.lines().find_map(|l| l.strip_prefix("set-cookie: ").or_else(|| l.strip_prefix("Set-Cookie: "))).unwrap().split(';').next().unwrap().to_string();
+    let csrf = serde_json::from_str::<serde_json::Value>(&body).unwrap()["csrf_token"].as_str().unwrap().to_string();
+    (child, port, cookie, csrf)
+}
+
+/// The web application killed while a voucher entered through its API is being written: afterwards the
+/// voucher is wholly there or not at all, the chain verifies, and entering it again stores it exactly once.
+/// 20 kills by default; JIXIAO_CRASH_WEB_KILLS for more.
+#[test]
+fn the_web_application_killed_during_a_write_leaves_the_voucher_whole_or_absent() {
+    let seed = env_number("JIXIAO_CRASH_SEED", std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_secs());
+    eprintln!("web crash harness seed {seed}");
+    let mut rng = Rng::new(seed);
+    let tmp = tempfile::tempdir().unwrap();
+    let db = format!("sqlite://{}", tmp.path().join("web.db").display());
+    assert!(import(&db, &demo_dir()).output().unwrap().status.success());
+    exits(jixiao(&db, &["user", "add", "admin", "--role", "unit_admin", "--unit", "430102-KX", "--password", "pw-123456"]), 0);
+    let rt = runtime();
+    let target = env_number("JIXIAO_CRASH_WEB_KILLS", 20);
+    let voucher = |n: u64| format!(r#"{{"voucher_no":"WEB-{n}","date":"2020-12-01","line_code":"ZB2020-29","amount":"0.50","payee":"某公司","purpose":"崩溃测试"}}"#);
+    let path = "/api/units/430102-KX/2020/expenditures";
+    let (mut kills, mut present_after_kill, mut whole) = (0u64, 0u64, Duration::from_millis(50));
+    let started = Instant::now();
+    while kills < target {
+        let before = rt.block_on(state_after_crash(&db, true));
+        let (mut server, port, cookie, csrf) = serve(&db);
+        let body = voucher(kills);
+        let delay = rng.range(0, whole.as_micros() as i64 * 12 / 10);
+        let request = std::thread::spawn(move || http(port, path, &[("Cookie", &cookie), ("X-CSRF-Token", &csrf)], &body));
+        std::thread::sleep(Duration::from_micros(delay as u64));
+        server.kill().unwrap();
+        server.wait().unwrap();
+        let _ = request.join();
+        kills += 1;
+        let now = rt.block_on(state_after_crash(&db, true));
+        let grew: Vec<_> = before.iter().zip(&now).filter(|(a, b)| a != b).map(|(a, b)| (a.0.as_str(), b.1 - a.1)).collect();
+        assert!(grew.is_empty() || grew == [("expenditure", 1), ("chain_head", 1)], "a killed write left {grew:?}");
+        present_after_kill += u64::from(!grew.is_empty());
+        // Enter it again, unkilled: it is then stored exactly once.
+        let (mut server, port, cookie, csrf) = serve(&db);
+        let t = Instant::now();
+        let (head, _) = http(port, path, &[("Cookie", &cookie), ("X-CSRF-Token", &csrf)], &voucher(kills - 1)).unwrap();
+        whole = t.elapsed();
+        server.kill().unwrap();
+        server.wait().unwrap();
+        // Created; or, when the killed write had committed, refused as a duplicate of itself.
+        assert!(head.starts_with("HTTP/1.1 201") || !grew.is_empty(), "{head}");
+        let after = rt.block_on(state_after_crash(&db, true));
+        let grew: Vec<_> = before.iter().zip(&after).filter(|(a, b)| a != b).map(|(a, b)| (a.0.as_str(), b.1 - a.1)).collect();
+        assert_eq!(grew, [("expenditure", 1), ("chain_head", 1)], "the voucher is stored exactly once");
+    }
+    eprintln!("web: {kills} kills survived ({present_after_kill} after the write committed) in {:.1} s", started.elapsed().as_secs_f64());
 }
