@@ -9,11 +9,11 @@ use std::process::ExitCode;
 pub async fn verify(store: &Store, expect_head: Option<&str>) -> Result<ExitCode> {
     let report = store.verify_chain().await?;
     if report.problems.is_empty() {
-        if let Some(expected) = expect_head {
-            if !store.chain_had_head(expected).await? {
-                println!("哈希链被破坏：链中找不到此前记下的链头 {expected}（此前的记录被改动，或整条链被重写）[chain-head-missing]");
-                return Ok(ExitCode::from(1));
-            }
+        if let Some(expected) = expect_head
+            && !store.chain_had_head(expected).await?
+        {
+            println!("哈希链被破坏：链中找不到此前记下的链头 {expected}（此前的记录被改动，或整条链被重写）[chain-head-missing]");
+            return Ok(ExitCode::from(1));
         }
         println!("哈希链完好：{} 条记录均在链中，链头 {}", report.length, report.head);
         return Ok(ExitCode::SUCCESS);
