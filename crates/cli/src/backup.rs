@@ -76,9 +76,13 @@ fn pg_restore(file: &Path, url: &str) -> Result<()> {
     run(c, "pg_restore")
 }
 
-/// Opens a SQLite backup file read-only and summarises it, verified.
+/// Summarises a SQLite backup file, verified. It is opened as a scratch copy: opening runs the migrations
+/// and sets up write-ahead logging, which must not touch the backup itself.
 async fn sqlite_file_summary(file: &Path) -> Result<Summary> {
-    let copy = Store::open(&format!("sqlite://{}?mode=ro", file.display())).await.with_context(|| format!("无法打开备份文件 {}", file.display()))?;
+    let dir = tempfile::tempdir().context("无法创建临时目录")?;
+    let scratch = dir.path().join("check.db");
+    std::fs::copy(file, &scratch).with_context(|| format!("无法读取备份文件 {}", file.display()))?;
+    let copy = Store::open(&format!("sqlite://{}", scratch.display())).await.with_context(|| format!("无法打开备份文件 {}", file.display()))?;
     let summary = verified_summary(&copy, "备份文件").await;
     copy.close().await;
     summary

@@ -6,10 +6,10 @@ use jixiao_store::consolidate::Scope;
 use std::path::Path;
 
 /// The scope from the command line: `--department CODE` for a 主管部门; `--bureau CODE` (or nothing: every unit
-/// in the database) for a region.
-pub fn scope(region: bool, department: Option<String>, bureau: Option<String>) -> Result<Scope> {
+/// in the database, or `--area CODE`: the units of an area by 行政区划代码) for a region.
+pub fn scope(region: bool, department: Option<String>, bureau: Option<String>, area: Option<String>) -> Result<Scope> {
     Ok(if region {
-        Scope::Region(bureau)
+        area.map_or(Scope::Region(bureau), Scope::Area)
     } else {
         match department {
             Some(code) => Scope::Department(code),
@@ -28,6 +28,7 @@ pub async fn report(store: &Store, scope: &Scope, year: i32, format: jixiao_repo
             .filter_map(|u| match scope {
                 Scope::Department(_) => u.department_code.clone().map(|c| format!("{c}（{}）", u.parent_department)),
                 Scope::Region(_) => u.bureau_code.clone().map(|c| format!("{c}（{}）", u.bureau_name.clone().unwrap_or_default())),
+                Scope::Area(_) => Some(u.region_code.clone()),
             })
             .collect();
         codes.sort();
@@ -36,6 +37,7 @@ pub async fn report(store: &Store, scope: &Scope, year: i32, format: jixiao_repo
             Scope::Department(code) => format!("主管部门编码为「{code}」的单位"),
             Scope::Region(Some(code)) => format!("财政局编码为「{code}」的单位"),
             Scope::Region(None) => "单位".to_string(),
+            Scope::Area(code) => format!("行政区划代码在「{code}」内的单位"),
         };
         bail!("数据库中没有{what}{}", if codes.is_empty() { String::new() } else { format!("；已有：{}", codes.join("、")) });
     }

@@ -57,7 +57,7 @@ enum Command {
         #[arg(long)]
         unit: Option<String>,
         /// unit: one unit's report; department: a 主管部门's units (--department CODE); region: a 财政局's units
-        /// (--bureau CODE, or every unit in the database).
+        /// (--bureau CODE, or --area 行政区划代码, or every unit in the database).
         #[arg(long, value_enum, default_value_t = ReportScope::Unit)]
         scope: ReportScope,
         /// 主管部门编码, for --scope department.
@@ -66,6 +66,9 @@ enum Command {
         /// 财政局编码, for --scope region.
         #[arg(long)]
         bureau: Option<String>,
+        /// 行政区划代码, for --scope region: the units of an area (430100 covers every 4301xx unit).
+        #[arg(long, conflicts_with = "bureau")]
+        area: Option<String>,
         #[arg(long)]
         year: i32,
         #[arg(long, value_enum)]
@@ -243,7 +246,13 @@ async fn main() -> ExitCode {
     let cli = Cli::parse();
     // `serve --demo` without an explicit database gets a fresh file of its own.
     let db_given = std::env::args().any(|a| a == "--db" || a.starts_with("--db=")) || std::env::var_os("JIXIAO_DB").is_some();
-    match run(cli, db_given).await {
+    let outcome = run(cli, db_given).await;
+    // Closed before exit, so SQLite folds its write-ahead log back into the one database file.
+    let opened: Vec<Store> = std::mem::take(&mut *OPENED.lock().unwrap_or_else(|e| e.into_inner()));
+    for store in opened {
+        store.close().await;
+    }
+    match outcome {
         Ok(code) => code,
         Err(e) => {
             eprintln!("错误：{e:#}");
@@ -252,8 +261,13 @@ async fn main() -> ExitCode {
     }
 }
 
+/// Every store this run opened, closed by `main` when the command is done.
+static OPENED: std::sync::Mutex<Vec<Store>> = std::sync::Mutex::new(Vec::new());
+
 async fn open(db: &str) -> Result<Store> {
-    Store::open(db).await.with_context(|| format!("无法打开数据库 {db}"))
+    let store = Store::open(db).await.with_context(|| format!("无法打开数据库 {db}"))?;
+    OPENED.lock().unwrap_or_else(|e| e.into_inner()).push(store.clone());
+    Ok(store)
 }
 
 async fn run(cli: Cli, db_given: bool) -> Result<ExitCode> {
@@ -295,7 +309,7 @@ async fn run(cli: Cli, db_given: bool) -> Result<ExitCode> {
                 return Ok(ExitCode::from(1));
             }
         }
-        Command::Report { unit, scope, department, bureau, year, format, output, allow_errors, rules } => {
+        Command::Report { unit, scope, department, bureau, area, year, format, output, allow_errors, rules } => {
             let store = open(&cli.db).await?;
             if scope != ReportScope::Unit {
                 let format = match format {
@@ -303,7 +317,7 @@ async fn run(cli: Cli, db_given: bool) -> Result<ExitCode> {
                     ReportFormat::Html => jixiao_report::Format::Html,
                     _ => bail!("汇总报告（--scope department|region）只有 md 和 html 格式"),
                 };
-                let scope = consolidated::scope(scope == ReportScope::Region, department, bureau)?;
+                let scope = consolidated::scope(scope == ReportScope::Region, department, bureau, area)?;
                 write_output(output.as_deref(), &consolidated::report(&store, &scope, year, format, rules.as_deref()).await?)?;
                 return Ok(ExitCode::SUCCESS);
             }

@@ -36,6 +36,25 @@ impl Books {
         self.records.projects.iter().find(|p| p.project_code == project_code)
     }
 
+    /// The project indicators as they stand: each with the latest 指标完成登记 (by date, then code) as its
+    /// 实际完成值, and that result's evidence and deviation reason where it gives them.
+    pub fn project_indicators(&self) -> std::borrow::Cow<'_, [ProjectIndicator]> {
+        let results = &self.records.indicator_results;
+        if results.is_empty() {
+            return std::borrow::Cow::Borrowed(&self.records.project_indicators);
+        }
+        let mut indicators = self.records.project_indicators.clone();
+        for i in &mut indicators {
+            let latest = results.iter().filter(|r| r.indicator_code == i.indicator_code).max_by(|a, b| (a.date, &a.result_code).cmp(&(b.date, &b.result_code)));
+            if let Some(r) = latest {
+                i.actual = Some(r.actual.clone());
+                i.evidence = r.evidence.clone().or(i.evidence.take());
+                i.deviation_reason = r.deviation_reason.clone().or(i.deviation_reason.take());
+            }
+        }
+        std::borrow::Cow::Owned(indicators)
+    }
+
     pub fn line_budget(&self, line_code: &str) -> LineBudget {
         let mut b = LineBudget::default();
         for v in self.records.budget_vouchers.iter().filter(|v| v.line_code == line_code) {

@@ -342,6 +342,11 @@ fn reference_unknown(b: &Books) -> Vec<Finding> {
             missing("project_indicators", &i.indicator_code, "项目", &i.project_code);
         }
     }
+    for r in &b.records.indicator_results {
+        if !b.records.project_indicators.iter().any(|i| i.indicator_code == r.indicator_code) {
+            missing("indicator_results", &r.result_code, "绩效指标", &r.indicator_code);
+        }
+    }
     for (kind, key, project) in b
         .records
         .activity_outputs
@@ -381,8 +386,9 @@ fn procurement_overpaid(b: &Books) -> Vec<Finding> {
 
 fn project_targets_missing(b: &Books) -> Vec<Finding> {
     let mut out = Vec::new();
+    let all = b.project_indicators();
     for p in &b.records.projects {
-        let indicators: Vec<&ProjectIndicator> = b.records.project_indicators.iter().filter(|i| i.project_code == p.project_code).collect();
+        let indicators: Vec<&ProjectIndicator> = all.iter().filter(|i| i.project_code == p.project_code).collect();
         if indicators.is_empty() {
             out.push(finding(
                 Severity::Error,

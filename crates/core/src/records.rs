@@ -154,6 +154,16 @@ pub struct Office {
     pub duties: String,
 }
 
+/// The part of a 行政区划代码 that an area covers: trailing "00" pairs are a wildcard (430000 → every unit of
+/// 湖南 "43", 430100 → 长沙 "4301", 430102 → 芙蓉区 "430102"); an empty code covers everything.
+pub fn area_prefix(region_code: &str) -> &str {
+    let mut prefix = region_code;
+    while prefix.len() >= 2 && prefix.ends_with("00") {
+        prefix = &prefix[..prefix.len() - 2];
+    }
+    prefix
+}
+
 /// 单位基本信息 — the unit's profile, shared by all its fiscal years.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct UnitProfile {
@@ -451,6 +461,21 @@ pub struct ScoreOverride {
     pub date: Date,
 }
 
+/// 指标完成登记 — the measured value of one project indicator, recorded after the indicator was set.
+/// The indicator's own row is never edited: the latest result (by date, then code) is its 实际完成值.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct IndicatorResult {
+    pub result_code: String,
+    pub year: i32,
+    pub indicator_code: String,
+    pub date: Date,
+    pub actual: String,
+    pub evidence: Option<String>,
+    pub deviation_reason: Option<String>,
+    /// Who recorded it.
+    pub recorder: Option<String>,
+}
+
 /// All records of one unit, over any number of years: what one import carries, and what the store holds.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct RecordSet {
@@ -470,6 +495,7 @@ pub struct RecordSet {
     pub disclosures: Vec<Disclosure>,
     pub surveys: Vec<Survey>,
     pub score_overrides: Vec<ScoreOverride>,
+    pub indicator_results: Vec<IndicatorResult>,
 }
 
 /// One unit's books for one fiscal year: what `check` reads and what a report is computed from.

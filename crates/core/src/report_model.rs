@@ -148,6 +148,8 @@ pub struct ProjectFunctionLine {
 
 #[derive(Debug, Clone, Serialize)]
 pub struct IndicatorRow {
+    /// 指标编码.
+    pub code: String,
     pub level1: String,
     pub level2: String,
     pub level3: String,
@@ -155,6 +157,7 @@ pub struct IndicatorRow {
     pub target: String,
     pub actual: String,
     pub unit: String,
+    pub evidence: String,
     pub deviation_reason: String,
 }
 
@@ -486,6 +489,7 @@ pub fn build(books: &Books, evaluation: Option<&Evaluation>) -> ReportModel {
     };
 
     // Projects.
+    let indicators = books.project_indicators();
     let projects = r
         .projects
         .iter()
@@ -508,11 +512,11 @@ pub fn build(books: &Books, evaluation: Option<&Evaluation>) -> ReportModel {
                 execution_rate: t.rate(spent, budget, &format!("{}执行率", p.name), "全年执行数 ÷ 全年预算数 × 100%", vec![]),
                 goal: p.goal.clone(),
                 outcome: p.outcome.clone(),
-                indicators: r
-                    .project_indicators
+                indicators: indicators
                     .iter()
                     .filter(|i| i.project_code == p.project_code)
                     .map(|i| IndicatorRow {
+                        code: i.indicator_code.clone(),
                         level1: i.level1.clone(),
                         level2: i.level2.clone(),
                         level3: i.level3.clone(),
@@ -520,6 +524,7 @@ pub fn build(books: &Books, evaluation: Option<&Evaluation>) -> ReportModel {
                         target: i.target.clone(),
                         actual: i.actual.clone().unwrap_or_else(|| "「缺少数据：实际完成值」".into()),
                         unit: i.unit.clone().unwrap_or_default(),
+                        evidence: i.evidence.clone().unwrap_or_default(),
                         deviation_reason: i.deviation_reason.clone().unwrap_or_default(),
                     })
                     .collect(),

@@ -201,6 +201,7 @@ macro_rules! with_kind_vec {
             "disclosures" => { let $v = with_kind_vec!(@borrow $mode $set.disclosures); $body }
             "surveys" => { let $v = with_kind_vec!(@borrow $mode $set.surveys); $body }
             "score_overrides" => { let $v = with_kind_vec!(@borrow $mode $set.score_overrides); $body }
+            "indicator_results" => { let $v = with_kind_vec!(@borrow $mode $set.indicator_results); $body }
             _ => $unknown,
         }
     };

@@ -155,7 +155,7 @@ impl Store {
 
     /// The chain's head: (length, hash).
     pub async fn chain_head(&self) -> Result<(i64, String), StoreError> {
-        let row = sqlx::query("SELECT length, hash FROM chain_head WHERE id = 1").fetch_one(&self.pool).await?;
+        let row = sqlx::query("SELECT length, hash FROM chain_head WHERE id = 1").fetch_one(&self.reader).await?;
         Ok((row.try_get("length")?, row.try_get("hash")?))
     }
 
@@ -165,7 +165,7 @@ impl Store {
         if hash == GENESIS {
             return Ok(true);
         }
-        let found: Option<i64> = sqlx::query_scalar("SELECT seq FROM record_chain WHERE hash = $1").bind(hash.to_string()).fetch_optional(&self.pool).await?;
+        let found: Option<i64> = sqlx::query_scalar("SELECT seq FROM record_chain WHERE hash = $1").bind(hash.to_string()).fetch_optional(&self.reader).await?;
         Ok(found.is_some())
     }
 
@@ -176,14 +176,14 @@ impl Store {
         let mut problems = Vec::new();
         let mut running = GENESIS.to_string();
         let mut expected_seq = 1i64;
-        let last_seq: i64 = sqlx::query_scalar("SELECT CAST(COALESCE(MAX(seq), 0) AS BIGINT) FROM record_chain").fetch_one(&self.pool).await?;
+        let last_seq: i64 = sqlx::query_scalar("SELECT CAST(COALESCE(MAX(seq), 0) AS BIGINT) FROM record_chain").fetch_one(&self.reader).await?;
         let mut from = 1i64;
         while from <= last_seq {
             let to = from + VERIFY_PAGE - 1;
             let entries = sqlx::query("SELECT seq, record_table, record_id, prev_hash, hash FROM record_chain WHERE seq >= $1 AND seq <= $2 ORDER BY seq")
                 .bind(from)
                 .bind(to)
-                .fetch_all(&self.pool)
+                .fetch_all(&self.reader)
                 .await?;
             // The page's records, read per kind by joining the chain: (table, id) → (canonical, description).
             let mut stored: HashMap<(String, i64), (String, String)> = HashMap::new();
@@ -193,7 +193,7 @@ impl Store {
                     select_columns(kind, "r."),
                     kind.table
                 );
-                for row in sqlx::query(spec_sql(&sql)).bind(kind.table.clone()).bind(from).bind(to).fetch_all(&self.pool).await? {
+                for row in sqlx::query(spec_sql(&sql)).bind(kind.table.clone()).bind(from).bind(to).fetch_all(&self.reader).await? {
                     stored.insert((kind.table.clone(), row.try_get("id")?), (canonical(kind, &row)?, describe(kind, &row)));
                 }
             }
@@ -239,14 +239,14 @@ impl Store {
         }
         let mut records = 0i64;
         for kind in record_kinds() {
-            let count: i64 = sqlx::query_scalar(spec_sql(&format!("SELECT CAST(COUNT(*) AS BIGINT) FROM {}", kind.table))).fetch_one(&self.pool).await?;
+            let count: i64 = sqlx::query_scalar(spec_sql(&format!("SELECT CAST(COUNT(*) AS BIGINT) FROM {}", kind.table))).fetch_one(&self.reader).await?;
             records += count;
             let sql = format!(
                 "SELECT {} FROM {} WHERE id NOT IN (SELECT record_id FROM record_chain WHERE record_table = $1) ORDER BY id LIMIT 20",
                 select_columns(kind, ""),
                 kind.table
             );
-            for row in sqlx::query(spec_sql(&sql)).bind(kind.table.clone()).fetch_all(&self.pool).await? {
+            for row in sqlx::query(spec_sql(&sql)).bind(kind.table.clone()).fetch_all(&self.reader).await? {
                 problems.push(ChainProblem {
                     seq: None,
                     table: kind.table.clone(),

@@ -20,22 +20,26 @@ pub enum Scope {
     Department(String),
     /// The units whose 财政局编码 is this, or (none) every unit in the database.
     Region(Option<String>),
+    /// The units of an area by 行政区划代码 (430100 covers 4301xx; see `area_prefix`): what a 财政局 user of the
+    /// web app sees, consolidated as a region.
+    Area(String),
 }
 
 impl Scope {
     /// The filter on `unit u` (and the value bound to `$2`), chosen from fixed texts.
-    fn filter(&self) -> (&'static str, Option<&str>) {
+    fn filter(&self) -> (&'static str, Option<String>) {
         match self {
-            Scope::Department(code) => (" AND u.department_code = $2", Some(code)),
-            Scope::Region(Some(code)) => (" AND u.bureau_code = $2", Some(code)),
+            Scope::Department(code) => (" AND u.department_code = $2", Some(code.clone())),
+            Scope::Region(Some(code)) => (" AND u.bureau_code = $2", Some(code.clone())),
             Scope::Region(None) => ("", None),
+            Scope::Area(code) => (" AND u.region_code LIKE $2", Some(format!("{}%", jixiao_core::records::area_prefix(code)))),
         }
     }
 
     pub fn kind(&self) -> ScopeKind {
         match self {
             Scope::Department(_) => ScopeKind::Department,
-            Scope::Region(_) => ScopeKind::Region,
+            Scope::Region(_) | Scope::Area(_) => ScopeKind::Region,
         }
     }
 }
@@ -50,10 +54,10 @@ impl Store {
         let sql = format!("SELECT code, name, region_code, parent_department, department_code, bureau_code, bureau_name FROM unit u WHERE 1 = 1{}", filter.replace("$2", "$1"));
         let mut q = sqlx::query(spec_sql(&sql));
         if let Some(v) = value {
-            q = q.bind(v.to_string());
+            q = q.bind(v.clone());
         }
         let mut units = q
-            .fetch_all(&self.pool)
+            .fetch_all(&self.reader)
             .await?
             .iter()
             .map(|r| {
@@ -80,9 +84,9 @@ impl Store {
         let sql = format!("SELECT u.code AS code FROM unit_year y JOIN unit u ON u.id = y.unit_id WHERE y.year = $1{filter}");
         let mut q = sqlx::query_scalar::<_, String>(spec_sql(&sql)).bind(i64::from(year));
         if let Some(v) = value {
-            q = q.bind(v.to_string());
+            q = q.bind(v.clone());
         }
-        Ok(q.fetch_all(&self.pool).await?.into_iter().collect())
+        Ok(q.fetch_all(&self.reader).await?.into_iter().collect())
     }
 
     /// Each unit's 全年预算数 and 本年支出合计 for `year`, summed in the database: two aggregate statements for the
@@ -110,10 +114,10 @@ impl Store {
         );
         for (sql, is_budget) in [(budget, true), (spent, false)] {
             let mut q = sqlx::query(spec_sql(&sql)).bind(i64::from(year));
-            if let Some(v) = value {
-                q = q.bind(v.to_string());
+            if let Some(v) = &value {
+                q = q.bind(v.clone());
             }
-            for row in q.fetch_all(&self.pool).await? {
+            for row in q.fetch_all(&self.reader).await? {
                 let e = out.entry(row.try_get("code")?).or_default();
                 let (total, n): (i64, i64) = (row.try_get("total")?, row.try_get("n")?);
                 if is_budget {
@@ -170,7 +174,7 @@ impl Store {
 
 fn scope_code(scope: &Scope) -> Option<String> {
     match scope {
-        Scope::Department(code) | Scope::Region(Some(code)) => Some(code.clone()),
+        Scope::Department(code) | Scope::Region(Some(code)) | Scope::Area(code) => Some(code.clone()),
         Scope::Region(None) => None,
     }
 }
@@ -181,7 +185,7 @@ fn scope_name(scope: &Scope, units: &[UnitProfile]) -> String {
     for u in units {
         let name = match scope {
             Scope::Department(_) => Some(u.parent_department.as_str()),
-            Scope::Region(_) => u.bureau_name.as_deref(),
+            Scope::Region(_) | Scope::Area(_) => u.bureau_name.as_deref(),
         };
         if let Some(n) = name.filter(|n| !n.is_empty()) {
             *counts.entry(n).or_default() += 1;
@@ -192,6 +196,7 @@ fn scope_name(scope: &Scope, units: &[UnitProfile]) -> String {
         (_, Some(n)) => n,
         (Scope::Department(code), None) => format!("主管部门{code}"),
         (Scope::Region(Some(code)), None) => format!("财政局{code}"),
+        (Scope::Area(code), None) => format!("行政区划{code}"),
         (Scope::Region(None), None) => jixiao_core::consolidated::ALL_UNITS.into(),
     }
 }

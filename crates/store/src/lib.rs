@@ -74,7 +74,11 @@ pub struct Conflict {
 /// A handle on the database; cloning it shares the connection pool.
 #[derive(Clone)]
 pub struct Store {
+    /// Writes and transactions. For SQLite one connection: one writer at a time keeps imports serial.
     pub(crate) pool: AnyPool,
+    /// Plain reads. For SQLite a few connections of their own, which in WAL mode read the last committed state
+    /// while the writer works, so pages stay quick during an import; for PostgreSQL the same pool.
+    pub(crate) reader: AnyPool,
     backend: Backend,
 }
 
@@ -136,7 +140,18 @@ impl Store {
             Backend::Sqlite => MIGRATIONS_SQLITE.run(&pool).await?,
             Backend::Postgres => MIGRATIONS_POSTGRES.run(&pool).await?,
         }
-        let store = Store { pool, backend };
+        let reader = match backend {
+            Backend::Sqlite => {
+                sqlx::query("PRAGMA journal_mode = WAL").execute(&pool).await?;
+                AnyPoolOptions::new()
+                    .max_connections(4)
+                    .after_connect(|conn, _| Box::pin(async move { sqlx::query("PRAGMA foreign_keys = ON").execute(conn).await.map(|_| ()) }))
+                    .connect(&url)
+                    .await?
+            }
+            Backend::Postgres => pool.clone(),
+        };
+        let store = Store { pool, reader, backend };
         store.start_chain().await?;
         Ok(store)
     }
@@ -151,8 +166,10 @@ impl Store {
         Ok(())
     }
 
-    /// Closes the connections (waiting for them to be returned).
+    /// Waits for the connections to be returned and closes them; SQLite then checkpoints its write-ahead log
+    /// into the database file and removes it.
     pub async fn close(&self) {
+        self.reader.close().await;
         self.pool.close().await;
     }
 
@@ -162,28 +179,28 @@ impl Store {
 
     /// Units as (code, name), by code.
     pub async fn units(&self) -> Result<Vec<(String, String)>, StoreError> {
-        let rows = sqlx::query("SELECT code, name FROM unit ORDER BY code").fetch_all(&self.pool).await?;
+        let rows = sqlx::query("SELECT code, name FROM unit ORDER BY code").fetch_all(&self.reader).await?;
         rows.iter().map(|r| Ok((r.try_get("code")?, r.try_get("name")?))).collect()
     }
 
     async fn unit_id(&self, code: &str) -> Result<Option<i64>, StoreError> {
-        Ok(sqlx::query_scalar("SELECT id FROM unit WHERE code = $1").bind(code.to_string()).fetch_optional(&self.pool).await?)
+        Ok(sqlx::query_scalar("SELECT id FROM unit WHERE code = $1").bind(code.to_string()).fetch_optional(&self.reader).await?)
     }
 
     /// The unit's profile, or `None` when the database has no such unit.
     pub async fn unit(&self, code: &str) -> Result<Option<UnitProfile>, StoreError> {
         let Some(row) = sqlx::query("SELECT id, code, name, region_code, parent_department, department_code, bureau_code, bureau_name FROM unit WHERE code = $1")
             .bind(code.to_string())
-            .fetch_optional(&self.pool)
+            .fetch_optional(&self.reader)
             .await?
         else {
             return Ok(None);
         };
         let id: i64 = row.try_get("id")?;
-        let duties = sqlx::query_scalar("SELECT text FROM unit_duty WHERE unit_id = $1 ORDER BY seq").bind(id).fetch_all(&self.pool).await?;
+        let duties = sqlx::query_scalar("SELECT text FROM unit_duty WHERE unit_id = $1 ORDER BY seq").bind(id).fetch_all(&self.reader).await?;
         let offices = sqlx::query("SELECT name, duties FROM unit_office WHERE unit_id = $1 ORDER BY seq")
             .bind(id)
-            .fetch_all(&self.pool)
+            .fetch_all(&self.reader)
             .await?
             .iter()
             .map(|r| Ok(Office { name: r.try_get("name")?, duties: r.try_get("duties")? }))
@@ -204,7 +221,7 @@ impl Store {
     /// The unit's fiscal years, ascending.
     pub async fn years(&self, code: &str) -> Result<Vec<UnitYear>, StoreError> {
         let id = self.unit_id(code).await?.ok_or_else(|| StoreError::UnknownUnit(code.to_string()))?;
-        let rows = sqlx::query("SELECT year, report_date FROM unit_year WHERE unit_id = $1 ORDER BY year").bind(id).fetch_all(&self.pool).await?;
+        let rows = sqlx::query("SELECT year, report_date FROM unit_year WHERE unit_id = $1 ORDER BY year").bind(id).fetch_all(&self.reader).await?;
         rows.iter()
             .map(|r| {
                 let year: i64 = r.try_get("year")?;
@@ -233,7 +250,7 @@ impl Store {
             if let Some(y) = year {
                 query = query.bind(i64::from(y));
             }
-            for row in query.fetch_all(&self.pool).await? {
+            for row in query.fetch_all(&self.reader).await? {
                 let mut map = Map::new();
                 for c in &kind.columns {
                     map.insert(c.field.clone(), read_value(&row, &c.field, &c.value_type)?);
@@ -434,7 +451,7 @@ impl Store {
     pub async fn record_counts(&self) -> Result<Vec<(String, i64)>, StoreError> {
         let mut out = Vec::new();
         for table in ["unit", "unit_year", "import_batch"].into_iter().map(String::from).chain(record_kinds().iter().map(|k| k.table.clone())) {
-            let n: i64 = sqlx::query_scalar(spec_sql(&format!("SELECT CAST(COUNT(*) AS BIGINT) FROM {table}"))).fetch_one(&self.pool).await?;
+            let n: i64 = sqlx::query_scalar(spec_sql(&format!("SELECT CAST(COUNT(*) AS BIGINT) FROM {table}"))).fetch_one(&self.reader).await?;
             out.push((table, n));
         }
         Ok(out)

@@ -38,7 +38,7 @@ impl Store {
 
     /// Every closed period, oldest close first.
     pub async fn closed_periods(&self) -> Result<Vec<ClosedPeriod>, StoreError> {
-        let rows = sqlx::query("SELECT unit_code, period, closed_at FROM closed_period ORDER BY id").fetch_all(&self.pool).await?;
+        let rows = sqlx::query("SELECT unit_code, period, closed_at FROM closed_period ORDER BY id").fetch_all(&self.reader).await?;
         rows.iter()
             .map(|r| {
                 let unit: String = r.try_get("unit_code")?;

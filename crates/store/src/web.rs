@@ -80,13 +80,13 @@ impl Store {
 
     pub async fn user(&self, username: &str) -> Result<Option<UserRow>, StoreError> {
         let sql = format!("SELECT {USER_COLUMNS} FROM app_user WHERE username = $1");
-        let row = sqlx::query(crate::spec_sql(&sql)).bind(username.to_string()).fetch_optional(&self.pool).await?;
+        let row = sqlx::query(crate::spec_sql(&sql)).bind(username.to_string()).fetch_optional(&self.reader).await?;
         Ok(row.as_ref().map(user_of).transpose()?)
     }
 
     pub async fn users(&self) -> Result<Vec<UserRow>, StoreError> {
         let sql = format!("SELECT {USER_COLUMNS} FROM app_user ORDER BY username");
-        let rows = sqlx::query(crate::spec_sql(&sql)).fetch_all(&self.pool).await?;
+        let rows = sqlx::query(crate::spec_sql(&sql)).fetch_all(&self.reader).await?;
         Ok(rows.iter().map(user_of).collect::<Result<_, _>>()?)
     }
 
@@ -132,7 +132,7 @@ impl Store {
             "SELECT {}, s.csrf_token FROM web_session s JOIN app_user u ON u.id = s.user_id WHERE s.token = $1 AND s.expires_at > $2",
             USER_COLUMNS.split(", ").map(|c| format!("u.{c}")).collect::<Vec<_>>().join(", ")
         );
-        let row = sqlx::query(crate::spec_sql(&sql)).bind(token.to_string()).bind(now_unix()).fetch_optional(&self.pool).await?;
+        let row = sqlx::query(crate::spec_sql(&sql)).bind(token.to_string()).bind(now_unix()).fetch_optional(&self.reader).await?;
         Ok(match row {
             Some(r) => Some((user_of(&r)?, r.try_get("csrf_token")?)),
             None => None,
@@ -148,13 +148,13 @@ impl Store {
         let row = sqlx::query("SELECT id, unit_code, year, status, updated_at FROM evaluation_task WHERE unit_code = $1 AND year = $2")
             .bind(unit_code.to_string())
             .bind(i64::from(year))
-            .fetch_optional(&self.pool)
+            .fetch_optional(&self.reader)
             .await?;
         Ok(row.as_ref().map(task_of).transpose()?)
     }
 
     pub async fn tasks(&self) -> Result<Vec<TaskRow>, StoreError> {
-        let rows = sqlx::query("SELECT id, unit_code, year, status, updated_at FROM evaluation_task ORDER BY unit_code, year").fetch_all(&self.pool).await?;
+        let rows = sqlx::query("SELECT id, unit_code, year, status, updated_at FROM evaluation_task ORDER BY unit_code, year").fetch_all(&self.reader).await?;
         Ok(rows.iter().map(task_of).collect::<Result<_, _>>()?)
     }
 
@@ -205,7 +205,7 @@ impl Store {
     }
 
     pub async fn task_events(&self, task_id: i64) -> Result<Vec<TaskEvent>, StoreError> {
-        let rows = sqlx::query("SELECT from_status, to_status, actor, comment, at FROM task_event WHERE task_id = $1 ORDER BY id").bind(task_id).fetch_all(&self.pool).await?;
+        let rows = sqlx::query("SELECT from_status, to_status, actor, comment, at FROM task_event WHERE task_id = $1 ORDER BY id").bind(task_id).fetch_all(&self.reader).await?;
         rows.iter()
             .map(|r| {
                 Ok(TaskEvent { from_status: r.try_get("from_status")?, to_status: r.try_get("to_status")?, actor: r.try_get("actor")?, comment: r.try_get("comment")?, at: r.try_get("at")? })
@@ -221,7 +221,7 @@ impl Store {
     pub async fn books_version(&self, unit_code: &str) -> Result<i64, StoreError> {
         Ok(sqlx::query_scalar("SELECT CAST(COALESCE(MAX(b.id), 0) AS BIGINT) FROM import_batch b JOIN unit u ON u.id = b.unit_id WHERE u.code = $1")
             .bind(unit_code.to_string())
-            .fetch_one(&self.pool)
+            .fetch_one(&self.reader)
             .await?)
     }
 }

@@ -275,6 +275,7 @@ fn unit_year(rng: &mut Rng, p: &Profile, year: i32) -> Tables {
     // 项目 and their indicators.
     let n_projects = rng.range(0, 3);
     let mut projects = Vec::new();
+    let mut indicator_codes: Vec<String> = Vec::new();
     for i in 1..=n_projects {
         let code = format!("XM{year}-{i:02}");
         let name = format!("{}{i}", rng.pick(PROJECT_NAMES));
@@ -305,6 +306,7 @@ fn unit_year(rng: &mut Rng, p: &Profile, year: i32) -> Tables {
                 _ if qualitative => "达成".into(),
                 _ => format!("{}.{}", rng.range(1, 120), rng.range(0, 9)),
             };
+            indicator_codes.push(format!("{code}-ZB{k:02}"));
             t.push(
                 "project_indicators",
                 vec![
@@ -689,6 +691,27 @@ fn unit_year(rng: &mut Rng, p: &Profile, year: i32) -> Tables {
                 ("date", random_date(rng, year + 1)),
             ],
         );
+    }
+    // 指标完成登记: actuals measured after the year, some superseding an earlier result for the same indicator.
+    for (n, indicator) in indicator_codes.iter().enumerate() {
+        if !rng.chance(20) {
+            continue;
+        }
+        for k in 1..=rng.range(1, 2) {
+            t.push(
+                "indicator_results",
+                vec![
+                    ("result_code", format!("JG{year}-{n:03}-{k}")),
+                    ("year", y.clone()),
+                    ("indicator_code", indicator.clone()),
+                    ("date", random_date(rng, year + 1)),
+                    ("actual", format!("{}", rng.range(1, 120))),
+                    ("evidence", if rng.chance(50) { "问卷调查表".into() } else { String::new() }),
+                    ("deviation_reason", String::new()),
+                    ("recorder", "赵六".into()),
+                ],
+            );
+        }
     }
     t
 }

@@ -3,8 +3,8 @@
 //! every data route answers 401. The OpenAPI document is at `/api/openapi.json`.
 
 use crate::auth::{CurrentUser, tokens_match, verify_password};
-use crate::entry::add_record;
-use crate::pages::{date_in_year, do_task_action, load, require_entry, start_session, status_label};
+use crate::entry::{add_record, indicator_result_fields};
+use crate::pages::{date_in_year, do_task_action, load, require_entry, start_session, status_label, today};
 use crate::{AppError, SharedState};
 use axum::extract::{Path, State};
 use axum::http::{HeaderMap, StatusCode};
@@ -69,6 +69,14 @@ pub struct ExpenditureInput {
     pub reverses: Option<String>,
     pub recorded_by: Option<String>,
     pub note: Option<String>,
+}
+
+/// A project indicator's measured value (指标完成登记), with its evidence.
+#[derive(Deserialize, ToSchema)]
+pub struct IndicatorResultInput {
+    pub actual: String,
+    pub evidence: Option<String>,
+    pub deviation_reason: Option<String>,
 }
 
 #[derive(Serialize, ToSchema)]
@@ -185,6 +193,24 @@ pub async fn add_expenditure(State(state): State<SharedState>, user: CurrentUser
     }
 }
 
+#[utoipa::path(post, path = "/api/units/{code}/{year}/indicators/{indicator}/results", params(("code" = String, Path), ("year" = i32, Path), ("indicator" = String, Path, description = "指标编码")),
+    request_body = IndicatorResultInput, responses((status = 201, description = "已登记"), (status = 422, body = EntryRefused), (status = 401), (status = 403), (status = 404, description = "没有这个指标")))]
+pub async fn add_indicator_result(State(state): State<SharedState>, user: CurrentUser, headers: HeaderMap, Path((code, year, indicator)): Path<(String, i32, String)>, Json(input): Json<IndicatorResultInput>) -> Result<Response, AppError> {
+    require_csrf(&user, &headers)?;
+    let uy = load(&state, &user, &code, year).await?;
+    require_entry(&user, &uy)?;
+    let entered: BTreeMap<String, String> = [("actual", Some(input.actual)), ("evidence", input.evidence), ("deviation_reason", input.deviation_reason)]
+        .into_iter()
+        .filter_map(|(k, v)| v.map(|v| (k.to_string(), v)))
+        .collect();
+    let fields = indicator_result_fields(&uy.books, &indicator, today(), &entered, &user.display_name).ok_or(AppError::NotFound)?;
+    match add_record(&state.store, &code, "indicator_results", &fields, &format!("API：{}", user.username)).await {
+        Ok(()) => Ok((StatusCode::CREATED, Json(serde_json::json!({ "result_code": fields["result_code"] }))).into_response()),
+        Err(Ok(errors)) => Ok((StatusCode::UNPROCESSABLE_ENTITY, Json(EntryRefused { error: errors.summary(), errors: errors.by_field })).into_response()),
+        Err(Err(e)) => Err(e),
+    }
+}
+
 #[utoipa::path(post, path = "/api/units/{code}/{year}/task/{action}", params(("code" = String, Path), ("year" = i32, Path), ("action" = String, Path, description = "issue | start | submit | approve | return")),
     request_body = TaskRequest, responses((status = 200, body = TaskState), (status = 403), (status = 422)))]
 pub async fn task(State(state): State<SharedState>, user: CurrentUser, headers: HeaderMap, Path((code, year, action)): Path<(String, i32, String)>, body: Option<Json<TaskRequest>>) -> Result<Json<TaskState>, AppError> {
@@ -198,8 +224,8 @@ pub async fn task(State(state): State<SharedState>, user: CurrentUser, headers: 
 #[derive(OpenApi)]
 #[openapi(
     info(title = "jixiao API", description = "部门整体支出绩效自评：账务、核对、评价与自评任务。先 POST /api/login 取得会话（Cookie）与 CSRF 令牌；写操作须带 X-CSRF-Token 头。"),
-    paths(login, units, summary, check, evaluation, add_expenditure, task),
-    components(schemas(LoginRequest, LoginResponse, UnitSummary, YearSummary, ExpenditureInput, EntryRefused, TaskRequest, TaskState))
+    paths(login, units, summary, check, evaluation, add_expenditure, add_indicator_result, task),
+    components(schemas(LoginRequest, LoginResponse, UnitSummary, YearSummary, ExpenditureInput, IndicatorResultInput, EntryRefused, TaskRequest, TaskState))
 )]
 pub struct ApiDoc;
 
@@ -215,6 +241,7 @@ pub fn routes() -> Router<SharedState> {
         .route("/api/units/{code}/{year}/check", get(check))
         .route("/api/units/{code}/{year}/evaluation", get(evaluation))
         .route("/api/units/{code}/{year}/expenditures", post(add_expenditure))
+        .route("/api/units/{code}/{year}/indicators/{indicator}/results", post(add_indicator_result))
         .route("/api/units/{code}/{year}/task/{action}", post(task))
         .route("/api/openapi.json", get(openapi))
 }

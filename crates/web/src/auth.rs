@@ -90,12 +90,7 @@ impl CurrentUser {
         if self.role != Role::Bureau {
             return false;
         }
-        let region = self.region_code.as_deref().unwrap_or("");
-        let mut prefix = region;
-        while prefix.len() >= 2 && prefix.ends_with("00") {
-            prefix = &prefix[..prefix.len() - 2];
-        }
-        unit.region_code.starts_with(prefix)
+        unit.region_code.starts_with(jixiao_core::records::area_prefix(self.region_code.as_deref().unwrap_or("")))
     }
 
     pub fn can_view(&self, unit: &UnitProfile) -> bool {

@@ -59,3 +59,18 @@ pub async fn add_record(store: &Store, unit_code: &str, kind_id: &'static str, f
     store.apply(&batch, source).await.map_err(|e| Err(e.into()))?;
     Ok(())
 }
+
+/// The fields of a 指标完成登记 for `indicator_code`, numbered after the indicator's earlier results and dated
+/// `date` (the day it is recorded, which for last year's indicators falls after the year's end).
+/// `None` when the unit-year has no such indicator.
+pub fn indicator_result_fields(books: &jixiao_core::Books, indicator_code: &str, date: jixiao_core::Date, entered: &BTreeMap<String, String>, recorder: &str) -> Option<BTreeMap<String, String>> {
+    books.records.project_indicators.iter().find(|i| i.indicator_code == indicator_code)?;
+    let earlier = books.records.indicator_results.iter().filter(|r| r.indicator_code == indicator_code).count();
+    let mut fields: BTreeMap<String, String> = ["actual", "evidence", "deviation_reason"].iter().filter_map(|k| entered.get(*k).map(|v| (k.to_string(), v.clone()))).collect();
+    fields.insert("result_code".into(), format!("{indicator_code}-JG{:02}", earlier + 1));
+    fields.insert("year".into(), books.year.year.to_string());
+    fields.insert("indicator_code".into(), indicator_code.into());
+    fields.insert("date".into(), date.to_string());
+    fields.insert("recorder".into(), recorder.into());
+    Some(fields)
+}

@@ -48,6 +48,7 @@ fn templates() -> Environment<'static> {
         ("base.html", include_str!("../templates/base.html")),
         ("login.html", include_str!("../templates/login.html")),
         ("units.html", include_str!("../templates/units.html")),
+        ("region.html", include_str!("../templates/region.html")),
         ("dashboard.html", include_str!("../templates/dashboard.html")),
         ("lines.html", include_str!("../templates/lines.html")),
         ("line.html", include_str!("../templates/line.html")),
@@ -189,6 +190,8 @@ pub fn router(state: SharedState) -> Router {
         .route("/login", get(pages::login_page).post(pages::login))
         .route("/logout", post(pages::logout))
         .route("/units", get(pages::units))
+        .route("/region/{year}", get(pages::region_page))
+        .route("/region/{year}/report.{format}", get(pages::region_download))
         .route("/units/{code}/{year}", get(pages::dashboard))
         .route("/units/{code}/{year}/lines", get(pages::lines))
         .route("/units/{code}/{year}/lines/{line}", get(pages::line))
@@ -197,6 +200,7 @@ pub fn router(state: SharedState) -> Router {
         .route("/units/{code}/{year}/vouchers/{voucher}/reverse", post(pages::voucher_reverse))
         .route("/units/{code}/{year}/projects", get(pages::projects))
         .route("/units/{code}/{year}/projects/{project}/indicators", post(pages::indicator_create))
+        .route("/units/{code}/{year}/indicators/{indicator}/results", post(pages::indicator_result_create))
         .route(
             "/units/{code}/{year}/import",
             get(pages::import_page).post(pages::import_upload).layer(axum::extract::DefaultBodyLimit::max(pages::MAX_UPLOAD_BYTES)),

@@ -2,7 +2,7 @@
 //! template; writes go through `entry` (the importer's validation) and answer with a redirect.
 
 use crate::auth::{CurrentUser, Role, SESSION_COOKIE, SESSION_SECONDS, random_token, tokens_match, verify_password};
-use crate::entry::{EntryErrors, add_record};
+use crate::entry::{EntryErrors, add_record, indicator_result_fields};
 use crate::{AppError, PageError, PageUser, SharedState, dashboard};
 use axum::extract::{Multipart, Path, State};
 use axum::http::header;
@@ -92,7 +92,7 @@ fn available_actions(user: &CurrentUser, unit: &UnitProfile, task: Option<&TaskR
         .collect()
 }
 
-fn today() -> Date {
+pub(crate) fn today() -> Date {
     let days = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_secs() as i64 / 86_400);
     Date::from_unix_days(days).unwrap_or(Date { year: 2000, month: 1, day: 1 })
 }
@@ -324,7 +324,36 @@ pub async fn units(State(state): State<SharedState>, PageUser(user): PageUser) -
             }));
         }
     }
-    Ok(render(&state, "units.html", Some(&user), json!({ "rows": rows }))?)
+    let mut years: Vec<i64> = rows.iter().filter_map(|r| r["year"].as_i64()).collect();
+    years.sort_unstable();
+    years.dedup();
+    let region_years = if user.role == Role::Bureau { years } else { Vec::new() };
+    Ok(render(&state, "units.html", Some(&user), json!({ "rows": rows, "region_years": region_years }))?)
+}
+
+/// The consolidated view of the 财政局's area for one year: execution by unit, ranking by score, units with
+/// findings — the same model and template as `jixiao report --scope region --area CODE`.
+pub async fn region_page(State(state): State<SharedState>, PageUser(user): PageUser, Path(year): Path<i32>) -> PageResult {
+    region_scope(&user)?;
+    Ok(render(&state, "region.html", Some(&user), json!({ "year": year, "area": user.region_code.clone().unwrap_or_default() }))?)
+}
+
+pub async fn region_download(State(state): State<SharedState>, PageUser(user): PageUser, Path((year, format)): Path<(i32, String)>) -> PageResult {
+    let scope = region_scope(&user)?;
+    let (format, mime) = match format.as_str() {
+        "md" => (jixiao_report::Format::Markdown, "text/markdown; charset=utf-8"),
+        "html" => (jixiao_report::Format::Html, "text/html; charset=utf-8"),
+        _ => return Err(AppError::NotFound.into()),
+    };
+    let input = state.store.consolidation_input(&scope, year, None).await?;
+    let text = jixiao_report::render_consolidated(&jixiao_core::consolidated::build(&input), format).map_err(|e| AppError::Internal(e.to_string()))?;
+    Ok(([(header::CONTENT_TYPE, mime)], text).into_response())
+}
+
+/// A 财政局 user's area; everyone else is refused.
+fn region_scope(user: &CurrentUser) -> Result<jixiao_store::consolidate::Scope, AppError> {
+    user.require(user.role == Role::Bureau)?;
+    Ok(jixiao_store::consolidate::Scope::Area(user.region_code.clone().unwrap_or_default()))
 }
 
 // ---- unit pages --------------------------------------------------------------------------------------
@@ -497,6 +526,24 @@ pub async fn indicator_create(State(state): State<SharedState>, PageUser(user): 
     }
 }
 
+pub async fn indicator_result_create(State(state): State<SharedState>, PageUser(user): PageUser, Path((code, year, indicator)): Path<(String, i32, String)>, Form(fields): Form<Fields>) -> PageResult {
+    check_csrf(&user, &fields)?;
+    let uy = load(&state, &user, &code, year).await?;
+    require_entry(&user, &uy)?;
+    let record = indicator_result_fields(&uy.books, &indicator, today(), &fields, &user.display_name).ok_or(AppError::NotFound)?;
+    let project = uy.books.records.project_indicators.iter().find(|i| i.indicator_code == indicator).map(|i| i.project_code.clone()).unwrap_or_default();
+    match add_record(&state.store, &code, "indicator_results", &record, &format!("网页录入：{}", user.username)).await {
+        Ok(()) => Ok(Redirect::to(&format!("/units/{code}/{year}/projects#{indicator}")).into_response()),
+        Err(Ok(errors)) => {
+            let model = uy.model(None);
+            let mut response = render(&state, "projects.html", Some(&user), merge(unit_ctx(&uy, &user, "projects"), json!({ "projects": model.projects, "error": errors.summary(), "error_project": project, "error_indicator": indicator })))?;
+            *response.status_mut() = axum::http::StatusCode::UNPROCESSABLE_ENTITY;
+            Ok(response)
+        }
+        Err(Err(e)) => Err(e.into()),
+    }
+}
+
 pub async fn import_page(State(state): State<SharedState>, PageUser(user): PageUser, Path((code, year)): Path<(String, i32)>) -> PageResult {
     let uy = load(&state, &user, &code, year).await?;
     user.require(user.can_enter(&uy.unit))?;
@@ -626,17 +673,45 @@ pub async fn report_page(State(state): State<SharedState>, PageUser(user): PageU
 
 pub async fn report_download(State(state): State<SharedState>, PageUser(user): PageUser, Path((code, year, format)): Path<(String, i32, String)>) -> PageResult {
     let uy = load(&state, &user, &code, year).await?;
-    let (format, mime) = match format.as_str() {
-        "md" => (jixiao_report::Format::Markdown, "text/markdown; charset=utf-8"),
-        "html" => (jixiao_report::Format::Html, "text/html; charset=utf-8"),
+    let (mime, disposition) = match format.as_str() {
+        "md" => ("text/markdown; charset=utf-8", "inline"),
+        "html" => ("text/html; charset=utf-8", "inline"),
+        "docx" => ("application/vnd.openxmlformats-officedocument.wordprocessingml.document", "attachment"),
+        "pdf" => ("application/pdf", "inline"),
+        "xlsx" => ("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", "attachment"),
         _ => return Err(AppError::NotFound.into()),
     };
     let e = uy.evaluation()?;
-    let text = jixiao_report::render(&uy.model(Some(&e)), format).map_err(|e| AppError::Internal(e.to_string()))?;
-    let ext = if format == jixiao_report::Format::Html { "html" } else { "md" };
-    let file = format!("{}-{}年度部门整体支出绩效自评报告.{ext}", uy.unit.name, year);
-    let disposition = format!("inline; filename*=UTF-8''{}", percent_encode(&file));
-    Ok(([(header::CONTENT_TYPE, mime.to_string()), (header::CONTENT_DISPOSITION, disposition)], text).into_response())
+    // The binary documents take up to a second of CPU (typst); kept off the async workers.
+    let data = uy.data.clone();
+    let title = if format == "xlsx" { "决算公开表及绩效自评表" } else { "部门整体支出绩效自评报告" };
+    let file = format!("{}-{}年度{title}.{format}", uy.unit.name, year);
+    let body = tokio::task::spawn_blocking(move || document(&data, &e, &format))
+        .await
+        .map_err(|e| AppError::Internal(e.to_string()))??;
+    let disposition = format!("{disposition}; filename*=UTF-8''{}", percent_encode(&file));
+    Ok(([(header::CONTENT_TYPE, mime.to_string()), (header::CONTENT_DISPOSITION, disposition)], body).into_response())
+}
+
+/// One unit-year's report in a download format (md, html, docx, pdf, xlsx).
+fn document(data: &Computed, evaluation: &Evaluation, format: &str) -> Result<Vec<u8>, AppError> {
+    let internal = |e: &dyn std::fmt::Display| AppError::Internal(e.to_string());
+    let model = data.model(Some(evaluation));
+    let bytes = match format {
+        "md" => jixiao_report::render(&model, jixiao_report::Format::Markdown).map_err(|e| internal(&e))?.into_bytes(),
+        "html" => jixiao_report::render(&model, jixiao_report::Format::Html).map_err(|e| internal(&e))?.into_bytes(),
+        "docx" => jixiao_documents::docx(&jixiao_documents::outline(&model)).map_err(|e| internal(&e))?,
+        "xlsx" => jixiao_documents::workbook(&data.books, evaluation).map_err(|e| internal(&e))?,
+        "pdf" => jixiao_pdf::render(&data.books, &model, report_fonts()?).map_err(|e| internal(&e))?,
+        _ => return Err(AppError::NotFound),
+    };
+    Ok(bytes)
+}
+
+/// The CJK fonts for PDF reports, found once (JIXIAO_FONT_DIR or the Debian font directories).
+fn report_fonts() -> Result<&'static jixiao_pdf::FontSet, AppError> {
+    static FONTS: std::sync::OnceLock<Result<jixiao_pdf::FontSet, String>> = std::sync::OnceLock::new();
+    FONTS.get_or_init(|| jixiao_pdf::FontSet::from_env().map_err(|e| e.to_string())).as_ref().map_err(|e| AppError::Internal(format!("无法生成 PDF：{e}")))
 }
 
 fn percent_encode(text: &str) -> String {

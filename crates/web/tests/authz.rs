@@ -57,15 +57,20 @@ fn routes() -> Vec<(&'static str, String, &'static [&'static str])> {
         ("POST", format!("{UNIT}/vouchers/ZC2020-001/reverse"), enterers),
         ("GET", format!("{UNIT}/projects"), all),
         ("POST", format!("{UNIT}/projects/XM2020-01/indicators"), enterers),
+        ("POST", format!("{UNIT}/indicators/XM2020-01-ZB04/results"), enterers),
         ("GET", format!("{UNIT}/import"), enterers),
         ("GET", format!("{UNIT}/evaluation"), all),
         ("POST", format!("{UNIT}/evaluation/override"), &["reviewer"]),
         ("GET", format!("{UNIT}/report"), all),
         ("GET", format!("{UNIT}/report.md"), all),
         ("GET", format!("{UNIT}/report.html"), all),
+        ("GET", format!("{UNIT}/report.docx"), all),
+        ("GET", format!("{UNIT}/report.xlsx"), all),
         ("POST", format!("{UNIT}/task/start"), enterers),
         ("POST", format!("{UNIT}/task/approve"), &["reviewer"]),
         ("POST", format!("{UNIT}/task/issue"), &["bureau"]),
+        ("GET", "/region/2020".into(), &["bureau"]),
+        ("GET", "/region/2020/report.md".into(), &["bureau"]),
         ("GET", "/api/units".into(), all),
         ("GET", "/api/units/430102-KX/2020/summary".into(), all),
         ("GET", "/api/units/430102-KX/2020/check".into(), all),
@@ -101,7 +106,8 @@ async fn every_role_against_every_route() {
             }
             checked += 1;
         }
-        if path != "/units" && path != "/api/units" {
+        // Lists and the area view are answered for every 财政局, each with its own units (tested below).
+        if path != "/units" && path != "/api/units" && !path.starts_with("/region/") {
             let form = (method == "POST").then(|| format!("csrf={}", other.1));
             let (status, _) = call(&state, method, &path, Some(&other.0), form).await;
             assert_eq!(status, StatusCode::FORBIDDEN, "another district's 财政局: {method} {path}");
@@ -286,4 +292,100 @@ async fn an_uploaded_csv_is_imported_whole_or_not_at_all() {
     // A reviewer may not import.
     let (reviewer, reviewer_csrf) = sign_in(&state, "reviewer").await;
     assert_eq!(upload(&state, &reviewer, &reviewer_csrf, &[("disclosures.csv", good)]).await.0, StatusCode::FORBIDDEN);
+}
+
+/// The report page's downloads: each format is the document itself, named for the unit and year, and the PDF
+/// carries the report's figures as text (read back with pdftotext when it is installed).
+#[tokio::test]
+async fn the_report_downloads_in_every_format() {
+    let (state, dir) = common::demo_state().await;
+    let (cookie, _) = sign_in(&state, "reviewer").await;
+    let (status, page) = call(&state, "GET", &format!("{UNIT}/report"), Some(&cookie), None).await;
+    assert_eq!(status, StatusCode::OK);
+    for (format, magic) in [("md", &b"# "[..]), ("html", b"<!DOCTYPE html>"), ("docx", b"PK\x03\x04"), ("xlsx", b"PK\x03\x04"), ("pdf", b"%PDF-")] {
+        assert!(page.contains(&format!("report.{format}")), "the report page links the {format} download");
+        let request = Request::get(format!("{UNIT}/report.{format}")).header(header::COOKIE, &cookie).body(Body::empty()).unwrap();
+        let response = jixiao_web::router(state.clone()).oneshot(request).await.unwrap();
+        assert_eq!(response.status(), StatusCode::OK, "{format}");
+        let disposition = response.headers()[header::CONTENT_DISPOSITION].to_str().unwrap().to_string();
+        assert!(disposition.ends_with(&format!(".{format}")) && disposition.contains("2020"), "{format}: {disposition}");
+        let bytes = response.into_body().collect().await.unwrap().to_bytes();
+        assert!(bytes.starts_with(magic), "{format} starts with its signature");
+        if format == "pdf" {
+            let file = dir.path().join("report.pdf");
+            std::fs::write(&file, &bytes).unwrap();
+            if let Ok(out) = std::process::Command::new("pdftotext").arg(&file).arg("-").output() {
+                let text = String::from_utf8_lossy(&out.stdout).split_whitespace().collect::<String>();
+                assert!(text.contains("芙蓉区科学技术协会") && text.contains("242.96"), "the PDF's text: {}", &text[..text.len().min(300)]);
+            }
+        }
+    }
+    let (status, _) = call(&state, "GET", &format!("{UNIT}/report.exe"), Some(&cookie), None).await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+}
+
+/// A measured value recorded after the indicator was set (指标完成登记), on the page and through the API:
+/// the indicator row stays as imported, the result stands beside it and reaches the evaluation.
+#[tokio::test]
+async fn indicator_results_are_recorded_on_the_page_and_through_the_api() {
+    let (state, _dir) = common::demo_state().await;
+    let (cookie, csrf) = sign_in(&state, "clerk").await;
+    let (_, before) = call(&state, "GET", "/api/units/430102-KX/2020/evaluation", Some(&cookie), None).await;
+    assert!(before.contains("项目满意度指标也没有实际完成值"), "the demo has no satisfaction actuals");
+
+    let path = format!("{UNIT}/indicators/XM2020-01-ZB04/results");
+    let (status, page) = call(&state, "POST", &path, Some(&cookie), Some(format!("csrf={csrf}&actual=&evidence=x"))).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "an empty 实际完成值 is refused");
+    assert!(page.contains("未登记") && page.contains("IMPORT_REQUIRED"), "the error is shown beside the form");
+    let form = format!("csrf={csrf}&actual=96&evidence=%E9%97%AE%E5%8D%B7%E8%B0%83%E6%9F%A5%E8%A1%A8");
+    let (status, _) = call(&state, "POST", &path, Some(&cookie), Some(form)).await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+    let (_, page) = call(&state, "GET", &format!("{UNIT}/projects"), Some(&cookie), None).await;
+    assert!(page.contains("问卷调查表"), "the evidence is shown with the indicator");
+
+    let api = |indicator: &str, body: &'static str| {
+        Request::post(format!("/api/units/430102-KX/2020/indicators/{indicator}/results"))
+            .header(header::COOKIE, &cookie)
+            .header("x-csrf-token", &csrf)
+            .header(header::CONTENT_TYPE, "application/json")
+            .body(Body::from(body))
+            .unwrap()
+    };
+    let created = jixiao_web::router(state.clone()).oneshot(api("XM2020-03-ZB04", r#"{"actual":"92","evidence":"会员问卷"}"#)).await.unwrap();
+    assert_eq!(created.status(), StatusCode::CREATED);
+    let unknown = jixiao_web::router(state.clone()).oneshot(api("XM9-ZB01", r#"{"actual":"92"}"#)).await.unwrap();
+    assert_eq!(unknown.status(), StatusCode::NOT_FOUND);
+
+    let records = state.store.records("430102-KX").await.unwrap();
+    assert_eq!(records.indicator_results.len(), 2);
+    assert!(records.project_indicators.iter().find(|i| i.indicator_code == "XM2020-01-ZB04").unwrap().actual.is_none(), "the indicator row is not edited");
+    let (_, after) = call(&state, "GET", "/api/units/430102-KX/2020/evaluation", Some(&cookie), None).await;
+    assert!(!after.contains("项目满意度指标也没有实际完成值"), "the satisfaction indicator is now measured");
+    assert!(after.contains("\"actual\":\"96\""), "the project evaluation shows the recorded value");
+}
+
+/// The 财政局's consolidated view of its area: the units it may see, with execution, score and rank; another
+/// district's 财政局 gets its own (empty) area, and the unit's own staff are refused.
+#[tokio::test]
+async fn the_bureau_sees_its_area_consolidated() {
+    let (state, _dir) = common::demo_state().await;
+    let (cookie, _) = sign_in(&state, "bureau").await;
+    let (status, units) = call(&state, "GET", "/units", Some(&cookie), None).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(units.contains("/region/2020"), "the units list links the area view");
+    let (status, page) = call(&state, "GET", "/region/2020", Some(&cookie), None).await;
+    assert_eq!(status, StatusCode::OK, "{page}");
+    assert!(page.contains("/region/2020/report.html"));
+    let (status, md) = call(&state, "GET", "/region/2020/report.md", Some(&cookie), None).await;
+    assert_eq!(status, StatusCode::OK, "{md}");
+    let (_, summary) = call(&state, "GET", "/api/units/430102-KX/2020/evaluation", Some(&cookie), None).await;
+    let total: serde_json::Value = serde_json::from_str(&summary).unwrap();
+    assert!(md.contains("芙蓉区科学技术协会") && md.contains("242.96") && md.contains("211.33"), "{md}");
+    assert!(md.contains(total["total"].as_str().map(str::to_string).unwrap_or_else(|| total["total"].to_string()).as_str()), "the unit's score as evaluated: {}", total["total"]);
+
+    state.store.create_user("other_bureau", "岳麓区财政局", &jixiao_web::auth::hash_password("demo").unwrap(), "bureau", None, Some("430104")).await.unwrap();
+    let (other, _) = sign_in(&state, "other_bureau").await;
+    let (status, md) = call(&state, "GET", "/region/2020/report.md", Some(&other), None).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(!md.contains("芙蓉区科学技术协会"), "another district sees none of this unit: {md}");
 }

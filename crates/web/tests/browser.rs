@@ -174,6 +174,12 @@ async fn a_self_evaluation_from_entry_to_approval_in_the_browser() {
     assert!(page.url().await.unwrap().unwrap().ends_with("/units"));
     assert!(text(&page, "main").await.contains("审核通过"));
     shot(&page, "11-bureau-units").await;
+    // …and its area consolidated: execution, ranking by score, findings.
+    visit(&page, &format!("{base}/region/2020")).await;
+    let frame_text: String = page.evaluate("fetch('/region/2020/report.html').then(r => r.text())").await.unwrap().into_value().unwrap();
+    assert!(frame_text.contains("芙蓉区科学技术协会") && frame_text.contains("242.96"), "the area view");
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    shot(&page, "12-bureau-region").await;
 
     browser.close().await.unwrap();
     let _ = browser.wait().await;

@@ -130,6 +130,40 @@ fn reference_unknown() {
     let mut b = books();
     b.records.expenditures[1].line_code = "P9".into();
     assert_fires(&b, "REFERENCE_UNKNOWN", Severity::Error, "预算指标「P9」");
+    let mut b = books();
+    b.records.indicator_results.push(result("JG1", "XM9-1", "2021-02-01", "12"));
+    assert_fires(&b, "REFERENCE_UNKNOWN", Severity::Error, "绩效指标「XM9-1」");
+}
+
+fn result(code: &str, indicator: &str, on: &str, actual: &str) -> IndicatorResult {
+    IndicatorResult {
+        result_code: code.into(),
+        year: 2020,
+        indicator_code: indicator.into(),
+        date: date(on),
+        actual: actual.into(),
+        evidence: Some("活动签到表".into()),
+        deviation_reason: None,
+        recorder: None,
+    }
+}
+
+/// A result recorded later fills the indicator's missing 实际完成值; the latest one stands, by date then code.
+#[test]
+fn indicator_results_complete_the_actuals() {
+    let mut b = books();
+    b.records.project_indicators[0].actual = None;
+    assert_fires(&b, "PROJECT_TARGETS_MISSING", Severity::Warning, "没有实际完成值");
+    b.records.indicator_results.push(result("JG2", "XM1-1", "2021-01-10", "9"));
+    b.records.indicator_results.push(result("JG1", "XM1-1", "2021-01-20", "11"));
+    assert!(rule_findings(&b, "PROJECT_TARGETS_MISSING").is_empty());
+    let now = b.project_indicators();
+    assert_eq!(now[0].actual.as_deref(), Some("11"));
+    assert_eq!(now[0].evidence.as_deref(), Some("活动签到表"));
+    // The indicator's own record is unchanged: the result is a record beside it.
+    assert_eq!(b.records.project_indicators[0].actual, None);
+    b.records.indicator_results.push(result("JG3", "XM1-1", "2021-01-20", "12"));
+    assert_eq!(b.project_indicators()[0].actual.as_deref(), Some("12"), "same date: the later code stands");
 }
 
 #[test]

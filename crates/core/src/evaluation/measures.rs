@@ -151,7 +151,8 @@ fn expenditure_refs<'a>(items: impl IntoIterator<Item = &'a Expenditure>) -> Vec
 
 /// Share of project indicators selected by `keep` that reached their targets.
 fn indicators_met(input: &EvaluationInput, q: &QualitativeShares, keep: impl Fn(&ProjectIndicator) -> bool, what: &str) -> Measured {
-    let chosen: Vec<&ProjectIndicator> = input.books.records.project_indicators.iter().filter(|i| keep(i)).collect();
+    let all = input.books.project_indicators();
+    let chosen: Vec<&ProjectIndicator> = all.iter().filter(|i| keep(i)).collect();
     let met = chosen.iter().filter(|i| achievement(i, q).met).count() as i64;
     count_rate(met, chosen.len() as i64, "项", indicator_refs(chosen.iter().copied()), &format!("没有{what}"))
 }
@@ -378,8 +379,8 @@ pub fn measure(spec: &IndicatorSpec, input: &EvaluationInput, q: &QualitativeSha
                 );
             }
             // Without a survey, the projects' own satisfaction indicators (percent actuals) stand in.
-            let measured: Vec<(&ProjectIndicator, i64)> = r
-                .project_indicators
+            let all = input.books.project_indicators();
+            let measured: Vec<(&ProjectIndicator, i64)> = all
                 .iter()
                 .filter(|i| i.level1.contains("满意度"))
                 .filter_map(|i| Some((i, number_milli(i.actual.as_deref()?)?)))

@@ -129,7 +129,8 @@ pub fn evaluate_project(books: &Books, project: &Project, framework: &ProjectFra
     let execution_weight = framework.budget_execution_weight;
     let execution_score = rate.map_or(Points(0), |r| execution_weight.share(r.0.clamp(0, 10_000)));
 
-    let indicators: Vec<&ProjectIndicator> = books.records.project_indicators.iter().filter(|i| i.project_code == project.project_code).collect();
+    let all = books.project_indicators();
+    let indicators: Vec<&ProjectIndicator> = all.iter().filter(|i| i.project_code == project.project_code).collect();
     let (levels, note) = level_weights(framework, &|level: &str| indicators.iter().any(|i| i.level1 == level));
     let mut scored = Vec::new();
     for (level, weight) in &levels {
