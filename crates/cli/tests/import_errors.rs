@@ -866,3 +866,265 @@ fn failed_import_leaves_a_fresh_database_empty() {
     let c = Case::new();
     c.assert_unchanged();
 }
+
+// ---------------------------------------------------------------------------------------------------
+// Hostile and damaged input (issue 11): truncated files, wrong encodings, huge numbers, formulas, injection
+// strings, huge cells, zip bombs, mismatched years. Each names its rule and leaves the database as it was.
+
+/// Imports `path` (a workbook or directory other than the case's own): exit 1, nothing written; returns stderr.
+fn path_import_fails(c: &Case, path: &std::path::Path) -> String {
+    let out = support::import(&c.db_file, path);
+    let stderr = String::from_utf8_lossy(&out.stderr).to_string();
+    assert_eq!(out.status.code(), Some(1), "{stderr}");
+    assert!(stderr.contains("数据库未作任何修改") && !stderr.contains("panicked"), "{stderr}");
+    c.assert_unchanged();
+    stderr
+}
+
+/// The demo books as an .xlsx workbook, as bytes.
+fn demo_workbook(dir: &std::path::Path) -> Vec<u8> {
+    let batch = jixiao_import::read(&support::demo_dir()).unwrap().validate(&Default::default(), &[]).unwrap();
+    let path = dir.join("demo.xlsx");
+    jixiao_import::template::write_workbook(&path, Some((&batch.unit, &batch.years)), &batch.records, 2020).unwrap();
+    std::fs::read(&path).unwrap()
+}
+
+#[test]
+fn file_truncated_inside_a_multibyte_character() {
+    let c = Case::new();
+    let bytes = std::fs::read(c.path(EXP)).unwrap();
+    // Cut one byte into the last Chinese character: the file is no longer valid UTF-8 nor GB18030.
+    let cut = bytes.len() - 2 - bytes.iter().rev().skip(2).position(|b| *b >= 0xE0).unwrap();
+    c.write(EXP, &bytes[..cut]);
+    find(&c.import_fails(), &Expect { file: EXP, row: None, column: None, value: None, rule: "IMPORT_ENCODING" });
+}
+
+#[test]
+fn file_truncated_in_the_middle_of_a_row() {
+    let c = Case::new();
+    let text = c.read(EXP);
+    // The last row cut after its 金额: 收款人 and 用途 are missing.
+    let last = text.trim_end().rsplit('\n').next().unwrap();
+    let kept: Vec<&str> = last.split(',').take(5).collect();
+    let rows = support::row_count(&text);
+    c.write(EXP, format!("{}{}", &text[..text.trim_end().len() - last.len()], kept.join(",")));
+    let stderr = c.import_fails();
+    cell_error(&stderr, EXP, rows, "收款人", None, "IMPORT_REQUIRED_EMPTY");
+    cell_error(&stderr, EXP, rows, "用途", None, "IMPORT_REQUIRED_EMPTY");
+}
+
+#[test]
+fn file_truncated_inside_a_quoted_cell() {
+    let c = Case::new();
+    let rows = support::row_count(&c.read(EXP)) + 1;
+    c.append(EXP, "ZC2020-950,2020,2020-12-01,ZB2020-10,1.00,某公司,\"用途写到一半");
+    let stderr = c.import_fails();
+    assert!(stderr.contains(&format!("第{rows}行")), "names the row: {stderr}");
+    assert!(stderr.contains("[IMPORT_CSV_TRUNCATED]"), "{stderr}");
+}
+
+#[test]
+fn truncated_workbook() {
+    let c = Case::new();
+    let bytes = demo_workbook(c.dir.parent().unwrap());
+    let path = c.dir.parent().unwrap().join("cut.xlsx");
+    std::fs::write(&path, &bytes[..bytes.len() * 2 / 3]).unwrap();
+    let stderr = path_import_fails(&c, &path);
+    assert!(stderr.contains("cut.xlsx") && stderr.contains("[IMPORT_XLSX_OPEN]"), "{stderr}");
+}
+
+#[test]
+fn utf16_with_a_byte_order_mark_reads_like_utf8() {
+    let c = Case::new();
+    let text = c.read(EXP);
+    let mut bytes = vec![0xFF, 0xFE];
+    bytes.extend(text.encode_utf16().flat_map(u16::to_le_bytes));
+    c.write(EXP, bytes);
+    assert!(c.import_ok().contains("新增 0 条记录"), "the same vouchers, already stored");
+}
+
+#[test]
+fn utf16_without_a_byte_order_mark() {
+    let c = Case::new();
+    let text = c.read(EXP);
+    c.write(EXP, text.encode_utf16().flat_map(u16::to_le_bytes).collect::<Vec<u8>>());
+    let stderr = c.import_fails();
+    let line = find(&stderr, &Expect { file: EXP, row: None, column: None, value: None, rule: "IMPORT_ENCODING" });
+    assert!(line.contains("UTF-16"), "{line}");
+}
+
+#[test]
+fn latin1_file() {
+    let c = Case::new();
+    // "Café" written as ISO-8859-1: neither UTF-8 nor GB18030.
+    let mut bytes = c.read(EXP).into_bytes();
+    bytes.extend(b"ZC2020-951,2020,2020-12-01,ZB2020-10,1.00,Caf\xE9,x,,,,\n");
+    c.write(EXP, bytes);
+    find(&c.import_fails(), &Expect { file: EXP, row: None, column: None, value: None, rule: "IMPORT_ENCODING" });
+}
+
+#[test]
+fn binary_file_named_csv() {
+    let c = Case::new();
+    c.write(EXP, b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01");
+    find(&c.import_fails(), &Expect { file: EXP, row: None, column: None, value: None, rule: "IMPORT_ENCODING" });
+}
+
+#[test]
+fn csv_renamed_to_xlsx() {
+    let c = Case::new();
+    let path = c.dir.parent().unwrap().join("fake.xlsx");
+    std::fs::copy(c.path(EXP), &path).unwrap();
+    assert!(path_import_fails(&c, &path).contains("[IMPORT_XLSX_OPEN]"));
+}
+
+#[test]
+fn amount_beyond_i64() {
+    let c = Case::new();
+    let row = c.append_like(EXP, 2, &[("凭证号", "ZC2020-952"), ("金额", "99999999999999999999.00")]);
+    cell_error(&c.import_fails(), EXP, row, "金额", Some("99999999999999999999.00"), "IMPORT_BAD_AMOUNT");
+}
+
+#[test]
+fn amount_above_the_single_record_limit() {
+    let c = Case::new();
+    // i64::MAX 分: representable, but totals over it would overflow.
+    let row = c.append_like(EXP, 2, &[("凭证号", "ZC2020-953"), ("金额", "92233720368547758.07")]);
+    cell_error(&c.import_fails(), EXP, row, "金额", Some("92233720368547758.07"), "IMPORT_AMOUNT_TOO_LARGE");
+}
+
+#[test]
+fn huge_negative_budget_amount() {
+    let c = Case::new();
+    let row = c.append_like("budget_vouchers.csv", 2, &[("凭证号", "ZBBD2020-950"), ("金额", "-10000000000.01")]);
+    cell_error(&c.import_fails(), "budget_vouchers.csv", row, "金额", Some("-10000000000.01"), "IMPORT_AMOUNT_TOO_LARGE");
+}
+
+#[test]
+fn accounting_style_negative_amount() {
+    let c = Case::new();
+    let row = c.append_like(EXP, 2, &[("凭证号", "ZC2020-954"), ("金额", "(100.00)")]);
+    cell_error(&c.import_fails(), EXP, row, "金额", Some("(100.00)"), "IMPORT_BAD_AMOUNT");
+}
+
+#[test]
+fn year_beyond_i32() {
+    let c = Case::new();
+    let row = c.append_like(EXP, 2, &[("凭证号", "ZC2020-955"), ("年度", "99999999999")]);
+    cell_error(&c.import_fails(), EXP, row, "年度", Some("99999999999"), "IMPORT_UNKNOWN_YEAR");
+}
+
+#[test]
+fn formula_in_an_amount_cell() {
+    let c = Case::new();
+    let row = c.append_like(EXP, 2, &[("凭证号", "ZC2020-956"), ("金额", "=SUM(E2:E3)")]);
+    cell_error(&c.import_fails(), EXP, row, "金额", Some("=SUM(E2:E3)"), "IMPORT_FORMULA");
+}
+
+#[test]
+fn formula_in_a_text_cell() {
+    let c = Case::new();
+    let row = c.append_like(EXP, 2, &[("凭证号", "ZC2020-957"), ("收款人", "=HYPERLINK(\"\"http://x\"\";\"\"点此\"\")")]);
+    let stderr = c.import_fails();
+    let line = find(&stderr, &Expect { file: EXP, row: Some(row), column: Some("收款人"), value: None, rule: "IMPORT_FORMULA" });
+    assert!(line.contains("粘贴为数值"), "{line}");
+}
+
+#[test]
+fn cell_of_ten_megabytes() {
+    let c = Case::new();
+    let row = c.append_like(EXP, 2, &[("凭证号", "ZC2020-958"), ("用途", &"长".repeat((10 << 20) / 3))]);
+    let stderr = c.import_fails();
+    let line = find(&stderr, &Expect { file: EXP, row: Some(row), column: Some("用途"), value: None, rule: "IMPORT_CELL_TOO_LONG" });
+    assert!(line.contains(&format!("共 {} 字", (10 << 20) / 3)), "{line}");
+    assert!(stderr.len() < 4_000, "the cell is not echoed whole: {} bytes of stderr", stderr.len());
+}
+
+#[test]
+fn injection_strings_are_stored_as_text_and_harm_nothing() {
+    let c = Case::new();
+    let sql = "x'); DROP TABLE expenditure; --";
+    let html = "<script>alert(1)</script>";
+    c.append_like(EXP, 2, &[("凭证号", "ZC2020-959"), ("收款人", sql), ("用途", html), ("金额", "1.00")]);
+    assert!(c.import_ok().contains("新增 1 条记录"));
+    let report = support::run(&c.db_file, &["report", "--year", "2020", "--format", "html"]);
+    let html_out = String::from_utf8_lossy(&report.stdout);
+    assert!(report.status.success() && !html_out.contains(html), "the report escapes what was typed");
+    let verify = support::run(&c.db_file, &["verify"]);
+    assert!(String::from_utf8_lossy(&verify.stdout).contains("235 条记录"), "every table intact: {}", String::from_utf8_lossy(&verify.stdout));
+    // The same again is the same record: stored verbatim.
+    assert!(c.import_ok().contains("新增 0 条记录"));
+}
+
+#[test]
+fn voucher_of_another_year_on_this_years_line() {
+    let c = Case::new();
+    c.edit("unit.toml", |t| t.replacen("[[years]]", "[[years]]\nyear = 2021\n\n[[years]]", 1));
+    let row = c.append_like(EXP, 2, &[("凭证号", "ZC2021-001"), ("年度", "2021"), ("日期", "2021-01-20")]);
+    let stderr = c.import_fails();
+    cell_error(&stderr, EXP, row, "指标编号", Some("ZB2020-08"), "IMPORT_UNKNOWN_LINE");
+}
+
+#[test]
+fn reversal_in_another_year() {
+    let c = Case::new();
+    c.edit("unit.toml", |t| t.replacen("[[years]]", "[[years]]\nyear = 2021\n\n[[years]]", 1));
+    let row = c.append_like(EXP, 2, &[("凭证号", "ZC2021-002"), ("年度", "2021"), ("日期", "2021-01-20"), ("金额", "-14900.00"), ("冲销凭证号", "ZC2020-001")]);
+    let stderr = c.import_fails();
+    assert!(stderr.contains(&format!("第{row}行")), "{stderr}");
+}
+
+/// A workbook-shaped zip whose one part inflates to `mib` MiB of zeros, declaring `declared` bytes unpacked.
+/// Built without compressing 300 MB: one compressed MiB of zeros, ended byte-aligned (sync flush), repeated —
+/// each copy refers back only to zeros, so the copies chain — then a final empty block. The CRC is left 0:
+/// the importer must refuse the file long before a CRC would be checked.
+fn zip_bomb(path: &std::path::Path, mib: usize, declared: u32) -> u64 {
+    let compress = |input: &[u8], flush| {
+        let mut c = flate2::Compress::new(flate2::Compression::best(), false);
+        let mut out = Vec::with_capacity(1 << 16);
+        c.compress_vec(input, &mut out, flush).unwrap();
+        assert_eq!(c.total_in() as usize, input.len(), "one call compresses the whole input");
+        out
+    };
+    let chunk = compress(&vec![0u8; 1 << 20], flate2::FlushCompress::Sync);
+    let mut data: Vec<u8> = chunk.iter().copied().cycle().take(chunk.len() * mib).collect();
+    data.extend(compress(&[], flate2::FlushCompress::Finish));
+    let name = b"xl/worksheets/sheet1.xml";
+    let le16 = |v: u16| v.to_le_bytes();
+    let le32 = |v: u32| v.to_le_bytes();
+    let mut zip = Vec::new();
+    for part in [&le32(0x0403_4b50)[..], &le16(20), &le16(0), &le16(8), &le16(0), &le16(0), &le32(0), &le32(data.len() as u32), &le32(declared), &le16(name.len() as u16), &le16(0), name, &data] {
+        zip.extend_from_slice(part);
+    }
+    let directory = zip.len() as u32;
+    for part in [&le32(0x0201_4b50)[..], &le16(20), &le16(20), &le16(0), &le16(8), &le16(0), &le16(0), &le32(0), &le32(data.len() as u32), &le32(declared), &le16(name.len() as u16), &le16(0), &le16(0), &le16(0), &le16(0), &le32(0), &le32(0), name] {
+        zip.extend_from_slice(part);
+    }
+    let directory_size = zip.len() as u32 - directory;
+    for part in [&le32(0x0605_4b50)[..], &le16(0), &le16(0), &le16(1), &le16(1), &le32(directory_size), &le32(directory), &le16(0)] {
+        zip.extend_from_slice(part);
+    }
+    std::fs::write(path, &zip).unwrap();
+    zip.len() as u64
+}
+
+/// A zip bomb: a workbook of under a megabyte whose part declares and inflates to 300 MB.
+#[test]
+fn zip_bomb_workbook() {
+    let c = Case::new();
+    let path = c.dir.parent().unwrap().join("bomb.xlsx");
+    assert!(zip_bomb(&path, 300, 300 << 20) < 1 << 20, "small on disk");
+    let stderr = path_import_fails(&c, &path);
+    assert!(stderr.contains("bomb.xlsx") && stderr.contains("[IMPORT_XLSX_TOO_LARGE]"), "{stderr}");
+}
+
+/// The same bomb declaring a few bytes (a lying archive) is refused too, and does not exhaust memory: what
+/// is inflated is counted, not trusted.
+#[test]
+fn zip_bomb_with_lying_sizes() {
+    let c = Case::new();
+    let path = c.dir.parent().unwrap().join("liar.xlsx");
+    zip_bomb(&path, 300, 1_000);
+    let stderr = path_import_fails(&c, &path);
+    assert!(stderr.contains("liar.xlsx") && (stderr.contains("[IMPORT_XLSX_TOO_LARGE]") || stderr.contains("[IMPORT_XLSX_OPEN]")), "{stderr}");
+}

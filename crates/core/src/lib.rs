@@ -13,6 +13,7 @@ pub mod governance;
 pub mod date;
 pub mod ledger;
 pub mod money;
+pub mod period;
 pub mod procurement;
 pub mod records;
 pub mod regional;

@@ -2,6 +2,9 @@
 
 use std::fmt;
 
+/// Characters of a cell's value an error message shows.
+const VALUE_SHOWN: usize = 80;
+
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ImportError {
     pub file: String,
@@ -54,7 +57,11 @@ impl fmt::Display for ImportError {
             write!(f, " 「{c}」列")?;
         }
         if let Some(v) = &self.value {
-            write!(f, " 值「{v}」")?;
+            // A huge cell is named by its start and length, not echoed whole.
+            match v.char_indices().nth(VALUE_SHOWN) {
+                Some((cut, _)) => write!(f, " 值「{}…」（共 {} 字）", &v[..cut], v.chars().count())?,
+                None => write!(f, " 值「{v}」")?,
+            }
         }
         write!(f, "：{} [{}]", self.message, self.rule_id)
     }

@@ -78,29 +78,48 @@ fn parse_tables(tables: &[(&'static str, &Table)], errors: &mut Vec<ImportError>
 }
 
 fn read_dir(dir: &Path, label: String) -> Result<Source, ImportErrors> {
-    let mut errors = Vec::new();
-    let unit = match std::fs::read_to_string(dir.join(unit::UNIT_FILE)) {
-        Ok(text) => unit::parse_unit_toml(&text).map_err(|e| errors.push(e)).ok(),
-        Err(_) => {
-            errors.push(ImportError::file(unit::UNIT_FILE, "IMPORT_MISSING_UNIT", "目录中缺少 unit.toml（单位基本信息）"));
-            None
-        }
-    };
+    let unit_toml = std::fs::read_to_string(dir.join(unit::UNIT_FILE)).ok();
     let mut names: Vec<String> = std::fs::read_dir(dir)
         .map_err(|e| ImportErrors(vec![ImportError::file(&label, "IMPORT_READ", format!("无法读取目录：{e}"))]))?
         .filter_map(|e| e.ok())
         .map(|e| e.file_name().to_string_lossy().to_string())
         .collect();
     names.sort();
+    let mut files = Vec::new();
+    let mut errors = Vec::new();
+    for name in names.into_iter().filter(|n| n.to_lowercase().ends_with(".csv")) {
+        match std::fs::read(dir.join(&name)) {
+            Ok(bytes) => files.push((name, bytes)),
+            Err(e) => errors.push(ImportError::file(&name, "IMPORT_READ", format!("无法读取文件：{e}"))),
+        }
+    }
+    match read_csv_files(label, unit_toml.as_deref(), &files) {
+        Ok(source) if errors.is_empty() => Ok(source),
+        Ok(_) => Err(ImportErrors(errors)),
+        Err(ImportErrors(more)) => Err(ImportErrors(errors.into_iter().chain(more).collect())),
+    }
+}
+
+/// Reads an import given as the text of `unit.toml` (`None` when the directory has none) and the CSV files'
+/// names and bytes — what a directory holds, without the file system.
+pub fn read_csv_files(label: String, unit_toml: Option<&str>, files: &[(String, Vec<u8>)]) -> Result<Source, ImportErrors> {
+    let mut errors = Vec::new();
+    let unit = match unit_toml {
+        Some(text) => unit::parse_unit_toml(text).map_err(|e| errors.push(e)).ok(),
+        None => {
+            errors.push(ImportError::file(unit::UNIT_FILE, "IMPORT_MISSING_UNIT", "目录中缺少 unit.toml（单位基本信息）"));
+            None
+        }
+    };
     let mut tables: Vec<(&'static str, Table)> = Vec::new();
-    for name in names.iter().filter(|n| n.to_lowercase().ends_with(".csv")) {
+    for (name, bytes) in files {
         match record_kinds().iter().find(|k| k.file == *name) {
             None => errors.push(ImportError::file(
                 name,
                 "IMPORT_UNKNOWN_FILE",
                 format!("不认识的文件；可导入的文件：{}", record_kinds().iter().map(|k| k.file.as_str()).collect::<Vec<_>>().join("、")),
             )),
-            Some(kind) => match table::read_csv(&dir.join(name), name) {
+            Some(kind) => match table::parse_csv(bytes, name) {
                 Ok(t) => tables.push((kind.id.as_str(), t)),
                 Err(e) => errors.push(e),
             },
@@ -118,7 +137,14 @@ fn read_dir(dir: &Path, label: String) -> Result<Source, ImportErrors> {
 
 fn read_workbook(path: &Path, label: String) -> Result<Source, ImportErrors> {
     let file = path.file_name().map(|f| f.to_string_lossy().to_string()).unwrap_or_else(|| label.clone());
-    let tables = table::read_xlsx(path, &file).map_err(|e| ImportErrors(vec![e]))?;
+    let bytes = std::fs::read(path).map_err(|e| ImportErrors(vec![ImportError::file(&file, "IMPORT_READ", format!("无法读取文件：{e}"))]))?;
+    read_workbook_bytes(label, &file, &bytes)
+}
+
+/// Reads an .xlsx workbook given as bytes; `file` names it in errors.
+pub fn read_workbook_bytes(label: String, file: &str, bytes: &[u8]) -> Result<Source, ImportErrors> {
+    let file = file.to_string();
+    let tables = table::parse_xlsx(bytes, &file).map_err(|e| ImportErrors(vec![e]))?;
     let mut errors = Vec::new();
     let unit_sheets = [unit::SHEET_PROFILE, unit::SHEET_DUTIES, unit::SHEET_OFFICES, unit::SHEET_YEARS];
     let mut record_tables: Vec<(&'static str, &Table)> = Vec::new();

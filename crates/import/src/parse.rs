@@ -71,6 +71,11 @@ pub fn parse_table(kind: &RecordKindSpec, table: &Table) -> (Vec<ParsedRow>, Vec
                 values.insert(c.field.clone(), Value::Null);
                 continue;
             }
+            if let Some((rule, message)) = unsafe_cell(text) {
+                errors.push(place.error(Some(*row_no), Some(&c.header), Some(text), rule, message));
+                row_ok = false;
+                continue;
+            }
             match cell_value(c, text, year) {
                 Ok(v) => {
                     values.insert(c.field.clone(), v);
@@ -92,11 +97,35 @@ pub fn parse_table(kind: &RecordKindSpec, table: &Table) -> (Vec<ParsedRow>, Vec
     (rows, errors)
 }
 
+/// The largest amount one record may carry: 100 亿元 in 分. Far above any unit's single voucher, and low
+/// enough that sums over ten million records stay inside `i64`, so no total can overflow.
+const MAX_RECORD_FEN: u64 = 1_000_000_000_000;
+
+/// The most characters a spreadsheet cell can hold (Excel's limit); anything longer was not typed into one.
+const MAX_CELL_CHARS: usize = 32_767;
+
+/// A cell refused whatever its column: longer than a spreadsheet cell, or a formula (`=` followed by more,
+/// which a spreadsheet would run when the records are exported again) rather than its value. A lone `=` is
+/// a value (an indicator's direction).
+fn unsafe_cell(text: &str) -> Option<(&'static str, String)> {
+    if text.len() > MAX_CELL_CHARS && text.chars().count() > MAX_CELL_CHARS {
+        return Some(("IMPORT_CELL_TOO_LONG", format!("单元格内容过长（{} 字，最多 {MAX_CELL_CHARS} 字）", text.chars().count())));
+    }
+    if text.starts_with('=') && text.len() > 1 {
+        return Some(("IMPORT_FORMULA", "单元格是公式而不是数值或文字：请在表格软件中复制后「粘贴为数值」再导入".to_string()));
+    }
+    None
+}
+
 fn cell_value(c: &ColumnSpec, text: &str, year: Option<i32>) -> Result<Value, (&'static str, String)> {
     match &c.value_type {
         ValueType::Text => Ok(Value::from(text)),
         ValueType::Integer => text.parse::<i64>().map(Value::from).map_err(|_| ("IMPORT_BAD_INTEGER", "应为整数".to_string())),
-        ValueType::Money => Fen::parse_yuan(text).map(|f| Value::from(f.0)).map_err(|e| ("IMPORT_BAD_AMOUNT", format!("金额无效：{e}（以元为单位，最多两位小数）"))),
+        ValueType::Money => match Fen::parse_yuan(text) {
+            Ok(f) if f.0.unsigned_abs() > MAX_RECORD_FEN => Err(("IMPORT_AMOUNT_TOO_LARGE", "金额超过单笔上限 100 亿元，应为录入错误".to_string())),
+            Ok(f) => Ok(Value::from(f.0)),
+            Err(e) => Err(("IMPORT_BAD_AMOUNT", format!("金额无效：{e}（以元为单位，最多两位小数）"))),
+        },
         // Same exact reading as money: up to two decimals, kept in hundredths.
         ValueType::Decimal => Fen::parse_yuan(text).map(|f| Value::from(f.0)).map_err(|e| ("IMPORT_BAD_DECIMAL", format!("数值无效：{e}（最多两位小数）"))),
         ValueType::Date => Date::parse(text).map(|d| Value::from(d.to_string())).ok_or(("IMPORT_BAD_DATE", "日期无效，应为 YYYY-MM-DD（如 2020-03-05）".to_string())),

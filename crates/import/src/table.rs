@@ -12,9 +12,14 @@ pub struct Table {
     pub rows: Vec<(usize, Vec<String>)>,
 }
 
-/// Decodes CSV bytes: UTF-8 (a BOM is dropped), else GB18030 (which covers GBK), else an error.
+/// Decodes CSV bytes: UTF-8 (a BOM is dropped), UTF-16 with a BOM, else GB18030 (which covers GBK), else an error.
 pub fn decode(bytes: &[u8], file: &str) -> Result<String, ImportError> {
     let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
+    // UTF-16 with a byte-order mark is recognised by the decoder below; NUL bytes otherwise mean UTF-16
+    // without one, or a file that is not text at all.
+    if !bytes.starts_with(b"\xFF\xFE") && !bytes.starts_with(b"\xFE\xFF") && bytes.contains(&0) {
+        return Err(ImportError::file(file, "IMPORT_ENCODING", "文件含空字节：不是文本文件，或是没有字节顺序标记（BOM）的 UTF-16 文件，请另存为 UTF-8 CSV"));
+    }
     if let Ok(text) = std::str::from_utf8(bytes) {
         return Ok(text.to_string());
     }
@@ -54,7 +59,33 @@ pub fn parse_csv(bytes: &[u8], file: &str) -> Result<Table, ImportError> {
         records.push((line - breaks_in_cells, rec.iter().map(|c| c.trim().to_string()).collect::<Vec<_>>()));
         breaks_in_cells += rec.iter().map(|c| c.matches('\n').count()).sum::<usize>();
     }
+    if ends_inside_quotes(&text) {
+        let row = records.last().map(|(line, _)| *line);
+        return Err(place.error(row, None, None, "IMPORT_CSV_TRUNCATED", "文件在一个带引号的单元格中间结束（缺少收尾的引号）：文件不完整，请重新导出"));
+    }
     into_table(place, records)
+}
+
+/// Whether the text ends inside a quoted cell: the csv reader takes such a cell to the end of the file, which
+/// is how a file cut short in the middle of a multi-line cell looks.
+fn ends_inside_quotes(text: &str) -> bool {
+    let (mut quoted, mut field_start) = (false, true);
+    let mut chars = text.chars().peekable();
+    while let Some(c) = chars.next() {
+        if quoted {
+            if c == '"' {
+                if chars.peek() == Some(&'"') {
+                    chars.next();
+                } else {
+                    quoted = false;
+                }
+            }
+        } else {
+            quoted = c == '"' && field_start;
+            field_start = matches!(c, ',' | '\n' | '\r');
+        }
+    }
+    quoted
 }
 
 fn into_table(place: Place, mut records: Vec<(usize, Vec<String>)>) -> Result<Table, ImportError> {
@@ -67,9 +98,46 @@ fn into_table(place: Place, mut records: Vec<(usize, Vec<String>)>) -> Result<Ta
     Ok(Table { place, header, rows: records })
 }
 
-/// The sheets of a workbook, by name, as text tables. A sheet with no header row is left out.
+/// The most a workbook may unpack to. A unit's books are a few MB unpacked; more than this is a zip bomb
+/// (a small file that expands without bound), refused before the spreadsheet reader inflates it.
+pub const XLSX_UNPACKED_LIMIT: u64 = 256 << 20;
+
+/// The sheets of a workbook file, by name, as text tables. A sheet with no header row is left out.
 pub fn read_xlsx(path: &Path, file: &str) -> Result<Vec<Table>, ImportError> {
-    let mut book: Xlsx<_> = calamine::open_workbook(path).map_err(|e| ImportError::file(file, "IMPORT_XLSX_OPEN", format!("无法打开工作簿：{e}")))?;
+    let bytes = std::fs::read(path).map_err(|e| ImportError::file(file, "IMPORT_READ", format!("无法读取文件：{e}")))?;
+    parse_xlsx(&bytes, file)
+}
+
+/// Refuses a workbook whose parts unpack to more than [`XLSX_UNPACKED_LIMIT`]: first by the sizes the archive
+/// declares, then by inflating each part into nothing, counting, since declared sizes can lie.
+fn check_unpacked_size(bytes: &[u8], file: &str) -> Result<(), ImportError> {
+    use std::io::Read;
+    let open_error = |e: zip::result::ZipError| ImportError::file(file, "IMPORT_XLSX_OPEN", format!("无法打开工作簿（文件不完整或不是 .xlsx）：{e}"));
+    let too_large = || {
+        ImportError::file(file, "IMPORT_XLSX_TOO_LARGE", format!("工作簿解压后超过 {} MB，疑为压缩炸弹，已拒绝", XLSX_UNPACKED_LIMIT >> 20))
+    };
+    let mut archive = zip::ZipArchive::new(std::io::Cursor::new(bytes)).map_err(open_error)?;
+    let declared: u64 = (0..archive.len()).filter_map(|i| archive.by_index_raw(i).ok().map(|e| e.size())).fold(0u64, u64::saturating_add);
+    if declared > XLSX_UNPACKED_LIMIT {
+        return Err(too_large());
+    }
+    let mut total = 0u64;
+    for i in 0..archive.len() {
+        let entry = archive.by_index(i).map_err(open_error)?;
+        let read = std::io::copy(&mut entry.take(XLSX_UNPACKED_LIMIT - total + 1), &mut std::io::sink())
+            .map_err(|e| ImportError::file(file, "IMPORT_XLSX_OPEN", format!("无法解压工作簿（文件不完整或已损坏）：{e}")))?;
+        total += read;
+        if total > XLSX_UNPACKED_LIMIT {
+            return Err(too_large());
+        }
+    }
+    Ok(())
+}
+
+/// The sheets of a workbook given as bytes, by name, as text tables. A sheet with no header row is left out.
+pub fn parse_xlsx(bytes: &[u8], file: &str) -> Result<Vec<Table>, ImportError> {
+    check_unpacked_size(bytes, file)?;
+    let mut book: Xlsx<_> = Xlsx::new(std::io::Cursor::new(bytes)).map_err(|e| ImportError::file(file, "IMPORT_XLSX_OPEN", format!("无法打开工作簿：{e}")))?;
     let mut tables = Vec::new();
     for name in book.sheet_names() {
         let range = book.worksheet_range(&name).map_err(|e| ImportError::file(file, "IMPORT_XLSX_OPEN", format!("无法读取工作表「{name}」：{e}")))?;

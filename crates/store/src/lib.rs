@@ -5,7 +5,9 @@
 //! inserted, one already stored with the same content is skipped, and one stored with other content aborts
 //! the whole import.
 
+pub mod chain;
 pub mod consolidate;
+pub mod period;
 pub mod schema;
 pub mod web;
 
@@ -82,6 +84,9 @@ pub enum StoreError {
     Conflicts(String),
     #[error("评价规则有误：{0}")]
     Rules(String),
+    /// New records dated in (or, for a closed year, belonging to) a closed period; one line per record.
+    #[error("{0}")]
+    ClosedPeriod(String),
     #[error("数据库中的记录无法读取（{kind}）：{message}")]
     Corrupt { kind: String, message: String },
 }
@@ -181,7 +186,19 @@ impl Store {
             }
             Backend::Postgres => pool.clone(),
         };
-        Ok(Store { pool, reader, backend })
+        let store = Store { pool, reader, backend };
+        store.start_chain().await?;
+        Ok(store)
+    }
+
+    /// Writes a consistent copy of a SQLite database into a new file `path` while it stays in use (SQLite's
+    /// `VACUUM INTO`). PostgreSQL databases are copied with pg_dump instead.
+    pub async fn vacuum_into(&self, path: &str) -> Result<(), StoreError> {
+        if self.backend != Backend::Sqlite {
+            return Err(StoreError::UnsupportedUrl("VACUUM INTO 只用于 SQLite".into()));
+        }
+        sqlx::query("VACUUM INTO $1").bind(path.to_string()).execute(&self.pool).await?;
+        Ok(())
     }
 
     /// Waits for the connections to be returned and closes them; SQLite then checkpoints its write-ahead log
@@ -398,6 +415,8 @@ impl Store {
             .await?;
         let mut outcome = ApplyOutcome::default();
         let mut done = 0usize;
+        // Every new record's kind label, key, fiscal year and date, for the closed-period check.
+        let mut added: Vec<(&str, String, i32, Option<Date>)> = Vec::new();
         // Which budget vouchers and expenditures are new (by their index in the batch): their sums go into the
         // line-month totals.
         let (mut fresh_budget_vouchers, mut fresh_expenditures): (Vec<usize>, Vec<usize>) = (Vec::new(), Vec::new());
@@ -421,6 +440,8 @@ impl Store {
                     Some(s) if *s == hash => outcome.unchanged += 1,
                     Some(_) => conflicts.push(format!("{}「{}」（{}年度）已存在且内容不同", kind.label, key, year)),
                     None => {
+                        let date = row.get("date").and_then(Value::as_str).and_then(Date::parse);
+                        added.push((kind.label.as_str(), key.clone(), year as i32, date));
                         stored.insert((year, key), hash.clone());
                         fresh.push((hash, row));
                         match kind.id.as_str() {
@@ -462,6 +483,24 @@ impl Store {
         if !conflicts.is_empty() {
             tx.rollback().await?;
             return Err(StoreError::Conflicts(conflicts.join("\n")));
+        }
+        chain::append(&mut tx, Some(batch_id)).await?;
+        // Checked after the chain-head lock, which `close_period` also takes, so no close slips in between.
+        let closed = period::closed_for(&mut tx, &unit.code).await?;
+        let refused: Vec<String> = added
+            .iter()
+            .filter_map(|(label, key, year, date)| {
+                let period = closed.iter().find(|p| p.holds(*year, *date))?;
+                let when = date.map(|d| format!("日期 {d}")).unwrap_or_else(|| format!("{year}年度"));
+                Some(format!("{label}「{key}」（{when}）属已结账的{}，不能再录入 [period-closed]", period.chinese()))
+            })
+            .collect();
+        if !refused.is_empty() {
+            tx.rollback().await?;
+            return Err(StoreError::ClosedPeriod(format!(
+                "{}\n已结账期间不再接受新记录；更正已结账期间的凭证，请在未结账期间录入冲销凭证（冲销凭证号指向原凭证）。",
+                refused.join("\n")
+            )));
         }
         let r = &batch.records;
         let totals = month_totals(

@@ -25,6 +25,7 @@ const EXTRA: &[(u32, &str)] = &[
     (3, include_str!("../migrations-extra/0003.sql")),
     (4, include_str!("../migrations-extra/0004.sql")),
     (5, include_str!("../migrations-extra/0005.sql")),
+    (6, include_str!("../migrations-extra/0006.sql")),
     (7, include_str!("../migrations-extra/0007.sql")),
 ];
 

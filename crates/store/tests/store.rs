@@ -7,35 +7,12 @@ use jixiao_store::{Store, StoreError};
 use sqlx::any::AnyPoolOptions;
 use std::path::Path;
 
+mod common;
+use common::stores;
+
 fn demo_batch() -> Batch {
     let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../examples/furong-kexie-2020");
     jixiao_import::read(&dir).unwrap().validate(&RecordSet::default(), &[]).unwrap()
-}
-
-/// A fresh, empty database per backend, by URL. The SQLite file lives in `tmp`; PostgreSQL gets a new database.
-async fn urls(tmp: &Path) -> Vec<(&'static str, String)> {
-    let mut out = vec![("sqlite", format!("sqlite://{}/t.db", tmp.display()))];
-    match std::env::var("JIXIAO_TEST_PG_URL") {
-        Ok(admin) => {
-            sqlx::any::install_default_drivers();
-            let name = format!("jixiao_test_{}", tmp.file_name().unwrap().to_string_lossy().to_lowercase().replace(|c: char| !c.is_ascii_alphanumeric(), "_"));
-            let pool = AnyPoolOptions::new().max_connections(1).connect(&admin).await.unwrap();
-            sqlx::query(sqlx::AssertSqlSafe(format!("CREATE DATABASE {name}"))).execute(&pool).await.unwrap();
-            out.push(("postgres", format!("{}/{name}", admin.rsplit_once('/').unwrap().0)));
-        }
-        Err(_) if std::env::var_os("CI").is_some() => panic!("CI must run the store tests on PostgreSQL too: set JIXIAO_TEST_PG_URL"),
-        Err(_) => eprintln!("JIXIAO_TEST_PG_URL not set: PostgreSQL part skipped"),
-    }
-    out
-}
-
-/// A fresh, empty store per backend.
-async fn stores(tmp: &Path) -> Vec<(&'static str, Store)> {
-    let mut out = Vec::new();
-    for (backend, url) in urls(tmp).await {
-        out.push((backend, Store::open(&url).await.unwrap()));
-    }
-    out
 }
 
 #[tokio::test]
@@ -395,7 +372,7 @@ mod month_totals {
     async fn migration_7_totals_the_vouchers_already_stored() {
         let tmp = tempfile::tempdir().unwrap();
         let batch = demo_batch();
-        for (backend, url) in urls(tmp.path()).await {
+        for (backend, url) in common::store_urls(tmp.path()).await {
             let store = Store::open(&url).await.unwrap();
             store.apply(&batch, "demo").await.unwrap();
             let kept = store.month_totals(&batch.unit.code, 2020).await.unwrap();

@@ -85,7 +85,7 @@ impl From<jixiao_store::StoreError> for AppError {
     fn from(e: jixiao_store::StoreError) -> AppError {
         match e {
             jixiao_store::StoreError::UnknownUnit(_) | jixiao_store::StoreError::UnknownYear { .. } => AppError::NotFound,
-            jixiao_store::StoreError::Conflicts(m) => AppError::BadRequest(m),
+            jixiao_store::StoreError::Conflicts(m) | jixiao_store::StoreError::ClosedPeriod(m) => AppError::BadRequest(m),
             other => AppError::Internal(other.to_string()),
         }
     }
