@@ -211,6 +211,18 @@ pub struct AssetSummary {
     pub original_value: Figure,
     pub in_use_value: Figure,
     pub utilization_rate: Figure,
+    /// 本年计提折旧 of the held assets whose class has a useful life (straight-line, `assets.rs`).
+    pub depreciation: Figure,
+    /// 年末账面净值 of the same assets.
+    pub net_value: Figure,
+    /// Held assets whose 资产类别 maps to no depreciation class: named, not guessed.
+    pub undepreciated: Vec<String>,
+    /// 本年经批准处置 / 调拨 (asset events of the year).
+    pub disposals: Figure,
+    pub transfers: Figure,
+    /// 盘点: assets counted in the year's inventory, and those not found (盘亏); none when no count was recorded.
+    pub counted: Option<Figure>,
+    pub missing: Option<Figure>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -587,8 +599,21 @@ pub fn build(books: &Books, evaluation: Option<&Evaluation>) -> ReportModel {
         .collect();
 
     // 四、资产.
-    let held: Vec<&FixedAsset> = r.fixed_assets.iter().filter(|a| a.status != AssetStatus::Disposed).collect();
-    let in_use: Vec<&FixedAsset> = held.iter().copied().filter(|a| a.status == AssetStatus::InUse).collect();
+    // The status after approved disposals, transfers and the inventory count, as the evaluation counts it.
+    let status = |a: &FixedAsset| crate::assets::effective_status(r, a);
+    let held: Vec<&FixedAsset> = r.fixed_assets.iter().filter(|a| status(a) != AssetStatus::Disposed).collect();
+    let in_use: Vec<&FixedAsset> = held.iter().copied().filter(|a| status(a) == AssetStatus::InUse).collect();
+    let depreciated: Vec<(&FixedAsset, crate::assets::DepreciationYear)> = held.iter().filter_map(|a| crate::assets::depreciation_in(a, year).map(|(_, _, d)| (*a, d))).collect();
+    let depreciated_assets: Vec<&FixedAsset> = depreciated.iter().map(|(a, _)| *a).collect();
+    let undepreciated: Vec<String> = held.iter().filter(|a| crate::assets::depreciation_in(a, year).is_none()).map(|a| format!("{}（{}）", a.name, a.category)).collect();
+    let events = |kind: AssetEventKind| -> Vec<&AssetEvent> {
+        r.asset_events.iter().filter(|e| e.year == year && e.kind == kind && (kind != AssetEventKind::Disposal || e.approval_document.as_deref().is_some_and(|d| !d.trim().is_empty()))).collect()
+    };
+    let event_refs = |items: &[&AssetEvent]| refs("asset_events", items.iter().copied(), |e| &e.event_code);
+    let (disposals, transfers) = (events(AssetEventKind::Disposal), events(AssetEventKind::Transfer));
+    let counts: Vec<&AssetCount> = r.asset_counts.iter().filter(|c| c.year == year).collect();
+    let not_found: Vec<&AssetCount> = counts.iter().copied().filter(|c| !c.found).collect();
+    let count_refs = |items: &[&AssetCount]| refs("asset_counts", items.iter().copied(), |c| &c.count_code);
     let held_value: Fen = held.iter().map(|a| a.original_value).sum();
     let in_use_value: Fen = in_use.iter().map(|a| a.original_value).sum();
     let asset_refs = |items: &[&FixedAsset]| refs("fixed_assets", items.iter().copied(), |a| &a.asset_code);
@@ -597,6 +622,13 @@ pub fn build(books: &Books, evaluation: Option<&Evaluation>) -> ReportModel {
         original_value: t.money(held_value, "固定资产原值（万元）", "Σ 固定资产.原值（不含已处置）", asset_refs(&held)),
         in_use_value: t.money(in_use_value, "在用固定资产原值（万元）", "Σ 固定资产.原值（在用）", asset_refs(&in_use)),
         utilization_rate: t.rate(in_use_value, held_value, "固定资产利用率", "在用固定资产原值 ÷ 固定资产原值 × 100%", asset_refs(&held)),
+        depreciation: t.money(depreciated.iter().map(|(_, d)| d.charge).sum(), "本年计提折旧（万元）", "Σ 按类别折旧年限直线法计提的本年折旧", asset_refs(&depreciated_assets)),
+        net_value: t.money(depreciated.iter().map(|(_, d)| d.net).sum(), "年末账面净值（万元）", "Σ（原值 − 累计折旧）", asset_refs(&depreciated_assets)),
+        undepreciated,
+        disposals: t.count(disposals.len() as i64, "本年经批准处置（件）", "资产变动：处置且有批复文号", event_refs(&disposals)),
+        transfers: t.count(transfers.len() as i64, "本年调拨（件）", "资产变动：调拨", event_refs(&transfers)),
+        counted: (!counts.is_empty()).then(|| t.count(counts.len() as i64, "本年盘点（件）", "资产盘点记录数", count_refs(&counts))),
+        missing: (!counts.is_empty()).then(|| t.count(not_found.len() as i64, "盘亏（件）", "资产盘点：实物不存在", count_refs(&not_found))),
     };
 
     // 五、绩效 — outputs.

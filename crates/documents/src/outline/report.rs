@@ -226,18 +226,30 @@ fn organisation_and_assets(b: &mut Blocks, m: &ReportModel) {
     b.heading(1, "六、资产管理情况");
     prose(b, m.prose.get("asset_management"), "");
     let a = &m.assets;
-    b.paragraph(
-        Line::new()
-            .text("年末固定资产")
-            .figure(&a.count)
-            .text("件，原值")
-            .figure(&a.original_value)
-            .text("万元，其中在用")
-            .figure(&a.in_use_value)
-            .text("万元，固定资产利用率")
-            .figure(&a.utilization_rate)
-            .text("。"),
-    );
+    let line = Line::new()
+        .text("年末固定资产")
+        .figure(&a.count)
+        .text("件，原值")
+        .figure(&a.original_value)
+        .text("万元，其中在用")
+        .figure(&a.in_use_value)
+        .text("万元，固定资产利用率")
+        .figure(&a.utilization_rate)
+        .text("。本年计提折旧")
+        .figure(&a.depreciation)
+        .text("万元，年末账面净值")
+        .figure(&a.net_value)
+        .text("万元")
+        .text(if a.undepreciated.is_empty() { String::new() } else { format!("（{}的类别未对应折旧年限，未计提）", a.undepreciated.join("、")) })
+        .text("。本年经批准处置资产")
+        .figure(&a.disposals)
+        .text("件、调拨")
+        .figure(&a.transfers)
+        .text("件");
+    b.paragraph(match (&a.counted, &a.missing) {
+        (Some(counted), Some(missing)) => line.text("；盘点").figure(counted).text("件，盘亏").figure(missing).text("件。"),
+        _ => line.text("；本年未记录资产盘点。"),
+    });
 }
 
 fn performance(b: &mut Blocks, m: &ReportModel) {
