@@ -110,8 +110,13 @@ pub fn depreciation_in(a: &FixedAsset, year: i32) -> Option<(&'static AssetClass
     Some((class, years, row))
 }
 
+/// A disposal with its 批复文号.
+pub fn is_approved_disposal(e: &AssetEvent) -> bool {
+    e.kind == AssetEventKind::Disposal && e.approval_document.as_deref().is_some_and(|d| !d.trim().is_empty())
+}
+
 fn approved_disposal<'a>(r: &'a RecordSet, asset_code: &str) -> Option<&'a AssetEvent> {
-    r.asset_events.iter().find(|e| e.asset_code == asset_code && e.kind == AssetEventKind::Disposal && e.approval_document.as_deref().is_some_and(|d| !d.trim().is_empty()))
+    r.asset_events.iter().find(|e| e.asset_code == asset_code && is_approved_disposal(e))
 }
 
 /// The status the evaluation counts: 已处置 after an approved disposal or a transfer out, 闲置 when the year's

@@ -603,14 +603,18 @@ pub fn build(books: &Books, evaluation: Option<&Evaluation>) -> ReportModel {
     let status = |a: &FixedAsset| crate::assets::effective_status(r, a);
     let held: Vec<&FixedAsset> = r.fixed_assets.iter().filter(|a| status(a) != AssetStatus::Disposed).collect();
     let in_use: Vec<&FixedAsset> = held.iter().copied().filter(|a| status(a) == AssetStatus::InUse).collect();
-    let depreciated: Vec<(&FixedAsset, crate::assets::DepreciationYear)> = held.iter().filter_map(|a| crate::assets::depreciation_in(a, year).map(|(_, _, d)| (*a, d))).collect();
+    let mut depreciated: Vec<(&FixedAsset, crate::assets::DepreciationYear)> = Vec::new();
+    let mut undepreciated: Vec<String> = Vec::new();
+    for a in &held {
+        match crate::assets::depreciation_in(a, year) {
+            Some((_, _, d)) => depreciated.push((*a, d)),
+            None => undepreciated.push(format!("{}（{}）", a.name, a.category)),
+        }
+    }
     let depreciated_assets: Vec<&FixedAsset> = depreciated.iter().map(|(a, _)| *a).collect();
-    let undepreciated: Vec<String> = held.iter().filter(|a| crate::assets::depreciation_in(a, year).is_none()).map(|a| format!("{}（{}）", a.name, a.category)).collect();
-    let events = |kind: AssetEventKind| -> Vec<&AssetEvent> {
-        r.asset_events.iter().filter(|e| e.year == year && e.kind == kind && (kind != AssetEventKind::Disposal || e.approval_document.as_deref().is_some_and(|d| !d.trim().is_empty()))).collect()
-    };
+    let this_year = |keep: fn(&AssetEvent) -> bool| -> Vec<&AssetEvent> { r.asset_events.iter().filter(|e| e.year == year && keep(e)).collect() };
     let event_refs = |items: &[&AssetEvent]| refs("asset_events", items.iter().copied(), |e| &e.event_code);
-    let (disposals, transfers) = (events(AssetEventKind::Disposal), events(AssetEventKind::Transfer));
+    let (disposals, transfers) = (this_year(crate::assets::is_approved_disposal), this_year(|e| e.kind == AssetEventKind::Transfer));
     let counts: Vec<&AssetCount> = r.asset_counts.iter().filter(|c| c.year == year).collect();
     let not_found: Vec<&AssetCount> = counts.iter().copied().filter(|c| !c.found).collect();
     let count_refs = |items: &[&AssetCount]| refs("asset_counts", items.iter().copied(), |c| &c.count_code);

@@ -341,14 +341,11 @@ pub async fn region_page(State(state): State<SharedState>, PageUser(user): PageU
 
 pub async fn region_download(State(state): State<SharedState>, PageUser(user): PageUser, Path((year, format)): Path<(i32, String)>) -> PageResult {
     let scope = region_scope(&user)?;
-    let (format, mime) = match format.as_str() {
-        "md" => (jixiao_report::Format::Markdown, "text/markdown; charset=utf-8"),
-        "html" => (jixiao_report::Format::Html, "text/html; charset=utf-8"),
-        _ => return Err(AppError::NotFound.into()),
-    };
+    let download = Download::parse(&format).ok_or(AppError::NotFound)?;
+    let format = download.text_format().ok_or(AppError::NotFound)?;
     let input = state.store.consolidation_input(&scope, year, None).await?;
     let text = jixiao_report::render_consolidated(&jixiao_core::consolidated::build(&input), format).map_err(|e| AppError::Internal(e.to_string()))?;
-    Ok(([(header::CONTENT_TYPE, mime)], text).into_response())
+    Ok(([(header::CONTENT_TYPE, download.mime())], text).into_response())
 }
 
 /// A 财政局 user's area; everyone else is refused.
@@ -756,39 +753,77 @@ pub async fn report_page(State(state): State<SharedState>, PageUser(user): PageU
 
 pub async fn report_download(State(state): State<SharedState>, PageUser(user): PageUser, Path((code, year, format)): Path<(String, i32, String)>) -> PageResult {
     let uy = load(&state, &user, &code, year).await?;
-    let (mime, disposition) = match format.as_str() {
-        "md" => ("text/markdown; charset=utf-8", "inline"),
-        "html" => ("text/html; charset=utf-8", "inline"),
-        "docx" => ("application/vnd.openxmlformats-officedocument.wordprocessingml.document", "attachment"),
-        "pdf" => ("application/pdf", "inline"),
-        "xlsx" => ("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", "attachment"),
-        _ => return Err(AppError::NotFound.into()),
-    };
+    let download = Download::parse(&format).ok_or(AppError::NotFound)?;
     let e = uy.evaluation()?;
     // The binary documents take up to a second of CPU (typst); kept off the async workers.
     let data = uy.data.clone();
-    let title = if format == "xlsx" { "决算公开表及绩效自评表" } else { "部门整体支出绩效自评报告" };
+    let title = if download == Download::Xlsx { "决算公开表及绩效自评表" } else { "部门整体支出绩效自评报告" };
     let file = format!("{}-{}年度{title}.{format}", uy.unit.name, year);
-    let body = tokio::task::spawn_blocking(move || document(&data, &e, &format))
+    let body = tokio::task::spawn_blocking(move || document(&data, &e, download))
         .await
         .map_err(|e| AppError::Internal(e.to_string()))??;
-    let disposition = format!("{disposition}; filename*=UTF-8''{}", percent_encode(&file));
-    Ok(([(header::CONTENT_TYPE, mime.to_string()), (header::CONTENT_DISPOSITION, disposition)], body).into_response())
+    let disposition = format!("{}; filename*=UTF-8''{}", download.disposition(), percent_encode(&file));
+    Ok(([(header::CONTENT_TYPE, download.mime().to_string()), (header::CONTENT_DISPOSITION, disposition)], body).into_response())
 }
 
-/// One unit-year's report in a download format (md, html, docx, pdf, xlsx).
-fn document(data: &Computed, evaluation: &Evaluation, format: &str) -> Result<Vec<u8>, AppError> {
+/// A report download format, by its file extension.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Download {
+    Markdown,
+    Html,
+    Docx,
+    Pdf,
+    Xlsx,
+}
+
+impl Download {
+    fn parse(extension: &str) -> Option<Download> {
+        Some(match extension {
+            "md" => Download::Markdown,
+            "html" => Download::Html,
+            "docx" => Download::Docx,
+            "pdf" => Download::Pdf,
+            "xlsx" => Download::Xlsx,
+            _ => return None,
+        })
+    }
+
+    fn mime(self) -> &'static str {
+        match self {
+            Download::Markdown => "text/markdown; charset=utf-8",
+            Download::Html => "text/html; charset=utf-8",
+            Download::Docx => "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+            Download::Pdf => "application/pdf",
+            Download::Xlsx => "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        }
+    }
+
+    /// Shown in the browser (text, PDF) or saved (Word, Excel).
+    fn disposition(self) -> &'static str {
+        if matches!(self, Download::Docx | Download::Xlsx) { "attachment" } else { "inline" }
+    }
+
+    /// The template format, for the formats rendered from text templates.
+    fn text_format(self) -> Option<jixiao_report::Format> {
+        match self {
+            Download::Markdown => Some(jixiao_report::Format::Markdown),
+            Download::Html => Some(jixiao_report::Format::Html),
+            _ => None,
+        }
+    }
+}
+
+/// One unit-year's report in a download format.
+fn document(data: &Computed, evaluation: &Evaluation, download: Download) -> Result<Vec<u8>, AppError> {
     let internal = |e: &dyn std::fmt::Display| AppError::Internal(e.to_string());
     let model = data.model(Some(evaluation));
-    let bytes = match format {
-        "md" => jixiao_report::render(&model, jixiao_report::Format::Markdown).map_err(|e| internal(&e))?.into_bytes(),
-        "html" => jixiao_report::render(&model, jixiao_report::Format::Html).map_err(|e| internal(&e))?.into_bytes(),
-        "docx" => jixiao_documents::docx(&jixiao_documents::outline(&model)).map_err(|e| internal(&e))?,
-        "xlsx" => jixiao_documents::workbook(&data.books, evaluation).map_err(|e| internal(&e))?,
-        "pdf" => jixiao_pdf::render(&data.books, &model, report_fonts()?).map_err(|e| internal(&e))?,
-        _ => return Err(AppError::NotFound),
-    };
-    Ok(bytes)
+    Ok(match download {
+        Download::Markdown => jixiao_report::render(&model, jixiao_report::Format::Markdown).map_err(|e| internal(&e))?.into_bytes(),
+        Download::Html => jixiao_report::render(&model, jixiao_report::Format::Html).map_err(|e| internal(&e))?.into_bytes(),
+        Download::Docx => jixiao_documents::docx(&jixiao_documents::outline(&model)).map_err(|e| internal(&e))?,
+        Download::Xlsx => jixiao_documents::workbook(&data.books, evaluation).map_err(|e| internal(&e))?,
+        Download::Pdf => jixiao_pdf::render(&data.books, &model, report_fonts()?).map_err(|e| internal(&e))?,
+    })
 }
 
 /// The CJK fonts for PDF reports, found once (JIXIAO_FONT_DIR or the Debian font directories).
