@@ -3,6 +3,7 @@
 use crate::codes::{CodeTables, ExpenseGroup, SanGongKind};
 use crate::money::Fen;
 use crate::records::*;
+use std::collections::BTreeMap;
 
 /// What an appropriation line was given over the year, by kind of budget voucher.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -79,7 +80,37 @@ pub fn month_totals<'a>(
     totals
 }
 
+/// Σ 支出凭证.金额 of one line and the number of its expenditures.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct LineSpending {
+    pub amount: Fen,
+    pub vouchers: i64,
+}
+
+/// What was paid out of a set of lines: the amount (reversals included), the number of expenditures, and the
+/// lines that carry them (by code) — the trace of a spending figure.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Spent {
+    pub amount: Fen,
+    pub vouchers: i64,
+    pub lines: Vec<String>,
+}
+
+/// Whether a per-voucher rule of the books check can concern an expenditure of fiscal year `year` (a 重点凭证):
+/// it names a procurement (采购付款), is dated outside the year, is a 大额资金 payment or its reversal (above the
+/// 三重一大 `threshold`), or sits on a line the books do not have. Every other expenditure counts only through
+/// the line-month totals — given the import's ledger rules (positive amounts, every reversal the exact negative
+/// of an original on its line, reversed at most once), which the importer enforces before anything is stored.
+pub fn is_notable(e: &Expenditure, year: i32, threshold: Option<Fen>, known_line: &dyn Fn(&str) -> bool) -> bool {
+    e.procurement_ref.is_some() || e.date.year != year || threshold.is_some_and(|t| e.amount.0.abs() > t.0) || !known_line(&e.line_code)
+}
+
 impl Books {
+    /// Books holding every voucher of the year.
+    pub fn new(unit: UnitProfile, year: UnitYear, records: RecordSet) -> Books {
+        Books { unit, year, records, expenditure_totals: None }
+    }
+
     /// The code edition of this fiscal year, if shipped.
     pub fn code_tables(&self) -> Option<&'static CodeTables> {
         CodeTables::for_year(self.year.year)
@@ -120,31 +151,92 @@ impl Books {
         b
     }
 
-    /// Every line's budget and spending in one pass over the vouchers, by line code.
-    pub fn line_totals(&self) -> std::collections::HashMap<&str, (LineBudget, Fen)> {
-        let mut totals: std::collections::HashMap<&str, (LineBudget, Fen)> = std::collections::HashMap::new();
-        for v in &self.records.budget_vouchers {
-            totals.entry(v.line_code.as_str()).or_default().0.add(v);
+    /// The line-month totals of the year: stored ones for books in summary form, else computed from the
+    /// vouchers held.
+    pub fn month_totals(&self) -> std::borrow::Cow<'_, BTreeMap<MonthKey, MonthTotal>> {
+        match &self.expenditure_totals {
+            Some(t) => std::borrow::Cow::Borrowed(t),
+            None => std::borrow::Cow::Owned(month_totals(&self.records.budget_vouchers, &self.records.expenditures)),
         }
-        for e in &self.records.expenditures {
-            totals.entry(e.line_code.as_str()).or_default().1 += e.amount;
+    }
+
+    /// Σ 支出凭证.金额 (reversals included) and the number of expenditures, by line code: over every voucher
+    /// of the year, whether the books hold them all or only the notable ones with the totals.
+    pub fn spending_by_line(&self) -> BTreeMap<String, LineSpending> {
+        let mut out: BTreeMap<String, LineSpending> = BTreeMap::new();
+        match &self.expenditure_totals {
+            Some(totals) => {
+                for ((_, line, _), t) in totals.iter().filter(|(_, t)| t.expenditures != 0) {
+                    let s = out.entry(line.clone()).or_default();
+                    s.amount += t.spent;
+                    s.vouchers += t.expenditures;
+                }
+            }
+            None => {
+                for e in &self.records.expenditures {
+                    let s = out.entry(e.line_code.clone()).or_default();
+                    s.amount += e.amount;
+                    s.vouchers += 1;
+                }
+            }
         }
-        totals
+        out
     }
 
     /// Everything paid out of a line, reversals included.
     pub fn line_spent(&self, line_code: &str) -> Fen {
-        self.records.expenditures.iter().filter(|e| e.line_code == line_code).map(|e| e.amount).sum()
+        match &self.expenditure_totals {
+            Some(totals) => totals.iter().filter(|((_, line, _), _)| line == line_code).map(|(_, t)| t.spent).sum(),
+            None => self.records.expenditures.iter().filter(|e| e.line_code == line_code).map(|e| e.amount).sum(),
+        }
+    }
+
+    /// What was paid out of the lines that satisfy `keep`, with the lines that carry spending.
+    pub fn spent_where(&self, keep: impl Fn(&AppropriationLine) -> bool) -> Spent {
+        let by_line = self.spending_by_line();
+        let mut out = Spent::default();
+        for l in self.records.appropriation_lines.iter().filter(|l| keep(l)) {
+            if let Some(s) = by_line.get(&l.line_code) {
+                out.amount += s.amount;
+                out.vouchers += s.vouchers;
+                out.lines.push(l.line_code.clone());
+            }
+        }
+        out
+    }
+
+    /// What was paid in the year, on any line (known or not), reversals included.
+    pub fn spent_total(&self) -> Spent {
+        let mut out = Spent::default();
+        for (line, s) in self.spending_by_line() {
+            out.amount += s.amount;
+            out.vouchers += s.vouchers;
+            out.lines.push(line);
+        }
+        out
+    }
+
+    /// Σ 支出凭证.金额 dated in or before month `period` (`yyyymm`), reversals included.
+    pub fn spent_through(&self, period: i32) -> Fen {
+        self.month_totals().iter().filter(|((_, _, p), _)| *p <= period).map(|(_, t)| t.spent).sum()
+    }
+
+    /// The books in summary form, as [`crate::records::Books`] read from the store for reports: every record
+    /// but the expenditures as they are; of the expenditures only the notable ones ([`is_notable`], plus the
+    /// originals of notable reversals), and the line-month totals over all of them.
+    pub fn summarize(&self) -> Books {
+        let threshold = crate::governance::major_decision_threshold(self).map(|(t, _)| t);
+        let known = |line: &str| self.line(line).is_some();
+        let notable: Vec<&Expenditure> = self.records.expenditures.iter().filter(|e| is_notable(e, self.year.year, threshold, &known)).collect();
+        let originals: std::collections::BTreeSet<&str> = notable.iter().filter_map(|e| e.reverses.as_deref()).collect();
+        let mut records = self.records.clone();
+        records.expenditures = self.records.expenditures.iter().filter(|e| originals.contains(e.voucher_no.as_str()) || is_notable(e, self.year.year, threshold, &known)).cloned().collect();
+        Books { unit: self.unit.clone(), year: self.year.clone(), records, expenditure_totals: Some(self.month_totals().into_owned()) }
     }
 
     /// The lines that satisfy `keep`.
     pub fn lines_where<'a>(&'a self, keep: impl Fn(&AppropriationLine) -> bool + 'a) -> impl Iterator<Item = &'a AppropriationLine> + 'a {
         self.records.appropriation_lines.iter().filter(move |l| keep(l))
-    }
-
-    /// The expenditures booked on lines that satisfy `keep`.
-    pub fn expenditures_where<'a>(&'a self, keep: impl Fn(&AppropriationLine) -> bool + 'a) -> impl Iterator<Item = &'a Expenditure> + 'a {
-        self.records.expenditures.iter().filter(move |e| self.line(&e.line_code).is_some_and(&keep))
     }
 
     /// The 经费类别 of a line's economic code (人员经费 / 公用经费), for basic lines.
@@ -160,5 +252,137 @@ impl Books {
     /// The text of a prose section, if written and not blank.
     pub fn narrative(&self, section: &str) -> Option<&str> {
         self.records.narratives.iter().find(|n| n.section == section).map(|n| n.text.trim()).filter(|t| !t.is_empty())
+    }
+}
+
+#[cfg(test)]
+mod summary_tests {
+    //! Books in summary form must give the same findings, evaluation and report as the books they summarize.
+    use super::*;
+    use crate::date::Date;
+    use crate::evaluation::framework::Rules;
+    use crate::evaluation::{EvaluationInput, evaluate};
+    use crate::fixture::{books, date};
+    use crate::money::Fen;
+    use proptest::prelude::*;
+
+    #[derive(Debug, Clone)]
+    enum Op {
+        /// A payment: line index, amount in 分, month (0 = the prior December, 13 = the next January), procurement.
+        Pay { line: usize, amount: i64, month: u32, procurement: usize },
+        /// Reverses the n-th payment not yet reversed (modulo their number).
+        Reverse(usize),
+    }
+
+    fn op() -> impl Strategy<Value = Op> {
+        prop_oneof![
+            4 => (0..3usize, 1..3_000_000i64, 0..14u32, 0..4usize).prop_map(|(line, amount, month, procurement)| Op::Pay { line, amount, month, procurement }),
+            1 => any::<usize>().prop_map(Op::Reverse),
+        ]
+    }
+
+    fn expenditure(no: String, line: &str, amount: i64, d: Date, procurement: Option<&str>, reverses: Option<String>) -> Expenditure {
+        Expenditure {
+            voucher_no: no,
+            year: 2020,
+            date: d,
+            line_code: line.into(),
+            amount: Fen(amount),
+            payee: "某公司".into(),
+            purpose: "用途".into(),
+            procurement_ref: procurement.map(str::to_string),
+            reverses,
+            recorded_by: None,
+            note: None,
+        }
+    }
+
+    /// The fixture with the payments of `ops` (reversals always valid, as the importer guarantees), a
+    /// procurement CG1 and, when `threshold` is set, a 三重一大 policy.
+    fn books_with(ops: &[Op], threshold: Option<i64>) -> Books {
+        let mut b = books();
+        b.records.procurements.push(Procurement {
+            procurement_code: "CG1".into(),
+            year: 2020,
+            date: date("2020-03-01"),
+            project_code: Some("XM1".into()),
+            item: "设备".into(),
+            method: ProcurementMethod::RequestForQuotation,
+            is_government_procurement: false,
+            budget_amount: Some(Fen(2_000_000)),
+            contract_amount: Fen(1_500_000),
+            supplier: None,
+            contract_no: None,
+            accepted_on: None,
+            note: None,
+        });
+        if let Some(t) = threshold {
+            b.records.major_decision_policies.push(MajorDecisionPolicy { policy_code: "ZD1".into(), year: 2020, threshold: Fen(t), document: "办法".into(), adopted_on: date("2020-01-01") });
+        }
+        let mut open: Vec<usize> = Vec::new();
+        for (i, op) in ops.iter().enumerate() {
+            match *op {
+                Op::Pay { line, amount, month, procurement } => {
+                    let d = match month {
+                        0 => date("2019-12-20"),
+                        13 => date("2021-01-05"),
+                        m => Date::new(2020, m, 15).expect("a valid day"),
+                    };
+                    let line = ["B1", "P1", "X9"][line];
+                    let procurement = [None, None, Some("CG1"), Some("CG-UNKNOWN")][procurement];
+                    open.push(b.records.expenditures.len());
+                    b.records.expenditures.push(expenditure(format!("G{i}"), line, amount, d, procurement, None));
+                }
+                Op::Reverse(n) if !open.is_empty() => {
+                    let original = b.records.expenditures[open.remove(n % open.len())].clone();
+                    let reversal = expenditure(format!("R{i}"), &original.line_code, -original.amount.0, date("2020-12-30"), original.procurement_ref.as_deref(), Some(original.voucher_no));
+                    b.records.expenditures.push(reversal);
+                }
+                Op::Reverse(_) => {}
+            }
+        }
+        b
+    }
+
+    fn outputs(b: &Books) -> (Vec<crate::check::Finding>, crate::evaluation::Evaluation, serde_json::Value) {
+        let findings = crate::check::check(b);
+        let rules = Rules::for_unit(&b.unit.region_code, b.year.year).expect("the fixture's region has rules");
+        let evaluation = evaluate(&EvaluationInput { books: b, prior: None, findings: &findings }, &rules);
+        let model = crate::report_model::build(b, Some(&evaluation));
+        (findings, evaluation, serde_json::to_value(model).expect("the model serializes"))
+    }
+
+    #[test]
+    fn summary_keeps_only_notable_vouchers() {
+        let ops = [
+            Op::Pay { line: 0, amount: 100, month: 5, procurement: 0 },
+            Op::Pay { line: 0, amount: 2_000_000, month: 5, procurement: 0 },
+            Op::Pay { line: 1, amount: 300, month: 5, procurement: 2 },
+            Op::Pay { line: 0, amount: 400, month: 13, procurement: 0 },
+            Op::Reverse(1),
+        ];
+        let full = books_with(&ops, Some(1_000_000));
+        let summary = full.summarize();
+        let kept: Vec<&str> = summary.records.expenditures.iter().map(|e| e.voucher_no.as_str()).collect();
+        // The 大额 payment G1 and its reversal R4, the procurement payment G2, the next-year G3 — not G0 nor
+        // the fixture's ordinary ZC1 and ZC2.
+        assert_eq!(kept, ["G1", "G2", "G3", "R4"]);
+        assert_eq!(summary.spent_total(), full.spent_total());
+        assert_eq!(summary.spent_total().vouchers, 7);
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig { cases: 64, ..ProptestConfig::default() })]
+        #[test]
+        fn summary_books_give_the_same_findings_evaluation_and_report(ops in proptest::collection::vec(op(), 0..40), threshold in proptest::option::of(100_000i64..2_000_000)) {
+            let full = books_with(&ops, threshold);
+            let summary = full.summarize();
+            prop_assert!(summary.records.expenditures.len() <= full.records.expenditures.len());
+            let (f1, e1, m1) = outputs(&full);
+            let (f2, e2, m2) = outputs(&summary);
+            prop_assert_eq!(f1, f2);
+            prop_assert_eq!(e1, e2);
+            prop_assert_eq!(m1, m2);
+        }
     }
 }

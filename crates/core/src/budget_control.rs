@@ -149,6 +149,24 @@ pub fn line_position(records: &RecordSet, year: i32, line_code: &str) -> LinePos
     lines.get(&(year, line_code.to_string())).map(LineState::position).unwrap_or_default()
 }
 
+/// Where one line of a unit-year's books stands, spending read through [`Books::line_spent`] so that books in
+/// summary form give the same answer: the notable expenditures they hold include every one that names a
+/// 采购编号, the only ones that release a commitment.
+pub fn books_line_position(books: &Books, line_code: &str) -> LinePosition {
+    let mut lines = Lines::new();
+    budget_into(&mut lines, &books.records);
+    let year = books.year.year;
+    let state = lines.entry((year, line_code.to_string())).or_default();
+    for c in books.records.commitments.iter().filter(|c| c.year == year && c.line_code == line_code) {
+        state.commit(c.amount, c.procurement_ref.as_ref());
+    }
+    for e in books.records.expenditures.iter().filter(|e| e.year == year && e.line_code == line_code && e.procurement_ref.is_some()) {
+        state.pay(e.amount, e.procurement_ref.as_ref());
+    }
+    state.spent = books.line_spent(line_code);
+    state.position()
+}
+
 /// What entry does with one draw on a line.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]

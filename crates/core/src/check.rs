@@ -200,8 +200,7 @@ fn line_overspent(b: &Books) -> Vec<Finding> {
             let annual = b.line_budget(&l.line_code).annual();
             let spent = b.line_spent(&l.line_code);
             (spent > annual).then(|| {
-                let mut records = vec![line_ref(l)];
-                records.extend(b.records.expenditures.iter().filter(|e| e.line_code == l.line_code).map(|e| RecordRef::new("expenditures", &e.voucher_no)));
+                let records = vec![line_ref(l), RecordRef::new("expenditures_by_line", &l.line_code)];
                 finding(
                     Severity::Error,
                     "LINE_OVERSPENT",
@@ -221,7 +220,7 @@ fn budget_control_warn(b: &Books) -> Vec<Finding> {
         .iter()
         .filter_map(|l| {
             let control = budget_control::line_control(&b.unit, &b.records, b.year.year, &l.line_code);
-            let p = budget_control::line_position(&b.records, b.year.year, &l.line_code);
+            let p = budget_control::books_line_position(b, &l.line_code);
             let over = -p.available().0 - control.tolerance(p.annual).0;
             (control.mode != ControlMode::Ignore && over > 0).then(|| {
                 let mut records = vec![line_ref(l)];
@@ -486,7 +485,7 @@ fn section_data_missing(b: &Books) -> Vec<Finding> {
     if b.records.appropriation_lines.is_empty() || b.records.budget_vouchers.is_empty() {
         missing.push(("二、部门整体支出管理及使用情况：预算指标".into(), "budget_vouchers"));
     }
-    if b.records.expenditures.is_empty() {
+    if b.spent_total().vouchers == 0 {
         missing.push(("二、部门整体支出管理及使用情况：支出凭证".into(), "expenditures"));
     }
     if b.records.activity_outputs.is_empty() {

@@ -44,11 +44,12 @@ impl UnitExecution {
     pub fn of_books(books: &Books) -> UnitExecution {
         let r = &books.records;
         let on_a_line = |line: &str| r.appropriation_lines.iter().any(|l| l.line_code == line);
+        let spent = books.spent_total();
         UnitExecution {
             annual: r.budget_vouchers.iter().filter(|v| on_a_line(&v.line_code)).map(|v| v.effect()).sum(),
-            spent: r.expenditures.iter().map(|e| e.amount).sum(),
+            spent: spent.amount,
             budget_vouchers: r.budget_vouchers.len() as i64,
-            expenditures: r.expenditures.len() as i64,
+            expenditures: spent.vouchers,
         }
     }
 }

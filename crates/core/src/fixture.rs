@@ -121,5 +121,6 @@ pub fn books() -> Books {
         },
         year: UnitYear { year: 2020, report_date: Some(date("2021-04-25")) },
         records,
+        expenditure_totals: None,
     }
 }

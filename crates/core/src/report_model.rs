@@ -3,7 +3,8 @@
 //! (「缺少数据：…」) instead of showing a number. Rendering (Markdown, HTML) is the report crate's job.
 
 use crate::check::RecordRef;
-use crate::codes::ExpenseGroup;
+use crate::books::Spent;
+use crate::codes::{ExpenseGroup, SanGongKind};
 use crate::evaluation::Evaluation;
 use crate::money::{BasisPoints, Fen};
 use crate::records::*;
@@ -71,6 +72,12 @@ impl Tracer {
             Some(bp) => self.add(bp.percent_string(), label, &format!("{formula}（四舍五入到0.01%）"), sources),
             None => self.missing(&format!("{label}的分母为零"), label),
         }
+    }
+
+    /// A spending figure: its amount, traced to the lines that carry it (each line's vouchers are its
+    /// 明细账) with the number of vouchers summed.
+    fn spent(&mut self, spent: &Spent, label: &str, formula: &str) -> Figure {
+        self.money(spent.amount, label, &format!("{formula}；{} 张凭证", spent.vouchers), spending_refs(spent))
     }
 
     fn count(&mut self, n: i64, label: &str, formula: &str, sources: Vec<RecordRef>) -> Figure {
@@ -278,8 +285,10 @@ fn refs<'a, T: 'a>(kind: &'static str, items: impl IntoIterator<Item = &'a T>, k
     items.into_iter().map(|x| RecordRef::new(kind, key(x).clone())).collect()
 }
 
-fn expenditure_refs<'a>(items: impl IntoIterator<Item = &'a Expenditure>) -> Vec<RecordRef> {
-    refs("expenditures", items, |e| &e.voucher_no)
+/// The trace of a spending figure: the expenditures of each line summed (`expenditures_by_line`, keyed by
+/// line code), read from the line-month totals; the line's own page lists its vouchers.
+pub fn spending_refs(spent: &Spent) -> Vec<RecordRef> {
+    spent.lines.iter().map(|l| RecordRef::new("expenditures_by_line", l.clone())).collect()
 }
 
 /// How an output count is written in prose: 近2万人, 300多人, 1869人.
@@ -368,7 +377,9 @@ pub fn build(books: &Books, evaluation: Option<&Evaluation>) -> ReportModel {
     let voucher_refs = |keep: &dyn Fn(&BudgetVoucher) -> bool| refs("budget_vouchers", r.budget_vouchers.iter().filter(|v| keep(v)), |v| &v.voucher_no);
     let budgets: Vec<_> = r.appropriation_lines.iter().map(|l| books.line_budget(&l.line_code)).collect();
     let annual: Fen = budgets.iter().map(|b| b.annual()).sum();
-    let spent_all: Fen = r.expenditures.iter().map(|e| e.amount).sum();
+    let spent_total = books.spent_total();
+    let spent_all = spent_total.amount;
+    let has_spending = spent_total.vouchers > 0;
     let has_budget = !r.budget_vouchers.is_empty();
     let annual_budget = if has_budget {
         t.money(annual, "全年预算数（万元）", "Σ 指标变动凭证（上年结转 + 年初预算 + 追加 − 调减 ± 调剂）", voucher_refs(&|_| true))
@@ -383,41 +394,28 @@ pub fn build(books: &Books, evaluation: Option<&Evaluation>) -> ReportModel {
         voucher_refs(&|v| matches!(v.kind, BudgetVoucherKind::Addition | BudgetVoucherKind::Reduction | BudgetVoucherKind::Transfer)),
     );
     let carry_over = t.money(budgets.iter().map(|b| b.carry_over).sum(), "上年结转（万元）", "Σ 指标变动凭证（上年结转）", voucher_refs(&|v| v.kind == BudgetVoucherKind::CarryOver));
-    let total = if r.expenditures.is_empty() {
-        t.missing("支出凭证", "本年支出合计（万元）")
-    } else {
-        t.money(spent_all, "本年支出合计（万元）", "Σ 支出凭证.金额（含冲销）", expenditure_refs(&r.expenditures))
-    };
-    let execution_rate = if has_budget && !r.expenditures.is_empty() {
+    let total = if has_spending { t.spent(&spent_total, "本年支出合计（万元）", "Σ 支出凭证.金额（含冲销）") } else { t.missing("支出凭证", "本年支出合计（万元）") };
+    let execution_rate = if has_budget && has_spending {
         t.rate(spent_all, annual, "预算执行率", "本年支出合计 ÷ 全年预算数 × 100%", vec![])
     } else {
         t.missing("预算指标或支出凭证", "预算执行率")
     };
     let unspent = t.money(annual - spent_all, "年末结转和结余（万元）", "全年预算数 − 本年支出合计", vec![]);
 
-    let basic_items: Vec<&Expenditure> = books.expenditures_where(|l| l.spending_kind == SpendingKind::Basic).collect();
-    let basic = t.money(basic_items.iter().map(|e| e.amount).sum(), "基本支出（万元）", "Σ 支出凭证.金额（基本支出指标）", expenditure_refs(basic_items.iter().copied()));
+    let basic = t.spent(&books.spent_where(|l| l.spending_kind == SpendingKind::Basic), "基本支出（万元）", "Σ 支出凭证.金额（基本支出指标）");
     let mut group_figures = |group: ExpenseGroup, label: &str| {
-        let items: Vec<&Expenditure> =
-            books.expenditures_where(|l| l.spending_kind == SpendingKind::Basic && books.expense_group(l) == Some(group)).collect();
-        let total = t.money(
-            items.iter().map(|e| e.amount).sum(),
-            &format!("{label}（万元）"),
-            &format!("Σ 支出凭证.金额（基本支出指标，经济科目属{label}）"),
-            expenditure_refs(items.iter().copied()),
-        );
-        let mut by_code: BTreeMap<String, Vec<&Expenditure>> = BTreeMap::new();
-        for e in items {
-            if let Some(l) = books.line(&e.line_code) {
-                by_code.entry(l.economic_code.clone()).or_default().push(e);
-            }
-        }
-        let mut named: Vec<(Fen, NamedAmount)> = by_code
+        let in_group = |l: &AppropriationLine| l.spending_kind == SpendingKind::Basic && books.expense_group(l) == Some(group);
+        let total = t.spent(&books.spent_where(in_group), &format!("{label}（万元）"), &format!("Σ 支出凭证.金额（基本支出指标，经济科目属{label}）"));
+        let codes: std::collections::BTreeSet<&str> = books.lines_where(in_group).map(|l| l.economic_code.as_str()).collect();
+        let mut named: Vec<(Fen, NamedAmount)> = codes
             .into_iter()
-            .map(|(code, es)| {
-                let sum: Fen = es.iter().map(|e| e.amount).sum();
-                let name = economic_name(&code);
-                (sum, NamedAmount { amount: t.money(sum, &format!("{label}：{name}（万元）"), &format!("Σ 支出凭证.金额（经济科目 {code}）"), expenditure_refs(es)), name })
+            .filter_map(|code| {
+                let spent = books.spent_where(|l| in_group(l) && l.economic_code == code);
+                (spent.vouchers > 0).then_some((code, spent))
+            })
+            .map(|(code, spent)| {
+                let name = economic_name(code);
+                (spent.amount, NamedAmount { amount: t.spent(&spent, &format!("{label}：{name}（万元）"), &format!("Σ 支出凭证.金额（经济科目 {code}）")), name })
             })
             .collect();
         named.sort_by(|a, b| b.0.cmp(&a.0));
@@ -427,12 +425,10 @@ pub fn build(books: &Books, evaluation: Option<&Evaluation>) -> ReportModel {
     let (public_use, public_use_items) = group_figures(ExpenseGroup::PublicUse, "公用经费");
 
     let sangong_lines: Vec<&AppropriationLine> = books.lines_where(|l| books.sangong_kind(l).is_some()).collect();
-    let sangong_exp: Vec<&Expenditure> = books.expenditures_where(|l| books.sangong_kind(l).is_some()).collect();
-    let sangong_spent = t.money(
-        sangong_exp.iter().map(|e| e.amount).sum(),
+    let sangong_spent = t.spent(
+        &books.spent_where(|l| books.sangong_kind(l).is_some()),
         "三公经费支出（万元）",
         "Σ 支出凭证.金额（经济科目 30212 因公出国（境）费、30217 公务接待费、30231 公务用车运行维护费、31013 公务用车购置）",
-        expenditure_refs(sangong_exp.iter().copied()),
     );
     let sangong_budget = t.money(
         sangong_lines.iter().map(|l| books.line_budget(&l.line_code).annual()).sum(),
@@ -440,31 +436,23 @@ pub fn build(books: &Books, evaluation: Option<&Evaluation>) -> ReportModel {
         "Σ 全年预算数（三公经费科目指标）",
         refs("appropriation_lines", sangong_lines.iter().copied(), |l| &l.line_code),
     );
-    let mut sangong_by_kind: BTreeMap<&'static str, Vec<&Expenditure>> = BTreeMap::new();
-    for e in &sangong_exp {
-        if let Some(kind) = books.line(&e.line_code).and_then(|l| books.sangong_kind(l)) {
-            sangong_by_kind.entry(kind.label()).or_default().push(e);
-        }
-    }
-    let sangong_items = sangong_by_kind
+    let sangong_kinds: std::collections::BTreeSet<(&'static str, SanGongKind)> =
+        sangong_lines.iter().filter_map(|l| books.sangong_kind(l)).map(|k| (k.label(), k)).collect();
+    let sangong_items = sangong_kinds
         .into_iter()
-        .map(|(name, es)| NamedAmount {
-            amount: t.money(es.iter().map(|e| e.amount).sum(), &format!("{name}（万元）"), "Σ 支出凭证.金额", expenditure_refs(es.iter().copied())),
-            name: name.to_string(),
-        })
+        .map(|(name, kind)| (name, books.spent_where(|l| books.sangong_kind(l) == Some(kind))))
+        .filter(|(_, spent)| spent.vouchers > 0)
+        .map(|(name, spent)| NamedAmount { amount: t.spent(&spent, &format!("{name}（万元）"), "Σ 支出凭证.金额"), name: name.to_string() })
         .collect();
 
-    let project_items: Vec<&Expenditure> = books.expenditures_where(|l| l.spending_kind == SpendingKind::Project).collect();
-    let project = t.money(project_items.iter().map(|e| e.amount).sum(), "项目支出（万元）", "Σ 支出凭证.金额（项目支出指标）", expenditure_refs(project_items.iter().copied()));
-    let mut by_function: BTreeMap<String, Vec<&Expenditure>> = BTreeMap::new();
-    for e in &project_items {
-        if let Some(l) = books.line(&e.line_code) {
-            by_function.entry(l.function_code.clone()).or_default().push(e);
-        }
-    }
-    let project_by_function = by_function
+    let project = t.spent(&books.spent_where(|l| l.spending_kind == SpendingKind::Project), "项目支出（万元）", "Σ 支出凭证.金额（项目支出指标）");
+    let project_functions: std::collections::BTreeSet<&str> =
+        books.lines_where(|l| l.spending_kind == SpendingKind::Project).map(|l| l.function_code.as_str()).collect();
+    let project_by_function = project_functions
         .into_iter()
-        .map(|(code, es)| {
+        .map(|code| (code.to_string(), books.spent_where(|l| l.spending_kind == SpendingKind::Project && l.function_code == code)))
+        .filter(|(_, spent)| spent.vouchers > 0)
+        .map(|(code, spent)| {
             let mut projects: Vec<String> = books
                 .lines_where(|l| l.spending_kind == SpendingKind::Project && l.function_code == code)
                 .filter_map(|l| l.project_code.as_deref().and_then(|p| books.project(p)).map(|p| p.name.clone()))
@@ -472,7 +460,7 @@ pub fn build(books: &Books, evaluation: Option<&Evaluation>) -> ReportModel {
             projects.dedup();
             let path = function_path(&code);
             ProjectFunctionLine {
-                spent: t.money(es.iter().map(|e| e.amount).sum(), &format!("项目支出：{path}（万元）"), &format!("Σ 支出凭证.金额（项目支出指标，功能科目 {code}）"), expenditure_refs(es)),
+                spent: t.spent(&spent, &format!("项目支出：{path}（万元）"), &format!("Σ 支出凭证.金额（项目支出指标，功能科目 {code}）")),
                 function_path: path,
                 function_code: code,
                 projects,
@@ -508,8 +496,8 @@ pub fn build(books: &Books, evaluation: Option<&Evaluation>) -> ReportModel {
         .map(|p| {
             let lines: Vec<&AppropriationLine> = books.lines_where(|l| l.project_code.as_deref() == Some(p.project_code.as_str())).collect();
             let budget: Fen = lines.iter().map(|l| books.line_budget(&l.line_code).annual()).sum();
-            let es: Vec<&Expenditure> = r.expenditures.iter().filter(|e| lines.iter().any(|l| l.line_code == e.line_code)).collect();
-            let spent: Fen = es.iter().map(|e| e.amount).sum();
+            let spending = books.spent_where(|l| l.project_code.as_deref() == Some(p.project_code.as_str()));
+            let spent = spending.amount;
             let line_refs = refs("appropriation_lines", lines.iter().copied(), |l| &l.line_code);
             let mut paths: Vec<String> = lines.iter().map(|l| format!("{}（{}）", function_path(&l.function_code), l.function_code)).collect();
             paths.sort();
@@ -520,7 +508,7 @@ pub fn build(books: &Books, evaluation: Option<&Evaluation>) -> ReportModel {
                 is_key: p.is_key,
                 function_paths: paths,
                 budget: t.money(budget, &format!("{}全年预算数（万元）", p.name), "Σ 该项目指标的全年预算数", line_refs),
-                spent: t.money(spent, &format!("{}全年执行数（万元）", p.name), "Σ 该项目指标的支出凭证", expenditure_refs(es.iter().copied())),
+                spent: t.spent(&spending, &format!("{}全年执行数（万元）", p.name), "Σ 该项目指标的支出凭证"),
                 execution_rate: t.rate(spent, budget, &format!("{}执行率", p.name), "全年执行数 ÷ 全年预算数 × 100%", vec![]),
                 goal: p.goal.clone(),
                 outcome: p.outcome.clone(),
@@ -550,7 +538,6 @@ pub fn build(books: &Books, evaluation: Option<&Evaluation>) -> ReportModel {
         if lines.is_empty() {
             return FundBlock { present: false, budget: None, spent: None };
         }
-        let es: Vec<&Expenditure> = books.expenditures_where(|l| l.fund_source == source).collect();
         FundBlock {
             present: true,
             budget: Some(t.money(
@@ -559,7 +546,7 @@ pub fn build(books: &Books, evaluation: Option<&Evaluation>) -> ReportModel {
                 "Σ 全年预算数",
                 refs("appropriation_lines", lines.iter().copied(), |l| &l.line_code),
             )),
-            spent: Some(t.money(es.iter().map(|e| e.amount).sum(), &format!("{}支出（万元）", source.label()), "Σ 支出凭证.金额", expenditure_refs(es.iter().copied()))),
+            spent: Some(t.spent(&books.spent_where(|l| l.fund_source == source), &format!("{}支出（万元）", source.label()), "Σ 支出凭证.金额")),
         }
     };
     let government_fund = fund_block(FundSource::GovernmentFund);

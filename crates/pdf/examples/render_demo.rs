@@ -20,7 +20,7 @@ fn main() {
     let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../examples/furong-kexie-2020");
     let batch = jixiao_import::read(&dir).expect("demo reads").validate(&RecordSet::default(), &[]).expect("demo validates");
     let year = batch.years.iter().find(|y| y.year == 2020).expect("2020 declared").clone();
-    let books = Books { unit: batch.unit.clone(), year, records: batch.records.for_year(2020) };
+    let books = Books::new(batch.unit.clone(), year, batch.records.for_year(2020));
     let findings = check(&books);
     let evaluation = evaluate(&EvaluationInput { books: &books, prior: None, findings: &findings }, &Rules::for_unit(&books.unit.region_code, 2020).unwrap());
     let model = build(&books, Some(&evaluation));

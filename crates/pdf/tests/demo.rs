@@ -18,7 +18,7 @@ fn demo() -> (Books, ReportModel) {
     let source = jixiao_import::read(&dir).expect("demo reads");
     let batch = source.validate(&RecordSet::default(), &[]).expect("demo validates");
     let year = batch.years.iter().find(|y| y.year == 2020).expect("2020 declared").clone();
-    let books = Books { unit: batch.unit.clone(), year, records: batch.records.for_year(2020) };
+    let books = Books::new(batch.unit.clone(), year, batch.records.for_year(2020));
     let findings = check(&books);
     let evaluation = evaluate(&EvaluationInput { books: &books, prior: None, findings: &findings }, &Rules::for_unit(&books.unit.region_code, 2020).unwrap());
     let model = build(&books, Some(&evaluation));

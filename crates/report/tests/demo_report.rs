@@ -14,7 +14,7 @@ fn demo_books() -> Books {
     let source = jixiao_import::read(&dir).expect("demo reads");
     let batch = source.validate(&RecordSet::default(), &[]).expect("demo validates");
     let year = batch.years.iter().find(|y| y.year == 2020).expect("2020 declared").clone();
-    Books { unit: batch.unit.clone(), year, records: batch.records.for_year(2020) }
+    Books::new(batch.unit.clone(), year, batch.records.for_year(2020))
 }
 
 fn demo_evaluation(books: &Books) -> Evaluation {

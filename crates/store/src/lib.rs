@@ -307,7 +307,7 @@ impl Store {
             .ok_or_else(|| StoreError::UnknownYear { unit: code.to_string(), year })?;
         let id = self.unit_id(code).await?.ok_or_else(|| StoreError::UnknownUnit(code.to_string()))?;
         let records = self.load_records(id, Some(year)).await?;
-        Ok(Books { unit, year: unit_year, records })
+        Ok(Books::new(unit, unit_year, records))
     }
 
     /// Applies a batch in one transaction: all of it, or (on any conflict or error) none of it.

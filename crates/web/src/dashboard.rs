@@ -31,7 +31,7 @@ pub fn by_function_class(books: &Books) -> Value {
 
 /// ECharts options for 基本支出 vs 项目支出.
 pub fn basic_vs_project(books: &Books) -> Value {
-    let sum = |kind: SpendingKind| -> Fen { books.expenditures_where(|l| l.spending_kind == kind).map(|e| e.amount).sum() };
+    let sum = |kind: SpendingKind| -> Fen { books.spent_where(|l| l.spending_kind == kind).amount };
     json!({
         "tooltip": { "trigger": "item", "formatter": "{b}：{c}万元（{d}%）" },
         "legend": { "bottom": 0 },

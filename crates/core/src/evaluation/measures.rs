@@ -9,6 +9,7 @@ use crate::codes::ExpenseGroup;
 use crate::date::Date;
 use crate::money::{BasisPoints, Fen};
 use crate::records::*;
+use crate::report_model::spending_refs;
 
 /// A measured value.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -146,9 +147,6 @@ fn indicator_refs<'a>(items: impl IntoIterator<Item = &'a ProjectIndicator>) -> 
     items.into_iter().map(|i| RecordRef::new("project_indicators", &i.indicator_code)).collect()
 }
 
-fn expenditure_refs<'a>(items: impl IntoIterator<Item = &'a Expenditure>) -> Vec<RecordRef> {
-    items.into_iter().map(|e| RecordRef::new("expenditures", &e.voucher_no)).collect()
-}
 
 /// Share of project indicators selected by `keep` that reached their targets.
 fn indicators_met(input: &EvaluationInput, q: &QualitativeShares, keep: impl Fn(&ProjectIndicator) -> bool, what: &str) -> Measured {
@@ -165,8 +163,7 @@ fn sangong_budget(books: &Books) -> (Fen, Vec<RecordRef>) {
 
 fn carryover(books: &Books) -> Fen {
     let annual: Fen = books.records.appropriation_lines.iter().map(|l| books.line_budget(&l.line_code).annual()).sum();
-    let spent: Fen = books.records.expenditures.iter().map(|e| e.amount).sum();
-    annual - spent
+    annual - books.spent_total().amount
 }
 
 fn year_end(year: i32) -> Date {
@@ -266,8 +263,9 @@ pub fn measure(spec: &IndicatorSpec, input: &EvaluationInput, q: &QualitativeSha
     let b = input.books;
     let r = &b.records;
     let annual: Fen = r.appropriation_lines.iter().map(|l| b.line_budget(&l.line_code).annual()).sum();
-    let spent: Fen = r.expenditures.iter().map(|e| e.amount).sum();
-    let all_expenditures = || expenditure_refs(&r.expenditures);
+    let spent_total = b.spent_total();
+    let spent = spent_total.amount;
+    let all_expenditures = || spending_refs(&spent_total);
     match spec.measure.as_str() {
         "staff_control_rate" => count_rate(
             r.staffing.iter().map(|s| s.actual).sum(),
@@ -287,13 +285,9 @@ pub fn measure(spec: &IndicatorSpec, input: &EvaluationInput, q: &QualitativeSha
             }
         }
         "key_spending_rate" => {
-            let project: Vec<&Expenditure> = b.expenditures_where(|l| l.spending_kind == SpendingKind::Project).collect();
-            let key: Vec<&Expenditure> = project
-                .iter()
-                .copied()
-                .filter(|e| b.line(&e.line_code).and_then(|l| l.project_code.as_deref()).and_then(|p| b.project(p)).is_some_and(|p| p.is_key))
-                .collect();
-            money_rate(key.iter().map(|e| e.amount).sum(), project.iter().map(|e| e.amount).sum(), expenditure_refs(key.iter().copied()), "没有项目支出")
+            let project = b.spent_where(|l| l.spending_kind == SpendingKind::Project);
+            let key = b.spent_where(|l| l.spending_kind == SpendingKind::Project && l.project_code.as_deref().and_then(|p| b.project(p)).is_some_and(|p| p.is_key));
+            money_rate(key.amount, project.amount, spending_refs(&key), "没有项目支出")
         }
         "budget_completion_rate" => money_rate(spent, annual, all_expenditures(), "全年预算数为0"),
         "budget_adjustment_rate" => {
@@ -316,7 +310,7 @@ pub fn measure(spec: &IndicatorSpec, input: &EvaluationInput, q: &QualitativeSha
             let (mut paid, mut due) = (Fen::ZERO, Fen::ZERO);
             for quarter in 1..=4u32 {
                 let end = Date::new(b.year.year, quarter * 3, if quarter == 1 || quarter == 4 { 31 } else { 30 }).expect("quarter ends exist");
-                let cumulative: Fen = r.expenditures.iter().filter(|e| e.date <= end).map(|e| e.amount).sum();
+                let cumulative: Fen = b.spent_through(crate::books::period(end));
                 // 序时进度: the share of the year elapsed, quarter by quarter.
                 let expected = Fen(annual.0 * i64::from(quarter) / 4);
                 paid += cumulative.min(expected);
@@ -332,17 +326,17 @@ pub fn measure(spec: &IndicatorSpec, input: &EvaluationInput, q: &QualitativeSha
         }
         "public_use_control_rate" => {
             let lines: Vec<&AppropriationLine> = b.lines_where(|l| l.spending_kind == SpendingKind::Basic && b.expense_group(l) == Some(ExpenseGroup::PublicUse)).collect();
-            let exp: Vec<&Expenditure> = b.expenditures_where(|l| l.spending_kind == SpendingKind::Basic && b.expense_group(l) == Some(ExpenseGroup::PublicUse)).collect();
-            money_rate(exp.iter().map(|e| e.amount).sum(), lines.iter().map(|l| b.line_budget(&l.line_code).annual()).sum(), expenditure_refs(exp.iter().copied()), "没有公用经费预算")
+            let exp = b.spent_where(|l| l.spending_kind == SpendingKind::Basic && b.expense_group(l) == Some(ExpenseGroup::PublicUse));
+            money_rate(exp.amount, lines.iter().map(|l| b.line_budget(&l.line_code).annual()).sum(), spending_refs(&exp), "没有公用经费预算")
         }
         "sangong_control_rate" => {
             let (budget, _) = sangong_budget(b);
-            let exp: Vec<&Expenditure> = b.expenditures_where(|l| b.sangong_kind(l).is_some()).collect();
-            let used: Fen = exp.iter().map(|e| e.amount).sum();
+            let exp = b.spent_where(|l| b.sangong_kind(l).is_some());
+            let used = exp.amount;
             match (budget.0, used.0) {
                 (0, 0) => Measured::Unavailable { reason: "无“三公经费”预算，也无“三公经费”支出".into(), not_applicable: true },
-                (0, _) => Measured::Failed { reason: format!("无“三公经费”预算却支出 {} 万元", used.wan_yuan_string()), sources: expenditure_refs(exp.iter().copied()) },
-                _ => money_rate(used, budget, expenditure_refs(exp.iter().copied()), ""),
+                (0, _) => Measured::Failed { reason: format!("无“三公经费”预算却支出 {} 万元", used.wan_yuan_string()), sources: spending_refs(&exp) },
+                _ => money_rate(used, budget, spending_refs(&exp), ""),
             }
         }
         "procurement_execution_rate" => {

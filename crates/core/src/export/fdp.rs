@@ -35,13 +35,13 @@ pub const COLUMNS: &[&str] = &[
 /// One row per appropriation line of the unit-year, in the books' order, as CSV cells in `COLUMNS` order.
 pub fn rows(books: &Books) -> Vec<Vec<String>> {
     let tables = books.code_tables();
-    let totals = books.line_totals();
+    let spending = books.spending_by_line();
     books
         .records
         .appropriation_lines
         .iter()
         .map(|l| {
-            let (b, spent) = totals.get(l.line_code.as_str()).copied().unwrap_or_default();
+            let (b, spent) = (books.line_budget(&l.line_code), spending.get(&l.line_code).map(|s| s.amount).unwrap_or_default());
             let function_name = tables.and_then(|t| t.function(&l.function_code)).map(|f| f.name.clone()).unwrap_or_default();
             let economic_name = tables.and_then(|t| t.economic(&l.economic_code)).map(|e| e.name.clone()).unwrap_or_default();
             vec![
