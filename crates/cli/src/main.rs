@@ -620,11 +620,11 @@ async fn evaluate(store: &Store, books: &Books, findings: &[jixiao_core::check::
         rules = rules.with_override(&path.display().to_string(), &text)?;
     }
     let prior_year = books.year.year - 1;
-    let prior = if store.years(&books.unit.code).await?.iter().any(|y| y.year == prior_year) { Some(store.books(&books.unit.code, prior_year).await?) } else { None };
+    let prior = if store.years(&books.unit.code).await?.iter().any(|y| y.year == prior_year) { Some(store.books_summary(&books.unit.code, prior_year).await?) } else { None };
     Ok(jixiao_core::evaluation::evaluate(&EvaluationInput { books, prior: prior.as_ref(), findings }, &rules))
 }
 
-/// The books of `unit` (or the only unit) for `year`.
+/// The books of `unit` (or the only unit) for `year`, in summary form: what check, evaluation and reports read.
 async fn books(store: &Store, unit: Option<String>, year: i32) -> Result<Books> {
     let code = match unit {
         Some(code) => code,
@@ -637,5 +637,5 @@ async fn books(store: &Store, unit: Option<String>, year: i32) -> Result<Books> 
             }
         }
     };
-    Ok(store.books(&code, year).await?)
+    Ok(store.books_summary(&code, year).await?)
 }

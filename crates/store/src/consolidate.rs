@@ -146,8 +146,8 @@ impl Store {
                 let mut done: Vec<UnitSummary> = Vec::new();
                 loop {
                     let Some(unit) = queue.lock().expect("queue lock").pop() else { break };
-                    let books = store.books(&unit.code, year).await?;
-                    let prior = if with_prior.contains(&unit.code) { Some(store.books(&unit.code, year - 1).await?) } else { None };
+                    let books = store.books_summary(&unit.code, year).await?;
+                    let prior = if with_prior.contains(&unit.code) { Some(store.books_summary(&unit.code, year - 1).await?) } else { None };
                     let findings = check(&books);
                     let mut rules = Rules::for_unit(&books.unit.region_code, year).map_err(|e| StoreError::Rules(e.to_string()))?;
                     if let Some((label, text)) = &extra {

@@ -153,6 +153,28 @@ fn read_value(row: &AnyRow, field: &str, value_type: &ValueType) -> Result<Value
     })
 }
 
+/// A record kind's columns, in its order, for a SELECT list.
+fn kind_columns(kind: &jixiao_core::schema::RecordKindSpec) -> String {
+    kind.columns.iter().map(|c| c.field.as_str()).collect::<Vec<_>>().join(", ")
+}
+
+/// A stored row as the record kind's JSON map.
+fn row_map(kind: &jixiao_core::schema::RecordKindSpec, row: &AnyRow) -> Result<Map<String, Value>, sqlx::Error> {
+    let mut map = Map::new();
+    for c in &kind.columns {
+        map.insert(c.field.clone(), read_value(row, &c.field, &c.value_type)?);
+    }
+    Ok(map)
+}
+
+/// Adds stored rows to `into` by their id.
+fn by_id(into: &mut BTreeMap<i64, Map<String, Value>>, kind: &jixiao_core::schema::RecordKindSpec, rows: Vec<AnyRow>) -> Result<(), StoreError> {
+    for row in rows {
+        into.insert(row.try_get("id")?, row_map(kind, &row)?);
+    }
+    Ok(())
+}
+
 fn profile_hash(unit: &UnitProfile) -> String {
     match serde_json::to_value(unit) {
         Ok(Value::Object(m)) => fingerprint(&m),
@@ -274,30 +296,30 @@ impl Store {
         }
     }
 
-    /// The records of unit `id` — of one year, or of every year — in the order they were stored.
+    /// The records of unit `id` — of one year, or of every year — in the order they were stored; without the
+    /// kind `skip`, if given.
     async fn load_records(&self, id: i64, year: Option<i32>) -> Result<RecordSet, StoreError> {
+        self.load_records_but(id, year, None).await
+    }
+
+    async fn load_records_but(&self, id: i64, year: Option<i32>, skip: Option<&str>) -> Result<RecordSet, StoreError> {
         let mut set = RecordSet::default();
-        for kind in record_kinds() {
-            let columns: Vec<&str> = kind.columns.iter().map(|c| c.field.as_str()).collect();
+        for kind in record_kinds().iter().filter(|k| Some(k.id.as_str()) != skip) {
             let filter = if year.is_some() { " AND year = $2" } else { "" };
-            let sql = format!("SELECT {} FROM {} WHERE unit_id = $1{filter} ORDER BY id", columns.join(", "), kind.table);
+            let sql = format!("SELECT {} FROM {} WHERE unit_id = $1{filter} ORDER BY id", kind_columns(kind), kind.table);
             let mut query = sqlx::query(spec_sql(&sql)).bind(id);
             if let Some(y) = year {
                 query = query.bind(i64::from(y));
             }
             for row in query.fetch_all(&self.reader).await? {
-                let mut map = Map::new();
-                for c in &kind.columns {
-                    map.insert(c.field.clone(), read_value(&row, &c.field, &c.value_type)?);
-                }
-                set.push_row(&kind.id, map).map_err(|message| StoreError::Corrupt { kind: kind.id.clone(), message })?;
+                set.push_row(&kind.id, row_map(kind, &row)?).map_err(|message| StoreError::Corrupt { kind: kind.id.clone(), message })?;
             }
         }
         Ok(set)
     }
 
-    /// One unit-year's books.
-    pub async fn books(&self, code: &str, year: i32) -> Result<Books, StoreError> {
+    /// The unit's profile, the unit-year and the unit's id, or the error naming what is missing.
+    async fn unit_year(&self, code: &str, year: i32) -> Result<(UnitProfile, UnitYear, i64), StoreError> {
         let unit = self.unit(code).await?.ok_or_else(|| StoreError::UnknownUnit(code.to_string()))?;
         let unit_year = self
             .years(code)
@@ -306,8 +328,66 @@ impl Store {
             .find(|y| y.year == year)
             .ok_or_else(|| StoreError::UnknownYear { unit: code.to_string(), year })?;
         let id = self.unit_id(code).await?.ok_or_else(|| StoreError::UnknownUnit(code.to_string()))?;
+        Ok((unit, unit_year, id))
+    }
+
+    /// One unit-year's books, every voucher included (what the voucher pages and the journal export read).
+    pub async fn books(&self, code: &str, year: i32) -> Result<Books, StoreError> {
+        let (unit, unit_year, id) = self.unit_year(code, year).await?;
         let records = self.load_records(id, Some(year)).await?;
         Ok(Books::new(unit, unit_year, records))
+    }
+
+    /// One unit-year's books in summary form (`Books::summarize`): every record but the expenditures, the
+    /// stored line-month totals, and only the notable expenditures (`jixiao_core::books::is_notable`, and the
+    /// originals of notable reversals), each read through an index. What reports, the books check and the
+    /// evaluation read: the cost grows with the lines and the notable vouchers, not with the year's vouchers.
+    pub async fn books_summary(&self, code: &str, year: i32) -> Result<Books, StoreError> {
+        let (unit, unit_year, id) = self.unit_year(code, year).await?;
+        let records = self.load_records_but(id, Some(year), Some("expenditures")).await?;
+        let mut books = Books::new(unit, unit_year, records);
+        let totals = self.month_totals_of(id, year).await?;
+        let Some(kind) = record_kinds().iter().find(|k| k.id == "expenditures") else {
+            return Err(StoreError::Corrupt { kind: "expenditures".into(), message: "记录种类定义中没有支出凭证".into() });
+        };
+        let select = format!("SELECT id, {} FROM {} WHERE unit_id = $1 AND year = $2", kind_columns(kind), kind.table);
+        let (id, y) = (id, i64::from(year));
+        // Notable rows by id, so that they keep the order they were stored in.
+        let mut notable: BTreeMap<i64, Map<String, Value>> = BTreeMap::new();
+        by_id(&mut notable, kind, sqlx::query(spec_sql(&format!("{select} AND procurement_ref IS NOT NULL"))).bind(id).bind(y).fetch_all(&self.reader).await?)?;
+        if let Some((threshold, _)) = jixiao_core::governance::major_decision_threshold(&books) {
+            // Payments above the threshold and their reversals (the exact negatives).
+            for (comparison, bound) in [(">", threshold.0), ("<", -threshold.0)] {
+                let sql = format!("{select} AND amount {comparison} $3");
+                by_id(&mut notable, kind, sqlx::query(spec_sql(&sql)).bind(id).bind(y).bind(bound).fetch_all(&self.reader).await?)?;
+            }
+        }
+        // Dated outside the year, or on a line the books lack: the totals show whether any exist, so the scan
+        // that finds them runs only when it has something to find.
+        if totals.keys().any(|(_, _, period)| period / 100 != year) {
+            let (first, last) = (format!("{year:04}-01-01"), format!("{year:04}-12-31"));
+            by_id(&mut notable, kind, sqlx::query(spec_sql(&format!("{select} AND (date < $3 OR date > $4)"))).bind(id).bind(y).bind(first).bind(last).fetch_all(&self.reader).await?)?;
+        }
+        let unknown: std::collections::BTreeSet<&String> =
+            totals.iter().filter(|(_, t)| t.expenditures != 0).map(|((_, line, _), _)| line).filter(|line| books.line(line).is_none()).collect();
+        for line in unknown {
+            by_id(&mut notable, kind, sqlx::query(spec_sql(&format!("{select} AND line_code = $3"))).bind(id).bind(y).bind(line.clone()).fetch_all(&self.reader).await?)?;
+        }
+        // The originals of the notable reversals.
+        let originals: Vec<String> = notable.values().filter_map(|m| m.get("reverses").and_then(Value::as_str)).map(str::to_string).collect();
+        for chunk in originals.chunks(500) {
+            let placeholders: Vec<String> = (0..chunk.len()).map(|i| format!("${}", i + 3)).collect();
+            let mut q = sqlx::query(spec_sql(&format!("{select} AND voucher_no IN ({})", placeholders.join(", ")))).bind(id).bind(y);
+            for key in chunk {
+                q = q.bind(key.clone());
+            }
+            by_id(&mut notable, kind, q.fetch_all(&self.reader).await?)?;
+        }
+        for (_, map) in notable {
+            books.records.push_row(&kind.id, map).map_err(|message| StoreError::Corrupt { kind: kind.id.clone(), message })?;
+        }
+        books.expenditure_totals = Some(totals);
+        Ok(books)
     }
 
     /// Applies a batch in one transaction: all of it, or (on any conflict or error) none of it.
@@ -521,13 +601,17 @@ impl Store {
     /// The line-month totals of a unit-year, as stored (kept by `apply`); by line code, then month.
     pub async fn month_totals(&self, code: &str, year: i32) -> Result<BTreeMap<MonthKey, MonthTotal>, StoreError> {
         let id = self.unit_id(code).await?.ok_or_else(|| StoreError::UnknownUnit(code.to_string()))?;
+        self.month_totals_of(id, year).await
+    }
+
+    async fn month_totals_of(&self, id: i64, year: i32) -> Result<BTreeMap<MonthKey, MonthTotal>, StoreError> {
         let rows = sqlx::query(
             "SELECT line_code, period, carry_over, initial, adjustments, spent, budget_vouchers, expenditures \
              FROM line_month_total WHERE unit_id = $1 AND year = $2",
         )
         .bind(id)
         .bind(i64::from(year))
-        .fetch_all(&self.pool)
+        .fetch_all(&self.reader)
         .await?;
         let mut out = BTreeMap::new();
         for r in rows {

@@ -52,7 +52,7 @@ pub async fn load_scenario(store: &Store, scenario: &Scenario, dir: &Path) -> Re
 pub async fn evaluation(store: &Store, books: &Books, findings: &[jixiao_core::check::Finding]) -> Result<Evaluation> {
     let rules = Rules::for_unit(&books.unit.region_code, books.year.year)?;
     let prior_year = books.year.year - 1;
-    let prior = if store.years(&books.unit.code).await?.iter().any(|y| y.year == prior_year) { Some(store.books(&books.unit.code, prior_year).await?) } else { None };
+    let prior = if store.years(&books.unit.code).await?.iter().any(|y| y.year == prior_year) { Some(store.books_summary(&books.unit.code, prior_year).await?) } else { None };
     Ok(jixiao_core::evaluation::evaluate(&EvaluationInput { books, prior: prior.as_ref(), findings }, &rules))
 }
 
@@ -65,9 +65,13 @@ pub struct UnitOutputs {
     pub report_html: String,
 }
 
-/// The outputs, with the books and the evaluation they came from.
+/// The outputs, with the books (in summary form, as the commands read them) and the evaluation they came from.
 pub async fn unit_outputs(store: &Store, code: &str, year: i32) -> Result<(UnitOutputs, Books, Evaluation)> {
-    let books = store.books(code, year).await?;
+    outputs_of(store, store.books_summary(code, year).await?).await
+}
+
+/// The outputs of the given books of a stored unit-year.
+pub async fn outputs_of(store: &Store, books: Books) -> Result<(UnitOutputs, Books, Evaluation)> {
     let findings = check(&books);
     let evaluation = evaluation(store, &books, &findings).await?;
     let model = jixiao_core::report_model::build(&books, Some(&evaluation));

@@ -10,7 +10,7 @@ use anyhow::{Result, ensure};
 use jixiao_core::consolidated::UnitExecution;
 use jixiao_store::Store;
 use jixiao_store::consolidate::Scope;
-use jixiao_testdata::harness::{consolidated_outputs, drop_postgres_schema, load_scenario, postgres_schema_store, unit_outputs};
+use jixiao_testdata::harness::{consolidated_outputs, drop_postgres_schema, load_scenario, outputs_of, postgres_schema_store, unit_outputs};
 use jixiao_testdata::{Profile, Scenario, scenario};
 use std::sync::Arc;
 
@@ -51,6 +51,11 @@ async fn outputs(store: &Store, s: &Scenario) -> Result<Vec<(String, String)>> {
             }
             let (o, books, evaluation) = unit_outputs(store, &u.code, *year).await?;
             let label = format!("{} {year}", u.code);
+            // The summary the store reads through its indexes is the full books summarized, and the full books
+            // give the same texts.
+            let full = store.books(&u.code, *year).await?;
+            ensure!(books == full.summarize(), "{label}: the stored summary differs from the books summarized");
+            ensure!(outputs_of(store, full).await?.0 == o, "{label}: the full books give other outputs than their summary");
             out.push((format!("{label} check json"), o.check_json));
             out.push((format!("{label} evaluate json"), o.evaluate_json));
             out.push((format!("{label} report md"), o.report_md));

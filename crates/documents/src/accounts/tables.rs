@@ -3,7 +3,7 @@
 use super::{AccountTable, FinalAccounts, HeaderCell, Value, add_at, chinese_ordinal, economic_name, function_name, function_rows, h, h_span, money_row};
 use jixiao_core::Fen;
 use jixiao_core::codes::{ExpenseGroup, SanGongKind};
-use jixiao_core::records::{AppropriationLine, Books, BudgetVoucherKind, Expenditure, FundSource, SpendingKind};
+use jixiao_core::records::{AppropriationLine, Books, BudgetVoucherKind, FundSource, SpendingKind};
 use std::collections::BTreeMap;
 
 /// The nine tables for one unit-year.
@@ -30,9 +30,10 @@ fn is_fiscal(source: FundSource) -> bool {
     matches!(source, FundSource::GeneralBudget | FundSource::GovernmentFund | FundSource::StateCapital)
 }
 
-/// Every expenditure with the line it was paid from.
-fn paid<'a>(books: &'a Books) -> impl Iterator<Item = (&'a Expenditure, &'a AppropriationLine)> + 'a {
-    books.records.expenditures.iter().filter_map(|e| books.line(&e.line_code).map(|l| (e, l)))
+/// What each line paid out (reversals included), with the line, in the books' line order.
+fn paid(books: &Books) -> Vec<(Fen, &AppropriationLine)> {
+    let spending = books.spending_by_line();
+    books.records.appropriation_lines.iter().filter_map(|l| spending.get(&l.line_code).map(|s| (s.amount, l))).collect()
 }
 
 fn receipts_from(books: &Books, source: FundSource) -> Fen {
@@ -72,11 +73,11 @@ fn side_by_side(left: Vec<Vec<Value>>, left_width: usize, right: Vec<Vec<Value>>
 }
 
 /// Spending by 功能分类 类 as 一、二、… rows with `columns` amounts, from the expenditures `keep` selects.
-fn class_rows(books: &Books, columns: usize, amounts: impl Fn(&Expenditure, &AppropriationLine) -> Option<Vec<Fen>>) -> (Vec<Vec<Value>>, Vec<Fen>) {
+fn class_rows(books: &Books, columns: usize, amounts: impl Fn(Fen, &AppropriationLine) -> Option<Vec<Fen>>) -> (Vec<Vec<Value>>, Vec<Fen>) {
     let mut by_class: BTreeMap<String, Vec<Fen>> = BTreeMap::new();
     let mut total = vec![Fen::ZERO; columns];
-    for (e, l) in paid(books) {
-        if let Some(a) = amounts(e, l) {
+    for (amount, l) in paid(books) {
+        if let Some(a) = amounts(amount, l) {
             let entry = by_class.entry(l.function_code.chars().take(3).collect()).or_insert_with(|| vec![Fen::ZERO; columns]);
             entry.iter_mut().zip(&a).for_each(|(t, x)| *t += *x);
             total.iter_mut().zip(&a).for_each(|(t, x)| *t += *x);
@@ -102,7 +103,7 @@ fn income_expenditure_summary(books: &Books) -> AccountTable {
     let income_total: Fen = income.iter().map(|(_, a)| *a).sum();
     let carry_in = carried_in(books, |_| true);
     let grand_total = income_total + carry_in;
-    let (spending, spent) = class_rows(books, 1, |e, _| Some(vec![e.amount]));
+    let (spending, spent) = class_rows(books, 1, |amount, _| Some(vec![amount]));
     let spent = spent[0];
     let pair = |label: &str, amount: Fen| vec![Value::text(label), Value::Money(amount)];
     let rows = side_by_side(
@@ -147,9 +148,9 @@ fn income(books: &Books) -> AccountTable {
 fn expenditure(books: &Books) -> AccountTable {
     const COLUMNS: usize = 6;
     let mut items = BTreeMap::new();
-    for (e, l) in paid(books) {
-        add_at(&mut items, &l.function_code, COLUMNS, 0, e.amount);
-        add_at(&mut items, &l.function_code, COLUMNS, if l.spending_kind == SpendingKind::Basic { 1 } else { 2 }, e.amount);
+    for (amount, l) in paid(books) {
+        add_at(&mut items, &l.function_code, COLUMNS, 0, amount);
+        add_at(&mut items, &l.function_code, COLUMNS, if l.spending_kind == SpendingKind::Basic { 1 } else { 2 }, amount);
     }
     let header = vec![["科目编码", "科目名称", "本年支出合计", "基本支出", "项目支出", "上缴上级支出", "经营支出", "对附属单位补助支出"].map(h).to_vec()];
     by_function("公开03表", "支出决算表", header, books, items, COLUMNS, "支出")
@@ -161,11 +162,11 @@ const FISCAL_SOURCES: [FundSource; 3] = [FundSource::GeneralBudget, FundSource::
 fn fiscal_summary(books: &Books) -> AccountTable {
     let received = FISCAL_SOURCES.map(|s| receipts_from(books, s));
     let carry = FISCAL_SOURCES.map(|s| carried_in(books, |l| l.fund_source == s));
-    let (spending, spent) = class_rows(books, 4, |e, l| {
+    let (spending, spent) = class_rows(books, 4, |amount, l| {
         let col = FISCAL_SOURCES.iter().position(|s| *s == l.fund_source)?;
         let mut a = vec![Fen::ZERO; 4];
-        a[0] = e.amount;
-        a[col + 1] = e.amount;
+        a[0] = amount;
+        a[col + 1] = amount;
         Some(a)
     });
     let received_total: Fen = received.iter().copied().sum();
@@ -213,9 +214,9 @@ fn spending_header(first: &str) -> Vec<Vec<HeaderCell>> {
 /// Spending of the lines of one fund source by function code: [total, basic, project].
 fn spending_by_function(books: &Books, source: FundSource) -> BTreeMap<String, Vec<Fen>> {
     let mut items = BTreeMap::new();
-    for (e, l) in paid(books).filter(|(_, l)| l.fund_source == source) {
-        add_at(&mut items, &l.function_code, 3, 0, e.amount);
-        add_at(&mut items, &l.function_code, 3, if l.spending_kind == SpendingKind::Basic { 1 } else { 2 }, e.amount);
+    for (amount, l) in paid(books).into_iter().filter(|(_, l)| l.fund_source == source) {
+        add_at(&mut items, &l.function_code, 3, 0, amount);
+        add_at(&mut items, &l.function_code, 3, if l.spending_kind == SpendingKind::Basic { 1 } else { 2 }, amount);
     }
     items
 }
@@ -230,9 +231,9 @@ fn general_budget_expenditure(books: &Books) -> AccountTable {
 fn general_budget_basic_detail(books: &Books) -> AccountTable {
     let mut personnel: BTreeMap<String, Fen> = BTreeMap::new();
     let mut public_use: BTreeMap<String, Fen> = BTreeMap::new();
-    for (e, l) in paid(books).filter(|(_, l)| l.fund_source == FundSource::GeneralBudget && l.spending_kind == SpendingKind::Basic) {
+    for (amount, l) in paid(books).into_iter().filter(|(_, l)| l.fund_source == FundSource::GeneralBudget && l.spending_kind == SpendingKind::Basic) {
         let side = if books.expense_group(l) == Some(ExpenseGroup::Personnel) { &mut personnel } else { &mut public_use };
-        *side.entry(l.economic_code.clone()).or_default() += e.amount;
+        *side.entry(l.economic_code.clone()).or_default() += amount;
     }
     // Each 类 row (301 …) with its sum, then its 款 rows.
     let side_rows = |items: &BTreeMap<String, Fen>| -> (Vec<Vec<Value>>, Fen) {

@@ -1,0 +1,3 @@
+-- Books in summary form (`Store::books_summary`) read the notable expenditures through indexes: those naming a
+-- procurement here (few), the 大额 ones through expenditure_year_unit (year, unit_id, amount).
+CREATE INDEX expenditure_procurement ON expenditure (unit_id, year) WHERE procurement_ref IS NOT NULL;
