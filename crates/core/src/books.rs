@@ -80,6 +80,31 @@ pub fn month_totals<'a>(
     totals
 }
 
+/// The key of a [`procurement_totals`] entry: fiscal year, line code, 采购编号.
+pub type ProcurementKey = (i32, String, String);
+
+/// 采购付款汇总 — per fiscal year, line and 采购编号, what the expenditures naming that procurement paid
+/// (reversals naming it included) and how many they are: the definition the store's aggregates must equal.
+pub fn procurement_totals<'a>(expenditures: impl IntoIterator<Item = &'a Expenditure>) -> BTreeMap<ProcurementKey, LineSpending> {
+    let mut totals: BTreeMap<ProcurementKey, LineSpending> = BTreeMap::new();
+    for e in expenditures {
+        if let Some(p) = &e.procurement_ref {
+            let t = totals.entry((e.year, e.line_code.clone(), p.clone())).or_default();
+            t.amount += e.amount;
+            t.vouchers += 1;
+        }
+    }
+    totals
+}
+
+/// What books in summary form carry in place of every expenditure: the aggregates the store keeps beside the
+/// vouchers, updated in the transaction that inserts them.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ExpenditureTotals {
+    pub by_line_month: BTreeMap<MonthKey, MonthTotal>,
+    pub by_procurement: BTreeMap<ProcurementKey, LineSpending>,
+}
+
 /// Σ 支出凭证.金额 of one line and the number of its expenditures.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct LineSpending {
@@ -96,13 +121,17 @@ pub struct Spent {
     pub lines: Vec<String>,
 }
 
-/// Whether a per-voucher rule of the books check can concern an expenditure of fiscal year `year` (a 重点凭证):
-/// it names a procurement (采购付款), is dated outside the year, is a 大额资金 payment or its reversal (above the
-/// 三重一大 `threshold`), or sits on a line the books do not have. Every other expenditure counts only through
-/// the line-month totals — given the import's ledger rules (positive amounts, every reversal the exact negative
-/// of an original on its line, reversed at most once), which the importer enforces before anything is stored.
-pub fn is_notable(e: &Expenditure, year: i32, threshold: Option<Fen>, known_line: &dyn Fn(&str) -> bool) -> bool {
-    e.procurement_ref.is_some() || e.date.year != year || threshold.is_some_and(|t| e.amount.0.abs() > t.0) || !known_line(&e.line_code)
+/// Whether a per-voucher rule of the books check can concern an expenditure of `books` (a 重点凭证): it is
+/// dated outside the fiscal year, is a 大额资金 payment or its reversal (above the 三重一大 `threshold`), or
+/// names a line or a procurement the books do not have. Every other expenditure counts only through the
+/// line-month and procurement totals — given the import's ledger rules (positive amounts, every reversal the
+/// exact negative of an original on its line, reversed at most once), which the importer enforces before
+/// anything is stored.
+pub fn is_notable(e: &Expenditure, books: &Books, threshold: Option<Fen>) -> bool {
+    e.date.year != books.year.year
+        || threshold.is_some_and(|t| e.amount.0.abs() > t.0)
+        || books.line(&e.line_code).is_none()
+        || e.procurement_ref.as_deref().is_some_and(|p| !books.records.procurements.iter().any(|x| x.procurement_code == p))
 }
 
 impl Books {
@@ -155,8 +184,17 @@ impl Books {
     /// vouchers held.
     pub fn month_totals(&self) -> std::borrow::Cow<'_, BTreeMap<MonthKey, MonthTotal>> {
         match &self.expenditure_totals {
-            Some(t) => std::borrow::Cow::Borrowed(t),
+            Some(t) => std::borrow::Cow::Borrowed(&t.by_line_month),
             None => std::borrow::Cow::Owned(month_totals(&self.records.budget_vouchers, &self.records.expenditures)),
+        }
+    }
+
+    /// What the expenditures naming each procurement paid, by year, line and 采购编号: stored totals for books
+    /// in summary form, else computed from the vouchers held.
+    pub fn procurement_payments(&self) -> std::borrow::Cow<'_, BTreeMap<ProcurementKey, LineSpending>> {
+        match &self.expenditure_totals {
+            Some(t) => std::borrow::Cow::Borrowed(&t.by_procurement),
+            None => std::borrow::Cow::Owned(procurement_totals(&self.records.expenditures)),
         }
     }
 
@@ -166,7 +204,7 @@ impl Books {
         let mut out: BTreeMap<String, LineSpending> = BTreeMap::new();
         match &self.expenditure_totals {
             Some(totals) => {
-                for ((_, line, _), t) in totals.iter().filter(|(_, t)| t.expenditures != 0) {
+                for ((_, line, _), t) in totals.by_line_month.iter().filter(|(_, t)| t.expenditures != 0) {
                     let s = out.entry(line.clone()).or_default();
                     s.amount += t.spent;
                     s.vouchers += t.expenditures;
@@ -186,7 +224,7 @@ impl Books {
     /// Everything paid out of a line, reversals included.
     pub fn line_spent(&self, line_code: &str) -> Fen {
         match &self.expenditure_totals {
-            Some(totals) => totals.iter().filter(|((_, line, _), _)| line == line_code).map(|(_, t)| t.spent).sum(),
+            Some(totals) => totals.by_line_month.iter().filter(|((_, line, _), _)| line == line_code).map(|(_, t)| t.spent).sum(),
             None => self.records.expenditures.iter().filter(|e| e.line_code == line_code).map(|e| e.amount).sum(),
         }
     }
@@ -223,15 +261,15 @@ impl Books {
 
     /// The books in summary form, as [`crate::records::Books`] read from the store for reports: every record
     /// but the expenditures as they are; of the expenditures only the notable ones ([`is_notable`], plus the
-    /// originals of notable reversals), and the line-month totals over all of them.
+    /// originals of notable reversals), and the line-month and procurement totals over all of them.
     pub fn summarize(&self) -> Books {
         let threshold = crate::governance::major_decision_threshold(self).map(|(t, _)| t);
-        let known = |line: &str| self.line(line).is_some();
-        let notable: Vec<&Expenditure> = self.records.expenditures.iter().filter(|e| is_notable(e, self.year.year, threshold, &known)).collect();
+        let notable: Vec<&Expenditure> = self.records.expenditures.iter().filter(|e| is_notable(e, self, threshold)).collect();
         let originals: std::collections::BTreeSet<&str> = notable.iter().filter_map(|e| e.reverses.as_deref()).collect();
         let mut records = self.records.clone();
-        records.expenditures = self.records.expenditures.iter().filter(|e| originals.contains(e.voucher_no.as_str()) || is_notable(e, self.year.year, threshold, &known)).cloned().collect();
-        Books { unit: self.unit.clone(), year: self.year.clone(), records, expenditure_totals: Some(self.month_totals().into_owned()) }
+        records.expenditures = self.records.expenditures.iter().filter(|e| originals.contains(e.voucher_no.as_str()) || is_notable(e, self, threshold)).cloned().collect();
+        let totals = ExpenditureTotals { by_line_month: self.month_totals().into_owned(), by_procurement: self.procurement_payments().into_owned() };
+        Books { unit: self.unit.clone(), year: self.year.clone(), records, expenditure_totals: Some(totals) }
     }
 
     /// The lines that satisfy `keep`.
@@ -360,15 +398,17 @@ mod summary_tests {
             Op::Pay { line: 1, amount: 300, month: 5, procurement: 2 },
             Op::Pay { line: 0, amount: 400, month: 13, procurement: 0 },
             Op::Reverse(1),
+            Op::Pay { line: 1, amount: 500, month: 7, procurement: 3 },
         ];
         let full = books_with(&ops, Some(1_000_000));
         let summary = full.summarize();
         let kept: Vec<&str> = summary.records.expenditures.iter().map(|e| e.voucher_no.as_str()).collect();
-        // The 大额 payment G1 and its reversal R4, the procurement payment G2, the next-year G3 — not G0 nor
-        // the fixture's ordinary ZC1 and ZC2.
-        assert_eq!(kept, ["G1", "G2", "G3", "R4"]);
+        // The 大额 payment G1 and its reversal R4, the next-year G3, G5 of an unknown procurement — not G0, the
+        // payment G2 of the known procurement CG1 (counted in the totals) nor the fixture's ZC1 and ZC2.
+        assert_eq!(kept, ["G1", "G3", "R4", "G5"]);
         assert_eq!(summary.spent_total(), full.spent_total());
-        assert_eq!(summary.spent_total().vouchers, 7);
+        assert_eq!(summary.spent_total().vouchers, 8);
+        assert_eq!(summary.procurement_payments(), full.procurement_payments());
     }
 
     proptest! {

@@ -149,9 +149,9 @@ pub fn line_position(records: &RecordSet, year: i32, line_code: &str) -> LinePos
     lines.get(&(year, line_code.to_string())).map(LineState::position).unwrap_or_default()
 }
 
-/// Where one line of a unit-year's books stands, spending read through [`Books::line_spent`] so that books in
-/// summary form give the same answer: the notable expenditures they hold include every one that names a
-/// 采购编号, the only ones that release a commitment.
+/// Where one line of a unit-year's books stands, spending read through the books' totals (what the line paid,
+/// and what it paid per 采购编号 — the payments that release a commitment), so that books in summary form give
+/// the same answer as [`line_position`] over every voucher.
 pub fn books_line_position(books: &Books, line_code: &str) -> LinePosition {
     let mut lines = Lines::new();
     budget_into(&mut lines, &books.records);
@@ -160,8 +160,10 @@ pub fn books_line_position(books: &Books, line_code: &str) -> LinePosition {
     for c in books.records.commitments.iter().filter(|c| c.year == year && c.line_code == line_code) {
         state.commit(c.amount, c.procurement_ref.as_ref());
     }
-    for e in books.records.expenditures.iter().filter(|e| e.year == year && e.line_code == line_code && e.procurement_ref.is_some()) {
-        state.pay(e.amount, e.procurement_ref.as_ref());
+    for ((y, line, reference), paid) in books.procurement_payments().iter() {
+        if *y == year && line == line_code {
+            state.groups.entry(Some(reference.clone())).or_default().1 += paid.amount;
+        }
     }
     state.spent = books.line_spent(line_code);
     state.position()

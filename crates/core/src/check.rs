@@ -425,15 +425,14 @@ fn reference_unknown(b: &Books) -> Vec<Finding> {
 }
 
 fn procurement_overpaid(b: &Books) -> Vec<Finding> {
+    let payments = b.procurement_payments();
     b.records
         .procurements
         .iter()
         .filter_map(|p| {
-            let payments: Vec<&Expenditure> = b.records.expenditures.iter().filter(|e| e.procurement_ref.as_deref() == Some(p.procurement_code.as_str())).collect();
-            let paid: Fen = payments.iter().map(|e| e.amount).sum();
+            let paid: Fen = payments.iter().filter(|((_, _, code), _)| *code == p.procurement_code).map(|(_, s)| s.amount).sum();
             (paid > p.contract_amount).then(|| {
-                let mut records = vec![RecordRef::new("procurements", &p.procurement_code)];
-                records.extend(payments.iter().map(|e| RecordRef::new("expenditures", &e.voucher_no)));
+                let records = vec![RecordRef::new("procurements", &p.procurement_code), RecordRef::new("expenditures_by_procurement", &p.procurement_code)];
                 finding(
                     Severity::Warning,
                     "PROCUREMENT_OVERPAID",

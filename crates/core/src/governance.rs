@@ -52,10 +52,11 @@ struct Decidable<'a> {
 
 fn decidables(b: &Books) -> Vec<Decidable<'_>> {
     let r = &b.records;
+    let reversed: std::collections::HashSet<&str> = r.expenditures.iter().filter_map(|e| e.reverses.as_deref()).collect();
     let mut out: Vec<Decidable> = r
         .expenditures
         .iter()
-        .filter(|e| e.reverses.is_none() && !r.expenditures.iter().any(|x| x.reverses.as_deref() == Some(&e.voucher_no)))
+        .filter(|e| e.reverses.is_none() && !reversed.contains(e.voucher_no.as_str()))
         .map(|e| Decidable { kind: LinkedKind::Expenditure, key: &e.voucher_no, date: e.date, amount: e.amount, procurement_ref: e.procurement_ref.as_deref(), what: format!("支出凭证「{}」（{}）", e.voucher_no, e.purpose) })
         .collect();
     out.extend(r.procurements.iter().map(|p| Decidable { kind: LinkedKind::Procurement, key: &p.procurement_code, date: p.date, amount: p.contract_amount, procurement_ref: None, what: format!("采购合同「{}」（{}）", p.procurement_code, p.item) }));

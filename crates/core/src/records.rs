@@ -694,10 +694,10 @@ pub struct Books {
     pub unit: UnitProfile,
     pub year: UnitYear,
     pub records: RecordSet,
-    /// Set for books in summary form (`Books::summarize`, the store's `books_summary`): the line-month totals
-    /// (指标月度汇总) over every expenditure of the year, while `records.expenditures` holds only the notable
-    /// ones. Spending is then read from the totals; `None`: the records hold every voucher.
-    pub expenditure_totals: Option<std::collections::BTreeMap<crate::books::MonthKey, crate::books::MonthTotal>>,
+    /// Set for books in summary form (`Books::summarize`, the store's `books_summary`): the line-month and
+    /// procurement totals over every expenditure of the year, while `records.expenditures` holds only the
+    /// notable ones. Spending is then read from the totals; `None`: the records hold every voucher.
+    pub expenditure_totals: Option<crate::books::ExpenditureTotals>,
 }
 
 /// What one import carries: a unit's profile, its fiscal years and records of any years.

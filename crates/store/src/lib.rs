@@ -11,7 +11,7 @@ pub mod period;
 pub mod schema;
 pub mod web;
 
-use jixiao_core::books::{LineBudget, MonthKey, MonthTotal, month_totals};
+use jixiao_core::books::{ExpenditureTotals, LineBudget, LineSpending, MonthKey, MonthTotal, ProcurementKey, month_totals, procurement_totals};
 use jixiao_core::records::{Batch, Books, Office, RecordSet, UnitProfile, UnitYear};
 use jixiao_core::schema::{ValueType, fingerprint, record_kinds};
 use jixiao_core::{Date, Fen};
@@ -56,6 +56,28 @@ async fn add_month_totals(tx: &mut sqlx::Transaction<'_, sqlx::Any>, unit_id: i6
                 .bind(t.spent.0)
                 .bind(t.budget_vouchers)
                 .bind(t.expenditures);
+        }
+        q.execute(&mut **tx).await?;
+    }
+    Ok(())
+}
+
+/// Adds procurement payment totals to those stored (a new year-line-procurement gets a row).
+async fn add_procurement_totals(tx: &mut sqlx::Transaction<'_, sqlx::Any>, unit_id: i64, totals: &BTreeMap<ProcurementKey, LineSpending>) -> Result<(), StoreError> {
+    const COLUMNS: usize = 6;
+    let totals: Vec<_> = totals.iter().collect();
+    for chunk in totals.chunks(INSERT_CHUNK_PARAMETERS / COLUMNS) {
+        let values: Vec<String> =
+            (0..chunk.len()).map(|r| format!("({})", (1..=COLUMNS).map(|c| format!("${}", r * COLUMNS + c)).collect::<Vec<_>>().join(", "))).collect();
+        let sql = format!(
+            "INSERT INTO procurement_payment_total (unit_id, year, line_code, procurement_ref, paid, payments) VALUES {} \
+             ON CONFLICT (unit_id, year, line_code, procurement_ref) DO UPDATE SET \
+             paid = procurement_payment_total.paid + excluded.paid, payments = procurement_payment_total.payments + excluded.payments",
+            values.join(", ")
+        );
+        let mut q = sqlx::query(spec_sql(&sql));
+        for ((year, line, reference), t) in chunk {
+            q = q.bind(unit_id).bind(i64::from(*year)).bind(line.clone()).bind(reference.clone()).bind(t.amount.0).bind(t.vouchers);
         }
         q.execute(&mut **tx).await?;
     }
@@ -346,7 +368,7 @@ impl Store {
         let (unit, unit_year, id) = self.unit_year(code, year).await?;
         let records = self.load_records_but(id, Some(year), Some("expenditures")).await?;
         let mut books = Books::new(unit, unit_year, records);
-        let totals = self.month_totals_of(id, year).await?;
+        let totals = ExpenditureTotals { by_line_month: self.month_totals_of(id, year).await?, by_procurement: self.procurement_totals_of(id, year).await? };
         let Some(kind) = record_kinds().iter().find(|k| k.id == "expenditures") else {
             return Err(StoreError::Corrupt { kind: "expenditures".into(), message: "记录种类定义中没有支出凭证".into() });
         };
@@ -354,7 +376,6 @@ impl Store {
         let (id, y) = (id, i64::from(year));
         // Notable rows by id, so that they keep the order they were stored in.
         let mut notable: BTreeMap<i64, Map<String, Value>> = BTreeMap::new();
-        by_id(&mut notable, kind, sqlx::query(spec_sql(&format!("{select} AND procurement_ref IS NOT NULL"))).bind(id).bind(y).fetch_all(&self.reader).await?)?;
         if let Some((threshold, _)) = jixiao_core::governance::major_decision_threshold(&books) {
             // Payments above the threshold and their reversals (the exact negatives).
             for (comparison, bound) in [(">", threshold.0), ("<", -threshold.0)] {
@@ -364,14 +385,20 @@ impl Store {
         }
         // Dated outside the year, or on a line the books lack: the totals show whether any exist, so the scan
         // that finds them runs only when it has something to find.
-        if totals.keys().any(|(_, _, period)| period / 100 != year) {
+        if totals.by_line_month.keys().any(|(_, _, period)| period / 100 != year) {
             let (first, last) = (format!("{year:04}-01-01"), format!("{year:04}-12-31"));
             by_id(&mut notable, kind, sqlx::query(spec_sql(&format!("{select} AND (date < $3 OR date > $4)"))).bind(id).bind(y).bind(first).bind(last).fetch_all(&self.reader).await?)?;
         }
         let unknown: std::collections::BTreeSet<&String> =
-            totals.iter().filter(|(_, t)| t.expenditures != 0).map(|((_, line, _), _)| line).filter(|line| books.line(line).is_none()).collect();
+            totals.by_line_month.iter().filter(|(_, t)| t.expenditures != 0).map(|((_, line, _), _)| line).filter(|line| books.line(line).is_none()).collect();
         for line in unknown {
             by_id(&mut notable, kind, sqlx::query(spec_sql(&format!("{select} AND line_code = $3"))).bind(id).bind(y).bind(line.clone()).fetch_all(&self.reader).await?)?;
+        }
+        let unknown: std::collections::BTreeSet<&String> =
+            totals.by_procurement.keys().map(|(_, _, reference)| reference).filter(|p| !books.records.procurements.iter().any(|x| &x.procurement_code == *p)).collect();
+        for reference in unknown {
+            let sql = format!("{select} AND procurement_ref IS NOT NULL AND procurement_ref = $3");
+            by_id(&mut notable, kind, sqlx::query(spec_sql(&sql)).bind(id).bind(y).bind(reference.clone()).fetch_all(&self.reader).await?)?;
         }
         // The originals of the notable reversals.
         let originals: Vec<String> = notable.values().filter_map(|m| m.get("reverses").and_then(Value::as_str)).map(str::to_string).collect();
@@ -588,6 +615,7 @@ impl Store {
             fresh_expenditures.iter().map(|&i| &r.expenditures[i]),
         );
         add_month_totals(&mut tx, unit_id, &totals).await?;
+        add_procurement_totals(&mut tx, unit_id, &procurement_totals(fresh_expenditures.iter().map(|&i| &r.expenditures[i]))).await?;
         sqlx::query("UPDATE import_batch SET added = $1, unchanged = $2 WHERE id = $3")
             .bind(outcome.added as i64)
             .bind(outcome.unchanged as i64)
@@ -602,6 +630,23 @@ impl Store {
     pub async fn month_totals(&self, code: &str, year: i32) -> Result<BTreeMap<MonthKey, MonthTotal>, StoreError> {
         let id = self.unit_id(code).await?.ok_or_else(|| StoreError::UnknownUnit(code.to_string()))?;
         self.month_totals_of(id, year).await
+    }
+
+    /// The procurement payment totals of a unit-year, as stored (kept by `apply`).
+    pub async fn procurement_totals(&self, code: &str, year: i32) -> Result<BTreeMap<ProcurementKey, LineSpending>, StoreError> {
+        let id = self.unit_id(code).await?.ok_or_else(|| StoreError::UnknownUnit(code.to_string()))?;
+        self.procurement_totals_of(id, year).await
+    }
+
+    async fn procurement_totals_of(&self, id: i64, year: i32) -> Result<BTreeMap<ProcurementKey, LineSpending>, StoreError> {
+        let rows = sqlx::query("SELECT line_code, procurement_ref, paid, payments FROM procurement_payment_total WHERE unit_id = $1 AND year = $2")
+            .bind(id)
+            .bind(i64::from(year))
+            .fetch_all(&self.reader)
+            .await?;
+        rows.iter()
+            .map(|r| Ok(((year, r.try_get("line_code")?, r.try_get("procurement_ref")?), LineSpending { amount: Fen(r.try_get("paid")?), vouchers: r.try_get("payments")? })))
+            .collect()
     }
 
     async fn month_totals_of(&self, id: i64, year: i32) -> Result<BTreeMap<MonthKey, MonthTotal>, StoreError> {

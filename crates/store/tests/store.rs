@@ -204,7 +204,7 @@ mod month_totals {
     //! sequence of imports (new vouchers, adjustments, reversals, re-imports, conflicting imports that fail).
 
     use super::*;
-    use jixiao_core::books::month_totals;
+    use jixiao_core::books::{month_totals, procurement_totals};
     use jixiao_core::records::*;
     use jixiao_core::Date;
     use proptest::prelude::*;
@@ -213,9 +213,10 @@ mod month_totals {
     /// One step: an import of new vouchers, a re-import of an earlier import, or an import that must fail.
     #[derive(Debug, Clone)]
     enum Step {
-        /// (line, month 0–12 where 0 is the prior December, amount in 分) per expenditure; (line, kind, month,
-        /// amount) per budget voucher; which earlier expenditures to reverse (indexes, modulo).
-        Import { spend: Vec<(usize, u32, i64)>, budget: Vec<(usize, usize, u32, i64)>, reverse: Vec<usize> },
+        /// (line, month 0–12 where 0 is the prior December, amount in 分, procurement 0–2 where 0 is none) per
+        /// expenditure; (line, kind, month, amount) per budget voucher; which earlier expenditures to reverse
+        /// (indexes, modulo).
+        Import { spend: Vec<(usize, u32, i64, usize)>, budget: Vec<(usize, usize, u32, i64)>, reverse: Vec<usize> },
         Again(usize),
         Conflicting(usize),
     }
@@ -223,7 +224,7 @@ mod month_totals {
     fn step() -> impl Strategy<Value = Step> {
         prop_oneof![
             6 => (
-                prop::collection::vec((0..4usize, 0..=12u32, 1..5_000_000i64), 0..6),
+                prop::collection::vec((0..4usize, 0..=12u32, 1..5_000_000i64, 0..3usize), 0..6),
                 prop::collection::vec((0..4usize, 0..5usize, 0..=12u32, 1..50_000_000i64), 0..4),
                 prop::collection::vec(any::<usize>(), 0..3),
             )
@@ -237,7 +238,7 @@ mod month_totals {
         if month == 0 { Date::new(2019, 12, 28).unwrap() } else { Date::new(2020, month, 15).unwrap() }
     }
 
-    fn expenditure(no: String, line: usize, month: u32, amount: i64, reverses: Option<String>) -> Expenditure {
+    fn expenditure(no: String, line: usize, month: u32, amount: i64, procurement: Option<String>, reverses: Option<String>) -> Expenditure {
         Expenditure {
             voucher_no: no,
             year: 2020,
@@ -246,7 +247,7 @@ mod month_totals {
             amount: Fen(amount),
             payee: "某公司".into(),
             purpose: "用途".into(),
-            procurement_ref: None,
+            procurement_ref: procurement,
             reverses,
             recorded_by: None,
             note: None,
@@ -299,9 +300,10 @@ mod month_totals {
                             note: None,
                         });
                     }
-                    for &(line, month, amount) in spend {
+                    for &(line, month, amount, procurement) in spend {
                         n += 1;
-                        records.expenditures.push(expenditure(format!("ZC{n}"), line, month, amount, None));
+                        let procurement = (procurement > 0).then(|| format!("CG{procurement}"));
+                        records.expenditures.push(expenditure(format!("ZC{n}"), line, month, amount, procurement, None));
                     }
                     for &k in reverse {
                         let open: Vec<&Expenditure> = paid.iter().filter(|e| !reversed.contains(&e.voucher_no)).collect();
@@ -311,7 +313,7 @@ mod month_totals {
                         let e = open[k % open.len()].clone();
                         n += 1;
                         let month = e.date.month.min(12);
-                        records.expenditures.push(expenditure(format!("ZC{n}"), e.line_code[1..].parse().unwrap(), month, -e.amount.0, Some(e.voucher_no.clone())));
+                        records.expenditures.push(expenditure(format!("ZC{n}"), e.line_code[1..].parse().unwrap(), month, -e.amount.0, e.procurement_ref.clone(), Some(e.voucher_no.clone())));
                         reversed.push(e.voucher_no);
                     }
                     paid.extend(records.expenditures.iter().filter(|e| e.reverses.is_none()).cloned());
@@ -325,7 +327,7 @@ mod month_totals {
                     let mut changed = paid[k % paid.len()].clone();
                     changed.amount += Fen(1);
                     n += 1;
-                    records.expenditures = vec![expenditure(format!("ZC{n}"), 0, 6, 100, None), changed];
+                    records.expenditures = vec![expenditure(format!("ZC{n}"), 0, 6, 100, None, None), changed];
                     out.push((Batch { unit: profile.clone(), years: years.clone(), records }, true));
                 }
                 _ => {}
@@ -350,21 +352,52 @@ mod month_totals {
                     for (backend, store) in &stores {
                         for (k, (batch, refused)) in batches(&unit, &steps).iter().enumerate() {
                             let before = store.month_totals(&unit, 2020).await.ok();
+                            let before_procurement = store.procurement_totals(&unit, 2020).await.ok();
                             let applied = store.apply(batch, "proptest").await;
                             prop_assert_eq!(applied.is_err(), *refused, "{} step {}: {:?}", backend, k, applied);
                             let stored = store.month_totals(&unit, 2020).await.unwrap();
+                            let stored_procurement = store.procurement_totals(&unit, 2020).await.unwrap();
                             if *refused {
                                 prop_assert_eq!(Some(&stored), before.as_ref(), "{}: a refused import changed the totals", backend);
+                                prop_assert_eq!(Some(&stored_procurement), before_procurement.as_ref(), "{}: a refused import changed the procurement totals", backend);
                             }
                             let books = store.books(&unit, 2020).await.unwrap();
                             let recomputed = month_totals(&books.records.budget_vouchers, &books.records.expenditures);
                             prop_assert_eq!(&stored, &recomputed, "{} after step {}", backend, k);
+                            prop_assert_eq!(&stored_procurement, &procurement_totals(&books.records.expenditures), "{} after step {}", backend, k);
+                            // Books in summary form read through the totals are the books summarized.
+                            prop_assert_eq!(store.books_summary(&unit, 2020).await.unwrap(), books.summarize(), "{} after step {}", backend, k);
                         }
                     }
                     Ok(())
                 })
             })
             .unwrap();
+    }
+
+    /// A database of schema version 8 gets its procurement totals from the payments already stored when
+    /// migration 10 runs.
+    #[tokio::test]
+    async fn migration_10_totals_the_procurement_payments_already_stored() {
+        let tmp = tempfile::tempdir().unwrap();
+        let batch = demo_batch();
+        for (backend, url) in common::store_urls(tmp.path()).await {
+            let store = Store::open(&url).await.unwrap();
+            store.apply(&batch, "demo").await.unwrap();
+            let kept = store.procurement_totals(&batch.unit.code, 2020).await.unwrap();
+            drop(store);
+            let pool = AnyPoolOptions::new().max_connections(1).connect(&url).await.unwrap();
+            for sql in ["DROP TABLE procurement_payment_total", "DROP INDEX expenditure_procurement", "DELETE FROM _sqlx_migrations WHERE version = 10"] {
+                sqlx::query(sql).execute(&pool).await.unwrap();
+            }
+            pool.close().await;
+            let reopened = Store::open(&url).await.unwrap();
+            let backfilled = reopened.procurement_totals(&batch.unit.code, 2020).await.unwrap();
+            let books = reopened.books(&batch.unit.code, 2020).await.unwrap();
+            assert_eq!(backfilled, procurement_totals(&books.records.expenditures), "{backend}");
+            assert_eq!(backfilled, kept, "{backend}");
+            assert!(!backfilled.is_empty(), "{backend}: the demo pays procurements");
+        }
     }
 
     /// A database of schema version 4 gets its totals from the vouchers already stored when migration 7 runs.
