@@ -385,7 +385,7 @@ impl Store {
         }
         // Dated outside the year, or on a line the books lack: the totals show whether any exist, so the scan
         // that finds them runs only when it has something to find.
-        if totals.by_line_month.keys().any(|(_, _, period)| period / 100 != year) {
+        if totals.by_line_month.iter().any(|((_, _, period), t)| period / 100 != year && t.expenditures != 0) {
             let (first, last) = (format!("{year:04}-01-01"), format!("{year:04}-12-31"));
             by_id(&mut notable, kind, sqlx::query(spec_sql(&format!("{select} AND (date < $3 OR date > $4)"))).bind(id).bind(y).bind(first).bind(last).fetch_all(&self.reader).await?)?;
         }
