@@ -2,7 +2,7 @@
 //! exactly one earlier entry of the same line. A line's balance is always the sum of its entries.
 
 use crate::money::Fen;
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{HashMap, HashSet};
 
 /// One money record as the ledger sees it.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -50,11 +50,24 @@ impl LedgerError {
     }
 }
 
+/// What the ledger keeps of a posted entry: compact, so that a million vouchers fit in a few dozen MB
+/// (an import keeps the unit's whole ledger of a kind while it streams the rows).
+#[derive(Debug, Clone, Copy)]
+struct Posted {
+    /// Index into `Ledger::lines`.
+    line: u32,
+    amount: Fen,
+    is_reversal: bool,
+}
+
 /// Entries of one kind of money record, in posting order.
 #[derive(Debug, Default, Clone)]
 pub struct Ledger {
-    entries: BTreeMap<String, Entry>,
-    reversed: BTreeSet<String>,
+    entries: HashMap<Box<str>, Posted>,
+    /// Line texts, each once; entries refer to them by index.
+    lines: Vec<String>,
+    line_index: HashMap<String, u32>,
+    reversed: HashSet<Box<str>>,
     /// Whether an original entry may be negative (a 调剂 out of a line).
     allow_negative: bool,
 }
@@ -66,7 +79,7 @@ impl Ledger {
 
     /// Books an entry, or refuses it and leaves the ledger as it was.
     pub fn post(&mut self, entry: Entry) -> Result<(), LedgerError> {
-        if self.entries.contains_key(&entry.key) {
+        if self.entries.contains_key(entry.key.as_str()) {
             return Err(LedgerError::DuplicateKey(entry.key));
         }
         if entry.amount.is_zero() {
@@ -76,29 +89,40 @@ impl Ledger {
             None if entry.amount.0 < 0 && !self.allow_negative => return Err(LedgerError::NotPositive),
             None => {}
             Some(target) => {
-                let original = self.entries.get(target).ok_or_else(|| LedgerError::UnknownReversed(target.clone()))?;
-                if original.reverses.is_some() {
+                let original = *self.entries.get(target.as_str()).ok_or_else(|| LedgerError::UnknownReversed(target.clone()))?;
+                if original.is_reversal {
                     return Err(LedgerError::ReversalOfReversal(target.clone()));
                 }
-                if self.reversed.contains(target) {
+                if self.reversed.contains(target.as_str()) {
                     return Err(LedgerError::AlreadyReversed(target.clone()));
                 }
                 if entry.amount != -original.amount {
                     return Err(LedgerError::ReversalAmount { expected: -original.amount, actual: entry.amount });
                 }
-                if entry.line != original.line {
-                    return Err(LedgerError::ReversalLine(original.line.clone()));
+                let original_line = &self.lines[original.line as usize];
+                if entry.line != *original_line {
+                    return Err(LedgerError::ReversalLine(original_line.clone()));
                 }
-                self.reversed.insert(target.clone());
+                self.reversed.insert(target.as_str().into());
             }
         }
-        self.entries.insert(entry.key.clone(), entry);
+        let line = match self.line_index.get(&entry.line) {
+            Some(&i) => i,
+            None => {
+                let i = self.lines.len() as u32;
+                self.lines.push(entry.line.clone());
+                self.line_index.insert(entry.line, i);
+                i
+            }
+        };
+        self.entries.insert(entry.key.into_boxed_str(), Posted { line, amount: entry.amount, is_reversal: entry.reverses.is_some() });
         Ok(())
     }
 
     /// The sum of a line's entries, reversals included.
     pub fn balance(&self, line: &str) -> Fen {
-        self.entries.values().filter(|e| e.line == line).map(|e| e.amount).sum()
+        let Some(&index) = self.line_index.get(line) else { return Fen(0) };
+        self.entries.values().filter(|e| e.line == index).map(|e| e.amount).sum()
     }
 
     pub fn is_reversed(&self, key: &str) -> bool {

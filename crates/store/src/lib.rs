@@ -10,15 +10,16 @@ pub mod consolidate;
 pub mod period;
 pub mod schema;
 pub mod web;
+pub mod writer;
 
-use jixiao_core::books::{LineBudget, MonthKey, MonthTotal, month_totals};
+use jixiao_core::books::{LineBudget, MonthKey, MonthTotal};
 use jixiao_core::records::{Batch, Books, Office, RecordSet, UnitProfile, UnitYear};
 use jixiao_core::schema::{ValueType, fingerprint, record_kinds};
 use jixiao_core::{Date, Fen};
 use schema::Backend;
 use serde_json::{Map, Value};
 use sqlx::any::{AnyPoolOptions, AnyRow};
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
 use sqlx::migrate::Migrator;
 use sqlx::{AnyPool, AssertSqlSafe, Row};
 
@@ -142,6 +143,15 @@ fn bind_value<'q>(
         ValueType::Bool => q.bind(value.and_then(Value::as_bool).map(i64::from)),
         t if t.is_integer() => q.bind(value.and_then(Value::as_i64)),
         _ => q.bind(value.and_then(Value::as_str).map(str::to_string)),
+    }
+}
+
+/// A value as its column reads back after [`bind_value`] stored it (what [`read_value`] gives).
+fn stored_value(value_type: &ValueType, value: Option<&Value>) -> Value {
+    match value_type {
+        ValueType::Bool => value.and_then(Value::as_bool).map(Value::from).unwrap_or(Value::Null),
+        t if t.is_integer() => value.and_then(Value::as_i64).map(Value::from).unwrap_or(Value::Null),
+        _ => value.and_then(Value::as_str).map(Value::from).unwrap_or(Value::Null),
     }
 }
 
@@ -338,184 +348,42 @@ impl Store {
     }
 
     async fn apply_inner(&self, batch: &Batch, source: &str, entered_by: Option<&str>, progress: &(dyn Fn(usize) + Sync)) -> Result<ApplyOutcome, StoreError> {
-        let mut tx = self.pool.begin().await?;
-        let mut conflicts: Vec<String> = Vec::new();
-        let unit = &batch.unit;
-        let hash = profile_hash(unit);
-        let existing: Option<(i64, String)> = sqlx::query("SELECT id, content_hash FROM unit WHERE code = $1")
-            .bind(unit.code.clone())
-            .fetch_optional(&mut *tx)
-            .await?
-            .map(|r| Ok::<_, sqlx::Error>((r.try_get("id")?, r.try_get("content_hash")?)))
-            .transpose()?;
-        let unit_id = match existing {
-            Some((id, stored)) => {
-                if stored != hash {
-                    conflicts.push(format!("单位「{}」的基本信息（名称、职能、内设机构等）与数据库中已有的不同", unit.code));
-                }
-                id
-            }
-            None => {
-                let id: i64 = sqlx::query_scalar(
-                    "INSERT INTO unit (code, name, region_code, parent_department, department_code, bureau_code, bureau_name, content_hash) \
-                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id",
-                )
-                .bind(unit.code.clone())
-                .bind(unit.name.clone())
-                .bind(unit.region_code.clone())
-                .bind(unit.parent_department.clone())
-                .bind(unit.department_code.clone())
-                .bind(unit.bureau_code.clone())
-                .bind(unit.bureau_name.clone())
-                .bind(hash)
-                .fetch_one(&mut *tx)
-                .await?;
-                for (seq, text) in unit.duties.iter().enumerate() {
-                    sqlx::query("INSERT INTO unit_duty (unit_id, seq, text) VALUES ($1, $2, $3)").bind(id).bind(seq as i64).bind(text.clone()).execute(&mut *tx).await?;
-                }
-                for (seq, o) in unit.offices.iter().enumerate() {
-                    sqlx::query("INSERT INTO unit_office (unit_id, seq, name, duties) VALUES ($1, $2, $3, $4)")
-                        .bind(id)
-                        .bind(seq as i64)
-                        .bind(o.name.clone())
-                        .bind(o.duties.clone())
-                        .execute(&mut *tx)
-                        .await?;
-                }
-                id
-            }
-        };
-        for y in &batch.years {
-            let hash = y.report_date.map(|d| d.to_string()).unwrap_or_default();
-            let stored: Option<String> = sqlx::query_scalar("SELECT content_hash FROM unit_year WHERE unit_id = $1 AND year = $2")
-                .bind(unit_id)
-                .bind(i64::from(y.year))
-                .fetch_optional(&mut *tx)
-                .await?;
-            match stored {
-                Some(s) if s != hash => conflicts.push(format!("单位「{}」{}年度的报告日期与数据库中已有的不同", unit.code, y.year)),
-                Some(_) => {}
-                None => {
-                    sqlx::query("INSERT INTO unit_year (unit_id, year, report_date, content_hash) VALUES ($1, $2, $3, $4)")
-                        .bind(unit_id)
-                        .bind(i64::from(y.year))
-                        .bind(y.report_date.map(|d| d.to_string()))
-                        .bind(hash)
-                        .execute(&mut *tx)
-                        .await?;
-                }
-            }
-        }
-        let batch_id: i64 = sqlx::query_scalar("INSERT INTO import_batch (unit_id, source, imported_at, added, unchanged, entered_by) VALUES ($1, $2, $3, 0, 0, $4) RETURNING id")
-            .bind(unit_id)
-            .bind(source.to_string())
-            .bind(now_unix())
-            .bind(entered_by.map(str::to_string))
-            .fetch_one(&mut *tx)
-            .await?;
-        let mut outcome = ApplyOutcome::default();
+        let mut writer = self.begin_import(&batch.unit, &batch.years, source, entered_by).await?;
         let mut done = 0usize;
-        // Every new record's kind label, key, fiscal year and date, for the closed-period check.
-        let mut added: Vec<(&str, String, i32, Option<Date>)> = Vec::new();
-        // Which budget vouchers and expenditures are new (by their index in the batch): their sums go into the
-        // line-month totals.
-        let (mut fresh_budget_vouchers, mut fresh_expenditures): (Vec<usize>, Vec<usize>) = (Vec::new(), Vec::new());
         for kind in record_kinds() {
             let rows = batch.records.rows(&kind.id);
             if rows.is_empty() {
                 continue;
             }
             // What the unit already holds of this kind, read once: (year, key) → fingerprint.
-            let lookup = format!("SELECT year, {} AS record_key, content_hash FROM {} WHERE unit_id = $1", kind.key, kind.table);
-            let mut stored: HashMap<(i64, String), String> = HashMap::new();
-            for r in sqlx::query(spec_sql(&lookup)).bind(unit_id).fetch_all(&mut *tx).await? {
-                stored.insert((r.try_get("year")?, r.try_get("record_key")?), r.try_get("content_hash")?);
-            }
+            let mut stored = writer.stored_hashes(kind).await?;
             let mut fresh: Vec<(String, &Map<String, Value>)> = Vec::new();
-            for (index, row) in rows.iter().enumerate() {
+            for row in &rows {
                 let hash = fingerprint(row);
                 let year = row.get("year").and_then(Value::as_i64).unwrap_or_default();
                 let key = row.get(&kind.key).and_then(Value::as_str).unwrap_or_default().to_string();
                 match stored.get(&(year, key.clone())) {
-                    Some(s) if *s == hash => outcome.unchanged += 1,
-                    Some(_) => conflicts.push(format!("{}「{}」（{}年度）已存在且内容不同", kind.label, key, year)),
+                    Some(s) if *s == hash => writer.unchanged(1),
+                    Some(_) => writer.conflict(format!("{}「{}」（{}年度）已存在且内容不同", kind.label, key, year)),
                     None => {
-                        let date = row.get("date").and_then(Value::as_str).and_then(Date::parse);
-                        added.push((kind.label.as_str(), key.clone(), year as i32, date));
                         stored.insert((year, key), hash.clone());
                         fresh.push((hash, row));
-                        match kind.id.as_str() {
-                            "budget_vouchers" => fresh_budget_vouchers.push(index),
-                            "expenditures" => fresh_expenditures.push(index),
-                            _ => {}
-                        }
                         continue;
                     }
                 }
                 done += 1;
                 progress(done);
             }
-            if !conflicts.is_empty() {
+            if writer.has_conflicts() {
                 continue; // nothing will be written; keep looking for conflicts to report them all
             }
-            // New records go in multi-row INSERTs: a few hundred rows a statement, well inside both backends'
-            // limits on bound parameters.
-            let columns: Vec<&str> = kind.columns.iter().map(|c| c.field.as_str()).collect();
-            let per_row = 3 + columns.len();
-            for chunk in fresh.chunks(INSERT_CHUNK_PARAMETERS / per_row) {
-                let values: Vec<String> = (0..chunk.len())
-                    .map(|r| format!("({})", (1..=per_row).map(|c| format!("${}", r * per_row + c)).collect::<Vec<_>>().join(", ")))
-                    .collect();
-                let insert = format!("INSERT INTO {} (unit_id, batch_id, content_hash, {}) VALUES {}", kind.table, columns.join(", "), values.join(", "));
-                let mut q = sqlx::query(spec_sql(&insert));
-                for (hash, row) in chunk {
-                    q = q.bind(unit_id).bind(batch_id).bind(hash.clone());
-                    for c in &kind.columns {
-                        q = bind_value(q, &c.value_type, row.get(&c.field));
-                    }
-                }
-                q.execute(&mut *tx).await?;
-                outcome.added += chunk.len();
+            for chunk in fresh.chunks(INSERT_CHUNK_PARAMETERS / (3 + kind.columns.len())) {
+                writer.insert(kind, chunk).await?;
                 done += chunk.len();
                 progress(done);
             }
         }
-        if !conflicts.is_empty() {
-            tx.rollback().await?;
-            return Err(StoreError::Conflicts(conflicts.join("\n")));
-        }
-        chain::append(&mut tx, Some(batch_id)).await?;
-        // Checked after the chain-head lock, which `close_period` also takes, so no close slips in between.
-        let closed = period::closed_for(&mut tx, &unit.code).await?;
-        let refused: Vec<String> = added
-            .iter()
-            .filter_map(|(label, key, year, date)| {
-                let period = closed.iter().find(|p| p.holds(*year, *date))?;
-                let when = date.map(|d| format!("日期 {d}")).unwrap_or_else(|| format!("{year}年度"));
-                Some(format!("{label}「{key}」（{when}）属已结账的{}，不能再录入 [period-closed]", period.chinese()))
-            })
-            .collect();
-        if !refused.is_empty() {
-            tx.rollback().await?;
-            return Err(StoreError::ClosedPeriod(format!(
-                "{}\n已结账期间不再接受新记录；更正已结账期间的凭证，请在未结账期间录入冲销凭证（冲销凭证号指向原凭证）。",
-                refused.join("\n")
-            )));
-        }
-        let r = &batch.records;
-        let totals = month_totals(
-            fresh_budget_vouchers.iter().map(|&i| &r.budget_vouchers[i]),
-            fresh_expenditures.iter().map(|&i| &r.expenditures[i]),
-        );
-        add_month_totals(&mut tx, unit_id, &totals).await?;
-        sqlx::query("UPDATE import_batch SET added = $1, unchanged = $2 WHERE id = $3")
-            .bind(outcome.added as i64)
-            .bind(outcome.unchanged as i64)
-            .bind(batch_id)
-            .execute(&mut *tx)
-            .await?;
-        tx.commit().await?;
-        Ok(outcome)
+        writer.finish().await
     }
 
     /// The line-month totals of a unit-year, as stored (kept by `apply`); by line code, then month.
