@@ -84,6 +84,11 @@ impl<'k> Columns<'k> {
         Ok(Columns { kind, place: place.clone(), header_len: header.len(), empty_headers: header.iter().map(String::is_empty).collect(), positions, year_position })
     }
 
+    /// Where the rows come from.
+    pub fn place(&self) -> &Place {
+        &self.place
+    }
+
     /// Reads one data row (`row_no` as a spreadsheet shows it), or says everything wrong with it.
     pub fn parse_row(&self, row_no: usize, cells: &[String]) -> Result<ParsedRow, Vec<ImportError>> {
         let (kind, place) = (self.kind, &self.place);

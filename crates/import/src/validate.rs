@@ -27,13 +27,14 @@ impl Located {
     fn int(&self, field: &str) -> Option<i64> {
         self.parsed.values.get(field).and_then(Value::as_i64)
     }
-    fn year(&self) -> i64 {
+    pub fn year(&self) -> i64 {
         self.int("year").unwrap_or_default()
     }
-    fn key(&self) -> &str {
+    pub fn key(&self) -> &str {
         record_kind(self.kind).and_then(|k| self.text(&k.key)).unwrap_or_default()
     }
-    fn error(&self, field: Option<&str>, rule_id: &'static str, message: String) -> ImportError {
+    /// An error at this row, naming `field`'s column and what the user typed there.
+    pub fn error(&self, field: Option<&str>, rule_id: &'static str, message: String) -> ImportError {
         let kind = record_kind(self.kind);
         let header = field.and_then(|f| kind.and_then(|k| k.column(f))).map(|c| c.header.as_str());
         // What the user typed, not the stored form (amounts in 分, enums by id).

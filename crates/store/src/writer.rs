@@ -8,11 +8,11 @@
 //! conflict or closed period, else writes the totals, the chain head and the batch counts and commits.
 
 use crate::chain::{self, lock_head};
-use crate::{ApplyOutcome, INSERT_CHUNK_PARAMETERS, Store, StoreError, add_month_totals, bind_value, now_unix, period, profile_hash, spec_sql};
+use crate::{ApplyOutcome, INSERT_CHUNK_PARAMETERS, Store, StoreError, add_month_totals, bind_value, now_unix, period, profile_hash, read_value, spec_sql};
 use jixiao_core::books::{MonthKey, MonthTotal, period as month_of};
 use jixiao_core::period::Period;
-use jixiao_core::records::{BudgetVoucher, Expenditure, UnitProfile, UnitYear};
-use jixiao_core::schema::RecordKindSpec;
+use jixiao_core::records::{BudgetVoucher, Expenditure, RecordSet, UnitProfile, UnitYear};
+use jixiao_core::schema::{RecordKindSpec, record_kinds};
 use jixiao_core::Date;
 use serde_json::{Map, Value};
 use sqlx::Row;
@@ -144,6 +144,49 @@ impl ImportWriter {
             stored.insert((r.try_get("year")?, r.try_get("record_key")?), r.try_get("content_hash")?);
         }
         Ok(stored)
+    }
+
+    /// Calls `f` with each of the unit's stored records of `kind` — the columns `fields` as a record map, and its
+    /// content hash — in the order stored, reading a page at a time so that memory does not grow with the kind.
+    pub async fn for_each_stored(&mut self, kind: &RecordKindSpec, fields: &[&str], mut f: impl FnMut(Map<String, Value>, String)) -> Result<(), StoreError> {
+        const PAGE: i64 = 20_000;
+        let columns: Vec<&jixiao_core::schema::ColumnSpec> = kind.columns.iter().filter(|c| fields.contains(&c.field.as_str())).collect();
+        let names: Vec<&str> = columns.iter().map(|c| c.field.as_str()).collect();
+        let sql = format!("SELECT id, content_hash, {} FROM {} WHERE unit_id = $1 AND id > $2 ORDER BY id LIMIT $3", names.join(", "), kind.table);
+        let mut after = 0i64;
+        loop {
+            let rows = sqlx::query(spec_sql(&sql)).bind(self.unit_id).bind(after).bind(PAGE).fetch_all(&mut *self.tx).await?;
+            for r in &rows {
+                let mut map = Map::new();
+                for c in &columns {
+                    map.insert(c.field.clone(), read_value(r, &c.field, &c.value_type)?);
+                }
+                f(map, r.try_get("content_hash")?);
+                after = r.try_get("id")?;
+            }
+            if (rows.len() as i64) < PAGE {
+                return Ok(());
+            }
+        }
+    }
+
+    /// The unit's stored records of every kind but `except`, in the order stored.
+    pub async fn records_except(&mut self, except: &str) -> Result<RecordSet, StoreError> {
+        let mut set = RecordSet::default();
+        for kind in record_kinds().iter().filter(|k| k.id != except) {
+            let fields: Vec<&str> = kind.columns.iter().map(|c| c.field.as_str()).collect();
+            let mut bad = None;
+            self.for_each_stored(kind, &fields, |row, _| {
+                if let Err(message) = set.push_row(&kind.id, row) {
+                    bad.get_or_insert(message);
+                }
+            })
+            .await?;
+            if let Some(message) = bad {
+                return Err(StoreError::Corrupt { kind: kind.id.clone(), message });
+            }
+        }
+        Ok(set)
     }
 
     /// Notes a record that makes the import impossible (stored under the same key with other content).
