@@ -17,6 +17,7 @@ use jixiao_import::validate::{Admitted, Checker, LEDGER_KINDS, Located};
 use jixiao_import::{ImportError, ImportErrors, STREAMED_KIND};
 use jixiao_store::Store;
 use jixiao_store::writer::ImportWriter;
+use serde::Deserialize;
 use serde_json::{Map, Value};
 use std::path::Path;
 use std::process::ExitCode;
@@ -186,7 +187,7 @@ async fn write(
                             if let Admitted::Fresh(hash) = admitted {
                                 checker.check(&r);
                                 checker.post(&r);
-                                match serde_json::from_value::<Expenditure>(Value::Object(r.parsed.values.clone())) {
+                                match Expenditure::deserialize(&r.parsed.values) {
                                     Err(e) => checker.errors.push(r.error(None, "IMPORT_RECORD_SHAPE", format!("记录无法读取：{e}"))),
                                     Ok(e) => {
                                         if let Some(o) = control.draw(&Draw::of_expenditure(&e)) {

@@ -49,13 +49,16 @@ fn print_prefix(fingerprint: &str) -> u128 {
     fingerprint.get(..32).and_then(|h| u128::from_str_radix(h, 16).ok()).unwrap_or_default()
 }
 
-/// What the checker knows of one key of one kind.
+/// What the checker knows of one key of one kind, in 32 bytes (an import keeps one per voucher).
 #[derive(Debug, Clone, Copy, Default)]
 struct KeyState {
-    /// The stored record's fingerprint (prefix), when the database holds the key.
-    stored: Option<u128>,
-    /// The row that first brought the key in this import, and its fingerprint (prefix).
-    first: Option<(usize, u128)>,
+    /// The stored record's fingerprint (prefix), or 0 when the database does not hold the key.
+    stored: u128,
+    /// The fingerprint (a shorter prefix: it only tells an identical duplicate from a different one) of the
+    /// row that first brought the key in this import.
+    first_print: u64,
+    /// That row's number, or 0 when no row of the import has the key yet (data rows start at 2).
+    first_row: u32,
 }
 
 /// What a row is, once its key has been looked at.
@@ -113,7 +116,7 @@ impl Checker {
 
     /// Takes in one stored key of `kind` with its content hash.
     pub fn stored_key(&mut self, kind: &'static str, year: i64, key: &str, content_hash: &str) {
-        self.keys.entry(kind).or_default().entry((year, key.into())).or_default().stored = Some(print_prefix(content_hash));
+        self.keys.entry(kind).or_default().entry((year, key.into())).or_default().stored = print_prefix(content_hash).max(1);
     }
 
     /// Posts one stored money record to its kind's ledger (the fields `entry_of` reads suffice).
@@ -138,16 +141,19 @@ impl Checker {
             self.errors.push(r.error(Some("year"), "IMPORT_UNKNOWN_YEAR", format!("年度 {} 未在单位信息（unit.toml 的 [[years]] 或「年度信息」工作表）中登记", r.year())));
         }
         let state = self.keys.entry(r.kind).or_default().entry((r.year(), r.key().into())).or_default();
-        if let Some((first_row, first_print)) = state.first {
-            let (rule, what) = if first_print == prefix { ("IMPORT_DUPLICATE_ROW", "与第{}行完全相同（重复行）") } else { ("IMPORT_DUPLICATE_KEY", "与第{}行的键相同但内容不同") };
+        if state.first_row != 0 {
+            let first_row = state.first_row;
+            let (rule, what) = if state.first_print == prefix as u64 { ("IMPORT_DUPLICATE_ROW", "与第{}行完全相同（重复行）") } else { ("IMPORT_DUPLICATE_KEY", "与第{}行的键相同但内容不同") };
             let header = kind.columns.iter().find(|c| c.field == kind.key).map_or("", |c| c.header.as_str());
             self.errors.push(r.error(Some(&kind.key), rule, format!("「{header}」{}", what.replace("{}", &first_row.to_string()))));
             return Admitted::Refused;
         }
-        state.first = Some((r.parsed.row, prefix));
+        state.first_row = u32::try_from(r.parsed.row).unwrap_or(u32::MAX);
+        state.first_print = prefix as u64;
         match state.stored {
-            Some(s) if s == prefix => Admitted::Unchanged,
-            Some(_) => {
+            0 => Admitted::Fresh(print),
+            s if s == prefix.max(1) => Admitted::Unchanged,
+            _ => {
                 self.errors.push(r.error(
                     Some(&kind.key),
                     "IMPORT_KEY_CONFLICT",
@@ -155,7 +161,6 @@ impl Checker {
                 ));
                 Admitted::Refused
             }
-            None => Admitted::Fresh(print),
         }
     }
 

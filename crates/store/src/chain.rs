@@ -66,7 +66,7 @@ pub fn link(prev: &str, canonical: &str) -> String {
     h.update(prev.as_bytes());
     h.update(b"\n");
     h.update(canonical.as_bytes());
-    h.finalize().iter().map(|b| format!("{b:02x}")).collect()
+    format!("{:x}", h.finalize())
 }
 
 /// Locks the chain head (an UPDATE takes the row lock on PostgreSQL; SQLite has one writer) and reads it.

@@ -14,6 +14,7 @@ use jixiao_core::period::Period;
 use jixiao_core::records::{BudgetVoucher, Expenditure, RecordSet, UnitProfile, UnitYear};
 use jixiao_core::schema::{RecordKindSpec, record_kinds};
 use jixiao_core::Date;
+use serde::Deserialize;
 use serde_json::{Map, Value};
 use sqlx::Row;
 use std::collections::{BTreeMap, HashMap};
@@ -229,15 +230,16 @@ impl ImportWriter {
                     q = bind_value(q, &c.value_type, row.get(&c.field));
                 }
             }
-            // Ids by key (a batch holds a key once): RETURNING promises no order.
-            let mut ids: HashMap<(i64, String), i64> = HashMap::with_capacity(chunk.len());
+            // Ids by year and key (a batch holds a key once): RETURNING promises no order.
+            let mut ids: HashMap<i64, HashMap<String, i64>> = HashMap::new();
             for r in q.fetch_all(&mut *self.tx).await? {
-                ids.insert((r.try_get("year")?, r.try_get("record_key")?), r.try_get("id")?);
+                ids.entry(r.try_get("year")?).or_default().insert(r.try_get("record_key")?, r.try_get("id")?);
             }
             let mut chained: Vec<(i64, &(String, &Map<String, Value>))> = Vec::with_capacity(chunk.len());
             for entry in chunk {
                 let (year, key) = year_key(kind, entry.1);
-                let id = *ids.get(&(year, key.to_string())).ok_or_else(|| StoreError::Corrupt { kind: kind.id.clone(), message: format!("插入的记录「{key}」没有返回 id") })?;
+                let id = ids.get(&year).and_then(|m| m.get(key)).copied();
+                let id = id.ok_or_else(|| StoreError::Corrupt { kind: kind.id.clone(), message: format!("插入的记录「{key}」没有返回 id") })?;
                 chained.push((id, entry));
             }
             // The chain takes a kind's records in id order, as `verify_chain` and `chain::append` do.
@@ -267,11 +269,11 @@ impl ImportWriter {
         let corrupt = |e: serde_json::Error| StoreError::Corrupt { kind: kind.id.clone(), message: e.to_string() };
         match kind.id.as_str() {
             "budget_vouchers" => {
-                let v: BudgetVoucher = serde_json::from_value(Value::Object(row.clone())).map_err(corrupt)?;
+                let v = BudgetVoucher::deserialize(row).map_err(corrupt)?;
                 self.totals.entry((v.year, v.line_code.clone(), month_of(v.date))).or_default().add_budget_voucher(&v);
             }
             "expenditures" => {
-                let e: Expenditure = serde_json::from_value(Value::Object(row.clone())).map_err(corrupt)?;
+                let e = Expenditure::deserialize(row).map_err(corrupt)?;
                 self.totals.entry((e.year, e.line_code.clone(), month_of(e.date))).or_default().add_expenditure(&e);
             }
             _ => {}
