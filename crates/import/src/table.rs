@@ -162,9 +162,10 @@ impl<R: std::io::Read> std::io::Read for Scan<R> {
 
 impl CsvRows {
     /// Opens the file; `Err(Ok(NotStreamable))` when it does not start as UTF-8 text.
+    #[allow(clippy::result_large_err)] // the crate's error type, as `parse_csv` returns it
     pub fn open(path: &Path, file: &str) -> Result<CsvRows, Result<NotStreamable, ImportError>> {
         use std::io::BufRead;
-        let read_error = |e: std::io::Error| Err(ImportError::file(file, "IMPORT_READ", format!("无法读取文件：{e}")));
+        let read_error = |e: std::io::Error| Err::<NotStreamable, _>(ImportError::file(file, "IMPORT_READ", format!("无法读取文件：{e}")));
         let f = std::fs::File::open(path).map_err(read_error)?;
         let mut buffered = std::io::BufReader::with_capacity(1 << 16, f);
         let start = buffered.fill_buf().map_err(read_error)?;

@@ -19,6 +19,9 @@ use serde_json::{Map, Value};
 use sqlx::Row;
 use std::collections::{BTreeMap, HashMap};
 
+/// A new record to insert: its content hash (fingerprint) and its field → value map.
+pub type NewRecord<'a> = (String, &'a Map<String, Value>);
+
 /// An import in progress: one open transaction. Dropping it without `finish` rolls it back.
 pub struct ImportWriter {
     tx: sqlx::Transaction<'static, sqlx::Any>,
@@ -210,7 +213,7 @@ impl ImportWriter {
     }
 
     /// Inserts new records of `kind`, each with its content hash (its fingerprint), and chains them.
-    pub async fn insert(&mut self, kind: &RecordKindSpec, rows: &[(String, &Map<String, Value>)]) -> Result<(), StoreError> {
+    pub async fn insert(&mut self, kind: &RecordKindSpec, rows: &[NewRecord<'_>]) -> Result<(), StoreError> {
         let columns: Vec<&str> = kind.columns.iter().map(|c| c.field.as_str()).collect();
         let per_row = 3 + columns.len();
         for chunk in rows.chunks(INSERT_CHUNK_PARAMETERS / per_row) {
@@ -235,7 +238,7 @@ impl ImportWriter {
             for r in q.fetch_all(&mut *self.tx).await? {
                 ids.entry(r.try_get("year")?).or_default().insert(r.try_get("record_key")?, r.try_get("id")?);
             }
-            let mut chained: Vec<(i64, &(String, &Map<String, Value>))> = Vec::with_capacity(chunk.len());
+            let mut chained: Vec<(i64, &NewRecord)> = Vec::with_capacity(chunk.len());
             for entry in chunk {
                 let (year, key) = year_key(kind, entry.1);
                 let id = ids.get(&year).and_then(|m| m.get(key)).copied();
