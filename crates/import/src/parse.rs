@@ -12,8 +12,9 @@ use serde_json::{Map, Value};
 pub struct ParsedRow {
     pub row: usize,
     pub values: Map<String, Value>,
-    /// The cells as typed, by field, for error messages.
-    pub raw: std::collections::BTreeMap<String, String>,
+    /// The cells as typed, one per column of the kind in spec order (empty when the column is absent), for
+    /// error messages.
+    pub raw: Vec<String>,
 }
 
 fn header_matches(header: &str, column: &ColumnSpec) -> bool {
@@ -94,11 +95,11 @@ impl<'k> Columns<'k> {
         let (kind, place) = (self.kind, &self.place);
         let mut errors = Vec::new();
         let mut values = Map::new();
-        let mut raw = std::collections::BTreeMap::new();
+        let mut raw = Vec::with_capacity(kind.columns.len());
         let year = self.year_position.and_then(|p| cells.get(p)).and_then(|t| t.parse::<i32>().ok());
         for (c, pos) in kind.columns.iter().zip(&self.positions) {
             let text = pos.and_then(|p| cells.get(p)).map(String::as_str).unwrap_or("");
-            raw.insert(c.field.clone(), text.to_string());
+            raw.push(text.to_string());
             let text = if text.is_empty() { c.default.as_deref().unwrap_or("") } else { text };
             if text.is_empty() {
                 if c.required {

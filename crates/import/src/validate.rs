@@ -38,7 +38,8 @@ impl Located {
         let kind = record_kind(self.kind);
         let header = field.and_then(|f| kind.and_then(|k| k.column(f))).map(|c| c.header.as_str());
         // What the user typed, not the stored form (amounts in 分, enums by id).
-        let value = field.and_then(|f| self.parsed.raw.get(f)).filter(|v| !v.is_empty()).cloned();
+        let position = field.and_then(|f| kind.and_then(|k| k.columns.iter().position(|c| c.field == f)));
+        let value = position.and_then(|i| self.parsed.raw.get(i)).filter(|v| !v.is_empty()).cloned();
         self.place.error(Some(self.parsed.row), header, value.as_deref(), rule_id, message)
     }
 }

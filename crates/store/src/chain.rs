@@ -43,21 +43,48 @@ fn canonical(kind: &RecordKindSpec, row: &AnyRow) -> Result<String, sqlx::Error>
     for c in &kind.columns {
         values.push(read_value(row, &c.field, &c.value_type)?);
     }
-    Ok(canonical_text(kind, row.try_get("id")?, row.try_get("unit_id")?, row.try_get("batch_id")?, &row.try_get::<String, _>("content_hash")?, values))
+    let content_hash: String = row.try_get("content_hash")?;
+    Ok(Canonical { kind, id: row.try_get("id")?, unit_id: row.try_get("unit_id")?, batch_id: row.try_get("batch_id")?, content_hash: &content_hash, values: &values.iter().collect::<Vec<_>>() }.text())
 }
 
 /// The canonical text of a record about to be stored, from the values bound for it: each value as the
 /// column will read back (`bind_value` then `read_value`), so it equals what [`canonical`] computes from the row.
 pub(crate) fn canonical_of(kind: &RecordKindSpec, id: i64, unit_id: i64, batch_id: i64, content_hash: &str, row: &Map<String, Value>) -> String {
-    canonical_text(kind, id, unit_id, batch_id, content_hash, kind.columns.iter().map(|c| stored_value(&c.value_type, row.get(&c.field))).collect())
+    let values: Vec<&Value> = kind.columns.iter().map(|c| stored_value(&c.value_type, row.get(&c.field))).collect();
+    Canonical { kind, id, unit_id, batch_id, content_hash, values: &values }.text()
 }
 
-fn canonical_text(kind: &RecordKindSpec, id: i64, unit_id: i64, batch_id: i64, content_hash: &str, values: Vec<Value>) -> String {
-    let mut items = vec![Value::from(kind.table.clone()), Value::from(id), Value::from(unit_id), Value::from(batch_id), Value::from(content_hash)];
-    for (c, v) in kind.columns.iter().zip(values) {
-        items.push(Value::Array(vec![Value::from(c.field.clone()), v]));
+/// The parts of the canonical text, serialised straight to JSON text without building a JSON tree.
+struct Canonical<'a> {
+    kind: &'a RecordKindSpec,
+    id: i64,
+    unit_id: i64,
+    batch_id: i64,
+    content_hash: &'a str,
+    /// One per column of the kind, in order.
+    values: &'a [&'a Value],
+}
+
+impl Canonical<'_> {
+    fn text(&self) -> String {
+        serde_json::to_string(self).unwrap_or_default()
     }
-    Value::Array(items).to_string()
+}
+
+impl serde::Serialize for Canonical<'_> {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeSeq;
+        let mut seq = serializer.serialize_seq(Some(5 + self.values.len()))?;
+        seq.serialize_element(&self.kind.table)?;
+        seq.serialize_element(&self.id)?;
+        seq.serialize_element(&self.unit_id)?;
+        seq.serialize_element(&self.batch_id)?;
+        seq.serialize_element(self.content_hash)?;
+        for (c, v) in self.kind.columns.iter().zip(self.values) {
+            seq.serialize_element(&(&c.field, v))?;
+        }
+        seq.end()
+    }
 }
 
 /// `SHA-256(prev ‖ "\n" ‖ canonical)` as lowercase hex.

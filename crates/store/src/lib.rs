@@ -146,13 +146,16 @@ fn bind_value<'q>(
     }
 }
 
-/// A value as its column reads back after [`bind_value`] stored it (what [`read_value`] gives).
-fn stored_value(value_type: &ValueType, value: Option<&Value>) -> Value {
-    match value_type {
-        ValueType::Bool => value.and_then(Value::as_bool).map(Value::from).unwrap_or(Value::Null),
-        t if t.is_integer() => value.and_then(Value::as_i64).map(Value::from).unwrap_or(Value::Null),
-        _ => value.and_then(Value::as_str).map(Value::from).unwrap_or(Value::Null),
-    }
+/// A value as its column reads back after [`bind_value`] stored it (what [`read_value`] gives): the value
+/// itself when it has the column's type, else null.
+fn stored_value<'v>(value_type: &ValueType, value: Option<&'v Value>) -> &'v Value {
+    static NULL: Value = Value::Null;
+    let fits = match value_type {
+        ValueType::Bool => value.is_some_and(Value::is_boolean),
+        t if t.is_integer() => value.is_some_and(Value::is_i64),
+        _ => value.is_some_and(Value::is_string),
+    };
+    if fits { value.unwrap_or(&NULL) } else { &NULL }
 }
 
 fn read_value(row: &AnyRow, field: &str, value_type: &ValueType) -> Result<Value, sqlx::Error> {
