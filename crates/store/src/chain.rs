@@ -8,7 +8,8 @@
 //! who can rewrite the whole chain can hide a change, which is why `jixiao verify` prints the head hash to be
 //! kept elsewhere and compared later (`--expect-head`).
 
-use crate::{Store, StoreError, read_value, spec_sql, stored_value};
+use crate::schema::Backend;
+use crate::{Store, StoreError, read_value, spec_sql, stored_value, values_list};
 use jixiao_core::schema::{RecordKindSpec, record_kinds};
 use serde_json::{Map, Value};
 use sha2::{Digest, Sha256};
@@ -105,7 +106,7 @@ pub(crate) async fn lock_head(conn: &mut AnyConnection) -> Result<(i64, String, 
 
 /// Appends the records of `batch_id` (or, with `None`, every stored record) to the chain, kind by kind in
 /// id order, inside the caller's transaction.
-pub(crate) async fn append(conn: &mut AnyConnection, batch_id: Option<i64>) -> Result<(), sqlx::Error> {
+pub(crate) async fn append(conn: &mut AnyConnection, backend: Backend, batch_id: Option<i64>) -> Result<(), sqlx::Error> {
     let (mut length, mut hash, _) = lock_head(conn).await?;
     let mut entries: Vec<(i64, &str, i64, String, String)> = Vec::new();
     for kind in record_kinds() {
@@ -124,17 +125,16 @@ pub(crate) async fn append(conn: &mut AnyConnection, batch_id: Option<i64>) -> R
     for table in record_kinds().iter().map(|k| k.table.as_str()) {
         let links: Vec<(i64, i64, String, String)> =
             entries.iter().filter(|e| e.1 == table).map(|(seq, _, id, prev, hash)| (*seq, *id, prev.clone(), hash.clone())).collect();
-        insert_links(conn, table, &links).await?;
+        insert_links(conn, backend, table, &links).await?;
     }
     sqlx::query("UPDATE chain_head SET length = $1, hash = $2, started = 1 WHERE id = 1").bind(length).bind(hash).execute(&mut *conn).await?;
     Ok(())
 }
 
 /// Writes chain entries (seq, record id, previous hash, hash) of records of `table`.
-pub(crate) async fn insert_links(conn: &mut AnyConnection, table: &str, links: &[(i64, i64, String, String)]) -> Result<(), sqlx::Error> {
+pub(crate) async fn insert_links(conn: &mut AnyConnection, backend: Backend, table: &str, links: &[(i64, i64, String, String)]) -> Result<(), sqlx::Error> {
     for chunk in links.chunks(APPEND_CHUNK) {
-        let values: Vec<String> = (0..chunk.len()).map(|r| format!("(${}, ${}, ${}, ${}, ${})", r * 5 + 1, r * 5 + 2, r * 5 + 3, r * 5 + 4, r * 5 + 5)).collect();
-        let sql = format!("INSERT INTO record_chain (seq, record_table, record_id, prev_hash, hash) VALUES {}", values.join(", "));
+        let sql = format!("INSERT INTO record_chain (seq, record_table, record_id, prev_hash, hash) VALUES {}", values_list(backend, chunk.len(), 5));
         let mut q = sqlx::query(spec_sql(&sql));
         for (seq, id, prev, hash) in chunk {
             q = q.bind(*seq).bind(table.to_string()).bind(*id).bind(prev.clone()).bind(hash.clone());
@@ -192,7 +192,7 @@ impl Store {
         let mut tx = self.pool.begin().await?;
         let (length, _, started) = lock_head(&mut tx).await?;
         if started == 0 && length == 0 {
-            append(&mut tx, None).await?;
+            append(&mut tx, self.backend(), None).await?;
         }
         tx.commit().await?;
         Ok(())

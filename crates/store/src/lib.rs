@@ -29,20 +29,30 @@ pub(crate) fn spec_sql(sql: &str) -> AssertSqlSafe<&str> {
     AssertSqlSafe(sql)
 }
 
+/// The VALUES list of a multi-row INSERT of `rows` rows of `columns` parameters each. PostgreSQL numbers its
+/// parameters (`$1, $2, …`); SQLite gets anonymous `?`, bound in order: sqlx looks each numbered SQLite
+/// parameter up by name, which SQLite answers by a linear search, so binding thousands of `$n` costs time
+/// quadratic in their number (it was most of an import's time).
+pub(crate) fn values_list(backend: Backend, rows: usize, columns: usize) -> String {
+    let row = |r: usize| match backend {
+        Backend::Sqlite => format!("({})", vec!["?"; columns].join(", ")),
+        Backend::Postgres => format!("({})", (1..=columns).map(|c| format!("${}", r * columns + c)).collect::<Vec<_>>().join(", ")),
+    };
+    (0..rows).map(row).collect::<Vec<_>>().join(", ")
+}
+
 /// Adds line-month totals to those stored (a new line-month gets a row), a few hundred rows a statement.
-async fn add_month_totals(tx: &mut sqlx::Transaction<'_, sqlx::Any>, unit_id: i64, totals: &BTreeMap<MonthKey, MonthTotal>) -> Result<(), StoreError> {
+async fn add_month_totals(tx: &mut sqlx::Transaction<'_, sqlx::Any>, backend: Backend, unit_id: i64, totals: &BTreeMap<MonthKey, MonthTotal>) -> Result<(), StoreError> {
     const COLUMNS: usize = 10;
     let totals: Vec<_> = totals.iter().collect();
     for chunk in totals.chunks(INSERT_CHUNK_PARAMETERS / COLUMNS) {
-        let values: Vec<String> =
-            (0..chunk.len()).map(|r| format!("({})", (1..=COLUMNS).map(|c| format!("${}", r * COLUMNS + c)).collect::<Vec<_>>().join(", "))).collect();
         let sql = format!(
             "INSERT INTO line_month_total (unit_id, year, line_code, period, carry_over, initial, adjustments, spent, budget_vouchers, expenditures) \
              VALUES {} ON CONFLICT (unit_id, year, line_code, period) DO UPDATE SET \
              carry_over = line_month_total.carry_over + excluded.carry_over, initial = line_month_total.initial + excluded.initial, \
              adjustments = line_month_total.adjustments + excluded.adjustments, spent = line_month_total.spent + excluded.spent, \
              budget_vouchers = line_month_total.budget_vouchers + excluded.budget_vouchers, expenditures = line_month_total.expenditures + excluded.expenditures",
-            values.join(", ")
+            values_list(backend, chunk.len(), COLUMNS)
         );
         let mut q = sqlx::query(spec_sql(&sql));
         for ((year, line, period), t) in chunk {

@@ -8,7 +8,8 @@
 //! conflict or closed period, else writes the totals, the chain head and the batch counts and commits.
 
 use crate::chain::{self, lock_head};
-use crate::{ApplyOutcome, INSERT_CHUNK_PARAMETERS, Store, StoreError, add_month_totals, bind_value, now_unix, period, profile_hash, read_value, spec_sql};
+use crate::schema::Backend;
+use crate::{ApplyOutcome, INSERT_CHUNK_PARAMETERS, Store, StoreError, add_month_totals, bind_value, now_unix, period, profile_hash, read_value, spec_sql, values_list};
 use jixiao_core::books::{MonthKey, MonthTotal, period as month_of};
 use jixiao_core::period::Period;
 use jixiao_core::records::{BudgetVoucher, Expenditure, RecordSet, UnitProfile, UnitYear};
@@ -25,6 +26,7 @@ pub type NewRecord<'a> = (String, &'a Map<String, Value>);
 /// An import in progress: one open transaction. Dropping it without `finish` rolls it back.
 pub struct ImportWriter {
     tx: sqlx::Transaction<'static, sqlx::Any>,
+    backend: Backend,
     unit_id: i64,
     batch_id: i64,
     /// Why the import cannot be stored (unit profile or year differing from the database, conflicting keys).
@@ -121,6 +123,7 @@ impl Store {
         let closed = period::closed_for(&mut tx, &unit.code).await?;
         Ok(ImportWriter {
             tx,
+            backend: self.backend(),
             unit_id,
             batch_id,
             conflicts,
@@ -217,13 +220,11 @@ impl ImportWriter {
         let columns: Vec<&str> = kind.columns.iter().map(|c| c.field.as_str()).collect();
         let per_row = 3 + columns.len();
         for chunk in rows.chunks(INSERT_CHUNK_PARAMETERS / per_row) {
-            let values: Vec<String> =
-                (0..chunk.len()).map(|r| format!("({})", (1..=per_row).map(|c| format!("${}", r * per_row + c)).collect::<Vec<_>>().join(", "))).collect();
             let insert = format!(
                 "INSERT INTO {} (unit_id, batch_id, content_hash, {}) VALUES {} RETURNING id, year, {} AS record_key",
                 kind.table,
                 columns.join(", "),
-                values.join(", "),
+                values_list(self.backend, chunk.len(), per_row),
                 kind.key
             );
             let mut q = sqlx::query(spec_sql(&insert));
@@ -255,7 +256,7 @@ impl ImportWriter {
                 links.push((self.chain_length, *id, std::mem::replace(&mut self.chain_hash, next.clone()), next));
                 self.account(kind, row)?;
             }
-            chain::insert_links(&mut self.tx, &kind.table, &links).await?;
+            chain::insert_links(&mut self.tx, self.backend, &kind.table, &links).await?;
             self.outcome.added += chunk.len();
         }
         Ok(())
@@ -303,7 +304,7 @@ impl ImportWriter {
                 self.refused.join("\n")
             )));
         }
-        add_month_totals(&mut self.tx, self.unit_id, &self.totals).await?;
+        add_month_totals(&mut self.tx, self.backend, self.unit_id, &self.totals).await?;
         sqlx::query("UPDATE chain_head SET length = $1, hash = $2, started = 1 WHERE id = 1").bind(self.chain_length).bind(self.chain_hash.clone()).execute(&mut *self.tx).await?;
         sqlx::query("UPDATE import_batch SET added = $1, unchanged = $2 WHERE id = $3")
             .bind(self.outcome.added as i64)
