@@ -50,6 +50,23 @@ impl LedgerError {
     }
 }
 
+/// A 128-bit digest of a key given in parts (SipHash, twice with different seeds; deterministic). Compact
+/// state keyed by it needs no copy of the key text: errors always name the key of the record at hand.
+/// Two different keys share a digest with probability about n² / 2¹²⁹ — nil for any real set of books.
+pub fn key_digest(parts: &[&[u8]]) -> u128 {
+    use std::hash::{DefaultHasher, Hasher};
+    let half = |seed: u8| {
+        let mut h = DefaultHasher::new();
+        h.write_u8(seed);
+        for p in parts {
+            h.write_usize(p.len());
+            h.write(p);
+        }
+        h.finish()
+    };
+    (u128::from(half(0)) << 64) | u128::from(half(1))
+}
+
 /// What the ledger keeps of a posted entry: compact, so that a million vouchers fit in a few dozen MB
 /// (an import keeps the unit's whole ledger of a kind while it streams the rows).
 #[derive(Debug, Clone, Copy)]
@@ -63,11 +80,12 @@ struct Posted {
 /// Entries of one kind of money record, in posting order.
 #[derive(Debug, Default, Clone)]
 pub struct Ledger {
-    entries: HashMap<Box<str>, Posted>,
+    /// By [`key_digest`] of the entry's key.
+    entries: HashMap<u128, Posted>,
     /// Line texts, each once; entries refer to them by index.
     lines: Vec<String>,
     line_index: HashMap<String, u32>,
-    reversed: HashSet<Box<str>>,
+    reversed: HashSet<u128>,
     /// Whether an original entry may be negative (a 调剂 out of a line).
     allow_negative: bool,
 }
@@ -79,7 +97,8 @@ impl Ledger {
 
     /// Books an entry, or refuses it and leaves the ledger as it was.
     pub fn post(&mut self, entry: Entry) -> Result<(), LedgerError> {
-        if self.entries.contains_key(entry.key.as_str()) {
+        let key = key_digest(&[entry.key.as_bytes()]);
+        if self.entries.contains_key(&key) {
             return Err(LedgerError::DuplicateKey(entry.key));
         }
         if entry.amount.is_zero() {
@@ -89,11 +108,12 @@ impl Ledger {
             None if entry.amount.0 < 0 && !self.allow_negative => return Err(LedgerError::NotPositive),
             None => {}
             Some(target) => {
-                let original = *self.entries.get(target.as_str()).ok_or_else(|| LedgerError::UnknownReversed(target.clone()))?;
+                let target_key = key_digest(&[target.as_bytes()]);
+                let original = *self.entries.get(&target_key).ok_or_else(|| LedgerError::UnknownReversed(target.clone()))?;
                 if original.is_reversal {
                     return Err(LedgerError::ReversalOfReversal(target.clone()));
                 }
-                if self.reversed.contains(target.as_str()) {
+                if self.reversed.contains(&target_key) {
                     return Err(LedgerError::AlreadyReversed(target.clone()));
                 }
                 if entry.amount != -original.amount {
@@ -103,7 +123,7 @@ impl Ledger {
                 if entry.line != *original_line {
                     return Err(LedgerError::ReversalLine(original_line.clone()));
                 }
-                self.reversed.insert(target.as_str().into());
+                self.reversed.insert(target_key);
             }
         }
         let line = match self.line_index.get(&entry.line) {
@@ -115,7 +135,7 @@ impl Ledger {
                 i
             }
         };
-        self.entries.insert(entry.key.into_boxed_str(), Posted { line, amount: entry.amount, is_reversal: entry.reverses.is_some() });
+        self.entries.insert(key, Posted { line, amount: entry.amount, is_reversal: entry.reverses.is_some() });
         Ok(())
     }
 
@@ -126,7 +146,7 @@ impl Ledger {
     }
 
     pub fn is_reversed(&self, key: &str) -> bool {
-        self.reversed.contains(key)
+        self.reversed.contains(&key_digest(&[key.as_bytes()]))
     }
 
     pub fn len(&self) -> usize {

@@ -4,7 +4,7 @@
 use crate::error::{ImportError, Place};
 use crate::parse::ParsedRow;
 use jixiao_core::budget_control::{ControlOutcome, Decision, OverrideRequest, apply_override, control_entries};
-use jixiao_core::ledger::{Entry, Ledger};
+use jixiao_core::ledger::{Entry, Ledger, key_digest};
 use jixiao_core::records::{Batch, RecordSet, UnitProfile, UnitYear};
 use jixiao_core::schema::{fingerprint, record_kind, record_kinds};
 use jixiao_core::sections::report_section;
@@ -50,6 +50,10 @@ fn print_prefix(fingerprint: &str) -> u128 {
     fingerprint.get(..32).and_then(|h| u128::from_str_radix(h, 16).ok()).unwrap_or_default()
 }
 
+fn key_id(kind: &str, year: i64, key: &str) -> u128 {
+    key_digest(&[kind.as_bytes(), &year.to_le_bytes(), key.as_bytes()])
+}
+
 /// What the checker knows of one key of one kind, in 32 bytes (an import keeps one per voucher).
 #[derive(Debug, Clone, Copy, Default)]
 struct KeyState {
@@ -81,7 +85,8 @@ pub enum Admitted {
 /// admitted before `check` runs; each kind's ledger takes its rows in file order).
 pub struct Checker {
     declared: BTreeSet<i64>,
-    keys: HashMap<&'static str, HashMap<(i64, Box<str>), KeyState>>,
+    /// By [`key_digest`] of (kind, year, key): no copy of the key text is kept.
+    keys: HashMap<u128, KeyState>,
     ledgers: HashMap<&'static str, Ledger>,
     pub errors: Vec<ImportError>,
 }
@@ -117,7 +122,7 @@ impl Checker {
 
     /// Takes in one stored key of `kind` with its content hash.
     pub fn stored_key(&mut self, kind: &'static str, year: i64, key: &str, content_hash: &str) {
-        self.keys.entry(kind).or_default().entry((year, key.into())).or_default().stored = print_prefix(content_hash).max(1);
+        self.keys.entry(key_id(kind, year, key)).or_default().stored = print_prefix(content_hash).max(1);
     }
 
     /// Posts one stored money record to its kind's ledger (the fields `entry_of` reads suffice).
@@ -129,8 +134,7 @@ impl Checker {
 
     /// Whether `kind` has `key` in `year`, stored or in the import.
     pub fn has(&self, kind: &str, year: i64, key: &str) -> bool {
-        // A lookup by borrowed parts: the map is keyed by owned ones, so build the key once.
-        self.keys.get(kind).is_some_and(|m| m.contains_key(&(year, Box::from(key))))
+        self.keys.contains_key(&key_id(kind, year, key))
     }
 
     /// Duplicates within the import, conflicts with the database, declared years.
@@ -141,7 +145,7 @@ impl Checker {
         if !self.declared.contains(&r.year()) {
             self.errors.push(r.error(Some("year"), "IMPORT_UNKNOWN_YEAR", format!("年度 {} 未在单位信息（unit.toml 的 [[years]] 或「年度信息」工作表）中登记", r.year())));
         }
-        let state = self.keys.entry(r.kind).or_default().entry((r.year(), r.key().into())).or_default();
+        let state = self.keys.entry(key_id(r.kind, r.year(), r.key())).or_default();
         if state.first_row != 0 {
             let first_row = state.first_row;
             let (rule, what) = if state.first_print == prefix as u64 { ("IMPORT_DUPLICATE_ROW", "与第{}行完全相同（重复行）") } else { ("IMPORT_DUPLICATE_KEY", "与第{}行的键相同但内容不同") };
