@@ -368,6 +368,8 @@ mod tests {
             b"\xEF\xBB\xBFa,b\n1,\"q\"\"\nr\"\n2,\"\"\n3,4",
             b"a,b\n\"x\ny\nz\",1\n\n\n2,3\n4\n",
             b" a , b \n 1 , 2 \n",
+            b"a,b\r1,2\r\r3,4\r",
+            b"a,b\n1,\"x\r\ny\"\r\n2,3",
         ];
         for (i, bytes) in cases.iter().enumerate() {
             let path = dir.path().join(format!("{i}.csv"));
