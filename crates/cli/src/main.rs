@@ -5,6 +5,7 @@ mod backup;
 mod consolidated;
 mod export;
 mod generate;
+mod import;
 mod migrate;
 mod reliability;
 
@@ -504,7 +505,7 @@ async fn run(cli: Cli, db_given: bool) -> Result<ExitCode> {
         Command::Demo => {
             let dir = tempfile::tempdir().context("无法创建临时目录")?;
             jixiao_import::demo::unpack_into(dir.path()).context("无法写出演示数据")?;
-            return import(&cli.db, &mut None, dir.path(), None).await;
+            return import::import(&cli.db, &mut None, dir.path(), None).await;
         }
     }
     Ok(ExitCode::SUCCESS)
@@ -516,7 +517,7 @@ async fn import_path(db: &str, path: &Path, override_request: Option<&OverrideRe
     // One store for every unit, opened at the first import that reads cleanly (a bad file creates no database).
     let mut store = None;
     if !path.is_dir() || path.join("unit.toml").exists() {
-        return import(db, &mut store, path, override_request).await;
+        return import::import(db, &mut store, path, override_request).await;
     }
     let mut units: Vec<PathBuf> = std::fs::read_dir(path)
         .with_context(|| format!("无法读取目录 {}", path.display()))?
@@ -524,59 +525,14 @@ async fn import_path(db: &str, path: &Path, override_request: Option<&OverrideRe
         .collect::<std::io::Result<_>>()?;
     units.retain(|p| p.join("unit.toml").is_file());
     if units.is_empty() {
-        return import(db, &mut store, path, override_request).await; // the importer names what is missing
+        return import::import(db, &mut store, path, override_request).await; // the importer names what is missing
     }
     units.sort();
     for unit in units {
-        let code = import(db, &mut store, &unit, override_request).await?;
+        let code = import::import(db, &mut store, &unit, override_request).await?;
         if code != ExitCode::SUCCESS {
             return Ok(code);
         }
-    }
-    Ok(ExitCode::SUCCESS)
-}
-
-/// Reads, validates against the database, and applies one import; prints every error when it fails.
-async fn import(db: &str, store: &mut Option<Store>, path: &Path, override_request: Option<&OverrideRequest>) -> Result<ExitCode> {
-    let source = match jixiao_import::read(path) {
-        Ok(s) => s,
-        Err(errors) => {
-            eprint!("{errors}");
-            return Ok(ExitCode::from(1));
-        }
-    };
-    let store: &Store = match store {
-        Some(s) => s,
-        None => store.insert(open(db).await?),
-    };
-    let existing = store.records(&source.unit.code).await?;
-    let existing_years = match store.unit(&source.unit.code).await? {
-        Some(_) => store.years(&source.unit.code).await?,
-        None => Vec::new(),
-    };
-    if override_request.is_some_and(|r| r.reason.trim().is_empty()) {
-        eprintln!("--override-reason 不能为空：超控须写明理由 [BUDGET_CONTROL_REASON_MISSING]");
-        return Ok(ExitCode::from(2));
-    }
-    let (batch, controls) = match source.validate_controlled(&existing, &existing_years, override_request) {
-        Ok(b) => b,
-        Err(errors) => {
-            eprint!("{errors}");
-            return Ok(ExitCode::from(1));
-        }
-    };
-    let bar = indicatif::ProgressBar::new(source.row_count() as u64);
-    bar.set_style(indicatif::ProgressStyle::with_template("{msg} [{bar:40}] {pos}/{len}").expect("static template"));
-    bar.set_message("导入");
-    let outcome = store.apply_with_progress(&batch, &source.label, &|n| bar.set_position(n as u64)).await;
-    bar.finish_and_clear();
-    let outcome = outcome?;
-    // The batch holds the rows that are new plus the 超控记录 this import's override request generated.
-    let generated = controls.iter().filter(|c| c.overridden_now).count();
-    let unchanged = outcome.unchanged + (source.row_count() + generated - batch.records.len());
-    println!("已导入 {}（{}）：新增 {} 条记录，{} 条已存在未变。", source.unit.name, source.unit.code, outcome.added, unchanged);
-    for c in &controls {
-        println!("预算控制：{}「{}」：{} [{}]", if c.kind == "commitments" { "预算占用" } else { "支出凭证" }, c.key, c.message(), c.rule_id());
     }
     Ok(ExitCode::SUCCESS)
 }

@@ -88,13 +88,18 @@ pub type ProcurementKey = (i32, String, String);
 pub fn procurement_totals<'a>(expenditures: impl IntoIterator<Item = &'a Expenditure>) -> BTreeMap<ProcurementKey, LineSpending> {
     let mut totals: BTreeMap<ProcurementKey, LineSpending> = BTreeMap::new();
     for e in expenditures {
-        if let Some(p) = &e.procurement_ref {
-            let t = totals.entry((e.year, e.line_code.clone(), p.clone())).or_default();
-            t.amount += e.amount;
-            t.vouchers += 1;
-        }
+        add_procurement_payment(&mut totals, e);
     }
     totals
+}
+
+/// Adds an expenditure to the procurement totals when it names a procurement.
+pub fn add_procurement_payment(totals: &mut BTreeMap<ProcurementKey, LineSpending>, e: &Expenditure) {
+    if let Some(p) = &e.procurement_ref {
+        let t = totals.entry((e.year, e.line_code.clone(), p.clone())).or_default();
+        t.amount += e.amount;
+        t.vouchers += 1;
+    }
 }
 
 /// What books in summary form carry in place of every expenditure: the aggregates the store keeps beside the

@@ -239,35 +239,63 @@ pub struct OverrideRequest {
     pub reason: String,
 }
 
-struct Draw<'a> {
-    kind: &'static str,
-    key: &'a str,
-    year: i32,
-    date: &'a Date,
-    line_code: &'a str,
-    amount: Fen,
-    reference: Option<&'a String>,
+/// One draw on a line, as budget control sees it.
+pub struct Draw<'a> {
+    /// `expenditures` or `commitments`.
+    pub kind: &'static str,
+    pub key: &'a str,
+    pub year: i32,
+    pub date: &'a Date,
+    pub line_code: &'a str,
+    pub amount: Fen,
+    pub reference: Option<&'a String>,
 }
 
-/// Runs budget control over the `fresh` records about to be added to `existing`: budget vouchers first, then
-/// commitments, then expenditures, each in order. Returns the draws that would overdraw a controlled line,
-/// with what entry must do. A draw already named by a control override (stored or fresh) is `Overridden`;
-/// a reversal or a draw that leaves the available amount unchanged (a payment of a commitment) is never stopped.
-pub fn control_entries(unit: &UnitProfile, existing: &RecordSet, fresh: &RecordSet) -> Vec<ControlOutcome> {
-    let mut lines = Lines::new();
-    budget_into(&mut lines, existing);
-    budget_into(&mut lines, fresh);
-    draws_into(&mut lines, existing);
-    let overridden: BTreeSet<(i32, &str)> = existing.control_overrides.iter().chain(&fresh.control_overrides).map(|o| (o.year, o.voucher_no.as_str())).collect();
-    let draws = fresh
-        .commitments
-        .iter()
-        .map(|c| Draw { kind: "commitments", key: &c.commitment_no, year: c.year, date: &c.date, line_code: &c.line_code, amount: c.amount, reference: c.procurement_ref.as_ref() })
-        .chain(fresh.expenditures.iter().map(|e| Draw { kind: "expenditures", key: &e.voucher_no, year: e.year, date: &e.date, line_code: &e.line_code, amount: e.amount, reference: e.procurement_ref.as_ref() }));
-    let all = RecordSet { line_controls: existing.line_controls.iter().chain(&fresh.line_controls).cloned().collect(), ..RecordSet::default() };
-    let mut out = Vec::new();
-    for d in draws {
-        let state = lines.entry((d.year, d.line_code.to_string())).or_default();
+impl<'a> Draw<'a> {
+    pub fn of_expenditure(e: &'a Expenditure) -> Draw<'a> {
+        Draw { kind: "expenditures", key: &e.voucher_no, year: e.year, date: &e.date, line_code: &e.line_code, amount: e.amount, reference: e.procurement_ref.as_ref() }
+    }
+
+    pub fn of_commitment(c: &'a Commitment) -> Draw<'a> {
+        Draw { kind: "commitments", key: &c.commitment_no, year: c.year, date: &c.date, line_code: &c.line_code, amount: c.amount, reference: c.procurement_ref.as_ref() }
+    }
+}
+
+/// Budget control as a running state, so that draws can be offered one at a time (an import streams its
+/// expenditures): built from the budget vouchers, line controls and overrides stored and about to be added,
+/// then fed the stored draws (`pay_stored`, `commit_stored`) and the fresh ones in order (`draw`).
+pub struct Control<'u> {
+    unit: &'u UnitProfile,
+    lines: Lines,
+    overridden: BTreeSet<(i32, String)>,
+    line_controls: RecordSet,
+}
+
+impl<'u> Control<'u> {
+    /// The state before any draw: the budget of every line, stored and fresh. `existing` and `fresh` need hold
+    /// only budget vouchers, line controls and control overrides (other kinds are ignored here).
+    pub fn new(unit: &'u UnitProfile, existing: &RecordSet, fresh: &RecordSet) -> Control<'u> {
+        let mut lines = Lines::new();
+        budget_into(&mut lines, existing);
+        budget_into(&mut lines, fresh);
+        let overridden = existing.control_overrides.iter().chain(&fresh.control_overrides).map(|o| (o.year, o.voucher_no.clone())).collect();
+        let line_controls = RecordSet { line_controls: existing.line_controls.iter().chain(&fresh.line_controls).cloned().collect(), ..RecordSet::default() };
+        Control { unit, lines, overridden, line_controls }
+    }
+
+    /// Adds the stored commitments and expenditures of `records`.
+    pub fn stored(&mut self, records: &RecordSet) {
+        draws_into(&mut self.lines, records);
+    }
+
+    /// Adds one stored expenditure (a payment), given by its fields.
+    pub fn pay_stored(&mut self, year: i32, line_code: &str, amount: Fen, reference: Option<&String>) {
+        self.lines.entry((year, line_code.to_string())).or_default().pay(amount, reference);
+    }
+
+    /// Offers one fresh draw: returns what entry must do when it would overdraw a controlled line.
+    pub fn draw(&mut self, d: &Draw) -> Option<ControlOutcome> {
+        let state = self.lines.entry((d.year, d.line_code.to_string())).or_default();
         let before = state.position();
         if d.kind == "commitments" {
             state.commit(d.amount, d.reference);
@@ -276,22 +304,31 @@ pub fn control_entries(unit: &UnitProfile, existing: &RecordSet, fresh: &RecordS
         }
         let after = state.position();
         if d.amount.0 <= 0 || after.available() >= before.available() {
-            continue;
+            return None;
         }
-        let control = line_control(unit, &all, d.year, d.line_code);
+        let control = line_control(self.unit, &self.line_controls, d.year, d.line_code);
         let tolerance = control.tolerance(after.annual);
         let shortfall = Fen(-after.available().0 - tolerance.0);
         if control.mode == ControlMode::Ignore || shortfall.0 <= 0 {
-            continue;
+            return None;
         }
         let decision = match control.mode {
             ControlMode::Warn => Decision::Warn,
-            _ if overridden.contains(&(d.year, d.key)) => Decision::Overridden,
+            _ if self.overridden.contains(&(d.year, d.key.to_string())) => Decision::Overridden,
             _ => Decision::Stop,
         };
-        out.push(ControlOutcome { kind: d.kind, key: d.key.to_string(), year: d.year, date: *d.date, line_code: d.line_code.to_string(), amount: d.amount, before, tolerance, shortfall, decision, control, overridden_now: false });
+        Some(ControlOutcome { kind: d.kind, key: d.key.to_string(), year: d.year, date: *d.date, line_code: d.line_code.to_string(), amount: d.amount, before, tolerance, shortfall, decision, control, overridden_now: false })
     }
-    out
+}
+
+/// Runs budget control over the `fresh` records about to be added to `existing`: budget vouchers first, then
+/// commitments, then expenditures, each in order. Returns the draws that would overdraw a controlled line,
+/// with what entry must do. A draw already named by a control override (stored or fresh) is `Overridden`;
+/// a reversal or a draw that leaves the available amount unchanged (a payment of a commitment) is never stopped.
+pub fn control_entries(unit: &UnitProfile, existing: &RecordSet, fresh: &RecordSet) -> Vec<ControlOutcome> {
+    let mut control = Control::new(unit, existing, fresh);
+    control.stored(existing);
+    fresh.commitments.iter().map(Draw::of_commitment).chain(fresh.expenditures.iter().map(Draw::of_expenditure)).filter_map(|d| control.draw(&d)).collect()
 }
 
 /// The override records that pass every stop in `outcomes` under `request` (their decision becomes `Overridden`).

@@ -2,7 +2,7 @@
 //! exactly one earlier entry of the same line. A line's balance is always the sum of its entries.
 
 use crate::money::Fen;
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{HashMap, HashSet};
 
 /// One money record as the ledger sees it.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -50,11 +50,42 @@ impl LedgerError {
     }
 }
 
+/// A 128-bit digest of a key given in parts (SipHash, twice with different seeds; deterministic). Compact
+/// state keyed by it needs no copy of the key text: errors always name the key of the record at hand.
+/// Two different keys share a digest with probability about n² / 2¹²⁹ — nil for any real set of books.
+pub fn key_digest(parts: &[&[u8]]) -> u128 {
+    use std::hash::{DefaultHasher, Hasher};
+    let half = |seed: u8| {
+        let mut h = DefaultHasher::new();
+        h.write_u8(seed);
+        for p in parts {
+            h.write_usize(p.len());
+            h.write(p);
+        }
+        h.finish()
+    };
+    (u128::from(half(0)) << 64) | u128::from(half(1))
+}
+
+/// What the ledger keeps of a posted entry: compact, so that a million vouchers fit in a few dozen MB
+/// (an import keeps the unit's whole ledger of a kind while it streams the rows).
+#[derive(Debug, Clone, Copy)]
+struct Posted {
+    /// Index into `Ledger::lines`.
+    line: u32,
+    amount: Fen,
+    is_reversal: bool,
+}
+
 /// Entries of one kind of money record, in posting order.
 #[derive(Debug, Default, Clone)]
 pub struct Ledger {
-    entries: BTreeMap<String, Entry>,
-    reversed: BTreeSet<String>,
+    /// By [`key_digest`] of the entry's key.
+    entries: HashMap<u128, Posted>,
+    /// Line texts, each once; entries refer to them by index.
+    lines: Vec<String>,
+    line_index: HashMap<String, u32>,
+    reversed: HashSet<u128>,
     /// Whether an original entry may be negative (a 调剂 out of a line).
     allow_negative: bool,
 }
@@ -66,7 +97,8 @@ impl Ledger {
 
     /// Books an entry, or refuses it and leaves the ledger as it was.
     pub fn post(&mut self, entry: Entry) -> Result<(), LedgerError> {
-        if self.entries.contains_key(&entry.key) {
+        let key = key_digest(&[entry.key.as_bytes()]);
+        if self.entries.contains_key(&key) {
             return Err(LedgerError::DuplicateKey(entry.key));
         }
         if entry.amount.is_zero() {
@@ -76,33 +108,45 @@ impl Ledger {
             None if entry.amount.0 < 0 && !self.allow_negative => return Err(LedgerError::NotPositive),
             None => {}
             Some(target) => {
-                let original = self.entries.get(target).ok_or_else(|| LedgerError::UnknownReversed(target.clone()))?;
-                if original.reverses.is_some() {
+                let target_key = key_digest(&[target.as_bytes()]);
+                let original = *self.entries.get(&target_key).ok_or_else(|| LedgerError::UnknownReversed(target.clone()))?;
+                if original.is_reversal {
                     return Err(LedgerError::ReversalOfReversal(target.clone()));
                 }
-                if self.reversed.contains(target) {
+                if self.reversed.contains(&target_key) {
                     return Err(LedgerError::AlreadyReversed(target.clone()));
                 }
                 if entry.amount != -original.amount {
                     return Err(LedgerError::ReversalAmount { expected: -original.amount, actual: entry.amount });
                 }
-                if entry.line != original.line {
-                    return Err(LedgerError::ReversalLine(original.line.clone()));
+                let original_line = &self.lines[original.line as usize];
+                if entry.line != *original_line {
+                    return Err(LedgerError::ReversalLine(original_line.clone()));
                 }
-                self.reversed.insert(target.clone());
+                self.reversed.insert(target_key);
             }
         }
-        self.entries.insert(entry.key.clone(), entry);
+        let line = match self.line_index.get(&entry.line) {
+            Some(&i) => i,
+            None => {
+                let i = self.lines.len() as u32;
+                self.lines.push(entry.line.clone());
+                self.line_index.insert(entry.line, i);
+                i
+            }
+        };
+        self.entries.insert(key, Posted { line, amount: entry.amount, is_reversal: entry.reverses.is_some() });
         Ok(())
     }
 
     /// The sum of a line's entries, reversals included.
     pub fn balance(&self, line: &str) -> Fen {
-        self.entries.values().filter(|e| e.line == line).map(|e| e.amount).sum()
+        let Some(&index) = self.line_index.get(line) else { return Fen(0) };
+        self.entries.values().filter(|e| e.line == index).map(|e| e.amount).sum()
     }
 
     pub fn is_reversed(&self, key: &str) -> bool {
-        self.reversed.contains(key)
+        self.reversed.contains(&key_digest(&[key.as_bytes()]))
     }
 
     pub fn len(&self) -> usize {

@@ -279,7 +279,7 @@ pub fn fingerprint(row: &Map<String, Value>) -> String {
     // serde_json's Map keeps keys sorted, so the text is canonical.
     let text = serde_json::to_string(row).unwrap_or_default();
     let digest = Sha256::digest(text.as_bytes());
-    digest.iter().map(|b| format!("{b:02x}")).collect()
+    format!("{digest:x}")
 }
 
 #[cfg(test)]

@@ -71,13 +71,27 @@ impl fmt::Display for ImportError {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ImportErrors(pub Vec<ImportError>);
 
+/// The most error lines printed; past it, a count of the rest (an import of a million broken rows would
+/// otherwise print a million lines).
+pub const ERRORS_SHOWN: usize = 1_000;
+
+impl ImportErrors {
+    /// The report of `total` errors of which `self` holds the first ones (the rest were only counted).
+    pub fn report(&self, total: usize) -> String {
+        let mut out = format!("导入失败，共 {total} 处错误，数据库未作任何修改：\n");
+        for e in self.0.iter().take(ERRORS_SHOWN) {
+            out += &format!("  {e}\n");
+        }
+        if total > ERRORS_SHOWN.min(self.0.len()) {
+            out += &format!("  ……另有 {} 处错误未列出（只列出前 {} 处）\n", total - ERRORS_SHOWN.min(self.0.len()), ERRORS_SHOWN.min(self.0.len()));
+        }
+        out
+    }
+}
+
 impl fmt::Display for ImportErrors {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        writeln!(f, "导入失败，共 {} 处错误，数据库未作任何修改：", self.0.len())?;
-        for e in &self.0 {
-            writeln!(f, "  {e}")?;
-        }
-        Ok(())
+        f.write_str(&self.report(self.0.len()))
     }
 }
 

@@ -12,9 +12,11 @@ pub mod validate;
 
 pub use error::{ImportError, ImportErrors};
 use jixiao_core::records::{Batch, RecordSet, UnitProfile, UnitYear};
-use jixiao_core::schema::record_kinds;
-use std::path::Path;
-use table::Table;
+use error::Place;
+use jixiao_core::schema::{RecordKindSpec, record_kinds};
+use parse::Columns;
+use std::path::{Path, PathBuf};
+use table::{CsvRows, Table};
 use validate::Located;
 
 /// Sheets a workbook may carry beside the record sheets: the template's code lists and instructions.
@@ -77,7 +79,115 @@ fn parse_tables(tables: &[(&'static str, &Table)], errors: &mut Vec<ImportError>
     rows
 }
 
+/// The kind whose file an import streams rather than holds: the vouchers, by far the largest file.
+pub const STREAMED_KIND: &str = "expenditures";
+
+/// A CSV file read row by row when the import is applied, never held whole.
+#[derive(Debug, Clone)]
+pub struct StreamedFile {
+    pub kind: &'static RecordKindSpec,
+    pub path: PathBuf,
+    /// The file name, as errors name it.
+    pub file: String,
+    /// Its data rows, counted when it was checked.
+    pub rows: usize,
+}
+
+impl StreamedFile {
+    /// Opens the file for another pass: its column map and its rows.
+    pub fn open(&self) -> Result<(Columns<'static>, CsvRows), Vec<ImportError>> {
+        let rows = match CsvRows::open(&self.path, &self.file) {
+            Ok(rows) => rows,
+            Err(Err(e)) => return Err(vec![e]),
+            Err(Ok(_)) => return Err(vec![ImportError::file(&self.file, "IMPORT_CHANGED", "文件在导入过程中被改动，请重新导入")]),
+        };
+        let place = Place { file: self.file.clone(), sheet: None };
+        Ok((Columns::new(self.kind, &place, rows.header())?, rows))
+    }
+
+    /// The next row as a record, or what is wrong with it.
+    pub fn next(&self, columns: &Columns, rows: &mut CsvRows) -> Option<Result<Located, Vec<ImportError>>> {
+        match rows.next_row() {
+            Ok(None) => None,
+            Err(_) => Some(Err(vec![ImportError::file(&self.file, "IMPORT_CHANGED", "文件在导入过程中被改动，请重新导入")])),
+            Ok(Some((row, cells))) => Some(columns.parse_row(row, &cells).map(|parsed| Located { kind: self.kind.id.as_str(), place: columns.place().clone(), parsed })),
+        }
+    }
+}
+
+/// An import source whose largest file is checked (read and parsed row by row) but not held: `source` has
+/// the records of every other file, `streamed` the file to read again while the import is written.
+#[derive(Debug, Clone)]
+pub struct Streamed {
+    pub source: Source,
+    pub streamed: Option<StreamedFile>,
+}
+
+impl Streamed {
+    pub fn row_count(&self) -> usize {
+        self.source.row_count() + self.streamed.as_ref().map_or(0, |s| s.rows)
+    }
+}
+
+/// Like [`read`], but a directory's `expenditures.csv` (when it is UTF-8) is only checked here — every cell
+/// parsed, every error collected, row by row — and left to be streamed by the caller. Memory stays flat in the
+/// number of its rows. A file in another encoding, or damaged, is read whole as [`read`] does.
+pub fn read_streamed(path: &Path) -> Result<Streamed, ImportErrors> {
+    if !path.is_dir() {
+        return read(path).map(|source| Streamed { source, streamed: None });
+    }
+    let label = path.display().to_string();
+    let kind = record_kinds().iter().find(|k| k.id == STREAMED_KIND).expect("the streamed kind is in the spec");
+    let file_path = path.join(&kind.file);
+    let mut errors = Vec::new();
+    let streamed = if file_path.is_file() { check_streamed(kind, &file_path, &mut errors) } else { None };
+    let skip = streamed.as_ref().map(|s| s.file.clone());
+    match read_dir_except(path, label, skip.as_deref()) {
+        Ok(source) if errors.is_empty() => Ok(Streamed { source, streamed }),
+        Ok(_) => Err(ImportErrors(errors)),
+        Err(ImportErrors(more)) => Err(ImportErrors(more.into_iter().chain(errors).collect())),
+    }
+}
+
+/// Reads a file once, row by row, collecting its errors; `None` when it must be read whole instead.
+fn check_streamed(kind: &'static RecordKindSpec, path: &Path, errors: &mut Vec<ImportError>) -> Option<StreamedFile> {
+    let file = kind.file.clone();
+    let mut rows = match CsvRows::open(path, &file) {
+        Ok(rows) => rows,
+        Err(Ok(_)) => return None,
+        Err(Err(e)) => {
+            errors.push(e);
+            return Some(StreamedFile { kind, path: path.to_path_buf(), file, rows: 0 });
+        }
+    };
+    let place = Place { file: file.clone(), sheet: None };
+    let mut found = Vec::new();
+    let mut count = 0;
+    let columns = Columns::new(kind, &place, rows.header()).map_err(|e| found.extend(e)).ok();
+    // Every row is read even when the header is wrong: only a whole pass shows the file needs reading whole.
+    loop {
+        match rows.next_row() {
+            Err(_) => return None,
+            Ok(None) => break,
+            Ok(Some((row, cells))) => {
+                count += 1;
+                if let Some(Err(e)) = columns.as_ref().map(|c| c.parse_row(row, &cells)) {
+                    found.extend(e);
+                }
+            }
+        }
+    }
+    rows.finish().ok()?;
+    errors.extend(found);
+    Some(StreamedFile { kind, path: path.to_path_buf(), file, rows: count })
+}
+
 fn read_dir(dir: &Path, label: String) -> Result<Source, ImportErrors> {
+    read_dir_except(dir, label, None)
+}
+
+/// Reads a directory, leaving out the file named `skip` (which the caller streams).
+fn read_dir_except(dir: &Path, label: String, skip: Option<&str>) -> Result<Source, ImportErrors> {
     let unit_toml = std::fs::read_to_string(dir.join(unit::UNIT_FILE)).ok();
     let mut names: Vec<String> = std::fs::read_dir(dir)
         .map_err(|e| ImportErrors(vec![ImportError::file(&label, "IMPORT_READ", format!("无法读取目录：{e}"))]))?
@@ -87,7 +197,7 @@ fn read_dir(dir: &Path, label: String) -> Result<Source, ImportErrors> {
     names.sort();
     let mut files = Vec::new();
     let mut errors = Vec::new();
-    for name in names.into_iter().filter(|n| n.to_lowercase().ends_with(".csv")) {
+    for name in names.into_iter().filter(|n| n.to_lowercase().ends_with(".csv") && Some(n.as_str()) != skip) {
         match std::fs::read(dir.join(&name)) {
             Ok(bytes) => files.push((name, bytes)),
             Err(e) => errors.push(ImportError::file(&name, "IMPORT_READ", format!("无法读取文件：{e}"))),

@@ -1,6 +1,6 @@
 //! Typed reading of one record kind's table: headers (Chinese or English), cell types, required cells, codes.
 
-use crate::error::ImportError;
+use crate::error::{ImportError, Place};
 use crate::table::Table;
 use jixiao_core::codes::CodeTables;
 use jixiao_core::schema::{ColumnSpec, RecordKindSpec, ValueType, enum_labels, parse_enum};
@@ -12,8 +12,9 @@ use serde_json::{Map, Value};
 pub struct ParsedRow {
     pub row: usize,
     pub values: Map<String, Value>,
-    /// The cells as typed, by field, for error messages.
-    pub raw: std::collections::BTreeMap<String, String>,
+    /// The cells as typed, one per column of the kind in spec order (empty when the column is absent), for
+    /// error messages.
+    pub raw: Vec<String>,
 }
 
 fn header_matches(header: &str, column: &ColumnSpec) -> bool {
@@ -23,78 +24,106 @@ fn header_matches(header: &str, column: &ColumnSpec) -> bool {
 
 /// Reads a table as records of `kind`. Returns every record it could read and every error it found.
 pub fn parse_table(kind: &RecordKindSpec, table: &Table) -> (Vec<ParsedRow>, Vec<ImportError>) {
-    let place = &table.place;
-    let mut errors = Vec::new();
-    // Column positions by spec order.
-    let mut positions: Vec<Option<usize>> = vec![None; kind.columns.len()];
-    for (i, h) in table.header.iter().enumerate() {
-        if h.is_empty() {
-            continue;
-        }
-        match kind.columns.iter().position(|c| header_matches(h, c)) {
-            Some(ci) if positions[ci].is_some() => errors.push(place.error(Some(1), Some(h), None, "IMPORT_DUPLICATE_COLUMN", "表头重复")),
-            Some(ci) => positions[ci] = Some(i),
-            None => errors.push(place.error(
-                Some(1),
-                Some(h),
-                None,
-                "IMPORT_UNKNOWN_COLUMN",
-                format!("未知的列；「{}」可用的列为：{}", kind.label, kind.columns.iter().map(|c| c.header.as_str()).collect::<Vec<_>>().join("、")),
-            )),
-        }
-    }
-    for (c, pos) in kind.columns.iter().zip(&positions) {
-        if pos.is_none() && c.required {
-            errors.push(place.error(Some(1), Some(&c.header), None, "IMPORT_MISSING_COLUMN", format!("缺少必需的列「{}」（{}）", c.header, c.field)));
-        }
-    }
-    if !errors.is_empty() {
-        return (Vec::new(), errors);
-    }
+    let columns = match Columns::new(kind, &table.place, &table.header) {
+        Ok(c) => c,
+        Err(errors) => return (Vec::new(), errors),
+    };
     let mut rows = Vec::new();
+    let mut errors = Vec::new();
     for (row_no, cells) in &table.rows {
-        let mut values = Map::new();
-        let mut raw = std::collections::BTreeMap::new();
-        let mut row_ok = true;
-        let year = positions[kind.columns.iter().position(|c| c.field == "year").unwrap_or(0)]
-            .and_then(|p| cells.get(p))
-            .and_then(|t| t.parse::<i32>().ok());
+        match columns.parse_row(*row_no, cells) {
+            Ok(row) => rows.push(row),
+            Err(e) => errors.extend(e),
+        }
+    }
+    (rows, errors)
+}
+
+/// Where each of a kind's columns sits in a table, read from its header row; parses the table's rows one
+/// at a time (the same code for a table held in memory and for a CSV file read as a stream).
+pub struct Columns<'k> {
+    kind: &'k RecordKindSpec,
+    place: Place,
+    header_len: usize,
+    /// Which header cells are empty (a cell under one is an error).
+    empty_headers: Vec<bool>,
+    /// Column positions by spec order.
+    positions: Vec<Option<usize>>,
+    year_position: Option<usize>,
+}
+
+impl<'k> Columns<'k> {
+    /// Maps the header row: unknown, duplicate and missing required columns are errors.
+    pub fn new(kind: &'k RecordKindSpec, place: &Place, header: &[String]) -> Result<Columns<'k>, Vec<ImportError>> {
+        let mut errors = Vec::new();
+        let mut positions: Vec<Option<usize>> = vec![None; kind.columns.len()];
+        for (i, h) in header.iter().enumerate() {
+            if h.is_empty() {
+                continue;
+            }
+            match kind.columns.iter().position(|c| header_matches(h, c)) {
+                Some(ci) if positions[ci].is_some() => errors.push(place.error(Some(1), Some(h), None, "IMPORT_DUPLICATE_COLUMN", "表头重复")),
+                Some(ci) => positions[ci] = Some(i),
+                None => errors.push(place.error(
+                    Some(1),
+                    Some(h),
+                    None,
+                    "IMPORT_UNKNOWN_COLUMN",
+                    format!("未知的列；「{}」可用的列为：{}", kind.label, kind.columns.iter().map(|c| c.header.as_str()).collect::<Vec<_>>().join("、")),
+                )),
+            }
+        }
         for (c, pos) in kind.columns.iter().zip(&positions) {
+            if pos.is_none() && c.required {
+                errors.push(place.error(Some(1), Some(&c.header), None, "IMPORT_MISSING_COLUMN", format!("缺少必需的列「{}」（{}）", c.header, c.field)));
+            }
+        }
+        if !errors.is_empty() {
+            return Err(errors);
+        }
+        let year_position = positions[kind.columns.iter().position(|c| c.field == "year").unwrap_or(0)];
+        Ok(Columns { kind, place: place.clone(), header_len: header.len(), empty_headers: header.iter().map(String::is_empty).collect(), positions, year_position })
+    }
+
+    /// Where the rows come from.
+    pub fn place(&self) -> &Place {
+        &self.place
+    }
+
+    /// Reads one data row (`row_no` as a spreadsheet shows it), or says everything wrong with it.
+    pub fn parse_row(&self, row_no: usize, cells: &[String]) -> Result<ParsedRow, Vec<ImportError>> {
+        let (kind, place) = (self.kind, &self.place);
+        let mut errors = Vec::new();
+        let mut values = Map::new();
+        let mut raw = Vec::with_capacity(kind.columns.len());
+        let year = self.year_position.and_then(|p| cells.get(p)).and_then(|t| t.parse::<i32>().ok());
+        for (c, pos) in kind.columns.iter().zip(&self.positions) {
             let text = pos.and_then(|p| cells.get(p)).map(String::as_str).unwrap_or("");
-            raw.insert(c.field.clone(), text.to_string());
+            raw.push(text.to_string());
             let text = if text.is_empty() { c.default.as_deref().unwrap_or("") } else { text };
             if text.is_empty() {
                 if c.required {
-                    errors.push(place.error(Some(*row_no), Some(&c.header), None, "IMPORT_REQUIRED_EMPTY", "必填项为空"));
-                    row_ok = false;
+                    errors.push(place.error(Some(row_no), Some(&c.header), None, "IMPORT_REQUIRED_EMPTY", "必填项为空"));
                 }
                 values.insert(c.field.clone(), Value::Null);
                 continue;
             }
             if let Some((rule, message)) = unsafe_cell(text) {
-                errors.push(place.error(Some(*row_no), Some(&c.header), Some(text), rule, message));
-                row_ok = false;
+                errors.push(place.error(Some(row_no), Some(&c.header), Some(text), rule, message));
                 continue;
             }
             match cell_value(c, text, year) {
                 Ok(v) => {
                     values.insert(c.field.clone(), v);
                 }
-                Err((rule, message)) => {
-                    errors.push(place.error(Some(*row_no), Some(&c.header), Some(text), rule, message));
-                    row_ok = false;
-                }
+                Err((rule, message)) => errors.push(place.error(Some(row_no), Some(&c.header), Some(text), rule, message)),
             }
         }
-        if let Some(extra) = cells.iter().enumerate().find(|(i, c)| !c.is_empty() && (*i >= table.header.len() || table.header[*i].is_empty())) {
-            errors.push(place.error(Some(*row_no), None, Some(extra.1), "IMPORT_CELL_WITHOUT_HEADER", format!("第{}列有数据但没有表头", extra.0 + 1)));
-            row_ok = false;
+        if let Some(extra) = cells.iter().enumerate().find(|(i, c)| !c.is_empty() && (*i >= self.header_len || self.empty_headers[*i])) {
+            errors.push(place.error(Some(row_no), None, Some(extra.1), "IMPORT_CELL_WITHOUT_HEADER", format!("第{}列有数据但没有表头", extra.0 + 1)));
         }
-        if row_ok {
-            rows.push(ParsedRow { row: *row_no, values, raw });
-        }
+        if errors.is_empty() { Ok(ParsedRow { row: row_no, values, raw }) } else { Err(errors) }
     }
-    (rows, errors)
 }
 
 /// The largest amount one record may carry: 100 亿元 in 分. Far above any unit's single voucher, and low

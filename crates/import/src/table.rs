@@ -98,6 +98,146 @@ fn into_table(place: Place, mut records: Vec<(usize, Vec<String>)>) -> Result<Ta
     Ok(Table { place, header, rows: records })
 }
 
+/// A UTF-8 CSV file read record by record, so that memory does not grow with the file (an expenditure file
+/// may hold a million vouchers). Rows are numbered exactly as [`parse_csv`] numbers them. Anything
+/// [`parse_csv`] treats specially — another encoding, a byte-order mark other than UTF-8's, NUL bytes, a
+/// syntax error, a file cut short inside quotes, no header row — makes [`CsvRows::next_row`] or
+/// [`CsvRows::finish`] answer [`NotStreamable`]: the caller then reads the file whole with [`read_csv`].
+pub struct CsvRows {
+    reader: csv::Reader<Scan<std::io::BufReader<std::fs::File>>>,
+    record: csv::ByteRecord,
+    /// Line breaks inside the cells of the records read so far.
+    breaks_in_cells: usize,
+    header: Option<Vec<String>>,
+}
+
+/// The file needs [`read_csv`]: it is not plain UTF-8 CSV, or it is damaged (the whole-file reader names how).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct NotStreamable;
+
+/// Watches the bytes going to the CSV reader for what [`decode`] and [`ends_inside_quotes`] check on a whole file.
+struct Scan<R> {
+    inner: R,
+    nul: bool,
+    all_whitespace: bool,
+    quoted: bool,
+    /// Whether a `"` just closed a quoted cell (a second one right after is an escaped quote).
+    quote_pending: bool,
+    field_start: bool,
+    /// Bytes read so far, and the offsets of the line feeds the CSV reader has not yet passed (it reads a
+    /// few KiB ahead of the record it parses, so this stays short).
+    offset: u64,
+    line_feeds: std::collections::VecDeque<u64>,
+}
+
+impl<R: std::io::Read> std::io::Read for Scan<R> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        let n = self.inner.read(buf)?;
+        for &b in &buf[..n] {
+            self.nul |= b == 0;
+            self.all_whitespace &= b.is_ascii_whitespace();
+            // The same automaton as `ends_inside_quotes`, a byte at a time (the bytes that matter are ASCII).
+            if self.quoted {
+                if self.quote_pending {
+                    self.quote_pending = false;
+                    if b != b'"' {
+                        self.quoted = false;
+                        self.field_start = matches!(b, b',' | b'\n' | b'\r');
+                    }
+                } else if b == b'"' {
+                    self.quote_pending = true;
+                }
+            } else {
+                self.quoted = b == b'"' && self.field_start;
+                self.field_start = matches!(b, b',' | b'\n' | b'\r');
+            }
+            if b == b'\n' {
+                self.line_feeds.push_back(self.offset);
+            }
+            self.offset += 1;
+        }
+        Ok(n)
+    }
+}
+
+impl CsvRows {
+    /// Opens the file; `Err(Ok(NotStreamable))` when it does not start as UTF-8 text.
+    #[allow(clippy::result_large_err)] // the crate's error type, as `parse_csv` returns it
+    pub fn open(path: &Path, file: &str) -> Result<CsvRows, Result<NotStreamable, ImportError>> {
+        use std::io::BufRead;
+        let read_error = |e: std::io::Error| Err::<NotStreamable, _>(ImportError::file(file, "IMPORT_READ", format!("无法读取文件：{e}")));
+        let f = std::fs::File::open(path).map_err(read_error)?;
+        let mut buffered = std::io::BufReader::with_capacity(1 << 16, f);
+        let start = buffered.fill_buf().map_err(read_error)?;
+        if start.starts_with(b"\xFF\xFE") || start.starts_with(b"\xFE\xFF") {
+            return Err(Ok(NotStreamable));
+        }
+        if start.starts_with(b"\xEF\xBB\xBF") {
+            buffered.consume(3);
+        }
+        let scan = Scan { inner: buffered, nul: false, all_whitespace: true, quoted: false, quote_pending: false, field_start: true, offset: 0, line_feeds: Default::default() };
+        let reader = csv::ReaderBuilder::new().has_headers(false).flexible(true).from_reader(scan);
+        let mut rows = CsvRows { reader, record: csv::ByteRecord::new(), breaks_in_cells: 0, header: None };
+        // The header is the first row with anything in it.
+        loop {
+            match rows.next_record().map_err(Ok)? {
+                None => return Err(Ok(NotStreamable)),
+                Some((_, cells)) if cells.iter().all(String::is_empty) => continue,
+                Some((_, cells)) => {
+                    rows.header = Some(cells);
+                    return Ok(rows);
+                }
+            }
+        }
+    }
+
+    /// The header row's cells.
+    pub fn header(&self) -> &[String] {
+        self.header.as_deref().unwrap_or_default()
+    }
+
+    fn next_record(&mut self) -> Result<Option<(usize, Vec<String>)>, NotStreamable> {
+        if !self.reader.read_byte_record(&mut self.record).map_err(|_| NotStreamable)? {
+            return Ok(None);
+        }
+        let mut cells = Vec::with_capacity(self.record.len());
+        let mut breaks = 0;
+        for cell in &self.record {
+            let text = std::str::from_utf8(cell).map_err(|_| NotStreamable)?;
+            breaks += text.matches('\n').count();
+            cells.push(text.trim().to_string());
+        }
+        // The reader stands after the record's line break, if any (of a CRLF, after the CR): its line — less one
+        // when it has just passed a line feed — less the breaks inside this record's cells and earlier ones,
+        // is the spreadsheet row (see `parse_csv`).
+        let end = self.reader.position().clone();
+        let feeds = &mut self.reader.get_mut().line_feeds;
+        while feeds.front().is_some_and(|&at| at + 1 < end.byte()) {
+            feeds.pop_front();
+        }
+        let after_line_feed = end.byte() > 0 && feeds.front() == Some(&(end.byte() - 1));
+        self.breaks_in_cells += breaks;
+        let line = end.line() as usize - usize::from(after_line_feed);
+        Ok(Some((line - self.breaks_in_cells, cells)))
+    }
+
+    /// The next data row with its row number; rows with nothing in them are skipped, as in [`parse_csv`].
+    pub fn next_row(&mut self) -> Result<Option<(usize, Vec<String>)>, NotStreamable> {
+        loop {
+            match self.next_record()? {
+                Some((_, cells)) if cells.iter().all(String::is_empty) => continue,
+                other => return Ok(other),
+            }
+        }
+    }
+
+    /// After the last row: whether the file as a whole was one [`parse_csv`] reads without complaint.
+    pub fn finish(&self) -> Result<(), NotStreamable> {
+        let scan = self.reader.get_ref();
+        if scan.nul || scan.all_whitespace || (scan.quoted && !scan.quote_pending) { Err(NotStreamable) } else { Ok(()) }
+    }
+}
+
 /// The most a workbook may unpack to. A unit's books are a few MB unpacked; more than this is a zip bomb
 /// (a small file that expands without bound), refused before the spreadsheet reader inflates it.
 pub const XLSX_UNPACKED_LIMIT: u64 = 256 << 20;
@@ -214,6 +354,50 @@ mod tests {
         let t = parse_csv("a,b\n\n1,\"x\ny\"\n2,z\n".as_bytes(), "f.csv").unwrap();
         let rows: Vec<usize> = t.rows.iter().map(|(r, _)| *r).collect();
         assert_eq!(rows, vec![3, 4], "blank line 2 counts; the break inside the quoted cell does not");
+    }
+
+    /// The streaming reader numbers rows as the whole-file reader does, and hands back what it cannot read.
+    #[test]
+    fn streamed_rows_equal_whole_file_rows() {
+        let dir = tempfile::tempdir().unwrap();
+        let cases: &[&[u8]] = &[
+            b"a,b\n\n1,\"x\ny\"\n2,z\n",
+            b"a,b\n1,2",
+            b"a,b\r\n1,2\r\n\r\n\r\n3,4\r\n",
+            b"\n\na,b\n,\n1,2\n\n",
+            b"\xEF\xBB\xBFa,b\n1,\"q\"\"\nr\"\n2,\"\"\n3,4",
+            b"a,b\n\"x\ny\nz\",1\n\n\n2,3\n4\n",
+            b" a , b \n 1 , 2 \n",
+            b"a,b\r1,2\r\r3,4\r",
+            b"a,b\n1,\"x\r\ny\"\r\n2,3",
+        ];
+        for (i, bytes) in cases.iter().enumerate() {
+            let path = dir.path().join(format!("{i}.csv"));
+            std::fs::write(&path, bytes).unwrap();
+            let whole = parse_csv(bytes, "f.csv").unwrap();
+            let mut rows = CsvRows::open(&path, "f.csv").unwrap_or_else(|_| panic!("case {i} opens"));
+            assert_eq!(rows.header(), whole.header.as_slice(), "case {i}");
+            let mut streamed = Vec::new();
+            while let Some(r) = rows.next_row().unwrap() {
+                streamed.push(r);
+            }
+            assert_eq!(rows.finish(), Ok(()), "case {i}");
+            assert_eq!(streamed, whole.rows, "case {i}");
+        }
+        for bad in [&b"a,b\n\"1,2\n"[..], b"a\x00,b\n1,2\n", b" \n\n", b",,\n\n"] {
+            let path = dir.path().join("bad.csv");
+            std::fs::write(&path, bad).unwrap();
+            assert!(parse_csv(bad, "f.csv").is_err());
+            let outcome = CsvRows::open(&path, "f.csv").ok().map(|mut r| {
+                while r.next_row().unwrap().is_some() {}
+                r.finish()
+            });
+            assert_ne!(outcome, Some(Ok(())), "{bad:?}");
+        }
+        let gbk = encoding_rs::GBK.encode("指标,金额\n甲,1\n").0.into_owned();
+        std::fs::write(dir.path().join("gbk.csv"), &gbk).unwrap();
+        let mut r = CsvRows::open(&dir.path().join("gbk.csv"), "f.csv").ok();
+        assert!(r.as_mut().is_none_or(|r| r.next_row().is_err()), "GBK is left to the whole-file reader");
     }
 
     #[test]

@@ -8,9 +8,10 @@
 //! who can rewrite the whole chain can hide a change, which is why `jixiao verify` prints the head hash to be
 //! kept elsewhere and compared later (`--expect-head`).
 
-use crate::{Store, StoreError, read_value, spec_sql};
+use crate::schema::Backend;
+use crate::{Store, StoreError, read_value, spec_sql, stored_value, values_list};
 use jixiao_core::schema::{RecordKindSpec, record_kinds};
-use serde_json::Value;
+use serde_json::{Map, Value};
 use sha2::{Digest, Sha256};
 use sqlx::any::AnyRow;
 use sqlx::{AnyConnection, Row};
@@ -39,17 +40,52 @@ fn select_columns(kind: &RecordKindSpec, prefix: &str) -> String {
 /// The canonical text of a stored record: a JSON array of table, id, unit, batch, content hash and every
 /// column as `[field, value]` in the record kind's order (an array, so no map ordering is involved).
 fn canonical(kind: &RecordKindSpec, row: &AnyRow) -> Result<String, sqlx::Error> {
-    let mut items = vec![
-        Value::from(kind.table.clone()),
-        Value::from(row.try_get::<i64, _>("id")?),
-        Value::from(row.try_get::<i64, _>("unit_id")?),
-        Value::from(row.try_get::<i64, _>("batch_id")?),
-        Value::from(row.try_get::<String, _>("content_hash")?),
-    ];
+    let mut values = Vec::with_capacity(kind.columns.len());
     for c in &kind.columns {
-        items.push(Value::Array(vec![Value::from(c.field.clone()), read_value(row, &c.field, &c.value_type)?]));
+        values.push(read_value(row, &c.field, &c.value_type)?);
     }
-    Ok(Value::Array(items).to_string())
+    let content_hash: String = row.try_get("content_hash")?;
+    Ok(Canonical { kind, id: row.try_get("id")?, unit_id: row.try_get("unit_id")?, batch_id: row.try_get("batch_id")?, content_hash: &content_hash, values: &values.iter().collect::<Vec<_>>() }.text())
+}
+
+/// The canonical text of a record about to be stored, from the values bound for it: each value as the
+/// column will read back (`bind_value` then `read_value`), so it equals what [`canonical`] computes from the row.
+pub(crate) fn canonical_of(kind: &RecordKindSpec, id: i64, unit_id: i64, batch_id: i64, content_hash: &str, row: &Map<String, Value>) -> String {
+    let values: Vec<&Value> = kind.columns.iter().map(|c| stored_value(&c.value_type, row.get(&c.field))).collect();
+    Canonical { kind, id, unit_id, batch_id, content_hash, values: &values }.text()
+}
+
+/// The parts of the canonical text, serialised straight to JSON text without building a JSON tree.
+struct Canonical<'a> {
+    kind: &'a RecordKindSpec,
+    id: i64,
+    unit_id: i64,
+    batch_id: i64,
+    content_hash: &'a str,
+    /// One per column of the kind, in order.
+    values: &'a [&'a Value],
+}
+
+impl Canonical<'_> {
+    fn text(&self) -> String {
+        serde_json::to_string(self).unwrap_or_default()
+    }
+}
+
+impl serde::Serialize for Canonical<'_> {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeSeq;
+        let mut seq = serializer.serialize_seq(Some(5 + self.values.len()))?;
+        seq.serialize_element(&self.kind.table)?;
+        seq.serialize_element(&self.id)?;
+        seq.serialize_element(&self.unit_id)?;
+        seq.serialize_element(&self.batch_id)?;
+        seq.serialize_element(self.content_hash)?;
+        for (c, v) in self.kind.columns.iter().zip(self.values) {
+            seq.serialize_element(&(&c.field, v))?;
+        }
+        seq.end()
+    }
 }
 
 /// `SHA-256(prev ‖ "\n" ‖ canonical)` as lowercase hex.
@@ -58,11 +94,11 @@ pub fn link(prev: &str, canonical: &str) -> String {
     h.update(prev.as_bytes());
     h.update(b"\n");
     h.update(canonical.as_bytes());
-    h.finalize().iter().map(|b| format!("{b:02x}")).collect()
+    format!("{:x}", h.finalize())
 }
 
 /// Locks the chain head (an UPDATE takes the row lock on PostgreSQL; SQLite has one writer) and reads it.
-async fn lock_head(conn: &mut AnyConnection) -> Result<(i64, String, i64), sqlx::Error> {
+pub(crate) async fn lock_head(conn: &mut AnyConnection) -> Result<(i64, String, i64), sqlx::Error> {
     sqlx::query("UPDATE chain_head SET length = length WHERE id = 1").execute(&mut *conn).await?;
     let row = sqlx::query("SELECT length, hash, started FROM chain_head WHERE id = 1").fetch_one(&mut *conn).await?;
     Ok((row.try_get("length")?, row.try_get("hash")?, row.try_get("started")?))
@@ -70,7 +106,7 @@ async fn lock_head(conn: &mut AnyConnection) -> Result<(i64, String, i64), sqlx:
 
 /// Appends the records of `batch_id` (or, with `None`, every stored record) to the chain, kind by kind in
 /// id order, inside the caller's transaction.
-pub(crate) async fn append(conn: &mut AnyConnection, batch_id: Option<i64>) -> Result<(), sqlx::Error> {
+pub(crate) async fn append(conn: &mut AnyConnection, backend: Backend, batch_id: Option<i64>) -> Result<(), sqlx::Error> {
     let (mut length, mut hash, _) = lock_head(conn).await?;
     let mut entries: Vec<(i64, &str, i64, String, String)> = Vec::new();
     for kind in record_kinds() {
@@ -86,16 +122,25 @@ pub(crate) async fn append(conn: &mut AnyConnection, batch_id: Option<i64>) -> R
             entries.push((length, kind.table.as_str(), row.try_get("id")?, std::mem::replace(&mut hash, next.clone()), next));
         }
     }
-    for chunk in entries.chunks(APPEND_CHUNK) {
-        let values: Vec<String> = (0..chunk.len()).map(|r| format!("(${}, ${}, ${}, ${}, ${})", r * 5 + 1, r * 5 + 2, r * 5 + 3, r * 5 + 4, r * 5 + 5)).collect();
-        let sql = format!("INSERT INTO record_chain (seq, record_table, record_id, prev_hash, hash) VALUES {}", values.join(", "));
+    for table in record_kinds().iter().map(|k| k.table.as_str()) {
+        let links: Vec<(i64, i64, String, String)> =
+            entries.iter().filter(|e| e.1 == table).map(|(seq, _, id, prev, hash)| (*seq, *id, prev.clone(), hash.clone())).collect();
+        insert_links(conn, backend, table, &links).await?;
+    }
+    sqlx::query("UPDATE chain_head SET length = $1, hash = $2, started = 1 WHERE id = 1").bind(length).bind(hash).execute(&mut *conn).await?;
+    Ok(())
+}
+
+/// Writes chain entries (seq, record id, previous hash, hash) of records of `table`.
+pub(crate) async fn insert_links(conn: &mut AnyConnection, backend: Backend, table: &str, links: &[(i64, i64, String, String)]) -> Result<(), sqlx::Error> {
+    for chunk in links.chunks(APPEND_CHUNK) {
+        let sql = format!("INSERT INTO record_chain (seq, record_table, record_id, prev_hash, hash) VALUES {}", values_list(backend, chunk.len(), 5));
         let mut q = sqlx::query(spec_sql(&sql));
-        for (seq, table, id, prev, hash) in chunk {
+        for (seq, id, prev, hash) in chunk {
             q = q.bind(*seq).bind(table.to_string()).bind(*id).bind(prev.clone()).bind(hash.clone());
         }
         q.execute(&mut *conn).await?;
     }
-    sqlx::query("UPDATE chain_head SET length = $1, hash = $2, started = 1 WHERE id = 1").bind(length).bind(hash).execute(&mut *conn).await?;
     Ok(())
 }
 
@@ -147,7 +192,7 @@ impl Store {
         let mut tx = self.pool.begin().await?;
         let (length, _, started) = lock_head(&mut tx).await?;
         if started == 0 && length == 0 {
-            append(&mut tx, None).await?;
+            append(&mut tx, self.backend(), None).await?;
         }
         tx.commit().await?;
         Ok(())

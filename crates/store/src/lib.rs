@@ -10,15 +10,16 @@ pub mod consolidate;
 pub mod period;
 pub mod schema;
 pub mod web;
+pub mod writer;
 
-use jixiao_core::books::{ExpenditureTotals, LineBudget, LineSpending, MonthKey, MonthTotal, ProcurementKey, month_totals, procurement_totals};
+use jixiao_core::books::{ExpenditureTotals, LineBudget, LineSpending, MonthKey, MonthTotal, ProcurementKey};
 use jixiao_core::records::{Batch, Books, Office, RecordSet, UnitProfile, UnitYear};
 use jixiao_core::schema::{ValueType, fingerprint, record_kinds};
 use jixiao_core::{Date, Fen};
 use schema::Backend;
 use serde_json::{Map, Value};
 use sqlx::any::{AnyPoolOptions, AnyRow};
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
 use sqlx::migrate::Migrator;
 use sqlx::{AnyPool, AssertSqlSafe, Row};
 
@@ -28,20 +29,30 @@ pub(crate) fn spec_sql(sql: &str) -> AssertSqlSafe<&str> {
     AssertSqlSafe(sql)
 }
 
+/// The VALUES list of a multi-row INSERT of `rows` rows of `columns` parameters each. PostgreSQL numbers its
+/// parameters (`$1, $2, …`); SQLite gets anonymous `?`, bound in order: sqlx looks each numbered SQLite
+/// parameter up by name, which SQLite answers by a linear search, so binding thousands of `$n` costs time
+/// quadratic in their number (it was most of an import's time).
+pub(crate) fn values_list(backend: Backend, rows: usize, columns: usize) -> String {
+    let row = |r: usize| match backend {
+        Backend::Sqlite => format!("({})", vec!["?"; columns].join(", ")),
+        Backend::Postgres => format!("({})", (1..=columns).map(|c| format!("${}", r * columns + c)).collect::<Vec<_>>().join(", ")),
+    };
+    (0..rows).map(row).collect::<Vec<_>>().join(", ")
+}
+
 /// Adds line-month totals to those stored (a new line-month gets a row), a few hundred rows a statement.
-async fn add_month_totals(tx: &mut sqlx::Transaction<'_, sqlx::Any>, unit_id: i64, totals: &BTreeMap<MonthKey, MonthTotal>) -> Result<(), StoreError> {
+async fn add_month_totals(tx: &mut sqlx::Transaction<'_, sqlx::Any>, backend: Backend, unit_id: i64, totals: &BTreeMap<MonthKey, MonthTotal>) -> Result<(), StoreError> {
     const COLUMNS: usize = 10;
     let totals: Vec<_> = totals.iter().collect();
     for chunk in totals.chunks(INSERT_CHUNK_PARAMETERS / COLUMNS) {
-        let values: Vec<String> =
-            (0..chunk.len()).map(|r| format!("({})", (1..=COLUMNS).map(|c| format!("${}", r * COLUMNS + c)).collect::<Vec<_>>().join(", "))).collect();
         let sql = format!(
             "INSERT INTO line_month_total (unit_id, year, line_code, period, carry_over, initial, adjustments, spent, budget_vouchers, expenditures) \
              VALUES {} ON CONFLICT (unit_id, year, line_code, period) DO UPDATE SET \
              carry_over = line_month_total.carry_over + excluded.carry_over, initial = line_month_total.initial + excluded.initial, \
              adjustments = line_month_total.adjustments + excluded.adjustments, spent = line_month_total.spent + excluded.spent, \
              budget_vouchers = line_month_total.budget_vouchers + excluded.budget_vouchers, expenditures = line_month_total.expenditures + excluded.expenditures",
-            values.join(", ")
+            values_list(backend, chunk.len(), COLUMNS)
         );
         let mut q = sqlx::query(spec_sql(&sql));
         for ((year, line, period), t) in chunk {
@@ -63,17 +74,15 @@ async fn add_month_totals(tx: &mut sqlx::Transaction<'_, sqlx::Any>, unit_id: i6
 }
 
 /// Adds procurement payment totals to those stored (a new year-line-procurement gets a row).
-async fn add_procurement_totals(tx: &mut sqlx::Transaction<'_, sqlx::Any>, unit_id: i64, totals: &BTreeMap<ProcurementKey, LineSpending>) -> Result<(), StoreError> {
+pub(crate) async fn add_procurement_totals(tx: &mut sqlx::Transaction<'_, sqlx::Any>, backend: Backend, unit_id: i64, totals: &BTreeMap<ProcurementKey, LineSpending>) -> Result<(), StoreError> {
     const COLUMNS: usize = 6;
     let totals: Vec<_> = totals.iter().collect();
     for chunk in totals.chunks(INSERT_CHUNK_PARAMETERS / COLUMNS) {
-        let values: Vec<String> =
-            (0..chunk.len()).map(|r| format!("({})", (1..=COLUMNS).map(|c| format!("${}", r * COLUMNS + c)).collect::<Vec<_>>().join(", "))).collect();
         let sql = format!(
             "INSERT INTO procurement_payment_total (unit_id, year, line_code, procurement_ref, paid, payments) VALUES {} \
              ON CONFLICT (unit_id, year, line_code, procurement_ref) DO UPDATE SET \
              paid = procurement_payment_total.paid + excluded.paid, payments = procurement_payment_total.payments + excluded.payments",
-            values.join(", ")
+            values_list(backend, chunk.len(), COLUMNS)
         );
         let mut q = sqlx::query(spec_sql(&sql));
         for ((year, line, reference), t) in chunk {
@@ -167,6 +176,18 @@ fn bind_value<'q>(
     }
 }
 
+/// A value as its column reads back after [`bind_value`] stored it (what [`read_value`] gives): the value
+/// itself when it has the column's type, else null.
+fn stored_value<'v>(value_type: &ValueType, value: Option<&'v Value>) -> &'v Value {
+    static NULL: Value = Value::Null;
+    let fits = match value_type {
+        ValueType::Bool => value.is_some_and(Value::is_boolean),
+        t if t.is_integer() => value.is_some_and(Value::is_i64),
+        _ => value.is_some_and(Value::is_string),
+    };
+    if fits { value.unwrap_or(&NULL) } else { &NULL }
+}
+
 fn read_value(row: &AnyRow, field: &str, value_type: &ValueType) -> Result<Value, sqlx::Error> {
     Ok(match value_type {
         ValueType::Bool => row.try_get::<Option<i64>, _>(field)?.map(|v| Value::from(v != 0)).unwrap_or(Value::Null),
@@ -222,6 +243,11 @@ impl Store {
         let reader = match backend {
             Backend::Sqlite => {
                 sqlx::query("PRAGMA journal_mode = WAL").execute(&pool).await?;
+                // In WAL mode NORMAL keeps every commit atomic and the file consistent after a crash; only the
+                // last commit may be lost on power failure (not on a killed process). A larger page cache
+                // keeps a big import's index pages in memory instead of spilling them to the log mid-transaction.
+                sqlx::query("PRAGMA synchronous = NORMAL").execute(&pool).await?;
+                sqlx::query("PRAGMA cache_size = -32768").execute(&pool).await?;
                 AnyPoolOptions::new()
                     .max_connections(4)
                     .after_connect(|conn, _| Box::pin(async move { sqlx::query("PRAGMA foreign_keys = ON").execute(conn).await.map(|_| ()) }))
@@ -445,185 +471,42 @@ impl Store {
     }
 
     async fn apply_inner(&self, batch: &Batch, source: &str, entered_by: Option<&str>, progress: &(dyn Fn(usize) + Sync)) -> Result<ApplyOutcome, StoreError> {
-        let mut tx = self.pool.begin().await?;
-        let mut conflicts: Vec<String> = Vec::new();
-        let unit = &batch.unit;
-        let hash = profile_hash(unit);
-        let existing: Option<(i64, String)> = sqlx::query("SELECT id, content_hash FROM unit WHERE code = $1")
-            .bind(unit.code.clone())
-            .fetch_optional(&mut *tx)
-            .await?
-            .map(|r| Ok::<_, sqlx::Error>((r.try_get("id")?, r.try_get("content_hash")?)))
-            .transpose()?;
-        let unit_id = match existing {
-            Some((id, stored)) => {
-                if stored != hash {
-                    conflicts.push(format!("单位「{}」的基本信息（名称、职能、内设机构等）与数据库中已有的不同", unit.code));
-                }
-                id
-            }
-            None => {
-                let id: i64 = sqlx::query_scalar(
-                    "INSERT INTO unit (code, name, region_code, parent_department, department_code, bureau_code, bureau_name, content_hash) \
-                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id",
-                )
-                .bind(unit.code.clone())
-                .bind(unit.name.clone())
-                .bind(unit.region_code.clone())
-                .bind(unit.parent_department.clone())
-                .bind(unit.department_code.clone())
-                .bind(unit.bureau_code.clone())
-                .bind(unit.bureau_name.clone())
-                .bind(hash)
-                .fetch_one(&mut *tx)
-                .await?;
-                for (seq, text) in unit.duties.iter().enumerate() {
-                    sqlx::query("INSERT INTO unit_duty (unit_id, seq, text) VALUES ($1, $2, $3)").bind(id).bind(seq as i64).bind(text.clone()).execute(&mut *tx).await?;
-                }
-                for (seq, o) in unit.offices.iter().enumerate() {
-                    sqlx::query("INSERT INTO unit_office (unit_id, seq, name, duties) VALUES ($1, $2, $3, $4)")
-                        .bind(id)
-                        .bind(seq as i64)
-                        .bind(o.name.clone())
-                        .bind(o.duties.clone())
-                        .execute(&mut *tx)
-                        .await?;
-                }
-                id
-            }
-        };
-        for y in &batch.years {
-            let hash = y.report_date.map(|d| d.to_string()).unwrap_or_default();
-            let stored: Option<String> = sqlx::query_scalar("SELECT content_hash FROM unit_year WHERE unit_id = $1 AND year = $2")
-                .bind(unit_id)
-                .bind(i64::from(y.year))
-                .fetch_optional(&mut *tx)
-                .await?;
-            match stored {
-                Some(s) if s != hash => conflicts.push(format!("单位「{}」{}年度的报告日期与数据库中已有的不同", unit.code, y.year)),
-                Some(_) => {}
-                None => {
-                    sqlx::query("INSERT INTO unit_year (unit_id, year, report_date, content_hash) VALUES ($1, $2, $3, $4)")
-                        .bind(unit_id)
-                        .bind(i64::from(y.year))
-                        .bind(y.report_date.map(|d| d.to_string()))
-                        .bind(hash)
-                        .execute(&mut *tx)
-                        .await?;
-                }
-            }
-        }
-        let batch_id: i64 = sqlx::query_scalar("INSERT INTO import_batch (unit_id, source, imported_at, added, unchanged, entered_by) VALUES ($1, $2, $3, 0, 0, $4) RETURNING id")
-            .bind(unit_id)
-            .bind(source.to_string())
-            .bind(now_unix())
-            .bind(entered_by.map(str::to_string))
-            .fetch_one(&mut *tx)
-            .await?;
-        let mut outcome = ApplyOutcome::default();
+        let mut writer = self.begin_import(&batch.unit, &batch.years, source, entered_by).await?;
         let mut done = 0usize;
-        // Every new record's kind label, key, fiscal year and date, for the closed-period check.
-        let mut added: Vec<(&str, String, i32, Option<Date>)> = Vec::new();
-        // Which budget vouchers and expenditures are new (by their index in the batch): their sums go into the
-        // line-month totals.
-        let (mut fresh_budget_vouchers, mut fresh_expenditures): (Vec<usize>, Vec<usize>) = (Vec::new(), Vec::new());
         for kind in record_kinds() {
             let rows = batch.records.rows(&kind.id);
             if rows.is_empty() {
                 continue;
             }
             // What the unit already holds of this kind, read once: (year, key) → fingerprint.
-            let lookup = format!("SELECT year, {} AS record_key, content_hash FROM {} WHERE unit_id = $1", kind.key, kind.table);
-            let mut stored: HashMap<(i64, String), String> = HashMap::new();
-            for r in sqlx::query(spec_sql(&lookup)).bind(unit_id).fetch_all(&mut *tx).await? {
-                stored.insert((r.try_get("year")?, r.try_get("record_key")?), r.try_get("content_hash")?);
-            }
+            let mut stored = writer.stored_hashes(kind).await?;
             let mut fresh: Vec<(String, &Map<String, Value>)> = Vec::new();
-            for (index, row) in rows.iter().enumerate() {
+            for row in &rows {
                 let hash = fingerprint(row);
                 let year = row.get("year").and_then(Value::as_i64).unwrap_or_default();
                 let key = row.get(&kind.key).and_then(Value::as_str).unwrap_or_default().to_string();
                 match stored.get(&(year, key.clone())) {
-                    Some(s) if *s == hash => outcome.unchanged += 1,
-                    Some(_) => conflicts.push(format!("{}「{}」（{}年度）已存在且内容不同", kind.label, key, year)),
+                    Some(s) if *s == hash => writer.unchanged(1),
+                    Some(_) => writer.conflict(format!("{}「{}」（{}年度）已存在且内容不同", kind.label, key, year)),
                     None => {
-                        let date = row.get("date").and_then(Value::as_str).and_then(Date::parse);
-                        added.push((kind.label.as_str(), key.clone(), year as i32, date));
                         stored.insert((year, key), hash.clone());
                         fresh.push((hash, row));
-                        match kind.id.as_str() {
-                            "budget_vouchers" => fresh_budget_vouchers.push(index),
-                            "expenditures" => fresh_expenditures.push(index),
-                            _ => {}
-                        }
                         continue;
                     }
                 }
                 done += 1;
                 progress(done);
             }
-            if !conflicts.is_empty() {
+            if writer.has_conflicts() {
                 continue; // nothing will be written; keep looking for conflicts to report them all
             }
-            // New records go in multi-row INSERTs: a few hundred rows a statement, well inside both backends'
-            // limits on bound parameters.
-            let columns: Vec<&str> = kind.columns.iter().map(|c| c.field.as_str()).collect();
-            let per_row = 3 + columns.len();
-            for chunk in fresh.chunks(INSERT_CHUNK_PARAMETERS / per_row) {
-                let values: Vec<String> = (0..chunk.len())
-                    .map(|r| format!("({})", (1..=per_row).map(|c| format!("${}", r * per_row + c)).collect::<Vec<_>>().join(", ")))
-                    .collect();
-                let insert = format!("INSERT INTO {} (unit_id, batch_id, content_hash, {}) VALUES {}", kind.table, columns.join(", "), values.join(", "));
-                let mut q = sqlx::query(spec_sql(&insert));
-                for (hash, row) in chunk {
-                    q = q.bind(unit_id).bind(batch_id).bind(hash.clone());
-                    for c in &kind.columns {
-                        q = bind_value(q, &c.value_type, row.get(&c.field));
-                    }
-                }
-                q.execute(&mut *tx).await?;
-                outcome.added += chunk.len();
+            for chunk in fresh.chunks(INSERT_CHUNK_PARAMETERS / (3 + kind.columns.len())) {
+                writer.insert(kind, chunk).await?;
                 done += chunk.len();
                 progress(done);
             }
         }
-        if !conflicts.is_empty() {
-            tx.rollback().await?;
-            return Err(StoreError::Conflicts(conflicts.join("\n")));
-        }
-        chain::append(&mut tx, Some(batch_id)).await?;
-        // Checked after the chain-head lock, which `close_period` also takes, so no close slips in between.
-        let closed = period::closed_for(&mut tx, &unit.code).await?;
-        let refused: Vec<String> = added
-            .iter()
-            .filter_map(|(label, key, year, date)| {
-                let period = closed.iter().find(|p| p.holds(*year, *date))?;
-                let when = date.map(|d| format!("日期 {d}")).unwrap_or_else(|| format!("{year}年度"));
-                Some(format!("{label}「{key}」（{when}）属已结账的{}，不能再录入 [period-closed]", period.chinese()))
-            })
-            .collect();
-        if !refused.is_empty() {
-            tx.rollback().await?;
-            return Err(StoreError::ClosedPeriod(format!(
-                "{}\n已结账期间不再接受新记录；更正已结账期间的凭证，请在未结账期间录入冲销凭证（冲销凭证号指向原凭证）。",
-                refused.join("\n")
-            )));
-        }
-        let r = &batch.records;
-        let totals = month_totals(
-            fresh_budget_vouchers.iter().map(|&i| &r.budget_vouchers[i]),
-            fresh_expenditures.iter().map(|&i| &r.expenditures[i]),
-        );
-        add_month_totals(&mut tx, unit_id, &totals).await?;
-        add_procurement_totals(&mut tx, unit_id, &procurement_totals(fresh_expenditures.iter().map(|&i| &r.expenditures[i]))).await?;
-        sqlx::query("UPDATE import_batch SET added = $1, unchanged = $2 WHERE id = $3")
-            .bind(outcome.added as i64)
-            .bind(outcome.unchanged as i64)
-            .bind(batch_id)
-            .execute(&mut *tx)
-            .await?;
-        tx.commit().await?;
-        Ok(outcome)
+        writer.finish().await
     }
 
     /// The line-month totals of a unit-year, as stored (kept by `apply`); by line code, then month.

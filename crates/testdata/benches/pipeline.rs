@@ -53,7 +53,7 @@ fn unit_report(bencher: divan::Bencher, vouchers: i64) {
     let (store, code) = rt.block_on(loaded(tmp.path(), &dir));
     bencher.bench_local(|| {
         rt.block_on(async {
-            let books = store.books(&code, 2020).await.expect("books");
+            let books = store.books_summary(&code, 2020).await.expect("books");
             let findings = check(&books);
             let evaluation = evaluate(&EvaluationInput { books: &books, prior: None, findings: &findings }, &rules(&books));
             let model = jixiao_core::report_model::build(&books, Some(&evaluation));
@@ -66,13 +66,13 @@ fn rules(books: &Books) -> Rules {
     Rules::for_unit(&books.unit.region_code, books.year.year).expect("rules")
 }
 
-/// Books in memory, read once per size.
+/// Books in memory (in summary form, as the commands read them), read once per size.
 fn books(vouchers: i64) -> Books {
     let rt = runtime();
     let (tmp, dir) = source(vouchers);
     rt.block_on(async {
         let (store, code) = loaded(tmp.path(), &dir).await;
-        store.books(&code, 2020).await.expect("books")
+        store.books_summary(&code, 2020).await.expect("books")
     })
 }
 

@@ -1,0 +1,323 @@
+//! One import's transaction, written a chunk of records at a time so that an import need not hold its records
+//! in memory (the CLI streams a million-row expenditure file through it); `Store::apply` writes a whole
+//! `Batch` through the same code. `begin_import` takes the chain-head lock first, so the closed periods it
+//! reads and the chain it extends stay as read until the commit. Each `insert` writes its records in
+//! multi-row INSERTs, gets their ids back (`RETURNING`, matched by key), appends their chain entries —
+//! computed from the very values bound, the canonical form `verify_chain` reads back from the rows — and
+//! adds them to the line-month totals and the closed-period check. `finish` refuses the whole import on any
+//! conflict or closed period, else writes the totals, the chain head and the batch counts and commits.
+
+use crate::chain::{self, lock_head};
+use crate::schema::Backend;
+use crate::{ApplyOutcome, INSERT_CHUNK_PARAMETERS, Store, StoreError, add_month_totals, add_procurement_totals, bind_value, now_unix, period, profile_hash, read_value, spec_sql, values_list};
+use jixiao_core::books::{LineSpending, MonthKey, MonthTotal, ProcurementKey, add_procurement_payment, period as month_of};
+use jixiao_core::period::Period;
+use jixiao_core::records::{BudgetVoucher, Expenditure, RecordSet, UnitProfile, UnitYear};
+use jixiao_core::schema::{RecordKindSpec, record_kinds};
+use jixiao_core::Date;
+use serde::Deserialize;
+use serde_json::{Map, Value};
+use sqlx::Row;
+use std::collections::{BTreeMap, HashMap};
+
+/// A new record to insert: its content hash (fingerprint) and its field → value map.
+pub type NewRecord<'a> = (String, &'a Map<String, Value>);
+
+/// An import in progress: one open transaction. Dropping it without `finish` rolls it back.
+pub struct ImportWriter {
+    tx: sqlx::Transaction<'static, sqlx::Any>,
+    backend: Backend,
+    unit_id: i64,
+    batch_id: i64,
+    /// Why the import cannot be stored (unit profile or year differing from the database, conflicting keys).
+    conflicts: Vec<String>,
+    chain_length: i64,
+    chain_hash: String,
+    closed: Vec<Period>,
+    /// New records that fall in a closed period, one line each.
+    refused: Vec<String>,
+    totals: BTreeMap<MonthKey, MonthTotal>,
+    /// What the new expenditures naming a procurement paid, per year, line and 采购编号.
+    procurement_totals: BTreeMap<ProcurementKey, LineSpending>,
+    outcome: ApplyOutcome,
+}
+
+impl Store {
+    /// Starts an import of `unit`'s records: the unit, its years and the batch row are written (or the unit and
+    /// years compared with those stored), and the chain head is locked.
+    pub async fn begin_import(&self, unit: &UnitProfile, years: &[UnitYear], source: &str, entered_by: Option<&str>) -> Result<ImportWriter, StoreError> {
+        let mut tx = self.pool.begin().await?;
+        // The lock first: imports and `close_period` take it in turn, so what is read below holds until the commit.
+        let (chain_length, chain_hash, _) = lock_head(&mut tx).await?;
+        let mut conflicts: Vec<String> = Vec::new();
+        let hash = profile_hash(unit);
+        let existing: Option<(i64, String)> = sqlx::query("SELECT id, content_hash FROM unit WHERE code = $1")
+            .bind(unit.code.clone())
+            .fetch_optional(&mut *tx)
+            .await?
+            .map(|r| Ok::<_, sqlx::Error>((r.try_get("id")?, r.try_get("content_hash")?)))
+            .transpose()?;
+        let unit_id = match existing {
+            Some((id, stored)) => {
+                if stored != hash {
+                    conflicts.push(format!("单位「{}」的基本信息（名称、职能、内设机构等）与数据库中已有的不同", unit.code));
+                }
+                id
+            }
+            None => {
+                let id: i64 = sqlx::query_scalar(
+                    "INSERT INTO unit (code, name, region_code, parent_department, department_code, bureau_code, bureau_name, content_hash) \
+                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id",
+                )
+                .bind(unit.code.clone())
+                .bind(unit.name.clone())
+                .bind(unit.region_code.clone())
+                .bind(unit.parent_department.clone())
+                .bind(unit.department_code.clone())
+                .bind(unit.bureau_code.clone())
+                .bind(unit.bureau_name.clone())
+                .bind(hash)
+                .fetch_one(&mut *tx)
+                .await?;
+                for (seq, text) in unit.duties.iter().enumerate() {
+                    sqlx::query("INSERT INTO unit_duty (unit_id, seq, text) VALUES ($1, $2, $3)").bind(id).bind(seq as i64).bind(text.clone()).execute(&mut *tx).await?;
+                }
+                for (seq, o) in unit.offices.iter().enumerate() {
+                    sqlx::query("INSERT INTO unit_office (unit_id, seq, name, duties) VALUES ($1, $2, $3, $4)")
+                        .bind(id)
+                        .bind(seq as i64)
+                        .bind(o.name.clone())
+                        .bind(o.duties.clone())
+                        .execute(&mut *tx)
+                        .await?;
+                }
+                id
+            }
+        };
+        for y in years {
+            let hash = y.report_date.map(|d| d.to_string()).unwrap_or_default();
+            let stored: Option<String> = sqlx::query_scalar("SELECT content_hash FROM unit_year WHERE unit_id = $1 AND year = $2")
+                .bind(unit_id)
+                .bind(i64::from(y.year))
+                .fetch_optional(&mut *tx)
+                .await?;
+            match stored {
+                Some(s) if s != hash => conflicts.push(format!("单位「{}」{}年度的报告日期与数据库中已有的不同", unit.code, y.year)),
+                Some(_) => {}
+                None => {
+                    sqlx::query("INSERT INTO unit_year (unit_id, year, report_date, content_hash) VALUES ($1, $2, $3, $4)")
+                        .bind(unit_id)
+                        .bind(i64::from(y.year))
+                        .bind(y.report_date.map(|d| d.to_string()))
+                        .bind(hash)
+                        .execute(&mut *tx)
+                        .await?;
+                }
+            }
+        }
+        let batch_id: i64 = sqlx::query_scalar("INSERT INTO import_batch (unit_id, source, imported_at, added, unchanged, entered_by) VALUES ($1, $2, $3, 0, 0, $4) RETURNING id")
+            .bind(unit_id)
+            .bind(source.to_string())
+            .bind(now_unix())
+            .bind(entered_by.map(str::to_string))
+            .fetch_one(&mut *tx)
+            .await?;
+        let closed = period::closed_for(&mut tx, &unit.code).await?;
+        Ok(ImportWriter {
+            tx,
+            backend: self.backend(),
+            unit_id,
+            batch_id,
+            conflicts,
+            chain_length,
+            chain_hash,
+            closed,
+            refused: Vec::new(),
+            totals: BTreeMap::new(),
+            procurement_totals: BTreeMap::new(),
+            outcome: ApplyOutcome::default(),
+        })
+    }
+}
+
+/// `year` and the kind's key of a record.
+fn year_key<'a>(kind: &RecordKindSpec, row: &'a Map<String, Value>) -> (i64, &'a str) {
+    (row.get("year").and_then(Value::as_i64).unwrap_or_default(), row.get(&kind.key).and_then(Value::as_str).unwrap_or_default())
+}
+
+impl ImportWriter {
+    /// The unit's stored records of `kind`: (year, key) → content hash.
+    pub async fn stored_hashes(&mut self, kind: &RecordKindSpec) -> Result<HashMap<(i64, String), String>, StoreError> {
+        let lookup = format!("SELECT year, {} AS record_key, content_hash FROM {} WHERE unit_id = $1", kind.key, kind.table);
+        let mut stored = HashMap::new();
+        for r in sqlx::query(spec_sql(&lookup)).bind(self.unit_id).fetch_all(&mut *self.tx).await? {
+            stored.insert((r.try_get("year")?, r.try_get("record_key")?), r.try_get("content_hash")?);
+        }
+        Ok(stored)
+    }
+
+    /// Calls `f` with each of the unit's stored records of `kind` — the columns `fields` as a record map, and its
+    /// content hash — in the order stored, reading a page at a time so that memory does not grow with the kind.
+    pub async fn for_each_stored(&mut self, kind: &RecordKindSpec, fields: &[&str], mut f: impl FnMut(Map<String, Value>, String)) -> Result<(), StoreError> {
+        const PAGE: i64 = 20_000;
+        let columns: Vec<&jixiao_core::schema::ColumnSpec> = kind.columns.iter().filter(|c| fields.contains(&c.field.as_str())).collect();
+        let names: Vec<&str> = columns.iter().map(|c| c.field.as_str()).collect();
+        let sql = format!("SELECT id, content_hash, {} FROM {} WHERE unit_id = $1 AND id > $2 ORDER BY id LIMIT $3", names.join(", "), kind.table);
+        let mut after = 0i64;
+        loop {
+            let rows = sqlx::query(spec_sql(&sql)).bind(self.unit_id).bind(after).bind(PAGE).fetch_all(&mut *self.tx).await?;
+            for r in &rows {
+                let mut map = Map::new();
+                for c in &columns {
+                    map.insert(c.field.clone(), read_value(r, &c.field, &c.value_type)?);
+                }
+                f(map, r.try_get("content_hash")?);
+                after = r.try_get("id")?;
+            }
+            if (rows.len() as i64) < PAGE {
+                return Ok(());
+            }
+        }
+    }
+
+    /// The unit's stored records of every kind but `except`, in the order stored.
+    pub async fn records_except(&mut self, except: &str) -> Result<RecordSet, StoreError> {
+        let mut set = RecordSet::default();
+        for kind in record_kinds().iter().filter(|k| k.id != except) {
+            let fields: Vec<&str> = kind.columns.iter().map(|c| c.field.as_str()).collect();
+            let mut bad = None;
+            self.for_each_stored(kind, &fields, |row, _| {
+                if let Err(message) = set.push_row(&kind.id, row) {
+                    bad.get_or_insert(message);
+                }
+            })
+            .await?;
+            if let Some(message) = bad {
+                return Err(StoreError::Corrupt { kind: kind.id.clone(), message });
+            }
+        }
+        Ok(set)
+    }
+
+    /// Notes a record that makes the import impossible (stored under the same key with other content).
+    pub fn conflict(&mut self, message: String) {
+        self.conflicts.push(message);
+    }
+
+    pub fn has_conflicts(&self) -> bool {
+        !self.conflicts.is_empty()
+    }
+
+    /// Counts records already stored with the same content.
+    pub fn unchanged(&mut self, n: usize) {
+        self.outcome.unchanged += n;
+    }
+
+    /// What has been written so far.
+    pub fn outcome(&self) -> ApplyOutcome {
+        self.outcome
+    }
+
+    /// Inserts new records of `kind`, each with its content hash (its fingerprint), and chains them.
+    pub async fn insert(&mut self, kind: &RecordKindSpec, rows: &[NewRecord<'_>]) -> Result<(), StoreError> {
+        let columns: Vec<&str> = kind.columns.iter().map(|c| c.field.as_str()).collect();
+        let per_row = 3 + columns.len();
+        for chunk in rows.chunks(INSERT_CHUNK_PARAMETERS / per_row) {
+            let insert = format!(
+                "INSERT INTO {} (unit_id, batch_id, content_hash, {}) VALUES {} RETURNING id, year, {} AS record_key",
+                kind.table,
+                columns.join(", "),
+                values_list(self.backend, chunk.len(), per_row),
+                kind.key
+            );
+            let mut q = sqlx::query(spec_sql(&insert));
+            for (hash, row) in chunk {
+                q = q.bind(self.unit_id).bind(self.batch_id).bind(hash.clone());
+                for c in &kind.columns {
+                    q = bind_value(q, &c.value_type, row.get(&c.field));
+                }
+            }
+            // Ids by year and key (a batch holds a key once): RETURNING promises no order.
+            let mut ids: HashMap<i64, HashMap<String, i64>> = HashMap::new();
+            for r in q.fetch_all(&mut *self.tx).await? {
+                ids.entry(r.try_get("year")?).or_default().insert(r.try_get("record_key")?, r.try_get("id")?);
+            }
+            let mut chained: Vec<(i64, &NewRecord)> = Vec::with_capacity(chunk.len());
+            for entry in chunk {
+                let (year, key) = year_key(kind, entry.1);
+                let id = ids.get(&year).and_then(|m| m.get(key)).copied();
+                let id = id.ok_or_else(|| StoreError::Corrupt { kind: kind.id.clone(), message: format!("插入的记录「{key}」没有返回 id") })?;
+                chained.push((id, entry));
+            }
+            // The chain takes a kind's records in id order, as `verify_chain` and `chain::append` do.
+            chained.sort_by_key(|(id, _)| *id);
+            let mut links = Vec::with_capacity(chained.len());
+            for (id, (hash, row)) in &chained {
+                let canonical = chain::canonical_of(kind, *id, self.unit_id, self.batch_id, hash, row);
+                let next = chain::link(&self.chain_hash, &canonical);
+                self.chain_length += 1;
+                links.push((self.chain_length, *id, std::mem::replace(&mut self.chain_hash, next.clone()), next));
+                self.account(kind, row)?;
+            }
+            chain::insert_links(&mut self.tx, self.backend, &kind.table, &links).await?;
+            self.outcome.added += chunk.len();
+        }
+        Ok(())
+    }
+
+    /// The closed-period check and the line-month and procurement totals of one new record.
+    fn account(&mut self, kind: &RecordKindSpec, row: &Map<String, Value>) -> Result<(), StoreError> {
+        let (year, key) = year_key(kind, row);
+        let date = row.get("date").and_then(Value::as_str).and_then(Date::parse);
+        if let Some(p) = self.closed.iter().find(|p| p.holds(year as i32, date)) {
+            let when = date.map(|d| format!("日期 {d}")).unwrap_or_else(|| format!("{year}年度"));
+            self.refused.push(format!("{}「{key}」（{when}）属已结账的{}，不能再录入 [period-closed]", kind.label, p.chinese()));
+        }
+        let corrupt = |e: serde_json::Error| StoreError::Corrupt { kind: kind.id.clone(), message: e.to_string() };
+        match kind.id.as_str() {
+            "budget_vouchers" => {
+                let v = BudgetVoucher::deserialize(row).map_err(corrupt)?;
+                self.totals.entry((v.year, v.line_code.clone(), month_of(v.date))).or_default().add_budget_voucher(&v);
+            }
+            "expenditures" => {
+                let e = Expenditure::deserialize(row).map_err(corrupt)?;
+                self.totals.entry((e.year, e.line_code.clone(), month_of(e.date))).or_default().add_expenditure(&e);
+                add_procurement_payment(&mut self.procurement_totals, &e);
+            }
+            _ => {}
+        }
+        Ok(())
+    }
+
+    /// Rolls everything back.
+    pub async fn abort(self) -> Result<(), StoreError> {
+        self.tx.rollback().await?;
+        Ok(())
+    }
+
+    /// Commits the import, or — on a conflict or a record in a closed period — rolls it back and says why.
+    pub async fn finish(mut self) -> Result<ApplyOutcome, StoreError> {
+        if !self.conflicts.is_empty() {
+            self.tx.rollback().await?;
+            return Err(StoreError::Conflicts(self.conflicts.join("\n")));
+        }
+        if !self.refused.is_empty() {
+            self.tx.rollback().await?;
+            return Err(StoreError::ClosedPeriod(format!(
+                "{}\n已结账期间不再接受新记录；更正已结账期间的凭证，请在未结账期间录入冲销凭证（冲销凭证号指向原凭证）。",
+                self.refused.join("\n")
+            )));
+        }
+        add_month_totals(&mut self.tx, self.backend, self.unit_id, &self.totals).await?;
+        add_procurement_totals(&mut self.tx, self.backend, self.unit_id, &self.procurement_totals).await?;
+        sqlx::query("UPDATE chain_head SET length = $1, hash = $2, started = 1 WHERE id = 1").bind(self.chain_length).bind(self.chain_hash.clone()).execute(&mut *self.tx).await?;
+        sqlx::query("UPDATE import_batch SET added = $1, unchanged = $2 WHERE id = $3")
+            .bind(self.outcome.added as i64)
+            .bind(self.outcome.unchanged as i64)
+            .bind(self.batch_id)
+            .execute(&mut *self.tx)
+            .await?;
+        self.tx.commit().await?;
+        Ok(self.outcome)
+    }
+}
