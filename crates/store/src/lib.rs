@@ -386,6 +386,20 @@ impl Store {
         Ok(Books::new(unit, unit_year, records))
     }
 
+    /// A unit-year's expenditures whose `column` (a column name of this crate's choosing, e.g. `line_code`,
+    /// `voucher_no`) equals `value`, in the order stored: what the web's line and voucher pages read beside
+    /// books in summary form.
+    pub async fn expenditures_with(&self, code: &str, year: i32, column: &'static str, value: &str) -> Result<Vec<jixiao_core::records::Expenditure>, StoreError> {
+        let Some(id) = self.unit_id(code).await? else { return Ok(Vec::new()) };
+        let Some(kind) = record_kinds().iter().find(|k| k.id == "expenditures") else { return Ok(Vec::new()) };
+        let sql = format!("SELECT {} FROM {} WHERE unit_id = $1 AND year = $2 AND {column} = $3 ORDER BY id", kind_columns(kind), kind.table);
+        let mut set = RecordSet::default();
+        for row in sqlx::query(spec_sql(&sql)).bind(id).bind(i64::from(year)).bind(value.to_string()).fetch_all(&self.reader).await? {
+            set.push_row(&kind.id, row_map(kind, &row)?).map_err(|message| StoreError::Corrupt { kind: kind.id.clone(), message })?;
+        }
+        Ok(set.expenditures)
+    }
+
     /// One unit-year's books in summary form (`Books::summarize`): every record but the expenditures, the
     /// stored line-month totals, and only the notable expenditures (`jixiao_core::books::is_notable`, and the
     /// originals of notable reversals), each read through an index. What reports, the books check and the

@@ -46,9 +46,9 @@ pub fn basic_vs_project(books: &Books) -> Value {
 pub fn monthly_curve(books: &Books) -> Value {
     let annual: Fen = books.records.appropriation_lines.iter().map(|l| books.line_budget(&l.line_code).annual()).sum();
     let mut by_month = [Fen::ZERO; 12];
-    for e in &books.records.expenditures {
-        if e.date.year == books.year.year {
-            by_month[(e.date.month - 1) as usize] += e.amount;
+    for ((_, _, period), t) in books.month_totals().iter() {
+        if period / 100 == books.year.year && (1..=12).contains(&(period % 100)) {
+            by_month[(period % 100 - 1) as usize] += t.spent;
         }
     }
     let mut cumulative = Fen::ZERO;

@@ -188,8 +188,9 @@ pub(crate) async fn load(state: &SharedState, user: &CurrentUser, code: &str, ye
             let unit = state.store.unit(code).await?.ok_or(AppError::NotFound)?;
             user.require(user.can_view(&unit))?;
             let years: Vec<i32> = state.store.years(code).await?.iter().map(|y| y.year).collect();
-            let books = state.store.books(code, year).await?;
-            let prior = if years.contains(&(year - 1)) { Some(state.store.books(code, year - 1).await?) } else { None };
+            // In summary form: the pages that list vouchers read them from the store (`expenditures_with`).
+            let books = state.store.books_summary(code, year).await?;
+            let prior = if years.contains(&(year - 1)) { Some(state.store.books_summary(code, year - 1).await?) } else { None };
             let findings = check(&books);
             let data = std::sync::Arc::new(Computed { unit, year, years, books, prior, findings, evaluation: Default::default(), dashboard: Default::default() });
             state.cache.lock().unwrap_or_else(|e| e.into_inner()).insert(key, (version, data.clone()));
@@ -398,13 +399,11 @@ pub async fn lines(State(state): State<SharedState>, PageUser(user): PageUser, P
 pub async fn line(State(state): State<SharedState>, PageUser(user): PageUser, Path((code, year, line)): Path<(String, i32, String)>) -> PageResult {
     let uy = load(&state, &user, &code, year).await?;
     let l = uy.books.line(&line).ok_or(AppError::NotFound)?;
-    let reversed: Vec<&str> = uy.books.records.expenditures.iter().filter_map(|e| e.reverses.as_deref()).collect();
-    let vouchers: Vec<serde_json::Value> = uy
-        .books
-        .records
-        .expenditures
+    // A reversal is on its original's line, so the line's own vouchers say which of them are reversed.
+    let expenditures = state.store.expenditures_with(&code, year, "line_code", &line).await?;
+    let reversed: Vec<&str> = expenditures.iter().filter_map(|e| e.reverses.as_deref()).collect();
+    let vouchers: Vec<serde_json::Value> = expenditures
         .iter()
-        .filter(|e| e.line_code == line)
         .map(|e| {
             json!({
                 "no": e.voucher_no, "date": e.date.to_string(), "amount": e.amount.yuan_string(), "payee": e.payee, "purpose": e.purpose,
@@ -435,7 +434,7 @@ fn entry_lines(books: &Books) -> Vec<serde_json::Value> {
         .appropriation_lines
         .iter()
         .map(|l| {
-            let p = budget_control::line_position(&books.records, books.year.year, &l.line_code);
+            let p = budget_control::books_line_position(books, &l.line_code);
             let c = budget_control::line_control(&books.unit, &books.records, books.year.year, &l.line_code);
             json!({
                 "code": l.line_code,
@@ -448,7 +447,7 @@ fn entry_lines(books: &Books) -> Vec<serde_json::Value> {
 }
 
 fn voucher_form_ctx(uy: &UnitYear, user: &CurrentUser, fields: &Fields, errors: Option<&EntryErrors>, controls: &[ControlOutcome]) -> serde_json::Value {
-    let next_no = format!("ZC{}-{:03}", uy.year, uy.books.records.expenditures.len() + 1);
+    let next_no = format!("ZC{}-{:03}", uy.year, uy.books.spent_total().vouchers + 1);
     let mut values = fields.clone();
     values.entry("voucher_no".into()).or_insert(next_no);
     values.entry("date".into()).or_insert(date_in_year(uy.year).to_string());
@@ -523,7 +522,7 @@ pub async fn voucher_reverse(State(state): State<SharedState>, PageUser(user): P
     check_csrf(&user, &fields)?;
     let uy = load(&state, &user, &code, year).await?;
     require_entry(&user, &uy)?;
-    let original = uy.books.records.expenditures.iter().find(|e| e.voucher_no == voucher).ok_or(AppError::NotFound)?;
+    let original = state.store.expenditures_with(&code, year, "voucher_no", &voucher).await?.into_iter().next().ok_or(AppError::NotFound)?;
     let reversal: Fields = [
         ("voucher_no", format!("{}-冲销", original.voucher_no)),
         ("year", year.to_string()),
@@ -550,7 +549,7 @@ pub async fn voucher_reverse(State(state): State<SharedState>, PageUser(user): P
 pub(crate) async fn approve_voucher(state: &SharedState, user: &CurrentUser, uy: &UnitYear, voucher: &str) -> Result<VoucherApproval, AppError> {
     user.require(user.can_approve_vouchers(&uy.unit))?;
     let records = &uy.books.records;
-    records.expenditures.iter().find(|e| e.voucher_no == voucher).ok_or(AppError::NotFound)?;
+    state.store.expenditures_with(&uy.unit.code, uy.year, "voucher_no", voucher).await?.first().ok_or(AppError::NotFound)?;
     if let Some(a) = records.voucher_approvals.iter().find(|a| a.voucher_no == voucher) {
         return Err(AppError::BadRequest(format!("凭证「{voucher}」已由 {} 审核 [VOUCHER_ALREADY_APPROVED]", a.approved_by)));
     }
@@ -575,7 +574,7 @@ pub(crate) async fn approve_voucher(state: &SharedState, user: &CurrentUser, uy:
 pub async fn voucher_approve(State(state): State<SharedState>, PageUser(user): PageUser, Path((code, year, voucher)): Path<(String, i32, String)>, Form(fields): Form<Fields>) -> PageResult {
     check_csrf(&user, &fields)?;
     let uy = load(&state, &user, &code, year).await?;
-    let line = uy.books.records.expenditures.iter().find(|e| e.voucher_no == voucher).map(|e| e.line_code.clone()).ok_or(AppError::NotFound)?;
+    let line = state.store.expenditures_with(&code, year, "voucher_no", &voucher).await?.first().map(|e| e.line_code.clone()).ok_or(AppError::NotFound)?;
     approve_voucher(&state, &user, &uy, &voucher).await?;
     Ok(Redirect::to(&format!("/units/{code}/{year}/lines/{line}")).into_response())
 }
