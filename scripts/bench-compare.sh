@@ -54,7 +54,8 @@ run() {
 run gen "jixiao gen" 1 "$JIXIAO_BIN" gen --units "$UNITS" --vouchers "$VOUCHERS" --seed "$SEED" --out "$work/data"
 run import "jixiao import (all units, one transaction each)" 1 "$JIXIAO_BIN" --db "$db" import "$work/data"
 run export "jixiao export --format ledger" 1 "$JIXIAO_BIN" --db "$db" export --format ledger -o "$work/books.journal"
-unit=$(ls "$work/data" | head -1)
+units_dirs=("$work"/data/*/)   # a glob, not `ls | head` (SIGPIPE under pipefail with many units)
+unit=$(basename "${units_dirs[0]}")
 bureau=${unit%%-*}
 echo "  journal: $(wc -l <"$work/books.journal") lines, $(du -h "$work/books.journal" | cut -f1); timed unit: $unit"
 run report "jixiao report --unit $unit --format md" "$REPEAT" "$JIXIAO_BIN" --db "$db" report --unit "$unit" --year 2020 --format md -o "$work/unit.md"
