@@ -75,9 +75,10 @@ pub async fn import(db: &str, store: &mut Option<Store>, path: &Path, override_r
     let bar = indicatif::ProgressBar::new(input.row_count() as u64);
     bar.set_style(indicatif::ProgressStyle::with_template("{msg} [{bar:40}] {pos}/{len}").expect("static template"));
     bar.set_message("导入");
-    let mut writer = store.begin_import(&source.unit, &source.years, &source.label, None).await?;
-    let outcome = write(&mut writer, &input, &existing_years, override_request, &bar).await;
+    let writer = store.begin_import(&source.unit, &source.years, &source.label, None).await?;
+    let (writer, outcome) = write(writer, &input, &existing_years, override_request, &bar).await;
     bar.finish_and_clear();
+    let Some(writer) = writer else { return Err(outcome.err().unwrap_or_else(|| anyhow::anyhow!("导入中断"))) };
     match outcome? {
         Err(errors) => {
             writer.abort().await?;
@@ -98,9 +99,22 @@ pub async fn import(db: &str, store: &mut Option<Store>, path: &Path, override_r
 /// A control outcome with the error to report if it stops the import.
 type Controlled = (ControlOutcome, ImportError);
 
-/// Checks and writes the import through `writer`; `Ok(Err(_))` when the import is refused.
+/// Checks and writes the import through `writer`, handing it back (`None` only if an insert task failed);
+/// `Ok(Err(_))` when the import is refused.
 async fn write(
-    writer: &mut ImportWriter,
+    writer: ImportWriter,
+    input: &jixiao_import::Streamed,
+    existing_years: &[jixiao_core::records::UnitYear],
+    override_request: Option<&OverrideRequest>,
+    bar: &indicatif::ProgressBar,
+) -> (Option<ImportWriter>, Result<Result<Vec<ControlOutcome>, Errors>>) {
+    let mut slot = Some(writer);
+    let outcome = write_in(&mut slot, input, existing_years, override_request, bar).await;
+    (slot, outcome)
+}
+
+async fn write_in(
+    slot: &mut Option<ImportWriter>,
     input: &jixiao_import::Streamed,
     existing_years: &[jixiao_core::records::UnitYear],
     override_request: Option<&OverrideRequest>,
@@ -108,6 +122,7 @@ async fn write(
 ) -> Result<Result<Vec<ControlOutcome>, Errors>> {
     let source = &input.source;
     let streamed_kind = record_kind(STREAMED_KIND).expect("the streamed kind is in the spec");
+    let writer = slot.as_mut().expect("the writer is in its slot");
     let existing = writer.records_except(STREAMED_KIND).await?;
     let mut checker = Checker::new(&source.years, existing_years);
     checker.stored(&existing);
@@ -174,6 +189,19 @@ async fn write(
         match file.open() {
             Err(e) => checker.errors.extend(e),
             Ok((columns, mut rows)) => {
+                // The inserts run in a task of their own, so that SQLite writes one chunk while the next is read
+                // and checked; at most two chunks wait between them.
+                let mut owned = slot.take().expect("the writer is in its slot");
+                let (sender, mut receiver) = tokio::sync::mpsc::channel::<Vec<(String, Map<String, Value>)>>(2);
+                let inserter = tokio::spawn(async move {
+                    while let Some(mut chunk) = receiver.recv().await {
+                        if let Err(e) = insert_chunk(&mut owned, streamed_kind, &mut chunk).await {
+                            return (owned, Err(e));
+                        }
+                    }
+                    (owned, Ok(()))
+                });
+                let mut unchanged = 0;
                 let mut chunk: Vec<(String, Map<String, Value>)> = Vec::with_capacity(STREAM_CHUNK);
                 while let Some(next) = file.next(&columns, &mut rows) {
                     done += 1;
@@ -182,7 +210,7 @@ async fn write(
                         Ok(r) => {
                             let admitted = checker.admit(&r);
                             if admitted == Admitted::Unchanged {
-                                writer.unchanged(1);
+                                unchanged += 1;
                             }
                             if let Admitted::Fresh(hash) = admitted {
                                 checker.check(&r);
@@ -205,16 +233,23 @@ async fn write(
                     if errors.total > 0 {
                         chunk.clear();
                     } else if chunk.len() == STREAM_CHUNK {
-                        insert_chunk(writer, streamed_kind, &mut chunk).await?;
+                        // A closed channel means the inserter failed; its error is collected below.
+                        let _ = sender.send(std::mem::replace(&mut chunk, Vec::with_capacity(STREAM_CHUNK))).await;
                         bar.set_position(done as u64);
                     }
                 }
-                if errors.total == 0 {
-                    insert_chunk(writer, streamed_kind, &mut chunk).await?;
+                if errors.total == 0 && !chunk.is_empty() {
+                    let _ = sender.send(chunk).await;
                 }
+                drop(sender);
+                let (mut owned, inserted) = inserter.await?;
+                owned.unchanged(unchanged);
+                *slot = Some(owned);
+                inserted?;
             }
         }
     }
+    let writer = slot.as_mut().expect("the writer is back in its slot");
 
     // The rules that may look at any key of the import, now that all are known.
     for r in &fresh {
