@@ -22,8 +22,11 @@ async fn main() {
     eprintln!("apply (Store::apply, SQLite) {:?}", t.elapsed());
     let t = Instant::now();
     let code = store.units().await.unwrap()[0].0.clone();
-    let books = store.books(&code, 2020).await.unwrap();
-    eprintln!("books (Store::books) {:?}", t.elapsed());
+    let full = store.books(&code, 2020).await.unwrap();
+    eprintln!("books, every voucher (Store::books) {:?}", t.elapsed());
+    let t = Instant::now();
+    let books = store.books_summary(&code, 2020).await.unwrap();
+    eprintln!("books in summary form (Store::books_summary, what check/evaluate/report read) {:?}: {} of {} expenditures notable", t.elapsed(), books.records.expenditures.len(), full.records.expenditures.len());
     let t = Instant::now();
     let f = jixiao_core::check::check(&books);
     eprintln!("check {:?} ({} findings)", t.elapsed(), f.len());
