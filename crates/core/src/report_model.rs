@@ -418,7 +418,7 @@ pub fn build(books: &Books, evaluation: Option<&Evaluation>) -> ReportModel {
                 (spent.amount, NamedAmount { amount: t.spent(&spent, &format!("{label}：{name}（万元）"), &format!("Σ 支出凭证.金额（经济科目 {code}）")), name })
             })
             .collect();
-        named.sort_by(|a, b| b.0.cmp(&a.0));
+        named.sort_by_key(|n| std::cmp::Reverse(n.0));
         (total, named.into_iter().map(|(_, n)| n).collect::<Vec<_>>())
     };
     let (personnel, personnel_items) = group_figures(ExpenseGroup::Personnel, "人员经费");

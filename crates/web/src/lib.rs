@@ -21,6 +21,9 @@ use jixiao_store::Store;
 use minijinja::Environment;
 use std::sync::Arc;
 
+/// What is computed from a unit-year's books, by (unit code, year), with the books version it was computed at.
+type UnitYearCache = std::collections::HashMap<(String, i32), (i64, Arc<pages::Computed>)>;
+
 /// What every request handler shares.
 pub struct AppState {
     pub store: Store,
@@ -30,7 +33,7 @@ pub struct AppState {
     /// Failed sign-ins per username: (count, when the first of them happened), for the login rate limit.
     pub(crate) failed_logins: std::sync::Mutex<std::collections::HashMap<String, (u32, i64)>>,
     /// What the pages computed per (unit, year), with the books version it was computed from.
-    pub(crate) cache: std::sync::Mutex<std::collections::HashMap<(String, i32), (i64, Arc<pages::Computed>)>>,
+    pub(crate) cache: std::sync::Mutex<UnitYearCache>,
 }
 
 pub type SharedState = Arc<AppState>;

@@ -241,11 +241,11 @@ fn merge(mut a: serde_json::Value, b: serde_json::Value) -> serde_json::Value {
 // ---- sign in -------------------------------------------------------------------------------------------
 
 pub async fn home(State(state): State<SharedState>, PageUser(user): PageUser) -> PageResult {
-    if let Some(code) = &user.unit_code {
-        if user.role != Role::Bureau {
-            let year = state.store.years(code).await?.last().map(|y| y.year).ok_or(AppError::NotFound)?;
-            return Ok(Redirect::to(&format!("/units/{code}/{year}")).into_response());
-        }
+    if let Some(code) = &user.unit_code
+        && user.role != Role::Bureau
+    {
+        let year = state.store.years(code).await?.last().map(|y| y.year).ok_or(AppError::NotFound)?;
+        return Ok(Redirect::to(&format!("/units/{code}/{year}")).into_response());
     }
     Ok(Redirect::to("/units").into_response())
 }

@@ -227,7 +227,7 @@ fn parse_grades(file: &str, t: &toml::Table) -> Result<Vec<Grade>, FrameworkErro
             })
         })
         .collect::<Result<Vec<_>, _>>()?;
-    grades.sort_by(|a, b| b.min.cmp(&a.min));
+    grades.sort_by_key(|g| std::cmp::Reverse(g.min));
     Ok(grades)
 }
 
