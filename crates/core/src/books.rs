@@ -207,31 +207,17 @@ impl Books {
     /// of the year, whether the books hold them all or only the notable ones with the totals.
     pub fn spending_by_line(&self) -> BTreeMap<String, LineSpending> {
         let mut out: BTreeMap<String, LineSpending> = BTreeMap::new();
-        match &self.expenditure_totals {
-            Some(totals) => {
-                for ((_, line, _), t) in totals.by_line_month.iter().filter(|(_, t)| t.expenditures != 0) {
-                    let s = out.entry(line.clone()).or_default();
-                    s.amount += t.spent;
-                    s.vouchers += t.expenditures;
-                }
-            }
-            None => {
-                for e in &self.records.expenditures {
-                    let s = out.entry(e.line_code.clone()).or_default();
-                    s.amount += e.amount;
-                    s.vouchers += 1;
-                }
-            }
+        for ((_, line, _), t) in self.month_totals().iter().filter(|(_, t)| t.expenditures != 0) {
+            let s = out.entry(line.clone()).or_default();
+            s.amount += t.spent;
+            s.vouchers += t.expenditures;
         }
         out
     }
 
     /// Everything paid out of a line, reversals included.
     pub fn line_spent(&self, line_code: &str) -> Fen {
-        match &self.expenditure_totals {
-            Some(totals) => totals.by_line_month.iter().filter(|((_, line, _), _)| line == line_code).map(|(_, t)| t.spent).sum(),
-            None => self.records.expenditures.iter().filter(|e| e.line_code == line_code).map(|e| e.amount).sum(),
-        }
+        self.month_totals().iter().filter(|((_, line, _), _)| line == line_code).map(|(_, t)| t.spent).sum()
     }
 
     /// What was paid out of the lines that satisfy `keep`, with the lines that carry spending.
@@ -269,10 +255,11 @@ impl Books {
     /// originals of notable reversals), and the line-month and procurement totals over all of them.
     pub fn summarize(&self) -> Books {
         let threshold = crate::governance::major_decision_threshold(self).map(|(t, _)| t);
-        let notable: Vec<&Expenditure> = self.records.expenditures.iter().filter(|e| is_notable(e, self, threshold)).collect();
-        let originals: std::collections::BTreeSet<&str> = notable.iter().filter_map(|e| e.reverses.as_deref()).collect();
+        let expenditures = &self.records.expenditures;
+        let notable: Vec<bool> = expenditures.iter().map(|e| is_notable(e, self, threshold)).collect();
+        let originals: std::collections::BTreeSet<&str> = expenditures.iter().zip(&notable).filter(|(_, n)| **n).filter_map(|(e, _)| e.reverses.as_deref()).collect();
         let mut records = self.records.clone();
-        records.expenditures = self.records.expenditures.iter().filter(|e| originals.contains(e.voucher_no.as_str()) || is_notable(e, self, threshold)).cloned().collect();
+        records.expenditures = expenditures.iter().zip(&notable).filter(|(e, n)| **n || originals.contains(e.voucher_no.as_str())).map(|(e, _)| e.clone()).collect();
         let totals = ExpenditureTotals { by_line_month: self.month_totals().into_owned(), by_procurement: self.procurement_payments().into_owned() };
         Books { unit: self.unit.clone(), year: self.year.clone(), records, expenditure_totals: Some(totals) }
     }

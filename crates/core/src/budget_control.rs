@@ -141,18 +141,10 @@ fn draws_into(lines: &mut Lines, records: &RecordSet) {
     }
 }
 
-/// Where one line stands after all the records given.
-pub fn line_position(records: &RecordSet, year: i32, line_code: &str) -> LinePosition {
-    let mut lines = Lines::new();
-    budget_into(&mut lines, records);
-    draws_into(&mut lines, records);
-    lines.get(&(year, line_code.to_string())).map(LineState::position).unwrap_or_default()
-}
-
 /// Where one line of a unit-year's books stands, spending read through the books' totals (what the line paid,
 /// and what it paid per 采购编号 — the payments that release a commitment), so that books in summary form give
-/// the same answer as [`line_position`] over every voucher.
-pub fn books_line_position(books: &Books, line_code: &str) -> LinePosition {
+/// the same answer as books holding every voucher.
+pub fn line_position(books: &Books, line_code: &str) -> LinePosition {
     let mut lines = Lines::new();
     budget_into(&mut lines, &books.records);
     let year = books.year.year;

@@ -220,7 +220,7 @@ fn budget_control_warn(b: &Books) -> Vec<Finding> {
         .iter()
         .filter_map(|l| {
             let control = budget_control::line_control(&b.unit, &b.records, b.year.year, &l.line_code);
-            let p = budget_control::books_line_position(b, &l.line_code);
+            let p = budget_control::line_position(b, &l.line_code);
             let over = -p.available().0 - control.tolerance(p.annual).0;
             (control.mode != ControlMode::Ignore && over > 0).then(|| {
                 let mut records = vec![line_ref(l)];

@@ -300,7 +300,7 @@ pub async fn line_available(State(state): State<SharedState>, user: CurrentUser,
     let uy = load(&state, &user, &code, year).await?;
     let books = &uy.books;
     books.line(&line).ok_or(AppError::NotFound)?;
-    let p = budget_control::books_line_position(books, &line);
+    let p = budget_control::line_position(books, &line);
     let c = budget_control::line_control(&books.unit, &books.records, year, &line);
     Ok(Json(LineAvailable {
         line_code: line,

@@ -434,7 +434,7 @@ fn entry_lines(books: &Books) -> Vec<serde_json::Value> {
         .appropriation_lines
         .iter()
         .map(|l| {
-            let p = budget_control::books_line_position(books, &l.line_code);
+            let p = budget_control::line_position(books, &l.line_code);
             let c = budget_control::line_control(&books.unit, &books.records, books.year.year, &l.line_code);
             json!({
                 "code": l.line_code,

@@ -76,20 +76,20 @@ fn tolerance_is_basis_points_of_the_annual_budget_rounded_down() {
 fn available_is_budget_less_commitments_less_spending_and_payment_releases_the_commitment() {
     let mut b = books();
     b.records.commitments.push(commit("ZY1", "B1", 15_000, Some("CG1"), None));
-    assert_eq!(line_position(&b.records, 2020, "B1"), LinePosition { annual: Fen(100_000), committed: Fen(15_000), spent: Fen(80_000) });
-    assert_eq!(line_position(&b.records, 2020, "B1").available(), Fen(5_000));
+    assert_eq!(line_position(&b, "B1"), LinePosition { annual: Fen(100_000), committed: Fen(15_000), spent: Fen(80_000) });
+    assert_eq!(line_position(&b, "B1").available(), Fen(5_000));
     // Paying 100.00 元 of the contract releases as much of the commitment: available does not move.
     b.records.expenditures.push(pay("ZC9", "B1", 10_000, Some("CG1")));
-    let p = line_position(&b.records, 2020, "B1");
+    let p = line_position(&b, "B1");
     assert_eq!((p.committed, p.spent, p.available()), (Fen(5_000), Fen(90_000), Fen(5_000)));
     // Cancelling (reversing) the commitment releases the rest of it... and an over-payment never makes it negative.
     b.records.commitments.push(commit("ZY1-C", "B1", -15_000, Some("CG1"), Some("ZY1")));
-    let p = line_position(&b.records, 2020, "B1");
+    let p = line_position(&b, "B1");
     assert_eq!((p.committed, p.available()), (Fen(0), Fen(10_000)));
     // A commitment without 采购编号 is released only by cancellation.
     b.records.commitments.push(commit("ZY2", "B1", 3_000, None, None));
     b.records.expenditures.push(pay("ZC10", "B1", 3_000, None));
-    assert_eq!(line_position(&b.records, 2020, "B1").committed, Fen(3_000));
+    assert_eq!(line_position(&b, "B1").committed, Fen(3_000));
 }
 
 #[test]
