@@ -222,13 +222,20 @@ impl Books {
 
     /// What was paid out of the lines that satisfy `keep`, with the lines that carry spending.
     pub fn spent_where(&self, keep: impl Fn(&AppropriationLine) -> bool) -> Spent {
+        self.spent_by(keep, |_| ()).remove(&()).unwrap_or_default()
+    }
+
+    /// [`Books::spent_where`] grouped by `key` of the line (its economic code, function code …), in key order;
+    /// a group whose lines carry no expenditure is left out.
+    pub fn spent_by<K: Ord>(&self, keep: impl Fn(&AppropriationLine) -> bool, key: impl Fn(&AppropriationLine) -> K) -> BTreeMap<K, Spent> {
         let by_line = self.spending_by_line();
-        let mut out = Spent::default();
+        let mut out: BTreeMap<K, Spent> = BTreeMap::new();
         for l in self.records.appropriation_lines.iter().filter(|l| keep(l)) {
             if let Some(s) = by_line.get(&l.line_code) {
-                out.amount += s.amount;
-                out.vouchers += s.vouchers;
-                out.lines.push(l.line_code.clone());
+                let group = out.entry(key(l)).or_default();
+                group.amount += s.amount;
+                group.vouchers += s.vouchers;
+                group.lines.push(l.line_code.clone());
             }
         }
         out

@@ -4,7 +4,7 @@
 
 use crate::check::RecordRef;
 use crate::books::Spent;
-use crate::codes::{ExpenseGroup, SanGongKind};
+use crate::codes::ExpenseGroup;
 use crate::evaluation::Evaluation;
 use crate::money::{BasisPoints, Fen};
 use crate::records::*;
@@ -406,15 +406,11 @@ pub fn build(books: &Books, evaluation: Option<&Evaluation>) -> ReportModel {
     let mut group_figures = |group: ExpenseGroup, label: &str| {
         let in_group = |l: &AppropriationLine| l.spending_kind == SpendingKind::Basic && books.expense_group(l) == Some(group);
         let total = t.spent(&books.spent_where(in_group), &format!("{label}（万元）"), &format!("Σ 支出凭证.金额（基本支出指标，经济科目属{label}）"));
-        let codes: std::collections::BTreeSet<&str> = books.lines_where(in_group).map(|l| l.economic_code.as_str()).collect();
-        let mut named: Vec<(Fen, NamedAmount)> = codes
+        let mut named: Vec<(Fen, NamedAmount)> = books
+            .spent_by(in_group, |l| l.economic_code.clone())
             .into_iter()
-            .filter_map(|code| {
-                let spent = books.spent_where(|l| in_group(l) && l.economic_code == code);
-                (spent.vouchers > 0).then_some((code, spent))
-            })
             .map(|(code, spent)| {
-                let name = economic_name(code);
+                let name = economic_name(&code);
                 (spent.amount, NamedAmount { amount: t.spent(&spent, &format!("{label}：{name}（万元）"), &format!("Σ 支出凭证.金额（经济科目 {code}）")), name })
             })
             .collect();
@@ -436,22 +432,16 @@ pub fn build(books: &Books, evaluation: Option<&Evaluation>) -> ReportModel {
         "Σ 全年预算数（三公经费科目指标）",
         refs("appropriation_lines", sangong_lines.iter().copied(), |l| &l.line_code),
     );
-    let sangong_kinds: std::collections::BTreeSet<(&'static str, SanGongKind)> =
-        sangong_lines.iter().filter_map(|l| books.sangong_kind(l)).map(|k| (k.label(), k)).collect();
-    let sangong_items = sangong_kinds
+    let sangong_items = books
+        .spent_by(|l| books.sangong_kind(l).is_some(), |l| books.sangong_kind(l).map_or("", |k| k.label()))
         .into_iter()
-        .map(|(name, kind)| (name, books.spent_where(|l| books.sangong_kind(l) == Some(kind))))
-        .filter(|(_, spent)| spent.vouchers > 0)
         .map(|(name, spent)| NamedAmount { amount: t.spent(&spent, &format!("{name}（万元）"), "Σ 支出凭证.金额"), name: name.to_string() })
         .collect();
 
     let project = t.spent(&books.spent_where(|l| l.spending_kind == SpendingKind::Project), "项目支出（万元）", "Σ 支出凭证.金额（项目支出指标）");
-    let project_functions: std::collections::BTreeSet<&str> =
-        books.lines_where(|l| l.spending_kind == SpendingKind::Project).map(|l| l.function_code.as_str()).collect();
-    let project_by_function = project_functions
+    let project_by_function = books
+        .spent_by(|l| l.spending_kind == SpendingKind::Project, |l| l.function_code.clone())
         .into_iter()
-        .map(|code| (code.to_string(), books.spent_where(|l| l.spending_kind == SpendingKind::Project && l.function_code == code)))
-        .filter(|(_, spent)| spent.vouchers > 0)
         .map(|(code, spent)| {
             let mut projects: Vec<String> = books
                 .lines_where(|l| l.spending_kind == SpendingKind::Project && l.function_code == code)
