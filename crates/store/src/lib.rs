@@ -413,7 +413,7 @@ impl Store {
             return Err(StoreError::Corrupt { kind: "expenditures".into(), message: "记录种类定义中没有支出凭证".into() });
         };
         let select = format!("SELECT id, {} FROM {} WHERE unit_id = $1 AND year = $2", kind_columns(kind), kind.table);
-        let (id, y) = (id, i64::from(year));
+        let y = i64::from(year);
         // Notable rows by id, so that they keep the order they were stored in.
         let mut notable: BTreeMap<i64, Map<String, Value>> = BTreeMap::new();
         if let Some((threshold, _)) = jixiao_core::governance::major_decision_threshold(&books) {
