@@ -41,6 +41,9 @@ fn environment(format: Format) -> &'static Environment<'static> {
 fn new_environment(format: Format) -> Environment<'static> {
     let mut env = Environment::new();
     env.set_syntax(minijinja::syntax::SyntaxConfig::builder().trim_blocks(true).build().expect("default delimiters are valid"));
+    // Set before any template is added: minijinja fixes a template's escaping when it compiles it, and the
+    // `.j2` names would otherwise get none. Markdown stays plain text.
+    env.set_auto_escape_callback(move |_| if format == Format::Html { AutoEscape::Html } else { AutoEscape::None });
     env.add_template("report.j2", include_str!("../templates/report.j2")).expect("report.j2 parses (tested)");
     let macros = match format {
         Format::Markdown => include_str!("../templates/md.j2"),
@@ -50,7 +53,6 @@ fn new_environment(format: Format) -> Environment<'static> {
     env.add_template("evaluation_parts.j2", include_str!("../templates/evaluation_parts.j2")).expect("evaluation_parts.j2 parses (tested)");
     env.add_template("evaluation.j2", include_str!("../templates/evaluation.j2")).expect("evaluation.j2 parses (tested)");
     env.add_template("consolidated.j2", include_str!("../templates/consolidated.j2")).expect("consolidated.j2 parses (tested)");
-    env.set_auto_escape_callback(move |_| if format == Format::Html { AutoEscape::Html } else { AutoEscape::None });
     env
 }
 
