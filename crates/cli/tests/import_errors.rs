@@ -1128,3 +1128,19 @@ fn zip_bomb_with_lying_sizes() {
     let stderr = path_import_fails(&c, &path);
     assert!(stderr.contains("liar.xlsx") && (stderr.contains("[IMPORT_XLSX_TOO_LARGE]") || stderr.contains("[IMPORT_XLSX_OPEN]")), "{stderr}");
 }
+
+/// Issue 16: a 5 KB workbook holding only cells A1 and XFD1048576 made `jixiao import` abort ("memory
+/// allocation of 549755813888 bytes failed"). Refused, naming the sheet, with the database untouched.
+#[test]
+fn sparse_workbook_with_a_huge_dimension() {
+    let c = Case::new();
+    let path = c.dir.parent().unwrap().join("sparse.xlsx");
+    let mut book = rust_xlsxwriter::Workbook::new();
+    let sheet = book.add_worksheet().set_name("支出凭证").unwrap();
+    sheet.write_string(0, 0, "凭证号").unwrap();
+    sheet.write_string(1_048_575, 16_383, "x").unwrap();
+    book.save(&path).unwrap();
+    assert!(std::fs::metadata(&path).unwrap().len() < 10_000, "small on disk");
+    let stderr = path_import_fails(&c, &path);
+    assert!(stderr.contains("sparse.xlsx") && stderr.contains("工作表「支出凭证」") && stderr.contains("[IMPORT_SHEET_TOO_LARGE]"), "{stderr}");
+}

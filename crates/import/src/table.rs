@@ -56,6 +56,12 @@ pub fn parse_csv(bytes: &[u8], file: &str) -> Result<Table, ImportError> {
             let skipped = text.as_bytes()[(p.byte() as usize).min(text.len())..].iter().take_while(|b| matches!(b, b'\n' | b'\r')).filter(|b| **b == b'\n').count();
             p.line() as usize + skipped
         });
+        if rec.len() > MAX_COLUMNS as usize {
+            return Err(place.error(Some(line - breaks_in_cells), None, None, "IMPORT_CSV_TOO_LARGE", format!("本行有 {} 个单元格，超过导入上限 {MAX_COLUMNS} 列，已拒绝", rec.len())));
+        }
+        if records.len() > CSV_MAX_ROWS {
+            return Err(place.error(Some(line - breaks_in_cells), None, None, "IMPORT_CSV_TOO_LARGE", format!("文件超过导入上限 {CSV_MAX_ROWS} 行，已拒绝；请按年度或单位分成几个文件")));
+        }
         records.push((line - breaks_in_cells, rec.iter().map(|c| c.trim().to_string()).collect::<Vec<_>>()));
         breaks_in_cells += rec.iter().map(|c| c.matches('\n').count()).sum::<usize>();
     }
@@ -109,6 +115,8 @@ pub struct CsvRows {
     /// Line breaks inside the cells of the records read so far.
     breaks_in_cells: usize,
     header: Option<Vec<String>>,
+    /// Records read so far, blank ones included.
+    records: usize,
 }
 
 /// The file needs [`read_csv`]: it is not plain UTF-8 CSV, or it is damaged (the whole-file reader names how).
@@ -177,7 +185,7 @@ impl CsvRows {
         }
         let scan = Scan { inner: buffered, nul: false, all_whitespace: true, quoted: false, quote_pending: false, field_start: true, offset: 0, line_feeds: Default::default() };
         let reader = csv::ReaderBuilder::new().has_headers(false).flexible(true).from_reader(scan);
-        let mut rows = CsvRows { reader, record: csv::ByteRecord::new(), breaks_in_cells: 0, header: None };
+        let mut rows = CsvRows { reader, record: csv::ByteRecord::new(), breaks_in_cells: 0, header: None, records: 0 };
         // The header is the first row with anything in it.
         loop {
             match rows.next_record().map_err(Ok)? {
@@ -199,6 +207,11 @@ impl CsvRows {
     fn next_record(&mut self) -> Result<Option<(usize, Vec<String>)>, NotStreamable> {
         if !self.reader.read_byte_record(&mut self.record).map_err(|_| NotStreamable)? {
             return Ok(None);
+        }
+        // Past the limits the whole-file reader names the row and the limit.
+        self.records += 1;
+        if self.record.len() > MAX_COLUMNS as usize || self.records > CSV_MAX_ROWS + 1 {
+            return Err(NotStreamable);
         }
         let mut cells = Vec::with_capacity(self.record.len());
         let mut breaks = 0;
@@ -274,23 +287,108 @@ fn check_unpacked_size(bytes: &[u8], file: &str) -> Result<(), ImportError> {
     Ok(())
 }
 
+/// The names of a workbook's sheets, without reading their cells (after the unpacked-size check).
+pub fn xlsx_sheet_names(bytes: &[u8], file: &str) -> Result<Vec<String>, ImportError> {
+    check_unpacked_size(bytes, file)?;
+    let book: Xlsx<_> = Xlsx::new(std::io::Cursor::new(bytes)).map_err(|e| ImportError::file(file, "IMPORT_XLSX_OPEN", format!("无法打开工作簿：{e}")))?;
+    Ok(book.sheet_names())
+}
+
+/// The most rows a sheet or a CSV file read whole may have. A unit-year's books are a few thousand rows; a
+/// larger expenditure file goes by CSV, read a row at a time ([`CsvRows`]), which allows [`CSV_MAX_ROWS`].
+pub const MAX_ROWS: u32 = 500_000;
+/// The most columns a sheet or a CSV row may have (a record kind has at most about twenty).
+pub const MAX_COLUMNS: u32 = 200;
+/// The most cells a sheet may hold: declared as its `<dimension>`, and as read (each row counted from column
+/// A to its last cell, since that is what is allocated).
+pub const MAX_CELLS: u64 = 5_000_000;
+/// The most data rows of a CSV file.
+pub const CSV_MAX_ROWS: usize = 5_000_000;
+
+/// A1-style name of a 0-based column (0 → A, 16383 → XFD).
+fn column_name(mut col: u32) -> String {
+    let mut name = Vec::new();
+    loop {
+        name.push(b'A' + (col % 26) as u8);
+        if col < 26 {
+            break;
+        }
+        col = col / 26 - 1;
+    }
+    name.reverse();
+    String::from_utf8(name).unwrap_or_default()
+}
+
+fn sheet_too_large(place: &Place, what: String) -> ImportError {
+    place.error(None, None, None, "IMPORT_SHEET_TOO_LARGE", format!("工作表「{}」{what}，超过导入上限（{MAX_ROWS} 行、{MAX_COLUMNS} 列、{MAX_CELLS} 个单元格），已拒绝；数据量大的凭证请用 CSV 文件导入", place.sheet.as_deref().unwrap_or("")))
+}
+
 /// The sheets of a workbook given as bytes, by name, as text tables. A sheet with no header row is left out.
+/// Cells are read one at a time, never as a dense range: a sheet's size is checked against [`MAX_ROWS`],
+/// [`MAX_COLUMNS`] and [`MAX_CELLS`] by its declared dimension and by each cell's position before anything
+/// grows with it (a 5 KB workbook with cells A1 and XFD1048576 would otherwise ask for 512 GB).
 pub fn parse_xlsx(bytes: &[u8], file: &str) -> Result<Vec<Table>, ImportError> {
     check_unpacked_size(bytes, file)?;
     let mut book: Xlsx<_> = Xlsx::new(std::io::Cursor::new(bytes)).map_err(|e| ImportError::file(file, "IMPORT_XLSX_OPEN", format!("无法打开工作簿：{e}")))?;
     let mut tables = Vec::new();
     for name in book.sheet_names() {
-        let range = book.worksheet_range(&name).map_err(|e| ImportError::file(file, "IMPORT_XLSX_OPEN", format!("无法读取工作表「{name}」：{e}")))?;
         let place = Place { file: file.to_string(), sheet: Some(name.clone()) };
-        let start_row = range.start().map(|(r, _)| r as usize).unwrap_or(0);
-        let start_col = range.start().map(|(_, c)| c as usize).unwrap_or(0);
-        let mut records = Vec::new();
-        for (i, row) in range.rows().enumerate() {
-            let mut cells: Vec<String> = vec![String::new(); start_col];
-            for cell in row {
-                cells.push(cell_text(cell).map_err(|m| place.error(Some(start_row + i + 1), None, None, "IMPORT_XLSX_CELL", m))?);
+        let mut reader = match book.worksheet_cells_reader(&name) {
+            Ok(reader) => reader,
+            // A chart sheet holds no cells.
+            Err(calamine::XlsxError::NotAWorksheet(_)) => continue,
+            Err(e) => return Err(ImportError::file(file, "IMPORT_XLSX_OPEN", format!("无法读取工作表「{name}」：{e}"))),
+        };
+        let declared = reader.dimensions();
+        let (rows, columns) = (u64::from(declared.end.0) + 1, u64::from(declared.end.1) + 1);
+        if declared.end != (0, 0) && (rows > u64::from(MAX_ROWS) || columns > u64::from(MAX_COLUMNS) || declared.len() > MAX_CELLS) {
+            return Err(sheet_too_large(&place, format!("声明的范围为 A1:{}{}（{rows} 行 × {columns} 列）", column_name(declared.end.1), rows)));
+        }
+        // Non-empty cells by row; `allocated` counts each row's cells from column A to its last one.
+        let mut records: Vec<(usize, Vec<String>)> = Vec::new();
+        let mut allocated = 0u64;
+        loop {
+            let cell = reader.next_cell().map_err(|e| ImportError::file(file, "IMPORT_XLSX_OPEN", format!("无法读取工作表「{name}」：{e}")))?;
+            let Some(cell) = cell else { break };
+            let data = Data::from(cell.get_value().clone());
+            if data == Data::Empty {
+                continue;
             }
-            records.push((start_row + i + 1, cells));
+            let (row, col) = cell.get_position();
+            if row >= MAX_ROWS || col >= MAX_COLUMNS {
+                return Err(sheet_too_large(&place, format!("有单元格位于 {}{}", column_name(col), u64::from(row) + 1)));
+            }
+            let row_no = row as usize + 1;
+            let text = cell_text(&data).map_err(|m| place.error(Some(row_no), None, None, "IMPORT_XLSX_CELL", m))?;
+            if records.last().is_none_or(|(r, _)| *r != row_no) {
+                records.push((row_no, Vec::new()));
+            }
+            let cells = &mut records.last_mut().expect("pushed above").1;
+            let col = col as usize;
+            if col >= cells.len() {
+                allocated += (col + 1 - cells.len()) as u64;
+                if allocated > MAX_CELLS {
+                    return Err(sheet_too_large(&place, format!("的单元格超过 {MAX_CELLS} 个")));
+                }
+                cells.resize(col + 1, String::new());
+            }
+            cells[col] = text;
+        }
+        // Cells come in row order in every workbook Excel or jixiao writes; put any other order right.
+        if !records.is_sorted_by_key(|(r, _)| *r) {
+            records.sort_by_key(|(r, _)| *r);
+            records.dedup_by(|later, earlier| {
+                if later.0 != earlier.0 {
+                    return false;
+                }
+                for (i, c) in std::mem::take(&mut later.1).into_iter().enumerate().filter(|(_, c)| !c.is_empty()) {
+                    if i >= earlier.1.len() {
+                        earlier.1.resize(i + 1, String::new());
+                    }
+                    earlier.1[i] = c;
+                }
+                true
+            });
         }
         if records.iter().any(|(_, c)| c.iter().any(|x| !x.is_empty())) {
             tables.push(into_table(place, records)?);
@@ -398,6 +496,82 @@ mod tests {
         std::fs::write(dir.path().join("gbk.csv"), &gbk).unwrap();
         let mut r = CsvRows::open(&dir.path().join("gbk.csv"), "f.csv").ok();
         assert!(r.as_mut().is_none_or(|r| r.next_row().is_err()), "GBK is left to the whole-file reader");
+    }
+
+    /// A workbook with one sheet 支出凭证 holding `cells` (0-based row, column, text), as rust_xlsxwriter
+    /// writes it (its `<dimension>` spans the cells).
+    fn sparse_workbook(cells: &[(u32, u16, &str)]) -> Vec<u8> {
+        let mut book = rust_xlsxwriter::Workbook::new();
+        let sheet = book.add_worksheet().set_name("支出凭证").unwrap();
+        for (row, col, text) in cells {
+            sheet.write_string(*row, *col, *text).unwrap();
+        }
+        book.save_to_buffer().unwrap()
+    }
+
+    /// The workbook with its sheet's `<dimension>` replaced (`None`: removed), as a hostile file may have it.
+    fn with_dimension(bytes: &[u8], dimension: Option<&str>) -> Vec<u8> {
+        use std::io::{Read, Write};
+        let mut archive = zip::ZipArchive::new(std::io::Cursor::new(bytes)).unwrap();
+        let mut out = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+        for i in 0..archive.len() {
+            let mut entry = archive.by_index(i).unwrap();
+            let name = entry.name().unwrap().to_string();
+            let mut text = Vec::new();
+            entry.read_to_end(&mut text).unwrap();
+            if name.starts_with("xl/worksheets/sheet") {
+                let xml = String::from_utf8(text).unwrap();
+                let start = xml.find("<dimension").unwrap();
+                let end = start + xml[start..].find("/>").unwrap() + 2;
+                let replacement = dimension.map(|d| format!("<dimension ref=\"{d}\"/>")).unwrap_or_default();
+                text = format!("{}{replacement}{}", &xml[..start], &xml[end..]).into_bytes();
+            }
+            out.start_file(name, zip::write::SimpleFileOptions::default()).unwrap();
+            out.write_all(&text).unwrap();
+        }
+        out.finish().unwrap().into_inner()
+    }
+
+    /// Issue 16: A1 + XFD1048576 made calamine ask for 512 GB. Refused by its declared dimension, by the
+    /// cells' positions when the dimension is missing or lies, naming the sheet; nothing large is allocated.
+    #[test]
+    fn huge_sheet_dimensions_are_refused_before_allocating() {
+        let bomb = sparse_workbook(&[(0, 0, "凭证号"), (1_048_575, 16_383, "x")]);
+        for (case, bytes) in [("declared", bomb.clone()), ("no dimension", with_dimension(&bomb, None)), ("lying dimension", with_dimension(&bomb, Some("A1:B2")))] {
+            let e = parse_xlsx(&bytes, "bomb.xlsx").expect_err(case);
+            assert_eq!(e.rule_id, "IMPORT_SHEET_TOO_LARGE", "{case}: {e}");
+            assert!(e.message.contains("工作表「支出凭证」") && e.sheet.as_deref() == Some("支出凭证"), "{case}: {e}");
+        }
+        let e = parse_xlsx(&bomb, "bomb.xlsx").unwrap_err();
+        assert!(e.message.contains("A1:XFD1048576"), "{e}");
+        // A1 + CV100000: 10 million cells declared (600 MB through calamine's dense range).
+        let wide = sparse_workbook(&[(0, 0, "凭证号"), (99_999, 99, "x")]);
+        assert_eq!(parse_xlsx(&wide, "w.xlsx").unwrap_err().rule_id, "IMPORT_SHEET_TOO_LARGE");
+        // Without the declaration it is two short rows, read as such.
+        let tables = parse_xlsx(&with_dimension(&wide, None), "w.xlsx").unwrap();
+        assert_eq!(tables[0].header, vec!["凭证号"]);
+        assert_eq!(tables[0].rows.iter().map(|(r, c)| (*r, c.len())).collect::<Vec<_>>(), vec![(100_000, 100)]);
+        // Too many columns in one row, within the declared dimension's lie.
+        let columns = sparse_workbook(&[(0, 0, "凭证号"), (1, MAX_COLUMNS as u16, "x")]);
+        assert!(parse_xlsx(&with_dimension(&columns, Some("A1:A1")), "c.xlsx").unwrap_err().message.contains("有单元格位于 GS2"));
+    }
+
+    #[test]
+    fn csv_rows_and_row_length_are_limited() {
+        let wide = format!("a\n{}\n", vec!["x"; MAX_COLUMNS as usize + 1].join(","));
+        let e = parse_csv(wide.as_bytes(), "w.csv").unwrap_err();
+        assert_eq!((e.rule_id, e.row), ("IMPORT_CSV_TOO_LARGE", Some(2)), "{e}");
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(dir.path().join("w.csv"), &wide).unwrap();
+        let mut rows = CsvRows::open(&dir.path().join("w.csv"), "w.csv").ok().unwrap();
+        assert_eq!(rows.next_row(), Err(NotStreamable), "left to the whole-file reader, which names the row");
+        let ok = format!("a\n{}\n", vec!["x"; MAX_COLUMNS as usize].join(","));
+        assert!(parse_csv(ok.as_bytes(), "ok.csv").is_ok());
+    }
+
+    #[test]
+    fn column_names() {
+        assert_eq!([0, 25, 26, 99, 200, 16_383].map(column_name), ["A", "Z", "AA", "CV", "GS", "XFD"]);
     }
 
     #[test]

@@ -341,11 +341,41 @@ pub async fn task(State(state): State<SharedState>, user: CurrentUser, headers: 
     Ok(Json(TaskState { label: status_label(&t.status).to_string(), status: t.status }))
 }
 
+#[derive(Serialize, ToSchema)]
+pub struct ImportDone {
+    pub added: usize,
+    pub unchanged: usize,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct ImportRefused {
+    pub error: String,
+    /// Each error: file, sheet, row, column, value, message, rule.
+    pub errors: Vec<serde_json::Value>,
+}
+
+/// The web upload's import for other systems: multipart field `files` (one .xlsx workbook, or CSV files), the
+/// CSRF token as `X-CSRF-Token`. Refused (403) for a record kind the role may not import.
+#[utoipa::path(post, path = "/api/units/{code}/{year}/import", params(("code" = String, Path), ("year" = i32, Path)),
+    responses((status = 201, body = ImportDone), (status = 422, body = ImportRefused), (status = 401), (status = 403, description = "角色无权导入（错误信息指明记录类别）")))]
+pub async fn import(State(state): State<SharedState>, user: CurrentUser, headers: HeaderMap, Path((code, year)): Path<(String, i32)>, multipart: axum::extract::Multipart) -> Result<Response, AppError> {
+    require_csrf(&user, &headers)?;
+    let (_, files) = crate::pages::read_upload(multipart).await?;
+    match crate::pages::import_files(&state, &user, &code, year, &files, "API 导入").await? {
+        Ok(o) => Ok((StatusCode::CREATED, Json(ImportDone { added: o.added, unchanged: o.unchanged })).into_response()),
+        Err(errors) => {
+            let list = errors.iter().map(|e| serde_json::json!({ "file": e.file, "sheet": e.sheet, "row": e.row, "column": e.column, "value": e.value, "message": e.message, "rule": e.rule_id })).collect();
+            let error = errors.iter().map(ToString::to_string).collect::<Vec<_>>().join("\n");
+            Ok((StatusCode::UNPROCESSABLE_ENTITY, Json(ImportRefused { error, errors: list })).into_response())
+        }
+    }
+}
+
 #[derive(OpenApi)]
 #[openapi(
     info(title = "jixiao API", description = "部门整体支出绩效自评：账务、核对、评价与自评任务。先 POST /api/login 取得会话（Cookie）与 CSRF 令牌；写操作须带 X-CSRF-Token 头。"),
-    paths(login, units, summary, check, evaluation, add_expenditure, add_commitment, approve, line_available, add_indicator_result, task),
-    components(schemas(LoginRequest, LoginResponse, UnitSummary, YearSummary, ExpenditureInput, CommitmentInput, EntryAccepted, ControlNote, LineAvailable, ApprovalState, IndicatorResultInput, EntryRefused, TaskRequest, TaskState))
+    paths(login, units, summary, check, evaluation, import, add_expenditure, add_commitment, approve, line_available, add_indicator_result, task),
+    components(schemas(ImportDone, ImportRefused, LoginRequest, LoginResponse, UnitSummary, YearSummary, ExpenditureInput, CommitmentInput, EntryAccepted, ControlNote, LineAvailable, ApprovalState, IndicatorResultInput, EntryRefused, TaskRequest, TaskState))
 )]
 pub struct ApiDoc;
 
@@ -360,6 +390,7 @@ pub fn routes() -> Router<SharedState> {
         .route("/api/units/{code}/{year}/summary", get(summary))
         .route("/api/units/{code}/{year}/check", get(check))
         .route("/api/units/{code}/{year}/evaluation", get(evaluation))
+        .route("/api/units/{code}/{year}/import", post(import).layer(axum::extract::DefaultBodyLimit::max(crate::pages::MAX_UPLOAD_BYTES)))
         .route("/api/units/{code}/{year}/expenditures", post(add_expenditure))
         .route("/api/units/{code}/{year}/commitments", post(add_commitment))
         .route("/api/units/{code}/{year}/expenditures/{voucher}/approve", post(approve))

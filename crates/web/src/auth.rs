@@ -127,6 +127,22 @@ impl CurrentUser {
     }
 }
 
+/// 审核行为: the record kinds that record a reviewer's (or the override role's) act — 评分调整, 凭证审核,
+/// 超控记录, 指标控制设置. Only the page or API call that performs the act writes them, with the signed-in
+/// user's name; a file cannot bring them in, since its rows could name anyone.
+pub const REVIEWER_ACTS: &[&str] = &["score_overrides", "voucher_approvals", "control_overrides", "line_controls"];
+
+/// Which record kinds a role may import by file (web upload and `POST /api/…/import`); the table is
+/// documented in RELIABILITY.md. `jixiao import` is the administrator's and imports every kind.
+pub fn may_import(role: Role, kind_id: &str) -> bool {
+    match role {
+        // 填报员, 单位管理员: the unit's books, not the reviewers' acts.
+        Role::Clerk | Role::UnitAdmin => !REVIEWER_ACTS.contains(&kind_id),
+        // 审核员 and 财政局 enter nothing by file.
+        Role::Reviewer | Role::Bureau => false,
+    }
+}
+
 pub fn hash_password(password: &str) -> Result<String, AppError> {
     Argon2::default().hash_password(password.as_bytes()).map(|h| h.to_string()).map_err(|e| AppError::Internal(format!("密码哈希失败：{e}")))
 }

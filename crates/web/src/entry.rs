@@ -66,6 +66,11 @@ pub async fn add_record(
     let years = store.years(unit_code).await.map_err(|e| Err(e.into()))?;
     let rows: Vec<Located> = parsed.into_iter().map(|p| Located { kind: kind_id, place: place.clone(), parsed: p }).collect();
     let (batch, outcomes) = validate_controlled(&unit, &[], &rows, &existing, &years, override_request).map_err(|e| Ok(by_field(kind_id, e)))?;
+    // An override request is what lets the override role pass a 刚性控制 stop, not a way for a role that may
+    // not enter records (审核员) to enter one that needs no override.
+    if override_request.is_some() && !matches!(user.role, crate::auth::Role::Clerk | crate::auth::Role::UnitAdmin) && !outcomes.iter().any(|o| o.decision == jixiao_core::budget_control::Decision::Overridden) {
+        return Err(Err(AppError::ForbiddenBecause(format!("{}只能对超出可用余额的刚性控制指标超控；此{}未超出预算控制，应由填报员录入", user.role_label, kind.label))));
+    }
     if batch.records.is_empty() {
         return Err(Ok(by_field(kind_id, vec![place.error(Some(2), None, None, "ENTRY_UNCHANGED", "相同的记录已存在，未重复登记")])));
     }

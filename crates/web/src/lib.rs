@@ -74,10 +74,15 @@ pub enum AppError {
     Unauthenticated,
     #[error("无权访问")]
     Forbidden,
+    /// 403 with the reason, e.g. the record kind a role may not import.
+    #[error("无权操作：{0}")]
+    ForbiddenBecause(String),
     #[error("页面或记录不存在")]
     NotFound,
     #[error("{0}")]
     BadRequest(String),
+    #[error("上传内容超过大小上限（全部文件合计 20 MB），未导入任何记录")]
+    PayloadTooLarge,
     #[error("表单已过期或来源不明（CSRF 校验失败），请刷新页面后重试")]
     Csrf,
     #[error("服务器内部错误：{0}")]
@@ -104,9 +109,10 @@ impl AppError {
     fn status(&self) -> StatusCode {
         match self {
             AppError::Unauthenticated => StatusCode::UNAUTHORIZED,
-            AppError::Forbidden | AppError::Csrf => StatusCode::FORBIDDEN,
+            AppError::Forbidden | AppError::ForbiddenBecause(_) | AppError::Csrf => StatusCode::FORBIDDEN,
             AppError::NotFound => StatusCode::NOT_FOUND,
             AppError::BadRequest(_) => StatusCode::UNPROCESSABLE_ENTITY,
+            AppError::PayloadTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
             AppError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }

@@ -650,56 +650,115 @@ fn unit_toml(unit: &UnitProfile, years: &[jixiao_core::records::UnitYear]) -> St
     t
 }
 
-pub async fn import_upload(State(state): State<SharedState>, PageUser(user): PageUser, Path((code, year)): Path<(String, i32)>, mut multipart: Multipart) -> PageResult {
-    let dir = tempfile::tempdir().map_err(|e| AppError::Internal(e.to_string()))?;
+/// The longest upload file name accepted, in characters.
+const MAX_FILE_NAME_CHARS: usize = 100;
+
+/// An upload's file name as it may be written in the upload's own directory: its last path component, never
+/// `.`/`..` or hidden, no control characters, at most [`MAX_FILE_NAME_CHARS`].
+fn upload_file_name(raw: &str) -> Result<String, AppError> {
+    let name = raw.rsplit(['/', '\\']).next().unwrap_or(raw).trim();
+    let shown: String = name.chars().take(40).collect();
+    if name.is_empty() || name.starts_with('.') || name.chars().any(char::is_control) || name.chars().count() > MAX_FILE_NAME_CHARS {
+        return Err(AppError::BadRequest(format!("文件名「{shown}」不可用：文件名须为 1 至 {MAX_FILE_NAME_CHARS} 个字符，不能以“.”开头，例如 expenditures.csv 或 账套.xlsx")));
+    }
+    Ok(name.to_string())
+}
+
+/// Files of an import upload (field `files`, any number) and its CSRF token (field `csrf`).
+pub(crate) async fn read_upload(mut multipart: Multipart) -> Result<(Option<String>, Vec<(String, axum::body::Bytes)>), AppError> {
+    let refused = |e: axum::extract::multipart::MultipartError| {
+        if e.status() == axum::http::StatusCode::PAYLOAD_TOO_LARGE {
+            AppError::PayloadTooLarge
+        } else {
+            AppError::BadRequest("上传失败：上传内容不完整或格式不正确，请重新选择文件上传".into())
+        }
+    };
     let mut csrf = None;
     let mut files = Vec::new();
-    while let Some(field) = multipart.next_field().await.map_err(|e| AppError::BadRequest(format!("上传失败：{e}")))? {
-        let name = field.name().unwrap_or_default().to_string();
-        if name == "csrf" {
-            csrf = Some(field.text().await.map_err(|e| AppError::BadRequest(e.to_string()))?);
+    while let Some(field) = multipart.next_field().await.map_err(refused)? {
+        if field.name() == Some("csrf") {
+            csrf = Some(field.text().await.map_err(refused)?);
             continue;
         }
-        let Some(file_name) = field.file_name().map(|f| f.rsplit(['/', '\\']).next().unwrap_or(f).to_string()).filter(|f| !f.is_empty()) else { continue };
-        let bytes = field.bytes().await.map_err(|e| AppError::BadRequest(format!("上传失败：{e}")))?;
-        files.push((file_name, bytes));
+        let Some(raw) = field.file_name().map(str::to_string).filter(|f| !f.is_empty()) else { continue };
+        let name = upload_file_name(&raw)?;
+        let bytes = field.bytes().await.map_err(refused)?;
+        files.push((name, bytes));
     }
-    let fields: Fields = csrf.into_iter().map(|c| ("csrf".to_string(), c)).collect();
-    check_csrf(&user, &fields)?;
-    let uy = load(&state, &user, &code, year).await?;
-    require_entry(&user, &uy)?;
+    Ok((csrf, files))
+}
+
+/// Imports uploaded files into a unit the user may enter: one .xlsx workbook, or CSV files (with the unit's
+/// unit.toml from the database when none is sent). Refuses, before validating, a record kind the user's role
+/// may not import (`auth::may_import`). `Ok(Err(errors))`: the files were refused by the importer.
+pub(crate) async fn import_files(state: &SharedState, user: &CurrentUser, code: &str, year: i32, files: &[(String, axum::body::Bytes)], via: &str) -> Result<Result<jixiao_store::ApplyOutcome, Vec<jixiao_import::ImportError>>, AppError> {
+    let uy = load(state, user, code, year).await?;
+    refuse_kinds_not_importable(user, files)?;
+    require_entry(user, &uy)?;
     if files.is_empty() {
-        return Err(AppError::BadRequest("请选择要导入的文件".into()).into());
+        return Err(AppError::BadRequest("请选择要导入的文件".into()));
     }
-    let path = if let [(name, bytes)] = files.as_slice()
+    let dir = tempfile::tempdir().map_err(|e| AppError::Internal(e.to_string()))?;
+    let write = |name: &str, bytes: &[u8]| std::fs::write(dir.path().join(name), bytes).map_err(|e| AppError::Internal(format!("无法保存上传的文件：{e}")));
+    let path = if let [(name, bytes)] = files
         && name.to_lowercase().ends_with(".xlsx")
     {
-        let p = dir.path().join(name);
-        std::fs::write(&p, bytes).map_err(|e| AppError::Internal(e.to_string()))?;
-        p
+        write(name, bytes)?;
+        dir.path().join(name)
     } else {
-        for (name, bytes) in &files {
-            std::fs::write(dir.path().join(name), bytes).map_err(|e| AppError::Internal(e.to_string()))?;
+        for (name, bytes) in files {
+            write(name, bytes)?;
         }
         if !files.iter().any(|(n, _)| n == "unit.toml") {
-            let years = state.store.years(&code).await?;
-            std::fs::write(dir.path().join("unit.toml"), unit_toml(&uy.unit, &years)).map_err(|e| AppError::Internal(e.to_string()))?;
+            let years = state.store.years(code).await?;
+            write("unit.toml", unit_toml(&uy.unit, &years).as_bytes())?;
         }
         dir.path().to_path_buf()
     };
-    let outcome = match jixiao_import::read(&path) {
-        Err(errors) => Err(errors.0),
-        Ok(source) if source.unit.code != code => Err(vec![jixiao_import::ImportError::file("unit.toml", "WEB_OTHER_UNIT", format!("文件属于单位「{}」，不是本单位「{code}」", source.unit.code))]),
-        Ok(source) => {
-            let existing = state.store.records(&code).await?;
-            let years = state.store.years(&code).await?;
-            match source.validate(&existing, &years) {
-                Err(errors) => Err(errors.0),
-                Ok(batch) => Ok(state.store.apply_entered_by(&batch, &format!("网页导入：{}", user.username), &user.username).await?),
-            }
-        }
+    // Reading is CPU-bound (and bounded by the importer's size limits): off the async workers.
+    let source = tokio::task::spawn_blocking(move || jixiao_import::read(&path)).await.map_err(|e| AppError::Internal(e.to_string()))?;
+    let source = match source {
+        Err(errors) => return Ok(Err(errors.0)),
+        Ok(source) if source.unit.code != code => return Ok(Err(vec![jixiao_import::ImportError::file("unit.toml", "WEB_OTHER_UNIT", format!("文件属于单位「{}」，不是本单位「{code}」", source.unit.code))])),
+        Ok(source) => source,
     };
-    let (errors, done) = match outcome {
+    let existing = state.store.records(code).await?;
+    let years = state.store.years(code).await?;
+    match source.validate(&existing, &years) {
+        Err(errors) => Ok(Err(errors.0)),
+        Ok(batch) => Ok(Ok(state.store.apply_entered_by(&batch, &format!("{via}：{}", user.username), &user.username).await?)),
+    }
+}
+
+/// Refuses an upload carrying a record kind — a CSV file or a workbook sheet — that the user's role may not
+/// import (`auth::may_import`), naming the kinds, before anything is read.
+fn refuse_kinds_not_importable(user: &CurrentUser, files: &[(String, axum::body::Bytes)]) -> Result<(), AppError> {
+    let mut names: Vec<String> = Vec::new();
+    for (name, bytes) in files {
+        if name.to_lowercase().ends_with(".xlsx") {
+            // A workbook that cannot be opened is refused by the importer, with its reason.
+            names.extend(jixiao_import::table::xlsx_sheet_names(bytes, name).unwrap_or_default());
+        } else {
+            names.push(name.clone());
+        }
+    }
+    let refused: Vec<String> = jixiao_core::schema::record_kinds()
+        .iter()
+        .filter(|k| names.iter().any(|n| *n == k.file || *n == k.label) && !crate::auth::may_import(user.role, &k.id))
+        .map(|k| format!("「{}」（{}）", k.label, k.file))
+        .collect();
+    let why = if matches!(user.role, Role::Clerk | Role::UnitAdmin) { "这类记录是审核行为，只能由审核人员在网页上操作时生成" } else { "导入由填报员或单位管理员进行" };
+    match refused.is_empty() {
+        true => Ok(()),
+        false => Err(AppError::ForbiddenBecause(format!("{}不能导入{}：{why}；整个导入已拒绝", user.role_label, refused.join("、")))),
+    }
+}
+
+pub async fn import_upload(State(state): State<SharedState>, PageUser(user): PageUser, Path((code, year)): Path<(String, i32)>, multipart: Multipart) -> PageResult {
+    let (csrf, files) = read_upload(multipart).await?;
+    let fields: Fields = csrf.into_iter().map(|c| ("csrf".to_string(), c)).collect();
+    check_csrf(&user, &fields)?;
+    let (errors, done) = match import_files(&state, &user, &code, year, &files, "网页导入").await? {
         Ok(o) => (vec![], Some(format!("导入成功：新增 {} 条记录，{} 条已存在未变。", o.added, o.unchanged))),
         Err(errors) => (errors.iter().map(|e| json!({ "file": e.file, "sheet": e.sheet, "row": e.row, "column": e.column, "value": e.value, "message": e.message, "rule": e.rule_id })).collect::<Vec<_>>(), None),
     };
