@@ -20,3 +20,5 @@ fuzz() { # directory, target, seconds, max_len, seed directory (or empty)
 fuzz fuzz lint_text "${JIXIAO_FUZZ_SECONDS:-30}" 8192
 fuzz fuzz import_csv "${JIXIAO_IMPORT_FUZZ_SECONDS:-15}" 16384 "$root/fuzz/seeds/csv"
 fuzz fuzz import_xlsx "${JIXIAO_IMPORT_FUZZ_SECONDS:-15}" 65536 "$root/fuzz/seeds/xlsx"
+# Sparse and huge-dimension sheets, built from the input (cells anywhere in the grid, dimension true, missing or forged).
+fuzz fuzz import_xlsx_sparse "${JIXIAO_IMPORT_FUZZ_SECONDS:-15}" 513

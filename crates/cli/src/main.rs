@@ -202,6 +202,10 @@ enum Command {
         /// (password `demo`) and bind to 127.0.0.1 only.
         #[arg(long)]
         demo: bool,
+        /// Mark the session cookie `Secure` (when the application is reached over TLS, directly or through a
+        /// proxy; a proxy's `X-Forwarded-Proto: https` marks it too).
+        #[arg(long)]
+        secure_cookies: bool,
     },
     /// Manage the web application's users.
     User {
@@ -441,7 +445,7 @@ async fn run(cli: Cli, db_given: bool) -> Result<ExitCode> {
             };
             write_output(output.as_deref(), &text)?;
         }
-        Command::Serve { addr, demo } => {
+        Command::Serve { addr, demo, secure_cookies } => {
             let (db, addr) = if demo {
                 let db = if db_given { cli.db.clone() } else { format!("sqlite://{}", std::env::temp_dir().join(format!("jixiao-demo-{}.db", std::process::id())).display()) };
                 // The demo binds to loopback only, whatever address was asked for.
@@ -463,7 +467,7 @@ async fn run(cli: Cli, db_given: bool) -> Result<ExitCode> {
                 }
             }
             println!("jixiao 已启动：http://{addr}/");
-            jixiao_web::serve(jixiao_web::AppState::new(store, demo), addr).await?;
+            jixiao_web::serve(jixiao_web::AppState::with_options(store, demo, secure_cookies), addr).await?;
         }
         Command::User { command } => {
             let store = open(&cli.db).await?;

@@ -112,6 +112,12 @@ impl<'k> Columns<'k> {
                 errors.push(place.error(Some(row_no), Some(&c.header), Some(text), rule, message));
                 continue;
             }
+            if c.field == kind.key
+                && let Some(message) = key_error(text)
+            {
+                errors.push(place.error(Some(row_no), Some(&c.header), Some(text), "IMPORT_KEY_CHARS", message));
+                continue;
+            }
             match cell_value(c, text, year) {
                 Ok(v) => {
                     values.insert(c.field.clone(), v);
@@ -124,6 +130,23 @@ impl<'k> Columns<'k> {
         }
         if errors.is_empty() { Ok(ParsedRow { row: row_no, values, raw }) } else { Err(errors) }
     }
+}
+
+/// The most characters of a record's key (凭证号, 指标编号, 项目编号 …).
+pub const MAX_KEY_CHARS: usize = 64;
+
+/// What is wrong with a record's key, if anything. A key is letters and digits of any script (so
+/// 「ZC2020-001-冲销」), `-`, `_` and `.`, at most [`MAX_KEY_CHARS`]: keys are part of page addresses and
+/// forms, where `/`, `?`, `#`, `%`, quotes, spaces or `<>&` would break them or be read as code.
+pub fn key_error(key: &str) -> Option<String> {
+    if key.chars().count() > MAX_KEY_CHARS {
+        return Some(format!("编号超过 {MAX_KEY_CHARS} 个字符"));
+    }
+    let bad: String = key.chars().filter(|c| !(c.is_alphanumeric() || matches!(c, '-' | '_' | '.'))).take(5).collect();
+    if bad.is_empty() {
+        return None;
+    }
+    Some(format!("编号含不允许的字符「{bad}」：编号只能由字母、数字（含汉字）和 - _ . 组成"))
 }
 
 /// The largest amount one record may carry: 100 亿元 in 分. Far above any unit's single voucher, and low
@@ -187,5 +210,30 @@ fn cell_value(c: &ColumnSpec, text: &str, year: Option<i32>) -> Result<Value, (&
                 ))
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Issue 16: a voucher number with a quote landed inside a confirm('…') handler; ones with `/`, `?`, `#`
+    /// could not be reversed or approved. Keys keep to letters, digits and `-_.`.
+    #[test]
+    fn keys_keep_to_their_character_set() {
+        for good in ["ZC2020-001", "ZC2020-001-冲销", "result_application", "A.1", "指标一"] {
+            assert_eq!(key_error(good), None, "{good}");
+        }
+        for bad in ["Q'+alert(document.domain)+'", "ZC/1", "ZC?1", "ZC#1", "ZC 1", "<b>", "ZC%2F", "a\"b"] {
+            assert!(key_error(bad).is_some_and(|m| m.contains("不允许的字符")), "{bad}");
+        }
+        assert!(key_error(&"Z".repeat(65)).is_some());
+        let kind = jixiao_core::schema::record_kind("expenditures").unwrap();
+        let header: Vec<String> = kind.columns.iter().map(|c| c.field.clone()).collect();
+        let mut cells = vec![String::new(); header.len()];
+        cells[0] = "ZC'1".into();
+        let table = Table { place: Place { file: "expenditures.csv".into(), sheet: None }, header, rows: vec![(2, cells)] };
+        let (_, errors) = parse_table(kind, &table);
+        assert!(errors.iter().any(|e| e.rule_id == "IMPORT_KEY_CHARS" && e.row == Some(2) && e.value.as_deref() == Some("ZC'1")), "{errors:?}");
     }
 }

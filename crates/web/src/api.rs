@@ -136,14 +136,14 @@ fn require_csrf(user: &CurrentUser, headers: &HeaderMap) -> Result<(), AppError>
 }
 
 #[utoipa::path(post, path = "/api/login", request_body = LoginRequest, responses((status = 200, body = LoginResponse), (status = 401, description = "用户名或密码错误")))]
-pub async fn login(State(state): State<SharedState>, jar: CookieJar, Json(req): Json<LoginRequest>) -> Result<Response, AppError> {
+pub async fn login(State(state): State<SharedState>, headers: HeaderMap, jar: CookieJar, Json(req): Json<LoginRequest>) -> Result<Response, AppError> {
     if crate::pages::locked_out(&state, &req.username) {
         return Err(AppError::BadRequest("登录失败次数过多，请15分钟后再试".into()));
     }
     let user = state.store.user(&req.username).await?.filter(|u| verify_password(&req.password, &u.password_hash));
     crate::pages::record_login(&state, &req.username, user.is_some());
     let user = user.ok_or(AppError::Unauthenticated)?;
-    let jar = start_session(&state, jar, user.id).await?;
+    let jar = start_session(&state, jar, user.id, crate::pages::secure_cookie(&state, &headers)).await?;
     let token = jar.get(crate::auth::SESSION_COOKIE).map(|c| c.value().to_string()).unwrap_or_default();
     let (_, csrf) = state.store.session_user(&token).await?.ok_or(AppError::Unauthenticated)?;
     Ok((jar, Json(LoginResponse { username: user.username, display_name: user.display_name, role: user.role, csrf_token: csrf })).into_response())

@@ -85,12 +85,13 @@ impl CurrentUser {
     }
 
     /// A 财政局 sees the units of its region: a region code's trailing "00" pairs are a wildcard
-    /// (430000 → every unit of 湖南, 430100 → 长沙, 430102 → 芙蓉区); no region code: every unit.
+    /// (430000 → every unit of 湖南, 430100 → 长沙, 430102 → 芙蓉区); no region code (a user created before
+    /// `user add` required one): no unit.
     fn is_in_region(&self, unit: &UnitProfile) -> bool {
         if self.role != Role::Bureau {
             return false;
         }
-        unit.region_code.starts_with(jixiao_core::records::area_prefix(self.region_code.as_deref().unwrap_or("")))
+        self.region_code.as_deref().filter(|r| !r.trim().is_empty()).is_some_and(|r| unit.region_code.starts_with(jixiao_core::records::area_prefix(r)))
     }
 
     pub fn can_view(&self, unit: &UnitProfile) -> bool {

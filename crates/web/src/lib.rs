@@ -29,6 +29,9 @@ pub struct AppState {
     pub store: Store,
     /// 演示模式: shown in the header, and the login page lists the demo users.
     pub demo: bool,
+    /// `jixiao serve --secure-cookies`: the session cookie is marked `Secure` (behind TLS). It is also marked
+    /// when a proxy says the request came over https (`X-Forwarded-Proto: https`).
+    pub secure_cookies: bool,
     templates: Environment<'static>,
     /// Failed sign-ins per username: (count, when the first of them happened), for the login rate limit.
     pub(crate) failed_logins: std::sync::Mutex<std::collections::HashMap<String, (u32, i64)>>,
@@ -40,7 +43,11 @@ pub type SharedState = Arc<AppState>;
 
 impl AppState {
     pub fn new(store: Store, demo: bool) -> SharedState {
-        Arc::new(AppState { store, demo, templates: templates(), failed_logins: Default::default(), cache: Default::default() })
+        AppState::with_options(store, demo, false)
+    }
+
+    pub fn with_options(store: Store, demo: bool, secure_cookies: bool) -> SharedState {
+        Arc::new(AppState { store, demo, secure_cookies, templates: templates(), failed_logins: Default::default(), cache: Default::default() })
     }
 }
 
@@ -135,11 +142,30 @@ impl IntoResponse for PageError {
         if let AppError::Internal(m) = &self.0 {
             tracing::error!("{m}");
         }
-        let body = format!(
-            "<!DOCTYPE html><html lang=\"zh-CN\"><head><meta charset=\"utf-8\"><title>出错了</title><link rel=\"stylesheet\" href=\"/static/app.css\"></head><body><main class=\"narrow\"><h1>出错了</h1><p class=\"error\">{}</p><p><a href=\"/\">返回首页</a></p></main></body></html>",
-            minijinja::HtmlEscape(&self.0.to_string())
-        );
-        (self.0.status(), Html(body)).into_response()
+        (self.0.status(), Html(error_page(&self.0.to_string()))).into_response()
+    }
+}
+
+/// An error page in the layout's style, the message escaped.
+fn error_page(message: &str) -> String {
+    format!(
+        "<!DOCTYPE html><html lang=\"zh-CN\"><head><meta charset=\"utf-8\"><title>出错了</title><link rel=\"stylesheet\" href=\"/static/app.css\"></head><body><main class=\"narrow\"><h1>出错了</h1><p class=\"error\">{}</p><p><a href=\"/\">返回首页</a></p></main></body></html>",
+        minijinja::HtmlEscape(message)
+    )
+}
+
+/// The Chinese text of an error status, for the answers the framework gives itself (an unknown route, a path
+/// or form it cannot read, a body over the limit), which come in English or empty.
+fn status_text(status: StatusCode) -> &'static str {
+    match status {
+        StatusCode::BAD_REQUEST => "请求格式不正确",
+        StatusCode::NOT_FOUND => "页面或记录不存在",
+        StatusCode::METHOD_NOT_ALLOWED => "不支持此请求方法",
+        StatusCode::PAYLOAD_TOO_LARGE => "提交的内容超过大小上限，未作任何修改",
+        StatusCode::UNSUPPORTED_MEDIA_TYPE => "提交的内容类型不正确",
+        StatusCode::UNPROCESSABLE_ENTITY => "提交的内容无法识别，请检查后重试",
+        s if s.is_server_error() => "服务器内部错误",
+        _ => "请求无法处理",
     }
 }
 
@@ -192,6 +218,29 @@ async fn static_file(axum::extract::Path(name): axum::extract::Path<String>) -> 
     ([(header::CONTENT_TYPE, HeaderValue::from_str(kind).expect("static header")), (header::CACHE_CONTROL, HeaderValue::from_static("public, max-age=3600"))], body).into_response()
 }
 
+/// What pages may load: scripts and styles from this server only (no inline script, no inline event
+/// handler, no `style` attribute), no plugins, forms to this server, framed only by this server.
+pub const PAGE_CSP: &str = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'self'";
+
+/// Headers on every answer: the CSP (unless the handler set a stricter one), no MIME sniffing, no referrer
+/// beyond this server, and no caching of anything but the static files (pages and downloads carry the books).
+async fn security_headers(request: axum::extract::Request, next: axum::middleware::Next) -> Response {
+    let api = request.uri().path().starts_with("/api/");
+    let mut response = next.run(request).await;
+    // Error answers that are not ours (ours are HTML pages or JSON) are given in Chinese.
+    let ours = response.headers().get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok()).is_some_and(|t| t.starts_with("text/html") || t.starts_with("application/json"));
+    let status = response.status();
+    if (status.is_client_error() || status.is_server_error()) && !ours {
+        response = if api { (status, Json(serde_json::json!({ "error": status_text(status) }))).into_response() } else { (status, Html(error_page(status_text(status)))).into_response() };
+    }
+    let headers = response.headers_mut();
+    headers.entry(header::CONTENT_SECURITY_POLICY).or_insert(HeaderValue::from_static(PAGE_CSP));
+    headers.insert(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff"));
+    headers.insert(header::REFERRER_POLICY, HeaderValue::from_static("same-origin"));
+    headers.entry(header::CACHE_CONTROL).or_insert(HeaderValue::from_static("no-store"));
+    response
+}
+
 /// Every route of the application.
 pub fn router(state: SharedState) -> Router {
     Router::new()
@@ -226,6 +275,7 @@ pub fn router(state: SharedState) -> Router {
         .layer(axum::extract::DefaultBodyLimit::max(256 * 1024))
         .layer(tower_http::compression::CompressionLayer::new())
         .layer(tower_http::set_header::SetResponseHeaderLayer::if_not_present(header::X_FRAME_OPTIONS, HeaderValue::from_static("SAMEORIGIN")))
+        .layer(axum::middleware::from_fn(security_headers))
         .layer(tower_http::trace::TraceLayer::new_for_http())
         .with_state(state)
 }

@@ -185,8 +185,8 @@ pub(crate) async fn load(state: &SharedState, user: &CurrentUser, code: &str, ye
     let data = match cached {
         Some(d) => d,
         None => {
-            let unit = state.store.unit(code).await?.ok_or(AppError::NotFound)?;
-            user.require(user.can_view(&unit))?;
+            // A unit the user may not see answers as one that does not exist: no probing for unit codes.
+            let unit = state.store.unit(code).await?.filter(|u| user.can_view(u)).ok_or(AppError::NotFound)?;
             let years: Vec<i32> = state.store.years(code).await?.iter().map(|y| y.year).collect();
             // In summary form: the pages that list vouchers read them from the store (`expenditures_with`).
             let books = state.store.books_summary(code, year).await?;
@@ -197,7 +197,9 @@ pub(crate) async fn load(state: &SharedState, user: &CurrentUser, code: &str, ye
             data
         }
     };
-    user.require(user.can_view(&data.unit))?;
+    if !user.can_view(&data.unit) {
+        return Err(AppError::NotFound);
+    }
     let task = state.store.task(code, year).await?;
     Ok(UnitYear { data, task })
 }
@@ -259,7 +261,7 @@ pub async fn login_page(State(state): State<SharedState>) -> PageResult {
     Ok(render(&state, "login.html", None, json!({ "demo_users": demo_users, "error": null }))?)
 }
 
-pub async fn login(State(state): State<SharedState>, jar: CookieJar, Form(fields): Form<Fields>) -> PageResult {
+pub async fn login(State(state): State<SharedState>, headers: axum::http::HeaderMap, jar: CookieJar, Form(fields): Form<Fields>) -> PageResult {
     let username = fields.get("username").map(|s| s.trim()).unwrap_or_default();
     let password = fields.get("password").map(String::as_str).unwrap_or_default();
     let locked = locked_out(&state, username);
@@ -276,13 +278,19 @@ pub async fn login(State(state): State<SharedState>, jar: CookieJar, Form(fields
         *response.status_mut() = axum::http::StatusCode::UNAUTHORIZED;
         return Ok(response);
     };
-    let jar = start_session(&state, jar, user.id).await?;
+    let jar = start_session(&state, jar, user.id, secure_cookie(&state, &headers)).await?;
     Ok((jar, Redirect::to("/")).into_response())
+}
+
+/// Whether the session cookie is marked `Secure`: `--secure-cookies`, or a proxy in front saying the request
+/// came over https. (A client that claims https over plain http only loses its own cookie.)
+pub(crate) fn secure_cookie(state: &SharedState, headers: &axum::http::HeaderMap) -> bool {
+    state.secure_cookies || headers.get("x-forwarded-proto").and_then(|v| v.to_str().ok()).is_some_and(|p| p.split(',').next().is_some_and(|p| p.trim().eq_ignore_ascii_case("https")))
 }
 
 /// Opens a session for a user: a new random token in the database and the cookie. A session the browser
 /// already had ends, so a token planted before sign-in is worth nothing after it.
-pub async fn start_session(state: &SharedState, jar: CookieJar, user_id: i64) -> Result<CookieJar, AppError> {
+pub async fn start_session(state: &SharedState, jar: CookieJar, user_id: i64, secure: bool) -> Result<CookieJar, AppError> {
     if let Some(old) = jar.get(SESSION_COOKIE) {
         state.store.delete_session(old.value()).await?;
     }
@@ -290,7 +298,7 @@ pub async fn start_session(state: &SharedState, jar: CookieJar, user_id: i64) ->
     let now = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_secs() as i64);
     state.store.create_session(&token, user_id, &random_token()?, now + SESSION_SECONDS).await?;
     // A browser-session cookie; the server ends the session after SESSION_SECONDS whatever the browser keeps.
-    let cookie = Cookie::build((SESSION_COOKIE, token)).path("/").http_only(true).same_site(SameSite::Strict).build();
+    let cookie = Cookie::build((SESSION_COOKIE, token)).path("/").http_only(true).same_site(SameSite::Strict).secure(secure).build();
     Ok(jar.add(cookie))
 }
 
@@ -346,7 +354,7 @@ pub async fn region_download(State(state): State<SharedState>, PageUser(user): P
     let format = download.text_format().ok_or(AppError::NotFound)?;
     let input = state.store.consolidation_input(&scope, year, None).await?;
     let text = jixiao_report::render_consolidated(&jixiao_core::consolidated::build(&input), format).map_err(|e| AppError::Internal(e.to_string()))?;
-    Ok(([(header::CONTENT_TYPE, download.mime())], text).into_response())
+    Ok(([(header::CONTENT_TYPE, download.mime().to_string()), (header::CONTENT_SECURITY_POLICY, report_csp(text.as_bytes()))], text).into_response())
 }
 
 /// A 财政局 user's area; everyone else is refused.
@@ -821,7 +829,18 @@ pub async fn report_download(State(state): State<SharedState>, PageUser(user): P
         .await
         .map_err(|e| AppError::Internal(e.to_string()))??;
     let disposition = format!("{}; filename*=UTF-8''{}", download.disposition(), percent_encode(&file));
-    Ok(([(header::CONTENT_TYPE, download.mime().to_string()), (header::CONTENT_DISPOSITION, disposition)], body).into_response())
+    Ok(([(header::CONTENT_TYPE, download.mime().to_string()), (header::CONTENT_DISPOSITION, disposition), (header::CONTENT_SECURITY_POLICY, report_csp(&body))], body).into_response())
+}
+
+/// A report opened in the browser is a document, not an application: sandboxed (no script, its own
+/// origin), nothing loaded, and only its own `<style>` block (by hash) applied.
+fn report_csp(body: &[u8]) -> String {
+    use base64::Engine;
+    use sha2::Digest;
+    let text = std::str::from_utf8(body).unwrap_or_default();
+    let style = text.split_once("<style>").and_then(|(_, rest)| rest.split_once("</style>")).map(|(style, _)| style);
+    let style_src = style.map_or("'none'".to_string(), |s| format!("'sha256-{}'", base64::engine::general_purpose::STANDARD.encode(sha2::Sha256::digest(s.as_bytes()))));
+    format!("sandbox; default-src 'none'; style-src {style_src}; img-src data:; frame-ancestors 'self'")
 }
 
 /// A report download format, by its file extension.

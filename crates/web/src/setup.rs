@@ -39,7 +39,7 @@ pub async fn load_demo(store: &Store) -> Result<(), AppError> {
 /// `jixiao user add`: a new user; unit roles need a unit that exists.
 pub async fn add_user(store: &Store, username: &str, display: &str, password: &str, role: &str, unit: Option<&str>, region: Option<&str>) -> Result<(), AppError> {
     let role = Role::parse(role).ok_or_else(|| AppError::BadRequest(format!("未知角色「{role}」：可选 clerk 填报员、reviewer 审核员、unit_admin 单位管理员、bureau 财政局")))?;
-    validate_scope(store, role, unit).await?;
+    validate_scope(store, role, unit, region).await?;
     if password.chars().count() < 4 {
         return Err(AppError::BadRequest("密码至少 4 个字符".into()));
     }
@@ -47,8 +47,12 @@ pub async fn add_user(store: &Store, username: &str, display: &str, password: &s
     Ok(())
 }
 
-async fn validate_scope(store: &Store, role: Role, unit: Option<&str>) -> Result<(), AppError> {
+async fn validate_scope(store: &Store, role: Role, unit: Option<&str>, region: Option<&str>) -> Result<(), AppError> {
     match (role, unit) {
+        // A 财政局 user without a region would see no unit (or, before, every unit): refused.
+        (Role::Bureau, _) if region.is_none_or(|r| r.trim().is_empty() || !r.chars().all(|c| c.is_ascii_digit())) => {
+            Err(AppError::BadRequest("财政局用户必须指定所辖行政区划代码（--region，如 430102；430100 为长沙市全市）".into()))
+        }
         (Role::Bureau, _) => Ok(()),
         (_, None) => Err(AppError::BadRequest(format!("{}必须指定所属单位（--unit）", role.label()))),
         (_, Some(code)) if store.unit(code).await?.is_none() => Err(AppError::BadRequest(format!("数据库中没有单位「{code}」"))),
@@ -66,7 +70,7 @@ pub async fn set_password(store: &Store, username: &str, password: &str) -> Resu
 
 pub async fn set_role(store: &Store, username: &str, role: &str, unit: Option<&str>, region: Option<&str>) -> Result<(), AppError> {
     let role = Role::parse(role).ok_or_else(|| AppError::BadRequest(format!("未知角色「{role}」")))?;
-    validate_scope(store, role, unit).await?;
+    validate_scope(store, role, unit, region).await?;
     store.set_role(username, role.id(), unit, region).await?;
     Ok(())
 }

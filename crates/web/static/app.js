@@ -19,3 +19,10 @@ document.addEventListener("DOMContentLoaded", function () {
     document.querySelectorAll(".line-available").forEach(function (d) { d.hidden = d.dataset.line !== select.value; });
   });
 });
+
+// Forms with data-confirm ask before they are sent (冲销). No inline event handlers: the
+// Content-Security-Policy allows scripts from /static only, and the text is never parsed as code.
+document.addEventListener("submit", function (event) {
+  var message = event.target.dataset && event.target.dataset.confirm;
+  if (message && !window.confirm(message)) event.preventDefault();
+});
