@@ -2,7 +2,7 @@
 //! `POST /api/login` (a cookie, plus the CSRF token every write must send as `X-CSRF-Token`); without one,
 //! every data route answers 401. The OpenAPI document is at `/api/openapi.json`.
 
-use crate::auth::{CurrentUser, tokens_match, verify_password};
+use crate::auth::{CurrentUser, tokens_match};
 use crate::entry::{add_record, indicator_result_fields};
 use crate::pages::{approve_voucher, date_in_year, do_task_action, entry_override, load, require_entry, start_session, status_label, today};
 use jixiao_core::budget_control::{self, OverrideRequest};
@@ -136,12 +136,13 @@ fn require_csrf(user: &CurrentUser, headers: &HeaderMap) -> Result<(), AppError>
 }
 
 #[utoipa::path(post, path = "/api/login", request_body = LoginRequest, responses((status = 200, body = LoginResponse), (status = 401, description = "用户名或密码错误")))]
-pub async fn login(State(state): State<SharedState>, headers: HeaderMap, jar: CookieJar, Json(req): Json<LoginRequest>) -> Result<Response, AppError> {
-    if crate::pages::locked_out(&state, &req.username) {
-        return Err(AppError::BadRequest("登录失败次数过多，请15分钟后再试".into()));
+pub async fn login(State(state): State<SharedState>, headers: HeaderMap, extensions: axum::http::Extensions, jar: CookieJar, Json(req): Json<LoginRequest>) -> Result<Response, AppError> {
+    let address = crate::pages::client_address(&extensions);
+    if let Some(seconds) = crate::pages::locked_out(&state, &req.username, &address) {
+        return Err(AppError::BadRequest(crate::pages::lockout_message(seconds)));
     }
-    let user = state.store.user(&req.username).await?.filter(|u| verify_password(&req.password, &u.password_hash));
-    crate::pages::record_login(&state, &req.username, user.is_some());
+    let user = crate::pages::authenticate(&state, &req.username, &req.password).await?;
+    crate::pages::record_login(&state, &req.username, &address, user.is_some());
     let user = user.ok_or(AppError::Unauthenticated)?;
     let jar = start_session(&state, jar, user.id, crate::pages::secure_cookie(&state, &headers)).await?;
     let token = jar.get(crate::auth::SESSION_COOKIE).map(|c| c.value().to_string()).unwrap_or_default();

@@ -33,8 +33,9 @@ pub struct AppState {
     /// when a proxy says the request came over https (`X-Forwarded-Proto: https`).
     pub secure_cookies: bool,
     templates: Environment<'static>,
-    /// Failed sign-ins per username: (count, when the first of them happened), for the login rate limit.
-    pub(crate) failed_logins: std::sync::Mutex<std::collections::HashMap<String, (u32, i64)>>,
+    /// Failed sign-ins per (username, client address): (count, when the last of them happened), for the
+    /// lockout with growing delays.
+    pub(crate) failed_logins: std::sync::Mutex<std::collections::HashMap<(String, String), (u32, i64)>>,
     /// What the pages computed per (unit, year), with the books version it was computed from.
     pub(crate) cache: std::sync::Mutex<UnitYearCache>,
 }
@@ -284,6 +285,6 @@ pub fn router(state: SharedState) -> Router {
 pub async fn serve(state: SharedState, addr: std::net::SocketAddr) -> anyhow::Result<()> {
     let listener = tokio::net::TcpListener::bind(addr).await?;
     tracing::info!("listening on http://{}", listener.local_addr()?);
-    axum::serve(listener, router(state)).await?;
+    axum::serve(listener, router(state).into_make_service_with_connect_info::<std::net::SocketAddr>()).await?;
     Ok(())
 }

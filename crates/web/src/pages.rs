@@ -26,34 +26,76 @@ type PageResult = Result<Response, PageError>;
 
 /// The largest import upload accepted (all files together).
 pub const MAX_UPLOAD_BYTES: usize = 20 * 1024 * 1024;
-/// Failed sign-ins allowed per username within LOCKOUT_SECONDS before further attempts are refused.
+/// Failed sign-ins allowed per (username, client address) before the next attempt must wait.
 const MAX_FAILED_LOGINS: u32 = 5;
-const LOCKOUT_SECONDS: i64 = 15 * 60;
+/// The first wait after MAX_FAILED_LOGINS failures; each further failure doubles it, up to MAX_LOCKOUT_SECONDS.
+const LOCKOUT_SECONDS: i64 = 60;
+const MAX_LOCKOUT_SECONDS: i64 = 3600;
 
 fn now_seconds() -> i64 {
     std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_secs() as i64)
 }
 
-/// Whether a username is locked out after too many failed sign-ins.
-pub(crate) fn locked_out(state: &SharedState, username: &str) -> bool {
-    let failures = state.failed_logins.lock().unwrap_or_else(|e| e.into_inner());
-    failures.get(username).is_some_and(|(n, since)| *n >= MAX_FAILED_LOGINS && now_seconds() - since < LOCKOUT_SECONDS)
+/// The client's address as the server saw the connection (a proxy's own address behind one); "—" when the
+/// router is called without a connection (tests).
+pub(crate) fn client_address(extensions: &axum::http::Extensions) -> String {
+    extensions.get::<axum::extract::ConnectInfo<std::net::SocketAddr>>().map_or_else(|| "—".to_string(), |c| c.0.ip().to_string())
 }
 
-/// Counts a failed sign-in (or, on success, forgets the failures).
-pub(crate) fn record_login(state: &SharedState, username: &str, success: bool) {
+/// The wait after `failures` failed sign-ins: none up to MAX_FAILED_LOGINS, then 1, 2, 4 … minutes.
+fn lockout_seconds(failures: u32) -> i64 {
+    if failures < MAX_FAILED_LOGINS {
+        return 0;
+    }
+    LOCKOUT_SECONDS.saturating_mul(1 << (failures - MAX_FAILED_LOGINS).min(12)).min(MAX_LOCKOUT_SECONDS)
+}
+
+/// Seconds a (username, address) must still wait before another sign-in is tried, if any. Another address
+/// is not held up by failures from this one, so nobody can lock an account from elsewhere.
+pub(crate) fn locked_out(state: &SharedState, username: &str, address: &str) -> Option<i64> {
+    let failures = state.failed_logins.lock().unwrap_or_else(|e| e.into_inner());
+    let (n, last) = failures.get(&(username.to_string(), address.to_string()))?;
+    let left = last + lockout_seconds(*n) - now_seconds();
+    (left > 0).then_some(left)
+}
+
+/// Counts a failed sign-in (or, on success, forgets the failures) of a (username, address).
+pub(crate) fn record_login(state: &SharedState, username: &str, address: &str, success: bool) {
     let mut failures = state.failed_logins.lock().unwrap_or_else(|e| e.into_inner());
+    let key = (username.to_string(), address.to_string());
     if success {
-        failures.remove(username);
+        failures.remove(&key);
         return;
     }
     let now = now_seconds();
-    let entry = failures.entry(username.to_string()).or_insert((0, now));
-    if now - entry.1 >= LOCKOUT_SECONDS {
+    let entry = failures.entry(key).or_insert((0, now));
+    // A day without failures starts the count again.
+    if now - entry.1 >= 24 * 3600 {
         *entry = (0, now);
     }
     entry.0 += 1;
+    entry.1 = now;
 }
+
+/// Checks a sign-in: the user, if the password is theirs. A name that does not exist is checked against a
+/// dummy hash, so the answer takes as long either way and does not tell which names exist.
+pub(crate) async fn authenticate(state: &SharedState, username: &str, password: &str) -> Result<Option<jixiao_store::web::UserRow>, AppError> {
+    static DUMMY: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+    let user = state.store.user(username).await?;
+    let hash = match &user {
+        Some(u) => u.password_hash.clone(),
+        None => DUMMY.get_or_init(|| crate::auth::hash_password("jixiao-dummy-password").unwrap_or_default()).clone(),
+    };
+    let password = password.to_string();
+    let matches = tokio::task::spawn_blocking(move || verify_password(&password, &hash)).await.map_err(|e| AppError::Internal(e.to_string()))?;
+    Ok(user.filter(|_| matches))
+}
+
+/// The sign-in refusal of a locked (username, address).
+pub(crate) fn lockout_message(seconds: i64) -> String {
+    format!("登录失败次数过多，请 {} 分钟后再试", (seconds + 59) / 60)
+}
+
 type Fields = BTreeMap<String, String>;
 
 /// 自评任务 statuses, with their Chinese names.
@@ -261,19 +303,22 @@ pub async fn login_page(State(state): State<SharedState>) -> PageResult {
     Ok(render(&state, "login.html", None, json!({ "demo_users": demo_users, "error": null }))?)
 }
 
-pub async fn login(State(state): State<SharedState>, headers: axum::http::HeaderMap, jar: CookieJar, Form(fields): Form<Fields>) -> PageResult {
+pub async fn login(State(state): State<SharedState>, headers: axum::http::HeaderMap, extensions: axum::http::Extensions, jar: CookieJar, Form(fields): Form<Fields>) -> PageResult {
     let username = fields.get("username").map(|s| s.trim()).unwrap_or_default();
     let password = fields.get("password").map(String::as_str).unwrap_or_default();
-    let locked = locked_out(&state, username);
-    let user = if locked { None } else { state.store.user(username).await?.filter(|u| verify_password(password, &u.password_hash)) };
-    record_login(&state, username, user.is_some());
+    let address = client_address(&extensions);
+    let locked = locked_out(&state, username, &address);
+    let user = if locked.is_some() { None } else { authenticate(&state, username, password).await? };
+    if locked.is_none() {
+        record_login(&state, username, &address, user.is_some());
+    }
     let Some(user) = user else {
         let demo_users: Vec<serde_json::Value> = if state.demo {
             crate::setup::DEMO_USERS.iter().map(|(u, d, r)| json!({ "username": u, "display": d, "role": r.label() })).collect()
         } else {
             vec![]
         };
-        let error = if locked { "登录失败次数过多，请15分钟后再试" } else { "用户名或密码错误" };
+        let error = locked.map_or_else(|| "用户名或密码错误".to_string(), lockout_message);
         let mut response = render(&state, "login.html", None, json!({ "demo_users": demo_users, "error": error, "username": username }))?;
         *response.status_mut() = axum::http::StatusCode::UNAUTHORIZED;
         return Ok(response);

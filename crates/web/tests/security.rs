@@ -289,3 +289,40 @@ async fn a_unit_one_may_not_see_answers_as_one_that_does_not_exist() {
     let e = jixiao_web::setup::add_user(&state.store, "nowhere", "某财政局", "demo", "bureau", None, None).await.unwrap_err();
     assert!(e.to_string().contains("行政区划代码"), "{e}");
 }
+
+/// Issue 16, finding 6: the lockout was per user name, so anyone could lock any account from anywhere; and a
+/// name that does not exist was answered at once. Now per (name, address), growing, and the same time either way.
+#[tokio::test]
+async fn sign_in_lockout_is_per_address_and_does_not_tell_which_names_exist() {
+    let (state, _dir) = common::demo_state().await;
+    let attempt = |address: [u8; 4], username: &'static str, password: &'static str| {
+        let state = state.clone();
+        async move {
+            let started = std::time::Instant::now();
+            let request = Request::post("/login")
+                .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+                .extension(axum::extract::ConnectInfo(std::net::SocketAddr::from((address, 40_000))))
+                .body(Body::from(format!("username={username}&password={password}")))
+                .unwrap();
+            let a = send(&state, request).await;
+            (a.status, a.body, started.elapsed())
+        }
+    };
+    let attacker = [10, 0, 0, 66];
+    let (mut wrong, mut missing) = (std::time::Duration::ZERO, std::time::Duration::ZERO);
+    for _ in 0..5 {
+        let (status, _, took) = attempt(attacker, "clerk", "wrong").await;
+        assert_eq!(status, StatusCode::UNAUTHORIZED);
+        wrong += took;
+        let (status, body, took) = attempt(attacker, "nobody-here", "wrong").await;
+        assert!(status == StatusCode::UNAUTHORIZED && body.contains("用户名或密码错误"));
+        missing += took;
+    }
+    let ratio = missing.as_secs_f64() / wrong.as_secs_f64();
+    assert!((0.5..2.0).contains(&ratio), "a missing name took {missing:?}, a wrong password {wrong:?}");
+    let (status, body, _) = attempt(attacker, "clerk", "demo").await;
+    assert_eq!(status, StatusCode::UNAUTHORIZED, "locked from this address even with the right password");
+    assert!(body.contains("登录失败次数过多，请 1 分钟后再试"), "{body}");
+    let (status, _, _) = attempt([10, 0, 0, 7], "clerk", "demo").await;
+    assert_eq!(status, StatusCode::SEE_OTHER, "the clerk signs in from their own desk");
+}
