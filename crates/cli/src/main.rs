@@ -212,6 +212,13 @@ enum Command {
         #[command(subcommand)]
         command: UserCommand,
     },
+    /// The sign-in audit log of the web application and its API: time (UTC), user name as typed, client
+    /// address, outcome (登录成功, 密码错误或用户不存在, 锁定中尝试, 修改密码).
+    Audit {
+        /// The first day listed (YYYY-MM-DD, UTC).
+        #[arg(long)]
+        since: String,
+    },
 }
 
 #[derive(Subcommand)]
@@ -468,6 +475,24 @@ async fn run(cli: Cli, db_given: bool) -> Result<ExitCode> {
             }
             println!("jixiao 已启动：http://{addr}/");
             jixiao_web::serve(jixiao_web::AppState::with_options(store, demo, secure_cookies), addr).await?;
+        }
+        Command::Audit { since } => {
+            let day = jixiao_core::Date::parse(&since).with_context(|| format!("--since「{since}」不是日期（YYYY-MM-DD）"))?;
+            let store = open(&cli.db).await?;
+            let events = store.login_events(day.unix_days() * 86_400).await?;
+            for e in &events {
+                let date = jixiao_core::Date::from_unix_days(e.at.div_euclid(86_400)).map(|d| d.to_string()).unwrap_or_default();
+                let seconds = e.at.rem_euclid(86_400);
+                let outcome = match e.outcome.as_str() {
+                    "success" => "登录成功",
+                    "failure" => "密码错误或用户不存在",
+                    "locked" => "锁定中尝试",
+                    "password_changed" => "修改密码",
+                    other => other,
+                };
+                println!("{date} {:02}:{:02}:{:02}\t{}\t{}\t{outcome}", seconds / 3600, seconds / 60 % 60, seconds % 60, e.username, e.address);
+            }
+            eprintln!("{since} 以来共 {} 条登录记录", events.len());
         }
         Command::User { command } => {
             let store = open(&cli.db).await?;

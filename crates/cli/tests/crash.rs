@@ -237,7 +237,7 @@ fn serve(db: &str) -> (std::process::Child, u16, String, String) {
         assert!(started.elapsed() < Duration::from_secs(30), "the server did not start");
         std::thread::sleep(Duration::from_millis(20));
     }
-    let (head, body) = http(port, "/api/login", &[], r#"{"username":"admin","password":"pw-123456"}"#).unwrap();
+    let (head, body) = http(port, "/api/login", &[], r#"{"username":"admin","password":"Jixiao-test-7319-pw"}"#).unwrap();
     let cookie = head.lines().find_map(|l| l.strip_prefix("set-cookie: ").or_else(|| l.strip_prefix("Set-Cookie: "))).unwrap().split(';').next().unwrap().to_string();
     let csrf = serde_json::from_str::<serde_json::Value>(&body).unwrap()["csrf_token"].as_str().unwrap().to_string();
     (child, port, cookie, csrf)
@@ -254,7 +254,7 @@ fn the_web_application_killed_during_a_write_leaves_the_voucher_whole_or_absent(
     let tmp = tempfile::tempdir().unwrap();
     let db = format!("sqlite://{}", tmp.path().join("web.db").display());
     assert!(import(&db, &demo_dir()).output().unwrap().status.success());
-    exits(jixiao(&db, &["user", "add", "admin", "--role", "unit_admin", "--unit", "430102-KX", "--password", "pw-123456"]), 0);
+    exits(jixiao(&db, &["user", "add", "admin", "--role", "unit_admin", "--unit", "430102-KX", "--password", "Jixiao-test-7319-pw"]), 0);
     let rt = runtime();
     let target = env_number("JIXIAO_CRASH_WEB_KILLS", 20);
     let voucher = |n: u64| format!(r#"{{"voucher_no":"WEB-{n}","date":"2020-12-01","line_code":"ZB2020-29","amount":"0.50","payee":"某公司","purpose":"崩溃测试"}}"#);

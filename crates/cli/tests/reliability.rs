@@ -116,9 +116,9 @@ fn serve_refuses_to_start_without_an_administrator() {
         assert!(String::from_utf8_lossy(&out.stderr).contains("还没有管理员"), "{}", String::from_utf8_lossy(&out.stderr));
     };
     refused(&db);
-    exits(jixiao(&db, &["user", "add", "c1", "--role", "clerk", "--unit", "430102-KX", "--password", "pw-123456"]), 0);
+    exits(jixiao(&db, &["user", "add", "c1", "--role", "clerk", "--unit", "430102-KX", "--password", "Jixiao-test-7319-pw"]), 0);
     refused(&db);
-    exits(jixiao(&db, &["user", "add", "a1", "--role", "unit_admin", "--unit", "430102-KX", "--password", "pw-123456"]), 0);
+    exits(jixiao(&db, &["user", "add", "a1", "--role", "unit_admin", "--unit", "430102-KX", "--password", "Jixiao-test-7319-pw"]), 0);
     let mut child =
         std::process::Command::new(env!("CARGO_BIN_EXE_jixiao")).args(["--db", &db, "serve", "--addr", "127.0.0.1:0"]).stdout(std::process::Stdio::piped()).spawn().unwrap();
     let mut line = String::new();
@@ -166,4 +166,49 @@ fn backup_and_restore_round_trip_verified() {
     let stderr = String::from_utf8_lossy(&refused.stderr);
     assert!(refused.status.code() == Some(1) && stderr.contains("chain-broken") && stderr.contains("支出凭证「ZC2020-001」"), "{stderr}");
     assert_eq!(chain_length(&db), 0);
+}
+
+/// Issue 16: `user add` keeps to the password rule and gives 财政局 users a region; the web application's
+/// sign-ins are logged and `jixiao audit --since` lists them.
+#[test]
+fn user_rules_and_the_sign_in_audit() {
+    let tmp = tempfile::tempdir().unwrap();
+    let db = format!("sqlite://{}", tmp.path().join("audit.db").display());
+    exits(jixiao(&db, &["import", demo_dir().to_str().unwrap()]), 0);
+    let out = jixiao(&db, &["user", "add", "c1", "--role", "clerk", "--unit", "430102-KX", "--password", "1111"]);
+    assert!(out.status.code() == Some(1) && String::from_utf8_lossy(&out.stderr).contains("密码至少 10 个字符"));
+    let out = jixiao(&db, &["user", "add", "c1", "--role", "clerk", "--unit", "430102-KX", "--password", "password123"]);
+    assert!(out.status.code() == Some(1) && String::from_utf8_lossy(&out.stderr).contains("太容易猜到"));
+    let out = jixiao(&db, &["user", "add", "b1", "--role", "bureau", "--password", "Jixiao-test-7319-pw"]);
+    assert!(out.status.code() == Some(1) && String::from_utf8_lossy(&out.stderr).contains("行政区划代码"), "{}", String::from_utf8_lossy(&out.stderr));
+    exits(jixiao(&db, &["user", "add", "b1", "--role", "bureau", "--region", "430102", "--password", "Jixiao-test-7319-pw"]), 0);
+    exits(jixiao(&db, &["user", "add", "a1", "--role", "unit_admin", "--unit", "430102-KX", "--password", "Jixiao-test-7319-pw"]), 0);
+    // Two sign-ins through the API of a running server: one wrong, one right.
+    use std::io::{BufRead, Read, Write};
+    let addr = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().to_string();
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_jixiao")).args(["--db", &db, "serve", "--addr", &addr]).stdout(std::process::Stdio::piped()).spawn().unwrap();
+    let mut line = String::new();
+    std::io::BufReader::new(child.stdout.take().unwrap()).read_line(&mut line).unwrap();
+    for password in ["wrong-password", "Jixiao-test-7319-pw"] {
+        let body = format!(r#"{{"username":"a1","password":"{password}"}}"#);
+        let mut stream = (0..100)
+            .find_map(|_| std::net::TcpStream::connect(&addr).ok().or_else(|| {
+                std::thread::sleep(std::time::Duration::from_millis(50));
+                None
+            }))
+            .expect("the server answers");
+        write!(stream, "POST /api/login HTTP/1.1\r\nHost: {addr}\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}", body.len()).unwrap();
+        let mut answer = String::new();
+        stream.read_to_string(&mut answer).unwrap();
+    }
+    child.kill().unwrap();
+    child.wait().unwrap();
+    let out = jixiao(&db, &["audit", "--since", "2020-01-01"]);
+    exits(out.clone(), 0);
+    let listed = String::from_utf8_lossy(&out.stdout);
+    let lines: Vec<&str> = listed.lines().collect();
+    assert_eq!(lines.len(), 2, "{listed}");
+    assert!(lines[0].contains("\ta1\t127.0.0.1\t密码错误或用户不存在") && lines[1].contains("\ta1\t127.0.0.1\t登录成功"), "{listed}");
+    let out = jixiao(&db, &["audit", "--since", "2999-01-01"]);
+    assert!(String::from_utf8_lossy(&out.stdout).is_empty());
 }

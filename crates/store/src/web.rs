@@ -59,9 +59,37 @@ fn task_of(r: &AnyRow) -> Result<TaskRow, sqlx::Error> {
     })
 }
 
+/// One sign-in event (schema version 11): when (Unix seconds), the name as typed, the client address, and
+/// the outcome (`success`, `failure`, `locked`, `password_changed`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LoginEvent {
+    pub at: i64,
+    pub username: String,
+    pub address: String,
+    pub outcome: String,
+}
+
 const USER_COLUMNS: &str = "id, username, display_name, password_hash, role, unit_code, region_code";
 
 impl Store {
+    /// Appends a sign-in event to the audit log.
+    pub async fn log_login_event(&self, username: &str, address: &str, outcome: &str) -> Result<(), StoreError> {
+        sqlx::query("INSERT INTO login_event (at, username, address, outcome) VALUES ($1, $2, $3, $4)")
+            .bind(now_unix())
+            .bind(username.to_string())
+            .bind(address.to_string())
+            .bind(outcome.to_string())
+            .execute(&self.pool)
+            .await?;
+        Ok(())
+    }
+
+    /// The sign-in events from `since` (Unix seconds) on, oldest first.
+    pub async fn login_events(&self, since: i64) -> Result<Vec<LoginEvent>, StoreError> {
+        let rows = sqlx::query("SELECT at, username, address, outcome FROM login_event WHERE at >= $1 ORDER BY at, id").bind(since).fetch_all(&self.reader).await?;
+        Ok(rows.iter().map(|r| Ok(LoginEvent { at: r.try_get("at")?, username: r.try_get("username")?, address: r.try_get("address")?, outcome: r.try_get("outcome")? })).collect::<Result<Vec<_>, sqlx::Error>>()?)
+    }
+
     pub async fn create_user(&self, username: &str, display_name: &str, password_hash: &str, role: &str, unit_code: Option<&str>, region_code: Option<&str>) -> Result<i64, StoreError> {
         if self.user(username).await?.is_some() {
             return Err(StoreError::Conflicts(format!("用户「{username}」已存在")));

@@ -138,11 +138,12 @@ fn require_csrf(user: &CurrentUser, headers: &HeaderMap) -> Result<(), AppError>
 #[utoipa::path(post, path = "/api/login", request_body = LoginRequest, responses((status = 200, body = LoginResponse), (status = 401, description = "用户名或密码错误")))]
 pub async fn login(State(state): State<SharedState>, headers: HeaderMap, extensions: axum::http::Extensions, jar: CookieJar, Json(req): Json<LoginRequest>) -> Result<Response, AppError> {
     let address = crate::pages::client_address(&extensions);
-    if let Some(seconds) = crate::pages::locked_out(&state, &req.username, &address) {
+    let locked = crate::pages::locked_out(&state, &req.username, &address);
+    let user = if locked.is_some() { None } else { crate::pages::authenticate(&state, &req.username, &req.password).await? };
+    crate::pages::sign_in_outcome(&state, &req.username, &req.password, &address, locked, user.is_some()).await?;
+    if let Some(seconds) = locked {
         return Err(AppError::BadRequest(crate::pages::lockout_message(seconds)));
     }
-    let user = crate::pages::authenticate(&state, &req.username, &req.password).await?;
-    crate::pages::record_login(&state, &req.username, &address, user.is_some());
     let user = user.ok_or(AppError::Unauthenticated)?;
     let jar = start_session(&state, jar, user.id, crate::pages::secure_cookie(&state, &headers)).await?;
     let token = jar.get(crate::auth::SESSION_COOKIE).map(|c| c.value().to_string()).unwrap_or_default();

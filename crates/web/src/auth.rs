@@ -144,6 +144,22 @@ pub fn may_import(role: Role, kind_id: &str) -> bool {
     }
 }
 
+/// The fewest characters a password may have.
+pub const MIN_PASSWORD_CHARS: usize = 10;
+
+/// What is wrong with a new password, if anything: fewer than [`MIN_PASSWORD_CHARS`] characters, or easy to
+/// guess — a common password, a word, a keyboard run, or the user's own name — by the zxcvbn estimate
+/// (score below 3 of 4: about 10⁸ guesses or fewer).
+pub fn password_problem(password: &str, user_inputs: &[&str]) -> Option<String> {
+    if password.chars().count() < MIN_PASSWORD_CHARS {
+        return Some(format!("密码至少 {MIN_PASSWORD_CHARS} 个字符"));
+    }
+    if zxcvbn::zxcvbn(password, user_inputs).score() < zxcvbn::Score::Three {
+        return Some("密码太容易猜到（常见密码、单词、键盘顺序或用户名）：请用更长、更随意的组合".into());
+    }
+    None
+}
+
 pub fn hash_password(password: &str) -> Result<String, AppError> {
     Argon2::default().hash_password(password.as_bytes()).map(|h| h.to_string()).map_err(|e| AppError::Internal(format!("密码哈希失败：{e}")))
 }
@@ -190,6 +206,14 @@ mod tests {
         let city = user(Role::Bureau, None, Some("430100"));
         assert!(city.can_view(&kx) && city.can_view(&other));
         assert!(!user(Role::Bureau, None, Some("110000")).can_view(&kx));
+    }
+
+    #[test]
+    fn the_password_rule_refuses_short_and_common_passwords() {
+        for weak in ["1111", "demo", "123456789", "1234567890", "password123", "qwertyuiop", "zhangxiaoyan2020"] {
+            assert!(password_problem(weak, &["zhangxiaoyan"]).is_some(), "{weak}");
+        }
+        assert_eq!(password_problem("预算-绩效-River-7319", &["clerk"]), None);
     }
 
     #[test]

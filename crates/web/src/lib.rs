@@ -36,6 +36,9 @@ pub struct AppState {
     /// Failed sign-ins per (username, client address): (count, when the last of them happened), for the
     /// lockout with growing delays.
     pub(crate) failed_logins: std::sync::Mutex<std::collections::HashMap<(String, String), (u32, i64)>>,
+    /// Users who signed in with a password the rule refuses (the demo's `demo`, an old weak one) outside
+    /// demo mode: they may only change it (or sign out) until they do.
+    pub(crate) must_change_password: std::sync::Mutex<std::collections::HashSet<String>>,
     /// What the pages computed per (unit, year), with the books version it was computed from.
     pub(crate) cache: std::sync::Mutex<UnitYearCache>,
 }
@@ -48,7 +51,7 @@ impl AppState {
     }
 
     pub fn with_options(store: Store, demo: bool, secure_cookies: bool) -> SharedState {
-        Arc::new(AppState { store, demo, secure_cookies, templates: templates(), failed_logins: Default::default(), cache: Default::default() })
+        Arc::new(AppState { store, demo, secure_cookies, templates: templates(), failed_logins: Default::default(), must_change_password: Default::default(), cache: Default::default() })
     }
 }
 
@@ -69,6 +72,7 @@ fn templates() -> Environment<'static> {
         ("evaluation.html", include_str!("../templates/evaluation.html")),
         ("report.html", include_str!("../templates/report.html")),
         ("error.html", include_str!("../templates/error.html")),
+        ("password.html", include_str!("../templates/password.html")),
     ] {
         env.add_template(name, text).unwrap_or_else(|e| panic!("template {name}: {e}"));
     }
@@ -91,6 +95,8 @@ pub enum AppError {
     BadRequest(String),
     #[error("上传内容超过大小上限（全部文件合计 20 MB），未导入任何记录")]
     PayloadTooLarge,
+    #[error("请先修改密码：当前密码是初始密码或过于简单（网页：/account/password）")]
+    MustChangePassword,
     #[error("表单已过期或来源不明（CSRF 校验失败），请刷新页面后重试")]
     Csrf,
     #[error("服务器内部错误：{0}")]
@@ -117,7 +123,7 @@ impl AppError {
     fn status(&self) -> StatusCode {
         match self {
             AppError::Unauthenticated => StatusCode::UNAUTHORIZED,
-            AppError::Forbidden | AppError::ForbiddenBecause(_) | AppError::Csrf => StatusCode::FORBIDDEN,
+            AppError::Forbidden | AppError::ForbiddenBecause(_) | AppError::Csrf | AppError::MustChangePassword => StatusCode::FORBIDDEN,
             AppError::NotFound => StatusCode::NOT_FOUND,
             AppError::BadRequest(_) => StatusCode::UNPROCESSABLE_ENTITY,
             AppError::PayloadTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
@@ -137,8 +143,10 @@ impl<E: Into<AppError>> From<E> for PageError {
 
 impl IntoResponse for PageError {
     fn into_response(self) -> Response {
-        if let AppError::Unauthenticated = self.0 {
-            return Redirect::to("/login").into_response();
+        match self.0 {
+            AppError::Unauthenticated => return Redirect::to("/login").into_response(),
+            AppError::MustChangePassword => return Redirect::to("/account/password").into_response(),
+            _ => {}
         }
         if let AppError::Internal(m) = &self.0 {
             tracing::error!("{m}");
@@ -188,7 +196,11 @@ impl FromRequestParts<SharedState> for CurrentUser {
         let jar = CookieJar::from_headers(&parts.headers);
         let token = jar.get(SESSION_COOKIE).map(|c| c.value().to_string()).ok_or(AppError::Unauthenticated)?;
         let (row, csrf) = state.store.session_user(&token).await?.ok_or(AppError::Unauthenticated)?;
-        CurrentUser::from_row(row, csrf).ok_or(AppError::Forbidden)
+        let user = CurrentUser::from_row(row, csrf).ok_or(AppError::Forbidden)?;
+        if !matches!(parts.uri.path(), "/account/password" | "/logout") && state.must_change_password.lock().unwrap_or_else(|e| e.into_inner()).contains(&user.username) {
+            return Err(AppError::MustChangePassword);
+        }
+        Ok(user)
     }
 }
 
@@ -248,6 +260,7 @@ pub fn router(state: SharedState) -> Router {
         .route("/", get(pages::home))
         .route("/login", get(pages::login_page).post(pages::login))
         .route("/logout", post(pages::logout))
+        .route("/account/password", get(pages::password_page).post(pages::change_password))
         .route("/units", get(pages::units))
         .route("/region/{year}", get(pages::region_page))
         .route("/region/{year}/report.{format}", get(pages::region_download))

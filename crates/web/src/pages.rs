@@ -91,6 +91,20 @@ pub(crate) async fn authenticate(state: &SharedState, username: &str, password: 
     Ok(user.filter(|_| matches))
 }
 
+/// What follows a sign-in attempt: the failure count, the audit log, and, outside demo mode, a password the
+/// rule refuses (the demo's `demo`, an old weak one) must be changed before anything else.
+pub(crate) async fn sign_in_outcome(state: &SharedState, username: &str, password: &str, address: &str, locked: Option<i64>, success: bool) -> Result<(), AppError> {
+    if locked.is_none() {
+        record_login(state, username, address, success);
+    }
+    let outcome = if locked.is_some() { "locked" } else if success { "success" } else { "failure" };
+    state.store.log_login_event(username, address, outcome).await?;
+    if success && !state.demo && crate::auth::password_problem(password, &[username]).is_some() {
+        state.must_change_password.lock().unwrap_or_else(|e| e.into_inner()).insert(username.to_string());
+    }
+    Ok(())
+}
+
 /// The sign-in refusal of a locked (username, address).
 pub(crate) fn lockout_message(seconds: i64) -> String {
     format!("登录失败次数过多，请 {} 分钟后再试", (seconds + 59) / 60)
@@ -309,9 +323,7 @@ pub async fn login(State(state): State<SharedState>, headers: axum::http::Header
     let address = client_address(&extensions);
     let locked = locked_out(&state, username, &address);
     let user = if locked.is_some() { None } else { authenticate(&state, username, password).await? };
-    if locked.is_none() {
-        record_login(&state, username, &address, user.is_some());
-    }
+    sign_in_outcome(&state, username, password, &address, locked, user.is_some()).await?;
     let Some(user) = user else {
         let demo_users: Vec<serde_json::Value> = if state.demo {
             crate::setup::DEMO_USERS.iter().map(|(u, d, r)| json!({ "username": u, "display": d, "role": r.label() })).collect()
@@ -345,6 +357,44 @@ pub async fn start_session(state: &SharedState, jar: CookieJar, user_id: i64, se
     // A browser-session cookie; the server ends the session after SESSION_SECONDS whatever the browser keeps.
     let cookie = Cookie::build((SESSION_COOKIE, token)).path("/").http_only(true).same_site(SameSite::Strict).secure(secure).build();
     Ok(jar.add(cookie))
+}
+
+pub async fn password_page(State(state): State<SharedState>, PageUser(user): PageUser) -> PageResult {
+    let must_change = state.must_change_password.lock().unwrap_or_else(|e| e.into_inner()).contains(&user.username);
+    Ok(render(&state, "password.html", Some(&user), json!({ "must_change": must_change, "error": null, "min_chars": crate::auth::MIN_PASSWORD_CHARS }))?)
+}
+
+/// 修改密码: the current password, then a new one the rule accepts, twice. Every session of the user ends
+/// (`Store::set_password`); this browser gets a new one.
+pub async fn change_password(State(state): State<SharedState>, headers: axum::http::HeaderMap, extensions: axum::http::Extensions, jar: CookieJar, PageUser(user): PageUser, Form(fields): Form<Fields>) -> PageResult {
+    check_csrf(&user, &fields)?;
+    let field = |k: &str| fields.get(k).map(String::as_str).unwrap_or_default();
+    let address = client_address(&extensions);
+    let problem = if locked_out(&state, &user.username, &address).is_some() {
+        Some("尝试次数过多，请稍后再试".to_string())
+    } else if authenticate(&state, &user.username, field("current")).await?.is_none() {
+        record_login(&state, &user.username, &address, false);
+        state.store.log_login_event(&user.username, &address, "failure").await?;
+        Some("当前密码不正确".to_string())
+    } else if field("new") != field("confirm") {
+        Some("两次输入的新密码不一致".to_string())
+    } else if field("new") == field("current") {
+        Some("新密码不能与当前密码相同".to_string())
+    } else {
+        crate::auth::password_problem(field("new"), &[&user.username, &user.display_name])
+    };
+    if let Some(error) = problem {
+        let must_change = state.must_change_password.lock().unwrap_or_else(|e| e.into_inner()).contains(&user.username);
+        let mut response = render(&state, "password.html", Some(&user), json!({ "must_change": must_change, "error": error, "min_chars": crate::auth::MIN_PASSWORD_CHARS }))?;
+        *response.status_mut() = axum::http::StatusCode::UNPROCESSABLE_ENTITY;
+        return Ok(response);
+    }
+    state.store.set_password(&user.username, &crate::auth::hash_password(field("new"))?).await?;
+    state.must_change_password.lock().unwrap_or_else(|e| e.into_inner()).remove(&user.username);
+    state.store.log_login_event(&user.username, &address, "password_changed").await?;
+    let row = state.store.user(&user.username).await?.ok_or(AppError::Unauthenticated)?;
+    let jar = start_session(&state, jar, row.id, secure_cookie(&state, &headers)).await?;
+    Ok((jar, Redirect::to("/")).into_response())
 }
 
 pub async fn logout(State(state): State<SharedState>, jar: CookieJar, PageUser(user): PageUser, Form(fields): Form<Fields>) -> PageResult {

@@ -40,8 +40,8 @@ pub async fn load_demo(store: &Store) -> Result<(), AppError> {
 pub async fn add_user(store: &Store, username: &str, display: &str, password: &str, role: &str, unit: Option<&str>, region: Option<&str>) -> Result<(), AppError> {
     let role = Role::parse(role).ok_or_else(|| AppError::BadRequest(format!("未知角色「{role}」：可选 clerk 填报员、reviewer 审核员、unit_admin 单位管理员、bureau 财政局")))?;
     validate_scope(store, role, unit, region).await?;
-    if password.chars().count() < 4 {
-        return Err(AppError::BadRequest("密码至少 4 个字符".into()));
+    if let Some(problem) = crate::auth::password_problem(password, &[username, display]) {
+        return Err(AppError::BadRequest(problem));
     }
     store.create_user(username, display, &hash_password(password)?, role.id(), unit, region).await?;
     Ok(())
@@ -61,8 +61,8 @@ async fn validate_scope(store: &Store, role: Role, unit: Option<&str>, region: O
 }
 
 pub async fn set_password(store: &Store, username: &str, password: &str) -> Result<(), AppError> {
-    if password.chars().count() < 4 {
-        return Err(AppError::BadRequest("密码至少 4 个字符".into()));
+    if let Some(problem) = crate::auth::password_problem(password, &[username]) {
+        return Err(AppError::BadRequest(problem));
     }
     store.set_password(username, &hash_password(password)?).await?;
     Ok(())

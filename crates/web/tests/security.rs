@@ -13,6 +13,8 @@ use tower::ServiceExt;
 
 const UNIT: &str = "/units/430102-KX/2020";
 const API_UNIT: &str = "/api/units/430102-KX/2020";
+/// A password the rule accepts.
+const STRONG: &str = "预算-绩效-River-7319";
 
 struct Answer {
     status: StatusCode,
@@ -27,9 +29,13 @@ async fn send(state: &SharedState, request: Request<Body>) -> Answer {
     Answer { status, headers, body: String::from_utf8_lossy(&bytes).to_string() }
 }
 
-/// Signs in through the login form; returns the session cookie and its CSRF token.
+/// Signs in a demo user through the login form; returns the session cookie and its CSRF token.
 async fn sign_in(state: &SharedState, username: &str) -> (String, String) {
-    let a = send(state, Request::post("/login").header(header::CONTENT_TYPE, "application/x-www-form-urlencoded").body(Body::from(format!("username={username}&password=demo"))).unwrap()).await;
+    sign_in_with(state, username, "demo").await
+}
+
+async fn sign_in_with(state: &SharedState, username: &str, password: &str) -> (String, String) {
+    let a = send(state, Request::post("/login").header(header::CONTENT_TYPE, "application/x-www-form-urlencoded").body(Body::from(format!("username={username}&password={password}"))).unwrap()).await;
     assert_eq!(a.status, StatusCode::SEE_OTHER, "{username} signs in: {}", a.body);
     let cookie = a.headers.get(header::SET_COOKIE).unwrap().to_str().unwrap().split(';').next().unwrap().to_string();
     let (_, csrf) = state.store.session_user(cookie.split_once('=').unwrap().1).await.unwrap().unwrap();
@@ -278,15 +284,14 @@ async fn errors_are_answered_in_chinese() {
 #[tokio::test]
 async fn a_unit_one_may_not_see_answers_as_one_that_does_not_exist() {
     let (state, _dir) = common::demo_state().await;
-    jixiao_web::setup::add_user(&state.store, "city", "长沙市财政局", "demo", "bureau", None, Some("430100")).await.unwrap();
-    jixiao_web::setup::add_user(&state.store, "other", "外区财政局", "demo", "bureau", None, Some("430103")).await.unwrap();
-    let (other, _) = sign_in(&state, "other").await;
+    jixiao_web::setup::add_user(&state.store, "other", "外区财政局", STRONG, "bureau", None, Some("430103")).await.unwrap();
+    let (other, _) = sign_in_with(&state, "other", STRONG).await;
     let hidden = get(&state, &other, UNIT).await;
     let missing = get(&state, &other, "/units/999999-XX/2020").await;
     assert_eq!((hidden.status, &hidden.body), (missing.status, &missing.body));
     assert_eq!(hidden.status, StatusCode::NOT_FOUND);
     // A 财政局 user needs a region.
-    let e = jixiao_web::setup::add_user(&state.store, "nowhere", "某财政局", "demo", "bureau", None, None).await.unwrap_err();
+    let e = jixiao_web::setup::add_user(&state.store, "nowhere", "某财政局", STRONG, "bureau", None, None).await.unwrap_err();
     assert!(e.to_string().contains("行政区划代码"), "{e}");
 }
 
@@ -325,4 +330,38 @@ async fn sign_in_lockout_is_per_address_and_does_not_tell_which_names_exist() {
     assert!(body.contains("登录失败次数过多，请 1 分钟后再试"), "{body}");
     let (status, _, _) = attempt([10, 0, 0, 7], "clerk", "demo").await;
     assert_eq!(status, StatusCode::SEE_OTHER, "the clerk signs in from their own desk");
+}
+
+/// Issue 16, finding 6: outside demo mode the demo password must be changed before anything else; the change
+/// page keeps to the rule; every sign-in is in the audit log.
+#[tokio::test]
+async fn demo_passwords_must_be_changed_outside_demo_mode_and_sign_ins_are_logged() {
+    let (demo, _dir) = common::demo_state().await;
+    let state = jixiao_web::AppState::with_options(demo.store.clone(), false, false);
+    let (cookie, csrf) = sign_in(&state, "clerk").await;
+    let a = get(&state, &cookie, UNIT).await;
+    assert_eq!((a.status, a.headers.get(header::LOCATION).map(|v| v.to_str().unwrap())), (StatusCode::SEE_OTHER, Some("/account/password")));
+    let a = get(&state, &cookie, &format!("{API_UNIT}/summary")).await;
+    assert!(a.status == StatusCode::FORBIDDEN && a.body.contains("请先修改密码"), "{}", a.body);
+    let page = get(&state, &cookie, "/account/password").await;
+    assert!(page.status == StatusCode::OK && page.body.contains("初始密码或过于简单"), "{}", page.body);
+    let change = |current: &str, new: &str, confirm: &str| {
+        let form = format!("csrf={csrf}&current={}&new={}&confirm={}", urlencode(current), urlencode(new), urlencode(confirm));
+        Request::post("/account/password").header(header::COOKIE, &cookie).header(header::CONTENT_TYPE, "application/x-www-form-urlencoded").body(Body::from(form)).unwrap()
+    };
+    for (current, new, confirm, says) in [("demo", "1111", "1111", "至少 10 个字符"), ("demo", "password123", "password123", "太容易猜到"), ("wrong", STRONG, STRONG, "当前密码不正确"), ("demo", STRONG, "other", "不一致")] {
+        let a = send(&state, change(current, new, confirm)).await;
+        assert!(a.status == StatusCode::UNPROCESSABLE_ENTITY && a.body.contains(says), "{says}: {}", a.body);
+    }
+    let a = send(&state, change("demo", STRONG, STRONG)).await;
+    assert_eq!(a.status, StatusCode::SEE_OTHER, "{}", a.body);
+    let fresh = a.headers.get(header::SET_COOKIE).unwrap().to_str().unwrap().split(';').next().unwrap().to_string();
+    assert_eq!(get(&state, &fresh, UNIT).await.status, StatusCode::OK, "free to work after the change");
+    assert_eq!(get(&state, &cookie, UNIT).await.status, StatusCode::SEE_OTHER, "the old session ended");
+    // In demo mode the demo password is fine.
+    let (reviewer, _) = sign_in(&demo, "reviewer").await;
+    assert_eq!(get(&demo, &reviewer, UNIT).await.status, StatusCode::OK);
+    let events: Vec<(String, String)> = state.store.login_events(0).await.unwrap().into_iter().map(|e| (e.username, e.outcome)).collect();
+    let expected = [("clerk", "success"), ("clerk", "failure"), ("clerk", "password_changed"), ("reviewer", "success")];
+    assert_eq!(events, expected.map(|(u, o)| (u.to_string(), o.to_string())));
 }

@@ -1,0 +1,14 @@
+-- Generated from crates/core/data/record-kinds.toml by jixiao-store's schema.rs; keep in step (a test compares).
+
+-- Sign-in audit (issue 16): every sign-in to the web application and its API — success, wrong password or
+-- unknown name, attempt while locked out, password change — with the name as typed and the client address.
+-- Insert-only, like the books; `jixiao audit --since DATE` lists it.
+CREATE TABLE login_event (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    at BIGINT NOT NULL,
+    username TEXT NOT NULL,
+    address TEXT NOT NULL,
+    outcome TEXT NOT NULL
+);
+
+CREATE INDEX login_event_at ON login_event (at);
