@@ -5,46 +5,19 @@ use jixiao_core::check::check;
 use jixiao_core::consolidated::{ConsolidationInput, ScopeKind, UnitExecution, UnitSummary, build as build_consolidated};
 use jixiao_core::evaluation::framework::Rules;
 use jixiao_core::evaluation::{EvaluationInput, evaluate};
-use jixiao_core::records::{Books, Office};
+use jixiao_core::Fen;
+use jixiao_core::records::Books;
 use jixiao_core::report_model::build;
-use jixiao_core::schema::{ValueType, record_kinds};
-use jixiao_core::{Fen, RecordSet};
 use jixiao_report::{Format, render, render_consolidated, render_evaluation};
-use serde_json::Value;
-use std::collections::BTreeSet;
-use std::path::Path;
 
 /// Breaks out of text, of a double- or single-quoted attribute, and of a tag.
 const PAYLOAD: &str = "X\"onmouseover='alert(3)'<script>alert(1)</script><img src=x onerror=alert(2)>";
 
-/// The demo's 2020 books with the payload appended to every free-text value (text columns that are neither
-/// the record's key nor a reference to another record's key), the unit's name, duties and offices.
+/// The demo's 2020 books with the payload in every free-text field (`jixiao_import::demo::hostile`).
 fn hostile_books() -> (Books, usize) {
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../examples/furong-kexie-2020");
-    let batch = jixiao_import::read(&dir).expect("demo reads").validate(&RecordSet::default(), &[]).expect("demo validates");
-    let records = batch.records.for_year(2020);
-    let keys: BTreeSet<String> = record_kinds().iter().flat_map(|k| records.rows(&k.id).into_iter().filter_map(|r| r.get(&k.key).and_then(Value::as_str).map(str::to_string))).collect();
-    let mut hostile = RecordSet::default();
-    let mut fields = 0;
-    for kind in record_kinds() {
-        for mut row in records.rows(&kind.id) {
-            for column in kind.columns.iter().filter(|c| c.value_type == ValueType::Text && c.field != kind.key) {
-                if let Some(Value::String(text)) = row.get_mut(&column.field)
-                    && !keys.contains(text.as_str())
-                {
-                    text.push_str(PAYLOAD);
-                    fields += 1;
-                }
-            }
-            hostile.push_row(&kind.id, row).expect("same shape");
-        }
-    }
-    let mut unit = batch.unit.clone();
-    unit.name.push_str(PAYLOAD);
-    unit.duties.push(PAYLOAD.into());
-    unit.offices.push(Office { name: PAYLOAD.into(), duties: PAYLOAD.into() });
+    let (batch, fields) = jixiao_import::demo::hostile(PAYLOAD);
     let year = batch.years.iter().find(|y| y.year == 2020).expect("2020 declared").clone();
-    (Books::new(unit, year, hostile), fields)
+    (Books::new(batch.unit.clone(), year, batch.records.for_year(2020)), fields)
 }
 
 /// No live markup from the payload: no element it opens, no attribute it adds. Returns how often it appears escaped.

@@ -185,3 +185,148 @@ async fn a_self_evaluation_from_entry_to_approval_in_the_browser() {
     let _ = browser.wait().await;
     events.abort();
 }
+
+/// Breaks out of text, of double- and single-quoted attributes and of a JavaScript string; each part, if it
+/// ran, would leave a mark: `window.__xss`, or the title "XSS".
+const PAYLOAD: &str = "\"'><script>window.__xss=1</script><img src=x onerror=\"window.__xss=2\"><svg onload=\"document.title='XSS'\"></svg>'+(window.__xss=4)+'";
+
+/// What a loaded page shows of the payload: whether any of it ran (or tried to, against the CSP), how many
+/// elements or inline scripts it made, and whether its text is on the page (escaped).
+async fn payload_state(page: &Page) -> (bool, u64, bool) {
+    let js = r#"JSON.stringify({
+        ran: window.__xss !== undefined || document.title === 'XSS' || window.__csp_violations !== undefined,
+        markup: document.querySelectorAll('img[src="x"], svg[onload], [onerror], [onload], [onmouseover]').length
+            + Array.from(document.scripts).filter(s => !s.src && s.type !== 'application/json').length,
+        shown: document.body !== null && document.body.innerText.includes("window.__xss=1"),
+    })"#;
+    let state: String = page.evaluate(js).await.unwrap().into_value().unwrap();
+    let v: serde_json::Value = serde_json::from_str(&state).unwrap();
+    (v["ran"].as_bool().unwrap(), v["markup"].as_u64().unwrap(), v["shown"].as_bool().unwrap())
+}
+
+/// Signs in through the form (oneshot on the router) for the set-up writes.
+async fn session(state: &jixiao_web::SharedState, username: &str) -> (String, String) {
+    use tower::ServiceExt;
+    let request = axum::http::Request::post("/login").header("content-type", "application/x-www-form-urlencoded").body(axum::body::Body::from(format!("username={username}&password=demo"))).unwrap();
+    let response = jixiao_web::router(state.clone()).oneshot(request).await.unwrap();
+    let cookie = response.headers()["set-cookie"].to_str().unwrap().split(';').next().unwrap().to_string();
+    let (_, csrf) = state.store.session_user(cookie.split_once('=').unwrap().1).await.unwrap().unwrap();
+    (cookie, csrf)
+}
+
+/// A write as a signed-in user: a form (`json` false) or JSON with the CSRF header. Returns the status.
+async fn write(state: &jixiao_web::SharedState, (cookie, csrf): &(String, String), uri: &str, body: serde_json::Value, json: bool) -> u16 {
+    use tower::ServiceExt;
+    let request = axum::http::Request::post(uri).header("cookie", cookie).header("x-csrf-token", csrf);
+    let request = if json {
+        request.header("content-type", "application/json").body(axum::body::Body::from(body.to_string()))
+    } else {
+        let mut form = format!("csrf={csrf}");
+        for (k, v) in body.as_object().unwrap() {
+            let v = v.as_str().unwrap();
+            form.push_str(&format!("&{k}={}", v.bytes().map(|b| if b.is_ascii_alphanumeric() { (b as char).to_string() } else { format!("%{b:02X}") }).collect::<String>()));
+        }
+        request.header("content-type", "application/x-www-form-urlencoded").body(axum::body::Body::from(form))
+    };
+    jixiao_web::router(state.clone()).oneshot(request.unwrap()).await.unwrap().status().as_u16()
+}
+
+/// Issue 16: a payload in every free-text field of the records that reach pages — the demo's 13 record kinds
+/// as imported, the unit's name, duties and offices, users' display names, and what is entered on pages (a
+/// voucher's payee, purpose and note, an indicator result's evidence and deviation reason, a reviewer's score
+/// override reason, a return comment) — then every page of every role and every report format: no script
+/// runs, none is even attempted (no CSP violation), no element is made, and the text is shown.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn no_stored_payload_runs_on_any_page_or_report() {
+    if !std::path::Path::new(CHROMIUM).exists() {
+        assert!(std::env::var_os("CI").is_none(), "CI must install chromium (scripts/install-test-deps.sh)");
+        eprintln!("{CHROMIUM} not installed: browser test skipped");
+        return;
+    }
+    // The hostile books, and the demo's users with hostile display names.
+    let dir = tempfile::tempdir().unwrap();
+    let store = jixiao_store::Store::open(&format!("sqlite://{}/xss.db", dir.path().display())).await.unwrap();
+    let (batch, imported_fields) = jixiao_import::demo::hostile(PAYLOAD);
+    store.apply(&batch, "payload").await.unwrap();
+    for (username, display, role) in jixiao_web::setup::DEMO_USERS {
+        let (unit, region) = if *role == jixiao_web::auth::Role::Bureau { (None, Some("430102")) } else { (Some("430102-KX"), None) };
+        store.create_user(username, &format!("{display}{PAYLOAD}"), &jixiao_web::auth::hash_password("demo").unwrap(), role.id(), unit, region).await.unwrap();
+    }
+    let state = jixiao_web::AppState::new(store, true);
+    let unit = "/units/430102-KX/2020";
+    // What users type on pages.
+    let (clerk, reviewer) = (session(&state, "clerk").await, session(&state, "reviewer").await);
+    let bureau = session(&state, "bureau").await;
+    assert_eq!(write(&state, &bureau, &format!("{unit}/task/issue"), serde_json::json!({}), false).await, 303);
+    let voucher = serde_json::json!({ "voucher_no": "XSS-1", "date": "2020-12-30", "line_code": "ZB2020-01", "amount": "1.00", "payee": PAYLOAD, "purpose": PAYLOAD, "note": PAYLOAD });
+    assert_eq!(write(&state, &clerk, &format!("{unit}/vouchers"), voucher, false).await, 303);
+    assert_eq!(write(&state, &reviewer, &format!("{unit}/vouchers/XSS-1/approve"), serde_json::json!({}), false).await, 303);
+    let result = serde_json::json!({ "actual": "1", "evidence": PAYLOAD, "deviation_reason": PAYLOAD });
+    assert_eq!(write(&state, &clerk, &format!("/api{unit}/indicators/XM2020-01-ZB04/results"), result, true).await, 201);
+    let override_form = serde_json::json!({ "indicator": "target_specific", "score": "1", "reason": PAYLOAD });
+    assert_eq!(write(&state, &reviewer, &format!("{unit}/evaluation/override"), override_form, false).await, 303);
+    for action in ["start", "submit"] {
+        assert_eq!(write(&state, &clerk, &format!("{unit}/task/{action}"), serde_json::json!({}), false).await, 303);
+    }
+    assert_eq!(write(&state, &reviewer, &format!("{unit}/task/return"), serde_json::json!({ "comment": PAYLOAD }), false).await, 303);
+    // payee, purpose, note; evidence, deviation reason; the override's reason; the comment; four display names.
+    let typed_fields = 3 + 2 + 1 + 1 + 4;
+
+    let server = common::serve(state.clone(), dir).await;
+    let base = server.base.clone();
+    let profile = tempfile::tempdir().unwrap();
+    let config = BrowserConfig::builder()
+        .chrome_executable(CHROMIUM)
+        .no_sandbox()
+        .user_data_dir(profile.path())
+        .window_size(1280, 900)
+        .args(["--headless=new", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"])
+        .build()
+        .unwrap();
+    let (mut browser, mut handler) = Browser::launch(config).await.unwrap();
+    let events = tokio::spawn(async move { while handler.next().await.is_some() {} });
+    let page = browser.new_page("about:blank").await.unwrap();
+    page.evaluate_on_new_document("document.addEventListener('securitypolicyviolation', () => { window.__csp_violations = (window.__csp_violations || 0) + 1; })").await.unwrap();
+
+    let lines: Vec<String> = state.store.books("430102-KX", 2020).await.unwrap().records.appropriation_lines.iter().map(|l| format!("{unit}/lines/{}", l.line_code)).collect();
+    let mut unit_pages: Vec<String> = ["", "/lines", "/vouchers/new", "/projects", "/import", "/evaluation", "/report", "/report.html"].iter().map(|p| format!("{unit}{p}")).collect();
+    unit_pages.extend(lines);
+    let plan: Vec<(&str, Vec<String>)> = vec![
+        ("clerk", unit_pages.clone()),
+        ("reviewer", vec![unit.to_string(), format!("{unit}/evaluation"), format!("{unit}/lines/ZB2020-01"), format!("{unit}/vouchers/new")]),
+        ("admin", vec![unit.to_string(), format!("{unit}/lines/ZB2020-01")]),
+        ("bureau", vec!["/units".into(), "/region/2020".into(), "/region/2020/report.html".into(), unit.to_string(), format!("{unit}/report.html")]),
+    ];
+    let (mut opened, mut shown) = (0, 0);
+    for (username, pages) in &plan {
+        sign_in(&page, &base, username).await;
+        for path in pages {
+            visit(&page, &format!("{base}{path}")).await;
+            tokio::time::sleep(Duration::from_millis(100)).await;
+            let (ran, markup, text) = payload_state(&page).await;
+            assert!(!ran, "{username} {path}: the payload ran");
+            assert_eq!(markup, 0, "{username} {path}: the payload made elements");
+            opened += 1;
+            shown += usize::from(text);
+        }
+        // A report has no header: sign out from a page.
+        visit(&page, &format!("{base}/units")).await;
+        sign_out(&page).await;
+    }
+    // Pages that must show the payload as text: the unit's name is on every unit page.
+    assert!(shown >= unit_pages.len(), "the payload was shown as text on only {shown} of {opened} pages");
+    // The other formats are files, not documents a browser runs: served, with the sandbox policy.
+    sign_in(&page, &base, "clerk").await;
+    for format in ["md", "docx", "xlsx", "pdf"] {
+        let js = format!("fetch('{unit}/report.{format}').then(r => r.status + ' ' + (r.headers.get('content-security-policy') || ''))");
+        let answer: String = page.evaluate(js).await.unwrap().into_value().unwrap();
+        assert!(answer.starts_with("200 sandbox;"), "report.{format}: {answer}");
+        opened += 1;
+    }
+    let md: String = page.evaluate(format!("fetch('{unit}/report.md').then(r => r.text())")).await.unwrap().into_value().unwrap();
+    assert!(md.contains(PAYLOAD), "Markdown keeps the text as typed");
+    eprintln!("payload: {} fields ({imported_fields} imported, {typed_fields} typed on pages) × {opened} pages and formats opened; shown as text on {shown}", imported_fields + typed_fields);
+    browser.close().await.unwrap();
+    let _ = browser.wait().await;
+    events.abort();
+}

@@ -18,6 +18,11 @@ pub async fn demo_state() -> (SharedState, tempfile::TempDir) {
 
 pub async fn start() -> TestServer {
     let (state, dir) = demo_state().await;
+    serve(state, dir).await
+}
+
+/// Serves `state` (whose database lives in `dir`) on a free port.
+pub async fn serve(state: SharedState, dir: tempfile::TempDir) -> TestServer {
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let base = format!("http://{}", listener.local_addr().unwrap());
     let app = jixiao_web::router(state.clone());
