@@ -85,15 +85,9 @@ async fn charts_drawn(page: &Page) -> usize {
     0
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn a_self_evaluation_from_entry_to_approval_in_the_browser() {
-    if !std::path::Path::new(CHROMIUM).exists() {
-        assert!(std::env::var_os("CI").is_none(), "CI must install chromium (scripts/install-test-deps.sh)");
-        eprintln!("{CHROMIUM} not installed: browser test skipped");
-        return;
-    }
-    let server = common::start().await;
-    let base = server.base.clone();
+/// Headless Chromium with a fresh profile (kept alive by the returned directory) and one blank page; the task
+/// driving its events is to be aborted at the end.
+async fn launch() -> (Browser, tokio::task::JoinHandle<()>, Page, tempfile::TempDir) {
     let profile = tempfile::tempdir().unwrap();
     let config = BrowserConfig::builder()
         .chrome_executable(CHROMIUM)
@@ -103,9 +97,22 @@ async fn a_self_evaluation_from_entry_to_approval_in_the_browser() {
         .args(["--headless=new", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"])
         .build()
         .unwrap();
-    let (mut browser, mut handler) = Browser::launch(config).await.unwrap();
+    let (browser, mut handler) = Browser::launch(config).await.unwrap();
     let events = tokio::spawn(async move { while handler.next().await.is_some() {} });
     let page = browser.new_page("about:blank").await.unwrap();
+    (browser, events, page, profile)
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_self_evaluation_from_entry_to_approval_in_the_browser() {
+    if !std::path::Path::new(CHROMIUM).exists() {
+        assert!(std::env::var_os("CI").is_none(), "CI must install chromium (scripts/install-test-deps.sh)");
+        eprintln!("{CHROMIUM} not installed: browser test skipped");
+        return;
+    }
+    let server = common::start().await;
+    let base = server.base.clone();
+    let (mut browser, events, page, _profile) = launch().await;
     let unit = format!("{base}/units/430102-KX/2020");
 
     // The login page lists the demo users.
@@ -274,18 +281,7 @@ async fn no_stored_payload_runs_on_any_page_or_report() {
 
     let server = common::serve(state.clone(), dir).await;
     let base = server.base.clone();
-    let profile = tempfile::tempdir().unwrap();
-    let config = BrowserConfig::builder()
-        .chrome_executable(CHROMIUM)
-        .no_sandbox()
-        .user_data_dir(profile.path())
-        .window_size(1280, 900)
-        .args(["--headless=new", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"])
-        .build()
-        .unwrap();
-    let (mut browser, mut handler) = Browser::launch(config).await.unwrap();
-    let events = tokio::spawn(async move { while handler.next().await.is_some() {} });
-    let page = browser.new_page("about:blank").await.unwrap();
+    let (mut browser, events, page, _profile) = launch().await;
     page.evaluate_on_new_document("document.addEventListener('securitypolicyviolation', () => { window.__csp_violations = (window.__csp_violations || 0) + 1; })").await.unwrap();
 
     let lines: Vec<String> = state.store.books("430102-KX", 2020).await.unwrap().records.appropriation_lines.iter().map(|l| format!("{unit}/lines/{}", l.line_code)).collect();
