@@ -115,17 +115,13 @@ async fn import_permissions_by_role_and_record_kind() {
                 } else {
                     refused += 1;
                     assert_eq!(a.status, StatusCode::FORBIDDEN, "{role:?} may not import {} (api {api}): {}", kind.id, a.body);
-                    assert!(a.body.contains(&format!("「{}」", kind.label)) && a.body.contains(role_label(*role)), "{}", a.body);
+                    assert!(a.body.contains(&format!("「{}」", kind.label)) && a.body.contains(role.label()), "{}", a.body);
                 }
             }
         }
     }
     assert_eq!(state.store.record_counts().await.unwrap(), before, "nothing written");
     assert_eq!((pairs, refused), (record_kinds().len() * 8, record_kinds().len() * 4 + 4 * 2 * 2));
-}
-
-fn role_label(role: Role) -> &'static str {
-    role.label()
 }
 
 /// The attack itself: a clerk's valid 评分调整 naming the reviewer, in a CSV file and in a workbook sheet,
@@ -277,7 +273,7 @@ async fn errors_are_answered_in_chinese() {
     let big = vec![b'x'; 21 << 20];
     let a = upload(&state, &clerk, false, &[("expenditures.csv", &big)]).await;
     assert_eq!(a.status, StatusCode::PAYLOAD_TOO_LARGE);
-    assert!(a.body.contains("超过大小上限") && a.body.is_char_boundary(0) && !a.body.contains("limit"), "{}", a.body);
+    assert!(a.body.contains("超过大小上限") && !a.body.contains("limit"), "{}", a.body);
 }
 
 /// Issue 16, finding 8: another unit's pages answer exactly as a unit that does not exist.
