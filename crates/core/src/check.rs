@@ -127,6 +127,13 @@ fn code_table_missing(b: &Books) -> Vec<Finding> {
     }
 }
 
+/// The findings of the code rules alone (what `jixiao import` prints after an import).
+pub fn code_findings(b: &Books) -> Vec<Finding> {
+    let mut out = code_table_missing(b);
+    out.extend(code_invalid(b));
+    out
+}
+
 /// Codes checked against the year's edition: a code that cannot be of the year (unknown 类, or missing from a
 /// loaded official table) is an error at every record; a code of a known 类 that the embedded (incomplete)
 /// edition does not list is one warning per distinct code, naming every record that carries it.
