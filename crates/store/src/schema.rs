@@ -29,6 +29,7 @@ const EXTRA: &[(u32, &str)] = &[
     (7, include_str!("../migrations-extra/0007.sql")),
     (10, include_str!("../migrations-extra/0010.sql")),
     (11, include_str!("../migrations-extra/0011.sql")),
+    (12, include_str!("../migrations-extra/0012.sql")),
 ];
 
 /// The DDL of schema version `version` for a backend: version 1 creates the unit tables and the record kinds
