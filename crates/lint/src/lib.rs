@@ -13,6 +13,7 @@ pub mod amounts;
 pub mod cjk;
 pub mod document;
 pub mod finding;
+pub mod kind;
 pub mod read;
 pub mod render;
 pub mod rules;
@@ -22,6 +23,7 @@ use std::path::{Path, PathBuf};
 
 pub use document::Document;
 pub use finding::{Finding, Severity, Span};
+pub use kind::DocumentKind;
 pub use read::LintError;
 pub use render::OutputFormat;
 
@@ -30,6 +32,9 @@ pub use render::OutputFormat;
 pub struct LintReport {
     /// The file name (or the name given to [`lint_text`]).
     pub name: String,
+    /// What the document is (`dept-report`, `project-form`, `final-accounts`, …), and its Chinese name.
+    pub kind: DocumentKind,
+    pub kind_label: &'static str,
     /// The fiscal year the report is about, read from its title (`2020年度…`).
     pub report_year: Option<i32>,
     /// The unit that signed the report, and the signing date (`YYYY-MM-DD`).
@@ -64,7 +69,8 @@ pub fn lint_text(name: &str, text: &str) -> LintReport {
     let doc = Document::new(name, text);
     let structure = structure::Structure::recover(&doc);
     let amounts = amounts::extract(&doc);
-    let mut findings = rules::check_all(&doc, &structure, &amounts);
+    let kind = DocumentKind::detect(&doc);
+    let mut findings = rules::check_all(&doc, &structure, &amounts, kind);
     findings.sort_by(|a, b| {
         a.span
             .start
@@ -73,6 +79,8 @@ pub fn lint_text(name: &str, text: &str) -> LintReport {
     });
     LintReport {
         name: name.to_string(),
+        kind,
+        kind_label: kind.label(),
         report_year: structure.report_year.map(|y| y.year),
         signed_by: structure.signature.as_ref().and_then(|s| s.unit.clone()),
         signed_on: structure.signature.as_ref().map(|s| s.date.to_string()),

@@ -12,18 +12,25 @@ mod sums;
 use crate::amounts::{Amounts, Money};
 use crate::document::Document;
 use crate::finding::Finding;
+use crate::kind::DocumentKind;
 use crate::structure::Structure;
 
 pub struct Context<'a> {
     pub doc: &'a Document,
     pub structure: &'a Structure,
     pub amounts: &'a Amounts,
+    pub kind: DocumentKind,
     /// Byte ranges of every number read (money, bare numbers, rates), sorted: the edges of labels.
     number_edges: Vec<(usize, usize)>,
 }
 
 impl<'a> Context<'a> {
-    pub fn new(doc: &'a Document, structure: &'a Structure, amounts: &'a Amounts) -> Context<'a> {
+    pub fn new(
+        doc: &'a Document,
+        structure: &'a Structure,
+        amounts: &'a Amounts,
+        kind: DocumentKind,
+    ) -> Context<'a> {
         let mut number_edges: Vec<(usize, usize)> = amounts
             .money
             .iter()
@@ -36,6 +43,7 @@ impl<'a> Context<'a> {
             doc,
             structure,
             amounts,
+            kind,
             number_edges,
         }
     }
@@ -157,8 +165,13 @@ pub const DELTA_WORDS: &[&str] = &[
     "上一年",
 ];
 
-pub fn check_all(doc: &Document, structure: &Structure, amounts: &Amounts) -> Vec<Finding> {
-    let ctx = Context::new(doc, structure, amounts);
+pub fn check_all(
+    doc: &Document,
+    structure: &Structure,
+    amounts: &Amounts,
+    kind: DocumentKind,
+) -> Vec<Finding> {
+    let ctx = Context::new(doc, structure, amounts, kind);
     let mut findings = Vec::new();
     findings.extend(sums::check(&ctx));
     findings.extend(budget::check(&ctx));
