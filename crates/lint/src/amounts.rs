@@ -63,6 +63,8 @@ pub struct Money {
     /// Index into `Document::sentences`.
     pub sentence: usize,
     pub line: usize,
+    /// On a table row (cells split by 「|」 or tabs): the form checks read it, the sentence rules do not.
+    pub in_table: bool,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -73,6 +75,7 @@ pub struct Rate {
     pub number: String,
     pub range: (usize, usize),
     pub sentence: usize,
+    pub in_table: bool,
 }
 
 impl Rate {
@@ -235,12 +238,14 @@ pub fn extract(doc: &Document) -> Amounts {
                     approximate,
                     sentence,
                     line: doc.line_number(start),
+                    in_table: table_row(text, start),
                 });
             }
             i = unit_end;
             continue;
         }
-        if k == next && matches!(at(k), Some('%' | '％')) {
+        // 「下降 4.03 %」: a percentage may stand apart from its sign, as the number from its unit.
+        if matches!(at(k), Some('%' | '％')) {
             if number.decimals <= 6 && number.text.len() <= 13 {
                 let scaled: Option<i64> = number.text.replace('.', "").parse().ok();
                 if let Some(scaled) = scaled {
@@ -250,6 +255,7 @@ pub fn extract(doc: &Document) -> Amounts {
                         number: number.text,
                         range: (start, byte_at(k + 1)),
                         sentence,
+                        in_table: table_row(text, start),
                     });
                 }
             }
@@ -272,10 +278,18 @@ pub fn extract(doc: &Document) -> Amounts {
                 approximate,
                 sentence,
                 line: doc.line_number(start),
+                in_table: table_row(text, start),
             });
         }
     }
     out
+}
+
+/// Whether the line holding byte `at` is a table row: cells split by 「|」 or tabs.
+pub fn table_row(text: &str, at: usize) -> bool {
+    let start = text[..at].rfind('\n').map_or(0, |i| i + 1);
+    let end = text[at..].find('\n').map_or(text.len(), |i| at + i);
+    text[start..end].contains(['|', '\t'])
 }
 
 /// 约 / 近 / 逾 / 超过 / 大约 right before the number at `first`.

@@ -165,6 +165,16 @@ pub const DELTA_WORDS: &[&str] = &[
     "上一年",
 ];
 
+/// Whether a figure's label makes it a change against another year. 「上年结转」「上年结余」 name money
+/// carried into this year — a part of this year's income, not a change.
+pub fn is_delta_label(label: &str) -> bool {
+    let mut label = label.to_string();
+    for carried in ["上年结转和结余", "上年结转", "上年结余", "年初结转", "上年末", "上年年末"] {
+        label = label.replace(carried, "");
+    }
+    DELTA_WORDS.iter().any(|w| label.contains(w))
+}
+
 pub fn check_all(
     doc: &Document,
     structure: &Structure,

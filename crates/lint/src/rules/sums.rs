@@ -1,7 +1,7 @@
 //! `sum-mismatch`, `mixed-units`, `missing-unit`: 「合计X，其中A、B」 and 「A、B，合计X」 statements whose
 //! parts do not add up to their total (the seed: 242.96万元 of which only 148.93 + 5.03 are itemised).
 
-use super::{Context, DELTA_WORDS, clause_head};
+use super::{Context, clause_head, is_delta_label};
 use crate::amounts::{Money, Unit, format_in, to_fen};
 use crate::finding::{Finding, Severity, rule};
 use jixiao_core::Fen;
@@ -74,14 +74,38 @@ pub fn check(ctx: &Context) -> Vec<Finding> {
             .money
             .iter()
             .chain(&ctx.amounts.bare)
-            .filter(|m| m.sentence == index)
+            .filter(|m| m.sentence == index && !m.in_table)
             .collect();
+        let text = ctx.doc.slice(range.start, range.end);
+        let base = range.start;
+        // 「…共完成预算资金89.97万元。其中：30万元…」: a sentence that opens with 其中 breaks down the
+        // last figure of the sentence before, when both are on one line.
+        let opens_with_breakdown = text
+            .trim_start_matches(|c: char| crate::document::is_blank(c) || "（(0123456789.、".contains(c))
+            .starts_with("其中");
+        let carried_total = index
+            .checked_sub(1)
+            .filter(|_| opens_with_breakdown && !text.starts_with('\n'))
+            .filter(|&prev| !ctx.doc.slice(ctx.doc.sentences[prev].start, ctx.doc.sentences[prev].end).ends_with('\n'))
+            .and_then(|prev| {
+                // Only when that sentence states one figure (besides shares and changes): with
+                // several (预算数、差值…) the breakdown may run over any of them.
+                let mut candidates = ctx.amounts.money.iter().filter(|m| {
+                    m.sentence == prev && !m.in_table && m.unit != Unit::Missing && {
+                        let label = ctx.money_label(m);
+                        !is_delta_label(label) && !label.contains('占')
+                    }
+                });
+                let total = candidates.next();
+                candidates.next().is_none().then_some(total).flatten()
+            });
+        if let Some(total) = carried_total {
+            items.push(total);
+        }
         if items.len() < 2 {
             continue;
         }
         items.sort_by_key(|m| m.range.0);
-        let text = ctx.doc.slice(range.start, range.end);
-        let base = range.start;
         let breakdowns: Vec<usize> = text.match_indices("其中").map(|(i, _)| base + i).collect();
         for (k, &at) in breakdowns.iter().enumerate() {
             let Some(total) = items
@@ -92,10 +116,7 @@ pub fn check(ctx: &Context) -> Vec<Finding> {
                 continue;
             };
             // The total must be the figure 「其中」 refers to, not a change against last year.
-            if DELTA_WORDS
-                .iter()
-                .any(|w| ctx.money_label(total).contains(w))
-            {
+            if is_delta_label(ctx.money_label(total)) {
                 continue;
             }
             let after = ctx
@@ -188,7 +209,7 @@ fn check_statement(
         {
             break;
         }
-        if DELTA_WORDS.iter().any(|w| label.contains(w)) || label.contains('占') {
+        if is_delta_label(label) || label.contains('占') {
             continue;
         }
         parts.push(Term::new(money, total.unit)?);
