@@ -206,6 +206,13 @@ pub fn extract(doc: &Document) -> Amounts {
         {
             k += 1;
         }
+        // 「1037103.63\n元」: a wrapped line may part the number from its unit; 「242.96?万元」: a stray
+        // 「?」 where a blank was lost in conversion.
+        if chars.get(k).is_some_and(|(_, c)| matches!(c, '\n' | '?' | '？'))
+            && matches!(chars.get(k + 1).map(|(_, c)| *c), Some('元' | '万' | '亿'))
+        {
+            k += 1;
+        }
         let at = |n: usize| chars.get(n).map(|(_, c)| *c);
         let byte_at = |n: usize| chars.get(n).map(|(b, _)| *b).unwrap_or(text.len());
         let mut approximate = approximate_before(&chars, first);

@@ -6,6 +6,7 @@ mod classification;
 mod dates;
 mod duplicates;
 mod rates;
+mod residue;
 mod sections;
 mod sums;
 
@@ -190,6 +191,7 @@ pub fn check_all(
     findings.extend(sections::check(&ctx));
     findings.extend(classification::check(&ctx));
     findings.extend(dates::check(&ctx));
+    findings.extend(residue::check(&ctx));
     findings
 }
 

@@ -415,8 +415,11 @@ impl<'a> Checker<'a, '_> {
         if part.money.approximate {
             return true;
         }
-        let named = label[at + '占'.len_utf8()..]
-            .trim_matches(|c: char| crate::document::is_blank(c) || c == '的');
+        let named: String = label[at + '占'.len_utf8()..]
+            .chars()
+            .filter(|c| !crate::document::is_blank(*c) && *c != '的')
+            .collect();
+        let named = named.as_str();
         if named.is_empty() {
             return self.share_of_breakdown(rate, &part);
         }
