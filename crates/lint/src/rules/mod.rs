@@ -5,6 +5,7 @@ mod budget;
 mod classification;
 mod dates;
 mod duplicates;
+mod forms;
 mod rates;
 mod residue;
 mod sections;
@@ -192,6 +193,7 @@ pub fn check_all(
     findings.extend(classification::check(&ctx));
     findings.extend(dates::check(&ctx));
     findings.extend(residue::check(&ctx));
+    findings.extend(forms::check(&ctx));
     findings
 }
 
