@@ -207,6 +207,40 @@ fn read_row<'a>(cells: &[Cell<'a>], at: usize, columns: &[Column]) -> Row<'a> {
     }
 }
 
+/// The 全年预算数 and 全年执行数 of a form's first 资金 total row, in 分, and the unit its header gives.
+pub fn funds_total(
+    text: &str,
+) -> Option<(Option<i64>, Option<i64>, crate::amounts::Unit, (usize, usize))> {
+    use crate::amounts::Unit;
+    let unit = if text.contains("单位：元") || text.contains("单位:元") || text.contains("(元)") || text.contains("（元）") {
+        Unit::Yuan
+    } else {
+        Unit::WanYuan
+    };
+    let cells = cells(text);
+    let header = cells.iter().position(|c| column_of(c.text) == Some(Column::Initial))?;
+    let mut columns = vec![Column::Initial];
+    for c in &cells[header + 1..(header + 12).min(cells.len())] {
+        match column_of(c.text) {
+            Some(col) if !columns.contains(&col) => columns.push(col),
+            _ => {}
+        }
+    }
+    let at = cells[header..].iter().position(|c| is_total_label(c.text))? + header;
+    let row = read_row(&cells, at, &columns);
+    // ×10⁴ of the unit → 分: 万元 ×10⁴ is 元, so ×100; 元 ×10⁴ is 0.0001 元, so ÷100.
+    let fen = |v: i64| match unit {
+        Unit::Yuan => v / 100,
+        _ => v * 100,
+    };
+    Some((
+        row.get(Column::Annual).map(|(v, ..)| fen(v)),
+        row.get(Column::Executed).map(|(v, ..)| fen(v)),
+        unit,
+        row.label.range,
+    ))
+}
+
 pub fn check(ctx: &Context) -> Vec<Finding> {
     if !ctx.kind.is_form() {
         return Vec::new();

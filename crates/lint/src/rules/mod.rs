@@ -1,11 +1,11 @@
 //! The checks. Each module owns one family of rule ids (see `finding::rule`); all read the same
 //! [`Context`]: the text, its recovered structure and its amounts.
 
-mod budget;
+pub mod budget;
 mod classification;
 mod dates;
 mod duplicates;
-mod forms;
+pub mod forms;
 mod rates;
 mod residue;
 mod sections;
@@ -175,6 +175,54 @@ pub fn is_delta_label(label: &str) -> bool {
         label = label.replace(carried, "");
     }
     DELTA_WORDS.iter().any(|w| label.contains(w))
+}
+
+/// The headline figures a document states, for comparing documents of one unit and year.
+pub fn headline_figures(
+    doc: &Document,
+    structure: &Structure,
+    amounts: &Amounts,
+    kind: DocumentKind,
+) -> Vec<crate::compare::StatedFigure> {
+    let ctx = Context::new(doc, structure, amounts, kind);
+    let stated = |name: &'static str, m: &Money| crate::compare::StatedFigure {
+        name,
+        fen: m.fen.0,
+        unit: m.unit,
+        text: format!("{}{}", m.number, m.unit.label()),
+        line: m.line,
+        range: m.range,
+    };
+    let mut out = Vec::new();
+    if kind.is_form() {
+        if let Some((annual, executed, unit, range)) = forms::funds_total(&doc.text) {
+            for (name, fen) in [("全年预算数", annual), ("全年执行数", executed)] {
+                if let Some(fen) = fen {
+                    out.push(crate::compare::StatedFigure {
+                        name,
+                        fen,
+                        unit,
+                        text: format!("{}{}", crate::amounts::format_in(jixiao_core::Fen(fen), unit), unit.label()),
+                        line: doc.line_number(range.0),
+                        range,
+                    });
+                }
+            }
+        }
+        return out;
+    }
+    let k = budget::KeyFigures::find(&ctx);
+    for (name, m) in [
+        ("支出合计", k.spending),
+        ("基本支出", k.basic),
+        ("项目支出", k.project),
+        ("收入", k.income.filter(|_| k.income_is_total)),
+    ] {
+        if let Some(m) = m {
+            out.push(stated(name, m));
+        }
+    }
+    out
 }
 
 pub fn check_all(

@@ -140,9 +140,11 @@ fn mojibake(ctx: &Context, findings: &mut Vec<Finding>) {
             let next = chars.get(k + 1).map(|(_, d)| *d);
             let garbled = match c {
                 '\u{fffd}' => true,
+                // 「目 ??录」「第一部分 ?长沙市」; not 「合适呢?下面是」, a question mark typed in ASCII.
                 '?' => {
                     next.is_some_and(|n| cjk::is_han(n) || n == '?')
-                        && prev.is_none_or(|p| cjk::is_han(p) || p == ' ' || p == '\u{3000}' || p == '?')
+                        && (prev.is_none_or(|p| p == ' ' || p == '\u{3000}' || p == '?')
+                            || next == Some('?'))
                 }
                 _ => false,
             };
@@ -270,6 +272,7 @@ mod tests {
         assert_eq!(rules("第一部分 单位概况 PAGEREF _Toc25831 h 3"), vec!["template-text"]);
         assert_eq!(rules("目 ??录\n第一部分 ?长沙市人民代表大会"), vec!["mojibake", "mojibake"]);
         assert!(rules("网址 http://a.cn/?id=3，是否完成?").is_empty());
+        assert!(rules("报告应该怎么写才合适呢?下面是小编收集的范文").is_empty());
         assert_eq!(
             rules("2024年,红河州数据发展中心实施项目共15个(含2023年转列暂付性款项项目5个),年初批复预算8个项目985万元,年中增加8个项目(含2023年转列暂付性款项项目5个),实际到位资金334.67万元。"),
             vec!["count-mismatch"]
