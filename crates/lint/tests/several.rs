@@ -54,3 +54,56 @@ fn a_form_in_yuan_is_compared_with_the_final_accounts_in_wan_yuan() {
     assert!(agreeing.iter().flat_map(|r| &r.findings).all(|f| f.rule != "cross-document-mismatch"));
     assert_eq!(run(&[a, b], OutputFormat::Json), 1);
 }
+
+/// A 自评表 published as a spreadsheet reads like the text one: the cells of 池州市贵池区棠溪镇's 2022
+/// 项目支出绩效自评表 (tests/real-corpus/anhui-2022-project-form-chizhou-tangxi.txt), one per cell.
+#[test]
+fn an_xlsx_form_reads_like_the_text_one() {
+    use rust_xlsxwriter::Workbook;
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("自评表.xlsx");
+    let mut book = Workbook::new();
+    let sheet = book.add_worksheet();
+    let rows: Vec<Vec<&str>> = vec![
+        vec!["项目支出绩效自评表", "(2022年度)"],
+        vec!["项目名称", "委托业务项目"],
+        vec!["项目资金 (万元)", "年初预算数", "全年预算数", "全年执行数", "分值", "执行率", "得分"],
+        vec!["年度资金总额:"],
+        vec!["其中:本年财政拨款"],
+        vec!["上年结转资金"],
+        vec!["其他资金"],
+    ];
+    for (r, row) in rows.iter().enumerate() {
+        for (c, cell) in row.iter().enumerate() {
+            sheet.write_string(r as u32, c as u16, *cell).unwrap();
+        }
+    }
+    for (c, v) in [0.0, 0.0, 0.0, 10.0, 0.0, 0.0].iter().enumerate() {
+        sheet.write_number(3, c as u16 + 1, *v).unwrap();
+    }
+    for (c, v) in [90.0, 89.974, 89.974].iter().enumerate() {
+        sheet.write_number(4, c as u16 + 1, *v).unwrap();
+    }
+    book.save(&path).unwrap();
+    let report = lint_file(&path).unwrap();
+    assert_eq!(report.kind.id(), "project-form");
+    let rules: Vec<&str> = report.findings.iter().map(|f| f.rule).collect();
+    assert_eq!(rules, vec!["total-row-mismatch"], "{:#?}", report.findings);
+
+    // 99.97% kept as the fraction 0.9997 by the spreadsheet; 10 × 99.97% = 9.997 → 10.00, not 9.99.
+    let path = dir.path().join("自评表2.xlsx");
+    let mut book = Workbook::new();
+    let sheet = book.add_worksheet();
+    sheet.write_string(0, 0, "项目支出绩效自评表(2022年度)").unwrap();
+    for (c, h) in ["项目资金(万元)", "年初预算数", "全年预算数", "全年执行数", "分值", "执行率", "得分"].iter().enumerate() {
+        sheet.write_string(1, c as u16, *h).unwrap();
+    }
+    sheet.write_string(2, 0, "年度资金总额").unwrap();
+    for (c, v) in [90.0, 90.0, 89.974, 10.0, 0.9997, 9.99].iter().enumerate() {
+        sheet.write_number(2, c as u16 + 1, *v).unwrap();
+    }
+    book.save(&path).unwrap();
+    let report = lint_file(&path).unwrap();
+    let rules: Vec<&str> = report.findings.iter().map(|f| f.rule).collect();
+    assert_eq!(rules, vec!["score-truncated"], "{:#?}", report.findings);
+}

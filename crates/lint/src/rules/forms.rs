@@ -370,8 +370,19 @@ fn check_funds(ctx: &Context, cells: &[Cell], total: &Row, parts: &[Row], findin
             ));
         }
     }
-    // 执行率 = 执行数 ÷ 全年预算数.
-    let rate = total.get(Column::Rate);
+    // 执行率 = 执行数 ÷ 全年预算数. A spreadsheet keeps 99.97% as the fraction 0.9997.
+    let rate = total.get(Column::Rate).map(|(v, d, cell)| {
+        let fraction = !cell.text.ends_with(['%', '％']) && v <= 10_000 && d >= 2;
+        let looks_like_percent = total
+            .get(Column::Annual)
+            .zip(total.get(Column::Executed))
+            .is_some_and(|((a, ..), (e, ..))| a > 0 && i128::from(e) * 100 > i128::from(a) * 2);
+        if fraction && looks_like_percent {
+            (v * 100, d.saturating_sub(2), cell)
+        } else {
+            (v, d, cell)
+        }
+    });
     if let (Some((annual, a_dec, _)), Some((executed, e_dec, _)), Some((stated, r_dec, r_cell))) =
         (total.get(Column::Annual), total.get(Column::Executed), rate)
         && annual > 0
