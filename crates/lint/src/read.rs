@@ -135,12 +135,21 @@ pub fn docx_paragraphs(xml: &str) -> Result<String, String> {
 /// Every sheet of a workbook as text: a row a line, cells split by tabs, sheets apart by a blank line.
 /// Numbers print as their shortest decimal (89.974 stays 89.974), so amounts are then read exactly.
 pub fn read_spreadsheet(path: &Path) -> Result<String, LintError> {
-    use calamine::{Data, Reader};
-    if std::fs::metadata(path)?.len() > MAX_TEXT_BYTES {
+    let mut bytes = Vec::new();
+    std::fs::File::open(path)?
+        .take(MAX_TEXT_BYTES + 1)
+        .read_to_end(&mut bytes)?;
+    if bytes.len() as u64 > MAX_TEXT_BYTES {
         return Err(LintError::Spreadsheet("文件过大".into()));
     }
-    let mut book =
-        calamine::open_workbook_auto(path).map_err(|e| LintError::Spreadsheet(e.to_string()))?;
+    spreadsheet_text(&bytes)
+}
+
+/// The text of a workbook given as bytes (.xlsx, .xls, .ods, told apart by their content).
+pub fn spreadsheet_text(bytes: &[u8]) -> Result<String, LintError> {
+    use calamine::{Data, Reader};
+    let mut book = calamine::open_workbook_auto_from_rs(std::io::Cursor::new(bytes))
+        .map_err(|e| LintError::Spreadsheet(e.to_string()))?;
     let mut out = String::new();
     for name in book.sheet_names() {
         let Ok(range) = book.worksheet_range(&name) else {
