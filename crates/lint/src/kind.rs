@@ -96,10 +96,18 @@ fn kind_of_line(line: &str) -> Option<DocumentKind> {
             (None, None) => DocumentKind::DeptReport,
         });
     }
-    if has(&["决算", "三公"]) {
+    if has(&["决算"]) {
+        return Some(DocumentKind::FinalAccounts);
+    }
+    // 「七、一般公共预算“三公”经费情况说明」 in a 预算说明; a bare 三公 explanation is a 决算 one.
+    if has(&["三公"]) && !has(&["支出预算", "预算安排", "预算情况"]) {
         return Some(DocumentKind::FinalAccounts);
     }
     if has(&[
+        "支出预算",
+        "收入预算",
+        "预算情况说明",
+        "三公",
         "预算公开",
         "部门预算",
         "单位预算",
@@ -153,5 +161,14 @@ mod tests {
             DocumentKind::BudgetStatement
         );
         assert_eq!(kind("一、部门职责"), DocumentKind::Unknown);
+        // 梧州 单位预算说明 pages that open mid-document.
+        assert_eq!(
+            kind("(二)按支出结构分类划分,分为基本支出预算和项目支"),
+            DocumentKind::BudgetStatement
+        );
+        assert_eq!(
+            kind("一、“三公”经费财政拨款支出总体情况说明。"),
+            DocumentKind::FinalAccounts
+        );
     }
 }

@@ -656,7 +656,7 @@ pub fn check(ctx: &Context) -> Vec<Finding> {
         .filter(|r| change_sentences.contains(&r.sentence))
         .collect();
     let paired = checker.respectively(&in_change_sentences);
-    for rate in rates {
+    for &rate in &rates {
         if paired.contains(&rate.range) {
             continue;
         }
@@ -669,7 +669,85 @@ pub fn check(ctx: &Context) -> Vec<Finding> {
             checker.ratio(rate);
         }
     }
+    siblings(&mut checker, &rates);
     checker.findings
+}
+
+/// 「基本支出A，占一般公共预算支出的a%」…「项目支出B，占一般公共预算支出的b%」: shares of one named whole
+/// each imply that whole (A ÷ a); rounding allows an interval for each, and the intervals must meet.
+/// A share whose interval misses the others' is flagged (a warning: the whole is not stated).
+fn siblings(checker: &mut Checker, rates: &[&Rate]) {
+    let ctx = checker.ctx;
+    let mut groups: Vec<(String, i128, i128)> = Vec::new();
+    for rate in rates {
+        let label = ctx.label_before(rate.range.0, rate.sentence);
+        let Some(at) = label.rfind('占') else { continue };
+        let named: String = label[at + '占'.len_utf8()..]
+            .chars()
+            .filter(|c| !crate::document::is_blank(*c) && *c != '的')
+            .collect();
+        // 「占调整预算100.93%」「占年计划…」: each item against its own budget, not shares of one whole.
+        let own_budget = (named.contains("预算") || named.contains("计划"))
+            && !named.contains("支出")
+            && !named.contains("收入");
+        if named.chars().count() < 2 || rate.scaled <= 0 || own_budget {
+            continue;
+        }
+        let Some(part) = checker
+            .before_in_sentence(rate.sentence, rate.range.0)
+            .last()
+            .copied()
+        else {
+            continue;
+        };
+        if part.money.approximate || part.fen <= 0 {
+            continue;
+        }
+        // whole = part × 100 ÷ rate; with part ± e and rate ± ½ulp, in 分.
+        let scale = 10_i128.pow(rate.decimals);
+        let stated = i128::from(rate.scaled);
+        let (p_low, p_high) = (i128::from(part.fen) - part.error(), i128::from(part.fen) + part.error());
+        // ×2 to keep the half ulp an integer: rate ∈ [(2s−1)/(2·scale), (2s+1)/(2·scale)] %.
+        let low = p_low.max(0) * 100 * 2 * scale / (2 * stated + 1);
+        let high = p_high * 100 * 2 * scale / (2 * stated - 1).max(1);
+        match groups.iter_mut().find(|(n, ..)| *n == named) {
+            None => groups.push((named, low, high)),
+            Some((_, g_low, g_high)) => {
+                if high < *g_low || low > *g_high {
+                    let already = checker
+                        .findings
+                        .iter()
+                        .any(|f| f.rule == rule::RATE_MISMATCH && f.span.end == rate.range.1);
+                    if !already {
+                        // Shown to two decimals of the part's unit.
+                        let cents = i128::from(part.unit.fen() / 100);
+                        let implied = |l: i128, h: i128| {
+                            let two = |v: i128| {
+                                let v = i64::try_from(v / cents * cents).unwrap_or(0);
+                                let text = format_in(Fen(v), part.unit);
+                                match text.split_once('.') {
+                                    Some((w, f)) => format!("{w}.{}", &f[..f.len().min(2)]),
+                                    None => text,
+                                }
+                            };
+                            format!("{}–{}{}", two(l), two(h), part.unit.label())
+                        };
+                        let message = format!(
+                            "占比互相矛盾：{} 占「{named}」{} 推出总数为 {}，而同一总数的其他占比推出 {}",
+                            part.shown(),
+                            rate.text(),
+                            implied(low, high),
+                            implied(*g_low, *g_high)
+                        );
+                        checker.report(rate, part.start(), Severity::Warning, message);
+                    }
+                } else {
+                    *g_low = (*g_low).max(low);
+                    *g_high = (*g_high).min(high);
+                }
+            }
+        }
+    }
 }
 
 #[cfg(test)]
@@ -724,6 +802,18 @@ mod tests {
         assert_eq!(f.len(), 1, "{f:?}");
         assert!(f[0].quote.contains("38.28"));
         assert!(f[0].message.contains("38.29%"), "{}", f[0].message);
+    }
+
+    #[test]
+    fn shares_of_one_whole_must_imply_one_whole() {
+        // 梧州 2024 单位预算: 469500 ÷ 19.62% implies a whole of 2.39 million, 2476260.58 ÷ 84.06% one
+        // of 2.95 million.
+        let f = findings("1. 基本支出预算 2476260.58 元,占一般公共预算支出的84.06%,同比减少 4966.66 元,下降 0.2%。\n2. 项目支出 469500 元,占一般公共预算支出的 19.62%,同比增加 70100 元 ,增长 17.55%。");
+        assert_eq!(f.len(), 1, "{f:?}");
+        assert!(f[0].quote.contains("19.62"));
+        assert!(findings("1. 基本支出预算 2476260.58 元,占一般公共预算支出的84.06%。\n2. 项目支出 469500 元,占一般公共预算支出的 15.94%。").is_empty());
+        // 黄平 2022: each against its own adjusted budget.
+        assert!(findings("税务部门完成13,866万元,占调整预算100.93%;财政部门完成14,717万元,占调整预算110.14%。").is_empty());
     }
 
     #[test]

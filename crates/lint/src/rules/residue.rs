@@ -15,7 +15,43 @@ pub fn check(ctx: &Context) -> Vec<Finding> {
     field_codes(ctx, &mut findings);
     mojibake(ctx, &mut findings);
     project_counts(ctx, &mut findings);
+    enumerated_counts(ctx, &mut findings);
     findings
+}
+
+/// 「设9个内设机构,分别为:办公室、…、项目服务股。」: the list after 分别为 must have as many names.
+fn enumerated_counts(ctx: &Context, findings: &mut Vec<Finding>) {
+    let text = ctx.doc.text.as_str();
+    for marker in ["分别为", "分别是"] {
+        for (at, _) in text.match_indices(marker) {
+            // 「N个…」 within the clause before the marker.
+            // 「设9个内设机构,分别为」: the count is in the clause before the comma that precedes it.
+            let before = text[..at].trim_end_matches(['，', ',', ' ']);
+            let clause_start = before
+                .rfind(['，', ',', '。', '；', ';', '\n'])
+                .map_or(0, |i| i + before[i..].chars().next().map_or(1, char::len_utf8));
+            let clause = &text[clause_start..at];
+            let Some(k) = clause.find('个') else { continue };
+            let Some((n, n_at)) = count_before(clause, k) else { continue };
+            let list_start = at + marker.len();
+            let rest = text[list_start..].trim_start_matches([':', '：']);
+            let list_start = text.len() - rest.len();
+            let list_end = rest.find(['。', '；', ';', '\n']).map_or(text.len(), |i| list_start + i);
+            let list = &text[list_start..list_end];
+            if list.ends_with('等') || list.contains(['（', '(']) || !list.contains('、') {
+                continue;
+            }
+            let items = list.split('、').filter(|x| !x.trim().is_empty()).count() as u64;
+            if items != n {
+                findings.push(ctx.doc.finding(
+                    rule::COUNT_MISMATCH,
+                    Severity::Warning,
+                    (clause_start + n_at, list_end),
+                    format!("个数对不上：写 {n} 个，「{marker}」后列出 {items} 个"),
+                ));
+            }
+        }
+    }
 }
 
 /// The cell (between 「|」, tabs or line ends) holding byte `at`.
@@ -278,5 +314,11 @@ mod tests {
             vec!["count-mismatch"]
         );
         assert!(rules("实施项目共16个,年初批复预算8个项目,年中增加8个项目。").is_empty());
+        // 南漳县招商服务中心 2019: nine announced, eight named.
+        assert_eq!(
+            rules("招商服务中心设9个内设机构,分别为:办公室、投资促进股科、区域协作股、招商股、信息统计股、政工人事股、政策法规股、项目服务股。"),
+            vec!["count-mismatch"]
+        );
+        assert!(rules("设3个职能科室,分别为:综合办公室、评审科、稽核科。").is_empty());
     }
 }
