@@ -149,6 +149,41 @@ fn figures<'a>(ctx: &Context<'a>) -> Vec<Figure<'a>> {
     out
 }
 
+/// 「X，较上年增加Y」: last year's figure is X − Y (X + Y after 减少), and the rate Y over it.
+fn change_over_prior(current: &Figure, delta: &Figure, dir: Direction) -> Fraction {
+    let prior = match dir {
+        Direction::Up => i128::from(current.fen) - i128::from(delta.fen),
+        Direction::Down => i128::from(current.fen) + i128::from(delta.fen),
+    };
+    Fraction {
+        numerator: delta.fen.into(),
+        numerator_error: delta.error(),
+        denominator: prior,
+        denominator_error: current.error() + delta.error(),
+    }
+}
+
+/// The arithmetic of [`change_over_prior`] written out, for a message.
+fn change_arithmetic(current: &Figure, delta: &Figure, dir: Direction, f: &Fraction) -> String {
+    let unit = current.unit;
+    let prior_text = format!(
+        "{}{}",
+        format_in(Fen(i64::try_from(f.denominator).unwrap_or(0)), unit),
+        unit.label()
+    );
+    let (sign, word) = match dir {
+        Direction::Up => ("−", "增加"),
+        Direction::Down => ("+", "减少"),
+    };
+    format!(
+        "上年数 = {} {sign} {} = {prior_text}，{word} {} ÷ {prior_text} = {}",
+        current.shown(),
+        delta.shown(),
+        delta.shown(),
+        f.percent()
+    )
+}
+
 struct Checker<'a, 'c> {
     ctx: &'c Context<'a>,
     figures: Vec<Figure<'a>>,
@@ -258,40 +293,18 @@ impl<'a> Checker<'a, '_> {
         if current.unit != delta.unit && current.unit.fen() != delta.unit.fen() {
             return false;
         }
-        let prior = match dir {
-            Direction::Up => i128::from(current.fen) - i128::from(delta.fen),
-            Direction::Down => i128::from(current.fen) + i128::from(delta.fen),
-        };
-        let f = Fraction {
-            numerator: delta.fen.into(),
-            numerator_error: delta.error(),
-            denominator: prior,
-            denominator_error: current.error() + delta.error(),
-        };
+        let f = change_over_prior(&current, &delta, dir);
         if f.allows(rate) {
             return true;
         }
-        let (sign, word) = match dir {
-            Direction::Up => ("−", "增加"),
-            Direction::Down => ("+", "减少"),
-        };
-        let unit = current.unit;
-        let prior_text = format!(
-            "{}{}",
-            format_in(Fen(i64::try_from(prior).unwrap_or(0)), unit),
-            unit.label()
-        );
         let wrong_base = Fraction::of(&delta, &current).allows(rate);
         self.report(
             rate,
             current.start(),
             Severity::Error,
             format!(
-                "变动率算不上：上年数 = {} {sign} {} = {prior_text}，{word} {} ÷ {prior_text} = {}，报告写 {}{}",
-                current.shown(),
-                delta.shown(),
-                delta.shown(),
-                f.percent(),
+                "变动率算不上：{}，报告写 {}{}",
+                change_arithmetic(&current, &delta, dir, &f),
                 rate.text(),
                 if wrong_base {
                     format!("（报告似以本年数 {} 为分母）", current.shown())
@@ -337,37 +350,15 @@ impl<'a> Checker<'a, '_> {
             }
             for ((rate, delta), current) in list.iter().zip(&deltas).zip(&currents) {
                 done.push(rate.range);
-                let prior = match dir {
-                    Direction::Up => i128::from(current.fen) - i128::from(delta.fen),
-                    Direction::Down => i128::from(current.fen) + i128::from(delta.fen),
-                };
-                let f = Fraction {
-                    numerator: delta.fen.into(),
-                    numerator_error: delta.error(),
-                    denominator: prior,
-                    denominator_error: current.error() + delta.error(),
-                };
+                let f = change_over_prior(current, delta, dir);
                 if !f.allows(rate) {
-                    let unit = current.unit;
-                    let prior_text = format!(
-                        "{}{}",
-                        format_in(Fen(i64::try_from(prior).unwrap_or(0)), unit),
-                        unit.label()
-                    );
-                    let (sign, word) = match dir {
-                        Direction::Up => ("−", "增加"),
-                        Direction::Down => ("+", "减少"),
-                    };
                     self.report(
                         rate,
                         rate.range.0,
                         Severity::Error,
                         format!(
-                            "变动率算不上（「各」按顺序对应）：上年数 = {} {sign} {} = {prior_text}，{word} {} ÷ {prior_text} = {}，报告写 {}",
-                            current.shown(),
-                            delta.shown(),
-                            delta.shown(),
-                            f.percent(),
+                            "变动率算不上（「各」按顺序对应）：{}，报告写 {}",
+                            change_arithmetic(current, delta, dir, &f),
                             rate.text()
                         ),
                     );
