@@ -181,6 +181,7 @@ pub fn extract(doc: &Document) -> Amounts {
     let text = doc.text.as_str();
     let chars: Vec<(usize, char)> = text.char_indices().collect();
     let mut out = Amounts::default();
+    let table_unit = declared_unit(text);
     let mut i = 0;
     while i < chars.len() {
         let (start, c) = chars[i];
@@ -269,6 +270,28 @@ pub fn extract(doc: &Document) -> Amounts {
             i = k + 1;
             continue;
         }
+        // A cell of a table whose unit the table declares (「金额单位：元」… 「25,754,899.39」) is money in
+        // that unit, kept for the form checks and the count, out of the sentence rules.
+        let cell_end = at(next).is_none_or(|c| c.is_whitespace() || matches!(c, '|' | '\t'));
+        if let Some(unit) = table_unit
+            && cell_end
+            && number.decimals >= 2
+            && !approximate
+            && table_row(text, start)
+            && let Some(fen) = to_fen(&number.text, unit.places_to_yuan())
+        {
+            out.money.push(Money {
+                fen,
+                unit,
+                number: number.text,
+                range: (start, number.end),
+                approximate,
+                sentence,
+                line: doc.line_number(start),
+                in_table: true,
+            });
+            continue;
+        }
         // A number with two decimals and nothing after it but punctuation reads as money without a unit.
         let followed_by_punctuation = at(next)
             .is_none_or(|c| matches!(c, '、' | '，' | '；' | '。' | ',' | ';' | '）' | ')' | '\n'));
@@ -292,11 +315,42 @@ pub fn extract(doc: &Document) -> Amounts {
     out
 }
 
-/// Whether the line holding byte `at` is a table row: cells split by 「|」 or tabs.
+/// Whether the line holding byte `at` is a table row: cells split by 「|」 or tabs, or a row flattened by a
+/// document site into blank-separated numbers (「11,122,315.04 13,628,965.89 1,003,618.46」).
 pub fn table_row(text: &str, at: usize) -> bool {
     let start = text[..at].rfind('\n').map_or(0, |i| i + 1);
     let end = text[at..].find('\n').map_or(text.len(), |i| at + i);
-    text[start..end].contains(['|', '\t'])
+    let line = &text[start..end];
+    line.contains(['|', '\t'])
+        || line
+            .split([' ', '\u{3000}'])
+            .filter(|t| {
+                // 「89.974」「1,003,618.46」, not 「1.」 numbering a paragraph.
+                t.chars().next().is_some_and(cjk::is_digit)
+                    && t.chars().last().is_some_and(|c| cjk::is_digit(c) || c == '%')
+                    && t.contains(['.', ','])
+                    && t.chars().all(|c| cjk::is_digit(c) || matches!(c, ',' | '.' | '%'))
+            })
+            .count()
+            >= 3
+}
+
+/// The unit a table declares for its cells: 「金额单位：元」「单位：万元」「项目资金（万元）」.
+fn declared_unit(text: &str) -> Option<Unit> {
+    let wan = ["单位：万元", "单位:万元", "(万元)", "（万元）"]
+        .iter()
+        .filter_map(|w| text.find(w))
+        .min();
+    let yuan = ["单位：元", "单位:元", "(元)", "（元）"]
+        .iter()
+        .filter_map(|w| text.find(w))
+        .min();
+    match (wan, yuan) {
+        (Some(w), Some(y)) => Some(if w < y { Unit::WanYuan } else { Unit::Yuan }),
+        (Some(_), None) => Some(Unit::WanYuan),
+        (None, Some(_)) => Some(Unit::Yuan),
+        (None, None) => None,
+    }
 }
 
 /// 约 / 近 / 逾 / 超过 / 大约 right before the number at `first`.
@@ -387,6 +441,20 @@ mod tests {
         );
         assert_eq!(a.bare.len(), 1);
         assert_eq!(a.money.len(), 1);
+    }
+
+    #[test]
+    fn table_cells_in_a_declared_unit_are_money() {
+        // 大关县天星镇中心卫生院 2021 决算公开表 (金额单位：元), flattened to one line by a document site.
+        let text = "收入支出决算总表 八、其他收入 8 11,122,315.04 13,628,965.89 1,003,618.46 9 10 本年收入合计 27 总计 30 25,754,899.39 25,754,899.39 公开01表 金额单位:元";
+        let a = extract(&Document::new("t", text));
+        let cells: Vec<(i64, Unit, bool)> =
+            a.money.iter().map(|m| (m.fen.0, m.unit, m.in_table)).collect();
+        assert_eq!(cells.len(), 5);
+        assert_eq!(cells[0], (1_112_231_504, Unit::Yuan, true));
+        assert_eq!(cells[4], (2_575_489_939, Unit::Yuan, true));
+        // 「1.」 numbering a paragraph does not make prose a table row.
+        assert!(!table_row("1. 基本支出预算 2476260.58 元,同比减少 4966.66 元", 0));
     }
 
     #[test]

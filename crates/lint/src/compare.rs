@@ -78,6 +78,17 @@ pub fn unit_name(doc: &Document, title: Option<(usize, usize)>) -> Option<String
             name.truncate(i);
         }
     }
+    // 「第二部分」「一、」 before the title are numbering, not the unit.
+    let mut name = name.as_str();
+    if let Some(rest) = name.strip_prefix('第')
+        && let Some(i) = rest.find("部分")
+    {
+        name = &rest[i + "部分".len()..];
+    }
+    let numerals = name.chars().take_while(|c| crate::cjk::is_chinese_numeral(*c)).count();
+    if numerals > 0 && name.chars().nth(numerals) == Some('、') {
+        name = name.split_once('、').map_or(name, |(_, r)| r);
+    }
     let name = name.trim_matches(|c: char| !crate::cjk::is_han(c)).to_string();
     (name.chars().count() >= 3).then_some(name)
 }
