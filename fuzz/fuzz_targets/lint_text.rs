@@ -13,11 +13,17 @@ fuzz_target!(|data: &[u8]| {
         for format in [OutputFormat::Text, OutputFormat::Json, OutputFormat::Html] {
             let _ = render(&report, format);
         }
-        let cut = (0..=text.len() / 2).rev().find(|&i| text.is_char_boundary(i)).unwrap_or(0);
+        let cut = (0..=text.len() / 2)
+            .rev()
+            .find(|&i| text.is_char_boundary(i))
+            .unwrap_or(0);
         let (a, b) = text.split_at(cut);
         let mut pair = vec![lint_text("a.txt", a), lint_text("b.txt", b)];
         // Same unit and year, so every shared figure is compared.
-        let unit = pair[0].unit_name.clone().or_else(|| Some("某单位".to_string()));
+        let unit = pair[0]
+            .unit_name
+            .clone()
+            .or_else(|| Some("某单位".to_string()));
         for r in pair.iter_mut() {
             r.unit_name = unit.clone();
             r.report_year = Some(2022);

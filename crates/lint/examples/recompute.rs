@@ -19,7 +19,11 @@ struct Ratio {
 }
 
 fn gcd(a: i128, b: i128) -> i128 {
-    if b == 0 { a.abs().max(1) } else { gcd(b, a % b) }
+    if b == 0 {
+        a.abs().max(1)
+    } else {
+        gcd(b, a % b)
+    }
 }
 
 impl Ratio {
@@ -37,7 +41,9 @@ impl Ratio {
 
     fn add(self, o: Ratio) -> Option<Ratio> {
         Ratio::new(
-            self.n.checked_mul(o.d)?.checked_add(o.n.checked_mul(self.d)?)?,
+            self.n
+                .checked_mul(o.d)?
+                .checked_add(o.n.checked_mul(self.d)?)?,
             self.d.checked_mul(o.d)?,
         )
     }
@@ -62,7 +68,11 @@ impl Ratio {
         let scale = 10_i128.pow(places);
         let scaled = self.n * scale;
         let (q, r) = (scaled / self.d, scaled % self.d);
-        let q = if 2 * r.abs() >= self.d { q + scaled.signum() } else { q };
+        let q = if 2 * r.abs() >= self.d {
+            q + scaled.signum()
+        } else {
+            q
+        };
         let sign = if q < 0 { "-" } else { "" };
         let q = q.abs();
         if places == 0 {
@@ -219,7 +229,9 @@ mod tests {
     #[test]
     fn exact_rounding() {
         assert_eq!(
-            evaluate("2570.97 / (4143.91 + 2570.97) * 100").unwrap().round(2),
+            evaluate("2570.97 / (4143.91 + 2570.97) * 100")
+                .unwrap()
+                .round(2),
             "38.29"
         );
         assert_eq!(evaluate("3859.16 + 266.33").unwrap().round(2), "4125.49");

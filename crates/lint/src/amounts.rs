@@ -209,7 +209,9 @@ pub fn extract(doc: &Document) -> Amounts {
         }
         // 「1037103.63\n元」: a wrapped line may part the number from its unit; 「242.96?万元」: a stray
         // 「?」 where a blank was lost in conversion.
-        if chars.get(k).is_some_and(|(_, c)| matches!(c, '\n' | '?' | '？'))
+        if chars
+            .get(k)
+            .is_some_and(|(_, c)| matches!(c, '\n' | '?' | '？'))
             && matches!(chars.get(k + 1).map(|(_, c)| *c), Some('元' | '万' | '亿'))
         {
             k += 1;
@@ -327,9 +329,12 @@ pub fn table_row(text: &str, at: usize) -> bool {
             .filter(|t| {
                 // 「89.974」「1,003,618.46」, not 「1.」 numbering a paragraph.
                 t.chars().next().is_some_and(cjk::is_digit)
-                    && t.chars().last().is_some_and(|c| cjk::is_digit(c) || c == '%')
+                    && t.chars()
+                        .last()
+                        .is_some_and(|c| cjk::is_digit(c) || c == '%')
                     && t.contains(['.', ','])
-                    && t.chars().all(|c| cjk::is_digit(c) || matches!(c, ',' | '.' | '%'))
+                    && t.chars()
+                        .all(|c| cjk::is_digit(c) || matches!(c, ',' | '.' | '%'))
             })
             .count()
             >= 3
@@ -448,13 +453,19 @@ mod tests {
         // 大关县天星镇中心卫生院 2021 决算公开表 (金额单位：元), flattened to one line by a document site.
         let text = "收入支出决算总表 八、其他收入 8 11,122,315.04 13,628,965.89 1,003,618.46 9 10 本年收入合计 27 总计 30 25,754,899.39 25,754,899.39 公开01表 金额单位:元";
         let a = extract(&Document::new("t", text));
-        let cells: Vec<(i64, Unit, bool)> =
-            a.money.iter().map(|m| (m.fen.0, m.unit, m.in_table)).collect();
+        let cells: Vec<(i64, Unit, bool)> = a
+            .money
+            .iter()
+            .map(|m| (m.fen.0, m.unit, m.in_table))
+            .collect();
         assert_eq!(cells.len(), 5);
         assert_eq!(cells[0], (1_112_231_504, Unit::Yuan, true));
         assert_eq!(cells[4], (2_575_489_939, Unit::Yuan, true));
         // 「1.」 numbering a paragraph does not make prose a table row.
-        assert!(!table_row("1. 基本支出预算 2476260.58 元,同比减少 4966.66 元", 0));
+        assert!(!table_row(
+            "1. 基本支出预算 2476260.58 元,同比减少 4966.66 元",
+            0
+        ));
     }
 
     #[test]

@@ -41,8 +41,16 @@ fn key(kind: DocumentKind, name: &str) -> Option<&'static str> {
 /// taken out (「长沙市开福区农业农村局2021年度部门整体支出绩效自评报告」 → 长沙市开福区农业农村局).
 pub fn unit_name(doc: &Document, title: Option<(usize, usize)>) -> Option<String> {
     let line = match title {
-        Some((s, e)) => doc.slice(s, e).lines().find(|l| l.contains('年'))?.to_string(),
-        None => doc.lines().find(|l| l.text.contains("年度"))?.text.to_string(),
+        Some((s, e)) => doc
+            .slice(s, e)
+            .lines()
+            .find(|l| l.contains('年'))?
+            .to_string(),
+        None => doc
+            .lines()
+            .find(|l| l.text.contains("年度"))?
+            .text
+            .to_string(),
     };
     let mut name: String = line
         .chars()
@@ -50,10 +58,20 @@ pub fn unit_name(doc: &Document, title: Option<(usize, usize)>) -> Option<String
         .collect();
     // The year: 「2021年度」「2021年」.
     if let Some(at) = name.find('年') {
-        let digits = name[..at].chars().rev().take_while(|c| c.is_ascii_digit()).count();
+        let digits = name[..at]
+            .chars()
+            .rev()
+            .take_while(|c| c.is_ascii_digit())
+            .count();
         if digits == 4 {
             let start = at - 4;
-            let end = at + '年'.len_utf8() + if name[at + 3..].starts_with('度') { '度'.len_utf8() } else { 0 };
+            let end = at
+                + '年'.len_utf8()
+                + if name[at + 3..].starts_with('度') {
+                    '度'.len_utf8()
+                } else {
+                    0
+                };
             name.replace_range(start..end, "");
         }
     }
@@ -85,11 +103,16 @@ pub fn unit_name(doc: &Document, title: Option<(usize, usize)>) -> Option<String
     {
         name = &rest[i + "部分".len()..];
     }
-    let numerals = name.chars().take_while(|c| crate::cjk::is_chinese_numeral(*c)).count();
+    let numerals = name
+        .chars()
+        .take_while(|c| crate::cjk::is_chinese_numeral(*c))
+        .count();
     if numerals > 0 && name.chars().nth(numerals) == Some('、') {
         name = name.split_once('、').map_or(name, |(_, r)| r);
     }
-    let name = name.trim_matches(|c: char| !crate::cjk::is_han(c)).to_string();
+    let name = name
+        .trim_matches(|c: char| !crate::cjk::is_han(c))
+        .to_string();
     (name.chars().count() >= 3).then_some(name)
 }
 
@@ -97,7 +120,12 @@ fn shown(f: &StatedFigure, unit: Unit) -> String {
     if f.unit == unit || f.unit == Unit::Missing {
         f.text.clone()
     } else {
-        format!("{}（= {}{}）", f.text, format_in(Fen(f.fen), unit), unit.label())
+        format!(
+            "{}（= {}{}）",
+            f.text,
+            format_in(Fen(f.fen), unit),
+            unit.label()
+        )
     }
 }
 
@@ -119,7 +147,9 @@ pub fn compare(reports: &mut [LintReport]) {
                 continue;
             }
             for fa in &ra.figures {
-                let Some(k) = key(ra.kind, fa.name) else { continue };
+                let Some(k) = key(ra.kind, fa.name) else {
+                    continue;
+                };
                 let Some(fb) = rb
                     .figures
                     .iter()
@@ -159,6 +189,11 @@ pub fn compare(reports: &mut [LintReport]) {
         reports[i].findings.push(finding);
     }
     for r in reports.iter_mut() {
-        r.findings.sort_by(|x, y| x.span.start.cmp(&y.span.start).then_with(|| x.rule.cmp(y.rule)));
+        r.findings.sort_by(|x, y| {
+            x.span
+                .start
+                .cmp(&y.span.start)
+                .then_with(|| x.rule.cmp(y.rule))
+        });
     }
 }

@@ -193,7 +193,10 @@ fn split_sentences(text: &str) -> Vec<Range<usize>> {
 /// clause (a Han character, a digit, a comma, 、 or %), and the next line goes on with a Han character
 /// or a digit that does not start a heading. Short lines, table rows and headings still end sentences.
 fn is_wrapped_line(text: &str, sentence_start: usize, at: usize) -> bool {
-    let line_start = text[..at].rfind('\n').map_or(0, |i| i + 1).max(sentence_start);
+    let line_start = text[..at]
+        .rfind('\n')
+        .map_or(0, |i| i + 1)
+        .max(sentence_start);
     let line = text[line_start..at].trim_end_matches(is_blank);
     let Some(last) = line.chars().last() else {
         return false;
@@ -202,18 +205,21 @@ fn is_wrapped_line(text: &str, sentence_start: usize, at: usize) -> bool {
     let open = crate::cjk::is_han(last)
         || crate::cjk::is_digit(last)
         || matches!(last, '，' | ',' | '、' | '%' | '％');
-    let next = text[at + 1..].trim_start_matches(|c: char| c == ' ' || c == '\u{3000}');
+    let next = text[at + 1..].trim_start_matches([' ', '\u{3000}']);
     let Some(first) = next.chars().next() else {
         return false;
     };
-    let continues = (crate::cjk::is_han(first) || crate::cjk::is_digit(first))
-        && !starts_numbered(next);
+    let continues =
+        (crate::cjk::is_han(first) || crate::cjk::is_digit(first)) && !starts_numbered(next);
     long && open && continues && !line.contains('|') && !line.contains('\t')
 }
 
 /// 「1、」「2.」「三、」 at the start of a line: a numbered item, not the rest of a wrapped sentence.
 fn starts_numbered(line: &str) -> bool {
-    let digits = line.chars().take_while(|c| crate::cjk::is_digit(*c)).count();
+    let digits = line
+        .chars()
+        .take_while(|c| crate::cjk::is_digit(*c))
+        .count();
     let numerals = line
         .chars()
         .take_while(|c| crate::cjk::is_chinese_numeral(*c))
@@ -221,7 +227,10 @@ fn starts_numbered(line: &str) -> bool {
     let marker = |n: usize| matches!(line.chars().nth(n), Some('、' | '.' | '．'));
     ((1..=2).contains(&digits)
         && marker(digits)
-        && !line.chars().nth(digits + 1).is_some_and(crate::cjk::is_digit))
+        && !line
+            .chars()
+            .nth(digits + 1)
+            .is_some_and(crate::cjk::is_digit))
         || ((1..=3).contains(&numerals) && marker(numerals))
 }
 

@@ -125,17 +125,32 @@ pub mod rule {
         (MISSING_SIGNATURE, "没有落款单位和日期"),
         (SIGNATURE_DATE, "落款日期不在年度结束之后"),
         (DATE_OUTSIDE_YEAR, "正文日期不在报告年度内"),
-        (TEMPLATE_TEXT, "填表说明、模板占位符（xx年）或 Word 域代码留在正文中"),
+        (
+            TEMPLATE_TEXT,
+            "填表说明、模板占位符（xx年）或 Word 域代码留在正文中",
+        ),
         (MOJIBAKE, "乱码（编码转换错误）"),
-        (COUNT_MISMATCH, "个数对不上（年初项目数 + 年中增加数 ≠ 总数）"),
+        (
+            COUNT_MISMATCH,
+            "个数对不上（年初项目数 + 年中增加数 ≠ 总数）",
+        ),
         (TOTAL_ROW_MISMATCH, "自评表合计行与其中各行矛盾"),
-        (ADJUSTMENT_WITHOUT_REASON, "年初预算与调整后预算不同，未说明调整理由"),
+        (
+            ADJUSTMENT_WITHOUT_REASON,
+            "年初预算与调整后预算不同，未说明调整理由",
+        ),
         (NON_NUMERIC_COMPLETION, "定量指标的完成值不是数值"),
         (EXECUTION_SCORE_SHORT, "预算执行得分低于 分值 × 执行率"),
         (SCORE_TRUNCATED, "得分截尾而非四舍五入"),
         (SCORE_ABOVE_MAXIMUM, "得分超过分值或总分超过各项分值之和"),
-        (FULL_MARKS_WITHHELD, "执行率 100% 或指标恰好完成，却未得满分"),
+        (
+            FULL_MARKS_WITHHELD,
+            "执行率 100% 或指标恰好完成，却未得满分",
+        ),
         (FUNDS_ABOVE_BUDGET, "到位资金超过批复预算且未说明"),
-        (CROSS_DOCUMENT_MISMATCH, "同一单位同一年度的两份文件数字不一致"),
+        (
+            CROSS_DOCUMENT_MISMATCH,
+            "同一单位同一年度的两份文件数字不一致",
+        ),
     ];
 }

@@ -162,7 +162,9 @@ pub fn spreadsheet_text(bytes: &[u8]) -> Result<String, LintError> {
                     Data::Empty => String::new(),
                     Data::String(s) => s.replace(['\t', '\n', '\r'], " "),
                     Data::Int(i) => i.to_string(),
-                    Data::Float(f) if f.fract() == 0.0 && f.abs() < 1e15 => format!("{}", *f as i64),
+                    Data::Float(f) if f.fract() == 0.0 && f.abs() < 1e15 => {
+                        format!("{}", *f as i64)
+                    }
                     Data::Float(f) => format!("{f}"),
                     Data::Bool(b) => if *b { "是" } else { "否" }.to_string(),
                     Data::DateTime(d) => d.as_f64().to_string(),

@@ -81,7 +81,11 @@ fn real_documents_recall_and_false_alarms() {
         let text = std::fs::read_to_string(corpus_dir().join(format!("{name}.txt"))).unwrap();
         let report = lint_text(&format!("{name}.txt"), &text);
         if report.kind.id() != meta.kind {
-            wrong_kind.push(format!("{name}: read as {}, is {}", report.kind.id(), meta.kind));
+            wrong_kind.push(format!(
+                "{name}: read as {}, is {}",
+                report.kind.id(),
+                meta.kind
+            ));
         }
         let tally = by_kind.entry(meta.kind.clone()).or_default();
         tally.documents += 1;
@@ -100,7 +104,10 @@ fn real_documents_recall_and_false_alarms() {
             if hit {
                 tally.found += 1;
             } else {
-                missed.push(format!("{name}: [{}] 「{}」 — {}", e.rule, e.needle, e.note));
+                missed.push(format!(
+                    "{name}: [{}] 「{}」 — {}",
+                    e.rule, e.needle, e.note
+                ));
             }
         }
         for (i, f) in report.findings.iter().enumerate() {
@@ -127,7 +134,10 @@ fn real_documents_recall_and_false_alarms() {
         }
     }
 
-    println!("\n{:<18} {:>4} {:>6} {:>6} {:>8} {:>10} {:>8}", "kind", "docs", "listed", "found", "recall", "error FA", "warnings");
+    println!(
+        "\n{:<18} {:>4} {:>6} {:>6} {:>8} {:>10} {:>8}",
+        "kind", "docs", "listed", "found", "recall", "error FA", "warnings"
+    );
     let mut total = Tally::default();
     for (kind, t) in &by_kind {
         println!(

@@ -2,7 +2,7 @@
 //! The 决算说明 is 大邑县's published 2022 text (tests/real-corpus/sichuan-2022-final-dayi-wenlv.txt)
 //! under a title naming its unit; the 自评表 beside it is written for the test, in 元 with separators.
 
-use jixiao_lint::{lint_file, run, OutputFormat};
+use jixiao_lint::{OutputFormat, lint_file, run};
 
 fn write(dir: &std::path::Path, name: &str, text: &str) -> std::path::PathBuf {
     let path = dir.join(name);
@@ -43,15 +43,36 @@ fn a_form_in_yuan_is_compared_with_the_final_accounts_in_wan_yuan() {
         .collect();
     assert_eq!(mismatches.len(), 2, "{mismatches:#?}");
     // Each document says what the other says, converted to its own unit.
-    assert!(mismatches[0].message.contains("41349100.00元（= 4134.91万元）"), "{}", mismatches[0].message);
-    assert!(mismatches[0].message.contains("差 9.00万元"), "{}", mismatches[0].message);
-    assert!(mismatches[1].message.contains("4143.91万元（= 41439100.00元）"), "{}", mismatches[1].message);
+    assert!(
+        mismatches[0]
+            .message
+            .contains("41349100.00元（= 4134.91万元）"),
+        "{}",
+        mismatches[0].message
+    );
+    assert!(
+        mismatches[0].message.contains("差 9.00万元"),
+        "{}",
+        mismatches[0].message
+    );
+    assert!(
+        mismatches[1]
+            .message
+            .contains("4143.91万元（= 41439100.00元）"),
+        "{}",
+        mismatches[1].message
+    );
 
     // The same figure in 元 is no mismatch; the exit code reports the other findings only.
     let c = write(dir.path(), "自评表2.txt", &form("41,439,100.00"));
     let mut agreeing = vec![lint_file(&a).unwrap(), lint_file(&c).unwrap()];
     jixiao_lint::compare::compare(&mut agreeing);
-    assert!(agreeing.iter().flat_map(|r| &r.findings).all(|f| f.rule != "cross-document-mismatch"));
+    assert!(
+        agreeing
+            .iter()
+            .flat_map(|r| &r.findings)
+            .all(|f| f.rule != "cross-document-mismatch")
+    );
     assert_eq!(run(&[a, b], OutputFormat::Json), 1);
 }
 
@@ -67,7 +88,15 @@ fn an_xlsx_form_reads_like_the_text_one() {
     let rows: Vec<Vec<&str>> = vec![
         vec!["项目支出绩效自评表", "(2022年度)"],
         vec!["项目名称", "委托业务项目"],
-        vec!["项目资金 (万元)", "年初预算数", "全年预算数", "全年执行数", "分值", "执行率", "得分"],
+        vec![
+            "项目资金 (万元)",
+            "年初预算数",
+            "全年预算数",
+            "全年执行数",
+            "分值",
+            "执行率",
+            "得分",
+        ],
         vec!["年度资金总额:"],
         vec!["其中:本年财政拨款"],
         vec!["上年结转资金"],
@@ -94,8 +123,21 @@ fn an_xlsx_form_reads_like_the_text_one() {
     let path = dir.path().join("自评表2.xlsx");
     let mut book = Workbook::new();
     let sheet = book.add_worksheet();
-    sheet.write_string(0, 0, "项目支出绩效自评表(2022年度)").unwrap();
-    for (c, h) in ["项目资金(万元)", "年初预算数", "全年预算数", "全年执行数", "分值", "执行率", "得分"].iter().enumerate() {
+    sheet
+        .write_string(0, 0, "项目支出绩效自评表(2022年度)")
+        .unwrap();
+    for (c, h) in [
+        "项目资金(万元)",
+        "年初预算数",
+        "全年预算数",
+        "全年执行数",
+        "分值",
+        "执行率",
+        "得分",
+    ]
+    .iter()
+    .enumerate()
+    {
         sheet.write_string(1, c as u16, *h).unwrap();
     }
     sheet.write_string(2, 0, "年度资金总额").unwrap();

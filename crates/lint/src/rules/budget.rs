@@ -207,7 +207,8 @@ pub fn check(ctx: &Context) -> Vec<Finding> {
     });
     // A 决算 or 预算 statement spends carry-over as a matter of course; only reports must explain it.
     let explains_sources = ctx.kind.is_report() || ctx.kind == crate::kind::DocumentKind::Unknown;
-    if let (Some((spent, range, from)), Some(income), true) = (spending, k.income, explains_sources) {
+    if let (Some((spent, range, from)), Some(income), true) = (spending, k.income, explains_sources)
+    {
         let text = &doc.text;
         let other_income = ["其他收入", "事业收入", "经营收入", "上级补助"]
             .iter()

@@ -207,18 +207,30 @@ fn read_row<'a>(cells: &[Cell<'a>], at: usize, columns: &[Column]) -> Row<'a> {
     }
 }
 
-/// The 全年预算数 and 全年执行数 of a form's first 资金 total row, in 分, and the unit its header gives.
-pub fn funds_total(
-    text: &str,
-) -> Option<(Option<i64>, Option<i64>, crate::amounts::Unit, (usize, usize))> {
+/// A form's first 资金 total row: 全年预算数 and 全年执行数 in 分, the unit its header gives, and where
+/// the row's label stands.
+pub struct FundsTotal {
+    pub annual: Option<i64>,
+    pub executed: Option<i64>,
+    pub unit: crate::amounts::Unit,
+    pub range: (usize, usize),
+}
+
+pub fn funds_total(text: &str) -> Option<FundsTotal> {
     use crate::amounts::Unit;
-    let unit = if text.contains("单位：元") || text.contains("单位:元") || text.contains("(元)") || text.contains("（元）") {
+    let unit = if text.contains("单位：元")
+        || text.contains("单位:元")
+        || text.contains("(元)")
+        || text.contains("（元）")
+    {
         Unit::Yuan
     } else {
         Unit::WanYuan
     };
     let cells = cells(text);
-    let header = cells.iter().position(|c| column_of(c.text) == Some(Column::Initial))?;
+    let header = cells
+        .iter()
+        .position(|c| column_of(c.text) == Some(Column::Initial))?;
     let mut columns = vec![Column::Initial];
     for c in &cells[header + 1..(header + 12).min(cells.len())] {
         match column_of(c.text) {
@@ -226,19 +238,22 @@ pub fn funds_total(
             _ => {}
         }
     }
-    let at = cells[header..].iter().position(|c| is_total_label(c.text))? + header;
+    let at = cells[header..]
+        .iter()
+        .position(|c| is_total_label(c.text))?
+        + header;
     let row = read_row(&cells, at, &columns);
     // ×10⁴ of the unit → 分: 万元 ×10⁴ is 元, so ×100; 元 ×10⁴ is 0.0001 元, so ÷100.
     let fen = |v: i64| match unit {
         Unit::Yuan => v / 100,
         _ => v * 100,
     };
-    Some((
-        row.get(Column::Annual).map(|(v, ..)| fen(v)),
-        row.get(Column::Executed).map(|(v, ..)| fen(v)),
+    Some(FundsTotal {
+        annual: row.get(Column::Annual).map(|(v, ..)| fen(v)),
+        executed: row.get(Column::Executed).map(|(v, ..)| fen(v)),
         unit,
-        row.label.range,
-    ))
+        range: row.label.range,
+    })
 }
 
 pub fn check(ctx: &Context) -> Vec<Finding> {
@@ -284,7 +299,10 @@ fn funds_block(ctx: &Context, cells: &[Cell], findings: &mut Vec<Finding>) {
                 let row = read_row(cells, k, &columns);
                 k = row.end;
                 parts.push(row);
-            } else if column_of(t) == Some(Column::Initial) || t.contains("绩效指标") || t.contains("年度总体目标") {
+            } else if column_of(t) == Some(Column::Initial)
+                || t.contains("绩效指标")
+                || t.contains("年度总体目标")
+            {
                 break;
             } else {
                 k += 1;
@@ -297,7 +315,13 @@ fn funds_block(ctx: &Context, cells: &[Cell], findings: &mut Vec<Finding>) {
     }
 }
 
-fn check_funds(ctx: &Context, cells: &[Cell], total: &Row, parts: &[Row], findings: &mut Vec<Finding>) {
+fn check_funds(
+    ctx: &Context,
+    cells: &[Cell],
+    total: &Row,
+    parts: &[Row],
+    findings: &mut Vec<Finding>,
+) {
     let doc = ctx.doc;
     let name = |c: Column| match c {
         Column::Initial => "年初预算数",
@@ -578,7 +602,9 @@ mod tests {
     #[test]
     fn a_total_row_below_its_part() {
         // 池州市贵池区棠溪镇 2022 项目支出绩效自评表.
-        let f = rules("附件: 项目支出绩效自评表 (2022年度) 项目名称 委托业务项目 项目资金 (万元) 年初预算数 全年预算数 全年执行数 分值 执行率 得分 年度资金总额: 0 0 0 10 0 0 其中:本年财政拨款 90 89.974 89.974 上年结转资金 其他资金 年度总体目标");
+        let f = rules(
+            "附件: 项目支出绩效自评表 (2022年度) 项目名称 委托业务项目 项目资金 (万元) 年初预算数 全年预算数 全年执行数 分值 执行率 得分 年度资金总额: 0 0 0 10 0 0 其中:本年财政拨款 90 89.974 89.974 上年结转资金 其他资金 年度总体目标",
+        );
         assert_eq!(f.len(), 1, "{f:?}");
         assert_eq!(f[0].0, "total-row-mismatch");
         assert!(f[0].1.contains("90"), "{}", f[0].1);
@@ -590,16 +616,26 @@ mod tests {
         let text = "部门预算项目支出绩效自评表(2023年度) |\n预算执行情况(10分) | 年度预算数(万元) | 年初预算 | 调整后预算数 | 预算执行数 | 预算执行率 | 权重 | 得分 | 原因 | ||\n总额 | 0.00 | 3.36 | 3.36 | 100.00% | 10 | 10 | 1.预算执行率=预算执行数/调整后预算数,预算执行率未达到90%的需说明原因(100字以内);2.年中发生预算调整的(追加或调减),应单独说明理由 | |||\n其中:财政资金 | 0.00 | 3.36 | 3.36 | 100.00% | / | / | ||||\n产出指标 | 经济成本指标 | 成本控制数 | ≤ | 30 | 万元 | 完成 | 90 | 90 | ||";
         let f = rules(text);
         let ids: Vec<&str> = f.iter().map(|f| f.0).collect();
-        assert_eq!(ids, vec!["adjustment-without-reason", "non-numeric-completion"], "{f:?}");
+        assert_eq!(
+            ids,
+            vec!["adjustment-without-reason", "non-numeric-completion"],
+            "{f:?}"
+        );
         // With a reason written, no finding.
         let reasoned = text.replace("| 1.预算执行率", "| 年中追加安可替代补助 | 1.预算执行率");
-        assert!(!rules(&reasoned).iter().any(|f| f.0 == "adjustment-without-reason"));
+        assert!(
+            !rules(&reasoned)
+                .iter()
+                .any(|f| f.0 == "adjustment-without-reason")
+        );
     }
 
     #[test]
     fn execution_scores() {
         let form = |rate: &str, score: &str| {
-            format!("项目支出绩效自评表\n年初预算数\t全年预算数\t全年执行数\t分值\t执行率\t得分\n年度资金总额\t100\t100\t{rate}\t10\t{rate}%\t{score}\n")
+            format!(
+                "项目支出绩效自评表\n年初预算数\t全年预算数\t全年执行数\t分值\t执行率\t得分\n年度资金总额\t100\t100\t{rate}\t10\t{rate}%\t{score}\n"
+            )
         };
         assert!(rules(&form("96.85", "9.69")).is_empty());
         assert_eq!(rules(&form("96.85", "9.68"))[0].0, "score-truncated");

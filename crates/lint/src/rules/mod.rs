@@ -171,7 +171,14 @@ pub const DELTA_WORDS: &[&str] = &[
 /// carried into this year — a part of this year's income, not a change.
 pub fn is_delta_label(label: &str) -> bool {
     let mut label = label.to_string();
-    for carried in ["上年结转和结余", "上年结转", "上年结余", "年初结转", "上年末", "上年年末"] {
+    for carried in [
+        "上年结转和结余",
+        "上年结转",
+        "上年结余",
+        "年初结转",
+        "上年末",
+        "上年年末",
+    ] {
         label = label.replace(carried, "");
     }
     DELTA_WORDS.iter().any(|w| label.contains(w))
@@ -195,14 +202,24 @@ pub fn headline_figures(
     };
     let mut out = Vec::new();
     if kind.is_form() {
-        if let Some((annual, executed, unit, range)) = forms::funds_total(&doc.text) {
+        if let Some(forms::FundsTotal {
+            annual,
+            executed,
+            unit,
+            range,
+        }) = forms::funds_total(&doc.text)
+        {
             for (name, fen) in [("全年预算数", annual), ("全年执行数", executed)] {
                 if let Some(fen) = fen {
                     out.push(crate::compare::StatedFigure {
                         name,
                         fen,
                         unit,
-                        text: format!("{}{}", crate::amounts::format_in(jixiao_core::Fen(fen), unit), unit.label()),
+                        text: format!(
+                            "{}{}",
+                            crate::amounts::format_in(jixiao_core::Fen(fen), unit),
+                            unit.label()
+                        ),
                         line: doc.line_number(range.0),
                         range,
                     });

@@ -31,7 +31,11 @@ enum Direction {
 fn direction(label: &str) -> Option<Direction> {
     let last = |words: &[&str]| words.iter().filter_map(|w| label.rfind(w)).max();
     match (last(UP_WORDS), last(DOWN_WORDS)) {
-        (Some(u), Some(d)) => Some(if u > d { Direction::Up } else { Direction::Down }),
+        (Some(u), Some(d)) => Some(if u > d {
+            Direction::Up
+        } else {
+            Direction::Down
+        }),
         (Some(_), None) => Some(Direction::Up),
         (None, Some(_)) => Some(Direction::Down),
         (None, None) => None,
@@ -465,7 +469,9 @@ impl<'a> Checker<'a, '_> {
             .any(|w| named.contains(w));
         if total_word {
             let whole = if named.contains("收入") {
-                self.key.income.map(|m| (m.fen.0, m.unit.rounding_fen(), "收入"))
+                self.key
+                    .income
+                    .map(|m| (m.fen.0, m.unit.rounding_fen(), "收入"))
             } else if named.contains("支出") && !named.contains("预算") {
                 self.key
                     .spending
@@ -602,9 +608,11 @@ impl<'a> Checker<'a, '_> {
 
 fn is_change(label: &str) -> bool {
     !label.contains('占')
-        && ["增长", "增加", "下降", "减少", "降低", "提高", "变动", "上升"]
-            .iter()
-            .any(|w| label.contains(w))
+        && [
+            "增长", "增加", "下降", "减少", "降低", "提高", "变动", "上升",
+        ]
+        .iter()
+        .any(|w| label.contains(w))
 }
 
 fn is_ratio(label: &str) -> bool {
@@ -672,7 +680,9 @@ fn siblings(checker: &mut Checker, rates: &[&Rate]) {
     let mut groups: Vec<(String, i128, i128)> = Vec::new();
     for rate in rates {
         let label = ctx.label_before(rate.range.0, rate.sentence);
-        let Some(at) = label.rfind('占') else { continue };
+        let Some(at) = label.rfind('占') else {
+            continue;
+        };
         let named: String = label[at + '占'.len_utf8()..]
             .chars()
             .filter(|c| !crate::document::is_blank(*c) && *c != '的')
@@ -697,7 +707,10 @@ fn siblings(checker: &mut Checker, rates: &[&Rate]) {
         // whole = part × 100 ÷ rate; with part ± e and rate ± ½ulp, in 分.
         let scale = 10_i128.pow(rate.decimals);
         let stated = i128::from(rate.scaled);
-        let (p_low, p_high) = (i128::from(part.fen) - part.error(), i128::from(part.fen) + part.error());
+        let (p_low, p_high) = (
+            i128::from(part.fen) - part.error(),
+            i128::from(part.fen) + part.error(),
+        );
         // ×2 to keep the half ulp an integer: rate ∈ [(2s−1)/(2·scale), (2s+1)/(2·scale)] %.
         let low = p_low.max(0) * 100 * 2 * scale / (2 * stated + 1);
         let high = p_high * 100 * 2 * scale / (2 * stated - 1).max(1);
@@ -779,7 +792,12 @@ mod tests {
         // 桃江 2019: the total in the sentence before 其中.
         assert!(findings("2019年实际支出“三公经费”决算为22.62万元。其中公务接待费为20.10万元,占88.86%;公务用车运行维护费为2.52万元,占11.14%。").is_empty());
         // 华容 2021: the whole between 占 and the rate.
-        assert!(findings("全县一般公共预算收入完成112853万元,占年计划100500万元的112.29%,同比增长21.41%。").is_empty());
+        assert!(
+            findings(
+                "全县一般公共预算收入完成112853万元,占年计划100500万元的112.29%,同比增长21.41%。"
+            )
+            .is_empty()
+        );
         assert_eq!(
             findings("全县一般公共预算收入完成112853万元,占年计划100500万元的113.29%。").len(),
             1
@@ -789,7 +807,9 @@ mod tests {
     #[test]
     fn respectively_pairs_in_order() {
         // 大邑 2022: 2570.97 ÷ (4143.91 + 2570.97) = 38.2876% → 38.29%, the report truncates to 38.28%.
-        let f = findings("2022年度收、支总计各是4125.49,4143.91万元。与2021年相比,收、支总计各减少1267.86,2570.97万元,各下降23.51%、38.28%。");
+        let f = findings(
+            "2022年度收、支总计各是4125.49,4143.91万元。与2021年相比,收、支总计各减少1267.86,2570.97万元,各下降23.51%、38.28%。",
+        );
         assert_eq!(f.len(), 1, "{f:?}");
         assert!(f[0].quote.contains("38.28"));
         assert!(f[0].message.contains("38.29%"), "{}", f[0].message);
@@ -799,7 +819,9 @@ mod tests {
     fn shares_of_one_whole_must_imply_one_whole() {
         // 梧州 2024 单位预算: 469500 ÷ 19.62% implies a whole of 2.39 million, 2476260.58 ÷ 84.06% one
         // of 2.95 million.
-        let f = findings("1. 基本支出预算 2476260.58 元,占一般公共预算支出的84.06%,同比减少 4966.66 元,下降 0.2%。\n2. 项目支出 469500 元,占一般公共预算支出的 19.62%,同比增加 70100 元 ,增长 17.55%。");
+        let f = findings(
+            "1. 基本支出预算 2476260.58 元,占一般公共预算支出的84.06%,同比减少 4966.66 元,下降 0.2%。\n2. 项目支出 469500 元,占一般公共预算支出的 19.62%,同比增加 70100 元 ,增长 17.55%。",
+        );
         assert_eq!(f.len(), 1, "{f:?}");
         assert!(f[0].quote.contains("19.62"));
         assert!(findings("1. 基本支出预算 2476260.58 元,占一般公共预算支出的84.06%。\n2. 项目支出 469500 元,占一般公共预算支出的 15.94%。").is_empty());

@@ -29,14 +29,22 @@ fn enumerated_counts(ctx: &Context, findings: &mut Vec<Finding>) {
             let before = text[..at].trim_end_matches(['，', ',', ' ']);
             let clause_start = before
                 .rfind(['，', ',', '。', '；', ';', '\n'])
-                .map_or(0, |i| i + before[i..].chars().next().map_or(1, char::len_utf8));
+                .map_or(0, |i| {
+                    i + before[i..].chars().next().map_or(1, char::len_utf8)
+                });
             let clause = &text[clause_start..at];
-            let Some(k) = clause.find('个') else { continue };
-            let Some((n, n_at)) = count_before(clause, k) else { continue };
+            let Some(k) = clause.find('个') else {
+                continue;
+            };
+            let Some((n, n_at)) = count_before(clause, k) else {
+                continue;
+            };
             let list_start = at + marker.len();
             let rest = text[list_start..].trim_start_matches([':', '：']);
             let list_start = text.len() - rest.len();
-            let list_end = rest.find(['。', '；', ';', '\n']).map_or(text.len(), |i| list_start + i);
+            let list_end = rest
+                .find(['。', '；', ';', '\n'])
+                .map_or(text.len(), |i| list_start + i);
             let list = &text[list_start..list_end];
             if list.ends_with('等') || list.contains(['（', '(']) || !list.contains('、') {
                 continue;
@@ -57,7 +65,9 @@ fn enumerated_counts(ctx: &Context, findings: &mut Vec<Finding>) {
 /// The cell (between 「|」, tabs or line ends) holding byte `at`.
 fn cell_at(text: &str, at: usize) -> (usize, usize) {
     let start = text[..at].rfind(['|', '\t', '\n']).map_or(0, |i| i + 1);
-    let end = text[at..].find(['|', '\t', '\n']).map_or(text.len(), |i| at + i);
+    let end = text[at..]
+        .find(['|', '\t', '\n'])
+        .map_or(text.len(), |i| at + i);
     (start, end)
 }
 
@@ -74,7 +84,10 @@ fn instructions(ctx: &Context, findings: &mut Vec<Finding>) {
         last_cell = Some(start);
         let cell = text[start..end].trim_matches(crate::document::is_blank);
         let numbered_note = cell.chars().next().is_some_and(cjk::is_digit)
-            && cell.chars().nth(1).is_some_and(|c| matches!(c, '.' | '、' | '．'));
+            && cell
+                .chars()
+                .nth(1)
+                .is_some_and(|c| matches!(c, '.' | '、' | '．'));
         let asks = ["说明", "分析", "提出", "填写", "描述", "简述", "概述"]
             .iter()
             .any(|w| cell.contains(w));
@@ -114,7 +127,15 @@ fn placeholders(ctx: &Context, findings: &mut Vec<Finding>) {
             let marks_slot = after.is_some_and(|a| "年月日号﹞〕]单部局万元个".contains(a))
                 || before.is_some_and(|b| "〔﹝[第".contains(b));
             if run >= 2 && !latin_word && marks_slot {
-                hits.push((chars[i].0, chars[i].0 + chars[i..i + run].iter().map(|(_, d)| d.len_utf8()).sum::<usize>() + after.map_or(0, char::len_utf8)));
+                hits.push((
+                    chars[i].0,
+                    chars[i].0
+                        + chars[i..i + run]
+                            .iter()
+                            .map(|(_, d)| d.len_utf8())
+                            .sum::<usize>()
+                        + after.map_or(0, char::len_utf8),
+                ));
             }
             i += run;
         }
@@ -126,7 +147,10 @@ fn placeholders(ctx: &Context, findings: &mut Vec<Finding>) {
             findings.push(ctx.doc.finding(
                 rule::TEMPLATE_TEXT,
                 Severity::Warning,
-                (line.range.0 + first.0, line.range.0 + last.1.min(line.text.len())),
+                (
+                    line.range.0 + first.0,
+                    line.range.0 + last.1.min(line.text.len()),
+                ),
                 format!(
                     "模板占位符未替换：{}",
                     quoted
@@ -150,7 +174,10 @@ fn field_codes(ctx: &Context, findings: &mut Vec<Finding>) {
                 .find('\n')
                 .map_or(text.len(), |i| first + i)
                 .min(first + 40);
-            let end = (first..=end).rev().find(|&i| text.is_char_boundary(i)).unwrap_or(first);
+            let end = (first..=end)
+                .rev()
+                .find(|&i| text.is_char_boundary(i))
+                .unwrap_or(first);
             findings.push(ctx.doc.finding(
                 rule::TEMPLATE_TEXT,
                 Severity::Warning,
@@ -190,7 +217,9 @@ fn mojibake(ctx: &Context, findings: &mut Vec<Finding>) {
         }
         for pattern in ["锟斤拷", "â€", "Ã©", "Ã¨", "ï»¿"] {
             if let Some(i) = t.find(pattern) {
-                hit = Some(hit.map_or((i, i + pattern.len()), |(s, e)| (s.min(i), e.max(i + pattern.len()))));
+                hit = Some(hit.map_or((i, i + pattern.len()), |(s, e)| {
+                    (s.min(i), e.max(i + pattern.len()))
+                }));
             }
         }
         if let Some((s, e)) = hit {
@@ -223,7 +252,13 @@ fn count_before(text: &str, end: usize) -> Option<(u64, usize)> {
     if digits.is_empty() || digits.len() > 6 {
         return None;
     }
-    let start = end - text[..end].chars().rev().take(digits.chars().count()).map(char::len_utf8).sum::<usize>();
+    let start = end
+        - text[..end]
+            .chars()
+            .rev()
+            .take(digits.chars().count())
+            .map(char::len_utf8)
+            .sum::<usize>();
     Some((digits.parse().ok()?, start))
 }
 
@@ -239,9 +274,12 @@ fn project_counts(ctx: &Context, findings: &mut Vec<Finding>) {
         let total = t.match_indices("共").find_map(|(i, _)| {
             let rest = &t[i + '共'.len_utf8()..];
             let n = rest.chars().take_while(|c| cjk::is_digit(*c)).count();
-            let after = rest.char_indices().nth(n).map(|(j, c)| (j, c))?;
+            let after = rest.char_indices().nth(n)?;
             (n > 0 && after.1 == '个').then(|| {
-                let digits: String = rest[..after.0].chars().filter_map(|c| cjk::digit_value(c).and_then(|d| char::from_digit(d, 10))).collect();
+                let digits: String = rest[..after.0]
+                    .chars()
+                    .filter_map(|c| cjk::digit_value(c).and_then(|d| char::from_digit(d, 10)))
+                    .collect();
                 (digits.parse::<u64>().ok(), i)
             })
         });
@@ -260,10 +298,12 @@ fn project_counts(ctx: &Context, findings: &mut Vec<Finding>) {
                 Some((n, i))
             })
         };
-        let Some((initial, _)) = clause_count(&["年初批复", "年初安排", "年初预算"]) else {
+        let Some((initial, _)) = clause_count(&["年初批复", "年初安排", "年初预算"])
+        else {
             continue;
         };
-        let Some((added, added_at)) = clause_count(&["年中增加", "年中追加", "年中新增"]) else {
+        let Some((added, added_at)) = clause_count(&["年中增加", "年中追加", "年中新增"])
+        else {
             continue;
         };
         if initial + added != total {
@@ -298,25 +338,37 @@ mod tests {
     fn real_residue_is_found() {
         // 青神县发展和改革局 2023 自评表: the instruction left in the answer cell; the form's note is not.
         assert_eq!(
-            rules("年度目标完成情况 |\n对照年度目标,说明相关任务目标的完成情况(100字以内) |\n1.预算执行率=预算执行数/调整后预算数,预算执行率未达到90%的需说明原因(100字以内);2.年中发生预算调整的 |"),
+            rules(
+                "年度目标完成情况 |\n对照年度目标,说明相关任务目标的完成情况(100字以内) |\n1.预算执行率=预算执行数/调整后预算数,预算执行率未达到90%的需说明原因(100字以内);2.年中发生预算调整的 |"
+            ),
             vec!["template-text"]
         );
         assert_eq!(
             rules("根据《关于开展xx年省级财政资金绩效自评工作的通知》(粤财绩﹝xx﹞13号)要求"),
             vec!["template-text"]
         );
-        assert_eq!(rules("第一部分 单位概况 PAGEREF _Toc25831 h 3"), vec!["template-text"]);
-        assert_eq!(rules("目 ??录\n第一部分 ?长沙市人民代表大会"), vec!["mojibake", "mojibake"]);
+        assert_eq!(
+            rules("第一部分 单位概况 PAGEREF _Toc25831 h 3"),
+            vec!["template-text"]
+        );
+        assert_eq!(
+            rules("目 ??录\n第一部分 ?长沙市人民代表大会"),
+            vec!["mojibake", "mojibake"]
+        );
         assert!(rules("网址 http://a.cn/?id=3，是否完成?").is_empty());
         assert!(rules("报告应该怎么写才合适呢?下面是小编收集的范文").is_empty());
         assert_eq!(
-            rules("2024年,红河州数据发展中心实施项目共15个(含2023年转列暂付性款项项目5个),年初批复预算8个项目985万元,年中增加8个项目(含2023年转列暂付性款项项目5个),实际到位资金334.67万元。"),
+            rules(
+                "2024年,红河州数据发展中心实施项目共15个(含2023年转列暂付性款项项目5个),年初批复预算8个项目985万元,年中增加8个项目(含2023年转列暂付性款项项目5个),实际到位资金334.67万元。"
+            ),
             vec!["count-mismatch"]
         );
         assert!(rules("实施项目共16个,年初批复预算8个项目,年中增加8个项目。").is_empty());
         // 南漳县招商服务中心 2019: nine announced, eight named.
         assert_eq!(
-            rules("招商服务中心设9个内设机构,分别为:办公室、投资促进股科、区域协作股、招商股、信息统计股、政工人事股、政策法规股、项目服务股。"),
+            rules(
+                "招商服务中心设9个内设机构,分别为:办公室、投资促进股科、区域协作股、招商股、信息统计股、政工人事股、政策法规股、项目服务股。"
+            ),
             vec!["count-mismatch"]
         );
         assert!(rules("设3个职能科室,分别为:综合办公室、评审科、稽核科。").is_empty());

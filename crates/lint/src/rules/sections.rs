@@ -30,7 +30,9 @@ const REQUIRED_PROJECT: &[(SectionKind, Option<&str>)] = &[
 fn outline_source(kind: DocumentKind) -> &'static str {
     match kind {
         DocumentKind::ProjectReport => "《项目支出绩效评价管理办法》（财预〔2020〕10号）",
-        _ => "部门整体支出绩效自评报告通行提纲，依据《预算绩效评价共性指标体系框架》（财预〔2013〕53号）附件2",
+        _ => {
+            "部门整体支出绩效自评报告通行提纲，依据《预算绩效评价共性指标体系框架》（财预〔2013〕53号）附件2"
+        }
     }
 }
 

@@ -81,12 +81,18 @@ pub fn check(ctx: &Context) -> Vec<Finding> {
         // 「…共完成预算资金89.97万元。其中：30万元…」: a sentence that opens with 其中 breaks down the
         // last figure of the sentence before, when both are on one line.
         let opens_with_breakdown = text
-            .trim_start_matches(|c: char| crate::document::is_blank(c) || "（(0123456789.、".contains(c))
+            .trim_start_matches(|c: char| {
+                crate::document::is_blank(c) || "（(0123456789.、".contains(c)
+            })
             .starts_with("其中");
         let carried_total = index
             .checked_sub(1)
             .filter(|_| opens_with_breakdown && !text.starts_with('\n'))
-            .filter(|&prev| !ctx.doc.slice(ctx.doc.sentences[prev].start, ctx.doc.sentences[prev].end).ends_with('\n'))
+            .filter(|&prev| {
+                !ctx.doc
+                    .slice(ctx.doc.sentences[prev].start, ctx.doc.sentences[prev].end)
+                    .ends_with('\n')
+            })
             .and_then(|prev| {
                 // Only when that sentence states one figure (besides shares and changes): with
                 // several (预算数、差值…) the breakdown may run over any of them.
@@ -195,7 +201,11 @@ fn check_listed_breakdown(ctx: &Context, total: &Money, sentence: usize) -> Vec<
         return Vec::new();
     }
     let sum: i64 = parts.iter().map(|p| p.fen.0).sum();
-    let tolerance: i64 = parts.iter().chain([&total]).map(|m| m.unit.rounding_fen()).sum();
+    let tolerance: i64 = parts
+        .iter()
+        .chain([&total])
+        .map(|m| m.unit.rounding_fen())
+        .sum();
     if (sum - total.fen.0).abs() <= tolerance {
         return Vec::new();
     }
@@ -228,11 +238,22 @@ fn check_listed_breakdown(ctx: &Context, total: &Money, sentence: usize) -> Vec<
 fn starts_heading(text: &str) -> bool {
     let first = text.chars().next();
     let second = text.chars().nth(1);
-    let numeral = text.chars().take_while(|c| crate::cjk::is_chinese_numeral(*c)).count();
-    let digits = text.chars().take_while(|c| crate::cjk::is_digit(*c)).count();
+    let numeral = text
+        .chars()
+        .take_while(|c| crate::cjk::is_chinese_numeral(*c))
+        .count();
+    let digits = text
+        .chars()
+        .take_while(|c| crate::cjk::is_digit(*c))
+        .count();
     matches!(first, Some('(' | '（'))
-        || (numeral > 0 && numeral <= 3 && matches!(text.chars().nth(numeral), Some('、' | '.' | '．')))
-        || (digits > 0 && digits <= 2 && matches!(text.chars().nth(digits), Some('、' | '.' | '．')) && !second.is_some_and(|c| crate::cjk::is_digit(c) && digits == 1))
+        || (numeral > 0
+            && numeral <= 3
+            && matches!(text.chars().nth(numeral), Some('、' | '.' | '．')))
+        || (digits > 0
+            && digits <= 2
+            && matches!(text.chars().nth(digits), Some('、' | '.' | '．'))
+            && !second.is_some_and(|c| crate::cjk::is_digit(c) && digits == 1))
 }
 
 /// 「基本支出100万元、项目支出50万元，合计150万元」: the total comes after its parts.
