@@ -87,7 +87,6 @@ pub mod rule {
     pub const SCORE_TRUNCATED: &str = "score-truncated";
     pub const SCORE_ABOVE_MAXIMUM: &str = "score-above-maximum";
     pub const FULL_MARKS_WITHHELD: &str = "full-marks-withheld";
-    pub const FUNDS_ABOVE_BUDGET: &str = "funds-above-budget";
     pub const CROSS_DOCUMENT_MISMATCH: &str = "cross-document-mismatch";
 
     /// Every rule id with a one-line description, for `--help`-style listings and the README.
@@ -147,7 +146,6 @@ pub mod rule {
             FULL_MARKS_WITHHELD,
             "执行率 100% 或指标恰好完成，却未得满分",
         ),
-        (FUNDS_ABOVE_BUDGET, "到位资金超过批复预算且未说明"),
         (
             CROSS_DOCUMENT_MISMATCH,
             "同一单位同一年度的两份文件数字不一致",
