@@ -22,3 +22,5 @@ fuzz fuzz import_csv "${JIXIAO_IMPORT_FUZZ_SECONDS:-15}" 16384 "$root/fuzz/seeds
 fuzz fuzz import_xlsx "${JIXIAO_IMPORT_FUZZ_SECONDS:-15}" 65536 "$root/fuzz/seeds/xlsx"
 # Sparse and huge-dimension sheets, built from the input (cells anywhere in the grid, dimension true, missing or forged).
 fuzz fuzz import_xlsx_sparse "${JIXIAO_IMPORT_FUZZ_SECONDS:-15}" 513
+# The linter's spreadsheet reader (自评表 published as xlsx): workbooks built from the input.
+fuzz fuzz lint_xlsx "${JIXIAO_IMPORT_FUZZ_SECONDS:-15}" 65536

@@ -149,8 +149,10 @@ enum Command {
         #[arg(long)]
         rules: Option<PathBuf>,
     },
-    /// Check a published self-evaluation report (.txt, .md, .docx, .pdf) on its own, without the database:
-    /// sums, rates, sections, classification names, dates. Exit 0 clean, 1 findings, 2 a file can't be read.
+    /// Check published documents (部门整体/项目 self-evaluation reports, 自评表, 决算说明, 预算说明; .txt, .md,
+    /// .docx, .pdf, .xlsx) on their own, without the database: sums, rates, sections, form scores, dates.
+    /// Several files of one unit and year are compared figure by figure (元 against 万元).
+    /// Exit 0 clean, 1 findings, 2 a file can't be read.
     Lint {
         #[arg(required = true)]
         files: Vec<PathBuf>,

@@ -63,6 +63,8 @@ pub struct Money {
     /// Index into `Document::sentences`.
     pub sentence: usize,
     pub line: usize,
+    /// On a table row (cells split by 「|」 or tabs): the form checks read it, the sentence rules do not.
+    pub in_table: bool,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -73,6 +75,7 @@ pub struct Rate {
     pub number: String,
     pub range: (usize, usize),
     pub sentence: usize,
+    pub in_table: bool,
 }
 
 impl Rate {
@@ -178,6 +181,7 @@ pub fn extract(doc: &Document) -> Amounts {
     let text = doc.text.as_str();
     let chars: Vec<(usize, char)> = text.char_indices().collect();
     let mut out = Amounts::default();
+    let table_unit = declared_unit(text);
     let mut i = 0;
     while i < chars.len() {
         let (start, c) = chars[i];
@@ -200,6 +204,15 @@ pub fn extract(doc: &Document) -> Amounts {
         while chars
             .get(k)
             .is_some_and(|(_, c)| *c == ' ' || *c == '\u{3000}')
+        {
+            k += 1;
+        }
+        // 「1037103.63\n元」: a wrapped line may part the number from its unit; 「242.96?万元」: a stray
+        // 「?」 where a blank was lost in conversion.
+        if chars
+            .get(k)
+            .is_some_and(|(_, c)| matches!(c, '\n' | '?' | '？'))
+            && matches!(chars.get(k + 1).map(|(_, c)| *c), Some('元' | '万' | '亿'))
         {
             k += 1;
         }
@@ -235,12 +248,14 @@ pub fn extract(doc: &Document) -> Amounts {
                     approximate,
                     sentence,
                     line: doc.line_number(start),
+                    in_table: table_row(text, start),
                 });
             }
             i = unit_end;
             continue;
         }
-        if k == next && matches!(at(k), Some('%' | '％')) {
+        // 「下降 4.03 %」: a percentage may stand apart from its sign, as the number from its unit.
+        if matches!(at(k), Some('%' | '％')) {
             if number.decimals <= 6 && number.text.len() <= 13 {
                 let scaled: Option<i64> = number.text.replace('.', "").parse().ok();
                 if let Some(scaled) = scaled {
@@ -250,10 +265,33 @@ pub fn extract(doc: &Document) -> Amounts {
                         number: number.text,
                         range: (start, byte_at(k + 1)),
                         sentence,
+                        in_table: table_row(text, start),
                     });
                 }
             }
             i = k + 1;
+            continue;
+        }
+        // A cell of a table whose unit the table declares (「金额单位：元」… 「25,754,899.39」) is money in
+        // that unit, kept for the form checks and the count, out of the sentence rules.
+        let cell_end = at(next).is_none_or(|c| c.is_whitespace() || matches!(c, '|' | '\t'));
+        if let Some(unit) = table_unit
+            && cell_end
+            && number.decimals >= 2
+            && !approximate
+            && table_row(text, start)
+            && let Some(fen) = to_fen(&number.text, unit.places_to_yuan())
+        {
+            out.money.push(Money {
+                fen,
+                unit,
+                number: number.text,
+                range: (start, number.end),
+                approximate,
+                sentence,
+                line: doc.line_number(start),
+                in_table: true,
+            });
             continue;
         }
         // A number with two decimals and nothing after it but punctuation reads as money without a unit.
@@ -272,10 +310,52 @@ pub fn extract(doc: &Document) -> Amounts {
                 approximate,
                 sentence,
                 line: doc.line_number(start),
+                in_table: table_row(text, start),
             });
         }
     }
     out
+}
+
+/// Whether the line holding byte `at` is a table row: cells split by 「|」 or tabs, or a row flattened by a
+/// document site into blank-separated numbers (「11,122,315.04 13,628,965.89 1,003,618.46」).
+pub fn table_row(text: &str, at: usize) -> bool {
+    let start = text[..at].rfind('\n').map_or(0, |i| i + 1);
+    let end = text[at..].find('\n').map_or(text.len(), |i| at + i);
+    let line = &text[start..end];
+    line.contains(['|', '\t'])
+        || line
+            .split([' ', '\u{3000}'])
+            .filter(|t| {
+                // 「89.974」「1,003,618.46」, not 「1.」 numbering a paragraph.
+                t.chars().next().is_some_and(cjk::is_digit)
+                    && t.chars()
+                        .last()
+                        .is_some_and(|c| cjk::is_digit(c) || c == '%')
+                    && t.contains(['.', ','])
+                    && t.chars()
+                        .all(|c| cjk::is_digit(c) || matches!(c, ',' | '.' | '%'))
+            })
+            .count()
+            >= 3
+}
+
+/// The unit a table declares for its cells: 「金额单位：元」「单位：万元」「项目资金（万元）」.
+fn declared_unit(text: &str) -> Option<Unit> {
+    let wan = ["单位：万元", "单位:万元", "(万元)", "（万元）"]
+        .iter()
+        .filter_map(|w| text.find(w))
+        .min();
+    let yuan = ["单位：元", "单位:元", "(元)", "（元）"]
+        .iter()
+        .filter_map(|w| text.find(w))
+        .min();
+    match (wan, yuan) {
+        (Some(w), Some(y)) => Some(if w < y { Unit::WanYuan } else { Unit::Yuan }),
+        (Some(_), None) => Some(Unit::WanYuan),
+        (None, Some(_)) => Some(Unit::Yuan),
+        (None, None) => None,
+    }
 }
 
 /// 约 / 近 / 逾 / 超过 / 大约 right before the number at `first`.
@@ -366,6 +446,26 @@ mod tests {
         );
         assert_eq!(a.bare.len(), 1);
         assert_eq!(a.money.len(), 1);
+    }
+
+    #[test]
+    fn table_cells_in_a_declared_unit_are_money() {
+        // 大关县天星镇中心卫生院 2021 决算公开表 (金额单位：元), flattened to one line by a document site.
+        let text = "收入支出决算总表 八、其他收入 8 11,122,315.04 13,628,965.89 1,003,618.46 9 10 本年收入合计 27 总计 30 25,754,899.39 25,754,899.39 公开01表 金额单位:元";
+        let a = extract(&Document::new("t", text));
+        let cells: Vec<(i64, Unit, bool)> = a
+            .money
+            .iter()
+            .map(|m| (m.fen.0, m.unit, m.in_table))
+            .collect();
+        assert_eq!(cells.len(), 5);
+        assert_eq!(cells[0], (1_112_231_504, Unit::Yuan, true));
+        assert_eq!(cells[4], (2_575_489_939, Unit::Yuan, true));
+        // 「1.」 numbering a paragraph does not make prose a table row.
+        assert!(!table_row(
+            "1. 基本支出预算 2476260.58 元,同比减少 4966.66 元",
+            0
+        ));
     }
 
     #[test]

@@ -169,7 +169,12 @@ fn split_sentences(text: &str) -> Vec<Range<usize>> {
     let mut sentences = Vec::new();
     let mut start = 0;
     for (i, c) in text.char_indices() {
-        if matches!(c, '。' | '！' | '？' | '!' | '?' | '\n') {
+        let ends = match c {
+            '。' | '！' | '？' | '!' | '?' => true,
+            '\n' => !is_wrapped_line(text, start, i),
+            _ => false,
+        };
+        if ends {
             let end = i + c.len_utf8();
             if text[start..end].chars().any(|c| !is_blank(c)) {
                 sentences.push(start..end);
@@ -181,6 +186,52 @@ fn split_sentences(text: &str) -> Vec<Range<usize>> {
         sentences.push(start..text.len());
     }
     sentences
+}
+
+/// Whether the line break at byte `at` only wraps a sentence (PDF text and pages copied from PDFs break
+/// lines mid-sentence: 「…116433.12 元,占支\n出总预算 10.73 %…」). A wrapped line is long, ends inside a
+/// clause (a Han character, a digit, a comma, 、 or %), and the next line goes on with a Han character
+/// or a digit that does not start a heading. Short lines, table rows and headings still end sentences.
+fn is_wrapped_line(text: &str, sentence_start: usize, at: usize) -> bool {
+    let line_start = text[..at]
+        .rfind('\n')
+        .map_or(0, |i| i + 1)
+        .max(sentence_start);
+    let line = text[line_start..at].trim_end_matches(is_blank);
+    let Some(last) = line.chars().last() else {
+        return false;
+    };
+    let long = line.chars().filter(|c| !is_blank(*c)).count() >= 16;
+    let open = crate::cjk::is_han(last)
+        || crate::cjk::is_digit(last)
+        || matches!(last, '，' | ',' | '、' | '%' | '％');
+    let next = text[at + 1..].trim_start_matches([' ', '\u{3000}']);
+    let Some(first) = next.chars().next() else {
+        return false;
+    };
+    let continues =
+        (crate::cjk::is_han(first) || crate::cjk::is_digit(first)) && !starts_numbered(next);
+    long && open && continues && !line.contains('|') && !line.contains('\t')
+}
+
+/// 「1、」「2.」「三、」 at the start of a line: a numbered item, not the rest of a wrapped sentence.
+fn starts_numbered(line: &str) -> bool {
+    let digits = line
+        .chars()
+        .take_while(|c| crate::cjk::is_digit(*c))
+        .count();
+    let numerals = line
+        .chars()
+        .take_while(|c| crate::cjk::is_chinese_numeral(*c))
+        .count();
+    let marker = |n: usize| matches!(line.chars().nth(n), Some('、' | '.' | '．'));
+    ((1..=2).contains(&digits)
+        && marker(digits)
+        && !line
+            .chars()
+            .nth(digits + 1)
+            .is_some_and(crate::cjk::is_digit))
+        || ((1..=3).contains(&numerals) && marker(numerals))
 }
 
 #[cfg(test)]

@@ -77,6 +77,17 @@ pub mod rule {
     pub const MISSING_SIGNATURE: &str = "missing-signature";
     pub const SIGNATURE_DATE: &str = "signature-date";
     pub const DATE_OUTSIDE_YEAR: &str = "date-outside-year";
+    pub const TEMPLATE_TEXT: &str = "template-text";
+    pub const MOJIBAKE: &str = "mojibake";
+    pub const COUNT_MISMATCH: &str = "count-mismatch";
+    pub const TOTAL_ROW_MISMATCH: &str = "total-row-mismatch";
+    pub const ADJUSTMENT_WITHOUT_REASON: &str = "adjustment-without-reason";
+    pub const NON_NUMERIC_COMPLETION: &str = "non-numeric-completion";
+    pub const EXECUTION_SCORE_SHORT: &str = "execution-score-short";
+    pub const SCORE_TRUNCATED: &str = "score-truncated";
+    pub const SCORE_ABOVE_MAXIMUM: &str = "score-above-maximum";
+    pub const FULL_MARKS_WITHHELD: &str = "full-marks-withheld";
+    pub const CROSS_DOCUMENT_MISMATCH: &str = "cross-document-mismatch";
 
     /// Every rule id with a one-line description, for `--help`-style listings and the README.
     pub const ALL: &[(&str, &str)] = &[
@@ -113,5 +124,31 @@ pub mod rule {
         (MISSING_SIGNATURE, "没有落款单位和日期"),
         (SIGNATURE_DATE, "落款日期不在年度结束之后"),
         (DATE_OUTSIDE_YEAR, "正文日期不在报告年度内"),
+        (
+            TEMPLATE_TEXT,
+            "填表说明、模板占位符（xx年）或 Word 域代码留在正文中",
+        ),
+        (MOJIBAKE, "乱码（编码转换错误）"),
+        (
+            COUNT_MISMATCH,
+            "个数对不上（年初项目数 + 年中增加数 ≠ 总数）",
+        ),
+        (TOTAL_ROW_MISMATCH, "自评表合计行与其中各行矛盾"),
+        (
+            ADJUSTMENT_WITHOUT_REASON,
+            "年初预算与调整后预算不同，未说明调整理由",
+        ),
+        (NON_NUMERIC_COMPLETION, "定量指标的完成值不是数值"),
+        (EXECUTION_SCORE_SHORT, "预算执行得分低于 分值 × 执行率"),
+        (SCORE_TRUNCATED, "得分截尾而非四舍五入"),
+        (SCORE_ABOVE_MAXIMUM, "得分超过分值或总分超过各项分值之和"),
+        (
+            FULL_MARKS_WITHHELD,
+            "执行率 100% 或指标恰好完成，却未得满分",
+        ),
+        (
+            CROSS_DOCUMENT_MISMATCH,
+            "同一单位同一年度的两份文件数字不一致",
+        ),
     ];
 }

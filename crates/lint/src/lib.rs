@@ -11,8 +11,10 @@
 
 pub mod amounts;
 pub mod cjk;
+pub mod compare;
 pub mod document;
 pub mod finding;
+pub mod kind;
 pub mod read;
 pub mod render;
 pub mod rules;
@@ -22,6 +24,7 @@ use std::path::{Path, PathBuf};
 
 pub use document::Document;
 pub use finding::{Finding, Severity, Span};
+pub use kind::DocumentKind;
 pub use read::LintError;
 pub use render::OutputFormat;
 
@@ -30,6 +33,13 @@ pub use render::OutputFormat;
 pub struct LintReport {
     /// The file name (or the name given to [`lint_text`]).
     pub name: String,
+    /// What the document is (`dept-report`, `project-form`, `final-accounts`, …), and its Chinese name.
+    pub kind: DocumentKind,
+    pub kind_label: &'static str,
+    /// The unit the document is about, read from its title (for grouping several documents).
+    pub unit_name: Option<String>,
+    /// Headline figures (支出合计, 基本支出, 项目支出, 收入; a form's 全年预算数 and 全年执行数).
+    pub figures: Vec<compare::StatedFigure>,
     /// The fiscal year the report is about, read from its title (`2020年度…`).
     pub report_year: Option<i32>,
     /// The unit that signed the report, and the signing date (`YYYY-MM-DD`).
@@ -64,7 +74,14 @@ pub fn lint_text(name: &str, text: &str) -> LintReport {
     let doc = Document::new(name, text);
     let structure = structure::Structure::recover(&doc);
     let amounts = amounts::extract(&doc);
-    let mut findings = rules::check_all(&doc, &structure, &amounts);
+    let kind = DocumentKind::detect(&doc);
+    let mut findings = rules::check_all(&doc, &structure, &amounts, kind);
+    let figures = rules::headline_figures(&doc, &structure, &amounts, kind);
+    let unit_name = structure
+        .signature
+        .as_ref()
+        .and_then(|s| s.unit.clone())
+        .or_else(|| compare::unit_name(&doc, structure.title));
     findings.sort_by(|a, b| {
         a.span
             .start
@@ -73,6 +90,10 @@ pub fn lint_text(name: &str, text: &str) -> LintReport {
     });
     LintReport {
         name: name.to_string(),
+        kind,
+        kind_label: kind.label(),
+        unit_name,
+        figures,
         report_year: structure.report_year.map(|y| y.year),
         signed_by: structure.signature.as_ref().and_then(|s| s.unit.clone()),
         signed_on: structure.signature.as_ref().map(|s| s.date.to_string()),
@@ -107,6 +128,7 @@ pub fn run(files: &[PathBuf], format: OutputFormat) -> i32 {
             }
         }
     }
+    compare::compare(&mut reports);
     if !reports.is_empty() || format != OutputFormat::Text {
         print!("{}", render::render_many(&reports, format));
     }

@@ -5,7 +5,7 @@ use crate::cjk::{self, FoundDate};
 use crate::document::Document;
 
 /// What a heading is about, matched by keywords because every unit words its headings differently
-/// (「存在的主要问题」「存在问题及原因分析」「主要问题」…). Follows the outline in domain.md §6.1.
+/// (「存在的主要问题」「存在问题及原因分析」「主要问题」…). Follows the 部门整体 self-evaluation outline the provinces use (财预〔2013〕53号 附件2).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum SectionKind {
     Overview,

@@ -79,6 +79,44 @@ fn piece() -> impl Strategy<Value = String> {
         "#",
         "**",
         "|",
+        // 自评表 cells and the words the form, kind, rate and residue checks look for.
+        "\t",
+        " | ",
+        "项目支出绩效自评表",
+        "部门整体支出绩效自评表",
+        "部门决算",
+        "年初预算数",
+        "全年预算数",
+        "全年执行数",
+        "执行率",
+        "分值",
+        "得分",
+        "年度资金总额:",
+        "其中:财政资金",
+        "≥",
+        "≤",
+        "=",
+        "完成",
+        "/",
+        "较上年增加",
+        "减少",
+        "增长",
+        "下降",
+        "各",
+        "占",
+        "的",
+        "%",
+        " %",
+        "?",
+        "xx年",
+        "(100字以内)",
+        "PAGEREF _Toc1",
+        "共15个",
+        "年初批复预算8个项目",
+        "年中增加8个",
+        "收入总计",
+        "年末结转和结余",
+        "\n",
     ]);
     prop_oneof![
         4 => fixed.prop_map(str::to_string),
@@ -104,6 +142,21 @@ proptest! {
         }
         for format in [OutputFormat::Text, OutputFormat::Json, OutputFormat::Html] {
             let _ = render(&report, format);
+        }
+    }
+
+    #[test]
+    fn several_documents_never_panic(a in report_text(), b in report_text()) {
+        let mut pair = vec![lint_text("a.txt", &a), lint_text("b.txt", &b)];
+        for r in pair.iter_mut() {
+            r.unit_name = Some("某单位".to_string());
+            r.report_year = Some(2022);
+        }
+        jixiao_lint::compare::compare(&mut pair);
+        for r in &pair {
+            for f in &r.findings {
+                prop_assert!(r.text.is_char_boundary(f.span.start) && r.text.is_char_boundary(f.span.end));
+            }
         }
     }
 

@@ -2,7 +2,7 @@
 //! 基本支出 + 项目支出 = 支出合计, and what is left of income is explained (seed: 102.96 + 108.37 =
 //! 211.33万元 against 财政拨款收入 242.96万元, 31.63万元 never accounted for).
 
-use super::{Context, DELTA_WORDS, clause_head};
+use super::{Context, clause_head, is_delta_label};
 use crate::amounts::{Money, Unit, format_in};
 use crate::finding::{Finding, Severity, rule};
 use jixiao_core::Fen;
@@ -63,9 +63,14 @@ impl<'a> KeyFigures<'a> {
     pub fn find(ctx: &Context<'a>) -> KeyFigures<'a> {
         let mut k = KeyFigures::default();
         let mut fiscal_income = None;
-        for money in ctx.amounts.money.iter().filter(|m| !m.approximate) {
+        for money in ctx
+            .amounts
+            .money
+            .iter()
+            .filter(|m| !m.approximate && !m.in_table)
+        {
             let label = ctx.money_label(money);
-            if DELTA_WORDS.iter().any(|w| label.contains(w)) {
+            if is_delta_label(label) {
                 continue;
             }
             let head = clause_head(label);
@@ -142,11 +147,21 @@ pub fn check(ctx: &Context) -> Vec<Finding> {
             let same_sentence =
                 basic.sentence == total.sentence && project.sentence == total.sentence;
             let gap = total.fen.0.saturating_sub(sum);
+            let tolerance = tol(&[basic, project, total]);
+            // 「支出总计」 in a 决算 includes 年末结转和结余: a gap the carry-over explains is no gap, and
+            // with carry-over mentioned at all the comparison is only a reviewer's question.
+            let grand_total = ctx.money_label(total).contains("总计");
+            let carried = grand_total && explained_by_carry_over(ctx, gap, tolerance);
+            let severity = if grand_total && doc.text.contains("结转") {
+                Severity::Warning
+            } else {
+                Severity::Error
+            };
             // In one sentence this is a 「合计…其中」 statement, which sum-mismatch already checks.
-            if !same_sentence && gap.abs() > tol(&[basic, project, total]) {
+            if !same_sentence && !carried && gap.abs() > tolerance {
                 findings.push(doc.finding(
                     rule::BASIC_PROJECT_TOTAL,
-                    Severity::Error,
+                    severity,
                     span,
                     format!(
                         "{} = {}，与支出合计 {}（第{}行）不符，差 {}",
@@ -190,7 +205,10 @@ pub fn check(ctx: &Context) -> Vec<Finding> {
             vec![b, p],
         ))
     });
-    if let (Some((spent, range, from)), Some(income)) = (spending, k.income) {
+    // A 决算 or 预算 statement spends carry-over as a matter of course; only reports must explain it.
+    let explains_sources = ctx.kind.is_report() || ctx.kind == crate::kind::DocumentKind::Unknown;
+    if let (Some((spent, range, from)), Some(income), true) = (spending, k.income, explains_sources)
+    {
         let text = &doc.text;
         let other_income = ["其他收入", "事业收入", "经营收入", "上级补助"]
             .iter()

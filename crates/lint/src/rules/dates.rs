@@ -33,7 +33,7 @@ pub fn check(ctx: &Context) -> Vec<Finding> {
     let doc = ctx.doc;
     let mut findings = Vec::new();
     let Some(report_year) = s.report_year else {
-        if s.headings.iter().any(|h| h.is_outline()) {
+        if ctx.kind.is_report() && s.headings.iter().any(|h| h.is_outline()) {
             let anchor = s
                 .title
                 .unwrap_or_else(|| s.paragraphs.first().map_or((0, 0), |p| p.range));

@@ -43,10 +43,12 @@ pub fn check(ctx: &Context) -> Vec<Finding> {
     }
     let mut findings = Vec::new();
     for group in groups {
-        if !group
-            .iter()
-            .any(|&i| s.paragraphs[i].key.chars().count() >= MIN_PROSE_CHARS)
-        {
+        // Prose: long enough and written in clauses. A title printed twice, or a heading that the
+        // 目录 lists and the body repeats, is not a pasting slip.
+        if !group.iter().any(|&i| {
+            let key = &s.paragraphs[i].key;
+            key.chars().count() >= MIN_PROSE_CHARS && key.contains(['。', '，', '；', ',', ';'])
+        }) {
             continue;
         }
         let (first, last) = (group[0], group[group.len() - 1]);

@@ -1,29 +1,38 @@
 //! The checks. Each module owns one family of rule ids (see `finding::rule`); all read the same
 //! [`Context`]: the text, its recovered structure and its amounts.
 
-mod budget;
+pub mod budget;
 mod classification;
 mod dates;
 mod duplicates;
+pub mod forms;
 mod rates;
+mod residue;
 mod sections;
 mod sums;
 
 use crate::amounts::{Amounts, Money};
 use crate::document::Document;
 use crate::finding::Finding;
+use crate::kind::DocumentKind;
 use crate::structure::Structure;
 
 pub struct Context<'a> {
     pub doc: &'a Document,
     pub structure: &'a Structure,
     pub amounts: &'a Amounts,
+    pub kind: DocumentKind,
     /// Byte ranges of every number read (money, bare numbers, rates), sorted: the edges of labels.
     number_edges: Vec<(usize, usize)>,
 }
 
 impl<'a> Context<'a> {
-    pub fn new(doc: &'a Document, structure: &'a Structure, amounts: &'a Amounts) -> Context<'a> {
+    pub fn new(
+        doc: &'a Document,
+        structure: &'a Structure,
+        amounts: &'a Amounts,
+        kind: DocumentKind,
+    ) -> Context<'a> {
         let mut number_edges: Vec<(usize, usize)> = amounts
             .money
             .iter()
@@ -36,6 +45,7 @@ impl<'a> Context<'a> {
             doc,
             structure,
             amounts,
+            kind,
             number_edges,
         }
     }
@@ -157,8 +167,88 @@ pub const DELTA_WORDS: &[&str] = &[
     "上一年",
 ];
 
-pub fn check_all(doc: &Document, structure: &Structure, amounts: &Amounts) -> Vec<Finding> {
-    let ctx = Context::new(doc, structure, amounts);
+/// Whether a figure's label makes it a change against another year. 「上年结转」「上年结余」 name money
+/// carried into this year — a part of this year's income, not a change.
+pub fn is_delta_label(label: &str) -> bool {
+    let mut label = label.to_string();
+    for carried in [
+        "上年结转和结余",
+        "上年结转",
+        "上年结余",
+        "年初结转",
+        "上年末",
+        "上年年末",
+    ] {
+        label = label.replace(carried, "");
+    }
+    DELTA_WORDS.iter().any(|w| label.contains(w))
+}
+
+/// The headline figures a document states, for comparing documents of one unit and year.
+pub fn headline_figures(
+    doc: &Document,
+    structure: &Structure,
+    amounts: &Amounts,
+    kind: DocumentKind,
+) -> Vec<crate::compare::StatedFigure> {
+    let ctx = Context::new(doc, structure, amounts, kind);
+    let stated = |name: &'static str, m: &Money| crate::compare::StatedFigure {
+        name,
+        fen: m.fen.0,
+        unit: m.unit,
+        text: format!("{}{}", m.number, m.unit.label()),
+        line: m.line,
+        range: m.range,
+    };
+    let mut out = Vec::new();
+    if kind.is_form() {
+        if let Some(forms::FundsTotal {
+            annual,
+            executed,
+            unit,
+            range,
+        }) = forms::funds_total(&doc.text)
+        {
+            for (name, fen) in [("全年预算数", annual), ("全年执行数", executed)] {
+                if let Some(fen) = fen {
+                    out.push(crate::compare::StatedFigure {
+                        name,
+                        fen,
+                        unit,
+                        text: format!(
+                            "{}{}",
+                            crate::amounts::format_in(jixiao_core::Fen(fen), unit),
+                            unit.label()
+                        ),
+                        line: doc.line_number(range.0),
+                        range,
+                    });
+                }
+            }
+        }
+        return out;
+    }
+    let k = budget::KeyFigures::find(&ctx);
+    for (name, m) in [
+        ("支出合计", k.spending),
+        ("基本支出", k.basic),
+        ("项目支出", k.project),
+        ("收入", k.income.filter(|_| k.income_is_total)),
+    ] {
+        if let Some(m) = m {
+            out.push(stated(name, m));
+        }
+    }
+    out
+}
+
+pub fn check_all(
+    doc: &Document,
+    structure: &Structure,
+    amounts: &Amounts,
+    kind: DocumentKind,
+) -> Vec<Finding> {
+    let ctx = Context::new(doc, structure, amounts, kind);
     let mut findings = Vec::new();
     findings.extend(sums::check(&ctx));
     findings.extend(budget::check(&ctx));
@@ -167,6 +257,8 @@ pub fn check_all(doc: &Document, structure: &Structure, amounts: &Amounts) -> Ve
     findings.extend(sections::check(&ctx));
     findings.extend(classification::check(&ctx));
     findings.extend(dates::check(&ctx));
+    findings.extend(residue::check(&ctx));
+    findings.extend(forms::check(&ctx));
     findings
 }
 

@@ -1,12 +1,16 @@
-//! `missing-section`, `misplaced-section`, `content-after-signature`, `missing-signature`: the report
-//! against the standard outline (domain.md §6.1). Headings are matched by keywords, since every unit
-//! words them its own way; the outline's variants (南县 opens with 自评得分情况) are all accepted.
+//! `missing-section`, `misplaced-section`, `content-after-signature`, `missing-signature`: a report
+//! against the outline its kind is written to. Only the two report kinds have one: a 部门整体 report
+//! follows the 部门整体支出 framework of 财预〔2013〕53号 (附件2) as the provinces' self-evaluation
+//! notices lay it out; a 项目 report that of 财预〔2020〕10号. Forms, 决算说明 and 预算说明 have their
+//! own fixed layouts and are not checked for sections. Headings are matched by keywords, since every
+//! unit words them its own way; the outline's variants (南县 opens with 自评得分情况) are all accepted.
 
 use super::Context;
 use crate::finding::{Finding, Severity, rule};
+use crate::kind::DocumentKind;
 use crate::structure::{HeadingStyle, SectionKind};
 
-/// Sections every report must have, with the core's section id where the core names one.
+/// Sections every 部门整体 report must have, with the core's section id where the core names one.
 const REQUIRED: &[(SectionKind, Option<&str>)] = &[
     (SectionKind::Overview, None),
     (SectionKind::Spending, None),
@@ -15,6 +19,22 @@ const REQUIRED: &[(SectionKind, Option<&str>)] = &[
     (SectionKind::Improvements, Some("improvements")),
     (SectionKind::ResultApplication, Some("result_application")),
 ];
+
+/// Sections a 项目支出绩效自评报告 must have (财预〔2020〕10号: problems found and what is proposed).
+const REQUIRED_PROJECT: &[(SectionKind, Option<&str>)] = &[
+    (SectionKind::Problems, Some("problems")),
+    (SectionKind::Improvements, Some("improvements")),
+];
+
+/// Where the outline a kind is held to comes from, named by its public title.
+fn outline_source(kind: DocumentKind) -> &'static str {
+    match kind {
+        DocumentKind::ProjectReport => "《项目支出绩效评价管理办法》（财预〔2020〕10号）",
+        _ => {
+            "部门整体支出绩效自评报告通行提纲，依据《预算绩效评价共性指标体系框架》（财预〔2013〕53号）附件2"
+        }
+    }
+}
 
 fn title_of(kind: SectionKind, core_id: Option<&str>) -> String {
     core_id
@@ -37,6 +57,7 @@ pub fn check(ctx: &Context) -> Vec<Finding> {
         let parent = &s.headings[top];
         let closing = h.kinds.iter().find(|k| k.is_closing());
         if let Some(kind) = closing
+            && ctx.kind == DocumentKind::DeptReport
             && !parent.kinds.is_empty()
             && parent.kinds.iter().all(|k| k.is_opening())
             && h.level > parent.level
@@ -62,7 +83,12 @@ pub fn check(ctx: &Context) -> Vec<Finding> {
     let anchor = s
         .title
         .unwrap_or_else(|| s.paragraphs.first().map_or((0, 0), |p| p.range));
-    for &(kind, core_id) in REQUIRED {
+    let required: &[(SectionKind, Option<&str>)] = match ctx.kind {
+        DocumentKind::DeptReport => REQUIRED,
+        DocumentKind::ProjectReport => REQUIRED_PROJECT,
+        _ => &[],
+    };
+    for &(kind, core_id) in required {
         let present = s
             .headings
             .iter()
@@ -74,8 +100,9 @@ pub fn check(ctx: &Context) -> Vec<Finding> {
                 Severity::Warning,
                 anchor,
                 format!(
-                    "缺少「{}」部分（标准提纲 domain.md §6.1；按关键词未找到相应标题）",
-                    title_of(kind, core_id)
+                    "缺少「{}」部分（{}；按关键词未找到相应标题）",
+                    title_of(kind, core_id),
+                    outline_source(ctx.kind)
                 ),
             ));
         }
@@ -101,7 +128,9 @@ pub fn check(ctx: &Context) -> Vec<Finding> {
                 ));
             }
         }
-        None if s.headings.iter().any(|h| h.style != HeadingStyle::Label) => {
+        None if ctx.kind.is_report()
+            && s.headings.iter().any(|h| h.style != HeadingStyle::Label) =>
+        {
             let end = doc.text.trim_end().len();
             let start = doc.text[..end].rfind('\n').map_or(0, |i| i + 1);
             findings.push(doc.finding(

@@ -1,7 +1,7 @@
 //! `sum-mismatch`, `mixed-units`, `missing-unit`: 「合计X，其中A、B」 and 「A、B，合计X」 statements whose
 //! parts do not add up to their total (the seed: 242.96万元 of which only 148.93 + 5.03 are itemised).
 
-use super::{Context, DELTA_WORDS, clause_head};
+use super::{Context, clause_head, is_delta_label};
 use crate::amounts::{Money, Unit, format_in, to_fen};
 use crate::finding::{Finding, Severity, rule};
 use jixiao_core::Fen;
@@ -74,14 +74,45 @@ pub fn check(ctx: &Context) -> Vec<Finding> {
             .money
             .iter()
             .chain(&ctx.amounts.bare)
-            .filter(|m| m.sentence == index)
+            .filter(|m| m.sentence == index && !m.in_table)
             .collect();
-        if items.len() < 2 {
+        let text = ctx.doc.slice(range.start, range.end);
+        let base = range.start;
+        // 「…共完成预算资金89.97万元。其中：30万元…」: a sentence that opens with 其中 breaks down the
+        // last figure of the sentence before, when both are on one line.
+        let opens_with_breakdown = text
+            .trim_start_matches(|c: char| {
+                crate::document::is_blank(c) || "（(0123456789.、".contains(c)
+            })
+            .starts_with("其中");
+        let carried_total = index
+            .checked_sub(1)
+            .filter(|_| opens_with_breakdown && !text.starts_with('\n'))
+            .filter(|&prev| {
+                !ctx.doc
+                    .slice(ctx.doc.sentences[prev].start, ctx.doc.sentences[prev].end)
+                    .ends_with('\n')
+            })
+            .and_then(|prev| {
+                // Only when that sentence states one figure (besides shares and changes): with
+                // several (预算数、差值…) the breakdown may run over any of them.
+                let mut candidates = ctx.amounts.money.iter().filter(|m| {
+                    m.sentence == prev && !m.in_table && m.unit != Unit::Missing && {
+                        let label = ctx.money_label(m);
+                        !is_delta_label(label) && !label.contains('占')
+                    }
+                });
+                let total = candidates.next();
+                candidates.next().is_none().then_some(total).flatten()
+            });
+        if let Some(total) = carried_total {
+            items.push(total);
+        }
+        // One figure is enough when its 其中 lists the parts on the lines below.
+        if items.is_empty() || (items.len() < 2 && !text.contains("其中")) {
             continue;
         }
         items.sort_by_key(|m| m.range.0);
-        let text = ctx.doc.slice(range.start, range.end);
-        let base = range.start;
         let breakdowns: Vec<usize> = text.match_indices("其中").map(|(i, _)| base + i).collect();
         for (k, &at) in breakdowns.iter().enumerate() {
             let Some(total) = items
@@ -92,16 +123,17 @@ pub fn check(ctx: &Context) -> Vec<Finding> {
                 continue;
             };
             // The total must be the figure 「其中」 refers to, not a change against last year.
-            if DELTA_WORDS
-                .iter()
-                .any(|w| ctx.money_label(total).contains(w))
-            {
+            if is_delta_label(ctx.money_label(total)) {
                 continue;
             }
             let after = ctx
                 .doc
                 .slice(at + "其中".len(), range.end)
                 .trim_start_matches(['：', ':', '，', ' ']);
+            if after.trim().is_empty() {
+                findings.extend(check_listed_breakdown(ctx, total, index));
+                continue;
+            }
             if after.starts_with("主要") || (after.starts_with("包括") && after.contains("等"))
             {
                 continue;
@@ -138,6 +170,90 @@ pub fn check(ctx: &Context) -> Vec<Finding> {
         }
     }
     findings
+}
+
+/// 「基本支出 911000.39 元,其中:⏎人员经费 809961.19 元,主要包括…⏎公用经费 71339.2 元,…」: a 其中 that
+/// ends its line lists the parts one a sentence below; each part is the first figure of its sentence,
+/// until a heading, a sentence without a figure, or a blank line. A warning: the list is read from layout.
+fn check_listed_breakdown(ctx: &Context, total: &Money, sentence: usize) -> Vec<Finding> {
+    let mut parts: Vec<&Money> = Vec::new();
+    for next in sentence + 1..ctx.doc.sentences.len().min(sentence + 12) {
+        let r = &ctx.doc.sentences[next];
+        let text = ctx.doc.slice(r.start, r.end);
+        let trimmed = text.trim_start_matches(crate::document::is_blank);
+        if trimmed.is_empty() || text.starts_with("\n\n") || starts_heading(trimmed) {
+            break;
+        }
+        let first = ctx
+            .amounts
+            .money
+            .iter()
+            .filter(|m| m.sentence == next && !m.in_table)
+            .min_by_key(|m| m.range.0);
+        let Some(first) = first else { break };
+        let label = clause_head(ctx.money_label(first));
+        if label.chars().count() > 12 || is_delta_label(label) || first.unit != total.unit {
+            break;
+        }
+        parts.push(first);
+    }
+    if parts.len() < 2 || total.approximate || parts.iter().any(|p| p.approximate) {
+        return Vec::new();
+    }
+    let sum: i64 = parts.iter().map(|p| p.fen.0).sum();
+    let tolerance: i64 = parts
+        .iter()
+        .chain([&total])
+        .map(|m| m.unit.rounding_fen())
+        .sum();
+    if (sum - total.fen.0).abs() <= tolerance {
+        return Vec::new();
+    }
+    let unit = total.unit;
+    let named = |m: &Money| {
+        let value = format_in(m.fen, unit);
+        match name_of(ctx, m) {
+            Some(name) => format!("{name} {value}"),
+            None => value,
+        }
+    };
+    vec![ctx.doc.finding(
+        rule::SUM_MISMATCH,
+        Severity::Warning,
+        (total.range.0, total.range.1),
+        format!(
+            "分项之和与合计不符：{} = {}{u}，合计{} {}{u}（第{}行），差 {}{u}",
+            parts.iter().map(|p| named(p)).collect::<Vec<_>>().join(" + "),
+            format_in(Fen(sum), unit),
+            name_of(ctx, total).map(|n| format!("（{n}）")).unwrap_or_default(),
+            format_in(total.fen, unit),
+            total.line,
+            format_in(Fen((sum - total.fen.0).abs()), unit),
+            u = unit.label()
+        ),
+    )]
+}
+
+/// 「七、」「(二)」「2.」 opening a sentence: a new heading, which ends a list.
+fn starts_heading(text: &str) -> bool {
+    let first = text.chars().next();
+    let second = text.chars().nth(1);
+    let numeral = text
+        .chars()
+        .take_while(|c| crate::cjk::is_chinese_numeral(*c))
+        .count();
+    let digits = text
+        .chars()
+        .take_while(|c| crate::cjk::is_digit(*c))
+        .count();
+    matches!(first, Some('(' | '（'))
+        || (numeral > 0
+            && numeral <= 3
+            && matches!(text.chars().nth(numeral), Some('、' | '.' | '．')))
+        || (digits > 0
+            && digits <= 2
+            && matches!(text.chars().nth(digits), Some('、' | '.' | '．'))
+            && !second.is_some_and(|c| crate::cjk::is_digit(c) && digits == 1))
 }
 
 /// 「基本支出100万元、项目支出50万元，合计150万元」: the total comes after its parts.
@@ -188,7 +304,7 @@ fn check_statement(
         {
             break;
         }
-        if DELTA_WORDS.iter().any(|w| label.contains(w)) || label.contains('占') {
+        if is_delta_label(label) || label.contains('占') {
             continue;
         }
         parts.push(Term::new(money, total.unit)?);
