@@ -304,7 +304,7 @@ fn receipts_unreconciled(b: &Books) -> Vec<Finding> {
     let spending = b.spending_by_line();
     for l in b.records.appropriation_lines.iter().filter(|l| l.fund_source.is_fiscal()) {
         let budget = b.line_budget(&l.line_code);
-        let settled: Fen = b.records.budget_vouchers.iter().filter(|v| v.line_code == l.line_code && matches!(v.kind, BudgetVoucherKind::Recovery | BudgetVoucherKind::CarryForward)).map(|v| v.effect()).sum();
+        let settled: Fen = b.records.budget_vouchers.iter().filter(|v| v.line_code == l.line_code && v.kind.is_year_end_settlement()).map(|v| v.effect()).sum();
         let s = sources.entry(l.fund_source).or_default();
         s.given += budget.annual() - budget.carry_over;
         s.settled += settled;
