@@ -26,5 +26,5 @@ pub mod sections;
 mod fixture;
 
 pub use date::Date;
-pub use money::{BasisPoints, Fen};
+pub use money::{BasisPoints, Fen, MoneyUnit};
 pub use records::*;
