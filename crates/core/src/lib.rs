@@ -8,6 +8,7 @@ pub mod budget_control;
 pub mod check;
 pub mod codes;
 pub mod consolidated;
+pub mod disclosure;
 pub mod evaluation;
 pub mod export;
 pub mod governance;
