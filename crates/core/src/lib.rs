@@ -2,11 +2,13 @@
 //! figures of the self-evaluation report. Pure: no IO, no async. Reference data is embedded from `data/`.
 
 pub mod assets;
+pub mod balance;
 pub mod books;
 pub mod budget_control;
 pub mod check;
 pub mod codes;
 pub mod consolidated;
+pub mod disclosure;
 pub mod evaluation;
 pub mod export;
 pub mod governance;
@@ -25,5 +27,5 @@ pub mod sections;
 mod fixture;
 
 pub use date::Date;
-pub use money::{BasisPoints, Fen};
+pub use money::{BasisPoints, Fen, MoneyUnit};
 pub use records::*;

@@ -46,13 +46,56 @@ macro_rules! labelled_enum {
 }
 
 labelled_enum! {
-    /// 资金来源 — where an appropriation's money comes from.
+    /// 资金来源 — where an appropriation line's or a receipt's money comes from: the 收入 kinds of the 部门决算
+    /// (财政拨款收入 in its three budgets, 上级补助收入, 事业收入 with 财政专户管理资金, 经营收入, 附属单位上缴收入,
+    /// 其他收入). Stored by the English id, so the labels may be renamed; the older labels stay accepted.
     FundSource {
-        GeneralBudget = "general_budget", "一般公共预算" | "一般公共预算财政拨款" | "财政拨款";
-        GovernmentFund = "government_fund", "政府性基金";
-        StateCapital = "state_capital", "国有资本经营";
-        FiscalSpecialAccount = "fiscal_special_account", "财政专户";
-        Other = "other", "其他";
+        GeneralBudget = "general_budget", "一般公共预算" | "一般公共预算财政拨款" | "一般公共预算财政拨款收入" | "财政拨款";
+        GovernmentFund = "government_fund", "政府性基金" | "政府性基金预算财政拨款" | "政府性基金预算财政拨款收入";
+        StateCapital = "state_capital", "国有资本经营" | "国有资本经营预算财政拨款" | "国有资本经营预算财政拨款收入";
+        /// 上级补助收入: from the unit's superior, not from the finance bureau.
+        SuperiorSubsidy = "superior_subsidy", "上级补助收入" | "上级补助";
+        /// 事业收入 other than what passes through the 财政专户.
+        ServiceRevenue = "service_revenue", "事业收入";
+        /// 财政专户管理资金: 事业收入 collected into and paid back from the finance bureau's special account.
+        FiscalSpecialAccount = "fiscal_special_account", "财政专户管理资金" | "财政专户" | "事业收入（财政专户管理资金）";
+        /// 经营收入: from activities outside the unit's public-service mandate.
+        OperatingRevenue = "operating_revenue", "经营收入";
+        /// 附属单位上缴收入.
+        AffiliateRemittance = "affiliate_remittance", "附属单位上缴收入" | "附属单位上缴";
+        Other = "other", "其他收入" | "其他";
+    }
+}
+
+labelled_enum! {
+    /// 收入类别 — the rows of 本年收入 in the 部门决算 (公开01表): each fund source belongs to one.
+    IncomeKind {
+        FiscalAppropriation = "fiscal_appropriation", "财政拨款收入";
+        SuperiorSubsidy = "superior_subsidy", "上级补助收入";
+        ServiceRevenue = "service_revenue", "事业收入";
+        OperatingRevenue = "operating_revenue", "经营收入";
+        AffiliateRemittance = "affiliate_remittance", "附属单位上缴收入";
+        Other = "other", "其他收入";
+    }
+}
+
+impl FundSource {
+    /// 财政拨款: money appropriated by the finance bureau from one of its three budgets. Everything else is the
+    /// unit's own funds (其他资金), which may carry a plan (部门预算 of own funds) or none.
+    pub fn is_fiscal(self) -> bool {
+        matches!(self, FundSource::GeneralBudget | FundSource::GovernmentFund | FundSource::StateCapital)
+    }
+
+    /// The 收入 row the source is reported under.
+    pub fn income_kind(self) -> IncomeKind {
+        match self {
+            FundSource::GeneralBudget | FundSource::GovernmentFund | FundSource::StateCapital => IncomeKind::FiscalAppropriation,
+            FundSource::SuperiorSubsidy => IncomeKind::SuperiorSubsidy,
+            FundSource::ServiceRevenue | FundSource::FiscalSpecialAccount => IncomeKind::ServiceRevenue,
+            FundSource::OperatingRevenue => IncomeKind::OperatingRevenue,
+            FundSource::AffiliateRemittance => IncomeKind::AffiliateRemittance,
+            FundSource::Other => IncomeKind::Other,
+        }
     }
 }
 
@@ -77,6 +120,12 @@ labelled_enum! {
         Reduction = "reduction", "调减";
         /// 调剂: a transfer between lines (entered signed: + in, − out).
         Transfer = "transfer", "调剂";
+        /// 收回: at year end, part of the line's appropriation not disbursed is taken back by the finance bureau
+        /// (positive). It leaves 全年预算数 as it was and counts as 结余分配/缴回 in the 收支 identity.
+        Recovery = "recovery", "收回" | "指标收回" | "缴回";
+        /// 结转下年: at year end, part of the line's appropriation not disbursed is kept for the next year
+        /// (positive; 财政应返还额度). It leaves 全年预算数 as it was and stays in 年末结转和结余.
+        CarryForward = "carry_forward", "结转下年" | "结转";
     }
 }
 
@@ -186,7 +235,10 @@ labelled_enum! {
     }
 }
 
-/// 内设机构 — an internal office and what it does.
+/// 「无内设机构」: the office name that says a unit has no internal offices.
+pub const NO_OFFICES: &str = "无内设机构";
+
+/// 内设机构 — an internal office and what it does (or, named [`NO_OFFICES`], that the unit has none).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Office {
     pub name: String,
@@ -236,7 +288,30 @@ pub struct UnitYear {
     pub report_date: Option<Date>,
 }
 
-/// 人员编制 — authorized (编制数) and actual (实有人数) staff of one category at year end.
+/// 人员状态 — what a staffing category counts as (`data/staff-categories.toml`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum StaffStatus {
+    /// 在职: staff with an 编制 (行政编制, 事业编制, 工勤 …).
+    InService,
+    /// 离退休.
+    Retired,
+    /// 编外: staff outside the establishment (聘用, 劳务派遣 …).
+    OutsideEstablishment,
+}
+
+#[derive(Deserialize)]
+struct StaffCategories {
+    retired: Vec<String>,
+    outside_establishment: Vec<String>,
+}
+
+fn staff_categories() -> &'static StaffCategories {
+    static CATEGORIES: std::sync::OnceLock<StaffCategories> = std::sync::OnceLock::new();
+    CATEGORIES.get_or_init(|| toml::from_str(include_str!("../data/staff-categories.toml")).expect("staff-categories.toml is valid (checked by tests)"))
+}
+
+/// 人员编制 — authorized (编制数) and actual (实有人数) staff of one category at year end. 离退休 and 编外
+/// categories are recorded the same way (their 编制数 is ignored); see [`Staffing::status`].
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Staffing {
     pub year: i32,
@@ -244,6 +319,21 @@ pub struct Staffing {
     pub category: String,
     pub authorized: i64,
     pub actual: i64,
+}
+
+impl Staffing {
+    /// 在职, 离退休 or 编外, by the category's name.
+    pub fn status(&self) -> StaffStatus {
+        let c = staff_categories();
+        let name = self.category.trim();
+        if c.retired.iter().any(|x| x == name) {
+            StaffStatus::Retired
+        } else if c.outside_establishment.iter().any(|x| x == name) {
+            StaffStatus::OutsideEstablishment
+        } else {
+            StaffStatus::InService
+        }
+    }
 }
 
 /// 预算指标 — an appropriation line: money for one function code × economic code × spending kind × project × fund source.
@@ -286,13 +376,25 @@ pub struct BudgetVoucher {
     pub note: Option<String>,
 }
 
+impl BudgetVoucherKind {
+    /// 收回 and 结转下年: they settle at year end what a line was given, and change no budget.
+    pub fn is_year_end_settlement(self) -> bool {
+        matches!(self, BudgetVoucherKind::Recovery | BudgetVoucherKind::CarryForward)
+    }
+}
+
 impl BudgetVoucher {
-    /// The voucher's effect on its line's 全年预算数.
+    /// The voucher's signed amount: negative for a 调减 (and for reversals and 调剂 out, as entered).
     pub fn effect(&self) -> Fen {
         match self.kind {
             BudgetVoucherKind::Reduction => -self.amount,
             _ => self.amount,
         }
+    }
+
+    /// What the voucher adds to its line's 全年预算数: its effect, or nothing for a year-end settlement.
+    pub fn budget_effect(&self) -> Fen {
+        if self.kind.is_year_end_settlement() { Fen::ZERO } else { self.effect() }
     }
 }
 

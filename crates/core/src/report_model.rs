@@ -6,7 +6,7 @@ use crate::check::RecordRef;
 use crate::books::Spent;
 use crate::codes::ExpenseGroup;
 use crate::evaluation::Evaluation;
-use crate::money::{BasisPoints, Fen};
+use crate::money::{BasisPoints, Fen, MoneyUnit};
 use crate::records::*;
 use crate::sections::report_sections;
 use serde::Serialize;
@@ -36,6 +36,8 @@ pub struct Figure {
 #[derive(Default)]
 struct Tracer {
     figures: Vec<Figure>,
+    /// How money is printed: 万元 (the default) or 元.
+    unit: MoneyUnit,
 }
 
 impl Tracer {
@@ -54,7 +56,8 @@ impl Tracer {
     }
 
     fn money(&mut self, amount: Fen, label: &str, formula: &str, sources: Vec<RecordRef>) -> Figure {
-        self.add(amount.wan_yuan_string(), label, formula, sources)
+        let label = if self.unit == MoneyUnit::Wan { label.to_string() } else { label.replace("（万元）", &format!("（{}）", self.unit.label())) };
+        self.add(amount.in_unit(self.unit), &label, formula, sources)
     }
 
     fn missing(&mut self, what: &str, label: &str) -> Figure {
@@ -94,9 +97,16 @@ pub struct StaffingRow {
 
 #[derive(Debug, Clone, Serialize)]
 pub struct Staffing {
+    /// 编制数 and 年底实有在职人数: the 在职 categories.
     pub authorized: Figure,
     pub actual: Figure,
+    /// Each 在职 category, when there are several.
     pub rows: Vec<StaffingRow>,
+    /// The one 在职 category, when there is only one (nothing to split).
+    pub only_category: Option<String>,
+    /// 离退休人员 and 编外人员 (实有人数), when recorded.
+    pub retired: Option<Figure>,
+    pub outside_establishment: Option<Figure>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -104,8 +114,6 @@ pub struct ClassAmount {
     pub code: String,
     pub name: String,
     pub amount: Figure,
-    /// Notes carried by the records (e.g. 演示补全), shown beside the amount.
-    pub notes: Vec<String>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -113,8 +121,10 @@ pub struct Income {
     /// 财政拨款收入合计 (一般公共预算 + 政府性基金 + 国有资本经营).
     pub fiscal_total: Figure,
     pub by_class: Vec<ClassAmount>,
-    /// Receipts from other sources (财政专户, 其他), if any.
+    /// Receipts of own funds (上级补助收入, 事业收入, 经营收入 …), if any.
     pub other_total: Option<Figure>,
+    /// The same by 收入类别, in the order of the 部门决算.
+    pub other_by_kind: Vec<NamedAmount>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -143,7 +153,23 @@ pub struct Spending {
     pub project: Figure,
     /// Project spending grouped by function code, as the seed writes it.
     pub project_by_function: Vec<ProjectFunctionLine>,
+    /// 收支平衡 by fund source, then 合计 (`balance::fund_balances`).
+    pub balance: Vec<BalanceRow>,
 }
+
+/// One row of the 收支 identity (年初结转和结余 + 本年收入 = 本年支出 + 结余分配/缴回 + 年末结转和结余).
+#[derive(Debug, Clone, Serialize)]
+pub struct BalanceRow {
+    /// The fund source's name, or 合计.
+    pub source: String,
+    pub opening: Figure,
+    pub income: Figure,
+    pub spending: Figure,
+    pub returned: Figure,
+    pub closing: Figure,
+}
+
+const CLOSING_FORMULA: &str = "年初结转和结余 + 本年收入 − 本年支出 − 结余分配/缴回（收支平衡）";
 
 #[derive(Debug, Clone, Serialize)]
 pub struct ProjectFunctionLine {
@@ -256,8 +282,13 @@ pub struct ReportModel {
     pub unit_name: String,
     pub unit_code: String,
     pub year: i32,
+    /// 万元 or 元: how the money figures are printed.
+    pub money_unit: &'static str,
     pub duties: Vec<String>,
+    /// The internal offices (内设机构), without the 「无内设机构」 marker.
     pub offices: Vec<Office>,
+    /// The unit says it has no internal offices (an office named 「无内设机构」).
+    pub no_offices: bool,
     pub staffing: Staffing,
     pub income: Income,
     pub spending: Spending,
@@ -301,9 +332,14 @@ pub fn quantity_text(quantity: i64, qualifier: QuantityQualifier, unit: &str) ->
     }
 }
 
-/// Builds the report model. Pure: the same books (and evaluation) give the same model.
+/// Builds the report model, money in 万元. Pure: the same books (and evaluation) give the same model.
 pub fn build(books: &Books, evaluation: Option<&Evaluation>) -> ReportModel {
-    let mut t = Tracer::default();
+    build_in(books, evaluation, MoneyUnit::Wan)
+}
+
+/// [`build`] with money printed in `unit` (万元 or 元).
+pub fn build_in(books: &Books, evaluation: Option<&Evaluation>, unit: MoneyUnit) -> ReportModel {
+    let mut t = Tracer { figures: vec![], unit };
     let r = &books.records;
     let year = books.year.year;
     let tables = books.code_tables();
@@ -311,16 +347,27 @@ pub fn build(books: &Books, evaluation: Option<&Evaluation>) -> ReportModel {
     let economic_name = |code: &str| tables.and_then(|t| t.economic(code)).map(|e| e.name.clone()).unwrap_or_else(|| format!("科目{code}"));
 
     // 一、部门基本情况 — staffing.
-    let staff_refs = refs("staffing", &r.staffing, |s| &s.category);
-    let staffing = if r.staffing.is_empty() {
-        Staffing { authorized: t.missing("人员编制（编制数）", "编制数（人）"), actual: t.missing("人员编制（实有人数）", "实有人数（人）"), rows: vec![] }
+    let in_service: Vec<&crate::records::Staffing> = r.staffing.iter().filter(|s| s.status() == StaffStatus::InService).collect();
+    let staff_refs = refs("staffing", in_service.iter().copied(), |s| &s.category);
+    let staffing = if in_service.is_empty() {
+        Staffing {
+            authorized: t.missing("人员编制（编制数）", "编制数（人）"),
+            actual: t.missing("人员编制（实有人数）", "实有人数（人）"),
+            rows: vec![],
+            only_category: None,
+            retired: None,
+            outside_establishment: None,
+        }
     } else {
         Staffing {
-            authorized: t.count(r.staffing.iter().map(|s| s.authorized).sum(), "编制数（人）", "Σ 人员编制.编制数", staff_refs.clone()),
-            actual: t.count(r.staffing.iter().map(|s| s.actual).sum(), "年底实有在职人数（人）", "Σ 人员编制.实有人数", staff_refs),
-            rows: r
-                .staffing
+            authorized: t.count(in_service.iter().map(|s| s.authorized).sum(), "编制数（人）", "Σ 人员编制.编制数（在职类别）", staff_refs.clone()),
+            actual: t.count(in_service.iter().map(|s| s.actual).sum(), "年底实有在职人数（人）", "Σ 人员编制.实有人数（在职类别）", staff_refs),
+            only_category: (in_service.len() == 1).then(|| in_service[0].category.clone()),
+            retired: None,
+            outside_establishment: None,
+            rows: in_service
                 .iter()
+                .filter(|_| in_service.len() > 1)
                 .map(|s| StaffingRow {
                     category: s.category.clone(),
                     authorized: t.count(s.authorized, &format!("{}编制数", s.category), "人员编制.编制数", vec![RecordRef::new("staffing", &s.category)]),
@@ -330,9 +377,16 @@ pub fn build(books: &Books, evaluation: Option<&Evaluation>) -> ReportModel {
         }
     };
 
+    let mut staffing = staffing;
+    let mut counted = |status: StaffStatus, label: &str| {
+        let rows: Vec<&crate::records::Staffing> = r.staffing.iter().filter(|s| s.status() == status).collect();
+        (!rows.is_empty()).then(|| t.count(rows.iter().map(|s| s.actual).sum(), label, "Σ 人员编制.实有人数", refs("staffing", rows.iter().copied(), |s| &s.category)))
+    };
+    staffing.retired = counted(StaffStatus::Retired, "离退休人员（人）");
+    staffing.outside_establishment = counted(StaffStatus::OutsideEstablishment, "编外人员（人）");
+
     // Income: 财政拨款收入 by function class.
-    let is_fiscal = |s: FundSource| matches!(s, FundSource::GeneralBudget | FundSource::GovernmentFund | FundSource::StateCapital);
-    let fiscal: Vec<&Receipt> = r.receipts.iter().filter(|x| is_fiscal(x.fund_source)).collect();
+    let fiscal: Vec<&Receipt> = r.receipts.iter().filter(|x| x.fund_source.is_fiscal()).collect();
     let fiscal_total = if fiscal.is_empty() {
         t.missing("财政拨款收入凭证", "财政拨款收入合计（万元）")
     } else {
@@ -351,27 +405,44 @@ pub fn build(books: &Books, evaluation: Option<&Evaluation>) -> ReportModel {
         .into_iter()
         .map(|(code, receipts)| {
             let name = tables.and_then(|t| t.function(&code)).map(|f| f.name.clone()).unwrap_or_else(|| format!("科目{code}"));
-            let mut notes: Vec<String> = receipts.iter().filter_map(|x| x.note.clone()).collect();
+            // A record's 备注 is an internal note: it stays in the trace (the formula), never in the report's text.
+            let mut notes: Vec<String> = receipts.iter().filter_map(|x| x.note.clone()).filter(|n| !n.trim().is_empty()).collect();
             notes.sort();
             notes.dedup();
+            let noted = if notes.is_empty() { String::new() } else { format!("；备注：{}", notes.join("；")) };
             ClassAmount {
                 amount: t.money(
                     receipts.iter().map(|x| x.amount).sum(),
                     &format!("财政拨款收入：{name}（万元）"),
-                    &format!("Σ 收入凭证.金额（功能科目类 {code}）"),
+                    &format!("Σ 收入凭证.金额（功能科目类 {code}）{noted}"),
                     refs("receipts", receipts.iter().copied(), |x| &x.voucher_no),
                 ),
                 code,
                 name,
-                notes,
             }
         })
         .collect();
-    let others: Vec<&Receipt> = r.receipts.iter().filter(|x| !is_fiscal(x.fund_source)).collect();
+    let others: Vec<&Receipt> = r.receipts.iter().filter(|x| !x.fund_source.is_fiscal()).collect();
     let other_total = (!others.is_empty()).then(|| {
-        t.money(others.iter().map(|x| x.amount).sum(), "其他收入（万元）", "Σ 收入凭证.金额（财政专户、其他）", refs("receipts", others.iter().copied(), |x| &x.voucher_no))
+        t.money(others.iter().map(|x| x.amount).sum(), "其他资金收入（万元）", "Σ 收入凭证.金额（资金来源非财政拨款）", refs("receipts", others.iter().copied(), |x| &x.voucher_no))
     });
-    let income = Income { fiscal_total, by_class, other_total };
+    let mut other_kinds: BTreeMap<IncomeKind, Vec<&Receipt>> = BTreeMap::new();
+    for x in &others {
+        other_kinds.entry(x.fund_source.income_kind()).or_default().push(x);
+    }
+    let other_by_kind = other_kinds
+        .into_iter()
+        .map(|(kind, receipts)| NamedAmount {
+            name: kind.label().to_string(),
+            amount: t.money(
+                receipts.iter().map(|x| x.amount).sum(),
+                &format!("{}（万元）", kind.label()),
+                &format!("Σ 收入凭证.金额（收入类别 {}）", kind.label()),
+                refs("receipts", receipts.iter().copied(), |x| &x.voucher_no),
+            ),
+        })
+        .collect();
+    let income = Income { fiscal_total, by_class, other_total, other_by_kind };
 
     // 二、支出 — budget and spending.
     let voucher_refs = |keep: &dyn Fn(&BudgetVoucher) -> bool| refs("budget_vouchers", r.budget_vouchers.iter().filter(|v| keep(v)), |v| &v.voucher_no);
@@ -400,7 +471,8 @@ pub fn build(books: &Books, evaluation: Option<&Evaluation>) -> ReportModel {
     } else {
         t.missing("预算指标或支出凭证", "预算执行率")
     };
-    let unspent = t.money(annual - spent_all, "年末结转和结余（万元）", "全年预算数 − 本年支出合计", vec![]);
+    let balances = crate::balance::fund_balances(books);
+    let unspent = t.money(balances.total().closing(), "年末结转和结余（万元）", CLOSING_FORMULA, vec![]);
 
     let basic = t.spent(&books.spent_where(|l| l.spending_kind == SpendingKind::Basic), "基本支出（万元）", "Σ 支出凭证.金额（基本支出指标）");
     let mut group_figures = |group: ExpenseGroup, label: &str| {
@@ -476,6 +548,7 @@ pub fn build(books: &Books, evaluation: Option<&Evaluation>) -> ReportModel {
         sangong_items,
         project,
         project_by_function,
+        balance: vec![],
     };
 
     // Projects.
@@ -637,13 +710,30 @@ pub fn build(books: &Books, evaluation: Option<&Evaluation>) -> ReportModel {
         let sources = e.indicators.iter().flat_map(|i| i.evidence.iter().cloned()).collect();
         t.add(e.total.to_string(), "部门整体支出绩效自评总分（分）", &format!("Σ 各指标得分（{}）", e.framework), sources)
     });
+    // 收支平衡, by fund source: traced last so that the other figures keep their places in the trace table.
+    let row = |t: &mut Tracer, name: &str, b: crate::balance::FundBalance| {
+        let label = |what: &str| format!("{name}：{what}（万元）");
+        BalanceRow {
+            source: name.to_string(),
+            opening: t.money(b.opening, &label("年初结转和结余"), "Σ 指标变动凭证（上年结转）", vec![]),
+            income: t.money(b.income, &label("本年收入"), "Σ 收入凭证.金额 + Σ 指标变动凭证（结转下年、收回）", vec![]),
+            spending: t.money(b.spending, &label("本年支出"), "Σ 支出凭证.金额（含冲销）", vec![]),
+            returned: t.money(b.returned, &label("结余分配/缴回"), "Σ 指标变动凭证（收回）", vec![]),
+            closing: t.money(b.closing(), &label("年末结转和结余"), CLOSING_FORMULA, vec![]),
+        }
+    };
+    let mut balance: Vec<BalanceRow> = balances.by_source().into_iter().map(|(s, b)| row(&mut t, s.label(), b)).collect();
+    balance.push(row(&mut t, "合计", balances.total()));
+    let spending = Spending { balance, ..spending };
     ReportModel {
         title: format!("{}年度{}整体支出绩效自评报告", year, books.unit.name),
         unit_name: books.unit.name.clone(),
         unit_code: books.unit.code.clone(),
         year,
+        money_unit: unit.label(),
         duties: books.unit.duties.clone(),
-        offices: books.unit.offices.clone(),
+        offices: books.unit.offices.iter().filter(|o| o.name.trim() != NO_OFFICES).cloned().collect(),
+        no_offices: books.unit.offices.iter().any(|o| o.name.trim() == NO_OFFICES),
         staffing,
         income,
         spending,
@@ -698,6 +788,33 @@ mod tests {
         assert!(m.spending.total.missing);
         assert!(m.spending.execution_rate.missing);
         assert!(m.prose["problems"].missing.as_deref().unwrap().contains("存在的主要问题"));
+    }
+
+    #[test]
+    fn staffing_counts_in_service_categories_apart_from_retired_and_outside_staff() {
+        let mut b = books();
+        let row = |category: &str, authorized, actual| crate::records::Staffing { year: 2020, category: category.into(), authorized, actual };
+        b.records.staffing = vec![row("行政编制", 4, 4), row("事业编制", 3, 2), row("离退休人员", 0, 5), row("编外聘用", 0, 2)];
+        let m = build(&b, None);
+        let s = &m.staffing;
+        assert_eq!((s.authorized.text.as_str(), s.actual.text.as_str()), ("7", "6"), "离退休 and 编外 hold no 编制");
+        assert_eq!(s.rows.iter().map(|r| r.category.as_str()).collect::<Vec<_>>(), ["行政编制", "事业编制"]);
+        assert_eq!(s.retired.as_ref().map(|f| f.text.as_str()), Some("5"));
+        assert_eq!(s.outside_establishment.as_ref().map(|f| f.text.as_str()), Some("2"));
+        assert_eq!(s.only_category, None);
+        // One category: nothing to split, no figure printed twice.
+        let m = build(&books(), None);
+        assert_eq!(m.staffing.only_category.as_deref(), Some("行政编制"));
+        assert!(m.staffing.rows.is_empty() && m.staffing.retired.is_none());
+    }
+
+    #[test]
+    fn a_unit_may_say_it_has_no_internal_offices() {
+        let mut b = books();
+        assert!(!build(&b, None).no_offices);
+        b.unit.offices = vec![Office { name: NO_OFFICES.into(), duties: String::new() }];
+        let m = build(&b, None);
+        assert!(m.no_offices && m.offices.is_empty());
     }
 
     #[test]

@@ -122,7 +122,7 @@ async fn every_role_against_every_route() {
 async fn writes_without_the_csrf_token_are_refused() {
     let (state, _dir) = common::demo_state().await;
     let (cookie, csrf) = sign_in(&state, "clerk").await;
-    let form = |csrf: &str| format!("csrf={csrf}&voucher_no=W1&date=2020-06-01&line_code=ZB2020-29&amount=100&payee=%E6%9F%90&purpose=%E6%B5%8B%E8%AF%95");
+    let form = |csrf: &str| format!("csrf={csrf}&voucher_no=W1&date=2020-06-01&line_code=ZB2020-17&amount=100&payee=%E6%9F%90&purpose=%E6%B5%8B%E8%AF%95");
     let (status, _) = call(&state, "POST", &format!("{UNIT}/vouchers"), Some(&cookie), Some(form("wrong"))).await;
     assert_eq!(status, StatusCode::FORBIDDEN);
     let (status, _) = call(&state, "POST", &format!("{UNIT}/vouchers"), Some(&cookie), Some(form(&csrf))).await;
@@ -134,7 +134,7 @@ async fn a_bad_voucher_shows_its_errors_beside_the_field_and_writes_nothing() {
     let (state, _dir) = common::demo_state().await;
     let (cookie, csrf) = sign_in(&state, "clerk").await;
     let before = state.store.record_counts().await.unwrap();
-    let form = format!("csrf={csrf}&voucher_no=W1&date=2020-02-30&line_code=ZB2020-29&amount=12%E5%85%83&payee=%E6%9F%90&purpose=%E6%B5%8B%E8%AF%95");
+    let form = format!("csrf={csrf}&voucher_no=W1&date=2020-02-30&line_code=ZB2020-17&amount=12%E5%85%83&payee=%E6%9F%90&purpose=%E6%B5%8B%E8%AF%95");
     let (status, body) = call(&state, "POST", &format!("{UNIT}/vouchers"), Some(&cookie), Some(form)).await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(body.contains("IMPORT_BAD_AMOUNT") && body.contains("IMPORT_BAD_DATE"), "{body}");
@@ -189,7 +189,7 @@ async fn the_api_enters_a_voucher_with_the_csrf_header() {
         Request::post("/api/units/430102-KX/2020/expenditures").header(header::COOKIE, &cookie).header("x-csrf-token", csrf).header(header::CONTENT_TYPE, "application/json").body(Body::from(body)).unwrap()
     };
     let ok = jixiao_web::router(state.clone())
-        .oneshot(post(r#"{"voucher_no":"API-1","date":"2020-12-01","line_code":"ZB2020-29","amount":"0.50","payee":"某公司","purpose":"接口测试"}"#, csrf.to_string()))
+        .oneshot(post(r#"{"voucher_no":"API-1","date":"2020-12-01","line_code":"ZB2020-17","amount":"0.50","payee":"某公司","purpose":"接口测试"}"#, csrf.to_string()))
         .await
         .unwrap();
     assert_eq!(ok.status(), StatusCode::CREATED);
@@ -197,7 +197,7 @@ async fn the_api_enters_a_voucher_with_the_csrf_header() {
     assert_eq!(bad.status(), StatusCode::UNPROCESSABLE_ENTITY);
     let body: serde_json::Value = serde_json::from_slice(&bad.into_body().collect().await.unwrap().to_bytes()).unwrap();
     assert!(body["errors"]["amount"][0].as_str().unwrap().contains("IMPORT_BAD_AMOUNT"), "{body}");
-    let no_csrf = jixiao_web::router(state.clone()).oneshot(post(r#"{"voucher_no":"API-3","line_code":"ZB2020-29","amount":"1","payee":"某","purpose":"某"}"#, "x".into())).await.unwrap();
+    let no_csrf = jixiao_web::router(state.clone()).oneshot(post(r#"{"voucher_no":"API-3","line_code":"ZB2020-17","amount":"1","payee":"某","purpose":"某"}"#, "x".into())).await.unwrap();
     assert_eq!(no_csrf.status(), StatusCode::FORBIDDEN);
     let (status, summary) = call(&state, "GET", "/api/units/430102-KX/2020/summary", Some(&cookie), None).await;
     assert_eq!(status, StatusCode::OK);
@@ -538,4 +538,17 @@ async fn the_api_records_commitments_that_reserve_and_cancellations_that_release
     assert_eq!(status, StatusCode::CREATED, "{body}");
     let (_, available) = call(&state, "GET", "/api/units/430102-KX/2020/lines/ZB2020-08/available", Some(&clerk.0), None).await;
     assert!(available.contains("\"committed\":\"0.00\"") && available.contains("\"available\":\"2200.00\""), "{available}");
+}
+
+/// The dashboard prints the 收支 identity the reports print (core `balance::fund_balances` through the report
+/// model): the demo's md report has the same row (0.00, 242.96, 211.33, 0.00, 31.63).
+#[tokio::test]
+async fn the_dashboard_shows_the_fund_balance_the_reports_print() {
+    let (state, _dir) = common::demo_state().await;
+    let (cookie, _) = sign_in(&state, "clerk").await;
+    let (status, page) = call(&state, "GET", UNIT, Some(&cookie), None).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(page.contains("id=\"closing-balance\">31.63 "), "{page}");
+    let row = |label: &str| format!("<tr><td>{label}</td><td class=\"num\">0.00</td><td class=\"num\">242.96</td><td class=\"num\">211.33</td><td class=\"num\">0.00</td><td class=\"num\">31.63</td></tr>");
+    assert!(page.contains(&row("一般公共预算")) && page.contains(&row("合计")), "{page}");
 }

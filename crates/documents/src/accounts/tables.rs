@@ -2,53 +2,46 @@
 
 use super::{AccountTable, FinalAccounts, HeaderCell, Value, add_at, chinese_ordinal, economic_name, function_name, function_rows, h, h_span, money_row};
 use jixiao_core::Fen;
+use jixiao_core::balance::fund_balances;
+use jixiao_core::disclosure::accounts_edition;
 use jixiao_core::codes::{ExpenseGroup, SanGongKind};
-use jixiao_core::records::{AppropriationLine, Books, BudgetVoucherKind, FundSource, SpendingKind};
+use jixiao_core::records::{AppropriationLine, Books, FundSource, IncomeKind, SpendingKind};
 use std::collections::BTreeMap;
 
-/// The nine tables for one unit-year.
+/// The tables of the year's edition (core `disclosure`, `data/final-accounts-editions.toml`) for one
+/// unit-year, coded 公开01表 … in the edition's order and titled as it titles them.
 pub fn final_accounts(books: &Books) -> FinalAccounts {
     let year = books.year.year;
-    FinalAccounts {
-        unit_name: books.unit.name.clone(),
-        year,
-        tables: vec![
-            income_expenditure_summary(books),
-            income(books),
-            expenditure(books),
-            fiscal_summary(books),
-            general_budget_expenditure(books),
-            general_budget_basic_detail(books),
-            sangong(books),
-            government_fund(books),
-            state_capital(books),
-        ],
-    }
-}
-
-fn is_fiscal(source: FundSource) -> bool {
-    matches!(source, FundSource::GeneralBudget | FundSource::GovernmentFund | FundSource::StateCapital)
+    let tables = accounts_edition(year)
+        .tables
+        .iter()
+        .enumerate()
+        .map(|(i, spec)| {
+            let mut table = match spec.id.as_str() {
+                "income_expenditure_summary" => income_expenditure_summary(books),
+                "income" => income(books),
+                "expenditure" => expenditure(books),
+                "fiscal_summary" => fiscal_summary(books),
+                "general_budget_expenditure" => general_budget_expenditure(books),
+                "general_budget_basic_detail" => general_budget_basic_detail(books),
+                "sangong_general_budget" => sangong(books, |s| s == FundSource::GeneralBudget, "一般公共预算财政拨款“三公”经费预算和支出"),
+                "sangong_fiscal" => sangong(books, FundSource::is_fiscal, "财政拨款“三公”经费预算和支出"),
+                "government_fund" => government_fund(books),
+                "state_capital" => state_capital(books),
+                other => panic!("final-accounts-editions.toml: unknown table {other}"),
+            };
+            table.code = format!("公开{:02}表", i + 1);
+            table.name = spec.name.clone();
+            table
+        })
+        .collect();
+    FinalAccounts { unit_name: books.unit.name.clone(), year, tables }
 }
 
 /// What each line paid out (reversals included), with the line, in the books' line order.
 fn paid(books: &Books) -> Vec<(Fen, &AppropriationLine)> {
     let spending = books.spending_by_line();
     books.records.appropriation_lines.iter().filter_map(|l| spending.get(&l.line_code).map(|s| (s.amount, l))).collect()
-}
-
-fn receipts_from(books: &Books, source: FundSource) -> Fen {
-    books.records.receipts.iter().filter(|r| r.fund_source == source).map(|r| r.amount).sum()
-}
-
-/// 上年结转 on the lines that satisfy `keep`: the 年初结转和结余.
-fn carried_in(books: &Books, keep: impl Fn(&AppropriationLine) -> bool) -> Fen {
-    books
-        .records
-        .budget_vouchers
-        .iter()
-        .filter(|v| v.kind == BudgetVoucherKind::CarryOver && books.line(&v.line_code).is_some_and(&keep))
-        .map(|v| v.effect())
-        .sum()
 }
 
 fn empty_note(books: &Books, what: &str) -> Option<String> {
@@ -89,22 +82,22 @@ fn class_rows(books: &Books, columns: usize, amounts: impl Fn(Fen, &Appropriatio
 
 /// 公开01表 收入支出决算总表.
 fn income_expenditure_summary(books: &Books) -> AccountTable {
-    // 财政专户管理资金 is reported under 事业收入 in the 2020 set.
+    // The 收支 identity by fund source (core `balance`); 财政专户管理资金 is reported under 事业收入.
+    let balances = fund_balances(books);
+    let of_kind = |kind: IncomeKind| -> Fen { balances.sum_where(|s, _| !s.is_fiscal() && s.income_kind() == kind).income };
     let income = [
-        ("一、一般公共预算财政拨款收入", receipts_from(books, FundSource::GeneralBudget)),
-        ("二、政府性基金预算财政拨款收入", receipts_from(books, FundSource::GovernmentFund)),
-        ("三、国有资本经营预算财政拨款收入", receipts_from(books, FundSource::StateCapital)),
-        ("四、上级补助收入", Fen::ZERO),
-        ("五、事业收入", receipts_from(books, FundSource::FiscalSpecialAccount)),
-        ("六、经营收入", Fen::ZERO),
-        ("七、附属单位上缴收入", Fen::ZERO),
-        ("八、其他收入", receipts_from(books, FundSource::Other)),
+        ("一、一般公共预算财政拨款收入", balances.of(FundSource::GeneralBudget).income),
+        ("二、政府性基金预算财政拨款收入", balances.of(FundSource::GovernmentFund).income),
+        ("三、国有资本经营预算财政拨款收入", balances.of(FundSource::StateCapital).income),
+        ("四、上级补助收入", of_kind(IncomeKind::SuperiorSubsidy)),
+        ("五、事业收入", of_kind(IncomeKind::ServiceRevenue)),
+        ("六、经营收入", of_kind(IncomeKind::OperatingRevenue)),
+        ("七、附属单位上缴收入", of_kind(IncomeKind::AffiliateRemittance)),
+        ("八、其他收入", of_kind(IncomeKind::Other)),
     ];
-    let income_total: Fen = income.iter().map(|(_, a)| *a).sum();
-    let carry_in = carried_in(books, |_| true);
-    let grand_total = income_total + carry_in;
-    let (spending, spent) = class_rows(books, 1, |amount, _| Some(vec![amount]));
-    let spent = spent[0];
+    let total = balances.total();
+    let grand_total = total.income + total.opening;
+    let (spending, _) = class_rows(books, 1, |amount, _| Some(vec![amount]));
     let pair = |label: &str, amount: Fen| vec![Value::text(label), Value::Money(amount)];
     let rows = side_by_side(
         income.iter().map(|(label, a)| pair(label, *a)).collect(),
@@ -112,9 +105,9 @@ fn income_expenditure_summary(books: &Books) -> AccountTable {
         spending,
         2,
         vec![
-            (pair("本年收入合计", income_total), pair("本年支出合计", spent)),
-            (pair("使用非财政拨款结余", Fen::ZERO), pair("结余分配", Fen::ZERO)),
-            (pair("年初结转和结余", carry_in), pair("年末结转和结余", grand_total - spent)),
+            (pair("本年收入合计", total.income), pair("本年支出合计", total.spending)),
+            (pair("使用非财政拨款结余", Fen::ZERO), pair("结余分配", total.returned)),
+            (pair("年初结转和结余", total.opening), pair("年末结转和结余", total.closing())),
             (pair("总计", grand_total), pair("总计", grand_total)),
         ],
     );
@@ -132,10 +125,13 @@ fn income(books: &Books) -> AccountTable {
     const COLUMNS: usize = 7;
     let mut items = BTreeMap::new();
     for r in &books.records.receipts {
-        let col = match r.fund_source {
-            s if is_fiscal(s) => 1,
-            FundSource::FiscalSpecialAccount => 3,
-            _ => 6,
+        let col = match r.fund_source.income_kind() {
+            IncomeKind::FiscalAppropriation => 1,
+            IncomeKind::SuperiorSubsidy => 2,
+            IncomeKind::ServiceRevenue => 3,
+            IncomeKind::OperatingRevenue => 4,
+            IncomeKind::AffiliateRemittance => 5,
+            IncomeKind::Other => 6,
         };
         add_at(&mut items, &r.function_code, COLUMNS, 0, r.amount);
         add_at(&mut items, &r.function_code, COLUMNS, col, r.amount);
@@ -160,8 +156,10 @@ const FISCAL_SOURCES: [FundSource; 3] = [FundSource::GeneralBudget, FundSource::
 
 /// 公开04表 财政拨款收入支出决算总表.
 fn fiscal_summary(books: &Books) -> AccountTable {
-    let received = FISCAL_SOURCES.map(|s| receipts_from(books, s));
-    let carry = FISCAL_SOURCES.map(|s| carried_in(books, |l| l.fund_source == s));
+    let balances = fund_balances(books);
+    let by_source = FISCAL_SOURCES.map(|s| balances.of(s));
+    let received = by_source.map(|b| b.income);
+    let carry = by_source.map(|b| b.opening);
     let (spending, spent) = class_rows(books, 4, |amount, l| {
         let col = FISCAL_SOURCES.iter().position(|s| *s == l.fund_source)?;
         let mut a = vec![Fen::ZERO; 4];
@@ -171,10 +169,12 @@ fn fiscal_summary(books: &Books) -> AccountTable {
     });
     let received_total: Fen = received.iter().copied().sum();
     let carry_total: Fen = carry.iter().copied().sum();
-    let closing: Vec<Fen> = (0..3).map(|i| received[i] + carry[i] - spent[i + 1]).collect();
+    let closing: Vec<Fen> = by_source.iter().map(|b| b.closing()).collect();
     let closing = [vec![closing.iter().copied().sum()], closing].concat();
+    let returned: Vec<Fen> = by_source.iter().map(|b| b.returned).collect();
+    let returned = [vec![returned.iter().copied().sum()], returned].concat();
     let grand = received_total + carry_total;
-    let grand_by_source: Vec<Fen> = spent.iter().zip(&closing).map(|(s, c)| *s + *c).collect();
+    let grand_by_source: Vec<Fen> = spent.iter().zip(&closing).zip(&returned).map(|((s, c), r)| *s + *c + *r).collect();
     let pair = |label: &str, amount: Fen| vec![Value::text(label), Value::Money(amount)];
     let rows = side_by_side(
         vec![
@@ -187,7 +187,8 @@ fn fiscal_summary(books: &Books) -> AccountTable {
         5,
         vec![
             (pair("本年收入合计", received_total), money_row([Value::text("本年支出合计")], &spent)),
-            (pair("年初财政拨款结转和结余", carry_total), money_row([Value::text("年末财政拨款结转和结余")], &closing)),
+            (pair("年初财政拨款结转和结余", carry_total), money_row([Value::text("结余分配/缴回")], &returned)),
+            (vec![], money_row([Value::text("年末财政拨款结转和结余")], &closing)),
             (pair("一般公共预算财政拨款", carry[0]), vec![]),
             (pair("政府性基金预算财政拨款", carry[1]), vec![]),
             (pair("国有资本经营预算财政拨款", carry[2]), vec![]),
@@ -271,10 +272,11 @@ fn general_budget_basic_detail(books: &Books) -> AccountTable {
     }
 }
 
-/// 公开07表 一般公共预算财政拨款“三公”经费支出决算表: 预算数 and 决算数, each split by kind.
-fn sangong(books: &Books) -> AccountTable {
+/// The “三公”经费支出决算表: 预算数 and 决算数, each split by kind, of the lines whose fund source `covered` keeps
+/// (一般公共预算 in the 2019–2021 edition, every 财政拨款 from 2022).
+fn sangong(books: &Books, covered: impl Fn(FundSource) -> bool, nothing: &str) -> AccountTable {
     let kinds = [SanGongKind::OutboundTravel, SanGongKind::VehiclePurchase, SanGongKind::VehicleOperation, SanGongKind::OfficialReception];
-    let general = |l: &AppropriationLine| l.fund_source == FundSource::GeneralBudget;
+    let general = |l: &AppropriationLine| covered(l.fund_source);
     let mut budget = [Fen::ZERO; 4];
     let mut spent = [Fen::ZERO; 4];
     let mut any = false;
@@ -301,7 +303,7 @@ fn sangong(books: &Books) -> AccountTable {
         name: "一般公共预算财政拨款“三公”经费支出决算表".into(),
         header,
         rows: if any { vec![[columns(budget), columns(spent)].concat().into_iter().map(Value::Money).collect()] } else { vec![] },
-        empty_note: if any { None } else { empty_note(books, "一般公共预算财政拨款“三公”经费预算和支出") },
+        empty_note: if any { None } else { empty_note(books, nothing) },
     }
 }
 
@@ -311,18 +313,18 @@ fn government_fund(books: &Books) -> AccountTable {
     let fund = |l: &AppropriationLine| l.fund_source == FundSource::GovernmentFund;
     let mut items: BTreeMap<String, Vec<Fen>> = BTreeMap::new();
     for l in books.lines_where(|l| fund(l)) {
-        add_at(&mut items, &l.function_code, COLUMNS, 0, books.line_budget(&l.line_code).carry_over);
+        items.entry(l.function_code.clone()).or_insert_with(|| vec![Fen::ZERO; COLUMNS]);
     }
-    for r in books.records.receipts.iter().filter(|r| r.fund_source == FundSource::GovernmentFund) {
-        add_at(&mut items, &r.function_code, COLUMNS, 1, r.amount);
+    // 年初, 本年收入 and 年末 from the 收支 identity (core `balance`), 本年支出 split into 基本/项目.
+    for (code, b) in fund_balances(books).by_function(FundSource::GovernmentFund) {
+        add_at(&mut items, &code, COLUMNS, 0, b.opening);
+        add_at(&mut items, &code, COLUMNS, 1, b.income);
+        add_at(&mut items, &code, COLUMNS, 5, b.closing());
     }
     for (code, spent) in spending_by_function(books, FundSource::GovernmentFund) {
         for (col, amount) in spent.into_iter().enumerate() {
             add_at(&mut items, &code, COLUMNS, col + 2, amount);
         }
-    }
-    for amounts in items.values_mut() {
-        amounts[5] = amounts[0] + amounts[1] - amounts[2];
     }
     let header = vec![
         vec![h_span("科目编码", 1, 2), h_span("科目名称", 1, 2), h_span("年初结转和结余", 1, 2), h_span("本年收入", 1, 2), h_span("本年支出", 3, 1), h_span("年末结转和结余", 1, 2)],
@@ -338,4 +340,46 @@ fn state_capital(books: &Books) -> AccountTable {
         items.entry(l.function_code.clone()).or_insert_with(|| vec![Fen::ZERO; 3]);
     }
     by_function("公开09表", "国有资本经营预算财政拨款支出决算表", spending_header("合计"), books, items, 3, "国有资本经营预算财政拨款支出")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use jixiao_core::RecordSet;
+
+    fn demo_books() -> Books {
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../examples/furong-kexie-2020");
+        let batch = jixiao_import::read(&dir).unwrap().validate(&RecordSet::default(), &[]).unwrap();
+        Books::new(batch.unit.clone(), batch.years[0].clone(), batch.records.for_year(2020))
+    }
+
+    #[test]
+    fn the_edition_of_the_year_orders_and_titles_the_tables() {
+        let mut books = demo_books();
+        let titles = |b: &Books| final_accounts(b).tables.iter().map(|t| format!("{} {}", t.code, t.name)).collect::<Vec<_>>();
+        let set_2020 = titles(&books);
+        assert_eq!(set_2020[6], "公开07表 一般公共预算财政拨款“三公”经费支出决算表");
+        assert_eq!(set_2020[7], "公开08表 政府性基金预算财政拨款收入支出决算表");
+        books.year.year = 2022;
+        let set_2022 = titles(&books);
+        assert_eq!(set_2022[6], "公开07表 政府性基金预算财政拨款收入支出决算表");
+        assert_eq!(set_2022[8], "公开09表 财政拨款“三公”经费支出决算表");
+        assert!(final_accounts(&books).tables[8].empty_note.as_deref().unwrap().contains("无财政拨款“三公”经费"));
+    }
+
+    #[test]
+    fn from_2022_the_sangong_table_covers_every_fiscal_source() {
+        // A 公务接待费 line paid from 政府性基金: outside the 2019–2021 table (一般公共预算 only), inside the 2022 one.
+        let mut books = demo_books();
+        let line = books.records.appropriation_lines.iter_mut().find(|l| l.line_code == "ZB2020-17").unwrap();
+        line.economic_code = "30217".into();
+        line.fund_source = FundSource::GovernmentFund;
+        let spent = books.line_spent("ZB2020-17");
+        assert!(spent > Fen::ZERO);
+        let general = sangong(&books, |s| s == FundSource::GeneralBudget, "x");
+        assert!(general.rows.is_empty());
+        let fiscal = sangong(&books, FundSource::is_fiscal, "x");
+        // 决算数 合计 is the 7th column (after the six 预算数 columns).
+        assert_eq!(fiscal.rows[0][6], Value::Money(spent));
+    }
 }

@@ -1,7 +1,8 @@
 //! One sheet per 决算公开 table: table code, title, unit and 单位：万元 above a bordered grid whose header
 //! cells are merged as the official tables print them.
 
-use super::layout::{ColumnWidths, Formats, print_setup, sheet_name, wan_yuan, write_across, write_block, wrapped_row_height};
+use super::layout::{ColumnWidths, Formats, in_cell, print_setup, sheet_name, write_across, write_block, wrapped_row_height};
+use jixiao_core::MoneyUnit;
 use crate::accounts::{AccountTable, Value};
 use rust_xlsxwriter::{ColNum, RowNum, Workbook, XlsxError};
 
@@ -31,7 +32,7 @@ fn place_header(table: &AccountTable) -> Vec<(RowNum, ColNum, RowNum, ColNum, &s
     placed
 }
 
-pub fn write(workbook: &mut Workbook, f: &Formats, unit_name: &str, year: i32, index: usize, table: &AccountTable) -> Result<(), XlsxError> {
+pub fn write(workbook: &mut Workbook, f: &Formats, unit_name: &str, year: i32, index: usize, table: &AccountTable, unit: MoneyUnit) -> Result<(), XlsxError> {
     let sheet = workbook.add_worksheet();
     sheet.set_name(sheet_name(&format!("{:02} {}", index + 1, table.name)))?;
     let last_col = table.column_count().saturating_sub(1);
@@ -46,7 +47,7 @@ pub fn write(workbook: &mut Workbook, f: &Formats, unit_name: &str, year: i32, i
     if middle > 0 && middle < last_col {
         sheet.write_string_with_format(2, middle, format!("{year}年度"), &f.caption_center)?;
     }
-    sheet.write_string_with_format(2, last_col, "单位：万元", &f.caption_right)?;
+    sheet.write_string_with_format(2, last_col, format!("单位：{}", unit.label()), &f.caption_right)?;
 
     for (r, c, last_r, last_c, text) in place_header(table) {
         write_block(sheet, (HEADER_START + r, c), (HEADER_START + last_r, last_c), text, &f.header)?;
@@ -65,8 +66,8 @@ pub fn write(workbook: &mut Workbook, f: &Formats, unit_name: &str, year: i32, i
                     widths.fit_text(c, t);
                 }
                 Value::Money(amount) => {
-                    sheet.write_number_with_format(row, c, wan_yuan(*amount), &f.money)?;
-                    widths.fit_money(c, *amount);
+                    sheet.write_number_with_format(row, c, in_cell(*amount, unit), &f.money)?;
+                    widths.fit_money_in(c, *amount, unit);
                 }
                 Value::Blank => {
                     sheet.write_blank(row, c, &f.text)?;
@@ -108,4 +109,22 @@ mod tests {
         assert_eq!(placed[3], (1, 1, 1, 1, "小计"));
         assert_eq!(placed[5], (1, 3, 1, 3, "项目"));
     }
+}
+
+/// The 决算说明 (其他重要事项的情况说明): one titled paragraph a row, after the tables.
+pub fn write_explanations(workbook: &mut Workbook, f: &Formats, books: &jixiao_core::records::Books, items: &[jixiao_core::disclosure::Explanation]) -> Result<(), XlsxError> {
+    const LAST_COL: ColNum = 1;
+    let sheet = workbook.add_worksheet();
+    sheet.set_name("决算说明")?;
+    sheet.set_column_width(0, 22)?;
+    sheet.set_column_width(1, 80)?;
+    write_across(sheet, 0, 0, LAST_COL, &format!("{}年度{}部门决算说明（其他重要事项）", books.year.year, books.unit.name), &f.title)?;
+    sheet.set_row_height(0, 30)?;
+    for (k, e) in items.iter().enumerate() {
+        let row = 1 + k as RowNum;
+        sheet.write_string_with_format(row, 0, &e.title, &f.text)?;
+        sheet.write_string_with_format(row, 1, &e.text, &f.text_wrap)?;
+        sheet.set_row_height(row, wrapped_row_height(&e.text, 80.0))?;
+    }
+    print_setup(sheet, items.len() as RowNum, LAST_COL, 0, false)
 }
