@@ -99,6 +99,7 @@ pub fn evaluation_view(e: &Evaluation, total_figure: Option<Value>) -> Value {
     json!({
         "framework": e.framework,
         "applied": e.applied,
+        "basis": e.basis,
         "rows": rows,
         "total_figure": total_figure.unwrap_or_else(|| hover(e.total.to_string(), "Σ 各指标得分")),
         "grade": e.grade,

@@ -112,7 +112,8 @@ fn demo_evaluation_figures() {
     assert_eq!(value("sangong_control_rate"), "无法计算", "三公 0 / 0");
     assert_eq!(e.indicators.iter().find(|i| i.id == "sangong_control_rate").unwrap().score, e.indicators.iter().find(|i| i.id == "sangong_control_rate").unwrap().weight);
     assert_eq!(e.total.0, e.indicators.iter().map(|i| i.score.0).sum::<i64>(), "the total is the sum of the scores");
-    assert_eq!(e.applied.last().map(String::as_str), Some("430000-2020.toml"), "the Hunan 2020 override applies to a 430102 unit");
+    assert_eq!(e.applied, ["department.toml", "project.toml"], "the unchecked Hunan file no longer applies to a 430102 unit by itself");
+    assert_eq!(e.basis, ["《预算绩效评价共性指标体系框架》（财预〔2013〕53号）", "《项目支出绩效评价管理办法》（财预〔2020〕10号）"]);
     assert_eq!(e.projects.len(), 8);
     for p in &e.projects {
         assert_eq!(p.total.0, p.execution_score.0 + p.indicators.iter().map(|i| i.score.0).sum::<i64>(), "{}", p.name);
