@@ -234,8 +234,8 @@ fn a_rules_file_changes_weights_without_code() {
     let db = sqlite(tmp.path(), "j.db");
     ok(jixiao(&db, &["demo"]));
     let rules = tmp.path().join("rules.toml");
-    // Move 8 points from 满意度 (which the demo cannot evidence) to 社会效益.
-    std::fs::write(&rules, "name = \"测试规则\"\n[[department]]\nid = \"satisfaction_rate\"\nweight = 0\n[[department]]\nid = \"benefit_rate\"\nweight = 16\n").unwrap();
+    // Move 8 points from 满意度 (which the demo cannot evidence) to 社会效益 (12 under the national weights).
+    std::fs::write(&rules, "name = \"测试规则\"\n[[department]]\nid = \"satisfaction_rate\"\nweight = 0\n[[department]]\nid = \"benefit_rate\"\nweight = 20\n").unwrap();
     let eval = |extra: &[&str]| -> serde_json::Value {
         let mut args = vec!["evaluate", "--year", "2020", "--format", "json"];
         args.extend_from_slice(extra);
@@ -244,8 +244,8 @@ fn a_rules_file_changes_weights_without_code() {
     let before = eval(&[]);
     let after = eval(&["--rules", rules.to_str().unwrap()]);
     let weight = |j: &serde_json::Value, id: &str| j["indicators"].as_array().unwrap().iter().find(|i| i["id"] == id).unwrap()["weight"].clone();
-    assert_eq!(weight(&before, "benefit_rate"), "8.00");
-    assert_eq!(weight(&after, "benefit_rate"), "16.00");
+    assert_eq!(weight(&before, "benefit_rate"), "12.00");
+    assert_eq!(weight(&after, "benefit_rate"), "20.00");
     assert_eq!(after["framework"], "测试规则");
     assert!(after["applied"].as_array().unwrap().last().unwrap().as_str().unwrap().ends_with("rules.toml"));
     // A file that breaks the total is refused, naming itself.

@@ -170,17 +170,19 @@ impl Checker {
     }
 
     /// References and the per-row rules (the basic/project split, counts, ranges) of one fresh row.
-    /// A ≥/≤/= indicator's 年度指标值 and 实际完成值 must hold a number the evaluation can read (「3万余」, 「近2万」
-    /// and 「90%以上」 are read with their qualifier); 「较好」 against ≥90 cannot be scored and is refused here.
+    /// A ≥/≤/= indicator's 年度指标值 must hold a number, and its 实际完成值 a number the evaluation can read
+    /// (「3万余」, 「近2万」 and 「90%以上」 with their qualifier) or a judgement (「达成」, 「未达成」); 「较好」
+    /// against ≥90 can be neither and is refused here.
     fn numeric_indicator(&mut self, r: &Located) {
         if !matches!(r.text("direction"), Some("at_least" | "at_most" | "equal")) {
             return;
         }
+        use jixiao_core::evaluation::reading::{read_quantity, readable_actual};
         for field in ["target", "actual"] {
             if let Some(text) = r.text(field).filter(|t| !t.trim().is_empty())
-                && jixiao_core::evaluation::reading::read_quantity(text).is_none()
+                && (if field == "target" { read_quantity(text).is_none() } else { !readable_actual(text) })
             {
-                let message = format!("指标方向为≥、≤或=的指标，此处应为数值（可写「3万余」「近2万」「90%以上」「约50」），「{text}」读不出数值；定性指标请把指标方向填为「定性」");
+                let message = format!("指标方向为≥、≤或=的指标，此处应为数值（可写「3万余」「近2万」「90%以上」「约50」），「{text}」读不出数值，也不是「达成」「未达成」一类的判断；定性指标请把指标方向填为「定性」");
                 self.errors.push(r.error(Some(field), "IMPORT_INDICATOR_NOT_NUMERIC", message));
             }
         }

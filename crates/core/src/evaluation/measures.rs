@@ -201,6 +201,37 @@ fn key_work_met(input: &EvaluationInput, q: &QualitativeShares) -> Measured {
     count_rate(met, department.len() as i64, "项", department.iter().map(|i| RecordRef::new("department_indicators", &i.indicator_code)).collect(), "")
 }
 
+/// Indicators whose target asks less than the prior year achieved (≥ below last year's actual, ≤ above it), matched
+/// by project name (or the department's own targets) and 三级指标 — a target set low is full marks by construction.
+pub fn targets_below_prior_actuals(books: &Books, prior: &Books) -> Vec<String> {
+    let owner = |b: &Books, i: &ProjectIndicator| if i.project_code.is_empty() { "部门整体".to_string() } else { b.project(&i.project_code).map_or_else(|| i.project_code.clone(), |p| format!("项目「{}」", p.name)) };
+    let all = |b: &Books| -> Vec<ProjectIndicator> { b.project_indicators().iter().cloned().chain(b.records.department_indicators.iter().map(DepartmentIndicator::as_project_indicator)).collect() };
+    let before = all(prior);
+    let mut flags = Vec::new();
+    for i in all(books) {
+        let Some(target) = number_milli(&i.target) else { continue };
+        let last = before.iter().find(|p| p.level3 == i.level3 && owner(prior, p) == owner(books, &i)).and_then(|p| Some((p, read_quantity(p.actual.as_deref()?)?)));
+        let Some((p, actual)) = last else { continue };
+        let low = match i.direction {
+            IndicatorDirection::AtLeast => target < actual.milli,
+            IndicatorDirection::AtMost => target > actual.milli,
+            _ => false,
+        };
+        if low {
+            flags.push(format!(
+                "{}指标「{}」年度指标值 {}{} 低于上年（{}年）实际完成值 {}，目标可能定得偏低",
+                owner(books, &i),
+                i.level3,
+                i.direction.label(),
+                i.target,
+                prior.year.year,
+                p.actual.as_deref().unwrap_or_default()
+            ));
+        }
+    }
+    flags
+}
+
 /// The prior year's figures recorded under this year (上年决算摘要), the last one recorded if several.
 fn prior_summary(books: &Books) -> Option<&PriorYearSummary> {
     books.records.prior_year_summaries.last()

@@ -115,6 +115,9 @@ pub struct Evaluation {
     pub grade: String,
     pub note: Option<String>,
     pub projects: Vec<ProjectEvaluation>,
+    /// 审核提示: what the reviewer should look at though no point was lost — a target set below what the
+    /// prior year already achieved.
+    pub review_flags: Vec<String>,
 }
 
 impl Evaluation {
@@ -234,6 +237,7 @@ pub fn evaluate(input: &EvaluationInput, rules: &Rules) -> Evaluation {
         total,
         note,
         projects,
+        review_flags: input.prior.map(|prior| measures::targets_below_prior_actuals(books, prior)).unwrap_or_default(),
     }
 }
 

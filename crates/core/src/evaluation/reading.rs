@@ -64,6 +64,16 @@ pub fn read_quantity(text: &str) -> Option<Quantity> {
     Some(Quantity { milli: if negative { -milli } else { milli }, qualifier })
 }
 
+/// Words that judge an actual instead of measuring it (「达成」, 「基本达成」, 「未完成」): a numeric indicator's
+/// actual may be one, and is then scored in the qualitative bands.
+const JUDGEMENTS: &[&str] = &["达成", "完成", "达到", "实现"];
+const JUDGEMENT_PREFIXES: &[&str] = &["未", "没有", "无", "部分", "基本"];
+
+/// Whether an actual can be scored against a numeric target: it holds a number, or it is a judgement.
+pub fn readable_actual(text: &str) -> bool {
+    read_quantity(text).is_some() || JUDGEMENTS.iter().any(|j| text.contains(j)) || JUDGEMENT_PREFIXES.iter().any(|p| text.trim().starts_with(p))
+}
+
 /// Words that say something did not happen, at the start (无安全事故, 未发生…, 零投诉) or the end (安全事故零发生).
 const NEGATING_PREFIXES: &[&str] = &["未发生", "没有发生", "未出现", "没有出现", "杜绝", "没有", "无", "未", "零"];
 const NEGATING_SUFFIXES: &[&str] = &["零发生", "为零", "为0", "0起", "零起", "0次", "零次"];

@@ -619,3 +619,18 @@ mod chongqing_form {
         assert_eq!(e.total, Points(9710));
     }
 }
+
+#[test]
+fn a_target_below_the_prior_years_actual_is_flagged_to_the_reviewer() {
+    // The fixture's indicator asks ≥6; last year the same project's same indicator reached 9.
+    let b = books();
+    let mut prior = books();
+    prior.year.year = 2019;
+    prior.records.project_indicators[0].actual = Some("9".into());
+    let e = run(&b, Some(&prior));
+    assert_eq!(e.review_flags.len(), 1, "{:?}", e.review_flags);
+    assert!(e.review_flags[0].contains("年度指标值 ≥6 低于上年（2019年）实际完成值 9"), "{}", e.review_flags[0]);
+    prior.records.project_indicators[0].actual = Some("6".into());
+    assert!(run(&b, Some(&prior)).review_flags.is_empty(), "a target equal to last year's actual is not low");
+    assert!(run(&b, None).review_flags.is_empty());
+}
