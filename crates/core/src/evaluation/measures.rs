@@ -163,10 +163,6 @@ pub fn achievement(i: &ProjectIndicator, q: &QualitativeShares) -> Achievement {
     Achievement { share_bp: share, met, reason: (!met).then(|| format!("实际完成 {actual}，未达到年度指标值 {}{}", i.direction.label(), i.target)) }
 }
 
-fn indicator_refs<'a>(items: impl IntoIterator<Item = &'a ProjectIndicator>) -> Vec<RecordRef> {
-    items.into_iter().map(|i| RecordRef::new("project_indicators", &i.indicator_code)).collect()
-}
-
 
 /// The indicators the departmental 产出 and 效果 are read from: the department's own (部门整体绩效指标) when it
 /// set any, else its projects'. The record kind goes with them, for the evidence.
@@ -178,27 +174,29 @@ fn performance_indicators(books: &Books) -> (Vec<ProjectIndicator>, &'static str
     }
 }
 
+/// Share of `chosen` indicators (records of `kind`) that reached their targets.
+fn met_rate(chosen: &[&ProjectIndicator], kind: &'static str, q: &QualitativeShares, zero_reason: &str) -> Measured {
+    let met = chosen.iter().filter(|i| achievement(i, q).met).count() as i64;
+    count_rate(met, chosen.len() as i64, "项", chosen.iter().map(|i| RecordRef::new(kind, &i.indicator_code)).collect(), zero_reason)
+}
+
 /// Share of the indicators selected by `keep` that reached their targets.
 fn indicators_met(input: &EvaluationInput, q: &QualitativeShares, keep: impl Fn(&ProjectIndicator) -> bool, what: &str) -> Measured {
     let (all, kind) = performance_indicators(input.books);
-    let chosen: Vec<&ProjectIndicator> = all.iter().filter(|i| keep(i)).collect();
-    let met = chosen.iter().filter(|i| achievement(i, q).met).count() as i64;
-    count_rate(met, chosen.len() as i64, "项", chosen.iter().map(|i| RecordRef::new(kind, &i.indicator_code)).collect(), &format!("没有{what}"))
+    met_rate(&all.iter().filter(|i| keep(i)).collect::<Vec<_>>(), kind, q, &format!("没有{what}"))
 }
 
 /// 重点工作: the department's indicators marked 重点工作, or else the key projects' 产出 indicators.
 fn key_work_met(input: &EvaluationInput, q: &QualitativeShares) -> Measured {
     let b = input.books;
     let department: Vec<ProjectIndicator> = b.records.department_indicators.iter().filter(|i| i.is_key && i.level1.contains("产出")).map(DepartmentIndicator::as_project_indicator).collect();
-    if department.is_empty() {
-        let all = b.project_indicators();
-        let chosen: Vec<&ProjectIndicator> = all.iter().filter(|i| i.level1.contains("产出") && b.project(&i.project_code).is_some_and(|p| p.is_key)).collect();
-        let met = chosen.iter().filter(|i| achievement(i, q).met).count() as i64;
-        let what = if b.records.department_indicators.is_empty() { "没有重点项目产出指标" } else { "没有重点工作指标，也没有重点项目产出指标" };
-        return count_rate(met, chosen.len() as i64, "项", indicator_refs(chosen.iter().copied()), what);
+    if !department.is_empty() {
+        return met_rate(&department.iter().collect::<Vec<_>>(), "department_indicators", q, "");
     }
-    let met = department.iter().filter(|i| achievement(i, q).met).count() as i64;
-    count_rate(met, department.len() as i64, "项", department.iter().map(|i| RecordRef::new("department_indicators", &i.indicator_code)).collect(), "")
+    let all = b.project_indicators();
+    let chosen: Vec<&ProjectIndicator> = all.iter().filter(|i| i.level1.contains("产出") && b.project(&i.project_code).is_some_and(|p| p.is_key)).collect();
+    let what = if b.records.department_indicators.is_empty() { "没有重点项目产出指标" } else { "没有重点工作指标，也没有重点项目产出指标" };
+    met_rate(&chosen, "project_indicators", q, what)
 }
 
 /// Indicators whose target asks less than the prior year achieved (≥ below last year's actual, ≤ above it), matched
