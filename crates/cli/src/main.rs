@@ -677,7 +677,7 @@ fn write_binary(path: Option<&Path>, bytes: &[u8]) -> Result<ExitCode> {
 /// The evaluation of a unit-year under the rules for its region and year (plus `extra`), with the prior
 /// year's books when the database holds them.
 async fn evaluate(store: &Store, books: &Books, findings: &[jixiao_core::check::Finding], extra: Option<&Path>) -> Result<Evaluation> {
-    let mut rules = Rules::for_unit(&books.unit.region_code, books.year.year)?;
+    let mut rules = Rules::for_unit_choosing(&books.unit.region_code, books.year.year, books.unit.framework.as_deref())?;
     if let Some(path) = extra {
         let text = std::fs::read_to_string(path).with_context(|| format!("无法读取评价规则文件 {}", path.display()))?;
         rules = rules.with_override(&path.display().to_string(), &text)?;

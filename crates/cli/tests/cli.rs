@@ -241,8 +241,8 @@ fn a_rules_file_changes_weights_without_code() {
     let db = sqlite(tmp.path(), "j.db");
     ok(jixiao(&db, &["demo"]));
     let rules = tmp.path().join("rules.toml");
-    // Move 8 points from 满意度 (which the demo cannot evidence) to 社会效益.
-    std::fs::write(&rules, "name = \"测试规则\"\n[[department]]\nid = \"satisfaction_rate\"\nweight = 0\n[[department]]\nid = \"benefit_rate\"\nweight = 16\n").unwrap();
+    // Move 8 points from 满意度 (which the demo cannot evidence) to 社会效益 (12 under the national weights).
+    std::fs::write(&rules, "name = \"测试规则\"\n[[department]]\nid = \"satisfaction_rate\"\nweight = 0\n[[department]]\nid = \"benefit_rate\"\nweight = 20\n").unwrap();
     let eval = |extra: &[&str]| -> serde_json::Value {
         let mut args = vec!["evaluate", "--year", "2020", "--format", "json"];
         args.extend_from_slice(extra);
@@ -251,8 +251,8 @@ fn a_rules_file_changes_weights_without_code() {
     let before = eval(&[]);
     let after = eval(&["--rules", rules.to_str().unwrap()]);
     let weight = |j: &serde_json::Value, id: &str| j["indicators"].as_array().unwrap().iter().find(|i| i["id"] == id).unwrap()["weight"].clone();
-    assert_eq!(weight(&before, "benefit_rate"), "8.00");
-    assert_eq!(weight(&after, "benefit_rate"), "16.00");
+    assert_eq!(weight(&before, "benefit_rate"), "12.00");
+    assert_eq!(weight(&after, "benefit_rate"), "20.00");
     assert_eq!(after["framework"], "测试规则");
     assert!(after["applied"].as_array().unwrap().last().unwrap().as_str().unwrap().ends_with("rules.toml"));
     // A file that breaks the total is refused, naming itself.
@@ -419,4 +419,44 @@ fn assets_lists_the_depreciation_of_the_year() {
     assert!(out.contains("ZC-2015-003\t投影仪\t办公设备\t6\t8800.00\t733.34\t8800.00\t0.00\t已处置"), "{out}");
     // Transferred out during the year, and missing at the count.
     assert!(out.contains("ZC-2017-004") && out.contains("\t已处置\n") && out.contains("ZC-2019-002"), "{out}");
+}
+
+/// Issue 19's records through the binary: 部门整体绩效目标 and 上年决算摘要 imported beside the demo, a 调整原因 on
+/// a budget voucher, and the unit's choice of framework in unit.toml.
+#[test]
+fn department_targets_prior_year_summary_and_the_chosen_framework_reach_the_evaluation() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("demo");
+    copy_dir(&demo_dir(), &dir);
+    std::fs::write(dir.join("department_goals.csv"), "目标编号,年度,年度总体目标\nMB2020,2020,普及科学知识，服务科技工作者\n").unwrap();
+    std::fs::write(
+        dir.join("department_indicators.csv"),
+        "指标编码,年度,一级指标,二级指标,三级指标,指标方向,年度指标值,实际完成值,计量单位,重点工作\n\
+         BM-01,2020,产出指标,数量指标,科普活动受众,≥,30000,3万余,人次,是\n\
+         BM-02,2020,产出指标,质量指标,活动合格率,≥,95,近95,%,否\n\
+         BM-03,2020,效益指标,社会效益指标,安全事故,定性,无安全事故,未发生安全事故,,否\n",
+    )
+    .unwrap();
+    // 上年（2019）三公经费预算数 0 元 and 年末结转结余 20 万元: the demo has no 三公 budget either year (full marks);
+    // this year's 结转结余 31.63 万元 against 20 万元 is +58.15%.
+    std::fs::write(dir.join("prior_year_summaries.csv"), "数据来源,年度,上年三公经费预算数,上年年末结转结余\n2019年度部门决算,2020,0,200000.00\n").unwrap();
+    let db = sqlite(tmp.path(), "j.db");
+    ok(jixiao(&db, &["import", dir.to_str().unwrap()]));
+    let eval: serde_json::Value = serde_json::from_str(&ok(jixiao(&db, &["evaluate", "--year", "2020", "--format", "json"]))).unwrap();
+    let indicator = |id: &str| eval["indicators"].as_array().unwrap().iter().find(|i| i["id"] == id).unwrap().clone();
+    // 数量 1/1 (3万余 ≥ 30000), 质量 0/1 (近95 < 95), 效益 1/1 (未发生安全事故 = 无安全事故), 重点工作 1/1.
+    assert_eq!(indicator("output_completion_rate")["value"], "100.00%");
+    assert_eq!(indicator("output_quality_rate")["value"], "0.00%");
+    assert_eq!(indicator("benefit_rate")["value"], "100.00%");
+    assert_eq!(indicator("key_work_completion_rate")["value"], "100.00%");
+    assert_eq!(indicator("sangong_change_rate")["score"], indicator("sangong_change_rate")["weight"], "0 → 0: nothing to cut");
+    assert_eq!(indicator("carryover_change_rate")["value"], "58.15%");
+    assert_eq!(eval["basis"][0], "《预算绩效评价共性指标体系框架》（财预〔2013〕53号）");
+    // The unit chooses the (unchecked) Hunan file: it applies, by name.
+    let toml = std::fs::read_to_string(dir.join("unit.toml")).unwrap().replacen("region_code", "framework = \"hunan-2020\"\nregion_code", 1);
+    std::fs::write(dir.join("unit.toml"), toml).unwrap();
+    let other = sqlite(tmp.path(), "k.db");
+    ok(jixiao(&other, &["import", dir.to_str().unwrap()]));
+    let eval: serde_json::Value = serde_json::from_str(&ok(jixiao(&other, &["evaluate", "--year", "2020", "--format", "json"]))).unwrap();
+    assert_eq!(eval["applied"].as_array().unwrap().last().unwrap(), "hunan-2020.toml");
 }

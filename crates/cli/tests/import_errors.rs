@@ -1159,3 +1159,14 @@ fn sparse_workbook_with_a_huge_dimension() {
     let stderr = path_import_fails(&c, &path);
     assert!(stderr.contains("sparse.xlsx") && stderr.contains("工作表「支出凭证」") && stderr.contains("[IMPORT_SHEET_TOO_LARGE]"), "{stderr}");
 }
+
+#[test]
+fn numeric_indicator_whose_actual_cannot_be_read() {
+    let c = Case::new();
+    let f = "project_indicators.csv";
+    // Row 2 is a ≥ indicator; 「较好」 holds no number the evaluation could compare with 4 (「3万余」 would do).
+    let row = c.append_like(f, 2, &[("指标编码", "XM2020-01-ZB09"), ("实际完成值", "较好")]);
+    let err = c.import_fails();
+    cell_error(&err, f, row, "实际完成值", Some("较好"), "IMPORT_INDICATOR_NOT_NUMERIC");
+    assert_error_count(&err, 1);
+}

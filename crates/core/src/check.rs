@@ -636,7 +636,7 @@ fn section_data_missing(b: &Books) -> Vec<Finding> {
         missing.push(("落款：报告日期".into(), "unit"));
     }
     for s in report_sections().iter().filter(|s| s.required && b.narrative(&s.id).is_none()) {
-        missing.push((format!("报告文字「{}」（章节 {}）", s.title, s.id), "narratives"));
+        missing.push((format!("报告文字「{}」（章节 {}）", s.heading, s.id), "narratives"));
     }
     missing
         .into_iter()

@@ -33,6 +33,7 @@ pub fn books() -> Books {
         reverses: None,
         recorded_by: None,
         note: None,
+        adjustment_cause: None,
     };
     let pay = |no: &str, line: &str, amount: i64| Expenditure {
         voucher_no: no.into(),
@@ -118,6 +119,7 @@ pub fn books() -> Books {
             department_code: None,
             bureau_code: None,
             bureau_name: None,
+            framework: None,
         },
         year: UnitYear { year: 2020, report_date: Some(date("2021-04-25")) },
         records,

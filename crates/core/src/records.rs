@@ -157,6 +157,16 @@ labelled_enum! {
 }
 
 labelled_enum! {
+    /// 调整原因 — why a budget was adjusted in the year; all but `Ordinary` are left out of 预算调整率.
+    AdjustmentCause {
+        Ordinary = "ordinary", "一般调整" | "一般";
+        Policy = "policy", "政策性" | "国家政策" | "政策性调整";
+        ForceMajeure = "force_majeure", "不可抗力";
+        Assigned = "assigned", "上级交办" | "上级临时交办";
+    }
+}
+
+labelled_enum! {
     /// 数量修饰 — how an output count is qualified in prose ("近2万人", "300多人").
     QuantityQualifier {
         Exact = "exact", "准确";
@@ -164,6 +174,8 @@ labelled_enum! {
         Nearly = "nearly", "近";
         /// 多: more than the figure.
         MoreThan = "more_than", "多" | "以上";
+        /// 约: about the figure, either side.
+        About = "about", "约" | "左右";
     }
 }
 
@@ -278,6 +290,10 @@ pub struct UnitProfile {
     /// 财政局名称.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub bureau_name: Option<String>,
+    /// 评价框架 (schema version 13): the regional framework file the unit chose (`framework = "hunan-2020"` in
+    /// unit.toml); absent, the national rules and the checked regional files for its region and year apply.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub framework: Option<String>,
 }
 
 /// 年度信息 — what belongs to a unit's fiscal year but to no ledger: the report's signing date.
@@ -374,6 +390,10 @@ pub struct BudgetVoucher {
     pub reverses: Option<String>,
     pub recorded_by: Option<String>,
     pub note: Option<String>,
+    /// 调整原因 (schema version 13): an adjustment made for national policy, force majeure or a task handed down
+    /// is left out of 预算调整率 (财预〔2013〕53号).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub adjustment_cause: Option<AdjustmentCause>,
 }
 
 impl BudgetVoucherKind {
@@ -758,6 +778,89 @@ pub struct IndicatorResult {
     pub recorder: Option<String>,
 }
 
+/// 部门整体绩效目标 — the department's annual overall goal (年度总体目标), set with its budget, and what came of it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DepartmentGoal {
+    pub goal_code: String,
+    pub year: i32,
+    pub goal: String,
+    /// 实际完成情况.
+    pub outcome: Option<String>,
+    pub note: Option<String>,
+}
+
+/// 部门整体绩效指标 — one indicator of the department's annual goal, in the three levels projects use
+/// (产出指标/效益指标/满意度指标 …). The departmental evaluation's 产出 and 效果 read these first.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DepartmentIndicator {
+    pub indicator_code: String,
+    pub year: i32,
+    pub level1: String,
+    pub level2: String,
+    pub level3: String,
+    pub direction: IndicatorDirection,
+    pub target: String,
+    pub actual: Option<String>,
+    pub unit: Option<String>,
+    /// 重点工作: counted by 重点工作办结率.
+    pub is_key: bool,
+    /// 指标权重 in hundredths of a point, where the form gives each indicator its own (重庆 部门整体绩效自评表).
+    pub weight: Option<i64>,
+    pub evidence: Option<String>,
+    pub deviation_reason: Option<String>,
+}
+
+impl DepartmentIndicator {
+    /// The same indicator in the project indicator's shape, so that one reading and scoring serves both.
+    pub fn as_project_indicator(&self) -> ProjectIndicator {
+        ProjectIndicator {
+            indicator_code: self.indicator_code.clone(),
+            year: self.year,
+            project_code: String::new(),
+            level1: self.level1.clone(),
+            level2: self.level2.clone(),
+            level3: self.level3.clone(),
+            direction: self.direction,
+            target: self.target.clone(),
+            actual: self.actual.clone(),
+            unit: self.unit.clone(),
+            evidence: self.evidence.clone(),
+            deviation_reason: self.deviation_reason.clone(),
+        }
+    }
+}
+
+/// 上年决算摘要 — the prior year's 部门决算 figures, recorded under this year, for the indicators that compare
+/// with the prior year (“三公经费”变动率, 结转结余变动率) when the prior year's books are not held. The books win
+/// where both exist.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PriorYearSummary {
+    /// 数据来源, e.g. 「2019年度部门决算」.
+    pub source: String,
+    /// The year these figures serve (the prior year is `year − 1`).
+    pub year: i32,
+    /// 基本支出.
+    pub basic_spending: Option<Fen>,
+    /// 项目支出.
+    pub project_spending: Option<Fen>,
+    /// “三公经费”预算数 (财预〔2013〕53号 compares budgets).
+    pub sangong_budget: Option<Fen>,
+    /// 因公出国（境）费 决算数.
+    pub sangong_travel_abroad: Option<Fen>,
+    /// 公务接待费 决算数.
+    pub sangong_reception: Option<Fen>,
+    /// 公务用车购置费 决算数.
+    pub sangong_vehicle_purchase: Option<Fen>,
+    /// 公务用车运行维护费 决算数.
+    pub sangong_vehicle_running: Option<Fen>,
+    /// 年末结转结余.
+    pub carryover: Option<Fen>,
+    /// 年末在职人数.
+    pub staff_count: Option<i64>,
+    /// 公用经费.
+    pub public_use: Option<Fen>,
+}
+
 /// All records of one unit, over any number of years: what one import carries, and what the store holds.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct RecordSet {
@@ -788,6 +891,12 @@ pub struct RecordSet {
     pub asset_events: Vec<AssetEvent>,
     pub asset_counts: Vec<AssetCount>,
     pub indicator_results: Vec<IndicatorResult>,
+    #[serde(default)]
+    pub department_goals: Vec<DepartmentGoal>,
+    #[serde(default)]
+    pub department_indicators: Vec<DepartmentIndicator>,
+    #[serde(default)]
+    pub prior_year_summaries: Vec<PriorYearSummary>,
 }
 
 /// One unit's books for one fiscal year: what `check` reads and what a report is computed from.

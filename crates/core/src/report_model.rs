@@ -329,6 +329,7 @@ pub fn quantity_text(quantity: i64, qualifier: QuantityQualifier, unit: &str) ->
         QuantityQualifier::Exact => format!("{number}{unit}"),
         QuantityQualifier::Nearly => format!("近{number}{unit}"),
         QuantityQualifier::MoreThan => format!("{number}多{unit}"),
+        QuantityQualifier::About => format!("约{number}{unit}"),
     }
 }
 

@@ -54,6 +54,9 @@ pub struct ColumnSpec {
     pub required: bool,
     /// The value an empty cell takes, for optional columns that have one.
     pub default: Option<String>,
+    /// The schema version that added this column: its kind's, unless added later (then optional, and left out of
+    /// fingerprints and the hash chain while empty, so records stored before it keep their hashes).
+    pub since: u32,
 }
 
 #[derive(Debug, Clone)]
@@ -104,6 +107,7 @@ struct RawColumn {
     #[serde(default)]
     required: bool,
     default: Option<String>,
+    since: Option<u32>,
 }
 
 /// All record kinds, in import order (a kind comes after the kinds it refers to).
@@ -129,11 +133,18 @@ pub fn record_kinds() -> &'static [RecordKindSpec] {
                         header: c.header,
                         required: c.required,
                         default: c.default,
+                        since: c.since.unwrap_or(k.since).max(k.since),
                     })
                     .collect(),
             })
             .collect()
     })
+}
+
+/// The fields of columns added after their kind (see `ColumnSpec::since`).
+pub fn late_columns() -> &'static [&'static str] {
+    static LATE: OnceLock<Vec<&'static str>> = OnceLock::new();
+    LATE.get_or_init(|| record_kinds().iter().flat_map(|k| k.columns.iter().filter(move |c| c.since > k.since).map(|c| c.field.as_str())).collect())
 }
 
 pub fn record_kind(id: &str) -> Option<&'static RecordKindSpec> {
@@ -156,6 +167,7 @@ pub fn parse_enum(name: &str, text: &str) -> Option<&'static str> {
         "CommitmentKind" => CommitmentKind::parse(text).map(CommitmentKind::id),
         "LinkedKind" => LinkedKind::parse(text).map(LinkedKind::id),
         "AssetEventKind" => AssetEventKind::parse(text).map(AssetEventKind::id),
+        "AdjustmentCause" => AdjustmentCause::parse(text).map(AdjustmentCause::id),
         _ => None,
     }
 }
@@ -176,6 +188,7 @@ pub fn enum_labels(name: &str) -> Vec<&'static str> {
         "CommitmentKind" => CommitmentKind::labels(),
         "LinkedKind" => LinkedKind::labels(),
         "AssetEventKind" => AssetEventKind::labels(),
+        "AdjustmentCause" => AdjustmentCause::labels(),
         _ => Vec::new(),
     }
 }
@@ -220,6 +233,9 @@ macro_rules! with_kind_vec {
             "asset_events" => { let $v = with_kind_vec!(@borrow $mode $set.asset_events); $body }
             "asset_counts" => { let $v = with_kind_vec!(@borrow $mode $set.asset_counts); $body }
             "indicator_results" => { let $v = with_kind_vec!(@borrow $mode $set.indicator_results); $body }
+            "department_goals" => { let $v = with_kind_vec!(@borrow $mode $set.department_goals); $body }
+            "department_indicators" => { let $v = with_kind_vec!(@borrow $mode $set.department_indicators); $body }
+            "prior_year_summaries" => { let $v = with_kind_vec!(@borrow $mode $set.prior_year_summaries); $body }
             _ => $unknown,
         }
     };
@@ -276,8 +292,15 @@ impl RecordSet {
 /// A stable fingerprint of one record's content: re-importing an identical record is recognised by it.
 pub fn fingerprint(row: &Map<String, Value>) -> String {
     use sha2::{Digest, Sha256};
-    // serde_json's Map keeps keys sorted, so the text is canonical.
-    let text = serde_json::to_string(row).unwrap_or_default();
+    // serde_json's Map keeps keys sorted, so the text is canonical. An empty column added after its kind is left
+    // out, so that a record imported before the column existed keeps its fingerprint.
+    let late = late_columns();
+    let text = if row.iter().any(|(k, v)| v.is_null() && late.contains(&k.as_str())) {
+        let kept: Map<String, Value> = row.iter().filter(|(k, v)| !(v.is_null() && late.contains(&k.as_str()))).map(|(k, v)| (k.clone(), v.clone())).collect();
+        serde_json::to_string(&kept).unwrap_or_default()
+    } else {
+        serde_json::to_string(row).unwrap_or_default()
+    };
     let digest = Sha256::digest(text.as_bytes());
     format!("{digest:x}")
 }

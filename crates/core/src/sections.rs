@@ -7,6 +7,8 @@ use std::sync::OnceLock;
 pub struct SectionSpec {
     pub id: String,
     pub title: String,
+    /// Where the report prints it, in the report's own numbering: 「七、（二）有效性」.
+    pub heading: String,
     pub required: bool,
 }
 

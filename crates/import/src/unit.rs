@@ -33,6 +33,7 @@ struct UnitFile {
     department_code: Option<String>,
     bureau_code: Option<String>,
     bureau_name: Option<String>,
+    framework: Option<String>,
     #[serde(default)]
     duties: Vec<String>,
     #[serde(default)]
@@ -77,6 +78,7 @@ pub fn parse_unit_toml(text: &str) -> Result<(UnitProfile, Vec<UnitYear>), Impor
             department_code: optional(parsed.department_code),
             bureau_code: optional(parsed.bureau_code),
             bureau_name: optional(parsed.bureau_name),
+            framework: optional(parsed.framework),
         },
         years,
     ))
@@ -135,6 +137,7 @@ pub fn parse_unit_sheets(file: &str, sheets: &[&Table]) -> Result<(UnitProfile, 
             department_code: optional(value("department_code", "主管部门编码")),
             bureau_code: optional(value("bureau_code", "财政局编码")),
             bureau_name: optional(value("bureau_name", "财政局名称")),
+            framework: optional(value("framework", "评价框架")),
         },
         years,
     ))

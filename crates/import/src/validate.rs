@@ -186,6 +186,24 @@ impl Checker {
     }
 
     /// References and the per-row rules (the basic/project split, counts, ranges) of one fresh row.
+    /// A ≥/≤/= indicator's 年度指标值 must hold a number, and its 实际完成值 a number the evaluation can read
+    /// (「3万余」, 「近2万」 and 「90%以上」 with their qualifier) or a judgement (「达成」, 「未达成」); 「较好」
+    /// against ≥90 can be neither and is refused here.
+    fn numeric_indicator(&mut self, r: &Located) {
+        if !matches!(r.text("direction"), Some("at_least" | "at_most" | "equal")) {
+            return;
+        }
+        use jixiao_core::evaluation::reading::{read_quantity, readable_actual};
+        for field in ["target", "actual"] {
+            if let Some(text) = r.text(field).filter(|t| !t.trim().is_empty())
+                && (if field == "target" { read_quantity(text).is_none() } else { !readable_actual(text) })
+            {
+                let message = format!("指标方向为≥、≤或=的指标，此处应为数值（可写「3万余」「近2万」「90%以上」「约50」），「{text}」读不出数值，也不是「达成」「未达成」一类的判断；定性指标请把指标方向填为「定性」");
+                self.errors.push(r.error(Some(field), "IMPORT_INDICATOR_NOT_NUMERIC", message));
+            }
+        }
+    }
+
     pub fn check(&mut self, r: &Located) {
         match r.kind {
             "appropriation_lines" => {
@@ -217,7 +235,12 @@ impl Checker {
             }
             "voucher_approvals" => self.reference(r, "voucher_no", "expenditures", "IMPORT_UNKNOWN_VOUCHER", "支出凭证"),
             "procurement_quotes" | "procurement_exceptions" => self.reference(r, "procurement_ref", "procurements", "IMPORT_UNKNOWN_PROCUREMENT", "采购记录"),
-            "project_indicators" | "activity_outputs" | "procurements" | "surveys" => self.reference(r, "project_code", "projects", "IMPORT_UNKNOWN_PROJECT", "项目"),
+            "project_indicators" => {
+                self.reference(r, "project_code", "projects", "IMPORT_UNKNOWN_PROJECT", "项目");
+                self.numeric_indicator(r);
+            }
+            "department_indicators" => self.numeric_indicator(r),
+            "activity_outputs" | "procurements" | "surveys" => self.reference(r, "project_code", "projects", "IMPORT_UNKNOWN_PROJECT", "项目"),
             "narratives" => {
                 if let Some(s) = r.text("section")
                     && report_section(s).is_none()

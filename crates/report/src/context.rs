@@ -99,11 +99,13 @@ pub fn evaluation_view(e: &Evaluation, total_figure: Option<Value>) -> Value {
     json!({
         "framework": e.framework,
         "applied": e.applied,
+        "basis": e.basis,
         "rows": rows,
         "total_figure": total_figure.unwrap_or_else(|| hover(e.total.to_string(), "Σ 各指标得分")),
         "grade": e.grade,
         "note": e.note,
         "problem_list": e.problems(),
+        "review_flags": e.review_flags,
         "projects": e.projects.iter().map(project_view).collect::<Vec<_>>(),
     })
 }
@@ -123,7 +125,8 @@ pub fn report_context(model: &ReportModel) -> Value {
                         i.level2,
                         i.level3,
                         if qualitative { i.target.clone() } else { format!("{}{}{}", i.direction, i.target, i.unit) },
-                        if qualitative { i.actual.clone() } else { format!("{}{}", i.actual, i.unit) },
+                        // 「缺少数据：实际完成值」 takes no unit after it.
+                        if qualitative || i.actual.starts_with("「缺少数据") { i.actual.clone() } else { format!("{}{}", i.actual, i.unit) },
                         i.deviation_reason
                     ])
                 })

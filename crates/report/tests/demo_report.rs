@@ -149,9 +149,51 @@ fn demo_evaluation_figures() {
     assert_eq!(value("sangong_control_rate"), "无法计算", "三公 0 / 0");
     assert_eq!(e.indicators.iter().find(|i| i.id == "sangong_control_rate").unwrap().score, e.indicators.iter().find(|i| i.id == "sangong_control_rate").unwrap().weight);
     assert_eq!(e.total.0, e.indicators.iter().map(|i| i.score.0).sum::<i64>(), "the total is the sum of the scores");
-    assert_eq!(e.applied.last().map(String::as_str), Some("430000-2020.toml"), "the Hunan 2020 override applies to a 430102 unit");
+    assert_eq!(e.applied, ["department.toml", "project.toml"], "the unchecked Hunan file no longer applies to a 430102 unit by itself");
+    assert_eq!(e.basis, ["《预算绩效评价共性指标体系框架》（财预〔2013〕53号）", "《项目支出绩效评价管理办法》（财预〔2020〕10号）"]);
     assert_eq!(e.projects.len(), 8);
     for p in &e.projects {
         assert_eq!(p.total.0, p.execution_score.0 + p.indicators.iter().map(|i| i.score.0).sum::<i64>(), "{}", p.name);
     }
+}
+
+/// `jixiao check` names a missing section by the report's own numbering (report-sections.toml `heading`): each
+/// heading's chapter and sub-heading must be the ones the report prints.
+#[test]
+fn section_headings_follow_the_reports_numbering() {
+    let md = render(&demo_model(), Format::Markdown).unwrap();
+    let headings: Vec<&str> = md.lines().filter(|l| l.starts_with('#')).map(|l| l.trim_start_matches('#').trim()).collect();
+    for s in jixiao_core::sections::report_sections() {
+        let (chapter, rest) = s.heading.split_once('、').unwrap_or_else(|| panic!("{}: no chapter", s.heading));
+        let chapter_heading = headings.iter().position(|h| h.starts_with(&format!("{chapter}、"))).unwrap_or_else(|| panic!("no chapter {chapter}"));
+        if rest.starts_with('（') {
+            let next_chapter = headings[chapter_heading + 1..].iter().position(|h| !h.starts_with('（')).map_or(headings.len(), |n| chapter_heading + 1 + n);
+            assert!(headings[chapter_heading + 1..next_chapter].contains(&rest), "{}: 「{rest}」 is not under chapter {chapter}", s.id);
+        } else {
+            assert_eq!(headings[chapter_heading], s.heading, "{}", s.id);
+        }
+    }
+}
+
+/// A unit without projects: 项目绩效目标完成情况 says 「无」 rather than nothing.
+#[test]
+fn no_projects_say_none() {
+    let mut books = demo_books();
+    books.records.projects.clear();
+    books.records.project_indicators.clear();
+    for l in &mut books.records.appropriation_lines {
+        l.project_code = None;
+    }
+    let model = jixiao_core::report_model::build(&books, None);
+    let md = render(&model, Format::Markdown).unwrap();
+    let after = md.split("（四）项目绩效目标完成情况").nth(1).unwrap();
+    assert!(after.trim_start().starts_with("无。"), "{}", &after[..after.len().min(80)]);
+}
+
+/// 「缺少数据：实际完成值」 carries no unit after it (was 「缺少数据：实际完成值」%).
+#[test]
+fn a_missing_actual_takes_no_unit() {
+    let md = render(&demo_model(), Format::Markdown).unwrap();
+    assert!(md.contains("「缺少数据：实际完成值」"));
+    assert!(!md.contains("「缺少数据：实际完成值」%"));
 }

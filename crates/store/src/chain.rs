@@ -75,14 +75,17 @@ impl Canonical<'_> {
 impl serde::Serialize for Canonical<'_> {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeSeq;
-        let mut seq = serializer.serialize_seq(Some(5 + self.values.len()))?;
+        let mut seq = serializer.serialize_seq(None)?;
         seq.serialize_element(&self.kind.table)?;
         seq.serialize_element(&self.id)?;
         seq.serialize_element(&self.unit_id)?;
         seq.serialize_element(&self.batch_id)?;
         seq.serialize_element(self.content_hash)?;
         for (c, v) in self.kind.columns.iter().zip(self.values) {
-            seq.serialize_element(&(&c.field, v))?;
+            // An empty column added after its kind is left out: records chained before it existed still verify.
+            if !(v.is_null() && c.since > self.kind.since) {
+                seq.serialize_element(&(&c.field, v))?;
+            }
         }
         seq.end()
     }
@@ -302,5 +305,33 @@ impl Store {
             }
         }
         Ok(ChainReport { length, head, records, problems })
+    }
+}
+
+#[cfg(test)]
+mod late_column_tests {
+    use super::*;
+    use jixiao_core::schema::{fingerprint, record_kind};
+
+    /// A budget voucher stored before 调整原因 (schema 13) existed must keep its canonical text and fingerprint.
+    #[test]
+    fn an_empty_column_added_later_changes_neither_canonical_text_nor_fingerprint() {
+        let kind = record_kind("budget_vouchers").unwrap();
+        let mut before = Map::new();
+        for (k, v) in [("voucher_no", "BD1"), ("date", "2020-01-10"), ("line_code", "L1"), ("kind", "initial")] {
+            before.insert(k.into(), Value::from(v));
+        }
+        before.insert("year".into(), Value::from(2020));
+        before.insert("amount".into(), Value::from(100));
+        let mut after = before.clone();
+        after.insert("adjustment_cause".into(), Value::Null);
+        let text = canonical_of(kind, 1, 1, 1, "h", &after);
+        assert_eq!(text, canonical_of(kind, 1, 1, 1, "h", &before));
+        assert!(!text.contains("adjustment_cause"), "{text}");
+        assert_eq!(fingerprint(&after), fingerprint(&before));
+        // Filled, it counts.
+        after.insert("adjustment_cause".into(), Value::from("policy"));
+        assert!(canonical_of(kind, 1, 1, 1, "h", &after).contains("adjustment_cause"));
+        assert_ne!(fingerprint(&after), fingerprint(&before));
     }
 }

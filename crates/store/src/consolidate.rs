@@ -51,7 +51,7 @@ impl Store {
     /// The profiles (without duties and offices) of the units in scope, by code.
     pub async fn directory(&self, scope: &Scope) -> Result<Vec<UnitProfile>, StoreError> {
         let (filter, value) = scope.filter();
-        let sql = format!("SELECT code, name, region_code, parent_department, department_code, bureau_code, bureau_name FROM unit u WHERE 1 = 1{}", filter.replace("$2", "$1"));
+        let sql = format!("SELECT code, name, region_code, parent_department, department_code, bureau_code, bureau_name, framework FROM unit u WHERE 1 = 1{}", filter.replace("$2", "$1"));
         let mut q = sqlx::query(spec_sql(&sql));
         if let Some(v) = value {
             q = q.bind(v.clone());
@@ -69,6 +69,7 @@ impl Store {
                     department_code: r.try_get("department_code")?,
                     bureau_code: r.try_get("bureau_code")?,
                     bureau_name: r.try_get("bureau_name")?,
+                    framework: r.try_get("framework")?,
                     ..UnitProfile::default()
                 })
             })
@@ -149,7 +150,7 @@ impl Store {
                     let books = store.books_summary(&unit.code, year).await?;
                     let prior = if with_prior.contains(&unit.code) { Some(store.books_summary(&unit.code, year - 1).await?) } else { None };
                     let findings = check(&books);
-                    let mut rules = Rules::for_unit(&books.unit.region_code, year).map_err(|e| StoreError::Rules(e.to_string()))?;
+                    let mut rules = Rules::for_unit_choosing(&books.unit.region_code, year, books.unit.framework.as_deref()).map_err(|e| StoreError::Rules(e.to_string()))?;
                     if let Some((label, text)) = &extra {
                         rules = rules.with_override(label, text).map_err(|e| StoreError::Rules(e.to_string()))?;
                     }

@@ -295,7 +295,7 @@ impl Store {
 
     /// The unit's profile, or `None` when the database has no such unit.
     pub async fn unit(&self, code: &str) -> Result<Option<UnitProfile>, StoreError> {
-        let Some(row) = sqlx::query("SELECT id, code, name, region_code, parent_department, department_code, bureau_code, bureau_name FROM unit WHERE code = $1")
+        let Some(row) = sqlx::query("SELECT id, code, name, region_code, parent_department, department_code, bureau_code, bureau_name, framework FROM unit WHERE code = $1")
             .bind(code.to_string())
             .fetch_optional(&self.reader)
             .await?
@@ -321,6 +321,7 @@ impl Store {
             department_code: row.try_get("department_code")?,
             bureau_code: row.try_get("bureau_code")?,
             bureau_name: row.try_get("bureau_name")?,
+            framework: row.try_get("framework")?,
         }))
     }
 

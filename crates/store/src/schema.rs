@@ -30,6 +30,7 @@ const EXTRA: &[(u32, &str)] = &[
     (10, include_str!("../migrations-extra/0010.sql")),
     (11, include_str!("../migrations-extra/0011.sql")),
     (12, include_str!("../migrations-extra/0012.sql")),
+    (13, include_str!("../migrations-extra/0013.sql")),
 ];
 
 /// The DDL of schema version `version` for a backend: version 1 creates the unit tables and the record kinds
@@ -51,12 +52,16 @@ pub fn migration(backend: Backend, version: u32) -> String {
             "\n-- {} ({})\nCREATE TABLE {} (\n    {id},\n    unit_id BIGINT NOT NULL REFERENCES unit(id),\n    batch_id BIGINT NOT NULL REFERENCES import_batch(id),\n    content_hash TEXT NOT NULL,\n",
             kind.label, kind.id, kind.table
         ));
-        for c in &kind.columns {
-            let sql_type = if c.value_type.is_integer() { "BIGINT" } else { "TEXT" };
-            let null = if c.required || c.default.is_some() { " NOT NULL" } else { "" };
-            sql.push_str(&format!("    {} {sql_type}{null},\n", c.field));
+        for c in kind.columns.iter().filter(|c| c.since == version) {
+            sql.push_str(&format!("    {} {},\n", c.field, column_type(c)));
         }
         sql.push_str(&format!("    UNIQUE (unit_id, year, {})\n);\n", kind.key));
+    }
+    // Columns added to a kind after it was created: optional, so the rows already stored read as empty.
+    for kind in record_kinds().iter().filter(|k| k.since < version) {
+        for c in kind.columns.iter().filter(|c| c.since == version) {
+            sql.push_str(&format!("\n-- {}：{} ({}.{})\nALTER TABLE {} ADD COLUMN {} {};\n", kind.label, c.header, kind.id, c.field, kind.table, c.field, column_type(c)));
+        }
     }
     for (_, extra) in EXTRA.iter().filter(|(v, _)| *v == version) {
         sql.push('\n');
@@ -65,9 +70,15 @@ pub fn migration(backend: Backend, version: u32) -> String {
     sql
 }
 
+fn column_type(c: &jixiao_core::schema::ColumnSpec) -> String {
+    let sql_type = if c.value_type.is_integer() { "BIGINT" } else { "TEXT" };
+    let null = if c.required || c.default.is_some() { " NOT NULL" } else { "" };
+    format!("{sql_type}{null}")
+}
+
 /// The schema versions the record kinds and the extra DDL call for, ascending (gaps are allowed).
 pub fn versions() -> Vec<u32> {
-    let mut v: Vec<u32> = record_kinds().iter().map(|k| k.since).chain(EXTRA.iter().map(|e| e.0)).collect();
+    let mut v: Vec<u32> = record_kinds().iter().flat_map(|k| k.columns.iter().map(|c| c.since)).chain(EXTRA.iter().map(|e| e.0)).collect();
     v.sort();
     v.dedup();
     v

@@ -66,8 +66,8 @@ impl Store {
             }
             None => {
                 let id: i64 = sqlx::query_scalar(
-                    "INSERT INTO unit (code, name, region_code, parent_department, department_code, bureau_code, bureau_name, content_hash) \
-                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id",
+                    "INSERT INTO unit (code, name, region_code, parent_department, department_code, bureau_code, bureau_name, framework, content_hash) \
+                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id",
                 )
                 .bind(unit.code.clone())
                 .bind(unit.name.clone())
@@ -76,6 +76,7 @@ impl Store {
                 .bind(unit.department_code.clone())
                 .bind(unit.bureau_code.clone())
                 .bind(unit.bureau_name.clone())
+                .bind(unit.framework.clone())
                 .bind(hash)
                 .fetch_one(&mut *tx)
                 .await?;

@@ -298,6 +298,7 @@ mod month_totals {
                             reverses: None,
                             recorded_by: None,
                             note: None,
+                            adjustment_cause: None,
                         });
                     }
                     for &(line, month, amount, procurement) in spend {

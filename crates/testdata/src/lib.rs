@@ -767,7 +767,59 @@ fn unit_year(rng: &mut Rng, p: &Profile, year: i32) -> Tables {
         }
     }
     controls(&mut t, year, faults, &lines, &procurements, eno, &asset_codes, &decision_codes);
+    evaluation_targets(&mut t, year);
     t
+}
+
+/// The records of schema version 13 (部门整体绩效目标, 上年决算摘要), for some units, from their own generator so
+/// that the records above stay as they were.
+fn evaluation_targets(t: &mut Tables, year: i32) {
+    let rows: usize = t.rows.values().map(Vec::len).sum();
+    let rng = &mut Rng::new(rows as u64 * 104_729 + year as u64);
+    let y = year.to_string();
+    if rng.chance(30) {
+        t.push("department_goals", vec![("goal_code", format!("MB{year}")), ("year", y.clone()), ("goal", "履行职能职责，完成年度重点工作。".into()), ("outcome", String::new()), ("note", String::new())]);
+        for k in 1..=rng.range(1, 3) {
+            let (l1, l2, l3) = *rng.pick(INDICATOR_LEVELS);
+            t.push(
+                "department_indicators",
+                vec![
+                    ("indicator_code", format!("BM{year}-{k:02}")),
+                    ("year", y.clone()),
+                    ("level1", l1.into()),
+                    ("level2", l2.into()),
+                    ("level3", l3.into()),
+                    ("direction", "≥".into()),
+                    ("target", format!("{}万", rng.range(1, 5))),
+                    ("actual", rng.pick(&["3万余", "近2万", "1.5万", "未达成"]).to_string()),
+                    ("unit", "人次".into()),
+                    ("is_key", if rng.chance(50) { "是" } else { "否" }.into()),
+                    ("weight", String::new()),
+                    ("evidence", String::new()),
+                    ("deviation_reason", String::new()),
+                ],
+            );
+        }
+    }
+    if rng.chance(30) {
+        t.push(
+            "prior_year_summaries",
+            vec![
+                ("source", format!("{}年度部门决算", year - 1)),
+                ("year", y.clone()),
+                ("basic_spending", format!("{}.00", rng.range(100_000, 900_000))),
+                ("project_spending", format!("{}.00", rng.range(0, 500_000))),
+                ("sangong_budget", if rng.chance(50) { format!("{}.00", rng.range(0, 50_000)) } else { String::new() }),
+                ("sangong_travel_abroad", String::new()),
+                ("sangong_reception", format!("{}.50", rng.range(0, 20_000))),
+                ("sangong_vehicle_purchase", String::new()),
+                ("sangong_vehicle_running", String::new()),
+                ("carryover", format!("{}.00", rng.range(0, 200_000))),
+                ("staff_count", rng.range(3, 40).to_string()),
+                ("public_use", format!("{}.00", rng.range(10_000, 200_000))),
+            ],
+        );
+    }
 }
 
 /// The records of schema version 5 (budget control, procurement evidence, 三重一大, approvals, asset lifecycle),

@@ -198,7 +198,7 @@ impl Computed {
     pub(crate) fn evaluation(&self) -> Result<Evaluation, AppError> {
         self.evaluation
             .get_or_init(|| {
-                let rules = Rules::for_unit(&self.unit.region_code, self.year).map_err(|e| e.to_string())?;
+                let rules = Rules::for_unit_choosing(&self.unit.region_code, self.year, self.unit.framework.as_deref()).map_err(|e| e.to_string())?;
                 Ok(evaluate(&EvaluationInput { books: &self.books, prior: self.prior.as_ref(), findings: &self.findings }, &rules))
             })
             .clone()

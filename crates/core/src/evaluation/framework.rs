@@ -40,6 +40,9 @@ pub enum ScoringRule {
     OverThresholdSteps { threshold_bp: i64, step_bp: i64, deduct_bp: i64 },
     /// value ≥ target: full; else each whole step short deducts `deduct_bp` of the weight.
     ShortfallSteps { target_bp: i64, step_bp: i64, deduct_bp: i64 },
+    /// value within [low, high]: full; outside it, each whole step beyond the nearer bound deducts `deduct_bp` of
+    /// the weight, and at least one step is deducted (110.57% execution, a negative 结转结余率 never earn full marks).
+    RangeSteps { low_bp: i64, high_bp: i64, step_bp: i64, deduct_bp: i64 },
     /// The first band whose upper bound ≥ value gives its share of the weight; above all bands: `beyond_bp`.
     Bands { bands: Vec<(i64, i64)>, beyond_bp: i64 },
     /// The points of the evidence items that hold.
@@ -55,6 +58,7 @@ impl ScoringRule {
             "ratio_to_target" => ScoringRule::RatioToTarget { target_bp: get("target")? },
             "over_threshold_steps" => ScoringRule::OverThresholdSteps { threshold_bp: get("threshold")?, step_bp: get("step")?, deduct_bp: get("deduct")? },
             "shortfall_steps" => ScoringRule::ShortfallSteps { target_bp: get("target")?, step_bp: get("step")?, deduct_bp: get("deduct")? },
+            "range_steps" => ScoringRule::RangeSteps { low_bp: get("low")?, high_bp: get("high")?, step_bp: get("step")?, deduct_bp: get("deduct")? },
             "bands" => {
                 let bands = table
                     .get("bands")
@@ -76,8 +80,9 @@ impl ScoringRule {
     /// Steps and zero-width bands would divide by zero or never end.
     fn validate(&self, file: &str, id: &str) -> Result<(), FrameworkError> {
         match self {
-            ScoringRule::OverThresholdSteps { step_bp, .. } | ScoringRule::ShortfallSteps { step_bp, .. } if *step_bp <= 0 => Err(err(file, format!("{id}：step 必须大于 0"))),
+            ScoringRule::OverThresholdSteps { step_bp, .. } | ScoringRule::ShortfallSteps { step_bp, .. } | ScoringRule::RangeSteps { step_bp, .. } if *step_bp <= 0 => Err(err(file, format!("{id}：step 必须大于 0"))),
             ScoringRule::RatioToTarget { target_bp } if *target_bp <= 0 => Err(err(file, format!("{id}：target 必须大于 0"))),
+            ScoringRule::RangeSteps { low_bp, high_bp, .. } if low_bp > high_bp => Err(err(file, format!("{id}：low 不能大于 high"))),
             _ => Ok(()),
         }
     }
@@ -178,9 +183,22 @@ pub fn grade_of(grades: &[Grade], score: Points) -> String {
     grades.iter().find(|g| score >= g.min).map(|g| g.label.clone()).unwrap_or_default()
 }
 
+/// How the departmental evaluation is laid out.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DepartmentForm {
+    /// 财预〔2013〕53号: 投入/过程/产出/效果 indicators measured from the books.
+    CommonIndicators,
+    /// A 部门整体绩效自评表 in the 项目 layout (e.g. Chongqing): a 资金情况 block whose 执行率 earns
+    /// `execution_weight` × rate, and the department's own indicators (部门整体绩效指标) with their 指标权重.
+    TargetTable { execution_weight: Points },
+}
+
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct DepartmentFramework {
     pub name: String,
+    /// The document the framework follows, by title and number, as the report names it.
+    pub document: String,
+    pub form: DepartmentForm,
     pub grades: Vec<Grade>,
     pub indicators: Vec<IndicatorSpec>,
 }
@@ -190,6 +208,8 @@ pub struct QualitativeShares {
     pub met_bp: i64,
     pub partial_bp: i64,
     pub unmet_bp: i64,
+    /// The most a numeric actual that falls short earns (「近2万」 against ≥20 000: a ratio of 100%, yet not met).
+    pub near_miss_bp: i64,
     pub partial_prefixes: Vec<String>,
     pub unmet_prefixes: Vec<String>,
 }
@@ -197,9 +217,13 @@ pub struct QualitativeShares {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ProjectFramework {
     pub name: String,
+    /// The document the rules follow, by title and number.
+    pub document: String,
     pub budget_execution_weight: Points,
-    /// (一级指标 name, weight), in order.
+    /// (一级指标 name, weight), in order, for the year the rules were chosen for.
     pub levels: Vec<(String, Points)>,
+    /// Level sets that replace `levels` from a year on (`[[levels_from]]`: 成本指标 became a 一级指标 in 2022).
+    pub levels_from: Vec<(i32, Vec<(String, Points)>)>,
     pub redistribute_to: Vec<String>,
     pub qualitative: QualitativeShares,
     pub grades: Vec<Grade>,
@@ -210,8 +234,54 @@ pub struct ProjectFramework {
 pub struct Rules {
     pub department: DepartmentFramework,
     pub project: ProjectFramework,
-    /// Names of the files applied, defaults first.
+    /// Names of the files applied, defaults first (for `--format json` and tests; the report names documents).
     pub applied: Vec<String>,
+}
+
+/// What a region's framework file says about itself (the head of an `overrides/*.toml` file).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RegionalFramework {
+    /// The file stem; what `framework = "…"` in unit.toml names.
+    pub id: String,
+    pub file: &'static str,
+    /// 行政区划代码 prefix it covers (430000: 湖南省).
+    pub region: String,
+    pub from_year: i32,
+    pub to_year: i32,
+    /// The source document (title and number, or the published form) the file was checked against. Without one
+    /// the file applies only to units that choose it.
+    pub checked_against: Option<String>,
+    pub text: &'static str,
+}
+
+impl RegionalFramework {
+    /// Every embedded regional file, with its head read.
+    pub fn all() -> Result<Vec<RegionalFramework>, FrameworkError> {
+        OVERRIDES
+            .iter()
+            .filter(|(name, _)| name.ends_with(".toml"))
+            .map(|(name, text)| {
+                let t = parse_table(name, text)?;
+                let year = |k: &str, default: i32| t.get(k).and_then(toml::Value::as_integer).map_or(default, |y| y as i32);
+                Ok(RegionalFramework {
+                    id: name.trim_end_matches(".toml").to_string(),
+                    file: name,
+                    region: str_of(&t, "region"),
+                    from_year: year("from_year", i32::MIN),
+                    to_year: year("to_year", i32::MAX),
+                    checked_against: Some(str_of(&t, "checked_against")).filter(|c| !c.trim().is_empty()),
+                    text,
+                })
+            })
+            .collect()
+    }
+
+    /// Whether it covers a unit of this region and year: its region code starts with the file's prefix
+    /// (the trailing zeros of 430000 or 430100 removed).
+    fn covers(&self, region_code: &str, year: i32) -> bool {
+        let prefix = self.region.trim_end_matches("00");
+        !prefix.is_empty() && region_code.starts_with(prefix) && (self.from_year..=self.to_year).contains(&year)
+    }
 }
 
 fn parse_grades(file: &str, t: &toml::Table) -> Result<Vec<Grade>, FrameworkError> {
@@ -301,7 +371,7 @@ impl DepartmentFramework {
             apply_indicator_fields(file, &mut spec, i)?;
             indicators.push(spec);
         }
-        Ok(DepartmentFramework { name: str_of(&t, "name"), grades: parse_grades(file, &t)?, indicators })
+        Ok(DepartmentFramework { name: str_of(&t, "name"), document: str_of(&t, "document"), form: DepartmentForm::CommonIndicators, grades: parse_grades(file, &t)?, indicators })
     }
 
     pub fn total_weight(&self) -> Points {
@@ -312,18 +382,34 @@ impl DepartmentFramework {
 impl ProjectFramework {
     pub fn parse(file: &str, text: &str) -> Result<ProjectFramework, FrameworkError> {
         let t = parse_table(file, text)?;
-        let levels = t
-            .get("level")
+        let level_list = |v: Option<&toml::Value>| -> Result<Vec<(String, Points)>, FrameworkError> {
+            v.and_then(toml::Value::as_array)
+                .ok_or_else(|| err(file, "缺少 [[level]]"))?
+                .iter()
+                .map(|l| Ok((l.get("name").and_then(toml::Value::as_str).unwrap_or_default().to_string(), Points(hundredths(file, l.get("weight").ok_or_else(|| err(file, "level 缺少 weight"))?)?))))
+                .collect()
+        };
+        let levels = level_list(t.get("level"))?;
+        let levels_from = t
+            .get("levels_from")
             .and_then(toml::Value::as_array)
-            .ok_or_else(|| err(file, "缺少 [[level]]"))?
-            .iter()
-            .map(|l| Ok((l.get("name").and_then(toml::Value::as_str).unwrap_or_default().to_string(), Points(hundredths(file, l.get("weight").ok_or_else(|| err(file, "level 缺少 weight"))?)?))))
-            .collect::<Result<Vec<_>, FrameworkError>>()?;
+            .map(|list| {
+                list.iter()
+                    .map(|entry| {
+                        let year = entry.get("year").and_then(toml::Value::as_integer).ok_or_else(|| err(file, "levels_from 缺少 year"))? as i32;
+                        Ok((year, level_list(entry.get("level"))?))
+                    })
+                    .collect::<Result<Vec<_>, FrameworkError>>()
+            })
+            .transpose()?
+            .unwrap_or_default();
         let q = t.get("qualitative").and_then(toml::Value::as_table).ok_or_else(|| err(file, "缺少 [qualitative]"))?;
         let share = |k: &str| q.get(k).ok_or_else(|| err(file, format!("qualitative 缺少 {k}"))).and_then(|v| hundredths(file, v));
         let list = |k: &str| -> Vec<String> { q.get(k).and_then(toml::Value::as_array).map(|a| a.iter().filter_map(|v| v.as_str().map(String::from)).collect()).unwrap_or_default() };
         Ok(ProjectFramework {
             name: str_of(&t, "name"),
+            document: str_of(&t, "document"),
+            levels_from,
             budget_execution_weight: Points(hundredths(file, t.get("budget_execution_weight").ok_or_else(|| err(file, "缺少 budget_execution_weight"))?)?),
             levels,
             redistribute_to: t.get("redistribute_to").and_then(toml::Value::as_array).map(|a| a.iter().filter_map(|v| v.as_str().map(String::from)).collect()).unwrap_or_default(),
@@ -331,6 +417,7 @@ impl ProjectFramework {
                 met_bp: share("met")?,
                 partial_bp: share("partial")?,
                 unmet_bp: share("unmet")?,
+                near_miss_bp: share("near_miss")?,
                 partial_prefixes: list("partial_prefixes"),
                 unmet_prefixes: list("unmet_prefixes"),
             },
@@ -340,6 +427,16 @@ impl ProjectFramework {
 
     pub fn total_weight(&self) -> Points {
         Points(self.budget_execution_weight.0 + self.levels.iter().map(|l| l.1.0).sum::<i64>())
+    }
+
+    /// The rules for a fiscal year: the latest `levels_from` set that has begun replaces the levels.
+    pub fn for_year(mut self, year: i32) -> ProjectFramework {
+        if let Some((_, levels)) = self.levels_from.iter().filter(|(from, _)| *from <= year).max_by_key(|(from, _)| *from) {
+            self.levels = levels.clone();
+        }
+        // The rules are now one year's: an override's level weights apply to these levels.
+        self.levels_from.clear();
+        self
     }
 }
 
@@ -356,35 +453,44 @@ impl Rules {
             .clone()
     }
 
-    /// The defaults with every embedded override for the unit's region (province, city, then county) and year.
-    /// Computed once per region and year: a consolidated report evaluates thousands of units.
+    /// The rules for a unit and year: the national defaults, then every regional file that covers the unit's
+    /// region and year and says what source it was checked against (province, then city, then county).
+    /// `chosen` (unit.toml `framework = "…"`) names a regional file to apply instead, whatever its region and
+    /// checking. Computed once per region, year and choice: a consolidated report evaluates thousands of units.
     pub fn for_unit(region_code: &str, year: i32) -> Result<Rules, FrameworkError> {
-        type Cache = std::sync::Mutex<BTreeMap<(String, i32), Rules>>;
+        Rules::for_unit_choosing(region_code, year, None)
+    }
+
+    pub fn for_unit_choosing(region_code: &str, year: i32, chosen: Option<&str>) -> Result<Rules, FrameworkError> {
+        type Cache = std::sync::Mutex<BTreeMap<(String, i32, Option<String>), Rules>>;
         static CACHE: std::sync::OnceLock<Cache> = std::sync::OnceLock::new();
         let cache = CACHE.get_or_init(Default::default);
-        let key = (region_code.to_string(), year);
+        let key = (region_code.to_string(), year, chosen.map(str::to_string));
         if let Some(rules) = cache.lock().map_err(|_| err("rules", "规则缓存不可用"))?.get(&key) {
             return Ok(rules.clone());
         }
-        let rules = Rules::for_unit_uncached(region_code, year)?;
+        let rules = Rules::for_unit_uncached(region_code, year, chosen)?;
         cache.lock().map_err(|_| err("rules", "规则缓存不可用"))?.insert(key, rules.clone());
         Ok(rules)
     }
 
-    fn for_unit_uncached(region_code: &str, year: i32) -> Result<Rules, FrameworkError> {
+    fn for_unit_uncached(region_code: &str, year: i32, chosen: Option<&str>) -> Result<Rules, FrameworkError> {
         let mut rules = Rules::defaults();
-        let mut regions = Vec::new();
-        if region_code.len() == 6 {
-            regions.push(format!("{}0000", &region_code[..2]));
-            regions.push(format!("{}00", &region_code[..4]));
-        }
-        regions.push(region_code.to_string());
-        regions.dedup();
-        for region in regions {
-            let name = format!("{region}-{year}.toml");
-            if let Some((_, text)) = OVERRIDES.iter().find(|(n, _)| *n == name) {
-                rules = rules.with_override(&name, text)?;
+        rules.project = rules.project.for_year(year);
+        let regional = RegionalFramework::all()?;
+        let files: Vec<&RegionalFramework> = match chosen.map(str::trim).filter(|c| !c.is_empty()) {
+            Some(id) => vec![regional.iter().find(|r| r.id == id).ok_or_else(|| {
+                err("unit.toml", format!("所选评价框架「{id}」不存在（可选：{}）", regional.iter().map(|r| r.id.as_str()).collect::<Vec<_>>().join("、")))
+            })?],
+            None => {
+                let mut files: Vec<&RegionalFramework> = regional.iter().filter(|r| r.checked_against.is_some() && r.covers(region_code, year)).collect();
+                // Province first, then city, then county: the longer prefix applies last.
+                files.sort_by_key(|r| r.region.trim_end_matches("00").len());
+                files
             }
+        };
+        for f in files {
+            rules = rules.with_override(f.file, f.text)?;
         }
         Ok(rules)
     }
@@ -406,18 +512,32 @@ impl Rules {
             }
             if let Some(levels) = p.get("levels").and_then(toml::Value::as_table) {
                 let by_name: BTreeMap<&String, &toml::Value> = levels.iter().collect();
-                for (name, weight) in &mut self.project.levels {
+                for (name, weight) in self.project.levels.iter_mut() {
                     if let Some(v) = by_name.get(name) {
                         *weight = Points(hundredths(file, v)?);
                     }
                 }
-                if let Some(unknown) = levels.keys().find(|k| !self.project.levels.iter().any(|(n, _)| n == *k)) {
+                let known = |k: &str| self.project.levels.iter().chain(self.project.levels_from.iter().flat_map(|(_, l)| l.iter())).any(|(n, _)| n == k);
+                if let Some(unknown) = levels.keys().find(|k| !known(k)) {
                     return Err(err(file, format!("项目一级指标「{unknown}」不存在")));
                 }
             }
         }
         if let Some(name) = t.get("name").and_then(toml::Value::as_str) {
             self.department.name = name.to_string();
+        }
+        if let Some(document) = t.get("document").and_then(toml::Value::as_str) {
+            self.department.document = document.to_string();
+        }
+        if let Some(form) = t.get("form").and_then(toml::Value::as_table) {
+            match form.get("kind").and_then(toml::Value::as_str) {
+                Some("target_table") => {
+                    let weight = form.get("execution_weight").ok_or_else(|| err(file, "form 缺少 execution_weight"))?;
+                    self.department.form = DepartmentForm::TargetTable { execution_weight: Points(hundredths(file, weight)?) };
+                }
+                Some("common_indicators") => self.department.form = DepartmentForm::CommonIndicators,
+                other => return Err(err(file, format!("未知的评价表式「{}」（应为 target_table 或 common_indicators）", other.unwrap_or("")))),
+            }
         }
         self.validate(file)?;
         self.applied.push(file.to_string());
@@ -426,11 +546,16 @@ impl Rules {
 
     fn validate(&self, file: &str) -> Result<(), FrameworkError> {
         let full = Points::FULL;
-        if self.department.total_weight() != full {
+        // A target table's indicator weights are the unit's own (指标权重), checked when scored.
+        if self.department.form == DepartmentForm::CommonIndicators && self.department.total_weight() != full {
             return Err(err(file, format!("部门整体指标权重合计为 {}，应为 100", self.department.total_weight())));
         }
-        if self.project.total_weight() != full {
-            return Err(err(file, format!("项目自评权重合计为 {}，应为 100", self.project.total_weight())));
+        for (year, levels) in std::iter::once((0, &self.project.levels)).chain(self.project.levels_from.iter().map(|(y, l)| (*y, l))) {
+            let total = Points(self.project.budget_execution_weight.0 + levels.iter().map(|l| l.1.0).sum::<i64>());
+            if total != full {
+                let when = if year == 0 { String::new() } else { format!("（{year}年起）") };
+                return Err(err(file, format!("项目自评权重合计为 {total}{when}，应为 100")));
+            }
         }
         for i in &self.department.indicators {
             if i.weight.0 < 0 {
@@ -459,14 +584,31 @@ mod tests {
     }
 
     #[test]
-    fn a_region_override_changes_weights_without_code() {
-        let hunan = Rules::for_unit("430102", 2020).unwrap();
-        assert_eq!(hunan.applied.last().map(String::as_str), Some("430000-2020.toml"));
+    fn a_regional_file_applies_only_when_checked_or_chosen() {
         let weight = |r: &Rules, id: &str| r.department.indicators.iter().find(|i| i.id == id).unwrap().weight;
+        // The Hunan file names no source it was checked against: a 43xxxx unit of 2020 gets the national rules.
+        let unchecked = Rules::for_unit("430102", 2020).unwrap();
+        assert_eq!(unchecked.applied, vec!["department.toml", "project.toml"]);
+        assert_eq!(unchecked.department.document, "《预算绩效评价共性指标体系框架》（财预〔2013〕53号）");
+        // …unless the unit chooses it.
+        let hunan = Rules::for_unit_choosing("430102", 2020, Some("hunan-2020")).unwrap();
+        assert_eq!(hunan.applied.last().map(String::as_str), Some("hunan-2020.toml"));
         assert_eq!(weight(&Rules::defaults(), "budget_completion_rate"), Points(400));
         assert_eq!(weight(&hunan, "budget_completion_rate"), Points(800));
-        assert_eq!(Rules::for_unit("110101", 2020).unwrap(), Rules::defaults(), "no override for Beijing");
-        assert_eq!(Rules::for_unit("430102", 2021).unwrap(), Rules::defaults(), "the Hunan file is for 2020 only");
+        let e = Rules::for_unit_choosing("430102", 2020, Some("nope")).unwrap_err();
+        assert!(e.message.contains("所选评价框架「nope」不存在") && e.message.contains("hunan-2020"), "{e}");
+        // Chongqing's file says what it was checked against: it applies to 50xxxx units of 2021 by itself.
+        let chongqing = Rules::for_unit("500106", 2021).unwrap();
+        assert_eq!(chongqing.department.form, DepartmentForm::TargetTable { execution_weight: Points(1000) });
+        assert_eq!(Rules::for_unit("500106", 2020).unwrap().department.form, DepartmentForm::CommonIndicators, "not for 2020");
+        assert_eq!(Rules::for_unit("110101", 2021).unwrap().department.form, DepartmentForm::CommonIndicators);
+    }
+
+    #[test]
+    fn cost_indicators_are_a_first_level_from_2022() {
+        let names = |year: i32| Rules::for_unit("110101", year).unwrap().project.levels.iter().map(|(n, w)| format!("{n}{w}")).collect::<Vec<_>>();
+        assert_eq!(names(2021), ["产出指标50.00", "效益指标30.00", "满意度指标10.00"]);
+        assert_eq!(names(2022), ["产出指标40.00", "成本指标10.00", "效益指标30.00", "满意度指标10.00"]);
     }
 
     #[test]

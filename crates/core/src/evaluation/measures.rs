@@ -2,6 +2,7 @@
 //! Each gives its numerator, denominator and records, or says why it cannot be computed.
 
 use super::framework::{Evidence, IndicatorSpec, QualitativeShares, ScoringRule};
+use super::reading::{Quantity, negated_core, read_quantity, same_negation};
 use super::{EvaluationInput, ItemResult};
 use crate::assets;
 use crate::check::{RecordRef, Severity};
@@ -68,7 +69,7 @@ pub fn formula(measure: &str) -> &'static str {
         "sangong_change_rate" => "（本年“三公经费”预算数 − 上年预算数）÷ 上年预算数 × 100%",
         "key_spending_rate" => "重点项目支出 ÷ 项目支出合计 × 100%",
         "budget_completion_rate" => "本年支出合计 ÷ 全年预算数（含上年结转、年中调整）× 100%",
-        "budget_adjustment_rate" => "年中预算调整数（追加、调减、调剂的绝对值之和，已冲销的除外）÷ 年初预算数 × 100%",
+        "budget_adjustment_rate" => "年中预算调整数（追加、调减的绝对值与调剂金额之和，调剂一进一出计一次；已冲销的及政策性、不可抗力、上级交办的除外）÷ 年初预算数 × 100%",
         "payment_progress_rate" => "各季度末累计支出（不超过序时进度）之和 ÷ 各季度序时进度（全年预算数 × 季度 ÷ 4）之和 × 100%",
         "carryover_rate" => "年末结转和结余（收支平衡）÷ 全年预算数 × 100%",
         "carryover_change_rate" => "（本年结转结余 − 上年结转结余）÷ 上年结转结余 × 100%",
@@ -96,16 +97,24 @@ pub struct Achievement {
     pub reason: Option<String>,
 }
 
-/// The first number in a text, in thousandths ("≥90" → 90 000, "95.5%" → 95 500).
+/// The first number in a text, in thousandths, with its magnitude ("≥90" → 90 000, "95.5%" → 95 500, "3万" → 30 000 000).
 fn number_milli(text: &str) -> Option<i64> {
-    let start = text.find(|c: char| c.is_ascii_digit())?;
-    let negative = text[..start].ends_with('-');
-    let rest = &text[start..];
-    let end = rest.find(|c: char| !(c.is_ascii_digit() || c == '.')).unwrap_or(rest.len());
-    let (whole, frac) = rest[..end].split_once('.').unwrap_or((&rest[..end], ""));
-    let frac: String = frac.chars().chain(std::iter::repeat('0')).take(3).collect();
-    let value = whole.parse::<i64>().ok()?.checked_mul(1000)?.checked_add(frac.parse::<i64>().ok()?)?;
-    Some(if negative { -value } else { value })
+    read_quantity(text).map(|q| q.milli)
+}
+
+/// Whether an actual value, with its qualifier, reaches the target: 「3万余」 reaches ≥30 000, 「近2万」 does not
+/// reach ≥20 000 (it is just under), 「近3万」 does; 「约」 is read as the figure itself.
+fn reaches(direction: IndicatorDirection, actual: Quantity, target: i64) -> bool {
+    use QuantityQualifier::*;
+    let v = actual.milli;
+    match (direction, actual.qualifier) {
+        (IndicatorDirection::AtLeast, Nearly) => v > target,
+        (IndicatorDirection::AtLeast, _) => v >= target,
+        (IndicatorDirection::AtMost, MoreThan) => v < target,
+        (IndicatorDirection::AtMost, _) => v <= target,
+        (_, Exact | About) => v == target,
+        _ => false,
+    }
 }
 
 /// Whether and how far an indicator's actual value reaches its target (财预〔2020〕10号 scoring).
@@ -114,6 +123,17 @@ pub fn achievement(i: &ProjectIndicator, q: &QualitativeShares) -> Achievement {
         return Achievement { share_bp: 0, met: false, reason: Some("缺少实际完成值".into()) };
     };
     let qualitative = |actual: &str| {
+        // A negated target (「无安全事故」) is met by an actual that negates the same thing (「未发生安全事故」, 「无」),
+        // and missed by one that names it without negation (「发生安全事故1起」).
+        if let Some(target_core) = negated_core(&i.target) {
+            match negated_core(actual) {
+                Some(actual_core) if same_negation(&target_core, &actual_core) => return Achievement { share_bp: q.met_bp, met: q.met_bp >= 10_000, reason: None },
+                None if !target_core.is_empty() && actual.contains(target_core.as_str()) => {
+                    return Achievement { share_bp: q.unmet_bp, met: false, reason: Some(format!("未达成：{actual}（年度指标值：{}）", i.target)) };
+                }
+                _ => {}
+            }
+        }
         if q.unmet_prefixes.iter().any(|p| actual.starts_with(p.as_str())) {
             Achievement { share_bp: q.unmet_bp, met: false, reason: Some(format!("未达成：{actual}")) }
         } else if q.partial_prefixes.iter().any(|p| actual.starts_with(p.as_str())) {
@@ -125,35 +145,94 @@ pub fn achievement(i: &ProjectIndicator, q: &QualitativeShares) -> Achievement {
     if i.direction == IndicatorDirection::Qualitative {
         return qualitative(actual);
     }
-    let (Some(target), Some(value)) = (number_milli(&i.target), number_milli(actual)) else { return qualitative(actual) };
+    let (Some(target), Some(value)) = (number_milli(&i.target), read_quantity(actual)) else { return qualitative(actual) };
     let ratio = |n: i64, d: i64| BasisPoints::ratio(n, d).map_or(10_000, |b| b.0).clamp(0, 10_000);
-    let share = match i.direction {
-        IndicatorDirection::AtLeast if value >= target => 10_000,
-        IndicatorDirection::AtLeast => ratio(value, target),
-        IndicatorDirection::AtMost if value <= target => 10_000,
-        IndicatorDirection::AtMost => ratio(target, value),
-        IndicatorDirection::Equal if value == target => 10_000,
-        _ => ratio(value.min(target), value.max(target)),
+    let met = reaches(i.direction, value, target);
+    let v = value.milli;
+    let share = if met {
+        10_000
+    } else {
+        let by_ratio = match i.direction {
+            IndicatorDirection::AtLeast => ratio(v, target),
+            IndicatorDirection::AtMost => ratio(target, v),
+            _ => ratio(v.min(target), v.max(target)),
+        };
+        // 「近2万」 against ≥20 000 reads as the full ratio, yet falls short: it earns at most the near-miss share.
+        by_ratio.min(q.near_miss_bp)
     };
-    let met = share == 10_000;
-    Achievement {
-        share_bp: share,
-        met,
-        reason: (!met).then(|| format!("实际完成 {actual}，未达到年度指标值 {}{}", i.direction.label(), i.target)),
+    Achievement { share_bp: share, met, reason: (!met).then(|| format!("实际完成 {actual}，未达到年度指标值 {}{}", i.direction.label(), i.target)) }
+}
+
+
+/// The indicators the departmental 产出 and 效果 are read from: the department's own (部门整体绩效指标) when it
+/// set any, else its projects'. The record kind goes with them, for the evidence.
+fn performance_indicators(books: &Books) -> (Vec<ProjectIndicator>, &'static str) {
+    if books.records.department_indicators.is_empty() {
+        (books.project_indicators().into_owned(), "project_indicators")
+    } else {
+        (books.records.department_indicators.iter().map(DepartmentIndicator::as_project_indicator).collect(), "department_indicators")
     }
 }
 
-fn indicator_refs<'a>(items: impl IntoIterator<Item = &'a ProjectIndicator>) -> Vec<RecordRef> {
-    items.into_iter().map(|i| RecordRef::new("project_indicators", &i.indicator_code)).collect()
+/// Share of `chosen` indicators (records of `kind`) that reached their targets.
+fn met_rate(chosen: &[&ProjectIndicator], kind: &'static str, q: &QualitativeShares, zero_reason: &str) -> Measured {
+    let met = chosen.iter().filter(|i| achievement(i, q).met).count() as i64;
+    count_rate(met, chosen.len() as i64, "项", chosen.iter().map(|i| RecordRef::new(kind, &i.indicator_code)).collect(), zero_reason)
 }
 
-
-/// Share of project indicators selected by `keep` that reached their targets.
+/// Share of the indicators selected by `keep` that reached their targets.
 fn indicators_met(input: &EvaluationInput, q: &QualitativeShares, keep: impl Fn(&ProjectIndicator) -> bool, what: &str) -> Measured {
-    let all = input.books.project_indicators();
-    let chosen: Vec<&ProjectIndicator> = all.iter().filter(|i| keep(i)).collect();
-    let met = chosen.iter().filter(|i| achievement(i, q).met).count() as i64;
-    count_rate(met, chosen.len() as i64, "项", indicator_refs(chosen.iter().copied()), &format!("没有{what}"))
+    let (all, kind) = performance_indicators(input.books);
+    met_rate(&all.iter().filter(|i| keep(i)).collect::<Vec<_>>(), kind, q, &format!("没有{what}"))
+}
+
+/// 重点工作: the department's indicators marked 重点工作, or else the key projects' 产出 indicators.
+fn key_work_met(input: &EvaluationInput, q: &QualitativeShares) -> Measured {
+    let b = input.books;
+    let department: Vec<ProjectIndicator> = b.records.department_indicators.iter().filter(|i| i.is_key && i.level1.contains("产出")).map(DepartmentIndicator::as_project_indicator).collect();
+    if !department.is_empty() {
+        return met_rate(&department.iter().collect::<Vec<_>>(), "department_indicators", q, "");
+    }
+    let all = b.project_indicators();
+    let chosen: Vec<&ProjectIndicator> = all.iter().filter(|i| i.level1.contains("产出") && b.project(&i.project_code).is_some_and(|p| p.is_key)).collect();
+    let what = if b.records.department_indicators.is_empty() { "没有重点项目产出指标" } else { "没有重点工作指标，也没有重点项目产出指标" };
+    met_rate(&chosen, "project_indicators", q, what)
+}
+
+/// Indicators whose target asks less than the prior year achieved (≥ below last year's actual, ≤ above it), matched
+/// by project name (or the department's own targets) and 三级指标 — a target set low is full marks by construction.
+pub fn targets_below_prior_actuals(books: &Books, prior: &Books) -> Vec<String> {
+    let owner = |b: &Books, i: &ProjectIndicator| if i.project_code.is_empty() { "部门整体".to_string() } else { b.project(&i.project_code).map_or_else(|| i.project_code.clone(), |p| format!("项目「{}」", p.name)) };
+    let all = |b: &Books| -> Vec<ProjectIndicator> { b.project_indicators().iter().cloned().chain(b.records.department_indicators.iter().map(DepartmentIndicator::as_project_indicator)).collect() };
+    let before = all(prior);
+    let mut flags = Vec::new();
+    for i in all(books) {
+        let Some(target) = number_milli(&i.target) else { continue };
+        let last = before.iter().find(|p| p.level3 == i.level3 && owner(prior, p) == owner(books, &i)).and_then(|p| Some((p, read_quantity(p.actual.as_deref()?)?)));
+        let Some((p, actual)) = last else { continue };
+        let low = match i.direction {
+            IndicatorDirection::AtLeast => target < actual.milli,
+            IndicatorDirection::AtMost => target > actual.milli,
+            _ => false,
+        };
+        if low {
+            flags.push(format!(
+                "{}指标「{}」年度指标值 {}{} 低于上年（{}年）实际完成值 {}，目标可能定得偏低",
+                owner(books, &i),
+                i.level3,
+                i.direction.label(),
+                i.target,
+                prior.year.year,
+                p.actual.as_deref().unwrap_or_default()
+            ));
+        }
+    }
+    flags
+}
+
+/// The prior year's figures recorded under this year (上年决算摘要), the last one recorded if several.
+fn prior_summary(books: &Books) -> Option<&PriorYearSummary> {
+    books.records.prior_year_summaries.last()
 }
 
 fn sangong_budget(books: &Books) -> (Fen, Vec<RecordRef>) {
@@ -164,6 +243,18 @@ fn sangong_budget(books: &Books) -> (Fen, Vec<RecordRef>) {
 /// 年末结转和结余, from the 收支 identity (`balance::fund_balances`), as every report prints it.
 fn carryover(books: &Books) -> Fen {
     crate::balance::fund_balances(books).total().closing()
+}
+
+/// A checklist item about targets, for a unit without projects: read on the department's own targets.
+fn department_targets_hold(r: &RecordSet, field: &str) -> (bool, String) {
+    let inds = &r.department_indicators;
+    let (met, what) = match field {
+        "goal" => (r.department_goals.iter().any(|g| !g.goal.trim().is_empty()), "部门整体年度总体目标"),
+        "indicators" => (!inds.is_empty(), "部门整体绩效指标"),
+        "quantified_output" => (inds.iter().any(|i| i.level1.contains("产出") && i.direction != IndicatorDirection::Qualitative && number_milli(&i.target).is_some()), "量化的部门整体产出指标"),
+        _ => (!inds.iter().any(|i| i.direction != IndicatorDirection::Qualitative && i.unit.as_deref().is_none_or(|u| u.trim().is_empty())), "部门整体量化指标的计量单位"),
+    };
+    (met, if met { format!("无项目，按{what}评价：满足") } else { format!("无项目，且缺少{what}") })
 }
 
 fn year_end(year: i32) -> Date {
@@ -193,7 +284,9 @@ fn checklist(spec: &IndicatorSpec, input: &EvaluationInput) -> Measured {
                         })
                         .map(|p| p.name.as_str())
                         .collect();
-                    if r.projects.is_empty() {
+                    if r.projects.is_empty() && !(r.department_goals.is_empty() && r.department_indicators.is_empty()) {
+                        department_targets_hold(r, field)
+                    } else if r.projects.is_empty() {
                         (false, "没有项目记录".to_string())
                     } else if lacking.is_empty() {
                         (true, format!("{}个项目均满足", r.projects.len()))
@@ -276,8 +369,12 @@ pub fn measure(spec: &IndicatorSpec, input: &EvaluationInput, q: &QualitativeSha
             "缺少人员编制记录（编制数为0）",
         ),
         "sangong_change_rate" => {
-            let Some(prior) = input.prior else { return Measured::Unavailable { reason: format!("缺少{}年度（上年）数据", b.year.year - 1), not_applicable: false } };
-            let ((now, mut sources), (before, before_sources)) = (sangong_budget(b), sangong_budget(prior));
+            // The prior year's books win; without them, its 决算 summary's 三公经费预算数.
+            let ((now, mut sources), (before, before_sources)) = match (input.prior, prior_summary(b)) {
+                (Some(prior), _) => (sangong_budget(b), sangong_budget(prior)),
+                (None, Some(s)) if s.sangong_budget.is_some() => (sangong_budget(b), (s.sangong_budget.unwrap_or_default(), vec![RecordRef::new("prior_year_summaries", &s.source)])),
+                _ => return Measured::Unavailable { reason: format!("缺少{}年度（上年）数据（账簿或上年决算摘要的三公经费预算数）", b.year.year - 1), not_applicable: false },
+            };
             sources.extend(before_sources);
             match (before.0, now.0) {
                 (0, 0) => Measured::Unavailable { reason: "上年和本年均无“三公经费”预算".into(), not_applicable: true },
@@ -294,14 +391,25 @@ pub fn measure(spec: &IndicatorSpec, input: &EvaluationInput, q: &QualitativeSha
         "budget_adjustment_rate" => {
             let vouchers = &r.budget_vouchers;
             let reversed: Vec<&str> = vouchers.iter().filter_map(|v| v.reverses.as_deref()).collect();
+            let live = |v: &&BudgetVoucher| v.reverses.is_none() && !reversed.contains(&v.voucher_no.as_str());
+            // 53号 leaves out adjustments made for national policy, force majeure or tasks handed down.
+            let counted = |v: &&BudgetVoucher| v.adjustment_cause.is_none_or(|c| c == AdjustmentCause::Ordinary);
             let adjustments: Vec<&BudgetVoucher> = vouchers
                 .iter()
                 .filter(|v| matches!(v.kind, BudgetVoucherKind::Addition | BudgetVoucherKind::Reduction | BudgetVoucherKind::Transfer))
-                .filter(|v| v.reverses.is_none() && !reversed.contains(&v.voucher_no.as_str()))
+                .filter(live)
+                .filter(counted)
                 .collect();
+            // A 调剂 moves money: −x on one line, +x on another is one adjustment of x. Unpaired halves count as
+            // the larger side.
+            let (transfers_in, transfers_out) = adjustments.iter().filter(|v| v.kind == BudgetVoucherKind::Transfer).fold((0i64, 0i64), |(i, o), v| {
+                let e = v.effect().0;
+                if e >= 0 { (i + e, o) } else { (i, o - e) }
+            });
+            let others: i64 = adjustments.iter().filter(|v| v.kind != BudgetVoucherKind::Transfer).map(|v| v.effect().0.abs()).sum();
             let initial: Fen = vouchers.iter().filter(|v| v.kind == BudgetVoucherKind::Initial).map(|v| v.effect()).sum();
             money_rate(
-                adjustments.iter().map(|v| Fen(v.effect().0.abs())).sum(),
+                Fen(others + transfers_in.max(transfers_out)),
                 initial,
                 adjustments.iter().map(|v| RecordRef::new("budget_vouchers", &v.voucher_no)).collect(),
                 "年初预算数为0",
@@ -321,9 +429,13 @@ pub fn measure(spec: &IndicatorSpec, input: &EvaluationInput, q: &QualitativeSha
         }
         "carryover_rate" => money_rate(carryover(b), annual, vec![], "全年预算数为0"),
         "carryover_change_rate" => {
-            let Some(prior) = input.prior else { return Measured::Unavailable { reason: format!("缺少{}年度（上年）数据", b.year.year - 1), not_applicable: false } };
-            let (now, before) = (carryover(b), carryover(prior));
-            money_rate(now - before, before, vec![], "上年结转结余为0")
+            let (before, sources) = match (input.prior, prior_summary(b)) {
+                (Some(prior), _) => (carryover(prior), vec![]),
+                (None, Some(PriorYearSummary { carryover: Some(c), source, .. })) => (*c, vec![RecordRef::new("prior_year_summaries", source)]),
+                _ => return Measured::Unavailable { reason: format!("缺少{}年度（上年）数据（账簿或上年决算摘要的年末结转结余）", b.year.year - 1), not_applicable: false },
+            };
+            let now = carryover(b);
+            money_rate(now - before, before, sources, "上年结转结余为0")
         }
         "public_use_control_rate" => {
             let lines: Vec<&AppropriationLine> = b.lines_where(|l| l.spending_kind == SpendingKind::Basic && b.expense_group(l) == Some(ExpenseGroup::PublicUse)).collect();
@@ -364,7 +476,7 @@ pub fn measure(spec: &IndicatorSpec, input: &EvaluationInput, q: &QualitativeSha
         "output_completion_rate" => indicators_met(input, q, |i| i.level1.contains("产出") && i.level2.contains("数量"), "数量指标"),
         "output_timeliness_rate" => indicators_met(input, q, |i| i.level1.contains("产出") && i.level2.contains("时效"), "时效指标"),
         "output_quality_rate" => indicators_met(input, q, |i| i.level1.contains("产出") && i.level2.contains("质量"), "质量指标"),
-        "key_work_completion_rate" => indicators_met(input, q, |i| i.level1.contains("产出") && b.project(&i.project_code).is_some_and(|p| p.is_key), "重点项目产出指标"),
+        "key_work_completion_rate" => key_work_met(input, q),
         "benefit_achievement_rate" => indicators_met(input, q, |i| i.level1.contains("效益"), "效益指标"),
         "satisfaction_rate" => {
             if !r.surveys.is_empty() {
@@ -376,8 +488,8 @@ pub fn measure(spec: &IndicatorSpec, input: &EvaluationInput, q: &QualitativeSha
                     "调查样本数为0",
                 );
             }
-            // Without a survey, the projects' own satisfaction indicators (percent actuals) stand in.
-            let all = input.books.project_indicators();
+            // Without a survey, the department's (else the projects') satisfaction indicators (percent actuals) stand in.
+            let (all, kind) = performance_indicators(input.books);
             let measured: Vec<(&ProjectIndicator, i64)> = all
                 .iter()
                 .filter(|i| i.level1.contains("满意度"))
@@ -394,24 +506,11 @@ pub fn measure(spec: &IndicatorSpec, input: &EvaluationInput, q: &QualitativeSha
                     denominator: format!("{}项 × 100%", n),
                     rate_bp: bp.0,
                     text: bp.percent_string(),
-                    sources: indicator_refs(measured.iter().map(|(i, _)| *i)),
+                    sources: measured.iter().map(|(i, _)| RecordRef::new(kind, &i.indicator_code)).collect(),
                 },
                 None => Measured::Unavailable { reason: "没有满意度数据".into(), not_applicable: false },
             }
         }
         other => Measured::Unavailable { reason: format!("未知的计算方法「{other}」"), not_applicable: false },
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn numbers_are_read_exactly_from_indicator_text() {
-        assert_eq!(number_milli("≥90"), Some(90_000));
-        assert_eq!(number_milli("95.5%"), Some(95_500));
-        assert_eq!(number_milli("约-3.25"), Some(-3_250));
-        assert_eq!(number_milli("有效提升"), None);
     }
 }

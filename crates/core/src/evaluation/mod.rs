@@ -6,7 +6,9 @@
 pub mod framework;
 mod measures;
 mod project;
+pub mod reading;
 mod scoring;
+mod target_table;
 
 use crate::check::{Finding, RecordRef};
 use crate::records::{Books, ScoreOverride};
@@ -102,6 +104,9 @@ pub struct Evaluation {
     pub unit_name: String,
     pub year: i32,
     pub framework: String,
+    /// The documents the evaluation follows, by title and number (评价依据): the departmental framework's, then
+    /// the project rules'.
+    pub basis: Vec<String>,
     /// The rules files applied, defaults first.
     pub applied: Vec<String>,
     pub indicators: Vec<ScoredIndicator>,
@@ -110,6 +115,9 @@ pub struct Evaluation {
     pub grade: String,
     pub note: Option<String>,
     pub projects: Vec<ProjectEvaluation>,
+    /// 审核提示: what the reviewer should look at though no point was lost — a target set below what the
+    /// prior year already achieved.
+    pub review_flags: Vec<String>,
 }
 
 impl Evaluation {
@@ -165,7 +173,11 @@ pub fn evaluate(input: &EvaluationInput, rules: &Rules) -> Evaluation {
     let books = input.books;
     let overrides = &books.records.score_overrides;
     let mut indicators = Vec::new();
-    for spec in &rules.department.indicators {
+    if let framework::DepartmentForm::TargetTable { execution_weight } = rules.department.form {
+        indicators = target_table::indicators(books, execution_weight, &rules.project.qualitative);
+    }
+    let common = if rules.department.form == framework::DepartmentForm::CommonIndicators { rules.department.indicators.as_slice() } else { &[] };
+    for spec in common {
         let measured = measures::measure(spec, input, &rules.project.qualitative);
         let scored = scoring::score(spec, &measured);
         let mut lost = scored.lost_reason;
@@ -218,12 +230,14 @@ pub fn evaluate(input: &EvaluationInput, rules: &Rules) -> Evaluation {
         unit_name: books.unit.name.clone(),
         year: books.year.year,
         framework: rules.department.name.clone(),
+        basis: [&rules.department.document, &rules.project.document].into_iter().filter(|d| !d.is_empty()).cloned().collect(),
         applied: rules.applied.clone(),
         grade: grade_of(&rules.department.grades, total),
         indicators,
         total,
         note,
         projects,
+        review_flags: input.prior.map(|prior| measures::targets_below_prior_actuals(books, prior)).unwrap_or_default(),
     }
 }
 

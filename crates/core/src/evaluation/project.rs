@@ -100,7 +100,9 @@ fn level_weights(framework: &ProjectFramework, present: &dyn Fn(&str) -> bool) -
         out.push((name.clone(), Points(w)));
     }
     let names: Vec<&str> = missing.iter().map(|(n, _)| n.as_str()).collect();
-    (out, Some(format!("{}没有指标，其 {} 分按权重分给{}", names.join("、"), Points(spare), framework.redistribute_to.join("、"))))
+    // Name only the levels that received points: a receiver without indicators got nothing.
+    let given_to: Vec<&str> = receivers.iter().map(|(n, _)| n.as_str()).collect();
+    (out, Some(format!("{}没有指标，其 {} 分按权重分给{}", names.join("、"), Points(spare), given_to.join("、"))))
 }
 
 pub fn evaluate_project(books: &Books, project: &Project, framework: &ProjectFramework, overrides: &[ScoreOverride]) -> ProjectEvaluation {
@@ -201,6 +203,15 @@ pub fn evaluate_project(books: &Books, project: &Project, framework: &ProjectFra
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_redistribution_note_names_only_levels_that_received_points() {
+        let framework = crate::evaluation::framework::Rules::defaults().project;
+        // Only 产出 has indicators: 效益 (30) and 满意度 (10) go to 产出 alone, and the note says so.
+        let (weights, note) = level_weights(&framework, &|level: &str| level == "产出指标");
+        assert_eq!(weights[0], ("产出指标".to_string(), Points(9000)));
+        assert_eq!(note.as_deref(), Some("效益指标、满意度指标没有指标，其 40.00 分按权重分给产出指标"), "was: …分给产出指标、效益指标");
+    }
 
     #[test]
     fn shares_add_up_exactly() {

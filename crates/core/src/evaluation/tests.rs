@@ -266,6 +266,26 @@ mod formulas {
         // (300 + 150) ÷ 年初 1 500 = 30%
         let (v, n, d) = value(&b, "budget_adjustment_rate");
         assert_eq!((v.as_str(), n.as_deref(), d.as_deref()), ("30.00%", Some("0.05万元"), Some("0.15万元")));
+        // A 调剂 of 60 元 out of B1 into P1 is one adjustment of 60 元: (450 + 60) ÷ 1 500 = 34% (it was 38%).
+        let mut out = b.records.budget_vouchers[0].clone();
+        out.voucher_no = "TZ1".into();
+        out.kind = BudgetVoucherKind::Transfer;
+        out.amount = Fen(-6_000);
+        let mut into = out.clone();
+        into.voucher_no = "TZ2".into();
+        into.line_code = "P1".into();
+        into.amount = Fen(6_000);
+        b.records.budget_vouchers.extend([out, into]);
+        assert_eq!(value(&b, "budget_adjustment_rate").0, "34.00%");
+        // An addition of 300 元 for a policy, a reduction for force majeure: left out: (0 + 60) ÷ 1 500 = 4%.
+        for v in b.records.budget_vouchers.iter_mut() {
+            match v.voucher_no.as_str() {
+                "ZJ1" => v.adjustment_cause = Some(AdjustmentCause::Policy),
+                "TJ1" => v.adjustment_cause = Some(AdjustmentCause::ForceMajeure),
+                _ => {}
+            }
+        }
+        assert_eq!(value(&b, "budget_adjustment_rate").0, "4.00%");
     }
 
     #[test]
@@ -382,4 +402,235 @@ mod formulas {
         let e = run(&b, Some(&prior));
         assert_eq!(indicator(&e, "sangong_change_rate").score, Points(0), "a new 三公 budget where there was none");
     }
+}
+
+/// Project indicators read as units write them, with scores computed by hand (weights from project.toml).
+mod reading_actuals {
+    use super::*;
+
+    fn indicator(direction: IndicatorDirection, target: &str, actual: &str) -> ProjectIndicator {
+        let mut i = books().records.project_indicators[0].clone();
+        i.direction = direction;
+        i.target = target.into();
+        i.actual = Some(actual.into());
+        i
+    }
+
+    fn share(direction: IndicatorDirection, target: &str, actual: &str) -> (i64, bool) {
+        let a = achievement(&indicator(direction, target, actual), &Rules::defaults().project.qualitative);
+        (a.share_bp, a.met)
+    }
+
+    #[test]
+    fn negated_targets_and_actuals_are_compared_by_meaning() {
+        use IndicatorDirection::Qualitative as Q;
+        // Before: any actual starting with 无/未/没有 was 「未达成」, 30% of the points (2.11 of 7.03).
+        assert_eq!(share(Q, "无安全事故", "未发生安全事故"), (10_000, true));
+        assert_eq!(share(Q, "无安全事故", "无"), (10_000, true));
+        assert_eq!(share(Q, "安全事故零发生", "全年未发生安全事故"), (10_000, true));
+        assert_eq!(share(Q, "零投诉", "没有投诉"), (10_000, true));
+        assert_eq!(share(Q, "无安全事故", "发生安全事故1起"), (3_000, false));
+        assert_eq!(share(Q, "服务质量有效提升", "未提升"), (3_000, false), "a negated actual of a positive target is still not met");
+        // 7.03 points: met → all of it, where before it was 7.03 × 30% = 2.11.
+        assert_eq!(Points(703).share(share(Q, "无安全事故", "未发生安全事故").0), Points(703));
+    }
+
+    #[test]
+    fn qualified_actuals_are_read_as_numbers() {
+        use IndicatorDirection::*;
+        // Before: 「3万余」 read as 3 against 30 000 → 0.01%.
+        assert_eq!(share(AtLeast, "30000", "3万余"), (10_000, true));
+        assert_eq!(share(AtLeast, "≥3万", "3万余人次"), (10_000, true));
+        // 近2万 is just under 20 000: not met, and at most the near-miss share (95%).
+        assert_eq!(share(AtLeast, "20000", "近2万"), (9_500, false));
+        assert_eq!(share(AtLeast, "20000", "近3万"), (10_000, true));
+        // 1.5万 of ≥2万 = 75%.
+        assert_eq!(share(AtLeast, "2万", "1.5万"), (7_500, false));
+        assert_eq!(share(AtMost, "5", "5天以内"), (10_000, true));
+        assert_eq!(share(AtMost, "30000", "3万余"), (9_500, false), "more than the ceiling");
+        assert_eq!(share(Equal, "100", "约100"), (10_000, true));
+        // An 8-point indicator at 「近2万」 of ≥20 000: 8 × 95% = 7.60.
+        assert_eq!(Points(800).share(share(AtLeast, "20000", "近2万").0), Points(760));
+    }
+}
+
+/// 部门整体绩效目标 and 上年决算摘要 (schema version 13), with figures computed by hand from the fixture.
+mod department_targets_and_prior_year {
+    use super::*;
+
+    fn department_indicator(code: &str, level1: &str, level2: &str, direction: IndicatorDirection, target: &str, actual: &str, is_key: bool) -> DepartmentIndicator {
+        DepartmentIndicator {
+            indicator_code: code.into(),
+            year: 2020,
+            level1: level1.into(),
+            level2: level2.into(),
+            level3: code.into(),
+            direction,
+            target: target.into(),
+            actual: Some(actual.into()),
+            unit: Some("项".into()),
+            is_key,
+            weight: None,
+            evidence: None,
+            deviation_reason: None,
+        }
+    }
+
+    #[test]
+    fn a_unit_without_projects_is_scored_on_its_own_targets() {
+        let mut b = books();
+        b.records.projects.clear();
+        b.records.project_indicators.clear();
+        let before = run(&b, None);
+        let lost: i64 = ["output_completion_rate", "output_timeliness_rate", "output_quality_rate", "key_work_completion_rate", "benefit_rate", "satisfaction_rate", "target_reasonable", "target_specific"]
+            .iter()
+            .map(|id| indicator(&before, id).score.0)
+            .sum();
+        assert_eq!(lost, 0, "without projects, every target-based indicator scored nothing (45 points)");
+        use IndicatorDirection::*;
+        b.records.department_goals.push(DepartmentGoal { goal_code: "M1".into(), year: 2020, goal: "开展科普活动，提升公民科学素质".into(), outcome: None, note: None });
+        b.records.department_indicators = vec![
+            department_indicator("科普活动场次", "产出指标", "数量指标", AtLeast, "50", "52", true),
+            department_indicator("活动合格率", "产出指标", "质量指标", AtLeast, "95%", "近95%", false),
+            department_indicator("按时完成率", "产出指标", "时效指标", Equal, "100%", "100%", false),
+            department_indicator("安全事故", "效益指标", "社会效益指标", Qualitative, "无安全事故", "未发生安全事故", false),
+            department_indicator("服务对象满意度", "满意度指标", "服务对象满意度指标", AtLeast, "90%", "92%", false),
+        ];
+        let e = run(&b, None);
+        let score = |id: &str| indicator(&e, id).score;
+        // 数量 1/1 → 6; 质量 0/1 (近95% is under 95%) → 0; 时效 1/1 → 5; 重点工作 1/1 → 4; 效益 1/1 → 12;
+        // 满意度 92% ÷ 90% ≥ 1 → 8; 目标合理性 2 and 明确性 3 (quantified 产出 with units).
+        assert_eq!(
+            [score("output_completion_rate"), score("output_quality_rate"), score("output_timeliness_rate"), score("key_work_completion_rate"), score("benefit_rate"), score("satisfaction_rate"), score("target_reasonable"), score("target_specific")],
+            [Points(600), Points(0), Points(500), Points(400), Points(1200), Points(800), Points(200), Points(300)]
+        );
+        assert_eq!(indicator(&e, "output_completion_rate").evidence[0].kind, "department_indicators");
+    }
+
+    #[test]
+    fn the_prior_year_summary_stands_in_for_the_prior_years_books() {
+        let mut b = books();
+        b.records.appropriation_lines[0].economic_code = "30217".into();
+        b.year.year = 2021;
+        let e = run(&b, None);
+        assert_eq!(indicator(&e, "sangong_change_rate").score, Points(0), "no prior year at all");
+        // 上年三公经费预算数 1 250 元, this year's 1 000 元: −20% → full marks (3). 上年年末结转结余 100 元, this
+        // year's 1 500 − 1 300 = 200 元: +100% → 100 whole steps over 0 → 0 of 2.
+        b.records.prior_year_summaries.push(PriorYearSummary {
+            source: "2020年度部门决算".into(),
+            year: 2021,
+            basic_spending: None,
+            project_spending: None,
+            sangong_budget: Some(Fen(125_000)),
+            sangong_travel_abroad: None,
+            sangong_reception: None,
+            sangong_vehicle_purchase: None,
+            sangong_vehicle_running: None,
+            carryover: Some(Fen(10_000)),
+            staff_count: None,
+            public_use: None,
+        });
+        let e = run(&b, None);
+        let change = indicator(&e, "sangong_change_rate");
+        assert_eq!((change.value.as_str(), change.score), ("-20.00%", Points(300)));
+        let carry = indicator(&e, "carryover_change_rate");
+        assert_eq!((carry.value.as_str(), carry.score), ("100.00%", Points(0)));
+        // The books win: a prior year whose 三公 budget is also 1 000 元 gives 0%, not −20%.
+        let mut prior = b.clone();
+        prior.year.year = 2020;
+        prior.records.prior_year_summaries.clear();
+        let e = run(&b, Some(&prior));
+        assert_eq!(indicator(&e, "sangong_change_rate").value, "0.00%");
+    }
+}
+
+/// The Chongqing 部门整体绩效自评表 (overrides/chongqing-2021.toml) against a published one:
+/// 西部（重庆）科学城融媒体中心 2021 年度部门整体绩效自评表, https://m.yzwku.com/doc/98587.html — 自评总分 97.6
+/// = 执行率 76% × 执行率权重 10 = 7.6, plus 90 points of 绩效指标 all at 得分系数 100%.
+///
+/// What the public copy leaves unreadable is stated where it is filled in: its amounts (only the 76% rate is legible,
+/// so the books here spend 1 140 of 1 500 元), the targets of 「三公经费变动率」「三公经费控制率」 (given here as met),
+/// two garbled targets (「≥6次」 and 「≥10份」 read from 「26次」 and 「第O份」), and the rows after
+/// 「业务保障能力提升」, cut off in the copy: their 20 points are one met row here. Its 政府采购执行率 of 72.74% is
+/// scored 100% against a target written 「100%」: right only if that target is a ceiling (≤100%), as it is here;
+/// under jixiao's national rule (distance from 100%) the same figure would lose points.
+mod chongqing_form {
+    use super::*;
+    use IndicatorDirection::*;
+
+    fn row(code: &str, direction: IndicatorDirection, target: &str, actual: &str, weight: i64) -> DepartmentIndicator {
+        DepartmentIndicator {
+            indicator_code: code.into(),
+            year: 2021,
+            level1: "绩效指标".into(),
+            level2: "部门整体".into(),
+            level3: code.into(),
+            direction,
+            target: target.into(),
+            actual: Some(actual.into()),
+            unit: None,
+            is_key: false,
+            weight: Some(weight * 100),
+            evidence: None,
+            deviation_reason: None,
+        }
+    }
+
+    #[test]
+    fn xibu_kexuecheng_media_centre_2021_scores_97_6() {
+        let mut b = books();
+        b.unit.region_code = "500106".into();
+        b.year.year = 2021;
+        // 1 140 of 1 500 元: 76.00%.
+        b.records.expenditures[0].amount = Fen(64_000);
+        b.records.department_indicators = vec![
+            row("财政供养人员控制率", AtMost, "100%", "92%", 2),
+            row("“三公经费”变动率", AtMost, "0%", "0%", 2),
+            row("基础信息完善", AtLeast, "100%", "100%", 1),
+            row("预算完成率", AtLeast, "70%", "76%", 2),
+            row("预算调整率", AtMost, "3%", "0", 2),
+            row("结转结余率", AtMost, "2%", "0", 2),
+            row("公用经费控制率", AtMost, "100%", "97%", 2),
+            row("“三公经费”控制率", AtMost, "100%", "100%", 2),
+            row("政府采购执行率", AtMost, "100%", "72.74%", 2),
+            row("管理制度健全性", Qualitative, "高", "高", 3),
+            row("资金使用合规性", Qualitative, "好", "好", 5),
+            row("预决算信息公开性", Qualitative, "高", "高", 1),
+            row("资产管理安全", Qualitative, "好", "好", 2),
+            row("固定资产利用率", AtLeast, "90%", "100%", 2),
+            row("党性教育培训次数", AtLeast, "6次", "12次", 5),
+            row("组织宣传活动次数", AtLeast, "40次", "43次", 10),
+            row("制作宣传品数量", AtLeast, "10份", "20份", 5),
+            row("播发稿件数量", AtLeast, "2200篇", "2859篇", 10),
+            row("业务保障能力提升", AtLeast, "90%", "95%", 10),
+            row("其余指标（公开件截断）", Qualitative, "完成", "完成", 20),
+        ];
+        let rules = Rules::for_unit(&b.unit.region_code, 2021).unwrap();
+        let findings = check(&b);
+        let e = evaluate(&EvaluationInput { books: &b, prior: None, findings: &findings }, &rules);
+        let execution = indicator(&e, "execution_rate");
+        assert_eq!((execution.value.as_str(), execution.weight, execution.score), ("76.00%", Points(1000), Points(760)));
+        assert_eq!(e.indicators.len(), 21);
+        assert_eq!(e.total, Points(9760), "published 自评总分 97.6");
+        assert_eq!(e.basis[0], "重庆市部门整体绩效自评表（部门预算执行情况执行率权重10分，绩效指标90分）");
+        // A shortfall costs its share: 业务保障能力提升 at 85.5% of 90% → 95% × 10 = 9.50.
+        b.records.department_indicators[18].actual = Some("85.5%".into());
+        let e = evaluate(&EvaluationInput { books: &b, prior: None, findings: &findings }, &rules);
+        assert_eq!(e.total, Points(9710));
+    }
+}
+
+#[test]
+fn a_target_below_the_prior_years_actual_is_flagged_to_the_reviewer() {
+    // The fixture's indicator asks ≥6; last year the same project's same indicator reached 9.
+    let b = books();
+    let mut prior = books();
+    prior.year.year = 2019;
+    prior.records.project_indicators[0].actual = Some("9".into());
+    let e = run(&b, Some(&prior));
+    assert_eq!(e.review_flags.len(), 1, "{:?}", e.review_flags);
+    assert!(e.review_flags[0].contains("年度指标值 ≥6 低于上年（2019年）实际完成值 9"), "{}", e.review_flags[0]);
+    prior.records.project_indicators[0].actual = Some("6".into());
+    assert!(run(&b, Some(&prior)).review_flags.is_empty(), "a target equal to last year's actual is not low");
+    assert!(run(&b, None).review_flags.is_empty());
 }

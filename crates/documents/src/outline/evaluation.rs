@@ -35,7 +35,7 @@ pub(crate) fn score_text(i: &ScoredIndicator) -> String {
 
 /// 部门整体支出绩效评分表 with its basis and the total.
 pub(super) fn department(b: &mut Blocks, ev: &Evaluation, total: Option<&Figure>) {
-    b.paragraph(Line::new().text(format!("评价依据：{}（规则文件：{}）。", ev.framework, ev.applied.join("、"))));
+    b.paragraph(Line::new().text(format!("评价依据：{}（{}）。", ev.basis.join("、"), ev.framework)));
     let rows = ev
         .indicators
         .iter()

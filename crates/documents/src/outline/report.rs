@@ -296,6 +296,9 @@ fn performance(b: &mut Blocks, m: &ReportModel) {
     prose(b, m.prose.get("sustainability"), "");
 
     b.heading(2, "（四）项目绩效目标完成情况");
+    if m.projects.is_empty() {
+        b.paragraph(Line::new().text("无。"));
+    }
     for (i, p) in m.projects.iter().enumerate() {
         let mut line = Line::new().text(format!("{}. {}", i + 1, p.name));
         if p.is_key {
@@ -317,7 +320,8 @@ fn performance(b: &mut Blocks, m: &ReportModel) {
                         Cell::text(&i.level2),
                         Cell::text(&i.level3),
                         Cell::text(if qualitative { i.target.clone() } else { format!("{}{}{}", i.direction, i.target, i.unit) }),
-                        Cell::text(if qualitative { i.actual.clone() } else { format!("{}{}", i.actual, i.unit) }),
+                        // 「缺少数据：实际完成值」 takes no unit after it.
+                        Cell::text(if qualitative || i.actual.starts_with("「缺少数据") { i.actual.clone() } else { format!("{}{}", i.actual, i.unit) }),
                         Cell::text(&i.deviation_reason),
                     ]
                 })
