@@ -2,6 +2,7 @@
 //! returning findings; a finding names its rule, its severity, a Chinese message and the records involved.
 
 use crate::books::LineBudget;
+use crate::codes::CodeStatus;
 use crate::assets;
 use crate::budget_control;
 use crate::governance;
@@ -103,48 +104,102 @@ fn line_ref(l: &AppropriationLine) -> RecordRef {
     RecordRef::new("appropriation_lines", &l.line_code)
 }
 
+/// The command that loads a year's official 科目 table, as the messages name it.
+pub fn codes_import_command(year: i32) -> String {
+    format!("jixiao codes import 科目表.xlsx --year {year}")
+}
+
 fn code_table_missing(b: &Books) -> Vec<Finding> {
     match b.code_tables() {
+        Some(t) if t.is_official() => vec![finding(Severity::Info, "CODE_TABLE_MISSING", format!("核对科目所用：{}", t.edition_label()), vec![])],
         Some(_) => vec![],
         None => vec![finding(
             Severity::Error,
             "CODE_TABLE_MISSING",
-            format!("没有{}年度的政府收支分类科目表，无法核对科目", b.year.year),
+            format!(
+                "没有{year}年度的政府收支分类科目表，无法核对科目（内置年度：{:?}）：请导出本年度预算管理一体化系统的科目表并运行 {}",
+                crate::codes::CodeTables::years(),
+                codes_import_command(b.year.year),
+                year = b.year.year
+            ),
             vec![],
         )],
     }
 }
 
+/// Codes checked against the year's edition: a code that cannot be of the year (unknown 类, or missing from a
+/// loaded official table) is an error at every record; a code of a known 类 that the embedded (incomplete)
+/// edition does not list is one warning per distinct code, naming every record that carries it.
 fn code_invalid(b: &Books) -> Vec<Finding> {
     let Some(t) = b.code_tables() else { return vec![] };
     let mut out = Vec::new();
-    for l in &b.records.appropriation_lines {
-        if !t.is_valid_function_item(&l.function_code) {
-            out.push(finding(
-                Severity::Error,
-                "CODE_INVALID",
-                format!("指标「{}」的功能科目 {} 不是{}年度有效的项级科目；相近的有：{}", l.line_code, l.function_code, t.year, t.suggest_function(&l.function_code).join("、")),
-                vec![line_ref(l)],
-            ));
+    // (functional?, code) → the records carrying it and the name the import gave, if any.
+    let mut unconfirmed: BTreeMap<(bool, String), (Vec<RecordRef>, Option<String>)> = BTreeMap::new();
+    let mut note = |functional: bool, code: &str, record: RecordRef, reported: Option<&str>| {
+        let entry = unconfirmed.entry((functional, code.to_string())).or_default();
+        entry.0.push(record);
+        if entry.1.is_none() {
+            entry.1 = reported.map(str::to_string);
         }
-        if !t.is_valid_economic_item(&l.economic_code) {
-            out.push(finding(
+    };
+    let invalid = |what: &str, code: &str, level: &str, suggestions: Vec<String>| {
+        let reason = if t.is_official() { format!("不在已导入的{}中", t.edition_label()) } else { format!("其类 {} 在{}年度不存在", code.get(..3).unwrap_or(code), t.year) };
+        format!("{what} {code} 不是{}年度有效的{level}科目（{reason}）；相近的有：{}", t.year, suggestions.join("、"))
+    };
+    for l in &b.records.appropriation_lines {
+        match t.function_status(&l.function_code) {
+            CodeStatus::Known => {}
+            CodeStatus::Unconfirmed => note(true, &l.function_code, line_ref(l), l.reported_name.as_deref()),
+            CodeStatus::Invalid => out.push(finding(
                 Severity::Error,
                 "CODE_INVALID",
-                format!("指标「{}」的经济科目 {} 不是{}年度有效的款级科目；相近的有：{}", l.line_code, l.economic_code, t.year, t.suggest_economic(&l.economic_code).join("、")),
+                format!("指标「{}」的{}", l.line_code, invalid("功能科目", &l.function_code, "项级", t.suggest_function(&l.function_code))),
                 vec![line_ref(l)],
-            ));
+            )),
+        }
+        match t.economic_status(&l.economic_code) {
+            CodeStatus::Known => {}
+            CodeStatus::Unconfirmed => note(false, &l.economic_code, line_ref(l), None),
+            CodeStatus::Invalid => out.push(finding(
+                Severity::Error,
+                "CODE_INVALID",
+                format!("指标「{}」的{}", l.line_code, invalid("经济科目", &l.economic_code, "款级", t.suggest_economic(&l.economic_code))),
+                vec![line_ref(l)],
+            )),
         }
     }
     for r in &b.records.receipts {
-        if !t.is_valid_function_item(&r.function_code) {
-            out.push(finding(
+        let record = RecordRef::new("receipts", &r.voucher_no);
+        match t.function_status(&r.function_code) {
+            CodeStatus::Known => {}
+            CodeStatus::Unconfirmed => note(true, &r.function_code, record, None),
+            CodeStatus::Invalid => out.push(finding(
                 Severity::Error,
                 "CODE_INVALID",
-                format!("收入「{}」的功能科目 {} 不是{}年度有效的项级科目", r.voucher_no, r.function_code, t.year),
-                vec![RecordRef::new("receipts", &r.voucher_no)],
-            ));
+                format!("收入「{}」的{}", r.voucher_no, invalid("功能科目", &r.function_code, "项级", t.suggest_function(&r.function_code))),
+                vec![record],
+            )),
         }
+    }
+    for ((functional, code), (records, reported)) in unconfirmed {
+        let (what, nearest) = if functional { ("功能科目", t.suggest_function(&code)) } else { ("经济科目", t.suggest_economic(&code)) };
+        let class = if functional { t.function_class_name(&code) } else { t.economic(&code[..3]).map(|e| e.name.as_str()) };
+        let name = match reported {
+            Some(n) => format!("原报科目名称「{n}」"),
+            None => "科目名称缺失（可在预算指标的「原报科目名称」列填写）".to_string(),
+        };
+        out.push(finding(
+            Severity::Warning,
+            "CODE_UNCONFIRMED",
+            format!(
+                "{what} {code}（{}，{name}）未能核对：请导入本年度官方科目表。{year} 年度内置科目表（依公开资料整理，不完整）未列出此科目；相近的已知科目：{}；导入官方科目表：{}",
+                class.unwrap_or_default(),
+                if nearest.is_empty() { "无".to_string() } else { nearest.join("、") },
+                codes_import_command(t.year),
+                year = t.year
+            ),
+            records,
+        ));
     }
     out
 }

@@ -24,17 +24,47 @@ fn clean_books_have_no_errors_or_warnings() {
 fn code_table_missing() {
     let mut b = books();
     b.year.year = 1999;
-    assert_fires(&b, "CODE_TABLE_MISSING", Severity::Error, "1999");
+    let found = rule_findings(&b, "CODE_TABLE_MISSING");
+    assert_eq!(found.len(), 1, "one error for the year, not one per record: {found:#?}");
+    assert_eq!(found[0].severity, Severity::Error);
+    assert!(found[0].message.contains("jixiao codes import 科目表.xlsx --year 1999"), "{}", found[0].message);
+    assert!(rule_findings(&b, "CODE_INVALID").is_empty());
 }
 
 #[test]
-fn code_invalid_suggests_neighbours() {
+fn code_invalid_when_the_class_does_not_exist() {
     let mut b = books();
+    b.records.appropriation_lines[1].function_code = "2350101".into();
+    assert_fires(&b, "CODE_INVALID", Severity::Error, "功能科目 2350101 不是2020年度有效的项级科目（其类 235 在2020年度不存在）");
+    let mut b = books();
+    b.records.appropriation_lines[0].economic_code = "50198".into();
+    assert_fires(&b, "CODE_INVALID", Severity::Error, "经济科目 50198");
+    let mut b = books();
+    b.records.appropriation_lines[0].function_code = "20607".into();
+    assert_fires(&b, "CODE_INVALID", Severity::Error, "功能科目 20607");
+}
+
+#[test]
+fn code_unconfirmed_warns_once_per_code_with_neighbours_and_the_import_command() {
+    let mut b = books();
+    // Two lines and a receipt carry the same code of a known 类 that the embedded edition does not list.
+    b.records.appropriation_lines[0].function_code = "2060798".into();
     b.records.appropriation_lines[1].function_code = "2060798".into();
-    assert_fires(&b, "CODE_INVALID", Severity::Error, "2060799");
+    b.records.appropriation_lines[1].reported_name = Some("某科普支出".into());
+    b.records.receipts[0].function_code = "2060798".into();
+    let found = rule_findings(&b, "CODE_UNCONFIRMED");
+    assert_eq!(found.len(), 1, "{found:#?}");
+    let f = &found[0];
+    assert_eq!(f.severity, Severity::Warning);
+    assert_eq!(f.records.len(), 3);
+    for needle in ["功能科目 2060798", "原报科目名称「某科普支出」", "未能核对：请导入本年度官方科目表", "2020 年度", "2060799 其他科学技术普及支出", "jixiao codes import 科目表.xlsx --year 2020"] {
+        assert!(f.message.contains(needle), "{needle}: {}", f.message);
+    }
+    assert!(!has_errors(&rule_findings(&b, "CODE_INVALID")));
+    // Without a reported name, the message says the name is missing.
     let mut b = books();
     b.records.appropriation_lines[0].economic_code = "30198".into();
-    assert_fires(&b, "CODE_INVALID", Severity::Error, "经济科目 30198");
+    assert_fires(&b, "CODE_UNCONFIRMED", Severity::Warning, "经济科目 30198（工资福利支出，科目名称缺失");
 }
 
 #[test]
@@ -306,4 +336,21 @@ fn asset_rules_fire_through_check() {
     b.records.asset_counts = vec![AssetCount { count_code: "PD1".into(), year: 2020, date: date("2020-12-20"), asset_code: "ZC2".into(), found: false, note: None }];
     assert_fires(&b, "ASSET_DISPOSAL_UNAPPROVED", Severity::Warning, "固定资产「ZC1」");
     assert_fires(&b, "ASSET_COUNT_DIFFERENCE", Severity::Warning, "（盘亏）");
+}
+
+#[test]
+fn with_an_official_table_an_unknown_code_is_an_error_and_check_names_the_edition() {
+    use crate::codes::{CodeTables, OfficialRow};
+    let rows: Vec<OfficialRow> = ["206", "20601", "2060101", "20607", "2060702", "301", "30101", "302", "30201"]
+        .iter()
+        .map(|c| OfficialRow { code: c.to_string(), name: format!("科目{c}") })
+        .collect();
+    // A year no other test reads: installing is process-wide.
+    CodeTables::install_official(CodeTables::official(2032, &rows, "一体化科目表.csv", "2026-12-07"));
+    let mut b = books();
+    b.year.year = 2032;
+    b.records.appropriation_lines[0].function_code = "2060798".into();
+    assert_fires(&b, "CODE_INVALID", Severity::Error, "2060798 不是2032年度有效的项级科目（不在已导入的2032 年度官方科目表（一体化科目表.csv");
+    assert!(rule_findings(&b, "CODE_UNCONFIRMED").is_empty());
+    assert_fires(&b, "CODE_TABLE_MISSING", Severity::Info, "核对科目所用：2032 年度官方科目表");
 }
