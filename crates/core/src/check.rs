@@ -67,6 +67,7 @@ pub const RULES: &[(&str, Rule)] = &[
     ("CODE_NAME_MAPPED", code_name_mapped),
     ("BUDGET_STATED_MISMATCH", budget_stated_mismatch),
     ("LINE_OVERSPENT", line_overspent),
+    ("OWN_FUNDS_BEYOND_PLAN", own_funds_beyond_plan),
     ("BUDGET_CONTROL_WARN", budget_control_warn),
     ("BUDGET_CONTROL_OVERRIDDEN", budget_control_overridden),
     ("RECEIPTS_UNRECONCILED", receipts_unreconciled),
@@ -247,10 +248,12 @@ fn budget_stated_mismatch(b: &Books) -> Vec<Finding> {
         .collect()
 }
 
+/// A 财政拨款 line that paid out more than its 全年预算数: money that was never appropriated.
 fn line_overspent(b: &Books) -> Vec<Finding> {
     b.records
         .appropriation_lines
         .iter()
+        .filter(|l| l.fund_source.is_fiscal())
         .filter_map(|l| {
             let annual = b.line_budget(&l.line_code).annual();
             let spent = b.line_spent(&l.line_code);
@@ -262,6 +265,29 @@ fn line_overspent(b: &Books) -> Vec<Finding> {
                     format!("指标「{}」支出 {} 元超过全年预算数 {} 元，超支 {} 元", l.line_code, spent, annual, spent - annual),
                     records,
                 )
+            })
+        })
+        .collect()
+}
+
+/// An own-fund line (其他资金: 事业收入, 经营收入 …) that paid out more than its plan, or that has no plan: the
+/// unit's own money is spent as it comes in, so this is a warning to review the plan, never an overspend.
+fn own_funds_beyond_plan(b: &Books) -> Vec<Finding> {
+    b.records
+        .appropriation_lines
+        .iter()
+        .filter(|l| !l.fund_source.is_fiscal())
+        .filter_map(|l| {
+            let plan = b.line_budget(&l.line_code).annual();
+            let spent = b.line_spent(&l.line_code);
+            (spent > plan).then(|| {
+                let records = vec![line_ref(l), RecordRef::new("expenditures_by_line", &l.line_code)];
+                let message = if plan.is_zero() && !b.records.budget_vouchers.iter().any(|v| v.line_code == l.line_code) {
+                    format!("其他资金指标「{}」（{}）未编列计划数，本年支出 {} 元；如有单位资金预算，请补录「年初预算」指标变动", l.line_code, l.fund_source.label(), spent)
+                } else {
+                    format!("其他资金指标「{}」（{}）支出 {} 元，超出计划数 {} 元 {} 元；请核对单位资金预算或补录「追加」指标变动", l.line_code, l.fund_source.label(), spent, plan, spent - plan)
+                };
+                finding(Severity::Warning, "OWN_FUNDS_BEYOND_PLAN", message, records)
             })
         })
         .collect()
@@ -315,15 +341,16 @@ fn budget_control_overridden(b: &Books) -> Vec<Finding> {
         .collect()
 }
 
-/// Per fund source, this year's receipts must equal what the lines were newly given (全年预算 less 上年结转).
+/// Per 财政拨款 source, this year's receipts must equal what the lines were newly given (全年预算 less 上年结转).
+/// Own funds are received as they are earned and need not match a plan.
 fn receipts_unreconciled(b: &Books) -> Vec<Finding> {
     let mut given: BTreeMap<FundSource, Fen> = BTreeMap::new();
     let mut received: BTreeMap<FundSource, Fen> = BTreeMap::new();
-    for l in &b.records.appropriation_lines {
+    for l in b.records.appropriation_lines.iter().filter(|l| l.fund_source.is_fiscal()) {
         let budget = b.line_budget(&l.line_code);
         *given.entry(l.fund_source).or_default() += budget.annual() - budget.carry_over;
     }
-    for r in &b.records.receipts {
+    for r in b.records.receipts.iter().filter(|r| r.fund_source.is_fiscal()) {
         *received.entry(r.fund_source).or_default() += r.amount;
     }
     let sources: std::collections::BTreeSet<FundSource> = given.keys().chain(received.keys()).copied().collect();

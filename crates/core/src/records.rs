@@ -46,13 +46,56 @@ macro_rules! labelled_enum {
 }
 
 labelled_enum! {
-    /// 资金来源 — where an appropriation's money comes from.
+    /// 资金来源 — where an appropriation line's or a receipt's money comes from: the 收入 kinds of the 部门决算
+    /// (财政拨款收入 in its three budgets, 上级补助收入, 事业收入 with 财政专户管理资金, 经营收入, 附属单位上缴收入,
+    /// 其他收入). Stored by the English id, so the labels may be renamed; the older labels stay accepted.
     FundSource {
-        GeneralBudget = "general_budget", "一般公共预算" | "一般公共预算财政拨款" | "财政拨款";
-        GovernmentFund = "government_fund", "政府性基金";
-        StateCapital = "state_capital", "国有资本经营";
-        FiscalSpecialAccount = "fiscal_special_account", "财政专户";
-        Other = "other", "其他";
+        GeneralBudget = "general_budget", "一般公共预算" | "一般公共预算财政拨款" | "一般公共预算财政拨款收入" | "财政拨款";
+        GovernmentFund = "government_fund", "政府性基金" | "政府性基金预算财政拨款" | "政府性基金预算财政拨款收入";
+        StateCapital = "state_capital", "国有资本经营" | "国有资本经营预算财政拨款" | "国有资本经营预算财政拨款收入";
+        /// 上级补助收入: from the unit's superior, not from the finance bureau.
+        SuperiorSubsidy = "superior_subsidy", "上级补助收入" | "上级补助";
+        /// 事业收入 other than what passes through the 财政专户.
+        ServiceRevenue = "service_revenue", "事业收入";
+        /// 财政专户管理资金: 事业收入 collected into and paid back from the finance bureau's special account.
+        FiscalSpecialAccount = "fiscal_special_account", "财政专户管理资金" | "财政专户" | "事业收入（财政专户管理资金）";
+        /// 经营收入: from activities outside the unit's public-service mandate.
+        OperatingRevenue = "operating_revenue", "经营收入";
+        /// 附属单位上缴收入.
+        AffiliateRemittance = "affiliate_remittance", "附属单位上缴收入" | "附属单位上缴";
+        Other = "other", "其他收入" | "其他";
+    }
+}
+
+labelled_enum! {
+    /// 收入类别 — the rows of 本年收入 in the 部门决算 (公开01表): each fund source belongs to one.
+    IncomeKind {
+        FiscalAppropriation = "fiscal_appropriation", "财政拨款收入";
+        SuperiorSubsidy = "superior_subsidy", "上级补助收入";
+        ServiceRevenue = "service_revenue", "事业收入";
+        OperatingRevenue = "operating_revenue", "经营收入";
+        AffiliateRemittance = "affiliate_remittance", "附属单位上缴收入";
+        Other = "other", "其他收入";
+    }
+}
+
+impl FundSource {
+    /// 财政拨款: money appropriated by the finance bureau from one of its three budgets. Everything else is the
+    /// unit's own funds (其他资金), which may carry a plan (部门预算 of own funds) or none.
+    pub fn is_fiscal(self) -> bool {
+        matches!(self, FundSource::GeneralBudget | FundSource::GovernmentFund | FundSource::StateCapital)
+    }
+
+    /// The 收入 row the source is reported under.
+    pub fn income_kind(self) -> IncomeKind {
+        match self {
+            FundSource::GeneralBudget | FundSource::GovernmentFund | FundSource::StateCapital => IncomeKind::FiscalAppropriation,
+            FundSource::SuperiorSubsidy => IncomeKind::SuperiorSubsidy,
+            FundSource::ServiceRevenue | FundSource::FiscalSpecialAccount => IncomeKind::ServiceRevenue,
+            FundSource::OperatingRevenue => IncomeKind::OperatingRevenue,
+            FundSource::AffiliateRemittance => IncomeKind::AffiliateRemittance,
+            FundSource::Other => IncomeKind::Other,
+        }
     }
 }
 

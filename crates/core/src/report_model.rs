@@ -331,8 +331,7 @@ pub fn build(books: &Books, evaluation: Option<&Evaluation>) -> ReportModel {
     };
 
     // Income: 财政拨款收入 by function class.
-    let is_fiscal = |s: FundSource| matches!(s, FundSource::GeneralBudget | FundSource::GovernmentFund | FundSource::StateCapital);
-    let fiscal: Vec<&Receipt> = r.receipts.iter().filter(|x| is_fiscal(x.fund_source)).collect();
+    let fiscal: Vec<&Receipt> = r.receipts.iter().filter(|x| x.fund_source.is_fiscal()).collect();
     let fiscal_total = if fiscal.is_empty() {
         t.missing("财政拨款收入凭证", "财政拨款收入合计（万元）")
     } else {
@@ -367,7 +366,7 @@ pub fn build(books: &Books, evaluation: Option<&Evaluation>) -> ReportModel {
             }
         })
         .collect();
-    let others: Vec<&Receipt> = r.receipts.iter().filter(|x| !is_fiscal(x.fund_source)).collect();
+    let others: Vec<&Receipt> = r.receipts.iter().filter(|x| !x.fund_source.is_fiscal()).collect();
     let other_total = (!others.is_empty()).then(|| {
         t.money(others.iter().map(|x| x.amount).sum(), "其他收入（万元）", "Σ 收入凭证.金额（财政专户、其他）", refs("receipts", others.iter().copied(), |x| &x.voucher_no))
     });

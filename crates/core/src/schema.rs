@@ -319,6 +319,34 @@ mod tests {
     }
 
     #[test]
+    fn every_income_kind_is_a_fund_source_and_older_spellings_still_read() {
+        use crate::records::{FundSource, IncomeKind};
+        for (text, id) in [
+            ("一般公共预算", "general_budget"),
+            ("一般公共预算财政拨款收入", "general_budget"),
+            ("政府性基金预算财政拨款", "government_fund"),
+            ("国有资本经营", "state_capital"),
+            ("上级补助收入", "superior_subsidy"),
+            ("事业收入", "service_revenue"),
+            ("财政专户管理资金", "fiscal_special_account"),
+            ("财政专户", "fiscal_special_account"),
+            ("经营收入", "operating_revenue"),
+            ("附属单位上缴收入", "affiliate_remittance"),
+            ("其他收入", "other"),
+            ("其他", "other"),
+        ] {
+            assert_eq!(parse_enum("FundSource", text), Some(id), "{text}");
+        }
+        // Every 收入 row of the 部门决算 has a source, and only the three budgets are 财政拨款.
+        for kind in IncomeKind::ALL {
+            assert!(FundSource::ALL.iter().any(|s| s.income_kind() == *kind), "{kind:?}");
+        }
+        let fiscal: Vec<&str> = FundSource::ALL.iter().filter(|s| s.is_fiscal()).map(|s| s.label()).collect();
+        assert_eq!(fiscal, ["一般公共预算", "政府性基金", "国有资本经营"]);
+        assert_eq!(FundSource::FiscalSpecialAccount.income_kind(), IncomeKind::ServiceRevenue);
+    }
+
+    #[test]
     fn fingerprints_differ_with_content() {
         let mut a = Map::new();
         a.insert("x".into(), Value::from(1));

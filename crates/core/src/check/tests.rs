@@ -91,6 +91,54 @@ fn line_overspent() {
     assert_fires(&b, "LINE_OVERSPENT", Severity::Error, "超支 0.01 元");
 }
 
+/// The fixture with an own-fund line (事业收入) that spent `spent` against a plan of `plan` (none when `None`),
+/// and the receipt of what it spent.
+fn with_own_funds(plan: Option<i64>, spent: i64) -> Books {
+    let mut b = books();
+    let mut line = b.records.appropriation_lines[0].clone();
+    line.line_code = "DW1".into();
+    line.fund_source = FundSource::ServiceRevenue;
+    b.records.appropriation_lines.push(line);
+    if let Some(plan) = plan {
+        let mut v = b.records.budget_vouchers[0].clone();
+        v.voucher_no = "DWYS1".into();
+        v.line_code = "DW1".into();
+        v.amount = Fen(plan);
+        b.records.budget_vouchers.push(v);
+    }
+    let mut e = b.records.expenditures[0].clone();
+    e.voucher_no = "DWZC1".into();
+    e.line_code = "DW1".into();
+    e.amount = Fen(spent);
+    b.records.expenditures.push(e);
+    let mut r = b.records.receipts[0].clone();
+    r.voucher_no = "DWSR1".into();
+    r.fund_source = FundSource::ServiceRevenue;
+    r.amount = Fen(spent);
+    b.records.receipts.push(r);
+    b
+}
+
+#[test]
+fn own_funds_without_a_plan_warn_and_never_count_as_overspending() {
+    // Before income kinds: the own-fund line was a line of 0 overspent (an error) and its receipt unreconciled.
+    let b = with_own_funds(None, 30_000);
+    assert!(rule_findings(&b, "LINE_OVERSPENT").is_empty());
+    assert!(rule_findings(&b, "RECEIPTS_UNRECONCILED").is_empty());
+    assert_fires(&b, "OWN_FUNDS_BEYOND_PLAN", Severity::Warning, "其他资金指标「DW1」（事业收入）未编列计划数，本年支出 300.00 元");
+    assert!(!has_errors(&check(&b)));
+}
+
+#[test]
+fn own_funds_beyond_their_plan_warn_and_within_it_are_silent() {
+    let b = with_own_funds(Some(20_000), 30_000);
+    assert_fires(&b, "OWN_FUNDS_BEYOND_PLAN", Severity::Warning, "超出计划数 200.00 元 100.00 元");
+    assert!(rule_findings(&b, "LINE_OVERSPENT").is_empty());
+    let b = with_own_funds(Some(30_000), 30_000);
+    assert!(rule_findings(&b, "OWN_FUNDS_BEYOND_PLAN").is_empty());
+    assert!(check(&b).iter().all(|f| f.severity == Severity::Info), "{:#?}", check(&b));
+}
+
 #[test]
 fn receipts_unreconciled() {
     let mut b = books();

@@ -105,7 +105,7 @@ fn level_weights(framework: &ProjectFramework, present: &dyn Fn(&str) -> bool) -
 
 pub fn evaluate_project(books: &Books, project: &Project, framework: &ProjectFramework, overrides: &[ScoreOverride]) -> ProjectEvaluation {
     let lines: Vec<&AppropriationLine> = books.lines_where(|l| l.project_code.as_deref() == Some(project.project_code.as_str())).collect();
-    let is_fiscal = |l: &AppropriationLine| matches!(l.fund_source, FundSource::GeneralBudget | FundSource::GovernmentFund | FundSource::StateCapital);
+    let is_fiscal = |l: &AppropriationLine| l.fund_source.is_fiscal();
     let row = |label: &str, keep: &dyn Fn(&AppropriationLine) -> bool, with_carry: bool, with_spent: bool| {
         let (mut initial, mut annual, mut spent) = (Fen::ZERO, Fen::ZERO, Fen::ZERO);
         for l in lines.iter().filter(|l| keep(l)) {

@@ -3,7 +3,7 @@
 use super::{AccountTable, FinalAccounts, HeaderCell, Value, add_at, chinese_ordinal, economic_name, function_name, function_rows, h, h_span, money_row};
 use jixiao_core::Fen;
 use jixiao_core::codes::{ExpenseGroup, SanGongKind};
-use jixiao_core::records::{AppropriationLine, Books, BudgetVoucherKind, FundSource, SpendingKind};
+use jixiao_core::records::{AppropriationLine, Books, BudgetVoucherKind, FundSource, IncomeKind, SpendingKind};
 use std::collections::BTreeMap;
 
 /// The nine tables for one unit-year.
@@ -24,10 +24,6 @@ pub fn final_accounts(books: &Books) -> FinalAccounts {
             state_capital(books),
         ],
     }
-}
-
-fn is_fiscal(source: FundSource) -> bool {
-    matches!(source, FundSource::GeneralBudget | FundSource::GovernmentFund | FundSource::StateCapital)
 }
 
 /// What each line paid out (reversals included), with the line, in the books' line order.
@@ -89,16 +85,17 @@ fn class_rows(books: &Books, columns: usize, amounts: impl Fn(Fen, &Appropriatio
 
 /// 公开01表 收入支出决算总表.
 fn income_expenditure_summary(books: &Books) -> AccountTable {
-    // 财政专户管理资金 is reported under 事业收入 in the 2020 set.
+    // 财政专户管理资金 is reported under 事业收入.
+    let of_kind = |kind: IncomeKind| -> Fen { books.records.receipts.iter().filter(|r| !r.fund_source.is_fiscal() && r.fund_source.income_kind() == kind).map(|r| r.amount).sum() };
     let income = [
         ("一、一般公共预算财政拨款收入", receipts_from(books, FundSource::GeneralBudget)),
         ("二、政府性基金预算财政拨款收入", receipts_from(books, FundSource::GovernmentFund)),
         ("三、国有资本经营预算财政拨款收入", receipts_from(books, FundSource::StateCapital)),
-        ("四、上级补助收入", Fen::ZERO),
-        ("五、事业收入", receipts_from(books, FundSource::FiscalSpecialAccount)),
-        ("六、经营收入", Fen::ZERO),
-        ("七、附属单位上缴收入", Fen::ZERO),
-        ("八、其他收入", receipts_from(books, FundSource::Other)),
+        ("四、上级补助收入", of_kind(IncomeKind::SuperiorSubsidy)),
+        ("五、事业收入", of_kind(IncomeKind::ServiceRevenue)),
+        ("六、经营收入", of_kind(IncomeKind::OperatingRevenue)),
+        ("七、附属单位上缴收入", of_kind(IncomeKind::AffiliateRemittance)),
+        ("八、其他收入", of_kind(IncomeKind::Other)),
     ];
     let income_total: Fen = income.iter().map(|(_, a)| *a).sum();
     let carry_in = carried_in(books, |_| true);
@@ -132,10 +129,13 @@ fn income(books: &Books) -> AccountTable {
     const COLUMNS: usize = 7;
     let mut items = BTreeMap::new();
     for r in &books.records.receipts {
-        let col = match r.fund_source {
-            s if is_fiscal(s) => 1,
-            FundSource::FiscalSpecialAccount => 3,
-            _ => 6,
+        let col = match r.fund_source.income_kind() {
+            IncomeKind::FiscalAppropriation => 1,
+            IncomeKind::SuperiorSubsidy => 2,
+            IncomeKind::ServiceRevenue => 3,
+            IncomeKind::OperatingRevenue => 4,
+            IncomeKind::AffiliateRemittance => 5,
+            IncomeKind::Other => 6,
         };
         add_at(&mut items, &r.function_code, COLUMNS, 0, r.amount);
         add_at(&mut items, &r.function_code, COLUMNS, col, r.amount);
