@@ -95,3 +95,23 @@ fn zengfu_workbook_carries_the_published_figures() {
     assert_eq!(amount(&spending, "合计", 2), "1055.65");
     assert_eq!(amount(&spending, "合计", 3), "206.81");
 }
+
+/// 大英县文化广播电视和旅游局 2022年度单位决算: https://dyrmt.com/article-133619-2.html
+#[test]
+#[ignore = "until wt-codes imports class 207 项 codes its edition does not confirm (today IMPORT_UNKNOWN_FUNCTION_CODE)"]
+fn daying_workbook_carries_the_published_figures() {
+    let mut x = workbook("daying-wenlv-2022", 2022);
+    let summary = sheet(&mut x, "01 ");
+    assert_eq!(amount(&summary, "一、一般公共预算财政拨款收入", 1), "3859.16");
+    assert_eq!(amount(&summary, "二、政府性基金预算财政拨款收入", 1), "0.00");
+    assert_eq!(amount(&summary, "五、事业收入", 1), "0.00");
+    assert_eq!(amount(&summary, "八、其他收入", 1), "266.33");
+    assert_eq!(amount(&summary, "本年收入合计", 1), "4125.49");
+    assert_eq!(amount(&summary, "本年支出合计", 1), "4143.91");
+    let income = sheet(&mut x, "02 ");
+    assert_eq!(amount(&income, "合计", 1), "4125.49");
+    let spending = sheet(&mut x, "03 ");
+    assert_eq!(amount(&spending, "合计", 1), "4143.91");
+    assert_eq!(amount(&spending, "合计", 2), "1140.27");
+    assert_eq!(amount(&spending, "合计", 3), "3003.64");
+}
