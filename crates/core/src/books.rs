@@ -17,12 +17,14 @@ pub struct LineBudget {
 }
 
 impl LineBudget {
-    /// Adds a budget voucher of the line under its kind.
+    /// Adds a budget voucher of the line under its kind. 收回 and 结转下年 settle what was given at year end
+    /// and change none of these (see [`crate::balance`]).
     pub fn add(&mut self, v: &BudgetVoucher) {
         match v.kind {
             BudgetVoucherKind::CarryOver => self.carry_over += v.effect(),
             BudgetVoucherKind::Initial => self.initial += v.effect(),
-            _ => self.adjustments += v.effect(),
+            BudgetVoucherKind::Addition | BudgetVoucherKind::Reduction | BudgetVoucherKind::Transfer => self.adjustments += v.effect(),
+            BudgetVoucherKind::Recovery | BudgetVoucherKind::CarryForward => {}
         }
     }
 

@@ -2,6 +2,7 @@
 //! figures of the self-evaluation report. Pure: no IO, no async. Reference data is embedded from `data/`.
 
 pub mod assets;
+pub mod balance;
 pub mod books;
 pub mod budget_control;
 pub mod check;

@@ -120,6 +120,12 @@ labelled_enum! {
         Reduction = "reduction", "调减";
         /// 调剂: a transfer between lines (entered signed: + in, − out).
         Transfer = "transfer", "调剂";
+        /// 收回: at year end, part of the line's appropriation not disbursed is taken back by the finance bureau
+        /// (positive). It leaves 全年预算数 as it was and counts as 结余分配/缴回 in the 收支 identity.
+        Recovery = "recovery", "收回" | "指标收回" | "缴回";
+        /// 结转下年: at year end, part of the line's appropriation not disbursed is kept for the next year
+        /// (positive; 财政应返还额度). It leaves 全年预算数 as it was and stays in 年末结转和结余.
+        CarryForward = "carry_forward", "结转下年" | "结转";
     }
 }
 

@@ -113,8 +113,10 @@ pub struct Income {
     /// 财政拨款收入合计 (一般公共预算 + 政府性基金 + 国有资本经营).
     pub fiscal_total: Figure,
     pub by_class: Vec<ClassAmount>,
-    /// Receipts from other sources (财政专户, 其他), if any.
+    /// Receipts of own funds (上级补助收入, 事业收入, 经营收入 …), if any.
     pub other_total: Option<Figure>,
+    /// The same by 收入类别, in the order of the 部门决算.
+    pub other_by_kind: Vec<NamedAmount>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -143,7 +145,23 @@ pub struct Spending {
     pub project: Figure,
     /// Project spending grouped by function code, as the seed writes it.
     pub project_by_function: Vec<ProjectFunctionLine>,
+    /// 收支平衡 by fund source, then 合计 (`balance::fund_balances`).
+    pub balance: Vec<BalanceRow>,
 }
+
+/// One row of the 收支 identity (年初结转和结余 + 本年收入 = 本年支出 + 结余分配/缴回 + 年末结转和结余).
+#[derive(Debug, Clone, Serialize)]
+pub struct BalanceRow {
+    /// The fund source's name, or 合计.
+    pub source: String,
+    pub opening: Figure,
+    pub income: Figure,
+    pub spending: Figure,
+    pub returned: Figure,
+    pub closing: Figure,
+}
+
+const CLOSING_FORMULA: &str = "年初结转和结余 + 本年收入 − 本年支出 − 结余分配/缴回（收支平衡）";
 
 #[derive(Debug, Clone, Serialize)]
 pub struct ProjectFunctionLine {
@@ -368,9 +386,25 @@ pub fn build(books: &Books, evaluation: Option<&Evaluation>) -> ReportModel {
         .collect();
     let others: Vec<&Receipt> = r.receipts.iter().filter(|x| !x.fund_source.is_fiscal()).collect();
     let other_total = (!others.is_empty()).then(|| {
-        t.money(others.iter().map(|x| x.amount).sum(), "其他收入（万元）", "Σ 收入凭证.金额（财政专户、其他）", refs("receipts", others.iter().copied(), |x| &x.voucher_no))
+        t.money(others.iter().map(|x| x.amount).sum(), "其他资金收入（万元）", "Σ 收入凭证.金额（资金来源非财政拨款）", refs("receipts", others.iter().copied(), |x| &x.voucher_no))
     });
-    let income = Income { fiscal_total, by_class, other_total };
+    let mut other_kinds: BTreeMap<IncomeKind, Vec<&Receipt>> = BTreeMap::new();
+    for x in &others {
+        other_kinds.entry(x.fund_source.income_kind()).or_default().push(x);
+    }
+    let other_by_kind = other_kinds
+        .into_iter()
+        .map(|(kind, receipts)| NamedAmount {
+            name: kind.label().to_string(),
+            amount: t.money(
+                receipts.iter().map(|x| x.amount).sum(),
+                &format!("{}（万元）", kind.label()),
+                &format!("Σ 收入凭证.金额（收入类别 {}）", kind.label()),
+                refs("receipts", receipts.iter().copied(), |x| &x.voucher_no),
+            ),
+        })
+        .collect();
+    let income = Income { fiscal_total, by_class, other_total, other_by_kind };
 
     // 二、支出 — budget and spending.
     let voucher_refs = |keep: &dyn Fn(&BudgetVoucher) -> bool| refs("budget_vouchers", r.budget_vouchers.iter().filter(|v| keep(v)), |v| &v.voucher_no);
@@ -399,7 +433,8 @@ pub fn build(books: &Books, evaluation: Option<&Evaluation>) -> ReportModel {
     } else {
         t.missing("预算指标或支出凭证", "预算执行率")
     };
-    let unspent = t.money(annual - spent_all, "年末结转和结余（万元）", "全年预算数 − 本年支出合计", vec![]);
+    let balances = crate::balance::fund_balances(books);
+    let unspent = t.money(balances.total().closing(), "年末结转和结余（万元）", CLOSING_FORMULA, vec![]);
 
     let basic = t.spent(&books.spent_where(|l| l.spending_kind == SpendingKind::Basic), "基本支出（万元）", "Σ 支出凭证.金额（基本支出指标）");
     let mut group_figures = |group: ExpenseGroup, label: &str| {
@@ -475,6 +510,7 @@ pub fn build(books: &Books, evaluation: Option<&Evaluation>) -> ReportModel {
         sangong_items,
         project,
         project_by_function,
+        balance: vec![],
     };
 
     // Projects.
@@ -636,6 +672,21 @@ pub fn build(books: &Books, evaluation: Option<&Evaluation>) -> ReportModel {
         let sources = e.indicators.iter().flat_map(|i| i.evidence.iter().cloned()).collect();
         t.add(e.total.to_string(), "部门整体支出绩效自评总分（分）", &format!("Σ 各指标得分（{}）", e.framework), sources)
     });
+    // 收支平衡, by fund source: traced last so that the other figures keep their places in the trace table.
+    let row = |t: &mut Tracer, name: &str, b: crate::balance::FundBalance| {
+        let label = |what: &str| format!("{name}：{what}（万元）");
+        BalanceRow {
+            source: name.to_string(),
+            opening: t.money(b.opening, &label("年初结转和结余"), "Σ 指标变动凭证（上年结转）", vec![]),
+            income: t.money(b.income, &label("本年收入"), "Σ 收入凭证.金额 + Σ 指标变动凭证（结转下年、收回）", vec![]),
+            spending: t.money(b.spending, &label("本年支出"), "Σ 支出凭证.金额（含冲销）", vec![]),
+            returned: t.money(b.returned, &label("结余分配/缴回"), "Σ 指标变动凭证（收回）", vec![]),
+            closing: t.money(b.closing(), &label("年末结转和结余"), CLOSING_FORMULA, vec![]),
+        }
+    };
+    let mut balance: Vec<BalanceRow> = balances.by_source().into_iter().map(|(s, b)| row(&mut t, s.label(), b)).collect();
+    balance.push(row(&mut t, "合计", balances.total()));
+    let spending = Spending { balance, ..spending };
     ReportModel {
         title: format!("{}年度{}整体支出绩效自评报告", year, books.unit.name),
         unit_name: books.unit.name.clone(),

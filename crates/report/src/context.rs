@@ -130,6 +130,7 @@ pub fn report_context(model: &ReportModel) -> Value {
                 .collect();
         }
     }
+    value["balance_rows"] = model.spending.balance.iter().map(|r| json!([r.source, r.opening, r.income, r.spending, r.returned, r.closing])).collect();
     if let Some(e) = &model.evaluation {
         value["ev"] = evaluation_view(e, model.evaluation_total.as_ref().and_then(|f| serde_json::to_value(f).ok()));
     }

@@ -70,7 +70,7 @@ pub fn formula(measure: &str) -> &'static str {
         "budget_completion_rate" => "本年支出合计 ÷ 全年预算数（含上年结转、年中调整）× 100%",
         "budget_adjustment_rate" => "年中预算调整数（追加、调减、调剂的绝对值之和，已冲销的除外）÷ 年初预算数 × 100%",
         "payment_progress_rate" => "各季度末累计支出（不超过序时进度）之和 ÷ 各季度序时进度（全年预算数 × 季度 ÷ 4）之和 × 100%",
-        "carryover_rate" => "（全年预算数 − 本年支出）÷ 全年预算数 × 100%",
+        "carryover_rate" => "年末结转和结余（收支平衡）÷ 全年预算数 × 100%",
         "carryover_change_rate" => "（本年结转结余 − 上年结转结余）÷ 上年结转结余 × 100%",
         "public_use_control_rate" => "基本支出中公用经费实际支出 ÷ 公用经费全年预算数 × 100%",
         "sangong_control_rate" => "“三公经费”实际支出 ÷ “三公经费”全年预算数 × 100%",
@@ -161,9 +161,9 @@ fn sangong_budget(books: &Books) -> (Fen, Vec<RecordRef>) {
     (lines.iter().map(|l| books.line_budget(&l.line_code).annual()).sum(), lines.iter().map(|l| RecordRef::new("appropriation_lines", &l.line_code)).collect())
 }
 
+/// 年末结转和结余, from the 收支 identity (`balance::fund_balances`), as every report prints it.
 fn carryover(books: &Books) -> Fen {
-    let annual: Fen = books.records.appropriation_lines.iter().map(|l| books.line_budget(&l.line_code).annual()).sum();
-    annual - books.spent_total().amount
+    crate::balance::fund_balances(books).total().closing()
 }
 
 fn year_end(year: i32) -> Date {
@@ -318,7 +318,7 @@ pub fn measure(spec: &IndicatorSpec, input: &EvaluationInput, q: &QualitativeSha
             }
             money_rate(paid, due, all_expenditures(), "全年预算数为0")
         }
-        "carryover_rate" => money_rate(annual - spent, annual, vec![], "全年预算数为0"),
+        "carryover_rate" => money_rate(carryover(b), annual, vec![], "全年预算数为0"),
         "carryover_change_rate" => {
             let Some(prior) = input.prior else { return Measured::Unavailable { reason: format!("缺少{}年度（上年）数据", b.year.year - 1), not_applicable: false } };
             let (now, before) = (carryover(b), carryover(prior));

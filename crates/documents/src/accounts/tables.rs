@@ -2,8 +2,9 @@
 
 use super::{AccountTable, FinalAccounts, HeaderCell, Value, add_at, chinese_ordinal, economic_name, function_name, function_rows, h, h_span, money_row};
 use jixiao_core::Fen;
+use jixiao_core::balance::fund_balances;
 use jixiao_core::codes::{ExpenseGroup, SanGongKind};
-use jixiao_core::records::{AppropriationLine, Books, BudgetVoucherKind, FundSource, IncomeKind, SpendingKind};
+use jixiao_core::records::{AppropriationLine, Books, FundSource, IncomeKind, SpendingKind};
 use std::collections::BTreeMap;
 
 /// The nine tables for one unit-year.
@@ -30,21 +31,6 @@ pub fn final_accounts(books: &Books) -> FinalAccounts {
 fn paid(books: &Books) -> Vec<(Fen, &AppropriationLine)> {
     let spending = books.spending_by_line();
     books.records.appropriation_lines.iter().filter_map(|l| spending.get(&l.line_code).map(|s| (s.amount, l))).collect()
-}
-
-fn receipts_from(books: &Books, source: FundSource) -> Fen {
-    books.records.receipts.iter().filter(|r| r.fund_source == source).map(|r| r.amount).sum()
-}
-
-/// 上年结转 on the lines that satisfy `keep`: the 年初结转和结余.
-fn carried_in(books: &Books, keep: impl Fn(&AppropriationLine) -> bool) -> Fen {
-    books
-        .records
-        .budget_vouchers
-        .iter()
-        .filter(|v| v.kind == BudgetVoucherKind::CarryOver && books.line(&v.line_code).is_some_and(&keep))
-        .map(|v| v.effect())
-        .sum()
 }
 
 fn empty_note(books: &Books, what: &str) -> Option<String> {
@@ -85,23 +71,22 @@ fn class_rows(books: &Books, columns: usize, amounts: impl Fn(Fen, &Appropriatio
 
 /// 公开01表 收入支出决算总表.
 fn income_expenditure_summary(books: &Books) -> AccountTable {
-    // 财政专户管理资金 is reported under 事业收入.
-    let of_kind = |kind: IncomeKind| -> Fen { books.records.receipts.iter().filter(|r| !r.fund_source.is_fiscal() && r.fund_source.income_kind() == kind).map(|r| r.amount).sum() };
+    // The 收支 identity by fund source (core `balance`); 财政专户管理资金 is reported under 事业收入.
+    let balances = fund_balances(books);
+    let of_kind = |kind: IncomeKind| -> Fen { balances.sum_where(|s, _| !s.is_fiscal() && s.income_kind() == kind).income };
     let income = [
-        ("一、一般公共预算财政拨款收入", receipts_from(books, FundSource::GeneralBudget)),
-        ("二、政府性基金预算财政拨款收入", receipts_from(books, FundSource::GovernmentFund)),
-        ("三、国有资本经营预算财政拨款收入", receipts_from(books, FundSource::StateCapital)),
+        ("一、一般公共预算财政拨款收入", balances.of(FundSource::GeneralBudget).income),
+        ("二、政府性基金预算财政拨款收入", balances.of(FundSource::GovernmentFund).income),
+        ("三、国有资本经营预算财政拨款收入", balances.of(FundSource::StateCapital).income),
         ("四、上级补助收入", of_kind(IncomeKind::SuperiorSubsidy)),
         ("五、事业收入", of_kind(IncomeKind::ServiceRevenue)),
         ("六、经营收入", of_kind(IncomeKind::OperatingRevenue)),
         ("七、附属单位上缴收入", of_kind(IncomeKind::AffiliateRemittance)),
         ("八、其他收入", of_kind(IncomeKind::Other)),
     ];
-    let income_total: Fen = income.iter().map(|(_, a)| *a).sum();
-    let carry_in = carried_in(books, |_| true);
-    let grand_total = income_total + carry_in;
-    let (spending, spent) = class_rows(books, 1, |amount, _| Some(vec![amount]));
-    let spent = spent[0];
+    let total = balances.total();
+    let grand_total = total.income + total.opening;
+    let (spending, _) = class_rows(books, 1, |amount, _| Some(vec![amount]));
     let pair = |label: &str, amount: Fen| vec![Value::text(label), Value::Money(amount)];
     let rows = side_by_side(
         income.iter().map(|(label, a)| pair(label, *a)).collect(),
@@ -109,9 +94,9 @@ fn income_expenditure_summary(books: &Books) -> AccountTable {
         spending,
         2,
         vec![
-            (pair("本年收入合计", income_total), pair("本年支出合计", spent)),
-            (pair("使用非财政拨款结余", Fen::ZERO), pair("结余分配", Fen::ZERO)),
-            (pair("年初结转和结余", carry_in), pair("年末结转和结余", grand_total - spent)),
+            (pair("本年收入合计", total.income), pair("本年支出合计", total.spending)),
+            (pair("使用非财政拨款结余", Fen::ZERO), pair("结余分配", total.returned)),
+            (pair("年初结转和结余", total.opening), pair("年末结转和结余", total.closing())),
             (pair("总计", grand_total), pair("总计", grand_total)),
         ],
     );
@@ -160,8 +145,10 @@ const FISCAL_SOURCES: [FundSource; 3] = [FundSource::GeneralBudget, FundSource::
 
 /// 公开04表 财政拨款收入支出决算总表.
 fn fiscal_summary(books: &Books) -> AccountTable {
-    let received = FISCAL_SOURCES.map(|s| receipts_from(books, s));
-    let carry = FISCAL_SOURCES.map(|s| carried_in(books, |l| l.fund_source == s));
+    let balances = fund_balances(books);
+    let by_source = FISCAL_SOURCES.map(|s| balances.of(s));
+    let received = by_source.map(|b| b.income);
+    let carry = by_source.map(|b| b.opening);
     let (spending, spent) = class_rows(books, 4, |amount, l| {
         let col = FISCAL_SOURCES.iter().position(|s| *s == l.fund_source)?;
         let mut a = vec![Fen::ZERO; 4];
@@ -171,10 +158,12 @@ fn fiscal_summary(books: &Books) -> AccountTable {
     });
     let received_total: Fen = received.iter().copied().sum();
     let carry_total: Fen = carry.iter().copied().sum();
-    let closing: Vec<Fen> = (0..3).map(|i| received[i] + carry[i] - spent[i + 1]).collect();
+    let closing: Vec<Fen> = by_source.iter().map(|b| b.closing()).collect();
     let closing = [vec![closing.iter().copied().sum()], closing].concat();
+    let returned: Vec<Fen> = by_source.iter().map(|b| b.returned).collect();
+    let returned = [vec![returned.iter().copied().sum()], returned].concat();
     let grand = received_total + carry_total;
-    let grand_by_source: Vec<Fen> = spent.iter().zip(&closing).map(|(s, c)| *s + *c).collect();
+    let grand_by_source: Vec<Fen> = spent.iter().zip(&closing).zip(&returned).map(|((s, c), r)| *s + *c + *r).collect();
     let pair = |label: &str, amount: Fen| vec![Value::text(label), Value::Money(amount)];
     let rows = side_by_side(
         vec![
@@ -187,7 +176,8 @@ fn fiscal_summary(books: &Books) -> AccountTable {
         5,
         vec![
             (pair("本年收入合计", received_total), money_row([Value::text("本年支出合计")], &spent)),
-            (pair("年初财政拨款结转和结余", carry_total), money_row([Value::text("年末财政拨款结转和结余")], &closing)),
+            (pair("年初财政拨款结转和结余", carry_total), money_row([Value::text("结余分配/缴回")], &returned)),
+            (vec![], money_row([Value::text("年末财政拨款结转和结余")], &closing)),
             (pair("一般公共预算财政拨款", carry[0]), vec![]),
             (pair("政府性基金预算财政拨款", carry[1]), vec![]),
             (pair("国有资本经营预算财政拨款", carry[2]), vec![]),
@@ -311,18 +301,18 @@ fn government_fund(books: &Books) -> AccountTable {
     let fund = |l: &AppropriationLine| l.fund_source == FundSource::GovernmentFund;
     let mut items: BTreeMap<String, Vec<Fen>> = BTreeMap::new();
     for l in books.lines_where(|l| fund(l)) {
-        add_at(&mut items, &l.function_code, COLUMNS, 0, books.line_budget(&l.line_code).carry_over);
+        items.entry(l.function_code.clone()).or_insert_with(|| vec![Fen::ZERO; COLUMNS]);
     }
-    for r in books.records.receipts.iter().filter(|r| r.fund_source == FundSource::GovernmentFund) {
-        add_at(&mut items, &r.function_code, COLUMNS, 1, r.amount);
+    // 年初, 本年收入 and 年末 from the 收支 identity (core `balance`), 本年支出 split into 基本/项目.
+    for (code, b) in fund_balances(books).by_function(FundSource::GovernmentFund) {
+        add_at(&mut items, &code, COLUMNS, 0, b.opening);
+        add_at(&mut items, &code, COLUMNS, 1, b.income);
+        add_at(&mut items, &code, COLUMNS, 5, b.closing());
     }
     for (code, spent) in spending_by_function(books, FundSource::GovernmentFund) {
         for (col, amount) in spent.into_iter().enumerate() {
             add_at(&mut items, &code, COLUMNS, col + 2, amount);
         }
-    }
-    for amounts in items.values_mut() {
-        amounts[5] = amounts[0] + amounts[1] - amounts[2];
     }
     let header = vec![
         vec![h_span("科目编码", 1, 2), h_span("科目名称", 1, 2), h_span("年初结转和结余", 1, 2), h_span("本年收入", 1, 2), h_span("本年支出", 3, 1), h_span("年末结转和结余", 1, 2)],

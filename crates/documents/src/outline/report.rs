@@ -91,7 +91,14 @@ fn basic_information(b: &mut Blocks, m: &ReportModel) {
     }
     line = line.text("。");
     if let Some(other) = &income.other_total {
-        line = line.text("其他资金收入").figure(other).text("万元。");
+        line = line.text("其他资金收入").figure(other).text("万元");
+        if !income.other_by_kind.is_empty() {
+            line = line.text("，其中");
+            for (i, k) in income.other_by_kind.iter().enumerate() {
+                line = line.text(&k.name).figure(&k.amount).text("万元").text(separator(i, income.other_by_kind.len(), "、", ""));
+            }
+        }
+        line = line.text("。");
     }
     b.paragraph(line);
 
@@ -124,6 +131,13 @@ fn spending(b: &mut Blocks, m: &ReportModel) {
             .figure(&s.unspent)
             .text("万元。"),
     );
+    b.paragraph(Line::new().text("收支平衡（按资金来源）：年初结转和结余 + 本年收入 = 本年支出 + 结余分配/缴回 + 年末结转和结余。"));
+    let rows = s
+        .balance
+        .iter()
+        .map(|r| vec![Cell::text(&r.source), Cell::figure(&r.opening), Cell::figure(&r.income), Cell::figure(&r.spending), Cell::figure(&r.returned), Cell::figure(&r.closing)])
+        .collect();
+    b.table(&["资金来源", "年初结转和结余（万元）", "本年收入（万元）", "本年支出（万元）", "结余分配/缴回（万元）", "年末结转和结余（万元）"], &[4, 3, 3, 3, 3, 3], rows);
 
     b.heading(2, "（一）基本支出");
     let named_list = |mut line: Line, items: &[jixiao_core::report_model::NamedAmount]| {
