@@ -69,6 +69,7 @@ fn nongji_report_prints_the_published_totals() {
     assert_eq!(wan_after(&md, "项目支出"), "685.93", "832.82 − 146.89");
     assert_eq!(wan_after(&md, "上年结转"), "0.00", "年初结转和结余");
     assert_eq!(wan_after(&md, "年末结转和结余"), "0.00", "收支总计 832.82 = 支出合计 832.82");
+    assert!(md.contains("| 合计 | 0.00 | 832.82 | 832.82 | 0.00 | 0.00 |"), "收支平衡");
 }
 
 /// 重庆市涪陵区增福镇卫生院2024年度决算公开说明 (涪陵区卫生健康委, 2025-11):
@@ -84,6 +85,7 @@ fn zengfu_report_prints_the_published_totals() {
     assert_eq!(wan_after(&md, "上年结转"), "77.67", "年初结转和结余 + 使用非财政拨款结余");
     assert_eq!(wan_after(&md, "本年支出合计"), "1262.46", "支出总计 1262.46 with 年末结转和结余 0 (filled)");
     assert_eq!(wan_after(&md, "年末结转和结余"), "0.00");
+    assert!(md.contains("| 合计 | 77.67 | 1184.79 | 1262.46 | 0.00 | 0.00 |"), "收支平衡: 年初 + 本年收入 = 本年支出 + 年末");
 }
 
 /// 大英县文化广播电视和旅游局 2022年度单位决算 (大英县融媒体中心):
@@ -103,6 +105,7 @@ fn daying_report_prints_the_published_totals() {
     assert_eq!(wan_after(&md, "“三公”经费支出"), "7.80", "因公出国 and 公务用车 filled as 0");
     assert_eq!(wan_after(&md, "日常公用经费"), "73.73", "机关运行经费");
     assert_eq!(wan_after(&md, "其中政府采购"), "709.65");
+    assert!(md.contains("| 合计 | 18.42 | 4125.49 | 4143.91 | 0.00 | 0.00 |"), "收支平衡, with the filled carry-in 18.42");
 }
 
 #[test]
