@@ -45,6 +45,13 @@ fn wan_after(md: &str, label: &str) -> String {
     number
 }
 
+/// Each (label, amount): the report prints the amount in 万元 right after the label.
+fn assert_printed(dataset: &str, md: &str, expected: &[(&str, &str)]) {
+    for (label, amount) in expected {
+        assert_eq!(wan_after(md, label), *amount, "{dataset}: 「{label}」");
+    }
+}
+
 fn fen(wan: &str) -> i64 {
     let (whole, cents) = wan.split_once('.').unwrap();
     whole.parse::<i64>().unwrap() * 100 + cents.parse::<i64>().unwrap()
@@ -62,13 +69,10 @@ const DAYING: &str = "daying-wenlv-2022";
 #[ignore = "until wt-codes imports class 213 项 codes its edition does not confirm (today IMPORT_UNKNOWN_FUNCTION_CODE)"]
 fn nongji_report_prints_the_published_totals() {
     let md = markdown(NONGJI, 2024);
-    assert_eq!(wan_after(&md, "本级财政拨款收入合计"), "832.82", "收入合计, all 财政拨款");
+    // 项目支出 = 832.82 − 146.89; 年末结转和结余 = 收支总计 − 支出合计
+    let printed = [("本级财政拨款收入合计", "832.82"), ("本年支出合计", "832.82"), ("其中基本支出", "146.89"), ("项目支出", "685.93"), ("上年结转", "0.00"), ("年末结转和结余", "0.00")];
+    assert_printed(NONGJI, &md, &printed);
     assert!(!md.contains("其他资金收入"), "事业收入 and 其他收入 are 0");
-    assert_eq!(wan_after(&md, "本年支出合计"), "832.82");
-    assert_eq!(wan_after(&md, "其中基本支出"), "146.89");
-    assert_eq!(wan_after(&md, "项目支出"), "685.93", "832.82 − 146.89");
-    assert_eq!(wan_after(&md, "上年结转"), "0.00", "年初结转和结余");
-    assert_eq!(wan_after(&md, "年末结转和结余"), "0.00", "收支总计 832.82 = 支出合计 832.82");
     assert!(md.contains("| 合计 | 0.00 | 832.82 | 832.82 | 0.00 | 0.00 |"), "收支平衡");
 }
 
@@ -82,9 +86,8 @@ fn zengfu_report_prints_the_published_totals() {
     let fiscal = fen(&wan_after(&md, "本级财政拨款收入合计"));
     let own_funds = fen(&wan_after(&md, "其他资金收入"));
     assert_eq!(fiscal + own_funds, 118_479, "本年收入合计 1184.79 万元 = 财政拨款 + 事业收入 + 其他收入");
-    assert_eq!(wan_after(&md, "上年结转"), "77.67", "年初结转和结余 + 使用非财政拨款结余");
-    assert_eq!(wan_after(&md, "本年支出合计"), "1262.46", "支出总计 1262.46 with 年末结转和结余 0 (filled)");
-    assert_eq!(wan_after(&md, "年末结转和结余"), "0.00");
+    // 上年结转: 年初结转和结余 + 使用非财政拨款结余; 支出总计 1262.46 with 年末结转和结余 0 (filled)
+    assert_printed(ZENGFU, &md, &[("上年结转", "77.67"), ("本年支出合计", "1262.46"), ("年末结转和结余", "0.00")]);
     assert!(md.contains("| 合计 | 77.67 | 1184.79 | 1262.46 | 0.00 | 0.00 |"), "收支平衡: 年初 + 本年收入 = 本年支出 + 年末");
 }
 
@@ -96,15 +99,19 @@ fn zengfu_report_prints_the_published_totals() {
 #[ignore = "until wt-codes imports class 207 项 codes its edition does not confirm (today IMPORT_UNKNOWN_FUNCTION_CODE)"]
 fn daying_report_prints_the_published_totals() {
     let md = markdown(DAYING, 2022);
-    assert_eq!(wan_after(&md, "本级财政拨款收入合计"), "3859.16");
-    assert_eq!(wan_after(&md, "其他资金收入"), "266.33");
-    assert_eq!(wan_after(&md, "本年支出合计"), "4143.91");
-    assert_eq!(wan_after(&md, "其中基本支出"), "1140.27");
-    assert_eq!(wan_after(&md, "项目支出"), "3003.64");
-    assert_eq!(wan_after(&md, "其中公务接待费"), "7.80");
-    assert_eq!(wan_after(&md, "“三公”经费支出"), "7.80", "因公出国 and 公务用车 filled as 0");
-    assert_eq!(wan_after(&md, "日常公用经费"), "73.73", "机关运行经费");
-    assert_eq!(wan_after(&md, "其中政府采购"), "709.65");
+    // 三公 = 公务接待费 (因公出国 and 公务用车 filled as 0); 日常公用经费 = 机关运行经费
+    let printed = [
+        ("本级财政拨款收入合计", "3859.16"),
+        ("其他资金收入", "266.33"),
+        ("本年支出合计", "4143.91"),
+        ("其中基本支出", "1140.27"),
+        ("项目支出", "3003.64"),
+        ("其中公务接待费", "7.80"),
+        ("“三公”经费支出", "7.80"),
+        ("日常公用经费", "73.73"),
+        ("其中政府采购", "709.65"),
+    ];
+    assert_printed(DAYING, &md, &printed);
     assert!(md.contains("| 合计 | 18.42 | 4125.49 | 4143.91 | 0.00 | 0.00 |"), "收支平衡, with the filled carry-in 18.42");
 }
 
