@@ -52,6 +52,10 @@ impl Errors {
 
 /// Reads, validates against the database, and writes one import; prints every error when it fails.
 pub async fn import(db: &str, store: &mut Option<Store>, path: &Path, override_request: Option<&OverrideRequest>) -> Result<ExitCode> {
+    // The codes are checked as the files are read: an existing database's official 科目 tables first.
+    if store.is_none() && crate::database_exists(db) {
+        *store = Some(crate::open(db).await?);
+    }
     let input = match jixiao_import::read_streamed(path) {
         Ok(s) => s,
         Err(errors) => {
@@ -90,6 +94,13 @@ pub async fn import(db: &str, store: &mut Option<Store>, path: &Path, override_r
             println!("已导入 {}（{}）：新增 {} 条记录，{} 条已存在未变。", source.unit.name, source.unit.code, outcome.added, outcome.unchanged);
             for c in &controls {
                 println!("预算控制：{}「{}」：{} [{}]", if c.kind == "commitments" { "预算占用" } else { "支出凭证" }, c.key, c.message(), c.rule_id());
+            }
+            // Codes the year's embedded edition cannot confirm were accepted: say so now, once per code.
+            for y in &source.years {
+                let books = store.books(&source.unit.code, y.year).await?;
+                for f in jixiao_core::check::code_findings(&books) {
+                    println!("[{}] {} {}", f.severity.label(), f.rule_id, f.message);
+                }
             }
             Ok(ExitCode::SUCCESS)
         }

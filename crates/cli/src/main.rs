@@ -2,6 +2,7 @@
 //! 部门整体支出绩效自评报告. See README.md for the contract other tools rely on.
 
 mod backup;
+mod codes;
 mod consolidated;
 mod export;
 mod generate;
@@ -79,6 +80,11 @@ enum Command {
         /// Fiscal year whose code tables fill the dropdowns.
         #[arg(long, default_value_t = 2021)]
         year: i32,
+    },
+    /// The 政府收支分类科目 editions: list, import a year's official table, diff two years, harvest sources.
+    Codes {
+        #[command(subcommand)]
+        command: codes::CodesCommand,
     },
     /// List the units in the database: code, then name.
     Units,
@@ -323,7 +329,36 @@ static OPENED: std::sync::Mutex<Vec<Store>> = std::sync::Mutex::new(Vec::new());
 async fn open(db: &str) -> Result<Store> {
     let store = Store::open(db).await.with_context(|| format!("无法打开数据库 {db}"))?;
     OPENED.lock().unwrap_or_else(|e| e.into_inner()).push(store.clone());
+    install_code_tables(&store).await?;
     Ok(store)
+}
+
+/// Makes the official 科目 tables loaded into this database (`jixiao codes import`) the editions in force
+/// for their years in this process: every check, import and report of the command reads them.
+async fn install_code_tables(store: &Store) -> Result<()> {
+    for load in store.code_tables().await? {
+        jixiao_core::codes::CodeTables::install_official(load.tables());
+    }
+    Ok(())
+}
+
+/// Whether the database already exists (a SQLite file); commands that only read code tables don't create one.
+fn database_exists(db: &str) -> bool {
+    match db.strip_prefix("sqlite://").or_else(|| db.strip_prefix("sqlite:")) {
+        Some(path) => {
+            let path = path.split('?').next().unwrap_or(path);
+            path != ":memory:" && Path::new(path).exists()
+        }
+        None => true,
+    }
+}
+
+/// Installs the database's official code tables when the database exists (see [`install_code_tables`]).
+async fn load_code_tables_if_any(db: &str) -> Result<()> {
+    if database_exists(db) {
+        open(db).await?;
+    }
+    Ok(())
 }
 
 async fn run(cli: Cli, db_given: bool) -> Result<ExitCode> {
@@ -354,11 +389,24 @@ async fn run(cli: Cli, db_given: bool) -> Result<ExitCode> {
             println!("已生成 {units} 个单位、{records} 条记录：{}", out.display());
         }
         Command::Template { out, year } => {
+            load_code_tables_if_any(&cli.db).await?;
             let written = jixiao_import::template::write_templates(&out, year).map_err(anyhow::Error::msg)?;
             for p in written {
                 println!("{}", p.display());
             }
         }
+        Command::Codes { command } => match command {
+            codes::CodesCommand::List { year, level, format } => {
+                load_code_tables_if_any(&cli.db).await?;
+                codes::list(year, level, format)?;
+            }
+            codes::CodesCommand::Diff { from, to } => {
+                load_code_tables_if_any(&cli.db).await?;
+                codes::diff(from, to)?;
+            }
+            codes::CodesCommand::Import { file, year } => return codes::import(&cli.db, &file, year).await,
+            codes::CodesCommand::Harvest { dir, year, format } => codes::harvest(&dir, year, format)?,
+        },
         Command::Units => {
             let store = open(&cli.db).await?;
             let mut out = std::io::stdout().lock();

@@ -328,25 +328,40 @@ fn amount_with_three_decimals() {
 #[test]
 fn unknown_function_code_suggests_a_near_valid_one() {
     let c = Case::new();
-    // 2012901 is valid (行政运行); 2012904 is not a 2020 项.
+    // 2012901 is valid (行政运行); 2252904 is of no 2020 类 (there is no 225).
     assert_eq!(c.cell(LINES, 2, "功能科目"), "2012901");
-    c.set_cell(LINES, 2, "功能科目", "2012904");
+    c.set_cell(LINES, 2, "功能科目", "2252904");
     let err = c.import_fails();
-    let line = cell_error(&err, LINES, 2, "功能科目", Some("2012904"), "IMPORT_UNKNOWN_FUNCTION_CODE");
+    let line = cell_error(&err, LINES, 2, "功能科目", Some("2252904"), "IMPORT_UNKNOWN_FUNCTION_CODE");
+    assert!(line.contains("类 225 在2020年度不存在"), "{line}");
     let suggestions = line.split("相近的有效科目：").nth(1).unwrap_or_else(|| panic!("no suggestions in: {line}"));
-    assert!(suggestions.contains("20129"), "should suggest a code of the same 款 20129: {line}");
-    assert!(["2012901", "2012902", "2012903", "2012906"].iter().any(|s| suggestions.contains(s)), "should suggest a near code: {line}");
+    assert!(suggestions.starts_with("22"), "should suggest codes sharing the longest prefix: {line}");
     assert_error_count(&err, 1);
+}
+
+#[test]
+fn function_code_of_a_known_class_that_the_edition_does_not_list_imports_with_one_warning() {
+    let c = Case::new();
+    // 2012904 is of 类 201 but not in the embedded 2020 edition: accepted, and said once, however many rows carry it.
+    assert_eq!(c.cell(LINES, 2, "指标编号"), "ZB2020-01");
+    c.append_like(LINES, 2, &[("指标编号", "ZB2020-91"), ("功能科目", "2012904")]);
+    c.append_like(LINES, 2, &[("指标编号", "ZB2020-92"), ("功能科目", "2012904")]);
+    let out = c.import_ok();
+    let warnings: Vec<&str> = out.lines().filter(|l| l.contains("CODE_UNCONFIRMED")).collect();
+    assert_eq!(warnings.len(), 1, "{out}");
+    for needle in ["[警告]", "功能科目 2012904", "未能核对：请导入本年度官方科目表", "2020 年度", "jixiao codes import 科目表.xlsx --year 2020", "相近的已知科目：20129"] {
+        assert!(warnings[0].contains(needle), "{needle}: {}", warnings[0]);
+    }
 }
 
 #[test]
 fn unknown_economic_code() {
     let c = Case::new();
     assert_eq!(c.cell(LINES, 5, "经济科目"), "30103");
-    c.set_cell(LINES, 5, "经济科目", "30104");
+    c.set_cell(LINES, 5, "经济科目", "30504");
     let err = c.import_fails();
-    let line = cell_error(&err, LINES, 5, "经济科目", Some("30104"), "IMPORT_UNKNOWN_ECONOMIC_CODE");
-    assert!(line.contains("相近的有效科目：") && line.contains("301"), "should suggest codes: {line}");
+    let line = cell_error(&err, LINES, 5, "经济科目", Some("30504"), "IMPORT_UNKNOWN_ECONOMIC_CODE");
+    assert!(line.contains("相近的有效科目：") && line.contains("类 305 在2020年度不存在"), "should suggest codes: {line}");
     assert_error_count(&err, 1);
 }
 
@@ -817,14 +832,14 @@ fn errors_in_several_files_are_reported_together() {
     c.set_cell(EXP, 2, "金额", "14900.001");
     c.set_cell(EXP, 10, "日期", "2020-13-01");
     c.set_cell(PROC, 2, "采购方式", "抽签");
-    c.set_cell(LINES, 4, "功能科目", "2012904");
+    c.set_cell(LINES, 4, "功能科目", "2252904");
     c.write("control_documents.csv", b"");
     c.write("expenses.csv", "a,b\n1,2\n");
     let err = c.import_fails();
     cell_error(&err, EXP, 2, "金额", Some("14900.001"), "IMPORT_BAD_AMOUNT");
     cell_error(&err, EXP, 10, "日期", Some("2020-13-01"), "IMPORT_BAD_DATE");
     cell_error(&err, PROC, 2, "采购方式", Some("抽签"), "IMPORT_BAD_ENUM");
-    cell_error(&err, LINES, 4, "功能科目", Some("2012904"), "IMPORT_UNKNOWN_FUNCTION_CODE");
+    cell_error(&err, LINES, 4, "功能科目", Some("2252904"), "IMPORT_UNKNOWN_FUNCTION_CODE");
     find(&err, &Expect { file: "control_documents.csv", row: None, column: None, value: Some(None), rule: "IMPORT_EMPTY_FILE" });
     find(&err, &Expect { file: "expenses.csv", row: None, column: None, value: Some(None), rule: "IMPORT_UNKNOWN_FILE" });
     assert_error_count(&err, 6);

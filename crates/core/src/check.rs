@@ -128,6 +128,13 @@ fn code_table_missing(b: &Books) -> Vec<Finding> {
     }
 }
 
+/// The findings of the code rules alone (what `jixiao import` prints after an import).
+pub fn code_findings(b: &Books) -> Vec<Finding> {
+    let mut out = code_table_missing(b);
+    out.extend(code_invalid(b));
+    out
+}
+
 /// Codes checked against the year's edition: a code that cannot be of the year (unknown 类, or missing from a
 /// loaded official table) is an error at every record; a code of a known 类 that the embedded (incomplete)
 /// edition does not list is one warning per distinct code, naming every record that carries it.
@@ -341,33 +348,76 @@ fn budget_control_overridden(b: &Books) -> Vec<Finding> {
         .collect()
 }
 
-/// Per 财政拨款 source, this year's receipts must equal what the lines were newly given (全年预算 less 上年结转).
+/// Per 财政拨款 source, what the lines were newly given this year (全年预算数 less 上年结转) must be accounted
+/// for: received (收入凭证), or settled at year end by a 收回 or 结转下年 voucher. More received and settled
+/// than was given cannot hold (an error); less is an appropriation not disbursed at year end, a normal case
+/// that a 收回 or 结转下年 voucher settles (a warning naming the lines that still hold a balance).
 /// Own funds are received as they are earned and need not match a plan.
 fn receipts_unreconciled(b: &Books) -> Vec<Finding> {
-    let mut given: BTreeMap<FundSource, Fen> = BTreeMap::new();
-    let mut received: BTreeMap<FundSource, Fen> = BTreeMap::new();
+    #[derive(Default)]
+    struct Source<'a> {
+        given: Fen,
+        received: Fen,
+        settled: Fen,
+        /// Lines with what is left on them after spending and settlement.
+        open_lines: Vec<(&'a AppropriationLine, Fen)>,
+    }
+    let mut sources: BTreeMap<FundSource, Source> = BTreeMap::new();
+    let spending = b.spending_by_line();
     for l in b.records.appropriation_lines.iter().filter(|l| l.fund_source.is_fiscal()) {
         let budget = b.line_budget(&l.line_code);
-        *given.entry(l.fund_source).or_default() += budget.annual() - budget.carry_over;
+        let settled: Fen = b.records.budget_vouchers.iter().filter(|v| v.line_code == l.line_code && matches!(v.kind, BudgetVoucherKind::Recovery | BudgetVoucherKind::CarryForward)).map(|v| v.effect()).sum();
+        let s = sources.entry(l.fund_source).or_default();
+        s.given += budget.annual() - budget.carry_over;
+        s.settled += settled;
+        let left = budget.annual() - spending.get(&l.line_code).map_or(Fen::ZERO, |x| x.amount) - settled;
+        if left > Fen::ZERO {
+            s.open_lines.push((l, left));
+        }
     }
     for r in b.records.receipts.iter().filter(|r| r.fund_source.is_fiscal()) {
-        *received.entry(r.fund_source).or_default() += r.amount;
+        sources.entry(r.fund_source).or_default().received += r.amount;
     }
-    let sources: std::collections::BTreeSet<FundSource> = given.keys().chain(received.keys()).copied().collect();
-    sources
-        .into_iter()
-        .filter_map(|s| {
-            let (g, r) = (given.get(&s).copied().unwrap_or_default(), received.get(&s).copied().unwrap_or_default());
-            (g != r).then(|| {
-                finding(
-                    Severity::Error,
-                    "RECEIPTS_UNRECONCILED",
-                    format!("资金来源「{}」本年收入 {} 元，与本年下达的预算指标（全年预算数减上年结转）{} 元不符，差额 {} 元", s.label(), r, g, r - g),
-                    b.records.receipts.iter().filter(|x| x.fund_source == s).map(|x| RecordRef::new("receipts", &x.voucher_no)).collect(),
-                )
-            })
-        })
-        .collect()
+    let receipt_refs = |s: FundSource| -> Vec<RecordRef> { b.records.receipts.iter().filter(|x| x.fund_source == s).map(|x| RecordRef::new("receipts", &x.voucher_no)).collect() };
+    let mut out = Vec::new();
+    for (source, s) in sources {
+        let open = s.given - s.received - s.settled;
+        if open < Fen::ZERO {
+            let settled = if s.settled.is_zero() { String::new() } else { format!("与年末收回、结转下年 {} 元合计", s.settled) };
+            out.push(finding(
+                Severity::Error,
+                "RECEIPTS_UNRECONCILED",
+                format!(
+                    "资金来源「{}」本年收入 {} 元{settled}超过本年下达的预算指标（全年预算数减上年结转）{} 元，差额 {} 元：请核对收入凭证的资金来源和金额",
+                    source.label(),
+                    s.received,
+                    s.given,
+                    -open
+                ),
+                receipt_refs(source),
+            ));
+        } else if open > Fen::ZERO {
+            let lines: Vec<String> = s.open_lines.iter().map(|(l, left)| format!("「{}」（余额 {} 元）", l.line_code, left)).collect();
+            let mut records: Vec<RecordRef> = s.open_lines.iter().map(|(l, _)| line_ref(l)).collect();
+            records.extend(receipt_refs(source));
+            out.push(finding(
+                Severity::Warning,
+                "RECEIPTS_UNRECONCILED",
+                format!(
+                    "资金来源「{}」本年下达预算指标 {} 元，已收到 {} 元{}，尚有 {} 元年末未拨付也未处理：请为指标{}补录变动类型为「收回」（财政收回）或「结转下年」（留待下年使用）的指标变动凭证，金额合计 {} 元",
+                    source.label(),
+                    s.given,
+                    s.received,
+                    if s.settled.is_zero() { String::new() } else { format!("、年末收回或结转下年 {} 元", s.settled) },
+                    open,
+                    if lines.is_empty() { "（无余额的指标）".to_string() } else { lines.join("、") },
+                    open
+                ),
+                records,
+            ));
+        }
+    }
+    out
 }
 
 fn split_inconsistent(b: &Books) -> Vec<Finding> {

@@ -2,6 +2,7 @@
 //! sheet per record kind, into a validated [`Batch`]; writes the empty templates of both. Nothing here
 //! touches the database: the caller passes what the database already holds and applies the batch.
 
+pub mod code_table;
 pub mod demo;
 pub mod error;
 pub mod parse;

@@ -234,6 +234,13 @@ report_date = "2021-04-25"
 
 /// Writes `DIR/jixiao-import-template.xlsx` and `DIR/csv/` (header-only CSV files with Chinese headers and a sample unit.toml).
 pub fn write_templates(dir: &Path, code_year: i32) -> Result<Vec<std::path::PathBuf>, String> {
+    // Dropdowns without codes would be silently empty: refuse instead, saying how to load the year's table.
+    if CodeTables::for_year(code_year).is_none() {
+        return Err(format!(
+            "没有{code_year}年度的政府收支分类科目表（内置年度：{:?}），无法生成科目下拉列表：请先运行 jixiao codes import 科目表.xlsx --year {code_year} [IMPORT_NO_CODE_TABLE]",
+            CodeTables::years()
+        ));
+    }
     let csv_dir = dir.join("csv");
     std::fs::create_dir_all(&csv_dir).map_err(|e| format!("无法创建目录 {}：{e}", csv_dir.display()))?;
     let mut written = Vec::new();

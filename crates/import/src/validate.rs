@@ -6,7 +6,8 @@ use crate::parse::ParsedRow;
 use jixiao_core::budget_control::{ControlOutcome, Decision, OverrideRequest, apply_override, control_entries};
 use jixiao_core::ledger::{Entry, Ledger, key_digest};
 use jixiao_core::records::{Batch, RecordSet, UnitProfile, UnitYear};
-use jixiao_core::schema::{fingerprint, record_kind, record_kinds};
+use jixiao_core::codes::CodeTables;
+use jixiao_core::schema::{ValueType, fingerprint, record_kind, record_kinds};
 use jixiao_core::sections::report_section;
 use jixiao_core::Fen;
 use serde_json::{Map, Value};
@@ -85,6 +86,8 @@ pub enum Admitted {
 /// admitted before `check` runs; each kind's ledger takes its rows in file order).
 pub struct Checker {
     declared: BTreeSet<i64>,
+    /// Years already reported as having no code table (one error per year, not per cell).
+    years_without_codes: BTreeSet<i64>,
     /// By [`key_digest`] of (kind, year, key): no copy of the key text is kept.
     keys: HashMap<u128, KeyState>,
     ledgers: HashMap<&'static str, Ledger>,
@@ -98,6 +101,7 @@ impl Checker {
     pub fn new(years: &[UnitYear], existing_years: &[UnitYear]) -> Checker {
         Checker {
             declared: years.iter().chain(existing_years).map(|y| i64::from(y.year)).collect(),
+            years_without_codes: BTreeSet::new(),
             keys: HashMap::new(),
             // Budget vouchers may be negative (调剂 out); the sign rule for the other kinds is checked in `post`.
             ledgers: LEDGER_KINDS.iter().map(|k| (*k, Ledger::new(*k == "budget_vouchers"))).collect(),
@@ -144,6 +148,18 @@ impl Checker {
         let prefix = print_prefix(&print);
         if !self.declared.contains(&r.year()) {
             self.errors.push(r.error(Some("year"), "IMPORT_UNKNOWN_YEAR", format!("年度 {} 未在单位信息（unit.toml 的 [[years]] 或「年度信息」工作表）中登记", r.year())));
+        }
+        let has_codes = kind.columns.iter().any(|c| matches!(c.value_type, ValueType::FunctionCode | ValueType::EconomicCode));
+        if has_codes && CodeTables::for_year(r.year() as i32).is_none() && self.years_without_codes.insert(r.year()) {
+            let year = r.year();
+            self.errors.push(r.error(
+                Some("year"),
+                "IMPORT_NO_CODE_TABLE",
+                format!(
+                    "没有{year}年度的政府收支分类科目表（内置年度：{:?}），本年度的科目都无法核对：请从预算管理一体化系统导出本年度科目表（列「科目编码」「科目名称」），运行 jixiao codes import 科目表.xlsx --year {year} 后再导入",
+                    CodeTables::years()
+                ),
+            ));
         }
         let state = self.keys.entry(key_id(r.kind, r.year(), r.key())).or_default();
         if state.first_row != 0 {

@@ -6,6 +6,7 @@
 //! the whole import.
 
 pub mod chain;
+pub mod codes;
 pub mod consolidate;
 pub mod period;
 pub mod schema;

@@ -28,6 +28,7 @@ const EXTRA: &[(u32, &str)] = &[
     (6, include_str!("../migrations-extra/0006.sql")),
     (7, include_str!("../migrations-extra/0007.sql")),
     (10, include_str!("../migrations-extra/0010.sql")),
+    (12, include_str!("../migrations-extra/0012.sql")),
 ];
 
 /// The DDL of schema version `version` for a backend: version 1 creates the unit tables and the record kinds

@@ -425,3 +425,36 @@ mod month_totals {
         }
     }
 }
+
+/// `jixiao codes import`: a year's official table is stored insert-only, read back whole as the latest load,
+/// and loading the same content again adds nothing — on both databases.
+#[tokio::test]
+async fn official_code_tables_round_trip_and_the_latest_load_wins() {
+    use jixiao_core::codes::{CodeStatus, OfficialRow};
+    let tmp = tempfile::tempdir().unwrap();
+    let rows = |pairs: &[(&str, &str)]| pairs.iter().map(|(c, n)| OfficialRow { code: c.to_string(), name: n.to_string() }).collect::<Vec<_>>();
+    // Enough rows to need more than one INSERT chunk.
+    let mut first = rows(&[("205", "教育支出"), ("20502", "普通教育")]);
+    first.extend((0..3000).map(|i| OfficialRow { code: format!("2050{:03}", i), name: format!("项{i}") }));
+    first.sort_by(|a, b| a.code.cmp(&b.code));
+    let second = rows(&[("205", "教育支出"), ("20502", "普通教育"), ("2050201", "学前教育"), ("2050202", "小学教育")]);
+    for (backend, store) in stores(tmp.path()).await {
+        assert!(store.code_tables().await.unwrap().is_empty(), "{backend}");
+        assert!(store.load_code_table(2031, "first.xlsx", &first).await.unwrap(), "{backend}");
+        assert!(!store.load_code_table(2031, "again.xlsx", &first).await.unwrap(), "{backend}: same content adds nothing");
+        let loads = store.code_tables().await.unwrap();
+        assert_eq!(loads.len(), 1, "{backend}");
+        assert_eq!((loads[0].year, loads[0].source_file.as_str(), loads[0].rows.len()), (2031, "first.xlsx", 3002), "{backend}");
+        assert_eq!(loads[0].rows, first, "{backend}: rows read back as written, in code order");
+        assert!(store.load_code_table(2031, "second.csv", &second).await.unwrap(), "{backend}");
+        assert!(store.load_code_table(2024, "y2024.csv", &second).await.unwrap(), "{backend}");
+        let loads = store.code_tables().await.unwrap();
+        assert_eq!(loads.iter().map(|l| (l.year, l.source_file.as_str())).collect::<Vec<_>>(), vec![(2024, "y2024.csv"), (2031, "second.csv")], "{backend}");
+        let tables = loads[1].tables();
+        assert!(tables.is_official(), "{backend}");
+        assert_eq!(tables.function_status("2050202"), CodeStatus::Known, "{backend}");
+        assert_eq!(tables.function_status("2050203"), CodeStatus::Invalid, "{backend}: strict once loaded");
+        assert!(tables.edition_label().contains("second.csv"), "{backend}");
+        assert_eq!(loads[1].loaded_on.len(), 10, "{backend}: {}", loads[1].loaded_on);
+    }
+}

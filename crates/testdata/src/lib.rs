@@ -251,6 +251,26 @@ struct Line {
     initial: i64,
     carry: i64,
     adjust: i64,
+    /// What its expenditures add up to (reversals cancelled).
+    spent: i64,
+    /// For an own-fund line without a plan: what it spends.
+    own_spending: i64,
+}
+
+fn is_fiscal(fund: &str) -> bool {
+    matches!(fund, "general_budget" | "government_fund" | "state_capital")
+}
+
+/// The 资金来源 as a unit would write it: the current label or an older spelling.
+fn fund_label(rng: &mut Rng, fund: &str) -> &'static str {
+    match fund {
+        "government_fund" => "政府性基金",
+        "other" => if rng.chance(50) { "其他" } else { "其他收入" },
+        "service_revenue" => "事业收入",
+        "operating_revenue" => "经营收入",
+        "superior_subsidy" => "上级补助收入",
+        _ => "一般公共预算",
+    }
 }
 
 impl Line {
@@ -342,21 +362,24 @@ fn unit_year(rng: &mut Rng, p: &Profile, year: i32) -> Tables {
         let fund = match rng.range(0, 19) {
             0 => "government_fund",
             1 => "other",
+            2 => "service_revenue",
+            3 => "operating_revenue",
+            4 => "superior_subsidy",
             _ => "general_budget",
         };
-        let fund_label = match fund {
-            "government_fund" => "政府性基金",
-            "other" => "其他",
-            _ => "一般公共预算",
-        };
+        let fund_label = fund_label(rng, fund);
+        // Own funds (其他资金) may have no plan at all.
+        let planned = is_fiscal(fund) || rng.chance(60);
         let line = Line {
             code: format!("L{year}-{i:03}"),
             fund,
             function,
             project: project.clone(),
-            initial: rng.range(1_000_000, 200_000_000) / 100 * 100 + if rng.chance(20) { rng.range(1, 99) } else { 0 },
+            initial: if planned { rng.range(1_000_000, 200_000_000) / 100 * 100 + if rng.chance(20) { rng.range(1, 99) } else { 0 } } else { 0 },
             carry: if rng.chance(30) { rng.range(100_000, 10_000_000) } else { 0 },
             adjust: 0,
+            spent: 0,
+            own_spending: if planned { 0 } else { rng.range(100_000, 5_000_000) },
         };
         t.push(
             "appropriation_lines",
@@ -403,6 +426,9 @@ fn unit_year(rng: &mut Rng, p: &Profile, year: i32) -> Tables {
             let d = date_text(rng, year, 1, 5);
             voucher(rng, &mut t, &line.code, ("carry_over", "上年结转"), line.carry, None, d);
         }
+        if line.initial == 0 {
+            continue; // an own-fund line without a plan
+        }
         let d = if rng.chance(20) {
             let day = rng.range(20, 28);
             date_text(rng, year - 1, 12, day)
@@ -436,7 +462,7 @@ fn unit_year(rng: &mut Rng, p: &Profile, year: i32) -> Tables {
     if lines.len() >= 2 && rng.chance(40) {
         // 调剂 between two lines of the same fund source.
         let from = rng.range(0, lines.len() as i64 - 1) as usize;
-        if let Some(to) = (0..lines.len()).find(|&j| j != from && lines[j].fund == lines[from].fund) {
+        if let Some(to) = (0..lines.len()).find(|&j| j != from && lines[j].fund == lines[from].fund).filter(|_| lines[from].initial > 0) {
             let a = rng.range(10_000, lines[from].initial / 5);
             let d = random_date(rng, year);
             voucher(rng, &mut t, &lines[from].code.clone(), ("transfer", "调剂"), -a, None, d.clone());
@@ -452,59 +478,6 @@ fn unit_year(rng: &mut Rng, p: &Profile, year: i32) -> Tables {
                 let wrong = faults && rng.chance(4);
                 row.insert("stated_annual_budget", yuan(Fen(line.annual() + if wrong { 10_000 } else { 0 })));
             }
-        }
-    }
-
-    // 收入: per fund source, what the lines were newly given (全年预算数 − 上年结转), in 1–3 receipts.
-    let mut by_fund: BTreeMap<&str, (i64, Vec<&str>)> = BTreeMap::new();
-    for l in &lines {
-        let e = by_fund.entry(l.fund).or_default();
-        e.0 += l.annual() - l.carry;
-        e.1.push(l.function);
-    }
-    let mut rno = 0;
-    let mut receipt = |rng: &mut Rng, t: &mut Tables, fund: &str, function: &str, amount: i64, reverses: Option<String>| -> String {
-        rno += 1;
-        let no = format!("SR{year}-{rno:04}");
-        let label = match fund {
-            "government_fund" => "政府性基金",
-            "other" => "其他",
-            _ => "一般公共预算",
-        };
-        let date = random_date(rng, year);
-        t.push(
-            "receipts",
-            vec![
-                ("voucher_no", no.clone()),
-                ("year", y.clone()),
-                ("date", date),
-                ("fund_source", spell(rng, fund, label).into()),
-                ("function_code", function.into()),
-                ("amount", yuan(Fen(amount))),
-                ("payer", "区财政局".into()),
-                ("reverses", reverses.unwrap_or_default()),
-                ("recorded_by", String::new()),
-                ("note", String::new()),
-            ],
-        );
-        no
-    };
-    for (fund, (given, functions)) in &by_fund {
-        let mut remaining = *given + if faults && rng.chance(4) { 10_000 } else { 0 };
-        let parts = if remaining > 300 { rng.range(1, 3) } else { 1 };
-        for k in 0..parts {
-            let amount = if k + 1 == parts { remaining } else { rng.range(1, remaining / (parts - k)) };
-            remaining -= amount;
-            if amount > 0 {
-                let f = *rng.pick(functions);
-                receipt(rng, &mut t, fund, f, amount, None);
-            }
-        }
-        if rng.chance(10) {
-            let f = *rng.pick(functions);
-            let a = rng.range(100, 1_000_000);
-            let original = receipt(rng, &mut t, fund, f, a, None);
-            receipt(rng, &mut t, fund, f, -a, Some(original));
         }
     }
 
@@ -561,13 +534,21 @@ fn unit_year(rng: &mut Rng, p: &Profile, year: i32) -> Tables {
         );
         no
     };
-    for line in &lines {
+    for i in 0..lines.len() {
+        let line = &lines[i];
         let n = rng.range(p.expenditures_per_line.0, p.expenditures_per_line.1);
-        if n == 0 || line.annual() <= 0 {
+        let unplanned = line.own_spending > 0;
+        if n == 0 || (line.annual() <= 0 && !unplanned) {
             continue;
         }
         let over = faults && rng.chance(3);
-        let target = if over { line.annual() + rng.range(100, 100_000) } else { line.annual() * rng.range(40, 100) / 100 };
+        let target = if unplanned {
+            line.own_spending
+        } else if over {
+            line.annual() + rng.range(100, 100_000)
+        } else {
+            line.annual() * rng.range(40, 100) / 100
+        };
         let mut remaining = target;
         for k in 0..n {
             let amount = if k + 1 == n { remaining } else { rng.range(1, (remaining / (n - k)).max(1) * 2 - 1).min(remaining - (n - k - 1)) };
@@ -583,7 +564,71 @@ fn unit_year(rng: &mut Rng, p: &Profile, year: i32) -> Tables {
                 expenditure(rng, &mut t, line, amount, None, procurement);
             }
         }
+        lines[i].spent = target - remaining;
     }
+
+    // 收回 / 结转下年: part of a 财政拨款 line's balance not disbursed at year end, settled by the finance bureau.
+    let mut settled: BTreeMap<&str, i64> = BTreeMap::new();
+    for line in &lines {
+        let left = line.annual() - line.spent;
+        if is_fiscal(line.fund) && left > 0 && rng.chance(25) {
+            let amount = rng.range(1, left);
+            let kind = *rng.pick(&[("recovery", "收回"), ("carry_forward", "结转下年")]);
+            let d = date_text(rng, year, 12, 31);
+            voucher(rng, &mut t, &line.code, kind, amount, None, d);
+            *settled.entry(line.fund).or_default() += amount;
+        }
+    }
+    // 收入, in 1–3 receipts per fund source: for 财政拨款 what the lines were newly given (全年预算数 − 上年结转)
+    // less what 收回/结转下年 settled; for own funds what was spent and a little more.
+    let mut by_fund: BTreeMap<&str, (i64, Vec<&str>)> = BTreeMap::new();
+    for l in &lines {
+        let e = by_fund.entry(l.fund).or_default();
+        e.0 += if is_fiscal(l.fund) { l.annual() - l.carry } else { l.spent.max(0) + rng.range(0, 1_000_000) };
+        e.1.push(l.function);
+    }
+    let mut rno = 0;
+    let mut receipt = |rng: &mut Rng, t: &mut Tables, fund: &str, function: &str, amount: i64, reverses: Option<String>| -> String {
+        rno += 1;
+        let no = format!("SR{year}-{rno:04}");
+        let label = fund_label(rng, fund);
+        let date = random_date(rng, year);
+        t.push(
+            "receipts",
+            vec![
+                ("voucher_no", no.clone()),
+                ("year", y.clone()),
+                ("date", date),
+                ("fund_source", spell(rng, fund, label).into()),
+                ("function_code", function.into()),
+                ("amount", yuan(Fen(amount))),
+                ("payer", "区财政局".into()),
+                ("reverses", reverses.unwrap_or_default()),
+                ("recorded_by", String::new()),
+                ("note", String::new()),
+            ],
+        );
+        no
+    };
+    for (fund, (given, functions)) in &by_fund {
+        let mut remaining = *given - settled.get(fund).copied().unwrap_or(0) + if faults && rng.chance(4) { 10_000 } else { 0 };
+        let parts = if remaining > 300 { rng.range(1, 3) } else { 1 };
+        for k in 0..parts {
+            let amount = if k + 1 == parts { remaining } else { rng.range(1, remaining / (parts - k)) };
+            remaining -= amount;
+            if amount > 0 {
+                let f = *rng.pick(functions);
+                receipt(rng, &mut t, fund, f, amount, None);
+            }
+        }
+        if rng.chance(10) {
+            let f = *rng.pick(functions);
+            let a = rng.range(100, 1_000_000);
+            let original = receipt(rng, &mut t, fund, f, a, None);
+            receipt(rng, &mut t, fund, f, -a, Some(original));
+        }
+    }
+
 
     // 活动产出, 固定资产, 内控制度, 三重一大, 公开, 满意度, 报告文字, 评分调整.
     for i in 1..=rng.range(0, 4) {
@@ -914,7 +959,7 @@ mod tests {
         for kind in record_kinds() {
             assert!(files.contains(&kind.file), "{} never generated", kind.file);
         }
-        for word in ["上年结转", "年初预算", "追加", "调减", "调剂", ",-", "ZC2020-", "SR2021-", "是", "否", "2019/", "年", "\"\""] {
+        for word in ["上年结转", "年初预算", "追加", "调减", "调剂", "收回", "结转下年", "事业收入", "经营收入", "上级补助收入", "其他收入", ",-", "ZC2020-", "SR2021-", "是", "否", "2019/", "年", "\"\""] {
             assert!(text.contains(word), "{word} never generated");
         }
     }

@@ -538,3 +538,16 @@ async fn the_api_records_commitments_that_reserve_and_cancellations_that_release
     let (_, available) = call(&state, "GET", "/api/units/430102-KX/2020/lines/ZB2020-08/available", Some(&clerk.0), None).await;
     assert!(available.contains("\"committed\":\"0.00\"") && available.contains("\"available\":\"2200.00\""), "{available}");
 }
+
+/// The dashboard prints the 收支 identity the reports print (core `balance::fund_balances` through the report
+/// model): the demo's md report has the same row (0.00, 242.96, 211.33, 0.00, 31.63).
+#[tokio::test]
+async fn the_dashboard_shows_the_fund_balance_the_reports_print() {
+    let (state, _dir) = common::demo_state().await;
+    let (cookie, _) = sign_in(&state, "clerk").await;
+    let (status, page) = call(&state, "GET", UNIT, Some(&cookie), None).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(page.contains("id=\"closing-balance\">31.63 "), "{page}");
+    let row = |label: &str| format!("<tr><td>{label}</td><td class=\"num\">0.00</td><td class=\"num\">242.96</td><td class=\"num\">211.33</td><td class=\"num\">0.00</td><td class=\"num\">31.63</td></tr>");
+    assert!(page.contains(&row("一般公共预算")) && page.contains(&row("合计")), "{page}");
+}

@@ -140,10 +140,33 @@ fn own_funds_beyond_their_plan_warn_and_within_it_are_silent() {
 }
 
 #[test]
-fn receipts_unreconciled() {
+fn an_appropriation_not_disbursed_is_a_warning_naming_the_line_and_the_record_to_add() {
+    // Before: an error (差额 -10.00 元) that stopped the report and named no record to add.
     let mut b = books();
     b.records.receipts[0].amount = Fen(99_000);
-    assert_fires(&b, "RECEIPTS_UNRECONCILED", Severity::Error, "差额 -10.00 元");
+    assert_fires(&b, "RECEIPTS_UNRECONCILED", Severity::Warning, "尚有 10.00 元年末未拨付也未处理：请为指标「B1」（余额 200.00 元）补录变动类型为「收回」");
+    assert!(!has_errors(&check(&b)));
+    let found = rule_findings(&b, "RECEIPTS_UNRECONCILED");
+    assert!(found[0].records.contains(&RecordRef::new("appropriation_lines", "B1")), "{found:#?}");
+    // A 结转下年 (or 收回) voucher for the 10.00 元 settles it.
+    for kind in [BudgetVoucherKind::CarryForward, BudgetVoucherKind::Recovery] {
+        let mut settled = b.clone();
+        let mut v = settled.records.budget_vouchers[0].clone();
+        v.voucher_no = "NM1".into();
+        v.kind = kind;
+        v.amount = Fen(1_000);
+        v.date = date("2020-12-31");
+        settled.records.budget_vouchers.push(v);
+        assert!(rule_findings(&settled, "RECEIPTS_UNRECONCILED").is_empty(), "{kind:?}");
+        assert!(check(&settled).iter().all(|f| f.severity == Severity::Info), "{:#?}", check(&settled));
+    }
+}
+
+#[test]
+fn receipts_beyond_the_appropriation_stay_an_error() {
+    let mut b = books();
+    b.records.receipts[0].amount = Fen(101_000);
+    assert_fires(&b, "RECEIPTS_UNRECONCILED", Severity::Error, "超过本年下达的预算指标（全年预算数减上年结转）1500.00 元，差额 10.00 元");
 }
 
 #[test]
