@@ -72,7 +72,6 @@ const SPENDING: &str = "03 ";
 /// https://www.cqyc.gov.cn/bm/qnyncw_87648/zwgk_87667/fdzdgknr_87670/ysjs/js174166/202508/t20250820_14917006.html
 /// 收支总计 832.82, all 财政拨款; 基本支出 146.89, so 项目支出 685.93; no carry-in, none left.
 #[test]
-#[ignore = "until wt-codes imports class 213 项 codes its edition does not confirm (today IMPORT_UNKNOWN_FUNCTION_CODE)"]
 fn nongji_workbook_carries_the_published_figures() {
     assert_tables(
         "yongchuan-nongji-2024",
@@ -127,7 +126,6 @@ fn zengfu_workbook_carries_the_published_figures() {
 /// 大英县文化广播电视和旅游局 2022年度单位决算: https://dyrmt.com/article-133619-2.html
 /// 本年收入合计 4125.49 (一般公共预算 3859.16, 其他收入 266.33), 本年支出合计 4143.91 (基本 1140.27, 项目 3003.64).
 #[test]
-#[ignore = "until wt-codes imports class 207 项 codes its edition does not confirm (today IMPORT_UNKNOWN_FUNCTION_CODE)"]
 fn daying_workbook_carries_the_published_figures() {
     assert_tables(
         "daying-wenlv-2022",

@@ -66,7 +66,6 @@ const DAYING: &str = "daying-wenlv-2022";
 /// 「2024年度收、支总计均为832.82万元……收入合计832.82万元……其中：财政拨款收入832.82万元，占100.00%；事业收入0.00万元……
 /// 其他收入0.00万元……年初结转和结余0.00万元……支出合计832.82万元……其中：基本支出146.89万元」
 #[test]
-#[ignore = "until wt-codes imports class 213 项 codes its edition does not confirm (today IMPORT_UNKNOWN_FUNCTION_CODE)"]
 fn nongji_report_prints_the_published_totals() {
     let md = markdown(NONGJI, 2024);
     // 项目支出 = 832.82 − 146.89; 年末结转和结余 = 收支总计 − 支出合计
@@ -96,7 +95,6 @@ fn zengfu_report_prints_the_published_totals() {
 /// 其他收入266.33万元……2022年本年支出合计4143.91万元，其中：基本支出1140.27万元……项目支出3003.64万元」;
 /// https://dyrmt.com/article-133619-7.html 「公务接待费支出7.8万元……机关运行经费支出73.73万元……政府采购支出总额709.65万元」.
 #[test]
-#[ignore = "until wt-codes imports class 207 项 codes its edition does not confirm (today IMPORT_UNKNOWN_FUNCTION_CODE)"]
 fn daying_report_prints_the_published_totals() {
     let md = markdown(DAYING, 2022);
     // 三公 = 公务接待费 (因公出国 and 公务用车 filled as 0); 日常公用经费 = 机关运行经费
@@ -116,13 +114,11 @@ fn daying_report_prints_the_published_totals() {
 }
 
 #[test]
-#[ignore = "until wt-codes imports class 207 项 codes its edition does not confirm (today IMPORT_UNKNOWN_FUNCTION_CODE)"]
 fn golden_daying_markdown() {
     insta::assert_snapshot!("daying_wenlv_2022_md", markdown(DAYING, 2022));
 }
 
 #[test]
-#[ignore = "until wt-codes imports class 213 项 codes its edition does not confirm (today IMPORT_UNKNOWN_FUNCTION_CODE)"]
 fn golden_nongji_markdown() {
     insta::assert_snapshot!("yongchuan_nongji_2024_md", markdown(NONGJI, 2024));
 }
