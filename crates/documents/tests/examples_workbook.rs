@@ -147,3 +147,50 @@ fn daying_workbook_carries_the_published_figures() {
         ],
     );
 }
+
+/// The 项 rows (7-digit codes) of a table by function code, each row's first amount.
+fn item_rows(table: &Range<Data>) -> Vec<(String, f64)> {
+    table
+        .rows()
+        .filter(|row| matches!(row.first(), Some(c) if cell_text(c).len() == 7 && cell_text(c).chars().all(|ch| ch.is_ascii_digit())))
+        .map(|row| match row.get(2) {
+            Some(Data::Float(f)) => (cell_text(&row[0]), *f),
+            other => panic!("{:?}: not a number: {other:?}", row.first()),
+        })
+        .collect()
+}
+
+/// In every example, the 项 rows of 公开02表 and 公开03表 add up to the table's 合计, which is the published total.
+#[test]
+fn item_rows_add_up_to_the_published_totals() {
+    for (dataset, year, income_total, spending_total) in [
+        ("daying-wenlv-2022", 2022, "4125.49", "4143.91"),
+        ("fuling-zengfu-wsy-2024", 2024, "1184.79", "1262.46"),
+        ("yongchuan-nongji-2024", 2024, "832.82", "832.82"),
+    ] {
+        let mut x = workbook(dataset, year);
+        for (prefix, total) in [(INCOME, income_total), (SPENDING, spending_total)] {
+            let table = sheet(&mut x, prefix);
+            let items = item_rows(&table);
+            assert!(!items.is_empty(), "{dataset} {prefix}: no 项 rows");
+            let sum: f64 = items.iter().map(|(_, a)| a).sum();
+            assert_eq!(format!("{sum:.2}"), total, "{dataset} {prefix}: Σ 项 rows {items:?}");
+            assert_eq!(amount(&table, "合计", 1), total, "{dataset} {prefix}: 合计");
+        }
+    }
+}
+
+/// 公开07表 (三公) and 公开04表 (财政拨款) of 大英县文广旅局 2022: 公务接待费 7.80 万元 is published
+/// (https://dyrmt.com/article-133619-7.html); 因公出国 and 公务用车 are filled as 0; the 财政拨款 carry-in 18.42 is filled.
+#[test]
+fn daying_sangong_and_fiscal_tables() {
+    let mut x = workbook("daying-wenlv-2022", 2022);
+    let sangong = sheet(&mut x, "07 ");
+    let row: Vec<String> = sangong.rows().find(|r| r.iter().any(|c| matches!(c, Data::Float(_)))).expect("a row of amounts").iter().map(cell_text).collect();
+    // 预算数: 合计, 因公出国, 公务用车小计, 购置, 运行, 公务接待; then 决算数 in the same order
+    assert_eq!(row[6..12], ["7.80", "0.00", "0.00", "0.00", "0.00", "7.80"], "决算数 {row:?}");
+    let fiscal = sheet(&mut x, "04 ");
+    assert_eq!(amount(&fiscal, "本年收入合计", 1), "3859.16");
+    assert_eq!(amount(&fiscal, "年初财政拨款结转和结余", 1), "18.42");
+    assert_eq!(amount(&fiscal, "本年支出合计", 1), "3877.58", "1140.27 基本 + 2737.31 财政拨款项目");
+}
