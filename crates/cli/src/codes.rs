@@ -212,7 +212,9 @@ pub fn extract(text: &str) -> Vec<(String, String)> {
     for c in code_name.captures_iter(text) {
         let (code, name) = (c[1].to_string(), normalize(&c[2]));
         let name = name.trim_end_matches(['（', '(', '、']).to_string();
-        if name.chars().count() < 2 || (code.len() == 3 && !(name.ends_with("支出") || name.ends_with('费'))) {
+        // 「22006款）」: the code's level mark inside a notice's brackets, not a name.
+        let level_mark = name.starts_with(['类', '款', '项']) && name.chars().nth(1).is_none_or(|c| c == '）' || c == ')');
+        if level_mark || name.chars().count() < 2 || (code.len() == 3 && !(name.ends_with("支出") || name.ends_with('费'))) {
             continue;
         }
         out.push((code, name));
@@ -287,7 +289,7 @@ mod tests {
     #[test]
     fn extracts_codes_with_names_and_skips_numbers_that_are_not_codes() {
         let text = "2010101 行政运行 12.50\n2080505机关事业单位基本养老保险缴费支出（项）\n2019年度 本单位 301人；支出 2050.12 万元\n\
-                    增设“耕地保护考核奖惩基金支出”(22006款)及其项级科目；“中央金融机构注资特别国债收入”(1050305项)\n205 教育支出\n30217 公务接待费";
+                    增设“耕地保护考核奖惩基金支出”(22006款)及其项级科目；“中央金融机构注资特别国债收入”(1050305项)\n205 教育支出\n30217 公务接待费\n“中央金融机构注资特别国债支出”（2170404项）";
         let found = extract(text);
         assert_eq!(
             found,
@@ -297,6 +299,7 @@ mod tests {
                 ("205".into(), "教育支出".into()),
                 ("30217".into(), "公务接待费".into()),
                 ("22006".into(), "耕地保护考核奖惩基金支出".into()),
+                ("2170404".into(), "中央金融机构注资特别国债支出".into()),
             ]
         );
     }

@@ -74,6 +74,10 @@ pub async fn run(from: &str, to: &str) -> Result<()> {
             Some(d) => bail!("目标数据库 {} 不是空的，且与源数据库不同（{d}）：未迁移。请迁移到一个空数据库。", redact(to)),
         };
     }
+    // The official 科目 tables first: the units' codes are checked against them.
+    for load in source.code_tables().await? {
+        target.load_code_table(load.year, &load.source_file, &load.rows).await?;
+    }
     let label = format!("jixiao migrate --from {}", redact(from));
     let bar = indicatif::ProgressBar::new(units.len() as u64);
     bar.set_style(indicatif::ProgressStyle::with_template("{msg} [{bar:40}] {pos}/{len}").expect("static template"));
