@@ -75,3 +75,42 @@ fn header_position(table: &Table) -> Option<(usize, usize, usize)> {
         Some((row, col(CODE_HEADERS)?, col(NAME_HEADERS)?))
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn reads_an_xlsx_export_with_titles_above_the_header_and_codes_in_the_name_cells() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("科目.xlsx");
+        let mut book = rust_xlsxwriter::Workbook::new();
+        let ws = book.add_worksheet().set_name("说明").unwrap();
+        ws.write_string(0, 0, "导出说明").unwrap();
+        let ws = book.add_worksheet().set_name("支出功能分类").unwrap();
+        ws.write_string(0, 0, "2024年政府收支分类科目").unwrap();
+        ws.write_string(1, 0, "预算管理一体化系统导出").unwrap();
+        for (c, h) in ["序号", "科目编码", "科目名称"].iter().enumerate() {
+            ws.write_string(3, c as u16, *h).unwrap();
+        }
+        for (r, (code, name)) in [("205", "教育支出"), ("20502", "普通教育"), ("2050201", "2050201 学前教育"), ("1010101", "国内增值税")].iter().enumerate() {
+            ws.write_number(4 + r as u32, 0, r as f64 + 1.0).unwrap();
+            ws.write_number(4 + r as u32, 1, code.parse::<f64>().unwrap()).unwrap();
+            ws.write_string(4 + r as u32, 2, *name).unwrap();
+        }
+        book.save(&path).unwrap();
+        let rows = read(&path).unwrap();
+        assert_eq!(rows.iter().map(|r| (r.code.as_str(), r.name.as_str())).collect::<Vec<_>>(), vec![("1010101", "国内增值税"), ("205", "教育支出"), ("20502", "普通教育"), ("2050201", "学前教育")]);
+    }
+
+    #[test]
+    fn a_header_below_the_tenth_row_and_conflicting_names_are_errors() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("late.csv");
+        std::fs::write(&path, format!("{}科目编码,科目名称\n205,教育支出\n", "标题\n".repeat(10))).unwrap();
+        assert_eq!(read(&path).unwrap_err().0[0].rule_id, "CODES_NO_HEADER");
+        std::fs::write(&path, "科目编码,科目名称\n205,教育支出\n205,教育\n").unwrap();
+        let err = read(&path).unwrap_err().0;
+        assert_eq!((err[0].rule_id, err[0].row), ("CODES_DUPLICATE", Some(3)));
+    }
+}
