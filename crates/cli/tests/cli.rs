@@ -107,12 +107,19 @@ fn check_errors_stop_the_report_unless_allowed() {
     let tmp = tempfile::tempdir().unwrap();
     let dir = tmp.path().join("data");
     copy_dir(&demo_dir(), &dir);
-    // Pay 50 000 元 more out of the 院士工作站 line than it was given: the import accepts the voucher, the check does not.
+    // Pay 50 000 元 more out of the 院士工作站 line than it was given. A 财政拨款 line is under 刚性控制 by default
+    // (预算管理一体化): the import refuses the voucher, naming the line and what is available.
     let path = dir.join("expenditures.csv");
     let mut text = std::fs::read_to_string(&path).unwrap();
     text.push_str("ZC2020-999,2020,2020-12-30,ZB2020-29,50000,某公司,超支测试,,,,\n");
     std::fs::write(&path, text).unwrap();
     let db = sqlite(tmp.path(), "j.db");
+    let refused = jixiao(&db, &["import", dir.to_str().unwrap()]);
+    assert_eq!(refused.status.code(), Some(1));
+    let stderr = String::from_utf8_lossy(&refused.stderr);
+    assert!(stderr.contains("BUDGET_CONTROL_STOP") && stderr.contains("ZB2020-29") && stderr.contains("刚性控制"), "{stderr}");
+    // The line says 预警控制: the import accepts the voucher, the check does not.
+    std::fs::write(dir.join("line_controls.csv"), "指标编号,年度,控制方式,容差（基点）,备注\nZB2020-29,2020,预警控制,,超支测试\n").unwrap();
     ok(jixiao(&db, &["import", dir.to_str().unwrap()]));
     let check = jixiao(&db, &["check", "--year", "2020"]);
     assert_eq!(check.status.code(), Some(1));

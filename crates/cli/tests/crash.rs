@@ -257,7 +257,7 @@ fn the_web_application_killed_during_a_write_leaves_the_voucher_whole_or_absent(
     exits(jixiao(&db, &["user", "add", "admin", "--role", "unit_admin", "--unit", "430102-KX", "--password", "pw-123456"]), 0);
     let rt = runtime();
     let target = env_number("JIXIAO_CRASH_WEB_KILLS", 20);
-    let voucher = |n: u64| format!(r#"{{"voucher_no":"WEB-{n}","date":"2020-12-01","line_code":"ZB2020-29","amount":"0.50","payee":"某公司","purpose":"崩溃测试"}}"#);
+    let voucher = |n: u64| format!(r#"{{"voucher_no":"WEB-{n}","date":"2020-12-01","line_code":"ZB2020-17","amount":"0.50","payee":"某公司","purpose":"崩溃测试"}}"#);
     let path = "/api/units/430102-KX/2020/expenditures";
     let (mut kills, mut present_after_kill, mut whole) = (0u64, 0u64, Duration::from_millis(50));
     let started = Instant::now();

@@ -38,12 +38,25 @@ struct RawRule {
     region: String,
     from_year: Option<i32>,
     to_year: Option<i32>,
+    /// `fiscal` (财政拨款 lines), `own` (own-fund lines) or absent (every line).
+    funds: Option<String>,
     mode: String,
     tolerance_bp: i64,
     basis: String,
 }
 
 regional!(RawRule);
+
+impl RawRule {
+    fn covers(&self, fund: FundSource) -> bool {
+        match self.funds.as_deref() {
+            None => true,
+            Some("fiscal") => fund.is_fiscal(),
+            Some("own") => !fund.is_fiscal(),
+            Some(other) => panic!("budget-control.toml: unknown funds {other}"),
+        }
+    }
+}
 
 fn rules() -> &'static [RawRule] {
     static RULES: OnceLock<Vec<RawRule>> = OnceLock::new();
@@ -53,9 +66,10 @@ fn rules() -> &'static [RawRule] {
     })
 }
 
-/// The default control of a region's lines in a fiscal year, from `data/budget-control.toml`.
-pub fn default_control(region_code: &str, year: i32) -> LineControl {
-    match most_specific(rules(), region_code, year) {
+/// The default control of a region's lines of a fund source in a fiscal year, from `data/budget-control.toml`.
+pub fn default_control(region_code: &str, year: i32, fund: FundSource) -> LineControl {
+    let covering: Vec<&RawRule> = rules().iter().filter(|r| r.covers(fund)).collect();
+    match most_specific(&covering, region_code, year) {
         Some(r) => LineControl {
             mode: ControlMode::parse(&r.mode).unwrap_or_else(|| panic!("budget-control.toml: unknown mode {}", r.mode)),
             tolerance_bp: r.tolerance_bp,
@@ -66,8 +80,11 @@ pub fn default_control(region_code: &str, year: i32) -> LineControl {
 }
 
 /// A line's control: its own 指标控制设置 if it has one, else the region/year default.
+/// `records` must hold the line (its fund source picks the default: 财政拨款 or own funds); a line it lacks is
+/// taken as 财政拨款.
 pub fn line_control(unit: &UnitProfile, records: &RecordSet, year: i32, line_code: &str) -> LineControl {
-    let default = default_control(&unit.region_code, year);
+    let fund = records.appropriation_lines.iter().find(|l| l.year == year && l.line_code == line_code).map_or(FundSource::GeneralBudget, |l| l.fund_source);
+    let default = default_control(&unit.region_code, year, fund);
     match records.line_controls.iter().find(|s| s.year == year && s.line_code == line_code) {
         Some(s) => LineControl { mode: s.mode, tolerance_bp: s.tolerance_bp.unwrap_or(default.tolerance_bp), basis: "指标控制设置".into() },
         None => default,
@@ -128,7 +145,7 @@ type Lines = BTreeMap<(i32, String), LineState>;
 
 fn budget_into(lines: &mut Lines, records: &RecordSet) {
     for v in &records.budget_vouchers {
-        lines.entry((v.year, v.line_code.clone())).or_default().annual += v.effect();
+        lines.entry((v.year, v.line_code.clone())).or_default().annual += v.budget_effect();
     }
 }
 
@@ -265,13 +282,17 @@ pub struct Control<'u> {
 
 impl<'u> Control<'u> {
     /// The state before any draw: the budget of every line, stored and fresh. `existing` and `fresh` need hold
-    /// only budget vouchers, line controls and control overrides (other kinds are ignored here).
+    /// only appropriation lines, budget vouchers, line controls and control overrides (other kinds are ignored here).
     pub fn new(unit: &'u UnitProfile, existing: &RecordSet, fresh: &RecordSet) -> Control<'u> {
         let mut lines = Lines::new();
         budget_into(&mut lines, existing);
         budget_into(&mut lines, fresh);
         let overridden = existing.control_overrides.iter().chain(&fresh.control_overrides).map(|o| (o.year, o.voucher_no.clone())).collect();
-        let line_controls = RecordSet { line_controls: existing.line_controls.iter().chain(&fresh.line_controls).cloned().collect(), ..RecordSet::default() };
+        let line_controls = RecordSet {
+            line_controls: existing.line_controls.iter().chain(&fresh.line_controls).cloned().collect(),
+            appropriation_lines: existing.appropriation_lines.iter().chain(&fresh.appropriation_lines).cloned().collect(),
+            ..RecordSet::default()
+        };
         Control { unit, lines, overridden, line_controls }
     }
 

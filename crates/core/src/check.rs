@@ -190,7 +190,9 @@ fn code_invalid(b: &Books) -> Vec<Finding> {
         }
     }
     for ((functional, code), (records, reported)) in unconfirmed {
-        let (what, nearest) = if functional { ("功能科目", t.suggest_function(&code)) } else { ("经济科目", t.suggest_economic(&code)) };
+        let (what, mut nearest) = if functional { ("功能科目", t.suggest_function(&code)) } else { ("经济科目", t.suggest_economic(&code)) };
+        // Codes of other 类 are no help in choosing this one.
+        nearest.retain(|n| n.starts_with(&code[..3]));
         let class = if functional { t.function_class_name(&code) } else { t.economic(&code[..3]).map(|e| e.name.as_str()) };
         let name = match reported {
             Some(n) => format!("原报科目名称「{n}」"),
@@ -202,7 +204,7 @@ fn code_invalid(b: &Books) -> Vec<Finding> {
             format!(
                 "{what} {code}（{}，{name}）未能核对：请导入本年度官方科目表。{year} 年度内置科目表（依公开资料整理，不完整）未列出此科目；相近的已知科目：{}；导入官方科目表：{}",
                 class.unwrap_or_default(),
-                if nearest.is_empty() { "无".to_string() } else { nearest.join("、") },
+                if nearest.is_empty() { format!("无（内置科目表未列出 {} 类的款、项）", &code[..3]) } else { nearest.join("、") },
                 codes_import_command(t.year),
                 year = t.year
             ),
@@ -366,7 +368,7 @@ fn receipts_unreconciled(b: &Books) -> Vec<Finding> {
     let spending = b.spending_by_line();
     for l in b.records.appropriation_lines.iter().filter(|l| l.fund_source.is_fiscal()) {
         let budget = b.line_budget(&l.line_code);
-        let settled: Fen = b.records.budget_vouchers.iter().filter(|v| v.line_code == l.line_code && matches!(v.kind, BudgetVoucherKind::Recovery | BudgetVoucherKind::CarryForward)).map(|v| v.effect()).sum();
+        let settled: Fen = b.records.budget_vouchers.iter().filter(|v| v.line_code == l.line_code && v.kind.is_year_end_settlement()).map(|v| v.effect()).sum();
         let s = sources.entry(l.fund_source).or_default();
         s.given += budget.annual() - budget.carry_over;
         s.settled += settled;

@@ -46,7 +46,7 @@ impl UnitExecution {
         let on_a_line = |line: &str| r.appropriation_lines.iter().any(|l| l.line_code == line);
         let spent = books.spent_total();
         UnitExecution {
-            annual: r.budget_vouchers.iter().filter(|v| on_a_line(&v.line_code)).map(|v| v.effect()).sum(),
+            annual: r.budget_vouchers.iter().filter(|v| on_a_line(&v.line_code)).map(|v| v.budget_effect()).sum(),
             spent: spent.amount,
             budget_vouchers: r.budget_vouchers.len() as i64,
             expenditures: spent.vouchers,

@@ -235,7 +235,10 @@ labelled_enum! {
     }
 }
 
-/// 内设机构 — an internal office and what it does.
+/// 「无内设机构」: the office name that says a unit has no internal offices.
+pub const NO_OFFICES: &str = "无内设机构";
+
+/// 内设机构 — an internal office and what it does (or, named [`NO_OFFICES`], that the unit has none).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Office {
     pub name: String,
@@ -285,7 +288,30 @@ pub struct UnitYear {
     pub report_date: Option<Date>,
 }
 
-/// 人员编制 — authorized (编制数) and actual (实有人数) staff of one category at year end.
+/// 人员状态 — what a staffing category counts as (`data/staff-categories.toml`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum StaffStatus {
+    /// 在职: staff with an 编制 (行政编制, 事业编制, 工勤 …).
+    InService,
+    /// 离退休.
+    Retired,
+    /// 编外: staff outside the establishment (聘用, 劳务派遣 …).
+    OutsideEstablishment,
+}
+
+#[derive(Deserialize)]
+struct StaffCategories {
+    retired: Vec<String>,
+    outside_establishment: Vec<String>,
+}
+
+fn staff_categories() -> &'static StaffCategories {
+    static CATEGORIES: std::sync::OnceLock<StaffCategories> = std::sync::OnceLock::new();
+    CATEGORIES.get_or_init(|| toml::from_str(include_str!("../data/staff-categories.toml")).expect("staff-categories.toml is valid (checked by tests)"))
+}
+
+/// 人员编制 — authorized (编制数) and actual (实有人数) staff of one category at year end. 离退休 and 编外
+/// categories are recorded the same way (their 编制数 is ignored); see [`Staffing::status`].
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Staffing {
     pub year: i32,
@@ -293,6 +319,21 @@ pub struct Staffing {
     pub category: String,
     pub authorized: i64,
     pub actual: i64,
+}
+
+impl Staffing {
+    /// 在职, 离退休 or 编外, by the category's name.
+    pub fn status(&self) -> StaffStatus {
+        let c = staff_categories();
+        let name = self.category.trim();
+        if c.retired.iter().any(|x| x == name) {
+            StaffStatus::Retired
+        } else if c.outside_establishment.iter().any(|x| x == name) {
+            StaffStatus::OutsideEstablishment
+        } else {
+            StaffStatus::InService
+        }
+    }
 }
 
 /// 预算指标 — an appropriation line: money for one function code × economic code × spending kind × project × fund source.
@@ -335,13 +376,25 @@ pub struct BudgetVoucher {
     pub note: Option<String>,
 }
 
+impl BudgetVoucherKind {
+    /// 收回 and 结转下年: they settle at year end what a line was given, and change no budget.
+    pub fn is_year_end_settlement(self) -> bool {
+        matches!(self, BudgetVoucherKind::Recovery | BudgetVoucherKind::CarryForward)
+    }
+}
+
 impl BudgetVoucher {
-    /// The voucher's effect on its line's 全年预算数.
+    /// The voucher's signed amount: negative for a 调减 (and for reversals and 调剂 out, as entered).
     pub fn effect(&self) -> Fen {
         match self.kind {
             BudgetVoucherKind::Reduction => -self.amount,
             _ => self.amount,
         }
+    }
+
+    /// What the voucher adds to its line's 全年预算数: its effect, or nothing for a year-end settlement.
+    pub fn budget_effect(&self) -> Fen {
+        if self.kind.is_year_end_settlement() { Fen::ZERO } else { self.effect() }
     }
 }
 

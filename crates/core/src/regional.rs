@@ -22,6 +22,15 @@ pub fn most_specific<'a, T: Regional>(rules: &'a [T], region_code: &str, year: i
         .map(|(_, r)| r)
 }
 
+impl<T: Regional> Regional for &T {
+    fn region(&self) -> &str {
+        (**self).region()
+    }
+    fn years(&self) -> (Option<i32>, Option<i32>) {
+        (**self).years()
+    }
+}
+
 /// Implements [`Regional`] for a struct with `region: String`, `from_year` and `to_year: Option<i32>` fields.
 macro_rules! regional {
     ($t:ty) => {

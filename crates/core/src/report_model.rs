@@ -94,9 +94,16 @@ pub struct StaffingRow {
 
 #[derive(Debug, Clone, Serialize)]
 pub struct Staffing {
+    /// 编制数 and 年底实有在职人数: the 在职 categories.
     pub authorized: Figure,
     pub actual: Figure,
+    /// Each 在职 category, when there are several.
     pub rows: Vec<StaffingRow>,
+    /// The one 在职 category, when there is only one (nothing to split).
+    pub only_category: Option<String>,
+    /// 离退休人员 and 编外人员 (实有人数), when recorded.
+    pub retired: Option<Figure>,
+    pub outside_establishment: Option<Figure>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -104,8 +111,6 @@ pub struct ClassAmount {
     pub code: String,
     pub name: String,
     pub amount: Figure,
-    /// Notes carried by the records (e.g. 演示补全), shown beside the amount.
-    pub notes: Vec<String>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -275,7 +280,10 @@ pub struct ReportModel {
     pub unit_code: String,
     pub year: i32,
     pub duties: Vec<String>,
+    /// The internal offices (内设机构), without the 「无内设机构」 marker.
     pub offices: Vec<Office>,
+    /// The unit says it has no internal offices (an office named 「无内设机构」).
+    pub no_offices: bool,
     pub staffing: Staffing,
     pub income: Income,
     pub spending: Spending,
@@ -329,16 +337,27 @@ pub fn build(books: &Books, evaluation: Option<&Evaluation>) -> ReportModel {
     let economic_name = |code: &str| tables.and_then(|t| t.economic(code)).map(|e| e.name.clone()).unwrap_or_else(|| format!("科目{code}"));
 
     // 一、部门基本情况 — staffing.
-    let staff_refs = refs("staffing", &r.staffing, |s| &s.category);
-    let staffing = if r.staffing.is_empty() {
-        Staffing { authorized: t.missing("人员编制（编制数）", "编制数（人）"), actual: t.missing("人员编制（实有人数）", "实有人数（人）"), rows: vec![] }
+    let in_service: Vec<&crate::records::Staffing> = r.staffing.iter().filter(|s| s.status() == StaffStatus::InService).collect();
+    let staff_refs = refs("staffing", in_service.iter().copied(), |s| &s.category);
+    let staffing = if in_service.is_empty() {
+        Staffing {
+            authorized: t.missing("人员编制（编制数）", "编制数（人）"),
+            actual: t.missing("人员编制（实有人数）", "实有人数（人）"),
+            rows: vec![],
+            only_category: None,
+            retired: None,
+            outside_establishment: None,
+        }
     } else {
         Staffing {
-            authorized: t.count(r.staffing.iter().map(|s| s.authorized).sum(), "编制数（人）", "Σ 人员编制.编制数", staff_refs.clone()),
-            actual: t.count(r.staffing.iter().map(|s| s.actual).sum(), "年底实有在职人数（人）", "Σ 人员编制.实有人数", staff_refs),
-            rows: r
-                .staffing
+            authorized: t.count(in_service.iter().map(|s| s.authorized).sum(), "编制数（人）", "Σ 人员编制.编制数（在职类别）", staff_refs.clone()),
+            actual: t.count(in_service.iter().map(|s| s.actual).sum(), "年底实有在职人数（人）", "Σ 人员编制.实有人数（在职类别）", staff_refs),
+            only_category: (in_service.len() == 1).then(|| in_service[0].category.clone()),
+            retired: None,
+            outside_establishment: None,
+            rows: in_service
                 .iter()
+                .filter(|_| in_service.len() > 1)
                 .map(|s| StaffingRow {
                     category: s.category.clone(),
                     authorized: t.count(s.authorized, &format!("{}编制数", s.category), "人员编制.编制数", vec![RecordRef::new("staffing", &s.category)]),
@@ -347,6 +366,14 @@ pub fn build(books: &Books, evaluation: Option<&Evaluation>) -> ReportModel {
                 .collect(),
         }
     };
+
+    let mut staffing = staffing;
+    let mut counted = |status: StaffStatus, label: &str| {
+        let rows: Vec<&crate::records::Staffing> = r.staffing.iter().filter(|s| s.status() == status).collect();
+        (!rows.is_empty()).then(|| t.count(rows.iter().map(|s| s.actual).sum(), label, "Σ 人员编制.实有人数", refs("staffing", rows.iter().copied(), |s| &s.category)))
+    };
+    staffing.retired = counted(StaffStatus::Retired, "离退休人员（人）");
+    staffing.outside_establishment = counted(StaffStatus::OutsideEstablishment, "编外人员（人）");
 
     // Income: 财政拨款收入 by function class.
     let fiscal: Vec<&Receipt> = r.receipts.iter().filter(|x| x.fund_source.is_fiscal()).collect();
@@ -368,19 +395,20 @@ pub fn build(books: &Books, evaluation: Option<&Evaluation>) -> ReportModel {
         .into_iter()
         .map(|(code, receipts)| {
             let name = tables.and_then(|t| t.function(&code)).map(|f| f.name.clone()).unwrap_or_else(|| format!("科目{code}"));
-            let mut notes: Vec<String> = receipts.iter().filter_map(|x| x.note.clone()).collect();
+            // A record's 备注 is an internal note: it stays in the trace (the formula), never in the report's text.
+            let mut notes: Vec<String> = receipts.iter().filter_map(|x| x.note.clone()).filter(|n| !n.trim().is_empty()).collect();
             notes.sort();
             notes.dedup();
+            let noted = if notes.is_empty() { String::new() } else { format!("；备注：{}", notes.join("；")) };
             ClassAmount {
                 amount: t.money(
                     receipts.iter().map(|x| x.amount).sum(),
                     &format!("财政拨款收入：{name}（万元）"),
-                    &format!("Σ 收入凭证.金额（功能科目类 {code}）"),
+                    &format!("Σ 收入凭证.金额（功能科目类 {code}）{noted}"),
                     refs("receipts", receipts.iter().copied(), |x| &x.voucher_no),
                 ),
                 code,
                 name,
-                notes,
             }
         })
         .collect();
@@ -693,7 +721,8 @@ pub fn build(books: &Books, evaluation: Option<&Evaluation>) -> ReportModel {
         unit_code: books.unit.code.clone(),
         year,
         duties: books.unit.duties.clone(),
-        offices: books.unit.offices.clone(),
+        offices: books.unit.offices.iter().filter(|o| o.name.trim() != NO_OFFICES).cloned().collect(),
+        no_offices: books.unit.offices.iter().any(|o| o.name.trim() == NO_OFFICES),
         staffing,
         income,
         spending,
@@ -748,6 +777,33 @@ mod tests {
         assert!(m.spending.total.missing);
         assert!(m.spending.execution_rate.missing);
         assert!(m.prose["problems"].missing.as_deref().unwrap().contains("存在的主要问题"));
+    }
+
+    #[test]
+    fn staffing_counts_in_service_categories_apart_from_retired_and_outside_staff() {
+        let mut b = books();
+        let row = |category: &str, authorized, actual| crate::records::Staffing { year: 2020, category: category.into(), authorized, actual };
+        b.records.staffing = vec![row("行政编制", 4, 4), row("事业编制", 3, 2), row("离退休人员", 0, 5), row("编外聘用", 0, 2)];
+        let m = build(&b, None);
+        let s = &m.staffing;
+        assert_eq!((s.authorized.text.as_str(), s.actual.text.as_str()), ("7", "6"), "离退休 and 编外 hold no 编制");
+        assert_eq!(s.rows.iter().map(|r| r.category.as_str()).collect::<Vec<_>>(), ["行政编制", "事业编制"]);
+        assert_eq!(s.retired.as_ref().map(|f| f.text.as_str()), Some("5"));
+        assert_eq!(s.outside_establishment.as_ref().map(|f| f.text.as_str()), Some("2"));
+        assert_eq!(s.only_category, None);
+        // One category: nothing to split, no figure printed twice.
+        let m = build(&books(), None);
+        assert_eq!(m.staffing.only_category.as_deref(), Some("行政编制"));
+        assert!(m.staffing.rows.is_empty() && m.staffing.retired.is_none());
+    }
+
+    #[test]
+    fn a_unit_may_say_it_has_no_internal_offices() {
+        let mut b = books();
+        assert!(!build(&b, None).no_offices);
+        b.unit.offices = vec![Office { name: NO_OFFICES.into(), duties: String::new() }];
+        let m = build(&b, None);
+        assert!(m.no_offices && m.offices.is_empty());
     }
 
     #[test]

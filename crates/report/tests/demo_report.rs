@@ -56,13 +56,33 @@ fn markdown_report_prints_every_seed_figure() {
         "传播科普中国信息17980次",
         "院士专家工作站1个",
         "2021年4月25日",
-        "演示补全：原报告未列明",
         "「缺少数据：报告文字「存在的主要问题及原因分析」（章节 problems）未填写」",
     ] {
         assert!(md.contains(expected), "report lacks {expected:?}");
     }
     assert!(md.contains("\n12. 兴办符合中国科学技术协会宗旨的社会公益性事业"), "twelve duties, numbered");
     assert!(!md.contains("其他社会科学普及支出"), "the seed's wrong name is not reproduced");
+}
+
+/// A record's 备注 is an internal note: never in the report's text, always in the trace of the figure it feeds.
+/// (The demo's receipts carry 「演示补全：原报告未列明」, which the report printed in 收入情况 before.)
+#[test]
+fn a_receipts_note_stays_in_the_trace_and_out_of_the_text() {
+    let mut books = demo_books();
+    let note = "内部备注：待财政局确认后再入账";
+    assert_eq!(books.records.receipts[1].function_code, "2060101");
+    books.records.receipts[1].note = Some(note.into());
+    let model = build(&books, None);
+    let md = render(&model, Format::Markdown).unwrap();
+    assert!(!md.contains(note) && !md.contains("演示补全"), "no 备注 in the Markdown");
+    let html = render(&model, Format::Html).unwrap();
+    let (text, trace) = html.split_at(html.find("<tr id=\"fig-1\">").expect("trace table"));
+    // The visible text: tags (and so the hover titles, which are traces too) left out.
+    let visible: String = text.split('<').map(|part| part.split_once('>').map_or(part, |(_, after)| after)).collect();
+    assert!(!visible.contains(note) && !visible.contains("演示补全"), "no 备注 in the HTML report's text");
+    let traced = model.figures.iter().find(|f| f.formula.contains(note)).expect("the note is in a figure's formula");
+    assert_eq!(traced.label, "财政拨款收入：科学技术支出（万元）");
+    assert!(trace.contains(note), "the trace table shows the note");
 }
 
 #[test]

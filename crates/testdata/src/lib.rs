@@ -255,6 +255,8 @@ struct Line {
     spent: i64,
     /// For an own-fund line without a plan: what it spends.
     own_spending: i64,
+    /// Whether it pays out more than its budget (a fault): the line says 预警控制, else entry would refuse it.
+    over: bool,
 }
 
 fn is_fiscal(fund: &str) -> bool {
@@ -380,6 +382,7 @@ fn unit_year(rng: &mut Rng, p: &Profile, year: i32) -> Tables {
             adjust: 0,
             spent: 0,
             own_spending: if planned { 0 } else { rng.range(100_000, 5_000_000) },
+            over: false,
         };
         t.push(
             "appropriation_lines",
@@ -565,6 +568,7 @@ fn unit_year(rng: &mut Rng, p: &Profile, year: i32) -> Tables {
             }
         }
         lines[i].spent = target - remaining;
+        lines[i].over = over;
     }
 
     // 收回 / 结转下年: part of a 财政拨款 line's balance not disbursed at year end, settled by the finance bureau.
@@ -774,16 +778,22 @@ fn controls(t: &mut Tables, year: i32, faults: bool, lines: &[Line], procurement
     let rows: usize = t.rows.values().map(Vec::len).sum();
     let rng = &mut Rng::new(rows as u64 * 7_919 + year as u64);
     let y = year.to_string();
-    if let Some(line) = lines.first().filter(|_| rng.chance(60)) {
-        let (mid, mlabel) = *rng.pick(&[("warn", "预警控制"), ("ignore", "不控制")]);
-        t.push("line_controls", vec![("line_code", line.code.clone()), ("year", y.clone()), ("mode", spell(rng, mid, mlabel).into()), ("tolerance_bp", if rng.chance(50) { rng.range(0, 500).to_string() } else { String::new() }), ("note", String::new())]);
+    // 财政拨款 lines are under 刚性控制 by default: a line that overspends (a fault) says 预警控制, and now and
+    // then the first line has a setting of its own.
+    for (i, line) in lines.iter().enumerate() {
+        let setting = if line.over { Some(("warn", "预警控制")) } else if i == 0 && rng.chance(60) { Some(*rng.pick(&[("warn", "预警控制"), ("ignore", "不控制")])) } else { None };
+        if let Some((mid, mlabel)) = setting {
+            t.push("line_controls", vec![("line_code", line.code.clone()), ("year", y.clone()), ("mode", spell(rng, mid, mlabel).into()), ("tolerance_bp", if rng.chance(50) { rng.range(0, 500).to_string() } else { String::new() }), ("note", String::new())]);
+        }
     }
     for (i, line) in lines.iter().enumerate() {
-        if !rng.chance(30) {
+        // A commitment fits in what the line has left (refused at entry otherwise).
+        let room = line.annual() - line.spent;
+        if !rng.chance(30) || (room < 100 && !line.over) {
             continue;
         }
         let code = format!("ZY{year}-{:02}", i + 1);
-        let amount = rng.range(100, 500_000);
+        let amount = if line.over { rng.range(100, 500_000) } else { rng.range(100, room.min(500_000)) };
         let (kid, klabel) = *rng.pick(&[("contract", "合同"), ("purchase_request", "采购申请")]);
         let reference = procurements.iter().find(|(_, p, _)| *p == line.project).map(|(c, _, _)| c.clone()).unwrap_or_default();
         let row = |no: &str, amount: i64, reverses: &str, kind: &str| {
@@ -930,7 +940,8 @@ mod tests {
                     let dir = tmp.path().join(format!("{}-{k}", u.code));
                     import.write(&dir).unwrap();
                     let source = jixiao_import::read(&dir).unwrap_or_else(|e| panic!("seed {seed} {}: {e}", u.code));
-                    let batch = source.validate(&existing, &years).unwrap_or_else(|e| panic!("seed {seed} {} import {k}: {e}", u.code));
+                    // With budget control at entry: 财政拨款 lines are under 刚性控制 unless they say otherwise.
+                    let (batch, _) = source.validate_controlled(&existing, &years, None).unwrap_or_else(|e| panic!("seed {seed} {} import {k}: {e}", u.code));
                     for kind in record_kinds() {
                         for row in batch.records.rows(&kind.id) {
                             existing.push_row(&kind.id, row).unwrap();

@@ -121,7 +121,7 @@ async fn every_role_against_every_route() {
 async fn writes_without_the_csrf_token_are_refused() {
     let (state, _dir) = common::demo_state().await;
     let (cookie, csrf) = sign_in(&state, "clerk").await;
-    let form = |csrf: &str| format!("csrf={csrf}&voucher_no=W1&date=2020-06-01&line_code=ZB2020-29&amount=100&payee=%E6%9F%90&purpose=%E6%B5%8B%E8%AF%95");
+    let form = |csrf: &str| format!("csrf={csrf}&voucher_no=W1&date=2020-06-01&line_code=ZB2020-17&amount=100&payee=%E6%9F%90&purpose=%E6%B5%8B%E8%AF%95");
     let (status, _) = call(&state, "POST", &format!("{UNIT}/vouchers"), Some(&cookie), Some(form("wrong"))).await;
     assert_eq!(status, StatusCode::FORBIDDEN);
     let (status, _) = call(&state, "POST", &format!("{UNIT}/vouchers"), Some(&cookie), Some(form(&csrf))).await;
@@ -133,7 +133,7 @@ async fn a_bad_voucher_shows_its_errors_beside_the_field_and_writes_nothing() {
     let (state, _dir) = common::demo_state().await;
     let (cookie, csrf) = sign_in(&state, "clerk").await;
     let before = state.store.record_counts().await.unwrap();
-    let form = format!("csrf={csrf}&voucher_no=W1&date=2020-02-30&line_code=ZB2020-29&amount=12%E5%85%83&payee=%E6%9F%90&purpose=%E6%B5%8B%E8%AF%95");
+    let form = format!("csrf={csrf}&voucher_no=W1&date=2020-02-30&line_code=ZB2020-17&amount=12%E5%85%83&payee=%E6%9F%90&purpose=%E6%B5%8B%E8%AF%95");
     let (status, body) = call(&state, "POST", &format!("{UNIT}/vouchers"), Some(&cookie), Some(form)).await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(body.contains("IMPORT_BAD_AMOUNT") && body.contains("IMPORT_BAD_DATE"), "{body}");
@@ -188,7 +188,7 @@ async fn the_api_enters_a_voucher_with_the_csrf_header() {
         Request::post("/api/units/430102-KX/2020/expenditures").header(header::COOKIE, &cookie).header("x-csrf-token", csrf).header(header::CONTENT_TYPE, "application/json").body(Body::from(body)).unwrap()
     };
     let ok = jixiao_web::router(state.clone())
-        .oneshot(post(r#"{"voucher_no":"API-1","date":"2020-12-01","line_code":"ZB2020-29","amount":"0.50","payee":"某公司","purpose":"接口测试"}"#, csrf.to_string()))
+        .oneshot(post(r#"{"voucher_no":"API-1","date":"2020-12-01","line_code":"ZB2020-17","amount":"0.50","payee":"某公司","purpose":"接口测试"}"#, csrf.to_string()))
         .await
         .unwrap();
     assert_eq!(ok.status(), StatusCode::CREATED);
@@ -196,7 +196,7 @@ async fn the_api_enters_a_voucher_with_the_csrf_header() {
     assert_eq!(bad.status(), StatusCode::UNPROCESSABLE_ENTITY);
     let body: serde_json::Value = serde_json::from_slice(&bad.into_body().collect().await.unwrap().to_bytes()).unwrap();
     assert!(body["errors"]["amount"][0].as_str().unwrap().contains("IMPORT_BAD_AMOUNT"), "{body}");
-    let no_csrf = jixiao_web::router(state.clone()).oneshot(post(r#"{"voucher_no":"API-3","line_code":"ZB2020-29","amount":"1","payee":"某","purpose":"某"}"#, "x".into())).await.unwrap();
+    let no_csrf = jixiao_web::router(state.clone()).oneshot(post(r#"{"voucher_no":"API-3","line_code":"ZB2020-17","amount":"1","payee":"某","purpose":"某"}"#, "x".into())).await.unwrap();
     assert_eq!(no_csrf.status(), StatusCode::FORBIDDEN);
     let (status, summary) = call(&state, "GET", "/api/units/430102-KX/2020/summary", Some(&cookie), None).await;
     assert_eq!(status, StatusCode::OK);

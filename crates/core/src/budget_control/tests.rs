@@ -49,11 +49,17 @@ fn fresh(expenditures: Vec<Expenditure>, commitments: Vec<Commitment>) -> Record
 
 #[test]
 fn the_data_file_gives_the_most_specific_default() {
-    assert_eq!(default_control("430102", 2020).mode, ControlMode::Ignore, "national default");
-    let sample = default_control("439901", 2021);
+    // 财政拨款 lines: 刚性控制 nationally (预算管理一体化); own funds: not controlled at entry. Before: 不控制 for all.
+    let national = default_control("430102", 2020, FundSource::GeneralBudget);
+    assert_eq!((national.mode, national.tolerance_bp), (ControlMode::Stop, 0), "national default for 财政拨款");
+    assert!(national.basis.contains("预算管理一体化"));
+    assert_eq!(default_control("110101", 2024, FundSource::GovernmentFund).mode, ControlMode::Stop);
+    assert_eq!(default_control("430102", 2020, FundSource::ServiceRevenue).mode, ControlMode::Ignore, "own funds");
+    let sample = default_control("439901", 2021, FundSource::GeneralBudget);
     assert_eq!((sample.mode, sample.tolerance_bp), (ControlMode::Stop, 0));
     assert!(sample.basis.contains("439901"));
-    assert_eq!(default_control("439901", 2020).mode, ControlMode::Ignore, "the sample region's rule starts in 2021");
+    assert!(default_control("439901", 2020, FundSource::GeneralBudget).basis.contains("预算管理一体化"), "the sample region's rule starts in 2021");
+    assert_eq!(default_control("439901", 2021, FundSource::OperatingRevenue).mode, ControlMode::Ignore, "the sample rule covers 财政拨款 only");
 }
 
 #[test]
@@ -61,7 +67,10 @@ fn a_line_setting_overrides_the_default_and_keeps_the_default_tolerance_when_bla
     let b = stopped_books();
     let c = line_control(&b.unit, &b.records, 2020, "B1");
     assert_eq!((c.mode, c.tolerance_bp, c.basis.as_str()), (ControlMode::Stop, 0, "指标控制设置"));
-    assert_eq!(line_control(&b.unit, &b.records, 2020, "P1").mode, ControlMode::Ignore);
+    assert_eq!(line_control(&b.unit, &b.records, 2020, "P1").mode, ControlMode::Stop, "the national default of a 财政拨款 line");
+    let mut own = b.clone();
+    own.records.appropriation_lines[1].fund_source = FundSource::OperatingRevenue;
+    assert_eq!(line_control(&own.unit, &own.records, 2020, "P1").mode, ControlMode::Ignore, "an own-fund line");
 }
 
 #[test]

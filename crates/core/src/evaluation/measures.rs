@@ -267,11 +267,12 @@ pub fn measure(spec: &IndicatorSpec, input: &EvaluationInput, q: &QualitativeSha
     let spent = spent_total.amount;
     let all_expenditures = || spending_refs(&spent_total);
     match spec.measure.as_str() {
+        // 在职 categories only: 离退休 and 编外 hold no 编制.
         "staff_control_rate" => count_rate(
-            r.staffing.iter().map(|s| s.actual).sum(),
-            r.staffing.iter().map(|s| s.authorized).sum(),
+            r.staffing.iter().filter(|s| s.status() == StaffStatus::InService).map(|s| s.actual).sum(),
+            r.staffing.iter().filter(|s| s.status() == StaffStatus::InService).map(|s| s.authorized).sum(),
             "人",
-            r.staffing.iter().map(|s| RecordRef::new("staffing", &s.category)).collect(),
+            r.staffing.iter().filter(|s| s.status() == StaffStatus::InService).map(|s| RecordRef::new("staffing", &s.category)).collect(),
             "缺少人员编制记录（编制数为0）",
         ),
         "sangong_change_rate" => {

@@ -12,7 +12,7 @@
 //! Reversals are transactions with negative amounts, as in the books.
 
 use crate::money::Fen;
-use crate::records::{AppropriationLine, Books, BudgetVoucher, BudgetVoucherKind};
+use crate::records::{AppropriationLine, Books};
 use std::collections::HashMap;
 use std::fmt::Write;
 
@@ -75,8 +75,7 @@ pub fn write(books: &Books, out: &mut String) {
     let account = |line: &str| accounts.get(line).cloned().unwrap_or_else(|| format!("{unit}:未知指标:{}", part(line)));
     let appropriated = format!("{unit}:{APPROPRIATED}");
     // 收回 and 结转下年 settle at year end what was given and leave 全年预算数 as it was: nothing moves here.
-    let settlement = |v: &&BudgetVoucher| matches!(v.kind, BudgetVoucherKind::Recovery | BudgetVoucherKind::CarryForward);
-    for v in books.records.budget_vouchers.iter().filter(|v| !settlement(v)) {
+    for v in books.records.budget_vouchers.iter().filter(|v| !v.kind.is_year_end_settlement()) {
         let a = format!("{}:{AVAILABLE}", account(&v.line_code));
         let description = format!("{} {}", v.kind.label(), v.document.as_deref().unwrap_or(""));
         let comment = format!("line: {}{}", v.line_code, v.reverses.as_deref().map(|r| format!(", reverses: {r}")).unwrap_or_default());

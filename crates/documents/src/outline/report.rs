@@ -58,7 +58,9 @@ fn basic_information(b: &mut Blocks, m: &ReportModel) {
 
     b.heading(2, "（二）机构设置及人员情况");
     let mut line = Line::new().text(&m.unit_name);
-    if m.offices.is_empty() {
+    if m.no_offices && m.offices.is_empty() {
+        line = line.text("不设内设机构。");
+    } else if m.offices.is_empty() {
         line = line.missing_data("内设机构").text("。");
     } else {
         line = line.text(format!("内设{}个机构：", m.offices.len()));
@@ -66,13 +68,30 @@ fn basic_information(b: &mut Blocks, m: &ReportModel) {
             line = line.text(format!("{}，{}{}", o.name, o.duties.trim_matches('。'), separator(i, m.offices.len(), "；", "。")));
         }
     }
-    line = line.text("单位编制数为").figure(&m.staffing.authorized).text(format!("人，{}年底实有在职人数为", m.year)).figure(&m.staffing.actual).text("人");
-    if !m.staffing.rows.is_empty() {
+    let st = &m.staffing;
+    line = line.text("单位编制数为").figure(&st.authorized).text("人");
+    if let Some(category) = &st.only_category {
+        line = line.text(format!("（{category}）"));
+    } else if !st.rows.is_empty() {
         line = line.text("（");
-        for (i, r) in m.staffing.rows.iter().enumerate() {
-            line = line.text(format!("{}编制", r.category)).figure(&r.authorized).text("人、实有").figure(&r.actual).text("人").text(separator(i, m.staffing.rows.len(), "；", ""));
+        for (i, r) in st.rows.iter().enumerate() {
+            line = line.text(&r.category).figure(&r.authorized).text("人").text(separator(i, st.rows.len(), "、", ""));
         }
         line = line.text("）");
+    }
+    line = line.text(format!("，{}年底实有在职人数为", m.year)).figure(&st.actual).text("人");
+    if !st.rows.is_empty() {
+        line = line.text("（");
+        for (i, r) in st.rows.iter().enumerate() {
+            line = line.text(&r.category).figure(&r.actual).text("人").text(separator(i, st.rows.len(), "、", ""));
+        }
+        line = line.text("）");
+    }
+    if let Some(retired) = &st.retired {
+        line = line.text("；离退休人员").figure(retired).text("人");
+    }
+    if let Some(outside) = &st.outside_establishment {
+        line = line.text("；编外人员").figure(outside).text("人");
     }
     b.paragraph(line.text("。"));
 
@@ -83,9 +102,6 @@ fn basic_information(b: &mut Blocks, m: &ReportModel) {
         line = line.text("，其中");
         for (i, c) in income.by_class.iter().enumerate() {
             line = line.text(&c.name).figure(&c.amount).text("万元");
-            if !c.notes.is_empty() {
-                line = line.text(format!("（{}）", c.notes.join("；")));
-            }
             line = line.text(separator(i, income.by_class.len(), "、", ""));
         }
     }
