@@ -134,6 +134,10 @@ enum Command {
         /// One more evaluation rules file applied over the defaults and the region's overrides.
         #[arg(long)]
         rules: Option<PathBuf>,
+        /// Money in 万元 (wan, the default) or in 元 (yuan), for the forms published in 元: the report in every
+        /// format and the workbook's 决算公开 tables.
+        #[arg(long, value_enum, default_value_t = Money::Wan)]
+        money: Money,
     },
     /// Score the unit-year: departmental indicators and every project's self-evaluation table.
     Evaluate {
@@ -287,6 +291,23 @@ enum ReportScope {
     Unit,
     Department,
     Region,
+}
+
+#[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
+enum Money {
+    /// 万元, two decimals.
+    Wan,
+    /// 元, two decimals.
+    Yuan,
+}
+
+impl Money {
+    fn unit(self) -> jixiao_core::MoneyUnit {
+        match self {
+            Money::Wan => jixiao_core::MoneyUnit::Wan,
+            Money::Yuan => jixiao_core::MoneyUnit::Yuan,
+        }
+    }
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -446,9 +467,12 @@ async fn run(cli: Cli, db_given: bool) -> Result<ExitCode> {
                 }
             }
         }
-        Command::Report { unit, scope, department, bureau, area, year, format, output, allow_errors, rules } => {
+        Command::Report { unit, scope, department, bureau, area, year, format, output, allow_errors, rules, money } => {
             let store = open(&cli.db).await?;
             if scope != ReportScope::Unit {
+                if money == Money::Yuan {
+                    bail!("汇总报告（--scope department|region）以万元列示，不支持 --money yuan");
+                }
                 let format = match format {
                     ReportFormat::Md => jixiao_report::Format::Markdown,
                     ReportFormat::Html => jixiao_report::Format::Html,
@@ -467,12 +491,12 @@ async fn run(cli: Cli, db_given: bool) -> Result<ExitCode> {
                 bail!("账务核对有错误，未生成报告（先运行 jixiao check 修正；或加 --allow-errors 强制生成）");
             }
             let evaluation = evaluate(&store, &books, &findings, rules.as_deref()).await?;
-            let model = jixiao_core::report_model::build(&books, Some(&evaluation));
+            let model = jixiao_core::report_model::build_in(&books, Some(&evaluation), money.unit());
             let text_format = match format {
                 ReportFormat::Md => jixiao_report::Format::Markdown,
                 ReportFormat::Html => jixiao_report::Format::Html,
                 ReportFormat::Docx => return write_binary(output.as_deref(), &jixiao_documents::docx(&jixiao_documents::outline(&model))?),
-                ReportFormat::Xlsx => return write_binary(output.as_deref(), &jixiao_documents::workbook(&books, &evaluation)?),
+                ReportFormat::Xlsx => return write_binary(output.as_deref(), &jixiao_documents::workbook_in(&books, &evaluation, money.unit())?),
                 ReportFormat::Pdf => return write_binary(output.as_deref(), &jixiao_pdf::render(&books, &model, &jixiao_pdf::FontSet::from_env()?)?),
             };
             write_output(output.as_deref(), &jixiao_report::render(&model, text_format)?)?;

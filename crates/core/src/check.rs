@@ -151,7 +151,15 @@ fn code_invalid(b: &Books) -> Vec<Finding> {
         }
     };
     let invalid = |what: &str, code: &str, level: &str, suggestions: Vec<String>| {
-        let reason = if t.is_official() { format!("不在已导入的{}中", t.edition_label()) } else { format!("其类 {} 在{}年度不存在", code.get(..3).unwrap_or(code), t.year) };
+        let class = code.get(..3).unwrap_or(code);
+        let class_exists = if what == "功能科目" { t.function(class).is_some() } else { t.economic(class).is_some() };
+        let reason = if t.is_official() {
+            format!("不在已导入的{}中", t.edition_label())
+        } else if class_exists {
+            format!("应为{level}编码")
+        } else {
+            format!("其类 {class} 在{}年度不存在", t.year)
+        };
         format!("{what} {code} 不是{}年度有效的{level}科目（{reason}）；相近的有：{}", t.year, suggestions.join("、"))
     };
     for l in &b.records.appropriation_lines {

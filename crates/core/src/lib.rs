@@ -8,6 +8,7 @@ pub mod budget_control;
 pub mod check;
 pub mod codes;
 pub mod consolidated;
+pub mod disclosure;
 pub mod evaluation;
 pub mod export;
 pub mod governance;
@@ -26,5 +27,5 @@ pub mod sections;
 mod fixture;
 
 pub use date::Date;
-pub use money::{BasisPoints, Fen};
+pub use money::{BasisPoints, Fen, MoneyUnit};
 pub use records::*;

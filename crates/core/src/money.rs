@@ -24,6 +24,24 @@ pub enum MoneyParseError {
     Overflow,
 }
 
+/// 金额单位 of a printed report: 万元 (the default), or 元 as some forms are published.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub enum MoneyUnit {
+    #[default]
+    Wan,
+    Yuan,
+}
+
+impl MoneyUnit {
+    /// 万元 or 元.
+    pub fn label(self) -> &'static str {
+        match self {
+            MoneyUnit::Wan => "万元",
+            MoneyUnit::Yuan => "元",
+        }
+    }
+}
+
 impl Fen {
     pub const ZERO: Fen = Fen(0);
 
@@ -69,6 +87,14 @@ impl Fen {
 
     pub fn is_zero(self) -> bool {
         self.0 == 0
+    }
+
+    /// The amount as printed in `unit`.
+    pub fn in_unit(self, unit: MoneyUnit) -> String {
+        match unit {
+            MoneyUnit::Wan => self.wan_yuan_string(),
+            MoneyUnit::Yuan => self.yuan_string(),
+        }
     }
 
     /// 元 with two decimals, e.g. `2429600.00`.

@@ -6,7 +6,7 @@ use crate::check::RecordRef;
 use crate::books::Spent;
 use crate::codes::ExpenseGroup;
 use crate::evaluation::Evaluation;
-use crate::money::{BasisPoints, Fen};
+use crate::money::{BasisPoints, Fen, MoneyUnit};
 use crate::records::*;
 use crate::sections::report_sections;
 use serde::Serialize;
@@ -36,6 +36,8 @@ pub struct Figure {
 #[derive(Default)]
 struct Tracer {
     figures: Vec<Figure>,
+    /// How money is printed: 万元 (the default) or 元.
+    unit: MoneyUnit,
 }
 
 impl Tracer {
@@ -54,7 +56,8 @@ impl Tracer {
     }
 
     fn money(&mut self, amount: Fen, label: &str, formula: &str, sources: Vec<RecordRef>) -> Figure {
-        self.add(amount.wan_yuan_string(), label, formula, sources)
+        let label = if self.unit == MoneyUnit::Wan { label.to_string() } else { label.replace("（万元）", &format!("（{}）", self.unit.label())) };
+        self.add(amount.in_unit(self.unit), &label, formula, sources)
     }
 
     fn missing(&mut self, what: &str, label: &str) -> Figure {
@@ -279,6 +282,8 @@ pub struct ReportModel {
     pub unit_name: String,
     pub unit_code: String,
     pub year: i32,
+    /// 万元 or 元: how the money figures are printed.
+    pub money_unit: &'static str,
     pub duties: Vec<String>,
     /// The internal offices (内设机构), without the 「无内设机构」 marker.
     pub offices: Vec<Office>,
@@ -327,9 +332,14 @@ pub fn quantity_text(quantity: i64, qualifier: QuantityQualifier, unit: &str) ->
     }
 }
 
-/// Builds the report model. Pure: the same books (and evaluation) give the same model.
+/// Builds the report model, money in 万元. Pure: the same books (and evaluation) give the same model.
 pub fn build(books: &Books, evaluation: Option<&Evaluation>) -> ReportModel {
-    let mut t = Tracer::default();
+    build_in(books, evaluation, MoneyUnit::Wan)
+}
+
+/// [`build`] with money printed in `unit` (万元 or 元).
+pub fn build_in(books: &Books, evaluation: Option<&Evaluation>, unit: MoneyUnit) -> ReportModel {
+    let mut t = Tracer { figures: vec![], unit };
     let r = &books.records;
     let year = books.year.year;
     let tables = books.code_tables();
@@ -720,6 +730,7 @@ pub fn build(books: &Books, evaluation: Option<&Evaluation>) -> ReportModel {
         unit_name: books.unit.name.clone(),
         unit_code: books.unit.code.clone(),
         year,
+        money_unit: unit.label(),
         duties: books.unit.duties.clone(),
         offices: books.unit.offices.iter().filter(|o| o.name.trim() != NO_OFFICES).cloned().collect(),
         no_offices: books.unit.offices.iter().any(|o| o.name.trim() == NO_OFFICES),

@@ -9,7 +9,7 @@ pub mod workbook;
 
 pub use docx::docx;
 pub use outline::{Outline, outline};
-pub use workbook::workbook;
+pub use workbook::{workbook, workbook_in};
 
 #[derive(Debug, thiserror::Error)]
 pub enum DocumentError {

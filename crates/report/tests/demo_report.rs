@@ -85,6 +85,23 @@ fn a_receipts_note_stays_in_the_trace_and_out_of_the_text() {
     assert!(trace.contains(note), "the trace table shows the note");
 }
 
+/// `--money yuan`: every money figure of the report in 元, and the units named as 元 (forms published in 元).
+#[test]
+fn the_report_prints_money_in_yuan_when_asked() {
+    let books = demo_books();
+    let model = jixiao_core::report_model::build_in(&books, Some(&demo_evaluation(&books)), jixiao_core::MoneyUnit::Yuan);
+    let md = render(&model, Format::Markdown).unwrap();
+    for expected in ["本级财政拨款收入合计2429600.00元", "年末结转和结余316300.00元。", "| 资金来源 | 年初结转和结余（元） | 本年收入（元） |", "| 合计 | 0.00 | 2429600.00 | 2113300.00 | 0.00 | 316300.00 |", "预算执行率86.98%"] {
+        assert!(md.contains(expected), "{expected}");
+    }
+    // The report's own text names no 万元 (the scored tables of the evaluation keep theirs, labelled).
+    let body = &md[..md.find("（五）绩效自评结果").unwrap()];
+    assert!(!body.contains("万元"), "{body}");
+    assert!(model.figures.iter().filter(|f| f.label.contains("（元）")).count() > 20);
+    let wan = render(&demo_model(), Format::Markdown).unwrap();
+    assert!(wan.contains("本级财政拨款收入合计242.96万元"));
+}
+
 #[test]
 fn html_figures_link_to_their_records() {
     let model = demo_model();

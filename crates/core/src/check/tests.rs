@@ -41,7 +41,7 @@ fn code_invalid_when_the_class_does_not_exist() {
     assert_fires(&b, "CODE_INVALID", Severity::Error, "经济科目 50198");
     let mut b = books();
     b.records.appropriation_lines[0].function_code = "20607".into();
-    assert_fires(&b, "CODE_INVALID", Severity::Error, "功能科目 20607");
+    assert_fires(&b, "CODE_INVALID", Severity::Error, "功能科目 20607 不是2020年度有效的项级科目（应为项级编码）");
 }
 
 #[test]

@@ -3,28 +3,39 @@
 use super::{AccountTable, FinalAccounts, HeaderCell, Value, add_at, chinese_ordinal, economic_name, function_name, function_rows, h, h_span, money_row};
 use jixiao_core::Fen;
 use jixiao_core::balance::fund_balances;
+use jixiao_core::disclosure::accounts_edition;
 use jixiao_core::codes::{ExpenseGroup, SanGongKind};
 use jixiao_core::records::{AppropriationLine, Books, FundSource, IncomeKind, SpendingKind};
 use std::collections::BTreeMap;
 
-/// The nine tables for one unit-year.
+/// The tables of the year's edition (core `disclosure`, `data/final-accounts-editions.toml`) for one
+/// unit-year, coded 公开01表 … in the edition's order and titled as it titles them.
 pub fn final_accounts(books: &Books) -> FinalAccounts {
     let year = books.year.year;
-    FinalAccounts {
-        unit_name: books.unit.name.clone(),
-        year,
-        tables: vec![
-            income_expenditure_summary(books),
-            income(books),
-            expenditure(books),
-            fiscal_summary(books),
-            general_budget_expenditure(books),
-            general_budget_basic_detail(books),
-            sangong(books),
-            government_fund(books),
-            state_capital(books),
-        ],
-    }
+    let tables = accounts_edition(year)
+        .tables
+        .iter()
+        .enumerate()
+        .map(|(i, spec)| {
+            let mut table = match spec.id.as_str() {
+                "income_expenditure_summary" => income_expenditure_summary(books),
+                "income" => income(books),
+                "expenditure" => expenditure(books),
+                "fiscal_summary" => fiscal_summary(books),
+                "general_budget_expenditure" => general_budget_expenditure(books),
+                "general_budget_basic_detail" => general_budget_basic_detail(books),
+                "sangong_general_budget" => sangong(books, |s| s == FundSource::GeneralBudget, "一般公共预算财政拨款“三公”经费预算和支出"),
+                "sangong_fiscal" => sangong(books, FundSource::is_fiscal, "财政拨款“三公”经费预算和支出"),
+                "government_fund" => government_fund(books),
+                "state_capital" => state_capital(books),
+                other => panic!("final-accounts-editions.toml: unknown table {other}"),
+            };
+            table.code = format!("公开{:02}表", i + 1);
+            table.name = spec.name.clone();
+            table
+        })
+        .collect();
+    FinalAccounts { unit_name: books.unit.name.clone(), year, tables }
 }
 
 /// What each line paid out (reversals included), with the line, in the books' line order.
@@ -261,10 +272,11 @@ fn general_budget_basic_detail(books: &Books) -> AccountTable {
     }
 }
 
-/// 公开07表 一般公共预算财政拨款“三公”经费支出决算表: 预算数 and 决算数, each split by kind.
-fn sangong(books: &Books) -> AccountTable {
+/// The “三公”经费支出决算表: 预算数 and 决算数, each split by kind, of the lines whose fund source `covered` keeps
+/// (一般公共预算 in the 2019–2021 edition, every 财政拨款 from 2022).
+fn sangong(books: &Books, covered: impl Fn(FundSource) -> bool, nothing: &str) -> AccountTable {
     let kinds = [SanGongKind::OutboundTravel, SanGongKind::VehiclePurchase, SanGongKind::VehicleOperation, SanGongKind::OfficialReception];
-    let general = |l: &AppropriationLine| l.fund_source == FundSource::GeneralBudget;
+    let general = |l: &AppropriationLine| covered(l.fund_source);
     let mut budget = [Fen::ZERO; 4];
     let mut spent = [Fen::ZERO; 4];
     let mut any = false;
@@ -291,7 +303,7 @@ fn sangong(books: &Books) -> AccountTable {
         name: "一般公共预算财政拨款“三公”经费支出决算表".into(),
         header,
         rows: if any { vec![[columns(budget), columns(spent)].concat().into_iter().map(Value::Money).collect()] } else { vec![] },
-        empty_note: if any { None } else { empty_note(books, "一般公共预算财政拨款“三公”经费预算和支出") },
+        empty_note: if any { None } else { empty_note(books, nothing) },
     }
 }
 
@@ -328,4 +340,46 @@ fn state_capital(books: &Books) -> AccountTable {
         items.entry(l.function_code.clone()).or_insert_with(|| vec![Fen::ZERO; 3]);
     }
     by_function("公开09表", "国有资本经营预算财政拨款支出决算表", spending_header("合计"), books, items, 3, "国有资本经营预算财政拨款支出")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use jixiao_core::RecordSet;
+
+    fn demo_books() -> Books {
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../examples/furong-kexie-2020");
+        let batch = jixiao_import::read(&dir).unwrap().validate(&RecordSet::default(), &[]).unwrap();
+        Books::new(batch.unit.clone(), batch.years[0].clone(), batch.records.for_year(2020))
+    }
+
+    #[test]
+    fn the_edition_of_the_year_orders_and_titles_the_tables() {
+        let mut books = demo_books();
+        let titles = |b: &Books| final_accounts(b).tables.iter().map(|t| format!("{} {}", t.code, t.name)).collect::<Vec<_>>();
+        let set_2020 = titles(&books);
+        assert_eq!(set_2020[6], "公开07表 一般公共预算财政拨款“三公”经费支出决算表");
+        assert_eq!(set_2020[7], "公开08表 政府性基金预算财政拨款收入支出决算表");
+        books.year.year = 2022;
+        let set_2022 = titles(&books);
+        assert_eq!(set_2022[6], "公开07表 政府性基金预算财政拨款收入支出决算表");
+        assert_eq!(set_2022[8], "公开09表 财政拨款“三公”经费支出决算表");
+        assert!(final_accounts(&books).tables[8].empty_note.as_deref().unwrap().contains("无财政拨款“三公”经费"));
+    }
+
+    #[test]
+    fn from_2022_the_sangong_table_covers_every_fiscal_source() {
+        // A 公务接待费 line paid from 政府性基金: outside the 2019–2021 table (一般公共预算 only), inside the 2022 one.
+        let mut books = demo_books();
+        let line = books.records.appropriation_lines.iter_mut().find(|l| l.line_code == "ZB2020-17").unwrap();
+        line.economic_code = "30217".into();
+        line.fund_source = FundSource::GovernmentFund;
+        let spent = books.line_spent("ZB2020-17");
+        assert!(spent > Fen::ZERO);
+        let general = sangong(&books, |s| s == FundSource::GeneralBudget, "x");
+        assert!(general.rows.is_empty());
+        let fiscal = sangong(&books, FundSource::is_fiscal, "x");
+        // 决算数 合计 is the 7th column (after the six 预算数 columns).
+        assert_eq!(fiscal.rows[0][6], Value::Money(spent));
+    }
 }

@@ -97,21 +97,21 @@ fn basic_information(b: &mut Blocks, m: &ReportModel) {
 
     b.heading(2, "（三）收入情况");
     let income = &m.income;
-    let mut line = Line::new().text(format!("{}年本级财政拨款收入合计", m.year)).figure(&income.fiscal_total).text("万元");
+    let mut line = Line::new().text(format!("{}年本级财政拨款收入合计", m.year)).figure(&income.fiscal_total).text(&format!("{}", m.money_unit));
     if !income.by_class.is_empty() {
         line = line.text("，其中");
         for (i, c) in income.by_class.iter().enumerate() {
-            line = line.text(&c.name).figure(&c.amount).text("万元");
+            line = line.text(&c.name).figure(&c.amount).text(&format!("{}", m.money_unit));
             line = line.text(separator(i, income.by_class.len(), "、", ""));
         }
     }
     line = line.text("。");
     if let Some(other) = &income.other_total {
-        line = line.text("其他资金收入").figure(other).text("万元");
+        line = line.text("其他资金收入").figure(other).text(&format!("{}", m.money_unit));
         if !income.other_by_kind.is_empty() {
             line = line.text("，其中");
             for (i, k) in income.other_by_kind.iter().enumerate() {
-                line = line.text(&k.name).figure(&k.amount).text("万元").text(separator(i, income.other_by_kind.len(), "、", ""));
+                line = line.text(&k.name).figure(&k.amount).text(&format!("{}", m.money_unit)).text(separator(i, income.other_by_kind.len(), "、", ""));
             }
         }
         line = line.text("。");
@@ -129,23 +129,23 @@ fn spending(b: &mut Blocks, m: &ReportModel) {
         Line::new()
             .text(format!("{}年全年预算数", m.year))
             .figure(&s.annual_budget)
-            .text("万元（年初预算")
+            .text(&format!("{}（年初预算", m.money_unit))
             .figure(&s.initial_budget)
-            .text("万元，年中调整")
+            .text(&format!("{}，年中调整", m.money_unit))
             .figure(&s.adjustments)
-            .text("万元，上年结转")
+            .text(&format!("{}，上年结转", m.money_unit))
             .figure(&s.carry_over)
-            .text("万元）；本年支出合计")
+            .text(&format!("{}）；本年支出合计", m.money_unit))
             .figure(&s.total)
-            .text("万元，其中基本支出")
+            .text(&format!("{}，其中基本支出", m.money_unit))
             .figure(&s.basic)
-            .text("万元、项目支出")
+            .text(&format!("{}、项目支出", m.money_unit))
             .figure(&s.project)
-            .text("万元；预算执行率")
+            .text(&format!("{}；预算执行率", m.money_unit))
             .figure(&s.execution_rate)
             .text("，年末结转和结余")
             .figure(&s.unspent)
-            .text("万元。"),
+            .text(&format!("{}。", m.money_unit)),
     );
     b.paragraph(Line::new().text("收支平衡（按资金来源）：年初结转和结余 + 本年收入 = 本年支出 + 结余分配/缴回 + 年末结转和结余。"));
     let rows = s
@@ -153,35 +153,35 @@ fn spending(b: &mut Blocks, m: &ReportModel) {
         .iter()
         .map(|r| vec![Cell::text(&r.source), Cell::figure(&r.opening), Cell::figure(&r.income), Cell::figure(&r.spending), Cell::figure(&r.returned), Cell::figure(&r.closing)])
         .collect();
-    b.table(&["资金来源", "年初结转和结余（万元）", "本年收入（万元）", "本年支出（万元）", "结余分配/缴回（万元）", "年末结转和结余（万元）"], &[4, 3, 3, 3, 3, 3], rows);
+    b.table(&["资金来源", &format!("年初结转和结余（{}）", m.money_unit), &format!("本年收入（{}）", m.money_unit), &format!("本年支出（{}）", m.money_unit), &format!("结余分配/缴回（{}）", m.money_unit), &format!("年末结转和结余（{}）", m.money_unit)], &[4, 3, 3, 3, 3, 3], rows);
 
     b.heading(2, "（一）基本支出");
     let named_list = |mut line: Line, items: &[jixiao_core::report_model::NamedAmount]| {
         if !items.is_empty() {
             line = line.text("（");
             for (i, item) in items.iter().enumerate() {
-                line = line.text(&item.name).figure(&item.amount).text("万元").text(separator(i, items.len(), "、", ""));
+                line = line.text(&item.name).figure(&item.amount).text(&format!("{}", m.money_unit)).text(separator(i, items.len(), "、", ""));
             }
             line = line.text("）");
         }
         line
     };
-    let line = named_list(Line::new().text("基本支出").figure(&s.basic).text("万元，其中人员经费").figure(&s.personnel).text("万元"), &s.personnel_items);
-    let line = named_list(line.text("，日常公用经费").figure(&s.public_use).text("万元"), &s.public_use_items);
+    let line = named_list(Line::new().text("基本支出").figure(&s.basic).text(&format!("{}，其中人员经费", m.money_unit)).figure(&s.personnel).text(&format!("{}", m.money_unit)), &s.personnel_items);
+    let line = named_list(line.text("，日常公用经费").figure(&s.public_use).text(&format!("{}", m.money_unit)), &s.public_use_items);
     b.paragraph(line.text("。"));
     let line = if s.sangong_items.is_empty() {
-        Line::new().text(format!("{}年本单位未产生“三公”经费（支出", m.year)).figure(&s.sangong_spent).text("万元，预算").figure(&s.sangong_budget).text("万元）。")
+        Line::new().text(format!("{}年本单位未产生“三公”经费（支出", m.year)).figure(&s.sangong_spent).text(&format!("{}，预算", m.money_unit)).figure(&s.sangong_budget).text(&format!("{}）。", m.money_unit))
     } else {
-        let mut line = Line::new().text(format!("{}年“三公”经费支出", m.year)).figure(&s.sangong_spent).text("万元（预算").figure(&s.sangong_budget).text("万元），其中");
+        let mut line = Line::new().text(format!("{}年“三公”经费支出", m.year)).figure(&s.sangong_spent).text(&format!("{}（预算", m.money_unit)).figure(&s.sangong_budget).text(&format!("{}），其中", m.money_unit));
         for (i, item) in s.sangong_items.iter().enumerate() {
-            line = line.text(&item.name).figure(&item.amount).text("万元").text(separator(i, s.sangong_items.len(), "、", ""));
+            line = line.text(&item.name).figure(&item.amount).text(&format!("{}", m.money_unit)).text(separator(i, s.sangong_items.len(), "、", ""));
         }
         line.text("。")
     };
     b.paragraph(line);
 
     b.heading(2, "（二）项目支出");
-    let mut line = Line::new().text("项目支出").figure(&s.project).text("万元");
+    let mut line = Line::new().text("项目支出").figure(&s.project).text(&format!("{}", m.money_unit));
     if s.project_by_function.is_empty() {
         line = line.text("。");
     } else {
@@ -191,7 +191,7 @@ fn spending(b: &mut Blocks, m: &ReportModel) {
             if !l.projects.is_empty() {
                 line = line.text(format!("——{}", l.projects.join("、")));
             }
-            line = line.figure(&l.spent).text("万元").text(separator(i, s.project_by_function.len(), "；", "。"));
+            line = line.figure(&l.spent).text(&format!("{}", m.money_unit)).text(separator(i, s.project_by_function.len(), "；", "。"));
         }
     }
     b.paragraph(line);
@@ -201,7 +201,7 @@ fn spending(b: &mut Blocks, m: &ReportModel) {
             .iter()
             .map(|p| vec![Cell::text(&p.name), Cell::text(p.function_paths.join("；")), Cell::figure(&p.budget), Cell::figure(&p.spent), Cell::figure(&p.execution_rate)])
             .collect();
-        b.table(&["项目", "功能科目", "全年预算数（万元）", "全年执行数（万元）", "执行率"], &[5, 9, 3, 3, 3], rows);
+        b.table(&["项目", "功能科目", &format!("全年预算数（{}）", m.money_unit), &format!("全年执行数（{}）", m.money_unit), "执行率"], &[5, 9, 3, 3, 3], rows);
         b.chart(Chart::BudgetByFunctionClass);
     }
     b.heading(2, "（三）资金管理情况");
@@ -215,7 +215,7 @@ fn fund_blocks(b: &mut Blocks, m: &ReportModel) {
     ] {
         b.heading(1, heading);
         let line = match (&block.budget, &block.spent) {
-            (Some(budget), Some(spent)) if block.present => Line::new().text(name).figure(budget).text("万元，支出").figure(spent).text("万元。"),
+            (Some(budget), Some(spent)) if block.present => Line::new().text(name).figure(budget).text(&format!("{}，支出", m.money_unit)).figure(spent).text(&format!("{}。", m.money_unit)),
             _ => Line::new().text(format!("无。本单位{}年无{name}指标。", m.year)),
         };
         b.paragraph(line);
@@ -226,11 +226,11 @@ fn organisation_and_assets(b: &mut Blocks, m: &ReportModel) {
     b.heading(1, "五、部门项目组织实施情况");
     prose(b, m.prose.get("project_organization"), "");
     let p = &m.procurement;
-    let mut line = Line::new().text("本年采购项目").figure(&p.count).text("个，合同金额").figure(&p.total).text("万元，其中政府采购").figure(&p.government_total).text("万元");
+    let mut line = Line::new().text("本年采购项目").figure(&p.count).text("个，合同金额").figure(&p.total).text(&format!("{}，其中政府采购", m.money_unit)).figure(&p.government_total).text(&format!("{}", m.money_unit));
     if !p.by_method.is_empty() {
         line = line.text("；按采购方式：");
         for (i, r) in p.by_method.iter().enumerate() {
-            line = line.text(&r.method).figure(&r.count).text("个、").figure(&r.amount).text("万元").text(separator(i, p.by_method.len(), "；", ""));
+            line = line.text(&r.method).figure(&r.count).text("个、").figure(&r.amount).text(&format!("{}", m.money_unit)).text(separator(i, p.by_method.len(), "；", ""));
         }
     }
     b.paragraph(line.text("。"));
@@ -246,7 +246,7 @@ fn organisation_and_assets(b: &mut Blocks, m: &ReportModel) {
         for (i, d) in m.decisions.iter().enumerate() {
             line = line.text(format!("{} {}——{}", d.date, d.kind, d.subject));
             if let Some(amount) = &d.amount {
-                line = line.text("（").figure(amount).text("万元）");
+                line = line.text("（").figure(amount).text(&format!("{}）", m.money_unit));
             }
             line = line.text(separator(i, m.decisions.len(), "；", "。"));
         }
@@ -261,15 +261,15 @@ fn organisation_and_assets(b: &mut Blocks, m: &ReportModel) {
         .figure(&a.count)
         .text("件，原值")
         .figure(&a.original_value)
-        .text("万元，其中在用")
+        .text(&format!("{}，其中在用", m.money_unit))
         .figure(&a.in_use_value)
-        .text("万元，固定资产利用率")
+        .text(&format!("{}，固定资产利用率", m.money_unit))
         .figure(&a.utilization_rate)
         .text("。本年计提折旧")
         .figure(&a.depreciation)
-        .text("万元，年末账面净值")
+        .text(&format!("{}，年末账面净值", m.money_unit))
         .figure(&a.net_value)
-        .text("万元")
+        .text(&format!("{}", m.money_unit))
         .text(if a.undepreciated.is_empty() { String::new() } else { format!("（{}的类别未对应折旧年限，未计提）", a.undepreciated.join("、")) })
         .text("。本年经批准处置资产")
         .figure(&a.disposals)
@@ -305,7 +305,7 @@ fn performance(b: &mut Blocks, m: &ReportModel) {
         if let Some(outcome) = &p.outcome {
             line = line.text(format!("；实际完成——{}", outcome.trim_matches('。')));
         }
-        b.paragraph(line.text("。全年预算数").figure(&p.budget).text("万元，执行数").figure(&p.spent).text("万元，执行率").figure(&p.execution_rate).text("。"));
+        b.paragraph(line.text("。全年预算数").figure(&p.budget).text(&format!("{}，执行数", m.money_unit)).figure(&p.spent).text(&format!("{}，执行率", m.money_unit)).figure(&p.execution_rate).text("。"));
         if !p.indicators.is_empty() {
             let rows = p
                 .indicators

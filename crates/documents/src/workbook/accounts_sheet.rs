@@ -1,7 +1,8 @@
 //! One sheet per 决算公开 table: table code, title, unit and 单位：万元 above a bordered grid whose header
 //! cells are merged as the official tables print them.
 
-use super::layout::{ColumnWidths, Formats, print_setup, sheet_name, wan_yuan, write_across, write_block, wrapped_row_height};
+use super::layout::{ColumnWidths, Formats, in_cell, print_setup, sheet_name, write_across, write_block, wrapped_row_height};
+use jixiao_core::MoneyUnit;
 use crate::accounts::{AccountTable, Value};
 use rust_xlsxwriter::{ColNum, RowNum, Workbook, XlsxError};
 
@@ -31,7 +32,7 @@ fn place_header(table: &AccountTable) -> Vec<(RowNum, ColNum, RowNum, ColNum, &s
     placed
 }
 
-pub fn write(workbook: &mut Workbook, f: &Formats, unit_name: &str, year: i32, index: usize, table: &AccountTable) -> Result<(), XlsxError> {
+pub fn write(workbook: &mut Workbook, f: &Formats, unit_name: &str, year: i32, index: usize, table: &AccountTable, unit: MoneyUnit) -> Result<(), XlsxError> {
     let sheet = workbook.add_worksheet();
     sheet.set_name(sheet_name(&format!("{:02} {}", index + 1, table.name)))?;
     let last_col = table.column_count().saturating_sub(1);
@@ -46,7 +47,7 @@ pub fn write(workbook: &mut Workbook, f: &Formats, unit_name: &str, year: i32, i
     if middle > 0 && middle < last_col {
         sheet.write_string_with_format(2, middle, format!("{year}年度"), &f.caption_center)?;
     }
-    sheet.write_string_with_format(2, last_col, "单位：万元", &f.caption_right)?;
+    sheet.write_string_with_format(2, last_col, format!("单位：{}", unit.label()), &f.caption_right)?;
 
     for (r, c, last_r, last_c, text) in place_header(table) {
         write_block(sheet, (HEADER_START + r, c), (HEADER_START + last_r, last_c), text, &f.header)?;
@@ -65,8 +66,8 @@ pub fn write(workbook: &mut Workbook, f: &Formats, unit_name: &str, year: i32, i
                     widths.fit_text(c, t);
                 }
                 Value::Money(amount) => {
-                    sheet.write_number_with_format(row, c, wan_yuan(*amount), &f.money)?;
-                    widths.fit_money(c, *amount);
+                    sheet.write_number_with_format(row, c, in_cell(*amount, unit), &f.money)?;
+                    widths.fit_money_in(c, *amount, unit);
                 }
                 Value::Blank => {
                     sheet.write_blank(row, c, &f.text)?;

@@ -1,7 +1,7 @@
 //! What every sheet of the workbook shares: cell formats, CJK-aware column widths, the title block and
 //! the print set-up (A4, one page wide, title rows repeated on every page).
 
-use jixiao_core::Fen;
+use jixiao_core::{Fen, MoneyUnit};
 use jixiao_core::evaluation::Points;
 use rust_xlsxwriter::{ColNum, Format, FormatAlign, FormatBorder, RowNum, Worksheet, XlsxError};
 
@@ -50,6 +50,14 @@ pub fn wan_yuan(amount: Fen) -> f64 {
     amount.0 as f64 / 1_000_000.0
 }
 
+/// 分 in `unit` (万元 or 元), for a spreadsheet cell.
+pub fn in_cell(amount: Fen, unit: MoneyUnit) -> f64 {
+    match unit {
+        MoneyUnit::Wan => wan_yuan(amount),
+        MoneyUnit::Yuan => amount.0 as f64 / 100.0,
+    }
+}
+
 /// Points (hundredths) as a number of points.
 pub fn points(p: Points) -> f64 {
     p.0 as f64 / 100.0
@@ -81,9 +89,9 @@ impl ColumnWidths {
         self.fit(col, display_width(text) + 2.0);
     }
 
-    /// Room for an amount printed `#,##0.00`.
-    pub fn fit_money(&mut self, col: ColNum, amount: Fen) {
-        let printed = amount.wan_yuan_string();
+    /// Room for an amount printed `#,##0.00` in `unit`.
+    pub fn fit_money_in(&mut self, col: ColNum, amount: Fen, unit: MoneyUnit) {
+        let printed = amount.in_unit(unit);
         let integer_digits = printed.trim_start_matches('-').split('.').next().map_or(1, str::len);
         self.fit(col, (printed.len() + integer_digits.saturating_sub(1) / 3) as f64 + 3.0);
     }
@@ -170,7 +178,7 @@ mod tests {
     #[test]
     fn money_cells_get_room_for_separators() {
         let mut w = ColumnWidths::new(1, 4.0, 60.0);
-        w.fit_money(0, Fen(1_234_567_800_000)); // 1,234,567.80 万元
+        w.fit_money_in(0, Fen(1_234_567_800_000), MoneyUnit::Wan); // 1,234,567.80 万元
         assert!(w.width(0) >= 12.0 + 3.0, "{}", w.width(0));
     }
 

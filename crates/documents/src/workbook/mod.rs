@@ -7,18 +7,24 @@ mod layout;
 
 use crate::DocumentError;
 use crate::accounts::final_accounts;
+use jixiao_core::MoneyUnit;
 use jixiao_core::evaluation::Evaluation;
 use jixiao_core::records::Books;
 use rust_xlsxwriter::{DocProperties, ExcelDateTime, Workbook};
 
-/// The whole workbook as bytes.
+/// The whole workbook as bytes, the 决算公开 tables in 万元.
 pub fn workbook(books: &Books, evaluation: &Evaluation) -> Result<Vec<u8>, DocumentError> {
+    workbook_in(books, evaluation, MoneyUnit::Wan)
+}
+
+/// [`workbook`] with the 决算公开 tables in `unit` (万元 or 元); the 绩效自评表 keep 万元, as their forms print it.
+pub fn workbook_in(books: &Books, evaluation: &Evaluation, unit: MoneyUnit) -> Result<Vec<u8>, DocumentError> {
     let mut wb = Workbook::new();
     wb.set_properties(&properties(books)?);
     let formats = layout::Formats::new();
     let accounts = final_accounts(books);
     for (index, table) in accounts.tables.iter().enumerate() {
-        accounts_sheet::write(&mut wb, &formats, &accounts.unit_name, accounts.year, index, table)?;
+        accounts_sheet::write(&mut wb, &formats, &accounts.unit_name, accounts.year, index, table, unit)?;
     }
     evaluation_sheets::write_department(&mut wb, &formats, evaluation)?;
     for (index, project) in evaluation.projects.iter().enumerate() {
