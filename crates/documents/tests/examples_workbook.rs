@@ -180,12 +180,13 @@ fn item_rows_add_up_to_the_published_totals() {
     }
 }
 
-/// 公开07表 (三公) and 公开04表 (财政拨款) of 大英县文广旅局 2022: 公务接待费 7.80 万元 is published
+/// The 三公 table (公开09表 from 2022, 公开07表 before) and 公开04表 (财政拨款) of 大英县文广旅局 2022: 公务接待费 7.80 万元 is published
 /// (https://dyrmt.com/article-133619-7.html); 因公出国 and 公务用车 are filled as 0; the 财政拨款 carry-in 18.42 is filled.
 #[test]
 fn daying_sangong_and_fiscal_tables() {
     let mut x = workbook("daying-wenlv-2022", 2022);
-    let sangong = sheet(&mut x, "07 ");
+    let sangong = sheet(&mut x, "09 ");
+    assert!(x.sheet_names().iter().any(|n| n.starts_with("09 ") && n.contains("财政拨款“三公”经费")), "2022 edition: 三公 is 公开09表");
     let row: Vec<String> = sangong.rows().find(|r| r.iter().any(|c| matches!(c, Data::Float(_)))).expect("a row of amounts").iter().map(cell_text).collect();
     // 预算数: 合计, 因公出国, 公务用车小计, 购置, 运行, 公务接待; then 决算数 in the same order
     assert_eq!(row[6..12], ["7.80", "0.00", "0.00", "0.00", "0.00", "7.80"], "决算数 {row:?}");
