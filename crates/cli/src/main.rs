@@ -496,7 +496,11 @@ async fn run(cli: Cli, db_given: bool) -> Result<ExitCode> {
                 ReportFormat::Md => jixiao_report::Format::Markdown,
                 ReportFormat::Html => jixiao_report::Format::Html,
                 ReportFormat::Docx => return write_binary(output.as_deref(), &jixiao_documents::docx(&jixiao_documents::outline(&model))?),
-                ReportFormat::Xlsx => return write_binary(output.as_deref(), &jixiao_documents::workbook_in(&books, &evaluation, money.unit())?),
+                ReportFormat::Xlsx => {
+                    let prior_year = year - 1;
+                    let prior = if store.years(&books.unit.code).await?.iter().any(|y| y.year == prior_year) { Some(store.books_summary(&books.unit.code, prior_year).await?) } else { None };
+                    return write_binary(output.as_deref(), &jixiao_documents::workbook_in(&books, &evaluation, money.unit(), prior.as_ref())?);
+                }
                 ReportFormat::Pdf => return write_binary(output.as_deref(), &jixiao_pdf::render(&books, &model, &jixiao_pdf::FontSet::from_env()?)?),
             };
             write_output(output.as_deref(), &jixiao_report::render(&model, text_format)?)?;

@@ -147,7 +147,7 @@ fn workbook_tables_add_up_to_the_books() {
     assert_eq!(bytes, jixiao_documents::workbook(&books, &evaluation).unwrap(), "same books, same bytes");
     let mut xlsx: Xlsx<_> = Xlsx::new(Cursor::new(bytes.clone())).unwrap();
     let names = xlsx.sheet_names();
-    assert_eq!(names.len(), 9 + 1 + books.records.projects.len(), "{names:?}");
+    assert_eq!(names.len(), 9 + 1 + 1 + books.records.projects.len(), "{names:?}");
     let sheet = |x: &mut Xlsx<_>, prefix: &str| {
         let name = x.sheet_names().into_iter().find(|n| n.starts_with(prefix)).unwrap_or_else(|| panic!("no sheet {prefix}"));
         x.worksheet_range(&name).unwrap()
@@ -170,6 +170,12 @@ fn workbook_tables_add_up_to_the_books() {
     for (prefix, note) in [("07 ", "此表为空"), ("08 ", "本单位2020年度无政府性基金"), ("09 ", "此表为空")] {
         let s = sheet(&mut xlsx, prefix);
         assert!(s.rows().flatten().any(|c| cell_text(c).contains(note)), "{prefix} says it is empty");
+    }
+    // 决算说明, computed from the records: 机关运行经费 = 一般公共预算 basic 公用经费 (18.51, as 06表).
+    let notes = sheet(&mut xlsx, "决算说明");
+    let text: String = notes.rows().flatten().map(cell_text).collect();
+    for expected in ["2020年度机关运行经费支出18.51万元（缺少2019年度数据，未与上年比较）", "“三公”经费支出0.00万元", "政府采购合同金额", "固定资产", "个项目开展绩效自评"] {
+        assert!(text.contains(expected), "{expected}: {text}");
     }
     let scored = sheet(&mut xlsx, "部门整体支出绩效自评表");
     assert_eq!(round2(amount(&scored, "合计", 3)), "100.00", "weights");

@@ -820,7 +820,7 @@ fn document(data: &Computed, evaluation: &Evaluation, download: Download) -> Res
         Download::Markdown => jixiao_report::render(&model, jixiao_report::Format::Markdown).map_err(|e| internal(&e))?.into_bytes(),
         Download::Html => jixiao_report::render(&model, jixiao_report::Format::Html).map_err(|e| internal(&e))?.into_bytes(),
         Download::Docx => jixiao_documents::docx(&jixiao_documents::outline(&model)).map_err(|e| internal(&e))?,
-        Download::Xlsx => jixiao_documents::workbook(&data.books, evaluation).map_err(|e| internal(&e))?,
+        Download::Xlsx => jixiao_documents::workbook_in(&data.books, evaluation, jixiao_core::MoneyUnit::Wan, data.prior.as_ref()).map_err(|e| internal(&e))?,
         Download::Pdf => jixiao_pdf::render(&data.books, &model, report_fonts()?).map_err(|e| internal(&e))?,
     })
 }

@@ -110,3 +110,21 @@ mod tests {
         assert_eq!(placed[5], (1, 3, 1, 3, "项目"));
     }
 }
+
+/// The 决算说明 (其他重要事项的情况说明): one titled paragraph a row, after the tables.
+pub fn write_explanations(workbook: &mut Workbook, f: &Formats, books: &jixiao_core::records::Books, items: &[jixiao_core::disclosure::Explanation]) -> Result<(), XlsxError> {
+    const LAST_COL: ColNum = 1;
+    let sheet = workbook.add_worksheet();
+    sheet.set_name("决算说明")?;
+    sheet.set_column_width(0, 22)?;
+    sheet.set_column_width(1, 80)?;
+    write_across(sheet, 0, 0, LAST_COL, &format!("{}年度{}部门决算说明（其他重要事项）", books.year.year, books.unit.name), &f.title)?;
+    sheet.set_row_height(0, 30)?;
+    for (k, e) in items.iter().enumerate() {
+        let row = 1 + k as RowNum;
+        sheet.write_string_with_format(row, 0, &e.title, &f.text)?;
+        sheet.write_string_with_format(row, 1, &e.text, &f.text_wrap)?;
+        sheet.set_row_height(row, wrapped_row_height(&e.text, 80.0))?;
+    }
+    print_setup(sheet, items.len() as RowNum, LAST_COL, 0, false)
+}

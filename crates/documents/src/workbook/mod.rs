@@ -12,13 +12,14 @@ use jixiao_core::evaluation::Evaluation;
 use jixiao_core::records::Books;
 use rust_xlsxwriter::{DocProperties, ExcelDateTime, Workbook};
 
-/// The whole workbook as bytes, the 决算公开 tables in 万元.
+/// The whole workbook as bytes, the 决算公开 tables in 万元, the 决算说明 without the 上年 comparison.
 pub fn workbook(books: &Books, evaluation: &Evaluation) -> Result<Vec<u8>, DocumentError> {
-    workbook_in(books, evaluation, MoneyUnit::Wan)
+    workbook_in(books, evaluation, MoneyUnit::Wan, None)
 }
 
-/// [`workbook`] with the 决算公开 tables in `unit` (万元 or 元); the 绩效自评表 keep 万元, as their forms print it.
-pub fn workbook_in(books: &Books, evaluation: &Evaluation, unit: MoneyUnit) -> Result<Vec<u8>, DocumentError> {
+/// [`workbook`] with the 决算公开 tables in `unit` (万元 or 元; the 绩效自评表 keep 万元, as their forms print it)
+/// and the 决算说明 compared with the `prior` year's books when given.
+pub fn workbook_in(books: &Books, evaluation: &Evaluation, unit: MoneyUnit, prior: Option<&Books>) -> Result<Vec<u8>, DocumentError> {
     let mut wb = Workbook::new();
     wb.set_properties(&properties(books)?);
     let formats = layout::Formats::new();
@@ -26,6 +27,7 @@ pub fn workbook_in(books: &Books, evaluation: &Evaluation, unit: MoneyUnit) -> R
     for (index, table) in accounts.tables.iter().enumerate() {
         accounts_sheet::write(&mut wb, &formats, &accounts.unit_name, accounts.year, index, table, unit)?;
     }
+    accounts_sheet::write_explanations(&mut wb, &formats, books, &jixiao_core::disclosure::explanations(books, prior))?;
     evaluation_sheets::write_department(&mut wb, &formats, evaluation)?;
     for (index, project) in evaluation.projects.iter().enumerate() {
         evaluation_sheets::write_project(&mut wb, &formats, &books.unit, books.year.year, index, project)?;
