@@ -195,3 +195,15 @@ fn daying_sangong_and_fiscal_tables() {
     assert_eq!(amount(&fiscal, "年初财政拨款结转和结余", 1), "18.42");
     assert_eq!(amount(&fiscal, "本年支出合计", 1), "3877.58", "1140.27 基本 + 2737.31 财政拨款项目");
 }
+
+/// The 决算说明 sheet of 大英县文广旅局 2022 computes what the publication says in words
+/// (https://dyrmt.com/article-133619-7.html): 机关运行经费 73.73 万元, 政府采购 709.65 万元, 公务接待费 7.80 万元.
+#[test]
+fn daying_explanations_print_the_published_figures() {
+    let mut x = workbook("daying-wenlv-2022", 2022);
+    let notes = sheet(&mut x, "决算说明");
+    let text: String = notes.rows().flatten().map(cell_text).collect();
+    for published in ["机关运行经费支出73.73万元", "709.65万元", "7.80万元"] {
+        assert!(text.contains(published), "{published}: {text}");
+    }
+}
