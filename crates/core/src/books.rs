@@ -152,6 +152,38 @@ impl Books {
         CodeTables::for_year(self.year.year)
     }
 
+    /// A function code's name: the year's edition, else the 原报科目名称 an appropriation line with that code
+    /// gives (a 项 the embedded edition does not confirm keeps the name the unit published), else 科目CODE.
+    pub fn function_name(&self, code: &str) -> String {
+        self.code_tables()
+            .and_then(|t| t.function(code))
+            .map(|f| f.name.clone())
+            .or_else(|| self.reported_function_name(code))
+            .unwrap_or_else(|| format!("科目{code}"))
+    }
+
+    /// 类-款-项 names of a function code; where the edition lacks the code itself, the line's 原报科目名称 ends
+    /// the path (so 2130106 reads 农林水支出-…-原报名称, not just its 类).
+    pub fn function_path(&self, code: &str) -> String {
+        let tables = self.code_tables();
+        let known = tables.and_then(|t| t.function(code)).is_some();
+        let path = tables.and_then(|t| t.function_path(code));
+        match (path, known, self.reported_function_name(code)) {
+            (Some(path), false, Some(reported)) => format!("{path}-{reported}"),
+            (Some(path), _, _) => path,
+            (None, _, Some(reported)) => reported,
+            (None, _, None) => format!("科目{code}"),
+        }
+    }
+
+    fn reported_function_name(&self, code: &str) -> Option<String> {
+        self.records
+            .appropriation_lines
+            .iter()
+            .filter(|l| l.function_code == code)
+            .find_map(|l| l.reported_name.as_deref().map(str::trim).filter(|n| !n.is_empty()).map(String::from))
+    }
+
     pub fn line(&self, line_code: &str) -> Option<&AppropriationLine> {
         self.records.appropriation_lines.iter().find(|l| l.line_code == line_code)
     }
@@ -425,5 +457,27 @@ mod summary_tests {
             prop_assert_eq!(e1, e2);
             prop_assert_eq!(m1, m2);
         }
+    }
+}
+
+#[cfg(test)]
+mod naming_tests {
+    use crate::fixture;
+
+    /// A 项 the embedded edition does not list keeps the name the unit published (原报科目名称) in the report,
+    /// after the 类/款 names the edition does know; a listed code keeps its edition name.
+    #[test]
+    fn unconfirmed_function_code_is_named_by_the_lines_reported_name() {
+        let mut books = fixture::books();
+        let known = books.records.appropriation_lines[0].function_code.clone();
+        let known_name = books.code_tables().unwrap().function(&known).unwrap().name.clone();
+        assert_eq!(books.function_name(&known), known_name);
+        books.records.appropriation_lines[1].function_code = "2060798".into();
+        assert_eq!(books.function_name("2060798"), "科目2060798");
+        books.records.appropriation_lines[1].reported_name = Some(" 其他科普支出 ".into());
+        assert_eq!(books.function_name("2060798"), "其他科普支出");
+        let path = books.function_path("2060798");
+        assert!(path.starts_with("科学技术支出") && path.ends_with("-其他科普支出"), "{path}");
+        assert_eq!(books.function_path("9990101"), "科目9990101");
     }
 }

@@ -344,7 +344,7 @@ pub fn build_in(books: &Books, evaluation: Option<&Evaluation>, unit: MoneyUnit)
     let r = &books.records;
     let year = books.year.year;
     let tables = books.code_tables();
-    let function_path = |code: &str| tables.and_then(|t| t.function_path(code)).unwrap_or_else(|| format!("科目{code}"));
+    let function_path = |code: &str| books.function_path(code);
     let economic_name = |code: &str| tables.and_then(|t| t.economic(code)).map(|e| e.name.clone()).unwrap_or_else(|| format!("科目{code}"));
 
     // 一、部门基本情况 — staffing.
@@ -405,7 +405,7 @@ pub fn build_in(books: &Books, evaluation: Option<&Evaluation>, unit: MoneyUnit)
     let by_class = by_class
         .into_iter()
         .map(|(code, receipts)| {
-            let name = tables.and_then(|t| t.function(&code)).map(|f| f.name.clone()).unwrap_or_else(|| format!("科目{code}"));
+            let name = books.function_name(&code);
             // A record's 备注 is an internal note: it stays in the trace (the formula), never in the report's text.
             let mut notes: Vec<String> = receipts.iter().filter_map(|x| x.note.clone()).filter(|n| !n.trim().is_empty()).collect();
             notes.sort();

@@ -42,7 +42,7 @@ pub fn rows(books: &Books) -> Vec<Vec<String>> {
         .iter()
         .map(|l| {
             let (b, spent) = (books.line_budget(&l.line_code), spending.get(&l.line_code).map(|s| s.amount).unwrap_or_default());
-            let function_name = tables.and_then(|t| t.function(&l.function_code)).map(|f| f.name.clone()).unwrap_or_default();
+            let function_name = books.function_name(&l.function_code);
             let economic_name = tables.and_then(|t| t.economic(&l.economic_code)).map(|e| e.name.clone()).unwrap_or_default();
             vec![
                 books.year.year.to_string(),

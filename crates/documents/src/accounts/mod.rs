@@ -100,9 +100,9 @@ fn class_of(code: &str) -> &str {
     code.get(..3).unwrap_or(code)
 }
 
-/// A function code's name in the year's edition, or 科目CODE when the edition lacks it.
+/// A function code's name: the year's edition, else the lines' 原报科目名称, else 科目CODE.
 pub(crate) fn function_name(books: &Books, code: &str) -> String {
-    books.code_tables().and_then(|t| t.function(code)).map(|f| f.name.clone()).unwrap_or_else(|| format!("科目{code}"))
+    books.function_name(code)
 }
 
 pub(crate) fn economic_name(books: &Books, code: &str) -> String {
