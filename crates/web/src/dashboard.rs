@@ -35,7 +35,8 @@ pub fn basic_vs_project(books: &Books) -> Value {
     json!({
         "tooltip": { "trigger": "item", "formatter": "{b}：{c}万元（{d}%）" },
         "legend": { "bottom": 0 },
-        "series": [{ "type": "pie", "radius": ["35%", "65%"], "data": [
+        // Each part labelled with its amount and share, so the chart reads without hovering.
+        "series": [{ "type": "pie", "radius": ["35%", "60%"], "label": { "show": true, "formatter": "{b}\n{c} 万元（{d}%）", "lineHeight": 18 }, "data": [
             { "name": "基本支出", "value": sum(SpendingKind::Basic).wan_yuan_string() },
             { "name": "项目支出", "value": sum(SpendingKind::Project).wan_yuan_string() },
         ]}]

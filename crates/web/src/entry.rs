@@ -24,6 +24,23 @@ impl EntryErrors {
     pub fn summary(&self) -> String {
         self.all.iter().map(|e| format!("{}：{} [{}]", e.column.as_deref().unwrap_or("记录"), e.message, e.rule_id)).collect::<Vec<_>>().join("；")
     }
+
+    /// The summary as a page shows it: the messages only (rule ids go to the field errors' tooltips).
+    pub fn plain_summary(&self) -> String {
+        self.all.iter().map(|e| format!("{}：{}", e.column.as_deref().unwrap_or("记录"), crate::text::plain_message(&e.message).0)).collect::<Vec<_>>().join("；")
+    }
+
+    /// field → `{text, rule}` of each error, for the messages beside a form's fields.
+    pub fn for_page(&self) -> BTreeMap<String, Vec<serde_json::Value>> {
+        let mut map: BTreeMap<String, Vec<serde_json::Value>> = BTreeMap::new();
+        for (field, messages) in &self.by_field {
+            for m in messages {
+                let (text, rule) = crate::text::plain_message(m);
+                map.entry(field.clone()).or_default().push(serde_json::json!({ "text": text, "rule": rule }));
+            }
+        }
+        map
+    }
 }
 
 fn by_field(kind_id: &str, errors: Vec<ImportError>) -> EntryErrors {
