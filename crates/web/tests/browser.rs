@@ -140,7 +140,9 @@ async fn a_self_evaluation_from_entry_to_approval_in_the_browser() {
     fill(&page, "#payee", "长沙某文印店").await;
     fill(&page, "#purpose", "宣传资料印刷").await;
     submit(&page, "#save-voucher").await;
-    assert!(text(&page, ".field-error").await.contains("IMPORT_BAD_AMOUNT"));
+    let rule: String = page.evaluate("document.querySelector('.field-error').dataset.rule").await.unwrap().into_value().unwrap();
+    assert_eq!(rule, "IMPORT_BAD_AMOUNT", "the rule id is kept for the tooltip");
+    assert!(!text(&page, ".field-error").await.contains("IMPORT_BAD_AMOUNT"), "and is not in the text");
     shot(&page, "05-voucher-error").await;
     // Corrected, it is entered, and the dashboard shows it.
     fill(&page, "#amount", "5000.00").await;
@@ -328,11 +330,14 @@ async fn no_stored_payload_runs_on_any_page_or_report() {
 }
 
 /// The widths every page is looked at: a 1366 px laptop and a 390 px phone.
+/// (Chromium's mobile emulation is left off: it zooms out to fit a page that is too wide, and `innerWidth`
+/// then grows with the page, hiding the very overflow the check looks for.)
 const WIDTHS: [(i64, i64, bool); 2] = [(1366, 900, false), (390, 844, true)];
 
 async fn set_width(page: &Page, (width, height, mobile): (i64, i64, bool)) {
     use chromiumoxide::cdp::browser_protocol::emulation::SetDeviceMetricsOverrideParams;
-    page.execute(SetDeviceMetricsOverrideParams::new(width, height, 1.0, mobile)).await.unwrap();
+    let _ = mobile;
+    page.execute(SetDeviceMetricsOverrideParams::new(width, height, 1.0, false)).await.unwrap();
     // Charts redraw on resize; give layout and ECharts a moment.
     tokio::time::sleep(Duration::from_millis(150)).await;
 }
@@ -412,23 +417,30 @@ async fn every_page_of_every_role_at_laptop_and_phone_width() {
     for (role, paths) in &plan {
         sign_in(&page, &base, role).await;
         for (n, path) in paths.iter().enumerate() {
-            visit(&page, &format!("{base}{path}")).await;
-            let charts: usize = page.evaluate("document.querySelectorAll('[data-chart]').length").await.unwrap().into_value().unwrap();
-            if charts > 0 {
-                assert_eq!(charts_drawn(&page).await, charts, "{role} {path}: charts drawn");
-            }
             let name = format!("{role}-{n:02}-{}", path.trim_start_matches('/').replace(['/', '.'], "_"));
             for width in WIDTHS {
-                // Measured before the screenshot, which resizes the page to its full height and back.
+                // Opened at the width, as on that screen; measured before the screenshot, which resizes the
+                // page to its full height.
                 set_width(&page, width).await;
+                visit(&page, &format!("{base}{path}")).await;
+                let charts: usize = page.evaluate("document.querySelectorAll('[data-chart]').length").await.unwrap().into_value().unwrap();
+                if charts > 0 {
+                    assert_eq!(charts_drawn(&page).await, charts, "{role} {path}: charts drawn");
+                }
                 let (w, _, phone) = width;
+                if charts > 0 {
+                    let donut = eval_string(&page, "(document.querySelector('[data-chart=chart-split] svg') || {textContent: ''}).textContent").await;
+                    if !(donut.contains("万元") && donut.contains('%')) {
+                        problems.push(format!("{role} {path} at {w}px: the donut shows no amounts and shares ({donut})"));
+                    }
+                }
                 let words = eval_string(&page, WORDS_CHECK).await;
                 if words != "[]" {
                     problems.push(format!("{role} {path} at {w}px shows {words}"));
                 }
                 if phone {
                     let (scroll, inner): (i64, i64) = (page.evaluate("document.documentElement.scrollWidth").await.unwrap().into_value().unwrap(), page.evaluate("window.innerWidth").await.unwrap().into_value().unwrap());
-                    if scroll > inner {
+                    if scroll > inner || inner > w {
                         let widest = eval_string(&page, "JSON.stringify(Array.from(document.querySelectorAll('body *')).filter(e => e.getBoundingClientRect().right > window.innerWidth + 1).slice(0, 4).map(e => e.tagName + '.' + e.className + ' ' + Math.round(e.getBoundingClientRect().right)))").await;
                         problems.push(format!("{role} {path} at {w}px is {scroll}px wide: {widest}"));
                     }
