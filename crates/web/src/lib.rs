@@ -284,6 +284,7 @@ pub fn router(state: SharedState) -> Router {
             "/units/{code}/{year}/import",
             get(pages::import_page).post(pages::import_upload).layer(axum::extract::DefaultBodyLimit::max(pages::MAX_UPLOAD_BYTES)),
         )
+        .route("/units/{code}/{year}/import/template.xlsx", get(pages::import_template))
         .route("/units/{code}/{year}/evaluation", get(pages::evaluation))
         .route("/units/{code}/{year}/evaluation/override", post(pages::override_score))
         .route("/units/{code}/{year}/report", get(pages::report_page))

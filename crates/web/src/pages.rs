@@ -766,6 +766,28 @@ pub async fn import_page(State(state): State<SharedState>, PageUser(user): PageU
     Ok(render(&state, "import.html", Some(&user), merge(unit_ctx(&uy, &user, "import"), json!({ "errors": [], "done": null })))?)
 }
 
+/// 下载导入模板: the unit's own workbook for the year — its profile sheets and the year's appropriation lines
+/// filled in, the code dropdowns of the year's edition (the importer's `template::write_workbook`, as
+/// `jixiao template` writes it). Filled in and uploaded again, the unchanged rows count as 「已存在未变」.
+pub async fn import_template(State(state): State<SharedState>, PageUser(user): PageUser, Path((code, year)): Path<(String, i32)>) -> PageResult {
+    let uy = load(&state, &user, &code, year).await?;
+    user.require(user.can_enter(&uy.unit))?;
+    let years = state.store.years(&code).await?;
+    let records = jixiao_core::RecordSet { appropriation_lines: uy.books.records.appropriation_lines.clone(), ..Default::default() };
+    let (unit, internal) = (uy.unit.clone(), |e: &dyn std::fmt::Display| AppError::Internal(format!("无法生成导入模板：{e}")));
+    let body = tokio::task::spawn_blocking(move || -> Result<Vec<u8>, AppError> {
+        let dir = tempfile::tempdir().map_err(|e| internal(&e))?;
+        let path = dir.path().join("template.xlsx");
+        jixiao_import::template::write_workbook(&path, Some((&unit, &years)), &records, year).map_err(|e| internal(&e))?;
+        std::fs::read(&path).map_err(|e| internal(&e))
+    })
+    .await
+    .map_err(|e| AppError::Internal(e.to_string()))??;
+    let file = format!("{}-{year}年度导入模板.xlsx", uy.unit.name);
+    let disposition = format!("attachment; filename*=UTF-8''{}", percent_encode(&file));
+    Ok(([(header::CONTENT_TYPE, Download::Xlsx.mime().to_string()), (header::CONTENT_DISPOSITION, disposition)], body).into_response())
+}
+
 /// The unit's unit.toml from the database, for CSV uploads that carry none.
 fn unit_toml(unit: &UnitProfile, years: &[jixiao_core::records::UnitYear]) -> String {
     let quote = |s: &str| serde_json::to_string(s).unwrap_or_default();
@@ -898,8 +920,12 @@ fn refuse_kinds_not_importable(user: &CurrentUser, files: &[(String, axum::body:
     let mut names: Vec<String> = Vec::new();
     for (name, bytes) in files {
         if name.to_lowercase().ends_with(".xlsx") {
-            // A workbook that cannot be opened is refused by the importer, with its reason.
-            names.extend(jixiao_import::table::xlsx_sheet_names(bytes, name).unwrap_or_default());
+            // Sheets with rows: the unit's template carries every kind's sheet, empty where the role enters
+            // nothing. A workbook that cannot be read is refused by the importer, with its reason.
+            match jixiao_import::table::parse_xlsx(bytes, name) {
+                Ok(tables) => names.extend(tables.into_iter().filter(|t| !t.rows.is_empty()).filter_map(|t| t.place.sheet)),
+                Err(_) => names.extend(jixiao_import::table::xlsx_sheet_names(bytes, name).unwrap_or_default()),
+            }
         } else {
             names.push(name.clone());
         }

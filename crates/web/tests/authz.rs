@@ -635,3 +635,36 @@ async fn approving_over_open_errors_needs_a_reason_kept_in_the_log() {
     let log = dashboard.split("id=\"task-log\"").nth(1).expect("task log");
     assert!(log.contains("审核通过") && log.contains(reason), "the reason is in the task log");
 }
+
+/// Issue 20: the import page offers the unit's own template for the year, and the template uploaded again as
+/// it came (profile and lines filled in) is accepted, its rows counted as unchanged.
+#[tokio::test]
+async fn the_units_template_downloads_and_uploads_again() {
+    let (state, _dir) = common::demo_state().await;
+    let (cookie, csrf) = sign_in(&state, "clerk").await;
+    let (_, page) = call(&state, "GET", &format!("{UNIT}/import"), Some(&cookie), None).await;
+    assert!(page.contains("/import/template.xlsx") && !page.contains("jixiao template"), "{page}");
+    let response = jixiao_web::router(state.clone()).oneshot(Request::get(format!("{UNIT}/import/template.xlsx")).header(header::COOKIE, &cookie).body(Body::empty()).unwrap()).await.unwrap();
+    assert_eq!(response.status(), StatusCode::OK);
+    assert!(response.headers()[header::CONTENT_DISPOSITION].to_str().unwrap().contains(".xlsx"));
+    let workbook = response.into_body().collect().await.unwrap().to_bytes();
+    let sheets = jixiao_import::table::xlsx_sheet_names(&workbook, "template.xlsx").unwrap();
+    assert!(sheets.iter().any(|s| s == "单位信息"), "{sheets:?}");
+    let lines = state.store.books("430102-KX", 2020).await.unwrap().records.appropriation_lines.len();
+    let before = state.store.record_counts().await.unwrap();
+    let boundary = "----jixiao-test-boundary";
+    let mut body = format!("--{boundary}\r\nContent-Disposition: form-data; name=\"csrf\"\r\n\r\n{csrf}\r\n--{boundary}\r\nContent-Disposition: form-data; name=\"files\"; filename=\"template.xlsx\"\r\nContent-Type: application/octet-stream\r\n\r\n").into_bytes();
+    body.extend_from_slice(&workbook);
+    body.extend_from_slice(format!("\r\n--{boundary}--\r\n").as_bytes());
+    let response = jixiao_web::router(state.clone())
+        .oneshot(Request::post(format!("{UNIT}/import")).header(header::COOKIE, &cookie).header(header::CONTENT_TYPE, format!("multipart/form-data; boundary={boundary}")).body(Body::from(body)).unwrap())
+        .await
+        .unwrap();
+    let status = response.status();
+    let page = String::from_utf8_lossy(&response.into_body().collect().await.unwrap().to_bytes()).to_string();
+    assert_eq!(status, StatusCode::OK, "{page}");
+    assert!(page.contains(&format!("新增 0 条记录，{lines} 条已存在未变")), "{page}");
+    // No record added (the import itself is logged as a batch).
+    let records = |counts: Vec<(String, i64)>| counts.into_iter().filter(|(table, _)| table != "import_batch").collect::<Vec<_>>();
+    assert_eq!(records(state.store.record_counts().await.unwrap()), records(before));
+}
