@@ -531,7 +531,7 @@ pub async fn lines(State(state): State<SharedState>, PageUser(user): PageUser, P
     Ok(render(&state, "lines.html", Some(&user), merge(unit_ctx(&uy, &user, "lines"), ctx))?)
 }
 
-pub async fn line(State(state): State<SharedState>, PageUser(user): PageUser, Path((code, year, line)): Path<(String, i32, String)>) -> PageResult {
+pub async fn line(State(state): State<SharedState>, PageUser(user): PageUser, Path((code, year, line)): Path<(String, i32, String)>, axum::extract::Query(query): axum::extract::Query<Fields>) -> PageResult {
     let uy = load(&state, &user, &code, year).await?;
     let l = uy.books.line(&line).ok_or(AppError::NotFound)?;
     // A reversal is on its original's line, so the line's own vouchers say which of them are reversed.
@@ -559,7 +559,9 @@ pub async fn line(State(state): State<SharedState>, PageUser(user): PageUser, Pa
         .map(|v| json!({ "no": v.voucher_no, "date": v.date.to_string(), "kind": v.kind.label(), "amount": crate::text::yuan(v.amount), "document": v.document }))
         .collect();
     let row = line_rows(&uy.books).into_iter().find(|r| r["code"] == line.as_str());
-    let ctx = json!({ "line": row, "line_code": l.line_code, "vouchers": vouchers, "budget": budget, "may_approve": user.can_approve_vouchers(&uy.unit) });
+    // After 登记: the voucher just entered, if it is on this line.
+    let entered = query.get("entered").and_then(|no| vouchers.iter().find(|v| v["no"] == no.as_str())).map(|v| json!({ "no": v["no"], "amount": v["amount"], "payee": v["payee"] }));
+    let ctx = json!({ "line": row, "line_code": l.line_code, "vouchers": vouchers, "budget": budget, "may_approve": user.can_approve_vouchers(&uy.unit), "entered": entered });
     Ok(render(&state, "line.html", Some(&user), merge(unit_ctx(&uy, &user, "lines"), ctx))?)
 }
 
@@ -639,7 +641,11 @@ pub async fn voucher_create(State(state): State<SharedState>, PageUser(user): Pa
     let request = entry_override(&user, &uy, fields.get("override_reason").map(String::as_str))?;
     fields.insert("year".into(), year.to_string());
     match add_record(&state.store, &code, "expenditures", &fields, &user, "网页录入", request.as_ref()).await {
-        Ok(controls) if controls.is_empty() => Ok(Redirect::to(&format!("/units/{code}/{year}/lines/{}", fields.get("line_code").map(String::as_str).unwrap_or(""))).into_response()),
+        Ok(controls) if controls.is_empty() => {
+            // The line's page confirms the entry (…?entered=NO).
+            let (line, no) = (fields.get("line_code").map(String::as_str).unwrap_or(""), fields.get("voucher_no").map(String::as_str).unwrap_or(""));
+            Ok(Redirect::to(&format!("/units/{code}/{year}/lines/{line}?entered={}", percent_encode(no))).into_response())
+        }
         Ok(controls) => {
             // Registered, with a warning or an override: show the control message on a fresh form.
             let uy = load(&state, &user, &code, year).await?;

@@ -21,7 +21,7 @@ fn screenshots() -> PathBuf {
 }
 
 async fn shot(page: &Page, name: &str) {
-    page.save_screenshot(ScreenshotParams::builder().full_page(true).build(), screenshots().join(format!("{name}.png"))).await.unwrap();
+    shot_in(page, &screenshots(), name).await;
 }
 
 async fn text(page: &Page, selector: &str) -> String {
@@ -85,6 +85,16 @@ async fn charts_drawn(page: &Page) -> usize {
     0
 }
 
+/// Whether Chromium is missing (the test is then skipped, except on CI, which must install it).
+fn chromium_missing() -> bool {
+    if std::path::Path::new(CHROMIUM).exists() {
+        return false;
+    }
+    assert!(std::env::var_os("CI").is_none(), "CI must install chromium (scripts/install-test-deps.sh)");
+    eprintln!("{CHROMIUM} not installed: browser test skipped");
+    true
+}
+
 /// Headless Chromium with a fresh profile (kept alive by the returned directory) and one blank page; the task
 /// driving its events is to be aborted at the end.
 async fn launch() -> (Browser, tokio::task::JoinHandle<()>, Page, tempfile::TempDir) {
@@ -94,20 +104,21 @@ async fn launch() -> (Browser, tokio::task::JoinHandle<()>, Page, tempfile::Temp
         .no_sandbox()
         .user_data_dir(profile.path())
         .window_size(1280, 900)
-        .args(["--headless=new", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"])
+        .args(["--headless=new", "--lang=zh-CN", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"])
         .build()
         .unwrap();
     let (browser, mut handler) = Browser::launch(config).await.unwrap();
     let events = tokio::spawn(async move { while handler.next().await.is_some() {} });
     let page = browser.new_page("about:blank").await.unwrap();
+    // The users' locale (dates, number formats and fonts as a Chinese browser has them).
+    use chromiumoxide::cdp::browser_protocol::emulation::SetLocaleOverrideParams;
+    page.execute(SetLocaleOverrideParams::builder().locale("zh_CN").build()).await.unwrap();
     (browser, events, page, profile)
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_self_evaluation_from_entry_to_approval_in_the_browser() {
-    if !std::path::Path::new(CHROMIUM).exists() {
-        assert!(std::env::var_os("CI").is_none(), "CI must install chromium (scripts/install-test-deps.sh)");
-        eprintln!("{CHROMIUM} not installed: browser test skipped");
+    if chromium_missing() {
         return;
     }
     let server = common::start().await;
@@ -147,7 +158,9 @@ async fn a_self_evaluation_from_entry_to_approval_in_the_browser() {
     // Corrected, it is entered, and the dashboard shows it.
     fill(&page, "#amount", "5000.00").await;
     submit(&page, "#save-voucher").await;
-    assert!(page.url().await.unwrap().unwrap().ends_with("/lines/ZB2020-01"));
+    assert!(page.url().await.unwrap().unwrap().contains("/lines/ZB2020-01?entered="));
+    let confirmation = text(&page, "#entered").await;
+    assert!(confirmation.contains("已登记支出凭证") && confirmation.contains("5,000.00 元"), "{confirmation}");
     visit(&page, &unit).await;
     assert_eq!(text(&page, "#total-spent").await, "211.83 万元", "211.33 + 0.50 万元");
 
@@ -247,9 +260,7 @@ async fn write(state: &jixiao_web::SharedState, (cookie, csrf): &(String, String
 /// runs, none is even attempted (no CSP violation), no element is made, and the text is shown.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn no_stored_payload_runs_on_any_page_or_report() {
-    if !std::path::Path::new(CHROMIUM).exists() {
-        assert!(std::env::var_os("CI").is_none(), "CI must install chromium (scripts/install-test-deps.sh)");
-        eprintln!("{CHROMIUM} not installed: browser test skipped");
+    if chromium_missing() {
         return;
     }
     // The hostile books, and the demo's users with hostile display names.
@@ -381,16 +392,12 @@ const WRAPPED_CHECK: &str = r#"(() => {
 /// rule ids, section ids, rules files, command lines or user names in its text.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn every_page_of_every_role_at_laptop_and_phone_width() {
-    if !std::path::Path::new(CHROMIUM).exists() {
-        assert!(std::env::var_os("CI").is_none(), "CI must install chromium (scripts/install-test-deps.sh)");
-        eprintln!("{CHROMIUM} not installed: browser test skipped");
+    if chromium_missing() {
         return;
     }
     let server = common::start().await;
     let base = server.base.clone();
     let (mut browser, events, page, _profile) = launch().await;
-    use chromiumoxide::cdp::browser_protocol::emulation::SetLocaleOverrideParams;
-    page.execute(SetLocaleOverrideParams::builder().locale("zh_CN").build()).await.unwrap();
     let dir = screenshots().join("pages");
     std::fs::create_dir_all(&dir).unwrap();
     let unit = "/units/430102-KX/2020";
