@@ -82,7 +82,7 @@ pub async fn add_record(
         // Every field at once: the fields that did not parse stand in with a value that does, and what
         // validation then says about the other fields (a date outside the year, a negative amount) is added.
         let mut all = errors;
-        all.extend(other_fields_errors(kind_id, kind, &table, &all, fields.get("year").map(String::as_str).unwrap_or("2000"), &unit, &existing, &years));
+        all.extend(other_fields_errors(kind_id, kind, &table, &all, fields.get("year").map(String::as_str).unwrap_or("2000"), (&unit, &existing, &years)));
         return Err(Ok(by_field(kind_id, all)));
     }
     let rows: Vec<Located> = parsed.into_iter().map(|p| Located { kind: kind_id, place: place.clone(), parsed: p }).collect();
@@ -108,9 +108,7 @@ fn other_fields_errors(
     table: &Table,
     errors: &[ImportError],
     year: &str,
-    unit: &jixiao_core::records::UnitProfile,
-    existing: &jixiao_core::RecordSet,
-    years: &[jixiao_core::records::UnitYear],
+    (unit, existing, years): (&jixiao_core::records::UnitProfile, &jixiao_core::RecordSet, &[jixiao_core::records::UnitYear]),
 ) -> Vec<ImportError> {
     // A column as an error names it (its header or field name) → its place in the row.
     let index_of = |column: &str| kind.columns.iter().find(|c| c.header == column || c.field == column).and_then(|c| table.header.iter().position(|h| *h == c.field));
