@@ -339,7 +339,7 @@ pub async fn task(State(state): State<SharedState>, user: CurrentUser, headers: 
     require_csrf(&user, &headers)?;
     let uy = load(&state, &user, &code, year).await?;
     let comment = body.and_then(|Json(b)| b.comment);
-    let t = do_task_action(&state, &user, &uy.unit, year, uy.task.as_ref(), &action, comment.as_deref()).await?;
+    let t = do_task_action(&state, &user, &uy, &action, comment.as_deref()).await?;
     Ok(Json(TaskState { label: status_label(&t.status).to_string(), status: t.status }))
 }
 

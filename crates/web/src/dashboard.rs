@@ -32,13 +32,18 @@ pub fn by_function_class(books: &Books) -> Value {
 /// ECharts options for 基本支出 vs 项目支出.
 pub fn basic_vs_project(books: &Books) -> Value {
     let sum = |kind: SpendingKind| -> Fen { books.spent_where(|l| l.spending_kind == kind).amount };
+    // Each part labelled with its amount and share, so the chart reads without hovering; on a phone-wide chart
+    // the ring is smaller, leaving the labels room beside it (ECharts media queries).
     json!({
-        "tooltip": { "trigger": "item", "formatter": "{b}：{c}万元（{d}%）" },
-        "legend": { "bottom": 0 },
-        "series": [{ "type": "pie", "radius": ["35%", "65%"], "data": [
-            { "name": "基本支出", "value": sum(SpendingKind::Basic).wan_yuan_string() },
-            { "name": "项目支出", "value": sum(SpendingKind::Project).wan_yuan_string() },
-        ]}]
+        "baseOption": {
+            "tooltip": { "trigger": "item", "formatter": "{b}：{c}万元（{d}%）" },
+            "legend": { "bottom": 0 },
+            "series": [{ "type": "pie", "radius": ["35%", "60%"], "label": { "show": true, "overflow": "none", "formatter": "{b}\n{c} 万元\n{d}%", "lineHeight": 16 }, "data": [
+                { "name": "基本支出", "value": sum(SpendingKind::Basic).wan_yuan_string() },
+                { "name": "项目支出", "value": sum(SpendingKind::Project).wan_yuan_string() },
+            ]}]
+        },
+        "media": [{ "query": { "maxWidth": 500 }, "option": { "series": [{ "radius": ["20%", "36%"], "center": ["50%", "45%"], "label": { "overflow": "none", "fontSize": 11, "lineHeight": 14 } }] } }]
     })
 }
 

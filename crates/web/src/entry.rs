@@ -24,6 +24,23 @@ impl EntryErrors {
     pub fn summary(&self) -> String {
         self.all.iter().map(|e| format!("{}：{} [{}]", e.column.as_deref().unwrap_or("记录"), e.message, e.rule_id)).collect::<Vec<_>>().join("；")
     }
+
+    /// The summary as a page shows it: the messages only (rule ids go to the field errors' tooltips).
+    pub fn plain_summary(&self) -> String {
+        self.all.iter().map(|e| format!("{}：{}", e.column.as_deref().unwrap_or("记录"), crate::text::plain_message(&e.message).0)).collect::<Vec<_>>().join("；")
+    }
+
+    /// field → `{text, rule}` of each error, for the messages beside a form's fields.
+    pub fn for_page(&self) -> BTreeMap<String, Vec<serde_json::Value>> {
+        let mut map: BTreeMap<String, Vec<serde_json::Value>> = BTreeMap::new();
+        for (field, messages) in &self.by_field {
+            for m in messages {
+                let (text, rule) = crate::text::plain_message(m);
+                map.entry(field.clone()).or_default().push(serde_json::json!({ "text": text, "rule": rule }));
+            }
+        }
+        map
+    }
 }
 
 fn by_field(kind_id: &str, errors: Vec<ImportError>) -> EntryErrors {
@@ -58,12 +75,16 @@ pub async fn add_record(
         rows: vec![(2, kind.columns.iter().map(|c| fields.get(&c.field).map(|v| v.trim().to_string()).unwrap_or_default()).collect())],
     };
     let (parsed, errors) = parse_table(kind, &table);
-    if !errors.is_empty() {
-        return Err(Ok(by_field(kind_id, errors)));
-    }
     let unit = store.unit(unit_code).await.map_err(|e| Err(e.into()))?.ok_or(Err(AppError::NotFound))?;
     let existing = store.records(unit_code).await.map_err(|e| Err(e.into()))?;
     let years = store.years(unit_code).await.map_err(|e| Err(e.into()))?;
+    if !errors.is_empty() {
+        // Every field at once: the fields that did not parse stand in with a value that does, and what
+        // validation then says about the other fields (a date outside the year, a negative amount) is added.
+        let mut all = errors;
+        all.extend(other_fields_errors(kind_id, kind, &table, &all, fields.get("year").map(String::as_str).unwrap_or("2000"), (&unit, &existing, &years)));
+        return Err(Ok(by_field(kind_id, all)));
+    }
     let rows: Vec<Located> = parsed.into_iter().map(|p| Located { kind: kind_id, place: place.clone(), parsed: p }).collect();
     let (batch, outcomes) = validate_controlled(&unit, &[], &rows, &existing, &years, override_request).map_err(|e| Ok(by_field(kind_id, e)))?;
     // An override request is what lets the override role pass a 刚性控制 stop, not a way for a role that may
@@ -76,6 +97,46 @@ pub async fn add_record(
     }
     store.apply_entered_by(&batch, &format!("{via}：{}", user.username), &user.username).await.map_err(|e| Err(e.into()))?;
     Ok(outcomes)
+}
+
+/// Validation's errors on the fields that parsed, for a row where others did not: each field that failed is
+/// given a stand-in value that parses (a placeholder text, number or date in the year), the row validated, and
+/// only errors naming another field kept (none that may come from the stand-ins).
+fn other_fields_errors(
+    kind_id: &'static str,
+    kind: &jixiao_core::schema::RecordKindSpec,
+    table: &Table,
+    errors: &[ImportError],
+    year: &str,
+    (unit, existing, years): (&jixiao_core::records::UnitProfile, &jixiao_core::RecordSet, &[jixiao_core::records::UnitYear]),
+) -> Vec<ImportError> {
+    // A column as an error names it (its header or field name) → its place in the row.
+    let index_of = |column: &str| kind.columns.iter().find(|c| c.header == column || c.field == column).and_then(|c| table.header.iter().position(|h| *h == c.field));
+    let failed: Vec<usize> = errors.iter().filter_map(|e| e.column.as_deref()).filter_map(index_of).collect();
+    if failed.is_empty() || failed.len() < errors.len() {
+        return Vec::new();
+    }
+    let mut row = table.rows[0].1.clone();
+    let stand_ins = ["占位", "1", "0.01", &format!("{year}-06-30"), "是"];
+    for &i in &failed {
+        for candidate in stand_ins {
+            row[i] = candidate.to_string();
+            let trial = Table { place: table.place.clone(), header: table.header.clone(), rows: vec![(2, row.clone())] };
+            if !parse_table(kind, &trial).1.iter().any(|e| e.column.as_deref().and_then(index_of) == Some(i)) {
+                break;
+            }
+        }
+    }
+    let trial = Table { place: table.place.clone(), header: table.header.clone(), rows: vec![(2, row)] };
+    let (parsed, still) = parse_table(kind, &trial);
+    if !still.is_empty() {
+        return Vec::new();
+    }
+    let rows: Vec<Located> = parsed.into_iter().map(|p| Located { kind: kind_id, place: table.place.clone(), parsed: p }).collect();
+    match validate_controlled(unit, &[], &rows, existing, years, None) {
+        Ok(_) => Vec::new(),
+        Err(found) => found.into_iter().filter(|e| e.column.as_deref().and_then(index_of).is_some_and(|i| !failed.contains(&i))).collect(),
+    }
 }
 
 /// The fields of a 指标完成登记 for `indicator_code`, numbered after the indicator's earlier results and dated

@@ -8,6 +8,7 @@ mod dashboard;
 mod entry;
 mod pages;
 pub mod setup;
+mod text;
 
 use auth::{CurrentUser, SESSION_COOKIE};
 use axum::extract::FromRequestParts;
@@ -58,6 +59,8 @@ impl AppState {
 fn templates() -> Environment<'static> {
     let mut env = Environment::new();
     env.set_syntax(minijinja::syntax::SyntaxConfig::builder().trim_blocks(true).lstrip_blocks(true).build().expect("default delimiters are valid"));
+    // Messages from the checks as users read them (no internal section ids; rule ids are shown apart).
+    env.add_filter("plain", |message: String| text::plain_message(&message).0);
     for (name, text) in [
         ("base.html", include_str!("../templates/base.html")),
         ("login.html", include_str!("../templates/login.html")),
@@ -155,11 +158,14 @@ impl IntoResponse for PageError {
     }
 }
 
-/// An error page in the layout's style, the message escaped.
+/// An error page in the layout's style, the message escaped; a rule id the message ends with goes to a
+/// details line, and the page offers a way back (the previous page, or the home page).
 fn error_page(message: &str) -> String {
+    let (text, rule) = text::plain_message(message);
+    let details = rule.map_or_else(String::new, |r| format!("<p class=\"muted small\">规则编号：<code>{}</code></p>", minijinja::HtmlEscape(&r)));
     format!(
-        "<!DOCTYPE html><html lang=\"zh-CN\"><head><meta charset=\"utf-8\"><title>出错了</title><link rel=\"stylesheet\" href=\"/static/app.css\"></head><body><main class=\"narrow\"><h1>出错了</h1><p class=\"error\">{}</p><p><a href=\"/\">返回首页</a></p></main></body></html>",
-        minijinja::HtmlEscape(message)
+        "<!DOCTYPE html><html lang=\"zh-CN\"><head><meta charset=\"utf-8\"><meta name=\"viewport\" content=\"width=device-width, initial-scale=1\"><title>出错了</title><link rel=\"stylesheet\" href=\"/static/app.css\"><script src=\"/static/app.js\" defer></script></head><body><main class=\"narrow\"><h1>出错了</h1><p class=\"error\" id=\"error-message\">{}</p>{details}<p class=\"actions\"><a class=\"button\" href=\"/\" id=\"error-home\">返回首页</a> <a href=\"/\" data-back id=\"error-back\">返回上一页</a></p></main></body></html>",
+        minijinja::HtmlEscape(&text)
     )
 }
 
@@ -167,7 +173,7 @@ fn error_page(message: &str) -> String {
 /// or form it cannot read, a body over the limit), which come in English or empty.
 fn status_text(status: StatusCode) -> &'static str {
     match status {
-        StatusCode::BAD_REQUEST => "请求格式不正确",
+        StatusCode::BAD_REQUEST => "地址或提交的内容格式不正确（例如年度须为四位数字）",
         StatusCode::NOT_FOUND => "页面或记录不存在",
         StatusCode::METHOD_NOT_ALLOWED => "不支持此请求方法",
         StatusCode::PAYLOAD_TOO_LARGE => "提交的内容超过大小上限，未作任何修改",
@@ -278,6 +284,7 @@ pub fn router(state: SharedState) -> Router {
             "/units/{code}/{year}/import",
             get(pages::import_page).post(pages::import_upload).layer(axum::extract::DefaultBodyLimit::max(pages::MAX_UPLOAD_BYTES)),
         )
+        .route("/units/{code}/{year}/import/template.xlsx", get(pages::import_template))
         .route("/units/{code}/{year}/evaluation", get(pages::evaluation))
         .route("/units/{code}/{year}/evaluation/override", post(pages::override_score))
         .route("/units/{code}/{year}/report", get(pages::report_page))

@@ -137,7 +137,7 @@ const ACTIONS: &[Action] = &[
     Action { id: "return", label: "退回修改", from: &["submitted"], to: "returned", allowed: CurrentUser::can_review, needs_comment: true },
 ];
 
-fn available_actions(user: &CurrentUser, unit: &UnitProfile, task: Option<&TaskRow>) -> Vec<serde_json::Value> {
+fn available_actions(user: &CurrentUser, unit: &UnitProfile, task: Option<&TaskRow>, open_errors: usize) -> Vec<serde_json::Value> {
     ACTIONS
         .iter()
         .filter(|a| match task {
@@ -145,7 +145,11 @@ fn available_actions(user: &CurrentUser, unit: &UnitProfile, task: Option<&TaskR
             Some(t) => a.from.contains(&t.status.as_str()),
         })
         .filter(|a| (a.allowed)(user, unit))
-        .map(|a| json!({ "id": a.id, "label": a.label, "needs_comment": a.needs_comment }))
+        .map(|a| {
+            let reason = a.id == "approve" && open_errors > 0;
+            let placeholder = if reason { format!("尚有 {open_errors} 项错误级核对问题，审核通过须填写理由") } else { "退回意见（必填）".to_string() };
+            json!({ "id": a.id, "label": a.label, "needs_comment": a.needs_comment || reason, "placeholder": placeholder })
+        })
         .collect()
 }
 
@@ -213,7 +217,7 @@ impl Computed {
     fn dashboard(&self) -> Value {
         self.dashboard
             .get_or_init(|| {
-                let findings: Vec<&Finding> = self.findings.iter().filter(|f| f.severity != Severity::Info).collect();
+                let findings = finding_rows(self.findings.iter().filter(|f| f.severity != Severity::Info));
                 let model = self.model(None);
                 Value::from(minijinja::value::Serde(json!({
                     "model": { "spending": model.spending, "projects": model.projects },
@@ -294,6 +298,21 @@ fn merge(mut a: serde_json::Value, b: serde_json::Value) -> serde_json::Value {
         a.extend(b);
     }
     a
+}
+
+/// Users' display names by user name, for records that keep the user name (凭证审核's approver).
+pub(crate) async fn display_names(state: &SharedState) -> Result<BTreeMap<String, String>, AppError> {
+    Ok(state.store.users().await?.into_iter().map(|u| (u.username, u.display_name)).collect())
+}
+
+/// The display name of a user name (the name itself for a user no longer on file).
+pub(crate) fn display_name(names: &BTreeMap<String, String>, username: &str) -> String {
+    names.get(username).cloned().unwrap_or_else(|| username.to_string())
+}
+
+/// Findings as the pages list them: level, plain Chinese message, and the rule id for the tooltip.
+fn finding_rows<'a>(findings: impl Iterator<Item = &'a Finding>) -> Vec<serde_json::Value> {
+    findings.map(|f| json!({ "severity": f.severity, "message": crate::text::plain_message(&f.message).0, "rule_id": f.rule_id })).collect()
 }
 
 // ---- sign in -------------------------------------------------------------------------------------------
@@ -425,7 +444,7 @@ pub async fn units(State(state): State<SharedState>, PageUser(user): PageUser) -
                 "score": evaluation.total.to_string(), "grade": evaluation.grade,
                 "errors": uy.findings.iter().filter(|f| f.severity == Severity::Error).count(),
                 "warnings": uy.findings.iter().filter(|f| f.severity == Severity::Warning).count(),
-                "actions": available_actions(&user, &unit, uy.task.as_ref()),
+                "actions": available_actions(&user, &unit, uy.task.as_ref(), open_errors(&uy)),
             }));
         }
     }
@@ -440,16 +459,29 @@ pub async fn units(State(state): State<SharedState>, PageUser(user): PageUser) -
 /// findings — the same model and template as `jixiao report --scope region --area CODE`.
 pub async fn region_page(State(state): State<SharedState>, PageUser(user): PageUser, Path(year): Path<i32>) -> PageResult {
     region_scope(&user)?;
-    Ok(render(&state, "region.html", Some(&user), json!({ "year": year, "area": user.region_code.clone().unwrap_or_default() }))?)
+    Ok(render(&state, "region.html", Some(&user), json!({ "year": year, "area": user.region_code.clone().unwrap_or_default(), "bureau": bureau_name(&user) }))?)
 }
 
 pub async fn region_download(State(state): State<SharedState>, PageUser(user): PageUser, Path((year, format)): Path<(i32, String)>) -> PageResult {
     let scope = region_scope(&user)?;
     let download = Download::parse(&format).ok_or(AppError::NotFound)?;
     let format = download.text_format().ok_or(AppError::NotFound)?;
-    let input = state.store.consolidation_input(&scope, year, None).await?;
+    let mut input = state.store.consolidation_input(&scope, year, None).await?;
+    // The area is the signed-in bureau's, whatever 财政局 name one unit's profile carries.
+    input.name = bureau_name(&user);
     let text = jixiao_report::render_consolidated(&jixiao_core::consolidated::build(&input), format).map_err(|e| AppError::Internal(e.to_string()))?;
+    // The command-line hint of the printed view means nothing in the browser: each unit's findings are on its own page.
+    let text = text.replace(&format!("各单位的核对明细见 jixiao check --unit 单位编码 --year {year}。"), "各单位的核对明细见单位一览中该单位的首页（待处理的核对问题）。");
     Ok(([(header::CONTENT_TYPE, download.mime().to_string()), (header::CONTENT_SECURITY_POLICY, report_csp(text.as_bytes()))], text).into_response())
+}
+
+/// The signed-in 财政局's name: the first word of the user's display name when it names a bureau (「芙蓉区财政局
+/// 刘洋」), else the area's code.
+fn bureau_name(user: &CurrentUser) -> String {
+    match user.display_name.split_whitespace().next() {
+        Some(first) if first.ends_with('局') => first.to_string(),
+        _ => format!("行政区划{}财政局", user.region_code.as_deref().unwrap_or_default()),
+    }
 }
 
 /// A 财政局 user's area; everyone else is refused.
@@ -463,10 +495,10 @@ fn region_scope(user: &CurrentUser) -> Result<jixiao_store::consolidate::Scope, 
 pub async fn dashboard(State(state): State<SharedState>, PageUser(user): PageUser, Path((code, year)): Path<(String, i32)>) -> PageResult {
     let uy = load(&state, &user, &code, year).await?;
     let events = match &uy.task {
-        Some(t) => state.store.task_events(t.id).await?.into_iter().map(|e| json!({ "to": status_label(&e.to_status), "actor": e.actor, "comment": e.comment, "at": e.at })).collect(),
+        Some(t) => state.store.task_events(t.id).await?.into_iter().map(|e| json!({ "to": status_label(&e.to_status), "actor": e.actor, "comment": e.comment, "at": crate::text::date_time(e.at) })).collect(),
         None => vec![],
     };
-    let ctx = json!({ "events": events, "actions": available_actions(&user, &uy.unit, uy.task.as_ref()) });
+    let ctx = json!({ "events": events, "actions": available_actions(&user, &uy.unit, uy.task.as_ref(), open_errors(&uy)) });
     Ok(render_with(&state, "dashboard.html", Some(&user), merge(unit_ctx(&uy, &user, "dashboard"), ctx), uy.dashboard())?)
 }
 
@@ -499,21 +531,22 @@ pub async fn lines(State(state): State<SharedState>, PageUser(user): PageUser, P
     Ok(render(&state, "lines.html", Some(&user), merge(unit_ctx(&uy, &user, "lines"), ctx))?)
 }
 
-pub async fn line(State(state): State<SharedState>, PageUser(user): PageUser, Path((code, year, line)): Path<(String, i32, String)>) -> PageResult {
+pub async fn line(State(state): State<SharedState>, PageUser(user): PageUser, Path((code, year, line)): Path<(String, i32, String)>, axum::extract::Query(query): axum::extract::Query<Fields>) -> PageResult {
     let uy = load(&state, &user, &code, year).await?;
     let l = uy.books.line(&line).ok_or(AppError::NotFound)?;
     // A reversal is on its original's line, so the line's own vouchers say which of them are reversed.
     let expenditures = state.store.expenditures_with(&code, year, "line_code", &line).await?;
     let reversed: Vec<&str> = expenditures.iter().filter_map(|e| e.reverses.as_deref()).collect();
+    let names = display_names(&state).await?;
     let vouchers: Vec<serde_json::Value> = expenditures
         .iter()
         .map(|e| {
             json!({
-                "no": e.voucher_no, "date": e.date.to_string(), "amount": e.amount.yuan_string(), "payee": e.payee, "purpose": e.purpose,
+                "no": e.voucher_no, "date": e.date.to_string(), "amount": crate::text::yuan(e.amount), "payee": e.payee, "purpose": e.purpose,
                 "procurement": e.procurement_ref, "reverses": e.reverses, "recorded_by": e.recorded_by,
                 "reversed": reversed.contains(&e.voucher_no.as_str()),
                 "can_reverse": e.reverses.is_none() && !reversed.contains(&e.voucher_no.as_str()),
-                "approved_by": uy.books.records.voucher_approvals.iter().find(|a| a.voucher_no == e.voucher_no).map(|a| a.approved_by.clone()),
+                "approved_by": uy.books.records.voucher_approvals.iter().find(|a| a.voucher_no == e.voucher_no).map(|a| display_name(&names, &a.approved_by)),
             })
         })
         .collect();
@@ -523,10 +556,12 @@ pub async fn line(State(state): State<SharedState>, PageUser(user): PageUser, Pa
         .budget_vouchers
         .iter()
         .filter(|v| v.line_code == line)
-        .map(|v| json!({ "no": v.voucher_no, "date": v.date.to_string(), "kind": v.kind.label(), "amount": v.amount.yuan_string(), "document": v.document }))
+        .map(|v| json!({ "no": v.voucher_no, "date": v.date.to_string(), "kind": v.kind.label(), "amount": crate::text::yuan(v.amount), "document": v.document }))
         .collect();
     let row = line_rows(&uy.books).into_iter().find(|r| r["code"] == line.as_str());
-    let ctx = json!({ "line": row, "line_code": l.line_code, "vouchers": vouchers, "budget": budget, "may_approve": user.can_approve_vouchers(&uy.unit) });
+    // After 登记: the voucher just entered, if it is on this line.
+    let entered = query.get("entered").and_then(|no| vouchers.iter().find(|v| v["no"] == no.as_str())).map(|v| json!({ "no": v["no"], "amount": v["amount"], "payee": v["payee"] }));
+    let ctx = json!({ "line": row, "line_code": l.line_code, "vouchers": vouchers, "budget": budget, "may_approve": user.can_approve_vouchers(&uy.unit), "entered": entered });
     Ok(render(&state, "line.html", Some(&user), merge(unit_ctx(&uy, &user, "lines"), ctx))?)
 }
 
@@ -541,8 +576,8 @@ fn entry_lines(books: &Books) -> Vec<serde_json::Value> {
             let c = budget_control::line_control(&books.unit, &books.records, books.year.year, &l.line_code);
             json!({
                 "code": l.line_code,
-                "label": format!("{} {} {} 可用余额 {} 元（{}）", l.line_code, l.function_code, l.economic_code, p.available(), c.mode.label()),
-                "annual": p.annual.yuan_string(), "committed": p.committed.yuan_string(), "spent": p.spent.yuan_string(), "available": p.available().yuan_string(),
+                "label": format!("{} {} {} 可用余额 {} 元（{}）", l.line_code, l.function_code, l.economic_code, crate::text::yuan(p.available()), c.mode.label()),
+                "annual": crate::text::yuan(p.annual), "committed": crate::text::yuan(p.committed), "spent": crate::text::yuan(p.spent), "available": crate::text::yuan(p.available()),
                 "mode": c.mode.label(), "tolerance_bp": c.tolerance_bp,
             })
         })
@@ -560,7 +595,7 @@ fn voucher_form_ctx(uy: &UnitYear, user: &CurrentUser, fields: &Fields, errors: 
     merge(
         unit_ctx(uy, user, "voucher"),
         json!({
-            "values": values, "lines": lines, "procurements": procurements, "errors": errors.map(|e| &e.by_field), "error_summary": errors.map(EntryErrors::summary),
+            "values": values, "lines": lines, "procurements": procurements, "errors": errors.map(EntryErrors::for_page), "error_summary": errors.map(EntryErrors::plain_summary),
             "may_override": user.can_override_control(&uy.unit),
             "controls": controls.iter().map(|c| json!({ "rule_id": c.rule_id(), "message": c.message(), "key": c.key })).collect::<Vec<_>>(),
         }),
@@ -606,7 +641,11 @@ pub async fn voucher_create(State(state): State<SharedState>, PageUser(user): Pa
     let request = entry_override(&user, &uy, fields.get("override_reason").map(String::as_str))?;
     fields.insert("year".into(), year.to_string());
     match add_record(&state.store, &code, "expenditures", &fields, &user, "网页录入", request.as_ref()).await {
-        Ok(controls) if controls.is_empty() => Ok(Redirect::to(&format!("/units/{code}/{year}/lines/{}", fields.get("line_code").map(String::as_str).unwrap_or(""))).into_response()),
+        Ok(controls) if controls.is_empty() => {
+            // The line's page confirms the entry (…?entered=NO).
+            let (line, no) = (fields.get("line_code").map(String::as_str).unwrap_or(""), fields.get("voucher_no").map(String::as_str).unwrap_or(""));
+            Ok(Redirect::to(&format!("/units/{code}/{year}/lines/{line}?entered={}", percent_encode(no))).into_response())
+        }
         Ok(controls) => {
             // Registered, with a warning or an override: show the control message on a fresh form.
             let uy = load(&state, &user, &code, year).await?;
@@ -654,11 +693,12 @@ pub(crate) async fn approve_voucher(state: &SharedState, user: &CurrentUser, uy:
     let records = &uy.books.records;
     state.store.expenditures_with(&uy.unit.code, uy.year, "voucher_no", voucher).await?.first().ok_or(AppError::NotFound)?;
     if let Some(a) = records.voucher_approvals.iter().find(|a| a.voucher_no == voucher) {
-        return Err(AppError::BadRequest(format!("凭证「{voucher}」已由 {} 审核 [VOUCHER_ALREADY_APPROVED]", a.approved_by)));
+        let names = display_names(state).await?;
+        return Err(AppError::BadRequest(format!("凭证「{voucher}」已由 {} 审核 [VOUCHER_ALREADY_APPROVED]", display_name(&names, &a.approved_by))));
     }
     let entered_by = state.store.entered_by(&uy.unit.code, "expenditures", uy.year, voucher).await?.unwrap_or_default();
     if entered_by == user.username {
-        return Err(AppError::BadRequest(format!("凭证「{voucher}」由 {} 本人录入，不能由本人审核（不相容岗位相互分离） [SEGREGATION_OF_DUTIES]", user.username)));
+        return Err(AppError::BadRequest(format!("凭证「{voucher}」由 {} 本人录入，不能由本人审核（不相容岗位相互分离） [SEGREGATION_OF_DUTIES]", user.display_name)));
     }
     let approval = VoucherApproval { approval_code: format!("SH-{voucher}"), year: uy.year, voucher_no: voucher.to_string(), entered_by, approved_by: user.username.clone(), date: date_in_year(uy.year) };
     let fields: Fields = jixiao_core::RecordSet { voucher_approvals: vec![approval.clone()], ..Default::default() }
@@ -700,7 +740,7 @@ pub async fn indicator_create(State(state): State<SharedState>, PageUser(user): 
         Ok(_) => Ok(Redirect::to(&format!("/units/{code}/{year}/projects#{project}")).into_response()),
         Err(Ok(errors)) => {
             let model = uy.model(None);
-            let mut response = render(&state, "projects.html", Some(&user), merge(unit_ctx(&uy, &user, "projects"), json!({ "projects": model.projects, "error": errors.summary(), "error_project": project })))?;
+            let mut response = render(&state, "projects.html", Some(&user), merge(unit_ctx(&uy, &user, "projects"), json!({ "projects": model.projects, "error": errors.plain_summary(), "error_project": project })))?;
             *response.status_mut() = axum::http::StatusCode::UNPROCESSABLE_ENTITY;
             Ok(response)
         }
@@ -718,7 +758,7 @@ pub async fn indicator_result_create(State(state): State<SharedState>, PageUser(
         Ok(_) => Ok(Redirect::to(&format!("/units/{code}/{year}/projects#{indicator}")).into_response()),
         Err(Ok(errors)) => {
             let model = uy.model(None);
-            let mut response = render(&state, "projects.html", Some(&user), merge(unit_ctx(&uy, &user, "projects"), json!({ "projects": model.projects, "error": errors.summary(), "error_project": project, "error_indicator": indicator })))?;
+            let mut response = render(&state, "projects.html", Some(&user), merge(unit_ctx(&uy, &user, "projects"), json!({ "projects": model.projects, "error": errors.plain_summary(), "error_project": project, "error_indicator": indicator })))?;
             *response.status_mut() = axum::http::StatusCode::UNPROCESSABLE_ENTITY;
             Ok(response)
         }
@@ -730,6 +770,28 @@ pub async fn import_page(State(state): State<SharedState>, PageUser(user): PageU
     let uy = load(&state, &user, &code, year).await?;
     user.require(user.can_enter(&uy.unit))?;
     Ok(render(&state, "import.html", Some(&user), merge(unit_ctx(&uy, &user, "import"), json!({ "errors": [], "done": null })))?)
+}
+
+/// 下载导入模板: the unit's own workbook for the year — its profile sheets and the year's appropriation lines
+/// filled in, the code dropdowns of the year's edition (the importer's `template::write_workbook`, as
+/// `jixiao template` writes it). Filled in and uploaded again, the unchanged rows count as 「已存在未变」.
+pub async fn import_template(State(state): State<SharedState>, PageUser(user): PageUser, Path((code, year)): Path<(String, i32)>) -> PageResult {
+    let uy = load(&state, &user, &code, year).await?;
+    user.require(user.can_enter(&uy.unit))?;
+    let years = state.store.years(&code).await?;
+    let records = jixiao_core::RecordSet { appropriation_lines: uy.books.records.appropriation_lines.clone(), ..Default::default() };
+    let (unit, internal) = (uy.unit.clone(), |e: &dyn std::fmt::Display| AppError::Internal(format!("无法生成导入模板：{e}")));
+    let body = tokio::task::spawn_blocking(move || -> Result<Vec<u8>, AppError> {
+        let dir = tempfile::tempdir().map_err(|e| internal(&e))?;
+        let path = dir.path().join("template.xlsx");
+        jixiao_import::template::write_workbook(&path, Some((&unit, &years)), &records, year).map_err(|e| internal(&e))?;
+        std::fs::read(&path).map_err(|e| internal(&e))
+    })
+    .await
+    .map_err(|e| AppError::Internal(e.to_string()))??;
+    let file = format!("{}-{year}年度导入模板.xlsx", uy.unit.name);
+    let disposition = format!("attachment; filename*=UTF-8''{}", percent_encode(&file));
+    Ok(([(header::CONTENT_TYPE, Download::Xlsx.mime().to_string()), (header::CONTENT_DISPOSITION, disposition)], body).into_response())
 }
 
 /// The unit's unit.toml from the database, for CSV uploads that carry none.
@@ -801,6 +863,7 @@ pub(crate) async fn import_files(state: &SharedState, user: &CurrentUser, code: 
     if files.is_empty() {
         return Err(AppError::BadRequest("请选择要导入的文件".into()));
     }
+    refuse_unsupported_types(files)?;
     let dir = tempfile::tempdir().map_err(|e| AppError::Internal(e.to_string()))?;
     let write = |name: &str, bytes: &[u8]| std::fs::write(dir.path().join(name), bytes).map_err(|e| AppError::Internal(format!("无法保存上传的文件：{e}")));
     let path = if let [(name, bytes)] = files
@@ -829,8 +892,32 @@ pub(crate) async fn import_files(state: &SharedState, user: &CurrentUser, code: 
     let years = state.store.years(code).await?;
     match source.validate(&existing, &years) {
         Err(errors) => Ok(Err(errors.0)),
-        Ok(batch) => Ok(Ok(state.store.apply_entered_by(&batch, &format!("{via}：{}", user.username), &user.username).await?)),
+        Ok(batch) => {
+            // Records already stored as they are leave the batch in validation; counted here as the CLI counts them.
+            let mut outcome = state.store.apply_entered_by(&batch, &format!("{via}：{}", user.username), &user.username).await?;
+            outcome.unchanged = outcome.unchanged.max(source.row_count().saturating_sub(outcome.added));
+            Ok(Ok(outcome))
+        }
     }
+}
+
+/// Refuses files the importer does not read (an old .xls workbook, a text file, …) with a message, instead
+/// of importing nothing from them and calling it a success.
+fn refuse_unsupported_types(files: &[(String, axum::body::Bytes)]) -> Result<(), AppError> {
+    let unsupported: Vec<String> = files
+        .iter()
+        .map(|(name, _)| name)
+        .filter(|name| {
+            let lower = name.to_lowercase();
+            !(lower.ends_with(".xlsx") || lower.ends_with(".csv") || lower == "unit.toml")
+        })
+        .map(|name| format!("「{name}」"))
+        .collect();
+    if unsupported.is_empty() {
+        return Ok(());
+    }
+    let old_excel = if unsupported.iter().any(|n| n.to_lowercase().ends_with(".xls」")) { "旧版 .xls 工作簿请在 Excel 中另存为 .xlsx 后再上传；" } else { "" };
+    Err(AppError::BadRequest(format!("不支持的文件类型：{}。请上传 Excel 工作簿（.xlsx）或 CSV 文件（.csv）；{old_excel}未导入任何记录 [WEB_UNSUPPORTED_FILE_TYPE]", unsupported.join("、"))))
 }
 
 /// Refuses an upload carrying a record kind — a CSV file or a workbook sheet — that the user's role may not
@@ -839,8 +926,12 @@ fn refuse_kinds_not_importable(user: &CurrentUser, files: &[(String, axum::body:
     let mut names: Vec<String> = Vec::new();
     for (name, bytes) in files {
         if name.to_lowercase().ends_with(".xlsx") {
-            // A workbook that cannot be opened is refused by the importer, with its reason.
-            names.extend(jixiao_import::table::xlsx_sheet_names(bytes, name).unwrap_or_default());
+            // Sheets with rows: the unit's template carries every kind's sheet, empty where the role enters
+            // nothing. A workbook that cannot be read is refused by the importer, with its reason.
+            match jixiao_import::table::parse_xlsx(bytes, name) {
+                Ok(tables) => names.extend(tables.into_iter().filter(|t| !t.rows.is_empty()).filter_map(|t| t.place.sheet)),
+                Err(_) => names.extend(jixiao_import::table::xlsx_sheet_names(bytes, name).unwrap_or_default()),
+            }
         } else {
             names.push(name.clone());
         }
@@ -861,13 +952,16 @@ pub async fn import_upload(State(state): State<SharedState>, PageUser(user): Pag
     let (csrf, files) = read_upload(multipart).await?;
     let fields: Fields = csrf.into_iter().map(|c| ("csrf".to_string(), c)).collect();
     check_csrf(&user, &fields)?;
-    let (errors, done) = match import_files(&state, &user, &code, year, &files, "网页导入").await? {
-        Ok(o) => (vec![], Some(format!("导入成功：新增 {} 条记录，{} 条已存在未变。", o.added, o.unchanged))),
-        Err(errors) => (errors.iter().map(|e| json!({ "file": e.file, "sheet": e.sheet, "row": e.row, "column": e.column, "value": e.value, "message": e.message, "rule": e.rule_id })).collect::<Vec<_>>(), None),
+    let (errors, done, refused) = match import_files(&state, &user, &code, year, &files, "网页导入").await {
+        Ok(Ok(o)) => (vec![], Some(format!("导入成功：新增 {} 条记录，{} 条已存在未变。", o.added, o.unchanged)), None),
+        Ok(Err(errors)) => (errors.iter().map(|e| json!({ "file": e.file, "sheet": e.sheet, "row": e.row, "column": e.column, "value": e.value, "message": crate::text::plain_message(&e.message).0, "rule": e.rule_id })).collect::<Vec<_>>(), None, None),
+        // Refused before reading (no file, a file type the importer does not read): said on the import page.
+        Err(AppError::BadRequest(message)) => (vec![], None, Some(crate::text::plain_message(&message).0)),
+        Err(e) => return Err(e.into()),
     };
     let uy = load(&state, &user, &code, year).await?;
-    let status = if errors.is_empty() { axum::http::StatusCode::OK } else { axum::http::StatusCode::UNPROCESSABLE_ENTITY };
-    let mut response = render(&state, "import.html", Some(&user), merge(unit_ctx(&uy, &user, "import"), json!({ "errors": errors, "done": done })))?;
+    let status = if errors.is_empty() && refused.is_none() { axum::http::StatusCode::OK } else { axum::http::StatusCode::UNPROCESSABLE_ENTITY };
+    let mut response = render(&state, "import.html", Some(&user), merge(unit_ctx(&uy, &user, "import"), json!({ "errors": errors, "done": done, "refused": refused })))?;
     *response.status_mut() = status;
     Ok(response)
 }
@@ -898,7 +992,7 @@ pub async fn override_score(State(state): State<SharedState>, PageUser(user): Pa
         Ok(_) => Ok(Redirect::to(&format!("/units/{code}/{year}/evaluation")).into_response()),
         Err(Ok(errors)) => {
             let e = uy.evaluation()?;
-            let mut response = render(&state, "evaluation.html", Some(&user), merge(unit_ctx(&uy, &user, "evaluation"), json!({ "ev": e, "error": errors.summary() })))?;
+            let mut response = render(&state, "evaluation.html", Some(&user), merge(unit_ctx(&uy, &user, "evaluation"), json!({ "ev": e, "error": errors.plain_summary() })))?;
             *response.status_mut() = axum::http::StatusCode::UNPROCESSABLE_ENTITY;
             Ok(response)
         }
@@ -1011,13 +1105,20 @@ fn percent_encode(text: &str) -> String {
 pub async fn task_action(State(state): State<SharedState>, PageUser(user): PageUser, Path((code, year, action)): Path<(String, i32, String)>, Form(fields): Form<Fields>) -> PageResult {
     check_csrf(&user, &fields)?;
     let uy = load(&state, &user, &code, year).await?;
-    do_task_action(&state, &user, &uy.unit, year, uy.task.as_ref(), &action, fields.get("comment").map(String::as_str)).await?;
+    do_task_action(&state, &user, &uy, &action, fields.get("comment").map(String::as_str)).await?;
     let back = if user.role == Role::Bureau { "/units".to_string() } else { format!("/units/{code}/{year}") };
     Ok(Redirect::to(&back).into_response())
 }
 
-/// Performs a workflow action if the user may and the task is where the action starts.
-pub async fn do_task_action(state: &SharedState, user: &CurrentUser, unit: &UnitProfile, year: i32, task: Option<&TaskRow>, action: &str, comment: Option<&str>) -> Result<TaskRow, AppError> {
+/// The error-level findings still open in a unit-year: approving it over them needs a written reason.
+pub(crate) fn open_errors(uy: &UnitYear) -> usize {
+    uy.findings.iter().filter(|f| f.severity == Severity::Error).count()
+}
+
+/// Performs a workflow action if the user may and the task is where the action starts. 审核通过 while
+/// error-level findings are open needs a written reason, which the task log keeps as the comment.
+pub async fn do_task_action(state: &SharedState, user: &CurrentUser, uy: &UnitYear, action: &str, comment: Option<&str>) -> Result<TaskRow, AppError> {
+    let (unit, year, task) = (&uy.unit, uy.year, uy.task.as_ref());
     let a = ACTIONS.iter().find(|a| a.id == action).ok_or(AppError::NotFound)?;
     user.require((a.allowed)(user, unit))?;
     let from = match (task, a.from.is_empty()) {
@@ -1028,6 +1129,10 @@ pub async fn do_task_action(state: &SharedState, user: &CurrentUser, unit: &Unit
     let comment = comment.map(str::trim).filter(|c| !c.is_empty());
     if a.needs_comment && comment.is_none() {
         return Err(AppError::BadRequest(format!("「{}」须填写意见", a.label)));
+    }
+    let errors = open_errors(uy);
+    if a.id == "approve" && errors > 0 && comment.is_none() {
+        return Err(AppError::BadRequest(format!("尚有 {errors} 项错误级核对问题未解决，审核通过须填写理由 [APPROVE_WITH_OPEN_ERRORS]")));
     }
     Ok(state.store.transition_task(&unit.code, year, from, a.to, &format!("{}（{}）", user.display_name, user.role_label), comment).await?)
 }

@@ -26,3 +26,23 @@ document.addEventListener("submit", function (event) {
   var message = event.target.dataset && event.target.dataset.confirm;
   if (message && !window.confirm(message)) event.preventDefault();
 });
+
+// On phones the unit navigation is a menu behind a button (app.css hides the links until it is opened).
+document.addEventListener("DOMContentLoaded", function () {
+  var toggle = document.querySelector("nav.unit .menu-toggle");
+  if (!toggle) return;
+  toggle.addEventListener("click", function () {
+    var nav = toggle.closest("nav.unit");
+    var open = nav.classList.toggle("open");
+    toggle.setAttribute("aria-expanded", open ? "true" : "false");
+  });
+});
+
+// An error page's 「返回上一页」 goes back in the history when there is one (else it is the link to the home page).
+document.addEventListener("click", function (event) {
+  var link = event.target.closest && event.target.closest("a[data-back]");
+  if (link && window.history.length > 1) {
+    event.preventDefault();
+    window.history.back();
+  }
+});

@@ -371,12 +371,13 @@ async fn the_entry_page_shows_the_available_balance_and_the_control_message() {
     let (cookie, csrf) = sign_in(&state, "clerk").await;
     let (status, page) = call(&state, "GET", &format!("{UNIT}/vouchers/new"), Some(&cookie), None).await;
     assert_eq!(status, StatusCode::OK);
-    assert!(page.contains("ZB2020-08：全年预算 32000.00 − 已占用 0.00 − 已支出 29800.00 = <strong>2200.00</strong> 元（刚性控制）"), "{page}");
+    assert!(page.contains("ZB2020-08：全年预算 32,000.00 − 已占用 0.00 − 已支出 29,800.00 = <strong>2,200.00</strong> 元（刚性控制）"), "{page}");
     assert!(!page.contains("override_reason"), "a clerk is not offered the override");
     let form = |no: &str, line: &str, amount: &str| format!("csrf={csrf}&voucher_no={no}&date=2020-12-30&line_code={line}&amount={amount}&payee=%E6%9F%90&purpose=%E6%9F%90");
     let (status, page) = call(&state, "POST", &format!("{UNIT}/vouchers"), Some(&cookie), Some(form("W-1", "ZB2020-08", "5000.00"))).await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
-    assert!(page.contains("可用余额 2200.00 元") && page.contains("BUDGET_CONTROL_STOP"), "{page}");
+    assert!(page.contains("可用余额 2,200.00 元") && page.contains("data-rule=\"BUDGET_CONTROL_STOP\""), "{page}");
+    assert!(!page.contains("[BUDGET_CONTROL_STOP]") && !page.contains(">BUDGET_CONTROL_STOP"), "the rule id is not in the text");
     let (status, page) = call(&state, "POST", &format!("{UNIT}/vouchers"), Some(&cookie), Some(form("W-2", "ZB2020-29", "1.00"))).await;
     assert_eq!(status, StatusCode::OK);
     assert!(page.contains("已登记 W-2。预算控制：") && page.contains("BUDGET_CONTROL_WARN"), "{page}");
@@ -419,7 +420,7 @@ async fn the_user_who_entered_a_voucher_cannot_approve_it() {
     // The line page offers the approval to the reviewer and shows who approved.
     let (cookie, _) = sign_in(&state, "reviewer").await;
     let (_, page) = call(&state, "GET", &format!("{UNIT}/lines/ZB2020-08"), Some(&cookie), None).await;
-    assert!(page.contains("/vouchers/ZC2020-030/approve") && page.contains("<td>reviewer</td>"), "{page}");
+    assert!(page.contains("/vouchers/ZC2020-030/approve") && page.contains("<td>李明</td>") && !page.contains("<td>reviewer</td>"), "who approved, by display name: {page}");
 }
 
 /// The report page's downloads: each format is the document itself, named for the unit and year, and the PDF
@@ -464,7 +465,7 @@ async fn indicator_results_are_recorded_on_the_page_and_through_the_api() {
     let path = format!("{UNIT}/indicators/XM2020-01-ZB04/results");
     let (status, page) = call(&state, "POST", &path, Some(&cookie), Some(format!("csrf={csrf}&actual=&evidence=x"))).await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "an empty 实际完成值 is refused");
-    assert!(page.contains("未登记") && page.contains("IMPORT_REQUIRED"), "the error is shown beside the form");
+    assert!(page.contains("未登记") && page.contains("实际完成值：") && !page.contains("[IMPORT_REQUIRED"), "the error is shown beside the form, in Chinese");
     let form = format!("csrf={csrf}&actual=96&evidence=%E9%97%AE%E5%8D%B7%E8%B0%83%E6%9F%A5%E8%A1%A8");
     let (status, _) = call(&state, "POST", &path, Some(&cookie), Some(form)).await;
     assert_eq!(status, StatusCode::SEE_OTHER);
@@ -551,4 +552,148 @@ async fn the_dashboard_shows_the_fund_balance_the_reports_print() {
     assert!(page.contains("id=\"closing-balance\">31.63 "), "{page}");
     let row = |label: &str| format!("<tr><td>{label}</td><td class=\"num\">0.00</td><td class=\"num\">242.96</td><td class=\"num\">211.33</td><td class=\"num\">0.00</td><td class=\"num\">31.63</td></tr>");
     assert!(page.contains(&row("一般公共预算")) && page.contains(&row("合计")), "{page}");
+}
+
+/// Issue 20: the import counts what the CLI counts (a re-imported row is 「已存在未变」), and a file type the
+/// importer does not read is refused on the import page instead of 「导入成功：新增 0 条记录」.
+#[tokio::test]
+async fn a_reimport_counts_unchanged_rows_and_unsupported_files_are_refused() {
+    let (state, _dir) = common::demo_state().await;
+    let (cookie, csrf) = sign_in(&state, "clerk").await;
+    let good = "公开编号,年度,公开内容,公开日期,公开渠道\nGK1,2020,部门预算,2020-03-20,芙蓉区人民政府门户网站\nGK2,2020,部门决算,2020-09-20,芙蓉区人民政府门户网站\n";
+    let (status, body) = upload(&state, &cookie, &csrf, &[("disclosures.csv", good)]).await;
+    assert!(status == StatusCode::OK && body.contains("新增 2 条记录，0 条已存在未变"), "{body}");
+    let (status, body) = upload(&state, &cookie, &csrf, &[("disclosures.csv", good)]).await;
+    assert!(status == StatusCode::OK && body.contains("新增 0 条记录，2 条已存在未变"), "{body}");
+    let before = state.store.record_counts().await.unwrap();
+    for name in ["账套.xls", "说明.txt", "expenditures.CSV.bak"] {
+        let (status, body) = upload(&state, &cookie, &csrf, &[(name, good)]).await;
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{name}");
+        assert!(body.contains("不支持的文件类型") && body.contains(name) && !body.contains("导入成功"), "{name}: {body}");
+    }
+    let (_, body) = upload(&state, &cookie, &csrf, &[("账套.xls", good)]).await;
+    assert!(body.contains("另存为 .xlsx"), "an old workbook is told how to convert it");
+    assert_eq!(state.store.record_counts().await.unwrap(), before, "nothing written");
+}
+
+/// Issue 20: unknown addresses and a year that is not a number answer a Chinese page with a way back.
+#[tokio::test]
+async fn unknown_addresses_and_bad_parameters_answer_a_chinese_page_with_a_way_back() {
+    let (state, _dir) = common::demo_state().await;
+    let (cookie, _) = sign_in(&state, "clerk").await;
+    for (uri, status) in [("/no-such-page", StatusCode::NOT_FOUND), ("/units/430102-KX/2020x", StatusCode::BAD_REQUEST), ("/units/430102-KX/二〇二〇/lines", StatusCode::BAD_REQUEST), ("/units/430102-KX/2020/lines/NO-SUCH-LINE", StatusCode::NOT_FOUND)] {
+        let (got, body) = call(&state, "GET", uri, Some(&cookie), None).await;
+        assert_eq!(got, status, "{uri}");
+        assert!(body.contains("出错了") && body.contains("返回首页") && body.contains("返回上一页"), "{uri}: {body}");
+        assert!(!body.contains("Invalid URL") && !body.contains("Cannot parse"), "{uri}: {body}");
+    }
+    let (_, body) = call(&state, "GET", "/units/430102-KX/2020x", Some(&cookie), None).await;
+    assert!(body.contains("年度须为四位数字"), "{body}");
+}
+
+/// Issue 20: the approver column shows the reviewer's display name; amounts in 元 have thousands separators;
+/// the task log has date and time; rule ids are not in the dashboard's text (only in tooltips).
+#[tokio::test]
+async fn pages_show_display_names_grouped_amounts_and_times() {
+    let (state, _dir) = common::demo_state().await;
+    let (reviewer, reviewer_csrf) = sign_in(&state, "reviewer").await;
+    let (status, _) = call(&state, "POST", &format!("{UNIT}/vouchers/ZC2020-002/approve"), Some(&reviewer), Some(format!("csrf={reviewer_csrf}"))).await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+    let line = state.store.expenditures_with("430102-KX", 2020, "voucher_no", "ZC2020-002").await.unwrap()[0].line_code.clone();
+    let (_, body) = call(&state, "GET", &format!("{UNIT}/lines/{line}"), Some(&reviewer), None).await;
+    assert!(body.contains("<td>李明</td>") && !body.contains("<td>reviewer</td>"), "approver by display name");
+    let grouped = regex_like_grouped(&body);
+    assert!(grouped, "an amount of 1,000 元 or more with a thousands separator: {body}");
+    let (_, body) = call(&state, "GET", UNIT, Some(&reviewer), None).await;
+    let log = body.split("id=\"task-log\"").nth(1).expect("task log");
+    assert!(log.contains(":") && log.contains("<th>时间</th>") || log.contains("时间"), "the task log has times");
+    let findings = body.split("id=\"findings\"").nth(1).expect("findings table").split("</table>").next().unwrap();
+    // Outside attributes (the tooltip), no rule id.
+    let text: String = findings.split('>').map(|part| part.split('<').next().unwrap_or("")).collect();
+    assert!(!text.chars().collect::<String>().contains("_MISSING") && !text.contains("章节"), "{text}");
+    assert!(findings.contains("title=\"规则编号 "), "the rule id is in a tooltip");
+}
+
+/// Whether the page has an amount like `12,345.67` (digits, a comma, three digits, two decimals).
+fn regex_like_grouped(body: &str) -> bool {
+    body.split(['>', '<', ' ']).any(|t| {
+        let Some((whole, fraction)) = t.split_once('.') else { return false };
+        fraction.len() == 2 && fraction.chars().all(|c| c.is_ascii_digit()) && whole.contains(',') && whole.split(',').skip(1).all(|g| g.len() == 3 && g.chars().all(|c| c.is_ascii_digit()))
+    })
+}
+
+/// Issue 20: 审核通过 with error-level findings open needs a written reason, which the task log keeps.
+#[tokio::test]
+async fn approving_over_open_errors_needs_a_reason_kept_in_the_log() {
+    let (state, _dir) = common::demo_state().await;
+    let (reviewer, reviewer_csrf) = sign_in(&state, "reviewer").await;
+    // An overspent line (the reviewer's override of a 刚性控制 stop) is an error-level finding.
+    control_demo_lines(&state).await;
+    let voucher = format!("csrf={reviewer_csrf}&voucher_no=ZC2020-900&date=2020-12-30&line_code=ZB2020-08&amount=5000.00&payee=%E6%9F%90%E5%85%AC%E5%8F%B8&purpose=%E8%B6%85%E6%94%AF&recorded_by=%E6%9D%8E%E6%98%8E&override_reason=%E7%B4%A7%E6%80%A5%E6%94%AF%E5%87%BA");
+    let (status, body) = call(&state, "POST", &format!("{UNIT}/vouchers"), Some(&reviewer), Some(voucher)).await;
+    assert!(status == StatusCode::OK || status == StatusCode::SEE_OTHER, "{status} {body}");
+    let (clerk, clerk_csrf) = sign_in(&state, "clerk").await;
+    for action in ["start", "submit"] {
+        assert_eq!(call(&state, "POST", &format!("{UNIT}/task/{action}"), Some(&clerk), Some(format!("csrf={clerk_csrf}"))).await.0, StatusCode::SEE_OTHER, "{action}");
+    }
+    let (status, body) = call(&state, "POST", &format!("{UNIT}/task/approve"), Some(&reviewer), Some(format!("csrf={reviewer_csrf}"))).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
+    assert!(body.contains("错误级核对问题") && body.contains("须填写理由"), "{body}");
+    let (_, dashboard) = call(&state, "GET", UNIT, Some(&reviewer), None).await;
+    assert!(dashboard.contains("id=\"comment-approve\""), "the approve form asks for the reason");
+    let reason = "超支部分已报财政局备案";
+    let form = format!("csrf={reviewer_csrf}&comment={}", reason.bytes().map(|b| format!("%{b:02X}")).collect::<String>());
+    assert_eq!(call(&state, "POST", &format!("{UNIT}/task/approve"), Some(&reviewer), Some(form)).await.0, StatusCode::SEE_OTHER);
+    let (_, dashboard) = call(&state, "GET", UNIT, Some(&reviewer), None).await;
+    let log = dashboard.split("id=\"task-log\"").nth(1).expect("task log");
+    assert!(log.contains("审核通过") && log.contains(reason), "the reason is in the task log");
+}
+
+/// Issue 20: the import page offers the unit's own template for the year, and the template uploaded again as
+/// it came (profile and lines filled in) is accepted, its rows counted as unchanged.
+#[tokio::test]
+async fn the_units_template_downloads_and_uploads_again() {
+    let (state, _dir) = common::demo_state().await;
+    let (cookie, csrf) = sign_in(&state, "clerk").await;
+    let (_, page) = call(&state, "GET", &format!("{UNIT}/import"), Some(&cookie), None).await;
+    assert!(page.contains("/import/template.xlsx") && !page.contains("jixiao template"), "{page}");
+    let response = jixiao_web::router(state.clone()).oneshot(Request::get(format!("{UNIT}/import/template.xlsx")).header(header::COOKIE, &cookie).body(Body::empty()).unwrap()).await.unwrap();
+    assert_eq!(response.status(), StatusCode::OK);
+    assert!(response.headers()[header::CONTENT_DISPOSITION].to_str().unwrap().contains(".xlsx"));
+    let workbook = response.into_body().collect().await.unwrap().to_bytes();
+    let sheets = jixiao_import::table::xlsx_sheet_names(&workbook, "template.xlsx").unwrap();
+    assert!(sheets.iter().any(|s| s == "单位信息"), "{sheets:?}");
+    let lines = state.store.books("430102-KX", 2020).await.unwrap().records.appropriation_lines.len();
+    let before = state.store.record_counts().await.unwrap();
+    let boundary = "----jixiao-test-boundary";
+    let mut body = format!("--{boundary}\r\nContent-Disposition: form-data; name=\"csrf\"\r\n\r\n{csrf}\r\n--{boundary}\r\nContent-Disposition: form-data; name=\"files\"; filename=\"template.xlsx\"\r\nContent-Type: application/octet-stream\r\n\r\n").into_bytes();
+    body.extend_from_slice(&workbook);
+    body.extend_from_slice(format!("\r\n--{boundary}--\r\n").as_bytes());
+    let response = jixiao_web::router(state.clone())
+        .oneshot(Request::post(format!("{UNIT}/import")).header(header::COOKIE, &cookie).header(header::CONTENT_TYPE, format!("multipart/form-data; boundary={boundary}")).body(Body::from(body)).unwrap())
+        .await
+        .unwrap();
+    let status = response.status();
+    let page = String::from_utf8_lossy(&response.into_body().collect().await.unwrap().to_bytes()).to_string();
+    assert_eq!(status, StatusCode::OK, "{page}");
+    assert!(page.contains(&format!("新增 0 条记录，{lines} 条已存在未变")), "{page}");
+    // No record added (the import itself is logged as a batch).
+    let records = |counts: Vec<(String, i64)>| counts.into_iter().filter(|(table, _)| table != "import_batch").collect::<Vec<_>>();
+    assert_eq!(records(state.store.record_counts().await.unwrap()), records(before));
+}
+
+/// Issue 20: a voucher form reports every field's error at once — the empty 收款人 and 用途 and a date that
+/// does not exist (parsing) together with the negative amount (which only validation finds), each beside its
+/// field. (A date outside the year is entered and reported as a finding, DATE_OUTSIDE_YEAR.)
+#[tokio::test]
+async fn a_voucher_form_reports_every_fields_error_at_once() {
+    let (state, _dir) = common::demo_state().await;
+    let (cookie, csrf) = sign_in(&state, "clerk").await;
+    let form = format!("csrf={csrf}&voucher_no=W9&date=2020-02-30&line_code=ZB2020-29&amount=-5.00&payee=&purpose=");
+    let (status, body) = call(&state, "POST", &format!("{UNIT}/vouchers"), Some(&cookie), Some(form)).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    let field_errors = |field: &str| body.split(&format!("id=\"{field}\"")).nth(1).and_then(|rest| rest.split("</div>\n").next()).unwrap_or_default().matches("class=\"field-error\"").count();
+    for field in ["payee", "purpose", "date", "amount"] {
+        assert!(field_errors(field) >= 1, "an error beside {field}: {body}");
+    }
 }

@@ -261,9 +261,9 @@ async fn errors_are_answered_in_chinese() {
     let a = get(&state, &clerk.0, "/nowhere").await;
     assert!(a.status == StatusCode::NOT_FOUND && a.body.contains("页面或记录不存在"), "{}", a.body);
     let a = get(&state, &clerk.0, "/units/430102-KX/not-a-year").await;
-    assert!(a.status == StatusCode::BAD_REQUEST && a.body.contains("请求格式不正确"), "{}", a.body);
+    assert!(a.status == StatusCode::BAD_REQUEST && a.body.contains("格式不正确（例如年度须为四位数字）"), "{}", a.body);
     let a = get(&state, &clerk.0, "/api/units/430102-KX/not-a-year/summary").await;
-    assert_eq!(serde_json::from_str::<serde_json::Value>(&a.body).unwrap()["error"], "请求格式不正确");
+    assert_eq!(serde_json::from_str::<serde_json::Value>(&a.body).unwrap()["error"], "地址或提交的内容格式不正确（例如年度须为四位数字）");
     for name in ["..", ".", &"长".repeat(300)] {
         let a = upload(&state, &clerk, false, &[(name, b"x")]).await;
         assert_eq!(a.status, StatusCode::UNPROCESSABLE_ENTITY, "{name}: {}", a.body);
