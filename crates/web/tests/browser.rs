@@ -382,6 +382,9 @@ const WRAPPED_CHECK: &str = r#"(() => {
             if (r.top >= bottom - 2) { lines += 1; bottom = r.bottom; } else { bottom = Math.max(bottom, r.bottom); }
         }
         if (lines > 1) bad.push(el.innerText.trim());
+        // On one line, and inside its box: a card's 万元 drawn past the card's border was the next failure.
+        const box = el.getBoundingClientRect();
+        if (rects.some(r => r.right > box.right + 1)) bad.push('overflow: ' + el.innerText.trim());
     });
     return JSON.stringify(bad);
 })()"#;
