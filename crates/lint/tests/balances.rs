@@ -135,3 +135,25 @@ fn receipts_above_the_budget_without_a_word_are_flagged() {
         0
     );
 }
+
+/// 青神县发展和改革局 2023 工资性支出 自评表 (tests/real-corpus/sichuan-2023-project-form-qingshen-fagai.txt,
+/// https://www.scqs.gov.cn/info/13206/211004.htm): 年初 238.93, 调整后 251.89, 执行 251.89 万元.
+#[test]
+fn a_form_executed_above_its_budget_without_a_reason_is_flagged() {
+    let real = corpus("sichuan-2023-project-form-qingshen-fagai.txt");
+    assert_eq!(
+        rule_count(&lint_text("青神.txt", &real), "receipts-above-budget"),
+        0
+    );
+    let total = "总额 |\n238.93 |\n251.89 |\n251.89 |";
+    assert!(real.contains(total));
+    let above = real.replacen(total, "总额 |\n238.93 |\n251.89 |\n263.10 |", 1);
+    let report = lint_text("青神.txt", &above);
+    let found: Vec<_> = report
+        .findings
+        .iter()
+        .filter(|f| f.rule == "receipts-above-budget")
+        .collect();
+    assert_eq!(found.len(), 1, "{found:?}");
+    assert!(found[0].message.contains("多 11.21"), "{}", found[0].message);
+}
