@@ -17,8 +17,12 @@ fn corpus(name: &str) -> String {
     .unwrap()
 }
 
+fn found<'a>(report: &'a jixiao_lint::LintReport, rule: &str) -> Vec<&'a jixiao_lint::Finding> {
+    report.findings.iter().filter(|f| f.rule == rule).collect()
+}
+
 fn rule_count(report: &jixiao_lint::LintReport, rule: &str) -> usize {
-    report.findings.iter().filter(|f| f.rule == rule).count()
+    found(report, rule).len()
 }
 
 #[test]
@@ -46,27 +50,19 @@ fn an_opening_balance_other_than_the_prior_closing_is_an_error() {
     );
     let differing = format!("{real}\n上年年末结转和结余131.20万元。\n");
     let report = lint_text("b.txt", &differing);
-    let found: Vec<_> = report
-        .findings
-        .iter()
-        .filter(|f| f.rule == "opening-balance-mismatch")
-        .collect();
-    assert_eq!(found.len(), 1, "{found:?}");
-    assert_eq!(found[0].severity, Severity::Error);
-    assert!(found[0].message.contains("128.86"), "{}", found[0].message);
-    assert!(found[0].message.contains("131.20"), "{}", found[0].message);
-    assert!(found[0].message.contains("差 2.34万元"), "{}", found[0].message);
+    let hits = found(&report, "opening-balance-mismatch");
+    assert_eq!(hits.len(), 1, "{hits:?}");
+    assert_eq!(hits[0].severity, Severity::Error);
+    assert!(hits[0].message.contains("128.86"), "{}", hits[0].message);
+    assert!(hits[0].message.contains("131.20"), "{}", hits[0].message);
+    assert!(hits[0].message.contains("差 2.34万元"), "{}", hits[0].message);
     // An adjustment named next to it: still shown, as a warning.
     let explained =
         format!("{real}\n上年年末结转和结余131.20万元，差额为以前年度会计差错更正调整。\n");
     let report = lint_text("c.txt", &explained);
-    let found: Vec<_> = report
-        .findings
-        .iter()
-        .filter(|f| f.rule == "opening-balance-mismatch")
-        .collect();
-    assert_eq!(found.len(), 1);
-    assert_eq!(found[0].severity, Severity::Warning);
+    let hits = found(&report, "opening-balance-mismatch");
+    assert_eq!(hits.len(), 1);
+    assert_eq!(hits[0].severity, Severity::Warning);
 }
 
 #[test]
@@ -92,13 +88,9 @@ fn the_opening_balance_is_compared_with_last_years_document() {
         let mut reports = vec![lint_file(&this_year).unwrap(), lint_file(&last_year).unwrap()];
         assert_eq!(reports[0].unit_name, reports[1].unit_name);
         jixiao_lint::compare::compare(&mut reports);
-        let found: Vec<_> = reports[0]
-            .findings
-            .iter()
-            .filter(|f| f.rule == "opening-balance-mismatch")
-            .collect();
-        assert_eq!(found.len(), expected, "{closing}: {found:?}");
-        if let Some(f) = found.first() {
+        let hits = found(&reports[0], "opening-balance-mismatch");
+        assert_eq!(hits.len(), expected, "{closing}: {hits:?}");
+        if let Some(f) = hits.first() {
             assert!(f.message.contains("140.00万元"), "{}", f.message);
             assert!(f.message.contains("差 11.14万元"), "{}", f.message);
         }
@@ -115,15 +107,11 @@ fn receipts_above_the_budget_without_a_word_are_flagged() {
     let above = real.replacen("实际到位资金334.67万元", "实际到位资金934.67万元", 1);
     assert_ne!(above, real);
     let report = lint_text("红河.txt", &above);
-    let found: Vec<_> = report
-        .findings
-        .iter()
-        .filter(|f| f.rule == "receipts-above-budget")
-        .collect();
-    assert_eq!(found.len(), 1, "{found:?}");
-    assert_eq!(found[0].severity, Severity::Warning);
-    assert!(found[0].message.contains("861.46"), "{}", found[0].message);
-    assert!(found[0].message.contains("多 73.21万元"), "{}", found[0].message);
+    let hits = found(&report, "receipts-above-budget");
+    assert_eq!(hits.len(), 1, "{hits:?}");
+    assert_eq!(hits[0].severity, Severity::Warning);
+    assert!(hits[0].message.contains("861.46"), "{}", hits[0].message);
+    assert!(hits[0].message.contains("多 73.21万元"), "{}", hits[0].message);
     // With its reason in the next sentence: not flagged.
     let explained = real.replacen(
         "实际到位资金334.67万元。",
@@ -149,11 +137,7 @@ fn a_form_executed_above_its_budget_without_a_reason_is_flagged() {
     assert!(real.contains(total));
     let above = real.replacen(total, "总额 |\n238.93 |\n251.89 |\n263.10 |", 1);
     let report = lint_text("青神.txt", &above);
-    let found: Vec<_> = report
-        .findings
-        .iter()
-        .filter(|f| f.rule == "receipts-above-budget")
-        .collect();
-    assert_eq!(found.len(), 1, "{found:?}");
-    assert!(found[0].message.contains("多 11.21"), "{}", found[0].message);
+    let hits = found(&report, "receipts-above-budget");
+    assert_eq!(hits.len(), 1, "{hits:?}");
+    assert!(hits[0].message.contains("多 11.21"), "{}", hits[0].message);
 }
