@@ -55,7 +55,11 @@ fn an_opening_balance_other_than_the_prior_closing_is_an_error() {
     assert_eq!(hits[0].severity, Severity::Error);
     assert!(hits[0].message.contains("128.86"), "{}", hits[0].message);
     assert!(hits[0].message.contains("131.20"), "{}", hits[0].message);
-    assert!(hits[0].message.contains("差 2.34万元"), "{}", hits[0].message);
+    assert!(
+        hits[0].message.contains("差 2.34万元"),
+        "{}",
+        hits[0].message
+    );
     // An adjustment named next to it: still shown, as a warning.
     let explained =
         format!("{real}\n上年年末结转和结余131.20万元，差额为以前年度会计差错更正调整。\n");
@@ -85,7 +89,10 @@ fn the_opening_balance_is_compared_with_last_years_document() {
     };
     for (closing, expected) in [("128.86", 0), ("140.00", 1)] {
         std::fs::write(&last_year, prior(closing)).unwrap();
-        let mut reports = vec![lint_file(&this_year).unwrap(), lint_file(&last_year).unwrap()];
+        let mut reports = vec![
+            lint_file(&this_year).unwrap(),
+            lint_file(&last_year).unwrap(),
+        ];
         assert_eq!(reports[0].unit_name, reports[1].unit_name);
         jixiao_lint::compare::compare(&mut reports);
         let hits = found(&reports[0], "opening-balance-mismatch");
@@ -111,7 +118,11 @@ fn receipts_above_the_budget_without_a_word_are_flagged() {
     assert_eq!(hits.len(), 1, "{hits:?}");
     assert_eq!(hits[0].severity, Severity::Warning);
     assert!(hits[0].message.contains("861.46"), "{}", hits[0].message);
-    assert!(hits[0].message.contains("多 73.21万元"), "{}", hits[0].message);
+    assert!(
+        hits[0].message.contains("多 73.21万元"),
+        "{}",
+        hits[0].message
+    );
     // With its reason in the next sentence: not flagged.
     let explained = real.replacen(
         "实际到位资金334.67万元。",

@@ -35,16 +35,30 @@ const SCOPES: &[&str] = &[
 pub fn balance_of(head: &str) -> Option<(Balance, String)> {
     let head = head.trim_end_matches(['为', '是', '：', ':', ' ', '\u{3000}']);
     let head = head.strip_suffix('数').unwrap_or(head);
-    let (which, rest) = if let Some(i) = head.find("上年年末").or_else(|| head.find("上年末")) {
-        let word = if head[i..].starts_with("上年年末") { "上年年末" } else { "上年末" };
-        (Balance::PriorClosing, format!("{}{}", &head[..i], &head[i + word.len()..]))
+    let (which, rest) = if let Some(i) = head.find("上年年末").or_else(|| head.find("上年末"))
+    {
+        let word = if head[i..].starts_with("上年年末") {
+            "上年年末"
+        } else {
+            "上年末"
+        };
+        (
+            Balance::PriorClosing,
+            format!("{}{}", &head[..i], &head[i + word.len()..]),
+        )
     } else if let Some(i) = head.find("年初") {
-        (Balance::Opening, format!("{}{}", &head[..i], &head[i + "年初".len()..]))
+        (
+            Balance::Opening,
+            format!("{}{}", &head[..i], &head[i + "年初".len()..]),
+        )
     } else if let Some(i) = head.find("年末") {
         if head[..i].ends_with('上') || head[..i].contains("上年") {
             return None;
         }
-        (Balance::Closing, format!("{}{}", &head[..i], &head[i + "年末".len()..]))
+        (
+            Balance::Closing,
+            format!("{}{}", &head[..i], &head[i + "年末".len()..]),
+        )
     } else {
         return None;
     };
@@ -57,10 +71,18 @@ pub fn balance_of(head: &str) -> Option<(Balance, String)> {
 /// The stated balances of a text, first of each (kind, scope), outside tables and approximations.
 pub fn balances<'a>(ctx: &Context<'a>) -> Vec<(Balance, String, &'a Money)> {
     let mut out: Vec<(Balance, String, &'a Money)> = Vec::new();
-    for m in ctx.amounts.money.iter().filter(|m| !m.approximate && !m.in_table) {
+    for m in ctx
+        .amounts
+        .money
+        .iter()
+        .filter(|m| !m.approximate && !m.in_table)
+    {
         let label = ctx.money_label(m);
         // 「…，较上年增加X万元」: a change, not a balance.
-        if ["增加", "减少", "增长", "下降"].iter().any(|w| label.contains(w)) {
+        if ["增加", "减少", "增长", "下降"]
+            .iter()
+            .any(|w| label.contains(w))
+        {
             continue;
         }
         let Some((which, scope)) = balance_of(clause_head(label)) else {
@@ -77,7 +99,15 @@ pub fn balances<'a>(ctx: &Context<'a>) -> Vec<(Balance, String, &'a Money)> {
 const BALANCE_EXPLAINED: &[&str] = &["调整", "更正", "差错", "原因", "由于", "因为", "说明"];
 /// Words that name why receipts exceed the budget (「调整预算」 alone names the budget, not a reason).
 const RECEIPTS_EXPLAINED: &[&str] = &[
-    "原因", "主要是", "由于", "因为", "追加", "超收", "超出", "超过", "说明",
+    "原因",
+    "主要是",
+    "由于",
+    "因为",
+    "追加",
+    "超收",
+    "超出",
+    "超过",
+    "说明",
 ];
 
 /// Whether the sentence or the next one holds one of `words`.
@@ -143,16 +173,32 @@ fn opening_balances(ctx: &Context, findings: &mut Vec<Finding>) {
 /// What was received: 「收入合计」「到位资金」「实际到位」…; what was approved: 「预算」「年初预算」….
 fn is_receipt(head: &str) -> bool {
     let head = head.trim_end_matches(['为', '是', '达', '：', ':']);
-    ["到位资金", "资金到位", "实际到位", "到位", "收入合计", "收入总计", "总收入"]
-        .iter()
-        .any(|w| head.ends_with(w))
+    [
+        "到位资金",
+        "资金到位",
+        "实际到位",
+        "到位",
+        "收入合计",
+        "收入总计",
+        "总收入",
+    ]
+    .iter()
+    .any(|w| head.ends_with(w))
 }
 
 fn is_budget(head: &str) -> bool {
     let head = head.trim_end_matches(['为', '是', '：', ':']);
-    ["预算", "预算数", "预算资金", "批复预算", "年初预算", "全年预算", "调整后预算"]
-        .iter()
-        .any(|w| head.ends_with(w))
+    [
+        "预算",
+        "预算数",
+        "预算资金",
+        "批复预算",
+        "年初预算",
+        "全年预算",
+        "调整后预算",
+    ]
+    .iter()
+    .any(|w| head.ends_with(w))
 }
 
 fn receipts_above_budget(ctx: &Context, findings: &mut Vec<Finding>) {
@@ -176,7 +222,9 @@ fn receipts_above_budget(ctx: &Context, findings: &mut Vec<Finding>) {
             continue;
         };
         let tolerance = received.unit.rounding_fen() + budget.unit.rounding_fen();
-        if received.fen.0 <= budget.fen.0 + tolerance || explained_near(ctx, received.sentence, RECEIPTS_EXPLAINED) {
+        if received.fen.0 <= budget.fen.0 + tolerance
+            || explained_near(ctx, received.sentence, RECEIPTS_EXPLAINED)
+        {
             continue;
         }
         let unit = received.unit;
@@ -203,7 +251,10 @@ mod tests {
 
     #[test]
     fn balance_heads() {
-        assert_eq!(balance_of("年初结转和结余"), Some((Balance::Opening, String::new())));
+        assert_eq!(
+            balance_of("年初结转和结余"),
+            Some((Balance::Opening, String::new()))
+        );
         assert_eq!(
             balance_of("上年年末结转和结余为"),
             Some((Balance::PriorClosing, String::new()))
@@ -212,7 +263,10 @@ mod tests {
             balance_of("年初财政拨款结转和结余"),
             Some((Balance::Opening, "财政拨款".into()))
         );
-        assert_eq!(balance_of("年末结转和结余"), Some((Balance::Closing, String::new())));
+        assert_eq!(
+            balance_of("年末结转和结余"),
+            Some((Balance::Closing, String::new()))
+        );
         assert_eq!(balance_of("较上年年末结转和结余"), None);
         assert_eq!(balance_of("年初结转和结余中的基本支出"), None);
     }

@@ -394,25 +394,24 @@ fn check_funds(
     if let (Some((initial, _, i_cell)), Some((annual, _, a_cell))) =
         (total.get(Column::Initial), total.get(Column::Annual))
         && (initial - annual).abs() > 50
+        && reason.is_empty()
     {
-        if reason.is_empty() {
-            let (word, diff) = if annual > initial {
-                ("追加", annual - initial)
-            } else {
-                ("调减", initial - annual)
-            };
-            findings.push(doc.finding(
-                rule::ADJUSTMENT_WITHOUT_REASON,
-                Severity::Warning,
-                (i_cell.range.0, a_cell.range.1),
-                format!(
-                    "年初预算 {} 调整为 {}（{word} {}），未说明调整理由；自评表要求年中预算调整（追加或调减）单独说明理由（财预〔2020〕10号 自评表填表说明）",
-                    show(initial),
-                    show(annual),
-                    show(diff)
-                ),
-            ));
-        }
+        let (word, diff) = if annual > initial {
+            ("追加", annual - initial)
+        } else {
+            ("调减", initial - annual)
+        };
+        findings.push(doc.finding(
+            rule::ADJUSTMENT_WITHOUT_REASON,
+            Severity::Warning,
+            (i_cell.range.0, a_cell.range.1),
+            format!(
+                "年初预算 {} 调整为 {}（{word} {}），未说明调整理由；自评表要求年中预算调整（追加或调减）单独说明理由（财预〔2020〕10号 自评表填表说明）",
+                show(initial),
+                show(annual),
+                show(diff)
+            ),
+        ));
     }
     // 执行率 = 执行数 ÷ 全年预算数. A spreadsheet keeps 99.97% as the fraction 0.9997.
     let rate = total.get(Column::Rate).map(|(v, d, cell)| {
