@@ -12,7 +12,7 @@ use serde::Serialize;
 /// A headline figure a document states: what it is, its value and where.
 #[derive(Debug, Clone, Serialize)]
 pub struct StatedFigure {
-    /// 支出合计, 基本支出, 项目支出, 收入, 全年预算数, 全年执行数.
+    /// 支出合计, 基本支出, 项目支出, 收入, 年初结转和结余, 年末结转和结余, 全年预算数, 全年执行数.
     pub name: &'static str,
     pub fen: i64,
     pub unit: Unit,
@@ -33,6 +33,8 @@ fn key(kind: DocumentKind, name: &str) -> Option<&'static str> {
         (_, "基本支出") => Some("基本支出"),
         (_, "项目支出") => Some("项目支出"),
         (_, "收入") => Some("收入"),
+        (_, "年初结转和结余") => Some("年初结转和结余"),
+        (_, "年末结转和结余") => Some("年末结转和结余"),
         _ => None,
     }
 }
@@ -185,6 +187,7 @@ pub fn compare(reports: &mut [LintReport]) {
             }
         }
     }
+    opening_against_prior_closing(reports, &mut notes);
     for (i, finding) in notes {
         reports[i].findings.push(finding);
     }
@@ -195,5 +198,48 @@ pub fn compare(reports: &mut [LintReport]) {
                 .cmp(&y.span.start)
                 .then_with(|| x.rule.cmp(y.rule))
         });
+    }
+}
+
+/// A document's 年初结转和结余 against the 年末结转和结余 the same unit's document of the year before
+/// states: this year opens with what last year closed with.
+fn opening_against_prior_closing(reports: &[LintReport], notes: &mut Vec<(usize, crate::Finding)>) {
+    for (a, ra) in reports.iter().enumerate() {
+        let (Some(unit), Some(year)) = (&ra.unit_name, ra.report_year) else {
+            continue;
+        };
+        let Some(opening) = ra.figures.iter().find(|f| f.name == "年初结转和结余") else {
+            continue;
+        };
+        for rb in reports.iter().filter(|rb| {
+            rb.unit_name.as_ref() == Some(unit) && rb.report_year == Some(year - 1)
+        }) {
+            let Some(closing) = rb.figures.iter().find(|f| f.name == "年末结转和结余") else {
+                continue;
+            };
+            let tolerance = opening.unit.rounding_fen() + closing.unit.rounding_fen();
+            if (opening.fen - closing.fen).abs() <= tolerance {
+                continue;
+            }
+            let doc = Document::new(&ra.name, &ra.text);
+            notes.push((
+                a,
+                doc.finding(
+                    rule::OPENING_BALANCE_MISMATCH,
+                    Severity::Warning,
+                    opening.range,
+                    format!(
+                        "本文件{year}年年初结转和结余 {}（第{}行）与同单位上一年度《{}》的年末结转和结余 {}（第{}行）不一致，差 {}{}；年初数应等于上年年末数，有调整应写明",
+                        opening.text,
+                        opening.line,
+                        rb.name,
+                        shown(closing, opening.unit),
+                        closing.line,
+                        format_in(Fen((opening.fen - closing.fen).abs()), opening.unit),
+                        opening.unit.label()
+                    ),
+                ),
+            ));
+        }
     }
 }

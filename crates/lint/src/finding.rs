@@ -88,6 +88,8 @@ pub mod rule {
     pub const SCORE_ABOVE_MAXIMUM: &str = "score-above-maximum";
     pub const FULL_MARKS_WITHHELD: &str = "full-marks-withheld";
     pub const CROSS_DOCUMENT_MISMATCH: &str = "cross-document-mismatch";
+    pub const OPENING_BALANCE_MISMATCH: &str = "opening-balance-mismatch";
+    pub const RECEIPTS_ABOVE_BUDGET: &str = "receipts-above-budget";
 
     /// Every rule id with a one-line description, for `--help`-style listings and the README.
     pub const ALL: &[(&str, &str)] = &[
@@ -149,6 +151,14 @@ pub mod rule {
         (
             CROSS_DOCUMENT_MISMATCH,
             "同一单位同一年度的两份文件数字不一致",
+        ),
+        (
+            OPENING_BALANCE_MISMATCH,
+            "年初结转和结余与上年年末结转和结余不一致",
+        ),
+        (
+            RECEIPTS_ABOVE_BUDGET,
+            "到位资金或收入超过预算，未说明原因",
         ),
     ];
 }

@@ -186,13 +186,52 @@ pub fn spreadsheet_text(bytes: &[u8]) -> Result<String, LintError> {
 }
 
 pub fn read_pdf(path: &Path) -> Result<String, LintError> {
-    // Without -layout pdftotext keeps reading order; -layout would pad columns with spaces.
-    let output = Command::new("pdftotext")
-        .arg("-enc")
-        .arg("UTF-8")
-        .arg(path)
-        .arg("-")
-        .output();
+    // Without -layout pdftotext keeps reading order, which prose needs; a 自评表 is then re-read with
+    // -layout, whose rows keep their cells apart by runs of blanks, and the runs become tabs.
+    let text = pdftotext(path, false)?;
+    let kind = crate::kind::DocumentKind::detect(&crate::Document::new("", &text));
+    if kind.is_form() {
+        return Ok(layout_cells(&pdftotext(path, true)?));
+    }
+    Ok(reflow_pdf_lines(&text))
+}
+
+/// `pdftotext -layout` text with each row's cells split by tabs: a run of two or more blanks (or a
+/// full-width blank) between two pieces of text is a cell border; one blank stays inside a cell
+/// (「实施单位 (盖章)」). Leading indentation and page breaks go.
+pub fn layout_cells(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    // pdftotext puts the form feed of a page break before the next page's first line.
+    for line in text.lines() {
+        let line = line.trim_matches(|c: char| matches!(c, ' ' | '\u{3000}' | '\r' | '\u{c}'));
+        let mut blanks = 0usize;
+        let mut full_width = false;
+        for c in line.chars() {
+            if c == ' ' || c == '\u{3000}' {
+                blanks += 1;
+                full_width |= c == '\u{3000}';
+                continue;
+            }
+            if blanks >= 2 || full_width {
+                out.push('\t');
+            } else if blanks == 1 {
+                out.push(' ');
+            }
+            blanks = 0;
+            full_width = false;
+            out.push(c);
+        }
+        out.push('\n');
+    }
+    out
+}
+
+fn pdftotext(path: &Path, layout: bool) -> Result<String, LintError> {
+    let mut command = Command::new("pdftotext");
+    if layout {
+        command.arg("-layout");
+    }
+    let output = command.arg("-enc").arg("UTF-8").arg(path).arg("-").output();
     let output = match output {
         Ok(o) => o,
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
@@ -212,7 +251,7 @@ pub fn read_pdf(path: &Path) -> Result<String, LintError> {
     if !text.chars().any(|c| !c.is_whitespace() && c != '\u{c}') {
         return Err(LintError::PdfNoText);
     }
-    Ok(reflow_pdf_lines(&text))
+    Ok(text)
 }
 
 /// pdftotext breaks a paragraph wherever the page's line ended. Join a line to the next when it ran to
@@ -253,6 +292,17 @@ mod tests {
         let (bytes, _, _) = encoding_rs::GB18030.encode("合计242.96万元");
         assert_eq!(decode_text(&bytes).unwrap(), "合计242.96万元");
         assert!(matches!(decode_text(b"a\0b"), Err(LintError::NotText)));
+    }
+
+    /// Rows as `pdftotext -layout` prints the 资金 block of a 自评表 (the layout of the 池州 2022 form,
+    /// tests/real-corpus/anhui-2022-project-form-chizhou-tangxi.txt): cells apart by runs of blanks.
+    #[test]
+    fn layout_rows_split_into_cells() {
+        let layout = "   项目资金           年初预算数    全年预算数    全年执行数   分值   执行率   得分\n  (万元)\n   实施单位 (盖章)    棠溪镇人民政府\n\u{c}   其中：本年财政拨款      90          89.974       89.974\n";
+        assert_eq!(
+            layout_cells(layout),
+            "项目资金\t年初预算数\t全年预算数\t全年执行数\t分值\t执行率\t得分\n(万元)\n实施单位 (盖章)\t棠溪镇人民政府\n其中：本年财政拨款\t90\t89.974\t89.974\n"
+        );
     }
 
     #[test]

@@ -177,3 +177,44 @@ fn markup_in_the_report_is_escaped_in_html() {
     assert!(!html.contains("<script>"));
     assert!(html.contains("&lt;script&gt;"));
 }
+
+/// A 自评表 published as PDF, each cell its own text object as PDF producers draw tables: the 资金
+/// block of 池州市贵池区棠溪镇 2022 委托业务项目 (tests/real-corpus/anhui-2022-project-form-chizhou-tangxi.txt,
+/// http://www.anthempetcare.com/upload_cz/download?id=502364&siteId=2), whose 年度资金总额 row reads 0
+/// against its 其中 row's 90. Read with -layout and split on runs of blanks, the rows keep their cells
+/// and the form checks run as on the tab-separated text.
+#[test]
+fn a_pdf_form_is_read_with_its_cells() {
+    if !common::pdftotext_available() {
+        eprintln!("skipped: pdftotext (poppler-utils) is not installed");
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("chizhou.pdf");
+    let rows: Vec<Vec<&str>> = vec![
+        vec!["项目支出绩效自评表（2022年度）"],
+        vec!["项目名称", "委托业务项目"],
+        vec![
+            "项目资金（万元）",
+            "年初预算数",
+            "全年预算数",
+            "全年执行数",
+            "分值",
+            "执行率",
+            "得分",
+        ],
+        vec!["年度资金总额：", "0", "0", "0", "10", "0", "0"],
+        vec!["其中：本年财政拨款", "90", "89.974", "89.974"],
+        vec!["上年结转资金"],
+        vec!["其他资金"],
+    ];
+    common::build_table_pdf(&rows, &[20, 200, 300, 400, 500, 560, 620], &path);
+    let report = lint_file(&path).unwrap_or_else(|e| panic!("{e}"));
+    let counts = rule_counts(&report.findings);
+    assert!(
+        report.text.contains("年度资金总额：\t0\t0\t0\t10\t0\t0"),
+        "{}",
+        report.text
+    );
+    assert_eq!(counts.get("total-row-mismatch"), Some(&1), "{counts:?}");
+}

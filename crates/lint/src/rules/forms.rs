@@ -8,7 +8,8 @@
 //!   cut instead of rounded;
 //! - `full-marks-withheld`: 100% executed, or an indicator met exactly, yet less than full marks;
 //! - `score-above-maximum`: a score above its 分值;
-//! - `non-numeric-completion`: 「完成」 written against a numeric target (≤ 30 万元).
+//! - `non-numeric-completion`: 「完成」 written against a numeric target (≤ 30 万元);
+//! - `receipts-above-budget`: 全年执行数 above 全年预算数 with the 原因 cell empty.
 //!
 //! Cells are read as published: split by 「|」 or tabs, one per line, or (forms flattened to one line
 //! by a document site) by blanks.
@@ -355,44 +356,62 @@ fn check_funds(
             break;
         }
     }
+    // What the 原因 cell of the total row says, without the form's own note.
+    let next_row = parts.first().map_or(cells.len(), |p| {
+        cells
+            .iter()
+            .position(|c| c.range == p.label.range)
+            .unwrap_or(cells.len())
+    });
+    let reason: String = cells[total.end.min(next_row)..next_row]
+        .iter()
+        .map(|c| c.text)
+        .filter(|t| {
+            !t.is_empty()
+                && t.chars().any(cjk::is_han)
+                && !(t.starts_with("1.") && t.contains("预算执行率="))
+        })
+        .collect();
+    // 执行数 above 全年预算数: money spent that the approved budget does not cover.
+    if let (Some((annual, _, a_cell)), Some((executed, _, e_cell))) =
+        (total.get(Column::Annual), total.get(Column::Executed))
+        && executed > annual + 50
+        && reason.is_empty()
+    {
+        findings.push(doc.finding(
+            rule::RECEIPTS_ABOVE_BUDGET,
+            Severity::Warning,
+            (a_cell.range.0, e_cell.range.1),
+            format!(
+                "全年执行数 {} 超过全年预算数 {}，多 {}，原因栏未说明超出预算的资金来源",
+                show(executed),
+                show(annual),
+                show(executed - annual)
+            ),
+        ));
+    }
     // 年初 ≠ 调整后 with nothing in the 原因 cell but the form's own note.
     if let (Some((initial, _, i_cell)), Some((annual, _, a_cell))) =
         (total.get(Column::Initial), total.get(Column::Annual))
         && (initial - annual).abs() > 50
+        && reason.is_empty()
     {
-        let next_row = parts.first().map_or(cells.len(), |p| {
-            cells
-                .iter()
-                .position(|c| c.range == p.label.range)
-                .unwrap_or(cells.len())
-        });
-        let reason: String = cells[total.end.min(next_row)..next_row]
-            .iter()
-            .map(|c| c.text)
-            .filter(|t| {
-                !t.is_empty()
-                    && t.chars().any(cjk::is_han)
-                    && !(t.starts_with("1.") && t.contains("预算执行率="))
-            })
-            .collect();
-        if reason.is_empty() {
-            let (word, diff) = if annual > initial {
-                ("追加", annual - initial)
-            } else {
-                ("调减", initial - annual)
-            };
-            findings.push(doc.finding(
-                rule::ADJUSTMENT_WITHOUT_REASON,
-                Severity::Warning,
-                (i_cell.range.0, a_cell.range.1),
-                format!(
-                    "年初预算 {} 调整为 {}（{word} {}），未说明调整理由；自评表要求年中预算调整（追加或调减）单独说明理由（财预〔2020〕10号 自评表填表说明）",
-                    show(initial),
-                    show(annual),
-                    show(diff)
-                ),
-            ));
-        }
+        let (word, diff) = if annual > initial {
+            ("追加", annual - initial)
+        } else {
+            ("调减", initial - annual)
+        };
+        findings.push(doc.finding(
+            rule::ADJUSTMENT_WITHOUT_REASON,
+            Severity::Warning,
+            (i_cell.range.0, a_cell.range.1),
+            format!(
+                "年初预算 {} 调整为 {}（{word} {}），未说明调整理由；自评表要求年中预算调整（追加或调减）单独说明理由（财预〔2020〕10号 自评表填表说明）",
+                show(initial),
+                show(annual),
+                show(diff)
+            ),
+        ));
     }
     // 执行率 = 执行数 ÷ 全年预算数. A spreadsheet keeps 99.97% as the fraction 0.9997.
     let rate = total.get(Column::Rate).map(|(v, d, cell)| {

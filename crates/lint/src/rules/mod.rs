@@ -1,6 +1,7 @@
 //! The checks. Each module owns one family of rule ids (see `finding::rule`); all read the same
 //! [`Context`]: the text, its recovered structure and its amounts.
 
+pub mod balances;
 pub mod budget;
 mod classification;
 mod dates;
@@ -239,6 +240,18 @@ pub fn headline_figures(
             out.push(stated(name, m));
         }
     }
+    // Balances of the whole unit (no 财政拨款 scope): compared with the same year's and, for the
+    // opening one, with the prior year's closing.
+    for (which, scope, m) in balances::balances(&ctx) {
+        let name = match which {
+            balances::Balance::Opening => "年初结转和结余",
+            balances::Balance::Closing => "年末结转和结余",
+            balances::Balance::PriorClosing => continue,
+        };
+        if scope.is_empty() {
+            out.push(stated(name, m));
+        }
+    }
     out
 }
 
@@ -252,6 +265,7 @@ pub fn check_all(
     let mut findings = Vec::new();
     findings.extend(sums::check(&ctx));
     findings.extend(budget::check(&ctx));
+    findings.extend(balances::check(&ctx));
     findings.extend(rates::check(&ctx));
     findings.extend(duplicates::check(&ctx));
     findings.extend(sections::check(&ctx));

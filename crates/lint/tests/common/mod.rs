@@ -61,23 +61,48 @@ pub fn pdftotext_available() -> bool {
         .is_ok()
 }
 
+fn pdf_hex(text: &str) -> String {
+    text.chars()
+        .filter(|c| (*c as u32) < 0x10000)
+        .map(|c| format!("{:04X}", c as u32))
+        .collect()
+}
+
 /// A minimal PDF whose text layer is `text`, one line per text line. The font is a Type0 font with
 /// Identity-H encoding and a ToUnicode map (CID = Unicode code point), so pdftotext recovers the
 /// Chinese without any font being embedded. An empty `text` gives a page with no text layer.
 pub fn build_pdf(text: &str, path: &Path) {
     let mut content = String::from("BT /F1 6 Tf 20 1660 Td 8 TL\n");
     for line in text.lines() {
-        let hex: String = line
-            .chars()
-            .filter(|c| (*c as u32) < 0x10000)
-            .map(|c| format!("{:04X}", c as u32))
-            .collect();
-        content.push_str(&format!("<{hex}> Tj T*\n"));
+        content.push_str(&format!("<{}> Tj T*\n", pdf_hex(line)));
     }
     content.push_str("ET\n");
     if text.is_empty() {
         content.clear();
     }
+    write_pdf(text, &content, path);
+}
+
+/// A table as PDF producers draw it: every cell its own text object at its column's x, so the text
+/// layer holds no blanks between cells.
+#[allow(dead_code)]
+pub fn build_table_pdf(rows: &[Vec<&str>], column_x: &[u32], path: &Path) {
+    let mut content = String::new();
+    let mut all = String::new();
+    for (r, row) in rows.iter().enumerate() {
+        let y = 1660 - 14 * r as u32;
+        for (cell, x) in row.iter().zip(column_x) {
+            if cell.is_empty() {
+                continue;
+            }
+            content.push_str(&format!("BT /F1 6 Tf {x} {y} Td <{}> Tj ET\n", pdf_hex(cell)));
+            all.push_str(cell);
+        }
+    }
+    write_pdf(&all, &content, path);
+}
+
+fn write_pdf(text: &str, content: &str, path: &Path) {
     let mut high_bytes: Vec<u32> = text
         .chars()
         .map(|c| (c as u32) >> 8)
