@@ -75,9 +75,18 @@ pub fn render_evaluation(evaluation: &Evaluation, format: Format) -> Result<Stri
 
 /// The consolidated report of a 主管部门 or a 财政局's region (`jixiao report --scope department|region`).
 pub fn render_consolidated(model: &ConsolidatedModel, format: Format) -> Result<String, RenderError> {
+    render_consolidated_for(model, format, false)
+}
+
+/// [`render_consolidated`] for the web application: where a unit's findings are detailed is its page, not a command.
+pub fn render_consolidated_in_browser(model: &ConsolidatedModel, format: Format) -> Result<String, RenderError> {
+    render_consolidated_for(model, format, true)
+}
+
+fn render_consolidated_for(model: &ConsolidatedModel, format: Format, in_browser: bool) -> Result<String, RenderError> {
     let env = environment(format);
     let ctx = context::consolidated_context(model);
-    let text = env.get_template("consolidated.j2")?.render(minijinja::context! { model => Value::from(minijinja::value::Serde(&ctx)) })?;
+    let text = env.get_template("consolidated.j2")?.render(minijinja::context! { model => Value::from(minijinja::value::Serde(&ctx)), in_browser })?;
     Ok(tidy(&text))
 }
 

@@ -3,7 +3,7 @@
 use jixiao_core::consolidated::{ConsolidationInput, ScopeKind, UnitExecution, UnitSummary, build};
 use jixiao_core::evaluation::Points;
 use jixiao_core::Fen;
-use jixiao_report::{Format, render_consolidated};
+use jixiao_report::{Format, render_consolidated, render_consolidated_in_browser};
 
 fn unit(code: &str, dept: &str, annual: i64, spent: i64, score: Option<i64>, errors: usize) -> UnitSummary {
     UnitSummary {
@@ -41,6 +41,16 @@ fn region_report_in_markdown_lists_departments_units_ranking_and_findings() {
     assert!(md.contains("| 1 | U1单位（U1） | D1部门（D1） | 91.50 | 优 | — |"), "{md}");
     assert!(md.contains("| 2 | U2单位（U2） | D2部门（D2） | 82.00 | 良 | 账务核对有错误 |"), "{md}");
     assert!(md.contains("| U2单位（U2） | D2部门（D2） | 2 | 1 | LINE_OVERSPENT |"), "{md}");
+    assert!(md.contains("各单位的核对明细见 jixiao check --unit 单位编码 --year 2020。"), "{md}");
+}
+
+/// The web application's view points to each unit's page where the printed one names the command.
+#[test]
+fn region_report_in_the_browser_points_to_the_units_pages_not_a_command() {
+    let model = build(&input(ScopeKind::Region));
+    let html = render_consolidated_in_browser(&model, Format::Html).unwrap();
+    assert!(html.contains("各单位的核对明细见单位一览中该单位的首页（待处理的核对问题）。"), "{html}");
+    assert!(!html.contains("jixiao check"), "{html}");
 }
 
 #[test]

@@ -469,9 +469,8 @@ pub async fn region_download(State(state): State<SharedState>, PageUser(user): P
     let mut input = state.store.consolidation_input(&scope, year, None).await?;
     // The area is the signed-in bureau's, whatever 财政局 name one unit's profile carries.
     input.name = bureau_name(&user);
-    let text = jixiao_report::render_consolidated(&jixiao_core::consolidated::build(&input), format).map_err(|e| AppError::Internal(e.to_string()))?;
     // The command-line hint of the printed view means nothing in the browser: each unit's findings are on its own page.
-    let text = text.replace(&format!("各单位的核对明细见 jixiao check --unit 单位编码 --year {year}。"), "各单位的核对明细见单位一览中该单位的首页（待处理的核对问题）。");
+    let text = jixiao_report::render_consolidated_in_browser(&jixiao_core::consolidated::build(&input), format).map_err(|e| AppError::Internal(e.to_string()))?;
     Ok(([(header::CONTENT_TYPE, download.mime().to_string()), (header::CONTENT_SECURITY_POLICY, report_csp(text.as_bytes()))], text).into_response())
 }
 

@@ -92,7 +92,7 @@ pub fn budget_by_function_class(books: &Books) -> Vec<ClassBudget> {
         entry.0 += books.line_budget(&line.line_code).annual();
         entry.1 += books.line_spent(&line.line_code);
     }
-    by_class.into_iter().map(|(code, (budget, spent))| ClassBudget { name: function_name(books, &code), code, budget, spent }).collect()
+    by_class.into_iter().map(|(code, (budget, spent))| ClassBudget { name: books.function_name(&code), code, budget, spent }).collect()
 }
 
 /// 类 of a function code.
@@ -100,10 +100,6 @@ fn class_of(code: &str) -> &str {
     code.get(..3).unwrap_or(code)
 }
 
-/// A function code's name: the year's edition, else the lines' 原报科目名称, else 科目CODE.
-pub(crate) fn function_name(books: &Books, code: &str) -> String {
-    books.function_name(code)
-}
 
 pub(crate) fn economic_name(books: &Books, code: &str) -> String {
     books.code_tables().and_then(|t| t.economic(code)).map(|e| e.name.clone()).unwrap_or_else(|| format!("科目{code}"))
@@ -124,7 +120,7 @@ pub(crate) fn function_rows(books: &Books, items: &BTreeMap<String, Vec<Fen>>, c
     }
     let mut rows = vec![money_row([Value::Blank, Value::text("合计")], &grand)];
     // BTreeMap order puts 201 before 20101 before 2010101: each level right after its parent.
-    rows.extend(totals.iter().map(|(code, amounts)| money_row([Value::text(code), Value::text(function_name(books, code))], amounts)));
+    rows.extend(totals.iter().map(|(code, amounts)| money_row([Value::text(code), Value::text(books.function_name(code))], amounts)));
     rows
 }
 

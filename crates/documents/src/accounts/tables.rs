@@ -1,6 +1,6 @@
 //! The nine tables of the 部门决算公开 set, in the order and with the columns of the official set.
 
-use super::{AccountTable, FinalAccounts, HeaderCell, Value, add_at, chinese_ordinal, economic_name, function_name, function_rows, h, h_span, money_row};
+use super::{AccountTable, FinalAccounts, HeaderCell, Value, add_at, chinese_ordinal, economic_name, function_rows, h, h_span, money_row};
 use jixiao_core::Fen;
 use jixiao_core::balance::fund_balances;
 use jixiao_core::disclosure::accounts_edition;
@@ -76,7 +76,7 @@ fn class_rows(books: &Books, columns: usize, amounts: impl Fn(Fen, &Appropriatio
             total.iter_mut().zip(&a).for_each(|(t, x)| *t += *x);
         }
     }
-    let rows = by_class.iter().enumerate().map(|(i, (code, a))| money_row([Value::text(format!("{}、{}", chinese_ordinal(i + 1), function_name(books, code)))], a)).collect();
+    let rows = by_class.iter().enumerate().map(|(i, (code, a))| money_row([Value::text(format!("{}、{}", chinese_ordinal(i + 1), books.function_name(code)))], a)).collect();
     (rows, total)
 }
 
