@@ -22,8 +22,8 @@ pub enum CodesCommand {
         year: i32,
         #[arg(long, value_enum)]
         level: Option<Level>,
-        #[arg(long, value_enum, default_value_t = Format::Text)]
-        format: Format,
+        #[arg(long, value_enum, default_value_t = ListingFormat::Text)]
+        format: ListingFormat,
     },
     /// Load a year's official 科目 table (xlsx or CSV exported from the 预算管理一体化 system: columns 科目编码 and
     /// 科目名称, the header in the first 10 rows). For this database it replaces the embedded edition of the
@@ -47,8 +47,8 @@ pub enum CodesCommand {
         dir: PathBuf,
         #[arg(long)]
         year: i32,
-        #[arg(long, value_enum, default_value_t = Format::Text)]
-        format: Format,
+        #[arg(long, value_enum, default_value_t = ListingFormat::Text)]
+        format: ListingFormat,
     },
 }
 
@@ -62,8 +62,9 @@ pub enum Level {
     Item,
 }
 
+/// How `codes list` and `codes harvest` print: text for people, JSON for programs.
 #[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum Format {
+pub enum ListingFormat {
     Text,
     Json,
 }
@@ -100,7 +101,7 @@ struct Listed<'a> {
     checked: bool,
 }
 
-pub fn list(year: i32, level: Option<Level>, format: Format) -> Result<()> {
+pub fn list(year: i32, level: Option<Level>, format: ListingFormat) -> Result<()> {
     let t = edition(year)?;
     let level = level.map(Level::code_level);
     let mut rows: Vec<Listed> = t
@@ -110,8 +111,8 @@ pub fn list(year: i32, level: Option<Level>, format: Format) -> Result<()> {
     rows.extend(t.economics(level).map(|e| Listed { code: &e.code, name: &e.name, classification: "economic", level: CodeLevel::of(&e.code).expect("codes are 3 or 5 digits"), source: &e.source, checked: e.checked }));
     let mut out = std::io::stdout().lock();
     match format {
-        Format::Json => writeln!(out, "{}", serde_json::to_string_pretty(&serde_json::json!({ "year": year, "edition": t.edition_label(), "codes": rows }))?)?,
-        Format::Text => {
+        ListingFormat::Json => writeln!(out, "{}", serde_json::to_string_pretty(&serde_json::json!({ "year": year, "edition": t.edition_label(), "codes": rows }))?)?,
+        ListingFormat::Text => {
             for r in &rows {
                 writeln!(out, "{}\t{}\t{}", r.code, r.name, if r.checked { "已核对" } else { "未核对" })?;
             }
@@ -254,10 +255,10 @@ pub fn harvest_dir(dir: &Path, year: i32) -> Result<Harvest> {
     Ok(h)
 }
 
-pub fn harvest(dir: &Path, year: i32, format: Format) -> Result<()> {
+pub fn harvest(dir: &Path, year: i32, format: ListingFormat) -> Result<()> {
     let h = harvest_dir(dir, year)?;
     let mut out = std::io::stdout().lock();
-    if format == Format::Json {
+    if format == ListingFormat::Json {
         writeln!(out, "{}", serde_json::to_string_pretty(&h)?)?;
         return Ok(());
     }

@@ -31,6 +31,15 @@ impl Severity {
             Severity::Info => "提示",
         }
     }
+
+    /// The English id, as machine-readable output (`--format json`) names it.
+    pub fn id(self) -> &'static str {
+        match self {
+            Severity::Error => "error",
+            Severity::Warning => "warning",
+            Severity::Info => "info",
+        }
+    }
 }
 
 /// A record named by its kind (the record-kinds.toml id) and key.

@@ -134,7 +134,7 @@ fn shown(f: &StatedFigure, unit: Unit) -> String {
 /// Adds a `cross-document-mismatch` finding to every document whose shared figure differs from another
 /// document's of the same unit and year.
 pub fn compare(reports: &mut [LintReport]) {
-    let mut notes: Vec<(usize, crate::Finding)> = Vec::new();
+    let mut notes: Vec<(usize, crate::DocumentFinding)> = Vec::new();
     for a in 0..reports.len() {
         for b in 0..reports.len() {
             if a == b {
@@ -203,7 +203,7 @@ pub fn compare(reports: &mut [LintReport]) {
 
 /// A document's 年初结转和结余 against the 年末结转和结余 the same unit's document of the year before
 /// states: this year opens with what last year closed with.
-fn opening_against_prior_closing(reports: &[LintReport], notes: &mut Vec<(usize, crate::Finding)>) {
+fn opening_against_prior_closing(reports: &[LintReport], notes: &mut Vec<(usize, crate::DocumentFinding)>) {
     for (a, ra) in reports.iter().enumerate() {
         let (Some(unit), Some(year)) = (&ra.unit_name, ra.report_year) else {
             continue;

@@ -1,11 +1,11 @@
 //! The text being checked, with the bookkeeping to turn byte offsets into lines, columns and quotes.
 
-use crate::finding::{Finding, Severity, Span};
+use crate::finding::{DocumentFinding, Severity, TextSpan};
 use std::ops::Range;
 
 /// One line of the text (a paragraph, in .txt and .docx input).
 #[derive(Debug, Clone, Copy)]
-pub struct Line<'a> {
+pub struct TextLine<'a> {
     /// 1-based.
     pub number: usize,
     /// Byte range of the whole line, without its `\n`.
@@ -13,7 +13,7 @@ pub struct Line<'a> {
     pub text: &'a str,
 }
 
-impl Line<'_> {
+impl TextLine<'_> {
     /// Byte range of the line without leading and trailing blanks (ASCII and the ideographic space).
     pub fn trimmed_range(&self) -> (usize, usize) {
         let lead = self.text.len() - self.text.trim_start_matches(is_blank).len();
@@ -67,14 +67,14 @@ impl Document {
         }
     }
 
-    pub fn lines(&self) -> impl Iterator<Item = Line<'_>> {
+    pub fn lines(&self) -> impl Iterator<Item = TextLine<'_>> {
         self.line_starts.iter().enumerate().map(move |(i, &start)| {
             let end = self
                 .line_starts
                 .get(i + 1)
                 .map(|n| n - 1)
                 .unwrap_or(self.text.len());
-            Line {
+            TextLine {
                 number: i + 1,
                 range: (start, end),
                 text: self.text.get(start..end).unwrap_or(""),
@@ -82,7 +82,7 @@ impl Document {
         })
     }
 
-    pub fn line(&self, number: usize) -> Option<Line<'_>> {
+    pub fn line(&self, number: usize) -> Option<TextLine<'_>> {
         self.lines().nth(number.checked_sub(1)?)
     }
 
@@ -118,12 +118,12 @@ impl Document {
     }
 
     /// A span for bytes `start..end`, clamped into the text and onto char boundaries.
-    pub fn span(&self, start: usize, end: usize) -> Span {
+    pub fn span(&self, start: usize, end: usize) -> TextSpan {
         let start = self.floor_boundary(start);
         let end = self.floor_boundary(end).max(start);
         let line = self.line_index(start);
         let column = self.slice(self.line_starts[line], start).chars().count() + 1;
-        Span {
+        TextSpan {
             start,
             end,
             char_start: self.char_offset(start),
@@ -140,7 +140,7 @@ impl Document {
         severity: Severity,
         range: (usize, usize),
         message: String,
-    ) -> Finding {
+    ) -> DocumentFinding {
         let span = self.span(range.0, range.1);
         let quote = self.slice(span.start, span.end);
         let quote = if quote.chars().count() > 120 {
@@ -149,7 +149,7 @@ impl Document {
         } else {
             quote.to_string()
         };
-        Finding {
+        DocumentFinding {
             rule,
             severity,
             message,

@@ -2,38 +2,13 @@
 
 use serde::Serialize;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
-#[serde(rename_all = "lowercase")]
-pub enum Severity {
-    /// The report states something false (a sum or rate that does not compute, a wrong 科目 name).
-    Error,
-    /// The report is probably wrong or incomplete; a reviewer should look.
-    Warning,
-    /// Worth a glance; not a defect on its own.
-    Info,
-}
-
-impl Severity {
-    pub fn label(self) -> &'static str {
-        match self {
-            Severity::Error => "错误",
-            Severity::Warning => "警告",
-            Severity::Info => "提示",
-        }
-    }
-
-    pub fn id(self) -> &'static str {
-        match self {
-            Severity::Error => "error",
-            Severity::Warning => "warning",
-            Severity::Info => "info",
-        }
-    }
-}
+/// How serious a finding is: the same scale as the books check (`jixiao check`), so both commands
+/// speak of 错误/警告/提示 alike.
+pub use jixiao_core::check::Severity;
 
 /// A place in the checked text. Byte offsets for programs, characters and line/column for people.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-pub struct Span {
+pub struct TextSpan {
     /// Byte offsets into the text, `start..end`; always on char boundaries.
     pub start: usize,
     pub end: usize,
@@ -46,7 +21,7 @@ pub struct Span {
 }
 
 #[derive(Debug, Clone, Serialize)]
-pub struct Finding {
+pub struct DocumentFinding {
     /// Stable English id, e.g. `sum-mismatch`.
     pub rule: &'static str,
     pub severity: Severity,
@@ -54,7 +29,7 @@ pub struct Finding {
     pub message: String,
     /// The quoted text the finding is about.
     pub quote: String,
-    pub span: Span,
+    pub span: TextSpan,
 }
 
 /// The rule ids, one place to read them all.

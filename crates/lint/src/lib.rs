@@ -23,7 +23,7 @@ pub mod structure;
 use std::path::{Path, PathBuf};
 
 pub use document::Document;
-pub use finding::{Finding, Severity, Span};
+pub use finding::{DocumentFinding, Severity, TextSpan};
 pub use kind::DocumentKind;
 pub use read::LintError;
 pub use render::OutputFormat;
@@ -50,7 +50,7 @@ pub struct LintReport {
     /// How many amounts of money were read.
     pub amount_count: usize,
     /// Findings in reading order.
-    pub findings: Vec<Finding>,
+    pub findings: Vec<DocumentFinding>,
     /// The text that was checked; spans point into it. Not serialised: the HTML rendering shows it.
     #[serde(skip)]
     pub text: String,

@@ -2,7 +2,7 @@
 //! span highlighted and its message on hover.
 
 use crate::LintReport;
-use crate::finding::{Finding, Severity};
+use crate::finding::{DocumentFinding, Severity};
 use std::fmt::Write;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -42,7 +42,7 @@ pub fn render_many(reports: &[LintReport], format: OutputFormat) -> String {
     }
 }
 
-fn count(findings: &[Finding], severity: Severity) -> usize {
+fn count(findings: &[DocumentFinding], severity: Severity) -> usize {
     findings.iter().filter(|f| f.severity == severity).count()
 }
 

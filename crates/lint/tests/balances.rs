@@ -17,7 +17,7 @@ fn corpus(name: &str) -> String {
     .unwrap()
 }
 
-fn found<'a>(report: &'a jixiao_lint::LintReport, rule: &str) -> Vec<&'a jixiao_lint::Finding> {
+fn found<'a>(report: &'a jixiao_lint::LintReport, rule: &str) -> Vec<&'a jixiao_lint::DocumentFinding> {
     report.findings.iter().filter(|f| f.rule == rule).collect()
 }
 

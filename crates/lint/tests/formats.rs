@@ -12,7 +12,7 @@ fn corpus(name: &str) -> PathBuf {
         .join(name)
 }
 
-fn rule_counts(findings: &[jixiao_lint::Finding]) -> BTreeMap<&'static str, usize> {
+fn rule_counts(findings: &[jixiao_lint::DocumentFinding]) -> BTreeMap<&'static str, usize> {
     let mut m = BTreeMap::new();
     for f in findings {
         *m.entry(f.rule).or_insert(0) += 1;

@@ -7,7 +7,7 @@
 //! `LINT_REAL_CORPUS_VERBOSE=1 cargo nextest run -p jixiao-lint --test real_corpus --no-capture` lists
 //! every finding.
 
-use jixiao_lint::{Finding, Severity, lint_text};
+use jixiao_lint::{DocumentFinding, Severity, lint_text};
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
@@ -36,7 +36,7 @@ fn needle_lines(text: &str, needle: &str) -> Option<(usize, usize)> {
     Some((first, first + needle.trim_end().matches('\n').count()))
 }
 
-fn finding_lines(f: &Finding) -> (usize, usize) {
+fn finding_lines(f: &DocumentFinding) -> (usize, usize) {
     (f.span.line, f.span.line + f.quote.matches('\n').count())
 }
 

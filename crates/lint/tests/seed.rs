@@ -1,7 +1,7 @@
 //! The seed report (shared/seed, a real 2020 report of 芙蓉区科学技术协会) must yield the five defects
 //! issue 9 names, each with its arithmetic shown.
 
-use jixiao_lint::{Finding, lint_file};
+use jixiao_lint::{DocumentFinding, lint_file};
 use std::path::Path;
 
 fn seed() -> jixiao_lint::LintReport {
@@ -9,7 +9,7 @@ fn seed() -> jixiao_lint::LintReport {
         .expect("seed reads")
 }
 
-fn by_rule<'a>(findings: &'a [Finding], rule: &str) -> Vec<&'a Finding> {
+fn by_rule<'a>(findings: &'a [DocumentFinding], rule: &str) -> Vec<&'a DocumentFinding> {
     findings.iter().filter(|f| f.rule == rule).collect()
 }
 

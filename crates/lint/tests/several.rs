@@ -36,7 +36,7 @@ fn a_form_in_yuan_is_compared_with_the_final_accounts_in_wan_yuan() {
 
     let mut reports = vec![lint_file(&a).unwrap(), lint_file(&b).unwrap()];
     jixiao_lint::compare::compare(&mut reports);
-    let mismatches: Vec<&jixiao_lint::Finding> = reports
+    let mismatches: Vec<&jixiao_lint::DocumentFinding> = reports
         .iter()
         .flat_map(|r| &r.findings)
         .filter(|f| f.rule == "cross-document-mismatch")

@@ -6,7 +6,7 @@
 
 use super::{Context, clause_head};
 use crate::amounts::{Money, format_in};
-use crate::finding::{Finding, Severity, rule};
+use crate::finding::{DocumentFinding, Severity, rule};
 use jixiao_core::Fen;
 
 /// Which balance a figure is.
@@ -119,14 +119,14 @@ fn explained_near(ctx: &Context, sentence: usize, words: &[&str]) -> bool {
     })
 }
 
-pub fn check(ctx: &Context) -> Vec<Finding> {
+pub fn check(ctx: &Context) -> Vec<DocumentFinding> {
     let mut findings = Vec::new();
     opening_balances(ctx, &mut findings);
     receipts_above_budget(ctx, &mut findings);
     findings
 }
 
-fn opening_balances(ctx: &Context, findings: &mut Vec<Finding>) {
+fn opening_balances(ctx: &Context, findings: &mut Vec<DocumentFinding>) {
     let stated = balances(ctx);
     for (which, scope, opening) in &stated {
         if *which != Balance::Opening {
@@ -201,7 +201,7 @@ fn is_budget(head: &str) -> bool {
     .any(|w| head.ends_with(w))
 }
 
-fn receipts_above_budget(ctx: &Context, findings: &mut Vec<Finding>) {
+fn receipts_above_budget(ctx: &Context, findings: &mut Vec<DocumentFinding>) {
     let money: Vec<&Money> = ctx
         .amounts
         .money

@@ -4,7 +4,7 @@
 
 use super::{Context, clause_head, is_delta_label};
 use crate::amounts::{Money, Unit, format_in};
-use crate::finding::{Finding, Severity, rule};
+use crate::finding::{DocumentFinding, Severity, rule};
 use jixiao_core::Fen;
 
 /// The first figure the report gives for each headline quantity.
@@ -104,7 +104,7 @@ fn explained_by_carry_over(ctx: &Context, gap: i64, tolerance: i64) -> bool {
     })
 }
 
-pub fn check(ctx: &Context) -> Vec<Finding> {
+pub fn check(ctx: &Context) -> Vec<DocumentFinding> {
     let k = KeyFigures::find(ctx);
     let mut findings = Vec::new();
     let doc = ctx.doc;

@@ -8,7 +8,7 @@
 
 use super::Context;
 use crate::cjk;
-use crate::finding::{Finding, Severity, rule};
+use crate::finding::{DocumentFinding, Severity, rule};
 use jixiao_core::codes::CodeTables;
 use std::collections::{BTreeMap, HashSet};
 
@@ -222,7 +222,7 @@ fn narrative_paths(text: &str) -> Vec<Vec<Segment<'_>>> {
     paths
 }
 
-pub fn check(ctx: &Context) -> Vec<Finding> {
+pub fn check(ctx: &Context) -> Vec<DocumentFinding> {
     let Some(index) = NameIndex::for_year(ctx.structure.report_year.map(|y| y.year)) else {
         return Vec::new();
     };
@@ -253,7 +253,7 @@ fn split_segment<'t>(index: &NameIndex, written: &'t str) -> (&'t str, Option<us
     (trimmed.strip_suffix('等').unwrap_or(trimmed), None)
 }
 
-fn check_path(ctx: &Context, index: &NameIndex, segments: &[Segment], findings: &mut Vec<Finding>) {
+fn check_path(ctx: &Context, index: &NameIndex, segments: &[Segment], findings: &mut Vec<DocumentFinding>) {
     let Some(&(first, _)) = segments.first() else {
         return;
     };
@@ -332,7 +332,7 @@ fn check_path(ctx: &Context, index: &NameIndex, segments: &[Segment], findings: 
 }
 
 /// 「2060702科普活动」: the code must exist, and the name after it must be the code's.
-fn check_codes(ctx: &Context, index: &NameIndex, findings: &mut Vec<Finding>) {
+fn check_codes(ctx: &Context, index: &NameIndex, findings: &mut Vec<DocumentFinding>) {
     let text = ctx.doc.text.as_str();
     let chars: Vec<(usize, char)> = text.char_indices().collect();
     let mut k = 0;

@@ -5,7 +5,7 @@
 
 use super::Context;
 use crate::cjk::{self, FoundDate};
-use crate::finding::{Finding, Severity, rule};
+use crate::finding::{DocumentFinding, Severity, rule};
 use jixiao_core::Date;
 
 /// A sentence with one of these may name a date in the year before (the budget is approved then).
@@ -28,7 +28,7 @@ fn shown(d: &FoundDate) -> String {
     }
 }
 
-pub fn check(ctx: &Context) -> Vec<Finding> {
+pub fn check(ctx: &Context) -> Vec<DocumentFinding> {
     let s = ctx.structure;
     let doc = ctx.doc;
     let mut findings = Vec::new();
@@ -123,7 +123,7 @@ pub fn check(ctx: &Context) -> Vec<Finding> {
 }
 
 /// 「2019年底实有在职人数」 in a 2020 report: a year-end figure of an earlier year given as this year's.
-fn year_end_mentions(ctx: &Context, year: i32, body_start: usize, body_end: usize) -> Vec<Finding> {
+fn year_end_mentions(ctx: &Context, year: i32, body_start: usize, body_end: usize) -> Vec<DocumentFinding> {
     let doc = ctx.doc;
     let text = doc.slice(body_start, body_end);
     let mut findings = Vec::new();

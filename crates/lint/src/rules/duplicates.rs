@@ -2,7 +2,7 @@
 //! the performance section after its signature — a copy-and-paste slip a reviewer should not miss.
 
 use super::Context;
-use crate::finding::{Finding, Severity, rule};
+use crate::finding::{DocumentFinding, Severity, rule};
 use crate::structure::HeadingStyle;
 use std::collections::HashMap;
 
@@ -11,7 +11,7 @@ const MIN_KEY_CHARS: usize = 6;
 /// A repeated block counts only if one of its paragraphs is real prose, not just a heading.
 const MIN_PROSE_CHARS: usize = 20;
 
-pub fn check(ctx: &Context) -> Vec<Finding> {
+pub fn check(ctx: &Context) -> Vec<DocumentFinding> {
     let s = ctx.structure;
     let mut first_seen: HashMap<&str, usize> = HashMap::new();
     let mut original: Vec<Option<usize>> = vec![None; s.paragraphs.len()];

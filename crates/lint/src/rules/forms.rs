@@ -16,7 +16,7 @@
 
 use super::Context;
 use crate::cjk;
-use crate::finding::{Finding, Severity, rule};
+use crate::finding::{DocumentFinding, Severity, rule};
 
 #[derive(Debug, Clone, Copy)]
 struct Cell<'a> {
@@ -257,7 +257,7 @@ pub fn funds_total(text: &str) -> Option<FundsTotal> {
     })
 }
 
-pub fn check(ctx: &Context) -> Vec<Finding> {
+pub fn check(ctx: &Context) -> Vec<DocumentFinding> {
     if !ctx.kind.is_form() {
         return Vec::new();
     }
@@ -269,7 +269,7 @@ pub fn check(ctx: &Context) -> Vec<Finding> {
     findings
 }
 
-fn funds_block(ctx: &Context, cells: &[Cell], findings: &mut Vec<Finding>) {
+fn funds_block(ctx: &Context, cells: &[Cell], findings: &mut Vec<DocumentFinding>) {
     // Every 资金 block (a page may hold several forms): its header, then its rows.
     let mut i = 0;
     while i < cells.len() {
@@ -321,7 +321,7 @@ fn check_funds(
     cells: &[Cell],
     total: &Row,
     parts: &[Row],
-    findings: &mut Vec<Finding>,
+    findings: &mut Vec<DocumentFinding>,
 ) {
     let doc = ctx.doc;
     let name = |c: Column| match c {
@@ -517,7 +517,7 @@ fn check_funds(
 }
 
 /// An indicator's target: 「≥50个」 in one cell, or 「≤ | 30 | 万元」 over three.
-fn indicators(ctx: &Context, cells: &[Cell], findings: &mut Vec<Finding>) {
+fn indicators(ctx: &Context, cells: &[Cell], findings: &mut Vec<DocumentFinding>) {
     let doc = ctx.doc;
     let ops = ['≥', '≤', '=', '＝', '>', '<', '＞', '＜'];
     for (i, cell) in cells.iter().enumerate() {

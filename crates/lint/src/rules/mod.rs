@@ -14,7 +14,7 @@ mod sums;
 
 use crate::amounts::{Amounts, Money};
 use crate::document::Document;
-use crate::finding::Finding;
+use crate::finding::DocumentFinding;
 use crate::kind::DocumentKind;
 use crate::structure::Structure;
 
@@ -260,7 +260,7 @@ pub fn check_all(
     structure: &Structure,
     amounts: &Amounts,
     kind: DocumentKind,
-) -> Vec<Finding> {
+) -> Vec<DocumentFinding> {
     let ctx = Context::new(doc, structure, amounts, kind);
     let mut findings = Vec::new();
     findings.extend(sums::check(&ctx));

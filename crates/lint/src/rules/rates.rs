@@ -14,7 +14,7 @@
 use super::Context;
 use super::budget::KeyFigures;
 use crate::amounts::{Money, Rate, Unit, format_in, to_fen};
-use crate::finding::{Finding, Severity, rule};
+use crate::finding::{DocumentFinding, Severity, rule};
 use jixiao_core::{BasisPoints, Fen};
 
 /// Words that say a figure is a change against last year, and which way.
@@ -192,7 +192,7 @@ struct Checker<'a, 'c> {
     ctx: &'c Context<'a>,
     figures: Vec<Figure<'a>>,
     key: KeyFigures<'a>,
-    findings: Vec<Finding>,
+    findings: Vec<DocumentFinding>,
 }
 
 impl<'a> Checker<'a, '_> {
@@ -630,7 +630,7 @@ fn is_ratio(label: &str) -> bool {
     .any(|w| label.contains(w))
 }
 
-pub fn check(ctx: &Context) -> Vec<Finding> {
+pub fn check(ctx: &Context) -> Vec<DocumentFinding> {
     let mut checker = Checker {
         ctx,
         figures: figures(ctx),
@@ -759,7 +759,7 @@ mod tests {
     use super::*;
     use crate::document::Document;
 
-    fn findings(text: &str) -> Vec<Finding> {
+    fn findings(text: &str) -> Vec<DocumentFinding> {
         crate::lint_text("t.txt", text)
             .findings
             .into_iter()

@@ -6,9 +6,9 @@
 
 use super::Context;
 use crate::cjk;
-use crate::finding::{Finding, Severity, rule};
+use crate::finding::{DocumentFinding, Severity, rule};
 
-pub fn check(ctx: &Context) -> Vec<Finding> {
+pub fn check(ctx: &Context) -> Vec<DocumentFinding> {
     let mut findings = Vec::new();
     instructions(ctx, &mut findings);
     placeholders(ctx, &mut findings);
@@ -20,7 +20,7 @@ pub fn check(ctx: &Context) -> Vec<Finding> {
 }
 
 /// 「设9个内设机构,分别为:办公室、…、项目服务股。」: the list after 分别为 must have as many names.
-fn enumerated_counts(ctx: &Context, findings: &mut Vec<Finding>) {
+fn enumerated_counts(ctx: &Context, findings: &mut Vec<DocumentFinding>) {
     let text = ctx.doc.text.as_str();
     for marker in ["分别为", "分别是"] {
         for (at, _) in text.match_indices(marker) {
@@ -73,7 +73,7 @@ fn cell_at(text: &str, at: usize) -> (usize, usize) {
 
 /// 「对照年度目标,说明相关任务目标的完成情况(100字以内)」 where the answer should be. The form's own
 /// numbered notes (「1.预算执行率=…(100字以内)」) are printed on every form and are not flagged.
-fn instructions(ctx: &Context, findings: &mut Vec<Finding>) {
+fn instructions(ctx: &Context, findings: &mut Vec<DocumentFinding>) {
     let text = ctx.doc.text.as_str();
     let mut last_cell = None;
     for (at, _) in text.match_indices("字以内") {
@@ -108,7 +108,7 @@ fn instructions(ctx: &Context, findings: &mut Vec<Finding>) {
 }
 
 /// 「xx年」「粤财绩﹝xx﹞13号」「XXX单位」: a placeholder of the model text, one finding per line.
-fn placeholders(ctx: &Context, findings: &mut Vec<Finding>) {
+fn placeholders(ctx: &Context, findings: &mut Vec<DocumentFinding>) {
     for line in ctx.doc.lines() {
         let chars: Vec<(usize, char)> = line.text.char_indices().collect();
         let mut hits = Vec::new();
@@ -165,7 +165,7 @@ fn placeholders(ctx: &Context, findings: &mut Vec<Finding>) {
 }
 
 /// 「PAGEREF _Toc25831 h 3」: the 目录 was pasted with Word's field codes instead of page numbers.
-fn field_codes(ctx: &Context, findings: &mut Vec<Finding>) {
+fn field_codes(ctx: &Context, findings: &mut Vec<DocumentFinding>) {
     let text = ctx.doc.text.as_str();
     for code in ["PAGEREF _Toc", "HYPERLINK \\l", "TOC \\o"] {
         let hits: Vec<usize> = text.match_indices(code).map(|(i, _)| i).collect();
@@ -193,7 +193,7 @@ fn field_codes(ctx: &Context, findings: &mut Vec<Finding>) {
 
 /// Text a wrong encoding garbled: U+FFFD, 「锟斤拷」, Latin-1 readings of UTF-8 (「â€」「Ã」), and
 /// 「?」 standing for a character inside Chinese words (「目 ??录」). One finding per line.
-fn mojibake(ctx: &Context, findings: &mut Vec<Finding>) {
+fn mojibake(ctx: &Context, findings: &mut Vec<DocumentFinding>) {
     for line in ctx.doc.lines() {
         let t = line.text;
         let chars: Vec<(usize, char)> = t.char_indices().collect();
@@ -264,7 +264,7 @@ fn count_before(text: &str, end: usize) -> Option<(u64, usize)> {
 
 /// 「实施项目共15个…年初批复预算8个项目…年中增加8个项目」: projects at the start of the year plus those
 /// added must make the total stated, in one paragraph.
-fn project_counts(ctx: &Context, findings: &mut Vec<Finding>) {
+fn project_counts(ctx: &Context, findings: &mut Vec<DocumentFinding>) {
     for line in ctx.doc.lines() {
         let t = line.text;
         if !t.contains("项目") {

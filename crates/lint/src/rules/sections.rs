@@ -6,7 +6,7 @@
 //! unit words them its own way; the outline's variants (南县 opens with 自评得分情况) are all accepted.
 
 use super::Context;
-use crate::finding::{Finding, Severity, rule};
+use crate::finding::{DocumentFinding, Severity, rule};
 use crate::kind::DocumentKind;
 use crate::structure::{HeadingStyle, SectionKind};
 
@@ -42,7 +42,7 @@ fn title_of(kind: SectionKind, core_id: Option<&str>) -> String {
         .map_or_else(|| kind.label().to_string(), |s| s.title.clone())
 }
 
-pub fn check(ctx: &Context) -> Vec<Finding> {
+pub fn check(ctx: &Context) -> Vec<DocumentFinding> {
     let s = ctx.structure;
     let doc = ctx.doc;
     let mut findings = Vec::new();

@@ -3,7 +3,7 @@
 
 use super::{Context, clause_head, is_delta_label};
 use crate::amounts::{Money, Unit, format_in, to_fen};
-use crate::finding::{Finding, Severity, rule};
+use crate::finding::{DocumentFinding, Severity, rule};
 use jixiao_core::Fen;
 
 /// A figure taking part in a sum, in the unit it is read in (a bare number takes the total's unit).
@@ -66,7 +66,7 @@ fn bracket_close(text: &str, from: usize) -> usize {
     text.len()
 }
 
-pub fn check(ctx: &Context) -> Vec<Finding> {
+pub fn check(ctx: &Context) -> Vec<DocumentFinding> {
     let mut findings = Vec::new();
     for (index, range) in ctx.doc.sentences.iter().enumerate() {
         let mut items: Vec<&Money> = ctx
@@ -175,7 +175,7 @@ pub fn check(ctx: &Context) -> Vec<Finding> {
 /// 「基本支出 911000.39 元,其中:⏎人员经费 809961.19 元,主要包括…⏎公用经费 71339.2 元,…」: a 其中 that
 /// ends its line lists the parts one a sentence below; each part is the first figure of its sentence,
 /// until a heading, a sentence without a figure, or a blank line. A warning: the list is read from layout.
-fn check_listed_breakdown(ctx: &Context, total: &Money, sentence: usize) -> Vec<Finding> {
+fn check_listed_breakdown(ctx: &Context, total: &Money, sentence: usize) -> Vec<DocumentFinding> {
     let mut parts: Vec<&Money> = Vec::new();
     for next in sentence + 1..ctx.doc.sentences.len().min(sentence + 12) {
         let r = &ctx.doc.sentences[next];
@@ -257,7 +257,7 @@ fn starts_heading(text: &str) -> bool {
 }
 
 /// 「基本支出100万元、项目支出50万元，合计150万元」: the total comes after its parts.
-fn check_trailing_total(ctx: &Context, text: &str, base: usize, items: &[&Money]) -> Vec<Finding> {
+fn check_trailing_total(ctx: &Context, text: &str, base: usize, items: &[&Money]) -> Vec<DocumentFinding> {
     for keyword in ["合计", "共计", "总计"] {
         for (i, _) in text.match_indices(keyword) {
             let after = base + i + keyword.len();
@@ -293,7 +293,7 @@ fn check_statement(
     total: &Money,
     candidates: &[&Money],
     end: usize,
-) -> Option<Vec<Finding>> {
+) -> Option<Vec<DocumentFinding>> {
     let mut parts: Vec<Term> = Vec::new();
     for money in candidates {
         let label = ctx.money_label(money);
