@@ -862,6 +862,24 @@ fn reference_and_ledger_errors_in_several_files_are_reported_together() {
     assert_error_count(&err, 5);
 }
 
+/// Issue 20: an unknown 指标编号 is reported in the same run as the cells that do not parse, in the streamed
+/// expenditure file and in a held file; a reference into a file with bad rows is not checked (its key may be
+/// on a bad row), so the bad 采购方式 brings no false IMPORT_UNKNOWN_PROCUREMENT.
+#[test]
+fn unknown_lines_are_reported_with_the_cells_that_do_not_parse() {
+    let c = Case::new();
+    let e1 = c.append_like(EXP, 2, &[("凭证号", "ZC2020-068"), ("指标编号", "ZB2020-99")]);
+    let e2 = c.append_like(EXP, 2, &[("凭证号", "ZC2020-069"), ("日期", "2020-13-01")]);
+    let b1 = c.append_like("budget_vouchers.csv", 2, &[("凭证号", "ZBBD2020-999"), ("指标编号", "ZB2020-98")]);
+    c.set_cell(PROC, 2, "采购方式", "抽签");
+    let err = c.import_fails();
+    cell_error(&err, EXP, e1, "指标编号", Some("ZB2020-99"), "IMPORT_UNKNOWN_LINE");
+    cell_error(&err, EXP, e2, "日期", Some("2020-13-01"), "IMPORT_BAD_DATE");
+    cell_error(&err, "budget_vouchers.csv", b1, "指标编号", Some("ZB2020-98"), "IMPORT_UNKNOWN_LINE");
+    cell_error(&err, PROC, 2, "采购方式", Some("抽签"), "IMPORT_BAD_ENUM");
+    assert_error_count(&err, 4);
+}
+
 #[test]
 fn failed_import_leaves_a_fresh_database_empty() {
     let tmp = tempfile::tempdir().unwrap();

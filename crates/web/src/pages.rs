@@ -916,11 +916,19 @@ pub(crate) async fn import_files(state: &SharedState, user: &CurrentUser, code: 
         dir.path().to_path_buf()
     };
     // Reading is CPU-bound (and bounded by the importer's size limits): off the async workers.
-    let source = tokio::task::spawn_blocking(move || jixiao_import::read(&path)).await.map_err(|e| AppError::Internal(e.to_string()))?;
+    let (source, read_errors) = tokio::task::spawn_blocking(move || jixiao_import::read_partial(&path)).await.map_err(|e| AppError::Internal(e.to_string()))?;
     let mut source = match source {
-        Err(errors) => return Ok(Err(errors.0)),
-        Ok(source) if source.unit.code != code => return Ok(Err(vec![jixiao_import::ImportError::file("unit.toml", "WEB_OTHER_UNIT", format!("文件属于单位「{}」，不是本单位「{code}」", source.unit.code))])),
-        Ok(source) => source,
+        Some(source) if source.unit.code != code => return Ok(Err(vec![jixiao_import::ImportError::file("unit.toml", "WEB_OTHER_UNIT", format!("文件属于单位「{}」，不是本单位「{code}」", source.unit.code))])),
+        // Rows with errors: the rows that parsed are checked against the database too, all reported at once.
+        Some(source) if !read_errors.is_empty() => {
+            let (existing, years) = (state.store.records(code).await?, state.store.years(code).await?);
+            let mut errors = read_errors;
+            errors.extend(source.partial_errors(&errors, &existing, &years));
+            errors.sort_by(|a, b| (&a.file, &a.sheet, a.row).cmp(&(&b.file, &b.sheet, b.row)));
+            return Ok(Err(errors));
+        }
+        Some(source) => source,
+        None => return Ok(Err(read_errors)),
     };
     if let Some((unit, years)) = profile {
         (source.unit, source.years) = (unit, years);

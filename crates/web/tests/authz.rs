@@ -805,3 +805,21 @@ async fn a_template_with_changed_unit_sheets_is_confirmed_or_cancelled() {
     let disclosures = state.store.books("430102-KX", 2020).await.unwrap().records.disclosures;
     assert!(disclosures.iter().any(|d| d.disclosure_code == "GK-T1"), "the new record is imported");
 }
+
+/// Issue 20: an uploaded CSV's unknown 指标编号 is reported in the same table as its cells that do not parse.
+#[tokio::test]
+async fn an_unknown_line_is_reported_with_the_other_errors_of_the_upload() {
+    let (state, _dir) = common::demo_state().await;
+    let (cookie, csrf) = sign_in(&state, "clerk").await;
+    let before = state.store.record_counts().await.unwrap();
+    let csv = "凭证号,年度,日期,指标编号,金额,收款人,用途,采购编号,冲销凭证号,经办人,备注\n\
+               ZC2020-901,2020,2020-13-01,ZB2020-08,100.00,某公司,办公用品,,,周晓燕,\n\
+               ZC2020-902,2020,2020-05-01,ZB2020-99,100.00,某公司,办公用品,,,周晓燕,\n";
+    let (status, body) = upload(&state, &cookie, &csrf, &[("expenditures.csv", csv)]).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
+    let table = body.split("id=\"import-errors\"").nth(1).expect("the error table");
+    assert!(table.contains("2020-13-01") && table.contains("IMPORT_BAD_DATE"), "{table}");
+    assert!(table.contains("ZB2020-99") && table.contains("IMPORT_UNKNOWN_LINE"), "{table}");
+    assert!(body.contains("共 2 处错误"), "{body}");
+    assert_eq!(state.store.record_counts().await.unwrap(), before, "nothing written");
+}
