@@ -51,7 +51,8 @@ async fn fill(page: &Page, selector: &str, value: &str) {
 async fn submit(page: &Page, selector: &str) {
     page.evaluate("window.__jixiao_old_page = true").await.unwrap();
     page.find_element(selector).await.unwrap_or_else(|e| panic!("{selector}: {e}")).click().await.unwrap();
-    for _ in 0..100 {
+    // Up to 20 s: an uploaded workbook is read in a debug build on a busy machine.
+    for _ in 0..400 {
         tokio::time::sleep(Duration::from_millis(50)).await;
         let loaded: bool = page.evaluate("window.__jixiao_old_page !== true && document.readyState === 'complete'").await.map(|v| v.into_value().unwrap_or(false)).unwrap_or(false);
         if loaded {
@@ -198,6 +199,28 @@ async fn a_self_evaluation_from_entry_to_approval_in_the_browser() {
     tokio::time::sleep(Duration::from_millis(200)).await;
     assert_eq!(text(&page, ".file-names").await, "staffing.csv");
     shot(&page, "07-import-chosen").await;
+    // The unit's template with a changed 单位名称, uploaded through the picker: the difference is shown, and
+    // cancelling writes nothing.
+    let workbook_dir = tempfile::tempdir().unwrap();
+    let workbook = workbook_dir.path().join("template.xlsx");
+    let mut profile = server.state.store.unit("430102-KX").await.unwrap().unwrap();
+    let stored_name = std::mem::replace(&mut profile.name, "芙蓉区科协（更名）".into());
+    let years = server.state.store.years("430102-KX").await.unwrap();
+    jixiao_import::template::write_workbook(&workbook, Some((&profile, &years)), &Default::default(), 2020).unwrap();
+    page.execute(SetFileInputFilesParams::builder().file(workbook.display().to_string()).backend_node_id(input.backend_node_id).build().unwrap()).await.unwrap();
+    tokio::time::sleep(Duration::from_millis(200)).await;
+    assert_eq!(text(&page, ".file-names").await, "template.xlsx");
+    submit(&page, "form[enctype] button.primary").await;
+    let differences = text(&page, "#unit-differences").await;
+    assert!(differences.contains(&stored_name) && differences.contains("芙蓉区科协（更名）"), "{differences}");
+    shot(&page, "07-import-differences").await;
+    set_width(&page, WIDTHS[1]).await;
+    shot(&page, "07-import-differences-390").await;
+    set_width(&page, (1280, 900, false)).await;
+    let before = server.state.store.record_counts().await.unwrap();
+    submit(&page, "#import-cancel").await;
+    assert!(text(&page, "#import-done").await.contains("已取消导入"));
+    assert_eq!(server.state.store.record_counts().await.unwrap(), before);
     visit(&page, &format!("{unit}/evaluation")).await;
     shot(&page, "08-evaluation").await;
     visit(&page, &format!("{unit}/report")).await;
