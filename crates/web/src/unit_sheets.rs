@@ -72,38 +72,24 @@ pub fn differences(
             });
         }
     };
-    let text = |v: &Option<String>| v.clone().unwrap_or_default();
-    compare("单位名称".into(), &stored.name, &uploaded.name);
-    compare(
-        "区划代码".into(),
-        &stored.region_code,
-        &uploaded.region_code,
-    );
-    compare(
-        "主管部门".into(),
-        &stored.parent_department,
-        &uploaded.parent_department,
-    );
-    compare(
-        "主管部门编码".into(),
-        &text(&stored.department_code),
-        &text(&uploaded.department_code),
-    );
-    compare(
-        "财政局编码".into(),
-        &text(&stored.bureau_code),
-        &text(&uploaded.bureau_code),
-    );
-    compare(
-        "财政局名称".into(),
-        &text(&stored.bureau_name),
-        &text(&uploaded.bureau_name),
-    );
-    compare(
-        "评价框架".into(),
-        &text(&stored.framework),
-        &text(&uploaded.framework),
-    );
+    let fields: [(&str, fn(&UnitProfile) -> String); 7] = [
+        ("单位名称", |u| u.name.clone()),
+        ("区划代码", |u| u.region_code.clone()),
+        ("主管部门", |u| u.parent_department.clone()),
+        ("主管部门编码", |u| {
+            u.department_code.clone().unwrap_or_default()
+        }),
+        ("财政局编码", |u| {
+            u.bureau_code.clone().unwrap_or_default()
+        }),
+        ("财政局名称", |u| {
+            u.bureau_name.clone().unwrap_or_default()
+        }),
+        ("评价框架", |u| u.framework.clone().unwrap_or_default()),
+    ];
+    for (field, value) in fields {
+        compare(field.into(), &value(stored), &value(uploaded));
+    }
     // A list given in the upload is compared item by item; one the upload leaves out loses an item.
     let gone = "（无此条）";
     if !uploaded.duties.is_empty() {
@@ -356,21 +342,23 @@ mod tests {
         assert_eq!(found[1].uploaded, "（无此条）");
     }
 
+    /// An upload of `bytes` by `username` in `session` for unit U1, 2020.
+    fn upload(username: &str, session: &str, bytes: Bytes) -> PendingUpload {
+        PendingUpload::new(
+            username,
+            session,
+            "U1",
+            2020,
+            vec![("a.xlsx".into(), bytes)],
+            vec![],
+            vec![],
+        )
+    }
+
     #[test]
     fn an_upload_is_taken_only_by_its_session_for_its_unit() {
         let mut pending = PendingImports::default();
-        pending.hold(
-            "t1".into(),
-            PendingUpload::new(
-                "clerk",
-                "s1",
-                "U1",
-                2020,
-                vec![("a.xlsx".into(), Bytes::from_static(b"x"))],
-                vec![],
-                vec![],
-            ),
-        );
+        pending.hold("t1".into(), upload("clerk", "s1", Bytes::from_static(b"x")));
         assert!(
             pending.take("t1", "clerk", "s2", "U1", 2020).is_none(),
             "another session"
@@ -386,46 +374,13 @@ mod tests {
         );
         // A session's new upload replaces its last; the total stays within the limit.
         let big = Bytes::from(vec![0u8; MAX_PENDING_BYTES / 2 + 1]);
-        pending.hold(
-            "a".into(),
-            PendingUpload::new(
-                "clerk",
-                "s1",
-                "U1",
-                2020,
-                vec![("a.xlsx".into(), big.clone())],
-                vec![],
-                vec![],
-            ),
-        );
-        pending.hold(
-            "b".into(),
-            PendingUpload::new(
-                "clerk",
-                "s1",
-                "U1",
-                2020,
-                vec![("a.xlsx".into(), big.clone())],
-                vec![],
-                vec![],
-            ),
-        );
+        pending.hold("a".into(), upload("clerk", "s1", big.clone()));
+        pending.hold("b".into(), upload("clerk", "s1", big.clone()));
         assert!(
             pending.take("a", "clerk", "s1", "U1", 2020).is_none(),
             "replaced"
         );
-        pending.hold(
-            "c".into(),
-            PendingUpload::new(
-                "admin",
-                "s3",
-                "U1",
-                2020,
-                vec![("a.xlsx".into(), big)],
-                vec![],
-                vec![],
-            ),
-        );
+        pending.hold("c".into(), upload("admin", "s3", big));
         assert!(
             pending.take("b", "clerk", "s1", "U1", 2020).is_none(),
             "the oldest gave way"

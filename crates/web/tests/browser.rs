@@ -90,24 +90,25 @@ async fn charts_drawn(page: &Page) -> usize {
 /// what the browser draws itself — a date field reads 12/31/2020 — whatever the page's locale override.
 const CHROMIUM_ZH_CN: &str = "/usr/lib/chromium/locales/zh-CN.pak";
 
-/// Whether Chromium draws its own widgets in Chinese; only CI must have it (scripts/install-test-deps.sh).
-fn chromium_speaks_chinese() -> bool {
-    if std::path::Path::new(CHROMIUM_ZH_CN).exists() {
+/// Whether `path` is installed; a missing one is said, with what it means, and fails the test on CI, which
+/// must install `package` (scripts/install-test-deps.sh).
+fn installed(path: &str, package: &str, meaning: &str) -> bool {
+    if std::path::Path::new(path).exists() {
         return true;
     }
-    assert!(std::env::var_os("CI").is_none(), "CI must install chromium-l10n (scripts/install-test-deps.sh)");
-    eprintln!("{CHROMIUM_ZH_CN} not installed: the browser's own widgets (date fields) are drawn in en-US");
+    assert!(std::env::var_os("CI").is_none(), "CI must install {package} (scripts/install-test-deps.sh)");
+    eprintln!("{path} not installed: {meaning}");
     false
 }
 
-/// Whether Chromium is missing (the test is then skipped, except on CI, which must install it).
+/// Whether Chromium draws its own widgets in Chinese.
+fn chromium_speaks_chinese() -> bool {
+    installed(CHROMIUM_ZH_CN, "chromium-l10n", "the browser's own widgets (date fields) are drawn in en-US")
+}
+
+/// Whether Chromium is missing (the test is then skipped, except on CI).
 fn chromium_missing() -> bool {
-    if std::path::Path::new(CHROMIUM).exists() {
-        return false;
-    }
-    assert!(std::env::var_os("CI").is_none(), "CI must install chromium (scripts/install-test-deps.sh)");
-    eprintln!("{CHROMIUM} not installed: browser test skipped");
-    true
+    !installed(CHROMIUM, "chromium", "browser test skipped")
 }
 
 /// Headless Chromium with a fresh profile (kept alive by the returned directory) and one blank page; the task
