@@ -1020,18 +1020,18 @@ pub async fn import_upload(State(state): State<SharedState>, PageUser(user): Pag
 /// year, or one that expired, is refused.
 pub async fn import_answer(State(state): State<SharedState>, PageUser(user): PageUser, Path((code, year)): Path<(String, i32)>, Form(fields): Form<Fields>) -> PageResult {
     check_csrf(&user, &fields)?;
+    let uy = load(&state, &user, &code, year).await?;
+    require_entry(&user, &uy)?;
     let token = fields.get("token").map_or("", String::as_str);
     let pending = state.pending_imports.lock().unwrap_or_else(|e| e.into_inner()).take(token, &user.username, &user.csrf_token, &code, year);
     let result = match (pending, fields.get("decision").map(String::as_str)) {
         (None, _) => Err(AppError::BadRequest(format!("没有待确认的导入：已确认或取消过、已超过 {} 分钟，或不是本次登录上传的；请重新上传文件", crate::unit_sheets::PENDING_SECONDS / 60))),
         (Some(_), Some("cancel")) => {
-            let uy = load(&state, &user, &code, year).await?;
             let ctx = json!({ "errors": [], "done": "已取消导入，未写入任何记录。" });
             return Ok(render(&state, "import.html", Some(&user), merge(unit_ctx(&uy, &user, "import"), ctx))?);
         }
         (Some(p), Some("continue")) => {
             let stored_years = state.store.years(&code).await?;
-            let uy = load(&state, &user, &code, year).await?;
             let profile = crate::unit_sheets::kept(&uy.unit, &stored_years, &p.years);
             let via = format!("网页导入（{}）", crate::unit_sheets::not_taken(&p.differences));
             import_files(&state, &user, &code, year, &p.files, Some(profile), &via).await

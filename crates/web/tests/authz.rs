@@ -60,6 +60,7 @@ fn routes() -> Vec<(&'static str, String, &'static [&'static str])> {
         ("POST", format!("{UNIT}/projects/XM2020-01/indicators"), enterers),
         ("POST", format!("{UNIT}/indicators/XM2020-01-ZB04/results"), enterers),
         ("GET", format!("{UNIT}/import"), enterers),
+        ("POST", format!("{UNIT}/import/answer"), enterers),
         ("GET", format!("{UNIT}/evaluation"), all),
         ("POST", format!("{UNIT}/evaluation/override"), &["reviewer"]),
         ("GET", format!("{UNIT}/report"), all),
