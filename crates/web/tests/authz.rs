@@ -824,3 +824,22 @@ async fn an_unknown_line_is_reported_with_the_other_errors_of_the_upload() {
     assert!(body.contains("共 2 处错误"), "{body}");
     assert_eq!(state.store.record_counts().await.unwrap(), before, "nothing written");
 }
+
+/// Issue 20: CSV files with a unit.toml are compared the same way: its blank lists are no conflict, a changed
+/// 主管部门 is shown for the user to decide, and nothing is written meanwhile.
+#[tokio::test]
+async fn an_uploaded_unit_toml_is_compared_with_the_stored_profile() {
+    let (state, _dir) = common::demo_state().await;
+    let (cookie, csrf) = sign_in(&state, "clerk").await;
+    let stored = state.store.unit("430102-KX").await.unwrap().unwrap();
+    let toml = |parent: &str| format!("code = \"430102-KX\"\nname = \"{}\"\nregion_code = \"430102\"\nparent_department = \"{parent}\"\n[[years]]\nyear = 2020\n", stored.name);
+    let csv = "公开编号,年度,公开内容,公开日期,公开渠道\nGK9,2020,部门预算,2020-03-20,芙蓉区人民政府门户网站\n";
+    let before = state.store.record_counts().await.unwrap();
+    let (status, page) = upload(&state, &cookie, &csrf, &[("unit.toml", &toml("长沙市芙蓉区教育局")), ("disclosures.csv", csv)]).await;
+    assert_eq!(status, StatusCode::OK, "{page}");
+    assert!(page.contains(&format!("<td>主管部门</td><td>{}</td><td>长沙市芙蓉区教育局</td>", stored.parent_department)), "{page}");
+    assert_eq!(state.store.record_counts().await.unwrap(), before, "nothing written while the user decides");
+    // The same file with the registered 主管部门 (and no 职能职责 or 内设机构): imported at once.
+    let (status, page) = upload(&state, &cookie, &csrf, &[("unit.toml", &toml(&stored.parent_department)), ("disclosures.csv", csv)]).await;
+    assert!(status == StatusCode::OK && page.contains("导入成功：新增 1 条记录") && !page.contains("unit-differences"), "{page}");
+}
