@@ -66,8 +66,8 @@ pub async fn import(db: &str, store: &mut Option<Store>, path: &Path, override_r
         }
     };
     if !read_errors.is_empty() && store.is_none() {
-        // No database yet, so none is created for a failed import: the held files' rows are checked alone.
-        let more = input.source.partial_errors(&read_errors, &RecordSet::default(), &[]);
+        // No database yet, so none is created for a failed import: the rows are checked against each other.
+        let more = input.partial_errors(&read_errors, &RecordSet::default(), &[]);
         read_errors.extend(more);
         eprint!("{}", ImportErrors(read_errors));
         return Ok(ExitCode::from(1));

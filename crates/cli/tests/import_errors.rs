@@ -880,6 +880,31 @@ fn unknown_lines_are_reported_with_the_cells_that_do_not_parse() {
     assert_error_count(&err, 4);
 }
 
+/// The same on a first import, with no database yet: the rows are checked against each other, and no database
+/// file is made for the failed import.
+#[test]
+fn unknown_lines_are_reported_with_bad_cells_before_any_database_exists() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("data");
+    std::fs::create_dir_all(&dir).unwrap();
+    for entry in std::fs::read_dir(support::demo_dir()).unwrap() {
+        let entry = entry.unwrap();
+        std::fs::copy(entry.path(), dir.join(entry.file_name())).unwrap();
+    }
+    let mut text = std::fs::read_to_string(dir.join(EXP)).unwrap();
+    let rows = support::row_count(&text);
+    text.push_str("ZC2020-901,2020,2020-13-01,ZB2020-08,100.00,某公司,办公用品,,,周晓燕,\nZC2020-902,2020,2020-05-01,ZB2020-99,100.00,某公司,办公用品,,,周晓燕,\n");
+    std::fs::write(dir.join(EXP), text).unwrap();
+    let db = tmp.path().join("t.db");
+    let out = support::import(&db, &dir);
+    let err = String::from_utf8_lossy(&out.stderr).into_owned();
+    assert_eq!(out.status.code(), Some(1), "{err}");
+    cell_error(&err, EXP, rows + 1, "日期", Some("2020-13-01"), "IMPORT_BAD_DATE");
+    cell_error(&err, EXP, rows + 2, "指标编号", Some("ZB2020-99"), "IMPORT_UNKNOWN_LINE");
+    assert_error_count(&err, 2);
+    assert!(!db.exists(), "no database is made for a failed import");
+}
+
 #[test]
 fn failed_import_leaves_a_fresh_database_empty() {
     let tmp = tempfile::tempdir().unwrap();

@@ -57,7 +57,7 @@ impl Source {
     /// The errors the checks against the database find in the rows that parsed of an import whose other rows
     /// have `read_errors` ([`read_partial`]): so that one run reports an unknown 指标编号 with a bad date.
     pub fn partial_errors(&self, read_errors: &[ImportError], existing: &RecordSet, existing_years: &[UnitYear]) -> Vec<ImportError> {
-        validate::partial_errors(&self.years, &self.rows, read_errors, existing, existing_years)
+        validate::partial_errors(&self.years, &self.rows, &mut std::iter::empty(), read_errors, existing, existing_years)
     }
 }
 
@@ -150,6 +150,22 @@ pub struct Streamed {
 impl Streamed {
     pub fn row_count(&self) -> usize {
         self.source.row_count() + self.streamed.as_ref().map_or(0, |s| s.rows)
+    }
+
+    /// [`Source::partial_errors`] with the streamed file's rows too, read again one at a time (its rows that
+    /// do not parse are among `read_errors` already).
+    pub fn partial_errors(&self, read_errors: &[ImportError], existing: &RecordSet, existing_years: &[UnitYear]) -> Vec<ImportError> {
+        let mut opened = self.streamed.as_ref().and_then(|file| file.open().ok().map(|(columns, rows)| (file, columns, rows)));
+        let mut streamed = std::iter::from_fn(|| {
+            let (file, columns, rows) = opened.as_mut()?;
+            // Rows that do not parse are skipped: their errors were found when the file was checked.
+            loop {
+                if let Ok(row) = file.next(columns, rows)? {
+                    return Some(row);
+                }
+            }
+        });
+        validate::partial_errors(&self.source.years, &self.source.rows, &mut streamed, read_errors, existing, existing_years)
     }
 }
 

@@ -363,14 +363,15 @@ pub fn validate_controlled(
 /// The errors the row checks find in the `rows` that parsed of an import whose other rows have `read_errors`
 /// (duplicates, undeclared years, references, the per-row rules; references to and ledgers of the kinds with
 /// `read_errors` wait until those rows are fixed). Budget control waits too.
-pub fn partial_errors(years: &[UnitYear], rows: &[Located], read_errors: &[ImportError], existing: &RecordSet, existing_years: &[UnitYear]) -> Vec<ImportError> {
+/// `streamed`: the rows that parse of a file not held, read again (see `crate::Streamed`).
+pub fn partial_errors(years: &[UnitYear], rows: &[Located], streamed: &mut dyn Iterator<Item = Located>, read_errors: &[ImportError], existing: &RecordSet, existing_years: &[UnitYear]) -> Vec<ImportError> {
     let mut checker = Checker::new(years, existing_years);
     checker.incomplete(read_errors);
-    checker_errors(checker, rows, existing).0
+    checker_errors(checker, rows, streamed, existing).0
 }
 
 fn validate_rows(unit: &UnitProfile, years: &[UnitYear], rows: &[Located], existing: &RecordSet, existing_years: &[UnitYear]) -> Result<Batch, Vec<ImportError>> {
-    let (mut errors, fresh) = checker_errors(Checker::new(years, existing_years), rows, existing);
+    let (mut errors, fresh) = checker_errors(Checker::new(years, existing_years), rows, &mut std::iter::empty(), existing);
     let mut records = RecordSet::default();
     for r in &fresh {
         if let Err(e) = records.push_row(r.kind, r.parsed.values.clone()) {
@@ -380,10 +381,17 @@ fn validate_rows(unit: &UnitProfile, years: &[UnitYear], rows: &[Located], exist
     if errors.is_empty() { Ok(Batch { unit: unit.clone(), years: years.to_vec(), records }) } else { Err(errors) }
 }
 
-/// Runs `checker` over the stored records and `rows`: its errors, and the fresh rows.
-fn checker_errors<'a>(mut checker: Checker, rows: &'a [Located], existing: &RecordSet) -> (Vec<ImportError>, Vec<&'a Located>) {
+/// Runs `checker` over the stored records, `rows` and the `streamed` rows (checked as they pass, after every
+/// held row is admitted; references from held rows are checked after them): its errors, and the fresh held rows.
+fn checker_errors<'a>(mut checker: Checker, rows: &'a [Located], streamed: &mut dyn Iterator<Item = Located>, existing: &RecordSet) -> (Vec<ImportError>, Vec<&'a Located>) {
     checker.stored(existing);
     let fresh: Vec<&Located> = rows.iter().filter(|r| matches!(checker.admit(r), Admitted::Fresh(_))).collect();
+    for r in streamed {
+        if matches!(checker.admit(&r), Admitted::Fresh(_)) {
+            checker.check(&r);
+            checker.post(&r);
+        }
+    }
     for r in &fresh {
         checker.check(r);
     }
