@@ -80,6 +80,13 @@ mod support {
         }
     }
 
+    /// A copy of the demo dataset in `tmp`/data, not imported.
+    pub fn demo_copy(tmp: &Path) -> PathBuf {
+        let dir = tmp.join("data");
+        copy_dir(&demo_dir(), &dir);
+        dir
+    }
+
     fn copy_dir(from: &Path, to: &Path) {
         std::fs::create_dir_all(to).unwrap();
         for entry in std::fs::read_dir(from).unwrap() {
@@ -106,8 +113,7 @@ mod support {
     impl Case {
         pub fn new() -> Case {
             let tmp = tempfile::tempdir().expect("temp dir");
-            let dir = tmp.path().join("data");
-            copy_dir(&demo_dir(), &dir);
+            let dir = demo_copy(tmp.path());
             let db_file = tmp.path().join("t.db");
             let stdout = assert_import_ok(&db_file, &dir);
             assert!(stdout.contains("新增"), "first import should report what it added: {stdout}");
@@ -885,12 +891,7 @@ fn unknown_lines_are_reported_with_the_cells_that_do_not_parse() {
 #[test]
 fn unknown_lines_are_reported_with_bad_cells_before_any_database_exists() {
     let tmp = tempfile::tempdir().unwrap();
-    let dir = tmp.path().join("data");
-    std::fs::create_dir_all(&dir).unwrap();
-    for entry in std::fs::read_dir(support::demo_dir()).unwrap() {
-        let entry = entry.unwrap();
-        std::fs::copy(entry.path(), dir.join(entry.file_name())).unwrap();
-    }
+    let dir = support::demo_copy(tmp.path());
     let mut text = std::fs::read_to_string(dir.join(EXP)).unwrap();
     let rows = support::row_count(&text);
     text.push_str("ZC2020-901,2020,2020-13-01,ZB2020-08,100.00,某公司,办公用品,,,周晓燕,\nZC2020-902,2020,2020-05-01,ZB2020-99,100.00,某公司,办公用品,,,周晓燕,\n");
@@ -908,12 +909,7 @@ fn unknown_lines_are_reported_with_bad_cells_before_any_database_exists() {
 #[test]
 fn failed_import_leaves_a_fresh_database_empty() {
     let tmp = tempfile::tempdir().unwrap();
-    let dir = tmp.path().join("data");
-    std::fs::create_dir_all(&dir).unwrap();
-    for entry in std::fs::read_dir(support::demo_dir()).unwrap() {
-        let entry = entry.unwrap();
-        std::fs::copy(entry.path(), dir.join(entry.file_name())).unwrap();
-    }
+    let dir = support::demo_copy(tmp.path());
     let text = std::fs::read_to_string(dir.join(EXP)).unwrap();
     std::fs::write(dir.join(EXP), text.replacen("14900.00", "14900.001", 1)).unwrap();
     let db = tmp.path().join("t.db");
