@@ -56,13 +56,24 @@ pub async fn import(db: &str, store: &mut Option<Store>, path: &Path, override_r
     if store.is_none() && crate::database_exists(db) {
         *store = Some(crate::open(db).await?);
     }
-    let input = match jixiao_import::read_streamed(path) {
-        Ok(s) => s,
-        Err(errors) => {
-            eprint!("{errors}");
+    // Files with bad rows: the rows that parsed still go through the checks below (nothing is written), so
+    // that one run reports every row's errors.
+    let (input, mut read_errors) = match jixiao_import::read_streamed_partial(path) {
+        (Some(input), errors) => (input, errors),
+        (None, errors) => {
+            eprint!("{}", ImportErrors(errors));
             return Ok(ExitCode::from(1));
         }
     };
+    if !read_errors.is_empty() && store.is_none() {
+        // No database yet, so none is created for a failed import: the rows are checked against each other.
+        let more = input.partial_errors(&read_errors, &RecordSet::default(), &[]);
+        read_errors.extend(more);
+        eprint!("{}", ImportErrors(read_errors));
+        return Ok(ExitCode::from(1));
+    }
+    // The streamed file's errors are found again when it is read for writing.
+    read_errors.retain(|e| input.streamed.as_ref().is_none_or(|s| s.file != e.file));
     let store: &Store = match store {
         Some(s) => s,
         None => store.insert(crate::open(db).await?),
@@ -80,7 +91,7 @@ pub async fn import(db: &str, store: &mut Option<Store>, path: &Path, override_r
     bar.set_style(indicatif::ProgressStyle::with_template("{msg} [{bar:40}] {pos}/{len}").expect("static template"));
     bar.set_message("导入");
     let writer = store.begin_import(&source.unit, &source.years, &source.label, None).await?;
-    let (writer, outcome) = write(writer, &input, &existing_years, override_request, &bar).await;
+    let (writer, outcome) = write(writer, &input, &existing_years, override_request, read_errors, &bar).await;
     bar.finish_and_clear();
     let Some(writer) = writer else { return Err(outcome.err().unwrap_or_else(|| anyhow::anyhow!("导入中断"))) };
     match outcome? {
@@ -117,10 +128,11 @@ async fn write(
     input: &jixiao_import::Streamed,
     existing_years: &[jixiao_core::records::UnitYear],
     override_request: Option<&OverrideRequest>,
+    read_errors: Vec<ImportError>,
     bar: &indicatif::ProgressBar,
 ) -> (Option<ImportWriter>, Result<Result<Vec<ControlOutcome>, Errors>>) {
     let mut slot = Some(writer);
-    let outcome = write_in(&mut slot, input, existing_years, override_request, bar).await;
+    let outcome = write_in(&mut slot, input, existing_years, override_request, read_errors, bar).await;
     (slot, outcome)
 }
 
@@ -129,6 +141,7 @@ async fn write_in(
     input: &jixiao_import::Streamed,
     existing_years: &[jixiao_core::records::UnitYear],
     override_request: Option<&OverrideRequest>,
+    read_errors: Vec<ImportError>,
     bar: &indicatif::ProgressBar,
 ) -> Result<Result<Vec<ControlOutcome>, Errors>> {
     let source = &input.source;
@@ -137,6 +150,8 @@ async fn write_in(
     let existing = writer.records_except(STREAMED_KIND).await?;
     let mut checker = Checker::new(&source.years, existing_years);
     checker.stored(&existing);
+    checker.incomplete(&read_errors);
+    checker.errors = read_errors;
     let mut errors = Errors::default();
     // The stored expenditures, a page at a time: their keys and ledger entries, and what they paid per line
     // and 采购编号 (all budget control needs of them).
@@ -198,7 +213,10 @@ async fn write_in(
 
     if let Some(file) = &input.streamed {
         match file.open() {
-            Err(e) => checker.errors.extend(e),
+            Err(e) => {
+                checker.incomplete(&e);
+                checker.errors.extend(e);
+            }
             Ok((columns, mut rows)) => {
                 // The inserts run in a task of their own, so that SQLite writes one chunk while the next is read
                 // and checked; at most two chunks wait between them.
@@ -217,7 +235,10 @@ async fn write_in(
                 while let Some(next) = file.next(&columns, &mut rows) {
                     done += 1;
                     match next {
-                        Err(e) => checker.errors.extend(e),
+                        Err(e) => {
+                            checker.incomplete(&e);
+                            checker.errors.extend(e);
+                        }
                         Ok(r) => {
                             let admitted = checker.admit(&r);
                             if admitted == Admitted::Unchanged {

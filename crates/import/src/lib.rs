@@ -53,19 +53,42 @@ impl Source {
     ) -> Result<(Batch, Vec<jixiao_core::budget_control::ControlOutcome>), ImportErrors> {
         validate::validate_controlled(&self.unit, &self.years, &self.rows, existing, existing_years, override_request).map_err(ImportErrors)
     }
+
+    /// The errors the checks against the database find in the rows that parsed of an import whose other rows
+    /// have `read_errors` ([`read_partial`]): so that one run reports an unknown 指标编号 with a bad date.
+    pub fn partial_errors(&self, read_errors: &[ImportError], existing: &RecordSet, existing_years: &[UnitYear]) -> Vec<ImportError> {
+        validate::partial_errors(&self.years, &self.rows, &mut std::iter::empty(), read_errors, existing, existing_years)
+    }
+}
+
+/// What a read found: the unit and the rows that parsed (`None` when the unit or the files could not be
+/// read at all), and every error.
+pub type Partial = (Option<Source>, Vec<ImportError>);
+
+/// The source if the read found no error.
+fn whole((source, errors): Partial) -> Result<Source, ImportErrors> {
+    match source {
+        Some(source) if errors.is_empty() => Ok(source),
+        _ => Err(ImportErrors(errors)),
+    }
 }
 
 /// Reads a CSV directory or an .xlsx workbook. All errors of all files are reported together.
 pub fn read(path: &Path) -> Result<Source, ImportErrors> {
+    whole(read_partial(path))
+}
+
+/// [`read`], keeping the rows that parsed when others have errors (for [`Source::partial_errors`]).
+pub fn read_partial(path: &Path) -> Partial {
     let label = path.display().to_string();
     if path.is_dir() {
-        read_dir(path, label)
+        read_dir_except(path, label, None)
     } else if path.extension().is_some_and(|e| e.eq_ignore_ascii_case("xlsx")) {
         read_workbook(path, label)
     } else if !path.exists() {
-        Err(ImportErrors(vec![ImportError::file(&label, "IMPORT_NOT_FOUND", "路径不存在")]))
+        (None, vec![ImportError::file(&label, "IMPORT_NOT_FOUND", "路径不存在")])
     } else {
-        Err(ImportErrors(vec![ImportError::file(&label, "IMPORT_UNSUPPORTED", "只能导入一个目录（CSV 文件 + unit.toml）或一个 .xlsx 工作簿")]))
+        (None, vec![ImportError::file(&label, "IMPORT_UNSUPPORTED", "只能导入一个目录（CSV 文件 + unit.toml）或一个 .xlsx 工作簿")])
     }
 }
 
@@ -128,14 +151,40 @@ impl Streamed {
     pub fn row_count(&self) -> usize {
         self.source.row_count() + self.streamed.as_ref().map_or(0, |s| s.rows)
     }
+
+    /// [`Source::partial_errors`] with the streamed file's rows too, read again one at a time (its rows that
+    /// do not parse are among `read_errors` already).
+    pub fn partial_errors(&self, read_errors: &[ImportError], existing: &RecordSet, existing_years: &[UnitYear]) -> Vec<ImportError> {
+        let mut opened = self.streamed.as_ref().and_then(|file| file.open().ok().map(|(columns, rows)| (file, columns, rows)));
+        let mut streamed = std::iter::from_fn(|| {
+            let (file, columns, rows) = opened.as_mut()?;
+            // Rows that do not parse are skipped: their errors were found when the file was checked.
+            loop {
+                if let Ok(row) = file.next(columns, rows)? {
+                    return Some(row);
+                }
+            }
+        });
+        validate::partial_errors(&self.source.years, &self.source.rows, &mut streamed, read_errors, existing, existing_years)
+    }
 }
 
 /// Like [`read`], but a directory's `expenditures.csv` (when it is UTF-8) is only checked here — every cell
 /// parsed, every error collected, row by row — and left to be streamed by the caller. Memory stays flat in the
 /// number of its rows. A file in another encoding, or damaged, is read whole as [`read`] does.
 pub fn read_streamed(path: &Path) -> Result<Streamed, ImportErrors> {
+    match read_streamed_partial(path) {
+        (Some(input), errors) if errors.is_empty() => Ok(input),
+        (_, errors) => Err(ImportErrors(errors)),
+    }
+}
+
+/// [`read_streamed`], keeping what parsed when some rows have errors (the streamed file's rows are read again
+/// when it is written; its errors are among those returned).
+pub fn read_streamed_partial(path: &Path) -> (Option<Streamed>, Vec<ImportError>) {
     if !path.is_dir() {
-        return read(path).map(|source| Streamed { source, streamed: None });
+        let (source, errors) = read_partial(path);
+        return (source.map(|source| Streamed { source, streamed: None }), errors);
     }
     let label = path.display().to_string();
     let kind = record_kinds().iter().find(|k| k.id == STREAMED_KIND).expect("the streamed kind is in the spec");
@@ -143,11 +192,8 @@ pub fn read_streamed(path: &Path) -> Result<Streamed, ImportErrors> {
     let mut errors = Vec::new();
     let streamed = if file_path.is_file() { check_streamed(kind, &file_path, &mut errors) } else { None };
     let skip = streamed.as_ref().map(|s| s.file.clone());
-    match read_dir_except(path, label, skip.as_deref()) {
-        Ok(source) if errors.is_empty() => Ok(Streamed { source, streamed }),
-        Ok(_) => Err(ImportErrors(errors)),
-        Err(ImportErrors(more)) => Err(ImportErrors(more.into_iter().chain(errors).collect())),
-    }
+    let (source, more) = read_dir_except(path, label, skip.as_deref());
+    (source.map(|source| Streamed { source, streamed }), more.into_iter().chain(errors).collect())
 }
 
 /// Reads a file once, row by row, collecting its errors; `None` when it must be read whole instead.
@@ -183,15 +229,14 @@ fn check_streamed(kind: &'static RecordKindSpec, path: &Path, errors: &mut Vec<I
     Some(StreamedFile { kind, path: path.to_path_buf(), file, rows: count })
 }
 
-fn read_dir(dir: &Path, label: String) -> Result<Source, ImportErrors> {
-    read_dir_except(dir, label, None)
-}
-
 /// Reads a directory, leaving out the file named `skip` (which the caller streams).
-fn read_dir_except(dir: &Path, label: String, skip: Option<&str>) -> Result<Source, ImportErrors> {
+fn read_dir_except(dir: &Path, label: String, skip: Option<&str>) -> Partial {
     let unit_toml = std::fs::read_to_string(dir.join(unit::UNIT_FILE)).ok();
-    let mut names: Vec<String> = std::fs::read_dir(dir)
-        .map_err(|e| ImportErrors(vec![ImportError::file(&label, "IMPORT_READ", format!("无法读取目录：{e}"))]))?
+    let entries = match std::fs::read_dir(dir) {
+        Ok(entries) => entries,
+        Err(e) => return (None, vec![ImportError::file(&label, "IMPORT_READ", format!("无法读取目录：{e}"))]),
+    };
+    let mut names: Vec<String> = entries
         .filter_map(|e| e.ok())
         .map(|e| e.file_name().to_string_lossy().to_string())
         .collect();
@@ -204,16 +249,18 @@ fn read_dir_except(dir: &Path, label: String, skip: Option<&str>) -> Result<Sour
             Err(e) => errors.push(ImportError::file(&name, "IMPORT_READ", format!("无法读取文件：{e}"))),
         }
     }
-    match read_csv_files(label, unit_toml.as_deref(), &files) {
-        Ok(source) if errors.is_empty() => Ok(source),
-        Ok(_) => Err(ImportErrors(errors)),
-        Err(ImportErrors(more)) => Err(ImportErrors(errors.into_iter().chain(more).collect())),
-    }
+    let (source, more) = read_csv_files_partial(label, unit_toml.as_deref(), &files);
+    errors.extend(more);
+    (source, errors)
 }
 
 /// Reads an import given as the text of `unit.toml` (`None` when the directory has none) and the CSV files'
 /// names and bytes — what a directory holds, without the file system.
 pub fn read_csv_files(label: String, unit_toml: Option<&str>, files: &[(String, Vec<u8>)]) -> Result<Source, ImportErrors> {
+    whole(read_csv_files_partial(label, unit_toml, files))
+}
+
+fn read_csv_files_partial(label: String, unit_toml: Option<&str>, files: &[(String, Vec<u8>)]) -> Partial {
     let mut errors = Vec::new();
     let unit = match unit_toml {
         Some(text) => unit::parse_unit_toml(text).map_err(|e| errors.push(e)).ok(),
@@ -240,22 +287,28 @@ pub fn read_csv_files(label: String, unit_toml: Option<&str>, files: &[(String, 
     tables.sort_by_key(|(id, _)| record_kinds().iter().position(|k| k.id == *id));
     let refs: Vec<(&'static str, &Table)> = tables.iter().map(|(k, t)| (*k, t)).collect();
     let rows = parse_tables(&refs, &mut errors);
-    match unit {
-        Some((unit, years)) if errors.is_empty() => Ok(Source { label, unit, years, rows }),
-        _ => Err(ImportErrors(errors)),
-    }
+    (unit.map(|(unit, years)| Source { label, unit, years, rows }), errors)
 }
 
-fn read_workbook(path: &Path, label: String) -> Result<Source, ImportErrors> {
+fn read_workbook(path: &Path, label: String) -> Partial {
     let file = path.file_name().map(|f| f.to_string_lossy().to_string()).unwrap_or_else(|| label.clone());
-    let bytes = std::fs::read(path).map_err(|e| ImportErrors(vec![ImportError::file(&file, "IMPORT_READ", format!("无法读取文件：{e}"))]))?;
-    read_workbook_bytes(label, &file, &bytes)
+    match std::fs::read(path) {
+        Ok(bytes) => read_workbook_partial(label, &file, &bytes),
+        Err(e) => (None, vec![ImportError::file(&file, "IMPORT_READ", format!("无法读取文件：{e}"))]),
+    }
 }
 
 /// Reads an .xlsx workbook given as bytes; `file` names it in errors.
 pub fn read_workbook_bytes(label: String, file: &str, bytes: &[u8]) -> Result<Source, ImportErrors> {
+    whole(read_workbook_partial(label, file, bytes))
+}
+
+fn read_workbook_partial(label: String, file: &str, bytes: &[u8]) -> Partial {
     let file = file.to_string();
-    let tables = table::parse_xlsx(bytes, &file).map_err(|e| ImportErrors(vec![e]))?;
+    let tables = match table::parse_xlsx(bytes, &file) {
+        Ok(tables) => tables,
+        Err(e) => return (None, vec![e]),
+    };
     let mut errors = Vec::new();
     let unit_sheets = [unit::SHEET_PROFILE, unit::SHEET_DUTIES, unit::SHEET_OFFICES, unit::SHEET_YEARS];
     let mut record_tables: Vec<(&'static str, &Table)> = Vec::new();
@@ -273,10 +326,7 @@ pub fn read_workbook_bytes(label: String, file: &str, bytes: &[u8]) -> Result<So
     record_tables.sort_by_key(|(id, _)| record_kinds().iter().position(|k| k.id == *id));
     let unit = unit::parse_unit_sheets(&file, &unit_tables).map_err(|e| errors.extend(e)).ok();
     let rows = parse_tables(&record_tables, &mut errors);
-    match unit {
-        Some((unit, years)) if errors.is_empty() => Ok(Source { label, unit, years, rows }),
-        _ => Err(ImportErrors(errors)),
-    }
+    (unit.map(|(unit, years)| Source { label, unit, years, rows }), errors)
 }
 
 #[cfg(test)]

@@ -91,6 +91,9 @@ pub struct Checker {
     /// By [`key_digest`] of (kind, year, key): no copy of the key text is kept.
     keys: HashMap<u128, KeyState>,
     ledgers: HashMap<&'static str, Ledger>,
+    /// Kinds some of whose rows did not parse ([`Checker::incomplete`]): a reference to them is not checked
+    /// (its key may be on such a row), nor their ledger (its running totals need every row).
+    incomplete: BTreeSet<&'static str>,
     pub errors: Vec<ImportError>,
 }
 
@@ -105,7 +108,18 @@ impl Checker {
             keys: HashMap::new(),
             // Budget vouchers may be negative (调剂 out); the sign rule for the other kinds is checked in `post`.
             ledgers: LEDGER_KINDS.iter().map(|k| (*k, Ledger::new(*k == "budget_vouchers"))).collect(),
+            incomplete: BTreeSet::new(),
             errors: Vec::new(),
+        }
+    }
+
+    /// Marks the kinds whose file or sheet `read_errors` name as incomplete: the rows that did parse are
+    /// checked without them, so that one run reports every row's errors without false ones.
+    pub fn incomplete(&mut self, read_errors: &[ImportError]) {
+        for kind in record_kinds() {
+            if read_errors.iter().any(|e| if e.sheet.is_some() { e.sheet.as_deref() == Some(kind.label.as_str()) } else { e.file == kind.file }) {
+                self.incomplete.insert(kind.id.as_str());
+            }
         }
     }
 
@@ -265,6 +279,8 @@ impl Checker {
             }
         }
         if r.kind == "control_overrides"
+            && !self.incomplete.contains("expenditures")
+            && !self.incomplete.contains("commitments")
             && let Some(v) = r.text("voucher_no")
             && !self.has("expenditures", r.year(), v)
             && !self.has("commitments", r.year(), v)
@@ -281,6 +297,7 @@ impl Checker {
 
     fn reference(&mut self, r: &Located, field: &str, target: &'static str, rule: &'static str, what: &str) {
         if let Some(v) = r.text(field)
+            && !self.incomplete.contains(target)
             && !self.has(target, r.year(), v)
         {
             self.errors.push(r.error(Some(field), rule, format!("{}年度没有{what}「{v}」（应先在{}中登记）", r.year(), record_kind(target).map_or("", |k| k.label.as_str()))));
@@ -290,6 +307,9 @@ impl Checker {
     /// The ledger rules for one fresh money record, posted after the stored ones and the import's earlier rows.
     pub fn post(&mut self, r: &Located) {
         let kind = r.kind;
+        if self.incomplete.contains(kind) {
+            return;
+        }
         let Some(ledger) = self.ledgers.get_mut(kind) else { return };
         let v = &r.parsed.values;
         if kind == "budget_vouchers" && v.get("reverses").is_none_or(Value::is_null) && v.get("kind").and_then(Value::as_str) != Some("transfer") && r.int("amount").is_some_and(|a| a < 0) {
@@ -340,10 +360,38 @@ pub fn validate_controlled(
     if errors.is_empty() { Ok((batch, outcomes)) } else { Err(errors) }
 }
 
-fn validate_rows(unit: &UnitProfile, years: &[UnitYear], rows: &[Located], existing: &RecordSet, existing_years: &[UnitYear]) -> Result<Batch, Vec<ImportError>> {
+/// The errors the row checks find in the `rows` that parsed of an import whose other rows have `read_errors`
+/// (duplicates, undeclared years, references, the per-row rules; references to and ledgers of the kinds with
+/// `read_errors` wait until those rows are fixed). Budget control waits too.
+/// `streamed`: the rows that parse of a file not held, read again (see `crate::Streamed`).
+pub fn partial_errors(years: &[UnitYear], rows: &[Located], streamed: &mut dyn Iterator<Item = Located>, read_errors: &[ImportError], existing: &RecordSet, existing_years: &[UnitYear]) -> Vec<ImportError> {
     let mut checker = Checker::new(years, existing_years);
+    checker.incomplete(read_errors);
+    checker_errors(checker, rows, streamed, existing).0
+}
+
+fn validate_rows(unit: &UnitProfile, years: &[UnitYear], rows: &[Located], existing: &RecordSet, existing_years: &[UnitYear]) -> Result<Batch, Vec<ImportError>> {
+    let (mut errors, fresh) = checker_errors(Checker::new(years, existing_years), rows, &mut std::iter::empty(), existing);
+    let mut records = RecordSet::default();
+    for r in &fresh {
+        if let Err(e) = records.push_row(r.kind, r.parsed.values.clone()) {
+            errors.push(r.error(None, "IMPORT_RECORD_SHAPE", format!("记录无法读取：{e}")));
+        }
+    }
+    if errors.is_empty() { Ok(Batch { unit: unit.clone(), years: years.to_vec(), records }) } else { Err(errors) }
+}
+
+/// Runs `checker` over the stored records, `rows` and the `streamed` rows (checked as they pass, after every
+/// held row is admitted; references from held rows are checked after them): its errors, and the fresh held rows.
+fn checker_errors<'a>(mut checker: Checker, rows: &'a [Located], streamed: &mut dyn Iterator<Item = Located>, existing: &RecordSet) -> (Vec<ImportError>, Vec<&'a Located>) {
     checker.stored(existing);
     let fresh: Vec<&Located> = rows.iter().filter(|r| matches!(checker.admit(r), Admitted::Fresh(_))).collect();
+    for r in streamed {
+        if matches!(checker.admit(&r), Admitted::Fresh(_)) {
+            checker.check(&r);
+            checker.post(&r);
+        }
+    }
     for r in &fresh {
         checker.check(r);
     }
@@ -353,14 +401,7 @@ fn validate_rows(unit: &UnitProfile, years: &[UnitYear], rows: &[Located], exist
             checker.post(r);
         }
     }
-    let mut errors = checker.errors;
-    let mut records = RecordSet::default();
-    for r in &fresh {
-        if let Err(e) = records.push_row(r.kind, r.parsed.values.clone()) {
-            errors.push(r.error(None, "IMPORT_RECORD_SHAPE", format!("记录无法读取：{e}")));
-        }
-    }
-    if errors.is_empty() { Ok(Batch { unit: unit.clone(), years: years.to_vec(), records }) } else { Err(errors) }
+    (checker.errors, fresh)
 }
 
 fn entry_of(kind: &str, row: &Map<String, Value>) -> Entry {

@@ -363,7 +363,16 @@ pub struct ImportRefused {
 pub async fn import(State(state): State<SharedState>, user: CurrentUser, headers: HeaderMap, Path((code, year)): Path<(String, i32)>, multipart: axum::extract::Multipart) -> Result<Response, AppError> {
     require_csrf(&user, &headers)?;
     let (_, files) = crate::pages::read_upload(multipart).await?;
-    match crate::pages::import_files(&state, &user, &code, year, &files, "API 导入").await? {
+    // Blank unit sheets take the stored profile; a changed one is refused here (the page asks the user).
+    let profile = match crate::pages::compare_unit_sheets(&state, &user, &code, year, &files).await? {
+        crate::pages::Compared::Same(profile) => profile,
+        crate::pages::Compared::Changed { differences, .. } => {
+            let list: Vec<serde_json::Value> = differences.iter().map(|d| serde_json::json!({ "file": "", "sheet": "单位信息", "row": null, "column": d.field, "value": d.uploaded, "message": format!("已登记为「{}」，单位信息登记后不能修改", d.stored), "rule": "WEB_UNIT_PROFILE_CHANGED" })).collect();
+            let error = format!("上传文件中的单位信息与已登记的不同（{}），未导入任何记录；单位信息登记后不能修改，请按已登记的填写或留空", differences.iter().map(|d| d.field.as_str()).collect::<Vec<_>>().join("、"));
+            return Ok((StatusCode::UNPROCESSABLE_ENTITY, Json(ImportRefused { error, errors: list })).into_response());
+        }
+    };
+    match crate::pages::import_files(&state, &user, &code, year, &files, profile, "API 导入").await? {
         Ok(o) => Ok((StatusCode::CREATED, Json(ImportDone { added: o.added, unchanged: o.unchanged })).into_response()),
         Err(errors) => {
             let list = errors.iter().map(|e| serde_json::json!({ "file": e.file, "sheet": e.sheet, "row": e.row, "column": e.column, "value": e.value, "message": e.message, "rule": e.rule_id })).collect();

@@ -9,6 +9,7 @@ mod entry;
 mod pages;
 pub mod setup;
 mod text;
+mod unit_sheets;
 
 use auth::{CurrentUser, SESSION_COOKIE};
 use axum::extract::FromRequestParts;
@@ -42,6 +43,8 @@ pub struct AppState {
     pub(crate) must_change_password: std::sync::Mutex<std::collections::HashSet<String>>,
     /// What the pages computed per (unit, year), with the books version it was computed from.
     pub(crate) cache: std::sync::Mutex<UnitYearCache>,
+    /// Re-uploads whose unit sheets differ from the stored profile, waiting for the user to continue or cancel.
+    pub(crate) pending_imports: std::sync::Mutex<unit_sheets::PendingImports>,
 }
 
 pub type SharedState = Arc<AppState>;
@@ -52,7 +55,7 @@ impl AppState {
     }
 
     pub fn with_options(store: Store, demo: bool, secure_cookies: bool) -> SharedState {
-        Arc::new(AppState { store, demo, secure_cookies, templates: templates(), failed_logins: Default::default(), must_change_password: Default::default(), cache: Default::default() })
+        Arc::new(AppState { store, demo, secure_cookies, templates: templates(), failed_logins: Default::default(), must_change_password: Default::default(), cache: Default::default(), pending_imports: Default::default() })
     }
 }
 
@@ -285,6 +288,7 @@ pub fn router(state: SharedState) -> Router {
             get(pages::import_page).post(pages::import_upload).layer(axum::extract::DefaultBodyLimit::max(pages::MAX_UPLOAD_BYTES)),
         )
         .route("/units/{code}/{year}/import/template.xlsx", get(pages::import_template))
+        .route("/units/{code}/{year}/import/answer", post(pages::import_answer))
         .route("/units/{code}/{year}/evaluation", get(pages::evaluation))
         .route("/units/{code}/{year}/evaluation/override", post(pages::override_score))
         .route("/units/{code}/{year}/report", get(pages::report_page))

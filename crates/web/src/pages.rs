@@ -852,10 +852,9 @@ pub(crate) async fn read_upload(mut multipart: Multipart) -> Result<(Option<Stri
     Ok((csrf, files))
 }
 
-/// Imports uploaded files into a unit the user may enter: one .xlsx workbook, or CSV files (with the unit's
-/// unit.toml from the database when none is sent). Refuses, before validating, a record kind the user's role
-/// may not import (`auth::may_import`). `Ok(Err(errors))`: the files were refused by the importer.
-pub(crate) async fn import_files(state: &SharedState, user: &CurrentUser, code: &str, year: i32, files: &[(String, axum::body::Bytes)], via: &str) -> Result<Result<jixiao_store::ApplyOutcome, Vec<jixiao_import::ImportError>>, AppError> {
+/// Refuses, before anything is read, an upload the user may not make: a unit they may not enter, a record kind
+/// their role may not import (`auth::may_import`), no file, a file type the importer does not read.
+async fn admit_upload(state: &SharedState, user: &CurrentUser, code: &str, year: i32, files: &[(String, axum::body::Bytes)]) -> Result<UnitYear, AppError> {
     let uy = load(state, user, code, year).await?;
     refuse_kinds_not_importable(user, files)?;
     require_entry(user, &uy)?;
@@ -863,6 +862,42 @@ pub(crate) async fn import_files(state: &SharedState, user: &CurrentUser, code: 
         return Err(AppError::BadRequest("请选择要导入的文件".into()));
     }
     refuse_unsupported_types(files)?;
+    Ok(uy)
+}
+
+/// What the unit information of an upload says against the stored profile (`unit_sheets`).
+pub(crate) enum Compared {
+    /// Nothing to differ: the import goes in with this profile and these years (`None`: the upload carries no
+    /// unit information; CSV files are imported under the stored unit.toml).
+    Same(Option<(UnitProfile, Vec<jixiao_core::records::UnitYear>)>),
+    /// The upload changes stored fields: the user continues (under the stored profile) or cancels.
+    Changed { years: Vec<jixiao_core::records::UnitYear>, differences: Vec<crate::unit_sheets::Difference> },
+}
+
+/// The step before an import: the upload's unit sheets (or unit.toml) compared field by field with the
+/// unit's stored profile. Blank and unchanged fields are no conflict, and the import then goes in with the
+/// stored profile; real differences are for the user to see.
+pub(crate) async fn compare_unit_sheets(state: &SharedState, user: &CurrentUser, code: &str, year: i32, files: &[(String, axum::body::Bytes)]) -> Result<Compared, AppError> {
+    let uy = admit_upload(state, user, code, year, files).await?;
+    let held = files.to_vec();
+    let uploaded = tokio::task::spawn_blocking(move || crate::unit_sheets::uploaded_unit(&held)).await.map_err(|e| AppError::Internal(e.to_string()))?;
+    // Another unit's file is refused by the import itself.
+    let Some((unit, years)) = uploaded.filter(|(unit, _)| unit.code == code) else { return Ok(Compared::Same(None)) };
+    let stored_years = state.store.years(code).await?;
+    let differences = crate::unit_sheets::differences(&uy.unit, &stored_years, &unit, &years);
+    if differences.is_empty() {
+        Ok(Compared::Same(Some(crate::unit_sheets::kept(&uy.unit, &stored_years, &years))))
+    } else {
+        Ok(Compared::Changed { years, differences })
+    }
+}
+
+/// Imports uploaded files into a unit the user may enter: one .xlsx workbook, or CSV files (with the unit's
+/// unit.toml from the database when none is sent). Refuses, before validating, a record kind the user's role
+/// may not import (`auth::may_import`). `profile`: the unit and years to import under instead of the upload's
+/// own (from [`compare_unit_sheets`]). `Ok(Err(errors))`: the files were refused by the importer.
+pub(crate) async fn import_files(state: &SharedState, user: &CurrentUser, code: &str, year: i32, files: &[(String, axum::body::Bytes)], profile: Option<(UnitProfile, Vec<jixiao_core::records::UnitYear>)>, via: &str) -> Result<Result<jixiao_store::ApplyOutcome, Vec<jixiao_import::ImportError>>, AppError> {
+    let uy = admit_upload(state, user, code, year, files).await?;
     let dir = tempfile::tempdir().map_err(|e| AppError::Internal(e.to_string()))?;
     let write = |name: &str, bytes: &[u8]| std::fs::write(dir.path().join(name), bytes).map_err(|e| AppError::Internal(format!("无法保存上传的文件：{e}")));
     let path = if let [(name, bytes)] = files
@@ -881,12 +916,23 @@ pub(crate) async fn import_files(state: &SharedState, user: &CurrentUser, code: 
         dir.path().to_path_buf()
     };
     // Reading is CPU-bound (and bounded by the importer's size limits): off the async workers.
-    let source = tokio::task::spawn_blocking(move || jixiao_import::read(&path)).await.map_err(|e| AppError::Internal(e.to_string()))?;
-    let source = match source {
-        Err(errors) => return Ok(Err(errors.0)),
-        Ok(source) if source.unit.code != code => return Ok(Err(vec![jixiao_import::ImportError::file("unit.toml", "WEB_OTHER_UNIT", format!("文件属于单位「{}」，不是本单位「{code}」", source.unit.code))])),
-        Ok(source) => source,
+    let (source, read_errors) = tokio::task::spawn_blocking(move || jixiao_import::read_partial(&path)).await.map_err(|e| AppError::Internal(e.to_string()))?;
+    let mut source = match source {
+        Some(source) if source.unit.code != code => return Ok(Err(vec![jixiao_import::ImportError::file("unit.toml", "WEB_OTHER_UNIT", format!("文件属于单位「{}」，不是本单位「{code}」", source.unit.code))])),
+        // Rows with errors: the rows that parsed are checked against the database too, all reported at once.
+        Some(source) if !read_errors.is_empty() => {
+            let (existing, years) = (state.store.records(code).await?, state.store.years(code).await?);
+            let mut errors = read_errors;
+            errors.extend(source.partial_errors(&errors, &existing, &years));
+            errors.sort_by(|a, b| (&a.file, &a.sheet, a.row).cmp(&(&b.file, &b.sheet, b.row)));
+            return Ok(Err(errors));
+        }
+        Some(source) => source,
+        None => return Ok(Err(read_errors)),
     };
+    if let Some((unit, years)) = profile {
+        (source.unit, source.years) = (unit, years);
+    }
     let existing = state.store.records(code).await?;
     let years = state.store.years(code).await?;
     match source.validate(&existing, &years) {
@@ -951,16 +997,62 @@ pub async fn import_upload(State(state): State<SharedState>, PageUser(user): Pag
     let (csrf, files) = read_upload(multipart).await?;
     let fields: Fields = csrf.into_iter().map(|c| ("csrf".to_string(), c)).collect();
     check_csrf(&user, &fields)?;
-    let (errors, done, refused) = match import_files(&state, &user, &code, year, &files, "网页导入").await {
+    let result = match compare_unit_sheets(&state, &user, &code, year, &files).await {
+        Ok(Compared::Same(profile)) => import_files(&state, &user, &code, year, &files, profile, "网页导入").await,
+        Ok(Compared::Changed { years, differences }) => {
+            // The files wait in memory for the answer, under a token of this session: never a path.
+            let token = random_token()?;
+            let shown = differences.clone();
+            let upload = crate::unit_sheets::PendingUpload::new(&user.username, &user.csrf_token, &code, year, files, years, differences);
+            state.pending_imports.lock().unwrap_or_else(|e| e.into_inner()).hold(token.clone(), upload);
+            let uy = load(&state, &user, &code, year).await?;
+            let ctx = json!({ "errors": [], "done": null, "differences": shown, "pending_token": token, "pending_minutes": crate::unit_sheets::PENDING_SECONDS / 60 });
+            return Ok(render(&state, "import.html", Some(&user), merge(unit_ctx(&uy, &user, "import"), ctx))?);
+        }
+        Err(e) => Err(e),
+    };
+    import_result_page(&state, &user, &code, year, result).await
+}
+
+/// The answer to a re-upload whose unit sheets differ from the stored profile (form fields `token` and
+/// `decision`, 「continue」 or 「cancel」): continuing imports the waiting files under the stored profile, the
+/// fields not taken named in the import's log; cancelling writes nothing. A token of another session, unit or
+/// year, or one that expired, is refused.
+pub async fn import_answer(State(state): State<SharedState>, PageUser(user): PageUser, Path((code, year)): Path<(String, i32)>, Form(fields): Form<Fields>) -> PageResult {
+    check_csrf(&user, &fields)?;
+    let uy = load(&state, &user, &code, year).await?;
+    require_entry(&user, &uy)?;
+    let token = fields.get("token").map_or("", String::as_str);
+    let pending = state.pending_imports.lock().unwrap_or_else(|e| e.into_inner()).take(token, &user.username, &user.csrf_token, &code, year);
+    let result = match (pending, fields.get("decision").map(String::as_str)) {
+        (None, _) => Err(AppError::BadRequest(format!("没有待确认的导入：已确认或取消过、已超过 {} 分钟，或不是本次登录上传的；请重新上传文件", crate::unit_sheets::PENDING_SECONDS / 60))),
+        (Some(_), Some("cancel")) => {
+            let ctx = json!({ "errors": [], "done": "已取消导入，未写入任何记录。" });
+            return Ok(render(&state, "import.html", Some(&user), merge(unit_ctx(&uy, &user, "import"), ctx))?);
+        }
+        (Some(p), Some("continue")) => {
+            let stored_years = state.store.years(&code).await?;
+            let profile = crate::unit_sheets::kept(&uy.unit, &stored_years, &p.years);
+            let via = format!("网页导入（{}）", crate::unit_sheets::not_taken(&p.differences));
+            import_files(&state, &user, &code, year, &p.files, Some(profile), &via).await
+        }
+        (Some(_), _) => Err(AppError::BadRequest("请选择继续导入或取消导入".into())),
+    };
+    import_result_page(&state, &user, &code, year, result).await
+}
+
+/// The import page after an import: its counts, or every error in one table, or why the upload was refused.
+async fn import_result_page(state: &SharedState, user: &CurrentUser, code: &str, year: i32, result: Result<Result<jixiao_store::ApplyOutcome, Vec<jixiao_import::ImportError>>, AppError>) -> PageResult {
+    let (errors, done, refused) = match result {
         Ok(Ok(o)) => (vec![], Some(format!("导入成功：新增 {} 条记录，{} 条已存在未变。", o.added, o.unchanged)), None),
         Ok(Err(errors)) => (errors.iter().map(|e| json!({ "file": e.file, "sheet": e.sheet, "row": e.row, "column": e.column, "value": e.value, "message": crate::text::plain_message(&e.message).0, "rule": e.rule_id })).collect::<Vec<_>>(), None, None),
         // Refused before reading (no file, a file type the importer does not read): said on the import page.
         Err(AppError::BadRequest(message)) => (vec![], None, Some(crate::text::plain_message(&message).0)),
         Err(e) => return Err(e.into()),
     };
-    let uy = load(&state, &user, &code, year).await?;
+    let uy = load(state, user, code, year).await?;
     let status = if errors.is_empty() && refused.is_none() { axum::http::StatusCode::OK } else { axum::http::StatusCode::UNPROCESSABLE_ENTITY };
-    let mut response = render(&state, "import.html", Some(&user), merge(unit_ctx(&uy, &user, "import"), json!({ "errors": errors, "done": done, "refused": refused })))?;
+    let mut response = render(state, "import.html", Some(user), merge(unit_ctx(&uy, user, "import"), json!({ "errors": errors, "done": done, "refused": refused })))?;
     *response.status_mut() = status;
     Ok(response)
 }

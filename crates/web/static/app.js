@@ -46,3 +46,36 @@ document.addEventListener("click", function (event) {
     window.history.back();
   }
 });
+
+// The import form's file picker shows the page's own 「选择文件」 button and the chosen files' names, not the
+// browser's widget (「Choose File / No file chosen」 in a browser without its Chinese resources). An empty
+// choice is said beside the button instead of the browser's own bubble.
+document.addEventListener("DOMContentLoaded", function () {
+  document.querySelectorAll("[data-file-picker]").forEach(function (picker) {
+    var input = picker.querySelector("input[type=file]");
+    var names = picker.querySelector(".file-names");
+    input.addEventListener("change", function () {
+      var chosen = Array.prototype.map.call(input.files, function (f) { return f.name; });
+      names.textContent = chosen.length ? chosen.join("、") : "未选择文件";
+      picker.classList.remove("missing");
+    });
+    input.form.addEventListener("submit", function (event) {
+      if (input.files.length > 0) return;
+      event.preventDefault();
+      names.textContent = "请先选择要导入的文件";
+      picker.classList.add("missing");
+    });
+  });
+});
+
+// A required field left empty is said in Chinese whatever the browser's own language (its bubble would
+// otherwise read 「Please fill out this field」 in a browser without its Chinese resources).
+document.addEventListener("invalid", function (event) {
+  var field = event.target;
+  if (field.validity && field.validity.valueMissing) field.setCustomValidity(field.type === "file" ? "请选择文件。" : "请填写此项。");
+}, true);
+["input", "change"].forEach(function (type) {
+  document.addEventListener(type, function (event) {
+    if (event.target.setCustomValidity) event.target.setCustomValidity("");
+  }, true);
+});

@@ -60,6 +60,7 @@ fn routes() -> Vec<(&'static str, String, &'static [&'static str])> {
         ("POST", format!("{UNIT}/projects/XM2020-01/indicators"), enterers),
         ("POST", format!("{UNIT}/indicators/XM2020-01-ZB04/results"), enterers),
         ("GET", format!("{UNIT}/import"), enterers),
+        ("POST", format!("{UNIT}/import/answer"), enterers),
         ("GET", format!("{UNIT}/evaluation"), all),
         ("POST", format!("{UNIT}/evaluation/override"), &["reviewer"]),
         ("GET", format!("{UNIT}/report"), all),
@@ -696,4 +697,149 @@ async fn a_voucher_form_reports_every_fields_error_at_once() {
     for field in ["payee", "purpose", "date", "amount"] {
         assert!(field_errors(field) >= 1, "an error beside {field}: {body}");
     }
+}
+
+/// The unit's template for 2020 written with `edit` applied to the stored profile and years, plus one new
+/// 公开记录 row (so that an import that goes ahead writes something).
+async fn edited_template(state: &SharedState, edit: impl FnOnce(&mut jixiao_core::records::UnitProfile, &mut Vec<jixiao_core::records::UnitYear>)) -> Vec<u8> {
+    let mut unit = state.store.unit("430102-KX").await.unwrap().unwrap();
+    let mut years = state.store.years("430102-KX").await.unwrap();
+    edit(&mut unit, &mut years);
+    let mut records = jixiao_core::RecordSet { appropriation_lines: state.store.books("430102-KX", 2020).await.unwrap().records.appropriation_lines, ..Default::default() };
+    let row = serde_json::json!({ "disclosure_code": "GK-T1", "year": 2020, "kind": "budget", "date": "2020-03-20", "location": "芙蓉区人民政府门户网站" });
+    records.push_row("disclosures", row.as_object().unwrap().clone()).unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("template.xlsx");
+    jixiao_import::template::write_workbook(&path, Some((&unit, &years)), &records, 2020).unwrap();
+    std::fs::read(path).unwrap()
+}
+
+async fn upload_workbook(state: &SharedState, cookie: &str, csrf: &str, workbook: &[u8]) -> (StatusCode, String) {
+    let boundary = "----jixiao-test-boundary";
+    let mut body = format!("--{boundary}\r\nContent-Disposition: form-data; name=\"csrf\"\r\n\r\n{csrf}\r\n--{boundary}\r\nContent-Disposition: form-data; name=\"files\"; filename=\"template.xlsx\"\r\nContent-Type: application/octet-stream\r\n\r\n").into_bytes();
+    body.extend_from_slice(workbook);
+    body.extend_from_slice(format!("\r\n--{boundary}--\r\n").as_bytes());
+    let response = jixiao_web::router(state.clone())
+        .oneshot(Request::post(format!("{UNIT}/import")).header(header::COOKIE, cookie).header(header::CONTENT_TYPE, format!("multipart/form-data; boundary={boundary}")).body(Body::from(body)).unwrap())
+        .await
+        .unwrap();
+    let status = response.status();
+    (status, String::from_utf8_lossy(&response.into_body().collect().await.unwrap().to_bytes()).to_string())
+}
+
+/// The token of the upload waiting for an answer, from the import page.
+fn pending_token(page: &str) -> String {
+    page.split("name=\"token\" value=\"").nth(1).and_then(|rest| rest.split('"').next()).expect("a token on the page").to_string()
+}
+
+/// Issue 20: a re-uploaded template whose unit sheets are unchanged or left blank is imported at once.
+#[tokio::test]
+async fn a_template_with_unchanged_or_blank_unit_sheets_is_imported() {
+    let (state, _dir) = common::demo_state().await;
+    let (cookie, csrf) = sign_in(&state, "clerk").await;
+    let workbook = edited_template(&state, |_, _| {}).await;
+    let (status, page) = upload_workbook(&state, &cookie, &csrf, &workbook).await;
+    assert!(status == StatusCode::OK && page.contains("导入成功：新增 1 条记录") && !page.contains("unit-differences"), "{page}");
+    // 职能职责 and 内设机构 empty, the optional 单位信息 rows and the report dates blank: no conflict.
+    let blank = edited_template(&state, |unit, years| {
+        assert!(!unit.duties.is_empty() && !unit.offices.is_empty() && years[0].report_date.is_some(), "the demo fills what is blanked");
+        unit.duties.clear();
+        unit.offices.clear();
+        (unit.department_code, unit.bureau_code, unit.bureau_name) = (None, None, None);
+        years.iter_mut().for_each(|y| y.report_date = None);
+    })
+    .await;
+    let (status, page) = upload_workbook(&state, &cookie, &csrf, &blank).await;
+    assert!(status == StatusCode::OK && page.contains("导入成功：新增 0 条记录") && !page.contains("unit-differences"), "{page}");
+    let stored = state.store.unit("430102-KX").await.unwrap().unwrap();
+    assert!(!stored.duties.is_empty() && !stored.offices.is_empty(), "the stored profile is as it was");
+}
+
+/// Issue 20: a re-uploaded template that changes the unit sheets shows each difference; cancelling writes
+/// nothing, continuing imports the records under the stored profile; another session cannot use the token.
+#[tokio::test]
+async fn a_template_with_changed_unit_sheets_is_confirmed_or_cancelled() {
+    let (state, _dir) = common::demo_state().await;
+    let (cookie, csrf) = sign_in(&state, "clerk").await;
+    let stored = state.store.unit("430102-KX").await.unwrap().unwrap();
+    let changed = edited_template(&state, |unit, _| {
+        unit.name = "芙蓉区科学技术协会（更名）".into();
+        unit.duties[0] = "新的职能".into();
+    })
+    .await;
+    let before = state.store.record_counts().await.unwrap();
+    let (status, page) = upload_workbook(&state, &cookie, &csrf, &changed).await;
+    assert_eq!(status, StatusCode::OK, "{page}");
+    let table = page.split("id=\"unit-differences\"").nth(1).expect("the differences are shown");
+    assert!(table.contains(&format!("<td>单位名称</td><td>{}</td><td>芙蓉区科学技术协会（更名）</td>", stored.name)), "{table}");
+    assert!(table.contains(&format!("<td>职能职责第1条</td><td>{}</td><td>新的职能</td>", stored.duties[0])), "{table}");
+    assert!(!table.contains("内设机构") && !table.contains("报告日期"), "only what changed: {table}");
+    assert_eq!(state.store.record_counts().await.unwrap(), before, "nothing written while the user decides");
+
+    // Cancelled: nothing written, and the token is spent.
+    let token = pending_token(&page);
+    let answer = |cookie: String, csrf: String, token: String, decision: &'static str| {
+        let state = state.clone();
+        async move { call(&state, "POST", &format!("{UNIT}/import/answer"), Some(&cookie), Some(format!("csrf={csrf}&token={token}&decision={decision}"))).await }
+    };
+    let (status, page) = answer(cookie.clone(), csrf.clone(), token.clone(), "cancel").await;
+    assert!(status == StatusCode::OK && page.contains("已取消导入，未写入任何记录"), "{page}");
+    assert_eq!(state.store.record_counts().await.unwrap(), before, "cancelled: nothing written");
+    let (status, _) = answer(cookie.clone(), csrf.clone(), token, "continue").await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "a spent token");
+    assert_eq!(state.store.record_counts().await.unwrap(), before);
+
+    // Another session (the same user signed in elsewhere, and another user) cannot answer for this one.
+    let (_, page) = upload_workbook(&state, &cookie, &csrf, &changed).await;
+    let token = pending_token(&page);
+    for other in ["clerk", "admin"] {
+        let (other_cookie, other_csrf) = sign_in(&state, other).await;
+        let (status, page) = answer(other_cookie, other_csrf, token.clone(), "continue").await;
+        assert!(status == StatusCode::UNPROCESSABLE_ENTITY && page.contains("没有待确认的导入"), "{other}: {page}");
+        assert_eq!(state.store.record_counts().await.unwrap(), before, "{other}: nothing written");
+    }
+
+    // Continued by its own session: the records go in, the stored profile stays.
+    let (status, page) = answer(cookie.clone(), csrf.clone(), token, "continue").await;
+    assert!(status == StatusCode::OK && page.contains("导入成功：新增 1 条记录"), "{page}");
+    assert_eq!(state.store.unit("430102-KX").await.unwrap().unwrap(), stored, "the profile is not changed");
+    let disclosures = state.store.books("430102-KX", 2020).await.unwrap().records.disclosures;
+    assert!(disclosures.iter().any(|d| d.disclosure_code == "GK-T1"), "the new record is imported");
+}
+
+/// Issue 20: an uploaded CSV's unknown 指标编号 is reported in the same table as its cells that do not parse.
+#[tokio::test]
+async fn an_unknown_line_is_reported_with_the_other_errors_of_the_upload() {
+    let (state, _dir) = common::demo_state().await;
+    let (cookie, csrf) = sign_in(&state, "clerk").await;
+    let before = state.store.record_counts().await.unwrap();
+    let csv = "凭证号,年度,日期,指标编号,金额,收款人,用途,采购编号,冲销凭证号,经办人,备注\n\
+               ZC2020-901,2020,2020-13-01,ZB2020-08,100.00,某公司,办公用品,,,周晓燕,\n\
+               ZC2020-902,2020,2020-05-01,ZB2020-99,100.00,某公司,办公用品,,,周晓燕,\n";
+    let (status, body) = upload(&state, &cookie, &csrf, &[("expenditures.csv", csv)]).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
+    let table = body.split("id=\"import-errors\"").nth(1).expect("the error table");
+    assert!(table.contains("2020-13-01") && table.contains("IMPORT_BAD_DATE"), "{table}");
+    assert!(table.contains("ZB2020-99") && table.contains("IMPORT_UNKNOWN_LINE"), "{table}");
+    assert!(body.contains("共 2 处错误"), "{body}");
+    assert_eq!(state.store.record_counts().await.unwrap(), before, "nothing written");
+}
+
+/// Issue 20: CSV files with a unit.toml are compared the same way: its blank lists are no conflict, a changed
+/// 主管部门 is shown for the user to decide, and nothing is written meanwhile.
+#[tokio::test]
+async fn an_uploaded_unit_toml_is_compared_with_the_stored_profile() {
+    let (state, _dir) = common::demo_state().await;
+    let (cookie, csrf) = sign_in(&state, "clerk").await;
+    let stored = state.store.unit("430102-KX").await.unwrap().unwrap();
+    let toml = |parent: &str| format!("code = \"430102-KX\"\nname = \"{}\"\nregion_code = \"430102\"\nparent_department = \"{parent}\"\n[[years]]\nyear = 2020\n", stored.name);
+    let csv = "公开编号,年度,公开内容,公开日期,公开渠道\nGK9,2020,部门预算,2020-03-20,芙蓉区人民政府门户网站\n";
+    let before = state.store.record_counts().await.unwrap();
+    let (status, page) = upload(&state, &cookie, &csrf, &[("unit.toml", &toml("长沙市芙蓉区教育局")), ("disclosures.csv", csv)]).await;
+    assert_eq!(status, StatusCode::OK, "{page}");
+    assert!(page.contains(&format!("<td>主管部门</td><td>{}</td><td>长沙市芙蓉区教育局</td>", stored.parent_department)), "{page}");
+    assert_eq!(state.store.record_counts().await.unwrap(), before, "nothing written while the user decides");
+    // The same file with the registered 主管部门 (and no 职能职责 or 内设机构): imported at once.
+    let (status, page) = upload(&state, &cookie, &csrf, &[("unit.toml", &toml(&stored.parent_department)), ("disclosures.csv", csv)]).await;
+    assert!(status == StatusCode::OK && page.contains("导入成功：新增 1 条记录") && !page.contains("unit-differences"), "{page}");
 }

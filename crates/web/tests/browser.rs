@@ -51,7 +51,8 @@ async fn fill(page: &Page, selector: &str, value: &str) {
 async fn submit(page: &Page, selector: &str) {
     page.evaluate("window.__jixiao_old_page = true").await.unwrap();
     page.find_element(selector).await.unwrap_or_else(|e| panic!("{selector}: {e}")).click().await.unwrap();
-    for _ in 0..100 {
+    // Up to 20 s: an uploaded workbook is read in a debug build on a busy machine.
+    for _ in 0..400 {
         tokio::time::sleep(Duration::from_millis(50)).await;
         let loaded: bool = page.evaluate("window.__jixiao_old_page !== true && document.readyState === 'complete'").await.map(|v| v.into_value().unwrap_or(false)).unwrap_or(false);
         if loaded {
@@ -85,14 +86,29 @@ async fn charts_drawn(page: &Page) -> usize {
     0
 }
 
-/// Whether Chromium is missing (the test is then skipped, except on CI, which must install it).
-fn chromium_missing() -> bool {
-    if std::path::Path::new(CHROMIUM).exists() {
-        return false;
+/// Chromium's Chinese resources (Debian's chromium-l10n): without them `--lang=zh-CN` falls back to en-US for
+/// what the browser draws itself — a date field reads 12/31/2020 — whatever the page's locale override.
+const CHROMIUM_ZH_CN: &str = "/usr/lib/chromium/locales/zh-CN.pak";
+
+/// Whether `path` is installed; a missing one is said, with what it means, and fails the test on CI, which
+/// must install `package` (scripts/install-test-deps.sh).
+fn installed(path: &str, package: &str, meaning: &str) -> bool {
+    if std::path::Path::new(path).exists() {
+        return true;
     }
-    assert!(std::env::var_os("CI").is_none(), "CI must install chromium (scripts/install-test-deps.sh)");
-    eprintln!("{CHROMIUM} not installed: browser test skipped");
-    true
+    assert!(std::env::var_os("CI").is_none(), "CI must install {package} (scripts/install-test-deps.sh)");
+    eprintln!("{path} not installed: {meaning}");
+    false
+}
+
+/// Whether Chromium draws its own widgets in Chinese.
+fn chromium_speaks_chinese() -> bool {
+    installed(CHROMIUM_ZH_CN, "chromium-l10n", "the browser's own widgets (date fields) are drawn in en-US")
+}
+
+/// Whether Chromium is missing (the test is then skipped, except on CI).
+fn chromium_missing() -> bool {
+    !installed(CHROMIUM, "chromium", "browser test skipped")
 }
 
 /// Headless Chromium with a fresh profile (kept alive by the returned directory) and one blank page; the task
@@ -104,7 +120,10 @@ async fn launch() -> (Browser, tokio::task::JoinHandle<()>, Page, tempfile::Temp
         .no_sandbox()
         .user_data_dir(profile.path())
         .window_size(1280, 900)
-        .args(["--headless=new", "--lang=zh-CN", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"])
+        .args(["--headless=new", "--lang=zh-CN", "--accept-lang=zh-CN,zh", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"])
+        // Chromium's own texts in Chinese where its locale file is installed (Debian: chromium-l10n).
+        .env("LANGUAGE", "zh_CN")
+        .env("LANG", "zh_CN.UTF-8")
         .build()
         .unwrap();
     let (browser, mut handler) = Browser::launch(config).await.unwrap();
@@ -168,6 +187,41 @@ async fn a_self_evaluation_from_entry_to_approval_in_the_browser() {
     shot(&page, "06-projects").await;
     visit(&page, &format!("{unit}/import")).await;
     shot(&page, "07-import").await;
+    // The file picker is the page's own, in Chinese: sending no file is said beside it, a chosen file is named.
+    assert_eq!(text(&page, ".file-picker label").await, "选择文件");
+    assert_eq!(text(&page, ".file-names").await, "未选择文件");
+    page.find_element("form[enctype] button.primary").await.unwrap().click().await.unwrap();
+    tokio::time::sleep(Duration::from_millis(200)).await;
+    assert_eq!(text(&page, ".file-names").await, "请先选择要导入的文件");
+    let input = page.find_element("#import-files").await.unwrap();
+    let file = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../examples/furong-kexie-2020/staffing.csv").canonicalize().unwrap();
+    use chromiumoxide::cdp::browser_protocol::dom::SetFileInputFilesParams;
+    page.execute(SetFileInputFilesParams::builder().file(file.display().to_string()).backend_node_id(input.backend_node_id).build().unwrap()).await.unwrap();
+    tokio::time::sleep(Duration::from_millis(200)).await;
+    assert_eq!(text(&page, ".file-names").await, "staffing.csv");
+    shot(&page, "07-import-chosen").await;
+    // The unit's template with a changed 单位名称, uploaded through the picker: the difference is shown, and
+    // cancelling writes nothing.
+    let workbook_dir = tempfile::tempdir().unwrap();
+    let workbook = workbook_dir.path().join("template.xlsx");
+    let mut profile = server.state.store.unit("430102-KX").await.unwrap().unwrap();
+    let stored_name = std::mem::replace(&mut profile.name, "芙蓉区科协（更名）".into());
+    let years = server.state.store.years("430102-KX").await.unwrap();
+    jixiao_import::template::write_workbook(&workbook, Some((&profile, &years)), &Default::default(), 2020).unwrap();
+    page.execute(SetFileInputFilesParams::builder().file(workbook.display().to_string()).backend_node_id(input.backend_node_id).build().unwrap()).await.unwrap();
+    tokio::time::sleep(Duration::from_millis(200)).await;
+    assert_eq!(text(&page, ".file-names").await, "template.xlsx");
+    submit(&page, "form[enctype] button.primary").await;
+    let differences = text(&page, "#unit-differences").await;
+    assert!(differences.contains(&stored_name) && differences.contains("芙蓉区科协（更名）"), "{differences}");
+    shot(&page, "07-import-differences").await;
+    set_width(&page, WIDTHS[1]).await;
+    shot(&page, "07-import-differences-390").await;
+    set_width(&page, (1280, 900, false)).await;
+    let before = server.state.store.record_counts().await.unwrap();
+    submit(&page, "#import-cancel").await;
+    assert!(text(&page, "#import-done").await.contains("已取消导入"));
+    assert_eq!(server.state.store.record_counts().await.unwrap(), before);
     visit(&page, &format!("{unit}/evaluation")).await;
     shot(&page, "08-evaluation").await;
     visit(&page, &format!("{unit}/report")).await;
@@ -368,6 +422,28 @@ const WORDS_CHECK: &str = r#"(() => {
     return JSON.stringify(found);
 })()"#;
 
+/// What the browser itself would draw in its own words, in English where its Chinese resources are missing
+/// (headless Chromium without Debian's chromium-l10n): a visible file input (「Choose File / No file chosen」),
+/// a required field's bubble (「Please fill out this field」), dates and numbers outside the zh-CN locale.
+const WIDGETS_CHECK: &str = r#"(() => {
+    const bad = [];
+    document.querySelectorAll('input[type=file]').forEach(i => {
+        const r = i.getBoundingClientRect();
+        if (r.width > 1 && getComputedStyle(i).opacity !== '0') bad.push('file input ' + i.name + ' drawn by the browser');
+    });
+    document.querySelectorAll('input[required], select[required], textarea[required]').forEach(i => {
+        if (i.value) return;
+        i.checkValidity();
+        if (/[A-Za-z]{3}/.test(i.validationMessage)) bad.push('bubble of ' + i.name + ': ' + i.validationMessage);
+        i.setCustomValidity('');
+    });
+    const locale = Intl.DateTimeFormat().resolvedOptions().locale;
+    if (!locale.startsWith('zh')) bad.push('locale ' + locale);
+    // The language the browser draws date fields in (zh-CN only with its Chinese resources installed).
+    if (window.__jixiao_browser_zh && !navigator.language.startsWith('zh')) bad.push('browser language ' + navigator.language);
+    return JSON.stringify(bad);
+})()"#;
+
 /// Cells that must stay on one line at desktop width (codes, amounts, a card's figure with its 万元).
 const WRAPPED_CHECK: &str = r#"(() => {
     const bad = [];
@@ -418,9 +494,14 @@ async fn every_page_of_every_role_at_laptop_and_phone_width() {
     let started = std::time::Instant::now();
     let mut shots = 0;
     let mut problems: Vec<String> = Vec::new();
+    let widgets_check = format!("window.__jixiao_browser_zh = {}; {WIDGETS_CHECK}", chromium_speaks_chinese());
     visit(&page, &format!("{base}/login")).await;
     for width in WIDTHS {
         set_width(&page, width).await;
+        let widgets = eval_string(&page, &widgets_check).await;
+        if widgets != "[]" {
+            problems.push(format!("login at {}px shows the browser's own words: {widgets}", width.0));
+        }
         shot_in(&page, &dir, &format!("{}-login", width.0)).await;
         shots += 1;
     }
@@ -447,6 +528,10 @@ async fn every_page_of_every_role_at_laptop_and_phone_width() {
                 let words = eval_string(&page, WORDS_CHECK).await;
                 if words != "[]" {
                     problems.push(format!("{role} {path} at {w}px shows {words}"));
+                }
+                let widgets = eval_string(&page, &widgets_check).await;
+                if widgets != "[]" {
+                    problems.push(format!("{role} {path} at {w}px shows the browser's own words: {widgets}"));
                 }
                 if phone {
                     let (scroll, inner): (i64, i64) = (page.evaluate("document.documentElement.scrollWidth").await.unwrap().into_value().unwrap(), page.evaluate("window.innerWidth").await.unwrap().into_value().unwrap());
