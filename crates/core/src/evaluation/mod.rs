@@ -252,4 +252,6 @@ impl WhenUnavailable {
 }
 
 #[cfg(test)]
+mod published_forms;
+#[cfg(test)]
 mod tests;

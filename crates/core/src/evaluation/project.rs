@@ -75,6 +75,14 @@ fn split(total: Points, n: usize) -> Vec<Points> {
     (0..n as i64).map(|i| Points(base + i64::from(i < extra))).collect()
 }
 
+/// A level's weight over its indicators: those with their own 分值 keep it, the others share equally what is left
+/// (nothing, if the given ones already take it all).
+fn level_shares(level_weight: Points, members: &[&ProjectIndicator]) -> Vec<Points> {
+    let given: i64 = members.iter().filter_map(|i| i.weight).sum();
+    let mut shares = split(Points((level_weight.0 - given).max(0)), members.iter().filter(|i| i.weight.is_none()).count()).into_iter();
+    members.iter().map(|i| i.weight.map_or_else(|| shares.next().unwrap_or_default(), Points)).collect()
+}
+
 /// Level weights after giving the weight of levels without indicators to `redistribute_to`, in proportion.
 fn level_weights(framework: &ProjectFramework, present: &dyn Fn(&str) -> bool) -> (Vec<(String, Points)>, Option<String>) {
     let missing: Vec<&(String, Points)> = framework.levels.iter().filter(|(n, _)| !present(n)).collect();
@@ -133,40 +141,57 @@ pub fn evaluate_project(books: &Books, project: &Project, framework: &ProjectFra
 
     let all = books.project_indicators();
     let indicators: Vec<&ProjectIndicator> = all.iter().filter(|i| i.project_code == project.project_code).collect();
-    let (levels, note) = level_weights(framework, &|level: &str| indicators.iter().any(|i| i.level1 == level));
-    let mut scored = Vec::new();
-    for (level, weight) in &levels {
-        let members: Vec<&&ProjectIndicator> = indicators.iter().filter(|i| &i.level1 == level).collect();
-        for (i, w) in members.iter().zip(split(*weight, members.len())) {
-            let a = achievement(i, &framework.qualitative);
-            let computed = w.share(a.share_bp);
-            let mut lost = a.reason.clone();
-            let (score, overridden) = apply_override(overrides, &i.indicator_code, w, computed, &mut lost);
-            let unit = i.unit.clone().unwrap_or_default();
-            scored.push(ProjectIndicatorScore {
-                indicator_code: i.indicator_code.clone(),
-                level1: i.level1.clone(),
-                level2: i.level2.clone(),
-                level3: i.level3.clone(),
-                direction: i.direction.label().to_string(),
-                target: i.target.clone(),
-                actual: i.actual.clone().unwrap_or_default(),
-                unit,
-                weight: w,
-                computed_score: computed,
-                score,
-                deviation_reason: match (&i.deviation_reason, &overridden) {
-                    (Some(text), _) if !text.trim().is_empty() => text.clone(),
-                    (_, Some(o)) => format!("审核调整：{}", o.reason),
-                    _ if score < w => lost.unwrap_or_default(),
-                    _ => String::new(),
-                },
-                overridden,
-            });
+    // The form's own 分值 when every indicator has one (财预〔2020〕10号's 自评表: the unit sets them); else each
+    // level's weight from the framework, shared by its indicators (see `level_shares`).
+    let own_weights = !indicators.is_empty() && indicators.iter().all(|i| i.weight.is_some());
+    let (levels, mut note) = if own_weights { (Vec::new(), None) } else { level_weights(framework, &|level: &str| indicators.iter().any(|i| i.level1 == level)) };
+    let weighted: Vec<(&ProjectIndicator, Points)> = if own_weights {
+        indicators.iter().map(|i| (*i, Points(i.weight.unwrap_or(0)))).collect()
+    } else {
+        levels
+            .iter()
+            .flat_map(|(level, weight)| {
+                let members: Vec<&ProjectIndicator> = indicators.iter().copied().filter(|i| &i.level1 == level).collect();
+                members.iter().copied().zip(level_shares(*weight, &members)).collect::<Vec<_>>()
+            })
+            .collect()
+    };
+    if own_weights {
+        let given = Points(weighted.iter().map(|(_, w)| w.0).sum::<i64>());
+        if Points(given.0 + execution_weight.0) != Points::FULL {
+            note = Some(format!("各指标分值合计 {given}，加预算执行率分值 {execution_weight}，不是 100 分"));
         }
     }
-    // Indicators under a 一级指标 the framework does not know get no points, and say so.
-    for i in indicators.iter().filter(|i| !levels.iter().any(|(l, _)| &i.level1 == l)) {
+    let mut scored = Vec::new();
+    for (i, w) in weighted {
+        let a = achievement(i, &framework.qualitative);
+        let computed = w.share(a.share_bp);
+        let mut lost = a.reason.clone();
+        let (score, overridden) = apply_override(overrides, &i.indicator_code, w, computed, &mut lost);
+        scored.push(ProjectIndicatorScore {
+            indicator_code: i.indicator_code.clone(),
+            level1: i.level1.clone(),
+            level2: i.level2.clone(),
+            level3: i.level3.clone(),
+            direction: i.direction.label().to_string(),
+            target: i.target.clone(),
+            actual: i.actual.clone().unwrap_or_default(),
+            unit: i.unit.clone().unwrap_or_default(),
+            weight: w,
+            computed_score: computed,
+            score,
+            deviation_reason: match (&i.deviation_reason, &overridden) {
+                (Some(text), _) if !text.trim().is_empty() => text.clone(),
+                (_, Some(o)) => format!("审核调整：{}", o.reason),
+                _ if score < w => lost.unwrap_or_default(),
+                _ => String::new(),
+            },
+            overridden,
+        });
+    }
+    // Indicators under a 一级指标 the framework does not know get no points, and say so (the form's own 分值
+    // score whatever their level).
+    for i in indicators.iter().filter(|i| !own_weights && !levels.iter().any(|(l, _)| &i.level1 == l)) {
         scored.push(ProjectIndicatorScore {
             indicator_code: i.indicator_code.clone(),
             level1: i.level1.clone(),
