@@ -701,7 +701,7 @@ pub fn build_in(books: &Books, evaluation: Option<&Evaluation>, unit: MoneyUnit)
         .iter()
         .map(|s| {
             let text = books.narrative(&s.id).map(str::to_string);
-            let missing = (text.is_none() && s.required).then(|| format!("「缺少数据：报告文字「{}」（章节 {}）未填写」", s.title, s.id));
+            let missing = (text.is_none() && s.required).then(|| format!("「缺少数据：报告文字「{}」未填写」", s.title));
             let paragraphs = text.iter().flat_map(|t| t.split("\n\n")).map(|p| p.trim().to_string()).filter(|p| !p.is_empty()).collect();
             (s.id.clone(), Prose { id: s.id.clone(), title: s.title.clone(), text, paragraphs, missing })
         })
@@ -788,7 +788,8 @@ mod tests {
         assert!(m.income.fiscal_total.text.contains("缺少数据"));
         assert!(m.spending.total.missing);
         assert!(m.spending.execution_rate.missing);
-        assert!(m.prose["problems"].missing.as_deref().unwrap().contains("存在的主要问题"));
+        // The report names the section by its title, never by its internal id (was 「…」（章节 problems）未填写」).
+        assert_eq!(m.prose["problems"].missing.as_deref(), Some("「缺少数据：报告文字「存在的主要问题及原因分析」未填写」"));
     }
 
     #[test]
