@@ -49,6 +49,28 @@ pub struct ProjectIndicatorScore {
     pub deviation_reason: String,
 }
 
+impl ProjectIndicatorScore {
+    /// 年度指标值 as printed: 「≥6场」, or a qualitative target as written.
+    pub fn target_text(&self) -> String {
+        target_text(&self.direction, &self.target, &self.unit)
+    }
+
+    /// 实际完成值 as printed: 「6场」, or 「缺少数据」 when the unit has not entered one.
+    pub fn actual_text(&self) -> String {
+        if self.actual.trim().is_empty() { "「缺少数据」".to_string() } else { actual_text(&self.direction, &self.actual, &self.unit) }
+    }
+}
+
+/// A target with its direction and unit (「≥」「6」「场」 → 「≥6场」); a 定性 target is printed as written.
+pub fn target_text(direction: &str, target: &str, unit: &str) -> String {
+    if direction == IndicatorDirection::Qualitative.label() { target.to_string() } else { format!("{direction}{target}{unit}") }
+}
+
+/// An actual with its unit (「6」「场」 → 「6场」); a 定性 actual, or a 「缺少数据…」 marker, is printed as it is.
+pub fn actual_text(direction: &str, actual: &str, unit: &str) -> String {
+    if direction == IndicatorDirection::Qualitative.label() || actual.starts_with("「缺少数据") { actual.to_string() } else { format!("{actual}{unit}") }
+}
+
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct ProjectEvaluation {
     pub project_code: String,
