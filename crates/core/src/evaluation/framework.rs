@@ -41,8 +41,9 @@ pub enum ScoringRule {
     /// value ≥ target: full; else each whole step short deducts `deduct_bp` of the weight.
     ShortfallSteps { target_bp: i64, step_bp: i64, deduct_bp: i64 },
     /// value within [low, high]: full; outside it, each whole step beyond the nearer bound deducts `deduct_bp` of
-    /// the weight, and at least one step is deducted (110.57% execution, a negative 结转结余率 never earn full marks).
-    RangeSteps { low_bp: i64, high_bp: i64, step_bp: i64, deduct_bp: i64 },
+    /// the weight, and on the sides `at_least_one_step` names at least one step is deducted (110.57% execution,
+    /// a negative 结转结余率 never earn full marks).
+    RangeSteps { low_bp: i64, high_bp: i64, step_bp: i64, deduct_bp: i64, at_least_one_step: Sides },
     /// The first band whose upper bound ≥ value gives its share of the weight; above all bands: `beyond_bp`.
     Bands { bands: Vec<(i64, i64)>, beyond_bp: i64 },
     /// The points of the evidence items that hold.
@@ -58,7 +59,18 @@ impl ScoringRule {
             "ratio_to_target" => ScoringRule::RatioToTarget { target_bp: get("target")? },
             "over_threshold_steps" => ScoringRule::OverThresholdSteps { threshold_bp: get("threshold")?, step_bp: get("step")?, deduct_bp: get("deduct")? },
             "shortfall_steps" => ScoringRule::ShortfallSteps { target_bp: get("target")?, step_bp: get("step")?, deduct_bp: get("deduct")? },
-            "range_steps" => ScoringRule::RangeSteps { low_bp: get("low")?, high_bp: get("high")?, step_bp: get("step")?, deduct_bp: get("deduct")? },
+            "range_steps" => ScoringRule::RangeSteps {
+                low_bp: get("low")?,
+                high_bp: get("high")?,
+                step_bp: get("step")?,
+                deduct_bp: get("deduct")?,
+                at_least_one_step: match table.get("at_least_one_step").and_then(toml::Value::as_str).unwrap_or("both") {
+                    "both" => Sides::Both,
+                    "above" => Sides::Above,
+                    "below" => Sides::Below,
+                    other => return Err(err(file, format!("at_least_one_step「{other}」应为 both、above 或 below"))),
+                },
+            },
             "bands" => {
                 let bands = table
                     .get("bands")
@@ -86,6 +98,15 @@ impl ScoringRule {
             _ => Ok(()),
         }
     }
+}
+
+/// Which sides of a range a value outside it loses at least one step on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Sides {
+    Both,
+    /// Above the range only: below it, whole steps only (预算完成率 99.27% is less than one 5% step short).
+    Above,
+    Below,
 }
 
 /// What an indicator scores when the records cannot give its value (无法计算).
