@@ -50,6 +50,24 @@ pub struct ProjectIndicatorScore {
 }
 
 impl ProjectIndicatorScore {
+    fn new(i: &ProjectIndicator, weight: Points, computed_score: Points, score: Points, overridden: Option<AppliedOverride>, deviation_reason: String) -> ProjectIndicatorScore {
+        ProjectIndicatorScore {
+            indicator_code: i.indicator_code.clone(),
+            level1: i.level1.clone(),
+            level2: i.level2.clone(),
+            level3: i.level3.clone(),
+            direction: i.direction.label().to_string(),
+            target: i.target.clone(),
+            actual: i.actual.clone().unwrap_or_default(),
+            unit: i.unit.clone().unwrap_or_default(),
+            weight,
+            computed_score,
+            score,
+            overridden,
+            deviation_reason,
+        }
+    }
+
     /// 年度指标值 as printed: 「≥6场」, or a qualitative target as written.
     pub fn target_text(&self) -> String {
         target_text(&self.direction, &self.target, &self.unit)
@@ -190,45 +208,19 @@ pub fn evaluate_project(books: &Books, project: &Project, framework: &ProjectFra
         let computed = w.share(a.share_bp);
         let mut lost = a.reason.clone();
         let (score, overridden) = apply_override(overrides, &i.indicator_code, w, computed, &mut lost);
-        scored.push(ProjectIndicatorScore {
-            indicator_code: i.indicator_code.clone(),
-            level1: i.level1.clone(),
-            level2: i.level2.clone(),
-            level3: i.level3.clone(),
-            direction: i.direction.label().to_string(),
-            target: i.target.clone(),
-            actual: i.actual.clone().unwrap_or_default(),
-            unit: i.unit.clone().unwrap_or_default(),
-            weight: w,
-            computed_score: computed,
-            score,
-            deviation_reason: match (&i.deviation_reason, &overridden) {
-                (Some(text), _) if !text.trim().is_empty() => text.clone(),
-                (_, Some(o)) => format!("审核调整：{}", o.reason),
-                _ if score < w => lost.unwrap_or_default(),
-                _ => String::new(),
-            },
-            overridden,
-        });
+        let deviation_reason = match (&i.deviation_reason, &overridden) {
+            (Some(text), _) if !text.trim().is_empty() => text.clone(),
+            (_, Some(o)) => format!("审核调整：{}", o.reason),
+            _ if score < w => lost.unwrap_or_default(),
+            _ => String::new(),
+        };
+        scored.push(ProjectIndicatorScore::new(i, w, computed, score, overridden, deviation_reason));
     }
     // Indicators under a 一级指标 the framework does not know get no points, and say so (the form's own 分值
     // score whatever their level).
     for i in indicators.iter().filter(|i| !own_weights && !levels.iter().any(|(l, _)| &i.level1 == l)) {
-        scored.push(ProjectIndicatorScore {
-            indicator_code: i.indicator_code.clone(),
-            level1: i.level1.clone(),
-            level2: i.level2.clone(),
-            level3: i.level3.clone(),
-            direction: i.direction.label().to_string(),
-            target: i.target.clone(),
-            actual: i.actual.clone().unwrap_or_default(),
-            unit: i.unit.clone().unwrap_or_default(),
-            weight: Points(0),
-            computed_score: Points(0),
-            score: Points(0),
-            overridden: None,
-            deviation_reason: format!("一级指标「{}」不在评价框架中（应为：{}），不计分", i.level1, framework.levels.iter().map(|l| l.0.as_str()).collect::<Vec<_>>().join("、")),
-        });
+        let why = format!("一级指标「{}」不在评价框架中（应为：{}），不计分", i.level1, framework.levels.iter().map(|l| l.0.as_str()).collect::<Vec<_>>().join("、"));
+        scored.push(ProjectIndicatorScore::new(i, Points(0), Points(0), Points(0), None, why));
     }
     let total = Points(execution_score.0 + scored.iter().map(|s| s.score.0).sum::<i64>());
     ProjectEvaluation {
