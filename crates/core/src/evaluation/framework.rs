@@ -246,6 +246,9 @@ pub struct ProjectFramework {
     /// Level sets that replace `levels` from a year on (`[[levels_from]]`: 成本指标 became a 一级指标 in 2022).
     pub levels_from: Vec<(i32, Vec<(String, Points)>)>,
     pub redistribute_to: Vec<String>,
+    /// A level whose weight, when a project has no indicators at it, goes to one other level (`absent_to`):
+    /// 成本指标 back to 产出指标, where the 10号 自评表 keeps 成本 as a 二级指标 (产出 50).
+    pub absent_to: BTreeMap<String, String>,
     pub qualitative: QualitativeShares,
     pub grades: Vec<Grade>,
 }
@@ -411,6 +414,11 @@ impl ProjectFramework {
                 .collect()
         };
         let levels = level_list(t.get("level"))?;
+        // `absent_to` of any level entry, [[level]] or [[levels_from]]'s.
+        let entries = t.get("level").and_then(toml::Value::as_array).into_iter().flatten().chain(
+            t.get("levels_from").and_then(toml::Value::as_array).into_iter().flatten().filter_map(|e| e.get("level").and_then(toml::Value::as_array)).flatten(),
+        );
+        let absent_to = entries.filter_map(|l| Some((l.get("name")?.as_str()?.to_string(), l.get("absent_to")?.as_str()?.to_string()))).collect();
         let levels_from = t
             .get("levels_from")
             .and_then(toml::Value::as_array)
@@ -433,6 +441,7 @@ impl ProjectFramework {
             levels_from,
             budget_execution_weight: Points(hundredths(file, t.get("budget_execution_weight").ok_or_else(|| err(file, "缺少 budget_execution_weight"))?)?),
             levels,
+            absent_to,
             redistribute_to: t.get("redistribute_to").and_then(toml::Value::as_array).map(|a| a.iter().filter_map(|v| v.as_str().map(String::from)).collect()).unwrap_or_default(),
             qualitative: QualitativeShares {
                 met_bp: share("met")?,

@@ -123,34 +123,38 @@ fn level_shares(level_weight: Points, members: &[&ProjectIndicator]) -> Vec<Poin
     members.iter().map(|i| i.weight.map_or_else(|| shares.next().unwrap_or_default(), Points)).collect()
 }
 
-/// Level weights after giving the weight of levels without indicators to `redistribute_to`, in proportion.
+/// Level weights after giving the weight of levels without indicators away: to their `absent_to` level when it has
+/// indicators (成本 → 产出), else to `redistribute_to`, in proportion to those levels' weights.
 fn level_weights(framework: &ProjectFramework, present: &dyn Fn(&str) -> bool) -> (Vec<(String, Points)>, Option<String>) {
-    let missing: Vec<&(String, Points)> = framework.levels.iter().filter(|(n, _)| !present(n)).collect();
-    let spare: i64 = missing.iter().map(|(_, w)| w.0).sum();
-    let receivers: Vec<&(String, Points)> = framework.levels.iter().filter(|(n, _)| present(n) && framework.redistribute_to.contains(n)).collect();
-    let receiving: i64 = receivers.iter().map(|(_, w)| w.0).sum();
-    if spare == 0 || receiving == 0 {
-        return (framework.levels.iter().map(|(n, w)| (n.clone(), if present(n) { *w } else { Points(0) })).collect(), None);
+    let mut weights: Vec<(String, i64)> = framework.levels.iter().map(|(n, w)| (n.clone(), if present(n) { w.0 } else { 0 })).collect();
+    let mut notes = Vec::new();
+    let mut spare_levels = Vec::new();
+    for (name, weight) in framework.levels.iter().filter(|(n, _)| !present(n)) {
+        match framework.absent_to.get(name).filter(|to| present(to)) {
+            Some(to) => {
+                weights.iter_mut().filter(|(n, _)| n == to).for_each(|(_, w)| *w += weight.0);
+                notes.push(format!("{name}没有指标，其 {weight} 分归入{to}"));
+            }
+            None => spare_levels.push((name.as_str(), weight.0)),
+        }
     }
-    let mut given = 0;
-    let mut out = Vec::new();
-    for (name, weight) in &framework.levels {
-        let w = if !present(name) {
-            0
-        } else if let Some(pos) = receivers.iter().position(|(n, _)| n == name) {
+    let spare: i64 = spare_levels.iter().map(|(_, w)| w).sum();
+    let receivers: Vec<usize> = weights.iter().enumerate().filter(|(_, (n, w))| *w > 0 && framework.redistribute_to.contains(n)).map(|(k, _)| k).collect();
+    let receiving: i64 = receivers.iter().map(|&k| weights[k].1).sum();
+    if spare > 0 && receiving > 0 {
+        let mut given = 0;
+        for (pos, &k) in receivers.iter().enumerate() {
             // The last receiver takes the remainder, so the weights still add up exactly.
-            let share = if pos + 1 == receivers.len() { spare - given } else { spare * weight.0 / receiving };
+            let share = if pos + 1 == receivers.len() { spare - given } else { spare * weights[k].1 / receiving };
             given += share;
-            weight.0 + share
-        } else {
-            weight.0
-        };
-        out.push((name.clone(), Points(w)));
+            weights[k].1 += share;
+        }
+        // Name only the levels that received points: a receiver without indicators got nothing.
+        let names: Vec<&str> = spare_levels.iter().map(|(n, _)| *n).collect();
+        let given_to: Vec<&str> = receivers.iter().map(|&k| weights[k].0.as_str()).collect();
+        notes.push(format!("{}没有指标，其 {} 分按权重分给{}", names.join("、"), Points(spare), given_to.join("、")));
     }
-    let names: Vec<&str> = missing.iter().map(|(n, _)| n.as_str()).collect();
-    // Name only the levels that received points: a receiver without indicators got nothing.
-    let given_to: Vec<&str> = receivers.iter().map(|(n, _)| n.as_str()).collect();
-    (out, Some(format!("{}没有指标，其 {} 分按权重分给{}", names.join("、"), Points(spare), given_to.join("、"))))
+    (weights.into_iter().map(|(n, w)| (n, Points(w))).collect(), (!notes.is_empty()).then(|| notes.join("；")))
 }
 
 pub fn evaluate_project(books: &Books, project: &Project, framework: &ProjectFramework, overrides: &[ScoreOverride]) -> ProjectEvaluation {

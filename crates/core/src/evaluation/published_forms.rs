@@ -253,6 +253,39 @@ fn every_published_form_reproduces_its_scores() {
     );
 }
 
+/// Without its 分值 the 天长 form still scores 10 a row: from 2022 a project without a 一级 成本指标 gives its 10 points
+/// back to 产出 (50 over five rows), as the published forms keep 成本 under 产出 (they went 40:30 to 产出 and 效益
+/// before: 9.14 a 产出 row).
+#[test]
+fn the_national_split_of_2022_gives_the_tianchang_forms_own_weights() {
+    let (_, form) = forms()
+        .into_iter()
+        .find(|(f, _)| f.contains("tianchang"))
+        .unwrap();
+    let (mut b, project) = books_of(&form);
+    for i in &mut b.records.project_indicators {
+        i.weight = None;
+    }
+    let e = evaluate_project(
+        &b,
+        &project,
+        &Rules::for_unit(&form.region_code, form.year)
+            .unwrap()
+            .project,
+        &[],
+    );
+    assert!(
+        e.indicators.iter().all(|i| i.weight == Points(1000)),
+        "{:?}",
+        e.indicators.iter().map(|i| i.weight).collect::<Vec<_>>()
+    );
+    assert_eq!(e.total, Points(10_000));
+    assert_eq!(
+        e.note.as_deref(),
+        Some("成本指标没有指标，其 10.00 分归入产出指标")
+    );
+}
+
 /// The 棠溪 form's legible rows: 执行率 10 (where the form prints 0) and 80 of indicators; its 满意度 row is cut off,
 /// and jixiao says the 分值 given make 90, not 100.
 #[test]
@@ -280,7 +313,7 @@ fn the_tangxi_form_scores_90_of_its_legible_100_and_says_what_is_missing() {
     );
 }
 
-/// The form's own 分值 win over the national split (青神: 60 and 30; the 2022 levels would give 51.42 and 38.58), and an
+/// The form's own 分值 win over the national split (青神: 60 and 30; the national split gives 56.25 and 33.75), and an
 /// indicator short of its target loses its share of them.
 #[test]
 fn the_forms_own_weights_replace_the_level_split() {
@@ -313,8 +346,8 @@ fn the_forms_own_weights_replace_the_level_split() {
     }
     assert_eq!(
         weights(&b),
-        [Points(5142), Points(3858)],
-        "the national split: 成本's and 满意度's 20 shared 40:30"
+        [Points(5625), Points(3375)],
+        "the national split: 成本's 10 back to 产出, 满意度's 10 shared 50:30 (was 51.42, 38.58)"
     );
     // Some given, some not: the given keep theirs, the others share what their level leaves.
     b.records.project_indicators.push(ProjectIndicator {
@@ -323,5 +356,5 @@ fn the_forms_own_weights_replace_the_level_split() {
         weight: Some(2000),
         ..b.records.project_indicators[0].clone()
     });
-    assert_eq!(weights(&b), [Points(3142), Points(2000), Points(3858)]);
+    assert_eq!(weights(&b), [Points(3625), Points(2000), Points(3375)]);
 }
