@@ -3,7 +3,7 @@
 //! to the unit's region and year, and every printed score is compared, rounded half-up to 0.01.
 
 use super::Points;
-use super::framework::Rules;
+use super::framework::{ProjectFramework, Rules};
 use super::project::evaluate_project;
 use crate::fixture::{books, date};
 use crate::money::Fen;
@@ -253,27 +253,29 @@ fn every_published_form_reproduces_its_scores() {
     );
 }
 
+/// The books and project of the form whose file name contains `part`, and the project rules of its region and year.
+fn form_named(part: &str) -> (Books, Project, ProjectFramework) {
+    let (_, form) = forms().into_iter().find(|(f, _)| f.contains(part)).unwrap();
+    let (b, project) = books_of(&form);
+    (
+        b,
+        project,
+        Rules::for_unit(&form.region_code, form.year)
+            .unwrap()
+            .project,
+    )
+}
+
 /// Without its 分值 the 天长 form still scores 10 a row: from 2022 a project without a 一级 成本指标 gives its 10 points
 /// back to 产出 (50 over five rows), as the published forms keep 成本 under 产出 (they went 40:30 to 产出 and 效益
 /// before: 9.14 a 产出 row).
 #[test]
 fn the_national_split_of_2022_gives_the_tianchang_forms_own_weights() {
-    let (_, form) = forms()
-        .into_iter()
-        .find(|(f, _)| f.contains("tianchang"))
-        .unwrap();
-    let (mut b, project) = books_of(&form);
+    let (mut b, project, framework) = form_named("tianchang");
     for i in &mut b.records.project_indicators {
         i.weight = None;
     }
-    let e = evaluate_project(
-        &b,
-        &project,
-        &Rules::for_unit(&form.region_code, form.year)
-            .unwrap()
-            .project,
-        &[],
-    );
+    let e = evaluate_project(&b, &project, &framework, &[]);
     assert!(
         e.indicators.iter().all(|i| i.weight == Points(1000)),
         "{:?}",
@@ -290,19 +292,8 @@ fn the_national_split_of_2022_gives_the_tianchang_forms_own_weights() {
 /// and jixiao says the 分值 given make 90, not 100.
 #[test]
 fn the_tangxi_form_scores_90_of_its_legible_100_and_says_what_is_missing() {
-    let (_, form) = forms()
-        .into_iter()
-        .find(|(f, _)| f.contains("tangxi"))
-        .unwrap();
-    let (b, project) = books_of(&form);
-    let e = evaluate_project(
-        &b,
-        &project,
-        &Rules::for_unit(&form.region_code, form.year)
-            .unwrap()
-            .project,
-        &[],
-    );
+    let (b, project, framework) = form_named("tangxi");
+    let e = evaluate_project(&b, &project, &framework, &[]);
     assert_eq!(
         (e.execution_rate.as_deref(), e.execution_score, e.total),
         (Some("100.00%"), Points(1000), Points(9000))
@@ -317,14 +308,7 @@ fn the_tangxi_form_scores_90_of_its_legible_100_and_says_what_is_missing() {
 /// indicator short of its target loses its share of them.
 #[test]
 fn the_forms_own_weights_replace_the_level_split() {
-    let (_, form) = forms()
-        .into_iter()
-        .find(|(f, _)| f.contains("qingshen"))
-        .unwrap();
-    let (mut b, project) = books_of(&form);
-    let framework = Rules::for_unit(&form.region_code, form.year)
-        .unwrap()
-        .project;
+    let (mut b, project, framework) = form_named("qingshen");
     let weights = |b: &Books| {
         evaluate_project(b, &project, &framework, &[])
             .indicators
