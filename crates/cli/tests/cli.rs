@@ -460,3 +460,39 @@ fn department_targets_prior_year_summary_and_the_chosen_framework_reach_the_eval
     let eval: serde_json::Value = serde_json::from_str(&ok(jixiao(&other, &["evaluate", "--year", "2020", "--format", "json"]))).unwrap();
     assert_eq!(eval["applied"].as_array().unwrap().last().unwrap(), "hunan-2020.toml");
 }
+
+/// The 分值 of a 项目支出绩效自评表 (schema 14) through import → store → evaluate: a project whose indicators all
+/// carry one is scored on them (20, 30, 30, 10 instead of the national 25, 25, 30, 10); the others keep the split.
+#[test]
+fn the_project_forms_own_weights_reach_the_evaluation() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("demo");
+    copy_dir(&demo_dir(), &dir);
+    let path = dir.join("project_indicators.csv");
+    let csv: String = std::fs::read_to_string(&path)
+        .unwrap()
+        .lines()
+        .enumerate()
+        .map(|(n, line)| {
+            let weight = match line.split(',').next().unwrap() {
+                _ if n == 0 => "分值",
+                "XM2020-01-ZB01" => "20",
+                "XM2020-01-ZB02" | "XM2020-01-ZB03" => "30",
+                "XM2020-01-ZB04" => "10",
+                _ => "",
+            };
+            format!("{line},{weight}\n")
+        })
+        .collect();
+    std::fs::write(&path, csv).unwrap();
+    let db = sqlite(tmp.path(), "j.db");
+    ok(jixiao(&db, &["import", dir.to_str().unwrap()]));
+    let eval: serde_json::Value = serde_json::from_str(&ok(jixiao(&db, &["evaluate", "--year", "2020", "--format", "json"]))).unwrap();
+    let weights = |code: &str| -> Vec<String> {
+        let project = eval["projects"].as_array().unwrap().iter().find(|p| p["project_code"] == code).unwrap();
+        project["indicators"].as_array().unwrap().iter().map(|i| i["weight"].as_str().unwrap().to_string()).collect()
+    };
+    assert_eq!(weights("XM2020-01"), ["20.00", "30.00", "30.00", "10.00"]);
+    // No 分值 given: 产出 50 and 效益 30, with 满意度's 10 shared 50:30 — 56.25 over three, 33.75.
+    assert_eq!(weights("XM2020-02"), ["18.75", "18.75", "18.75", "33.75"]);
+}

@@ -644,13 +644,12 @@ fn section_data_missing(b: &Books) -> Vec<Finding> {
     if b.year.report_date.is_none() {
         missing.push(("落款：报告日期".into(), "unit"));
     }
+    let mut findings: Vec<Finding> = missing.into_iter().map(|(what, kind)| finding(Severity::Warning, "SECTION_DATA_MISSING", format!("缺少数据：{what}"), vec![RecordRef::new(kind, "")])).collect();
+    // A section is named as the report numbers it; its id (the 报告文字 record's 章节) is the record reference.
     for s in report_sections().iter().filter(|s| s.required && b.narrative(&s.id).is_none()) {
-        missing.push((format!("报告文字「{}」（章节 {}）", s.heading, s.id), "narratives"));
+        findings.push(finding(Severity::Warning, "SECTION_DATA_MISSING", format!("缺少数据：报告文字「{}」", s.heading), vec![RecordRef::new("narratives", &s.id)]));
     }
-    missing
-        .into_iter()
-        .map(|(what, kind)| finding(Severity::Warning, "SECTION_DATA_MISSING", format!("缺少数据：{what}"), vec![RecordRef::new(kind, "")]))
-        .collect()
+    findings
 }
 
 #[cfg(test)]

@@ -92,6 +92,7 @@ pub fn books() -> Books {
             unit: Some("场".into()),
             evidence: None,
             deviation_reason: None,
+            weight: None,
         }],
         activity_outputs: vec![ActivityOutput {
             output_code: "CC1".into(),

@@ -492,6 +492,11 @@ pub struct ProjectIndicator {
     pub evidence: Option<String>,
     /// 偏差原因分析及改进措施.
     pub deviation_reason: Option<String>,
+    /// 分值 in hundredths of a point, where the 项目支出绩效自评表 gives each indicator its own (财预〔2020〕10号's
+    /// form: the unit sets them, 90 in all); without one an indicator shares what its 一级指标 leaves. Schema
+    /// version 14; left out of the hash while empty, so records stored before it keep their hashes.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub weight: Option<i64>,
 }
 
 /// 活动产出 — one measured output of an activity the unit ran.
@@ -826,6 +831,7 @@ impl DepartmentIndicator {
             unit: self.unit.clone(),
             evidence: self.evidence.clone(),
             deviation_reason: self.deviation_reason.clone(),
+            weight: self.weight,
         }
     }
 }

@@ -194,6 +194,18 @@ pub struct IndicatorRow {
     pub deviation_reason: String,
 }
 
+impl IndicatorRow {
+    /// 年度指标值 as printed: 「≥6场」, or a qualitative target as written.
+    pub fn target_text(&self) -> String {
+        crate::evaluation::target_text(&self.direction, &self.target, &self.unit)
+    }
+
+    /// 实际完成值 as printed: 「6场」; the 「缺少数据：实际完成值」 marker takes no unit after it.
+    pub fn actual_text(&self) -> String {
+        crate::evaluation::actual_text(&self.direction, &self.actual, &self.unit)
+    }
+}
+
 #[derive(Debug, Clone, Serialize)]
 pub struct ProjectSummary {
     pub code: String,
@@ -701,7 +713,7 @@ pub fn build_in(books: &Books, evaluation: Option<&Evaluation>, unit: MoneyUnit)
         .iter()
         .map(|s| {
             let text = books.narrative(&s.id).map(str::to_string);
-            let missing = (text.is_none() && s.required).then(|| format!("「缺少数据：报告文字「{}」（章节 {}）未填写」", s.title, s.id));
+            let missing = (text.is_none() && s.required).then(|| format!("「缺少数据：报告文字「{}」未填写」", s.title));
             let paragraphs = text.iter().flat_map(|t| t.split("\n\n")).map(|p| p.trim().to_string()).filter(|p| !p.is_empty()).collect();
             (s.id.clone(), Prose { id: s.id.clone(), title: s.title.clone(), text, paragraphs, missing })
         })
@@ -788,7 +800,21 @@ mod tests {
         assert!(m.income.fiscal_total.text.contains("缺少数据"));
         assert!(m.spending.total.missing);
         assert!(m.spending.execution_rate.missing);
-        assert!(m.prose["problems"].missing.as_deref().unwrap().contains("存在的主要问题"));
+        // The report names the section by its title, never by its internal id (was 「…」（章节 problems）未填写」).
+        assert_eq!(m.prose["problems"].missing.as_deref(), Some("「缺少数据：报告文字「存在的主要问题及原因分析」未填写」"));
+    }
+
+    #[test]
+    fn indicator_cells_carry_direction_and_unit_but_a_missing_actual_none() {
+        let mut b = books();
+        let row = |b: &Books| build(b, None).projects[0].indicators[0].clone();
+        assert_eq!((row(&b).target_text(), row(&b).actual_text()), ("≥6场".to_string(), "6场".to_string()));
+        b.records.project_indicators[0].actual = None;
+        assert_eq!(row(&b).actual_text(), "「缺少数据：实际完成值」", "no 场 after the marker");
+        b.records.project_indicators[0].direction = crate::records::IndicatorDirection::Qualitative;
+        b.records.project_indicators[0].target = "无安全事故".into();
+        b.records.project_indicators[0].actual = Some("未发生安全事故".into());
+        assert_eq!((row(&b).target_text(), row(&b).actual_text()), ("无安全事故".to_string(), "未发生安全事故".to_string()));
     }
 
     #[test]

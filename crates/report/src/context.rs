@@ -63,13 +63,12 @@ fn project_view(p: &ProjectEvaluation) -> Value {
         .indicators
         .iter()
         .map(|i| {
-            let qualitative = i.direction == "定性";
             json!([
                 i.level1,
                 i.level2,
                 i.level3,
-                if qualitative { i.target.clone() } else { format!("{}{}{}", i.direction, i.target, i.unit) },
-                if i.actual.is_empty() { "「缺少数据」".to_string() } else if qualitative { i.actual.clone() } else { format!("{}{}", i.actual, i.unit) },
+                i.target_text(),
+                i.actual_text(),
                 i.weight.to_string(),
                 if i.overridden.is_some() { format!("{}（计算 {}）", i.score, i.computed_score) } else { i.score.to_string() },
                 if i.deviation_reason.is_empty() { "—".to_string() } else { i.deviation_reason.clone() },

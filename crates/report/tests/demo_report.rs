@@ -56,7 +56,7 @@ fn markdown_report_prints_every_seed_figure() {
         "传播科普中国信息17980次",
         "院士专家工作站1个",
         "2021年4月25日",
-        "「缺少数据：报告文字「存在的主要问题及原因分析」（章节 problems）未填写」",
+        "「缺少数据：报告文字「存在的主要问题及原因分析」未填写」",
     ] {
         assert!(md.contains(expected), "report lacks {expected:?}");
     }

@@ -305,6 +305,11 @@ fn section_data_missing() {
     b.year.report_date = None;
     assert_fires(&b, "SECTION_DATA_MISSING", Severity::Warning, "存在的主要问题及原因分析");
     assert_fires(&b, "SECTION_DATA_MISSING", Severity::Warning, "报告日期");
+    // Named by the report's numbering, not an internal id (was 「报告文字「八、…」（章节 problems）」); the id is
+    // the record reference, what the 报告文字 record's 章节 takes.
+    let section = rule_findings(&b, "SECTION_DATA_MISSING").into_iter().find(|f| f.message.contains("存在的主要问题")).unwrap();
+    assert_eq!(section.message, "缺少数据：报告文字「八、存在的主要问题及原因分析」");
+    assert_eq!(section.records, vec![RecordRef::new("narratives", "problems")]);
 }
 
 #[test]

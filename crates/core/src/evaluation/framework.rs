@@ -41,8 +41,9 @@ pub enum ScoringRule {
     /// value ≥ target: full; else each whole step short deducts `deduct_bp` of the weight.
     ShortfallSteps { target_bp: i64, step_bp: i64, deduct_bp: i64 },
     /// value within [low, high]: full; outside it, each whole step beyond the nearer bound deducts `deduct_bp` of
-    /// the weight, and at least one step is deducted (110.57% execution, a negative 结转结余率 never earn full marks).
-    RangeSteps { low_bp: i64, high_bp: i64, step_bp: i64, deduct_bp: i64 },
+    /// the weight, and on the sides `at_least_one_step` names at least one step is deducted (110.57% execution,
+    /// a negative 结转结余率 never earn full marks).
+    RangeSteps { low_bp: i64, high_bp: i64, step_bp: i64, deduct_bp: i64, at_least_one_step: Sides },
     /// The first band whose upper bound ≥ value gives its share of the weight; above all bands: `beyond_bp`.
     Bands { bands: Vec<(i64, i64)>, beyond_bp: i64 },
     /// The points of the evidence items that hold.
@@ -58,7 +59,18 @@ impl ScoringRule {
             "ratio_to_target" => ScoringRule::RatioToTarget { target_bp: get("target")? },
             "over_threshold_steps" => ScoringRule::OverThresholdSteps { threshold_bp: get("threshold")?, step_bp: get("step")?, deduct_bp: get("deduct")? },
             "shortfall_steps" => ScoringRule::ShortfallSteps { target_bp: get("target")?, step_bp: get("step")?, deduct_bp: get("deduct")? },
-            "range_steps" => ScoringRule::RangeSteps { low_bp: get("low")?, high_bp: get("high")?, step_bp: get("step")?, deduct_bp: get("deduct")? },
+            "range_steps" => ScoringRule::RangeSteps {
+                low_bp: get("low")?,
+                high_bp: get("high")?,
+                step_bp: get("step")?,
+                deduct_bp: get("deduct")?,
+                at_least_one_step: match table.get("at_least_one_step").and_then(toml::Value::as_str).unwrap_or("both") {
+                    "both" => Sides::Both,
+                    "above" => Sides::Above,
+                    "below" => Sides::Below,
+                    other => return Err(err(file, format!("at_least_one_step「{other}」应为 both、above 或 below"))),
+                },
+            },
             "bands" => {
                 let bands = table
                     .get("bands")
@@ -86,6 +98,15 @@ impl ScoringRule {
             _ => Ok(()),
         }
     }
+}
+
+/// Which sides of a range a value outside it loses at least one step on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Sides {
+    Both,
+    /// Above the range only: below it, whole steps only (预算完成率 99.27% is less than one 5% step short).
+    Above,
+    Below,
 }
 
 /// What an indicator scores when the records cannot give its value (无法计算).
@@ -225,6 +246,9 @@ pub struct ProjectFramework {
     /// Level sets that replace `levels` from a year on (`[[levels_from]]`: 成本指标 became a 一级指标 in 2022).
     pub levels_from: Vec<(i32, Vec<(String, Points)>)>,
     pub redistribute_to: Vec<String>,
+    /// A level whose weight, when a project has no indicators at it, goes to one other level (`absent_to`):
+    /// 成本指标 back to 产出指标, where the 10号 自评表 keeps 成本 as a 二级指标 (产出 50).
+    pub absent_to: BTreeMap<String, String>,
     pub qualitative: QualitativeShares,
     pub grades: Vec<Grade>,
 }
@@ -390,6 +414,11 @@ impl ProjectFramework {
                 .collect()
         };
         let levels = level_list(t.get("level"))?;
+        // `absent_to` of any level entry, [[level]] or [[levels_from]]'s.
+        let entries = t.get("level").and_then(toml::Value::as_array).into_iter().flatten().chain(
+            t.get("levels_from").and_then(toml::Value::as_array).into_iter().flatten().filter_map(|e| e.get("level").and_then(toml::Value::as_array)).flatten(),
+        );
+        let absent_to = entries.filter_map(|l| Some((l.get("name")?.as_str()?.to_string(), l.get("absent_to")?.as_str()?.to_string()))).collect();
         let levels_from = t
             .get("levels_from")
             .and_then(toml::Value::as_array)
@@ -412,6 +441,7 @@ impl ProjectFramework {
             levels_from,
             budget_execution_weight: Points(hundredths(file, t.get("budget_execution_weight").ok_or_else(|| err(file, "缺少 budget_execution_weight"))?)?),
             levels,
+            absent_to,
             redistribute_to: t.get("redistribute_to").and_then(toml::Value::as_array).map(|a| a.iter().filter_map(|v| v.as_str().map(String::from)).collect()).unwrap_or_default(),
             qualitative: QualitativeShares {
                 met_bp: share("met")?,

@@ -14,7 +14,7 @@ use crate::check::{Finding, RecordRef};
 use crate::records::{Books, ScoreOverride};
 use framework::{Rules, WhenUnavailable, grade_of};
 pub use measures::{Achievement, Measured, achievement};
-pub use project::{Amount, FundRow, ProjectEvaluation, ProjectIndicatorScore};
+pub use project::{Amount, FundRow, ProjectEvaluation, ProjectIndicatorScore, actual_text, target_text};
 use serde::{Serialize, Serializer};
 use std::fmt;
 
@@ -251,5 +251,7 @@ impl WhenUnavailable {
     }
 }
 
+#[cfg(test)]
+mod published_forms;
 #[cfg(test)]
 mod tests;

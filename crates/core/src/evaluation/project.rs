@@ -49,6 +49,46 @@ pub struct ProjectIndicatorScore {
     pub deviation_reason: String,
 }
 
+impl ProjectIndicatorScore {
+    fn new(i: &ProjectIndicator, weight: Points, computed_score: Points, score: Points, overridden: Option<AppliedOverride>, deviation_reason: String) -> ProjectIndicatorScore {
+        ProjectIndicatorScore {
+            indicator_code: i.indicator_code.clone(),
+            level1: i.level1.clone(),
+            level2: i.level2.clone(),
+            level3: i.level3.clone(),
+            direction: i.direction.label().to_string(),
+            target: i.target.clone(),
+            actual: i.actual.clone().unwrap_or_default(),
+            unit: i.unit.clone().unwrap_or_default(),
+            weight,
+            computed_score,
+            score,
+            overridden,
+            deviation_reason,
+        }
+    }
+
+    /// 年度指标值 as printed: 「≥6场」, or a qualitative target as written.
+    pub fn target_text(&self) -> String {
+        target_text(&self.direction, &self.target, &self.unit)
+    }
+
+    /// 实际完成值 as printed: 「6场」, or 「缺少数据」 when the unit has not entered one.
+    pub fn actual_text(&self) -> String {
+        if self.actual.trim().is_empty() { "「缺少数据」".to_string() } else { actual_text(&self.direction, &self.actual, &self.unit) }
+    }
+}
+
+/// A target with its direction and unit (「≥」「6」「场」 → 「≥6场」); a 定性 target is printed as written.
+pub fn target_text(direction: &str, target: &str, unit: &str) -> String {
+    if direction == IndicatorDirection::Qualitative.label() { target.to_string() } else { format!("{direction}{target}{unit}") }
+}
+
+/// An actual with its unit (「6」「场」 → 「6场」); a 定性 actual, or a 「缺少数据…」 marker, is printed as it is.
+pub fn actual_text(direction: &str, actual: &str, unit: &str) -> String {
+    if direction == IndicatorDirection::Qualitative.label() || actual.starts_with("「缺少数据") { actual.to_string() } else { format!("{actual}{unit}") }
+}
+
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct ProjectEvaluation {
     pub project_code: String,
@@ -75,34 +115,46 @@ fn split(total: Points, n: usize) -> Vec<Points> {
     (0..n as i64).map(|i| Points(base + i64::from(i < extra))).collect()
 }
 
-/// Level weights after giving the weight of levels without indicators to `redistribute_to`, in proportion.
+/// A level's weight over its indicators: those with their own 分值 keep it, the others share equally what is left
+/// (nothing, if the given ones already take it all).
+fn level_shares(level_weight: Points, members: &[&ProjectIndicator]) -> Vec<Points> {
+    let given: i64 = members.iter().filter_map(|i| i.weight).sum();
+    let mut shares = split(Points((level_weight.0 - given).max(0)), members.iter().filter(|i| i.weight.is_none()).count()).into_iter();
+    members.iter().map(|i| i.weight.map_or_else(|| shares.next().unwrap_or_default(), Points)).collect()
+}
+
+/// Level weights after giving the weight of levels without indicators away: to their `absent_to` level when it has
+/// indicators (成本 → 产出), else to `redistribute_to`, in proportion to those levels' weights.
 fn level_weights(framework: &ProjectFramework, present: &dyn Fn(&str) -> bool) -> (Vec<(String, Points)>, Option<String>) {
-    let missing: Vec<&(String, Points)> = framework.levels.iter().filter(|(n, _)| !present(n)).collect();
-    let spare: i64 = missing.iter().map(|(_, w)| w.0).sum();
-    let receivers: Vec<&(String, Points)> = framework.levels.iter().filter(|(n, _)| present(n) && framework.redistribute_to.contains(n)).collect();
-    let receiving: i64 = receivers.iter().map(|(_, w)| w.0).sum();
-    if spare == 0 || receiving == 0 {
-        return (framework.levels.iter().map(|(n, w)| (n.clone(), if present(n) { *w } else { Points(0) })).collect(), None);
+    let mut weights: Vec<(String, i64)> = framework.levels.iter().map(|(n, w)| (n.clone(), if present(n) { w.0 } else { 0 })).collect();
+    let mut notes = Vec::new();
+    let mut spare_levels = Vec::new();
+    for (name, weight) in framework.levels.iter().filter(|(n, _)| !present(n)) {
+        match framework.absent_to.get(name).filter(|to| present(to)) {
+            Some(to) => {
+                weights.iter_mut().filter(|(n, _)| n == to).for_each(|(_, w)| *w += weight.0);
+                notes.push(format!("{name}没有指标，其 {weight} 分归入{to}"));
+            }
+            None => spare_levels.push((name.as_str(), weight.0)),
+        }
     }
-    let mut given = 0;
-    let mut out = Vec::new();
-    for (name, weight) in &framework.levels {
-        let w = if !present(name) {
-            0
-        } else if let Some(pos) = receivers.iter().position(|(n, _)| n == name) {
+    let spare: i64 = spare_levels.iter().map(|(_, w)| w).sum();
+    let receivers: Vec<usize> = weights.iter().enumerate().filter(|(_, (n, w))| *w > 0 && framework.redistribute_to.contains(n)).map(|(k, _)| k).collect();
+    let receiving: i64 = receivers.iter().map(|&k| weights[k].1).sum();
+    if spare > 0 && receiving > 0 {
+        let mut given = 0;
+        for (pos, &k) in receivers.iter().enumerate() {
             // The last receiver takes the remainder, so the weights still add up exactly.
-            let share = if pos + 1 == receivers.len() { spare - given } else { spare * weight.0 / receiving };
+            let share = if pos + 1 == receivers.len() { spare - given } else { spare * weights[k].1 / receiving };
             given += share;
-            weight.0 + share
-        } else {
-            weight.0
-        };
-        out.push((name.clone(), Points(w)));
+            weights[k].1 += share;
+        }
+        // Name only the levels that received points: a receiver without indicators got nothing.
+        let names: Vec<&str> = spare_levels.iter().map(|(n, _)| *n).collect();
+        let given_to: Vec<&str> = receivers.iter().map(|&k| weights[k].0.as_str()).collect();
+        notes.push(format!("{}没有指标，其 {} 分按权重分给{}", names.join("、"), Points(spare), given_to.join("、")));
     }
-    let names: Vec<&str> = missing.iter().map(|(n, _)| n.as_str()).collect();
-    // Name only the levels that received points: a receiver without indicators got nothing.
-    let given_to: Vec<&str> = receivers.iter().map(|(n, _)| n.as_str()).collect();
-    (out, Some(format!("{}没有指标，其 {} 分按权重分给{}", names.join("、"), Points(spare), given_to.join("、"))))
+    (weights.into_iter().map(|(n, w)| (n, Points(w))).collect(), (!notes.is_empty()).then(|| notes.join("；")))
 }
 
 pub fn evaluate_project(books: &Books, project: &Project, framework: &ProjectFramework, overrides: &[ScoreOverride]) -> ProjectEvaluation {
@@ -133,55 +185,46 @@ pub fn evaluate_project(books: &Books, project: &Project, framework: &ProjectFra
 
     let all = books.project_indicators();
     let indicators: Vec<&ProjectIndicator> = all.iter().filter(|i| i.project_code == project.project_code).collect();
-    let (levels, note) = level_weights(framework, &|level: &str| indicators.iter().any(|i| i.level1 == level));
-    let mut scored = Vec::new();
-    for (level, weight) in &levels {
-        let members: Vec<&&ProjectIndicator> = indicators.iter().filter(|i| &i.level1 == level).collect();
-        for (i, w) in members.iter().zip(split(*weight, members.len())) {
-            let a = achievement(i, &framework.qualitative);
-            let computed = w.share(a.share_bp);
-            let mut lost = a.reason.clone();
-            let (score, overridden) = apply_override(overrides, &i.indicator_code, w, computed, &mut lost);
-            let unit = i.unit.clone().unwrap_or_default();
-            scored.push(ProjectIndicatorScore {
-                indicator_code: i.indicator_code.clone(),
-                level1: i.level1.clone(),
-                level2: i.level2.clone(),
-                level3: i.level3.clone(),
-                direction: i.direction.label().to_string(),
-                target: i.target.clone(),
-                actual: i.actual.clone().unwrap_or_default(),
-                unit,
-                weight: w,
-                computed_score: computed,
-                score,
-                deviation_reason: match (&i.deviation_reason, &overridden) {
-                    (Some(text), _) if !text.trim().is_empty() => text.clone(),
-                    (_, Some(o)) => format!("审核调整：{}", o.reason),
-                    _ if score < w => lost.unwrap_or_default(),
-                    _ => String::new(),
-                },
-                overridden,
-            });
+    // The form's own 分值 when every indicator has one (财预〔2020〕10号's 自评表: the unit sets them); else each
+    // level's weight from the framework, shared by its indicators (see `level_shares`).
+    let own_weights = !indicators.is_empty() && indicators.iter().all(|i| i.weight.is_some());
+    let (levels, mut note) = if own_weights { (Vec::new(), None) } else { level_weights(framework, &|level: &str| indicators.iter().any(|i| i.level1 == level)) };
+    let weighted: Vec<(&ProjectIndicator, Points)> = if own_weights {
+        indicators.iter().map(|i| (*i, Points(i.weight.unwrap_or(0)))).collect()
+    } else {
+        levels
+            .iter()
+            .flat_map(|(level, weight)| {
+                let members: Vec<&ProjectIndicator> = indicators.iter().copied().filter(|i| &i.level1 == level).collect();
+                members.iter().copied().zip(level_shares(*weight, &members)).collect::<Vec<_>>()
+            })
+            .collect()
+    };
+    if own_weights {
+        let given = Points(weighted.iter().map(|(_, w)| w.0).sum::<i64>());
+        if Points(given.0 + execution_weight.0) != Points::FULL {
+            note = Some(format!("各指标分值合计 {given}，加预算执行率分值 {execution_weight}，不是 100 分"));
         }
     }
-    // Indicators under a 一级指标 the framework does not know get no points, and say so.
-    for i in indicators.iter().filter(|i| !levels.iter().any(|(l, _)| &i.level1 == l)) {
-        scored.push(ProjectIndicatorScore {
-            indicator_code: i.indicator_code.clone(),
-            level1: i.level1.clone(),
-            level2: i.level2.clone(),
-            level3: i.level3.clone(),
-            direction: i.direction.label().to_string(),
-            target: i.target.clone(),
-            actual: i.actual.clone().unwrap_or_default(),
-            unit: i.unit.clone().unwrap_or_default(),
-            weight: Points(0),
-            computed_score: Points(0),
-            score: Points(0),
-            overridden: None,
-            deviation_reason: format!("一级指标「{}」不在评价框架中（应为：{}），不计分", i.level1, framework.levels.iter().map(|l| l.0.as_str()).collect::<Vec<_>>().join("、")),
-        });
+    let mut scored = Vec::new();
+    for (i, w) in weighted {
+        let a = achievement(i, &framework.qualitative);
+        let computed = w.share(a.share_bp);
+        let mut lost = a.reason.clone();
+        let (score, overridden) = apply_override(overrides, &i.indicator_code, w, computed, &mut lost);
+        let deviation_reason = match (&i.deviation_reason, &overridden) {
+            (Some(text), _) if !text.trim().is_empty() => text.clone(),
+            (_, Some(o)) => format!("审核调整：{}", o.reason),
+            _ if score < w => lost.unwrap_or_default(),
+            _ => String::new(),
+        };
+        scored.push(ProjectIndicatorScore::new(i, w, computed, score, overridden, deviation_reason));
+    }
+    // Indicators under a 一级指标 the framework does not know get no points, and say so (the form's own 分值
+    // score whatever their level).
+    for i in indicators.iter().filter(|i| !own_weights && !levels.iter().any(|(l, _)| &i.level1 == l)) {
+        let why = format!("一级指标「{}」不在评价框架中（应为：{}），不计分", i.level1, framework.levels.iter().map(|l| l.0.as_str()).collect::<Vec<_>>().join("、"));
+        scored.push(ProjectIndicatorScore::new(i, Points(0), Points(0), Points(0), None, why));
     }
     let total = Points(execution_score.0 + scored.iter().map(|s| s.score.0).sum::<i64>());
     ProjectEvaluation {

@@ -1,7 +1,7 @@
 //! Scores a measured value by its indicator's rule. Scores are hundredths of a point, within [0, weight].
 
 use super::Points;
-use super::framework::{IndicatorSpec, ScoringRule, WhenUnavailable};
+use super::framework::{IndicatorSpec, ScoringRule, Sides, WhenUnavailable};
 use super::measures::Measured;
 
 pub struct Scored {
@@ -29,9 +29,10 @@ pub fn share_for_rate(rule: &ScoringRule, bp: i64) -> i64 {
                 10_000 - (target_bp - bp) / step_bp * deduct_bp
             }
         }
-        ScoringRule::RangeSteps { low_bp, high_bp, step_bp, deduct_bp } => {
-            let beyond = if bp < *low_bp { low_bp - bp } else { (bp - high_bp).max(0) };
-            if beyond == 0 { 10_000 } else { 10_000 - (beyond / step_bp).max(1) * deduct_bp }
+        ScoringRule::RangeSteps { low_bp, high_bp, step_bp, deduct_bp, at_least_one_step } => {
+            let (beyond, strict) = if bp < *low_bp { (low_bp - bp, *at_least_one_step != Sides::Above) } else { ((bp - high_bp).max(0), *at_least_one_step != Sides::Below) };
+            let steps = beyond / step_bp;
+            if beyond == 0 { 10_000 } else { 10_000 - if strict { steps.max(1) } else { steps } * deduct_bp }
         }
         ScoringRule::Bands { bands, beyond_bp } => bands.iter().find(|(upper, _)| bp <= *upper).map_or(*beyond_bp, |(_, share)| *share),
         // A checklist has no rate; its items are scored instead.
@@ -85,19 +86,21 @@ mod tests {
 
     #[test]
     fn range_steps_never_give_full_marks_outside_the_range() {
-        // 预算完成率: 100%, each whole 5 points away deducts 25%, at least one step.
-        let completion = ScoringRule::RangeSteps { low_bp: 10_000, high_bp: 10_000, step_bp: 500, deduct_bp: 2_500 };
+        // 预算完成率: 100%, each whole 5 points away deducts 25%, at least one step above 100%.
+        let completion = ScoringRule::RangeSteps { low_bp: 10_000, high_bp: 10_000, step_bp: 500, deduct_bp: 2_500, at_least_one_step: Sides::Above };
         assert_eq!(share_for_rate(&completion, 10_000), 10_000);
         assert_eq!(share_for_rate(&completion, 11_057), 5_000, "110.57%: 10.57 points over, two whole steps (was full marks)");
         assert_eq!(share_for_rate(&completion, 10_001), 7_500, "any over-execution loses a step");
         assert_eq!(share_for_rate(&completion, 8_698), 5_000, "13.02 short: two whole steps, as before");
+        assert_eq!(share_for_rate(&completion, 9_927), 10_000, "0.73 short: no whole 5-point step (was one step: 75%)");
+        assert_eq!(share_for_rate(&completion, 9_499), 7_500);
         // 结转结余率 within [0, 10%]: −2.5% is 2 whole points below 0 → 80%; −0.3% still loses one step.
-        let carry = ScoringRule::RangeSteps { low_bp: 0, high_bp: 1_000, step_bp: 100, deduct_bp: 1_000 };
+        let carry = ScoringRule::RangeSteps { low_bp: 0, high_bp: 1_000, step_bp: 100, deduct_bp: 1_000, at_least_one_step: Sides::Both };
         assert_eq!(share_for_rate(&carry, -250), 8_000);
         assert_eq!(share_for_rate(&carry, -30), 9_000);
         assert_eq!(share_for_rate(&carry, 1_333), 7_000, "13.33%: three whole steps over 10%");
         // 政府采购执行率 by its distance from 100%: 10% is 90 steps away → 0 (was full marks).
-        let procurement = ScoringRule::RangeSteps { low_bp: 10_000, high_bp: 10_000, step_bp: 100, deduct_bp: 1_000 };
+        let procurement = ScoringRule::RangeSteps { low_bp: 10_000, high_bp: 10_000, step_bp: 100, deduct_bp: 1_000, at_least_one_step: Sides::Both };
         assert_eq!(share_for_rate(&procurement, 1_000), 0);
         assert_eq!(share_for_rate(&procurement, 9_650), 7_000, "96.5%: three whole steps short");
     }

@@ -634,3 +634,25 @@ fn a_target_below_the_prior_years_actual_is_flagged_to_the_reviewer() {
     assert!(run(&b, Some(&prior)).review_flags.is_empty(), "a target equal to last year's actual is not low");
     assert!(run(&b, None).review_flags.is_empty());
 }
+
+/// The national rules (department.toml) against the rows of a published 部门整体支出绩效评价指标表 that print their
+/// inputs (附件3 基础数据表) and scores: a 2018 form of the 「在职人员控制率 8、“三公经费”变动率 8、预算完成率 8、
+/// 预算控制率 8」 layout (template B of shared/domain.md §1.5), https://wanglu.net/thread/t4-462766-0.html
+/// (posted 2019-07-07; the unit and province are not in the copy, which ends inside the 预算控制率 row). Scored at the
+/// form's weights of 8. Its 在职人员控制率 deducts 0.5 of 8 per point over, jixiao 10% — the same here, as 95.10% is
+/// not over.
+#[test]
+fn published_template_rows() {
+    use super::scoring::share_for_rate;
+    let rules = Rules::defaults();
+    let score = |id: &str, rate_bp: i64| Points(800).share(share_for_rate(&rules.department.indicators.iter().find(|i| i.id == id).unwrap().scoring, rate_bp));
+    let rate = |n: i64, d: i64| crate::BasisPoints::ratio(n, d).unwrap().0;
+    // 在职人员控制率: 136 in post of 143 → 95.10%, 8 of 8.
+    assert_eq!((rate(136, 143), score("staff_control_rate", rate(136, 143))), (9_510, Points(800)));
+    // “三公经费”变动率: (63.46 − 32) ÷ 32 → 98.31%, 0 of 8.
+    assert_eq!((rate(6_346 - 3_200, 3_200), score("sangong_change_rate", rate(6_346 - 3_200, 3_200))), (9_831, Points(0)));
+    // 预算完成率: (19.80 结转 + 1922.76 年初 + 767.86 追加 − 19.80 年末结余) ÷ (19.80 + 1922.76 + 767.86) → 99.27%,
+    // 8 of 8 (「100%计满分，每低于5%扣2分」; was 6 of 8 when any shortfall lost a step).
+    let available = 1_980 + 192_276 + 76_786;
+    assert_eq!((rate(available - 1_980, available), score("budget_completion_rate", rate(available - 1_980, available))), (9_927, Points(800)));
+}

@@ -90,20 +90,12 @@ pub(crate) fn indicator_rows(p: &ProjectEvaluation) -> Vec<Vec<Cell>> {
     p.indicators
         .iter()
         .map(|i| {
-            let qualitative = i.direction == "定性";
-            let actual = if i.actual.is_empty() {
-                "「缺少数据」".to_string()
-            } else if qualitative {
-                i.actual.clone()
-            } else {
-                format!("{}{}", i.actual, i.unit)
-            };
             vec![
                 Cell::text(&i.level1),
                 Cell::text(&i.level2),
                 Cell::text(&i.level3),
-                Cell::text(if qualitative { i.target.clone() } else { format!("{}{}{}", i.direction, i.target, i.unit) }),
-                Cell::text(actual),
+                Cell::text(i.target_text()),
+                Cell::text(i.actual_text()),
                 Cell::number(i.weight.to_string()),
                 Cell::number(if i.overridden.is_some() { format!("{}（计算 {}）", i.score, i.computed_score) } else { i.score.to_string() }),
                 Cell::text(if i.deviation_reason.is_empty() { "—".to_string() } else { i.deviation_reason.clone() }),

@@ -313,18 +313,7 @@ fn performance(b: &mut Blocks, m: &ReportModel) {
             let rows = p
                 .indicators
                 .iter()
-                .map(|i| {
-                    let qualitative = i.direction == "定性";
-                    vec![
-                        Cell::text(&i.level1),
-                        Cell::text(&i.level2),
-                        Cell::text(&i.level3),
-                        Cell::text(if qualitative { i.target.clone() } else { format!("{}{}{}", i.direction, i.target, i.unit) }),
-                        // 「缺少数据：实际完成值」 takes no unit after it.
-                        Cell::text(if qualitative || i.actual.starts_with("「缺少数据") { i.actual.clone() } else { format!("{}{}", i.actual, i.unit) }),
-                        Cell::text(&i.deviation_reason),
-                    ]
-                })
+                .map(|i| vec![Cell::text(&i.level1), Cell::text(&i.level2), Cell::text(&i.level3), Cell::text(i.target_text()), Cell::text(i.actual_text()), Cell::text(&i.deviation_reason)])
                 .collect();
             b.table(&["一级指标", "二级指标", "三级指标", "指标值", "实际完成值", "偏差原因及改进措施"], &[5, 6, 7, 5, 5, 6], rows);
         }
