@@ -9,7 +9,7 @@ pub mod text;
 pub mod workbook;
 
 pub use docx::docx;
-pub use outline::{Outline, outline};
+pub use outline::{Outline, evaluation_outline, outline};
 pub use workbook::{workbook, workbook_in};
 
 #[derive(Debug, thiserror::Error)]

@@ -1,6 +1,6 @@
-//! Renders the report model (jixiao-core `report_model`) to Markdown or HTML: the report is laid out as the
-//! blocks of `jixiao_documents::outline` — the same the DOCX and PDF lay out — and written by
-//! `jixiao_documents::text`. The consolidated report still goes through the templates in `templates/`
+//! Renders the report model (jixiao-core `report_model`) and the evaluation to Markdown or HTML: both are
+//! laid out as the blocks of `jixiao_documents::outline` — the same the DOCX and PDF lay out — and written
+//! by `jixiao_documents::text`. The consolidated report still goes through the templates in `templates/`
 //! (`consolidated.j2` with one macro file per format, `md.j2`, `html.j2`).
 
 mod context;
@@ -52,8 +52,6 @@ fn new_environment(format: Format) -> Environment<'static> {
         Format::Html => include_str!("../templates/html.j2"),
     };
     env.add_template("macros.j2", macros).expect("macro templates parse (tested)");
-    env.add_template("evaluation_parts.j2", include_str!("../templates/evaluation_parts.j2")).expect("evaluation_parts.j2 parses (tested)");
-    env.add_template("evaluation.j2", include_str!("../templates/evaluation.j2")).expect("evaluation.j2 parses (tested)");
     env.add_template("consolidated.j2", include_str!("../templates/consolidated.j2")).expect("consolidated.j2 parses (tested)");
     env
 }
@@ -73,11 +71,7 @@ pub fn render(model: &ReportModel, format: Format) -> Result<String, RenderError
 
 /// The evaluation on its own (`jixiao evaluate --format md|html`).
 pub fn render_evaluation(evaluation: &Evaluation, format: Format) -> Result<String, RenderError> {
-    let env = environment(format);
-    let title = format!("{}年度{}部门整体支出绩效自评评分表", evaluation.year, evaluation.unit_name);
-    let ev = context::evaluation_view(evaluation, None);
-    let text = env.get_template("evaluation.j2")?.render(minijinja::context! { title => title, ev => Value::from(minijinja::value::Serde(ev)) })?;
-    Ok(tidy(&text))
+    Ok(write(&jixiao_documents::evaluation_outline(evaluation), format))
 }
 
 /// The consolidated report of a 主管部门 or a 财政局's region (`jixiao report --scope department|region`).

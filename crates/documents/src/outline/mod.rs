@@ -12,6 +12,7 @@ mod report;
 use jixiao_core::report_model::Figure;
 use serde::Serialize;
 
+pub use evaluation::evaluation_outline;
 pub use report::outline;
 
 /// A stretch of text. `missing` marks 「缺少数据：…」 so that every format can make it stand out; `figure`
