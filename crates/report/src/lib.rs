@@ -88,25 +88,5 @@ fn render_consolidated_for(model: &ConsolidatedModel, format: Format, in_browser
     let env = environment(format);
     let ctx = context::consolidated_context(model);
     let text = env.get_template("consolidated.j2")?.render(minijinja::context! { model => Value::from(minijinja::value::Serde(&ctx)), in_browser })?;
-    Ok(tidy(&text))
-}
-
-/// Collapses the blank lines that template control flow leaves behind.
-fn tidy(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    let mut blank = 0;
-    for line in text.lines() {
-        let line = line.trim_end();
-        if line.is_empty() {
-            blank += 1;
-            if blank > 1 {
-                continue;
-            }
-        } else {
-            blank = 0;
-        }
-        out.push_str(line);
-        out.push('\n');
-    }
-    out.trim_start().to_string()
+    Ok(jixiao_documents::text::tidy(&text))
 }

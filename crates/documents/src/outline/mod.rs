@@ -6,12 +6,14 @@
 //! in [`Outline::trace`] (what the figure is, how it was computed, from which records). Writers only lay out;
 //! they compute nothing. Build an outline with [`Blocks`] and [`Blocks::finish`].
 
+mod consolidated;
 pub(crate) mod evaluation;
 mod report;
 
 use jixiao_core::report_model::Figure;
 use serde::Serialize;
 
+pub use consolidated::consolidated_outline;
 pub use evaluation::evaluation_outline;
 pub use report::outline;
 
@@ -61,7 +63,7 @@ impl Line {
         self
     }
 
-    /// 「缺少数据：what」, as the templates' `missing_text` writes it.
+    /// 「缺少数据：what」.
     pub fn missing_data(self, what: &str) -> Line {
         self.missing(format!("「缺少数据：{what}」"))
     }

@@ -1,4 +1,4 @@
-//! The report outline, section by section, as `report.j2` writes it. Figures come from the report model;
+//! The department report (部门整体支出绩效自评报告) outline, section by section. Figures come from the report model;
 //! nothing here computes one.
 
 use super::evaluation::{department, projects};
