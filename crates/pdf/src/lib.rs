@@ -73,7 +73,8 @@ fn report_data(books: &Books, model: &ReportModel, fonts: &FontSet) -> serde_jso
         "unit": books.unit.name,
         "year": books.year.year,
         "fonts": fonts.roles,
-        "blocks": outline.blocks,
+        // Figure ids are links, which the PDF does not draw: the template reads the text as it always did.
+        "blocks": outline.blocks.iter().map(jixiao_documents::outline::Block::untraced).collect::<Vec<_>>(),
         "captions": captions,
         "has_evaluation": model.evaluation.is_some(),
     })
