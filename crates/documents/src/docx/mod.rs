@@ -70,7 +70,7 @@ fn styles(docx: Docx) -> Docx {
 }
 
 fn runs(mut p: Paragraph, line: &Line, size: Option<usize>) -> Paragraph {
-    for span in &line.0 {
+    for span in &line.untraced().0 {
         let mut run = Run::new().add_text(&span.text);
         if let Some(size) = size {
             run = run.size(size);
