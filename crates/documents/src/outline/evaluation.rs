@@ -116,18 +116,23 @@ pub(crate) fn indicator_rows(p: &ProjectEvaluation) -> Vec<Vec<Cell>> {
 pub(super) fn projects(b: &mut Blocks, ev: &Evaluation) {
     for (n, p) in ev.projects.iter().enumerate() {
         b.heading(3, format!("{}. {}（{}）项目支出绩效自评表", n + 1, p.name, p.project_code));
-        b.table(&["项目资金（万元）", "年初预算数", "全年预算数", "全年执行数", "分值", "执行率", "得分"], &[7, 4, 4, 4, 3, 3, 3], fund_rows(p));
-        let mut line = Line::new().text(format!("年度总体目标——预期目标：{}；实际完成情况：", p.goal.trim_matches('。')));
-        line = match &p.outcome {
-            Some(outcome) => line.text(outcome.trim_matches('。')),
-            None => line.missing_data("实际完成情况"),
-        };
-        b.paragraph(line.text("。"));
-        b.table(&["一级指标", "二级指标", "三级指标", "年度指标值", "实际完成值", "分值", "得分", "偏差原因分析及改进措施"], &[5, 6, 7, 5, 5, 3, 3, 7], indicator_rows(p));
-        let mut line = Line::new().text(format!("总分{}分（满分100分），自评等级为“{}”。", p.total, p.grade));
-        if let Some(note) = &p.note {
-            line = line.text(format!("{note}。"));
-        }
-        b.paragraph(line);
+        project_table(b, p);
     }
+}
+
+/// A project's 自评表: the funds block, 年度总体目标, the indicators and the total (also the project report's).
+pub(super) fn project_table(b: &mut Blocks, p: &ProjectEvaluation) {
+    b.table(&["项目资金（万元）", "年初预算数", "全年预算数", "全年执行数", "分值", "执行率", "得分"], &[7, 4, 4, 4, 3, 3, 3], fund_rows(p));
+    let mut line = Line::new().text(format!("年度总体目标——预期目标：{}；实际完成情况：", p.goal.trim_matches('。')));
+    line = match &p.outcome {
+        Some(outcome) => line.text(outcome.trim_matches('。')),
+        None => line.missing_data("实际完成情况"),
+    };
+    b.paragraph(line.text("。"));
+    b.table(&["一级指标", "二级指标", "三级指标", "年度指标值", "实际完成值", "分值", "得分", "偏差原因分析及改进措施"], &[5, 6, 7, 5, 5, 3, 3, 7], indicator_rows(p));
+    let mut line = Line::new().text(format!("总分{}分（满分100分），自评等级为“{}”。", p.total, p.grade));
+    if let Some(note) = &p.note {
+        line = line.text(format!("{note}。"));
+    }
+    b.paragraph(line);
 }

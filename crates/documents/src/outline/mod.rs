@@ -4,12 +4,16 @@
 //! compares the blocks with the Markdown rendering line by line.
 
 pub(crate) mod evaluation;
+mod project;
 mod report;
+mod targets;
 
 use jixiao_core::report_model::Figure;
 use serde::Serialize;
 
+pub use project::project_outline;
 pub use report::outline;
+pub use targets::targets_outline;
 
 /// A stretch of text. `missing` marks 「缺少数据：…」 so that every format can make it stand out.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
