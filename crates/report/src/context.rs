@@ -3,7 +3,6 @@
 
 use jixiao_core::evaluation::{Evaluation, ProjectEvaluation, ScoredIndicator};
 use jixiao_core::consolidated::{ConsolidatedModel, ScopeKind};
-use jixiao_core::report_model::ReportModel;
 use serde_json::{Value, json};
 
 fn hover(text: impl Into<String>, title: impl Into<String>) -> Value {
@@ -108,36 +107,6 @@ pub fn evaluation_view(e: &Evaluation, total_figure: Option<Value>) -> Value {
         "review_flags": e.review_flags,
         "projects": e.projects.iter().map(project_view).collect::<Vec<_>>(),
     })
-}
-
-pub fn report_context(model: &ReportModel) -> Value {
-    let mut value = serde_json::to_value(model).unwrap_or_default();
-    if let Some(projects) = value.get_mut("projects").and_then(|p| p.as_array_mut()) {
-        for (p, summary) in projects.iter_mut().zip(&model.projects) {
-            p["row"] = json!([summary.name, summary.function_paths.join("；"), summary.budget, summary.spent, summary.execution_rate]);
-            p["indicator_rows"] = summary
-                .indicators
-                .iter()
-                .map(|i| {
-                    let qualitative = i.direction == "定性";
-                    json!([
-                        i.level1,
-                        i.level2,
-                        i.level3,
-                        if qualitative { i.target.clone() } else { format!("{}{}{}", i.direction, i.target, i.unit) },
-                        // 「缺少数据：实际完成值」 takes no unit after it.
-                        if qualitative || i.actual.starts_with("「缺少数据") { i.actual.clone() } else { format!("{}{}", i.actual, i.unit) },
-                        i.deviation_reason
-                    ])
-                })
-                .collect();
-        }
-    }
-    value["balance_rows"] = model.spending.balance.iter().map(|r| json!([r.source, r.opening, r.income, r.spending, r.returned, r.closing])).collect();
-    if let Some(e) = &model.evaluation {
-        value["ev"] = evaluation_view(e, model.evaluation_total.as_ref().and_then(|f| serde_json::to_value(f).ok()));
-    }
-    value
 }
 
 /// The consolidated model with its tables laid out for `consolidated.j2`.

@@ -1,11 +1,14 @@
-//! Renders the report model (jixiao-core `report_model`) to Markdown or HTML through the templates in
-//! `templates/`: one outline (`report.j2`) and one macro file per format (`md.j2`, `html.j2`).
+//! Renders the report model (jixiao-core `report_model`) to Markdown or HTML: the report is laid out as the
+//! blocks of `jixiao_documents::outline` — the same the DOCX and PDF lay out — and written by
+//! `jixiao_documents::text`. The consolidated report still goes through the templates in `templates/`
+//! (`consolidated.j2` with one macro file per format, `md.j2`, `html.j2`).
 
 mod context;
 
 use jixiao_core::consolidated::ConsolidatedModel;
 use jixiao_core::evaluation::Evaluation;
 use jixiao_core::report_model::ReportModel;
+use jixiao_documents::Outline;
 use minijinja::{AutoEscape, Environment, Value};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -44,7 +47,6 @@ fn new_environment(format: Format) -> Environment<'static> {
     // Set before any template is added: minijinja fixes a template's escaping when it compiles it, and the
     // `.j2` names would otherwise get none. Markdown stays plain text.
     env.set_auto_escape_callback(move |_| if format == Format::Html { AutoEscape::Html } else { AutoEscape::None });
-    env.add_template("report.j2", include_str!("../templates/report.j2")).expect("report.j2 parses (tested)");
     let macros = match format {
         Format::Markdown => include_str!("../templates/md.j2"),
         Format::Html => include_str!("../templates/html.j2"),
@@ -56,12 +58,17 @@ fn new_environment(format: Format) -> Environment<'static> {
     env
 }
 
+/// Writes an outline in `format`.
+pub fn write(outline: &Outline, format: Format) -> String {
+    match format {
+        Format::Markdown => jixiao_documents::text::markdown(outline),
+        Format::Html => jixiao_documents::text::html(outline),
+    }
+}
+
 /// The self-evaluation report.
 pub fn render(model: &ReportModel, format: Format) -> Result<String, RenderError> {
-    let env = environment(format);
-    let ctx = context::report_context(model);
-    let text = env.get_template("report.j2")?.render(minijinja::context! { model => Value::from(minijinja::value::Serde(&ctx)), ev => Value::from(minijinja::value::Serde(&ctx["ev"])) })?;
-    Ok(tidy(&text))
+    Ok(write(&jixiao_documents::outline(model), format))
 }
 
 /// The evaluation on its own (`jixiao evaluate --format md|html`).

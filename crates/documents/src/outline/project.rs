@@ -1,10 +1,9 @@
-//! The 项目支出绩效自评报告 (core `project_report`) as blocks: 一、项目概况 … 七、自评结果应用, the signature and the
-//! trace table. Figures come from the model; nothing here computes one.
+//! The 项目支出绩效自评报告 (core `project_report`) as blocks: 一、项目概况 … 七、自评结果应用 and the signature;
+//! the figures go to the outline's trace. Figures come from the model; nothing here computes one.
 
 use super::evaluation::project_table;
-use super::{Block, Blocks, Cell, Line, Outline};
+use super::{Blocks, Cell, Line, Outline};
 use jixiao_core::project_report::{ProjectProse, ProjectReport};
-use jixiao_core::report_model::Figure;
 
 /// The unit's text for a section, one paragraph each; or its 「缺少数据」 note; or `otherwise`.
 fn prose(b: &mut Blocks, section: &ProjectProse, otherwise: &str) {
@@ -20,48 +19,15 @@ fn prose(b: &mut Blocks, section: &ProjectProse, otherwise: &str) {
     }
 }
 
-/// 附：数字来源 — every figure with its formula and records, so that paper formats carry the trace too.
-pub(super) fn trace_table(b: &mut Blocks, figures: &[Figure]) {
-    b.heading_on_new_page(1, "附：数字来源");
-    let rows = figures
-        .iter()
-        .map(|f| {
-            let sources = f
-                .sources
-                .iter()
-                .map(|r| format!("{}:{}", r.kind, r.key))
-                .collect::<Vec<_>>()
-                .join("、");
-            let more = if f.source_count > f.sources.len() {
-                format!("（共 {} 条）", f.source_count)
-            } else {
-                String::new()
-            };
-            vec![
-                Cell::number(f.id.to_string()),
-                Cell::text(&f.label),
-                Cell::figure(f),
-                Cell::text(&f.formula),
-                Cell::text(format!("{sources}{more}")),
-            ]
-        })
-        .collect();
-    b.table(
-        &["序号", "项目", "数字", "计算方法", "来源记录"],
-        &[2, 8, 4, 9, 8],
-        rows,
-    );
-}
-
 /// The unit and the date under the text; without a date, 「缺少数据：`missing`」.
 pub(super) fn signature(b: &mut Blocks, unit: &str, date: Option<&String>, missing: &str) {
-    b.0.push(Block::Signature {
-        unit: unit.to_string(),
-        date: match date {
-            Some(d) => Line::new().text(d),
-            None => Line::new().missing_data(missing),
-        },
-    });
+    b.signature(
+        unit,
+        date.map_or_else(
+            || Line::new().missing_data(missing),
+            |d| Line::new().text(d),
+        ),
+    );
 }
 
 /// The project report's blocks.
@@ -181,9 +147,5 @@ pub fn project_outline(r: &ProjectReport) -> Outline {
     prose(&mut b, &r.result_application, "");
 
     signature(&mut b, &r.unit_name, r.report_date.as_ref(), "报告日期");
-    trace_table(&mut b, &r.figures);
-    Outline {
-        title: r.title.clone(),
-        blocks: b.0,
-    }
+    b.finish(&r.title, r.figures.clone())
 }

@@ -2,7 +2,7 @@
 //! nothing here computes one.
 
 use super::evaluation::{department, projects};
-use super::{Block, Blocks, Cell, Chart, Line, Outline};
+use super::{Blocks, Cell, Chart, Line, Outline};
 use jixiao_core::report_model::{Prose, ReportModel};
 
 /// The report's blocks, in the order of the Markdown and HTML report.
@@ -14,18 +14,18 @@ pub fn outline(model: &ReportModel) -> Outline {
     organisation_and_assets(&mut b, model);
     performance(&mut b, model);
     closing_sections(&mut b, model);
-    b.0.push(Block::Signature {
-        unit: model.unit_name.clone(),
-        date: match &model.report_date {
+    b.signature(
+        &model.unit_name,
+        match &model.report_date {
             Some(d) => Line::new().text(d),
             None => Line::new().missing_data("报告日期"),
         },
-    });
+    );
     if let Some(ev) = model.evaluation.as_ref().filter(|e| !e.projects.is_empty()) {
         b.heading_on_new_page(1, "附件：项目支出绩效自评表");
         projects(&mut b, ev);
     }
-    Outline { title: model.title.clone(), blocks: b.0 }
+    b.finish(&model.title, model.figures.clone())
 }
 
 /// Separators the templates put between list elements: `sep` between, `last` after the final one.

@@ -1,7 +1,7 @@
 //! Next year's 绩效目标申报表 (core `targets`) as blocks: the 部门整体支出绩效目标申报表, one 项目支出绩效目标申报表
-//! per continuing project, the projects left out and the targets to look at, then the trace table.
+//! per continuing project, the projects left out and the targets to look at; the figures go to the outline's trace.
 
-use super::project::{signature, trace_table};
+use super::project::signature;
 use super::{Blocks, Cell, Line, Outline};
 use crate::accounts::chinese_ordinal;
 use jixiao_core::report_model::Figure;
@@ -177,9 +177,5 @@ pub fn targets_outline(d: &TargetDraft) -> Outline {
         b.list(true, d.flags.iter().map(|f| Line::new().text(f)).collect());
     }
     signature(&mut b, &d.unit_name, None, "填报日期");
-    trace_table(&mut b, &d.figures);
-    Outline {
-        title: d.title.clone(),
-        blocks: b.0,
-    }
+    b.finish(&d.title, d.figures.clone())
 }
