@@ -311,6 +311,14 @@ pub fn build(
             i.level3, target, actual, i.score, i.weight, reason
         ));
     }
+    // The unit's analysis is optional when nothing deviated, and asked for when something did.
+    let mut deviation_text = prose(books, "project_deviation", project_code);
+    if !deviations.is_empty() && deviation_text.paragraphs.is_empty() {
+        deviation_text.missing = Some(format!(
+            "「缺少数据：{}（报告文字，章节 project_deviation:{project_code}）」",
+            deviation_text.title
+        ));
+    }
     Ok(ProjectReport {
         title: format!(
             "{}{}年度{}项目支出绩效自评报告",
@@ -341,7 +349,7 @@ pub fn build(
         indicator_count,
         indicators_met,
         deviations,
-        deviation_text: prose(books, "project_deviation", project_code),
+        deviation_text,
         problems: prose(books, "project_problems", project_code),
         improvements: prose(books, "project_improvements", project_code),
         result_application: prose(books, "project_result_application", project_code),

@@ -97,6 +97,8 @@ pub struct TargetDraft {
     pub title: String,
     pub unit_name: String,
     pub unit_code: String,
+    /// 主管部门.
+    pub parent_department: String,
     /// The year whose records the draft is made from.
     pub year: i32,
     /// The year the targets are for.
@@ -113,7 +115,7 @@ pub struct TargetDraft {
 
 /// Whether `project` continues into next year: money left at year end continues; a project all of whose lines are
 /// one-off (capital) spending and that spent its whole budget ended; any other continues as a recurring project.
-pub fn continuation(books: &Books, project: &Project) -> Continuation {
+pub fn continuation(books: &Books, project: &Project, unit: MoneyUnit) -> Continuation {
     let lines: Vec<&AppropriationLine> = books
         .lines_where(|l| l.project_code.as_deref() == Some(project.project_code.as_str()))
         .collect();
@@ -129,25 +131,26 @@ pub fn continuation(books: &Books, project: &Project) -> Continuation {
             .any(|c| l.economic_code.starts_with(c.as_str()))
     };
     let (continues, reason) = if lines.is_empty() {
-        (true, "本年无预算指标，按延续项目列出".to_string())
+        (true, "本年无预算指标".to_string())
     } else if annual > spent {
         (
             true,
             format!(
-                "本年未执行完毕（未执行 {} 万元），延续项目",
-                (annual - spent).wan_yuan_string()
+                "本年预算未执行完毕，尚余{}{}",
+                (annual - spent).in_unit(unit),
+                unit.label()
             ),
         )
     } else if lines.iter().all(one_off) {
         (false, "资本性支出项目，本年预算已全部执行".to_string())
     } else {
-        (true, "经常性项目，延续安排".to_string())
+        (true, "经常性支出项目".to_string())
     };
     Continuation { continues, reason }
 }
 
-/// This year's indicator as next year's draft; `owner` names it in the flag.
-fn draft_indicator(i: &ProjectIndicator, owner: &str) -> DraftIndicator {
+/// This year's indicator as next year's draft.
+fn draft_indicator(i: &ProjectIndicator) -> DraftIndicator {
     let unit = i.unit.clone().unwrap_or_default();
     let reference = i.actual.clone().filter(|a| !a.trim().is_empty());
     let flag = match (
@@ -162,8 +165,7 @@ fn draft_indicator(i: &ProjectIndicator, owner: &str) -> DraftIndicator {
             };
             low.then(|| {
                 format!(
-                    "{owner}指标「{}」拟定目标{}{}{unit}低于本年实际完成值{}{unit}，下年目标值宜{wanted}本年实际",
-                    i.level3,
+                    "拟定目标{}{}{unit}低于本年实际完成值{}{unit}，宜{wanted}本年实际",
                     i.direction.label(),
                     i.target,
                     reference.as_deref().unwrap_or_default()
@@ -185,6 +187,18 @@ fn draft_indicator(i: &ProjectIndicator, owner: &str) -> DraftIndicator {
     }
 }
 
+/// The flagged indicators of `owner` (项目「…」 or 部门整体) as the review list prints them.
+fn flagged<'a>(
+    owner: &'a str,
+    indicators: &'a [DraftIndicator],
+) -> impl Iterator<Item = String> + 'a {
+    indicators.iter().filter_map(move |d| {
+        d.flag
+            .as_ref()
+            .map(|f| format!("{owner}指标「{}」{f}", d.level3))
+    })
+}
+
 /// The draft targets of the year after `books.year`.
 pub fn build(books: &Books, unit: MoneyUnit) -> TargetDraft {
     let year = books.year.year;
@@ -198,7 +212,7 @@ pub fn build(books: &Books, unit: MoneyUnit) -> TargetDraft {
     let mut ended = Vec::new();
     let mut flags = Vec::new();
     for p in books.records.projects.iter().filter(|p| p.year == year) {
-        let continuation = continuation(books, p);
+        let continuation = continuation(books, p, unit);
         if !continuation.continues {
             ended.push((p.project_code.clone(), p.name.clone(), continuation.reason));
             continue;
@@ -235,9 +249,9 @@ pub fn build(books: &Books, unit: MoneyUnit) -> TargetDraft {
         let drafted: Vec<DraftIndicator> = indicators
             .iter()
             .filter(|i| i.project_code == code)
-            .map(|i| draft_indicator(i, &owner))
+            .map(draft_indicator)
             .collect();
-        flags.extend(drafted.iter().filter_map(|d| d.flag.clone()));
+        flags.extend(flagged(&owner, &drafted));
         projects.push(ProjectTargets {
             project_code: p.project_code.clone(),
             name: p.name.clone(),
@@ -299,9 +313,9 @@ pub fn build(books: &Books, unit: MoneyUnit) -> TargetDraft {
         .department_indicators
         .iter()
         .filter(|i| i.year == year)
-        .map(|i| draft_indicator(&i.as_project_indicator(), "部门整体"))
+        .map(|i| draft_indicator(&i.as_project_indicator()))
         .collect();
-    flags.extend(department_indicators.iter().filter_map(|d| d.flag.clone()));
+    flags.extend(flagged("部门整体", &department_indicators));
     let goal = books
         .records
         .department_goals
@@ -315,6 +329,7 @@ pub fn build(books: &Books, unit: MoneyUnit) -> TargetDraft {
         title: format!("{}{next}年度绩效目标申报表（草稿）", books.unit.name),
         unit_name: books.unit.name.clone(),
         unit_code: books.unit.code.clone(),
+        parent_department: books.unit.parent_department.clone(),
         year,
         target_year: next,
         money_unit: unit.label(),
@@ -352,7 +367,7 @@ mod tests {
             p.continuation,
             Continuation {
                 continues: true,
-                reason: "经常性项目，延续安排".into()
+                reason: "经常性支出项目".into()
             }
         );
         assert_eq!(
@@ -370,11 +385,14 @@ mod tests {
         );
         assert_eq!(
             i.flag.as_deref(),
-            Some(
-                "项目「科普活动」指标「科普活动场次」拟定目标≥6场低于本年实际完成值8场，下年目标值宜不低于本年实际"
-            )
+            Some("拟定目标≥6场低于本年实际完成值8场，宜不低于本年实际")
         );
-        assert_eq!(d.flags.len(), 1);
+        assert_eq!(
+            d.flags,
+            vec![
+                "项目「科普活动」指标「科普活动场次」拟定目标≥6场低于本年实际完成值8场，宜不低于本年实际"
+            ]
+        );
         assert_eq!(d.department.this_year_total.text, "1500.00");
     }
 
@@ -392,7 +410,7 @@ mod tests {
         b.records.project_indicators[0].actual = Some("2".into());
         assert!(
             build(&b, MoneyUnit::Wan).flags[0]
-                .contains("拟定目标≤6场低于本年实际完成值2场，下年目标值宜不高于本年实际")
+                .contains("拟定目标≤6场低于本年实际完成值2场，宜不高于本年实际")
         );
     }
 
@@ -420,12 +438,12 @@ mod tests {
             .iter_mut()
             .filter(|e| e.line_code == "P1")
             .for_each(|e| e.amount = Fen(30_000));
-        let c = continuation(&b, &b.records.projects[0]);
+        let c = continuation(&b, &b.records.projects[0], MoneyUnit::Yuan);
         assert_eq!(
             c,
             Continuation {
                 continues: true,
-                reason: "本年未执行完毕（未执行 0.02 万元），延续项目".into()
+                reason: "本年预算未执行完毕，尚余200.00元".into()
             }
         );
     }

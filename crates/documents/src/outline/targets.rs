@@ -120,8 +120,10 @@ pub fn targets_outline(d: &TargetDraft) -> Outline {
                 p.project_code
             ),
         );
-        let mut line =
-            Line::new().text(format!("主管部门（实施单位）：{}；实施科室：", d.unit_name));
+        let mut line = Line::new().text(format!(
+            "主管部门：{}；实施单位：{}；实施科室：",
+            d.parent_department, d.unit_name
+        ));
         line = match &p.department {
             Some(dept) => line.text(dept),
             None => line.missing_data("实施科室"),
