@@ -1,6 +1,6 @@
 //! `jixiao report --kind project|targets|monitor` end to end on the demo database: the binary writes the
 //! 项目支出绩效自评报告 and next year's 绩效目标申报表 in every format, refuses what it cannot write, and the
-//! project prose entered as 报告文字 (章节 `project_problems:CODE`) reaches the report.
+//! project prose entered as 报告文字 (章节 `project_problems.CODE`) reaches the report.
 
 use std::io::{Cursor, Read};
 use std::process::{Command, Output};
@@ -222,7 +222,7 @@ fn project_prose_entered_as_narratives_reaches_the_report() {
         std::fs::copy(entry.path(), dir.join(entry.file_name())).unwrap();
     }
     let mut narratives = std::fs::read_to_string(dir.join("narratives.csv")).unwrap();
-    narratives.push_str("project_problems:XM2020-02,2020,科普日活动受场地限制，线下受众面有限。\n");
+    narratives.push_str("project_problems.XM2020-02,2020,科普日活动受场地限制，线下受众面有限。\n");
     std::fs::write(dir.join("narratives.csv"), narratives).unwrap();
     ok(jixiao(&db, &["import", dir.to_str().unwrap()]));
     let md = String::from_utf8(ok(report(
@@ -238,10 +238,10 @@ fn project_prose_entered_as_narratives_reaches_the_report() {
     )))
     .unwrap();
     assert!(md.contains("科普日活动受场地限制，线下受众面有限。"));
-    assert!(!md.contains("章节 project_problems:XM2020-02"));
+    assert!(!md.contains("章节 project_problems.XM2020-02"));
     // A section that names no known id is still refused.
     let mut narratives = std::fs::read_to_string(dir.join("narratives.csv")).unwrap();
-    narratives.push_str("project_typo:XM2020-02,2020,文字\n");
+    narratives.push_str("project_typo.XM2020-02,2020,文字\n");
     std::fs::write(dir.join("narratives.csv"), narratives).unwrap();
     assert!(
         refused(jixiao(&db, &["import", dir.to_str().unwrap()])).contains("IMPORT_UNKNOWN_SECTION")

@@ -99,7 +99,7 @@ fn prose(books: &Books, id: &str, project_code: &str) -> ProjectProse {
         .iter()
         .find(|s| s.id == id)
         .expect("the section is listed in project-report-sections.toml");
-    let section = format!("{id}:{project_code}");
+    let section = format!("{id}.{project_code}");
     let text = books.narrative(&section);
     let paragraphs: Vec<String> = text
         .map(|t| {
@@ -315,7 +315,7 @@ pub fn build(
     let mut deviation_text = prose(books, "project_deviation", project_code);
     if !deviations.is_empty() && deviation_text.paragraphs.is_empty() {
         deviation_text.missing = Some(format!(
-            "「缺少数据：{}（报告文字，章节 project_deviation:{project_code}）」",
+            "「缺少数据：{}（报告文字，章节 project_deviation.{project_code}）」",
             deviation_text.title
         ));
     }
@@ -414,14 +414,14 @@ mod tests {
         let r = report(&b, "XM1").unwrap();
         assert_eq!(
             r.problems.missing.as_deref(),
-            Some("「缺少数据：存在的问题（报告文字，章节 project_problems:XM1）」")
+            Some("「缺少数据：存在的问题（报告文字，章节 project_problems.XM1）」")
         );
         assert!(
             r.background.missing.is_none(),
             "optional sections are not demanded"
         );
         b.records.narratives.push(Narrative {
-            section: "project_problems:XM1".into(),
+            section: "project_problems.XM1".into(),
             year: 2020,
             text: "宣传面不广。\n\n经费偏少。".into(),
         });

@@ -247,7 +247,7 @@ impl Checker {
                     && jixiao_core::sections::project_section(s).is_none()
                 {
                     let ids: Vec<&str> = jixiao_core::sections::report_sections().iter().map(|x| x.id.as_str()).collect();
-                    let per_project: Vec<String> = jixiao_core::sections::project_report_sections().iter().map(|x| format!("{}:项目编码", x.id)).collect();
+                    let per_project: Vec<String> = jixiao_core::sections::project_report_sections().iter().map(|x| format!("{}.项目编码", x.id)).collect();
                     self.errors.push(r.error(Some("section"), "IMPORT_UNKNOWN_SECTION", format!("未知的报告章节；可用：{}；项目支出绩效自评报告的章节：{}", ids.join("、"), per_project.join("、"))));
                 }
             }
