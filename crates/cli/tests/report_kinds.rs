@@ -46,21 +46,24 @@ fn report(db: &str, args: &[&str]) -> Output {
     jixiao(db, &all)
 }
 
+/// `report --kind project --project XM2020-02 --format FORMAT` and `extra`.
+fn demo_project(db: &str, format: &str, extra: &[&str]) -> Output {
+    let mut args = vec![
+        "--kind",
+        "project",
+        "--project",
+        "XM2020-02",
+        "--format",
+        format,
+    ];
+    args.extend_from_slice(extra);
+    report(db, &args)
+}
+
 #[test]
 fn the_project_report_in_every_format() {
     let (tmp, db) = demo_db();
-    let md = String::from_utf8(ok(report(
-        &db,
-        &[
-            "--kind",
-            "project",
-            "--project",
-            "XM2020-02",
-            "--format",
-            "md",
-        ],
-    )))
-    .unwrap();
+    let md = String::from_utf8(ok(demo_project(&db, "md", &[]))).unwrap();
     assert!(
         md.starts_with("# 芙蓉区科学技术协会2020年度全国科普日活动经费项目支出绩效自评报告"),
         "{}",
@@ -75,33 +78,10 @@ fn the_project_report_in_every_format() {
     ] {
         assert!(md.contains(part), "lacks {part}");
     }
-    let html = String::from_utf8(ok(report(
-        &db,
-        &[
-            "--kind",
-            "project",
-            "--project",
-            "XM2020-02",
-            "--format",
-            "html",
-        ],
-    )))
-    .unwrap();
+    let html = String::from_utf8(ok(demo_project(&db, "html", &[]))).unwrap();
     assert!(html.contains("附：数字来源"));
     let docx = tmp.path().join("p.docx");
-    ok(report(
-        &db,
-        &[
-            "--kind",
-            "project",
-            "--project",
-            "XM2020-02",
-            "--format",
-            "docx",
-            "-o",
-            docx.to_str().unwrap(),
-        ],
-    ));
+    ok(demo_project(&db, "docx", &["-o", docx.to_str().unwrap()]));
     let mut xml = String::new();
     zip::ZipArchive::new(Cursor::new(std::fs::read(&docx).unwrap()))
         .unwrap()
@@ -111,19 +91,7 @@ fn the_project_report_in_every_format() {
         .unwrap();
     assert!(xml.contains("全国科普日活动经费"));
     let pdf = tmp.path().join("p.pdf");
-    ok(report(
-        &db,
-        &[
-            "--kind",
-            "project",
-            "--project",
-            "XM2020-02",
-            "--format",
-            "pdf",
-            "-o",
-            pdf.to_str().unwrap(),
-        ],
-    ));
+    ok(demo_project(&db, "pdf", &["-o", pdf.to_str().unwrap()]));
     let text = String::from_utf8(
         Command::new("pdftotext")
             .arg(&pdf)
@@ -225,18 +193,7 @@ fn project_prose_entered_as_narratives_reaches_the_report() {
     narratives.push_str("project_problems.XM2020-02,2020,科普日活动受场地限制，线下受众面有限。\n");
     std::fs::write(dir.join("narratives.csv"), narratives).unwrap();
     ok(jixiao(&db, &["import", dir.to_str().unwrap()]));
-    let md = String::from_utf8(ok(report(
-        &db,
-        &[
-            "--kind",
-            "project",
-            "--project",
-            "XM2020-02",
-            "--format",
-            "md",
-        ],
-    )))
-    .unwrap();
+    let md = String::from_utf8(ok(demo_project(&db, "md", &[]))).unwrap();
     assert!(md.contains("科普日活动受场地限制，线下受众面有限。"));
     assert!(!md.contains("章节 project_problems.XM2020-02"));
     // A section that names no known id is still refused.

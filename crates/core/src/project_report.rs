@@ -168,26 +168,19 @@ pub fn build(
             acc
         });
     let name = &project.name;
-    let voucher_formula =
-        |what: &str| format!("Σ 指标变动凭证（{what}）.金额，项目「{name}」的指标");
-    let carry_over = t.money(
-        budget.carry_over,
-        "上年结转（万元）",
-        &voucher_formula("上年结转"),
-        line_refs.clone(),
-    );
-    let initial = t.money(
-        budget.initial,
-        "年初预算数（万元）",
-        &voucher_formula("年初预算"),
-        line_refs.clone(),
-    );
-    let adjustments = t.money(
-        budget.adjustments,
-        "年中调整（万元）",
-        &voucher_formula("追加、调减、调剂"),
-        line_refs.clone(),
-    );
+    let [carry_over, initial, adjustments] = [
+        (budget.carry_over, "上年结转（万元）", "上年结转"),
+        (budget.initial, "年初预算数（万元）", "年初预算"),
+        (budget.adjustments, "年中调整（万元）", "追加、调减、调剂"),
+    ]
+    .map(|(amount, label, kinds)| {
+        t.money(
+            amount,
+            label,
+            &format!("Σ 指标变动凭证（{kinds}）.金额，项目「{name}」的指标"),
+            line_refs.clone(),
+        )
+    });
     let annual = t.money(
         budget.annual(),
         "全年预算数（万元）",
