@@ -195,7 +195,7 @@ fn project_prose_entered_as_narratives_reaches_the_report() {
     ok(jixiao(&db, &["import", dir.to_str().unwrap()]));
     let md = String::from_utf8(ok(demo_project(&db, "md", &[]))).unwrap();
     assert!(md.contains("科普日活动受场地限制，线下受众面有限。"));
-    assert!(!md.contains("章节 project_problems.XM2020-02"));
+    assert!(!md.contains("报告文字「存在的问题」未填写"));
     // A section that names no known id is still refused.
     let mut narratives = std::fs::read_to_string(dir.join("narratives.csv")).unwrap();
     narratives.push_str("project_typo.XM2020-02,2020,文字\n");

@@ -110,7 +110,7 @@ fn prose(books: &Books, id: &str, project_code: &str) -> ProjectProse {
         })
         .unwrap_or_default();
     let missing = (text.is_none() && spec.required)
-        .then(|| format!("「缺少数据：{}（报告文字，章节 {section}）」", spec.title));
+        .then(|| format!("「缺少数据：报告文字「{}」未填写」", spec.title));
     ProjectProse {
         id: id.to_string(),
         title: spec.title.clone(),
@@ -308,7 +308,7 @@ pub fn build(
     let mut deviation_text = prose(books, "project_deviation", project_code);
     if !deviations.is_empty() && deviation_text.paragraphs.is_empty() {
         deviation_text.missing = Some(format!(
-            "「缺少数据：{}（报告文字，章节 project_deviation.{project_code}）」",
+            "「缺少数据：报告文字「{}」未填写」",
             deviation_text.title
         ));
     }
@@ -407,7 +407,7 @@ mod tests {
         let r = report(&b, "XM1").unwrap();
         assert_eq!(
             r.problems.missing.as_deref(),
-            Some("「缺少数据：存在的问题（报告文字，章节 project_problems.XM1）」")
+            Some("「缺少数据：报告文字「存在的问题」未填写」")
         );
         assert!(
             r.background.missing.is_none(),

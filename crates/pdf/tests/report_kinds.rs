@@ -161,7 +161,7 @@ fn demo_project_report() {
     ] {
         assert!(md.contains(heading), "lacks {heading}");
     }
-    assert!(md.contains("「缺少数据：存在的问题（报告文字，章节 project_problems.XM2020-02）」"));
+    assert!(md.contains("「缺少数据：报告文字「存在的问题」未填写」"));
     let html = jixiao_documents::text::html(&outline);
     assert!(
         html.contains("附：数字来源"),
