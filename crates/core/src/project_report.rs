@@ -70,6 +70,9 @@ pub struct ProjectReport {
     pub funds: ProjectFunds,
     /// The 项目支出绩效自评表, as the evaluation scored it.
     pub evaluation: ProjectEvaluation,
+    /// The unit's evaluation narrowed to this project (no departmental indicators): what the 自评表's traced
+    /// numbers are made from (`evaluation::figures::EvaluationFigures::trace`).
+    pub scope: Evaluation,
     pub indicator_count: Figure,
     pub indicators_met: Figure,
     /// 偏差原因: each computed deviation (execution below 100%, every indicator that lost points) with its reason.
@@ -339,6 +342,12 @@ pub fn build(
             lines: fund_lines,
         },
         evaluation: scored.clone(),
+        scope: Evaluation {
+            indicators: vec![],
+            projects: vec![scored.clone()],
+            review_flags: vec![],
+            ..evaluation.clone()
+        },
         indicator_count,
         indicators_met,
         deviations,

@@ -1,15 +1,11 @@
-//! Renders the report model (jixiao-core `report_model`) to Markdown or HTML: the report is laid out as the
-//! blocks of `jixiao_documents::outline` — the same the DOCX and PDF lay out — and written by
-//! `jixiao_documents::text`. The consolidated report still goes through the templates in `templates/`
-//! (`consolidated.j2` with one macro file per format, `md.j2`, `html.j2`).
-
-mod context;
+//! Renders the report model (jixiao-core `report_model`), the evaluation and the consolidated report to
+//! Markdown or HTML: each is laid out as the blocks of `jixiao_documents::outline` — the same the DOCX and
+//! PDF lay out — and written by `jixiao_documents::text`.
 
 use jixiao_core::consolidated::ConsolidatedModel;
 use jixiao_core::evaluation::Evaluation;
 use jixiao_core::report_model::ReportModel;
 use jixiao_documents::Outline;
-use minijinja::{AutoEscape, Environment, Value};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Format {
@@ -27,36 +23,10 @@ impl Format {
     }
 }
 
+/// A report that could not be written. Writing an outline cannot fail today; the type stays so that callers
+/// keep one error path for every report format.
 #[derive(Debug, thiserror::Error)]
-#[error("报告模板渲染失败：{0:#}")]
-pub struct RenderError(#[from] minijinja::Error);
-
-/// The template environment of a format, compiled once.
-fn environment(format: Format) -> &'static Environment<'static> {
-    static MARKDOWN: std::sync::OnceLock<Environment<'static>> = std::sync::OnceLock::new();
-    static HTML: std::sync::OnceLock<Environment<'static>> = std::sync::OnceLock::new();
-    match format {
-        Format::Markdown => MARKDOWN.get_or_init(|| new_environment(format)),
-        Format::Html => HTML.get_or_init(|| new_environment(format)),
-    }
-}
-
-fn new_environment(format: Format) -> Environment<'static> {
-    let mut env = Environment::new();
-    env.set_syntax(minijinja::syntax::SyntaxConfig::builder().trim_blocks(true).build().expect("default delimiters are valid"));
-    // Set before any template is added: minijinja fixes a template's escaping when it compiles it, and the
-    // `.j2` names would otherwise get none. Markdown stays plain text.
-    env.set_auto_escape_callback(move |_| if format == Format::Html { AutoEscape::Html } else { AutoEscape::None });
-    let macros = match format {
-        Format::Markdown => include_str!("../templates/md.j2"),
-        Format::Html => include_str!("../templates/html.j2"),
-    };
-    env.add_template("macros.j2", macros).expect("macro templates parse (tested)");
-    env.add_template("evaluation_parts.j2", include_str!("../templates/evaluation_parts.j2")).expect("evaluation_parts.j2 parses (tested)");
-    env.add_template("evaluation.j2", include_str!("../templates/evaluation.j2")).expect("evaluation.j2 parses (tested)");
-    env.add_template("consolidated.j2", include_str!("../templates/consolidated.j2")).expect("consolidated.j2 parses (tested)");
-    env
-}
+pub enum RenderError {}
 
 /// Writes an outline in `format`.
 pub fn write(outline: &Outline, format: Format) -> String {
@@ -73,11 +43,7 @@ pub fn render(model: &ReportModel, format: Format) -> Result<String, RenderError
 
 /// The evaluation on its own (`jixiao evaluate --format md|html`).
 pub fn render_evaluation(evaluation: &Evaluation, format: Format) -> Result<String, RenderError> {
-    let env = environment(format);
-    let title = format!("{}年度{}部门整体支出绩效自评评分表", evaluation.year, evaluation.unit_name);
-    let ev = context::evaluation_view(evaluation, None);
-    let text = env.get_template("evaluation.j2")?.render(minijinja::context! { title => title, ev => Value::from(minijinja::value::Serde(ev)) })?;
-    Ok(tidy(&text))
+    Ok(write(&jixiao_documents::evaluation_outline(evaluation), format))
 }
 
 /// The consolidated report of a 主管部门 or a 财政局's region (`jixiao report --scope department|region`).
@@ -91,28 +57,5 @@ pub fn render_consolidated_in_browser(model: &ConsolidatedModel, format: Format)
 }
 
 fn render_consolidated_for(model: &ConsolidatedModel, format: Format, in_browser: bool) -> Result<String, RenderError> {
-    let env = environment(format);
-    let ctx = context::consolidated_context(model);
-    let text = env.get_template("consolidated.j2")?.render(minijinja::context! { model => Value::from(minijinja::value::Serde(&ctx)), in_browser })?;
-    Ok(tidy(&text))
-}
-
-/// Collapses the blank lines that template control flow leaves behind.
-fn tidy(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    let mut blank = 0;
-    for line in text.lines() {
-        let line = line.trim_end();
-        if line.is_empty() {
-            blank += 1;
-            if blank > 1 {
-                continue;
-            }
-        } else {
-            blank = 0;
-        }
-        out.push_str(line);
-        out.push('\n');
-    }
-    out.trim_start().to_string()
+    Ok(write(&jixiao_documents::consolidated_outline(model, in_browser), format))
 }

@@ -6,6 +6,7 @@
 //! in [`Outline::trace`] (what the figure is, how it was computed, from which records). Writers only lay out;
 //! they compute nothing. Build an outline with [`Blocks`] and [`Blocks::finish`].
 
+mod consolidated;
 pub(crate) mod evaluation;
 mod project;
 mod report;
@@ -14,6 +15,8 @@ mod targets;
 use jixiao_core::report_model::Figure;
 use serde::Serialize;
 
+pub use consolidated::consolidated_outline;
+pub use evaluation::evaluation_outline;
 pub use project::project_outline;
 pub use report::outline;
 pub use targets::targets_outline;
@@ -64,7 +67,7 @@ impl Line {
         self
     }
 
-    /// 「缺少数据：what」, as the templates' `missing_text` writes it.
+    /// 「缺少数据：what」.
     pub fn missing_data(self, what: &str) -> Line {
         self.missing(format!("「缺少数据：{what}」"))
     }

@@ -3,6 +3,7 @@
 
 use super::evaluation::project_table;
 use super::{Blocks, Cell, Line, Outline};
+use jixiao_core::evaluation::figures::EvaluationFigures;
 use jixiao_core::project_report::{ProjectProse, ProjectReport};
 
 /// The unit's text for a section, one paragraph each; or its 「缺少数据」 note; or `otherwise`.
@@ -126,7 +127,9 @@ pub fn project_outline(r: &ProjectReport) -> Outline {
             )),
     );
     b.heading(2, "（一）项目支出绩效自评表");
-    project_table(&mut b, &r.evaluation);
+    // The 自评表's numbers are traced after the report's own figures.
+    let scored = EvaluationFigures::trace(&r.scope, r.figures.len() + 1, Some(&r.funds.annual));
+    project_table(&mut b, &r.evaluation, &scored.projects[0]);
 
     b.heading(1, "四、偏差原因分析");
     if r.deviations.is_empty() {
@@ -147,5 +150,8 @@ pub fn project_outline(r: &ProjectReport) -> Outline {
     prose(&mut b, &r.result_application, "");
 
     signature(&mut b, &r.unit_name, r.report_date.as_ref(), "报告日期");
-    b.finish(&r.title, r.figures.clone())
+    b.finish(
+        &r.title,
+        r.figures.iter().cloned().chain(scored.figures).collect(),
+    )
 }

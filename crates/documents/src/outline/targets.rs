@@ -3,7 +3,7 @@
 
 use super::project::signature;
 use super::{Blocks, Cell, Line, Outline};
-use crate::accounts::chinese_ordinal;
+use jixiao_core::final_accounts::chinese_ordinal;
 use jixiao_core::report_model::Figure;
 use jixiao_core::targets::{DraftIndicator, TargetDraft};
 

@@ -46,8 +46,9 @@ fn heading_rank(level: u8) -> usize {
     }
 }
 
-/// Drops trailing spaces and runs of blank lines, and the blank lines at the start.
-fn tidy(text: &str) -> String {
+/// Drops trailing spaces, runs of blank lines and the blank lines at the start (also what template control
+/// flow leaves behind in the consolidated report).
+pub fn tidy(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     let mut blank = 0;
     for line in text.lines() {

@@ -6,7 +6,7 @@ mod evaluation_sheets;
 mod layout;
 
 use crate::DocumentError;
-use crate::accounts::final_accounts;
+use jixiao_core::final_accounts::final_accounts;
 use jixiao_core::MoneyUnit;
 use jixiao_core::evaluation::Evaluation;
 use jixiao_core::records::Books;
