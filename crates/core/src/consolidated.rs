@@ -139,6 +139,17 @@ impl Tracer {
         f
     }
 
+    /// A unit's 自评总分 (the ranking lists scored units only).
+    fn score(&mut self, u: &UnitSummary, year: i32) -> Figure {
+        let text = u.score.map(|s| s.to_string()).unwrap_or_default();
+        let formula = format!("该单位{year}年度部门整体支出绩效自评总分（jixiao evaluate；其自评报告 七、（五））");
+        let f = Figure { quantity: u.score.map(crate::report_model::Quantity::Points), ..self.add(text, false, format!("{}：自评得分（分）", u.name), &formula, vec![RecordRef::new("unit", u.code.clone())]) };
+        if let Some(last) = self.figures.last_mut() {
+            last.quantity = f.quantity;
+        }
+        f
+    }
+
     fn missing(&mut self, what: &str, label: String) -> Figure {
         self.add(format!("「缺少数据：{what}」"), true, label, "无法计算", vec![])
     }
@@ -195,7 +206,8 @@ pub struct RankRow {
     pub code: String,
     pub name: String,
     pub department: String,
-    pub score: String,
+    /// The unit's 自评总分, traced to the unit.
+    pub score: Figure,
     pub grade: String,
     pub note: String,
 }
@@ -312,7 +324,7 @@ pub fn build(input: &ConsolidationInput) -> ConsolidatedModel {
             code: u.code.clone(),
             name: u.name.clone(),
             department: department_label(u),
-            score: u.score.map(|s| s.to_string()).unwrap_or_default(),
+            score: t.score(u, input.year),
             grade: u.grade.clone().unwrap_or_default(),
             note: if u.errors > 0 { "账务核对有错误".into() } else { String::new() },
         });
@@ -387,7 +399,7 @@ mod tests {
         let s = UnitSummary::evaluated(&books.unit, e, &findings, &evaluation);
         let c = build(&ConsolidationInput { kind: ScopeKind::Department, code: Some("D".into()), name: "部门".into(), year: 2020, units: vec![s] });
         assert_eq!(c.units[0].rate.text, model.spending.execution_rate.text);
-        assert_eq!(c.ranking[0].score, evaluation.total.to_string());
+        assert_eq!(c.ranking[0].score.text, evaluation.total.to_string());
     }
 
     #[test]

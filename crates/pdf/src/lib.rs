@@ -73,7 +73,8 @@ fn report_data(books: &Books, model: &ReportModel, fonts: &FontSet) -> serde_jso
         "unit": books.unit.name,
         "year": books.year.year,
         "fonts": fonts.roles,
-        "blocks": outline.blocks,
+        // Figure ids are links, which the PDF does not draw: the template reads the text as it always did.
+        "blocks": outline.blocks.iter().map(jixiao_documents::outline::Block::untraced).collect::<Vec<_>>(),
         "captions": captions,
         "has_evaluation": model.evaluation.is_some(),
     })
@@ -101,7 +102,7 @@ pub fn render_outline(books: &Books, outline: &jixiao_documents::Outline, ident:
         "unit": books.unit.name,
         "year": books.year.year,
         "fonts": fonts.roles,
-        "blocks": outline.blocks,
+        "blocks": outline.blocks.iter().map(jixiao_documents::outline::Block::untraced).collect::<Vec<_>>(),
         "captions": {},
         "has_evaluation": false,
     });

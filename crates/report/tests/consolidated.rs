@@ -62,5 +62,9 @@ fn department_report_in_html_links_every_figure_to_its_trace_row() {
     for f in &model.figures {
         assert!(html.contains(&format!("href=\"#fig-{}\"", f.id)) && html.contains(&format!("id=\"fig-{}\"", f.id)), "figure {}", f.id);
     }
+    // The ranking's scores are figures too, traced to their unit.
+    let score = model.figures.iter().find(|f| f.label == "U1单位：自评得分（分）").expect("the score is traced");
+    assert_eq!((score.text.as_str(), score.sources[0].key.as_str()), ("91.50", "U1"));
+    assert!(html.contains(&format!("href=\"#fig-{}\" title=\"U1单位：自评得分（分）", score.id)), "{html}");
     assert_eq!(render_consolidated(&model, Format::Html).unwrap(), html, "same model, same bytes");
 }

@@ -106,7 +106,7 @@ pub fn consolidated_outline(m: &ConsolidatedModel, in_browser: bool) -> Outline 
                     Cell::number(r.rank.to_string()),
                     Cell::text(unit(&r.name, &r.code)),
                     Cell::text(&r.department),
-                    Cell::number(&r.score),
+                    Cell::figure(&r.score),
                     Cell::text(&r.grade),
                     Cell::text(if r.note.is_empty() {
                         "—"

@@ -79,6 +79,19 @@ impl Line {
         line
     }
 
+    /// The line without figure ids, plain spans joined: what a format without links lays out (DOCX runs,
+    /// the PDF's text), one span per stretch of plain text and one per 「缺少数据」.
+    pub fn untraced(&self) -> Line {
+        let mut out: Vec<Span> = Vec::new();
+        for span in &self.0 {
+            match out.last_mut() {
+                Some(last) if !last.missing && !span.missing => last.text.push_str(&span.text),
+                _ => out.push(Span { figure: None, ..span.clone() }),
+            }
+        }
+        Line(out)
+    }
+
     pub fn plain_text(&self) -> String {
         self.0.iter().map(|s| s.text.as_str()).collect()
     }
@@ -168,6 +181,23 @@ pub enum Block {
         unit: String,
         date: Line,
     },
+}
+
+impl Block {
+    /// The block without figure ids ([`Line::untraced`]): the PDF template reads these.
+    pub fn untraced(&self) -> Block {
+        match self {
+            Block::Paragraph { line } => Block::Paragraph { line: line.untraced() },
+            Block::List { numbered, items } => Block::List { numbered: *numbered, items: items.iter().map(Line::untraced).collect() },
+            Block::Table { headers, rows, widths } => Block::Table {
+                headers: headers.clone(),
+                rows: rows.iter().map(|r| r.iter().map(|c| Cell { figure: None, ..c.clone() }).collect()).collect(),
+                widths: widths.clone(),
+            },
+            Block::Signature { unit, date } => Block::Signature { unit: unit.clone(), date: date.untraced() },
+            other => other.clone(),
+        }
+    }
 }
 
 /// A whole document: title, blocks, and the trace table of its figures (printed by HTML as 「附：数字来源」).
