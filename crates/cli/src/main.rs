@@ -7,6 +7,7 @@ mod consolidated;
 mod export;
 mod generate;
 mod import;
+mod kinds;
 mod migrate;
 mod reliability;
 
@@ -105,10 +106,22 @@ enum Command {
         #[arg(long)]
         year: i32,
     },
-    /// Write the self-evaluation report (stdout without -o); with --scope department|region, the consolidated report.
+    /// Write the self-evaluation report (stdout without -o); with --scope department|region, the consolidated report;
+    /// with --kind, another document of the unit-year (项目支出绩效自评报告, 绩效运行监控表, 绩效目标申报表).
     Report {
         #[arg(long)]
         unit: Option<String>,
+        /// department: the 部门整体支出绩效自评报告; project: one project's 项目支出绩效自评报告 (--project CODE);
+        /// monitor: the 绩效运行监控表 (--as-of YYYY-MM-DD); targets: the year after --year's 绩效目标申报表 (项目 and
+        /// 部门整体), drafted from this year's continuing projects, their targets and their actuals.
+        #[arg(long, value_enum, default_value_t = kinds::ReportKind::Department)]
+        kind: kinds::ReportKind,
+        /// 项目编码, for --kind project.
+        #[arg(long, required_if_eq("kind", "project"))]
+        project: Option<String>,
+        /// The monitoring date, for --kind monitor.
+        #[arg(long)]
+        as_of: Option<String>,
         /// unit: one unit's report; department: a 主管部门's units (--department CODE); region: a 财政局's units
         /// (--bureau CODE, or --area 行政区划代码, or every unit in the database).
         #[arg(long, value_enum, default_value_t = ReportScope::Unit)]
@@ -324,7 +337,7 @@ impl Money {
 }
 
 #[derive(Clone, Copy, ValueEnum)]
-enum ReportFormat {
+pub(crate) enum ReportFormat {
     Md,
     Html,
     /// Word, in 公文 layout (GB/T 9704).
@@ -480,8 +493,11 @@ async fn run(cli: Cli, db_given: bool) -> Result<ExitCode> {
                 }
             }
         }
-        Command::Report { unit, scope, department, bureau, area, year, format, output, allow_errors, rules, money } => {
+        Command::Report { unit, kind, project, as_of, scope, department, bureau, area, year, format, output, allow_errors, rules, money } => {
             let store = open(&cli.db).await?;
+            if scope != ReportScope::Unit && kind != kinds::ReportKind::Department {
+                bail!("--kind 只用于单位报告（--scope unit）");
+            }
             if scope != ReportScope::Unit {
                 if money == Money::Yuan {
                     bail!("汇总报告（--scope department|region）以万元列示，不支持 --money yuan");
@@ -504,6 +520,11 @@ async fn run(cli: Cli, db_given: bool) -> Result<ExitCode> {
                 bail!("账务核对有错误，未生成报告（先运行 jixiao check 修正；或加 --allow-errors 强制生成）");
             }
             let evaluation = evaluate(&store, &books, &findings, rules.as_deref()).await?;
+            if kind != kinds::ReportKind::Department {
+                let (outline, ident) = kinds::outline(kind, &books, &evaluation, project.as_deref(), as_of.as_deref(), money.unit())?;
+                let bytes = kinds::write(&books, &outline, &ident, format)?;
+                return if matches!(format, ReportFormat::Md | ReportFormat::Html) { write_output(output.as_deref(), &String::from_utf8(bytes)?).map(|()| ExitCode::SUCCESS) } else { write_binary(output.as_deref(), &bytes) };
+            }
             let model = jixiao_core::report_model::build_in(&books, Some(&evaluation), money.unit());
             let text_format = match format {
                 ReportFormat::Md => jixiao_report::Format::Markdown,

@@ -90,10 +90,31 @@ pub fn render_with_warnings(books: &Books, model: &ReportModel, fonts: &FontSet)
     let data = serde_json::to_vec(&report_data(books, model, fonts)).map_err(|e| PdfError::Typeset(e.to_string()))?;
     let mut files = vec![("/data.json", data)];
     files.extend(chart_files(books, model, fonts));
-    let world = world::ReportWorld::new(TEMPLATE, files, fonts, fixed_today(books));
+    typeset(files, fonts, fixed_today(books), format!("jixiao/{}/{}", books.unit.code, books.year.year))
+}
+
+/// Any other document of the unit-year laid out as blocks (the 项目支出绩效自评报告, the 绩效目标申报表) as PDF
+/// bytes and typst's warnings, in the same 公文 layout; `ident` names the document in the PDF (same input, same
+/// bytes). Such outlines carry no charts.
+pub fn render_outline(books: &Books, outline: &jixiao_documents::Outline, ident: &str, fonts: &FontSet) -> Result<(Vec<u8>, Vec<String>), PdfError> {
+    let data = json!({
+        "title": outline.title,
+        "unit": books.unit.name,
+        "year": books.year.year,
+        "fonts": fonts.roles,
+        "blocks": outline.blocks.iter().map(jixiao_documents::outline::Block::untraced).collect::<Vec<_>>(),
+        "captions": {},
+        "has_evaluation": false,
+    });
+    let data = serde_json::to_vec(&data).map_err(|e| PdfError::Typeset(e.to_string()))?;
+    typeset(vec![("/data.json", data)], fonts, fixed_today(books), format!("jixiao/{}/{}/{ident}", books.unit.code, books.year.year))
+}
+
+fn typeset(files: Vec<(&'static str, Vec<u8>)>, fonts: &FontSet, today: Datetime, ident: String) -> Result<(Vec<u8>, Vec<String>), PdfError> {
+    let world = world::ReportWorld::new(TEMPLATE, files, fonts, today);
     let Warned { output, warnings } = typst::compile::<PagedDocument>(&world);
     let document = output.map_err(|errors| PdfError::Typeset(diagnostics(&errors)))?;
-    let options = PdfOptions { ident: Smart::Custom(format!("jixiao/{}/{}", books.unit.code, books.year.year)), ..PdfOptions::default() };
+    let options = PdfOptions { ident: Smart::Custom(ident), ..PdfOptions::default() };
     let pdf = typst_pdf::pdf(&document, &options).map_err(|errors| PdfError::Typeset(diagnostics(&errors)))?;
     Ok((pdf, warnings.iter().map(|w| w.message.to_string()).collect()))
 }
