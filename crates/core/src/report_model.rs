@@ -34,14 +34,14 @@ pub struct Figure {
 
 /// Allocates figure ids in report order and keeps every figure for the trace table.
 #[derive(Default)]
-struct Tracer {
-    figures: Vec<Figure>,
+pub(crate) struct Tracer {
+    pub(crate) figures: Vec<Figure>,
     /// How money is printed: 万元 (the default) or 元.
     unit: MoneyUnit,
 }
 
 impl Tracer {
-    fn add(&mut self, text: String, label: &str, formula: &str, sources: Vec<RecordRef>) -> Figure {
+    pub(crate) fn add(&mut self, text: String, label: &str, formula: &str, sources: Vec<RecordRef>) -> Figure {
         let f = Figure {
             id: self.figures.len() + 1,
             text,
@@ -55,12 +55,12 @@ impl Tracer {
         f
     }
 
-    fn money(&mut self, amount: Fen, label: &str, formula: &str, sources: Vec<RecordRef>) -> Figure {
+    pub(crate) fn money(&mut self, amount: Fen, label: &str, formula: &str, sources: Vec<RecordRef>) -> Figure {
         let label = if self.unit == MoneyUnit::Wan { label.to_string() } else { label.replace("（万元）", &format!("（{}）", self.unit.label())) };
         self.add(amount.in_unit(self.unit), &label, formula, sources)
     }
 
-    fn missing(&mut self, what: &str, label: &str) -> Figure {
+    pub(crate) fn missing(&mut self, what: &str, label: &str) -> Figure {
         let mut f = self.add(format!("「缺少数据：{what}」"), label, "无法计算", vec![]);
         f.missing = true;
         if let Some(last) = self.figures.last_mut() {
@@ -70,7 +70,7 @@ impl Tracer {
     }
 
     /// A rate in percent with two decimals, or 「缺少数据」 when the denominator is zero.
-    fn rate(&mut self, numerator: Fen, denominator: Fen, label: &str, formula: &str, sources: Vec<RecordRef>) -> Figure {
+    pub(crate) fn rate(&mut self, numerator: Fen, denominator: Fen, label: &str, formula: &str, sources: Vec<RecordRef>) -> Figure {
         match BasisPoints::ratio(numerator.0, denominator.0) {
             Some(bp) => self.add(bp.percent_string(), label, &format!("{formula}（四舍五入到0.01%）"), sources),
             None => self.missing(&format!("{label}的分母为零"), label),
@@ -79,11 +79,11 @@ impl Tracer {
 
     /// A spending figure: its amount, traced to the lines that carry it (each line's vouchers are its
     /// 明细账) with the number of vouchers summed.
-    fn spent(&mut self, spent: &Spent, label: &str, formula: &str) -> Figure {
+    pub(crate) fn spent(&mut self, spent: &Spent, label: &str, formula: &str) -> Figure {
         self.money(spent.amount, label, &format!("{formula}；{} 张凭证", spent.vouchers), spending_refs(spent))
     }
 
-    fn count(&mut self, n: i64, label: &str, formula: &str, sources: Vec<RecordRef>) -> Figure {
+    pub(crate) fn count(&mut self, n: i64, label: &str, formula: &str, sources: Vec<RecordRef>) -> Figure {
         self.add(n.to_string(), label, formula, sources)
     }
 }
