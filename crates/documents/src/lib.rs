@@ -7,9 +7,9 @@ pub mod docx;
 pub mod outline;
 pub mod workbook;
 
-pub use docx::docx;
-pub use outline::{Outline, outline};
-pub use workbook::{workbook, workbook_in};
+pub use docx::{Orientation, docx, docx_in};
+pub use outline::{Outline, monitor_outline, outline};
+pub use workbook::{monitor_workbook, workbook, workbook_in};
 
 #[derive(Debug, thiserror::Error)]
 pub enum DocumentError {

@@ -4,11 +4,13 @@
 //! compares the blocks with the Markdown rendering line by line.
 
 pub(crate) mod evaluation;
+pub mod monitor;
 mod report;
 
 use jixiao_core::report_model::Figure;
 use serde::Serialize;
 
+pub use monitor::monitor_outline;
 pub use report::outline;
 
 /// A stretch of text. `missing` marks 「缺少数据：…」 so that every format can make it stand out.
