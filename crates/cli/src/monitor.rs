@@ -21,8 +21,8 @@ pub fn render(books: &Books, as_of: Date, format: ReportFormat) -> Result<Render
     let model = jixiao_core::monitoring::build(books, as_of);
     let outline = jixiao_documents::monitor_outline(&model);
     Ok(match format {
-        ReportFormat::Md => Rendered::Text(jixiao_documents::outline::monitor::markdown(&outline)),
-        ReportFormat::Html => Rendered::Text(jixiao_documents::outline::monitor::html(&outline)),
+        ReportFormat::Md => Rendered::Text(jixiao_documents::text::markdown(&outline)),
+        ReportFormat::Html => Rendered::Text(jixiao_documents::text::html(&outline)),
         ReportFormat::Docx => Rendered::Bytes(jixiao_documents::docx_in(
             &outline,
             jixiao_documents::Orientation::Landscape,

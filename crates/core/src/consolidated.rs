@@ -134,7 +134,7 @@ struct Tracer {
 
 impl Tracer {
     fn add(&mut self, text: String, missing: bool, label: String, formula: &str, sources: Vec<RecordRef>) -> Figure {
-        let f = Figure { id: self.figures.len() + 1, text, missing, label, formula: formula.to_string(), source_count: sources.len(), sources: sources.into_iter().take(30).collect() };
+        let f = Figure { missing, ..Figure::new(self.figures.len() + 1, text, label, formula, sources, None) };
         self.figures.push(f.clone());
         f
     }

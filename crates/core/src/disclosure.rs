@@ -1,5 +1,5 @@
 //! 部门决算公开: which tables an edition publishes, in which order and under which title, chosen by the fiscal
-//! year (`data/final-accounts-editions.toml`). The documents crate computes each table by its `id`.
+//! year (`data/final-accounts-editions.toml`). `final_accounts` computes each table by its `id`.
 
 use serde::Deserialize;
 use std::sync::OnceLock;
@@ -96,7 +96,7 @@ pub struct Explanation {
 pub fn explanations(books: &crate::records::Books, prior: Option<&crate::records::Books>) -> Vec<Explanation> {
     use crate::codes::ExpenseGroup;
     use crate::money::{BasisPoints, Fen};
-    use crate::records::{AppropriationLine, AssetStatus, Books, FundSource, SpendingKind};
+    use crate::records::{AssetStatus, Books, FundSource, SpendingKind};
     let year = books.year.year;
     let wan = |f: Fen| format!("{}万元", f.wan_yuan_string());
     // 比上年: the change and its rate, or why there is none.
@@ -113,9 +113,8 @@ pub fn explanations(books: &crate::records::Books, prior: Option<&crate::records
     };
     // 机关运行经费: the 一般公共预算财政拨款 basic spending on 公用经费.
     let running = |b: &Books| b.spent_where(|l| l.fund_source == FundSource::GeneralBudget && l.spending_kind == SpendingKind::Basic && b.expense_group(l) == Some(ExpenseGroup::PublicUse)).amount;
-    // “三公”经费 of the edition's coverage: 一般公共预算 until 2021, every 财政拨款 from 2022.
-    let sangong_covered = |b: &Books, l: &AppropriationLine| b.sangong_kind(l).is_some() && if b.year.year >= 2022 { l.fund_source.is_fiscal() } else { l.fund_source == FundSource::GeneralBudget };
-    let sangong = |b: &Books| b.spent_where(|l| sangong_covered(b, l)).amount;
+    // “三公”经费 as each year's edition covers them in its 三公 table (the prior year's as it was published).
+    let sangong = |b: &Books| crate::final_accounts::sangong_amounts(b, crate::final_accounts::sangong_coverage(b.year.year)).spent_total();
     let by_code = |b: &Books, code: &str| b.spent_where(|l| l.fund_source.is_fiscal() && l.economic_code == code).amount;
     let (meetings, training) = (by_code(books, "30215"), by_code(books, "30216"));
     let mut out = vec![

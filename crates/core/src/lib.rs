@@ -11,6 +11,7 @@ pub mod consolidated;
 pub mod disclosure;
 pub mod evaluation;
 pub mod export;
+pub mod final_accounts;
 pub mod governance;
 pub mod date;
 pub mod ledger;

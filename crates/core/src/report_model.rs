@@ -30,6 +30,38 @@ pub struct Figure {
     pub source_count: usize,
     /// Up to LISTED_SOURCES of the records it was computed from.
     pub sources: Vec<RecordRef>,
+    /// The number the text prints, for writers that need it as a number (a spreadsheet cell, a chart);
+    /// `None` for a missing figure and for text that is not one number (「2/2 项满足」).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub quantity: Option<Quantity>,
+}
+
+/// The number behind a [`Figure`]'s text, in the exact unit it is computed in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(tag = "kind", content = "value", rename_all = "snake_case")]
+pub enum Quantity {
+    Money(Fen),
+    Rate(BasisPoints),
+    Count(i64),
+    /// 分值 or 得分, in hundredths of a point.
+    Points(crate::evaluation::Points),
+}
+
+impl Figure {
+    /// A figure that is not allocated by a report model's tracer (the evaluation tables, other report kinds):
+    /// `id` is its row in the trace table the caller keeps.
+    pub fn new(id: usize, text: impl Into<String>, label: impl Into<String>, formula: impl Into<String>, sources: Vec<RecordRef>, quantity: Option<Quantity>) -> Figure {
+        Figure {
+            id,
+            text: text.into(),
+            missing: false,
+            label: label.into(),
+            formula: formula.into(),
+            source_count: sources.len(),
+            sources: sources.into_iter().take(LISTED_SOURCES).collect(),
+            quantity,
+        }
+    }
 }
 
 /// Allocates figure ids in report order and keeps every figure for the trace table.
@@ -42,22 +74,18 @@ pub(crate) struct Tracer {
 
 impl Tracer {
     pub(crate) fn add(&mut self, text: String, label: &str, formula: &str, sources: Vec<RecordRef>) -> Figure {
-        let f = Figure {
-            id: self.figures.len() + 1,
-            text,
-            missing: false,
-            label: label.to_string(),
-            formula: formula.to_string(),
-            source_count: sources.len(),
-            sources: sources.into_iter().take(LISTED_SOURCES).collect(),
-        };
+        self.add_quantity(text, label, formula, sources, None)
+    }
+
+    pub(crate) fn add_quantity(&mut self, text: String, label: &str, formula: &str, sources: Vec<RecordRef>, quantity: Option<Quantity>) -> Figure {
+        let f = Figure::new(self.figures.len() + 1, text, label, formula, sources, quantity);
         self.figures.push(f.clone());
         f
     }
 
     pub(crate) fn money(&mut self, amount: Fen, label: &str, formula: &str, sources: Vec<RecordRef>) -> Figure {
         let label = if self.unit == MoneyUnit::Wan { label.to_string() } else { label.replace("（万元）", &format!("（{}）", self.unit.label())) };
-        self.add(amount.in_unit(self.unit), &label, formula, sources)
+        self.add_quantity(amount.in_unit(self.unit), &label, formula, sources, Some(Quantity::Money(amount)))
     }
 
     pub(crate) fn missing(&mut self, what: &str, label: &str) -> Figure {
@@ -72,7 +100,7 @@ impl Tracer {
     /// A rate in percent with two decimals, or 「缺少数据」 when the denominator is zero.
     pub(crate) fn rate(&mut self, numerator: Fen, denominator: Fen, label: &str, formula: &str, sources: Vec<RecordRef>) -> Figure {
         match BasisPoints::ratio(numerator.0, denominator.0) {
-            Some(bp) => self.add(bp.percent_string(), label, &format!("{formula}（四舍五入到0.01%）"), sources),
+            Some(bp) => self.add_quantity(bp.percent_string(), label, &format!("{formula}（四舍五入到0.01%）"), sources, Some(Quantity::Rate(bp))),
             None => self.missing(&format!("{label}的分母为零"), label),
         }
     }
@@ -84,7 +112,7 @@ impl Tracer {
     }
 
     pub(crate) fn count(&mut self, n: i64, label: &str, formula: &str, sources: Vec<RecordRef>) -> Figure {
-        self.add(n.to_string(), label, formula, sources)
+        self.add_quantity(n.to_string(), label, formula, sources, Some(Quantity::Count(n)))
     }
 }
 
@@ -709,7 +737,7 @@ pub fn build_in(books: &Books, evaluation: Option<&Evaluation>, unit: MoneyUnit)
 
     let evaluation_total = evaluation.map(|e| {
         let sources = e.indicators.iter().flat_map(|i| i.evidence.iter().cloned()).collect();
-        t.add(e.total.to_string(), "部门整体支出绩效自评总分（分）", &format!("Σ 各指标得分（{}）", e.framework), sources)
+        t.add_quantity(e.total.to_string(), "部门整体支出绩效自评总分（分）", &format!("Σ 各指标得分（{}）", e.framework), sources, Some(Quantity::Points(e.total)))
     });
     // 收支平衡, by fund source: traced last so that the other figures keep their places in the trace table.
     let row = |t: &mut Tracer, name: &str, b: crate::balance::FundBalance| {

@@ -4,7 +4,7 @@
 
 use jixiao_core::Fen;
 use jixiao_core::evaluation::Evaluation;
-use jixiao_documents::accounts::ClassBudget;
+use jixiao_core::final_accounts::ClassBudget;
 use std::fmt::Write;
 
 /// In px; the PDF scales the chart to the text width (156 mm), so 13 px labels print at about 9.5 pt.

@@ -48,7 +48,7 @@ fn fixed_today(books: &Books) -> Datetime {
 
 /// The chart files the template draws, by the name its blocks use.
 fn chart_files(books: &Books, model: &ReportModel, fonts: &FontSet) -> Vec<(&'static str, Vec<u8>)> {
-    let mut files = vec![("/charts/budget_by_function_class.svg", charts::budget_by_function_class(&jixiao_documents::accounts::budget_by_function_class(books), &fonts.roles.chart).into_bytes())];
+    let mut files = vec![("/charts/budget_by_function_class.svg", charts::budget_by_function_class(&jixiao_core::final_accounts::budget_by_function_class(books), &fonts.roles.chart).into_bytes())];
     if let Some(ev) = &model.evaluation {
         files.push(("/charts/indicator_scores.svg", charts::indicator_scores(ev, &fonts.roles.chart).into_bytes()));
     }

@@ -1,11 +1,14 @@
-//! Renders the report model (jixiao-core `report_model`) to Markdown or HTML through the templates in
-//! `templates/`: one outline (`report.j2`) and one macro file per format (`md.j2`, `html.j2`).
+//! Renders the report model (jixiao-core `report_model`) and the evaluation to Markdown or HTML: both are
+//! laid out as the blocks of `jixiao_documents::outline` — the same the DOCX and PDF lay out — and written
+//! by `jixiao_documents::text`. The consolidated report still goes through the templates in `templates/`
+//! (`consolidated.j2` with one macro file per format, `md.j2`, `html.j2`).
 
 mod context;
 
 use jixiao_core::consolidated::ConsolidatedModel;
 use jixiao_core::evaluation::Evaluation;
 use jixiao_core::report_model::ReportModel;
+use jixiao_documents::Outline;
 use minijinja::{AutoEscape, Environment, Value};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -44,33 +47,31 @@ fn new_environment(format: Format) -> Environment<'static> {
     // Set before any template is added: minijinja fixes a template's escaping when it compiles it, and the
     // `.j2` names would otherwise get none. Markdown stays plain text.
     env.set_auto_escape_callback(move |_| if format == Format::Html { AutoEscape::Html } else { AutoEscape::None });
-    env.add_template("report.j2", include_str!("../templates/report.j2")).expect("report.j2 parses (tested)");
     let macros = match format {
         Format::Markdown => include_str!("../templates/md.j2"),
         Format::Html => include_str!("../templates/html.j2"),
     };
     env.add_template("macros.j2", macros).expect("macro templates parse (tested)");
-    env.add_template("evaluation_parts.j2", include_str!("../templates/evaluation_parts.j2")).expect("evaluation_parts.j2 parses (tested)");
-    env.add_template("evaluation.j2", include_str!("../templates/evaluation.j2")).expect("evaluation.j2 parses (tested)");
     env.add_template("consolidated.j2", include_str!("../templates/consolidated.j2")).expect("consolidated.j2 parses (tested)");
     env
 }
 
+/// Writes an outline in `format`.
+pub fn write(outline: &Outline, format: Format) -> String {
+    match format {
+        Format::Markdown => jixiao_documents::text::markdown(outline),
+        Format::Html => jixiao_documents::text::html(outline),
+    }
+}
+
 /// The self-evaluation report.
 pub fn render(model: &ReportModel, format: Format) -> Result<String, RenderError> {
-    let env = environment(format);
-    let ctx = context::report_context(model);
-    let text = env.get_template("report.j2")?.render(minijinja::context! { model => Value::from(minijinja::value::Serde(&ctx)), ev => Value::from(minijinja::value::Serde(&ctx["ev"])) })?;
-    Ok(tidy(&text))
+    Ok(write(&jixiao_documents::outline(model), format))
 }
 
 /// The evaluation on its own (`jixiao evaluate --format md|html`).
 pub fn render_evaluation(evaluation: &Evaluation, format: Format) -> Result<String, RenderError> {
-    let env = environment(format);
-    let title = format!("{}年度{}部门整体支出绩效自评评分表", evaluation.year, evaluation.unit_name);
-    let ev = context::evaluation_view(evaluation, None);
-    let text = env.get_template("evaluation.j2")?.render(minijinja::context! { title => title, ev => Value::from(minijinja::value::Serde(ev)) })?;
-    Ok(tidy(&text))
+    Ok(write(&jixiao_documents::evaluation_outline(evaluation), format))
 }
 
 /// The consolidated report of a 主管部门 or a 财政局's region (`jixiao report --scope department|region`).
@@ -87,25 +88,5 @@ fn render_consolidated_for(model: &ConsolidatedModel, format: Format, in_browser
     let env = environment(format);
     let ctx = context::consolidated_context(model);
     let text = env.get_template("consolidated.j2")?.render(minijinja::context! { model => Value::from(minijinja::value::Serde(&ctx)), in_browser })?;
-    Ok(tidy(&text))
-}
-
-/// Collapses the blank lines that template control flow leaves behind.
-fn tidy(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    let mut blank = 0;
-    for line in text.lines() {
-        let line = line.trim_end();
-        if line.is_empty() {
-            blank += 1;
-            if blank > 1 {
-                continue;
-            }
-        } else {
-            blank = 0;
-        }
-        out.push_str(line);
-        out.push('\n');
-    }
-    out.trim_start().to_string()
+    Ok(jixiao_documents::text::tidy(&text))
 }

@@ -197,3 +197,31 @@ fn a_missing_actual_takes_no_unit() {
     assert!(md.contains("「缺少数据：实际完成值」"));
     assert!(!md.contains("「缺少数据：实际完成值」%"));
 }
+
+/// Issue 18: every number of the HTML report's tables — the 评分表 and the 项目支出绩效自评表 included
+/// (分值, 指标值, 得分, 项目资金, 执行率, 年度指标值, 实际完成值) — links to its row of 「附：数字来源」, and that
+/// row names where the number comes from.
+#[test]
+fn every_table_number_of_the_html_report_links_to_its_trace_row() {
+    let html = render(&demo_model(), Format::Html).unwrap();
+    let (body, trace) = html.split_once("<h2>附：数字来源</h2>").expect("trace table");
+    let numeric: Vec<&str> = body.split("<td class=\"num\">").skip(1).map(|rest| rest.split_once("</td>").unwrap().0).collect();
+    assert!(numeric.len() > 300, "{} number cells", numeric.len());
+    let unlinked: Vec<&&str> = numeric.iter().filter(|c| !c.starts_with("<a class=\"fig") && **c != "—").collect();
+    assert!(unlinked.is_empty(), "number cells without a trace: {unlinked:?}");
+    for (cell, row_must_say) in [
+        // 评分表: 分值 from the framework file and indicator id, 指标值 with its measured numerator and denominator.
+        ("预算完成率（过程-预算执行）：分值", "department.toml 中指标 budget_completion_rate 的分值"),
+        ("预算完成率（过程-预算执行）：指标值", "分子 211.33万元，分母 242.96万元"),
+        ("预算完成率（过程-预算执行）：得分", "失分：实际值 86.98%，标准 100%"),
+        // 项目支出绩效自评表: the money, the unit's own target and actual, the split weight.
+        ("老科协经费：年度资金总额：全年执行数（万元）", "projects:XM2020-01"),
+        ("老科协经费：老科协组织开展活动次数：实际完成值", "project_indicators:"),
+        ("老科协经费：老科协组织开展活动次数：分值", "project.toml：一级指标「产出指标」的分值"),
+    ] {
+        let row = trace.lines().find(|l| l.contains(&format!("<td>{cell}</td>"))).unwrap_or_else(|| panic!("no trace row {cell}"));
+        assert!(row.contains(row_must_say), "{row}");
+        let id = row.split_once("<tr id=\"fig-").unwrap().1.split_once('"').unwrap().0;
+        assert!(body.contains(&format!("href=\"#fig-{id}\"")), "{cell} is not linked from the text");
+    }
+}

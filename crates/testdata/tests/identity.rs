@@ -107,7 +107,7 @@ fn same_everywhere(books: &Books, seed: u64) {
     }
 
     // The 部门决算 workbook's tables.
-    let accounts = jixiao_documents::accounts::final_accounts(books);
+    let accounts = jixiao_core::final_accounts::final_accounts(books);
     let table = |code: &str| accounts.tables.iter().find(|t| t.code == code).unwrap();
     let t01 = table("公开01表");
     assert_eq!(t01.amount("年初结转和结余", 1), Some(total.opening), "{context}: 01表");

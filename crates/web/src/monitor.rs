@@ -15,7 +15,7 @@ use axum::response::IntoResponse;
 use jixiao_core::Date;
 use jixiao_core::monitoring::{build, status};
 use jixiao_documents::Orientation;
-use jixiao_documents::outline::monitor::{html, markdown};
+use jixiao_documents::text::{html, markdown};
 use serde_json::json;
 use std::collections::BTreeMap;
 

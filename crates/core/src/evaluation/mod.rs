@@ -3,6 +3,7 @@
 //! Every value carries its numerator, denominator and records; what the records cannot give is 「无法计算」
 //! with the reason, scored as the rules say — never guessed.
 
+pub mod figures;
 pub mod framework;
 mod measures;
 mod project;

@@ -80,12 +80,21 @@ fn styles(docx: Docx) -> Docx {
 }
 
 fn runs(mut p: Paragraph, line: &Line, size: Option<usize>) -> Paragraph {
+    // One run per stretch of plain text (figures included) and one per 「缺少数据」: a figure's trace id
+    // has no place in a DOCX.
+    let mut merged: Vec<(String, bool)> = Vec::new();
     for span in &line.0 {
-        let mut run = Run::new().add_text(&span.text);
+        match merged.last_mut() {
+            Some((text, false)) if !span.missing => text.push_str(&span.text),
+            _ => merged.push((span.text.clone(), span.missing)),
+        }
+    }
+    for (text, missing) in merged {
+        let mut run = Run::new().add_text(&text);
         if let Some(size) = size {
             run = run.size(size);
         }
-        if span.missing {
+        if missing {
             run = run.color(MISSING_COLOR).bold();
         }
         p = p.add_run(run);

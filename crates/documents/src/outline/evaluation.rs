@@ -1,63 +1,81 @@
-//! The evaluation tables — 部门整体支出绩效评分表 and each 项目支出绩效自评表 — as `evaluation_parts.j2` lays
-//! them out, with the cell texts of the report crate's `context.rs`.
+//! The evaluation tables — 部门整体支出绩效评分表 and each 项目支出绩效自评表 — and the evaluation on its own
+//! (`jixiao evaluate --format md|html`). Every number is a traced figure of
+//! `jixiao_core::evaluation::figures`; this module only lays them out.
 
-use super::{Blocks, Cell, Line};
+use super::{Blocks, Cell, Line, Outline};
+use jixiao_core::evaluation::figures::{EvaluationFigures, ProjectFigures};
 use jixiao_core::evaluation::{Evaluation, ProjectEvaluation, ScoredIndicator};
-use jixiao_core::report_model::Figure;
 
 /// 评分说明: the checklist, why points were lost, or why the value could not be computed; and any
 /// reviewer's override.
 pub(crate) fn scoring_note(i: &ScoredIndicator) -> String {
     let mut parts = Vec::new();
     if !i.checklist.is_empty() {
-        parts.push(i.checklist.iter().map(|c| format!("{}{}：{}", if c.met { "✓" } else { "✗" }, c.label, c.detail)).collect::<Vec<_>>().join("；"));
+        parts.push(
+            i.checklist
+                .iter()
+                .map(|c| format!("{}{}：{}", if c.met { "✓" } else { "✗" }, c.label, c.detail))
+                .collect::<Vec<_>>()
+                .join("；"),
+        );
     } else if let Some(lost) = &i.lost_reason {
         parts.push(lost.clone());
     } else if let Some(why) = &i.unavailable {
         parts.push(format!("无法计算：{why}，按规则给分"));
     }
     if let Some(o) = &i.overridden {
-        parts.push(format!("审核调整（{} {}，{}）：计算得分 {}，调整为 {}，理由：{}", o.reviewer, o.date, o.override_code, i.computed_score, o.score, o.reason));
+        parts.push(format!(
+            "审核调整（{} {}，{}）：计算得分 {}，调整为 {}，理由：{}",
+            o.reviewer, o.date, o.override_code, i.computed_score, o.score, o.reason
+        ));
     }
-    if parts.is_empty() { "—".into() } else { parts.join("。") }
-}
-
-/// 得分 as the scored table prints it: 不参与 for excluded indicators, `*` after an overridden score.
-pub(crate) fn score_text(i: &ScoredIndicator) -> String {
-    if i.excluded {
-        "不参与".into()
-    } else if i.overridden.is_some() {
-        format!("{}*", i.score)
+    if parts.is_empty() {
+        "—".into()
     } else {
-        i.score.to_string()
+        parts.join("。")
     }
 }
 
 /// 部门整体支出绩效评分表 with its basis and the total.
-pub(super) fn department(b: &mut Blocks, ev: &Evaluation, total: Option<&Figure>) {
-    b.paragraph(Line::new().text(format!("评价依据：{}（{}）。", ev.basis.join("、"), ev.framework)));
+pub(super) fn department(b: &mut Blocks, ev: &Evaluation, figures: &EvaluationFigures) {
+    b.paragraph(Line::new().text(format!(
+        "评价依据：{}（{}）。",
+        ev.basis.join("、"),
+        ev.framework
+    )));
     let rows = ev
         .indicators
         .iter()
-        .map(|i| {
+        .zip(&figures.indicators)
+        .map(|(i, f)| {
             vec![
                 Cell::text(&i.level1),
                 Cell::text(&i.level2),
                 Cell::text(&i.level3),
-                Cell::number(i.weight.to_string()),
-                Cell::number(&i.value),
-                Cell::number(score_text(i)),
+                Cell::figure(&f.weight),
+                Cell::figure(&f.value),
+                Cell::figure(&f.score),
                 Cell::text(scoring_note(i)),
             ]
         })
         .collect();
-    b.table(&["一级指标", "二级指标", "三级指标", "分值", "指标值", "得分", "评分说明"], &[4, 4, 6, 3, 4, 3, 11], rows);
-    let mut line = Line::new().text("自评总分");
-    line = match total {
-        Some(f) => line.figure(f),
-        None => line.text(ev.total.to_string()),
-    };
-    line = line.text(format!("分，评价等级为“{}”。", ev.grade));
+    b.table(
+        &[
+            "一级指标",
+            "二级指标",
+            "三级指标",
+            "分值",
+            "指标值",
+            "得分",
+            "评分说明",
+        ],
+        &[4, 4, 6, 3, 4, 3, 11],
+        rows,
+    );
+    let mut line = Line::new()
+        .text("自评总分")
+        .figure(&figures.total)
+        .text(format!("分，评价等级为“{}”。", ev.grade));
     if let Some(note) = &ev.note {
         line = line.text(format!("{note}。"));
     }
@@ -65,69 +83,156 @@ pub(super) fn department(b: &mut Blocks, ev: &Evaluation, total: Option<&Figure>
 }
 
 /// 项目资金 rows: the execution columns only on 年度资金总额.
-pub(crate) fn fund_rows(p: &ProjectEvaluation) -> Vec<Vec<Cell>> {
+fn fund_rows(p: &ProjectEvaluation, f: &ProjectFigures) -> Vec<Vec<Cell>> {
     p.funds
         .iter()
+        .zip(&f.funds)
         .enumerate()
-        .map(|(k, f)| {
+        .map(|(k, (row, money))| {
+            let dash = || Cell::number("—");
             let first = k == 0;
-            let only_first = |text: String| if first { Cell::number(text) } else { Cell::number("—") };
             vec![
-                Cell::text(&f.label),
-                Cell::number(&f.initial.wan_yuan),
-                Cell::number(&f.annual.wan_yuan),
-                Cell::number(f.spent.as_ref().map_or("—".to_string(), |s| s.wan_yuan.clone())),
-                only_first(p.execution_weight.to_string()),
-                only_first(p.execution_rate.clone().unwrap_or_else(|| "无法计算".into())),
-                only_first(p.execution_score.to_string()),
+                Cell::text(&row.label),
+                Cell::figure(&money.initial),
+                Cell::figure(&money.annual),
+                money.spent.as_ref().map_or_else(dash, Cell::figure),
+                if first {
+                    Cell::figure(&f.execution_weight)
+                } else {
+                    dash()
+                },
+                if first {
+                    Cell::figure(&f.execution_rate)
+                } else {
+                    dash()
+                },
+                if first {
+                    Cell::figure(&f.execution_score)
+                } else {
+                    dash()
+                },
             ]
         })
         .collect()
 }
 
 /// 绩效指标 rows: target and actual with direction and unit, weight, score, 偏差原因.
-pub(crate) fn indicator_rows(p: &ProjectEvaluation) -> Vec<Vec<Cell>> {
+fn indicator_rows(p: &ProjectEvaluation, f: &ProjectFigures) -> Vec<Vec<Cell>> {
     p.indicators
         .iter()
-        .map(|i| {
-            let qualitative = i.direction == "定性";
-            let actual = if i.actual.is_empty() {
-                "「缺少数据」".to_string()
-            } else if qualitative {
-                i.actual.clone()
-            } else {
-                format!("{}{}", i.actual, i.unit)
-            };
+        .zip(&f.indicators)
+        .map(|(i, f)| {
             vec![
                 Cell::text(&i.level1),
                 Cell::text(&i.level2),
                 Cell::text(&i.level3),
-                Cell::text(if qualitative { i.target.clone() } else { format!("{}{}{}", i.direction, i.target, i.unit) }),
-                Cell::text(actual),
-                Cell::number(i.weight.to_string()),
-                Cell::number(if i.overridden.is_some() { format!("{}（计算 {}）", i.score, i.computed_score) } else { i.score.to_string() }),
-                Cell::text(if i.deviation_reason.is_empty() { "—".to_string() } else { i.deviation_reason.clone() }),
+                Cell {
+                    numeric: false,
+                    ..Cell::figure(&f.target)
+                },
+                Cell {
+                    numeric: false,
+                    ..Cell::figure(&f.actual)
+                },
+                Cell::figure(&f.weight),
+                Cell::figure(&f.score),
+                Cell::text(if i.deviation_reason.is_empty() {
+                    "—".to_string()
+                } else {
+                    i.deviation_reason.clone()
+                }),
             ]
         })
         .collect()
 }
 
 /// One 项目支出绩效自评表 per project.
-pub(super) fn projects(b: &mut Blocks, ev: &Evaluation) {
-    for (n, p) in ev.projects.iter().enumerate() {
-        b.heading(3, format!("{}. {}（{}）项目支出绩效自评表", n + 1, p.name, p.project_code));
-        b.table(&["项目资金（万元）", "年初预算数", "全年预算数", "全年执行数", "分值", "执行率", "得分"], &[7, 4, 4, 4, 3, 3, 3], fund_rows(p));
-        let mut line = Line::new().text(format!("年度总体目标——预期目标：{}；实际完成情况：", p.goal.trim_matches('。')));
+pub(super) fn projects(b: &mut Blocks, ev: &Evaluation, figures: &EvaluationFigures) {
+    for (n, (p, f)) in ev.projects.iter().zip(&figures.projects).enumerate() {
+        b.heading(
+            3,
+            format!(
+                "{}. {}（{}）项目支出绩效自评表",
+                n + 1,
+                p.name,
+                p.project_code
+            ),
+        );
+        b.table(
+            &[
+                "项目资金（万元）",
+                "年初预算数",
+                "全年预算数",
+                "全年执行数",
+                "分值",
+                "执行率",
+                "得分",
+            ],
+            &[7, 4, 4, 4, 3, 3, 3],
+            fund_rows(p, f),
+        );
+        let mut line = Line::new().text(format!(
+            "年度总体目标——预期目标：{}；实际完成情况：",
+            p.goal.trim_matches('。')
+        ));
         line = match &p.outcome {
             Some(outcome) => line.text(outcome.trim_matches('。')),
             None => line.missing_data("实际完成情况"),
         };
         b.paragraph(line.text("。"));
-        b.table(&["一级指标", "二级指标", "三级指标", "年度指标值", "实际完成值", "分值", "得分", "偏差原因分析及改进措施"], &[5, 6, 7, 5, 5, 3, 3, 7], indicator_rows(p));
-        let mut line = Line::new().text(format!("总分{}分（满分100分），自评等级为“{}”。", p.total, p.grade));
+        b.table(
+            &[
+                "一级指标",
+                "二级指标",
+                "三级指标",
+                "年度指标值",
+                "实际完成值",
+                "分值",
+                "得分",
+                "偏差原因分析及改进措施",
+            ],
+            &[5, 6, 7, 5, 5, 3, 3, 7],
+            indicator_rows(p, f),
+        );
+        let mut line = Line::new()
+            .text("总分")
+            .figure(&f.total)
+            .text(format!("分（满分100分），自评等级为“{}”。", p.grade));
         if let Some(note) = &p.note {
             line = line.text(format!("{note}。"));
         }
         b.paragraph(line);
     }
+}
+
+/// The evaluation on its own: the 评分表, the indicators that lost points, every 项目支出绩效自评表 and the
+/// reviewer's hints, with the trace table of their numbers.
+pub fn evaluation_outline(ev: &Evaluation) -> Outline {
+    let figures = EvaluationFigures::trace(ev, 1, None);
+    let mut b = Blocks::default();
+    b.heading(1, "一、部门整体支出绩效评分表");
+    department(&mut b, ev, &figures);
+    b.heading(1, "二、失分指标");
+    let problems = ev.problems();
+    if problems.is_empty() {
+        b.paragraph(Line::new().text("无失分指标。"));
+    } else {
+        b.list(true, problems.iter().map(|p| Line::new().text(p)).collect());
+    }
+    b.heading(1, "三、项目支出绩效自评表");
+    projects(&mut b, ev, &figures);
+    if !ev.review_flags.is_empty() {
+        b.heading(1, "四、审核提示");
+        b.list(
+            true,
+            ev.review_flags
+                .iter()
+                .map(|p| Line::new().text(p))
+                .collect(),
+        );
+    }
+    b.finish(
+        format!("{}年度{}部门整体支出绩效自评评分表", ev.year, ev.unit_name),
+        figures.figures,
+    )
 }

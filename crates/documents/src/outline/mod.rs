@@ -1,8 +1,12 @@
-//! The report as a sequence of blocks — headings, paragraphs, lists, tables — in the order of the
-//! Markdown/HTML outline (`crates/report/templates/report.j2`). The DOCX writer and the PDF template both
-//! lay out these blocks, so the three formats carry the same words and figures in the same order; a test
-//! compares the blocks with the Markdown rendering line by line.
+//! A report as a sequence of blocks — headings, paragraphs, lists, tables — with its title and its trace
+//! table. Every writer lays out the same blocks: Markdown and HTML (`crate::text`), DOCX (`crate::docx`) and
+//! the PDF template (jixiao-pdf), so all formats carry the same words and figures in the same order.
+//!
+//! A figure keeps its trace: a [`Span`] or [`Cell`] made from a `Figure` carries the figure's `id`, its row
+//! in [`Outline::trace`] (what the figure is, how it was computed, from which records). Writers only lay out;
+//! they compute nothing. Build an outline with [`Blocks`] and [`Blocks::finish`].
 
+mod consolidated;
 pub(crate) mod evaluation;
 pub mod monitor;
 mod report;
@@ -10,15 +14,20 @@ mod report;
 use jixiao_core::report_model::Figure;
 use serde::Serialize;
 
+pub use consolidated::consolidated_outline;
+pub use evaluation::evaluation_outline;
 pub use monitor::monitor_outline;
 pub use report::outline;
 
-/// A stretch of text. `missing` marks 「缺少数据：…」 so that every format can make it stand out.
+/// A stretch of text. `missing` marks 「缺少数据：…」 so that every format can make it stand out; `figure`
+/// is the trace id of the figure the text prints (its row in [`Outline::trace`]).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Span {
     pub text: String,
     #[serde(skip_serializing_if = "std::ops::Not::not")]
     pub missing: bool,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub figure: Option<usize>,
 }
 
 /// One line of running text, built from literal text and figures.
@@ -38,31 +47,34 @@ impl Line {
             return self;
         }
         match self.0.last_mut() {
-            Some(last) if !last.missing => last.text.push_str(text),
-            _ => self.0.push(Span { text: text.to_string(), missing: false }),
+            Some(last) if !last.missing && last.figure.is_none() => last.text.push_str(text),
+            _ => self.0.push(Span { text: text.to_string(), missing: false, figure: None }),
         }
         self
     }
 
-    /// A computed figure as printed; a missing one keeps its 「缺少数据」 mark.
-    pub fn figure(self, figure: &Figure) -> Line {
-        if figure.missing { self.missing(&figure.text) } else { self.text(&figure.text) }
+    /// A computed figure as printed, with its trace id; a missing one keeps its 「缺少数据」 mark.
+    pub fn figure(mut self, figure: &Figure) -> Line {
+        self.0.push(Span { text: figure.text.clone(), missing: figure.missing, figure: Some(figure.id) });
+        self
     }
 
     /// Text that reports missing data.
     pub fn missing(mut self, text: impl Into<String>) -> Line {
-        self.0.push(Span { text: text.into(), missing: true });
+        self.0.push(Span { text: text.into(), missing: true, figure: None });
         self
     }
 
-    /// 「缺少数据：what」, as the templates' `missing_text` writes it.
+    /// 「缺少数据：what」.
     pub fn missing_data(self, what: &str) -> Line {
         self.missing(format!("「缺少数据：{what}」"))
     }
 
     /// This line after `prefix` (a list marker).
     pub fn prefixed(&self, prefix: &str) -> Line {
-        self.0.iter().fold(Line::new().text(prefix), |line, span| if span.missing { line.missing(&span.text) } else { line.text(&span.text) })
+        let mut line = Line::new().text(prefix);
+        line.0.extend(self.0.iter().cloned());
+        line
     }
 
     pub fn plain_text(&self) -> String {
@@ -74,7 +86,8 @@ impl Line {
     }
 }
 
-/// A table cell. Numbers are right-aligned in every format.
+/// A table cell. Numbers are right-aligned in every format; `figure` is the trace id of the figure the
+/// cell prints, as in [`Span`].
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Cell {
     pub text: String,
@@ -82,6 +95,8 @@ pub struct Cell {
     pub numeric: bool,
     #[serde(skip_serializing_if = "std::ops::Not::not")]
     pub missing: bool,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub figure: Option<usize>,
 }
 
 impl Cell {
@@ -89,7 +104,7 @@ impl Cell {
     pub fn text(text: impl Into<String>) -> Cell {
         let text = text.into();
         let missing = text.starts_with("「缺少数据");
-        Cell { text, numeric: false, missing }
+        Cell { text, numeric: false, missing, figure: None }
     }
 
     /// A number printed as text (分值, 得分, 执行率): right-aligned.
@@ -97,8 +112,15 @@ impl Cell {
         Cell { numeric: true, ..Cell::text(text) }
     }
 
+    /// A figure as printed, with its trace id.
     pub fn figure(figure: &Figure) -> Cell {
-        Cell { text: figure.text.clone(), numeric: !figure.missing, missing: figure.missing }
+        Cell { text: figure.text.clone(), numeric: !figure.missing, missing: figure.missing, figure: Some(figure.id) }
+    }
+
+    /// A figure printed with more than its own text (an override's 「*」, a unit after the number): the
+    /// cell still links to the figure's trace.
+    pub fn figure_as(figure: &Figure, text: impl Into<String>) -> Cell {
+        Cell { text: text.into(), ..Cell::figure(figure) }
     }
 }
 
@@ -146,11 +168,14 @@ pub enum Block {
     },
 }
 
-/// The whole report: title and blocks.
+/// A whole document: title, blocks, and the trace table of its figures (printed by HTML as 「附：数字来源」).
+/// `trace` holds every figure a span or cell refers to; a figure id with no row is laid out as plain text.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Outline {
     pub title: String,
     pub blocks: Vec<Block>,
+    #[serde(skip)]
+    pub trace: Vec<Figure>,
 }
 
 impl Outline {
@@ -179,33 +204,45 @@ impl Outline {
 }
 
 /// Collects blocks in order.
-#[derive(Default)]
-struct Blocks(Vec<Block>);
+#[derive(Debug, Default)]
+pub struct Blocks(pub Vec<Block>);
 
 impl Blocks {
-    fn heading(&mut self, level: u8, text: impl Into<String>) {
+    /// A heading of 公文 level 1 (一、), 2 (（一）) or 3 (1.).
+    pub fn heading(&mut self, level: u8, text: impl Into<String>) {
         self.0.push(Block::Heading { level, text: text.into(), new_page: false });
     }
 
     /// A heading that starts a new page in the paged formats.
-    fn heading_on_new_page(&mut self, level: u8, text: impl Into<String>) {
+    pub fn heading_on_new_page(&mut self, level: u8, text: impl Into<String>) {
         self.0.push(Block::Heading { level, text: text.into(), new_page: true });
     }
 
-    fn paragraph(&mut self, line: Line) {
+    pub fn paragraph(&mut self, line: Line) {
         self.0.push(Block::Paragraph { line });
     }
 
-    fn list(&mut self, numbered: bool, items: Vec<Line>) {
+    pub fn list(&mut self, numbered: bool, items: Vec<Line>) {
         self.0.push(Block::List { numbered, items });
     }
 
-    fn table(&mut self, headers: &[&str], widths: &[u16], rows: Vec<Vec<Cell>>) {
+    /// A table; `widths` are relative column widths, one per header.
+    pub fn table(&mut self, headers: &[&str], widths: &[u16], rows: Vec<Vec<Cell>>) {
         debug_assert_eq!(headers.len(), widths.len());
         self.0.push(Block::Table { headers: headers.iter().map(|h| h.to_string()).collect(), rows, widths: widths.to_vec() });
     }
 
-    fn chart(&mut self, chart: Chart) {
+    pub fn chart(&mut self, chart: Chart) {
         self.0.push(Block::Chart { chart });
+    }
+
+    /// The unit's name and the date under the text.
+    pub fn signature(&mut self, unit: impl Into<String>, date: Line) {
+        self.0.push(Block::Signature { unit: unit.into(), date });
+    }
+
+    /// The document: these blocks under `title`, with the trace table of their figures.
+    pub fn finish(self, title: impl Into<String>, trace: Vec<Figure>) -> Outline {
+        Outline { title: title.into(), blocks: self.0, trace }
     }
 }

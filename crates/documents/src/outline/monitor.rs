@@ -6,7 +6,6 @@
 //! `jixiao_core::monitoring::build`; nothing is computed here.
 
 use super::{Blocks, Cell, Line, Outline};
-use crate::outline::Block;
 use jixiao_core::monitoring::{FundsRow, IndicatorRow, Monitoring};
 
 /// （一）, （二）, … for the second heading level.
@@ -58,11 +57,7 @@ pub fn funds_cells(r: &FundsRow) -> Vec<Cell> {
 
 /// A statement (偏差原因, 纠偏措施 …) is text, left-aligned, unless it is missing.
 fn statement(f: &jixiao_core::report_model::Figure) -> Cell {
-    Cell {
-        text: f.text.clone(),
-        numeric: false,
-        missing: f.missing,
-    }
+    Cell { numeric: false, ..Cell::figure(f) }
 }
 
 pub const INDICATOR_HEADERS: [&str; 9] = [
@@ -112,11 +107,8 @@ pub fn monitor_outline(m: &Monitoring) -> Outline {
 
     b.heading(1, "一、预算执行情况");
     let headers = funds_headers(m);
-    b.0.push(Block::Table {
-        headers,
-        rows: m.funds.iter().map(funds_cells).collect(),
-        widths: FUNDS_WIDTHS.to_vec(),
-    });
+    let headers: Vec<&str> = headers.iter().map(String::as_str).collect();
+    b.table(&headers, &FUNDS_WIDTHS, m.funds.iter().map(funds_cells).collect());
     let behind: Vec<String> = m
         .funds
         .iter()
@@ -172,151 +164,8 @@ pub fn monitor_outline(m: &Monitoring) -> Outline {
             Line::new().text(format!("表式参照：{}。", m.sources.iter().map(|s| s.title.as_str()).collect::<Vec<_>>().join("；"))),
         ],
     );
-    b.0.push(Block::Signature {
-        unit: m.unit_name.clone(),
-        date: Line::new().text(m.as_of.chinese()),
-    });
-    Outline {
-        title: title(m),
-        blocks: b.0,
-    }
-}
-
-/// Markdown of the blocks: a stop-gap until the shared block writers (branch wt-outline) are merged.
-pub fn markdown(outline: &Outline) -> String {
-    let cell = |t: &str| t.replace('|', "\\|").replace('\n', " ");
-    let line = |l: &Line| {
-        l.0.iter()
-            .map(|s| {
-                if s.missing {
-                    format!("**{}**", s.text)
-                } else {
-                    s.text.clone()
-                }
-            })
-            .collect::<String>()
-    };
-    let mut out = format!("# {}\n", outline.title);
-    for b in &outline.blocks {
-        out.push('\n');
-        match b {
-            Block::Heading { level, text, .. } => {
-                out.push_str(&format!("{} {text}\n", "#".repeat(usize::from(*level) + 1)))
-            }
-            Block::Paragraph { line: l } => out.push_str(&format!("{}\n", line(l))),
-            Block::List { numbered, items } => {
-                for (i, item) in items.iter().enumerate() {
-                    out.push_str(&if *numbered {
-                        format!("{}. {}\n", i + 1, line(item))
-                    } else {
-                        format!("- {}\n", line(item))
-                    });
-                }
-            }
-            Block::Table { headers, rows, .. } => {
-                out.push_str(&format!(
-                    "| {} |\n",
-                    headers
-                        .iter()
-                        .map(|h| cell(h))
-                        .collect::<Vec<_>>()
-                        .join(" | ")
-                ));
-                out.push_str(&format!(
-                    "|{}\n",
-                    headers.iter().map(|_| "---|").collect::<String>()
-                ));
-                for r in rows {
-                    out.push_str(&format!(
-                        "| {} |\n",
-                        r.iter()
-                            .map(|c| cell(&c.text))
-                            .collect::<Vec<_>>()
-                            .join(" | ")
-                    ));
-                }
-            }
-            Block::Chart { .. } => {}
-            Block::Signature { unit, date } => out.push_str(&format!("{unit}\n\n{}\n", line(date))),
-        }
-    }
-    out
-}
-
-fn escape(t: &str) -> String {
-    t.replace('&', "&amp;")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;")
-        .replace('"', "&quot;")
-}
-
-/// HTML of the blocks, one self-contained page: a stop-gap like [`markdown`].
-pub fn html(outline: &Outline) -> String {
-    let line = |l: &Line| {
-        l.0.iter()
-            .map(|s| {
-                if s.missing {
-                    format!("<strong class=\"missing\">{}</strong>", escape(&s.text))
-                } else {
-                    escape(&s.text)
-                }
-            })
-            .collect::<String>()
-    };
-    let mut out = format!(
-        "<!DOCTYPE html>\n<html lang=\"zh-CN\">\n<head>\n<meta charset=\"utf-8\">\n<title>{0}</title>\n<style>body{{font-family:serif;max-width:80rem;margin:auto}}table{{border-collapse:collapse}}td,th{{border:1px solid #444;padding:.2rem .4rem}}td.n{{text-align:right}}.missing{{color:#c00000}}</style>\n</head>\n<body>\n<h1>{0}</h1>\n",
-        escape(&outline.title)
-    );
-    for b in &outline.blocks {
-        match b {
-            Block::Heading { level, text, .. } => {
-                out.push_str(&format!("<h{0}>{1}</h{0}>\n", level + 1, escape(text)))
-            }
-            Block::Paragraph { line: l } => out.push_str(&format!("<p>{}</p>\n", line(l))),
-            Block::List { numbered, items } => {
-                let tag = if *numbered { "ol" } else { "ul" };
-                out.push_str(&format!(
-                    "<{tag}>{}</{tag}>\n",
-                    items
-                        .iter()
-                        .map(|i| format!("<li>{}</li>", line(i)))
-                        .collect::<String>()
-                ));
-            }
-            Block::Table { headers, rows, .. } => {
-                out.push_str(&format!(
-                    "<table>\n<tr>{}</tr>\n",
-                    headers
-                        .iter()
-                        .map(|h| format!("<th>{}</th>", escape(h)))
-                        .collect::<String>()
-                ));
-                for r in rows {
-                    let cells: String = r
-                        .iter()
-                        .map(|c| {
-                            let class = match (c.numeric, c.missing) {
-                                (_, true) => " class=\"missing\"",
-                                (true, false) => " class=\"n\"",
-                                _ => "",
-                            };
-                            format!("<td{class}>{}</td>", escape(&c.text))
-                        })
-                        .collect();
-                    out.push_str(&format!("<tr>{cells}</tr>\n"));
-                }
-                out.push_str("</table>\n");
-            }
-            Block::Chart { .. } => {}
-            Block::Signature { unit, date } => out.push_str(&format!(
-                "<p class=\"signature\">{}<br>{}</p>\n",
-                escape(unit),
-                line(date)
-            )),
-        }
-    }
-    out.push_str("</body>\n</html>\n");
-    out
+    b.signature(m.unit_name.clone(), Line::new().text(m.as_of.chinese()));
+    b.finish(title(m), m.figures.clone())
 }
 
 #[cfg(test)]

@@ -1,31 +1,35 @@
-//! The report outline, section by section, as `report.j2` writes it. Figures come from the report model;
+//! The department report (部门整体支出绩效自评报告) outline, section by section. Figures come from the report model;
 //! nothing here computes one.
 
 use super::evaluation::{department, projects};
-use super::{Block, Blocks, Cell, Chart, Line, Outline};
+use super::{Blocks, Cell, Chart, Line, Outline};
+use jixiao_core::evaluation::figures::EvaluationFigures;
 use jixiao_core::report_model::{Prose, ReportModel};
 
-/// The report's blocks, in the order of the Markdown and HTML report.
+/// The report's blocks, with the trace table of every figure: the model's, then the evaluation tables'.
 pub fn outline(model: &ReportModel) -> Outline {
+    let figures = model.evaluation.as_ref().map(|ev| EvaluationFigures::trace(ev, model.figures.len() + 1, model.evaluation_total.as_ref()));
     let mut b = Blocks::default();
     basic_information(&mut b, model);
     spending(&mut b, model);
     fund_blocks(&mut b, model);
     organisation_and_assets(&mut b, model);
-    performance(&mut b, model);
+    performance(&mut b, model, figures.as_ref());
     closing_sections(&mut b, model);
-    b.0.push(Block::Signature {
-        unit: model.unit_name.clone(),
-        date: match &model.report_date {
+    b.signature(
+        &model.unit_name,
+        match &model.report_date {
             Some(d) => Line::new().text(d),
             None => Line::new().missing_data("报告日期"),
         },
-    });
-    if let Some(ev) = model.evaluation.as_ref().filter(|e| !e.projects.is_empty()) {
+    );
+    if let (Some(ev), Some(figures)) = (model.evaluation.as_ref().filter(|e| !e.projects.is_empty()), &figures) {
         b.heading_on_new_page(1, "附件：项目支出绩效自评表");
-        projects(&mut b, ev);
+        projects(&mut b, ev, figures);
     }
-    Outline { title: model.title.clone(), blocks: b.0 }
+    let mut trace = model.figures.clone();
+    trace.extend(figures.into_iter().flat_map(|f| f.figures));
+    b.finish(&model.title, trace)
 }
 
 /// Separators the templates put between list elements: `sep` between, `last` after the final one.
@@ -282,7 +286,13 @@ fn organisation_and_assets(b: &mut Blocks, m: &ReportModel) {
     });
 }
 
-fn performance(b: &mut Blocks, m: &ReportModel) {
+fn performance(b: &mut Blocks, m: &ReportModel, figures: Option<&EvaluationFigures>) {
+    // A project indicator's 指标值 and 实际完成值 link to the rows of its 项目支出绩效自评表.
+    let scored = |project: &str, indicator: &str| {
+        let ev = m.evaluation.as_ref()?;
+        let (p, f) = ev.projects.iter().zip(&figures?.projects).find(|(p, _)| p.project_code == project)?;
+        p.indicators.iter().zip(&f.indicators).find(|(i, _)| i.indicator_code == indicator).map(|(_, f)| f)
+    };
     b.heading(1, "七、部门整体支出绩效情况");
     b.heading(2, "（一）产出情况");
     if m.outputs.is_empty() {
@@ -315,15 +325,14 @@ fn performance(b: &mut Blocks, m: &ReportModel) {
                 .iter()
                 .map(|i| {
                     let qualitative = i.direction == "定性";
-                    vec![
-                        Cell::text(&i.level1),
-                        Cell::text(&i.level2),
-                        Cell::text(&i.level3),
-                        Cell::text(if qualitative { i.target.clone() } else { format!("{}{}{}", i.direction, i.target, i.unit) }),
-                        // 「缺少数据：实际完成值」 takes no unit after it.
-                        Cell::text(if qualitative || i.actual.starts_with("「缺少数据") { i.actual.clone() } else { format!("{}{}", i.actual, i.unit) }),
-                        Cell::text(&i.deviation_reason),
-                    ]
+                    let target = Cell::text(if qualitative { i.target.clone() } else { format!("{}{}{}", i.direction, i.target, i.unit) });
+                    // 「缺少数据：实际完成值」 takes no unit after it.
+                    let actual = Cell::text(if qualitative || i.actual.starts_with("「缺少数据") { i.actual.clone() } else { format!("{}{}", i.actual, i.unit) });
+                    let (target, actual) = match scored(&p.code, &i.code) {
+                        Some(f) => (Cell { figure: Some(f.target.id), ..target }, Cell { figure: Some(f.actual.id), ..actual }),
+                        None => (target, actual),
+                    };
+                    vec![Cell::text(&i.level1), Cell::text(&i.level2), Cell::text(&i.level3), target, actual, Cell::text(&i.deviation_reason)]
                 })
                 .collect();
             b.table(&["一级指标", "二级指标", "三级指标", "指标值", "实际完成值", "偏差原因及改进措施"], &[5, 6, 7, 5, 5, 6], rows);
@@ -331,12 +340,12 @@ fn performance(b: &mut Blocks, m: &ReportModel) {
     }
 
     b.heading(2, "（五）绩效自评结果");
-    match &m.evaluation {
-        Some(ev) => {
-            department(b, ev, m.evaluation_total.as_ref());
+    match (&m.evaluation, figures) {
+        (Some(ev), Some(figures)) => {
+            department(b, ev, figures);
             b.chart(Chart::IndicatorScores);
         }
-        None => missing_line(b, "绩效评价结果（运行 jixiao evaluate）"),
+        _ => missing_line(b, "绩效评价结果（运行 jixiao evaluate）"),
     }
 }
 

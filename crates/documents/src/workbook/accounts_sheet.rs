@@ -3,7 +3,7 @@
 
 use super::layout::{ColumnWidths, Formats, in_cell, print_setup, sheet_name, write_across, write_block, wrapped_row_height};
 use jixiao_core::MoneyUnit;
-use crate::accounts::{AccountTable, Value};
+use jixiao_core::final_accounts::{AccountTable, Value};
 use rust_xlsxwriter::{ColNum, RowNum, Workbook, XlsxError};
 
 /// Rows above the header: table code, title, unit line.
@@ -91,7 +91,7 @@ pub fn write(workbook: &mut Workbook, f: &Formats, unit_name: &str, year: i32, i
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::accounts::{h, h_span};
+    use jixiao_core::final_accounts::{h, h_span};
 
     #[test]
     fn header_cells_flow_around_cells_spanning_down() {

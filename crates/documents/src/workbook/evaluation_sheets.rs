@@ -2,7 +2,8 @@
 //! the 财预〔2020〕10号 annex (项目资金 block, 年度总体目标, 绩效指标 grid, 总分).
 
 use super::layout::{ColumnWidths, Formats, points, print_setup, sheet_name, wan_yuan, write_across, write_block, wrapped_row_height};
-use crate::outline::evaluation::{score_text, scoring_note};
+use crate::outline::evaluation::scoring_note;
+use jixiao_core::evaluation::figures::{actual_text, score_text, target_text};
 use jixiao_core::BasisPoints;
 use jixiao_core::evaluation::{Evaluation, Points, ProjectEvaluation};
 use jixiao_core::records::UnitProfile;
@@ -157,18 +158,19 @@ pub fn write_project(workbook: &mut Workbook, f: &Formats, unit: &UnitProfile, y
     for (c, h) in ["一级指标", "二级指标", "三级指标", "年度指标值", "实际完成值", "分值", "得分", "偏差原因分析及改进措施"].iter().enumerate() {
         sheet.write_string_with_format(grid, 1 + c as ColNum, *h, &f.header)?;
     }
-    let rows = crate::outline::evaluation::indicator_rows(p);
-    for (k, (i, cells)) in p.indicators.iter().zip(&rows).enumerate() {
+    for (k, i) in p.indicators.iter().enumerate() {
         let row = grid + 1 + k as RowNum;
-        // cells: 一级, 二级, 三级, 年度指标值, 实际完成值, 分值, 得分, 偏差原因 — as the report prints them.
-        for (c, cell) in (2..=5).zip(&cells[1..=4]) {
-            sheet.write_string_with_format(row, c, &cell.text, &f.text_wrap)?;
-            widths.fit_text(c, &cell.text);
+        // 二级, 三级, 年度指标值, 实际完成值 as the report prints them.
+        let texts = [i.level2.clone(), i.level3.clone(), target_text(i), actual_text(i)];
+        for (c, text) in (2..=5).zip(&texts) {
+            sheet.write_string_with_format(row, c, text, &f.text_wrap)?;
+            widths.fit_text(c, text);
         }
         sheet.write_number_with_format(row, 6, points(i.weight), &f.points)?;
         sheet.write_number_with_format(row, 7, points(i.score), &f.points)?;
-        sheet.write_string_with_format(row, 8, &cells[7].text, &f.text_wrap)?;
-        sheet.set_row_height(row, wrapped_row_height(&cells[7].text, widths.width(8)).max(wrapped_row_height(&cells[3].text, widths.width(4))))?;
+        let deviation = if i.deviation_reason.is_empty() { "—" } else { i.deviation_reason.as_str() };
+        sheet.write_string_with_format(row, 8, deviation, &f.text_wrap)?;
+        sheet.set_row_height(row, wrapped_row_height(deviation, widths.width(8)).max(wrapped_row_height(&texts[2], widths.width(4))))?;
     }
     let level1: Vec<String> = p.indicators.iter().map(|i| i.level1.clone()).collect();
     merge_runs(sheet, f, 1, grid + 1, &level1, &p.indicators.iter().map(|i| i.level1.as_str()).collect::<Vec<_>>())?;

@@ -9,7 +9,7 @@ mod monitor_sheet;
 pub use monitor_sheet::monitor_workbook;
 
 use crate::DocumentError;
-use crate::accounts::final_accounts;
+use jixiao_core::final_accounts::final_accounts;
 use jixiao_core::MoneyUnit;
 use jixiao_core::evaluation::Evaluation;
 use jixiao_core::records::Books;

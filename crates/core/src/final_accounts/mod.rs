@@ -1,14 +1,15 @@
-//! The 部门决算公开 table set (domain.md §5): nine tables computed from one unit-year's books, in 分.
-//! Layout only — titles, header cells, rows — so that the workbook writer stays generic. A table with no
+//! The 部门决算公开 table set (domain.md §5): nine tables computed from one unit-year's books, in 分, and
+//! the chart data of the report (`budget_by_function_class`). Titles, header cells and rows, so that the
+//! workbook writer only lays them out. A table with no
 //! data is kept, with the note the official set prints (本单位无…，此表为空).
 
 mod tables;
 
-use jixiao_core::Fen;
-use jixiao_core::records::Books;
+use crate::Fen;
+use crate::records::Books;
 use std::collections::BTreeMap;
 
-pub use tables::final_accounts;
+pub use tables::{SANGONG_KINDS, SanGongAmounts, final_accounts, sangong_amounts, sangong_coverage};
 
 /// One cell of a table body.
 #[derive(Debug, Clone, PartialEq, Eq)]

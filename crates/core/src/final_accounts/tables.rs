@@ -1,11 +1,11 @@
 //! The nine tables of the 部门决算公开 set, in the order and with the columns of the official set.
 
 use super::{AccountTable, FinalAccounts, HeaderCell, Value, add_at, chinese_ordinal, economic_name, function_rows, h, h_span, money_row};
-use jixiao_core::Fen;
-use jixiao_core::balance::fund_balances;
-use jixiao_core::disclosure::accounts_edition;
-use jixiao_core::codes::{ExpenseGroup, SanGongKind};
-use jixiao_core::records::{AppropriationLine, Books, FundSource, IncomeKind, SpendingKind};
+use crate::Fen;
+use crate::balance::fund_balances;
+use crate::disclosure::accounts_edition;
+use crate::codes::{ExpenseGroup, SanGongKind};
+use crate::records::{AppropriationLine, Books, FundSource, IncomeKind, SpendingKind};
 use std::collections::BTreeMap;
 
 /// The tables of the year's edition (core `disclosure`, `data/final-accounts-editions.toml`) for one
@@ -272,21 +272,46 @@ fn general_budget_basic_detail(books: &Books) -> AccountTable {
     }
 }
 
-/// The “三公”经费支出决算表: 预算数 and 决算数, each split by kind, of the lines whose fund source `covered` keeps
-/// (一般公共预算 in the 2019–2021 edition, every 财政拨款 from 2022).
-fn sangong(books: &Books, covered: impl Fn(FundSource) -> bool, nothing: &str) -> AccountTable {
-    let kinds = [SanGongKind::OutboundTravel, SanGongKind::VehiclePurchase, SanGongKind::VehicleOperation, SanGongKind::OfficialReception];
-    let general = |l: &AppropriationLine| covered(l.fund_source);
-    let mut budget = [Fen::ZERO; 4];
-    let mut spent = [Fen::ZERO; 4];
-    let mut any = false;
-    for l in books.lines_where(|l| general(l)) {
-        if let Some(k) = books.sangong_kind(l).and_then(|k| kinds.iter().position(|x| *x == k)) {
-            any = true;
-            budget[k] += books.line_budget(&l.line_code).annual();
-            spent[k] += books.line_spent(&l.line_code);
+/// The kinds of “三公”经费 in the order of the 三公 table's columns.
+pub const SANGONG_KINDS: [SanGongKind; 4] = [SanGongKind::OutboundTravel, SanGongKind::VehiclePurchase, SanGongKind::VehicleOperation, SanGongKind::OfficialReception];
+
+/// “三公”经费 全年预算数 and 支出 by kind (in [`SANGONG_KINDS`] order) of the lines whose fund source is covered.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct SanGongAmounts {
+    pub budget: [Fen; 4],
+    pub spent: [Fen; 4],
+    /// Whether any covered line is a 三公 line at all (an empty table says so instead of printing zeros).
+    pub any: bool,
+}
+
+impl SanGongAmounts {
+    pub fn spent_total(&self) -> Fen {
+        self.spent.iter().copied().sum()
+    }
+}
+
+/// The 三公 amounts of the lines whose fund source `covered` keeps.
+pub fn sangong_amounts(books: &Books, covered: impl Fn(FundSource) -> bool) -> SanGongAmounts {
+    let mut out = SanGongAmounts::default();
+    for l in books.lines_where(|l| covered(l.fund_source)) {
+        if let Some(k) = books.sangong_kind(l).and_then(|k| SANGONG_KINDS.iter().position(|x| *x == k)) {
+            out.any = true;
+            out.budget[k] += books.line_budget(&l.line_code).annual();
+            out.spent[k] += books.line_spent(&l.line_code);
         }
     }
+    out
+}
+
+/// The fund sources the year's edition covers in its 三公 table: 一般公共预算 (`sangong_general_budget`, the
+/// 2019–2021 set) or every 财政拨款 (`sangong_fiscal`, from 2022); the 决算说明's 三公 figure follows it.
+pub fn sangong_coverage(year: i32) -> fn(FundSource) -> bool {
+    if accounts_edition(year).tables.iter().any(|t| t.id == "sangong_fiscal") { FundSource::is_fiscal } else { |s| s == FundSource::GeneralBudget }
+}
+
+/// The “三公”经费支出决算表: 预算数 and 决算数, each split by kind, of the lines whose fund source `covered` keeps.
+fn sangong(books: &Books, covered: impl Fn(FundSource) -> bool, nothing: &str) -> AccountTable {
+    let SanGongAmounts { budget, spent, any } = sangong_amounts(books, covered);
     // 合计, 因公出国（境）费, 公务用车购置及运行维护费 (小计, 购置费, 运行费), 公务接待费.
     let columns = |a: [Fen; 4]| vec![a.iter().copied().sum(), a[0], a[1] + a[2], a[1], a[2], a[3]];
     let group = |title: &str| {
@@ -340,46 +365,4 @@ fn state_capital(books: &Books) -> AccountTable {
         items.entry(l.function_code.clone()).or_insert_with(|| vec![Fen::ZERO; 3]);
     }
     by_function("公开09表", "国有资本经营预算财政拨款支出决算表", spending_header("合计"), books, items, 3, "国有资本经营预算财政拨款支出")
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use jixiao_core::RecordSet;
-
-    fn demo_books() -> Books {
-        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../examples/furong-kexie-2020");
-        let batch = jixiao_import::read(&dir).unwrap().validate(&RecordSet::default(), &[]).unwrap();
-        Books::new(batch.unit.clone(), batch.years[0].clone(), batch.records.for_year(2020))
-    }
-
-    #[test]
-    fn the_edition_of_the_year_orders_and_titles_the_tables() {
-        let mut books = demo_books();
-        let titles = |b: &Books| final_accounts(b).tables.iter().map(|t| format!("{} {}", t.code, t.name)).collect::<Vec<_>>();
-        let set_2020 = titles(&books);
-        assert_eq!(set_2020[6], "公开07表 一般公共预算财政拨款“三公”经费支出决算表");
-        assert_eq!(set_2020[7], "公开08表 政府性基金预算财政拨款收入支出决算表");
-        books.year.year = 2022;
-        let set_2022 = titles(&books);
-        assert_eq!(set_2022[6], "公开07表 政府性基金预算财政拨款收入支出决算表");
-        assert_eq!(set_2022[8], "公开09表 财政拨款“三公”经费支出决算表");
-        assert!(final_accounts(&books).tables[8].empty_note.as_deref().unwrap().contains("无财政拨款“三公”经费"));
-    }
-
-    #[test]
-    fn from_2022_the_sangong_table_covers_every_fiscal_source() {
-        // A 公务接待费 line paid from 政府性基金: outside the 2019–2021 table (一般公共预算 only), inside the 2022 one.
-        let mut books = demo_books();
-        let line = books.records.appropriation_lines.iter_mut().find(|l| l.line_code == "ZB2020-17").unwrap();
-        line.economic_code = "30217".into();
-        line.fund_source = FundSource::GovernmentFund;
-        let spent = books.line_spent("ZB2020-17");
-        assert!(spent > Fen::ZERO);
-        let general = sangong(&books, |s| s == FundSource::GeneralBudget, "x");
-        assert!(general.rows.is_empty());
-        let fiscal = sangong(&books, FundSource::is_fiscal, "x");
-        // 决算数 合计 is the 7th column (after the six 预算数 columns).
-        assert_eq!(fiscal.rows[0][6], Value::Money(spent));
-    }
 }
