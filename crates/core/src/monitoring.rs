@@ -163,7 +163,8 @@ impl Monitoring {
     }
 }
 
-/// The latest of `notes` (by date, then code) on or before `as_of` that concern exactly this project and indicator.
+/// The latest 绩效监控记录 (by date, then code) on or before `as_of` on this row: an indicator (by its code), or the
+/// funds of a project or of the unit as a whole.
 fn latest_note<'a>(
     books: &'a Books,
     as_of: Date,
@@ -175,10 +176,17 @@ fn latest_note<'a>(
         .monitoring_notes
         .iter()
         .filter(|n| {
-            n.year == books.year.year
-                && n.date <= as_of
-                && n.project_code.as_deref().filter(|c| !c.is_empty()) == project
-                && n.indicator_code.as_deref().filter(|c| !c.is_empty()) == indicator
+            let note_project = n.project_code.as_deref().filter(|c| !c.is_empty());
+            let note_indicator = n.indicator_code.as_deref().filter(|c| !c.is_empty());
+            // An indicator's code identifies it: a note on it may leave the project code empty.
+            let subject = match indicator {
+                Some(_) => {
+                    note_indicator == indicator
+                        && (note_project.is_none() || note_project == project)
+                }
+                None => note_indicator.is_none() && note_project == project,
+            };
+            n.year == books.year.year && n.date <= as_of && subject
         })
         .max_by(|a, b| (a.date, &a.monitor_code).cmp(&(b.date, &b.monitor_code)))
 }

@@ -197,7 +197,8 @@ fn indicator_progress_is_the_latest_result_to_the_date() {
         result("JG2", "2020-08-01", "5"),
         result("JG1", "2020-06-15", "3"),
     ];
-    let mut n = note("JK3", "2020-06-28", Some("XM1"), Some("XM1-1"));
+    // A note on an indicator may leave the project code empty.
+    let mut n = note("JK3", "2020-06-28", None, Some("XM1-1"));
     n.expected_value = Some("6场".into());
     n.likelihood = Some(GoalLikelihood::Certain);
     b.records.monitoring_notes = vec![n];
