@@ -511,13 +511,7 @@ async fn run(cli: Cli, db_given: bool) -> Result<ExitCode> {
                         bail!("绩效运行监控表按单位生成，金额以万元列示（不支持 --scope department|region 或 --money yuan）");
                     }
                     let books = books(&store, unit, year).await?;
-                    let findings = check(&books);
-                    if has_errors(&findings) && !allow_errors {
-                        for f in findings.iter().filter(|f| f.severity == Severity::Error) {
-                            eprintln!("[错误] {} {}", f.rule_id, f.message);
-                        }
-                        bail!("账务核对有错误，未生成监控表（先运行 jixiao check 修正；或加 --allow-errors 强制生成）");
-                    }
+                    stop_on_errors(&check(&books), allow_errors, "监控表")?;
                     return match monitor::render(&books, as_of, format)? {
                         monitor::Rendered::Text(text) => write_output(output.as_deref(), &text).map(|()| ExitCode::SUCCESS),
                         monitor::Rendered::Bytes(bytes) => write_binary(output.as_deref(), &bytes),
@@ -540,12 +534,7 @@ async fn run(cli: Cli, db_given: bool) -> Result<ExitCode> {
             }
             let books = books(&store, unit, year).await?;
             let findings = check(&books);
-            if has_errors(&findings) && !allow_errors {
-                for f in findings.iter().filter(|f| f.severity == Severity::Error) {
-                    eprintln!("[错误] {} {}", f.rule_id, f.message);
-                }
-                bail!("账务核对有错误，未生成报告（先运行 jixiao check 修正；或加 --allow-errors 强制生成）");
-            }
+            stop_on_errors(&findings, allow_errors, "报告")?;
             let evaluation = evaluate(&store, &books, &findings, rules.as_deref()).await?;
             let model = jixiao_core::report_model::build_in(&books, Some(&evaluation), money.unit());
             let text_format = match format {
@@ -697,6 +686,18 @@ fn password_from(option: Option<String>) -> Result<String> {
             Ok(line.trim_end_matches(['\r', '\n']).to_string())
         }
     }
+}
+
+/// Refuses to write a document (`what`: 报告, 监控表) over error-level findings of the books check, printing them,
+/// unless `--allow-errors`.
+fn stop_on_errors(findings: &[jixiao_core::check::Finding], allow_errors: bool, what: &str) -> Result<()> {
+    if has_errors(findings) && !allow_errors {
+        for f in findings.iter().filter(|f| f.severity == Severity::Error) {
+            eprintln!("[错误] {} {}", f.rule_id, f.message);
+        }
+        bail!("账务核对有错误，未生成{what}（先运行 jixiao check 修正；或加 --allow-errors 强制生成）");
+    }
+    Ok(())
 }
 
 fn write_output(path: Option<&Path>, text: &str) -> Result<()> {

@@ -32,16 +32,21 @@ fn artifacts() -> PathBuf {
     dir
 }
 
-/// The demo with 绩效监控记录 of 5 July (the unit, and 全国科普日活动经费 with one of its indicators) and a
-/// 指标完成登记 of 15 June, imported by the binary.
-fn demo_with_monitoring(tmp: &Path) -> String {
-    let dir = tmp.join("demo");
-    std::fs::create_dir_all(&dir).unwrap();
+/// The demo's import files copied to `dir`.
+fn copy_demo(dir: &Path) -> PathBuf {
+    std::fs::create_dir_all(dir).unwrap();
     let demo = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../examples/furong-kexie-2020");
     for e in std::fs::read_dir(&demo).unwrap() {
         let e = e.unwrap();
         std::fs::copy(e.path(), dir.join(e.file_name())).unwrap();
     }
+    dir.to_path_buf()
+}
+
+/// The demo with 绩效监控记录 of 5 July (the unit, and 全国科普日活动经费 with one of its indicators) and a
+/// 指标完成登记 of 15 June, imported by the binary.
+fn demo_with_monitoring(tmp: &Path) -> String {
+    let dir = copy_demo(&tmp.join("demo"));
     std::fs::write(
         dir.join("monitoring_notes.csv"),
         "监控编号,年度,监控日期,项目编码,指标编码,偏差原因,纠偏措施,全年预计执行数,全年预计完成值,完成目标可能性,填报人\n\
@@ -176,13 +181,7 @@ fn the_monitoring_table_in_every_format_from_the_imported_records() {
 #[test]
 fn a_note_on_an_unknown_project_is_refused_and_the_kind_needs_a_date() {
     let tmp = tempfile::tempdir().unwrap();
-    let dir = tmp.path().join("notes");
-    std::fs::create_dir_all(&dir).unwrap();
-    let demo = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../examples/furong-kexie-2020");
-    for e in std::fs::read_dir(&demo).unwrap() {
-        let e = e.unwrap();
-        std::fs::copy(e.path(), dir.join(e.file_name())).unwrap();
-    }
+    let dir = copy_demo(&tmp.path().join("notes"));
     std::fs::write(
         dir.join("monitoring_notes.csv"),
         "监控编号,年度,监控日期,项目编码\nJK1,2020,2020-07-05,XM2020-99\n",

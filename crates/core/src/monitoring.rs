@@ -195,29 +195,54 @@ fn note_ref(n: &MonitoringNote) -> Vec<RecordRef> {
     vec![RecordRef::new("monitoring_notes", n.monitor_code.clone())]
 }
 
-/// A statement the unit writes (偏差原因, 纠偏措施): the note's, else 「缺少数据」 when the row needs one, else 「—」.
-fn statement(
+/// 偏差原因 and 纠偏措施 of a row: the note's; for 偏差原因 else the 指标完成登记's own 偏差原因分析 (`result`); else
+/// 「缺少数据」 when the row needs them, else 「—」 with why not.
+fn statements(
     t: &mut Tracer,
     note: Option<&MonitoringNote>,
-    text: impl Fn(&MonitoringNote) -> Option<&String>,
-    what: &str,
+    result: Option<&IndicatorResult>,
     label: &str,
     needed: bool,
     not_needed_why: &str,
-) -> Figure {
-    match note
-        .and_then(|n| text(n).map(|s| (n, s.trim())))
-        .filter(|(_, s)| !s.is_empty())
-    {
-        Some((n, s)) => t.add(
-            s.to_string(),
-            label,
-            &format!("绩效监控记录「{}」（{}）的{what}", n.monitor_code, n.date),
-            note_ref(n),
-        ),
-        None if needed => t.missing(what, label),
-        None => t.add("—".into(), label, not_needed_why, vec![]),
-    }
+) -> (Figure, Figure) {
+    let trimmed =
+        |text: Option<&String>| text.map(|s| s.trim().to_string()).filter(|s| !s.is_empty());
+    let one = |t: &mut Tracer,
+               text: Option<String>,
+               what: &str,
+               fallback: Option<(&IndicatorResult, String)>| {
+        let label = format!("{label}{what}");
+        match (note.zip(text), fallback) {
+            (Some((n, s)), _) => t.add(
+                s,
+                &label,
+                &format!("绩效监控记录「{}」（{}）的{what}", n.monitor_code, n.date),
+                note_ref(n),
+            ),
+            (None, Some((r, s))) => t.add(
+                s,
+                &label,
+                &format!("指标完成登记「{}」的偏差原因分析", r.result_code),
+                vec![RecordRef::new("indicator_results", r.result_code.clone())],
+            ),
+            (None, None) if needed => t.missing(what, &label),
+            (None, None) => t.add("—".into(), &label, not_needed_why, vec![]),
+        }
+    };
+    let fallback = result.and_then(|r| trimmed(r.deviation_reason.as_ref()).map(|d| (r, d)));
+    let reason = one(
+        t,
+        note.and_then(|n| trimmed(n.deviation_reason.as_ref())),
+        "偏差原因",
+        fallback,
+    );
+    let action = one(
+        t,
+        note.and_then(|n| trimmed(n.corrective_action.as_ref())),
+        "纠偏措施",
+        None,
+    );
+    (reason, action)
 }
 
 struct Totals {
@@ -357,24 +382,13 @@ fn funds_row(
             ),
             None => t.missing("全年预计执行数", &format!("{label}全年预计执行数（万元）")),
         };
-        let on_track = "执行率不低于序时进度，无需说明偏差";
-        let reason = statement(
+        let (reason, action) = statements(
             t,
             note,
-            |n| n.deviation_reason.as_ref(),
-            "偏差原因",
-            &format!("{label}偏差原因"),
+            None,
+            label,
             behind,
-            on_track,
-        );
-        let action = statement(
-            t,
-            note,
-            |n| n.corrective_action.as_ref(),
-            "纠偏措施",
-            &format!("{label}纠偏措施"),
-            behind,
-            on_track,
+            "执行率不低于序时进度，无需说明偏差",
         );
         (expected, reason, action)
     } else {
@@ -499,39 +513,13 @@ fn indicator_row(
         ),
         None => t.missing("完成目标可能性", &format!("{label}完成目标可能性")),
     };
-    let recorded = "已登记完成进度，未记录偏差";
-    // The 指标完成登记's own 偏差原因分析 serves when no monitoring note gives one.
-    let deviation_reason = match (
-        note.and_then(|n| n.deviation_reason.as_deref())
-            .filter(|s| !s.trim().is_empty()),
-        result
-            .and_then(|r| r.deviation_reason.as_deref().map(|d| (r, d.trim())))
-            .filter(|(_, d)| !d.is_empty()),
-    ) {
-        (None, Some((r, d))) => t.add(
-            d.to_string(),
-            &format!("{label}偏差原因"),
-            &format!("指标完成登记「{}」的偏差原因分析", r.result_code),
-            vec![RecordRef::new("indicator_results", r.result_code.clone())],
-        ),
-        _ => statement(
-            t,
-            note,
-            |n| n.deviation_reason.as_ref(),
-            "偏差原因",
-            &format!("{label}偏差原因"),
-            no_progress,
-            recorded,
-        ),
-    };
-    let corrective_action = statement(
+    let (deviation_reason, corrective_action) = statements(
         t,
         note,
-        |n| n.corrective_action.as_ref(),
-        "纠偏措施",
-        &format!("{label}纠偏措施"),
+        result,
+        &label,
         no_progress,
-        recorded,
+        "已登记完成进度，未记录偏差",
     );
     IndicatorRow {
         indicator_code: i.indicator_code.clone(),

@@ -219,6 +219,16 @@ fn indicator_progress_is_the_latest_result_to_the_date() {
             .text,
         "5场（2020-08-01登记）"
     );
+    // Without a note's 偏差原因, the result's own 偏差原因分析 stands.
+    b.records.indicator_results[0].deviation_reason = Some("暑期活动暂停".into());
+    let i = &build(&b, date("2020-08-31")).goals[0].indicators[0];
+    assert_eq!(
+        (
+            i.deviation_reason.text.as_str(),
+            i.deviation_reason.sources[0].kind
+        ),
+        ("暑期活动暂停", "indicator_results")
+    );
 }
 
 #[test]
