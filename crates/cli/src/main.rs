@@ -7,6 +7,7 @@ mod consolidated;
 mod export;
 mod generate;
 mod import;
+mod kinds;
 mod migrate;
 mod monitor;
 mod reliability;
@@ -106,10 +107,22 @@ enum Command {
         #[arg(long)]
         year: i32,
     },
-    /// Write the self-evaluation report (stdout without -o); with --scope department|region, the consolidated report.
+    /// Write the self-evaluation report (stdout without -o); with --scope department|region, the consolidated report;
+    /// with --kind, another document of the unit-year (项目支出绩效自评报告, 绩效运行监控表, 绩效目标申报表).
     Report {
         #[arg(long)]
         unit: Option<String>,
+        /// department: the 部门整体支出绩效自评报告; project: one project's 项目支出绩效自评报告 (--project CODE);
+        /// monitor: the 绩效运行监控表 (--as-of YYYY-MM-DD); targets: the year after --year's 绩效目标申报表 (项目 and
+        /// 部门整体), drafted from this year's continuing projects, their targets and their actuals.
+        #[arg(long, value_enum, default_value_t = kinds::ReportKind::Department)]
+        kind: kinds::ReportKind,
+        /// 项目编码, for --kind project.
+        #[arg(long, required_if_eq("kind", "project"))]
+        project: Option<String>,
+        /// The monitoring date, for --kind monitor.
+        #[arg(long)]
+        as_of: Option<String>,
         /// unit: one unit's report; department: a 主管部门's units (--department CODE); region: a 财政局's units
         /// (--bureau CODE, or --area 行政区划代码, or every unit in the database).
         #[arg(long, value_enum, default_value_t = ReportScope::Unit)]
@@ -139,13 +152,6 @@ enum Command {
         /// format and the workbook's 决算公开 tables.
         #[arg(long, value_enum, default_value_t = Money::Wan)]
         money: Money,
-        /// Which document: department (部门整体支出绩效自评报告, the default), project, monitor (预算绩效运行监控表 as of
-        /// --as-of), targets.
-        #[arg(long, value_enum, default_value_t = ReportKind::Department)]
-        kind: ReportKind,
-        /// The monitoring date of --kind monitor (YYYY-MM-DD): execution and indicator progress to that date.
-        #[arg(long, value_parser = monitor::parse_as_of)]
-        as_of: Option<jixiao_core::Date>,
     },
     /// Score the unit-year: departmental indicators and every project's self-evaluation table.
     Evaluate {
@@ -314,19 +320,6 @@ enum ReportScope {
     Region,
 }
 
-/// The documents `jixiao report` writes.
-#[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
-enum ReportKind {
-    /// 部门整体支出绩效自评报告.
-    Department,
-    /// 项目支出绩效自评报告.
-    Project,
-    /// 预算绩效运行监控表 (双监控) as of --as-of.
-    Monitor,
-    /// 绩效目标申报表 for the next year.
-    Targets,
-}
-
 #[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
 enum Money {
     /// 万元, two decimals.
@@ -345,7 +338,7 @@ impl Money {
 }
 
 #[derive(Clone, Copy, ValueEnum)]
-enum ReportFormat {
+pub(crate) enum ReportFormat {
     Md,
     Html,
     /// Word, in 公文 layout (GB/T 9704).
@@ -501,23 +494,10 @@ async fn run(cli: Cli, db_given: bool) -> Result<ExitCode> {
                 }
             }
         }
-        Command::Report { unit, scope, department, bureau, area, year, format, output, allow_errors, rules, money, kind, as_of } => {
+        Command::Report { unit, kind, project, as_of, scope, department, bureau, area, year, format, output, allow_errors, rules, money } => {
             let store = open(&cli.db).await?;
-            match kind {
-                ReportKind::Department => {}
-                ReportKind::Monitor => {
-                    let Some(as_of) = as_of else { bail!("--kind monitor 需要 --as-of 监控日期（如 --as-of {year}-06-30）") };
-                    if scope != ReportScope::Unit || money == Money::Yuan {
-                        bail!("绩效运行监控表按单位生成，金额以万元列示（不支持 --scope department|region 或 --money yuan）");
-                    }
-                    let books = books(&store, unit, year).await?;
-                    stop_on_errors(&check(&books), allow_errors, "监控表")?;
-                    return match monitor::render(&books, as_of, format)? {
-                        monitor::Rendered::Text(text) => write_output(output.as_deref(), &text).map(|()| ExitCode::SUCCESS),
-                        monitor::Rendered::Bytes(bytes) => write_binary(output.as_deref(), &bytes),
-                    };
-                }
-                ReportKind::Project | ReportKind::Targets => bail!("--kind project 和 --kind targets 尚未在此版本中实现"),
+            if scope != ReportScope::Unit && kind != kinds::ReportKind::Department {
+                bail!("--kind 只用于单位报告（--scope unit）");
             }
             if scope != ReportScope::Unit {
                 if money == Money::Yuan {
@@ -534,8 +514,26 @@ async fn run(cli: Cli, db_given: bool) -> Result<ExitCode> {
             }
             let books = books(&store, unit, year).await?;
             let findings = check(&books);
+            if kind == kinds::ReportKind::Monitor {
+                // No evaluation: the monitor table reads the books as of a date.
+                let Some(as_of) = as_of else { bail!("--kind monitor 需要 --as-of 监控日期（如 --as-of {year}-06-30）") };
+                let as_of = monitor::parse_as_of(&as_of).map_err(anyhow::Error::msg)?;
+                if money == Money::Yuan {
+                    bail!("绩效运行监控表金额以万元列示（不支持 --money yuan）");
+                }
+                stop_on_errors(&findings, allow_errors, "监控表")?;
+                return match monitor::render(&books, as_of, format)? {
+                    monitor::Rendered::Text(text) => write_output(output.as_deref(), &text).map(|()| ExitCode::SUCCESS),
+                    monitor::Rendered::Bytes(bytes) => write_binary(output.as_deref(), &bytes),
+                };
+            }
             stop_on_errors(&findings, allow_errors, "报告")?;
             let evaluation = evaluate(&store, &books, &findings, rules.as_deref()).await?;
+            if kind != kinds::ReportKind::Department {
+                let (outline, ident) = kinds::outline(kind, &books, &evaluation, project.as_deref(), as_of.as_deref(), money.unit())?;
+                let bytes = kinds::write(&books, &outline, &ident, format)?;
+                return if matches!(format, ReportFormat::Md | ReportFormat::Html) { write_output(output.as_deref(), &String::from_utf8(bytes)?).map(|()| ExitCode::SUCCESS) } else { write_binary(output.as_deref(), &bytes) };
+            }
             let model = jixiao_core::report_model::build_in(&books, Some(&evaluation), money.unit());
             let text_format = match format {
                 ReportFormat::Md => jixiao_report::Format::Markdown,

@@ -27,7 +27,7 @@ pub fn render(books: &Books, as_of: Date, format: ReportFormat) -> Result<Render
             &outline,
             jixiao_documents::Orientation::Landscape,
         )?),
-        ReportFormat::Pdf => Rendered::Bytes(jixiao_pdf::render_outline(
+        ReportFormat::Pdf => Rendered::Bytes(jixiao_pdf::render_outline_turned(
             &outline,
             &model.unit_name,
             &model.unit_code,

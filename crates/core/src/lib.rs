@@ -19,11 +19,13 @@ pub mod money;
 pub mod monitoring;
 pub mod period;
 pub mod procurement;
+pub mod project_report;
 pub mod records;
 pub mod regional;
 pub mod report_model;
 pub mod schema;
 pub mod sections;
+pub mod targets;
 
 #[cfg(test)]
 mod fixture;

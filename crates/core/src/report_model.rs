@@ -69,7 +69,7 @@ impl Figure {
 pub(crate) struct Tracer {
     pub(crate) figures: Vec<Figure>,
     /// How money is printed: 万元 (the default) or 元.
-    unit: MoneyUnit,
+    pub(crate) unit: MoneyUnit,
 }
 
 impl Tracer {

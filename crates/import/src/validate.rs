@@ -244,9 +244,11 @@ impl Checker {
             "narratives" => {
                 if let Some(s) = r.text("section")
                     && report_section(s).is_none()
+                    && jixiao_core::sections::project_section(s).is_none()
                 {
                     let ids: Vec<&str> = jixiao_core::sections::report_sections().iter().map(|x| x.id.as_str()).collect();
-                    self.errors.push(r.error(Some("section"), "IMPORT_UNKNOWN_SECTION", format!("未知的报告章节；可用：{}", ids.join("、"))));
+                    let per_project: Vec<String> = jixiao_core::sections::project_report_sections().iter().map(|x| format!("{}.项目编码", x.id)).collect();
+                    self.errors.push(r.error(Some("section"), "IMPORT_UNKNOWN_SECTION", format!("未知的报告章节；可用：{}；项目支出绩效自评报告的章节：{}", ids.join("、"), per_project.join("、"))));
                 }
             }
             "staffing" => {

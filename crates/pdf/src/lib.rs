@@ -90,17 +90,39 @@ pub fn render_with_warnings(books: &Books, model: &ReportModel, fonts: &FontSet)
     let data = serde_json::to_vec(&report_data(books, model, fonts)).map_err(|e| PdfError::Typeset(e.to_string()))?;
     let mut files = vec![("/data.json", data)];
     files.extend(chart_files(books, model, fonts));
-    let world = world::ReportWorld::new(TEMPLATE, files, fonts, fixed_today(books));
+    typeset(files, fonts, fixed_today(books), format!("jixiao/{}/{}", books.unit.code, books.year.year))
+}
+
+/// Any other document of the unit-year laid out as blocks (the 项目支出绩效自评报告, the 绩效目标申报表) as PDF
+/// bytes and typst's warnings, in the same 公文 layout; `ident` names the document in the PDF (same input, same
+/// bytes). Such outlines carry no charts.
+pub fn render_outline(books: &Books, outline: &jixiao_documents::Outline, ident: &str, fonts: &FontSet) -> Result<(Vec<u8>, Vec<String>), PdfError> {
+    let data = json!({
+        "title": outline.title,
+        "unit": books.unit.name,
+        "year": books.year.year,
+        "fonts": fonts.roles,
+        "blocks": outline.blocks,
+        "captions": {},
+        "has_evaluation": false,
+    });
+    let data = serde_json::to_vec(&data).map_err(|e| PdfError::Typeset(e.to_string()))?;
+    typeset(vec![("/data.json", data)], fonts, fixed_today(books), format!("jixiao/{}/{}/{ident}", books.unit.code, books.year.year))
+}
+
+fn typeset(files: Vec<(&'static str, Vec<u8>)>, fonts: &FontSet, today: Datetime, ident: String) -> Result<(Vec<u8>, Vec<String>), PdfError> {
+    let world = world::ReportWorld::new(TEMPLATE, files, fonts, today);
     let Warned { output, warnings } = typst::compile::<PagedDocument>(&world);
     let document = output.map_err(|errors| PdfError::Typeset(diagnostics(&errors)))?;
-    let options = PdfOptions { ident: Smart::Custom(format!("jixiao/{}/{}", books.unit.code, books.year.year)), ..PdfOptions::default() };
+    let options = PdfOptions { ident: Smart::Custom(ident), ..PdfOptions::default() };
     let pdf = typst_pdf::pdf(&document, &options).map_err(|errors| PdfError::Typeset(diagnostics(&errors)))?;
     Ok((pdf, warnings.iter().map(|w| w.message.to_string()).collect()))
 }
 
-/// Any outline without charts (the 绩效运行监控表, …) as PDF bytes, with the same template and fonts as the report:
-/// `unit` and `code` name the document's author and identifier, `today` is the date typst sees.
-pub fn render_outline(outline: &Outline, unit: &str, code: &str, today: jixiao_core::Date, orientation: Orientation, fonts: &FontSet) -> Result<Vec<u8>, PdfError> {
+/// A wide form without charts (the 绩效运行监控表) as PDF bytes, with the same template and fonts as the report,
+/// on pages turned as given: `unit` and `code` name the document's author and identifier, `today` is the date
+/// typst sees (the monitoring date, so the same records and date give the same bytes).
+pub fn render_outline_turned(outline: &Outline, unit: &str, code: &str, today: jixiao_core::Date, orientation: Orientation, fonts: &FontSet) -> Result<Vec<u8>, PdfError> {
     let data = json!({
         "title": outline.title,
         "unit": unit,
@@ -112,9 +134,5 @@ pub fn render_outline(outline: &Outline, unit: &str, code: &str, today: jixiao_c
     });
     let data = serde_json::to_vec(&data).map_err(|e| PdfError::Typeset(e.to_string()))?;
     let today = Datetime::from_ymd(today.year, today.month as u8, today.day as u8).or_else(|| Datetime::from_ymd(2000, 1, 1)).expect("2000-01-01 is a date");
-    let world = world::ReportWorld::new(TEMPLATE, vec![("/data.json", data)], fonts, today);
-    let Warned { output, .. } = typst::compile::<PagedDocument>(&world);
-    let document = output.map_err(|errors| PdfError::Typeset(diagnostics(&errors)))?;
-    let options = PdfOptions { ident: Smart::Custom(format!("jixiao/{code}/{}", outline.title)), ..PdfOptions::default() };
-    typst_pdf::pdf(&document, &options).map_err(|errors| PdfError::Typeset(diagnostics(&errors)))
+    typeset(vec![("/data.json", data)], fonts, today, format!("jixiao/{code}/{}", outline.title)).map(|(pdf, _)| pdf)
 }

@@ -1,4 +1,4 @@
-//! The consolidated report (a 主管部门 or a 财政局's region) renders through the shared macros in both formats.
+//! The consolidated report (a 主管部门 or a 财政局's region) written from its outline in both formats.
 
 use jixiao_core::consolidated::{ConsolidationInput, ScopeKind, UnitExecution, UnitSummary, build};
 use jixiao_core::evaluation::Points;

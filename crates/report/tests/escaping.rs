@@ -1,5 +1,5 @@
 //! Stored XSS (issue 16): every free-text value a user can import reaches the HTML report only as escaped
-//! text, in every template (report, evaluation, consolidated), while Markdown keeps the text as typed.
+//! text, in every report (unit, evaluation, consolidated), while Markdown keeps the text as typed.
 
 use jixiao_core::check::check;
 use jixiao_core::consolidated::{ConsolidationInput, ScopeKind, UnitExecution, UnitSummary, build as build_consolidated};

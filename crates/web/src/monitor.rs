@@ -111,7 +111,7 @@ pub async fn monitor_download(
             Download::Docx => jixiao_documents::docx_in(&outline, Orientation::Landscape)
                 .map_err(|e| internal(&e))?,
             Download::Xlsx => jixiao_documents::monitor_workbook(&m).map_err(|e| internal(&e))?,
-            Download::Pdf => jixiao_pdf::render_outline(
+            Download::Pdf => jixiao_pdf::render_outline_turned(
                 &outline,
                 &m.unit_name,
                 &m.unit_code,

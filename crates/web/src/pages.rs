@@ -1002,20 +1002,48 @@ pub async fn override_score(State(state): State<SharedState>, PageUser(user): Pa
 pub async fn report_page(State(state): State<SharedState>, PageUser(user): PageUser, Path((code, year)): Path<(String, i32)>) -> PageResult {
     let uy = load(&state, &user, &code, year).await?;
     let errors: Vec<&Finding> = uy.findings.iter().filter(|f| f.severity == Severity::Error).collect();
-    Ok(render(&state, "report.html", Some(&user), merge(unit_ctx(&uy, &user, "report"), json!({ "errors": errors })))?)
+    let projects: Vec<serde_json::Value> = uy.data.books.records.projects.iter().filter(|p| p.year == year).map(|p| json!({ "code": p.project_code, "name": p.name })).collect();
+    Ok(render(&state, "report.html", Some(&user), merge(unit_ctx(&uy, &user, "report"), json!({ "errors": errors, "projects": projects, "next_year": year + 1 })))?)
 }
 
-pub async fn report_download(State(state): State<SharedState>, PageUser(user): PageUser, Path((code, year, format)): Path<(String, i32, String)>) -> PageResult {
+/// `report.{format}?kind=project&project=CODE` and `?kind=targets`: the unit-year's other documents (as
+/// `jixiao report --kind`); no kind, or `department`, is the 部门整体支出绩效自评报告.
+pub async fn report_download(
+    State(state): State<SharedState>,
+    PageUser(user): PageUser,
+    Path((code, year, format)): Path<(String, i32, String)>,
+    axum::extract::Query(query): axum::extract::Query<Fields>,
+) -> PageResult {
     let uy = load(&state, &user, &code, year).await?;
     let download = Download::parse(&format).ok_or(AppError::NotFound)?;
+    // The monitoring table has its own page and downloads (monitor.rs), as of a date.
+    if query.get("kind").map(String::as_str) == Some("monitor") {
+        let as_of = query.get("as_of").map(|d| format!("?as_of={}", percent_encode(d))).unwrap_or_default();
+        return Ok(Redirect::to(&format!("/units/{code}/{year}/monitor.{format}{as_of}")).into_response());
+    }
+    let kind = OtherReport::parse(&query)?;
+    if kind.is_some() && download == Download::Xlsx {
+        return Err(AppError::NotFound.into());
+    }
     let e = uy.evaluation()?;
     // The binary documents take up to a second of CPU (typst); kept off the async workers.
     let data = uy.data.clone();
-    let title = if download == Download::Xlsx { "决算公开表及绩效自评表" } else { "部门整体支出绩效自评报告" };
-    let file = format!("{}-{}年度{title}.{format}", uy.unit.name, year);
-    let body = tokio::task::spawn_blocking(move || document(&data, &e, download))
-        .await
-        .map_err(|e| AppError::Internal(e.to_string()))??;
+    let title = match &kind {
+        Some(OtherReport::Project(project)) => {
+            let name = uy.data.books.project(project).map(|p| p.name.clone()).ok_or(AppError::NotFound)?;
+            format!("{year}年度{name}项目支出绩效自评报告")
+        }
+        Some(OtherReport::Targets) => format!("{}年度绩效目标申报表（草稿）", year + 1),
+        None if download == Download::Xlsx => format!("{year}年度决算公开表及绩效自评表"),
+        None => format!("{year}年度部门整体支出绩效自评报告"),
+    };
+    let file = format!("{}-{title}.{format}", uy.unit.name);
+    let body = tokio::task::spawn_blocking(move || match kind {
+        Some(kind) => other_document(&data, &e, &kind, download),
+        None => document(&data, &e, download),
+    })
+    .await
+    .map_err(|e| AppError::Internal(e.to_string()))??;
     let disposition = format!("{}; filename*=UTF-8''{}", download.disposition(), percent_encode(&file));
     Ok(([(header::CONTENT_TYPE, download.mime().to_string()), (header::CONTENT_DISPOSITION, disposition), (header::CONTENT_SECURITY_POLICY, report_csp(&body))], body).into_response())
 }
@@ -1088,6 +1116,45 @@ fn document(data: &Computed, evaluation: &Evaluation, download: Download) -> Res
         Download::Docx => jixiao_documents::docx(&jixiao_documents::outline(&model)).map_err(|e| internal(&e))?,
         Download::Xlsx => jixiao_documents::workbook_in(&data.books, evaluation, jixiao_core::MoneyUnit::Wan, data.prior.as_ref()).map_err(|e| internal(&e))?,
         Download::Pdf => jixiao_pdf::render(&data.books, &model, report_fonts()?).map_err(|e| internal(&e))?,
+    })
+}
+
+/// A report kind besides the department's (`?kind=`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum OtherReport {
+    /// 项目支出绩效自评报告 of one project.
+    Project(String),
+    /// Next year's 绩效目标申报表.
+    Targets,
+}
+
+impl OtherReport {
+    fn parse(query: &Fields) -> Result<Option<OtherReport>, AppError> {
+        Ok(match query.get("kind").map(String::as_str) {
+            None | Some("department") => None,
+            Some("project") => Some(OtherReport::Project(query.get("project").filter(|p| !p.is_empty()).ok_or_else(|| AppError::BadRequest("项目支出绩效自评报告需要指定项目（project=项目编码）".into()))?.clone())),
+            Some("targets") => Some(OtherReport::Targets),
+            Some(_) => return Err(AppError::NotFound),
+        })
+    }
+}
+
+/// A project report or the target draft in a download format (not xlsx), as `jixiao report --kind` writes it.
+fn other_document(data: &Computed, evaluation: &Evaluation, kind: &OtherReport, download: Download) -> Result<Vec<u8>, AppError> {
+    let internal = |e: &dyn std::fmt::Display| AppError::Internal(e.to_string());
+    let (outline, ident) = match kind {
+        OtherReport::Project(code) => {
+            let report = jixiao_core::project_report::build(&data.books, evaluation, code, jixiao_core::MoneyUnit::Wan).map_err(|_| AppError::NotFound)?;
+            (jixiao_documents::outline::project_outline(&report), format!("project/{code}"))
+        }
+        OtherReport::Targets => (jixiao_documents::outline::targets_outline(&jixiao_core::targets::build(&data.books, jixiao_core::MoneyUnit::Wan)), "targets".to_string()),
+    };
+    Ok(match download {
+        Download::Markdown => jixiao_documents::text::markdown(&outline).into_bytes(),
+        Download::Html => jixiao_documents::text::html(&outline).into_bytes(),
+        Download::Docx => jixiao_documents::docx(&outline).map_err(|e| internal(&e))?,
+        Download::Pdf => jixiao_pdf::render_outline(&data.books, &outline, &ident, report_fonts()?).map_err(|e| internal(&e))?.0,
+        Download::Xlsx => return Err(AppError::NotFound),
     })
 }
 

@@ -70,6 +70,8 @@ fn routes() -> Vec<(&'static str, String, &'static [&'static str])> {
         ("GET", format!("{UNIT}/monitor"), all),
         ("GET", format!("{UNIT}/monitor.md?as_of=2020-06-30"), all),
         ("GET", format!("{UNIT}/monitor.xlsx"), all),
+        ("GET", format!("{UNIT}/report.md?kind=project&project=XM2020-02"), all),
+        ("GET", format!("{UNIT}/report.md?kind=targets"), all),
         ("POST", format!("{UNIT}/task/start"), enterers),
         ("POST", format!("{UNIT}/task/approve"), &["reviewer"]),
         ("POST", format!("{UNIT}/task/issue"), &["bureau"]),
@@ -455,6 +457,51 @@ async fn the_report_downloads_in_every_format() {
     }
     let (status, _) = call(&state, "GET", &format!("{UNIT}/report.exe"), Some(&cookie), None).await;
     assert_eq!(status, StatusCode::NOT_FOUND);
+}
+
+/// The other report kinds from the report page: each project's 项目支出绩效自评报告 and next year's
+/// 绩效目标申报表, in the formats of `jixiao report --kind`, named for what they are; an unknown project or kind is
+/// not found, and the monitoring table is sent to its own downloads.
+#[tokio::test]
+async fn the_project_reports_and_the_target_draft_download_from_the_report_page() {
+    let (state, dir) = common::demo_state().await;
+    let (cookie, _) = sign_in(&state, "clerk").await;
+    let (_, page) = call(&state, "GET", &format!("{UNIT}/report"), Some(&cookie), None).await;
+    for link in ["report.docx?kind=targets", "report.pdf?kind=project&amp;project=XM2020-02", "report.docx?kind=project&amp;project=XM2020-08"] {
+        assert!(page.contains(link), "the report page links {link}");
+    }
+    for (query, format, magic, name) in [
+        ("kind=project&project=XM2020-02", "md", &b"# "[..], "2020年度全国科普日活动经费项目支出绩效自评报告"),
+        ("kind=project&project=XM2020-02", "docx", b"PK\x03\x04", "2020年度全国科普日活动经费项目支出绩效自评报告"),
+        ("kind=targets", "html", b"<!DOCTYPE html>", "2021年度绩效目标申报表（草稿）"),
+        ("kind=targets", "pdf", b"%PDF-", "2021年度绩效目标申报表（草稿）"),
+    ] {
+        let request = Request::get(format!("{UNIT}/report.{format}?{query}")).header(header::COOKIE, &cookie).body(Body::empty()).unwrap();
+        let response = jixiao_web::router(state.clone()).oneshot(request).await.unwrap();
+        assert_eq!(response.status(), StatusCode::OK, "{query} {format}");
+        let disposition = response.headers()[header::CONTENT_DISPOSITION].to_str().unwrap().to_string();
+        let encoded: String = name.bytes().map(|b| if b.is_ascii_alphanumeric() || b"-._~".contains(&b) { (b as char).to_string() } else { format!("%{b:02X}") }).collect();
+        assert!(disposition.contains(&encoded) && disposition.ends_with(&format!(".{format}")), "{query} {format}: {disposition}");
+        let bytes = response.into_body().collect().await.unwrap().to_bytes();
+        assert!(bytes.starts_with(magic), "{query} {format} starts with its signature");
+        if format == "pdf" {
+            let file = dir.path().join("targets.pdf");
+            std::fs::write(&file, &bytes).unwrap();
+            if let Ok(out) = std::process::Command::new("pdftotext").arg(&file).arg("-").output() {
+                let text = String::from_utf8_lossy(&out.stdout).split_whitespace().collect::<String>();
+                assert!(text.contains("项目支出绩效目标申报表") && text.contains("老科协经费"), "the PDF's text");
+            }
+        }
+    }
+    for (query, expected) in [("kind=project&project=XM9", StatusCode::NOT_FOUND), ("kind=nothing", StatusCode::NOT_FOUND), ("kind=targets&x=1", StatusCode::OK)] {
+        let (status, _) = call(&state, "GET", &format!("{UNIT}/report.md?{query}"), Some(&cookie), None).await;
+        assert_eq!(status, expected, "{query}");
+    }
+    let response = jixiao_web::router(state.clone()).oneshot(Request::get(format!("{UNIT}/report.md?kind=monitor&as_of=2020-06-30")).header(header::COOKIE, &cookie).body(Body::empty()).unwrap()).await.unwrap();
+    assert_eq!(response.status(), StatusCode::SEE_OTHER, "the monitoring table has its own downloads");
+    assert_eq!(response.headers()[header::LOCATION], format!("{UNIT}/monitor.md?as_of=2020-06-30").as_str());
+    let (status, _) = call(&state, "GET", &format!("{UNIT}/report.xlsx?kind=targets"), Some(&cookie), None).await;
+    assert_eq!(status, StatusCode::NOT_FOUND, "the workbook is the department's only");
 }
 
 /// A measured value recorded after the indicator was set (指标完成登记), on the page and through the API:

@@ -135,7 +135,7 @@ pub(crate) fn add_at(table: &mut BTreeMap<String, Vec<Fen>>, code: &str, columns
 }
 
 /// 一、二、… for numbering rows, up to 九十九.
-pub(crate) fn chinese_ordinal(n: usize) -> String {
+pub fn chinese_ordinal(n: usize) -> String {
     const DIGITS: [&str; 10] = ["", "一", "二", "三", "四", "五", "六", "七", "八", "九"];
     match n {
         1..=9 => DIGITS[n].to_string(),

@@ -158,51 +158,57 @@ pub(super) fn projects(b: &mut Blocks, ev: &Evaluation, figures: &EvaluationFigu
                 p.project_code
             ),
         );
-        b.table(
-            &[
-                "项目资金（万元）",
-                "年初预算数",
-                "全年预算数",
-                "全年执行数",
-                "分值",
-                "执行率",
-                "得分",
-            ],
-            &[7, 4, 4, 4, 3, 3, 3],
-            fund_rows(p, f),
-        );
-        let mut line = Line::new().text(format!(
-            "年度总体目标——预期目标：{}；实际完成情况：",
-            p.goal.trim_matches('。')
-        ));
-        line = match &p.outcome {
-            Some(outcome) => line.text(outcome.trim_matches('。')),
-            None => line.missing_data("实际完成情况"),
-        };
-        b.paragraph(line.text("。"));
-        b.table(
-            &[
-                "一级指标",
-                "二级指标",
-                "三级指标",
-                "年度指标值",
-                "实际完成值",
-                "分值",
-                "得分",
-                "偏差原因分析及改进措施",
-            ],
-            &[5, 6, 7, 5, 5, 3, 3, 7],
-            indicator_rows(p, f),
-        );
-        let mut line = Line::new()
-            .text("总分")
-            .figure(&f.total)
-            .text(format!("分（满分100分），自评等级为“{}”。", p.grade));
-        if let Some(note) = &p.note {
-            line = line.text(format!("{note}。"));
-        }
-        b.paragraph(line);
+        project_table(b, p, f);
     }
+}
+
+/// A project's 自评表 with its traced numbers: the funds block, 年度总体目标, the indicators and the total (also
+/// the project report's).
+pub(super) fn project_table(b: &mut Blocks, p: &ProjectEvaluation, f: &ProjectFigures) {
+    b.table(
+        &[
+            "项目资金（万元）",
+            "年初预算数",
+            "全年预算数",
+            "全年执行数",
+            "分值",
+            "执行率",
+            "得分",
+        ],
+        &[7, 4, 4, 4, 3, 3, 3],
+        fund_rows(p, f),
+    );
+    let mut line = Line::new().text(format!(
+        "年度总体目标——预期目标：{}；实际完成情况：",
+        p.goal.trim_matches('。')
+    ));
+    line = match &p.outcome {
+        Some(outcome) => line.text(outcome.trim_matches('。')),
+        None => line.missing_data("实际完成情况"),
+    };
+    b.paragraph(line.text("。"));
+    b.table(
+        &[
+            "一级指标",
+            "二级指标",
+            "三级指标",
+            "年度指标值",
+            "实际完成值",
+            "分值",
+            "得分",
+            "偏差原因分析及改进措施",
+        ],
+        &[5, 6, 7, 5, 5, 3, 3, 7],
+        indicator_rows(p, f),
+    );
+    let mut line = Line::new()
+        .text("总分")
+        .figure(&f.total)
+        .text(format!("分（满分100分），自评等级为“{}”。", p.grade));
+    if let Some(note) = &p.note {
+        line = line.text(format!("{note}。"));
+    }
+    b.paragraph(line);
 }
 
 /// The evaluation on its own: the 评分表, the indicators that lost points, every 项目支出绩效自评表 and the

@@ -9,7 +9,9 @@
 mod consolidated;
 pub(crate) mod evaluation;
 pub mod monitor;
+mod project;
 mod report;
+mod targets;
 
 use jixiao_core::report_model::Figure;
 use serde::Serialize;
@@ -17,7 +19,9 @@ use serde::Serialize;
 pub use consolidated::consolidated_outline;
 pub use evaluation::evaluation_outline;
 pub use monitor::monitor_outline;
+pub use project::project_outline;
 pub use report::outline;
+pub use targets::targets_outline;
 
 /// A stretch of text. `missing` marks 「缺少数据：…」 so that every format can make it stand out; `figure`
 /// is the trace id of the figure the text prints (its row in [`Outline::trace`]).
