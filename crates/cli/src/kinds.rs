@@ -50,7 +50,7 @@ pub(crate) fn outline(
         ),
         ReportKind::Monitor => {
             let _ = as_of;
-            bail!("报告类型 monitor 尚未实现")
+            bail!("绩效运行监控表由 report 命令直接生成（monitor.rs）")
         }
     })
 }

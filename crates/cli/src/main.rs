@@ -9,6 +9,7 @@ mod generate;
 mod import;
 mod kinds;
 mod migrate;
+mod monitor;
 mod reliability;
 
 use anyhow::{Context, Result, bail};
@@ -513,12 +514,20 @@ async fn run(cli: Cli, db_given: bool) -> Result<ExitCode> {
             }
             let books = books(&store, unit, year).await?;
             let findings = check(&books);
-            if has_errors(&findings) && !allow_errors {
-                for f in findings.iter().filter(|f| f.severity == Severity::Error) {
-                    eprintln!("[错误] {} {}", f.rule_id, f.message);
+            if kind == kinds::ReportKind::Monitor {
+                // No evaluation: the monitor table reads the books as of a date.
+                let Some(as_of) = as_of else { bail!("--kind monitor 需要 --as-of 监控日期（如 --as-of {year}-06-30）") };
+                let as_of = monitor::parse_as_of(&as_of).map_err(anyhow::Error::msg)?;
+                if money == Money::Yuan {
+                    bail!("绩效运行监控表金额以万元列示（不支持 --money yuan）");
                 }
-                bail!("账务核对有错误，未生成报告（先运行 jixiao check 修正；或加 --allow-errors 强制生成）");
+                stop_on_errors(&findings, allow_errors, "监控表")?;
+                return match monitor::render(&books, as_of, format)? {
+                    monitor::Rendered::Text(text) => write_output(output.as_deref(), &text).map(|()| ExitCode::SUCCESS),
+                    monitor::Rendered::Bytes(bytes) => write_binary(output.as_deref(), &bytes),
+                };
             }
+            stop_on_errors(&findings, allow_errors, "报告")?;
             let evaluation = evaluate(&store, &books, &findings, rules.as_deref()).await?;
             if kind != kinds::ReportKind::Department {
                 let (outline, ident) = kinds::outline(kind, &books, &evaluation, project.as_deref(), as_of.as_deref(), money.unit())?;
@@ -675,6 +684,18 @@ fn password_from(option: Option<String>) -> Result<String> {
             Ok(line.trim_end_matches(['\r', '\n']).to_string())
         }
     }
+}
+
+/// Refuses to write a document (`what`: 报告, 监控表) over error-level findings of the books check, printing them,
+/// unless `--allow-errors`.
+fn stop_on_errors(findings: &[jixiao_core::check::Finding], allow_errors: bool, what: &str) -> Result<()> {
+    if has_errors(findings) && !allow_errors {
+        for f in findings.iter().filter(|f| f.severity == Severity::Error) {
+            eprintln!("[错误] {} {}", f.rule_id, f.message);
+        }
+        bail!("账务核对有错误，未生成{what}（先运行 jixiao check 修正；或加 --allow-errors 强制生成）");
+    }
+    Ok(())
 }
 
 fn write_output(path: Option<&Path>, text: &str) -> Result<()> {

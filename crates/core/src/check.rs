@@ -554,9 +554,23 @@ fn reference_unknown(b: &Books) -> Vec<Finding> {
             missing("project_indicators", &i.indicator_code, "项目", &i.project_code);
         }
     }
+    // A 指标完成登记 or a 绩效监控记录 may name a project's or the department's indicator.
+    let indicator_known = |code: &str| b.records.project_indicators.iter().any(|i| i.indicator_code == code) || b.records.department_indicators.iter().any(|i| i.indicator_code == code);
     for r in &b.records.indicator_results {
-        if !b.records.project_indicators.iter().any(|i| i.indicator_code == r.indicator_code) {
+        if !indicator_known(&r.indicator_code) {
             missing("indicator_results", &r.result_code, "绩效指标", &r.indicator_code);
+        }
+    }
+    for n in &b.records.monitoring_notes {
+        if let Some(p) = n.project_code.as_deref().filter(|p| !p.is_empty())
+            && b.project(p).is_none()
+        {
+            missing("monitoring_notes", &n.monitor_code, "项目", p);
+        }
+        if let Some(i) = n.indicator_code.as_deref().filter(|i| !i.is_empty())
+            && !indicator_known(i)
+        {
+            missing("monitoring_notes", &n.monitor_code, "绩效指标", i);
         }
     }
     for (kind, key, project) in b

@@ -16,6 +16,7 @@ pub mod governance;
 pub mod date;
 pub mod ledger;
 pub mod money;
+pub mod monitoring;
 pub mod period;
 pub mod procurement;
 pub mod project_report;

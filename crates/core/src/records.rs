@@ -157,6 +157,16 @@ labelled_enum! {
 }
 
 labelled_enum! {
+    /// 完成目标可能性 — the unit's judgement, at a 绩效运行监控, of whether the year's target will be met (the
+    /// three answers of the 项目支出绩效目标执行监控表, 财预〔2019〕136号).
+    GoalLikelihood {
+        Certain = "certain", "确定能";
+        Possible = "possible", "有可能";
+        Impossible = "impossible", "完全不可能";
+    }
+}
+
+labelled_enum! {
     /// 调整原因 — why a budget was adjusted in the year; all but `Ordinary` are left out of 预算调整率.
     AdjustmentCause {
         Ordinary = "ordinary", "一般调整" | "一般";
@@ -867,6 +877,33 @@ pub struct PriorYearSummary {
     pub public_use: Option<Fen>,
 }
 
+/// 绩效监控记录 — what a unit states at a 绩效运行监控 (双监控) about the unit as a whole, one project, or one
+/// indicator: 偏差原因, 纠偏措施 and its forecast for the year. Dated; the monitoring table as of a date reads the
+/// latest note on or before it (by date, then code) for each row. Never edited: a later note stands beside it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MonitoringNote {
+    pub monitor_code: String,
+    pub year: i32,
+    /// 监控日期 — the date the note speaks for.
+    pub date: Date,
+    /// 项目编码; absent: the unit as a whole (部门整体), or a department indicator.
+    pub project_code: Option<String>,
+    /// 指标编码 of a project or department indicator; absent: the row of the project's or the unit's funds.
+    pub indicator_code: Option<String>,
+    /// 偏差原因.
+    pub deviation_reason: Option<String>,
+    /// 纠偏措施.
+    pub corrective_action: Option<String>,
+    /// 全年预计执行数, for a funds row.
+    pub expected_amount: Option<Fen>,
+    /// 全年预计完成值, for an indicator row.
+    pub expected_value: Option<String>,
+    /// 完成目标可能性.
+    pub likelihood: Option<GoalLikelihood>,
+    /// 填报人.
+    pub recorder: Option<String>,
+}
+
 /// All records of one unit, over any number of years: what one import carries, and what the store holds.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct RecordSet {
@@ -903,6 +940,8 @@ pub struct RecordSet {
     pub department_indicators: Vec<DepartmentIndicator>,
     #[serde(default)]
     pub prior_year_summaries: Vec<PriorYearSummary>,
+    #[serde(default)]
+    pub monitoring_notes: Vec<MonitoringNote>,
 }
 
 /// One unit's books for one fiscal year: what `check` reads and what a report is computed from.

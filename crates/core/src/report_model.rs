@@ -77,7 +77,7 @@ impl Tracer {
         self.add_quantity(text, label, formula, sources, None)
     }
 
-    fn add_quantity(&mut self, text: String, label: &str, formula: &str, sources: Vec<RecordRef>, quantity: Option<Quantity>) -> Figure {
+    pub(crate) fn add_quantity(&mut self, text: String, label: &str, formula: &str, sources: Vec<RecordRef>, quantity: Option<Quantity>) -> Figure {
         let f = Figure::new(self.figures.len() + 1, text, label, formula, sources, quantity);
         self.figures.push(f.clone());
         f

@@ -168,6 +168,7 @@ pub fn parse_enum(name: &str, text: &str) -> Option<&'static str> {
         "LinkedKind" => LinkedKind::parse(text).map(LinkedKind::id),
         "AssetEventKind" => AssetEventKind::parse(text).map(AssetEventKind::id),
         "AdjustmentCause" => AdjustmentCause::parse(text).map(AdjustmentCause::id),
+        "GoalLikelihood" => GoalLikelihood::parse(text).map(GoalLikelihood::id),
         _ => None,
     }
 }
@@ -189,6 +190,7 @@ pub fn enum_labels(name: &str) -> Vec<&'static str> {
         "LinkedKind" => LinkedKind::labels(),
         "AssetEventKind" => AssetEventKind::labels(),
         "AdjustmentCause" => AdjustmentCause::labels(),
+        "GoalLikelihood" => GoalLikelihood::labels(),
         _ => Vec::new(),
     }
 }
@@ -236,6 +238,7 @@ macro_rules! with_kind_vec {
             "department_goals" => { let $v = with_kind_vec!(@borrow $mode $set.department_goals); $body }
             "department_indicators" => { let $v = with_kind_vec!(@borrow $mode $set.department_indicators); $body }
             "prior_year_summaries" => { let $v = with_kind_vec!(@borrow $mode $set.prior_year_summaries); $body }
+            "monitoring_notes" => { let $v = with_kind_vec!(@borrow $mode $set.monitoring_notes); $body }
             _ => $unknown,
         }
     };

@@ -8,9 +8,9 @@ pub mod outline;
 pub mod text;
 pub mod workbook;
 
-pub use docx::docx;
-pub use outline::{Outline, consolidated_outline, evaluation_outline, outline};
-pub use workbook::{workbook, workbook_in};
+pub use docx::{Orientation, docx, docx_in};
+pub use outline::{Outline, consolidated_outline, evaluation_outline, monitor_outline, outline};
+pub use workbook::{monitor_workbook, workbook, workbook_in};
 
 #[derive(Debug, thiserror::Error)]
 pub enum DocumentError {

@@ -254,7 +254,7 @@ impl Checker {
                 self.numeric_indicator(r);
             }
             "department_indicators" => self.numeric_indicator(r),
-            "activity_outputs" | "procurements" | "surveys" => self.reference(r, "project_code", "projects", "IMPORT_UNKNOWN_PROJECT", "项目"),
+            "activity_outputs" | "procurements" | "surveys" | "monitoring_notes" => self.reference(r, "project_code", "projects", "IMPORT_UNKNOWN_PROJECT", "项目"),
             "narratives" => {
                 if let Some(s) = r.text("section")
                     && report_section(s).is_none()

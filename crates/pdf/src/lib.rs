@@ -11,7 +11,8 @@ mod world;
 
 use jixiao_core::records::Books;
 use jixiao_core::report_model::ReportModel;
-use jixiao_documents::outline::Chart;
+use jixiao_documents::Orientation;
+use jixiao_documents::outline::{Chart, Outline};
 use serde_json::json;
 use std::path::PathBuf;
 use typst::diag::{SourceDiagnostic, Warned};
@@ -117,4 +118,22 @@ fn typeset(files: Vec<(&'static str, Vec<u8>)>, fonts: &FontSet, today: Datetime
     let options = PdfOptions { ident: Smart::Custom(ident), ..PdfOptions::default() };
     let pdf = typst_pdf::pdf(&document, &options).map_err(|errors| PdfError::Typeset(diagnostics(&errors)))?;
     Ok((pdf, warnings.iter().map(|w| w.message.to_string()).collect()))
+}
+
+/// A wide form without charts (the 绩效运行监控表) as PDF bytes, with the same template and fonts as the report,
+/// on pages turned as given: `unit` and `code` name the document's author and identifier, `today` is the date
+/// typst sees (the monitoring date, so the same records and date give the same bytes).
+pub fn render_outline_turned(outline: &Outline, unit: &str, code: &str, today: jixiao_core::Date, orientation: Orientation, fonts: &FontSet) -> Result<Vec<u8>, PdfError> {
+    let data = json!({
+        "title": outline.title,
+        "unit": unit,
+        "fonts": fonts.roles,
+        "blocks": outline.blocks,
+        "captions": {},
+        "has_evaluation": false,
+        "landscape": orientation == Orientation::Landscape,
+    });
+    let data = serde_json::to_vec(&data).map_err(|e| PdfError::Typeset(e.to_string()))?;
+    let today = Datetime::from_ymd(today.year, today.month as u8, today.day as u8).or_else(|| Datetime::from_ymd(2000, 1, 1)).expect("2000-01-01 is a date");
+    typeset(vec![("/data.json", data)], fonts, today, format!("jixiao/{code}/{}", outline.title)).map(|(pdf, _)| pdf)
 }

@@ -768,7 +768,44 @@ fn unit_year(rng: &mut Rng, p: &Profile, year: i32) -> Tables {
     }
     controls(&mut t, year, faults, &lines, &procurements, eno, &asset_codes, &decision_codes);
     evaluation_targets(&mut t, year);
+    monitoring_notes(&mut t, year, &projects, &indicator_codes);
     t
+}
+
+/// The records of schema version 14 (绩效监控记录), for some units, from their own generator so that the records
+/// above stay as they were.
+fn monitoring_notes(t: &mut Tables, year: i32, projects: &[String], indicators: &[String]) {
+    let rows: usize = t.rows.values().map(Vec::len).sum();
+    let rng = &mut Rng::new(rows as u64 * 7_919 + year as u64);
+    if !rng.chance(40) {
+        return;
+    }
+    let y = year.to_string();
+    let subjects: Vec<(String, String)> = std::iter::once((String::new(), String::new()))
+        .chain(projects.iter().filter(|_| rng.chance(70)).map(|p| (p.clone(), String::new())).collect::<Vec<_>>())
+        .chain(indicators.iter().filter(|_| rng.chance(30)).map(|i| (String::new(), i.clone())).collect::<Vec<_>>())
+        .collect();
+    for (n, (project, indicator)) in subjects.into_iter().enumerate() {
+        let funds = indicator.is_empty();
+        let (month, day) = (rng.range(6, 9), rng.range(1, 28));
+        let date = date_text(rng, year, month, day);
+        t.push(
+            "monitoring_notes",
+            vec![
+                ("monitor_code", format!("JK{year}-{n:03}")),
+                ("year", y.clone()),
+                ("date", date),
+                ("project_code", project),
+                ("indicator_code", indicator),
+                ("deviation_reason", if rng.chance(60) { "政府采购程序未完成，资金尚未支付".into() } else { String::new() }),
+                ("corrective_action", if rng.chance(60) { "加快采购进度，三季度末前完成支付".into() } else { String::new() }),
+                ("expected_amount", if funds { format!("{}.00", rng.range(10_000, 500_000)) } else { String::new() }),
+                ("expected_value", if funds { String::new() } else { rng.range(1, 100).to_string() }),
+                ("likelihood", rng.pick(&["确定能", "有可能", "完全不可能", ""]).to_string()),
+                ("recorder", "钱七".into()),
+            ],
+        );
+    }
 }
 
 /// The records of schema version 13 (部门整体绩效目标, 上年决算摘要), for some units, from their own generator so

@@ -6,6 +6,7 @@ pub mod api;
 pub mod auth;
 mod dashboard;
 mod entry;
+mod monitor;
 mod pages;
 pub mod setup;
 mod text;
@@ -77,6 +78,8 @@ fn templates() -> Environment<'static> {
         ("import.html", include_str!("../templates/import.html")),
         ("evaluation.html", include_str!("../templates/evaluation.html")),
         ("report.html", include_str!("../templates/report.html")),
+        ("monitor.html", include_str!("../templates/monitor.html")),
+        ("region_monitoring.html", include_str!("../templates/region_monitoring.html")),
         ("error.html", include_str!("../templates/error.html")),
         ("password.html", include_str!("../templates/password.html")),
     ] {
@@ -273,6 +276,7 @@ pub fn router(state: SharedState) -> Router {
         .route("/units", get(pages::units))
         .route("/region/{year}", get(pages::region_page))
         .route("/region/{year}/report.{format}", get(pages::region_download))
+        .route("/region/{year}/monitoring", get(monitor::region_monitoring))
         .route("/units/{code}/{year}", get(pages::dashboard))
         .route("/units/{code}/{year}/lines", get(pages::lines))
         .route("/units/{code}/{year}/lines/{line}", get(pages::line))
@@ -293,6 +297,8 @@ pub fn router(state: SharedState) -> Router {
         .route("/units/{code}/{year}/evaluation/override", post(pages::override_score))
         .route("/units/{code}/{year}/report", get(pages::report_page))
         .route("/units/{code}/{year}/report.{format}", get(pages::report_download))
+        .route("/units/{code}/{year}/monitor", get(monitor::monitor_page))
+        .route("/units/{code}/{year}/monitor.{format}", get(monitor::monitor_download))
         .route("/units/{code}/{year}/task/{action}", post(pages::task_action))
         .route("/static/{name}", get(static_file))
         .merge(api::routes())

@@ -22,7 +22,7 @@ use minijinja::Value;
 use serde_json::json;
 use std::collections::BTreeMap;
 
-type PageResult = Result<Response, PageError>;
+pub(crate) type PageResult = Result<Response, PageError>;
 
 /// The largest import upload accepted (all files together).
 pub const MAX_UPLOAD_BYTES: usize = 20 * 1024 * 1024;
@@ -264,7 +264,7 @@ pub(crate) async fn load(state: &SharedState, user: &CurrentUser, code: &str, ye
     Ok(UnitYear { data, task })
 }
 
-fn render(state: &SharedState, template: &str, user: Option<&CurrentUser>, ctx: serde_json::Value) -> Result<Response, AppError> {
+pub(crate) fn render(state: &SharedState, template: &str, user: Option<&CurrentUser>, ctx: serde_json::Value) -> Result<Response, AppError> {
     render_with(state, template, user, ctx, Value::UNDEFINED)
 }
 
@@ -280,7 +280,7 @@ fn render_with(state: &SharedState, template: &str, user: Option<&CurrentUser>, 
     Ok(Html(html).into_response())
 }
 
-fn unit_ctx(uy: &UnitYear, user: &CurrentUser, active: &str) -> serde_json::Value {
+pub(crate) fn unit_ctx(uy: &UnitYear, user: &CurrentUser, active: &str) -> serde_json::Value {
     json!({
         "unit": uy.unit,
         "year": uy.year,
@@ -293,7 +293,7 @@ fn unit_ctx(uy: &UnitYear, user: &CurrentUser, active: &str) -> serde_json::Valu
     })
 }
 
-fn merge(mut a: serde_json::Value, b: serde_json::Value) -> serde_json::Value {
+pub(crate) fn merge(mut a: serde_json::Value, b: serde_json::Value) -> serde_json::Value {
     if let (Some(a), serde_json::Value::Object(b)) = (a.as_object_mut(), b) {
         a.extend(b);
     }
@@ -476,7 +476,7 @@ pub async fn region_download(State(state): State<SharedState>, PageUser(user): P
 
 /// The signed-in 财政局's name: the first word of the user's display name when it names a bureau (「芙蓉区财政局
 /// 刘洋」), else the area's code.
-fn bureau_name(user: &CurrentUser) -> String {
+pub(crate) fn bureau_name(user: &CurrentUser) -> String {
     match user.display_name.split_whitespace().next() {
         Some(first) if first.ends_with('局') => first.to_string(),
         _ => format!("行政区划{}财政局", user.region_code.as_deref().unwrap_or_default()),
@@ -484,7 +484,7 @@ fn bureau_name(user: &CurrentUser) -> String {
 }
 
 /// A 财政局 user's area; everyone else is refused.
-fn region_scope(user: &CurrentUser) -> Result<jixiao_store::consolidate::Scope, AppError> {
+pub(crate) fn region_scope(user: &CurrentUser) -> Result<jixiao_store::consolidate::Scope, AppError> {
     user.require(user.role == Role::Bureau)?;
     Ok(jixiao_store::consolidate::Scope::Area(user.region_code.clone().unwrap_or_default()))
 }
@@ -1108,6 +1108,11 @@ pub async fn report_download(
 ) -> PageResult {
     let uy = load(&state, &user, &code, year).await?;
     let download = Download::parse(&format).ok_or(AppError::NotFound)?;
+    // The monitoring table has its own page and downloads (monitor.rs), as of a date.
+    if query.get("kind").map(String::as_str) == Some("monitor") {
+        let as_of = query.get("as_of").map(|d| format!("?as_of={}", percent_encode(d))).unwrap_or_default();
+        return Ok(Redirect::to(&format!("/units/{code}/{year}/monitor.{format}{as_of}")).into_response());
+    }
     let kind = OtherReport::parse(&query)?;
     if kind.is_some() && download == Download::Xlsx {
         return Err(AppError::NotFound.into());
@@ -1137,7 +1142,7 @@ pub async fn report_download(
 
 /// A report opened in the browser is a document, not an application: sandboxed (no script, its own
 /// origin), nothing loaded, and only its own `<style>` block (by hash) applied.
-fn report_csp(body: &[u8]) -> String {
+pub(crate) fn report_csp(body: &[u8]) -> String {
     use base64::Engine;
     use sha2::Digest;
     let text = std::str::from_utf8(body).unwrap_or_default();
@@ -1148,7 +1153,7 @@ fn report_csp(body: &[u8]) -> String {
 
 /// A report download format, by its file extension.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Download {
+pub(crate) enum Download {
     Markdown,
     Html,
     Docx,
@@ -1157,7 +1162,7 @@ enum Download {
 }
 
 impl Download {
-    fn parse(extension: &str) -> Option<Download> {
+    pub(crate) fn parse(extension: &str) -> Option<Download> {
         Some(match extension {
             "md" => Download::Markdown,
             "html" => Download::Html,
@@ -1168,7 +1173,7 @@ impl Download {
         })
     }
 
-    fn mime(self) -> &'static str {
+    pub(crate) fn mime(self) -> &'static str {
         match self {
             Download::Markdown => "text/markdown; charset=utf-8",
             Download::Html => "text/html; charset=utf-8",
@@ -1179,7 +1184,7 @@ impl Download {
     }
 
     /// Shown in the browser (text, PDF) or saved (Word, Excel).
-    fn disposition(self) -> &'static str {
+    pub(crate) fn disposition(self) -> &'static str {
         if matches!(self, Download::Docx | Download::Xlsx) { "attachment" } else { "inline" }
     }
 
@@ -1221,7 +1226,6 @@ impl OtherReport {
             None | Some("department") => None,
             Some("project") => Some(OtherReport::Project(query.get("project").filter(|p| !p.is_empty()).ok_or_else(|| AppError::BadRequest("项目支出绩效自评报告需要指定项目（project=项目编码）".into()))?.clone())),
             Some("targets") => Some(OtherReport::Targets),
-            Some("monitor") => return Err(AppError::BadRequest("报告类型 monitor 尚未实现".into())),
             Some(_) => return Err(AppError::NotFound),
         })
     }
@@ -1247,12 +1251,12 @@ fn other_document(data: &Computed, evaluation: &Evaluation, kind: &OtherReport, 
 }
 
 /// The CJK fonts for PDF reports, found once (JIXIAO_FONT_DIR or the Debian font directories).
-fn report_fonts() -> Result<&'static jixiao_pdf::FontSet, AppError> {
+pub(crate) fn report_fonts() -> Result<&'static jixiao_pdf::FontSet, AppError> {
     static FONTS: std::sync::OnceLock<Result<jixiao_pdf::FontSet, String>> = std::sync::OnceLock::new();
     FONTS.get_or_init(|| jixiao_pdf::FontSet::from_env().map_err(|e| e.to_string())).as_ref().map_err(|e| AppError::Internal(format!("无法生成 PDF：{e}")))
 }
 
-fn percent_encode(text: &str) -> String {
+pub(crate) fn percent_encode(text: &str) -> String {
     text.bytes().map(|b| if b.is_ascii_alphanumeric() || b"-._~".contains(&b) { (b as char).to_string() } else { format!("%{b:02X}") }).collect()
 }
 

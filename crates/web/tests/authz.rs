@@ -68,6 +68,9 @@ fn routes() -> Vec<(&'static str, String, &'static [&'static str])> {
         ("GET", format!("{UNIT}/report.html"), all),
         ("GET", format!("{UNIT}/report.docx"), all),
         ("GET", format!("{UNIT}/report.xlsx"), all),
+        ("GET", format!("{UNIT}/monitor"), all),
+        ("GET", format!("{UNIT}/monitor.md?as_of=2020-06-30"), all),
+        ("GET", format!("{UNIT}/monitor.xlsx"), all),
         ("GET", format!("{UNIT}/report.md?kind=project&project=XM2020-02"), all),
         ("GET", format!("{UNIT}/report.md?kind=targets"), all),
         ("POST", format!("{UNIT}/task/start"), enterers),
@@ -75,6 +78,7 @@ fn routes() -> Vec<(&'static str, String, &'static [&'static str])> {
         ("POST", format!("{UNIT}/task/issue"), &["bureau"]),
         ("GET", "/region/2020".into(), &["bureau"]),
         ("GET", "/region/2020/report.md".into(), &["bureau"]),
+        ("GET", "/region/2020/monitoring".into(), &["bureau"]),
         ("GET", "/api/units".into(), all),
         ("GET", "/api/units/430102-KX/2020/summary".into(), all),
         ("GET", "/api/units/430102-KX/2020/check".into(), all),
@@ -458,7 +462,7 @@ async fn the_report_downloads_in_every_format() {
 
 /// The other report kinds from the report page: each project's 项目支出绩效自评报告 and next year's
 /// 绩效目标申报表, in the formats of `jixiao report --kind`, named for what they are; an unknown project or kind is
-/// not found, and the monitoring table says it is not built yet.
+/// not found, and the monitoring table is sent to its own downloads.
 #[tokio::test]
 async fn the_project_reports_and_the_target_draft_download_from_the_report_page() {
     let (state, dir) = common::demo_state().await;
@@ -494,8 +498,9 @@ async fn the_project_reports_and_the_target_draft_download_from_the_report_page(
         let (status, _) = call(&state, "GET", &format!("{UNIT}/report.md?{query}"), Some(&cookie), None).await;
         assert_eq!(status, expected, "{query}");
     }
-    let (status, body) = call(&state, "GET", &format!("{UNIT}/report.md?kind=monitor"), Some(&cookie), None).await;
-    assert!(status.is_client_error() && body.contains("报告类型 monitor 尚未实现"), "{status} {body}");
+    let response = jixiao_web::router(state.clone()).oneshot(Request::get(format!("{UNIT}/report.md?kind=monitor&as_of=2020-06-30")).header(header::COOKIE, &cookie).body(Body::empty()).unwrap()).await.unwrap();
+    assert_eq!(response.status(), StatusCode::SEE_OTHER, "the monitoring table has its own downloads");
+    assert_eq!(response.headers()[header::LOCATION], format!("{UNIT}/monitor.md?as_of=2020-06-30").as_str());
     let (status, _) = call(&state, "GET", &format!("{UNIT}/report.xlsx?kind=targets"), Some(&cookie), None).await;
     assert_eq!(status, StatusCode::NOT_FOUND, "the workbook is the department's only");
 }

@@ -352,13 +352,13 @@ async fn no_stored_payload_runs_on_any_page_or_report() {
     page.evaluate_on_new_document("document.addEventListener('securitypolicyviolation', () => { window.__csp_violations = (window.__csp_violations || 0) + 1; })").await.unwrap();
 
     let lines: Vec<String> = state.store.books("430102-KX", 2020).await.unwrap().records.appropriation_lines.iter().map(|l| format!("{unit}/lines/{}", l.line_code)).collect();
-    let mut unit_pages: Vec<String> = ["", "/lines", "/vouchers/new", "/projects", "/import", "/evaluation", "/report", "/report.html"].iter().map(|p| format!("{unit}{p}")).collect();
+    let mut unit_pages: Vec<String> = ["", "/lines", "/vouchers/new", "/projects", "/import", "/evaluation", "/report", "/report.html", "/monitor", "/monitor.html"].iter().map(|p| format!("{unit}{p}")).collect();
     unit_pages.extend(lines);
     let plan: Vec<(&str, Vec<String>)> = vec![
         ("clerk", unit_pages.clone()),
         ("reviewer", vec![unit.to_string(), format!("{unit}/evaluation"), format!("{unit}/lines/ZB2020-01"), format!("{unit}/vouchers/new")]),
         ("admin", vec![unit.to_string(), format!("{unit}/lines/ZB2020-01")]),
-        ("bureau", vec!["/units".into(), "/region/2020".into(), "/region/2020/report.html".into(), unit.to_string(), format!("{unit}/report.html")]),
+        ("bureau", vec!["/units".into(), "/region/2020".into(), "/region/2020/report.html".into(), "/region/2020/monitoring".into(), unit.to_string(), format!("{unit}/report.html"), format!("{unit}/monitor.html")]),
     ];
     let (mut opened, mut shown) = (0, 0);
     for (username, pages) in &plan {
@@ -481,7 +481,7 @@ async fn every_page_of_every_role_at_laptop_and_phone_width() {
     std::fs::create_dir_all(&dir).unwrap();
     let unit = "/units/430102-KX/2020";
     let unit_pages = |extra: &[&str]| -> Vec<String> {
-        let mut pages: Vec<String> = ["", "/lines", "/lines/ZB2020-01", "/vouchers/new", "/projects", "/evaluation", "/report"].iter().map(|p| format!("{unit}{p}")).collect();
+        let mut pages: Vec<String> = ["", "/lines", "/lines/ZB2020-01", "/vouchers/new", "/projects", "/evaluation", "/report", "/monitor"].iter().map(|p| format!("{unit}{p}")).collect();
         pages.extend(extra.iter().map(|p| format!("{unit}{p}")));
         pages
     };
@@ -489,7 +489,7 @@ async fn every_page_of_every_role_at_laptop_and_phone_width() {
         ("clerk", [unit_pages(&["/import"]), vec!["/account/password".into(), "/no-such-page".into(), "/units/430102-KX/二〇二〇".into()]].concat()),
         ("reviewer", unit_pages(&[])),
         ("admin", unit_pages(&["/import"])),
-        ("bureau", vec!["/units".into(), "/region/2020".into(), unit.into(), format!("{unit}/evaluation"), format!("{unit}/report")]),
+        ("bureau", vec!["/units".into(), "/region/2020".into(), "/region/2020/monitoring".into(), unit.into(), format!("{unit}/evaluation"), format!("{unit}/report"), format!("{unit}/monitor")]),
     ];
     let started = std::time::Instant::now();
     let mut shots = 0;

@@ -234,6 +234,44 @@ fn reference_unknown() {
     let mut b = books();
     b.records.indicator_results.push(result("JG1", "XM9-1", "2021-02-01", "12"));
     assert_fires(&b, "REFERENCE_UNKNOWN", Severity::Error, "绩效指标「XM9-1」");
+    // 绩效监控记录 naming an unknown project or indicator; a result for a department indicator is known.
+    let mut b = books();
+    let note = MonitoringNote {
+        monitor_code: "JK1".into(),
+        year: 2020,
+        date: date("2020-07-05"),
+        project_code: Some("XM9".into()),
+        indicator_code: Some("BM-9".into()),
+        deviation_reason: None,
+        corrective_action: None,
+        expected_amount: None,
+        expected_value: None,
+        likelihood: None,
+        recorder: None,
+    };
+    b.records.monitoring_notes.push(note);
+    assert_fires(&b, "REFERENCE_UNKNOWN", Severity::Error, "项目「XM9」");
+    assert_fires(&b, "REFERENCE_UNKNOWN", Severity::Error, "绩效指标「BM-9」");
+    let mut b = books();
+    let mut department = b.records.project_indicators[0].clone();
+    department.indicator_code = "BM-1".into();
+    b.records.department_indicators.push(DepartmentIndicator {
+        indicator_code: "BM-1".into(),
+        year: 2020,
+        level1: department.level1,
+        level2: department.level2,
+        level3: department.level3,
+        direction: department.direction,
+        target: department.target,
+        actual: None,
+        unit: department.unit,
+        is_key: false,
+        weight: None,
+        evidence: None,
+        deviation_reason: None,
+    });
+    b.records.indicator_results.push(result("JG1", "BM-1", "2020-07-01", "3"));
+    assert!(check(&b).iter().all(|f| f.rule_id != "REFERENCE_UNKNOWN"), "{:?}", check(&b));
 }
 
 fn result(code: &str, indicator: &str, on: &str, actual: &str) -> IndicatorResult {

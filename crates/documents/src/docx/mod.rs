@@ -24,6 +24,16 @@ const LINE_PITCH: i32 = 560;
 const TWO_CHARS: i32 = 640;
 /// Width of the text block: A4 210 mm less 28 mm and 26 mm margins.
 const TEXT_WIDTH: usize = 8844;
+/// Width of the text block of a landscape page: A4 297 mm less two 28 mm margins.
+const LANDSCAPE_TEXT_WIDTH: usize = 13663;
+
+/// How the page is turned: the report reads portrait; a wide form (the 绩效运行监控表) is laid out landscape.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Orientation {
+    #[default]
+    Portrait,
+    Landscape,
+}
 
 /// East Asian fonts named as Chinese Word installs them; `package` declares the ones to use where absent.
 pub(crate) const TITLE_FONT: &str = "方正小标宋简体";
@@ -106,12 +116,12 @@ fn table_cell(cell: &Cell, width: usize, header: bool) -> TableCell {
     TableCell::new().add_paragraph(p).width(width, WidthType::Dxa).vertical_align(VAlignType::Center)
 }
 
-fn table(headers: &[String], rows: &[Vec<Cell>], widths: &[u16]) -> Table {
+fn table(headers: &[String], rows: &[Vec<Cell>], widths: &[u16], text_width: usize) -> Table {
     let total: usize = widths.iter().map(|w| usize::from(*w)).sum::<usize>().max(1);
-    let grid: Vec<usize> = widths.iter().map(|w| usize::from(*w) * TEXT_WIDTH / total).collect();
+    let grid: Vec<usize> = widths.iter().map(|w| usize::from(*w) * text_width / total).collect();
     let header = TableRow::new(headers.iter().zip(&grid).map(|(h, w)| table_cell(&Cell::text(h), *w, true)).collect()).cant_split();
     let body = rows.iter().map(|r| TableRow::new(r.iter().zip(&grid).map(|(c, w)| table_cell(c, *w, false)).collect()).cant_split());
-    Table::new(std::iter::once(header).chain(body).collect()).set_grid(grid).layout(TableLayoutType::Fixed).width(TEXT_WIDTH, WidthType::Dxa)
+    Table::new(std::iter::once(header).chain(body).collect()).set_grid(grid).layout(TableLayoutType::Fixed).width(text_width, WidthType::Dxa)
 }
 
 /// 「— N —」 centred, in 宋体 四号 as the standard sets page numbers.
@@ -128,7 +138,7 @@ fn footer() -> Footer {
     Footer::new().add_paragraph(Paragraph::new().align(AlignmentType::Center).add_run(text("— ")).add_run(page).add_run(text(" —")))
 }
 
-fn add_block(docx: Docx, block: &Block) -> Docx {
+fn add_block(docx: Docx, block: &Block, text_width: usize) -> Docx {
     match block {
         Block::Heading { level, text, new_page } => {
             docx.add_paragraph(Paragraph::new().style(&format!("Heading{}", level.clamp(&1, &3))).keep_next(true).page_break_before(*new_page).add_run(Run::new().add_text(text)))
@@ -139,7 +149,7 @@ fn add_block(docx: Docx, block: &Block) -> Docx {
             let marker = if *numbered { format!("{}. ", i + 1) } else { "• ".to_string() };
             d.add_paragraph(body(&item.prefixed(&marker)))
         }),
-        Block::Table { headers, rows, widths } => docx.add_table(table(headers, rows, widths)).add_paragraph(Paragraph::new().line_spacing(fixed_lines(LINE_PITCH / 2))),
+        Block::Table { headers, rows, widths } => docx.add_table(table(headers, rows, widths, text_width)).add_paragraph(Paragraph::new().line_spacing(fixed_lines(LINE_PITCH / 2))),
         Block::Chart { .. } => docx,
         Block::Signature { unit, date } => {
             // 成文日期 右空四字; the unit's name above it.
@@ -151,10 +161,22 @@ fn add_block(docx: Docx, block: &Block) -> Docx {
 
 /// The report as DOCX bytes. Same outline, same bytes.
 pub fn docx(outline: &Outline) -> Result<Vec<u8>, DocumentError> {
-    let page = PageMargin::new().top(mm(37)).bottom(mm(28)).left(mm(28)).right(mm(26)).header(mm(15)).footer(mm(14));
+    docx_in(outline, Orientation::Portrait)
+}
+
+/// [`docx`] on pages turned as given.
+pub fn docx_in(outline: &Outline, orientation: Orientation) -> Result<Vec<u8>, DocumentError> {
+    let (page, (width, height), text_width) = match orientation {
+        Orientation::Portrait => (PageMargin::new().top(mm(37)).bottom(mm(28)).left(mm(28)).right(mm(26)), (11906, 16838), TEXT_WIDTH),
+        Orientation::Landscape => (PageMargin::new().top(mm(26)).bottom(mm(26)).left(mm(28)).right(mm(28)), (16838, 11906), LANDSCAPE_TEXT_WIDTH),
+    };
+    let page = page.header(mm(15)).footer(mm(14));
+    let mut doc = Docx::new().page_size(width, height);
+    if orientation == Orientation::Landscape {
+        doc = doc.page_orient(PageOrientationType::Landscape);
+    }
     let mut doc = styles(
-        Docx::new()
-            .page_size(11906, 16838)
+        doc
             .page_margin(page)
             .default_fonts(fonts(BODY_FONT))
             .default_size(BODY_SIZE)
@@ -166,7 +188,7 @@ pub fn docx(outline: &Outline) -> Result<Vec<u8>, DocumentError> {
     .add_paragraph(Paragraph::new().style("Title").add_run(Run::new().add_text(&outline.title)))
     .add_paragraph(Paragraph::new());
     for block in &outline.blocks {
-        doc = add_block(doc, block);
+        doc = add_block(doc, block, text_width);
     }
     let mut raw = std::io::Cursor::new(Vec::new());
     doc.build().pack(&mut raw).map_err(|e| DocumentError::Docx(e.to_string()))?;

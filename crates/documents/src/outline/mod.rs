@@ -8,6 +8,7 @@
 
 mod consolidated;
 pub(crate) mod evaluation;
+pub mod monitor;
 mod project;
 mod report;
 mod targets;
@@ -17,6 +18,7 @@ use serde::Serialize;
 
 pub use consolidated::consolidated_outline;
 pub use evaluation::evaluation_outline;
+pub use monitor::monitor_outline;
 pub use project::project_outline;
 pub use report::outline;
 pub use targets::targets_outline;

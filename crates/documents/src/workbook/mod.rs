@@ -4,6 +4,9 @@
 mod accounts_sheet;
 mod evaluation_sheets;
 mod layout;
+mod monitor_sheet;
+
+pub use monitor_sheet::monitor_workbook;
 
 use crate::DocumentError;
 use jixiao_core::final_accounts::final_accounts;
