@@ -772,7 +772,7 @@ fn unit_year(rng: &mut Rng, p: &Profile, year: i32) -> Tables {
     t
 }
 
-/// The records of schema version 14 (绩效监控记录), for some units, from their own generator so that the records
+/// The records of schema version 15 (绩效监控记录), for some units, from their own generator so that the records
 /// above stay as they were.
 fn monitoring_notes(t: &mut Tables, year: i32, projects: &[String], indicators: &[String]) {
     let rows: usize = t.rows.values().map(Vec::len).sum();
