@@ -22,6 +22,7 @@ pub mod regional;
 pub mod report_model;
 pub mod schema;
 pub mod sections;
+pub mod workflow;
 
 #[cfg(test)]
 mod fixture;

@@ -116,6 +116,15 @@ impl From<jixiao_store::StoreError> for AppError {
     }
 }
 
+impl From<jixiao_service::ServiceError> for AppError {
+    fn from(e: jixiao_service::ServiceError) -> AppError {
+        match e {
+            jixiao_service::ServiceError::Store(e) => e.into(),
+            other => AppError::Internal(other.to_string()),
+        }
+    }
+}
+
 impl From<minijinja::Error> for AppError {
     fn from(e: minijinja::Error) -> AppError {
         AppError::Internal(format!("模板渲染失败：{e:#}"))
