@@ -248,8 +248,11 @@ impl Store {
                 // keeps a big import's index pages in memory instead of spilling them to the log mid-transaction.
                 sqlx::query("PRAGMA synchronous = NORMAL").execute(&pool).await?;
                 sqlx::query("PRAGMA cache_size = -32768").execute(&pool).await?;
+                // A file connection does not drop: no ping before each use, which would double the round
+                // trips to the connection's thread on every read.
                 AnyPoolOptions::new()
                     .max_connections(4)
+                    .test_before_acquire(false)
                     .after_connect(|conn, _| Box::pin(async move { sqlx::query("PRAGMA foreign_keys = ON").execute(conn).await.map(|_| ()) }))
                     .connect(&url)
                     .await?

@@ -255,6 +255,26 @@ impl Store {
 }
 
 impl Store {
+    /// What a unit-year's pages recheck on every view, in one statement: the books version (as
+    /// [`Store::books_version`]), the 自评任务 if issued, and the id of the task's newest event (0: none).
+    pub async fn unit_year_state(&self, unit_code: &str, year: i32) -> Result<(i64, Option<TaskRow>, i64), StoreError> {
+        let row = sqlx::query(
+            "SELECT (SELECT CAST(COALESCE(MAX(b.id), 0) AS BIGINT) FROM import_batch b JOIN unit u ON u.id = b.unit_id WHERE u.code = $1) AS books_version, \
+                    t.id AS task_id, t.status, t.updated_at, \
+                    (SELECT CAST(COALESCE(MAX(e.id), 0) AS BIGINT) FROM task_event e WHERE e.task_id = t.id) AS last_event \
+             FROM (SELECT 1 AS one) o LEFT JOIN evaluation_task t ON t.unit_code = $1 AND t.year = $2",
+        )
+        .bind(unit_code.to_string())
+        .bind(i64::from(year))
+        .fetch_one(&self.reader)
+        .await?;
+        let task = match row.try_get::<Option<i64>, _>("task_id")? {
+            Some(id) => Some(TaskRow { id, unit_code: unit_code.to_string(), year, status: status_of(row.try_get("status")?)?, updated_at: row.try_get("updated_at")? }),
+            None => None,
+        };
+        Ok((row.try_get("books_version")?, task, row.try_get::<Option<i64>, _>("last_event")?.unwrap_or(0)))
+    }
+
     /// A number that changes whenever a unit's books do (every write is an import batch): the newest batch id,
     /// 0 for a unit with none. Lets readers cache what they compute from the books.
     pub async fn books_version(&self, unit_code: &str) -> Result<i64, StoreError> {

@@ -174,6 +174,8 @@ impl std::ops::Deref for Computed {
 pub(crate) struct UnitYear {
     data: std::sync::Arc<Computed>,
     pub(crate) task: Option<TaskRow>,
+    /// The id of the task's newest event (0: none), which keys the dashboard's cached task log.
+    last_event: i64,
 }
 
 impl std::ops::Deref for UnitYear {
@@ -214,7 +216,8 @@ impl UnitYear {
 /// Loads a unit-year for a user who may see it. The books and what is computed from them come from the cache
 /// while the unit's books version is unchanged; the task is read every time.
 pub(crate) async fn load(state: &SharedState, user: &CurrentUser, code: &str, year: i32) -> Result<UnitYear, AppError> {
-    let version = state.store.books_version(code).await?;
+    // The books version, the task and its newest event: one statement per view.
+    let (version, task, last_event) = state.store.unit_year_state(code, year).await?;
     let key = (code.to_string(), year);
     let cached = state.cache.lock().unwrap_or_else(|e| e.into_inner()).get(&key).filter(|(v, _)| *v == version).map(|(_, d)| d.clone());
     let data = match cached {
@@ -233,8 +236,7 @@ pub(crate) async fn load(state: &SharedState, user: &CurrentUser, code: &str, ye
     if !user.can_view(&data.unit) {
         return Err(AppError::NotFound);
     }
-    let task = state.store.task(code, year).await?;
-    Ok(UnitYear { data, task })
+    Ok(UnitYear { data, task, last_event })
 }
 
 fn render(state: &SharedState, template: &str, user: Option<&CurrentUser>, ctx: serde_json::Value) -> Result<Response, AppError> {
@@ -342,6 +344,7 @@ pub(crate) fn secure_cookie(state: &SharedState, headers: &axum::http::HeaderMap
 pub async fn start_session(state: &SharedState, jar: CookieJar, user_id: i64, secure: bool) -> Result<CookieJar, AppError> {
     if let Some(old) = jar.get(SESSION_COOKIE) {
         state.store.delete_session(old.value()).await?;
+        state.forget_session(old.value());
     }
     let token = random_token()?;
     let now = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_secs() as i64);
@@ -382,6 +385,7 @@ pub async fn change_password(State(state): State<SharedState>, headers: axum::ht
         return Ok(response);
     }
     state.store.set_password(&user.username, &crate::auth::hash_password(field("new"))?).await?;
+    state.forget_sessions_of(&user.username);
     state.must_change_password.lock().unwrap_or_else(|e| e.into_inner()).remove(&user.username);
     state.store.log_login_event(&user.username, &address, "password_changed").await?;
     let row = state.store.user(&user.username).await?.ok_or(AppError::Unauthenticated)?;
@@ -393,6 +397,7 @@ pub async fn logout(State(state): State<SharedState>, jar: CookieJar, PageUser(u
     check_csrf(&user, &fields)?;
     if let Some(c) = jar.get(SESSION_COOKIE) {
         state.store.delete_session(c.value()).await?;
+        state.forget_session(c.value());
     }
     Ok((jar.remove(Cookie::build(SESSION_COOKIE).path("/").build()), Redirect::to("/login")).into_response())
 }
@@ -467,11 +472,24 @@ fn region_scope(user: &CurrentUser) -> Result<jixiao_store::consolidate::Scope, 
 pub async fn dashboard(State(state): State<SharedState>, PageUser(user): PageUser, Path((code, year)): Path<(String, i32)>) -> PageResult {
     let uy = load(&state, &user, &code, year).await?;
     let events = match &uy.task {
-        Some(t) => state.store.task_events(t.id).await?.into_iter().map(|e| json!({ "to": e.to_status.label(), "actor": e.actor, "comment": e.comment, "at": crate::text::date_time(e.at) })).collect(),
-        None => vec![],
+        Some(t) => task_log(&state, t.id, uy.last_event).await?,
+        None => Default::default(),
     };
-    let ctx = json!({ "events": events, "actions": available_actions(&user, &uy.unit, uy.task.as_ref(), open_errors(&uy)) });
+    let ctx = json!({ "events": events.as_slice(), "actions": available_actions(&user, &uy.unit, uy.task.as_ref(), open_errors(&uy)) });
     Ok(render_with(&state, "dashboard.html", Some(&user), merge(unit_ctx(&uy, &user, "dashboard"), ctx), uy.dashboard())?)
+}
+
+/// The rows of a task's log, read again only when a newer event exists.
+async fn task_log(state: &SharedState, task_id: i64, last_event: i64) -> Result<std::sync::Arc<Vec<serde_json::Value>>, AppError> {
+    let cached = state.task_events.lock().unwrap_or_else(|e| e.into_inner()).get(&task_id).filter(|(last, _)| *last == last_event).map(|(_, rows)| rows.clone());
+    if let Some(rows) = cached {
+        return Ok(rows);
+    }
+    let rows: Vec<serde_json::Value> =
+        state.store.task_events(task_id).await?.into_iter().map(|e| json!({ "to": e.to_status.label(), "actor": e.actor, "comment": e.comment, "at": crate::text::date_time(e.at) })).collect();
+    let rows = std::sync::Arc::new(rows);
+    state.task_events.lock().unwrap_or_else(|e| e.into_inner()).insert(task_id, (last_event, rows.clone()));
+    Ok(rows)
 }
 
 fn line_rows(books: &Books) -> Vec<serde_json::Value> {
