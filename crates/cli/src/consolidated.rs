@@ -1,6 +1,6 @@
 //! `jixiao report --scope department|region`: the consolidated report of a 主管部门 or a 财政局's region.
 
-use anyhow::{Context, Result, bail};
+use anyhow::{Result, bail};
 use jixiao_store::Store;
 use jixiao_store::consolidate::Scope;
 use std::path::Path;
@@ -41,11 +41,7 @@ pub async fn report(store: &Store, scope: &Scope, year: i32, format: jixiao_repo
         };
         bail!("数据库中没有{what}{}", if codes.is_empty() { String::new() } else { format!("；已有：{}", codes.join("、")) });
     }
-    let extra = match rules {
-        Some(path) => Some((path.display().to_string(), std::fs::read_to_string(path).with_context(|| format!("无法读取评价规则文件 {}", path.display()))?)),
-        None => None,
-    };
-    let input = store.consolidation_input(scope, year, extra.as_ref().map(|(l, t)| (l.as_str(), t.as_str()))).await?;
+    let input = jixiao_service::consolidate::consolidation_input(store, scope, year, crate::rules_file(rules)?).await?;
     let model = jixiao_core::consolidated::build(&input);
     Ok(jixiao_report::render_consolidated(&model, format)?)
 }

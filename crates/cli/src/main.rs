@@ -15,10 +15,8 @@ mod reliability;
 use anyhow::{Context, Result, bail};
 use clap::{Parser, Subcommand, ValueEnum};
 use jixiao_core::budget_control::OverrideRequest;
-use jixiao_core::check::{Severity, check, has_errors};
-use jixiao_core::evaluation::framework::Rules;
-use jixiao_core::evaluation::{Evaluation, EvaluationInput};
-use jixiao_core::records::Books;
+use jixiao_core::check::{Severity, has_errors};
+use jixiao_service::{Assessment, RulesFile};
 use jixiao_store::Store;
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -464,12 +462,12 @@ async fn run(cli: Cli, db_given: bool) -> Result<ExitCode> {
         }
         Command::Check { unit, year, format } => {
             let store = open(&cli.db).await?;
-            let books = books(&store, unit, year).await?;
-            let findings = check(&books);
+            let assessment = assess(&store, unit, year, None).await?;
+            let findings = &assessment.findings;
             match format {
                 CheckFormat::Json => println!("{}", serde_json::to_string_pretty(&findings)?),
                 CheckFormat::Text => {
-                    for f in &findings {
+                    for f in findings {
                         let records: Vec<String> = f.records.iter().filter(|r| !r.key.is_empty()).take(8).map(|r| format!("{}:{}", r.kind, r.key)).collect();
                         println!("[{}] {} {}{}", f.severity.label(), f.rule_id, f.message, if records.is_empty() { String::new() } else { format!("（记录：{}）", records.join("、")) });
                     }
@@ -477,13 +475,13 @@ async fn run(cli: Cli, db_given: bool) -> Result<ExitCode> {
                     println!("核对完成：错误 {} 项，警告 {} 项，提示 {} 项。", count(Severity::Error), count(Severity::Warning), count(Severity::Info));
                 }
             }
-            if has_errors(&findings) {
+            if has_errors(findings) {
                 return Ok(ExitCode::from(1));
             }
         }
         Command::Assets { unit, year } => {
             let store = open(&cli.db).await?;
-            let books = books(&store, unit, year).await?;
+            let books = store.books_summary(&unit_code(&store, unit).await?, year).await?;
             let mut out = std::io::stdout().lock();
             writeln!(out, "资产编号\t资产名称\t折旧类别\t年限\t原值\t本年折旧\t累计折旧\t净值\t状态")?;
             for a in &books.records.fixed_assets {
@@ -512,8 +510,9 @@ async fn run(cli: Cli, db_given: bool) -> Result<ExitCode> {
                 write_output(output.as_deref(), &consolidated::report(&store, &scope, year, format, rules.as_deref()).await?)?;
                 return Ok(ExitCode::SUCCESS);
             }
-            let books = books(&store, unit, year).await?;
-            let findings = check(&books);
+            let assessment = assess(&store, unit, year, rules.as_deref()).await?;
+            let books = &assessment.books;
+            let findings = &assessment.findings;
             if kind == kinds::ReportKind::Monitor {
                 // No evaluation: the monitor table reads the books as of a date.
                 let Some(as_of) = as_of else { bail!("--kind monitor 需要 --as-of 监控日期（如 --as-of {year}-06-30）") };
@@ -521,42 +520,37 @@ async fn run(cli: Cli, db_given: bool) -> Result<ExitCode> {
                 if money == Money::Yuan {
                     bail!("绩效运行监控表金额以万元列示（不支持 --money yuan）");
                 }
-                stop_on_errors(&findings, allow_errors, "监控表")?;
-                return match monitor::render(&books, as_of, format)? {
+                stop_on_errors(findings, allow_errors, "监控表")?;
+                return match monitor::render(books, as_of, format)? {
                     monitor::Rendered::Text(text) => write_output(output.as_deref(), &text).map(|()| ExitCode::SUCCESS),
                     monitor::Rendered::Bytes(bytes) => write_binary(output.as_deref(), &bytes),
                 };
             }
-            stop_on_errors(&findings, allow_errors, "报告")?;
-            let evaluation = evaluate(&store, &books, &findings, rules.as_deref()).await?;
+            stop_on_errors(findings, allow_errors, "报告")?;
+            let evaluation = assessment.evaluation()?;
             if kind != kinds::ReportKind::Department {
-                let (outline, ident) = kinds::outline(kind, &books, &evaluation, project.as_deref(), as_of.as_deref(), money.unit())?;
-                let bytes = kinds::write(&books, &outline, &ident, format)?;
+                let (outline, ident) = kinds::outline(kind, books, evaluation, project.as_deref(), as_of.as_deref(), money.unit())?;
+                let bytes = kinds::write(books, &outline, &ident, format)?;
                 return if matches!(format, ReportFormat::Md | ReportFormat::Html) { write_output(output.as_deref(), &String::from_utf8(bytes)?).map(|()| ExitCode::SUCCESS) } else { write_binary(output.as_deref(), &bytes) };
             }
-            let model = jixiao_core::report_model::build_in(&books, Some(&evaluation), money.unit());
+            let model = assessment.report_model(money.unit())?;
             let text_format = match format {
                 ReportFormat::Md => jixiao_report::Format::Markdown,
                 ReportFormat::Html => jixiao_report::Format::Html,
                 ReportFormat::Docx => return write_binary(output.as_deref(), &jixiao_documents::docx(&jixiao_documents::outline(&model))?),
-                ReportFormat::Xlsx => {
-                    let prior_year = year - 1;
-                    let prior = if store.years(&books.unit.code).await?.iter().any(|y| y.year == prior_year) { Some(store.books_summary(&books.unit.code, prior_year).await?) } else { None };
-                    return write_binary(output.as_deref(), &jixiao_documents::workbook_in(&books, &evaluation, money.unit(), prior.as_ref())?);
-                }
-                ReportFormat::Pdf => return write_binary(output.as_deref(), &jixiao_pdf::render(&books, &model, &jixiao_pdf::FontSet::from_env()?)?),
+                ReportFormat::Xlsx => return write_binary(output.as_deref(), &jixiao_documents::workbook_in(books, assessment.evaluation()?, money.unit(), assessment.prior.as_ref())?),
+                ReportFormat::Pdf => return write_binary(output.as_deref(), &jixiao_pdf::render(books, &model, &jixiao_pdf::FontSet::from_env()?)?),
             };
             write_output(output.as_deref(), &jixiao_report::render(&model, text_format)?)?;
         }
         Command::Evaluate { unit, year, format, output, rules } => {
             let store = open(&cli.db).await?;
-            let books = books(&store, unit, year).await?;
-            let findings = check(&books);
-            let evaluation = evaluate(&store, &books, &findings, rules.as_deref()).await?;
+            let assessment = assess(&store, unit, year, rules.as_deref()).await?;
+            let evaluation = assessment.evaluation()?;
             let text = match format {
                 EvaluateFormat::Json => serde_json::to_string_pretty(&evaluation)? + "\n",
-                EvaluateFormat::Md => jixiao_report::render_evaluation(&evaluation, jixiao_report::Format::Markdown)?,
-                EvaluateFormat::Html => jixiao_report::render_evaluation(&evaluation, jixiao_report::Format::Html)?,
+                EvaluateFormat::Md => jixiao_report::render_evaluation(evaluation, jixiao_report::Format::Markdown)?,
+                EvaluateFormat::Html => jixiao_report::render_evaluation(evaluation, jixiao_report::Format::Html)?,
             };
             write_output(output.as_deref(), &text)?;
         }
@@ -716,21 +710,22 @@ fn write_binary(path: Option<&Path>, bytes: &[u8]) -> Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
-/// The evaluation of a unit-year under the rules for its region and year (plus `extra`), with the prior
-/// year's books when the database holds them.
-async fn evaluate(store: &Store, books: &Books, findings: &[jixiao_core::check::Finding], extra: Option<&Path>) -> Result<Evaluation> {
-    let mut rules = Rules::for_unit_choosing(&books.unit.region_code, books.year.year, books.unit.framework.as_deref())?;
-    if let Some(path) = extra {
-        let text = std::fs::read_to_string(path).with_context(|| format!("无法读取评价规则文件 {}", path.display()))?;
-        rules = rules.with_override(&path.display().to_string(), &text)?;
-    }
-    let prior_year = books.year.year - 1;
-    let prior = if store.years(&books.unit.code).await?.iter().any(|y| y.year == prior_year) { Some(store.books_summary(&books.unit.code, prior_year).await?) } else { None };
-    Ok(jixiao_core::evaluation::evaluate(&EvaluationInput { books, prior: prior.as_ref(), findings }, &rules))
+/// An extra evaluation rules file (`--rules FILE`), read.
+fn rules_file(path: Option<&Path>) -> Result<Option<std::sync::Arc<RulesFile>>> {
+    let Some(path) = path else { return Ok(None) };
+    let text = std::fs::read_to_string(path).with_context(|| format!("无法读取评价规则文件 {}", path.display()))?;
+    Ok(Some(std::sync::Arc::new(RulesFile { label: path.display().to_string(), text })))
 }
 
-/// The books of `unit` (or the only unit) for `year`, in summary form: what check, evaluation and reports read.
-async fn books(store: &Store, unit: Option<String>, year: i32) -> Result<Books> {
+/// The books of `unit` (or the only unit) for `year` in summary form, checked, with the prior year's books and
+/// the evaluation rules (plus `--rules`): what check, evaluation and reports read.
+async fn assess(store: &Store, unit: Option<String>, year: i32, rules: Option<&Path>) -> Result<Assessment> {
+    let rules = rules_file(rules)?;
+    Ok(jixiao_service::assess(store, &unit_code(store, unit).await?, year, rules).await?)
+}
+
+/// The code of `unit`, or of the only unit in the database.
+async fn unit_code(store: &Store, unit: Option<String>) -> Result<String> {
     let code = match unit {
         Some(code) => code,
         None => {
@@ -742,5 +737,5 @@ async fn books(store: &Store, unit: Option<String>, year: i32) -> Result<Books> 
             }
         }
     };
-    Ok(store.books_summary(&code, year).await?)
+    Ok(code)
 }

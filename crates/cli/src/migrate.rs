@@ -4,7 +4,6 @@
 //! books is left alone (running it twice is harmless); any other non-empty target is refused.
 
 use anyhow::{Result, bail};
-use jixiao_core::check::check;
 use jixiao_core::records::Batch;
 use jixiao_store::Store;
 
@@ -48,9 +47,8 @@ async fn reports_differ(a: &Store, b: &Store) -> Result<Option<String>> {
             let mut texts = Vec::new();
             for store in [a, b] {
                 let books = store.books(&code, y.year).await?;
-                let findings = check(&books);
-                let evaluation = crate::evaluate(store, &books, &findings, None).await?;
-                let model = jixiao_core::report_model::build(&books, Some(&evaluation));
+                let prior = jixiao_service::prior_books(store, &code, y.year).await?;
+                let model = jixiao_service::Assessment::new(books, prior, None).report_model(jixiao_core::MoneyUnit::Wan)?;
                 texts.push((jixiao_report::render(&model, jixiao_report::Format::Markdown)?, jixiao_report::render(&model, jixiao_report::Format::Html)?));
             }
             if texts[0] != texts[1] {

@@ -3,7 +3,7 @@
 use crate::codes::{CodeTables, ExpenseGroup, SanGongKind};
 use crate::money::Fen;
 use crate::records::*;
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 /// What an appropriation line was given over the year, by kind of budget voucher.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -128,17 +128,35 @@ pub struct Spent {
     pub lines: Vec<String>,
 }
 
-/// Whether a per-voucher rule of the books check can concern an expenditure of `books` (a 重点凭证): it is
-/// dated outside the fiscal year, is a 大额资金 payment or its reversal (above the 三重一大 `threshold`), or
-/// names a line or a procurement the books do not have. Every other expenditure counts only through the
-/// line-month and procurement totals — given the import's ledger rules (positive amounts, every reversal the
-/// exact negative of an original on its line, reversed at most once), which the importer enforces before
-/// anything is stored.
-pub fn is_notable(e: &Expenditure, books: &Books, threshold: Option<Fen>) -> bool {
-    e.date.year != books.year.year
-        || threshold.is_some_and(|t| e.amount.0.abs() > t.0)
-        || books.line(&e.line_code).is_none()
-        || e.procurement_ref.as_deref().is_some_and(|p| !books.records.procurements.iter().any(|x| x.procurement_code == p))
+/// Which expenditures a per-voucher rule of the books check reads (a 重点凭证): each such rule declares its
+/// filter in `check::voucher_filters`. Books in summary form keep the expenditures some filter matches (and
+/// the originals of matched reversals); every other expenditure counts only through the line-month and
+/// procurement totals — sound given the import's ledger rules (positive amounts, every reversal the exact
+/// negative of an original on its line, reversed at most once), which the importer enforces before anything
+/// is stored. The store translates each filter to SQL in one place (`Store::books_summary`). A filter is
+/// built from the books' other records, never from their expenditures, so that the store can build it before
+/// reading any voucher.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum VoucherFilter {
+    /// Dated outside the fiscal year.
+    DatedOutside { year: i32 },
+    /// A payment above the amount, or the reversal of one: |金额| > bound.
+    AmountBeyond(Fen),
+    /// On an appropriation line not among these.
+    LineNotIn(BTreeSet<String>),
+    /// Naming a 采购编号 not among these.
+    ProcurementNotIn(BTreeSet<String>),
+}
+
+impl VoucherFilter {
+    pub fn matches(&self, e: &Expenditure) -> bool {
+        match self {
+            VoucherFilter::DatedOutside { year } => e.date.year != *year,
+            VoucherFilter::AmountBeyond(bound) => e.amount.0.abs() > bound.0,
+            VoucherFilter::LineNotIn(lines) => !lines.contains(&e.line_code),
+            VoucherFilter::ProcurementNotIn(known) => e.procurement_ref.as_ref().is_some_and(|p| !known.contains(p)),
+        }
+    }
 }
 
 impl Books {
@@ -292,12 +310,12 @@ impl Books {
     }
 
     /// The books in summary form, as [`crate::records::Books`] read from the store for reports: every record
-    /// but the expenditures as they are; of the expenditures only the notable ones ([`is_notable`], plus the
-    /// originals of notable reversals), and the line-month and procurement totals over all of them.
+    /// but the expenditures as they are; of the expenditures only those a [`VoucherFilter`] of the books check
+    /// matches (plus the originals of matched reversals), and the line-month and procurement totals over all.
     pub fn summarize(&self) -> Books {
-        let threshold = crate::governance::major_decision_threshold(self).map(|(t, _)| t);
+        let filters = crate::check::voucher_filters(self);
         let expenditures = &self.records.expenditures;
-        let notable: Vec<bool> = expenditures.iter().map(|e| is_notable(e, self, threshold)).collect();
+        let notable: Vec<bool> = expenditures.iter().map(|e| filters.iter().any(|f| f.matches(e))).collect();
         let originals: std::collections::BTreeSet<&str> = expenditures.iter().zip(&notable).filter(|(_, n)| **n).filter_map(|(e, _)| e.reverses.as_deref()).collect();
         let mut records = self.records.clone();
         records.expenditures = expenditures.iter().zip(&notable).filter(|(e, n)| **n || originals.contains(e.voucher_no.as_str())).map(|(e, _)| e.clone()).collect();

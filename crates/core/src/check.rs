@@ -1,7 +1,7 @@
 //! `jixiao check`: the books check run before any report. Each rule is a function over one unit-year's books
 //! returning findings; a finding names its rule, its severity, a Chinese message and the records involved.
 
-use crate::books::LineBudget;
+use crate::books::{LineBudget, VoucherFilter};
 use crate::codes::CodeStatus;
 use crate::assets;
 use crate::budget_control;
@@ -97,6 +97,35 @@ pub const RULES: &[(&str, Rule)] = &[
     ("PROJECT_TARGETS_MISSING", project_targets_missing),
     ("SECTION_DATA_MISSING", section_data_missing),
 ];
+
+/// The expenditures the per-voucher rules read, each rule's filter named beside it. Books in summary form
+/// keep only what these match (see [`VoucherFilter`]): a new rule that reads single expenditures adds its
+/// filter here, or the summary would hide from it what it looks for (`books::summary_tests` would fail).
+pub fn voucher_filters(b: &Books) -> Vec<VoucherFilter> {
+    let mut filters = vec![
+        // DATE_OUTSIDE_YEAR
+        vouchers_dated_outside(b),
+        // REFERENCE_UNKNOWN
+        vouchers_on_unknown_lines(b),
+        vouchers_of_unknown_procurements(b),
+    ];
+    // MAJOR_DECISION_MISSING: payments above the 三重一大 threshold, and their reversals (which take the
+    // payment out of the rule).
+    filters.extend(governance::major_decision_threshold(b).map(|(threshold, _)| VoucherFilter::AmountBeyond(threshold)));
+    filters
+}
+
+fn vouchers_dated_outside(b: &Books) -> VoucherFilter {
+    VoucherFilter::DatedOutside { year: b.year.year }
+}
+
+fn vouchers_on_unknown_lines(b: &Books) -> VoucherFilter {
+    VoucherFilter::LineNotIn(b.records.appropriation_lines.iter().map(|l| l.line_code.clone()).collect())
+}
+
+fn vouchers_of_unknown_procurements(b: &Books) -> VoucherFilter {
+    VoucherFilter::ProcurementNotIn(b.records.procurements.iter().map(|p| p.procurement_code.clone()).collect())
+}
 
 /// Runs every rule. Findings come sorted by severity (errors first), then in rule order.
 pub fn check(books: &Books) -> Vec<Finding> {
@@ -487,7 +516,8 @@ fn date_outside_year(b: &Books) -> Vec<Finding> {
     let mut flag = |kind: &'static str, key: &str, d: &Date, what: &str| {
         out.push(finding(Severity::Error, "DATE_OUTSIDE_YEAR", format!("{what}「{key}」日期 {d} 不在 {year} 年度内"), vec![RecordRef::new(kind, key)]));
     };
-    for e in b.records.expenditures.iter().filter(|e| outside(&e.date)) {
+    let dated_outside = vouchers_dated_outside(b);
+    for e in b.records.expenditures.iter().filter(|e| dated_outside.matches(e)) {
         flag("expenditures", &e.voucher_no, &e.date, "支出凭证");
     }
     for r in b.records.receipts.iter().filter(|r| outside(&r.date)) {
@@ -539,13 +569,12 @@ fn reference_unknown(b: &Books) -> Vec<Finding> {
             missing("budget_vouchers", &v.voucher_no, "预算指标", &v.line_code);
         }
     }
+    let (unknown_line, unknown_procurement) = (vouchers_on_unknown_lines(b), vouchers_of_unknown_procurements(b));
     for e in &b.records.expenditures {
-        if b.line(&e.line_code).is_none() {
+        if unknown_line.matches(e) {
             missing("expenditures", &e.voucher_no, "预算指标", &e.line_code);
         }
-        if let Some(p) = &e.procurement_ref
-            && !b.records.procurements.iter().any(|x| &x.procurement_code == p)
-        {
+        if let Some(p) = e.procurement_ref.as_ref().filter(|_| unknown_procurement.matches(e)) {
             missing("expenditures", &e.voucher_no, "采购记录", p);
         }
     }

@@ -26,6 +26,7 @@ pub mod report_model;
 pub mod schema;
 pub mod sections;
 pub mod targets;
+pub mod workflow;
 
 #[cfg(test)]
 mod fixture;

@@ -1,17 +1,13 @@
 //! Reading for the consolidated views (a 主管部门, a 财政局's region): the units in scope, their budget execution
-//! summed by aggregate SQL — one statement per table for the whole scope, never the vouchers themselves —
-//! and, unit by unit, the books check and the evaluation. The layout is jixiao-core's `consolidated::build`.
+//! summed by aggregate SQL — one statement per table for the whole scope, never the vouchers themselves.
+//! The per-unit findings and evaluation come from jixiao-service, which reads each unit-year's books.
 
 use crate::{Store, StoreError, spec_sql};
-use jixiao_core::check::check;
-use jixiao_core::consolidated::{ConsolidationInput, ScopeKind, UnitExecution, UnitSummary};
-use jixiao_core::evaluation::framework::Rules;
-use jixiao_core::evaluation::{EvaluationInput, evaluate};
+use jixiao_core::consolidated::{ScopeKind, UnitExecution};
 use jixiao_core::records::UnitProfile;
 use jixiao_core::Fen;
 use sqlx::Row;
 use std::collections::{BTreeMap, BTreeSet};
-use std::sync::{Arc, Mutex};
 
 /// Which units a consolidated view covers.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -43,9 +39,6 @@ impl Scope {
         }
     }
 }
-
-/// How many units are read and evaluated at once (each holds one unit-year's books in memory).
-const WORKERS: usize = 4;
 
 impl Store {
     /// The profiles (without duties and offices) of the units in scope, by code.
@@ -125,75 +118,5 @@ impl Store {
             out.insert(row.try_get("code")?, e);
         }
         Ok(out)
-    }
-
-    /// Everything a consolidated view of `year` needs: per unit in scope, the execution sums (aggregate SQL),
-    /// the books check and the evaluation under the rules of its region and year (plus `extra_rules`: file
-    /// label and text). Units are read a few at a time, one unit-year's books each, then dropped.
-    pub async fn consolidation_input(&self, scope: &Scope, year: i32, extra_rules: Option<(&str, &str)>) -> Result<ConsolidationInput, StoreError> {
-        let units = self.directory(scope).await?;
-        let with_year = self.units_with_year(scope, year).await?;
-        let with_prior = self.units_with_year(scope, year - 1).await?;
-        let execution = self.execution_totals(scope, year).await?;
-        let name = scope_name(scope, &units);
-        let extra = extra_rules.map(|(label, text)| (label.to_string(), text.to_string()));
-
-        let queue: Arc<Mutex<Vec<UnitProfile>>> = Arc::new(Mutex::new(units.iter().filter(|u| with_year.contains(&u.code)).rev().cloned().collect()));
-        let mut workers = tokio::task::JoinSet::new();
-        for _ in 0..WORKERS {
-            let (store, queue, with_prior, extra) = (self.clone(), queue.clone(), with_prior.clone(), extra.clone());
-            let execution = execution.clone();
-            workers.spawn(async move {
-                let mut done: Vec<UnitSummary> = Vec::new();
-                loop {
-                    let Some(unit) = queue.lock().expect("queue lock").pop() else { break };
-                    let books = store.books_summary(&unit.code, year).await?;
-                    let prior = if with_prior.contains(&unit.code) { Some(store.books_summary(&unit.code, year - 1).await?) } else { None };
-                    let findings = check(&books);
-                    let mut rules = Rules::for_unit_choosing(&books.unit.region_code, year, books.unit.framework.as_deref()).map_err(|e| StoreError::Rules(e.to_string()))?;
-                    if let Some((label, text)) = &extra {
-                        rules = rules.with_override(label, text).map_err(|e| StoreError::Rules(e.to_string()))?;
-                    }
-                    let evaluation = evaluate(&EvaluationInput { books: &books, prior: prior.as_ref(), findings: &findings }, &rules);
-                    done.push(UnitSummary::evaluated(&unit, execution.get(&unit.code).copied().unwrap_or_default(), &findings, &evaluation));
-                }
-                Ok::<_, StoreError>(done)
-            });
-        }
-        let mut summaries: Vec<UnitSummary> = units.iter().filter(|u| !with_year.contains(&u.code)).map(UnitSummary::absent).collect();
-        while let Some(joined) = workers.join_next().await {
-            summaries.extend(joined.map_err(|e| StoreError::Rules(format!("汇总任务失败：{e}")))??);
-        }
-        summaries.sort_by(|a, b| a.code.cmp(&b.code));
-        Ok(ConsolidationInput { kind: scope.kind(), code: scope_code(scope), name, year, units: summaries })
-    }
-}
-
-fn scope_code(scope: &Scope) -> Option<String> {
-    match scope {
-        Scope::Department(code) | Scope::Region(Some(code)) | Scope::Area(code) => Some(code.clone()),
-        Scope::Region(None) => None,
-    }
-}
-
-/// The 主管部门's or 财政局's name as the units give it (the most common, then the first by text).
-fn scope_name(scope: &Scope, units: &[UnitProfile]) -> String {
-    let mut counts: BTreeMap<&str, usize> = BTreeMap::new();
-    for u in units {
-        let name = match scope {
-            Scope::Department(_) => Some(u.parent_department.as_str()),
-            Scope::Region(_) | Scope::Area(_) => u.bureau_name.as_deref(),
-        };
-        if let Some(n) = name.filter(|n| !n.is_empty()) {
-            *counts.entry(n).or_default() += 1;
-        }
-    }
-    let best = counts.iter().max_by(|a, b| a.1.cmp(b.1).then(b.0.cmp(a.0))).map(|(n, _)| n.to_string());
-    match (scope, best) {
-        (_, Some(n)) => n,
-        (Scope::Department(code), None) => format!("主管部门{code}"),
-        (Scope::Region(Some(code)), None) => format!("财政局{code}"),
-        (Scope::Area(code), None) => format!("行政区划{code}"),
-        (Scope::Region(None), None) => jixiao_core::consolidated::ALL_UNITS.into(),
     }
 }

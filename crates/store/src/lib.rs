@@ -8,6 +8,7 @@
 pub mod chain;
 pub mod codes;
 pub mod consolidate;
+mod notable;
 pub mod period;
 pub mod schema;
 pub mod web;
@@ -114,8 +115,6 @@ pub enum StoreError {
     UnknownYear { unit: String, year: i32 },
     #[error("{0}")]
     Conflicts(String),
-    #[error("评价规则有误：{0}")]
-    Rules(String),
     /// New records dated in (or, for a closed year, belonging to) a closed period; one line per record.
     #[error("{0}")]
     ClosedPeriod(String),
@@ -249,8 +248,11 @@ impl Store {
                 // keeps a big import's index pages in memory instead of spilling them to the log mid-transaction.
                 sqlx::query("PRAGMA synchronous = NORMAL").execute(&pool).await?;
                 sqlx::query("PRAGMA cache_size = -32768").execute(&pool).await?;
+                // A file connection does not drop: no ping before each use, which would double the round
+                // trips to the connection's thread on every read.
                 AnyPoolOptions::new()
                     .max_connections(4)
+                    .test_before_acquire(false)
                     .after_connect(|conn, _| Box::pin(async move { sqlx::query("PRAGMA foreign_keys = ON").execute(conn).await.map(|_| ()) }))
                     .connect(&url)
                     .await?
@@ -403,8 +405,9 @@ impl Store {
     }
 
     /// One unit-year's books in summary form (`Books::summarize`): every record but the expenditures, the
-    /// stored line-month totals, and only the notable expenditures (`jixiao_core::books::is_notable`, and the
-    /// originals of notable reversals), each read through an index. What reports, the books check and the
+    /// stored line-month totals, and only the expenditures a voucher filter of the books check matches
+    /// (`jixiao_core::check::voucher_filters`, translated to SQL in `notable.rs`), and the originals of
+    /// matched reversals, each read through an index. What reports, the books check and the
     /// evaluation read: the cost grows with the lines and the notable vouchers, not with the year's vouchers.
     pub async fn books_summary(&self, code: &str, year: i32) -> Result<Books, StoreError> {
         let (unit, unit_year, id) = self.unit_year(code, year).await?;
@@ -418,29 +421,19 @@ impl Store {
         let y = i64::from(year);
         // Notable rows by id, so that they keep the order they were stored in.
         let mut notable: BTreeMap<i64, Map<String, Value>> = BTreeMap::new();
-        if let Some((threshold, _)) = jixiao_core::governance::major_decision_threshold(&books) {
-            // Payments above the threshold and their reversals (the exact negatives).
-            for (comparison, bound) in [(">", threshold.0), ("<", -threshold.0)] {
-                let sql = format!("{select} AND amount {comparison} $3");
-                by_id(&mut notable, kind, sqlx::query(spec_sql(&sql)).bind(id).bind(y).bind(bound).fetch_all(&self.reader).await?)?;
+        // The books hold no expenditure yet: the filters are built from the other records.
+        for filter in jixiao_core::check::voucher_filters(&books) {
+            for (condition, binds) in notable::conditions(&filter, &totals) {
+                let sql = format!("{select} AND {condition}");
+                let mut q = sqlx::query(spec_sql(&sql)).bind(id).bind(y);
+                for b in binds {
+                    q = match b {
+                        notable::Bind::Int(v) => q.bind(v),
+                        notable::Bind::Text(v) => q.bind(v),
+                    };
+                }
+                by_id(&mut notable, kind, q.fetch_all(&self.reader).await?)?;
             }
-        }
-        // Dated outside the year, or on a line the books lack: the totals show whether any exist, so the scan
-        // that finds them runs only when it has something to find.
-        if totals.by_line_month.iter().any(|((_, _, period), t)| period / 100 != year && t.expenditures != 0) {
-            let (first, last) = (format!("{year:04}-01-01"), format!("{year:04}-12-31"));
-            by_id(&mut notable, kind, sqlx::query(spec_sql(&format!("{select} AND (date < $3 OR date > $4)"))).bind(id).bind(y).bind(first).bind(last).fetch_all(&self.reader).await?)?;
-        }
-        let unknown: std::collections::BTreeSet<&String> =
-            totals.by_line_month.iter().filter(|(_, t)| t.expenditures != 0).map(|((_, line, _), _)| line).filter(|line| books.line(line).is_none()).collect();
-        for line in unknown {
-            by_id(&mut notable, kind, sqlx::query(spec_sql(&format!("{select} AND line_code = $3"))).bind(id).bind(y).bind(line.clone()).fetch_all(&self.reader).await?)?;
-        }
-        let unknown: std::collections::BTreeSet<&String> =
-            totals.by_procurement.keys().map(|(_, _, reference)| reference).filter(|p| !books.records.procurements.iter().any(|x| &x.procurement_code == *p)).collect();
-        for reference in unknown {
-            let sql = format!("{select} AND procurement_ref IS NOT NULL AND procurement_ref = $3");
-            by_id(&mut notable, kind, sqlx::query(spec_sql(&sql)).bind(id).bind(y).bind(reference.clone()).fetch_all(&self.reader).await?)?;
         }
         // The originals of the notable reversals.
         let originals: Vec<String> = notable.values().filter_map(|m| m.get("reverses").and_then(Value::as_str)).map(str::to_string).collect();

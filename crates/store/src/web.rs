@@ -2,6 +2,7 @@
 //! Passwords arrive hashed; tokens arrive generated: this module only keeps them.
 
 use crate::{Store, StoreError, now_unix};
+use jixiao_core::workflow::TaskStatus;
 use sqlx::Row;
 use sqlx::any::AnyRow;
 
@@ -24,14 +25,14 @@ pub struct TaskRow {
     pub id: i64,
     pub unit_code: String,
     pub year: i32,
-    pub status: String,
+    pub status: TaskStatus,
     pub updated_at: i64,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct TaskEvent {
-    pub from_status: Option<String>,
-    pub to_status: String,
+    pub from_status: Option<TaskStatus>,
+    pub to_status: TaskStatus,
     pub actor: String,
     pub comment: Option<String>,
     pub at: i64,
@@ -49,12 +50,17 @@ fn user_of(r: &AnyRow) -> Result<UserRow, sqlx::Error> {
     })
 }
 
-fn task_of(r: &AnyRow) -> Result<TaskRow, sqlx::Error> {
+/// A stored task status, read back into the workflow's enum.
+fn status_of(text: String) -> Result<TaskStatus, StoreError> {
+    TaskStatus::parse(&text).ok_or_else(|| StoreError::Corrupt { kind: "evaluation_task".into(), message: format!("未知的自评任务状态「{text}」") })
+}
+
+fn task_of(r: &AnyRow) -> Result<TaskRow, StoreError> {
     Ok(TaskRow {
         id: r.try_get("id")?,
         unit_code: r.try_get("unit_code")?,
         year: r.try_get::<i64, _>("year")? as i32,
-        status: r.try_get("status")?,
+        status: status_of(r.try_get("status")?)?,
         updated_at: r.try_get("updated_at")?,
     })
 }
@@ -178,17 +184,17 @@ impl Store {
             .bind(i64::from(year))
             .fetch_optional(&self.reader)
             .await?;
-        Ok(row.as_ref().map(task_of).transpose()?)
+        row.as_ref().map(task_of).transpose()
     }
 
     pub async fn tasks(&self) -> Result<Vec<TaskRow>, StoreError> {
         let rows = sqlx::query("SELECT id, unit_code, year, status, updated_at FROM evaluation_task ORDER BY unit_code, year").fetch_all(&self.reader).await?;
-        Ok(rows.iter().map(task_of).collect::<Result<_, _>>()?)
+        rows.iter().map(task_of).collect()
     }
 
     /// Moves a task from `from` (None: it must not exist yet) to `to`, logging who did it and why, in one
     /// transaction. Refused when the task is not where the caller thinks it is (someone else moved it).
-    pub async fn transition_task(&self, unit_code: &str, year: i32, from: Option<&str>, to: &str, actor: &str, comment: Option<&str>) -> Result<TaskRow, StoreError> {
+    pub async fn transition_task(&self, unit_code: &str, year: i32, from: Option<TaskStatus>, to: TaskStatus, actor: &str, comment: Option<&str>) -> Result<TaskRow, StoreError> {
         let mut tx = self.pool.begin().await?;
         let current: Option<(i64, String)> = sqlx::query("SELECT id, status FROM evaluation_task WHERE unit_code = $1 AND year = $2")
             .bind(unit_code.to_string())
@@ -203,47 +209,72 @@ impl Store {
                 sqlx::query_scalar("INSERT INTO evaluation_task (unit_code, year, status, updated_at) VALUES ($1, $2, $3, $4) RETURNING id")
                     .bind(unit_code.to_string())
                     .bind(i64::from(year))
-                    .bind(to.to_string())
+                    .bind(to.id().to_string())
                     .bind(now)
                     .fetch_one(&mut *tx)
                     .await?
             }
-            (Some((id, status)), Some(expected)) if status == expected => {
-                sqlx::query("UPDATE evaluation_task SET status = $1, updated_at = $2 WHERE id = $3").bind(to.to_string()).bind(now).bind(id).execute(&mut *tx).await?;
+            (Some((id, status)), Some(expected)) if status == expected.id() => {
+                sqlx::query("UPDATE evaluation_task SET status = $1, updated_at = $2 WHERE id = $3").bind(to.id().to_string()).bind(now).bind(id).execute(&mut *tx).await?;
                 id
             }
             (current, _) => {
                 return Err(StoreError::Conflicts(format!(
                     "自评任务状态已变化（当前：{}），请刷新后重试",
-                    current.map_or("未下达".to_string(), |c| c.1)
+                    current.map_or(jixiao_core::workflow::NOT_ISSUED, |c| TaskStatus::parse(&c.1).map_or("未知", TaskStatus::label))
                 )));
             }
         };
         sqlx::query("INSERT INTO task_event (task_id, from_status, to_status, actor, comment, at) VALUES ($1, $2, $3, $4, $5, $6)")
             .bind(id)
-            .bind(from.map(str::to_string))
-            .bind(to.to_string())
+            .bind(from.map(|s| s.id().to_string()))
+            .bind(to.id().to_string())
             .bind(actor.to_string())
             .bind(comment.map(str::to_string))
             .bind(now)
             .execute(&mut *tx)
             .await?;
         tx.commit().await?;
-        Ok(TaskRow { id, unit_code: unit_code.to_string(), year, status: to.to_string(), updated_at: now })
+        Ok(TaskRow { id, unit_code: unit_code.to_string(), year, status: to, updated_at: now })
     }
 
     pub async fn task_events(&self, task_id: i64) -> Result<Vec<TaskEvent>, StoreError> {
         let rows = sqlx::query("SELECT from_status, to_status, actor, comment, at FROM task_event WHERE task_id = $1 ORDER BY id").bind(task_id).fetch_all(&self.reader).await?;
         rows.iter()
             .map(|r| {
-                Ok(TaskEvent { from_status: r.try_get("from_status")?, to_status: r.try_get("to_status")?, actor: r.try_get("actor")?, comment: r.try_get("comment")?, at: r.try_get("at")? })
+                Ok(TaskEvent {
+                    from_status: r.try_get::<Option<String>, _>("from_status")?.map(status_of).transpose()?,
+                    to_status: status_of(r.try_get("to_status")?)?,
+                    actor: r.try_get("actor")?,
+                    comment: r.try_get("comment")?,
+                    at: r.try_get("at")?,
+                })
             })
-            .collect::<Result<_, sqlx::Error>>()
-            .map_err(StoreError::from)
+            .collect()
     }
 }
 
 impl Store {
+    /// What a unit-year's pages recheck on every view, in one statement: the books version (as
+    /// [`Store::books_version`]), the 自评任务 if issued, and the id of the task's newest event (0: none).
+    pub async fn unit_year_state(&self, unit_code: &str, year: i32) -> Result<(i64, Option<TaskRow>, i64), StoreError> {
+        let row = sqlx::query(
+            "SELECT (SELECT CAST(COALESCE(MAX(b.id), 0) AS BIGINT) FROM import_batch b JOIN unit u ON u.id = b.unit_id WHERE u.code = $1) AS books_version, \
+                    t.id AS task_id, t.status, t.updated_at, \
+                    (SELECT CAST(COALESCE(MAX(e.id), 0) AS BIGINT) FROM task_event e WHERE e.task_id = t.id) AS last_event \
+             FROM (SELECT 1 AS one) o LEFT JOIN evaluation_task t ON t.unit_code = $1 AND t.year = $2",
+        )
+        .bind(unit_code.to_string())
+        .bind(i64::from(year))
+        .fetch_one(&self.reader)
+        .await?;
+        let task = match row.try_get::<Option<i64>, _>("task_id")? {
+            Some(id) => Some(TaskRow { id, unit_code: unit_code.to_string(), year, status: status_of(row.try_get("status")?)?, updated_at: row.try_get("updated_at")? }),
+            None => None,
+        };
+        Ok((row.try_get("books_version")?, task, row.try_get::<Option<i64>, _>("last_event")?.unwrap_or(0)))
+    }
+
     /// A number that changes whenever a unit's books do (every write is an import batch): the newest batch id,
     /// 0 for a unit with none. Lets readers cache what they compute from the books.
     pub async fn books_version(&self, unit_code: &str) -> Result<i64, StoreError> {

@@ -459,3 +459,30 @@ async fn official_code_tables_round_trip_and_the_latest_load_wins() {
         assert_eq!(loads[1].loaded_on.len(), 10, "{backend}: {}", loads[1].loaded_on);
     }
 }
+
+/// The 自评任务 moves only from the status the caller read, keeps the stored texts, and a unit-year's state
+/// (books version, task, newest event) comes in one read that follows every import and transition.
+#[tokio::test]
+async fn tasks_move_from_the_status_read_and_the_unit_year_state_follows() {
+    use jixiao_core::workflow::TaskStatus;
+    let tmp = tempfile::tempdir().unwrap();
+    let batch = demo_batch();
+    for (backend, store) in stores(tmp.path()).await {
+        store.apply(&batch, "demo").await.unwrap();
+        let version = store.books_version("430102-KX").await.unwrap();
+        assert_eq!(store.unit_year_state("430102-KX", 2020).await.unwrap(), (version, None, 0), "{backend}");
+        let issued = store.transition_task("430102-KX", 2020, None, TaskStatus::Issued, "财政局", None).await.unwrap();
+        assert!(matches!(store.transition_task("430102-KX", 2020, None, TaskStatus::Issued, "财政局", None).await, Err(StoreError::Conflicts(m)) if m.contains("当前：已下达")), "{backend}");
+        let filling = store.transition_task("430102-KX", 2020, Some(TaskStatus::Issued), TaskStatus::Filling, "填报员", Some("开始")).await.unwrap();
+        assert_eq!(filling.status, TaskStatus::Filling, "{backend}");
+        let (v, task, last_event) = store.unit_year_state("430102-KX", 2020).await.unwrap();
+        assert_eq!((v, task.map(|t| (t.id, t.status)), last_event > 0), (version, Some((issued.id, TaskStatus::Filling)), true), "{backend}");
+        let events = store.task_events(issued.id).await.unwrap();
+        assert_eq!(events.iter().map(|e| (e.from_status, e.to_status)).collect::<Vec<_>>(), [(None, TaskStatus::Issued), (Some(TaskStatus::Issued), TaskStatus::Filling)], "{backend}");
+        assert_eq!(store.unit_year_state("430102-KX", 2021).await.unwrap(), (version, None, 0), "{backend}: another year has no task");
+        let mut voucher = batch.records.expenditures[0].clone();
+        voucher.voucher_no = "WEB-1".into();
+        store.apply(&Batch { unit: batch.unit.clone(), years: vec![], records: RecordSet { expenditures: vec![voucher], ..RecordSet::default() } }, "web").await.unwrap();
+        assert!(store.unit_year_state("430102-KX", 2020).await.unwrap().0 > version, "{backend}: an import changes the books version");
+    }
+}

@@ -4,11 +4,10 @@
 
 use crate::{ImportDir, Scenario};
 use anyhow::{Context, Result, anyhow};
-use jixiao_core::check::check;
 use jixiao_core::consolidated::ConsolidationInput;
-use jixiao_core::evaluation::framework::Rules;
-use jixiao_core::evaluation::{Evaluation, EvaluationInput};
+use jixiao_core::evaluation::Evaluation;
 use jixiao_core::records::Books;
+use jixiao_service::{Assessment, prior_books};
 use jixiao_store::consolidate::Scope;
 use jixiao_store::{ApplyOutcome, Store};
 use std::path::Path;
@@ -47,15 +46,6 @@ pub async fn load_scenario(store: &Store, scenario: &Scenario, dir: &Path) -> Re
     Ok(())
 }
 
-/// The evaluation `jixiao evaluate` and `jixiao report` compute: the rules of the unit's region and year, and
-/// the prior year's books when held.
-pub async fn evaluation(store: &Store, books: &Books, findings: &[jixiao_core::check::Finding]) -> Result<Evaluation> {
-    let rules = Rules::for_unit(&books.unit.region_code, books.year.year)?;
-    let prior_year = books.year.year - 1;
-    let prior = if store.years(&books.unit.code).await?.iter().any(|y| y.year == prior_year) { Some(store.books_summary(&books.unit.code, prior_year).await?) } else { None };
-    Ok(jixiao_core::evaluation::evaluate(&EvaluationInput { books, prior: prior.as_ref(), findings }, &rules))
-}
-
 /// What the unit commands print for one unit-year.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct UnitOutputs {
@@ -67,26 +57,30 @@ pub struct UnitOutputs {
 
 /// The outputs, with the books (in summary form, as the commands read them) and the evaluation they came from.
 pub async fn unit_outputs(store: &Store, code: &str, year: i32) -> Result<(UnitOutputs, Books, Evaluation)> {
-    outputs_of(store, store.books_summary(code, year).await?).await
+    outputs(jixiao_service::assess(store, code, year, None).await?)
 }
 
-/// The outputs of the given books of a stored unit-year.
+/// The outputs of the given books of a stored unit-year (with the prior year's books as stored).
 pub async fn outputs_of(store: &Store, books: Books) -> Result<(UnitOutputs, Books, Evaluation)> {
-    let findings = check(&books);
-    let evaluation = evaluation(store, &books, &findings).await?;
-    let model = jixiao_core::report_model::build(&books, Some(&evaluation));
+    let prior = prior_books(store, &books.unit.code, books.year.year).await?;
+    outputs(Assessment::new(books, prior, None))
+}
+
+fn outputs(assessment: Assessment) -> Result<(UnitOutputs, Books, Evaluation)> {
+    let evaluation = assessment.evaluation()?.clone();
+    let model = assessment.report_model(jixiao_core::MoneyUnit::Wan)?;
     let outputs = UnitOutputs {
-        check_json: serde_json::to_string_pretty(&findings)? + "\n",
+        check_json: serde_json::to_string_pretty(&assessment.findings)? + "\n",
         evaluate_json: serde_json::to_string_pretty(&evaluation)? + "\n",
         report_md: jixiao_report::render(&model, jixiao_report::Format::Markdown)?,
         report_html: jixiao_report::render(&model, jixiao_report::Format::Html)?,
     };
-    Ok((outputs, books, evaluation))
+    Ok((outputs, assessment.books, evaluation))
 }
 
 /// The consolidated report of a scope and year, in Markdown and HTML, with what it was built from.
 pub async fn consolidated_outputs(store: &Store, scope: &Scope, year: i32) -> Result<(String, String, ConsolidationInput)> {
-    let input = store.consolidation_input(scope, year, None).await?;
+    let input = jixiao_service::consolidate::consolidation_input(store, scope, year, None).await?;
     let model = jixiao_core::consolidated::build(&input);
     Ok((jixiao_report::render_consolidated(&model, jixiao_report::Format::Markdown)?, jixiao_report::render_consolidated(&model, jixiao_report::Format::Html)?, input))
 }

@@ -4,7 +4,7 @@
 
 use crate::auth::{CurrentUser, tokens_match};
 use crate::entry::{add_record, indicator_result_fields};
-use crate::pages::{approve_voucher, date_in_year, do_task_action, entry_override, load, require_entry, start_session, status_label, today};
+use crate::pages::{approve_voucher, date_in_year, do_task_action, entry_override, load, require_entry, start_session, today};
 use jixiao_core::budget_control::{self, OverrideRequest};
 use crate::{AppError, SharedState};
 use axum::extract::{Path, State};
@@ -167,7 +167,7 @@ pub async fn units(State(state): State<SharedState>, user: CurrentUser) -> Resul
 #[utoipa::path(get, path = "/api/units/{code}/{year}/summary", params(("code" = String, Path), ("year" = i32, Path)), responses((status = 200, body = YearSummary), (status = 401), (status = 403)))]
 pub async fn summary(State(state): State<SharedState>, user: CurrentUser, Path((code, year)): Path<(String, i32)>) -> Result<Json<YearSummary>, AppError> {
     let uy = load(&state, &user, &code, year).await?;
-    let m = uy.model(None);
+    let m = uy.figures();
     let count = |s: jixiao_core::check::Severity| uy.findings.iter().filter(|f| f.severity == s).count();
     Ok(Json(YearSummary {
         unit_code: code,
@@ -178,7 +178,7 @@ pub async fn summary(State(state): State<SharedState>, user: CurrentUser, Path((
         basic: m.spending.basic.text,
         project: m.spending.project.text,
         sangong: m.spending.sangong_spent.text,
-        task_status: uy.task.as_ref().map(|t| t.status.clone()),
+        task_status: uy.task.as_ref().map(|t| t.status.id().to_string()),
         errors: count(jixiao_core::check::Severity::Error),
         warnings: count(jixiao_core::check::Severity::Warning),
     }))
@@ -340,7 +340,7 @@ pub async fn task(State(state): State<SharedState>, user: CurrentUser, headers: 
     let uy = load(&state, &user, &code, year).await?;
     let comment = body.and_then(|Json(b)| b.comment);
     let t = do_task_action(&state, &user, &uy, &action, comment.as_deref()).await?;
-    Ok(Json(TaskState { label: status_label(&t.status).to_string(), status: t.status }))
+    Ok(Json(TaskState { label: t.status.label().to_string(), status: t.status.id().to_string() }))
 }
 
 #[derive(Serialize, ToSchema)]

@@ -46,7 +46,16 @@ pub struct AppState {
     pub(crate) cache: std::sync::Mutex<UnitYearCache>,
     /// Re-uploads whose unit sheets differ from the stored profile, waiting for the user to continue or cancel.
     pub(crate) pending_imports: std::sync::Mutex<unit_sheets::PendingImports>,
+    /// Sessions found in the store, by token: the user, the CSRF token and when they were read.
+    sessions: std::sync::Mutex<std::collections::HashMap<String, (jixiao_store::web::UserRow, String, std::time::Instant)>>,
+    /// The dashboard's 自评任务 log rows per task id, with the id of the newest event they include.
+    pub(crate) task_events: std::sync::Mutex<std::collections::HashMap<i64, (i64, Arc<Vec<serde_json::Value>>)>>,
 }
+
+/// How long a session read from the store is trusted before it is read again (see [`AppState::session_user`]).
+const SESSION_RECHECK: std::time::Duration = std::time::Duration::from_secs(5);
+/// Past this many remembered sessions, those older than SESSION_RECHECK are dropped.
+const MAX_REMEMBERED_SESSIONS: usize = 10_000;
 
 pub type SharedState = Arc<AppState>;
 
@@ -56,7 +65,54 @@ impl AppState {
     }
 
     pub fn with_options(store: Store, demo: bool, secure_cookies: bool) -> SharedState {
-        Arc::new(AppState { store, demo, secure_cookies, templates: templates(), failed_logins: Default::default(), must_change_password: Default::default(), cache: Default::default(), pending_imports: Default::default() })
+        Arc::new(AppState {
+            store,
+            demo,
+            secure_cookies,
+            templates: templates(),
+            failed_logins: Default::default(),
+            must_change_password: Default::default(),
+            cache: Default::default(),
+            pending_imports: Default::default(),
+            sessions: Default::default(),
+            task_events: Default::default(),
+        })
+    }
+
+    /// The user of an unexpired session and the session's CSRF token. A session read from the store is
+    /// trusted for SESSION_RECHECK without reading it again: that takes a database round trip off every
+    /// request. Sessions this process ends (sign-out, a new sign-in, a password change) are forgotten at
+    /// once; sessions ended elsewhere (`jixiao user`, another server on the same database) or expiring
+    /// count for at most SESSION_RECHECK more.
+    pub(crate) async fn session_user(&self, token: &str) -> Result<Option<(jixiao_store::web::UserRow, String)>, jixiao_store::StoreError> {
+        let remembered = self.sessions.lock().unwrap_or_else(|e| e.into_inner()).get(token).filter(|(_, _, at)| at.elapsed() < SESSION_RECHECK).map(|(row, csrf, _)| (row.clone(), csrf.clone()));
+        if remembered.is_some() {
+            return Ok(remembered);
+        }
+        let found = self.store.session_user(token).await?;
+        let mut sessions = self.sessions.lock().unwrap_or_else(|e| e.into_inner());
+        match &found {
+            Some((row, csrf)) => {
+                if sessions.len() >= MAX_REMEMBERED_SESSIONS {
+                    sessions.retain(|_, (_, _, at)| at.elapsed() < SESSION_RECHECK);
+                }
+                sessions.insert(token.to_string(), (row.clone(), csrf.clone(), std::time::Instant::now()));
+            }
+            None => {
+                sessions.remove(token);
+            }
+        }
+        Ok(found)
+    }
+
+    /// Forgets a session this process ended.
+    pub(crate) fn forget_session(&self, token: &str) {
+        self.sessions.lock().unwrap_or_else(|e| e.into_inner()).remove(token);
+    }
+
+    /// Forgets every session of a user (after a password change, which ends them all).
+    pub(crate) fn forget_sessions_of(&self, username: &str) {
+        self.sessions.lock().unwrap_or_else(|e| e.into_inner()).retain(|_, (row, _, _)| row.username != username);
     }
 }
 
@@ -117,6 +173,15 @@ impl From<jixiao_store::StoreError> for AppError {
         match e {
             jixiao_store::StoreError::UnknownUnit(_) | jixiao_store::StoreError::UnknownYear { .. } => AppError::NotFound,
             jixiao_store::StoreError::Conflicts(m) | jixiao_store::StoreError::ClosedPeriod(m) => AppError::BadRequest(m),
+            other => AppError::Internal(other.to_string()),
+        }
+    }
+}
+
+impl From<jixiao_service::ServiceError> for AppError {
+    fn from(e: jixiao_service::ServiceError) -> AppError {
+        match e {
+            jixiao_service::ServiceError::Store(e) => e.into(),
             other => AppError::Internal(other.to_string()),
         }
     }
@@ -207,7 +272,7 @@ impl FromRequestParts<SharedState> for CurrentUser {
     async fn from_request_parts(parts: &mut Parts, state: &SharedState) -> Result<CurrentUser, AppError> {
         let jar = CookieJar::from_headers(&parts.headers);
         let token = jar.get(SESSION_COOKIE).map(|c| c.value().to_string()).ok_or(AppError::Unauthenticated)?;
-        let (row, csrf) = state.store.session_user(&token).await?.ok_or(AppError::Unauthenticated)?;
+        let (row, csrf) = state.session_user(&token).await?.ok_or(AppError::Unauthenticated)?;
         let user = CurrentUser::from_row(row, csrf).ok_or(AppError::Forbidden)?;
         if !matches!(parts.uri.path(), "/account/password" | "/logout") && state.must_change_password.lock().unwrap_or_else(|e| e.into_inner()).contains(&user.username) {
             return Err(AppError::MustChangePassword);

@@ -11,12 +11,12 @@ use axum::response::{Html, IntoResponse, Redirect, Response};
 use axum::Form;
 use axum_extra::extract::CookieJar;
 use axum_extra::extract::cookie::{Cookie, SameSite};
-use jixiao_core::check::{Finding, Severity, check};
-use jixiao_core::evaluation::framework::Rules;
-use jixiao_core::evaluation::{Evaluation, EvaluationInput, evaluate};
+use jixiao_core::check::{Finding, Severity};
+use jixiao_core::evaluation::Evaluation;
 use jixiao_core::records::{Books, UnitProfile, VoucherApproval};
-use jixiao_core::report_model::{ReportModel, build};
+use jixiao_service::Assessment;
 use jixiao_core::Date;
+use jixiao_core::workflow::{TaskAction, TaskActor, TaskStatus};
 use jixiao_store::web::TaskRow;
 use minijinja::Value;
 use serde_json::json;
@@ -112,43 +112,24 @@ pub(crate) fn lockout_message(seconds: i64) -> String {
 
 type Fields = BTreeMap<String, String>;
 
-/// 自评任务 statuses, with their Chinese names.
-pub const STATUSES: &[(&str, &str)] = &[("issued", "已下达"), ("filling", "填报中"), ("submitted", "已提交待审核"), ("approved", "审核通过"), ("returned", "已退回修改")];
-
-pub fn status_label(status: &str) -> &'static str {
-    STATUSES.iter().find(|(id, _)| *id == status).map_or("未下达", |(_, l)| l)
+/// Whether `user` may take a workflow action on `unit`'s task.
+fn may_take(user: &CurrentUser, unit: &UnitProfile, action: TaskAction) -> bool {
+    match action.actor() {
+        TaskActor::Issuer => user.can_issue(unit),
+        TaskActor::Filler => user.can_enter(unit),
+        TaskActor::Reviewer => user.can_review(unit),
+    }
 }
-
-/// A workflow action: the statuses it starts from (empty: no task yet), where it goes, and who may do it.
-struct Action {
-    id: &'static str,
-    label: &'static str,
-    from: &'static [&'static str],
-    to: &'static str,
-    allowed: fn(&CurrentUser, &UnitProfile) -> bool,
-    needs_comment: bool,
-}
-
-const ACTIONS: &[Action] = &[
-    Action { id: "issue", label: "下达自评任务", from: &[], to: "issued", allowed: CurrentUser::can_issue, needs_comment: false },
-    Action { id: "start", label: "开始填报", from: &["issued", "returned"], to: "filling", allowed: CurrentUser::can_enter, needs_comment: false },
-    Action { id: "submit", label: "提交审核", from: &["filling"], to: "submitted", allowed: CurrentUser::can_enter, needs_comment: false },
-    Action { id: "approve", label: "审核通过", from: &["submitted"], to: "approved", allowed: CurrentUser::can_review, needs_comment: false },
-    Action { id: "return", label: "退回修改", from: &["submitted"], to: "returned", allowed: CurrentUser::can_review, needs_comment: true },
-];
 
 fn available_actions(user: &CurrentUser, unit: &UnitProfile, task: Option<&TaskRow>, open_errors: usize) -> Vec<serde_json::Value> {
-    ACTIONS
-        .iter()
-        .filter(|a| match task {
-            None => a.from.is_empty(),
-            Some(t) => a.from.contains(&t.status.as_str()),
-        })
-        .filter(|a| (a.allowed)(user, unit))
+    TaskAction::ALL
+        .into_iter()
+        .filter(|a| a.starts_from(task.map(|t| t.status)))
+        .filter(|a| may_take(user, unit, *a))
         .map(|a| {
-            let reason = a.id == "approve" && open_errors > 0;
+            let reason = a == TaskAction::Approve && open_errors > 0;
             let placeholder = if reason { format!("尚有 {open_errors} 项错误级核对问题，审核通过须填写理由") } else { "退回意见（必填）".to_string() };
-            json!({ "id": a.id, "label": a.label, "needs_comment": a.needs_comment || reason, "placeholder": placeholder })
+            json!({ "id": a.id(), "label": a.label(), "needs_comment": a.needs_comment(open_errors), "placeholder": placeholder })
         })
         .collect()
 }
@@ -171,24 +152,30 @@ fn check_csrf(user: &CurrentUser, fields: &Fields) -> Result<(), AppError> {
     }
 }
 
-/// What the unit pages compute from one unit-year's books, kept while the books stay the same.
+/// What the unit pages compute from one unit-year's books (the unit-year service's assessment: books,
+/// findings, evaluation), kept while the books stay the same.
 pub(crate) struct Computed {
     pub(crate) unit: UnitProfile,
     pub(crate) year: i32,
     years: Vec<i32>,
-    pub(crate) books: Books,
-    /// The prior year's books, when held (for the 变动率 indicators).
-    prior: Option<Books>,
-    pub(crate) findings: Vec<Finding>,
-    evaluation: std::sync::OnceLock<Result<Evaluation, String>>,
+    assessment: Assessment,
     /// Kept as a template value, so that a page view only clones a reference to it.
     dashboard: std::sync::OnceLock<Value>,
+}
+
+impl std::ops::Deref for Computed {
+    type Target = Assessment;
+    fn deref(&self) -> &Assessment {
+        &self.assessment
+    }
 }
 
 /// Everything the unit pages show about one unit-year: the computed part (shared, cached) and the task.
 pub(crate) struct UnitYear {
     data: std::sync::Arc<Computed>,
     pub(crate) task: Option<TaskRow>,
+    /// The id of the task's newest event (0: none), which keys the dashboard's cached task log.
+    last_event: i64,
 }
 
 impl std::ops::Deref for UnitYear {
@@ -200,17 +187,7 @@ impl std::ops::Deref for UnitYear {
 
 impl Computed {
     pub(crate) fn evaluation(&self) -> Result<Evaluation, AppError> {
-        self.evaluation
-            .get_or_init(|| {
-                let rules = Rules::for_unit_choosing(&self.unit.region_code, self.year, self.unit.framework.as_deref()).map_err(|e| e.to_string())?;
-                Ok(evaluate(&EvaluationInput { books: &self.books, prior: self.prior.as_ref(), findings: &self.findings }, &rules))
-            })
-            .clone()
-            .map_err(AppError::Internal)
-    }
-
-    pub(crate) fn model(&self, evaluation: Option<&Evaluation>) -> ReportModel {
-        build(&self.books, evaluation)
+        self.assessment.evaluation().cloned().map_err(|e| AppError::Internal(e.to_string()))
     }
 
     /// The dashboard's figures, charts and open findings.
@@ -218,7 +195,7 @@ impl Computed {
         self.dashboard
             .get_or_init(|| {
                 let findings = finding_rows(self.findings.iter().filter(|f| f.severity != Severity::Info));
-                let model = self.model(None);
+                let model = self.figures();
                 Value::from(minijinja::value::Serde(json!({
                     "model": { "spending": model.spending, "projects": model.projects },
                     "charts": { "classes": dashboard::by_function_class(&self.books), "split": dashboard::basic_vs_project(&self.books), "monthly": dashboard::monthly_curve(&self.books) },
@@ -232,14 +209,15 @@ impl Computed {
 impl UnitYear {
     /// Entry is closed while the self-evaluation is with the reviewer or approved.
     fn entry_open(&self) -> bool {
-        !matches!(self.task.as_ref().map(|t| t.status.as_str()), Some("submitted" | "approved"))
+        TaskStatus::entry_open(self.task.as_ref().map(|t| t.status))
     }
 }
 
 /// Loads a unit-year for a user who may see it. The books and what is computed from them come from the cache
 /// while the unit's books version is unchanged; the task is read every time.
 pub(crate) async fn load(state: &SharedState, user: &CurrentUser, code: &str, year: i32) -> Result<UnitYear, AppError> {
-    let version = state.store.books_version(code).await?;
+    // The books version, the task and its newest event: one statement per view.
+    let (version, task, last_event) = state.store.unit_year_state(code, year).await?;
     let key = (code.to_string(), year);
     let cached = state.cache.lock().unwrap_or_else(|e| e.into_inner()).get(&key).filter(|(v, _)| *v == version).map(|(_, d)| d.clone());
     let data = match cached {
@@ -249,10 +227,8 @@ pub(crate) async fn load(state: &SharedState, user: &CurrentUser, code: &str, ye
             let unit = state.store.unit(code).await?.filter(|u| user.can_view(u)).ok_or(AppError::NotFound)?;
             let years: Vec<i32> = state.store.years(code).await?.iter().map(|y| y.year).collect();
             // In summary form: the pages that list vouchers read them from the store (`expenditures_with`).
-            let books = state.store.books_summary(code, year).await?;
-            let prior = if years.contains(&(year - 1)) { Some(state.store.books_summary(code, year - 1).await?) } else { None };
-            let findings = check(&books);
-            let data = std::sync::Arc::new(Computed { unit, year, years, books, prior, findings, evaluation: Default::default(), dashboard: Default::default() });
+            let assessment = jixiao_service::assess(&state.store, code, year, None).await?;
+            let data = std::sync::Arc::new(Computed { unit, year, years, assessment, dashboard: Default::default() });
             state.cache.lock().unwrap_or_else(|e| e.into_inner()).insert(key, (version, data.clone()));
             data
         }
@@ -260,8 +236,7 @@ pub(crate) async fn load(state: &SharedState, user: &CurrentUser, code: &str, ye
     if !user.can_view(&data.unit) {
         return Err(AppError::NotFound);
     }
-    let task = state.store.task(code, year).await?;
-    Ok(UnitYear { data, task })
+    Ok(UnitYear { data, task, last_event })
 }
 
 pub(crate) fn render(state: &SharedState, template: &str, user: Option<&CurrentUser>, ctx: serde_json::Value) -> Result<Response, AppError> {
@@ -286,7 +261,7 @@ pub(crate) fn unit_ctx(uy: &UnitYear, user: &CurrentUser, active: &str) -> serde
         "year": uy.year,
         "years": uy.years,
         "active": active,
-        "task": uy.task.as_ref().map(|t| json!({ "status": t.status, "label": status_label(&t.status) })),
+        "task": uy.task.as_ref().map(|t| json!({ "status": t.status.id(), "label": t.status.label() })),
         "can_enter": user.can_enter(&uy.unit) && uy.entry_open(),
         "can_review": user.can_review(&uy.unit),
         "entry_closed": user.can_enter(&uy.unit) && !uy.entry_open(),
@@ -369,6 +344,7 @@ pub(crate) fn secure_cookie(state: &SharedState, headers: &axum::http::HeaderMap
 pub async fn start_session(state: &SharedState, jar: CookieJar, user_id: i64, secure: bool) -> Result<CookieJar, AppError> {
     if let Some(old) = jar.get(SESSION_COOKIE) {
         state.store.delete_session(old.value()).await?;
+        state.forget_session(old.value());
     }
     let token = random_token()?;
     let now = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_secs() as i64);
@@ -409,6 +385,7 @@ pub async fn change_password(State(state): State<SharedState>, headers: axum::ht
         return Ok(response);
     }
     state.store.set_password(&user.username, &crate::auth::hash_password(field("new"))?).await?;
+    state.forget_sessions_of(&user.username);
     state.must_change_password.lock().unwrap_or_else(|e| e.into_inner()).remove(&user.username);
     state.store.log_login_event(&user.username, &address, "password_changed").await?;
     let row = state.store.user(&user.username).await?.ok_or(AppError::Unauthenticated)?;
@@ -420,6 +397,7 @@ pub async fn logout(State(state): State<SharedState>, jar: CookieJar, PageUser(u
     check_csrf(&user, &fields)?;
     if let Some(c) = jar.get(SESSION_COOKIE) {
         state.store.delete_session(c.value()).await?;
+        state.forget_session(c.value());
     }
     Ok((jar.remove(Cookie::build(SESSION_COOKIE).path("/").build()), Redirect::to("/login")).into_response())
 }
@@ -435,11 +413,11 @@ pub async fn units(State(state): State<SharedState>, PageUser(user): PageUser) -
         }
         for y in state.store.years(&code).await? {
             let uy = load(&state, &user, &code, y.year).await?;
-            let model = uy.model(None);
+            let model = uy.figures();
             let evaluation = uy.evaluation()?;
             rows.push(json!({
                 "code": code, "name": unit.name, "year": y.year,
-                "task": uy.task.as_ref().map(|t| status_label(&t.status)).unwrap_or("未下达"),
+                "task": TaskStatus::label_of(uy.task.as_ref().map(|t| t.status)),
                 "annual": model.spending.annual_budget.text, "spent": model.spending.total.text, "rate": model.spending.execution_rate.text,
                 "score": evaluation.total.to_string(), "grade": evaluation.grade,
                 "errors": uy.findings.iter().filter(|f| f.severity == Severity::Error).count(),
@@ -466,7 +444,7 @@ pub async fn region_download(State(state): State<SharedState>, PageUser(user): P
     let scope = region_scope(&user)?;
     let download = Download::parse(&format).ok_or(AppError::NotFound)?;
     let format = download.text_format().ok_or(AppError::NotFound)?;
-    let mut input = state.store.consolidation_input(&scope, year, None).await?;
+    let mut input = jixiao_service::consolidate::consolidation_input(&state.store, &scope, year, None).await?;
     // The area is the signed-in bureau's, whatever 财政局 name one unit's profile carries.
     input.name = bureau_name(&user);
     // The command-line hint of the printed view means nothing in the browser: each unit's findings are on its own page.
@@ -494,11 +472,24 @@ pub(crate) fn region_scope(user: &CurrentUser) -> Result<jixiao_store::consolida
 pub async fn dashboard(State(state): State<SharedState>, PageUser(user): PageUser, Path((code, year)): Path<(String, i32)>) -> PageResult {
     let uy = load(&state, &user, &code, year).await?;
     let events = match &uy.task {
-        Some(t) => state.store.task_events(t.id).await?.into_iter().map(|e| json!({ "to": status_label(&e.to_status), "actor": e.actor, "comment": e.comment, "at": crate::text::date_time(e.at) })).collect(),
-        None => vec![],
+        Some(t) => task_log(&state, t.id, uy.last_event).await?,
+        None => Default::default(),
     };
-    let ctx = json!({ "events": events, "actions": available_actions(&user, &uy.unit, uy.task.as_ref(), open_errors(&uy)) });
+    let ctx = json!({ "events": events.as_slice(), "actions": available_actions(&user, &uy.unit, uy.task.as_ref(), open_errors(&uy)) });
     Ok(render_with(&state, "dashboard.html", Some(&user), merge(unit_ctx(&uy, &user, "dashboard"), ctx), uy.dashboard())?)
+}
+
+/// The rows of a task's log, read again only when a newer event exists.
+async fn task_log(state: &SharedState, task_id: i64, last_event: i64) -> Result<std::sync::Arc<Vec<serde_json::Value>>, AppError> {
+    let cached = state.task_events.lock().unwrap_or_else(|e| e.into_inner()).get(&task_id).filter(|(last, _)| *last == last_event).map(|(_, rows)| rows.clone());
+    if let Some(rows) = cached {
+        return Ok(rows);
+    }
+    let rows: Vec<serde_json::Value> =
+        state.store.task_events(task_id).await?.into_iter().map(|e| json!({ "to": e.to_status.label(), "actor": e.actor, "comment": e.comment, "at": crate::text::date_time(e.at) })).collect();
+    let rows = std::sync::Arc::new(rows);
+    state.task_events.lock().unwrap_or_else(|e| e.into_inner()).insert(task_id, (last_event, rows.clone()));
+    Ok(rows)
 }
 
 fn line_rows(books: &Books) -> Vec<serde_json::Value> {
@@ -723,7 +714,7 @@ pub async fn voucher_approve(State(state): State<SharedState>, PageUser(user): P
 
 pub async fn projects(State(state): State<SharedState>, PageUser(user): PageUser, Path((code, year)): Path<(String, i32)>) -> PageResult {
     let uy = load(&state, &user, &code, year).await?;
-    let model = uy.model(None);
+    let model = uy.figures();
     Ok(render(&state, "projects.html", Some(&user), merge(unit_ctx(&uy, &user, "projects"), json!({ "projects": model.projects, "error": null })))?)
 }
 
@@ -738,7 +729,7 @@ pub async fn indicator_create(State(state): State<SharedState>, PageUser(user): 
     match add_record(&state.store, &code, "project_indicators", &fields, &user, "网页录入", None).await {
         Ok(_) => Ok(Redirect::to(&format!("/units/{code}/{year}/projects#{project}")).into_response()),
         Err(Ok(errors)) => {
-            let model = uy.model(None);
+            let model = uy.figures();
             let mut response = render(&state, "projects.html", Some(&user), merge(unit_ctx(&uy, &user, "projects"), json!({ "projects": model.projects, "error": errors.plain_summary(), "error_project": project })))?;
             *response.status_mut() = axum::http::StatusCode::UNPROCESSABLE_ENTITY;
             Ok(response)
@@ -756,7 +747,7 @@ pub async fn indicator_result_create(State(state): State<SharedState>, PageUser(
     match add_record(&state.store, &code, "indicator_results", &record, &user, "网页录入", None).await {
         Ok(_) => Ok(Redirect::to(&format!("/units/{code}/{year}/projects#{indicator}")).into_response()),
         Err(Ok(errors)) => {
-            let model = uy.model(None);
+            let model = uy.figures();
             let mut response = render(&state, "projects.html", Some(&user), merge(unit_ctx(&uy, &user, "projects"), json!({ "projects": model.projects, "error": errors.plain_summary(), "error_project": project, "error_indicator": indicator })))?;
             *response.status_mut() = axum::http::StatusCode::UNPROCESSABLE_ENTITY;
             Ok(response)
@@ -1132,7 +1123,7 @@ pub async fn report_download(
     let file = format!("{}-{title}.{format}", uy.unit.name);
     let body = tokio::task::spawn_blocking(move || match kind {
         Some(kind) => other_document(&data, &e, &kind, download),
-        None => document(&data, &e, download),
+        None => document(&data, download),
     })
     .await
     .map_err(|e| AppError::Internal(e.to_string()))??;
@@ -1199,9 +1190,10 @@ impl Download {
 }
 
 /// One unit-year's report in a download format.
-fn document(data: &Computed, evaluation: &Evaluation, download: Download) -> Result<Vec<u8>, AppError> {
+fn document(data: &Computed, download: Download) -> Result<Vec<u8>, AppError> {
     let internal = |e: &dyn std::fmt::Display| AppError::Internal(e.to_string());
-    let model = data.model(Some(evaluation));
+    let evaluation = data.assessment.evaluation().map_err(|e| internal(&e))?;
+    let model = data.report_model(jixiao_core::MoneyUnit::Wan).map_err(|e| internal(&e))?;
     Ok(match download {
         Download::Markdown => jixiao_report::render(&model, jixiao_report::Format::Markdown).map_err(|e| internal(&e))?.into_bytes(),
         Download::Html => jixiao_report::render(&model, jixiao_report::Format::Html).map_err(|e| internal(&e))?.into_bytes(),
@@ -1276,22 +1268,11 @@ pub(crate) fn open_errors(uy: &UnitYear) -> usize {
 /// Performs a workflow action if the user may and the task is where the action starts. 审核通过 while
 /// error-level findings are open needs a written reason, which the task log keeps as the comment.
 pub async fn do_task_action(state: &SharedState, user: &CurrentUser, uy: &UnitYear, action: &str, comment: Option<&str>) -> Result<TaskRow, AppError> {
-    let (unit, year, task) = (&uy.unit, uy.year, uy.task.as_ref());
-    let a = ACTIONS.iter().find(|a| a.id == action).ok_or(AppError::NotFound)?;
-    user.require((a.allowed)(user, unit))?;
-    let from = match (task, a.from.is_empty()) {
-        (None, true) => None,
-        (Some(t), false) if a.from.contains(&t.status.as_str()) => Some(t.status.as_str()),
-        (t, _) => return Err(AppError::BadRequest(format!("当前状态「{}」不能执行「{}」", t.map_or("未下达", |t| status_label(&t.status)), a.label))),
-    };
+    let action = TaskAction::parse(action).ok_or(AppError::NotFound)?;
+    user.require(may_take(user, &uy.unit, action))?;
+    let from = uy.task.as_ref().map(|t| t.status);
     let comment = comment.map(str::trim).filter(|c| !c.is_empty());
-    if a.needs_comment && comment.is_none() {
-        return Err(AppError::BadRequest(format!("「{}」须填写意见", a.label)));
-    }
-    let errors = open_errors(uy);
-    if a.id == "approve" && errors > 0 && comment.is_none() {
-        return Err(AppError::BadRequest(format!("尚有 {errors} 项错误级核对问题未解决，审核通过须填写理由 [APPROVE_WITH_OPEN_ERRORS]")));
-    }
-    Ok(state.store.transition_task(&unit.code, year, from, a.to, &format!("{}（{}）", user.display_name, user.role_label), comment).await?)
+    let to = action.transition(from, comment, open_errors(uy)).map_err(|e| AppError::BadRequest(e.to_string()))?;
+    Ok(state.store.transition_task(&uy.unit.code, uy.year, from, to, &format!("{}（{}）", user.display_name, user.role_label), comment).await?)
 }
 

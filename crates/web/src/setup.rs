@@ -31,7 +31,7 @@ pub async fn load_demo(store: &Store) -> Result<(), AppError> {
         }
     }
     if store.task(DEMO_UNIT, DEMO_YEAR).await?.is_none() {
-        store.transition_task(DEMO_UNIT, DEMO_YEAR, None, "issued", "芙蓉区财政局 刘洋", Some("请于2021年4月30日前完成2020年度部门整体支出绩效自评")).await?;
+        store.transition_task(DEMO_UNIT, DEMO_YEAR, None, jixiao_core::workflow::TaskStatus::Issued, "芙蓉区财政局 刘洋", Some("请于2021年4月30日前完成2020年度部门整体支出绩效自评")).await?;
     }
     Ok(())
 }

@@ -172,9 +172,9 @@ async fn the_workflow_runs_issue_to_approval_and_logs_each_step() {
     }
     assert_eq!(call(&state, "POST", &task("approve"), Some(&reviewer), Some(format!("csrf={reviewer_csrf}"))).await.0, StatusCode::SEE_OTHER);
     let t = state.store.task("430102-KX", 2020).await.unwrap().unwrap();
-    assert_eq!(t.status, "approved");
+    assert_eq!(t.status.id(), "approved");
     let events = state.store.task_events(t.id).await.unwrap();
-    let path: Vec<&str> = events.iter().map(|e| e.to_status.as_str()).collect();
+    let path: Vec<&str> = events.iter().map(|e| e.to_status.id()).collect();
     assert_eq!(path, ["issued", "filling", "submitted", "returned", "filling", "submitted", "approved"]);
     assert_eq!(events[3].comment.as_deref(), Some("补充满意度调查"));
     assert!(events[6].actor.contains("李明"));

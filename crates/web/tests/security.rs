@@ -361,3 +361,16 @@ async fn demo_passwords_must_be_changed_outside_demo_mode_and_sign_ins_are_logge
     let expected = [("clerk", "success"), ("clerk", "failure"), ("clerk", "password_changed"), ("reviewer", "success")];
     assert_eq!(events, expected.map(|(u, o)| (u.to_string(), o.to_string())));
 }
+
+/// Sessions are remembered between requests (AppState::session_user); one this process ends must end at once.
+#[tokio::test]
+async fn a_signed_out_session_is_refused_at_once() {
+    let (state, _dir) = common::demo_state().await;
+    let (cookie, csrf) = sign_in(&state, "clerk").await;
+    assert_eq!(get(&state, &cookie, UNIT).await.status, StatusCode::OK);
+    let out = Request::post("/logout").header(header::COOKIE, &cookie).header(header::CONTENT_TYPE, "application/x-www-form-urlencoded").body(Body::from(format!("csrf={csrf}"))).unwrap();
+    assert_eq!(send(&state, out).await.status, StatusCode::SEE_OTHER);
+    let a = get(&state, &cookie, UNIT).await;
+    assert_eq!((a.status, a.headers.get(header::LOCATION).map(|v| v.to_str().unwrap())), (StatusCode::SEE_OTHER, Some("/login")));
+    assert_eq!(get(&state, &cookie, &format!("{API_UNIT}/summary")).await.status, StatusCode::UNAUTHORIZED);
+}

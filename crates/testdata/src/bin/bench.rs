@@ -102,7 +102,7 @@ async fn main() -> Result<()> {
     anyhow::ensure!(sums == totals.values().map(|e| e.spent.0).sum::<i64>(), "aggregate SQL and per-unit sums differ");
 
     let t = Instant::now();
-    let input = store.consolidation_input(&scope, a.year, None).await?;
+    let input = jixiao_service::consolidate::consolidation_input(&store, &scope, a.year, None).await?;
     let gathered = t.elapsed().as_secs_f64();
     let model = build(&input);
     let html = render_consolidated(&model, Format::Html)?;
