@@ -120,6 +120,9 @@ async fn launch() -> (Browser, tokio::task::JoinHandle<()>, Page, tempfile::Temp
         .no_sandbox()
         .user_data_dir(profile.path())
         .window_size(1280, 900)
+        // A debug build typesets the hostile demo's PDF in over a minute on a loaded 2-core machine; the tests check
+        // what pages and files contain, not how fast they come.
+        .request_timeout(Duration::from_secs(300))
         .args(["--headless=new", "--lang=zh-CN", "--accept-lang=zh-CN,zh", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"])
         // Chromium's own texts in Chinese where its locale file is installed (Debian: chromium-l10n).
         .env("LANGUAGE", "zh_CN")
