@@ -6,6 +6,7 @@ pub mod code_table;
 pub mod demo;
 pub mod error;
 pub mod parse;
+pub mod session;
 pub mod table;
 pub mod template;
 pub mod unit;
@@ -38,9 +39,10 @@ impl Source {
         self.rows.len()
     }
 
-    /// Checks the source against what the database holds for its unit, giving the batch to apply.
+    /// Checks the source against what the database holds for its unit, giving the batch to apply (the import
+    /// session over records in memory, `session::MemorySink`).
     pub fn validate(&self, existing: &RecordSet, existing_years: &[UnitYear]) -> Result<Batch, ImportErrors> {
-        validate::validate(&self.unit, &self.years, &self.rows, existing, existing_years).map_err(ImportErrors)
+        self.check_in_memory(existing, existing_years, None).map(|(batch, _)| batch)
     }
 
     /// [`Source::validate`] with budget control at entry: stops refuse the import unless `override_request`
@@ -51,7 +53,7 @@ impl Source {
         existing_years: &[UnitYear],
         override_request: Option<&jixiao_core::budget_control::OverrideRequest>,
     ) -> Result<(Batch, Vec<jixiao_core::budget_control::ControlOutcome>), ImportErrors> {
-        validate::validate_controlled(&self.unit, &self.years, &self.rows, existing, existing_years, override_request).map_err(ImportErrors)
+        self.check_in_memory(existing, existing_years, override_request)
     }
 }
 
@@ -125,6 +127,11 @@ pub struct Streamed {
 }
 
 impl Streamed {
+    /// An import held whole in memory (an upload, a record entered on a page).
+    pub fn held(source: Source) -> Streamed {
+        Streamed { source, streamed: None }
+    }
+
     pub fn row_count(&self) -> usize {
         self.source.row_count() + self.streamed.as_ref().map_or(0, |s| s.rows)
     }

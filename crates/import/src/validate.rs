@@ -3,9 +3,8 @@
 
 use crate::error::{ImportError, Place};
 use crate::parse::ParsedRow;
-use jixiao_core::budget_control::{ControlOutcome, Decision, OverrideRequest, apply_override, control_entries};
 use jixiao_core::ledger::{Entry, Ledger, key_digest};
-use jixiao_core::records::{Batch, RecordSet, UnitProfile, UnitYear};
+use jixiao_core::records::{RecordSet, UnitYear};
 use jixiao_core::codes::CodeTables;
 use jixiao_core::schema::{ValueType, fingerprint, record_kind, record_kinds};
 use jixiao_core::sections::report_section;
@@ -307,60 +306,6 @@ impl Checker {
             self.errors.push(r.error(Some(field), e.rule_id(), message));
         }
     }
-}
-
-pub fn validate(unit: &UnitProfile, years: &[UnitYear], rows: &[Located], existing: &RecordSet, existing_years: &[UnitYear]) -> Result<Batch, Vec<ImportError>> {
-    validate_controlled(unit, years, rows, existing, existing_years, None).map(|(batch, _)| batch)
-}
-
-/// [`validate`], then budget control at entry (`jixiao_core::budget_control`): a voucher or commitment that
-/// would overdraw a 刚性控制 line is refused at its row — unless `override_request` is given, which passes it
-/// and adds a 超控记录 to the batch. Also returns every control outcome (warnings, overrides) for the caller to show.
-pub fn validate_controlled(
-    unit: &UnitProfile,
-    years: &[UnitYear],
-    rows: &[Located],
-    existing: &RecordSet,
-    existing_years: &[UnitYear],
-    override_request: Option<&OverrideRequest>,
-) -> Result<(Batch, Vec<ControlOutcome>), Vec<ImportError>> {
-    let mut batch = validate_rows(unit, years, rows, existing, existing_years)?;
-    let mut outcomes = control_entries(&batch.unit, existing, &batch.records);
-    if let Some(request) = override_request {
-        batch.records.control_overrides.extend(apply_override(&mut outcomes, request));
-    }
-    let errors: Vec<ImportError> = outcomes
-        .iter()
-        .filter(|o| o.decision == Decision::Stop)
-        .map(|o| match rows.iter().find(|r| r.kind == o.kind && r.year() == i64::from(o.year) && r.key() == o.key) {
-            Some(r) => r.error(Some("amount"), o.rule_id(), o.message()),
-            None => ImportError::file("", o.rule_id(), o.message()),
-        })
-        .collect();
-    if errors.is_empty() { Ok((batch, outcomes)) } else { Err(errors) }
-}
-
-fn validate_rows(unit: &UnitProfile, years: &[UnitYear], rows: &[Located], existing: &RecordSet, existing_years: &[UnitYear]) -> Result<Batch, Vec<ImportError>> {
-    let mut checker = Checker::new(years, existing_years);
-    checker.stored(existing);
-    let fresh: Vec<&Located> = rows.iter().filter(|r| matches!(checker.admit(r), Admitted::Fresh(_))).collect();
-    for r in &fresh {
-        checker.check(r);
-    }
-    // Ledger rules: existing entries first (taken in above), then the new ones in file order, kind by kind.
-    for kind in LEDGER_KINDS {
-        for r in fresh.iter().filter(|r| r.kind == kind) {
-            checker.post(r);
-        }
-    }
-    let mut errors = checker.errors;
-    let mut records = RecordSet::default();
-    for r in &fresh {
-        if let Err(e) = records.push_row(r.kind, r.parsed.values.clone()) {
-            errors.push(r.error(None, "IMPORT_RECORD_SHAPE", format!("记录无法读取：{e}")));
-        }
-    }
-    if errors.is_empty() { Ok(Batch { unit: unit.clone(), years: years.to_vec(), records }) } else { Err(errors) }
 }
 
 fn entry_of(kind: &str, row: &Map<String, Value>) -> Entry {

@@ -123,12 +123,8 @@ pub enum StoreError {
     Corrupt { kind: String, message: String },
 }
 
-/// What applying a batch did.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-pub struct ApplyOutcome {
-    pub added: usize,
-    pub unchanged: usize,
-}
+/// What applying a batch or an import did: records added, and records already stored unchanged.
+pub use jixiao_import::session::Counts as ApplyOutcome;
 
 /// A record stored under the same key with other content.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -20,8 +20,8 @@ use serde_json::{Map, Value};
 use sqlx::Row;
 use std::collections::{BTreeMap, HashMap};
 
-/// A new record to insert: its content hash (fingerprint) and its field → value map.
-pub type NewRecord<'a> = (String, &'a Map<String, Value>);
+pub use jixiao_import::session::NewRecord;
+use jixiao_import::session::{self, Checked, Counts, ImportSink, Options, Refusal};
 
 /// An import in progress: one open transaction. Dropping it without `finish` rolls it back.
 pub struct ImportWriter {
@@ -43,6 +43,23 @@ pub struct ImportWriter {
 }
 
 impl Store {
+    /// Runs the import session (`jixiao_import::session::check`) on `input` in one import transaction, the batch
+    /// named `label` and, for records a signed-in user entered, kept as entered by that user; `progress` is
+    /// called with the rows handled so far. The checked import is committed by the caller (`Checked::commit`).
+    pub async fn import(
+        &self,
+        input: &jixiao_import::Streamed,
+        label: &str,
+        entered_by: Option<&str>,
+        override_request: Option<&jixiao_core::budget_control::OverrideRequest>,
+        progress: &(dyn Fn(usize) + Sync),
+    ) -> Result<Result<Checked<ImportWriter>, Refusal>, StoreError> {
+        let unit = &input.source.unit;
+        let existing_years = if self.unit(&unit.code).await?.is_some() { self.years(&unit.code).await? } else { Vec::new() };
+        let writer = self.begin_import(unit, &input.source.years, label, entered_by).await?;
+        session::check(writer, input, Options { existing_years: &existing_years, override_request, progress }).await
+    }
+
     /// Starts an import of `unit`'s records: the unit, its years and the batch row are written (or the unit and
     /// years compared with those stored), and the chain head is locked.
     pub async fn begin_import(&self, unit: &UnitProfile, years: &[UnitYear], source: &str, entered_by: Option<&str>) -> Result<ImportWriter, StoreError> {
@@ -320,5 +337,33 @@ impl ImportWriter {
             .await?;
         self.tx.commit().await?;
         Ok(self.outcome)
+    }
+}
+
+/// The import session writes through the writer: one transaction, committed by `finish`.
+impl ImportSink for ImportWriter {
+    type Error = StoreError;
+
+    async fn for_each_stored<F>(&mut self, kind: &'static RecordKindSpec, fields: &[&str], f: F) -> Result<(), StoreError>
+    where
+        F: FnMut(Map<String, Value>, String) + Send,
+    {
+        ImportWriter::for_each_stored(self, kind, fields, f).await
+    }
+
+    async fn insert(&mut self, kind: &'static RecordKindSpec, rows: &[NewRecord<'_>]) -> Result<(), StoreError> {
+        ImportWriter::insert(self, kind, rows).await
+    }
+
+    fn unchanged(&mut self, n: usize) {
+        ImportWriter::unchanged(self, n)
+    }
+
+    async fn finish(self) -> Result<Counts, StoreError> {
+        ImportWriter::finish(self).await
+    }
+
+    async fn abort(self) -> Result<(), StoreError> {
+        ImportWriter::abort(self).await
     }
 }

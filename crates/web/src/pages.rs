@@ -863,40 +863,31 @@ pub(crate) async fn import_files(state: &SharedState, user: &CurrentUser, code: 
         return Err(AppError::BadRequest("请选择要导入的文件".into()));
     }
     refuse_unsupported_types(files)?;
-    let dir = tempfile::tempdir().map_err(|e| AppError::Internal(e.to_string()))?;
-    let write = |name: &str, bytes: &[u8]| std::fs::write(dir.path().join(name), bytes).map_err(|e| AppError::Internal(format!("无法保存上传的文件：{e}")));
-    let path = if let [(name, bytes)] = files
+    // The files are read where they are, in memory. CSV files without a unit.toml get the unit's from the database.
+    let label = format!("{via}：{}", user.username);
+    let source = if let [(name, bytes)] = files
         && name.to_lowercase().ends_with(".xlsx")
     {
-        write(name, bytes)?;
-        dir.path().join(name)
+        let (label, name, bytes) = (label.clone(), name.clone(), bytes.clone());
+        // Reading is CPU-bound (and bounded by the importer's size limits): off the async workers.
+        tokio::task::spawn_blocking(move || jixiao_import::read_workbook_bytes(label, &name, &bytes)).await
     } else {
-        for (name, bytes) in files {
-            write(name, bytes)?;
-        }
-        if !files.iter().any(|(n, _)| n == "unit.toml") {
-            let years = state.store.years(code).await?;
-            write("unit.toml", unit_toml(&uy.unit, &years).as_bytes())?;
-        }
-        dir.path().to_path_buf()
+        let unit_toml = match files.iter().find(|(n, _)| n == "unit.toml") {
+            Some((_, bytes)) => String::from_utf8_lossy(bytes).into_owned(),
+            None => unit_toml(&uy.unit, &state.store.years(code).await?),
+        };
+        let csv: Vec<(String, Vec<u8>)> = files.iter().filter(|(n, _)| n.to_lowercase().ends_with(".csv")).map(|(n, b)| (n.clone(), b.to_vec())).collect();
+        let label = label.clone();
+        tokio::task::spawn_blocking(move || jixiao_import::read_csv_files(label, Some(&unit_toml), &csv)).await
     };
-    // Reading is CPU-bound (and bounded by the importer's size limits): off the async workers.
-    let source = tokio::task::spawn_blocking(move || jixiao_import::read(&path)).await.map_err(|e| AppError::Internal(e.to_string()))?;
-    let source = match source {
+    let source = match source.map_err(|e| AppError::Internal(e.to_string()))? {
         Err(errors) => return Ok(Err(errors.0)),
         Ok(source) if source.unit.code != code => return Ok(Err(vec![jixiao_import::ImportError::file("unit.toml", "WEB_OTHER_UNIT", format!("文件属于单位「{}」，不是本单位「{code}」", source.unit.code))])),
         Ok(source) => source,
     };
-    let existing = state.store.records(code).await?;
-    let years = state.store.years(code).await?;
-    match source.validate(&existing, &years) {
-        Err(errors) => Ok(Err(errors.0)),
-        Ok(batch) => {
-            // Records already stored as they are leave the batch in validation; counted here as the CLI counts them.
-            let mut outcome = state.store.apply_entered_by(&batch, &format!("{via}：{}", user.username), &user.username).await?;
-            outcome.unchanged = outcome.unchanged.max(source.row_count().saturating_sub(outcome.added));
-            Ok(Ok(outcome))
-        }
+    match state.store.import(&jixiao_import::Streamed::held(source), &label, Some(&user.username), None, &|_| {}).await? {
+        Err(refusal) => Ok(Err(refusal.errors)),
+        Ok(checked) => Ok(Ok(checked.commit().await?.0)),
     }
 }
 

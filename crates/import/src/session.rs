@@ -1,0 +1,406 @@
+//! One import session: every way records enter the books — `jixiao import` (its expenditure file streamed),
+//! the web upload and the API (files held in memory), a record entered on a page, the generated test data —
+//! goes through [`check`], which runs the import's rules against what the database holds and writes the new
+//! records through an [`ImportSink`] (the store's `ImportWriter`, one transaction; [`MemorySink`] for a check
+//! without a database). The order that keeps the rules whole:
+//!
+//! 1. the stored records are read from the sink: every key with its fingerprint (admission), the ledgers, and
+//!    budget control's state (budgets, commitments, payments per line);
+//! 2. every held row is admitted (duplicates, conflicts, declared years, code tables): unchanged ones are
+//!    counted, new ones become typed records; budget control offers them its draws;
+//! 3. the kinds up to the streamed one are written; the streamed file is read again row by row, each new row
+//!    admitted, checked, posted and drawn, and written a chunk at a time (the inserts run in a task of their
+//!    own, so the database writes one chunk while the next is read);
+//! 4. the rules that may look at any key (references) and the ledgers of the held kinds; then budget
+//!    control's stops, refused unless an override request passes them (adding its 超控记录);
+//! 5. the remaining kinds are written. Any error refuses the whole import and the sink is rolled back; a
+//!    [`Checked`] import is committed by its caller (who may still refuse it, e.g. for the user's role).
+
+use crate::error::{ERRORS_SHOWN, ImportError, ImportErrors};
+use crate::validate::{Admitted, Checker, LEDGER_KINDS, Located};
+use crate::{STREAMED_KIND, Source, Streamed};
+use jixiao_core::Fen;
+use jixiao_core::budget_control::{Control, ControlOutcome, Decision, Draw, OverrideRequest, apply_override};
+use jixiao_core::records::{Batch, Expenditure, RecordSet, UnitYear};
+use jixiao_core::schema::{RecordKindSpec, fingerprint, record_kind, record_kinds};
+use serde::Deserialize;
+use serde_json::{Map, Value};
+use std::collections::BTreeMap;
+use std::future::Future;
+
+/// A new record to write: its content hash (fingerprint) and its field → value map.
+pub type NewRecord<'a> = (String, &'a Map<String, Value>);
+
+/// What an import wrote.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct Counts {
+    pub added: usize,
+    pub unchanged: usize,
+}
+
+/// Where a session reads the stored records and writes the new ones: the store's import transaction.
+pub trait ImportSink: Send + Sized + 'static {
+    type Error: std::error::Error + Send + Sync + 'static;
+
+    /// Calls `f` with each stored record of `kind` (the columns `fields` as a record map) and its content hash,
+    /// in the order stored, without holding the kind in memory.
+    fn for_each_stored<F>(&mut self, kind: &'static RecordKindSpec, fields: &[&str], f: F) -> impl Future<Output = Result<(), Self::Error>> + Send
+    where
+        F: FnMut(Map<String, Value>, String) + Send;
+
+    /// Writes new records of `kind` (and chains them).
+    fn insert(&mut self, kind: &'static RecordKindSpec, rows: &[NewRecord<'_>]) -> impl Future<Output = Result<(), Self::Error>> + Send;
+
+    /// Counts records stored already with the same content.
+    fn unchanged(&mut self, n: usize);
+
+    /// Commits everything written.
+    fn finish(self) -> impl Future<Output = Result<Counts, Self::Error>> + Send;
+
+    /// Rolls everything back.
+    fn abort(self) -> impl Future<Output = Result<(), Self::Error>> + Send;
+}
+
+/// New records written per round trip of the stream.
+const STREAM_CHUNK: usize = 4_000;
+
+/// The stored expenditure columns the checks need: key, ledger entry and budget-control payment.
+const STORED_FIELDS: [&str; 6] = ["year", "voucher_no", "line_code", "amount", "procurement_ref", "reverses"];
+
+/// Why an import was refused: the first [`ERRORS_SHOWN`] errors, and how many in all.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Refusal {
+    pub errors: Vec<ImportError>,
+    pub total: usize,
+}
+
+impl Refusal {
+    fn take(&mut self, checker: &mut Checker) {
+        self.total += checker.errors.len();
+        let room = ERRORS_SHOWN.saturating_sub(self.errors.len());
+        self.errors.extend(checker.errors.drain(..).take(room));
+    }
+
+    /// The report as `jixiao import` prints it.
+    pub fn report(&self) -> String {
+        ImportErrors(self.errors.clone()).report(self.total)
+    }
+}
+
+/// An import checked and written, not yet committed.
+pub struct Checked<S> {
+    sink: S,
+    /// Budget control's outcomes: warnings, and the stops passed by an override.
+    pub controls: Vec<ControlOutcome>,
+    /// The new records written (overrides included).
+    pub fresh: usize,
+}
+
+impl<S: ImportSink> Checked<S> {
+    /// Commits the import.
+    pub async fn commit(self) -> Result<(Counts, Vec<ControlOutcome>), S::Error> {
+        Ok((self.sink.finish().await?, self.controls))
+    }
+
+    /// Refuses it after all: nothing is written.
+    pub async fn abort(self) -> Result<(), S::Error> {
+        self.sink.abort().await
+    }
+}
+
+/// What a session needs beside its input and sink.
+#[derive(Clone, Copy)]
+pub struct Options<'a> {
+    /// The unit's years the database holds (rows may belong to them as well as to the input's own).
+    pub existing_years: &'a [UnitYear],
+    /// Passes budget control's stops, each with a 超控记录.
+    pub override_request: Option<&'a OverrideRequest>,
+    /// Called with the number of rows handled so far.
+    pub progress: &'a (dyn Fn(usize) + Sync),
+}
+
+impl Options<'_> {
+    pub fn new(existing_years: &[UnitYear]) -> Options<'_> {
+        Options { existing_years, override_request: None, progress: &|_| {} }
+    }
+}
+
+/// A control outcome with the error to report if it stops the import.
+type Controlled = (ControlOutcome, ImportError);
+
+/// Checks `input` against what `sink` holds and writes its new records through it. `Ok(Err(_))` when the
+/// import is refused (the sink was rolled back); `Err` when the sink failed (it is dropped, which rolls back).
+pub async fn check<S: ImportSink>(mut sink: S, input: &Streamed, options: Options<'_>) -> Result<Result<Checked<S>, Refusal>, S::Error> {
+    let source = &input.source;
+    let streamed_kind = record_kind(STREAMED_KIND).expect("the streamed kind is in the spec");
+    let mut checker = Checker::new(&source.years, options.existing_years);
+    let mut refusal = Refusal::default();
+
+    // 1. What the database holds: the small kinds whole, the streamed kind a page at a time into compact state.
+    let mut existing = RecordSet::default();
+    for kind in record_kinds().iter().filter(|k| k.id != STREAMED_KIND) {
+        let fields: Vec<&str> = kind.columns.iter().map(|c| c.field.as_str()).collect();
+        let mut bad = None;
+        sink.for_each_stored(kind, &fields, |row, _| {
+            if let Err(message) = existing.push_row(&kind.id, row) {
+                bad.get_or_insert(message);
+            }
+        })
+        .await?;
+        if let Some(message) = bad {
+            checker.errors.push(ImportError::file("", "IMPORT_STORED_UNREADABLE", format!("数据库中的{}记录无法读取：{message}", kind.label)));
+        }
+    }
+    checker.stored(&existing);
+    let mut paid: BTreeMap<(i32, String, Option<String>), Fen> = BTreeMap::new();
+    sink.for_each_stored(streamed_kind, &STORED_FIELDS, |row, hash| {
+        let year = row.get("year").and_then(Value::as_i64).unwrap_or_default();
+        let text = |f: &str| row.get(f).and_then(Value::as_str);
+        checker.stored_key(STREAMED_KIND, year, text("voucher_no").unwrap_or_default(), &hash);
+        let line = (year as i32, text("line_code").unwrap_or_default().to_string(), text("procurement_ref").map(str::to_string));
+        *paid.entry(line).or_default() += Fen(row.get("amount").and_then(Value::as_i64).unwrap_or_default());
+        checker.stored_entry(STREAMED_KIND, &row);
+    })
+    .await?;
+
+    // 2. The held rows: which are new, as typed records.
+    let mut fresh: Vec<&Located> = Vec::new();
+    let mut unchanged = 0;
+    for r in &source.rows {
+        match checker.admit(r) {
+            Admitted::Fresh(_) => fresh.push(r),
+            Admitted::Unchanged => unchanged += 1,
+            Admitted::Refused => {}
+        }
+    }
+    let mut records = RecordSet::default();
+    for r in &fresh {
+        if let Err(e) = records.push_row(r.kind, r.parsed.values.clone()) {
+            checker.errors.push(r.error(None, "IMPORT_RECORD_SHAPE", format!("记录无法读取：{e}")));
+        }
+    }
+    let mut control = Control::new(&source.unit, &existing, &records);
+    control.stored(&existing);
+    for ((year, line, reference), amount) in &paid {
+        control.pay_stored(*year, line, *amount, reference.as_ref());
+    }
+    let locate = |kind: &str, o: &ControlOutcome| fresh.iter().find(|r| r.kind == kind && r.year() == i64::from(o.year) && r.key() == o.key);
+    let mut controls: Vec<Controlled> = Vec::new();
+    let draws = records.commitments.iter().map(Draw::of_commitment).chain(records.expenditures.iter().map(Draw::of_expenditure));
+    for d in draws {
+        if let Some(o) = control.draw(&d) {
+            let e = match locate(d.kind, &o) {
+                Some(r) => r.error(Some("amount"), o.rule_id(), o.message()),
+                None => ImportError::file("", o.rule_id(), o.message()),
+            };
+            controls.push((o, e));
+        }
+    }
+
+    // 3. The kinds up to the streamed one, so that ids and the chain follow the spec's kind order; then the stream.
+    let position = |id: &str| record_kinds().iter().position(|k| k.id == id).unwrap_or_default();
+    let streamed_at = position(STREAMED_KIND);
+    let mut written = 0;
+    if checker.errors.is_empty() {
+        written += insert_records(&mut sink, &records, |i| i <= streamed_at).await?;
+    }
+    let mut done = source.rows.len();
+    (options.progress)(done);
+    if let Some(file) = &input.streamed {
+        match file.open() {
+            Err(e) => checker.errors.extend(e),
+            Ok((columns, mut rows)) => {
+                // At most two chunks wait between the reader and the inserter.
+                let (sender, mut receiver) = tokio::sync::mpsc::channel::<Vec<(String, Map<String, Value>)>>(2);
+                let inserter = tokio::spawn(async move {
+                    let mut added = 0;
+                    while let Some(chunk) = receiver.recv().await {
+                        let rows: Vec<NewRecord> = chunk.iter().map(|(h, r)| (h.clone(), r)).collect();
+                        if let Err(e) = sink.insert(streamed_kind, &rows).await {
+                            return (sink, Err(e), added);
+                        }
+                        added += rows.len();
+                    }
+                    (sink, Ok(()), added)
+                });
+                let mut chunk: Vec<(String, Map<String, Value>)> = Vec::with_capacity(STREAM_CHUNK);
+                while let Some(next) = file.next(&columns, &mut rows) {
+                    done += 1;
+                    match next {
+                        Err(e) => checker.errors.extend(e),
+                        Ok(r) => match checker.admit(&r) {
+                            Admitted::Unchanged => unchanged += 1,
+                            Admitted::Refused => {}
+                            Admitted::Fresh(hash) => {
+                                checker.check(&r);
+                                checker.post(&r);
+                                match Expenditure::deserialize(&r.parsed.values) {
+                                    Err(e) => checker.errors.push(r.error(None, "IMPORT_RECORD_SHAPE", format!("记录无法读取：{e}"))),
+                                    Ok(e) => {
+                                        if let Some(o) = control.draw(&Draw::of_expenditure(&e)) {
+                                            let error = r.error(Some("amount"), o.rule_id(), o.message());
+                                            controls.push((o, error));
+                                        }
+                                    }
+                                }
+                                chunk.push((hash, r.parsed.values));
+                            }
+                        },
+                    }
+                    refusal.take(&mut checker);
+                    // Once anything is wrong nothing will be written: keep checking, stop inserting.
+                    if refusal.total > 0 {
+                        chunk.clear();
+                    } else if chunk.len() == STREAM_CHUNK {
+                        // A closed channel means the inserter failed; its error is collected below.
+                        let _ = sender.send(std::mem::replace(&mut chunk, Vec::with_capacity(STREAM_CHUNK))).await;
+                        (options.progress)(done);
+                    }
+                }
+                if refusal.total == 0 && !chunk.is_empty() {
+                    let _ = sender.send(chunk).await;
+                }
+                drop(sender);
+                let (back, inserted, added) = match inserter.await {
+                    Ok(joined) => joined,
+                    // The task only ends by returning (or by a panic of the sink, resumed here).
+                    Err(e) => std::panic::resume_unwind(e.into_panic()),
+                };
+                sink = back;
+                inserted?;
+                written += added;
+            }
+        }
+    }
+
+    // 4. The rules that may look at any key of the import, now that all are known.
+    for r in &fresh {
+        checker.check(r);
+    }
+    for kind in LEDGER_KINDS {
+        for r in fresh.iter().filter(|r| r.kind == kind) {
+            checker.post(r);
+        }
+    }
+    refusal.take(&mut checker);
+    if refusal.total == 0 && options.override_request.is_none() {
+        for (o, e) in &controls {
+            if o.decision == Decision::Stop {
+                checker.errors.push(e.clone());
+            }
+        }
+        refusal.take(&mut checker);
+    }
+    if refusal.total > 0 {
+        sink.abort().await?;
+        return Ok(Err(refusal));
+    }
+    let mut outcomes: Vec<ControlOutcome> = controls.into_iter().map(|(o, _)| o).collect();
+    if let Some(request) = options.override_request {
+        records.control_overrides.extend(apply_override(&mut outcomes, request));
+    }
+
+    // 5. The kinds after the streamed one.
+    written += insert_records(&mut sink, &records, |i| i > streamed_at).await?;
+    sink.unchanged(unchanged);
+    (options.progress)(done);
+    Ok(Ok(Checked { sink, controls: outcomes, fresh: written }))
+}
+
+/// Writes the held records of the kinds whose spec position passes `which`; returns how many.
+async fn insert_records<S: ImportSink>(sink: &mut S, records: &RecordSet, which: impl Fn(usize) -> bool) -> Result<usize, S::Error> {
+    let mut written = 0;
+    for (_, kind) in record_kinds().iter().enumerate().filter(|(i, _)| which(*i)) {
+        let rows = records.rows(&kind.id);
+        if rows.is_empty() {
+            continue;
+        }
+        let fresh: Vec<NewRecord> = rows.iter().map(|r| (fingerprint(r), r)).collect();
+        sink.insert(kind, &fresh).await?;
+        written += fresh.len();
+    }
+    Ok(written)
+}
+
+/// A sink over records held in memory: what a check without a database reads as stored, and where it
+/// collects the records it would write.
+#[derive(Debug, Default)]
+pub struct MemorySink {
+    pub stored: RecordSet,
+    pub written: RecordSet,
+    counts: Counts,
+}
+
+impl MemorySink {
+    pub fn new(stored: RecordSet) -> MemorySink {
+        MemorySink { stored, ..MemorySink::default() }
+    }
+}
+
+/// A memory sink cannot fail.
+#[derive(Debug, thiserror::Error)]
+#[error("{0}")]
+pub struct MemoryError(String);
+
+impl ImportSink for MemorySink {
+    type Error = MemoryError;
+
+    async fn for_each_stored<F>(&mut self, kind: &'static RecordKindSpec, _fields: &[&str], mut f: F) -> Result<(), MemoryError>
+    where
+        F: FnMut(Map<String, Value>, String) + Send,
+    {
+        for row in self.stored.rows(&kind.id) {
+            let hash = fingerprint(&row);
+            f(row, hash);
+        }
+        Ok(())
+    }
+
+    async fn insert(&mut self, kind: &'static RecordKindSpec, rows: &[NewRecord<'_>]) -> Result<(), MemoryError> {
+        for (_, row) in rows {
+            self.written.push_row(&kind.id, (*row).clone()).map_err(MemoryError)?;
+        }
+        self.counts.added += rows.len();
+        Ok(())
+    }
+
+    fn unchanged(&mut self, n: usize) {
+        self.counts.unchanged += n;
+    }
+
+    async fn finish(self) -> Result<Counts, MemoryError> {
+        Ok(self.counts)
+    }
+
+    async fn abort(self) -> Result<(), MemoryError> {
+        Ok(())
+    }
+}
+
+/// Runs a future that never waits — a session over a [`MemorySink`] and input held in memory — to its end,
+/// without a runtime.
+fn run_ready<T>(future: impl Future<Output = T>) -> T {
+    let mut future = std::pin::pin!(future);
+    let mut context = std::task::Context::from_waker(std::task::Waker::noop());
+    loop {
+        if let std::task::Poll::Ready(value) = future.as_mut().poll(&mut context) {
+            return value;
+        }
+    }
+}
+
+impl Source {
+    /// Checks the source against `existing` (what the database holds for its unit) without a database, giving
+    /// the batch of its new records and budget control's outcomes: the session over a [`MemorySink`].
+    pub fn check_in_memory(&self, existing: &RecordSet, existing_years: &[UnitYear], override_request: Option<&OverrideRequest>) -> Result<(Batch, Vec<ControlOutcome>), ImportErrors> {
+        let input = Streamed { source: self.clone(), streamed: None };
+        let options = Options { existing_years, override_request, progress: &|_| {} };
+        let checked = match run_ready(check(MemorySink::new(existing.clone()), &input, options)) {
+            Ok(Ok(checked)) => checked,
+            Ok(Err(refusal)) => return Err(ImportErrors(refusal.errors)),
+            Err(e) => return Err(ImportErrors(vec![ImportError::file(&self.label, "IMPORT_RECORD_SHAPE", e.to_string())])),
+        };
+        let batch = Batch { unit: self.unit.clone(), years: self.years.clone(), records: checked.sink.written };
+        Ok((batch, checked.controls))
+    }
+}
