@@ -15,7 +15,7 @@ pub mod validate;
 pub use error::{ImportError, ImportErrors};
 use jixiao_core::records::{Batch, RecordSet, UnitProfile, UnitYear};
 use error::Place;
-use jixiao_core::schema::{RecordKindSpec, record_kinds};
+use jixiao_core::schema::{RecordKind, RecordKindSpec, record_kinds};
 use parse::Columns;
 use std::path::{Path, PathBuf};
 use table::{CsvRows, Table};
@@ -77,13 +77,13 @@ fn parse_tables(tables: &[(&'static str, &Table)], errors: &mut Vec<ImportError>
         let kind = record_kinds().iter().find(|k| k.id == *kind_id).expect("kind ids come from the spec");
         let (parsed, errs) = parse::parse_table(kind, table);
         errors.extend(errs);
-        rows.extend(parsed.into_iter().map(|p| Located { kind: kind_id, place: table.place.clone(), parsed: p }));
+        rows.extend(parsed.into_iter().map(|p| Located { kind: kind.kind, place: table.place.clone(), parsed: p }));
     }
     rows
 }
 
 /// The kind whose file an import streams rather than holds: the vouchers, by far the largest file.
-pub const STREAMED_KIND: &str = "expenditures";
+pub const STREAMED_KIND: RecordKind = RecordKind::Expenditures;
 
 /// A CSV file read row by row when the import is applied, never held whole.
 #[derive(Debug, Clone)]
@@ -113,7 +113,7 @@ impl StreamedFile {
         match rows.next_row() {
             Ok(None) => None,
             Err(_) => Some(Err(vec![ImportError::file(&self.file, "IMPORT_CHANGED", "文件在导入过程中被改动，请重新导入")])),
-            Ok(Some((row, cells))) => Some(columns.parse_row(row, &cells).map(|parsed| Located { kind: self.kind.id.as_str(), place: columns.place().clone(), parsed })),
+            Ok(Some((row, cells))) => Some(columns.parse_row(row, &cells).map(|parsed| Located { kind: self.kind.kind, place: columns.place().clone(), parsed })),
         }
     }
 }
@@ -145,7 +145,7 @@ pub fn read_streamed(path: &Path) -> Result<Streamed, ImportErrors> {
         return read(path).map(|source| Streamed { source, streamed: None });
     }
     let label = path.display().to_string();
-    let kind = record_kinds().iter().find(|k| k.id == STREAMED_KIND).expect("the streamed kind is in the spec");
+    let kind = STREAMED_KIND.spec();
     let file_path = path.join(&kind.file);
     let mut errors = Vec::new();
     let streamed = if file_path.is_file() { check_streamed(kind, &file_path, &mut errors) } else { None };

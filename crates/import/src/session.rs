@@ -19,17 +19,15 @@
 use crate::error::{ERRORS_SHOWN, ImportError, ImportErrors};
 use crate::validate::{Admitted, Checker, LEDGER_KINDS, Located};
 use crate::{STREAMED_KIND, Source, Streamed};
-use jixiao_core::Fen;
 use jixiao_core::budget_control::{Control, ControlOutcome, Decision, Draw, OverrideRequest, apply_override};
-use jixiao_core::records::{Batch, Expenditure, RecordSet, UnitYear};
-use jixiao_core::schema::{RecordKindSpec, fingerprint, record_kind, record_kinds};
-use serde::Deserialize;
-use serde_json::{Map, Value};
+use jixiao_core::records::{Batch, RecordSet, UnitYear};
+use jixiao_core::schema::{Cell, RecordKind, fingerprint_cells};
+use jixiao_core::{Date, Fen};
 use std::collections::BTreeMap;
 use std::future::Future;
 
-/// A new record to write: its content hash (fingerprint) and its field → value map.
-pub type NewRecord<'a> = (String, &'a Map<String, Value>);
+/// A new record to write: its content hash (fingerprint) and its cells in its kind's column order.
+pub type NewRecord = (String, Vec<Cell>);
 
 /// What an import wrote.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -42,14 +40,14 @@ pub struct Counts {
 pub trait ImportSink: Send + Sized + 'static {
     type Error: std::error::Error + Send + Sync + 'static;
 
-    /// Calls `f` with each stored record of `kind` (the columns `fields` as a record map) and its content hash,
-    /// in the order stored, without holding the kind in memory.
-    fn for_each_stored<F>(&mut self, kind: &'static RecordKindSpec, fields: &[&str], f: F) -> impl Future<Output = Result<(), Self::Error>> + Send
+    /// Calls `f` with each stored record of `kind` — its cells in the kind's column order, those of the columns
+    /// `fields` read, the others null — and its content hash, in the order stored, without holding the kind.
+    fn for_each_stored<F>(&mut self, kind: RecordKind, fields: &[&str], f: F) -> impl Future<Output = Result<(), Self::Error>> + Send
     where
-        F: FnMut(Map<String, Value>, String) + Send;
+        F: FnMut(Vec<Cell>, String) + Send;
 
     /// Writes new records of `kind` (and chains them).
-    fn insert(&mut self, kind: &'static RecordKindSpec, rows: &[NewRecord<'_>]) -> impl Future<Output = Result<(), Self::Error>> + Send;
+    fn insert(&mut self, kind: RecordKind, rows: &[NewRecord]) -> impl Future<Output = Result<(), Self::Error>> + Send;
 
     /// Counts records stored already with the same content.
     fn unchanged(&mut self, n: usize);
@@ -128,54 +126,68 @@ impl Options<'_> {
 /// A control outcome with the error to report if it stops the import.
 type Controlled = (ControlOutcome, ImportError);
 
+/// The payment an expenditure's cells draw on its line, as budget control sees it.
+fn draw_of<'c>(cells: &'c [Cell], date: &'c Date) -> Option<Draw<'c>> {
+    let spec = STREAMED_KIND.spec();
+    Some(Draw {
+        kind: "expenditures",
+        key: spec.cell(cells, &spec.key).as_str()?,
+        year: i32::try_from(spec.cell(cells, "year").as_i64()?).ok()?,
+        date,
+        line_code: spec.cell(cells, "line_code").as_str()?,
+        amount: Fen(spec.cell(cells, "amount").as_i64()?),
+        reference: spec.cell(cells, "procurement_ref").as_string(),
+    })
+}
+
 /// Checks `input` against what `sink` holds and writes its new records through it. `Ok(Err(_))` when the
 /// import is refused (the sink was rolled back); `Err` when the sink failed (it is dropped, which rolls back).
 pub async fn check<S: ImportSink>(mut sink: S, input: &Streamed, options: Options<'_>) -> Result<Result<Checked<S>, Refusal>, S::Error> {
     let source = &input.source;
-    let streamed_kind = record_kind(STREAMED_KIND).expect("the streamed kind is in the spec");
+    let streamed = STREAMED_KIND.spec();
     let mut checker = Checker::new(&source.years, options.existing_years);
     let mut refusal = Refusal::default();
 
     // 1. What the database holds: the small kinds whole, the streamed kind a page at a time into compact state.
     let mut existing = RecordSet::default();
-    for kind in record_kinds().iter().filter(|k| k.id != STREAMED_KIND) {
-        let fields: Vec<&str> = kind.columns.iter().map(|c| c.field.as_str()).collect();
+    for kind in RecordKind::ALL.into_iter().filter(|k| *k != STREAMED_KIND) {
+        let spec = kind.spec();
+        let fields: Vec<&str> = spec.columns.iter().map(|c| c.field.as_str()).collect();
         let mut bad = None;
-        sink.for_each_stored(kind, &fields, |row, _| {
-            if let Err(message) = existing.push_row(&kind.id, row) {
+        sink.for_each_stored(kind, &fields, |cells, hash| {
+            checker.stored(kind, &cells, &hash);
+            if let Err(message) = existing.push_cells(spec, &cells) {
                 bad.get_or_insert(message);
             }
         })
         .await?;
         if let Some(message) = bad {
-            checker.errors.push(ImportError::file("", "IMPORT_STORED_UNREADABLE", format!("数据库中的{}记录无法读取：{message}", kind.label)));
+            checker.errors.push(ImportError::file("", "IMPORT_STORED_UNREADABLE", format!("数据库中的{}记录无法读取：{message}", spec.label)));
         }
     }
-    checker.stored(&existing);
     let mut paid: BTreeMap<(i32, String, Option<String>), Fen> = BTreeMap::new();
-    sink.for_each_stored(streamed_kind, &STORED_FIELDS, |row, hash| {
-        let year = row.get("year").and_then(Value::as_i64).unwrap_or_default();
-        let text = |f: &str| row.get(f).and_then(Value::as_str);
-        checker.stored_key(STREAMED_KIND, year, text("voucher_no").unwrap_or_default(), &hash);
+    sink.for_each_stored(STREAMED_KIND, &STORED_FIELDS, |cells, hash| {
+        checker.stored(STREAMED_KIND, &cells, &hash);
+        let (year, _) = streamed.year_key(&cells);
+        let text = |f: &str| streamed.cell(&cells, f).as_str();
         let line = (year as i32, text("line_code").unwrap_or_default().to_string(), text("procurement_ref").map(str::to_string));
-        *paid.entry(line).or_default() += Fen(row.get("amount").and_then(Value::as_i64).unwrap_or_default());
-        checker.stored_entry(STREAMED_KIND, &row);
+        *paid.entry(line).or_default() += Fen(streamed.cell(&cells, "amount").as_i64().unwrap_or_default());
     })
     .await?;
 
     // 2. The held rows: which are new, as typed records.
-    let mut fresh: Vec<&Located> = Vec::new();
+    let mut fresh: Vec<(&Located, String)> = Vec::new();
     let mut unchanged = 0;
     for r in &source.rows {
         match checker.admit(r) {
-            Admitted::Fresh(_) => fresh.push(r),
+            Admitted::Fresh(hash) => fresh.push((r, hash)),
             Admitted::Unchanged => unchanged += 1,
             Admitted::Refused => {}
         }
     }
     let mut records = RecordSet::default();
-    for r in &fresh {
-        if let Err(e) = records.push_row(r.kind, r.parsed.values.clone()) {
+    for (r, _) in &fresh {
+        if let Err(e) = records.push_cells(r.kind.spec(), &r.parsed.values) {
             checker.errors.push(r.error(None, "IMPORT_RECORD_SHAPE", format!("记录无法读取：{e}")));
         }
     }
@@ -184,7 +196,7 @@ pub async fn check<S: ImportSink>(mut sink: S, input: &Streamed, options: Option
     for ((year, line, reference), amount) in &paid {
         control.pay_stored(*year, line, *amount, reference.as_ref());
     }
-    let locate = |kind: &str, o: &ControlOutcome| fresh.iter().find(|r| r.kind == kind && r.year() == i64::from(o.year) && r.key() == o.key);
+    let locate = |kind: &str, o: &ControlOutcome| fresh.iter().map(|(r, _)| r).find(|r| r.kind.id() == kind && r.year() == i64::from(o.year) && r.key() == o.key);
     let mut controls: Vec<Controlled> = Vec::new();
     let draws = records.commitments.iter().map(Draw::of_commitment).chain(records.expenditures.iter().map(Draw::of_expenditure));
     for d in draws {
@@ -198,11 +210,9 @@ pub async fn check<S: ImportSink>(mut sink: S, input: &Streamed, options: Option
     }
 
     // 3. The kinds up to the streamed one, so that ids and the chain follow the spec's kind order; then the stream.
-    let position = |id: &str| record_kinds().iter().position(|k| k.id == id).unwrap_or_default();
-    let streamed_at = position(STREAMED_KIND);
     let mut written = 0;
     if checker.errors.is_empty() {
-        written += insert_records(&mut sink, &records, |i| i <= streamed_at).await?;
+        written += insert_fresh(&mut sink, &fresh, &[], |k| k <= STREAMED_KIND).await?;
     }
     let mut done = source.rows.len();
     (options.progress)(done);
@@ -211,19 +221,18 @@ pub async fn check<S: ImportSink>(mut sink: S, input: &Streamed, options: Option
             Err(e) => checker.errors.extend(e),
             Ok((columns, mut rows)) => {
                 // At most two chunks wait between the reader and the inserter.
-                let (sender, mut receiver) = tokio::sync::mpsc::channel::<Vec<(String, Map<String, Value>)>>(2);
+                let (sender, mut receiver) = tokio::sync::mpsc::channel::<Vec<NewRecord>>(2);
                 let inserter = tokio::spawn(async move {
                     let mut added = 0;
                     while let Some(chunk) = receiver.recv().await {
-                        let rows: Vec<NewRecord> = chunk.iter().map(|(h, r)| (h.clone(), r)).collect();
-                        if let Err(e) = sink.insert(streamed_kind, &rows).await {
+                        if let Err(e) = sink.insert(STREAMED_KIND, &chunk).await {
                             return (sink, Err(e), added);
                         }
-                        added += rows.len();
+                        added += chunk.len();
                     }
                     (sink, Ok(()), added)
                 });
-                let mut chunk: Vec<(String, Map<String, Value>)> = Vec::with_capacity(STREAM_CHUNK);
+                let mut chunk: Vec<NewRecord> = Vec::with_capacity(STREAM_CHUNK);
                 while let Some(next) = file.next(&columns, &mut rows) {
                     done += 1;
                     match next {
@@ -234,14 +243,10 @@ pub async fn check<S: ImportSink>(mut sink: S, input: &Streamed, options: Option
                             Admitted::Fresh(hash) => {
                                 checker.check(&r);
                                 checker.post(&r);
-                                match Expenditure::deserialize(&r.parsed.values) {
-                                    Err(e) => checker.errors.push(r.error(None, "IMPORT_RECORD_SHAPE", format!("记录无法读取：{e}"))),
-                                    Ok(e) => {
-                                        if let Some(o) = control.draw(&Draw::of_expenditure(&e)) {
-                                            let error = r.error(Some("amount"), o.rule_id(), o.message());
-                                            controls.push((o, error));
-                                        }
-                                    }
+                                let date = streamed.cell(&r.parsed.values, "date").as_str().and_then(Date::parse);
+                                if let Some(o) = date.as_ref().and_then(|d| draw_of(&r.parsed.values, d)).and_then(|d| control.draw(&d)) {
+                                    let error = r.error(Some("amount"), o.rule_id(), o.message());
+                                    controls.push((o, error));
                                 }
                                 chunk.push((hash, r.parsed.values));
                             }
@@ -274,11 +279,11 @@ pub async fn check<S: ImportSink>(mut sink: S, input: &Streamed, options: Option
     }
 
     // 4. The rules that may look at any key of the import, now that all are known.
-    for r in &fresh {
+    for (r, _) in &fresh {
         checker.check(r);
     }
     for kind in LEDGER_KINDS {
-        for r in fresh.iter().filter(|r| r.kind == kind) {
+        for (r, _) in fresh.iter().filter(|(r, _)| r.kind == kind) {
             checker.post(r);
         }
     }
@@ -296,28 +301,32 @@ pub async fn check<S: ImportSink>(mut sink: S, input: &Streamed, options: Option
         return Ok(Err(refusal));
     }
     let mut outcomes: Vec<ControlOutcome> = controls.into_iter().map(|(o, _)| o).collect();
-    if let Some(request) = options.override_request {
-        records.control_overrides.extend(apply_override(&mut outcomes, request));
-    }
+    let overrides = match options.override_request {
+        Some(request) => RecordSet { control_overrides: apply_override(&mut outcomes, request), ..RecordSet::default() }.cells(RecordKind::ControlOverrides.spec()),
+        None => Vec::new(),
+    };
 
     // 5. The kinds after the streamed one.
-    written += insert_records(&mut sink, &records, |i| i > streamed_at).await?;
+    written += insert_fresh(&mut sink, &fresh, &overrides, |k| k > STREAMED_KIND).await?;
     sink.unchanged(unchanged);
     (options.progress)(done);
     Ok(Ok(Checked { sink, controls: outcomes, fresh: written }))
 }
 
-/// Writes the held records of the kinds whose spec position passes `which`; returns how many.
-async fn insert_records<S: ImportSink>(sink: &mut S, records: &RecordSet, which: impl Fn(usize) -> bool) -> Result<usize, S::Error> {
+/// Writes the new held records of the kinds that pass `which`, kind by kind in spec order, with the 超控记录
+/// `overrides` after the imported ones; returns how many.
+async fn insert_fresh<S: ImportSink>(sink: &mut S, fresh: &[(&Located, String)], overrides: &[Vec<Cell>], which: impl Fn(RecordKind) -> bool) -> Result<usize, S::Error> {
     let mut written = 0;
-    for (_, kind) in record_kinds().iter().enumerate().filter(|(i, _)| which(*i)) {
-        let rows = records.rows(&kind.id);
+    for kind in RecordKind::ALL.into_iter().filter(|k| which(*k)) {
+        let mut rows: Vec<NewRecord> = fresh.iter().filter(|(r, _)| r.kind == kind).map(|(r, hash)| (hash.clone(), r.parsed.values.clone())).collect();
+        if kind == RecordKind::ControlOverrides {
+            rows.extend(overrides.iter().map(|cells| (fingerprint_cells(kind.spec(), cells), cells.clone())));
+        }
         if rows.is_empty() {
             continue;
         }
-        let fresh: Vec<NewRecord> = rows.iter().map(|r| (fingerprint(r), r)).collect();
-        sink.insert(kind, &fresh).await?;
-        written += fresh.len();
+        sink.insert(kind, &rows).await?;
+        written += rows.len();
     }
     Ok(written)
 }
@@ -345,20 +354,20 @@ pub struct MemoryError(String);
 impl ImportSink for MemorySink {
     type Error = MemoryError;
 
-    async fn for_each_stored<F>(&mut self, kind: &'static RecordKindSpec, _fields: &[&str], mut f: F) -> Result<(), MemoryError>
+    async fn for_each_stored<F>(&mut self, kind: RecordKind, _fields: &[&str], mut f: F) -> Result<(), MemoryError>
     where
-        F: FnMut(Map<String, Value>, String) + Send,
+        F: FnMut(Vec<Cell>, String) + Send,
     {
-        for row in self.stored.rows(&kind.id) {
-            let hash = fingerprint(&row);
-            f(row, hash);
+        for cells in self.stored.cells(kind.spec()) {
+            let hash = fingerprint_cells(kind.spec(), &cells);
+            f(cells, hash);
         }
         Ok(())
     }
 
-    async fn insert(&mut self, kind: &'static RecordKindSpec, rows: &[NewRecord<'_>]) -> Result<(), MemoryError> {
-        for (_, row) in rows {
-            self.written.push_row(&kind.id, (*row).clone()).map_err(MemoryError)?;
+    async fn insert(&mut self, kind: RecordKind, rows: &[NewRecord]) -> Result<(), MemoryError> {
+        for (_, cells) in rows {
+            self.written.push_cells(kind.spec(), cells).map_err(MemoryError)?;
         }
         self.counts.added += rows.len();
         Ok(())

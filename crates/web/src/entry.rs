@@ -83,10 +83,10 @@ pub async fn add_record(
         // Every field at once: the fields that did not parse stand in with a value that does, and what
         // validation then says about the other fields (a date outside the year, a negative amount) is added.
         let mut all = errors;
-        all.extend(other_fields_errors(kind_id, kind, &table, &all, fields.get("year").map(String::as_str).unwrap_or("2000"), (&unit, &existing, &years)));
+        all.extend(other_fields_errors(kind, &table, &all, fields.get("year").map(String::as_str).unwrap_or("2000"), (&unit, &existing, &years)));
         return Err(Ok(by_field(kind_id, all)));
     }
-    let rows: Vec<Located> = parsed.into_iter().map(|p| Located { kind: kind_id, place: place.clone(), parsed: p }).collect();
+    let rows: Vec<Located> = parsed.into_iter().map(|p| Located { kind: kind.kind, place: place.clone(), parsed: p }).collect();
     let label = format!("{via}：{}", user.username);
     let input = Streamed::held(Source { label: label.clone(), unit, years: Vec::new(), rows });
     let checked = match store.import(&input, &label, Some(&user.username), override_request, &|_| {}).await.map_err(|e| Err(e.into()))? {
@@ -114,7 +114,6 @@ pub async fn add_record(
 /// given a stand-in value that parses (a placeholder text, number or date in the year), the row validated, and
 /// only errors naming another field kept (none that may come from the stand-ins).
 fn other_fields_errors(
-    kind_id: &'static str,
     kind: &jixiao_core::schema::RecordKindSpec,
     table: &Table,
     errors: &[ImportError],
@@ -143,7 +142,7 @@ fn other_fields_errors(
     if !still.is_empty() {
         return Vec::new();
     }
-    let rows: Vec<Located> = parsed.into_iter().map(|p| Located { kind: kind_id, place: table.place.clone(), parsed: p }).collect();
+    let rows: Vec<Located> = parsed.into_iter().map(|p| Located { kind: kind.kind, place: table.place.clone(), parsed: p }).collect();
     let source = Source { label: String::new(), unit: unit.clone(), years: Vec::new(), rows };
     match source.check_in_memory(existing, years, None).map_err(|e| e.0) {
         Ok(_) => Vec::new(),
