@@ -19,7 +19,9 @@
 use crate::error::{ERRORS_SHOWN, ImportError, ImportErrors};
 use crate::validate::{Admitted, Checker, LEDGER_KINDS, Located};
 use crate::{STREAMED_KIND, Source, Streamed};
-use jixiao_core::budget_control::{Control, ControlOutcome, Decision, Draw, OverrideRequest, apply_override};
+use jixiao_core::budget_control::{
+    Control, ControlOutcome, Decision, Draw, OverrideRequest, apply_override,
+};
 use jixiao_core::records::{Batch, RecordSet, UnitYear};
 use jixiao_core::schema::{Cell, RecordKind, fingerprint_cells};
 use jixiao_core::{Date, Fen};
@@ -42,12 +44,21 @@ pub trait ImportSink: Send + Sized + 'static {
 
     /// Calls `f` with each stored record of `kind` — its cells in the kind's column order, those of the columns
     /// `fields` read, the others null — and its content hash, in the order stored, without holding the kind.
-    fn for_each_stored<F>(&mut self, kind: RecordKind, fields: &[&str], f: F) -> impl Future<Output = Result<(), Self::Error>> + Send
+    fn for_each_stored<F>(
+        &mut self,
+        kind: RecordKind,
+        fields: &[&str],
+        f: F,
+    ) -> impl Future<Output = Result<(), Self::Error>> + Send
     where
         F: FnMut(Vec<Cell>, String) + Send;
 
     /// Writes new records of `kind` (and chains them).
-    fn insert(&mut self, kind: RecordKind, rows: &[NewRecord]) -> impl Future<Output = Result<(), Self::Error>> + Send;
+    fn insert(
+        &mut self,
+        kind: RecordKind,
+        rows: &[NewRecord],
+    ) -> impl Future<Output = Result<(), Self::Error>> + Send;
 
     /// Counts records stored already with the same content.
     fn unchanged(&mut self, n: usize);
@@ -63,7 +74,14 @@ pub trait ImportSink: Send + Sized + 'static {
 const STREAM_CHUNK: usize = 4_000;
 
 /// The stored expenditure columns the checks need: key, ledger entry and budget-control payment.
-const STORED_FIELDS: [&str; 6] = ["year", "voucher_no", "line_code", "amount", "procurement_ref", "reverses"];
+const STORED_FIELDS: [&str; 6] = [
+    "year",
+    "voucher_no",
+    "line_code",
+    "amount",
+    "procurement_ref",
+    "reverses",
+];
 
 /// Why an import was refused: the first [`ERRORS_SHOWN`] errors, and how many in all.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -119,7 +137,11 @@ pub struct Options<'a> {
 
 impl Options<'_> {
     pub fn new(existing_years: &[UnitYear]) -> Options<'_> {
-        Options { existing_years, override_request: None, progress: &|_| {} }
+        Options {
+            existing_years,
+            override_request: None,
+            progress: &|_| {},
+        }
     }
 }
 
@@ -142,7 +164,11 @@ fn draw_of<'c>(cells: &'c [Cell], date: &'c Date) -> Option<Draw<'c>> {
 
 /// Checks `input` against what `sink` holds and writes its new records through it. `Ok(Err(_))` when the
 /// import is refused (the sink was rolled back); `Err` when the sink failed (it is dropped, which rolls back).
-pub async fn check<S: ImportSink>(mut sink: S, input: &Streamed, options: Options<'_>) -> Result<Result<Checked<S>, Refusal>, S::Error> {
+pub async fn check<S: ImportSink>(
+    mut sink: S,
+    input: &Streamed,
+    options: Options<'_>,
+) -> Result<Result<Checked<S>, Refusal>, S::Error> {
     let source = &input.source;
     let streamed = STREAMED_KIND.spec();
     let mut checker = Checker::new(&source.years, options.existing_years);
@@ -162,7 +188,11 @@ pub async fn check<S: ImportSink>(mut sink: S, input: &Streamed, options: Option
         })
         .await?;
         if let Some(message) = bad {
-            checker.errors.push(ImportError::file("", "IMPORT_STORED_UNREADABLE", format!("数据库中的{}记录无法读取：{message}", spec.label)));
+            checker.errors.push(ImportError::file(
+                "",
+                "IMPORT_STORED_UNREADABLE",
+                format!("数据库中的{}记录无法读取：{message}", spec.label),
+            ));
         }
     }
     let mut paid: BTreeMap<(i32, String, Option<String>), Fen> = BTreeMap::new();
@@ -170,8 +200,13 @@ pub async fn check<S: ImportSink>(mut sink: S, input: &Streamed, options: Option
         checker.stored(STREAMED_KIND, &cells, &hash);
         let (year, _) = streamed.year_key(&cells);
         let text = |f: &str| streamed.cell(&cells, f).as_str();
-        let line = (year as i32, text("line_code").unwrap_or_default().to_string(), text("procurement_ref").map(str::to_string));
-        *paid.entry(line).or_default() += Fen(streamed.cell(&cells, "amount").as_i64().unwrap_or_default());
+        let line = (
+            year as i32,
+            text("line_code").unwrap_or_default().to_string(),
+            text("procurement_ref").map(str::to_string),
+        );
+        *paid.entry(line).or_default() +=
+            Fen(streamed.cell(&cells, "amount").as_i64().unwrap_or_default());
     })
     .await?;
 
@@ -188,7 +223,9 @@ pub async fn check<S: ImportSink>(mut sink: S, input: &Streamed, options: Option
     let mut records = RecordSet::default();
     for (r, _) in &fresh {
         if let Err(e) = records.push_cells(r.kind.spec(), &r.parsed.values) {
-            checker.errors.push(r.error(None, "IMPORT_RECORD_SHAPE", format!("记录无法读取：{e}")));
+            checker
+                .errors
+                .push(r.error(None, "IMPORT_RECORD_SHAPE", format!("记录无法读取：{e}")));
         }
     }
     let mut control = Control::new(&source.unit, &existing, &records);
@@ -196,9 +233,18 @@ pub async fn check<S: ImportSink>(mut sink: S, input: &Streamed, options: Option
     for ((year, line, reference), amount) in &paid {
         control.pay_stored(*year, line, *amount, reference.as_ref());
     }
-    let locate = |kind: &str, o: &ControlOutcome| fresh.iter().map(|(r, _)| r).find(|r| r.kind.id() == kind && r.year() == i64::from(o.year) && r.key() == o.key);
+    let locate = |kind: &str, o: &ControlOutcome| {
+        fresh
+            .iter()
+            .map(|(r, _)| r)
+            .find(|r| r.kind.id() == kind && r.year() == i64::from(o.year) && r.key() == o.key)
+    };
     let mut controls: Vec<Controlled> = Vec::new();
-    let draws = records.commitments.iter().map(Draw::of_commitment).chain(records.expenditures.iter().map(Draw::of_expenditure));
+    let draws = records
+        .commitments
+        .iter()
+        .map(Draw::of_commitment)
+        .chain(records.expenditures.iter().map(Draw::of_expenditure));
     for d in draws {
         if let Some(o) = control.draw(&d) {
             let e = match locate(d.kind, &o) {
@@ -243,8 +289,15 @@ pub async fn check<S: ImportSink>(mut sink: S, input: &Streamed, options: Option
                             Admitted::Fresh(hash) => {
                                 checker.check(&r);
                                 checker.post(&r);
-                                let date = streamed.cell(&r.parsed.values, "date").as_str().and_then(Date::parse);
-                                if let Some(o) = date.as_ref().and_then(|d| draw_of(&r.parsed.values, d)).and_then(|d| control.draw(&d)) {
+                                let date = streamed
+                                    .cell(&r.parsed.values, "date")
+                                    .as_str()
+                                    .and_then(Date::parse);
+                                if let Some(o) = date
+                                    .as_ref()
+                                    .and_then(|d| draw_of(&r.parsed.values, d))
+                                    .and_then(|d| control.draw(&d))
+                                {
                                     let error = r.error(Some("amount"), o.rule_id(), o.message());
                                     controls.push((o, error));
                                 }
@@ -258,7 +311,12 @@ pub async fn check<S: ImportSink>(mut sink: S, input: &Streamed, options: Option
                         chunk.clear();
                     } else if chunk.len() == STREAM_CHUNK {
                         // A closed channel means the inserter failed; its error is collected below.
-                        let _ = sender.send(std::mem::replace(&mut chunk, Vec::with_capacity(STREAM_CHUNK))).await;
+                        let _ = sender
+                            .send(std::mem::replace(
+                                &mut chunk,
+                                Vec::with_capacity(STREAM_CHUNK),
+                            ))
+                            .await;
                         (options.progress)(done);
                     }
                 }
@@ -302,7 +360,11 @@ pub async fn check<S: ImportSink>(mut sink: S, input: &Streamed, options: Option
     }
     let mut outcomes: Vec<ControlOutcome> = controls.into_iter().map(|(o, _)| o).collect();
     let overrides = match options.override_request {
-        Some(request) => RecordSet { control_overrides: apply_override(&mut outcomes, request), ..RecordSet::default() }.cells(RecordKind::ControlOverrides.spec()),
+        Some(request) => RecordSet {
+            control_overrides: apply_override(&mut outcomes, request),
+            ..RecordSet::default()
+        }
+        .cells(RecordKind::ControlOverrides.spec()),
         None => Vec::new(),
     };
 
@@ -310,17 +372,34 @@ pub async fn check<S: ImportSink>(mut sink: S, input: &Streamed, options: Option
     written += insert_fresh(&mut sink, &fresh, &overrides, |k| k > STREAMED_KIND).await?;
     sink.unchanged(unchanged);
     (options.progress)(done);
-    Ok(Ok(Checked { sink, controls: outcomes, fresh: written }))
+    Ok(Ok(Checked {
+        sink,
+        controls: outcomes,
+        fresh: written,
+    }))
 }
 
 /// Writes the new held records of the kinds that pass `which`, kind by kind in spec order, with the 超控记录
 /// `overrides` after the imported ones; returns how many.
-async fn insert_fresh<S: ImportSink>(sink: &mut S, fresh: &[(&Located, String)], overrides: &[Vec<Cell>], which: impl Fn(RecordKind) -> bool) -> Result<usize, S::Error> {
+async fn insert_fresh<S: ImportSink>(
+    sink: &mut S,
+    fresh: &[(&Located, String)],
+    overrides: &[Vec<Cell>],
+    which: impl Fn(RecordKind) -> bool,
+) -> Result<usize, S::Error> {
     let mut written = 0;
     for kind in RecordKind::ALL.into_iter().filter(|k| which(*k)) {
-        let mut rows: Vec<NewRecord> = fresh.iter().filter(|(r, _)| r.kind == kind).map(|(r, hash)| (hash.clone(), r.parsed.values.clone())).collect();
+        let mut rows: Vec<NewRecord> = fresh
+            .iter()
+            .filter(|(r, _)| r.kind == kind)
+            .map(|(r, hash)| (hash.clone(), r.parsed.values.clone()))
+            .collect();
         if kind == RecordKind::ControlOverrides {
-            rows.extend(overrides.iter().map(|cells| (fingerprint_cells(kind.spec(), cells), cells.clone())));
+            rows.extend(
+                overrides
+                    .iter()
+                    .map(|cells| (fingerprint_cells(kind.spec(), cells), cells.clone())),
+            );
         }
         if rows.is_empty() {
             continue;
@@ -342,7 +421,10 @@ pub struct MemorySink {
 
 impl MemorySink {
     pub fn new(stored: RecordSet) -> MemorySink {
-        MemorySink { stored, ..MemorySink::default() }
+        MemorySink {
+            stored,
+            ..MemorySink::default()
+        }
     }
 }
 
@@ -354,7 +436,12 @@ pub struct MemoryError(String);
 impl ImportSink for MemorySink {
     type Error = MemoryError;
 
-    async fn for_each_stored<F>(&mut self, kind: RecordKind, _fields: &[&str], mut f: F) -> Result<(), MemoryError>
+    async fn for_each_stored<F>(
+        &mut self,
+        kind: RecordKind,
+        _fields: &[&str],
+        mut f: F,
+    ) -> Result<(), MemoryError>
     where
         F: FnMut(Vec<Cell>, String) + Send,
     {
@@ -367,7 +454,9 @@ impl ImportSink for MemorySink {
 
     async fn insert(&mut self, kind: RecordKind, rows: &[NewRecord]) -> Result<(), MemoryError> {
         for (_, cells) in rows {
-            self.written.push_cells(kind.spec(), cells).map_err(MemoryError)?;
+            self.written
+                .push_cells(kind.spec(), cells)
+                .map_err(MemoryError)?;
         }
         self.counts.added += rows.len();
         Ok(())
@@ -401,15 +490,37 @@ fn run_ready<T>(future: impl Future<Output = T>) -> T {
 impl Source {
     /// Checks the source against `existing` (what the database holds for its unit) without a database, giving
     /// the batch of its new records and budget control's outcomes: the session over a [`MemorySink`].
-    pub fn check_in_memory(&self, existing: &RecordSet, existing_years: &[UnitYear], override_request: Option<&OverrideRequest>) -> Result<(Batch, Vec<ControlOutcome>), ImportErrors> {
-        let input = Streamed { source: self.clone(), streamed: None };
-        let options = Options { existing_years, override_request, progress: &|_| {} };
+    pub fn check_in_memory(
+        &self,
+        existing: &RecordSet,
+        existing_years: &[UnitYear],
+        override_request: Option<&OverrideRequest>,
+    ) -> Result<(Batch, Vec<ControlOutcome>), ImportErrors> {
+        let input = Streamed {
+            source: self.clone(),
+            streamed: None,
+        };
+        let options = Options {
+            existing_years,
+            override_request,
+            progress: &|_| {},
+        };
         let checked = match run_ready(check(MemorySink::new(existing.clone()), &input, options)) {
             Ok(Ok(checked)) => checked,
             Ok(Err(refusal)) => return Err(ImportErrors(refusal.errors)),
-            Err(e) => return Err(ImportErrors(vec![ImportError::file(&self.label, "IMPORT_RECORD_SHAPE", e.to_string())])),
+            Err(e) => {
+                return Err(ImportErrors(vec![ImportError::file(
+                    &self.label,
+                    "IMPORT_RECORD_SHAPE",
+                    e.to_string(),
+                )]));
+            }
         };
-        let batch = Batch { unit: self.unit.clone(), years: self.years.clone(), records: checked.sink.written };
+        let batch = Batch {
+            unit: self.unit.clone(),
+            years: self.years.clone(),
+            records: checked.sink.written,
+        };
         Ok((batch, checked.controls))
     }
 }
