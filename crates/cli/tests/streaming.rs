@@ -44,7 +44,7 @@ fn a_streamed_import_stores_what_the_in_memory_path_stores() {
     assert!(rows > 8_000, "{rows} expenditure rows");
     let input = jixiao_import::read_streamed(&dir).unwrap();
     assert_eq!(input.streamed.as_ref().map(|s| s.rows), Some(rows), "expenditures.csv is streamed, not held");
-    assert!(input.source.rows.iter().all(|r| r.kind != "expenditures"));
+    assert!(input.source.rows.iter().all(|r| r.kind != jixiao_core::schema::RecordKind::Expenditures));
     for (streamed_db, memory_db) in databases(tmp.path(), "streamed").into_iter().zip(databases(tmp.path(), "memory")) {
         let out = exits(jixiao(&streamed_db, &["import", dir.to_str().unwrap()]), 0);
         assert!(out.contains("新增") && out.contains("0 条已存在未变"), "{out}");

@@ -62,7 +62,12 @@ impl MonthTotal {
     }
 
     pub fn add_expenditure(&mut self, e: &Expenditure) {
-        self.spent += e.amount;
+        self.add_payment(e.amount);
+    }
+
+    /// One expenditure (a payment) of `amount`, given by its amount alone.
+    pub fn add_payment(&mut self, amount: Fen) {
+        self.spent += amount;
         self.expenditures += 1;
     }
 }
@@ -98,10 +103,15 @@ pub fn procurement_totals<'a>(expenditures: impl IntoIterator<Item = &'a Expendi
 /// Adds an expenditure to the procurement totals when it names a procurement.
 pub fn add_procurement_payment(totals: &mut BTreeMap<ProcurementKey, LineSpending>, e: &Expenditure) {
     if let Some(p) = &e.procurement_ref {
-        let t = totals.entry((e.year, e.line_code.clone(), p.clone())).or_default();
-        t.amount += e.amount;
-        t.vouchers += 1;
+        add_procurement_payment_of(totals, (e.year, e.line_code.clone(), p.clone()), e.amount);
     }
+}
+
+/// [`add_procurement_payment`] of a payment given by its year, line, 采购编号 and amount.
+pub fn add_procurement_payment_of(totals: &mut BTreeMap<ProcurementKey, LineSpending>, key: ProcurementKey, amount: Fen) {
+    let t = totals.entry(key).or_default();
+    t.amount += amount;
+    t.vouchers += 1;
 }
 
 /// What books in summary form carry in place of every expenditure: the aggregates the store keeps beside the

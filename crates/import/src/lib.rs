@@ -6,6 +6,7 @@ pub mod code_table;
 pub mod demo;
 pub mod error;
 pub mod parse;
+pub mod session;
 pub mod table;
 pub mod template;
 pub mod unit;
@@ -14,7 +15,7 @@ pub mod validate;
 pub use error::{ImportError, ImportErrors};
 use jixiao_core::records::{Batch, RecordSet, UnitProfile, UnitYear};
 use error::Place;
-use jixiao_core::schema::{RecordKindSpec, record_kinds};
+use jixiao_core::schema::{RecordKind, RecordKindSpec, record_kinds};
 use parse::Columns;
 use std::path::{Path, PathBuf};
 use table::{CsvRows, Table};
@@ -38,9 +39,10 @@ impl Source {
         self.rows.len()
     }
 
-    /// Checks the source against what the database holds for its unit, giving the batch to apply.
+    /// Checks the source against what the database holds for its unit, giving the batch to apply (the import
+    /// session over records in memory, `session::MemorySink`).
     pub fn validate(&self, existing: &RecordSet, existing_years: &[UnitYear]) -> Result<Batch, ImportErrors> {
-        validate::validate(&self.unit, &self.years, &self.rows, existing, existing_years).map_err(ImportErrors)
+        self.check_in_memory(existing, existing_years, None).map(|(batch, _)| batch)
     }
 
     /// [`Source::validate`] with budget control at entry: stops refuse the import unless `override_request`
@@ -51,14 +53,9 @@ impl Source {
         existing_years: &[UnitYear],
         override_request: Option<&jixiao_core::budget_control::OverrideRequest>,
     ) -> Result<(Batch, Vec<jixiao_core::budget_control::ControlOutcome>), ImportErrors> {
-        validate::validate_controlled(&self.unit, &self.years, &self.rows, existing, existing_years, override_request).map_err(ImportErrors)
+        self.check_in_memory(existing, existing_years, override_request)
     }
 
-    /// The errors the checks against the database find in the rows that parsed of an import whose other rows
-    /// have `read_errors` ([`read_partial`]): so that one run reports an unknown 指标编号 with a bad date.
-    pub fn partial_errors(&self, read_errors: &[ImportError], existing: &RecordSet, existing_years: &[UnitYear]) -> Vec<ImportError> {
-        validate::partial_errors(&self.years, &self.rows, &mut std::iter::empty(), read_errors, existing, existing_years)
-    }
 }
 
 /// What a read found: the unit and the rows that parsed (`None` when the unit or the files could not be
@@ -98,13 +95,13 @@ fn parse_tables(tables: &[(&'static str, &Table)], errors: &mut Vec<ImportError>
         let kind = record_kinds().iter().find(|k| k.id == *kind_id).expect("kind ids come from the spec");
         let (parsed, errs) = parse::parse_table(kind, table);
         errors.extend(errs);
-        rows.extend(parsed.into_iter().map(|p| Located { kind: kind_id, place: table.place.clone(), parsed: p }));
+        rows.extend(parsed.into_iter().map(|p| Located { kind: kind.kind, place: table.place.clone(), parsed: p }));
     }
     rows
 }
 
 /// The kind whose file an import streams rather than holds: the vouchers, by far the largest file.
-pub const STREAMED_KIND: &str = "expenditures";
+pub const STREAMED_KIND: RecordKind = RecordKind::Expenditures;
 
 /// A CSV file read row by row when the import is applied, never held whole.
 #[derive(Debug, Clone)]
@@ -134,7 +131,7 @@ impl StreamedFile {
         match rows.next_row() {
             Ok(None) => None,
             Err(_) => Some(Err(vec![ImportError::file(&self.file, "IMPORT_CHANGED", "文件在导入过程中被改动，请重新导入")])),
-            Ok(Some((row, cells))) => Some(columns.parse_row(row, &cells).map(|parsed| Located { kind: self.kind.id.as_str(), place: columns.place().clone(), parsed })),
+            Ok(Some((row, cells))) => Some(columns.parse_row(row, &cells).map(|parsed| Located { kind: self.kind.kind, place: columns.place().clone(), parsed })),
         }
     }
 }
@@ -148,24 +145,19 @@ pub struct Streamed {
 }
 
 impl Streamed {
+    /// An import held whole in memory (an upload, a record entered on a page).
+    pub fn held(source: Source) -> Streamed {
+        Streamed { source, streamed: None }
+    }
+
     pub fn row_count(&self) -> usize {
         self.source.row_count() + self.streamed.as_ref().map_or(0, |s| s.rows)
     }
 
-    /// [`Source::partial_errors`] with the streamed file's rows too, read again one at a time (its rows that
-    /// do not parse are among `read_errors` already).
-    pub fn partial_errors(&self, read_errors: &[ImportError], existing: &RecordSet, existing_years: &[UnitYear]) -> Vec<ImportError> {
-        let mut opened = self.streamed.as_ref().and_then(|file| file.open().ok().map(|(columns, rows)| (file, columns, rows)));
-        let mut streamed = std::iter::from_fn(|| {
-            let (file, columns, rows) = opened.as_mut()?;
-            // Rows that do not parse are skipped: their errors were found when the file was checked.
-            loop {
-                if let Ok(row) = file.next(columns, rows)? {
-                    return Some(row);
-                }
-            }
-        });
-        validate::partial_errors(&self.source.years, &self.source.rows, &mut streamed, read_errors, existing, existing_years)
+    /// [`session::partial_errors`]: the streamed file's rows are read again one at a time (its rows that do
+    /// not parse are among `read_errors` already).
+    pub async fn partial_errors(&self, read_errors: &[ImportError], existing: &RecordSet, existing_years: &[UnitYear]) -> Vec<ImportError> {
+        session::partial_errors(self, read_errors, existing, existing_years).await
     }
 }
 
@@ -187,7 +179,7 @@ pub fn read_streamed_partial(path: &Path) -> (Option<Streamed>, Vec<ImportError>
         return (source.map(|source| Streamed { source, streamed: None }), errors);
     }
     let label = path.display().to_string();
-    let kind = record_kinds().iter().find(|k| k.id == STREAMED_KIND).expect("the streamed kind is in the spec");
+    let kind = STREAMED_KIND.spec();
     let file_path = path.join(&kind.file);
     let mut errors = Vec::new();
     let streamed = if file_path.is_file() { check_streamed(kind, &file_path, &mut errors) } else { None };
@@ -260,7 +252,8 @@ pub fn read_csv_files(label: String, unit_toml: Option<&str>, files: &[(String, 
     whole(read_csv_files_partial(label, unit_toml, files))
 }
 
-fn read_csv_files_partial(label: String, unit_toml: Option<&str>, files: &[(String, Vec<u8>)]) -> Partial {
+/// [`read_csv_files`], keeping the rows that parsed when others have errors.
+pub fn read_csv_files_partial(label: String, unit_toml: Option<&str>, files: &[(String, Vec<u8>)]) -> Partial {
     let mut errors = Vec::new();
     let unit = match unit_toml {
         Some(text) => unit::parse_unit_toml(text).map_err(|e| errors.push(e)).ok(),
@@ -303,7 +296,8 @@ pub fn read_workbook_bytes(label: String, file: &str, bytes: &[u8]) -> Result<So
     whole(read_workbook_partial(label, file, bytes))
 }
 
-fn read_workbook_partial(label: String, file: &str, bytes: &[u8]) -> Partial {
+/// [`read_workbook_bytes`], keeping the rows that parsed when others have errors.
+pub fn read_workbook_partial(label: String, file: &str, bytes: &[u8]) -> Partial {
     let file = file.to_string();
     let tables = match table::parse_xlsx(bytes, &file) {
         Ok(tables) => tables,

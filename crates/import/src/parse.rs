@@ -3,15 +3,15 @@
 use crate::error::{ImportError, Place};
 use crate::table::Table;
 use jixiao_core::codes::{CodeStatus, CodeTables};
-use jixiao_core::schema::{ColumnSpec, RecordKindSpec, ValueType, enum_labels, parse_enum};
+use jixiao_core::schema::{Cell, ColumnSpec, RecordKindSpec, ValueType, enum_labels, parse_enum};
 use jixiao_core::{Date, Fen};
-use serde_json::{Map, Value};
 
 /// One parsed record with the row it came from.
 #[derive(Debug, Clone)]
 pub struct ParsedRow {
     pub row: usize,
-    pub values: Map<String, Value>,
+    /// The record: one cell per column of the kind, in spec order.
+    pub values: Vec<Cell>,
     /// The cells as typed, one per column of the kind in spec order (empty when the column is absent), for
     /// error messages.
     pub raw: Vec<String>,
@@ -94,7 +94,7 @@ impl<'k> Columns<'k> {
     pub fn parse_row(&self, row_no: usize, cells: &[String]) -> Result<ParsedRow, Vec<ImportError>> {
         let (kind, place) = (self.kind, &self.place);
         let mut errors = Vec::new();
-        let mut values = Map::new();
+        let mut values = Vec::with_capacity(kind.columns.len());
         let mut raw = Vec::with_capacity(kind.columns.len());
         let year = self.year_position.and_then(|p| cells.get(p)).and_then(|t| t.parse::<i32>().ok());
         for (c, pos) in kind.columns.iter().zip(&self.positions) {
@@ -105,24 +105,28 @@ impl<'k> Columns<'k> {
                 if c.required {
                     errors.push(place.error(Some(row_no), Some(&c.header), None, "IMPORT_REQUIRED_EMPTY", "必填项为空"));
                 }
-                values.insert(c.field.clone(), Value::Null);
+                values.push(Cell::Null);
                 continue;
             }
+            // A cell in error stands as null: the row is refused anyway, its errors all said.
             if let Some((rule, message)) = unsafe_cell(text) {
                 errors.push(place.error(Some(row_no), Some(&c.header), Some(text), rule, message));
+                values.push(Cell::Null);
                 continue;
             }
             if c.field == kind.key
                 && let Some(message) = key_error(text)
             {
                 errors.push(place.error(Some(row_no), Some(&c.header), Some(text), "IMPORT_KEY_CHARS", message));
+                values.push(Cell::Null);
                 continue;
             }
             match cell_value(c, text, year) {
-                Ok(v) => {
-                    values.insert(c.field.clone(), v);
+                Ok(v) => values.push(v),
+                Err((rule, message)) => {
+                    errors.push(place.error(Some(row_no), Some(&c.header), Some(text), rule, message));
+                    values.push(Cell::Null);
                 }
-                Err((rule, message)) => errors.push(place.error(Some(row_no), Some(&c.header), Some(text), rule, message)),
             }
         }
         if let Some(extra) = cells.iter().enumerate().find(|(i, c)| !c.is_empty() && (*i >= self.header_len || self.empty_headers[*i])) {
@@ -169,36 +173,36 @@ fn unsafe_cell(text: &str) -> Option<(&'static str, String)> {
     None
 }
 
-fn cell_value(c: &ColumnSpec, text: &str, year: Option<i32>) -> Result<Value, (&'static str, String)> {
+fn cell_value(c: &ColumnSpec, text: &str, year: Option<i32>) -> Result<Cell, (&'static str, String)> {
     match &c.value_type {
-        ValueType::Text => Ok(Value::from(text)),
-        ValueType::Integer => text.parse::<i64>().map(Value::from).map_err(|_| ("IMPORT_BAD_INTEGER", "应为整数".to_string())),
+        ValueType::Text => Ok(Cell::Text(text.to_string())),
+        ValueType::Integer => text.parse::<i64>().map(Cell::Int).map_err(|_| ("IMPORT_BAD_INTEGER", "应为整数".to_string())),
         ValueType::Money => match Fen::parse_yuan(text) {
             Ok(f) if f.0.unsigned_abs() > MAX_RECORD_FEN => Err(("IMPORT_AMOUNT_TOO_LARGE", "金额超过单笔上限 100 亿元，应为录入错误".to_string())),
-            Ok(f) => Ok(Value::from(f.0)),
+            Ok(f) => Ok(Cell::Int(f.0)),
             Err(e) => Err(("IMPORT_BAD_AMOUNT", format!("金额无效：{e}（以元为单位，最多两位小数）"))),
         },
         // Same exact reading as money: up to two decimals, kept in hundredths.
-        ValueType::Decimal => Fen::parse_yuan(text).map(|f| Value::from(f.0)).map_err(|e| ("IMPORT_BAD_DECIMAL", format!("数值无效：{e}（最多两位小数）"))),
-        ValueType::Date => Date::parse(text).map(|d| Value::from(d.to_string())).ok_or(("IMPORT_BAD_DATE", "日期无效，应为 YYYY-MM-DD（如 2020-03-05）".to_string())),
+        ValueType::Decimal => Fen::parse_yuan(text).map(|f| Cell::Int(f.0)).map_err(|e| ("IMPORT_BAD_DECIMAL", format!("数值无效：{e}（最多两位小数）"))),
+        ValueType::Date => Date::parse(text).map(|d| Cell::Text(d.to_string())).ok_or(("IMPORT_BAD_DATE", "日期无效，应为 YYYY-MM-DD（如 2020-03-05）".to_string())),
         ValueType::Bool => match text {
-            "是" | "Y" | "y" | "true" | "TRUE" | "1" => Ok(Value::from(true)),
-            "否" | "N" | "n" | "false" | "FALSE" | "0" => Ok(Value::from(false)),
+            "是" | "Y" | "y" | "true" | "TRUE" | "1" => Ok(Cell::Bool(true)),
+            "否" | "N" | "n" | "false" | "FALSE" | "0" => Ok(Cell::Bool(false)),
             _ => Err(("IMPORT_BAD_BOOL", "应填「是」或「否」".to_string())),
         },
         ValueType::Enum(name) => parse_enum(name, text)
-            .map(Value::from)
+            .map(|id| Cell::Text(id.to_string()))
             .ok_or(("IMPORT_BAD_ENUM", format!("不是有效的「{}」，可选值：{}", c.header, enum_labels(name).join("、")))),
         ValueType::FunctionCode | ValueType::EconomicCode => {
             let Some(year) = year else { return Err(("IMPORT_CODE_NO_YEAR", "年度无效，无法核对科目".to_string())) };
             // A year without any edition is one error for the whole import (`Checker::admit`), not one per cell.
-            let Some(tables) = CodeTables::for_year(year) else { return Ok(Value::from(text)) };
+            let Some(tables) = CodeTables::for_year(year) else { return Ok(Cell::Text(text.to_string())) };
             let functional = c.value_type == ValueType::FunctionCode;
             let status = if functional { tables.function_status(text) } else { tables.economic_status(text) };
             // A code of a known 类 that an embedded (incomplete) edition does not list is accepted: `check`
             // warns about it once per code (CODE_UNCONFIRMED).
             if status != CodeStatus::Invalid {
-                return Ok(Value::from(text));
+                return Ok(Cell::Text(text.to_string()));
             }
             let (what, level, suggestions) = if functional {
                 ("支出功能分类", "项级（7位）", tables.suggest_function(text))

@@ -3,40 +3,45 @@
 
 use crate::error::{ImportError, Place};
 use crate::parse::ParsedRow;
-use jixiao_core::budget_control::{ControlOutcome, Decision, OverrideRequest, apply_override, control_entries};
 use jixiao_core::ledger::{Entry, Ledger, key_digest};
-use jixiao_core::records::{Batch, RecordSet, UnitProfile, UnitYear};
+use jixiao_core::records::UnitYear;
 use jixiao_core::codes::CodeTables;
-use jixiao_core::schema::{ValueType, fingerprint, record_kind, record_kinds};
+use jixiao_core::schema::{Cell, RecordKind, RecordKindSpec, ValueType, fingerprint_cells};
 use jixiao_core::sections::report_section;
 use jixiao_core::Fen;
-use serde_json::{Map, Value};
 use std::collections::{BTreeSet, HashMap};
 
 /// A parsed record with where it came from.
 #[derive(Debug, Clone)]
 pub struct Located {
-    pub kind: &'static str,
+    pub kind: RecordKind,
     pub place: Place,
     pub parsed: ParsedRow,
 }
 
 impl Located {
+    pub fn cell(&self, field: &str) -> &Cell {
+        self.kind.spec().cell(&self.parsed.values, field)
+    }
     fn text(&self, field: &str) -> Option<&str> {
-        self.parsed.values.get(field).and_then(Value::as_str)
+        self.cell(field).as_str()
     }
     fn int(&self, field: &str) -> Option<i64> {
-        self.parsed.values.get(field).and_then(Value::as_i64)
+        self.cell(field).as_i64()
     }
     pub fn year(&self) -> i64 {
         self.int("year").unwrap_or_default()
     }
     pub fn key(&self) -> &str {
-        record_kind(self.kind).and_then(|k| self.text(&k.key)).unwrap_or_default()
+        self.text(&self.kind.spec().key).unwrap_or_default()
+    }
+    /// The record's fingerprint (content hash).
+    pub fn fingerprint(&self) -> String {
+        fingerprint_cells(self.kind.spec(), &self.parsed.values)
     }
     /// An error at this row, naming `field`'s column and what the user typed there.
     pub fn error(&self, field: Option<&str>, rule_id: &'static str, message: String) -> ImportError {
-        let kind = record_kind(self.kind);
+        let kind = Some(self.kind.spec());
         let header = field.and_then(|f| kind.and_then(|k| k.column(f))).map(|c| c.header.as_str());
         // What the user typed, not the stored form (amounts in 分, enums by id).
         let position = field.and_then(|f| kind.and_then(|k| k.columns.iter().position(|c| c.field == f)));
@@ -51,8 +56,8 @@ fn print_prefix(fingerprint: &str) -> u128 {
     fingerprint.get(..32).and_then(|h| u128::from_str_radix(h, 16).ok()).unwrap_or_default()
 }
 
-fn key_id(kind: &str, year: i64, key: &str) -> u128 {
-    key_digest(&[kind.as_bytes(), &year.to_le_bytes(), key.as_bytes()])
+fn key_id(kind: RecordKind, year: i64, key: &str) -> u128 {
+    key_digest(&[kind.id().as_bytes(), &year.to_le_bytes(), key.as_bytes()])
 }
 
 /// What the checker knows of one key of one kind, in 32 bytes (an import keeps one per voucher).
@@ -90,15 +95,15 @@ pub struct Checker {
     years_without_codes: BTreeSet<i64>,
     /// By [`key_digest`] of (kind, year, key): no copy of the key text is kept.
     keys: HashMap<u128, KeyState>,
-    ledgers: HashMap<&'static str, Ledger>,
+    ledgers: HashMap<RecordKind, Ledger>,
     /// Kinds some of whose rows did not parse ([`Checker::incomplete`]): a reference to them is not checked
     /// (its key may be on such a row), nor their ledger (its running totals need every row).
-    incomplete: BTreeSet<&'static str>,
+    incomplete: BTreeSet<RecordKind>,
     pub errors: Vec<ImportError>,
 }
 
 /// The kinds the ledger rules apply to.
-pub const LEDGER_KINDS: [&str; 4] = ["budget_vouchers", "receipts", "expenditures", "commitments"];
+pub const LEDGER_KINDS: [RecordKind; 4] = [RecordKind::BudgetVouchers, RecordKind::Receipts, RecordKind::Expenditures, RecordKind::Commitments];
 
 impl Checker {
     pub fn new(years: &[UnitYear], existing_years: &[UnitYear]) -> Checker {
@@ -107,7 +112,7 @@ impl Checker {
             years_without_codes: BTreeSet::new(),
             keys: HashMap::new(),
             // Budget vouchers may be negative (调剂 out); the sign rule for the other kinds is checked in `post`.
-            ledgers: LEDGER_KINDS.iter().map(|k| (*k, Ledger::new(*k == "budget_vouchers"))).collect(),
+            ledgers: LEDGER_KINDS.iter().map(|k| (*k, Ledger::new(*k == RecordKind::BudgetVouchers))).collect(),
             incomplete: BTreeSet::new(),
             errors: Vec::new(),
         }
@@ -116,49 +121,33 @@ impl Checker {
     /// Marks the kinds whose file or sheet `read_errors` name as incomplete: the rows that did parse are
     /// checked without them, so that one run reports every row's errors without false ones.
     pub fn incomplete(&mut self, read_errors: &[ImportError]) {
-        for kind in record_kinds() {
-            if read_errors.iter().any(|e| if e.sheet.is_some() { e.sheet.as_deref() == Some(kind.label.as_str()) } else { e.file == kind.file }) {
-                self.incomplete.insert(kind.id.as_str());
+        for kind in RecordKind::ALL {
+            let spec = kind.spec();
+            if read_errors.iter().any(|e| if e.sheet.is_some() { e.sheet.as_deref() == Some(spec.label.as_str()) } else { e.file == spec.file }) {
+                self.incomplete.insert(kind);
             }
         }
     }
 
-    /// Takes in every record the database holds in `existing`.
-    pub fn stored(&mut self, existing: &RecordSet) {
-        for kind in record_kinds() {
-            let id: &'static str = kind.id.as_str();
-            for row in existing.rows(id) {
-                let year = row.get("year").and_then(Value::as_i64).unwrap_or_default();
-                let key = row.get(&kind.key).and_then(Value::as_str).unwrap_or_default();
-                self.stored_key(id, year, key, &fingerprint(&row));
-                if LEDGER_KINDS.contains(&id) {
-                    self.stored_entry(id, &row);
-                }
-            }
-        }
-    }
-
-    /// Takes in one stored key of `kind` with its content hash.
-    pub fn stored_key(&mut self, kind: &'static str, year: i64, key: &str, content_hash: &str) {
+    /// Takes in one stored record of `kind` (its cells in the kind's order, those the checks read at least:
+    /// year, key and, for a money kind, its ledger entry) with its content hash.
+    pub fn stored(&mut self, kind: RecordKind, cells: &[Cell], content_hash: &str) {
+        let (year, key) = kind.spec().year_key(cells);
         self.keys.entry(key_id(kind, year, key)).or_default().stored = print_prefix(content_hash).max(1);
-    }
-
-    /// Posts one stored money record to its kind's ledger (the fields `entry_of` reads suffice).
-    pub fn stored_entry(&mut self, kind: &'static str, row: &Map<String, Value>) {
-        if let Some(ledger) = self.ledgers.get_mut(kind) {
-            let _ = ledger.post(entry_of(kind, row));
+        if let Some(ledger) = self.ledgers.get_mut(&kind) {
+            let _ = ledger.post(entry_of(kind.spec(), cells));
         }
     }
 
     /// Whether `kind` has `key` in `year`, stored or in the import.
-    pub fn has(&self, kind: &str, year: i64, key: &str) -> bool {
+    pub fn has(&self, kind: RecordKind, year: i64, key: &str) -> bool {
         self.keys.contains_key(&key_id(kind, year, key))
     }
 
     /// Duplicates within the import, conflicts with the database, declared years.
     pub fn admit(&mut self, r: &Located) -> Admitted {
-        let kind = record_kind(r.kind).expect("located rows carry known kinds");
-        let print = fingerprint(&r.parsed.values);
+        let kind = r.kind.spec();
+        let print = r.fingerprint();
         let prefix = print_prefix(&print);
         if !self.declared.contains(&r.year()) {
             self.errors.push(r.error(Some("year"), "IMPORT_UNKNOWN_YEAR", format!("年度 {} 未在单位信息（unit.toml 的 [[years]] 或「年度信息」工作表）中登记", r.year())));
@@ -220,42 +209,42 @@ impl Checker {
 
     pub fn check(&mut self, r: &Located) {
         match r.kind {
-            "appropriation_lines" => {
-                self.reference(r, "project_code", "projects", "IMPORT_UNKNOWN_PROJECT", "项目");
+            RecordKind::AppropriationLines => {
+                self.reference(r, "project_code", RecordKind::Projects, "IMPORT_UNKNOWN_PROJECT", "项目");
                 match (r.text("spending_kind"), r.text("project_code")) {
                     (Some("project"), None) => self.errors.push(r.error(Some("project_code"), "IMPORT_PROJECT_LINE_WITHOUT_PROJECT", "项目支出指标必须填写项目编码".into())),
                     (Some("basic"), Some(_)) => self.errors.push(r.error(Some("project_code"), "IMPORT_BASIC_LINE_WITH_PROJECT", "基本支出指标不应填写项目编码".into())),
                     _ => {}
                 }
             }
-            "budget_vouchers" | "line_controls" | "commitments" | "control_overrides" => self.reference(r, "line_code", "appropriation_lines", "IMPORT_UNKNOWN_LINE", "预算指标"),
-            "expenditures" => {
-                self.reference(r, "line_code", "appropriation_lines", "IMPORT_UNKNOWN_LINE", "预算指标");
-                self.reference(r, "procurement_ref", "procurements", "IMPORT_UNKNOWN_PROCUREMENT", "采购记录");
+            RecordKind::BudgetVouchers | RecordKind::LineControls | RecordKind::Commitments | RecordKind::ControlOverrides => self.reference(r, "line_code", RecordKind::AppropriationLines, "IMPORT_UNKNOWN_LINE", "预算指标"),
+            RecordKind::Expenditures => {
+                self.reference(r, "line_code", RecordKind::AppropriationLines, "IMPORT_UNKNOWN_LINE", "预算指标");
+                self.reference(r, "procurement_ref", RecordKind::Procurements, "IMPORT_UNKNOWN_PROCUREMENT", "采购记录");
             }
-            "decision_links" => {
-                self.reference(r, "decision_code", "major_decisions", "IMPORT_UNKNOWN_DECISION", "三重一大决策");
+            RecordKind::DecisionLinks => {
+                self.reference(r, "decision_code", RecordKind::MajorDecisions, "IMPORT_UNKNOWN_DECISION", "三重一大决策");
                 if let Some(kind) = r.text("record_kind")
-                    && let Some(target) = record_kind(kind)
+                    && let Some(target) = RecordKind::from_id(kind)
                 {
-                    self.reference(r, "record_key", target.id.as_str(), "IMPORT_UNKNOWN_RECORD", &target.label);
+                    self.reference(r, "record_key", target, "IMPORT_UNKNOWN_RECORD", &target.spec().label);
                 }
             }
-            "asset_events" => {
-                self.reference(r, "asset_code", "fixed_assets", "IMPORT_UNKNOWN_ASSET", "固定资产");
+            RecordKind::AssetEvents => {
+                self.reference(r, "asset_code", RecordKind::FixedAssets, "IMPORT_UNKNOWN_ASSET", "固定资产");
                 if r.text("kind") == Some("disposal") && r.text("approval_document").is_none_or(|d| d.trim().is_empty()) {
                     self.errors.push(r.error(Some("approval_document"), "ASSET_DISPOSAL_UNAPPROVED", "资产处置必须填写批复文号（未经批准不得处置）".into()));
                 }
             }
-            "voucher_approvals" => self.reference(r, "voucher_no", "expenditures", "IMPORT_UNKNOWN_VOUCHER", "支出凭证"),
-            "procurement_quotes" | "procurement_exceptions" => self.reference(r, "procurement_ref", "procurements", "IMPORT_UNKNOWN_PROCUREMENT", "采购记录"),
-            "project_indicators" => {
-                self.reference(r, "project_code", "projects", "IMPORT_UNKNOWN_PROJECT", "项目");
+            RecordKind::VoucherApprovals => self.reference(r, "voucher_no", RecordKind::Expenditures, "IMPORT_UNKNOWN_VOUCHER", "支出凭证"),
+            RecordKind::ProcurementQuotes | RecordKind::ProcurementExceptions => self.reference(r, "procurement_ref", RecordKind::Procurements, "IMPORT_UNKNOWN_PROCUREMENT", "采购记录"),
+            RecordKind::ProjectIndicators => {
+                self.reference(r, "project_code", RecordKind::Projects, "IMPORT_UNKNOWN_PROJECT", "项目");
                 self.numeric_indicator(r);
             }
-            "department_indicators" => self.numeric_indicator(r),
-            "activity_outputs" | "procurements" | "surveys" | "monitoring_notes" => self.reference(r, "project_code", "projects", "IMPORT_UNKNOWN_PROJECT", "项目"),
-            "narratives" => {
+            RecordKind::DepartmentIndicators => self.numeric_indicator(r),
+            RecordKind::ActivityOutputs | RecordKind::Procurements | RecordKind::Surveys | RecordKind::MonitoringNotes => self.reference(r, "project_code", RecordKind::Projects, "IMPORT_UNKNOWN_PROJECT", "项目"),
+            RecordKind::Narratives => {
                 if let Some(s) = r.text("section")
                     && report_section(s).is_none()
                     && jixiao_core::sections::project_section(s).is_none()
@@ -265,7 +254,7 @@ impl Checker {
                     self.errors.push(r.error(Some("section"), "IMPORT_UNKNOWN_SECTION", format!("未知的报告章节；可用：{}；项目支出绩效自评报告的章节：{}", ids.join("、"), per_project.join("、"))));
                 }
             }
-            "staffing" => {
+            RecordKind::Staffing => {
                 for f in ["authorized", "actual"] {
                     if r.int(f).is_some_and(|n| n < 0) {
                         self.errors.push(r.error(Some(f), "IMPORT_NEGATIVE_COUNT", "人数不能为负".into()));
@@ -274,55 +263,54 @@ impl Checker {
             }
             _ => {}
         }
-        if r.kind == "surveys" {
+        if r.kind == RecordKind::Surveys {
             let (sample, satisfied) = (r.int("sample_size").unwrap_or_default(), r.int("satisfied").unwrap_or_default());
             if sample <= 0 || satisfied < 0 || satisfied > sample {
                 self.errors.push(r.error(Some("satisfied"), "IMPORT_SURVEY_COUNTS", format!("满意数应在 0 到样本数之间，且样本数大于 0（样本数 {sample}，满意数 {satisfied}）")));
             }
         }
-        if r.kind == "control_overrides"
-            && !self.incomplete.contains("expenditures")
-            && !self.incomplete.contains("commitments")
+        if r.kind == RecordKind::ControlOverrides
+            && !self.incomplete.contains(&RecordKind::Expenditures)
+            && !self.incomplete.contains(&RecordKind::Commitments)
             && let Some(v) = r.text("voucher_no")
-            && !self.has("expenditures", r.year(), v)
-            && !self.has("commitments", r.year(), v)
+            && !self.has(RecordKind::Expenditures, r.year(), v)
+            && !self.has(RecordKind::Commitments, r.year(), v)
         {
             self.errors.push(r.error(Some("voucher_no"), "IMPORT_UNKNOWN_VOUCHER", format!("{}年度没有凭证号或占用编号「{v}」（超控记录须指向支出凭证或预算占用）", r.year())));
         }
-        if r.kind == "line_controls" && r.int("tolerance_bp").is_some_and(|n| !(0..=10_000).contains(&n)) {
+        if r.kind == RecordKind::LineControls && r.int("tolerance_bp").is_some_and(|n| !(0..=10_000).contains(&n)) {
             self.errors.push(r.error(Some("tolerance_bp"), "IMPORT_TOLERANCE_RANGE", "容差应在 0 到 10000 基点（0%–100%）之间".into()));
         }
-        if r.kind == "activity_outputs" && r.int("quantity").is_some_and(|n| n < 0) {
+        if r.kind == RecordKind::ActivityOutputs && r.int("quantity").is_some_and(|n| n < 0) {
             self.errors.push(r.error(Some("quantity"), "IMPORT_NEGATIVE_COUNT", "数量不能为负".into()));
         }
     }
 
-    fn reference(&mut self, r: &Located, field: &str, target: &'static str, rule: &'static str, what: &str) {
+    fn reference(&mut self, r: &Located, field: &str, target: RecordKind, rule: &'static str, what: &str) {
         if let Some(v) = r.text(field)
-            && !self.incomplete.contains(target)
+            && !self.incomplete.contains(&target)
             && !self.has(target, r.year(), v)
         {
-            self.errors.push(r.error(Some(field), rule, format!("{}年度没有{what}「{v}」（应先在{}中登记）", r.year(), record_kind(target).map_or("", |k| k.label.as_str()))));
+            self.errors.push(r.error(Some(field), rule, format!("{}年度没有{what}「{v}」（应先在{}中登记）", r.year(), target.spec().label)));
         }
     }
 
     /// The ledger rules for one fresh money record, posted after the stored ones and the import's earlier rows.
     pub fn post(&mut self, r: &Located) {
         let kind = r.kind;
-        if self.incomplete.contains(kind) {
+        if self.incomplete.contains(&kind) {
             return;
         }
-        let Some(ledger) = self.ledgers.get_mut(kind) else { return };
-        let v = &r.parsed.values;
-        if kind == "budget_vouchers" && v.get("reverses").is_none_or(Value::is_null) && v.get("kind").and_then(Value::as_str) != Some("transfer") && r.int("amount").is_some_and(|a| a < 0) {
+        let Some(ledger) = self.ledgers.get_mut(&kind) else { return };
+        if kind == RecordKind::BudgetVouchers && r.cell("reverses").is_null() && r.text("kind") != Some("transfer") && r.int("amount").is_some_and(|a| a < 0) {
             self.errors.push(r.error(Some("amount"), "LEDGER_NOT_POSITIVE", "金额必须为正数（调减填正数；冲销请填写冲销凭证号并使用负数）".into()));
             return;
         }
-        if let Err(e) = ledger.post(entry_of(kind, v)) {
+        if let Err(e) = ledger.post(entry_of(kind.spec(), &r.parsed.values)) {
             let field = match e.rule_id() {
                 "LEDGER_REVERSAL_UNKNOWN" | "LEDGER_REVERSAL_TWICE" | "LEDGER_REVERSAL_OF_REVERSAL" => "reverses",
-                "LEDGER_REVERSAL_LINE" => if kind == "receipts" { "function_code" } else { "line_code" },
-                "LEDGER_DUPLICATE_KEY" => record_kind(kind).map_or("voucher_no", |k| k.key.as_str()),
+                "LEDGER_REVERSAL_LINE" => if kind == RecordKind::Receipts { "function_code" } else { "line_code" },
+                "LEDGER_DUPLICATE_KEY" => kind.spec().key.as_str(),
                 _ => "amount",
             };
             let message = e.to_string().replace(&format!("{}/", r.year()), "");
@@ -331,93 +319,18 @@ impl Checker {
     }
 }
 
-pub fn validate(unit: &UnitProfile, years: &[UnitYear], rows: &[Located], existing: &RecordSet, existing_years: &[UnitYear]) -> Result<Batch, Vec<ImportError>> {
-    validate_controlled(unit, years, rows, existing, existing_years, None).map(|(batch, _)| batch)
-}
-
-/// [`validate`], then budget control at entry (`jixiao_core::budget_control`): a voucher or commitment that
-/// would overdraw a 刚性控制 line is refused at its row — unless `override_request` is given, which passes it
-/// and adds a 超控记录 to the batch. Also returns every control outcome (warnings, overrides) for the caller to show.
-pub fn validate_controlled(
-    unit: &UnitProfile,
-    years: &[UnitYear],
-    rows: &[Located],
-    existing: &RecordSet,
-    existing_years: &[UnitYear],
-    override_request: Option<&OverrideRequest>,
-) -> Result<(Batch, Vec<ControlOutcome>), Vec<ImportError>> {
-    let mut batch = validate_rows(unit, years, rows, existing, existing_years)?;
-    let mut outcomes = control_entries(&batch.unit, existing, &batch.records);
-    if let Some(request) = override_request {
-        batch.records.control_overrides.extend(apply_override(&mut outcomes, request));
-    }
-    let errors: Vec<ImportError> = outcomes
-        .iter()
-        .filter(|o| o.decision == Decision::Stop)
-        .map(|o| match rows.iter().find(|r| r.kind == o.kind && r.year() == i64::from(o.year) && r.key() == o.key) {
-            Some(r) => r.error(Some("amount"), o.rule_id(), o.message()),
-            None => ImportError::file("", o.rule_id(), o.message()),
-        })
-        .collect();
-    if errors.is_empty() { Ok((batch, outcomes)) } else { Err(errors) }
-}
-
-/// The errors the row checks find in the `rows` that parsed of an import whose other rows have `read_errors`
-/// (duplicates, undeclared years, references, the per-row rules; references to and ledgers of the kinds with
-/// `read_errors` wait until those rows are fixed). Budget control waits too.
-/// `streamed`: the rows that parse of a file not held, read again (see `crate::Streamed`).
-pub fn partial_errors(years: &[UnitYear], rows: &[Located], streamed: &mut dyn Iterator<Item = Located>, read_errors: &[ImportError], existing: &RecordSet, existing_years: &[UnitYear]) -> Vec<ImportError> {
-    let mut checker = Checker::new(years, existing_years);
-    checker.incomplete(read_errors);
-    checker_errors(checker, rows, streamed, existing).0
-}
-
-fn validate_rows(unit: &UnitProfile, years: &[UnitYear], rows: &[Located], existing: &RecordSet, existing_years: &[UnitYear]) -> Result<Batch, Vec<ImportError>> {
-    let (mut errors, fresh) = checker_errors(Checker::new(years, existing_years), rows, &mut std::iter::empty(), existing);
-    let mut records = RecordSet::default();
-    for r in &fresh {
-        if let Err(e) = records.push_row(r.kind, r.parsed.values.clone()) {
-            errors.push(r.error(None, "IMPORT_RECORD_SHAPE", format!("记录无法读取：{e}")));
-        }
-    }
-    if errors.is_empty() { Ok(Batch { unit: unit.clone(), years: years.to_vec(), records }) } else { Err(errors) }
-}
-
-/// Runs `checker` over the stored records, `rows` and the `streamed` rows (checked as they pass, after every
-/// held row is admitted; references from held rows are checked after them): its errors, and the fresh held rows.
-fn checker_errors<'a>(mut checker: Checker, rows: &'a [Located], streamed: &mut dyn Iterator<Item = Located>, existing: &RecordSet) -> (Vec<ImportError>, Vec<&'a Located>) {
-    checker.stored(existing);
-    let fresh: Vec<&Located> = rows.iter().filter(|r| matches!(checker.admit(r), Admitted::Fresh(_))).collect();
-    for r in streamed {
-        if matches!(checker.admit(&r), Admitted::Fresh(_)) {
-            checker.check(&r);
-            checker.post(&r);
-        }
-    }
-    for r in &fresh {
-        checker.check(r);
-    }
-    // Ledger rules: existing entries first (taken in above), then the new ones in file order, kind by kind.
-    for kind in LEDGER_KINDS {
-        for r in fresh.iter().filter(|r| r.kind == kind) {
-            checker.post(r);
-        }
-    }
-    (checker.errors, fresh)
-}
-
-fn entry_of(kind: &str, row: &Map<String, Value>) -> Entry {
-    let text = |f: &str| row.get(f).and_then(Value::as_str).map(str::to_string);
-    let key_field = record_kind(kind).map_or("voucher_no", |k| k.key.as_str());
-    let line = match kind {
-        "receipts" => format!("{}/{}", text("fund_source").unwrap_or_default(), text("function_code").unwrap_or_default()),
-        _ => text("line_code").unwrap_or_default(),
+/// A money record's ledger entry, from its cells.
+fn entry_of(kind: &RecordKindSpec, cells: &[Cell]) -> Entry {
+    let text = |f: &str| kind.cell(cells, f).as_str();
+    let (year, key) = kind.year_key(cells);
+    let line = match kind.kind {
+        RecordKind::Receipts => format!("{}/{}", text("fund_source").unwrap_or_default(), text("function_code").unwrap_or_default()),
+        _ => text("line_code").unwrap_or_default().to_string(),
     };
     Entry {
-        key: format!("{}/{}", row.get("year").and_then(Value::as_i64).unwrap_or_default(), text(key_field).unwrap_or_default()),
+        key: format!("{year}/{key}"),
         line,
-        amount: Fen(row.get("amount").and_then(Value::as_i64).unwrap_or_default()),
-        reverses: text("reverses").map(|k| format!("{}/{k}", row.get("year").and_then(Value::as_i64).unwrap_or_default())),
+        amount: Fen(kind.cell(cells, "amount").as_i64().unwrap_or_default()),
+        reverses: text("reverses").map(|k| format!("{year}/{k}")),
     }
 }
-

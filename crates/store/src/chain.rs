@@ -9,9 +9,8 @@
 //! kept elsewhere and compared later (`--expect-head`).
 
 use crate::schema::Backend;
-use crate::{Store, StoreError, read_value, spec_sql, stored_value, values_list};
-use jixiao_core::schema::{RecordKindSpec, record_kinds};
-use serde_json::{Map, Value};
+use crate::{Store, StoreError, read_cell, spec_sql, values_list};
+use jixiao_core::schema::{Cell, RecordKindSpec, record_kinds};
 use sha2::{Digest, Sha256};
 use sqlx::any::AnyRow;
 use sqlx::{AnyConnection, Row};
@@ -42,17 +41,16 @@ fn select_columns(kind: &RecordKindSpec, prefix: &str) -> String {
 fn canonical(kind: &RecordKindSpec, row: &AnyRow) -> Result<String, sqlx::Error> {
     let mut values = Vec::with_capacity(kind.columns.len());
     for c in &kind.columns {
-        values.push(read_value(row, &c.field, &c.value_type)?);
+        values.push(read_cell(row, &c.field, &c.value_type)?);
     }
     let content_hash: String = row.try_get("content_hash")?;
-    Ok(Canonical { kind, id: row.try_get("id")?, unit_id: row.try_get("unit_id")?, batch_id: row.try_get("batch_id")?, content_hash: &content_hash, values: &values.iter().collect::<Vec<_>>() }.text())
+    Ok(Canonical { kind, id: row.try_get("id")?, unit_id: row.try_get("unit_id")?, batch_id: row.try_get("batch_id")?, content_hash: &content_hash, values: &values }.text())
 }
 
-/// The canonical text of a record about to be stored, from the values bound for it: each value as the
-/// column will read back (`bind_value` then `read_value`), so it equals what [`canonical`] computes from the row.
-pub(crate) fn canonical_of(kind: &RecordKindSpec, id: i64, unit_id: i64, batch_id: i64, content_hash: &str, row: &Map<String, Value>) -> String {
-    let values: Vec<&Value> = kind.columns.iter().map(|c| stored_value(&c.value_type, row.get(&c.field))).collect();
-    Canonical { kind, id, unit_id, batch_id, content_hash, values: &values }.text()
+/// The canonical text of a record about to be stored, from the cells bound for it (each of its column's type,
+/// so as the column reads back): it equals what [`canonical`] computes from the row.
+pub(crate) fn canonical_of(kind: &RecordKindSpec, id: i64, unit_id: i64, batch_id: i64, content_hash: &str, cells: &[Cell]) -> String {
+    Canonical { kind, id, unit_id, batch_id, content_hash, values: cells }.text()
 }
 
 /// The parts of the canonical text, serialised straight to JSON text without building a JSON tree.
@@ -63,7 +61,7 @@ struct Canonical<'a> {
     batch_id: i64,
     content_hash: &'a str,
     /// One per column of the kind, in order.
-    values: &'a [&'a Value],
+    values: &'a [Cell],
 }
 
 impl Canonical<'_> {
@@ -311,7 +309,8 @@ impl Store {
 #[cfg(test)]
 mod late_column_tests {
     use super::*;
-    use jixiao_core::schema::{fingerprint, record_kind};
+    use jixiao_core::schema::{fingerprint, fingerprint_cells, record_kind};
+    use serde_json::{Map, Value};
 
     /// A budget voucher stored before 调整原因 (schema 13) existed must keep its canonical text and fingerprint.
     #[test]
@@ -325,13 +324,15 @@ mod late_column_tests {
         before.insert("amount".into(), Value::from(100));
         let mut after = before.clone();
         after.insert("adjustment_cause".into(), Value::Null);
-        let text = canonical_of(kind, 1, 1, 1, "h", &after);
-        assert_eq!(text, canonical_of(kind, 1, 1, 1, "h", &before));
+        let cells = |m: &Map<String, Value>| kind.columns.iter().map(|c| Cell::of_json(&c.value_type, m.get(&c.field))).collect::<Vec<_>>();
+        let text = canonical_of(kind, 1, 1, 1, "h", &cells(&after));
+        assert_eq!(text, canonical_of(kind, 1, 1, 1, "h", &cells(&before)));
         assert!(!text.contains("adjustment_cause"), "{text}");
         assert_eq!(fingerprint(&after), fingerprint(&before));
+        assert_eq!(fingerprint_cells(kind, &cells(&after)), fingerprint_cells(kind, &cells(&before)));
         // Filled, it counts.
         after.insert("adjustment_cause".into(), Value::from("policy"));
-        assert!(canonical_of(kind, 1, 1, 1, "h", &after).contains("adjustment_cause"));
+        assert!(canonical_of(kind, 1, 1, 1, "h", &cells(&after)).contains("adjustment_cause"));
         assert_ne!(fingerprint(&after), fingerprint(&before));
     }
 }

@@ -16,7 +16,7 @@ pub mod writer;
 
 use jixiao_core::books::{ExpenditureTotals, LineBudget, LineSpending, MonthKey, MonthTotal, ProcurementKey};
 use jixiao_core::records::{Batch, Books, Office, RecordSet, UnitProfile, UnitYear};
-use jixiao_core::schema::{ValueType, fingerprint, record_kinds};
+use jixiao_core::schema::{Cell, ValueType, fingerprint, fingerprint_cells, record_kinds};
 use jixiao_core::{Date, Fen};
 use schema::Backend;
 use serde_json::{Map, Value};
@@ -122,12 +122,8 @@ pub enum StoreError {
     Corrupt { kind: String, message: String },
 }
 
-/// What applying a batch did.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-pub struct ApplyOutcome {
-    pub added: usize,
-    pub unchanged: usize,
-}
+/// What applying a batch or an import did: records added, and records already stored unchanged.
+pub use jixiao_import::session::Counts as ApplyOutcome;
 
 /// A record stored under the same key with other content.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -164,28 +160,28 @@ pub(crate) fn now_unix() -> i64 {
     std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.as_secs() as i64).unwrap_or(0)
 }
 
-fn bind_value<'q>(
+/// Binds one cell of a column of `value_type` (a yes/no as 0/1; a null typed as its column).
+fn bind_cell<'q>(
     q: sqlx::query::Query<'q, sqlx::Any, sqlx::any::AnyArguments>,
     value_type: &ValueType,
-    value: Option<&Value>,
+    cell: &Cell,
 ) -> sqlx::query::Query<'q, sqlx::Any, sqlx::any::AnyArguments> {
-    match value_type {
-        ValueType::Bool => q.bind(value.and_then(Value::as_bool).map(i64::from)),
-        t if t.is_integer() => q.bind(value.and_then(Value::as_i64)),
-        _ => q.bind(value.and_then(Value::as_str).map(str::to_string)),
+    match (value_type, cell) {
+        (ValueType::Bool, Cell::Bool(b)) => q.bind(Some(i64::from(*b))),
+        (t, Cell::Int(n)) if t.is_integer() && *t != ValueType::Bool => q.bind(Some(*n)),
+        (t, Cell::Text(s)) if !t.is_integer() => q.bind(Some(s.clone())),
+        (t, _) if t.is_integer() => q.bind(None::<i64>),
+        _ => q.bind(None::<String>),
     }
 }
 
-/// A value as its column reads back after [`bind_value`] stored it (what [`read_value`] gives): the value
-/// itself when it has the column's type, else null.
-fn stored_value<'v>(value_type: &ValueType, value: Option<&'v Value>) -> &'v Value {
-    static NULL: Value = Value::Null;
-    let fits = match value_type {
-        ValueType::Bool => value.is_some_and(Value::is_boolean),
-        t if t.is_integer() => value.is_some_and(Value::is_i64),
-        _ => value.is_some_and(Value::is_string),
-    };
-    if fits { value.unwrap_or(&NULL) } else { &NULL }
+/// One column of a stored row as a cell of its type.
+fn read_cell(row: &AnyRow, field: &str, value_type: &ValueType) -> Result<Cell, sqlx::Error> {
+    Ok(match value_type {
+        ValueType::Bool => row.try_get::<Option<i64>, _>(field)?.map_or(Cell::Null, |v| Cell::Bool(v != 0)),
+        t if t.is_integer() => row.try_get::<Option<i64>, _>(field)?.map_or(Cell::Null, Cell::Int),
+        _ => row.try_get::<Option<String>, _>(field)?.map_or(Cell::Null, Cell::Text),
+    })
 }
 
 fn read_value(row: &AnyRow, field: &str, value_type: &ValueType) -> Result<Value, sqlx::Error> {
@@ -487,19 +483,20 @@ impl Store {
             if rows.is_empty() {
                 continue;
             }
-            // What the unit already holds of this kind, read once: (year, key) → fingerprint.
+            // What the unit already holds of this kind, read once: (year, key) → fingerprint. (An import checks
+            // this, and much more, in its session; a batch of typed records is written as given.)
             let mut stored = writer.stored_hashes(kind).await?;
-            let mut fresh: Vec<(String, &Map<String, Value>)> = Vec::new();
-            for row in &rows {
-                let hash = fingerprint(row);
-                let year = row.get("year").and_then(Value::as_i64).unwrap_or_default();
-                let key = row.get(&kind.key).and_then(Value::as_str).unwrap_or_default().to_string();
+            let mut fresh: Vec<(String, Vec<Cell>)> = Vec::new();
+            for cells in batch.records.cells(kind) {
+                let hash = fingerprint_cells(kind, &cells);
+                let (year, key) = kind.year_key(&cells);
+                let key = key.to_string();
                 match stored.get(&(year, key.clone())) {
                     Some(s) if *s == hash => writer.unchanged(1),
                     Some(_) => writer.conflict(format!("{}「{}」（{}年度）已存在且内容不同", kind.label, key, year)),
                     None => {
                         stored.insert((year, key), hash.clone());
-                        fresh.push((hash, row));
+                        fresh.push((hash, cells));
                         continue;
                     }
                 }

@@ -9,19 +9,17 @@
 
 use crate::chain::{self, lock_head};
 use crate::schema::Backend;
-use crate::{ApplyOutcome, INSERT_CHUNK_PARAMETERS, Store, StoreError, add_month_totals, add_procurement_totals, bind_value, now_unix, period, profile_hash, read_value, spec_sql, values_list};
-use jixiao_core::books::{LineSpending, MonthKey, MonthTotal, ProcurementKey, add_procurement_payment, period as month_of};
+use crate::{ApplyOutcome, INSERT_CHUNK_PARAMETERS, Store, StoreError, add_month_totals, add_procurement_totals, bind_cell, now_unix, period, profile_hash, read_cell, spec_sql, values_list};
+use jixiao_core::books::{LineSpending, MonthKey, MonthTotal, ProcurementKey, add_procurement_payment_of, period as month_of};
 use jixiao_core::period::Period;
-use jixiao_core::records::{BudgetVoucher, Expenditure, RecordSet, UnitProfile, UnitYear};
-use jixiao_core::schema::{RecordKindSpec, record_kinds};
-use jixiao_core::Date;
-use serde::Deserialize;
-use serde_json::{Map, Value};
+use jixiao_core::records::{RecordSet, UnitProfile, UnitYear};
+use jixiao_core::schema::{Cell, RecordKind, RecordKindSpec};
+use jixiao_core::{Date, Fen};
 use sqlx::Row;
 use std::collections::{BTreeMap, HashMap};
 
-/// A new record to insert: its content hash (fingerprint) and its field → value map.
-pub type NewRecord<'a> = (String, &'a Map<String, Value>);
+pub use jixiao_import::session::NewRecord;
+use jixiao_import::session::{self, Checked, Counts, ImportSink, Options, Refusal};
 
 /// An import in progress: one open transaction. Dropping it without `finish` rolls it back.
 pub struct ImportWriter {
@@ -43,6 +41,24 @@ pub struct ImportWriter {
 }
 
 impl Store {
+    /// Runs the import session (`jixiao_import::session::check`) on `input` in one import transaction, the batch
+    /// named `label` and, for records a signed-in user entered, kept as entered by that user; `progress` is
+    /// called with the rows handled so far; `read_errors`: those of the rows that did not parse (`Options::read_errors`). The checked import is committed by the caller (`Checked::commit`).
+    pub async fn import(
+        &self,
+        input: &jixiao_import::Streamed,
+        label: &str,
+        entered_by: Option<&str>,
+        override_request: Option<&jixiao_core::budget_control::OverrideRequest>,
+        progress: &(dyn Fn(usize) + Sync),
+        read_errors: &[jixiao_import::ImportError],
+    ) -> Result<Result<Checked<ImportWriter>, Refusal>, StoreError> {
+        let unit = &input.source.unit;
+        let existing_years = if self.unit(&unit.code).await?.is_some() { self.years(&unit.code).await? } else { Vec::new() };
+        let writer = self.begin_import(unit, &input.source.years, label, entered_by).await?;
+        session::check(writer, input, Options { existing_years: &existing_years, override_request, progress, read_errors }).await
+    }
+
     /// Starts an import of `unit`'s records: the unit, its years and the batch row are written (or the unit and
     /// years compared with those stored), and the chain head is locked.
     pub async fn begin_import(&self, unit: &UnitProfile, years: &[UnitYear], source: &str, entered_by: Option<&str>) -> Result<ImportWriter, StoreError> {
@@ -141,11 +157,6 @@ impl Store {
     }
 }
 
-/// `year` and the kind's key of a record.
-fn year_key<'a>(kind: &RecordKindSpec, row: &'a Map<String, Value>) -> (i64, &'a str) {
-    (row.get("year").and_then(Value::as_i64).unwrap_or_default(), row.get(&kind.key).and_then(Value::as_str).unwrap_or_default())
-}
-
 impl ImportWriter {
     /// The unit's stored records of `kind`: (year, key) → content hash.
     pub async fn stored_hashes(&mut self, kind: &RecordKindSpec) -> Result<HashMap<(i64, String), String>, StoreError> {
@@ -157,47 +168,30 @@ impl ImportWriter {
         Ok(stored)
     }
 
-    /// Calls `f` with each of the unit's stored records of `kind` — the columns `fields` as a record map, and its
-    /// content hash — in the order stored, reading a page at a time so that memory does not grow with the kind.
-    pub async fn for_each_stored(&mut self, kind: &RecordKindSpec, fields: &[&str], mut f: impl FnMut(Map<String, Value>, String)) -> Result<(), StoreError> {
+    /// Calls `f` with each of the unit's stored records of `kind` — its cells, those of the columns `fields`
+    /// read and the others null, and its content hash — in the order stored, reading a page at a time so that
+    /// memory does not grow with the kind.
+    pub async fn for_each_stored(&mut self, kind: &RecordKindSpec, fields: &[&str], mut f: impl FnMut(Vec<Cell>, String)) -> Result<(), StoreError> {
         const PAGE: i64 = 20_000;
-        let columns: Vec<&jixiao_core::schema::ColumnSpec> = kind.columns.iter().filter(|c| fields.contains(&c.field.as_str())).collect();
-        let names: Vec<&str> = columns.iter().map(|c| c.field.as_str()).collect();
+        let read: Vec<usize> = (0..kind.columns.len()).filter(|i| fields.contains(&kind.columns[*i].field.as_str())).collect();
+        let names: Vec<&str> = read.iter().map(|i| kind.columns[*i].field.as_str()).collect();
         let sql = format!("SELECT id, content_hash, {} FROM {} WHERE unit_id = $1 AND id > $2 ORDER BY id LIMIT $3", names.join(", "), kind.table);
         let mut after = 0i64;
         loop {
             let rows = sqlx::query(spec_sql(&sql)).bind(self.unit_id).bind(after).bind(PAGE).fetch_all(&mut *self.tx).await?;
             for r in &rows {
-                let mut map = Map::new();
-                for c in &columns {
-                    map.insert(c.field.clone(), read_value(r, &c.field, &c.value_type)?);
+                let mut cells = vec![Cell::Null; kind.columns.len()];
+                for &i in &read {
+                    let c = &kind.columns[i];
+                    cells[i] = read_cell(r, &c.field, &c.value_type)?;
                 }
-                f(map, r.try_get("content_hash")?);
+                f(cells, r.try_get("content_hash")?);
                 after = r.try_get("id")?;
             }
             if (rows.len() as i64) < PAGE {
                 return Ok(());
             }
         }
-    }
-
-    /// The unit's stored records of every kind but `except`, in the order stored.
-    pub async fn records_except(&mut self, except: &str) -> Result<RecordSet, StoreError> {
-        let mut set = RecordSet::default();
-        for kind in record_kinds().iter().filter(|k| k.id != except) {
-            let fields: Vec<&str> = kind.columns.iter().map(|c| c.field.as_str()).collect();
-            let mut bad = None;
-            self.for_each_stored(kind, &fields, |row, _| {
-                if let Err(message) = set.push_row(&kind.id, row) {
-                    bad.get_or_insert(message);
-                }
-            })
-            .await?;
-            if let Some(message) = bad {
-                return Err(StoreError::Corrupt { kind: kind.id.clone(), message });
-            }
-        }
-        Ok(set)
     }
 
     /// Notes a record that makes the import impossible (stored under the same key with other content).
@@ -220,7 +214,7 @@ impl ImportWriter {
     }
 
     /// Inserts new records of `kind`, each with its content hash (its fingerprint), and chains them.
-    pub async fn insert(&mut self, kind: &RecordKindSpec, rows: &[NewRecord<'_>]) -> Result<(), StoreError> {
+    pub async fn insert(&mut self, kind: &RecordKindSpec, rows: &[NewRecord]) -> Result<(), StoreError> {
         let columns: Vec<&str> = kind.columns.iter().map(|c| c.field.as_str()).collect();
         let per_row = 3 + columns.len();
         for chunk in rows.chunks(INSERT_CHUNK_PARAMETERS / per_row) {
@@ -232,10 +226,10 @@ impl ImportWriter {
                 kind.key
             );
             let mut q = sqlx::query(spec_sql(&insert));
-            for (hash, row) in chunk {
+            for (hash, cells) in chunk {
                 q = q.bind(self.unit_id).bind(self.batch_id).bind(hash.clone());
-                for c in &kind.columns {
-                    q = bind_value(q, &c.value_type, row.get(&c.field));
+                for (c, cell) in kind.columns.iter().zip(cells) {
+                    q = bind_cell(q, &c.value_type, cell);
                 }
             }
             // Ids by year and key (a batch holds a key once): RETURNING promises no order.
@@ -245,7 +239,7 @@ impl ImportWriter {
             }
             let mut chained: Vec<(i64, &NewRecord)> = Vec::with_capacity(chunk.len());
             for entry in chunk {
-                let (year, key) = year_key(kind, entry.1);
+                let (year, key) = kind.year_key(&entry.1);
                 let id = ids.get(&year).and_then(|m| m.get(key)).copied();
                 let id = id.ok_or_else(|| StoreError::Corrupt { kind: kind.id.clone(), message: format!("插入的记录「{key}」没有返回 id") })?;
                 chained.push((id, entry));
@@ -253,12 +247,12 @@ impl ImportWriter {
             // The chain takes a kind's records in id order, as `verify_chain` and `chain::append` do.
             chained.sort_by_key(|(id, _)| *id);
             let mut links = Vec::with_capacity(chained.len());
-            for (id, (hash, row)) in &chained {
-                let canonical = chain::canonical_of(kind, *id, self.unit_id, self.batch_id, hash, row);
+            for (id, (hash, cells)) in &chained {
+                let canonical = chain::canonical_of(kind, *id, self.unit_id, self.batch_id, hash, cells);
                 let next = chain::link(&self.chain_hash, &canonical);
                 self.chain_length += 1;
                 links.push((self.chain_length, *id, std::mem::replace(&mut self.chain_hash, next.clone()), next));
-                self.account(kind, row)?;
+                self.account(kind, cells)?;
             }
             chain::insert_links(&mut self.tx, self.backend, &kind.table, &links).await?;
             self.outcome.added += chunk.len();
@@ -267,23 +261,31 @@ impl ImportWriter {
     }
 
     /// The closed-period check and the line-month and procurement totals of one new record.
-    fn account(&mut self, kind: &RecordKindSpec, row: &Map<String, Value>) -> Result<(), StoreError> {
-        let (year, key) = year_key(kind, row);
-        let date = row.get("date").and_then(Value::as_str).and_then(Date::parse);
+    fn account(&mut self, kind: &RecordKindSpec, cells: &[Cell]) -> Result<(), StoreError> {
+        let (year, key) = kind.year_key(cells);
+        let date = kind.cell(cells, "date").as_str().and_then(Date::parse);
         if let Some(p) = self.closed.iter().find(|p| p.holds(year as i32, date)) {
             let when = date.map(|d| format!("日期 {d}")).unwrap_or_else(|| format!("{year}年度"));
             self.refused.push(format!("{}「{key}」（{when}）属已结账的{}，不能再录入 [period-closed]", kind.label, p.chinese()));
         }
-        let corrupt = |e: serde_json::Error| StoreError::Corrupt { kind: kind.id.clone(), message: e.to_string() };
-        match kind.id.as_str() {
-            "budget_vouchers" => {
-                let v = BudgetVoucher::deserialize(row).map_err(corrupt)?;
-                self.totals.entry((v.year, v.line_code.clone(), month_of(v.date))).or_default().add_budget_voucher(&v);
+        let corrupt = |message: String| StoreError::Corrupt { kind: kind.id.clone(), message };
+        match kind.kind {
+            RecordKind::BudgetVouchers => {
+                let mut one = RecordSet::default();
+                one.push_cells(kind, cells).map_err(corrupt)?;
+                let v = &one.budget_vouchers[0];
+                self.totals.entry((v.year, v.line_code.clone(), month_of(v.date))).or_default().add_budget_voucher(v);
             }
-            "expenditures" => {
-                let e = Expenditure::deserialize(row).map_err(corrupt)?;
-                self.totals.entry((e.year, e.line_code.clone(), month_of(e.date))).or_default().add_expenditure(&e);
-                add_procurement_payment(&mut self.procurement_totals, &e);
+            RecordKind::Expenditures => {
+                // The hot path of a large import: read straight from the cells, not through a typed record.
+                let date = date.ok_or_else(|| corrupt(format!("支出凭证「{key}」没有日期")))?;
+                let line = kind.cell(cells, "line_code").as_str().unwrap_or_default().to_string();
+                let amount = Fen(kind.cell(cells, "amount").as_i64().unwrap_or_default());
+                let year = year as i32;
+                if let Some(reference) = kind.cell(cells, "procurement_ref").as_string() {
+                    add_procurement_payment_of(&mut self.procurement_totals, (year, line.clone(), reference.clone()), amount);
+                }
+                self.totals.entry((year, line, month_of(date))).or_default().add_payment(amount);
             }
             _ => {}
         }
@@ -320,5 +322,33 @@ impl ImportWriter {
             .await?;
         self.tx.commit().await?;
         Ok(self.outcome)
+    }
+}
+
+/// The import session writes through the writer: one transaction, committed by `finish`.
+impl ImportSink for ImportWriter {
+    type Error = StoreError;
+
+    async fn for_each_stored<F>(&mut self, kind: RecordKind, fields: &[&str], f: F) -> Result<(), StoreError>
+    where
+        F: FnMut(Vec<Cell>, String) + Send,
+    {
+        ImportWriter::for_each_stored(self, kind.spec(), fields, f).await
+    }
+
+    async fn insert(&mut self, kind: RecordKind, rows: &[NewRecord]) -> Result<(), StoreError> {
+        ImportWriter::insert(self, kind.spec(), rows).await
+    }
+
+    fn unchanged(&mut self, n: usize) {
+        ImportWriter::unchanged(self, n)
+    }
+
+    async fn finish(self) -> Result<Counts, StoreError> {
+        ImportWriter::finish(self).await
+    }
+
+    async fn abort(self) -> Result<(), StoreError> {
+        ImportWriter::abort(self).await
     }
 }

@@ -12,16 +12,17 @@ use jixiao_store::consolidate::Scope;
 use jixiao_store::{ApplyOutcome, Store};
 use std::path::Path;
 
-/// Imports one directory as `jixiao import` does: read, validate against what the store holds, apply.
+/// Imports one directory as `jixiao import` does: read, then the import session into the store.
 pub async fn import_dir(store: &Store, dir: &Path) -> Result<ApplyOutcome> {
     let source = jixiao_import::read(dir).map_err(|e| anyhow!("{}: {e}", dir.display()))?;
-    let existing = store.records(&source.unit.code).await?;
-    let years = match store.unit(&source.unit.code).await? {
-        Some(_) => store.years(&source.unit.code).await?,
-        None => Vec::new(),
-    };
-    let batch = source.validate(&existing, &years).map_err(|e| anyhow!("{}: {e}", dir.display()))?;
-    Ok(store.apply(&batch, &source.label).await?)
+    let label = source.label.clone();
+    match store.import(&jixiao_import::Streamed::held(source), &label, None, None, &|_| {}, &[]).await? {
+        Err(refusal) => Err(anyhow!("{}: {}", dir.display(), refusal.report())),
+        Ok(checked) => {
+            let (counts, _) = checked.commit().await?;
+            Ok(counts)
+        }
+    }
 }
 
 /// Writes one import into `dir` and imports it.

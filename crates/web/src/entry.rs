@@ -1,5 +1,5 @@
 //! Records entered on a page or through the API go through exactly the importer's parsing and validation:
-//! a one-row table of the record kind, checked against what the database holds, applied in one transaction.
+//! a one-row table of the record kind, run through the import session (`Store::import`) in one transaction.
 
 use crate::AppError;
 use crate::auth::CurrentUser;
@@ -7,7 +7,8 @@ use jixiao_import::error::{ImportError, Place};
 use jixiao_import::parse::parse_table;
 use jixiao_import::table::Table;
 use jixiao_core::budget_control::{ControlOutcome, OverrideRequest};
-use jixiao_import::validate::{Located, validate_controlled};
+use jixiao_import::validate::Located;
+use jixiao_import::{Source, Streamed};
 use jixiao_core::schema::record_kind;
 use jixiao_store::Store;
 use std::collections::BTreeMap;
@@ -76,26 +77,36 @@ pub async fn add_record(
     };
     let (parsed, errors) = parse_table(kind, &table);
     let unit = store.unit(unit_code).await.map_err(|e| Err(e.into()))?.ok_or(Err(AppError::NotFound))?;
-    let existing = store.records(unit_code).await.map_err(|e| Err(e.into()))?;
-    let years = store.years(unit_code).await.map_err(|e| Err(e.into()))?;
     if !errors.is_empty() {
+        let existing = store.records(unit_code).await.map_err(|e| Err(e.into()))?;
+        let years = store.years(unit_code).await.map_err(|e| Err(e.into()))?;
         // Every field at once: the fields that did not parse stand in with a value that does, and what
         // validation then says about the other fields (a date outside the year, a negative amount) is added.
         let mut all = errors;
-        all.extend(other_fields_errors(kind_id, kind, &table, &all, fields.get("year").map(String::as_str).unwrap_or("2000"), (&unit, &existing, &years)));
+        all.extend(other_fields_errors(kind, &table, &all, fields.get("year").map(String::as_str).unwrap_or("2000"), (&unit, &existing, &years)));
         return Err(Ok(by_field(kind_id, all)));
     }
-    let rows: Vec<Located> = parsed.into_iter().map(|p| Located { kind: kind_id, place: place.clone(), parsed: p }).collect();
-    let (batch, outcomes) = validate_controlled(&unit, &[], &rows, &existing, &years, override_request).map_err(|e| Ok(by_field(kind_id, e)))?;
+    let rows: Vec<Located> = parsed.into_iter().map(|p| Located { kind: kind.kind, place: place.clone(), parsed: p }).collect();
+    let label = format!("{via}：{}", user.username);
+    let input = Streamed::held(Source { label: label.clone(), unit, years: Vec::new(), rows });
+    let checked = match store.import(&input, &label, Some(&user.username), override_request, &|_| {}, &[]).await.map_err(|e| Err(e.into()))? {
+        Err(refusal) => return Err(Ok(by_field(kind_id, refusal.errors))),
+        Ok(checked) => checked,
+    };
     // An override request is what lets the override role pass a 刚性控制 stop, not a way for a role that may
     // not enter records (审核员) to enter one that needs no override.
-    if override_request.is_some() && !matches!(user.role, crate::auth::Role::Clerk | crate::auth::Role::UnitAdmin) && !outcomes.iter().any(|o| o.decision == jixiao_core::budget_control::Decision::Overridden) {
-        return Err(Err(AppError::ForbiddenBecause(format!("{}只能对超出可用余额的刚性控制指标超控；此{}未超出预算控制，应由填报员录入", user.role_label, kind.label))));
+    let refusal = if override_request.is_some() && !matches!(user.role, crate::auth::Role::Clerk | crate::auth::Role::UnitAdmin) && !checked.controls.iter().any(|o| o.decision == jixiao_core::budget_control::Decision::Overridden) {
+        Some(Err(AppError::ForbiddenBecause(format!("{}只能对超出可用余额的刚性控制指标超控；此{}未超出预算控制，应由填报员录入", user.role_label, kind.label))))
+    } else if checked.fresh == 0 {
+        Some(Ok(by_field(kind_id, vec![place.error(Some(2), None, None, "ENTRY_UNCHANGED", "相同的记录已存在，未重复登记")])))
+    } else {
+        None
+    };
+    if let Some(refusal) = refusal {
+        checked.abort().await.map_err(|e| Err(e.into()))?;
+        return Err(refusal);
     }
-    if batch.records.is_empty() {
-        return Err(Ok(by_field(kind_id, vec![place.error(Some(2), None, None, "ENTRY_UNCHANGED", "相同的记录已存在，未重复登记")])));
-    }
-    store.apply_entered_by(&batch, &format!("{via}：{}", user.username), &user.username).await.map_err(|e| Err(e.into()))?;
+    let (_, outcomes) = checked.commit().await.map_err(|e| Err(e.into()))?;
     Ok(outcomes)
 }
 
@@ -103,7 +114,6 @@ pub async fn add_record(
 /// given a stand-in value that parses (a placeholder text, number or date in the year), the row validated, and
 /// only errors naming another field kept (none that may come from the stand-ins).
 fn other_fields_errors(
-    kind_id: &'static str,
     kind: &jixiao_core::schema::RecordKindSpec,
     table: &Table,
     errors: &[ImportError],
@@ -132,8 +142,9 @@ fn other_fields_errors(
     if !still.is_empty() {
         return Vec::new();
     }
-    let rows: Vec<Located> = parsed.into_iter().map(|p| Located { kind: kind_id, place: table.place.clone(), parsed: p }).collect();
-    match validate_controlled(unit, &[], &rows, existing, years, None) {
+    let rows: Vec<Located> = parsed.into_iter().map(|p| Located { kind: kind.kind, place: table.place.clone(), parsed: p }).collect();
+    let source = Source { label: String::new(), unit: unit.clone(), years: Vec::new(), rows };
+    match source.check_in_memory(existing, years, None).map_err(|e| e.0) {
         Ok(_) => Vec::new(),
         Err(found) => found.into_iter().filter(|e| e.column.as_deref().and_then(index_of).is_some_and(|i| !failed.contains(&i))).collect(),
     }

@@ -889,51 +889,43 @@ pub(crate) async fn compare_unit_sheets(state: &SharedState, user: &CurrentUser,
 /// own (from [`compare_unit_sheets`]). `Ok(Err(errors))`: the files were refused by the importer.
 pub(crate) async fn import_files(state: &SharedState, user: &CurrentUser, code: &str, year: i32, files: &[(String, axum::body::Bytes)], profile: Option<(UnitProfile, Vec<jixiao_core::records::UnitYear>)>, via: &str) -> Result<Result<jixiao_store::ApplyOutcome, Vec<jixiao_import::ImportError>>, AppError> {
     let uy = admit_upload(state, user, code, year, files).await?;
-    let dir = tempfile::tempdir().map_err(|e| AppError::Internal(e.to_string()))?;
-    let write = |name: &str, bytes: &[u8]| std::fs::write(dir.path().join(name), bytes).map_err(|e| AppError::Internal(format!("无法保存上传的文件：{e}")));
-    let path = if let [(name, bytes)] = files
+    // The files are read where they are, in memory. CSV files without a unit.toml get the unit's from the database.
+    let label = format!("{via}：{}", user.username);
+    let source = if let [(name, bytes)] = files
         && name.to_lowercase().ends_with(".xlsx")
     {
-        write(name, bytes)?;
-        dir.path().join(name)
+        let (label, name, bytes) = (label.clone(), name.clone(), bytes.clone());
+        // Reading is CPU-bound (and bounded by the importer's size limits): off the async workers.
+        tokio::task::spawn_blocking(move || jixiao_import::read_workbook_partial(label, &name, &bytes)).await
     } else {
-        for (name, bytes) in files {
-            write(name, bytes)?;
-        }
-        if !files.iter().any(|(n, _)| n == "unit.toml") {
-            let years = state.store.years(code).await?;
-            write("unit.toml", unit_toml(&uy.unit, &years).as_bytes())?;
-        }
-        dir.path().to_path_buf()
+        let unit_toml = match files.iter().find(|(n, _)| n == "unit.toml") {
+            Some((_, bytes)) => String::from_utf8_lossy(bytes).into_owned(),
+            None => unit_toml(&uy.unit, &state.store.years(code).await?),
+        };
+        let csv: Vec<(String, Vec<u8>)> = files.iter().filter(|(n, _)| n.to_lowercase().ends_with(".csv")).map(|(n, b)| (n.clone(), b.to_vec())).collect();
+        let label = label.clone();
+        tokio::task::spawn_blocking(move || jixiao_import::read_csv_files_partial(label, Some(&unit_toml), &csv)).await
     };
-    // Reading is CPU-bound (and bounded by the importer's size limits): off the async workers.
-    let (source, read_errors) = tokio::task::spawn_blocking(move || jixiao_import::read_partial(&path)).await.map_err(|e| AppError::Internal(e.to_string()))?;
+    // Rows with errors: the rows that parsed still go through the session (which then writes nothing), so that
+    // the upload's every error is reported at once.
+    let (source, read_errors) = source.map_err(|e| AppError::Internal(e.to_string()))?;
     let mut source = match source {
         Some(source) if source.unit.code != code => return Ok(Err(vec![jixiao_import::ImportError::file("unit.toml", "WEB_OTHER_UNIT", format!("文件属于单位「{}」，不是本单位「{code}」", source.unit.code))])),
-        // Rows with errors: the rows that parsed are checked against the database too, all reported at once.
-        Some(source) if !read_errors.is_empty() => {
-            let (existing, years) = (state.store.records(code).await?, state.store.years(code).await?);
-            let mut errors = read_errors;
-            errors.extend(source.partial_errors(&errors, &existing, &years));
-            errors.sort_by(|a, b| (&a.file, &a.sheet, a.row).cmp(&(&b.file, &b.sheet, b.row)));
-            return Ok(Err(errors));
-        }
         Some(source) => source,
         None => return Ok(Err(read_errors)),
     };
     if let Some((unit, years)) = profile {
         (source.unit, source.years) = (unit, years);
     }
-    let existing = state.store.records(code).await?;
-    let years = state.store.years(code).await?;
-    match source.validate(&existing, &years) {
-        Err(errors) => Ok(Err(errors.0)),
-        Ok(batch) => {
-            // Records already stored as they are leave the batch in validation; counted here as the CLI counts them.
-            let mut outcome = state.store.apply_entered_by(&batch, &format!("{via}：{}", user.username), &user.username).await?;
-            outcome.unchanged = outcome.unchanged.max(source.row_count().saturating_sub(outcome.added));
-            Ok(Ok(outcome))
+    match state.store.import(&jixiao_import::Streamed::held(source), &label, Some(&user.username), None, &|_| {}, &read_errors).await? {
+        Err(refusal) => {
+            let mut errors = refusal.errors;
+            if !read_errors.is_empty() {
+                errors.sort_by(|a, b| (&a.file, &a.sheet, a.row).cmp(&(&b.file, &b.sheet, b.row)));
+            }
+            Ok(Err(errors))
         }
+        Ok(checked) => Ok(Ok(checked.commit().await?.0)),
     }
 }
 

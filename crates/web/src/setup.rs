@@ -20,10 +20,12 @@ pub async fn load_demo(store: &Store) -> Result<(), AppError> {
     let dir = tempfile::tempdir().map_err(|e| AppError::Internal(e.to_string()))?;
     jixiao_import::demo::unpack_into(dir.path()).map_err(|e| AppError::Internal(e.to_string()))?;
     let source = jixiao_import::read(dir.path()).map_err(|e| AppError::Internal(e.to_string()))?;
-    let existing = store.records(DEMO_UNIT).await?;
-    let years = if store.unit(DEMO_UNIT).await?.is_some() { store.years(DEMO_UNIT).await? } else { vec![] };
-    let batch = source.validate(&existing, &years).map_err(|e| AppError::Internal(e.to_string()))?;
-    store.apply(&batch, "演示数据").await?;
+    match store.import(&jixiao_import::Streamed::held(source), "演示数据", None, None, &|_| {}, &[]).await? {
+        Err(refusal) => return Err(AppError::Internal(refusal.report())),
+        Ok(checked) => {
+            checked.commit().await?;
+        }
+    }
     for (username, display, role) in DEMO_USERS {
         if store.user(username).await?.is_none() {
             let (unit, region) = if *role == Role::Bureau { (None, Some("430102")) } else { (Some(DEMO_UNIT), None) };
