@@ -35,9 +35,14 @@ fn sqlite_path(url: &str) -> PathBuf {
 
 /// A PostgreSQL client program: from PATH, else the newest server installation's bin directory.
 fn pg_tool(name: &str) -> PathBuf {
-    let on_path = std::env::var_os("PATH").into_iter().flat_map(|p| std::env::split_paths(&p).collect::<Vec<_>>()).map(|d| d.join(name)).find(|p| p.is_file());
+    let on_path = std::env::var_os("PATH")
+        .into_iter()
+        .flat_map(|p| std::env::split_paths(&p).collect::<Vec<_>>())
+        .map(|d| d.join(name))
+        .find(|p| p.is_file());
     on_path.unwrap_or_else(|| {
-        let mut versions: Vec<PathBuf> = std::fs::read_dir("/usr/lib/postgresql").into_iter().flatten().flatten().map(|e| e.path()).collect();
+        let mut versions: Vec<PathBuf> =
+            std::fs::read_dir("/usr/lib/postgresql").into_iter().flatten().flatten().map(|e| e.path()).collect();
         versions.sort();
         versions.last().map(|v| v.join("bin").join(name)).unwrap_or_else(|| PathBuf::from(name))
     })
@@ -82,7 +87,8 @@ async fn sqlite_file_summary(file: &Path) -> Result<Summary> {
     let dir = tempfile::tempdir().context("无法创建临时目录")?;
     let scratch = dir.path().join("check.db");
     std::fs::copy(file, &scratch).with_context(|| format!("无法读取备份文件 {}", file.display()))?;
-    let copy = Store::open(&format!("sqlite://{}", scratch.display())).await.with_context(|| format!("无法打开备份文件 {}", file.display()))?;
+    let copy =
+        Store::open(&format!("sqlite://{}", scratch.display())).await.with_context(|| format!("无法打开备份文件 {}", file.display()))?;
     let summary = verified_summary(&copy, "备份文件").await;
     copy.close().await;
     summary

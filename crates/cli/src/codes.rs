@@ -106,12 +106,30 @@ pub fn list(year: i32, level: Option<Level>, format: ListingFormat) -> Result<()
     let level = level.map(Level::code_level);
     let mut rows: Vec<Listed> = t
         .functions(level)
-        .map(|f| Listed { code: &f.code, name: &f.name, classification: "function", level: CodeLevel::of(&f.code).expect("codes are 3, 5 or 7 digits"), source: &f.source, checked: f.checked })
+        .map(|f| Listed {
+            code: &f.code,
+            name: &f.name,
+            classification: "function",
+            level: CodeLevel::of(&f.code).expect("codes are 3, 5 or 7 digits"),
+            source: &f.source,
+            checked: f.checked,
+        })
         .collect();
-    rows.extend(t.economics(level).map(|e| Listed { code: &e.code, name: &e.name, classification: "economic", level: CodeLevel::of(&e.code).expect("codes are 3 or 5 digits"), source: &e.source, checked: e.checked }));
+    rows.extend(t.economics(level).map(|e| Listed {
+        code: &e.code,
+        name: &e.name,
+        classification: "economic",
+        level: CodeLevel::of(&e.code).expect("codes are 3 or 5 digits"),
+        source: &e.source,
+        checked: e.checked,
+    }));
     let mut out = std::io::stdout().lock();
     match format {
-        ListingFormat::Json => writeln!(out, "{}", serde_json::to_string_pretty(&serde_json::json!({ "year": year, "edition": t.edition_label(), "codes": rows }))?)?,
+        ListingFormat::Json => writeln!(
+            out,
+            "{}",
+            serde_json::to_string_pretty(&serde_json::json!({ "year": year, "edition": t.edition_label(), "codes": rows }))?
+        )?,
         ListingFormat::Text => {
             for r in &rows {
                 writeln!(out, "{}\t{}\t{}", r.code, r.name, if r.checked { "已核对" } else { "未核对" })?;
@@ -159,7 +177,10 @@ pub async fn import(db: &str, file: &Path, year: i32) -> Result<ExitCode> {
     let t = edition(year)?;
     let (functions, economics) = (t.functions(None).count(), t.economics(None).count());
     if added {
-        println!("已导入 {year} 年度科目表 {name}：{} 个科目（支出功能分类 {functions} 个，部门预算支出经济分类 {economics} 个）；本数据库 {year} 年度改按此表核对科目。", rows.len());
+        println!(
+            "已导入 {year} 年度科目表 {name}：{} 个科目（支出功能分类 {functions} 个，部门预算支出经济分类 {economics} 个）；本数据库 {year} 年度改按此表核对科目。",
+            rows.len()
+        );
     } else {
         println!("{year} 年度科目表 {name} 与已导入的相同，未重复导入。");
     }
@@ -207,8 +228,12 @@ fn normalize(name: &str) -> String {
 pub fn extract(text: &str) -> Vec<(String, String)> {
     static CODE_NAME: std::sync::OnceLock<Regex> = std::sync::OnceLock::new();
     static NAME_CODE: std::sync::OnceLock<Regex> = std::sync::OnceLock::new();
-    let code_name = CODE_NAME.get_or_init(|| Regex::new(r"(?:^|[^0-9])(2\d{6}|2\d{4}|2\d{2}|3\d{4}|3\d{2})[ \t　:：、.．]*([\p{Han}（）()、]+)").expect("valid pattern"));
-    let name_code = NAME_CODE.get_or_init(|| Regex::new(r"[“\x22]([\p{Han}（）、]+)[”\x22]\s*[（(]([23]\d{2}(?:\d{2}){0,2})(?:类|款|项)?[）)]").expect("valid pattern"));
+    let code_name = CODE_NAME.get_or_init(|| {
+        Regex::new(r"(?:^|[^0-9])(2\d{6}|2\d{4}|2\d{2}|3\d{4}|3\d{2})[ \t　:：、.．]*([\p{Han}（）()、]+)").expect("valid pattern")
+    });
+    let name_code = NAME_CODE.get_or_init(|| {
+        Regex::new(r"[“\x22]([\p{Han}（）、]+)[”\x22]\s*[（(]([23]\d{2}(?:\d{2}){0,2})(?:类|款|项)?[）)]").expect("valid pattern")
+    });
     let mut out = Vec::new();
     for c in code_name.captures_iter(text) {
         let (code, name) = (c[1].to_string(), normalize(&c[2]));
@@ -228,14 +253,21 @@ pub fn extract(text: &str) -> Vec<(String, String)> {
 
 pub fn harvest_dir(dir: &Path, year: i32) -> Result<Harvest> {
     let Some(t) = CodeTables::embedded(year) else { bail!("没有{year}年度的内置科目表") };
-    let mut paths: Vec<PathBuf> = std::fs::read_dir(dir)?.filter_map(|e| e.ok().map(|e| e.path())).filter(|p| p.extension().is_some_and(|e| e == "txt")).collect();
+    let mut paths: Vec<PathBuf> =
+        std::fs::read_dir(dir)?.filter_map(|e| e.ok().map(|e| e.path())).filter(|p| p.extension().is_some_and(|e| e == "txt")).collect();
     paths.sort();
     let mut h = Harvest { year, files: paths.len(), ..Harvest::default() };
     // One entry per (code, name) across files: the first file that shows it.
     let mut seen: BTreeMap<(String, String), Seen> = BTreeMap::new();
     for path in &paths {
         let text = std::fs::read_to_string(path)?;
-        let source = text.lines().next().and_then(|l| l.strip_prefix("来源：").or_else(|| l.strip_prefix("来源:"))).map(str::trim).unwrap_or_default().to_string();
+        let source = text
+            .lines()
+            .next()
+            .and_then(|l| l.strip_prefix("来源：").or_else(|| l.strip_prefix("来源:")))
+            .map(str::trim)
+            .unwrap_or_default()
+            .to_string();
         if source.is_empty() {
             bail!("{}：第一行应为「来源：URL 或文号」", path.display());
         }
@@ -245,7 +277,11 @@ pub fn harvest_dir(dir: &Path, year: i32) -> Result<Harvest> {
         }
     }
     for s in seen.into_values() {
-        let known = if s.code.starts_with('2') { t.function(&s.code).map(|f| (f.name.clone(), f.checked)) } else { t.economic(&s.code).map(|e| (e.name.clone(), e.checked)) };
+        let known = if s.code.starts_with('2') {
+            t.function(&s.code).map(|f| (f.name.clone(), f.checked))
+        } else {
+            t.economic(&s.code).map(|e| (e.name.clone(), e.checked))
+        };
         match known {
             Some((name, checked)) if normalize(&name) == s.name => h.confirmed.push((s, checked)),
             Some((name, _)) => h.contradicted.push((s, name)),

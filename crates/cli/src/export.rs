@@ -21,12 +21,15 @@ async fn unit_years(store: &Store, unit: Option<&str>, year: Option<i32>) -> Res
         }
     }
     if out.is_empty() {
-        bail!("没有可导出的账簿：数据库中没有{}", match (unit, year) {
-            (Some(u), Some(y)) => format!("单位 {u} 的 {y} 年度"),
-            (Some(u), None) => format!("单位 {u}"),
-            (None, Some(y)) => format!("{y} 年度的单位"),
-            (None, None) => "单位（请先运行 jixiao import 或 jixiao demo）".into(),
-        });
+        bail!(
+            "没有可导出的账簿：数据库中没有{}",
+            match (unit, year) {
+                (Some(u), Some(y)) => format!("单位 {u} 的 {y} 年度"),
+                (Some(u), None) => format!("单位 {u}"),
+                (None, Some(y)) => format!("{y} 年度的单位"),
+                (None, None) => "单位（请先运行 jixiao import 或 jixiao demo）".into(),
+            }
+        );
     }
     Ok(out)
 }
@@ -72,6 +75,7 @@ pub async fn fiscal_data_package(store: &Store, unit: Option<&str>, year: Option
     };
     let name: String = name.to_lowercase().chars().map(|c| if c.is_ascii_alphanumeric() || "-._".contains(c) { c } else { '-' }).collect();
     let descriptor = serde_json::to_string_pretty(&fdp::descriptor(&name, &title))? + "\n";
-    std::fs::write(out.join("datapackage.json"), descriptor).with_context(|| format!("无法写入 {}", out.join("datapackage.json").display()))?;
+    std::fs::write(out.join("datapackage.json"), descriptor)
+        .with_context(|| format!("无法写入 {}", out.join("datapackage.json").display()))?;
     Ok(rows)
 }

@@ -57,9 +57,18 @@ pub async fn import(db: &str, store: &mut Option<Store>, path: &Path, override_r
         }
         Ok(checked) => {
             let (outcome, controls) = checked.commit().await?;
-            println!("已导入 {}（{}）：新增 {} 条记录，{} 条已存在未变。", source.unit.name, source.unit.code, outcome.added, outcome.unchanged);
+            println!(
+                "已导入 {}（{}）：新增 {} 条记录，{} 条已存在未变。",
+                source.unit.name, source.unit.code, outcome.added, outcome.unchanged
+            );
             for c in &controls {
-                println!("预算控制：{}「{}」：{} [{}]", if c.kind == "commitments" { "预算占用" } else { "支出凭证" }, c.key, c.message(), c.rule_id());
+                println!(
+                    "预算控制：{}「{}」：{} [{}]",
+                    if c.kind == "commitments" { "预算占用" } else { "支出凭证" },
+                    c.key,
+                    c.message(),
+                    c.rule_id()
+                );
             }
             // Codes the year's embedded edition cannot confirm were accepted: say so now, once per code.
             for y in &source.years {

@@ -35,19 +35,13 @@ pub(crate) fn outline(
     Ok(match kind {
         ReportKind::Department => bail!("部门整体报告由 report 命令直接生成"),
         ReportKind::Project => {
-            let Some(code) = project else {
-                bail!("--kind project 需要 --project 项目编码")
-            };
+            let Some(code) = project else { bail!("--kind project 需要 --project 项目编码") };
             let report = jixiao_core::project_report::build(books, evaluation, code, money)?;
-            (
-                jixiao_documents::outline::project_outline(&report),
-                format!("project/{code}"),
-            )
+            (jixiao_documents::outline::project_outline(&report), format!("project/{code}"))
         }
-        ReportKind::Targets => (
-            jixiao_documents::outline::targets_outline(&jixiao_core::targets::build(books, money)),
-            "targets".to_string(),
-        ),
+        ReportKind::Targets => {
+            (jixiao_documents::outline::targets_outline(&jixiao_core::targets::build(books, money)), "targets".to_string())
+        }
         ReportKind::Monitor => {
             let _ = as_of;
             bail!("绩效运行监控表由 report 命令直接生成（monitor.rs）")
@@ -56,21 +50,12 @@ pub(crate) fn outline(
 }
 
 /// The outline in `format`: text for md and html, bytes for docx and pdf.
-pub(crate) fn write(
-    books: &Books,
-    outline: &Outline,
-    ident: &str,
-    format: ReportFormat,
-) -> Result<Vec<u8>> {
+pub(crate) fn write(books: &Books, outline: &Outline, ident: &str, format: ReportFormat) -> Result<Vec<u8>> {
     Ok(match format {
         ReportFormat::Md => jixiao_documents::text::markdown(outline).into_bytes(),
         ReportFormat::Html => jixiao_documents::text::html(outline).into_bytes(),
         ReportFormat::Docx => jixiao_documents::docx(outline)?,
-        ReportFormat::Pdf => {
-            jixiao_pdf::render_outline(books, outline, ident, &jixiao_pdf::FontSet::from_env()?)?.0
-        }
-        ReportFormat::Xlsx => bail!(
-            "xlsx 只用于部门整体报告（决算公开表及绩效自评表）；其他报告类型请用 md、html、docx 或 pdf"
-        ),
+        ReportFormat::Pdf => jixiao_pdf::render_outline(books, outline, ident, &jixiao_pdf::FontSet::from_env()?)?.0,
+        ReportFormat::Xlsx => bail!("xlsx 只用于部门整体报告（决算公开表及绩效自评表）；其他报告类型请用 md、html、docx 或 pdf"),
     })
 }

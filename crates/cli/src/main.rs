@@ -414,7 +414,8 @@ async fn run(cli: Cli, db_given: bool) -> Result<ExitCode> {
             println!("数据库已就绪：{}", cli.db);
         }
         Command::Import { path, override_reason, override_by } => {
-            let request = override_by.zip(override_reason).map(|(approved_by, reason)| OverrideRequest { approved_by, role: "cli".into(), reason });
+            let request =
+                override_by.zip(override_reason).map(|(approved_by, reason)| OverrideRequest { approved_by, role: "cli".into(), reason });
             return import_path(&cli.db, &path, request.as_ref()).await;
         }
         Command::Export { format, unit, year, output } => {
@@ -424,7 +425,9 @@ async fn run(cli: Cli, db_given: bool) -> Result<ExitCode> {
                     export::ledger(&store, unit.as_deref(), year, output.as_deref()).await?;
                 }
                 ExportFormat::Fdp => {
-                    let Some(dir) = output else { bail!("--format fdp 写出一个目录（datapackage.json 与 CSV）：请用 -o 目录 指定") };
+                    let Some(dir) = output else {
+                        bail!("--format fdp 写出一个目录（datapackage.json 与 CSV）：请用 -o 目录 指定")
+                    };
                     let rows = export::fiscal_data_package(&store, unit.as_deref(), year, &dir).await?;
                     println!("已导出财政数据包：{}（{rows} 条预算指标）", dir.display());
                 }
@@ -468,11 +471,23 @@ async fn run(cli: Cli, db_given: bool) -> Result<ExitCode> {
                 CheckFormat::Json => println!("{}", serde_json::to_string_pretty(&findings)?),
                 CheckFormat::Text => {
                     for f in findings {
-                        let records: Vec<String> = f.records.iter().filter(|r| !r.key.is_empty()).take(8).map(|r| format!("{}:{}", r.kind, r.key)).collect();
-                        println!("[{}] {} {}{}", f.severity.label(), f.rule_id, f.message, if records.is_empty() { String::new() } else { format!("（记录：{}）", records.join("、")) });
+                        let records: Vec<String> =
+                            f.records.iter().filter(|r| !r.key.is_empty()).take(8).map(|r| format!("{}:{}", r.kind, r.key)).collect();
+                        println!(
+                            "[{}] {} {}{}",
+                            f.severity.label(),
+                            f.rule_id,
+                            f.message,
+                            if records.is_empty() { String::new() } else { format!("（记录：{}）", records.join("、")) }
+                        );
                     }
                     let count = |s: Severity| findings.iter().filter(|f| f.severity == s).count();
-                    println!("核对完成：错误 {} 项，警告 {} 项，提示 {} 项。", count(Severity::Error), count(Severity::Warning), count(Severity::Info));
+                    println!(
+                        "核对完成：错误 {} 项，警告 {} 项，提示 {} 项。",
+                        count(Severity::Error),
+                        count(Severity::Warning),
+                        count(Severity::Info)
+                    );
                 }
             }
             if has_errors(findings) {
@@ -487,12 +502,35 @@ async fn run(cli: Cli, db_given: bool) -> Result<ExitCode> {
             for a in &books.records.fixed_assets {
                 let status = jixiao_core::assets::effective_status(&books.records, a).label();
                 match jixiao_core::assets::depreciation_in(a, year) {
-                    Some((class, years, d)) => writeln!(out, "{}\t{}\t{}\t{years}\t{}\t{}\t{}\t{}\t{status}", a.asset_code, a.name, class.class, a.original_value, d.charge, d.accumulated, d.net)?,
-                    None => writeln!(out, "{}\t{}\t{}（不计提折旧或类别未列入折旧年限表）\t—\t{}\t—\t—\t—\t{status}", a.asset_code, a.name, a.category, a.original_value)?,
+                    Some((class, years, d)) => writeln!(
+                        out,
+                        "{}\t{}\t{}\t{years}\t{}\t{}\t{}\t{}\t{status}",
+                        a.asset_code, a.name, class.class, a.original_value, d.charge, d.accumulated, d.net
+                    )?,
+                    None => writeln!(
+                        out,
+                        "{}\t{}\t{}（不计提折旧或类别未列入折旧年限表）\t—\t{}\t—\t—\t—\t{status}",
+                        a.asset_code, a.name, a.category, a.original_value
+                    )?,
                 }
             }
         }
-        Command::Report { unit, kind, project, as_of, scope, department, bureau, area, year, format, output, allow_errors, rules, money } => {
+        Command::Report {
+            unit,
+            kind,
+            project,
+            as_of,
+            scope,
+            department,
+            bureau,
+            area,
+            year,
+            format,
+            output,
+            allow_errors,
+            rules,
+            money,
+        } => {
             let store = open(&cli.db).await?;
             if scope != ReportScope::Unit && kind != kinds::ReportKind::Department {
                 bail!("--kind 只用于单位报告（--scope unit）");
@@ -531,15 +569,26 @@ async fn run(cli: Cli, db_given: bool) -> Result<ExitCode> {
             if kind != kinds::ReportKind::Department {
                 let (outline, ident) = kinds::outline(kind, books, evaluation, project.as_deref(), as_of.as_deref(), money.unit())?;
                 let bytes = kinds::write(books, &outline, &ident, format)?;
-                return if matches!(format, ReportFormat::Md | ReportFormat::Html) { write_output(output.as_deref(), &String::from_utf8(bytes)?).map(|()| ExitCode::SUCCESS) } else { write_binary(output.as_deref(), &bytes) };
+                return if matches!(format, ReportFormat::Md | ReportFormat::Html) {
+                    write_output(output.as_deref(), &String::from_utf8(bytes)?).map(|()| ExitCode::SUCCESS)
+                } else {
+                    write_binary(output.as_deref(), &bytes)
+                };
             }
             let model = assessment.report_model(money.unit())?;
             let text_format = match format {
                 ReportFormat::Md => jixiao_report::Format::Markdown,
                 ReportFormat::Html => jixiao_report::Format::Html,
                 ReportFormat::Docx => return write_binary(output.as_deref(), &jixiao_documents::docx(&jixiao_documents::outline(&model))?),
-                ReportFormat::Xlsx => return write_binary(output.as_deref(), &jixiao_documents::workbook_in(books, assessment.evaluation()?, money.unit(), assessment.prior.as_ref())?),
-                ReportFormat::Pdf => return write_binary(output.as_deref(), &jixiao_pdf::render(books, &model, &jixiao_pdf::FontSet::from_env()?)?),
+                ReportFormat::Xlsx => {
+                    return write_binary(
+                        output.as_deref(),
+                        &jixiao_documents::workbook_in(books, assessment.evaluation()?, money.unit(), assessment.prior.as_ref())?,
+                    );
+                }
+                ReportFormat::Pdf => {
+                    return write_binary(output.as_deref(), &jixiao_pdf::render(books, &model, &jixiao_pdf::FontSet::from_env()?)?);
+                }
             };
             write_output(output.as_deref(), &jixiao_report::render(&model, text_format)?)?;
         }
@@ -556,7 +605,11 @@ async fn run(cli: Cli, db_given: bool) -> Result<ExitCode> {
         }
         Command::Serve { addr, demo, secure_cookies } => {
             let (db, addr) = if demo {
-                let db = if db_given { cli.db.clone() } else { format!("sqlite://{}", std::env::temp_dir().join(format!("jixiao-demo-{}.db", std::process::id())).display()) };
+                let db = if db_given {
+                    cli.db.clone()
+                } else {
+                    format!("sqlite://{}", std::env::temp_dir().join(format!("jixiao-demo-{}.db", std::process::id())).display())
+                };
                 // The demo binds to loopback only, whatever address was asked for.
                 (db, std::net::SocketAddr::new(std::net::Ipv4Addr::LOCALHOST.into(), addr.port()))
             } else {
@@ -565,7 +618,9 @@ async fn run(cli: Cli, db_given: bool) -> Result<ExitCode> {
             let store = open(&db).await?;
             // Someone must be able to manage users and approve: a 单位管理员 or a 财政局 account.
             if !demo && !store.users().await?.iter().any(|u| u.role == "unit_admin" || u.role == "bureau") {
-                bail!("数据库中还没有管理员（单位管理员或财政局用户）：请先用 jixiao user add NAME --role unit_admin --unit CODE 创建（或用 --demo 运行演示）");
+                bail!(
+                    "数据库中还没有管理员（单位管理员或财政局用户）：请先用 jixiao user add NAME --role unit_admin --unit CODE 创建（或用 --demo 运行演示）"
+                );
             }
             if demo {
                 jixiao_web::setup::load_demo(&store).await.map_err(|e| anyhow::anyhow!("{e}"))?;
@@ -592,7 +647,14 @@ async fn run(cli: Cli, db_given: bool) -> Result<ExitCode> {
                     "password_changed" => "修改密码",
                     other => other,
                 };
-                println!("{date} {:02}:{:02}:{:02}\t{}\t{}\t{outcome}", seconds / 3600, seconds / 60 % 60, seconds % 60, e.username, e.address);
+                println!(
+                    "{date} {:02}:{:02}:{:02}\t{}\t{}\t{outcome}",
+                    seconds / 3600,
+                    seconds / 60 % 60,
+                    seconds % 60,
+                    e.username,
+                    e.address
+                );
             }
             eprintln!("{since} 以来共 {} 条登录记录", events.len());
         }
@@ -602,7 +664,17 @@ async fn run(cli: Cli, db_given: bool) -> Result<ExitCode> {
             match command {
                 UserCommand::Add { username, role, unit, region, name, password } => {
                     let password = password_from(password)?;
-                    jixiao_web::setup::add_user(&store, &username, name.as_deref().unwrap_or(&username), &password, &role, unit.as_deref(), region.as_deref()).await.map_err(web)?;
+                    jixiao_web::setup::add_user(
+                        &store,
+                        &username,
+                        name.as_deref().unwrap_or(&username),
+                        &password,
+                        &role,
+                        unit.as_deref(),
+                        region.as_deref(),
+                    )
+                    .await
+                    .map_err(web)?;
                     println!("已添加用户 {username}");
                 }
                 UserCommand::Passwd { username, password } => {
@@ -632,7 +704,9 @@ async fn run(cli: Cli, db_given: bool) -> Result<ExitCode> {
         Command::Backup { to } => backup::backup(&cli.db, &to).await?,
         Command::Restore { from, force } => backup::restore(&cli.db, &from, force).await?,
         Command::Verify { expect_head } => return reliability::verify(&open(&cli.db).await?, expect_head.as_deref()).await,
-        Command::Close { month, year, unit } => reliability::close(&open(&cli.db).await?, month.or(year).as_deref(), unit.as_deref()).await?,
+        Command::Close { month, year, unit } => {
+            reliability::close(&open(&cli.db).await?, month.or(year).as_deref(), unit.as_deref()).await?
+        }
         Command::Demo => {
             let dir = tempfile::tempdir().context("无法创建临时目录")?;
             jixiao_import::demo::unpack_into(dir.path()).context("无法写出演示数据")?;
@@ -704,7 +778,9 @@ fn write_binary(path: Option<&Path>, bytes: &[u8]) -> Result<ExitCode> {
     use std::io::IsTerminal;
     match path {
         Some(path) => std::fs::write(path, bytes).with_context(|| format!("无法写入 {}", path.display()))?,
-        None if std::io::stdout().is_terminal() => bail!("该格式是二进制文件，不能输出到终端：请用 -o 文件名 指定输出文件（或重定向到文件）"),
+        None if std::io::stdout().is_terminal() => {
+            bail!("该格式是二进制文件，不能输出到终端：请用 -o 文件名 指定输出文件（或重定向到文件）")
+        }
         None => std::io::stdout().lock().write_all(bytes)?,
     }
     Ok(ExitCode::SUCCESS)
@@ -733,7 +809,11 @@ async fn unit_code(store: &Store, unit: Option<String>) -> Result<String> {
             match units.as_slice() {
                 [(code, _)] => code.clone(),
                 [] => bail!("数据库中没有单位：请先运行 jixiao import 或 jixiao demo"),
-                _ => bail!("数据库中有 {} 个单位，请用 --unit 指定：{}", units.len(), units.iter().map(|(c, n)| format!("{c}（{n}）")).collect::<Vec<_>>().join("、")),
+                _ => bail!(
+                    "数据库中有 {} 个单位，请用 --unit 指定：{}",
+                    units.len(),
+                    units.iter().map(|(c, n)| format!("{c}（{n}）")).collect::<Vec<_>>().join("、")
+                ),
             }
         }
     };

@@ -49,7 +49,10 @@ async fn reports_differ(a: &Store, b: &Store) -> Result<Option<String>> {
                 let books = store.books(&code, y.year).await?;
                 let prior = jixiao_service::prior_books(store, &code, y.year).await?;
                 let model = jixiao_service::Assessment::new(books, prior, None).report_model(jixiao_core::MoneyUnit::Wan)?;
-                texts.push((jixiao_report::render(&model, jixiao_report::Format::Markdown)?, jixiao_report::render(&model, jixiao_report::Format::Html)?));
+                texts.push((
+                    jixiao_report::render(&model, jixiao_report::Format::Markdown)?,
+                    jixiao_report::render(&model, jixiao_report::Format::Html)?,
+                ));
             }
             if texts[0] != texts[1] {
                 return Ok(Some(format!("单位「{code}」{}年度的报告", y.year)));
@@ -96,6 +99,10 @@ pub async fn run(from: &str, to: &str) -> Result<()> {
     if let Some(d) = reports_differ(&source, &target).await? {
         bail!("迁移后核对失败：{d}不同");
     }
-    println!("已迁移 {} 个单位、{years} 个单位年度、{records} 条记录到 {}；两库的账套一致，各单位年度报告逐字节相同。", units.len(), redact(to));
+    println!(
+        "已迁移 {} 个单位、{years} 个单位年度、{records} 条记录到 {}；两库的账套一致，各单位年度报告逐字节相同。",
+        units.len(),
+        redact(to)
+    );
     Ok(())
 }

@@ -23,10 +23,7 @@ pub fn render(books: &Books, as_of: Date, format: ReportFormat) -> Result<Render
     Ok(match format {
         ReportFormat::Md => Rendered::Text(jixiao_documents::text::markdown(&outline)),
         ReportFormat::Html => Rendered::Text(jixiao_documents::text::html(&outline)),
-        ReportFormat::Docx => Rendered::Bytes(jixiao_documents::docx_in(
-            &outline,
-            jixiao_documents::Orientation::Landscape,
-        )?),
+        ReportFormat::Docx => Rendered::Bytes(jixiao_documents::docx_in(&outline, jixiao_documents::Orientation::Landscape)?),
         ReportFormat::Pdf => Rendered::Bytes(jixiao_pdf::render_outline_turned(
             &outline,
             &model.unit_name,

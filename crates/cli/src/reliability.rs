@@ -34,7 +34,9 @@ pub async fn close(store: &Store, period: Option<&str>, unit: Option<&str>) -> R
         }
         return Ok(());
     };
-    let Some(period) = Period::parse(text) else { bail!("无法识别的期间「{text}」：月份写作 YYYY-MM（如 2020-03），年度写作 YYYY [period-format]") };
+    let Some(period) = Period::parse(text) else {
+        bail!("无法识别的期间「{text}」：月份写作 YYYY-MM（如 2020-03），年度写作 YYYY [period-format]")
+    };
     if let Some(code) = unit
         && store.unit(code).await?.is_none()
     {

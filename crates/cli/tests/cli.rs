@@ -145,7 +145,10 @@ fn several_units_need_unit_named() {
     let tmp = tempfile::tempdir().unwrap();
     let dir = tmp.path().join("other");
     copy_dir(&demo_dir(), &dir);
-    let unit = std::fs::read_to_string(dir.join("unit.toml")).unwrap().replace("430102-KX", "430102-KX2").replace("name = \"芙蓉区科学技术协会\"", "name = \"演示第二单位\"");
+    let unit = std::fs::read_to_string(dir.join("unit.toml"))
+        .unwrap()
+        .replace("430102-KX", "430102-KX2")
+        .replace("name = \"芙蓉区科学技术协会\"", "name = \"演示第二单位\"");
     std::fs::write(dir.join("unit.toml"), unit).unwrap();
     let db = sqlite(tmp.path(), "j.db");
     ok(jixiao(&db, &["demo"]));
@@ -242,7 +245,11 @@ fn a_rules_file_changes_weights_without_code() {
     ok(jixiao(&db, &["demo"]));
     let rules = tmp.path().join("rules.toml");
     // Move 8 points from 满意度 (which the demo cannot evidence) to 社会效益 (12 under the national weights).
-    std::fs::write(&rules, "name = \"测试规则\"\n[[department]]\nid = \"satisfaction_rate\"\nweight = 0\n[[department]]\nid = \"benefit_rate\"\nweight = 20\n").unwrap();
+    std::fs::write(
+        &rules,
+        "name = \"测试规则\"\n[[department]]\nid = \"satisfaction_rate\"\nweight = 0\n[[department]]\nid = \"benefit_rate\"\nweight = 20\n",
+    )
+    .unwrap();
     let eval = |extra: &[&str]| -> serde_json::Value {
         let mut args = vec!["evaluate", "--year", "2020", "--format", "json"];
         args.extend_from_slice(extra);
@@ -250,7 +257,8 @@ fn a_rules_file_changes_weights_without_code() {
     };
     let before = eval(&[]);
     let after = eval(&["--rules", rules.to_str().unwrap()]);
-    let weight = |j: &serde_json::Value, id: &str| j["indicators"].as_array().unwrap().iter().find(|i| i["id"] == id).unwrap()["weight"].clone();
+    let weight =
+        |j: &serde_json::Value, id: &str| j["indicators"].as_array().unwrap().iter().find(|i| i["id"] == id).unwrap()["weight"].clone();
     assert_eq!(weight(&before, "benefit_rate"), "12.00");
     assert_eq!(weight(&after, "benefit_rate"), "20.00");
     assert_eq!(after["framework"], "测试规则");
@@ -259,7 +267,9 @@ fn a_rules_file_changes_weights_without_code() {
     std::fs::write(&rules, "[[department]]\nid = \"benefit_rate\"\nweight = 30\n").unwrap();
     let refused = jixiao(&db, &["evaluate", "--year", "2020", "--rules", rules.to_str().unwrap()]);
     assert_eq!(refused.status.code(), Some(1));
-    assert!(String::from_utf8_lossy(&refused.stderr).contains("rules.toml") && String::from_utf8_lossy(&refused.stderr).contains("应为 100"));
+    assert!(
+        String::from_utf8_lossy(&refused.stderr).contains("rules.toml") && String::from_utf8_lossy(&refused.stderr).contains("应为 100")
+    );
 }
 
 #[test]
@@ -268,7 +278,9 @@ fn lint_finds_the_seed_defects_and_names_unreadable_files() {
     let out = Command::new(env!("CARGO_BIN_EXE_jixiao")).args(["lint", "--format", "json"]).arg(&seed).output().unwrap();
     assert_eq!(out.status.code(), Some(1), "findings exit 1");
     let text = String::from_utf8_lossy(&out.stdout);
-    for rule in ["sum-mismatch", "basic-project-total", "duplicate-section", "missing-section", "misplaced-section", "unknown-classification"] {
+    for rule in
+        ["sum-mismatch", "basic-project-total", "duplicate-section", "missing-section", "misplaced-section", "unknown-classification"]
+    {
         assert!(text.contains(rule), "{rule}");
     }
     let missing = Command::new(env!("CARGO_BIN_EXE_jixiao")).args(["lint", "/nonexistent/report.txt"]).output().unwrap();
@@ -297,20 +309,34 @@ fn budget_control_stop_refuses_the_import_naming_line_available_and_shortfall_un
     let refused = jixiao(&db, &["import", dir.to_str().unwrap()]);
     assert_eq!(refused.status.code(), Some(1));
     let stderr = String::from_utf8_lossy(&refused.stderr);
-    for needle in ["expenditures.csv", "第69行", "BUDGET_CONTROL_STOP", "指标「ZB2020-08」可用余额 2200.00 元", "本笔支出 5000.00 元", "超出可用余额 2800.00 元"] {
+    for needle in [
+        "expenditures.csv",
+        "第69行",
+        "BUDGET_CONTROL_STOP",
+        "指标「ZB2020-08」可用余额 2200.00 元",
+        "本笔支出 5000.00 元",
+        "超出可用余额 2800.00 元",
+    ] {
         assert!(stderr.contains(needle), "{needle} in {stderr}");
     }
     assert_eq!(ok(jixiao(&db, &["units"])), "", "nothing written");
     // An override needs both who and why.
     let half = jixiao(&db, &["import", dir.to_str().unwrap(), "--override-reason", "年末补缴"]);
     assert_eq!(half.status.code(), Some(2));
-    let passed = ok(jixiao(&db, &["import", dir.to_str().unwrap(), "--override-by", "李审核", "--override-reason", "年末医保补缴，经主任办公会同意"]));
+    let passed = ok(jixiao(
+        &db,
+        &["import", dir.to_str().unwrap(), "--override-by", "李审核", "--override-reason", "年末医保补缴，经主任办公会同意"],
+    ));
     assert!(passed.contains("BUDGET_CONTROL_OVERRIDDEN") && passed.contains("ZC2020-900"), "{passed}");
     let json = ok_or_code(jixiao(&db, &["check", "--year", "2020", "--format", "json"]), 1);
     let findings: serde_json::Value = serde_json::from_str(&json).unwrap();
-    let overridden = findings.as_array().unwrap().iter().find(|f| f["rule_id"] == "BUDGET_CONTROL_OVERRIDDEN").expect("the override is reported");
+    let overridden =
+        findings.as_array().unwrap().iter().find(|f| f["rule_id"] == "BUDGET_CONTROL_OVERRIDDEN").expect("the override is reported");
     assert_eq!(overridden["severity"], "info");
-    assert!(overridden["message"].as_str().unwrap().contains("由 李审核（cli）超控登记，理由：年末医保补缴，经主任办公会同意"), "{overridden}");
+    assert!(
+        overridden["message"].as_str().unwrap().contains("由 李审核（cli）超控登记，理由：年末医保补缴，经主任办公会同意"),
+        "{overridden}"
+    );
     // Re-importing adds nothing: the voucher and its override record are both stored.
     assert!(ok(jixiao(&db, &["import", dir.to_str().unwrap()])).contains("新增 0 条记录"));
 }
@@ -323,7 +349,12 @@ fn budget_control_warn_accepts_and_check_reports_it() {
     let out = ok(jixiao(&db, &["import", dir.to_str().unwrap()]));
     assert!(out.contains("BUDGET_CONTROL_WARN") && out.contains("超出可用余额 2800.00 元"), "{out}");
     let check = String::from_utf8(jixiao(&db, &["check", "--year", "2020"]).stdout).unwrap();
-    assert!(check.contains("BUDGET_CONTROL_WARN") && check.contains("指标「ZB2020-08」（预警控制）全年预算 32000.00 元，已占用 0.00 元、已支出 34800.00 元，超出可用额度 2800.00 元"), "{check}");
+    assert!(
+        check.contains("BUDGET_CONTROL_WARN")
+            && check
+                .contains("指标「ZB2020-08」（预警控制）全年预算 32000.00 元，已占用 0.00 元、已支出 34800.00 元，超出可用额度 2800.00 元"),
+        "{check}"
+    );
 }
 
 #[test]
@@ -333,7 +364,11 @@ fn commitments_reserve_funds_and_cancelling_releases_them() {
     let dir = tmp.path().join("data");
     copy_dir(&demo_dir(), &dir);
     std::fs::write(dir.join("line_controls.csv"), "指标编号,年度,控制方式\nZB2020-08,2020,刚性控制\n").unwrap();
-    std::fs::write(dir.join("commitments.csv"), "占用编号,年度,日期,指标编号,占用类型,金额,采购编号,冲销占用编号\nZY2020-01,2020,2020-12-01,ZB2020-08,合同,2000.00,,\n").unwrap();
+    std::fs::write(
+        dir.join("commitments.csv"),
+        "占用编号,年度,日期,指标编号,占用类型,金额,采购编号,冲销占用编号\nZY2020-01,2020,2020-12-01,ZB2020-08,合同,2000.00,,\n",
+    )
+    .unwrap();
     ok(jixiao(&db, &["import", dir.to_str().unwrap()]));
     // 2 200.00 元 available less the 2 000.00 元 contract: a 500.00 元 voucher is 300.00 元 short.
     let path = dir.join("expenditures.csv");
@@ -343,7 +378,11 @@ fn commitments_reserve_funds_and_cancelling_releases_them() {
     let refused = jixiao(&db, &["import", dir.to_str().unwrap()]);
     let stderr = String::from_utf8_lossy(&refused.stderr);
     assert_eq!(refused.status.code(), Some(1));
-    assert!(stderr.contains("可用余额 200.00 元（全年预算 32000.00 − 已占用 2000.00 − 已支出 29800.00）") && stderr.contains("超出可用余额 300.00 元"), "{stderr}");
+    assert!(
+        stderr.contains("可用余额 200.00 元（全年预算 32000.00 − 已占用 2000.00 − 已支出 29800.00）")
+            && stderr.contains("超出可用余额 300.00 元"),
+        "{stderr}"
+    );
     // Cancelling the contract (a reversal) releases its 2 000.00 元 and the voucher passes in the same import.
     std::fs::write(dir.join("commitments.csv"), "占用编号,年度,日期,指标编号,占用类型,金额,采购编号,冲销占用编号\nZY2020-01,2020,2020-12-01,ZB2020-08,合同,2000.00,,\nZY2020-01C,2020,2020-12-29,ZB2020-08,合同,-2000.00,,ZY2020-01\n").unwrap();
     let out = ok(jixiao(&db, &["import", dir.to_str().unwrap()]));
@@ -402,7 +441,16 @@ fn the_demo_stays_clean_of_the_control_rules() {
     let db = sqlite(tmp.path(), "d.db");
     ok(jixiao(&db, &["demo"]));
     let json = ok(jixiao(&db, &["check", "--year", "2020", "--format", "json"]));
-    let prefixes = ["BUDGET_CONTROL", "PROCUREMENT_TENDER", "PROCUREMENT_SPLIT", "PROCUREMENT_QUOTES", "PROCUREMENT_CONTRACT", "MAJOR_DECISION", "SEGREGATION", "ASSET_"];
+    let prefixes = [
+        "BUDGET_CONTROL",
+        "PROCUREMENT_TENDER",
+        "PROCUREMENT_SPLIT",
+        "PROCUREMENT_QUOTES",
+        "PROCUREMENT_CONTRACT",
+        "MAJOR_DECISION",
+        "SEGREGATION",
+        "ASSET_",
+    ];
     assert!(!prefixes.iter().any(|p| json.contains(p)), "{json}");
 }
 
@@ -439,7 +487,11 @@ fn department_targets_prior_year_summary_and_the_chosen_framework_reach_the_eval
     .unwrap();
     // 上年（2019）三公经费预算数 0 元 and 年末结转结余 20 万元: the demo has no 三公 budget either year (full marks);
     // this year's 结转结余 31.63 万元 against 20 万元 is +58.15%.
-    std::fs::write(dir.join("prior_year_summaries.csv"), "数据来源,年度,上年三公经费预算数,上年年末结转结余\n2019年度部门决算,2020,0,200000.00\n").unwrap();
+    std::fs::write(
+        dir.join("prior_year_summaries.csv"),
+        "数据来源,年度,上年三公经费预算数,上年年末结转结余\n2019年度部门决算,2020,0,200000.00\n",
+    )
+    .unwrap();
     let db = sqlite(tmp.path(), "j.db");
     ok(jixiao(&db, &["import", dir.to_str().unwrap()]));
     let eval: serde_json::Value = serde_json::from_str(&ok(jixiao(&db, &["evaluate", "--year", "2020", "--format", "json"]))).unwrap();
@@ -453,7 +505,8 @@ fn department_targets_prior_year_summary_and_the_chosen_framework_reach_the_eval
     assert_eq!(indicator("carryover_change_rate")["value"], "58.15%");
     assert_eq!(eval["basis"][0], "《预算绩效评价共性指标体系框架》（财预〔2013〕53号）");
     // The unit chooses the (unchecked) Hunan file: it applies, by name.
-    let toml = std::fs::read_to_string(dir.join("unit.toml")).unwrap().replacen("region_code", "framework = \"hunan-2020\"\nregion_code", 1);
+    let toml =
+        std::fs::read_to_string(dir.join("unit.toml")).unwrap().replacen("region_code", "framework = \"hunan-2020\"\nregion_code", 1);
     std::fs::write(dir.join("unit.toml"), toml).unwrap();
     let other = sqlite(tmp.path(), "k.db");
     ok(jixiao(&other, &["import", dir.to_str().unwrap()]));

@@ -46,7 +46,10 @@ fn list_gives_every_class_of_2025_one_code_a_line() {
     let db = format!("sqlite://{}", tmp.path().join("none.db").display());
     let out = exits(jixiao(&db, &["codes", "list", "--year", "2025", "--level", "class"]), 0);
     let codes: Vec<&str> = out.lines().map(|l| l.split('\t').next().unwrap()).collect();
-    for class in ["201", "202", "203", "204", "205", "206", "207", "208", "210", "211", "212", "213", "214", "215", "216", "217", "219", "220", "221", "222", "223", "224", "227", "229", "230", "231", "232", "233"] {
+    for class in [
+        "201", "202", "203", "204", "205", "206", "207", "208", "210", "211", "212", "213", "214", "215", "216", "217", "219", "220",
+        "221", "222", "223", "224", "227", "229", "230", "231", "232", "233",
+    ] {
         assert!(codes.contains(&class), "{class} missing:\n{out}");
     }
     assert!(out.lines().any(|l| l.starts_with("220\t自然资源海洋气象等支出\t")), "{out}");
@@ -55,7 +58,8 @@ fn list_gives_every_class_of_2025_one_code_a_line() {
     let items = exits(jixiao(&db, &["codes", "list", "--year", "2025", "--level", "item"]), 0);
     assert!(items.lines().any(|l| l.starts_with("2170404\t中央金融机构注资特别国债支出")), "{items}");
     assert!(items.lines().all(|l| l.split('\t').next().unwrap().len() == 7));
-    let json: serde_json::Value = serde_json::from_str(&exits(jixiao(&db, &["codes", "list", "--year", "2024", "--format", "json"]), 0)).unwrap();
+    let json: serde_json::Value =
+        serde_json::from_str(&exits(jixiao(&db, &["codes", "list", "--year", "2024", "--format", "json"]), 0)).unwrap();
     let rows = json["codes"].as_array().unwrap();
     let row = rows.iter().find(|r| r["code"] == "22006").unwrap();
     assert_eq!(row["name"], "耕地保护考核奖惩基金支出");
@@ -85,7 +89,13 @@ fn a_2024_unit_with_an_unconfirmed_205_code_imports_with_one_warning_and_checks_
     let out = exits(jixiao(&db, &["import", dir.to_str().unwrap()]), 0);
     let warnings: Vec<&str> = out.lines().filter(|l| l.contains("CODE_UNCONFIRMED")).collect();
     assert_eq!(warnings.len(), 1, "{out}");
-    for needle in ["功能科目 2050201（教育支出，科目名称缺失", "未能核对：请导入本年度官方科目表", "2024 年度", "相近的已知科目：无（内置科目表未列出 205 类的款、项）", "jixiao codes import 科目表.xlsx --year 2024"] {
+    for needle in [
+        "功能科目 2050201（教育支出，科目名称缺失",
+        "未能核对：请导入本年度官方科目表",
+        "2024 年度",
+        "相近的已知科目：无（内置科目表未列出 205 类的款、项）",
+        "jixiao codes import 科目表.xlsx --year 2024",
+    ] {
         assert!(warnings[0].contains(needle), "{needle}: {}", warnings[0]);
     }
     let check = jixiao(&db, &["check", "--year", "2024"]);
@@ -132,8 +142,11 @@ fn an_imported_official_table_replaces_the_edition_and_makes_checking_strict() {
     let dir = tmp.path().join("unit2031");
     demo_as_year(&dir, 2031);
     let demo_lines = std::fs::read_to_string(dir.join("appropriation_lines.csv")).unwrap();
-    let mut codes: Vec<String> = demo_lines.lines().skip(1).flat_map(|l| l.split(',').skip(2).take(2).map(str::to_string).collect::<Vec<_>>()).collect();
-    codes.extend(std::fs::read_to_string(dir.join("receipts.csv")).unwrap().lines().skip(1).filter_map(|l| l.split(',').nth(4).map(str::to_string)));
+    let mut codes: Vec<String> =
+        demo_lines.lines().skip(1).flat_map(|l| l.split(',').skip(2).take(2).map(str::to_string).collect::<Vec<_>>()).collect();
+    codes.extend(
+        std::fs::read_to_string(dir.join("receipts.csv")).unwrap().lines().skip(1).filter_map(|l| l.split(',').nth(4).map(str::to_string)),
+    );
     let mut table = String::from("预算管理一体化系统 科目导出\n单位：元\n\n科目编码,科目名称,级次\n");
     let mut all: std::collections::BTreeSet<String> = Default::default();
     for c in codes.iter().filter(|c| c.len() == 7 || c.len() == 5) {

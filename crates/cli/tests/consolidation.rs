@@ -23,7 +23,10 @@ fn ok(out: Output) -> String {
 
 /// A scenario with two years and at least two 主管部门.
 fn rich_scenario() -> Scenario {
-    (1..).map(|seed| scenario(seed, &Profile::small())).find(|s| s.years.len() == 2 && s.department_codes().len() >= 2 && s.units.len() >= 3).unwrap()
+    (1..)
+        .map(|seed| scenario(seed, &Profile::small()))
+        .find(|s| s.years.len() == 2 && s.department_codes().len() >= 2 && s.units.len() >= 3)
+        .unwrap()
 }
 
 /// Empty databases: a SQLite file, and a PostgreSQL database when a server is given.
@@ -81,7 +84,10 @@ fn consolidated_and_unit_outputs_of_the_binary_equal_the_library_on_every_backen
                 assert_eq!(ok(run("report", &["--format", "html", "--allow-errors"])), lib.report_html, "{db} {} html", u.code);
                 texts.push(lib.report_md);
             }
-            let mut scopes = vec![(Scope::Region(Some(s.bureau_code.clone())), vec!["--scope", "region", "--bureau", s.bureau_code.as_str()]), (Scope::Region(None), vec!["--scope", "region"])];
+            let mut scopes = vec![
+                (Scope::Region(Some(s.bureau_code.clone())), vec!["--scope", "region", "--bureau", s.bureau_code.as_str()]),
+                (Scope::Region(None), vec!["--scope", "region"]),
+            ];
             let departments = s.department_codes();
             for d in &departments {
                 scopes.push((Scope::Department(d.clone()), vec!["--scope", "department", "--department", d.as_str()]));
@@ -89,8 +95,16 @@ fn consolidated_and_unit_outputs_of_the_binary_equal_the_library_on_every_backen
             for (scope, args) in scopes {
                 let (md, html, input) = rt.block_on(consolidated_outputs(&store, &scope, *year)).unwrap();
                 assert!(!input.units.is_empty());
-                assert_eq!(ok(jixiao(&db, &[&["report", "--year", y.as_str(), "--format", "md"][..], &args].concat())), md, "{db} {scope:?}");
-                assert_eq!(ok(jixiao(&db, &[&["report", "--year", y.as_str(), "--format", "html"][..], &args].concat())), html, "{db} {scope:?}");
+                assert_eq!(
+                    ok(jixiao(&db, &[&["report", "--year", y.as_str(), "--format", "md"][..], &args].concat())),
+                    md,
+                    "{db} {scope:?}"
+                );
+                assert_eq!(
+                    ok(jixiao(&db, &[&["report", "--year", y.as_str(), "--format", "html"][..], &args].concat())),
+                    html,
+                    "{db} {scope:?}"
+                );
                 texts.push(md);
             }
         }

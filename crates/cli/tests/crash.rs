@@ -188,7 +188,9 @@ fn imports_killed_at_random_points_are_wholly_present_or_absent_and_complete_exa
 
     let started = Instant::now();
     let target = env_number("JIXIAO_CRASH_KILLS", 200);
-    let tally = kill_imports(&mut steps, target, &mut rng, &mut |round| format!("sqlite://{}", tmp.path().join(format!("crash-{round}.db")).display()));
+    let tally = kill_imports(&mut steps, target, &mut rng, &mut |round| {
+        format!("sqlite://{}", tmp.path().join(format!("crash-{round}.db")).display())
+    });
     report("SQLite", &tally, started);
     assert!(tally.kills >= target);
 
@@ -209,7 +211,10 @@ fn imports_killed_at_random_points_are_wholly_present_or_absent_and_complete_exa
 fn http(port: u16, path: &str, headers: &[(&str, &str)], body: &str) -> std::io::Result<(String, String)> {
     use std::io::{Read, Write};
     let mut s = std::net::TcpStream::connect(("127.0.0.1", port))?;
-    let mut request = format!("POST {path} HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\nContent-Type: application/json\r\nContent-Length: {}\r\n", body.len());
+    let mut request = format!(
+        "POST {path} HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\nContent-Type: application/json\r\nContent-Length: {}\r\n",
+        body.len()
+    );
     for (k, v) in headers {
         request.push_str(&format!("{k}: {v}\r\n"));
     }
@@ -238,7 +243,14 @@ fn serve(db: &str) -> (std::process::Child, u16, String, String) {
         std::thread::sleep(Duration::from_millis(20));
     }
     let (head, body) = http(port, "/api/login", &[], r#"{"username":"admin","password":"Jixiao-test-7319-pw"}"#).unwrap();
-    let cookie = head.lines().find_map(|l| l.strip_prefix("set-cookie: ").or_else(|| l.strip_prefix("Set-Cookie: "))).unwrap().split(';').next().unwrap().to_string();
+    let cookie = head
+        .lines()
+        .find_map(|l| l.strip_prefix("set-cookie: ").or_else(|| l.strip_prefix("Set-Cookie: ")))
+        .unwrap()
+        .split(';')
+        .next()
+        .unwrap()
+        .to_string();
     let csrf = serde_json::from_str::<serde_json::Value>(&body).unwrap()["csrf_token"].as_str().unwrap().to_string();
     (child, port, cookie, csrf)
 }
@@ -257,7 +269,11 @@ fn the_web_application_killed_during_a_write_leaves_the_voucher_whole_or_absent(
     exits(jixiao(&db, &["user", "add", "admin", "--role", "unit_admin", "--unit", "430102-KX", "--password", "Jixiao-test-7319-pw"]), 0);
     let rt = runtime();
     let target = env_number("JIXIAO_CRASH_WEB_KILLS", 20);
-    let voucher = |n: u64| format!(r#"{{"voucher_no":"WEB-{n}","date":"2020-12-01","line_code":"ZB2020-17","amount":"0.50","payee":"某公司","purpose":"崩溃测试"}}"#);
+    let voucher = |n: u64| {
+        format!(
+            r#"{{"voucher_no":"WEB-{n}","date":"2020-12-01","line_code":"ZB2020-17","amount":"0.50","payee":"某公司","purpose":"崩溃测试"}}"#
+        )
+    };
     let path = "/api/units/430102-KX/2020/expenditures";
     let (mut kills, mut present_after_kill, mut whole) = (0u64, 0u64, Duration::from_millis(50));
     let started = Instant::now();

@@ -3,8 +3,8 @@
 //! output is refused on a terminal but written to a pipe.
 
 use calamine::{Data, Reader, Xlsx};
-use jixiao_core::records::{Books, SpendingKind};
 use jixiao_core::Fen;
+use jixiao_core::records::{Books, SpendingKind};
 use std::io::{Cursor, Read};
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
@@ -51,7 +51,8 @@ fn pdf_carries_the_key_figures_with_cjk_fonts_embedded_and_is_reproducible() {
     let path = tmp.path().join("r.pdf");
     let pdf = report(&db, "pdf", &path);
     assert!(pdf.starts_with(b"%PDF-"));
-    let text = String::from_utf8(Command::new("pdftotext").arg(&path).arg("-").output().expect("pdftotext (poppler-utils)").stdout).unwrap();
+    let text =
+        String::from_utf8(Command::new("pdftotext").arg(&path).arg("-").output().expect("pdftotext (poppler-utils)").stdout).unwrap();
     for figure in KEY_FIGURES {
         assert!(text.contains(figure), "PDF lacks {figure}");
     }
@@ -59,7 +60,12 @@ fn pdf_carries_the_key_figures_with_cjk_fonts_embedded_and_is_reproducible() {
     assert!(fonts.lines().any(|l| l.contains("CJK") && l.split_whitespace().rev().nth(4) == Some("yes")), "{fonts}");
     assert_eq!(pdf, report(&db, "pdf", &tmp.path().join("again.pdf")), "same database, same PDF");
     std::fs::copy(&path, artifacts().join("cli-report.pdf")).unwrap();
-    let status = Command::new("pdftoppm").args(["-r", "60", "-png", "-f", "1", "-l", "2"]).arg(&path).arg(artifacts().join("cli-pdf-page")).status().unwrap();
+    let status = Command::new("pdftoppm")
+        .args(["-r", "60", "-png", "-f", "1", "-l", "2"])
+        .arg(&path)
+        .arg(artifacts().join("cli-pdf-page"))
+        .status()
+        .unwrap();
     assert!(status.success());
 }
 
@@ -77,7 +83,8 @@ fn docx_document_xml_carries_the_key_figures() {
 }
 
 fn number_right_of(sheet: &calamine::Range<Data>, label: &str, offset: usize) -> f64 {
-    let row = sheet.rows().find(|r| r.iter().any(|c| matches!(c, Data::String(s) if s == label))).unwrap_or_else(|| panic!("no row {label}"));
+    let row =
+        sheet.rows().find(|r| r.iter().any(|c| matches!(c, Data::String(s) if s == label))).unwrap_or_else(|| panic!("no row {label}"));
     let at = row.iter().position(|c| matches!(c, Data::String(s) if s == label)).unwrap() + offset;
     match &row[at] {
         Data::Float(f) => *f,
@@ -131,7 +138,8 @@ fn binary_formats_go_to_a_pipe_but_not_to_a_terminal() {
     assert_eq!(piped, file, "stdout that is not a terminal gets the file");
     // `script` gives the command a pseudo-terminal as stdout.
     let command = format!("{} --db {db} report --year 2020 --format pdf", env!("CARGO_BIN_EXE_jixiao"));
-    let out = Command::new("script").args(["-qec", &command, "/dev/null"]).env_remove("JIXIAO_DB").output().expect("script (util-linux) runs");
+    let out =
+        Command::new("script").args(["-qec", &command, "/dev/null"]).env_remove("JIXIAO_DB").output().expect("script (util-linux) runs");
     let shown = String::from_utf8_lossy(&out.stdout);
     assert!(!out.status.success() && shown.contains("-o"), "refused with a hint: {shown}");
     assert!(!shown.contains("%PDF"), "no PDF on the terminal");

@@ -28,7 +28,12 @@ mod support {
             assert!(self.check_json == other.check_json, "{when}: `check --format json` output changed");
             assert_eq!(self.check_code, other.check_code, "{when}: `check` exit code changed");
             assert_eq!(self.units, other.units, "{when}: `units` output changed");
-            assert!(self.db_bytes == other.db_bytes, "{when}: the SQLite file's bytes changed ({} → {} bytes)", self.db_bytes.len(), other.db_bytes.len());
+            assert!(
+                self.db_bytes == other.db_bytes,
+                "{when}: the SQLite file's bytes changed ({} → {} bytes)",
+                self.db_bytes.len(),
+                other.db_bytes.len()
+            );
         }
     }
 
@@ -227,7 +232,12 @@ mod support {
         pub fn import_fails(&self) -> String {
             let out = import(&self.db_file, &self.dir);
             let stderr = text(&out.stderr);
-            assert_eq!(out.status.code(), Some(1), "import should fail with exit code 1; stdout:\n{}\nstderr:\n{stderr}", text(&out.stdout));
+            assert_eq!(
+                out.status.code(),
+                Some(1),
+                "import should fail with exit code 1; stdout:\n{}\nstderr:\n{stderr}",
+                text(&out.stdout)
+            );
             assert!(stderr.contains("数据库未作任何修改"), "stderr should say nothing was written:\n{stderr}");
             assert!(!stderr.contains("panicked"), "the importer panicked:\n{stderr}");
             self.before.assert_same(&fingerprint(&self.db_file), "after a failed import");
@@ -355,7 +365,14 @@ fn function_code_of_a_known_class_that_the_edition_does_not_list_imports_with_on
     let out = c.import_ok();
     let warnings: Vec<&str> = out.lines().filter(|l| l.contains("CODE_UNCONFIRMED")).collect();
     assert_eq!(warnings.len(), 1, "{out}");
-    for needle in ["[警告]", "功能科目 2012904", "未能核对：请导入本年度官方科目表", "2020 年度", "jixiao codes import 科目表.xlsx --year 2020", "相近的已知科目：20129"] {
+    for needle in [
+        "[警告]",
+        "功能科目 2012904",
+        "未能核对：请导入本年度官方科目表",
+        "2020 年度",
+        "jixiao codes import 科目表.xlsx --year 2020",
+        "相近的已知科目：20129",
+    ] {
         assert!(warnings[0].contains(needle), "{needle}: {}", warnings[0]);
     }
 }
@@ -640,7 +657,8 @@ fn reversal_with_wrong_amount() {
 #[test]
 fn reversal_on_another_line() {
     let c = Case::new();
-    let row = c.append_like(EXP, 2, &[("凭证号", "ZC2020-068"), ("指标编号", "ZB2020-01"), ("金额", "-14900.00"), ("冲销凭证号", "ZC2020-001")]);
+    let row =
+        c.append_like(EXP, 2, &[("凭证号", "ZC2020-068"), ("指标编号", "ZB2020-01"), ("金额", "-14900.00"), ("冲销凭证号", "ZC2020-001")]);
     let err = c.import_fails();
     cell_error(&err, EXP, row, "指标编号", Some("ZB2020-01"), "LEDGER_REVERSAL_LINE");
     assert_error_count(&err, 1);
@@ -662,7 +680,8 @@ fn double_reversal_within_one_import() {
     let c = Case::new();
     let original = c.append_like(EXP, 2, &[("凭证号", "ZC2020-068"), ("日期", "2020-12-31")]);
     c.append_like(EXP, 2, &[("凭证号", "ZC2020-069"), ("日期", "2020-12-31"), ("金额", "-14900.00"), ("冲销凭证号", "ZC2020-068")]);
-    let twice = c.append_like(EXP, 2, &[("凭证号", "ZC2020-070"), ("日期", "2020-12-31"), ("金额", "-14900.00"), ("冲销凭证号", "ZC2020-068")]);
+    let twice =
+        c.append_like(EXP, 2, &[("凭证号", "ZC2020-070"), ("日期", "2020-12-31"), ("金额", "-14900.00"), ("冲销凭证号", "ZC2020-068")]);
     assert_eq!(twice, original + 2);
     let err = c.import_fails();
     cell_error(&err, EXP, twice, "冲销凭证号", Some("ZC2020-068"), "LEDGER_REVERSAL_TWICE");
@@ -1105,7 +1124,11 @@ fn injection_strings_are_stored_as_text_and_harm_nothing() {
     let html_out = String::from_utf8_lossy(&report.stdout);
     assert!(report.status.success() && !html_out.contains(html), "the report escapes what was typed");
     let verify = support::run(&c.db_file, &["verify"]);
-    assert!(String::from_utf8_lossy(&verify.stdout).contains("235 条记录"), "every table intact: {}", String::from_utf8_lossy(&verify.stdout));
+    assert!(
+        String::from_utf8_lossy(&verify.stdout).contains("235 条记录"),
+        "every table intact: {}",
+        String::from_utf8_lossy(&verify.stdout)
+    );
     // The same again is the same record: stored verbatim.
     assert!(c.import_ok().contains("新增 0 条记录"));
 }
@@ -1123,7 +1146,11 @@ fn voucher_of_another_year_on_this_years_line() {
 fn reversal_in_another_year() {
     let c = Case::new();
     c.edit("unit.toml", |t| t.replacen("[[years]]", "[[years]]\nyear = 2021\n\n[[years]]", 1));
-    let row = c.append_like(EXP, 2, &[("凭证号", "ZC2021-002"), ("年度", "2021"), ("日期", "2021-01-20"), ("金额", "-14900.00"), ("冲销凭证号", "ZC2020-001")]);
+    let row = c.append_like(
+        EXP,
+        2,
+        &[("凭证号", "ZC2021-002"), ("年度", "2021"), ("日期", "2021-01-20"), ("金额", "-14900.00"), ("冲销凭证号", "ZC2020-001")],
+    );
     let stderr = c.import_fails();
     assert!(stderr.contains(&format!("第{row}行")), "{stderr}");
 }
@@ -1147,11 +1174,44 @@ fn zip_bomb(path: &std::path::Path, mib: usize, declared: u32) -> u64 {
     let le16 = |v: u16| v.to_le_bytes();
     let le32 = |v: u32| v.to_le_bytes();
     let mut zip = Vec::new();
-    for part in [&le32(0x0403_4b50)[..], &le16(20), &le16(0), &le16(8), &le16(0), &le16(0), &le32(0), &le32(data.len() as u32), &le32(declared), &le16(name.len() as u16), &le16(0), name, &data] {
+    for part in [
+        &le32(0x0403_4b50)[..],
+        &le16(20),
+        &le16(0),
+        &le16(8),
+        &le16(0),
+        &le16(0),
+        &le32(0),
+        &le32(data.len() as u32),
+        &le32(declared),
+        &le16(name.len() as u16),
+        &le16(0),
+        name,
+        &data,
+    ] {
         zip.extend_from_slice(part);
     }
     let directory = zip.len() as u32;
-    for part in [&le32(0x0201_4b50)[..], &le16(20), &le16(20), &le16(0), &le16(8), &le16(0), &le16(0), &le32(0), &le32(data.len() as u32), &le32(declared), &le16(name.len() as u16), &le16(0), &le16(0), &le16(0), &le16(0), &le32(0), &le32(0), name] {
+    for part in [
+        &le32(0x0201_4b50)[..],
+        &le16(20),
+        &le16(20),
+        &le16(0),
+        &le16(8),
+        &le16(0),
+        &le16(0),
+        &le32(0),
+        &le32(data.len() as u32),
+        &le32(declared),
+        &le16(name.len() as u16),
+        &le16(0),
+        &le16(0),
+        &le16(0),
+        &le16(0),
+        &le32(0),
+        &le32(0),
+        name,
+    ] {
         zip.extend_from_slice(part);
     }
     let directory_size = zip.len() as u32 - directory;
@@ -1180,7 +1240,10 @@ fn zip_bomb_with_lying_sizes() {
     let path = c.dir.parent().unwrap().join("liar.xlsx");
     zip_bomb(&path, 300, 1_000);
     let stderr = path_import_fails(&c, &path);
-    assert!(stderr.contains("liar.xlsx") && (stderr.contains("[IMPORT_XLSX_TOO_LARGE]") || stderr.contains("[IMPORT_XLSX_OPEN]")), "{stderr}");
+    assert!(
+        stderr.contains("liar.xlsx") && (stderr.contains("[IMPORT_XLSX_TOO_LARGE]") || stderr.contains("[IMPORT_XLSX_OPEN]")),
+        "{stderr}"
+    );
 }
 
 /// Issue 16: a 5 KB workbook holding only cells A1 and XFD1048576 made `jixiao import` abort ("memory
@@ -1196,7 +1259,10 @@ fn sparse_workbook_with_a_huge_dimension() {
     book.save(&path).unwrap();
     assert!(std::fs::metadata(&path).unwrap().len() < 10_000, "small on disk");
     let stderr = path_import_fails(&c, &path);
-    assert!(stderr.contains("sparse.xlsx") && stderr.contains("工作表「支出凭证」") && stderr.contains("[IMPORT_SHEET_TOO_LARGE]"), "{stderr}");
+    assert!(
+        stderr.contains("sparse.xlsx") && stderr.contains("工作表「支出凭证」") && stderr.contains("[IMPORT_SHEET_TOO_LARGE]"),
+        "{stderr}"
+    );
 }
 
 #[test]

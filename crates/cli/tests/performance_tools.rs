@@ -102,7 +102,10 @@ fn fen(text: &str) -> i64 {
 }
 
 fn tool(program: &str, args: &[&str]) -> String {
-    let out = Command::new(program).args(args).output().unwrap_or_else(|e| panic!("{program} must be installed (scripts/install-test-deps.sh): {e}"));
+    let out = Command::new(program)
+        .args(args)
+        .output()
+        .unwrap_or_else(|e| panic!("{program} must be installed (scripts/install-test-deps.sh): {e}"));
     assert!(out.status.success(), "{program} {args:?} failed: {}", String::from_utf8_lossy(&out.stderr));
     assert!(out.stderr.is_empty(), "{program} {args:?} warned: {}", String::from_utf8_lossy(&out.stderr));
     String::from_utf8(out.stdout).unwrap()
@@ -112,7 +115,10 @@ fn tool(program: &str, args: &[&str]) -> String {
 /// are or-ed by both), summed over the accounts each tool lists, as ledger and as hledger compute it.
 fn balances(journal: &Path, patterns: &[&str]) -> (i64, i64) {
     let j = journal.to_str().unwrap();
-    let ledger = tool("ledger", &[&["-f", j, "bal"], patterns, &["--flat", "--no-total", "--format", "%(quantity(scrub(display_total)))\n"]].concat());
+    let ledger = tool(
+        "ledger",
+        &[&["-f", j, "bal"], patterns, &["--flat", "--no-total", "--format", "%(quantity(scrub(display_total)))\n"]].concat(),
+    );
     let hledger = tool("hledger", &[&["-f", j, "bal"], patterns, &["--flat", "-O", "csv"]].concat());
     let ledger_sum = ledger.lines().filter(|l| !l.trim().is_empty()).map(fen).sum();
     let mut hledger_rows = csv::Reader::from_reader(hledger.as_bytes());
@@ -138,7 +144,10 @@ fn ledger_and_hledger_read_the_exported_journal_and_agree_with_jixiao() {
     let stdout = ok(jixiao(&db, &["export", "--format", "ledger"]));
     assert_eq!(stdout.as_bytes(), std::fs::read(&journal).unwrap(), "-o and stdout carry the same journal");
     // one transaction per voucher: 指标变动 + 收入 + 支出 of the demo
-    let vouchers: usize = ["budget_vouchers.csv", "receipts.csv", "expenditures.csv"].iter().map(|f| csv_rows(&std::fs::read(demo_dir().join(f)).unwrap())).sum();
+    let vouchers: usize = ["budget_vouchers.csv", "receipts.csv", "expenditures.csv"]
+        .iter()
+        .map(|f| csv_rows(&std::fs::read(demo_dir().join(f)).unwrap()))
+        .sum();
     assert_eq!(stdout.lines().filter(|l| l.starts_with(|c: char| c.is_ascii_digit())).count(), vouchers);
 
     let fdp = tmp.path().join("fdp");

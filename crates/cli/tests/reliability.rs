@@ -23,9 +23,18 @@ fn verify_prints_the_head_and_names_the_first_altered_record() {
         let unknown = exits(jixiao(&db, &["verify", "--expect-head", &"1".repeat(64)]), 1);
         assert!(unknown.contains("chain-head-missing"), "{unknown}");
 
-        assert_eq!(sql(&db, "UPDATE expenditure SET amount = amount - 100 WHERE voucher_no = 'ZC2020-003' AND unit_id = (SELECT id FROM unit WHERE code = '430102-KX')"), 1);
+        assert_eq!(
+            sql(
+                &db,
+                "UPDATE expenditure SET amount = amount - 100 WHERE voucher_no = 'ZC2020-003' AND unit_id = (SELECT id FROM unit WHERE code = '430102-KX')"
+            ),
+            1
+        );
         let broken = exits(jixiao(&db, &["verify"]), 1);
-        assert!(broken.contains("第一处：") && broken.contains("支出凭证「ZC2020-003」，2020年度") && broken.contains("记录内容与入链时不符"), "{db}: {broken}");
+        assert!(
+            broken.contains("第一处：") && broken.contains("支出凭证「ZC2020-003」，2020年度") && broken.contains("记录内容与入链时不符"),
+            "{db}: {broken}"
+        );
         assert!(broken.contains("共 1 处"), "one altered record is one problem: {broken}");
     }
 }
@@ -46,8 +55,16 @@ fn with_voucher(tmp: &std::path::Path, name: &str, line: &str) -> std::path::Pat
 fn a_closed_month_refuses_new_records_and_corrections_are_reversals_in_an_open_month() {
     let tmp = tempfile::tempdir().unwrap();
     let june = with_voucher(tmp.path(), "june", "ZC2020-901,2020,2020-06-15,ZB2020-10,100.00,某公司,六月补录,,,,");
-    let backdated = with_voucher(tmp.path(), "backdated", "ZC2020-902,2020,2020-06-30,ZB2020-24,-62000.00,获奖科技工作者（附发放明细）,冲销,,ZC2020-013,,");
-    let corrected = with_voucher(tmp.path(), "corrected", "ZC2020-903,2020,2020-07-01,ZB2020-24,-62000.00,获奖科技工作者（附发放明细）,冲销六月误付奖励金,,ZC2020-013,,");
+    let backdated = with_voucher(
+        tmp.path(),
+        "backdated",
+        "ZC2020-902,2020,2020-06-30,ZB2020-24,-62000.00,获奖科技工作者（附发放明细）,冲销,,ZC2020-013,,",
+    );
+    let corrected = with_voucher(
+        tmp.path(),
+        "corrected",
+        "ZC2020-903,2020,2020-07-01,ZB2020-24,-62000.00,获奖科技工作者（附发放明细）,冲销六月误付奖励金,,ZC2020-013,,",
+    );
     for db in databases(tmp.path(), "close") {
         exits(jixiao(&db, &["import", demo_dir().to_str().unwrap()]), 0);
         let closed = exits(jixiao(&db, &["close", "--month", "2020-06"]), 0);
@@ -58,7 +75,10 @@ fn a_closed_month_refuses_new_records_and_corrections_are_reversals_in_an_open_m
         let refused = jixiao(&db, &["import", june.to_str().unwrap()]);
         let stderr = String::from_utf8_lossy(&refused.stderr).to_string();
         assert_eq!(refused.status.code(), Some(1), "{stderr}");
-        assert!(stderr.contains("支出凭证「ZC2020-901」（日期 2020-06-15）属已结账的2020年6月") && stderr.contains("[period-closed]"), "{stderr}");
+        assert!(
+            stderr.contains("支出凭证「ZC2020-901」（日期 2020-06-15）属已结账的2020年6月") && stderr.contains("[period-closed]"),
+            "{stderr}"
+        );
         assert!(stderr.contains("冲销凭证"), "the error says how to correct: {stderr}");
         assert_eq!(chain_length(&db), before, "nothing written");
 
@@ -93,8 +113,10 @@ fn a_closed_year_refuses_its_records_dated_or_not_and_periods_are_listed() {
         assert!(String::from_utf8_lossy(&unknown.stderr).contains("没有单位「NOPE」"));
         exits(jixiao(&db, &["close", "--year", "2020", "--unit", "430102-KX"]), 0);
         assert_eq!(exits(jixiao(&db, &["close"]), 0), "2020\t430102-KX\n");
-        for (dir, expected) in [(&december, "支出凭证「ZC2020-904」（日期 2020-12-31）属已结账的2020年度"), (&line, "「ZB2020-99」（2020年度）属已结账的2020年度")]
-        {
+        for (dir, expected) in [
+            (&december, "支出凭证「ZC2020-904」（日期 2020-12-31）属已结账的2020年度"),
+            (&line, "「ZB2020-99」（2020年度）属已结账的2020年度"),
+        ] {
             let refused = jixiao(&db, &["import", dir.to_str().unwrap()]);
             let stderr = String::from_utf8_lossy(&refused.stderr);
             assert!(refused.status.code() == Some(1) && stderr.contains(expected), "{db}: {stderr}");
@@ -119,8 +141,11 @@ fn serve_refuses_to_start_without_an_administrator() {
     exits(jixiao(&db, &["user", "add", "c1", "--role", "clerk", "--unit", "430102-KX", "--password", "Jixiao-test-7319-pw"]), 0);
     refused(&db);
     exits(jixiao(&db, &["user", "add", "a1", "--role", "unit_admin", "--unit", "430102-KX", "--password", "Jixiao-test-7319-pw"]), 0);
-    let mut child =
-        std::process::Command::new(env!("CARGO_BIN_EXE_jixiao")).args(["--db", &db, "serve", "--addr", "127.0.0.1:0"]).stdout(std::process::Stdio::piped()).spawn().unwrap();
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_jixiao"))
+        .args(["--db", &db, "serve", "--addr", "127.0.0.1:0"])
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
     let mut line = String::new();
     std::io::BufReader::new(child.stdout.take().unwrap()).read_line(&mut line).unwrap();
     child.kill().unwrap();
@@ -180,22 +205,32 @@ fn user_rules_and_the_sign_in_audit() {
     let out = jixiao(&db, &["user", "add", "c1", "--role", "clerk", "--unit", "430102-KX", "--password", "password123"]);
     assert!(out.status.code() == Some(1) && String::from_utf8_lossy(&out.stderr).contains("太容易猜到"));
     let out = jixiao(&db, &["user", "add", "b1", "--role", "bureau", "--password", "Jixiao-test-7319-pw"]);
-    assert!(out.status.code() == Some(1) && String::from_utf8_lossy(&out.stderr).contains("行政区划代码"), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.code() == Some(1) && String::from_utf8_lossy(&out.stderr).contains("行政区划代码"),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     exits(jixiao(&db, &["user", "add", "b1", "--role", "bureau", "--region", "430102", "--password", "Jixiao-test-7319-pw"]), 0);
     exits(jixiao(&db, &["user", "add", "a1", "--role", "unit_admin", "--unit", "430102-KX", "--password", "Jixiao-test-7319-pw"]), 0);
     // Two sign-ins through the API of a running server: one wrong, one right.
     use std::io::{BufRead, Read, Write};
     let addr = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().to_string();
-    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_jixiao")).args(["--db", &db, "serve", "--addr", &addr]).stdout(std::process::Stdio::piped()).spawn().unwrap();
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_jixiao"))
+        .args(["--db", &db, "serve", "--addr", &addr])
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
     let mut line = String::new();
     std::io::BufReader::new(child.stdout.take().unwrap()).read_line(&mut line).unwrap();
     for password in ["wrong-password", "Jixiao-test-7319-pw"] {
         let body = format!(r#"{{"username":"a1","password":"{password}"}}"#);
         let mut stream = (0..100)
-            .find_map(|_| std::net::TcpStream::connect(&addr).ok().or_else(|| {
-                std::thread::sleep(std::time::Duration::from_millis(50));
-                None
-            }))
+            .find_map(|_| {
+                std::net::TcpStream::connect(&addr).ok().or_else(|| {
+                    std::thread::sleep(std::time::Duration::from_millis(50));
+                    None
+                })
+            })
             .expect("the server answers");
         write!(stream, "POST /api/login HTTP/1.1\r\nHost: {addr}\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}", body.len()).unwrap();
         let mut answer = String::new();

@@ -25,12 +25,16 @@ async fn stored(db: &str) -> (Vec<(String, usize, String)>, (i64, String), Strin
     let store = Store::open(db).await.unwrap();
     let (code, _) = store.units().await.unwrap()[0].clone();
     let records = store.records(&code).await.unwrap();
-    let kinds = record_kinds().iter().map(|k| (k.id.clone(), records.rows(&k.id).len(), serde_json::to_string(&records.rows(&k.id)).unwrap())).collect();
+    let kinds = record_kinds()
+        .iter()
+        .map(|k| (k.id.clone(), records.rows(&k.id).len(), serde_json::to_string(&records.rows(&k.id)).unwrap()))
+        .collect();
     let head = store.chain_head().await.unwrap();
     let totals = format!("{:?}", store.month_totals(&code, 2020).await.unwrap());
     let report = store.verify_chain().await.unwrap();
     assert!(report.problems.is_empty(), "{db}: {:?}", report.problems);
-    let batches = store.record_counts().await.unwrap().iter().filter(|(t, _)| t == "import_batch").map(|(_, n)| (*n, report.records)).collect();
+    let batches =
+        store.record_counts().await.unwrap().iter().filter(|(t, _)| t == "import_batch").map(|(_, n)| (*n, report.records)).collect();
     store.close().await;
     (kinds, head, totals, batches)
 }
@@ -109,7 +113,10 @@ fn a_bad_row_deep_in_a_large_file_is_named_and_nothing_is_written() {
         let out = jixiao(&db, &["import", dir.to_str().unwrap()]);
         let stderr = String::from_utf8_lossy(&out.stderr).to_string();
         assert_eq!(out.status.code(), Some(1), "{stderr}");
-        assert!(stderr.contains("expenditures.csv 第8001行 「指标编号」列 值「NO-SUCH-LINE」") && stderr.contains("[IMPORT_UNKNOWN_LINE]"), "{stderr}");
+        assert!(
+            stderr.contains("expenditures.csv 第8001行 「指标编号」列 值「NO-SUCH-LINE」") && stderr.contains("[IMPORT_UNKNOWN_LINE]"),
+            "{stderr}"
+        );
 
         // Thousands of bad rows: the list is cut, the count is whole.
         let broken: Vec<String> = original

@@ -35,7 +35,8 @@ struct RawFile {
 
 fn table() -> &'static RawFile {
     static TABLE: OnceLock<RawFile> = OnceLock::new();
-    TABLE.get_or_init(|| toml::from_str(include_str!("../data/asset-classes.toml")).expect("asset-classes.toml is valid (checked by tests)"))
+    TABLE
+        .get_or_init(|| toml::from_str(include_str!("../data/asset-classes.toml")).expect("asset-classes.toml is valid (checked by tests)"))
 }
 
 /// The document the depreciation table follows.
@@ -104,7 +105,9 @@ pub fn depreciation_in(a: &FixedAsset, year: i32) -> Option<(&'static AssetClass
     let schedule = depreciation_schedule(a.original_value, a.acquired_on, years);
     let row = match schedule.iter().find(|d| d.year == year) {
         Some(d) => *d,
-        None if year < a.acquired_on.year => DepreciationYear { year, months: 0, charge: Fen(0), accumulated: Fen(0), net: a.original_value },
+        None if year < a.acquired_on.year => {
+            DepreciationYear { year, months: 0, charge: Fen(0), accumulated: Fen(0), net: a.original_value }
+        }
         None => DepreciationYear { year, months: 0, charge: Fen(0), accumulated: a.original_value, net: Fen(0) },
     };
     Some((class, years, row))
@@ -122,10 +125,13 @@ fn approved_disposal<'a>(r: &'a RecordSet, asset_code: &str) -> Option<&'a Asset
 /// The status the evaluation counts: 已处置 after an approved disposal or a transfer out, 闲置 when the year's
 /// inventory count did not find it (盘亏), else the register's status.
 pub fn effective_status(r: &RecordSet, a: &FixedAsset) -> AssetStatus {
-    let gone = approved_disposal(r, &a.asset_code).is_some() || r.asset_events.iter().any(|e| e.asset_code == a.asset_code && e.kind == AssetEventKind::Transfer);
+    let gone = approved_disposal(r, &a.asset_code).is_some()
+        || r.asset_events.iter().any(|e| e.asset_code == a.asset_code && e.kind == AssetEventKind::Transfer);
     if gone {
         AssetStatus::Disposed
-    } else if r.asset_counts.iter().any(|c| c.asset_code == a.asset_code && c.year == a.year && !c.found) && a.status != AssetStatus::Disposed {
+    } else if r.asset_counts.iter().any(|c| c.asset_code == a.asset_code && c.year == a.year && !c.found)
+        && a.status != AssetStatus::Disposed
+    {
         AssetStatus::Idle
     } else {
         a.status
@@ -141,7 +147,10 @@ pub fn disposal_unapproved(b: &Books) -> Vec<Finding> {
         .map(|a| Finding {
             severity: Severity::Warning,
             rule_id: "ASSET_DISPOSAL_UNAPPROVED",
-            message: format!("固定资产「{}」（{}，原值 {} 元）登记为已处置，但没有经批准的处置记录（批复文号）", a.asset_code, a.name, a.original_value),
+            message: format!(
+                "固定资产「{}」（{}，原值 {} 元）登记为已处置，但没有经批准的处置记录（批复文号）",
+                a.asset_code, a.name, a.original_value
+            ),
             records: vec![RecordRef::new("fixed_assets", &a.asset_code)],
         })
         .collect()
@@ -154,21 +163,39 @@ pub fn count_differences(b: &Books) -> Vec<Finding> {
     if r.asset_counts.is_empty() {
         return vec![];
     }
-    let finding = |message: String, records: Vec<RecordRef>| Finding { severity: Severity::Warning, rule_id: "ASSET_COUNT_DIFFERENCE", message, records };
+    let finding = |message: String, records: Vec<RecordRef>| Finding {
+        severity: Severity::Warning,
+        rule_id: "ASSET_COUNT_DIFFERENCE",
+        message,
+        records,
+    };
     let mut out = Vec::new();
     for c in &r.asset_counts {
         let count_ref = RecordRef::new("asset_counts", &c.count_code);
         match r.fixed_assets.iter().find(|a| a.asset_code == c.asset_code) {
-            None => out.push(finding(format!("盘点「{}」发现资产「{}」，固定资产账中没有该资产（盘盈），应查明来源并入账", c.count_code, c.asset_code), vec![count_ref])),
+            None => out.push(finding(
+                format!("盘点「{}」发现资产「{}」，固定资产账中没有该资产（盘盈），应查明来源并入账", c.count_code, c.asset_code),
+                vec![count_ref],
+            )),
             Some(a) if !c.found && a.status != AssetStatus::Disposed => out.push(finding(
-                format!("盘点「{}」未见固定资产「{}」（{}，原值 {} 元）（盘亏），账实不符", c.count_code, a.asset_code, a.name, a.original_value),
+                format!(
+                    "盘点「{}」未见固定资产「{}」（{}，原值 {} 元）（盘亏），账实不符",
+                    c.count_code, a.asset_code, a.name, a.original_value
+                ),
                 vec![count_ref, RecordRef::new("fixed_assets", &a.asset_code)],
             )),
             Some(_) => {}
         }
     }
-    for a in r.fixed_assets.iter().filter(|a| effective_status(r, a) != AssetStatus::Disposed && !r.asset_counts.iter().any(|c| c.asset_code == a.asset_code)) {
-        out.push(finding(format!("固定资产「{}」（{}）未列入本年盘点", a.asset_code, a.name), vec![RecordRef::new("fixed_assets", &a.asset_code)]));
+    for a in r
+        .fixed_assets
+        .iter()
+        .filter(|a| effective_status(r, a) != AssetStatus::Disposed && !r.asset_counts.iter().any(|c| c.asset_code == a.asset_code))
+    {
+        out.push(finding(
+            format!("固定资产「{}」（{}）未列入本年盘点", a.asset_code, a.name),
+            vec![RecordRef::new("fixed_assets", &a.asset_code)],
+        ));
     }
     out
 }

@@ -171,13 +171,19 @@ mod tests {
 
         let balances = fund_balances(&b);
         let fiscal = balances.of(FundSource::GeneralBudget);
-        assert_eq!(fiscal, FundBalance { opening: Fen(5_000), income: Fen(90_000 + 50_000 + 6_000 + 4_000), spending: Fen(130_000), returned: Fen(4_000) });
+        assert_eq!(
+            fiscal,
+            FundBalance { opening: Fen(5_000), income: Fen(90_000 + 50_000 + 6_000 + 4_000), spending: Fen(130_000), returned: Fen(4_000) }
+        );
         // 50 + 1500 − 1300 − 40 = 210.00: B1's 1000 + 50 − 800 − 40, P1's 500 − 500.
         assert_eq!(fiscal.closing(), Fen(21_000));
         assert_eq!(balances.of(FundSource::OperatingRevenue).closing(), Fen(18_000));
         assert_eq!(balances.total().closing(), Fen(39_000));
         assert_eq!(balances.fiscal(), fiscal);
-        assert_eq!(balances.by_source().iter().map(|(s, _)| *s).collect::<Vec<_>>(), [FundSource::GeneralBudget, FundSource::OperatingRevenue]);
+        assert_eq!(
+            balances.by_source().iter().map(|(s, _)| *s).collect::<Vec<_>>(),
+            [FundSource::GeneralBudget, FundSource::OperatingRevenue]
+        );
         // Summary form gives the same.
         assert_eq!(fund_balances(&b.summarize()), balances);
     }

@@ -229,7 +229,10 @@ impl Books {
         }
         let mut indicators = self.records.project_indicators.clone();
         for i in &mut indicators {
-            let latest = results.iter().filter(|r| r.indicator_code == i.indicator_code).max_by(|a, b| (a.date, &a.result_code).cmp(&(b.date, &b.result_code)));
+            let latest = results
+                .iter()
+                .filter(|r| r.indicator_code == i.indicator_code)
+                .max_by(|a, b| (a.date, &a.result_code).cmp(&(b.date, &b.result_code)));
             if let Some(r) = latest {
                 i.actual = Some(r.actual.clone());
                 i.evidence = r.evidence.clone().or(i.evidence.take());
@@ -326,10 +329,17 @@ impl Books {
         let filters = crate::check::voucher_filters(self);
         let expenditures = &self.records.expenditures;
         let notable: Vec<bool> = expenditures.iter().map(|e| filters.iter().any(|f| f.matches(e))).collect();
-        let originals: std::collections::BTreeSet<&str> = expenditures.iter().zip(&notable).filter(|(_, n)| **n).filter_map(|(e, _)| e.reverses.as_deref()).collect();
+        let originals: std::collections::BTreeSet<&str> =
+            expenditures.iter().zip(&notable).filter(|(_, n)| **n).filter_map(|(e, _)| e.reverses.as_deref()).collect();
         let mut records = self.records.clone();
-        records.expenditures = expenditures.iter().zip(&notable).filter(|(e, n)| **n || originals.contains(e.voucher_no.as_str())).map(|(e, _)| e.clone()).collect();
-        let totals = ExpenditureTotals { by_line_month: self.month_totals().into_owned(), by_procurement: self.procurement_payments().into_owned() };
+        records.expenditures = expenditures
+            .iter()
+            .zip(&notable)
+            .filter(|(e, n)| **n || originals.contains(e.voucher_no.as_str()))
+            .map(|(e, _)| e.clone())
+            .collect();
+        let totals =
+            ExpenditureTotals { by_line_month: self.month_totals().into_owned(), by_procurement: self.procurement_payments().into_owned() };
         Books { unit: self.unit.clone(), year: self.year.clone(), records, expenditure_totals: Some(totals) }
     }
 
@@ -416,7 +426,13 @@ mod summary_tests {
             note: None,
         });
         if let Some(t) = threshold {
-            b.records.major_decision_policies.push(MajorDecisionPolicy { policy_code: "ZD1".into(), year: 2020, threshold: Fen(t), document: "办法".into(), adopted_on: date("2020-01-01") });
+            b.records.major_decision_policies.push(MajorDecisionPolicy {
+                policy_code: "ZD1".into(),
+                year: 2020,
+                threshold: Fen(t),
+                document: "办法".into(),
+                adopted_on: date("2020-01-01"),
+            });
         }
         let mut open: Vec<usize> = Vec::new();
         for (i, op) in ops.iter().enumerate() {
@@ -434,7 +450,14 @@ mod summary_tests {
                 }
                 Op::Reverse(n) if !open.is_empty() => {
                     let original = b.records.expenditures[open.remove(n % open.len())].clone();
-                    let reversal = expenditure(format!("R{i}"), &original.line_code, -original.amount.0, date("2020-12-30"), original.procurement_ref.as_deref(), Some(original.voucher_no));
+                    let reversal = expenditure(
+                        format!("R{i}"),
+                        &original.line_code,
+                        -original.amount.0,
+                        date("2020-12-30"),
+                        original.procurement_ref.as_deref(),
+                        Some(original.voucher_no),
+                    );
                     b.records.expenditures.push(reversal);
                 }
                 Op::Reverse(_) => {}

@@ -61,7 +61,8 @@ impl RawRule {
 fn rules() -> &'static [RawRule] {
     static RULES: OnceLock<Vec<RawRule>> = OnceLock::new();
     RULES.get_or_init(|| {
-        let raw: RawRules = toml::from_str(include_str!("../data/budget-control.toml")).expect("budget-control.toml is valid (checked by tests)");
+        let raw: RawRules =
+            toml::from_str(include_str!("../data/budget-control.toml")).expect("budget-control.toml is valid (checked by tests)");
         raw.rule
     })
 }
@@ -83,10 +84,16 @@ pub fn default_control(region_code: &str, year: i32, fund: FundSource) -> LineCo
 /// `records` must hold the line (its fund source picks the default: 财政拨款 or own funds); a line it lacks is
 /// taken as 财政拨款.
 pub fn line_control(unit: &UnitProfile, records: &RecordSet, year: i32, line_code: &str) -> LineControl {
-    let fund = records.appropriation_lines.iter().find(|l| l.year == year && l.line_code == line_code).map_or(FundSource::GeneralBudget, |l| l.fund_source);
+    let fund = records
+        .appropriation_lines
+        .iter()
+        .find(|l| l.year == year && l.line_code == line_code)
+        .map_or(FundSource::GeneralBudget, |l| l.fund_source);
     let default = default_control(&unit.region_code, year, fund);
     match records.line_controls.iter().find(|s| s.year == year && s.line_code == line_code) {
-        Some(s) => LineControl { mode: s.mode, tolerance_bp: s.tolerance_bp.unwrap_or(default.tolerance_bp), basis: "指标控制设置".into() },
+        Some(s) => {
+            LineControl { mode: s.mode, tolerance_bp: s.tolerance_bp.unwrap_or(default.tolerance_bp), basis: "指标控制设置".into() }
+        }
         None => default,
     }
 }
@@ -229,7 +236,13 @@ impl ControlOutcome {
         let what = if self.kind == "commitments" { "本笔占用" } else { "本笔支出" };
         let head = format!(
             "指标「{}」可用余额 {} 元（全年预算 {} − 已占用 {} − 已支出 {}），{what} {} 元，超出可用余额{tolerance} {} 元",
-            self.line_code, b.available(), b.annual, b.committed, b.spent, self.amount, self.shortfall
+            self.line_code,
+            b.available(),
+            b.annual,
+            b.committed,
+            b.spent,
+            self.amount,
+            self.shortfall
         );
         match self.decision {
             Decision::Stop => format!("{head}；该指标为刚性控制，不予登记（审核员或单位管理员可填写理由超控）"),
@@ -262,11 +275,27 @@ pub struct Draw<'a> {
 
 impl<'a> Draw<'a> {
     pub fn of_expenditure(e: &'a Expenditure) -> Draw<'a> {
-        Draw { kind: "expenditures", key: &e.voucher_no, year: e.year, date: &e.date, line_code: &e.line_code, amount: e.amount, reference: e.procurement_ref.as_ref() }
+        Draw {
+            kind: "expenditures",
+            key: &e.voucher_no,
+            year: e.year,
+            date: &e.date,
+            line_code: &e.line_code,
+            amount: e.amount,
+            reference: e.procurement_ref.as_ref(),
+        }
     }
 
     pub fn of_commitment(c: &'a Commitment) -> Draw<'a> {
-        Draw { kind: "commitments", key: &c.commitment_no, year: c.year, date: &c.date, line_code: &c.line_code, amount: c.amount, reference: c.procurement_ref.as_ref() }
+        Draw {
+            kind: "commitments",
+            key: &c.commitment_no,
+            year: c.year,
+            date: &c.date,
+            line_code: &c.line_code,
+            amount: c.amount,
+            reference: c.procurement_ref.as_ref(),
+        }
     }
 }
 
@@ -287,7 +316,8 @@ impl<'u> Control<'u> {
         let mut lines = Lines::new();
         budget_into(&mut lines, existing);
         budget_into(&mut lines, fresh);
-        let overridden = existing.control_overrides.iter().chain(&fresh.control_overrides).map(|o| (o.year, o.voucher_no.clone())).collect();
+        let overridden =
+            existing.control_overrides.iter().chain(&fresh.control_overrides).map(|o| (o.year, o.voucher_no.clone())).collect();
         let line_controls = RecordSet {
             line_controls: existing.line_controls.iter().chain(&fresh.line_controls).cloned().collect(),
             appropriation_lines: existing.appropriation_lines.iter().chain(&fresh.appropriation_lines).cloned().collect(),
@@ -330,7 +360,20 @@ impl<'u> Control<'u> {
             _ if self.overridden.contains(&(d.year, d.key.to_string())) => Decision::Overridden,
             _ => Decision::Stop,
         };
-        Some(ControlOutcome { kind: d.kind, key: d.key.to_string(), year: d.year, date: *d.date, line_code: d.line_code.to_string(), amount: d.amount, before, tolerance, shortfall, decision, control, overridden_now: false })
+        Some(ControlOutcome {
+            kind: d.kind,
+            key: d.key.to_string(),
+            year: d.year,
+            date: *d.date,
+            line_code: d.line_code.to_string(),
+            amount: d.amount,
+            before,
+            tolerance,
+            shortfall,
+            decision,
+            control,
+            overridden_now: false,
+        })
     }
 }
 
@@ -341,7 +384,13 @@ impl<'u> Control<'u> {
 pub fn control_entries(unit: &UnitProfile, existing: &RecordSet, fresh: &RecordSet) -> Vec<ControlOutcome> {
     let mut control = Control::new(unit, existing, fresh);
     control.stored(existing);
-    fresh.commitments.iter().map(Draw::of_commitment).chain(fresh.expenditures.iter().map(Draw::of_expenditure)).filter_map(|d| control.draw(&d)).collect()
+    fresh
+        .commitments
+        .iter()
+        .map(Draw::of_commitment)
+        .chain(fresh.expenditures.iter().map(Draw::of_expenditure))
+        .filter_map(|d| control.draw(&d))
+        .collect()
 }
 
 /// The override records that pass every stop in `outcomes` under `request` (their decision becomes `Overridden`).

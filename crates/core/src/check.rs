@@ -1,15 +1,15 @@
 //! `jixiao check`: the books check run before any report. Each rule is a function over one unit-year's books
 //! returning findings; a finding names its rule, its severity, a Chinese message and the records involved.
 
-use crate::books::{LineBudget, VoucherFilter};
-use crate::codes::CodeStatus;
 use crate::assets;
+use crate::books::{LineBudget, VoucherFilter};
 use crate::budget_control;
-use crate::governance;
-use crate::procurement;
+use crate::codes::CodeStatus;
 use crate::date::Date;
+use crate::governance;
 use crate::ledger::{Entry, Ledger};
 use crate::money::Fen;
+use crate::procurement;
 use crate::records::*;
 use crate::sections::report_sections;
 use serde::Serialize;
@@ -150,7 +150,9 @@ pub fn codes_import_command(year: i32) -> String {
 
 fn code_table_missing(b: &Books) -> Vec<Finding> {
     match b.code_tables() {
-        Some(t) if t.is_official() => vec![finding(Severity::Info, "CODE_TABLE_MISSING", format!("核对科目所用：{}", t.edition_label()), vec![])],
+        Some(t) if t.is_official() => {
+            vec![finding(Severity::Info, "CODE_TABLE_MISSING", format!("核对科目所用：{}", t.edition_label()), vec![])]
+        }
         Some(_) => vec![],
         None => vec![finding(
             Severity::Error,
@@ -230,13 +232,18 @@ fn code_invalid(b: &Books) -> Vec<Finding> {
             CodeStatus::Invalid => out.push(finding(
                 Severity::Error,
                 "CODE_INVALID",
-                format!("收入「{}」的{}", r.voucher_no, invalid("功能科目", &r.function_code, "项级", t.suggest_function(&r.function_code))),
+                format!(
+                    "收入「{}」的{}",
+                    r.voucher_no,
+                    invalid("功能科目", &r.function_code, "项级", t.suggest_function(&r.function_code))
+                ),
                 vec![record],
             )),
         }
     }
     for ((functional, code), (records, reported)) in unconfirmed {
-        let (what, mut nearest) = if functional { ("功能科目", t.suggest_function(&code)) } else { ("经济科目", t.suggest_economic(&code)) };
+        let (what, mut nearest) =
+            if functional { ("功能科目", t.suggest_function(&code)) } else { ("经济科目", t.suggest_economic(&code)) };
         // Codes of other 类 are no help in choosing this one.
         nearest.retain(|n| n.starts_with(&code[..3]));
         let class = if functional { t.function_class_name(&code) } else { t.economic(&code[..3]).map(|e| e.name.as_str()) };
@@ -273,7 +280,14 @@ fn code_name_mapped(b: &Books) -> Vec<Finding> {
                 finding(
                     Severity::Info,
                     "CODE_NAME_MAPPED",
-                    format!("指标「{}」原报科目名称「{}」不是规范名称，已按科目 {} {}（{}）列示", l.line_code, reported, official.code, official.name, t.function_path(&official.code).unwrap_or_default()),
+                    format!(
+                        "指标「{}」原报科目名称「{}」不是规范名称，已按科目 {} {}（{}）列示",
+                        l.line_code,
+                        reported,
+                        official.code,
+                        official.name,
+                        t.function_path(&official.code).unwrap_or_default()
+                    ),
                     vec![line_ref(l)],
                 )
             })
@@ -294,7 +308,12 @@ fn budget_stated_mismatch(b: &Books) -> Vec<Finding> {
                     "BUDGET_STATED_MISMATCH",
                     format!(
                         "指标「{}」上年结转 {} + 年初预算 {} + 调整 {} = {} 元，与填报的全年预算数 {} 元不符",
-                        l.line_code, budget.carry_over, budget.initial, budget.adjustments, budget.annual(), stated
+                        l.line_code,
+                        budget.carry_over,
+                        budget.initial,
+                        budget.adjustments,
+                        budget.annual(),
+                        stated
                     ),
                     vec![line_ref(l)],
                 )
@@ -338,9 +357,21 @@ fn own_funds_beyond_plan(b: &Books) -> Vec<Finding> {
             (spent > plan).then(|| {
                 let records = vec![line_ref(l), RecordRef::new("expenditures_by_line", &l.line_code)];
                 let message = if plan.is_zero() && !b.records.budget_vouchers.iter().any(|v| v.line_code == l.line_code) {
-                    format!("其他资金指标「{}」（{}）未编列计划数，本年支出 {} 元；如有单位资金预算，请补录「年初预算」指标变动", l.line_code, l.fund_source.label(), spent)
+                    format!(
+                        "其他资金指标「{}」（{}）未编列计划数，本年支出 {} 元；如有单位资金预算，请补录「年初预算」指标变动",
+                        l.line_code,
+                        l.fund_source.label(),
+                        spent
+                    )
                 } else {
-                    format!("其他资金指标「{}」（{}）支出 {} 元，超出计划数 {} 元 {} 元；请核对单位资金预算或补录「追加」指标变动", l.line_code, l.fund_source.label(), spent, plan, spent - plan)
+                    format!(
+                        "其他资金指标「{}」（{}）支出 {} 元，超出计划数 {} 元 {} 元；请核对单位资金预算或补录「追加」指标变动",
+                        l.line_code,
+                        l.fund_source.label(),
+                        spent,
+                        plan,
+                        spent - plan
+                    )
                 };
                 finding(Severity::Warning, "OWN_FUNDS_BEYOND_PLAN", message, records)
             })
@@ -360,7 +391,13 @@ fn budget_control_warn(b: &Books) -> Vec<Finding> {
             let over = -p.available().0 - control.tolerance(p.annual).0;
             (control.mode != ControlMode::Ignore && over > 0).then(|| {
                 let mut records = vec![line_ref(l)];
-                records.extend(b.records.commitments.iter().filter(|c| c.line_code == l.line_code).map(|c| RecordRef::new("commitments", &c.commitment_no)));
+                records.extend(
+                    b.records
+                        .commitments
+                        .iter()
+                        .filter(|c| c.line_code == l.line_code)
+                        .map(|c| RecordRef::new("commitments", &c.commitment_no)),
+                );
                 finding(
                     Severity::Warning,
                     "BUDGET_CONTROL_WARN",
@@ -389,7 +426,10 @@ fn budget_control_overridden(b: &Books) -> Vec<Finding> {
             finding(
                 Severity::Info,
                 "BUDGET_CONTROL_OVERRIDDEN",
-                format!("凭证「{}」超出指标「{}」可用余额 {} 元，由 {}（{}）超控登记，理由：{}", o.voucher_no, o.line_code, o.shortfall, o.approved_by, o.role, o.reason),
+                format!(
+                    "凭证「{}」超出指标「{}」可用余额 {} 元，由 {}（{}）超控登记，理由：{}",
+                    o.voucher_no, o.line_code, o.shortfall, o.approved_by, o.role, o.reason
+                ),
                 vec![RecordRef::new("control_overrides", &o.override_no), RecordRef::new("appropriation_lines", &o.line_code)],
             )
         })
@@ -414,7 +454,13 @@ fn receipts_unreconciled(b: &Books) -> Vec<Finding> {
     let spending = b.spending_by_line();
     for l in b.records.appropriation_lines.iter().filter(|l| l.fund_source.is_fiscal()) {
         let budget = b.line_budget(&l.line_code);
-        let settled: Fen = b.records.budget_vouchers.iter().filter(|v| v.line_code == l.line_code && v.kind.is_year_end_settlement()).map(|v| v.effect()).sum();
+        let settled: Fen = b
+            .records
+            .budget_vouchers
+            .iter()
+            .filter(|v| v.line_code == l.line_code && v.kind.is_year_end_settlement())
+            .map(|v| v.effect())
+            .sum();
         let s = sources.entry(l.fund_source).or_default();
         s.given += budget.annual() - budget.carry_over;
         s.settled += settled;
@@ -426,12 +472,15 @@ fn receipts_unreconciled(b: &Books) -> Vec<Finding> {
     for r in b.records.receipts.iter().filter(|r| r.fund_source.is_fiscal()) {
         sources.entry(r.fund_source).or_default().received += r.amount;
     }
-    let receipt_refs = |s: FundSource| -> Vec<RecordRef> { b.records.receipts.iter().filter(|x| x.fund_source == s).map(|x| RecordRef::new("receipts", &x.voucher_no)).collect() };
+    let receipt_refs = |s: FundSource| -> Vec<RecordRef> {
+        b.records.receipts.iter().filter(|x| x.fund_source == s).map(|x| RecordRef::new("receipts", &x.voucher_no)).collect()
+    };
     let mut out = Vec::new();
     for (source, s) in sources {
         let open = s.given - s.received - s.settled;
         if open < Fen::ZERO {
-            let settled = if s.settled.is_zero() { String::new() } else { format!("与年末收回、结转下年 {} 元合计", s.settled) };
+            let settled =
+                if s.settled.is_zero() { String::new() } else { format!("与年末收回、结转下年 {} 元合计", s.settled) };
             out.push(finding(
                 Severity::Error,
                 "RECEIPTS_UNRECONCILED",
@@ -474,10 +523,13 @@ fn split_inconsistent(b: &Books) -> Vec<Finding> {
         let problem = match (l.spending_kind, &l.project_code) {
             (SpendingKind::Basic, Some(p)) => Some(format!("基本支出指标「{}」不应挂项目「{}」", l.line_code, p)),
             (SpendingKind::Project, None) => Some(format!("项目支出指标「{}」未填项目编码", l.line_code)),
-            (SpendingKind::Project, Some(p)) if b.project(p).is_none() => Some(format!("项目支出指标「{}」的项目「{}」不在项目表中", l.line_code, p)),
-            (SpendingKind::Basic, None) if b.code_tables().is_some() && b.expense_group(l).is_none() => {
-                Some(format!("基本支出指标「{}」的经济科目 {} 既非人员经费（301、303）也非公用经费（302、310）", l.line_code, l.economic_code))
+            (SpendingKind::Project, Some(p)) if b.project(p).is_none() => {
+                Some(format!("项目支出指标「{}」的项目「{}」不在项目表中", l.line_code, p))
             }
+            (SpendingKind::Basic, None) if b.code_tables().is_some() && b.expense_group(l).is_none() => Some(format!(
+                "基本支出指标「{}」的经济科目 {} 既非人员经费（301、303）也非公用经费（302、310）",
+                l.line_code, l.economic_code
+            )),
             _ => None,
         };
         if let Some(message) = problem {
@@ -514,7 +566,12 @@ fn date_outside_year(b: &Books) -> Vec<Finding> {
     let outside = |d: &Date| d.year != year;
     let mut out = Vec::new();
     let mut flag = |kind: &'static str, key: &str, d: &Date, what: &str| {
-        out.push(finding(Severity::Error, "DATE_OUTSIDE_YEAR", format!("{what}「{key}」日期 {d} 不在 {year} 年度内"), vec![RecordRef::new(kind, key)]));
+        out.push(finding(
+            Severity::Error,
+            "DATE_OUTSIDE_YEAR",
+            format!("{what}「{key}」日期 {d} 不在 {year} 年度内"),
+            vec![RecordRef::new(kind, key)],
+        ));
     };
     let dated_outside = vouchers_dated_outside(b);
     for e in b.records.expenditures.iter().filter(|e| dated_outside.matches(e)) {
@@ -524,7 +581,9 @@ fn date_outside_year(b: &Books) -> Vec<Finding> {
         flag("receipts", &r.voucher_no, &r.date, "收入凭证");
     }
     // 年初预算 is often approved in the prior December; anything else must fall in the year.
-    for v in b.records.budget_vouchers.iter().filter(|v| outside(&v.date) && !(v.kind != BudgetVoucherKind::Addition && v.date.year == year - 1)) {
+    for v in
+        b.records.budget_vouchers.iter().filter(|v| outside(&v.date) && !(v.kind != BudgetVoucherKind::Addition && v.date.year == year - 1))
+    {
         flag("budget_vouchers", &v.voucher_no, &v.date, "指标变动凭证");
     }
     out
@@ -537,24 +596,46 @@ fn reversal_invalid(b: &Books) -> Vec<Finding> {
         for e in entries {
             let key = e.key.clone();
             if let Err(err) = ledger.post(e) {
-                out.push(finding(Severity::Error, "REVERSAL_INVALID", format!("「{key}」：{err}（{}）", err.rule_id()), vec![RecordRef::new(kind, key)]));
+                out.push(finding(
+                    Severity::Error,
+                    "REVERSAL_INVALID",
+                    format!("「{key}」：{err}（{}）", err.rule_id()),
+                    vec![RecordRef::new(kind, key)],
+                ));
             }
         }
     };
     run(
         "expenditures",
         false,
-        b.records.expenditures.iter().map(|e| Entry { key: e.voucher_no.clone(), line: e.line_code.clone(), amount: e.amount, reverses: e.reverses.clone() }).collect(),
+        b.records
+            .expenditures
+            .iter()
+            .map(|e| Entry { key: e.voucher_no.clone(), line: e.line_code.clone(), amount: e.amount, reverses: e.reverses.clone() })
+            .collect(),
     );
     run(
         "receipts",
         false,
-        b.records.receipts.iter().map(|r| Entry { key: r.voucher_no.clone(), line: format!("{}/{}", r.fund_source.id(), r.function_code), amount: r.amount, reverses: r.reverses.clone() }).collect(),
+        b.records
+            .receipts
+            .iter()
+            .map(|r| Entry {
+                key: r.voucher_no.clone(),
+                line: format!("{}/{}", r.fund_source.id(), r.function_code),
+                amount: r.amount,
+                reverses: r.reverses.clone(),
+            })
+            .collect(),
     );
     run(
         "budget_vouchers",
         true,
-        b.records.budget_vouchers.iter().map(|v| Entry { key: v.voucher_no.clone(), line: v.line_code.clone(), amount: v.amount, reverses: v.reverses.clone() }).collect(),
+        b.records
+            .budget_vouchers
+            .iter()
+            .map(|v| Entry { key: v.voucher_no.clone(), line: v.line_code.clone(), amount: v.amount, reverses: v.reverses.clone() })
+            .collect(),
     );
     out
 }
@@ -562,7 +643,12 @@ fn reversal_invalid(b: &Books) -> Vec<Finding> {
 fn reference_unknown(b: &Books) -> Vec<Finding> {
     let mut out = Vec::new();
     let mut missing = |kind: &'static str, key: &str, what: &str, target: &str| {
-        out.push(finding(Severity::Error, "REFERENCE_UNKNOWN", format!("「{key}」引用的{what}「{target}」不存在"), vec![RecordRef::new(kind, key)]));
+        out.push(finding(
+            Severity::Error,
+            "REFERENCE_UNKNOWN",
+            format!("「{key}」引用的{what}「{target}」不存在"),
+            vec![RecordRef::new(kind, key)],
+        ));
     };
     for v in &b.records.budget_vouchers {
         if b.line(&v.line_code).is_none() {
@@ -584,7 +670,10 @@ fn reference_unknown(b: &Books) -> Vec<Finding> {
         }
     }
     // A 指标完成登记 or a 绩效监控记录 may name a project's or the department's indicator.
-    let indicator_known = |code: &str| b.records.project_indicators.iter().any(|i| i.indicator_code == code) || b.records.department_indicators.iter().any(|i| i.indicator_code == code);
+    let indicator_known = |code: &str| {
+        b.records.project_indicators.iter().any(|i| i.indicator_code == code)
+            || b.records.department_indicators.iter().any(|i| i.indicator_code == code)
+    };
     for r in &b.records.indicator_results {
         if !indicator_known(&r.indicator_code) {
             missing("indicator_results", &r.result_code, "绩效指标", &r.indicator_code);
@@ -626,7 +715,10 @@ fn procurement_overpaid(b: &Books) -> Vec<Finding> {
         .filter_map(|p| {
             let paid: Fen = payments.iter().filter(|((_, _, code), _)| *code == p.procurement_code).map(|(_, s)| s.amount).sum();
             (paid > p.contract_amount).then(|| {
-                let records = vec![RecordRef::new("procurements", &p.procurement_code), RecordRef::new("expenditures_by_procurement", &p.procurement_code)];
+                let records = vec![
+                    RecordRef::new("procurements", &p.procurement_code),
+                    RecordRef::new("expenditures_by_procurement", &p.procurement_code),
+                ];
                 finding(
                     Severity::Warning,
                     "PROCUREMENT_OVERPAID",
@@ -687,10 +779,18 @@ fn section_data_missing(b: &Books) -> Vec<Finding> {
     if b.year.report_date.is_none() {
         missing.push(("落款：报告日期".into(), "unit"));
     }
-    let mut findings: Vec<Finding> = missing.into_iter().map(|(what, kind)| finding(Severity::Warning, "SECTION_DATA_MISSING", format!("缺少数据：{what}"), vec![RecordRef::new(kind, "")])).collect();
+    let mut findings: Vec<Finding> = missing
+        .into_iter()
+        .map(|(what, kind)| finding(Severity::Warning, "SECTION_DATA_MISSING", format!("缺少数据：{what}"), vec![RecordRef::new(kind, "")]))
+        .collect();
     // A section is named as the report numbers it; its id (the 报告文字 record's 章节) is the record reference.
     for s in report_sections().iter().filter(|s| s.required && b.narrative(&s.id).is_none()) {
-        findings.push(finding(Severity::Warning, "SECTION_DATA_MISSING", format!("缺少数据：报告文字「{}」", s.heading), vec![RecordRef::new("narratives", &s.id)]));
+        findings.push(finding(
+            Severity::Warning,
+            "SECTION_DATA_MISSING",
+            format!("缺少数据：报告文字「{}」", s.heading),
+            vec![RecordRef::new("narratives", &s.id)],
+        ));
     }
     findings
 }

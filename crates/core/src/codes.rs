@@ -178,7 +178,14 @@ fn embedded_editions() -> &'static [CodeTables] {
                 economics: read_csv::<RawEconomic>(economics)
                     .into_iter()
                     .map(|r| {
-                        let e = EconomicCode { code: r.code, name: r.name, expense_group: r.expense_group, sangong: r.sangong_kind, source: r.source, checked: r.checked };
+                        let e = EconomicCode {
+                            code: r.code,
+                            name: r.name,
+                            expense_group: r.expense_group,
+                            sangong: r.sangong_kind,
+                            source: r.source,
+                            checked: r.checked,
+                        };
                         (e.code.clone(), e)
                     })
                     .collect(),
@@ -219,7 +226,9 @@ impl CodeTables {
     /// before it) is kept. 人员经费/公用经费 and 三公 marks come from the embedded editions.
     pub fn official(year: i32, rows: &[OfficialRow], file: &str, loaded_at: &str) -> CodeTables {
         let source = format!("{file}（{loaded_at} 导入）");
-        let reference = CodeTables::embedded(year).or_else(|| embedded_editions().iter().rev().find(|t| t.year < year)).or_else(|| embedded_editions().first());
+        let reference = CodeTables::embedded(year)
+            .or_else(|| embedded_editions().iter().rev().find(|t| t.year < year))
+            .or_else(|| embedded_editions().first());
         let digits = |c: &str| c.bytes().all(|b| b.is_ascii_digit());
         let functions: BTreeMap<String, FunctionCode> = rows
             .iter()
@@ -233,13 +242,28 @@ impl CodeTables {
                 let known = reference.and_then(|t| t.economics.get(&r.code).or_else(|| t.economics.get(&r.code[..3])));
                 let group = known.and_then(|e| e.expense_group);
                 let sangong = reference.and_then(|t| t.economics.get(&r.code)).and_then(|e| e.sangong);
-                (r.code.clone(), EconomicCode { code: r.code.clone(), name: r.name.clone(), expense_group: group, sangong, source: source.clone(), checked: true })
+                (
+                    r.code.clone(),
+                    EconomicCode {
+                        code: r.code.clone(),
+                        name: r.name.clone(),
+                        expense_group: group,
+                        sangong,
+                        source: source.clone(),
+                        checked: true,
+                    },
+                )
             })
             .collect();
         if economics.is_empty() {
             economics = reference.map(|t| t.economics.clone()).unwrap_or_default();
         }
-        CodeTables { year, source: EditionSource::Official { file: file.to_string(), loaded_at: loaded_at.to_string() }, functions, economics }
+        CodeTables {
+            year,
+            source: EditionSource::Official { file: file.to_string(), loaded_at: loaded_at.to_string() },
+            functions,
+            economics,
+        }
     }
 
     /// Makes `tables` the edition in force for its year in this process (see [`official_editions`]).
@@ -301,12 +325,24 @@ impl CodeTables {
 
     /// What this edition says of a function code a record carries (a 项, 7 digits).
     pub fn function_status(&self, code: &str) -> CodeStatus {
-        status(code, 7, self.is_valid_function_item(code), self.functions.contains_key(code.get(..3).unwrap_or_default()), self.is_official())
+        status(
+            code,
+            7,
+            self.is_valid_function_item(code),
+            self.functions.contains_key(code.get(..3).unwrap_or_default()),
+            self.is_official(),
+        )
     }
 
     /// What this edition says of an economic code a record carries (a 款, 5 digits).
     pub fn economic_status(&self, code: &str) -> CodeStatus {
-        status(code, 5, self.is_valid_economic_item(code), self.economics.contains_key(code.get(..3).unwrap_or_default()), self.is_official())
+        status(
+            code,
+            5,
+            self.is_valid_economic_item(code),
+            self.economics.contains_key(code.get(..3).unwrap_or_default()),
+            self.is_official(),
+        )
     }
 
     /// 类-款-项 names of a function code, e.g. `科学技术支出-科学技术普及-科普活动`.
@@ -351,13 +387,25 @@ impl CodeTables {
 
     /// What changed from `self` to `later` (function and economic codes alike, in code order).
     pub fn diff(&self, later: &CodeTables) -> Vec<CodeChange> {
-        let before: BTreeMap<&str, &str> = self.functions.values().map(|f| (f.code.as_str(), f.name.as_str())).chain(self.economics.values().map(|e| (e.code.as_str(), e.name.as_str()))).collect();
-        let after: BTreeMap<&str, &str> = later.functions.values().map(|f| (f.code.as_str(), f.name.as_str())).chain(later.economics.values().map(|e| (e.code.as_str(), e.name.as_str()))).collect();
+        let before: BTreeMap<&str, &str> = self
+            .functions
+            .values()
+            .map(|f| (f.code.as_str(), f.name.as_str()))
+            .chain(self.economics.values().map(|e| (e.code.as_str(), e.name.as_str())))
+            .collect();
+        let after: BTreeMap<&str, &str> = later
+            .functions
+            .values()
+            .map(|f| (f.code.as_str(), f.name.as_str()))
+            .chain(later.economics.values().map(|e| (e.code.as_str(), e.name.as_str())))
+            .collect();
         let mut changes: Vec<CodeChange> = Vec::new();
         for (code, name) in &before {
             match after.get(code) {
                 None => changes.push(CodeChange::Removed { code: code.to_string(), name: name.to_string() }),
-                Some(new) if new != name => changes.push(CodeChange::Renamed { code: code.to_string(), from: name.to_string(), to: new.to_string() }),
+                Some(new) if new != name => {
+                    changes.push(CodeChange::Renamed { code: code.to_string(), from: name.to_string(), to: new.to_string() })
+                }
                 Some(_) => {}
             }
         }
@@ -460,7 +508,10 @@ mod tests {
             for class in ["301", "302", "303", "307", "309", "310", "311", "312", "313", "399"] {
                 assert!(t.economic(class).is_some(), "{year} lacks economic 类 {class}");
             }
-            assert!(t.functions(None).all(|f| !f.source.is_empty()) && t.economics(None).all(|e| !e.source.is_empty()), "{year}: a row without source");
+            assert!(
+                t.functions(None).all(|f| !f.source.is_empty()) && t.economics(None).all(|e| !e.source.is_empty()),
+                "{year}: a row without source"
+            );
             // The demo's figures rest on these marks, the same in every edition.
             assert_eq!(t.economic("30231").unwrap().sangong, Some(SanGongKind::VehicleOperation));
             assert_eq!(t.economic("30302").unwrap().expense_group, Some(ExpenseGroup::Personnel));
@@ -489,10 +540,17 @@ mod tests {
 
     #[test]
     fn an_official_table_is_strict_and_keeps_the_expense_marks() {
-        let rows: Vec<OfficialRow> = [("205", "教育支出"), ("20502", "普通教育"), ("2050201", "学前教育"), ("302", "商品和服务支出"), ("30217", "公务接待费"), ("1010101", "国内增值税")]
-            .iter()
-            .map(|(c, n)| OfficialRow { code: c.to_string(), name: n.to_string() })
-            .collect();
+        let rows: Vec<OfficialRow> = [
+            ("205", "教育支出"),
+            ("20502", "普通教育"),
+            ("2050201", "学前教育"),
+            ("302", "商品和服务支出"),
+            ("30217", "公务接待费"),
+            ("1010101", "国内增值税"),
+        ]
+        .iter()
+        .map(|(c, n)| OfficialRow { code: c.to_string(), name: n.to_string() })
+        .collect();
         let t = CodeTables::official(2024, &rows, "科目表.xlsx", "2026-12-07");
         assert!(t.is_official());
         assert_eq!(t.function_status("2050201"), CodeStatus::Known);
@@ -512,7 +570,14 @@ mod tests {
     #[test]
     fn diff_names_renames_and_additions() {
         let changes = CodeTables::embedded(2023).unwrap().diff(CodeTables::embedded(2024).unwrap());
-        assert!(changes.contains(&CodeChange::Renamed { code: "220".into(), from: "国土海洋气象等支出".into(), to: "自然资源海洋气象等支出".into() }), "{changes:?}");
+        assert!(
+            changes.contains(&CodeChange::Renamed {
+                code: "220".into(),
+                from: "国土海洋气象等支出".into(),
+                to: "自然资源海洋气象等支出".into()
+            }),
+            "{changes:?}"
+        );
         assert!(changes.contains(&CodeChange::Added { code: "22006".into(), name: "耕地保护考核奖惩基金支出".into() }));
         assert!(changes.iter().all(|c| !matches!(c, CodeChange::Removed { .. })));
         assert!(CodeTables::embedded(2022).unwrap().diff(CodeTables::embedded(2023).unwrap()).is_empty());

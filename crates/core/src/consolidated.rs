@@ -143,7 +143,10 @@ impl Tracer {
     fn score(&mut self, u: &UnitSummary, year: i32) -> Figure {
         let text = u.score.map(|s| s.to_string()).unwrap_or_default();
         let formula = format!("该单位{year}年度部门整体支出绩效自评总分（jixiao evaluate；其自评报告 七、（五））");
-        let f = Figure { quantity: u.score.map(crate::report_model::Quantity::Points), ..self.add(text, false, format!("{}：自评得分（分）", u.name), &formula, vec![RecordRef::new("unit", u.code.clone())]) };
+        let f = Figure {
+            quantity: u.score.map(crate::report_model::Quantity::Points),
+            ..self.add(text, false, format!("{}：自评得分（分）", u.name), &formula, vec![RecordRef::new("unit", u.code.clone())])
+        };
         if let Some(last) = self.figures.last_mut() {
             last.quantity = f.quantity;
         }
@@ -159,18 +162,36 @@ impl Tracer {
         let annual = if e.budget_vouchers == 0 {
             self.missing("预算指标变动凭证", format!("{who}：全年预算数（万元）"))
         } else {
-            self.add(e.annual.wan_yuan_string(), false, format!("{who}：全年预算数（万元）"), &format!("Σ 指标变动凭证（上年结转 + 年初预算 + 追加 − 调减 ± 调剂）{how}"), sources.clone())
+            self.add(
+                e.annual.wan_yuan_string(),
+                false,
+                format!("{who}：全年预算数（万元）"),
+                &format!("Σ 指标变动凭证（上年结转 + 年初预算 + 追加 − 调减 ± 调剂）{how}"),
+                sources.clone(),
+            )
         };
         let spent = if e.expenditures == 0 {
             self.missing("支出凭证", format!("{who}：本年支出合计（万元）"))
         } else {
-            self.add(e.spent.wan_yuan_string(), false, format!("{who}：本年支出合计（万元）"), &format!("Σ 支出凭证.金额（含冲销）{how}"), sources)
+            self.add(
+                e.spent.wan_yuan_string(),
+                false,
+                format!("{who}：本年支出合计（万元）"),
+                &format!("Σ 支出凭证.金额（含冲销）{how}"),
+                sources,
+            )
         };
         let rate = if e.budget_vouchers == 0 || e.expenditures == 0 {
             self.missing("预算指标或支出凭证", format!("{who}：预算执行率"))
         } else {
             match BasisPoints::ratio(e.spent.0, e.annual.0) {
-                Some(bp) => self.add(bp.percent_string(), false, format!("{who}：预算执行率"), "本年支出合计 ÷ 全年预算数 × 100%（四舍五入到0.01%）", vec![]),
+                Some(bp) => self.add(
+                    bp.percent_string(),
+                    false,
+                    format!("{who}：预算执行率"),
+                    "本年支出合计 ÷ 全年预算数 × 100%（四舍五入到0.01%）",
+                    vec![],
+                ),
                 None => self.missing("预算执行率的分母为零", format!("{who}：预算执行率")),
             }
         };
@@ -272,7 +293,11 @@ pub fn build(input: &ConsolidationInput) -> ConsolidatedModel {
     let mut units: Vec<&UnitSummary> = input.units.iter().collect();
     // Region: by 主管部门 then unit; department: by unit.
     units.sort_by(|a, b| match input.kind {
-        ScopeKind::Region => (a.department_code.as_deref().unwrap_or(""), &a.department_name, &a.code).cmp(&(b.department_code.as_deref().unwrap_or(""), &b.department_name, &b.code)),
+        ScopeKind::Region => (a.department_code.as_deref().unwrap_or(""), &a.department_name, &a.code).cmp(&(
+            b.department_code.as_deref().unwrap_or(""),
+            &b.department_name,
+            &b.code,
+        )),
         ScopeKind::Department => a.code.cmp(&b.code),
     });
     let scope_label = match input.kind {
@@ -283,7 +308,8 @@ pub fn build(input: &ConsolidationInput) -> ConsolidatedModel {
         ScopeKind::Department => format!("{}年度{}所属单位部门整体支出绩效汇总报告", input.year, input.name),
         ScopeKind::Region => format!("{}年度{}部门整体支出绩效汇总报告", input.year, input.name),
     };
-    let all_refs = |us: &[&UnitSummary]| us.iter().filter(|u| u.has_year).map(|u| RecordRef::new("unit", u.code.clone())).collect::<Vec<_>>();
+    let all_refs =
+        |us: &[&UnitSummary]| us.iter().filter(|u| u.has_year).map(|u| RecordRef::new("unit", u.code.clone())).collect::<Vec<_>>();
     let (annual, spent, rate) = t.execution(&format!("{}合计", input.name), &total(&units), all_refs(&units), "，各单位合计");
 
     let mut departments = Vec::new();
@@ -305,9 +331,21 @@ pub fn build(input: &ConsolidationInput) -> ConsolidatedModel {
                 t.execution(&u.name, &u.execution, vec![RecordRef::new("unit", u.code.clone())], "，按单位在数据库中汇总")
             } else {
                 let what = format!("{}年度账套", input.year);
-                (t.missing(&what, format!("{}：全年预算数（万元）", u.name)), t.missing(&what, format!("{}：本年支出合计（万元）", u.name)), t.missing(&what, format!("{}：预算执行率", u.name)))
+                (
+                    t.missing(&what, format!("{}：全年预算数（万元）", u.name)),
+                    t.missing(&what, format!("{}：本年支出合计（万元）", u.name)),
+                    t.missing(&what, format!("{}：预算执行率", u.name)),
+                )
             };
-            ExecutionRow { code: u.code.clone(), name: u.name.clone(), department: department_label(u), has_year: u.has_year, annual, spent, rate }
+            ExecutionRow {
+                code: u.code.clone(),
+                name: u.name.clone(),
+                department: department_label(u),
+                has_year: u.has_year,
+                annual,
+                spent,
+                rate,
+            }
         })
         .collect();
 
@@ -334,7 +372,14 @@ pub fn build(input: &ConsolidationInput) -> ConsolidatedModel {
     flagged.sort_by(|a, b| b.errors.cmp(&a.errors).then(b.warnings.cmp(&a.warnings)).then(a.code.cmp(&b.code)));
     let findings = flagged
         .iter()
-        .map(|u| FindingRow { code: u.code.clone(), name: u.name.clone(), department: department_label(u), errors: u.errors, warnings: u.warnings, rules: u.rules.join("、") })
+        .map(|u| FindingRow {
+            code: u.code.clone(),
+            name: u.name.clone(),
+            department: department_label(u),
+            errors: u.errors,
+            warnings: u.warnings,
+            rules: u.rules.join("、"),
+        })
         .collect();
 
     ConsolidatedModel {
@@ -366,9 +411,9 @@ pub fn build(input: &ConsolidationInput) -> ConsolidatedModel {
 mod tests {
     use super::*;
     use crate::check::check;
+    use crate::evaluation::EvaluationInput;
     use crate::evaluation::evaluate;
     use crate::evaluation::framework::Rules;
-    use crate::evaluation::EvaluationInput;
     use crate::fixture;
 
     fn summary(code: &str, dept: Option<&str>, score: Option<i64>, errors: usize) -> UnitSummary {
@@ -397,7 +442,13 @@ mod tests {
         let findings = check(&books);
         let evaluation = evaluate(&EvaluationInput { books: &books, prior: None, findings: &findings }, &Rules::defaults());
         let s = UnitSummary::evaluated(&books.unit, e, &findings, &evaluation);
-        let c = build(&ConsolidationInput { kind: ScopeKind::Department, code: Some("D".into()), name: "部门".into(), year: 2020, units: vec![s] });
+        let c = build(&ConsolidationInput {
+            kind: ScopeKind::Department,
+            code: Some("D".into()),
+            name: "部门".into(),
+            year: 2020,
+            units: vec![s],
+        });
         assert_eq!(c.units[0].rate.text, model.spending.execution_rate.text);
         assert_eq!(c.ranking[0].score.text, evaluation.total.to_string());
     }

@@ -20,11 +20,8 @@ impl Date {
     /// Reads `2020-03-05`, `2020/3/5`, `2020.3.5` or `2020年3月5日`.
     pub fn parse(text: &str) -> Option<Date> {
         let t = text.trim();
-        let normalized: String = t
-            .trim_end_matches('日')
-            .chars()
-            .map(|c| if matches!(c, '年' | '月' | '/' | '.') { '-' } else { c })
-            .collect();
+        let normalized: String =
+            t.trim_end_matches('日').chars().map(|c| if matches!(c, '年' | '月' | '/' | '.') { '-' } else { c }).collect();
         let mut parts = normalized.split('-');
         let (y, m, d) = (parts.next()?, parts.next()?, parts.next()?);
         if parts.next().is_some() {

@@ -29,7 +29,11 @@ struct Editions {
 
 fn editions() -> &'static [AccountsEdition] {
     static EDITIONS: OnceLock<Vec<AccountsEdition>> = OnceLock::new();
-    EDITIONS.get_or_init(|| toml::from_str::<Editions>(include_str!("../data/final-accounts-editions.toml")).expect("final-accounts-editions.toml is valid (checked by tests)").edition)
+    EDITIONS.get_or_init(|| {
+        toml::from_str::<Editions>(include_str!("../data/final-accounts-editions.toml"))
+            .expect("final-accounts-editions.toml is valid (checked by tests)")
+            .edition
+    })
 }
 
 /// The edition of a fiscal year: the one whose years hold it, else the nearest (the first for earlier years,
@@ -106,19 +110,30 @@ pub fn explanations(books: &crate::records::Books, prior: Option<&crate::records
             Some(b) if now == b => "，与上年持平".to_string(),
             Some(b) => {
                 let (word, diff) = if now > b { ("增加", now - b) } else { ("减少", b - now) };
-                let rate = BasisPoints::ratio(diff.0, b.0).map_or(String::new(), |r| format!("，{}{}", if now > b { "增长" } else { "下降" }, r.percent_string()));
+                let rate = BasisPoints::ratio(diff.0, b.0)
+                    .map_or(String::new(), |r| format!("，{}{}", if now > b { "增长" } else { "下降" }, r.percent_string()));
                 format!("，比上年{word}{}{rate}", wan(diff))
             }
         }
     };
     // 机关运行经费: the 一般公共预算财政拨款 basic spending on 公用经费.
-    let running = |b: &Books| b.spent_where(|l| l.fund_source == FundSource::GeneralBudget && l.spending_kind == SpendingKind::Basic && b.expense_group(l) == Some(ExpenseGroup::PublicUse)).amount;
+    let running = |b: &Books| {
+        b.spent_where(|l| {
+            l.fund_source == FundSource::GeneralBudget
+                && l.spending_kind == SpendingKind::Basic
+                && b.expense_group(l) == Some(ExpenseGroup::PublicUse)
+        })
+        .amount
+    };
     // “三公”经费 as each year's edition covers them in its 三公 table (the prior year's as it was published).
     let sangong = |b: &Books| crate::final_accounts::sangong_amounts(b, crate::final_accounts::sangong_coverage(b.year.year)).spent_total();
     let by_code = |b: &Books, code: &str| b.spent_where(|l| l.fund_source.is_fiscal() && l.economic_code == code).amount;
     let (meetings, training) = (by_code(books, "30215"), by_code(books, "30216"));
     let mut out = vec![
-        Explanation { title: "机关运行经费支出情况".into(), text: format!("{year}年度机关运行经费支出{}{}。", wan(running(books)), compare(running(books), prior.map(running))) },
+        Explanation {
+            title: "机关运行经费支出情况".into(),
+            text: format!("{year}年度机关运行经费支出{}{}。", wan(running(books)), compare(running(books), prior.map(running))),
+        },
         Explanation {
             title: "一般性支出情况".into(),
             text: format!(
@@ -139,15 +154,26 @@ pub fn explanations(books: &crate::records::Books, prior: Option<&crate::records
             gov.len()
         ),
     });
-    let held: Vec<_> = books.records.fixed_assets.iter().filter(|a| crate::assets::effective_status(&books.records, a) != AssetStatus::Disposed).collect();
+    let held: Vec<_> =
+        books.records.fixed_assets.iter().filter(|a| crate::assets::effective_status(&books.records, a) != AssetStatus::Disposed).collect();
     let vehicles = held.iter().filter(|a| a.name.contains('车')).count();
     out.push(Explanation {
         title: "国有资产占用情况".into(),
-        text: format!("截至{year}年12月31日，本单位固定资产{}件，原值{}，其中车辆{vehicles}辆。", held.len(), wan(held.iter().map(|a| a.original_value).sum())),
+        text: format!(
+            "截至{year}年12月31日，本单位固定资产{}件，原值{}，其中车辆{vehicles}辆。",
+            held.len(),
+            wan(held.iter().map(|a| a.original_value).sum())
+        ),
     });
     let indicators = books.project_indicators();
     let evaluated: Vec<_> = books.records.projects.iter().filter(|p| indicators.iter().any(|i| i.project_code == p.project_code)).collect();
-    let money: Fen = books.lines_where(|l| l.project_code.as_deref().is_some_and(|c| evaluated.iter().any(|p| p.project_code == c))).map(|l| books.line_budget(&l.line_code).annual()).sum();
-    out.push(Explanation { title: "预算绩效情况".into(), text: format!("{year}年度对{}个项目开展绩效自评，涉及资金{}。", evaluated.len(), wan(money)) });
+    let money: Fen = books
+        .lines_where(|l| l.project_code.as_deref().is_some_and(|c| evaluated.iter().any(|p| p.project_code == c)))
+        .map(|l| books.line_budget(&l.line_code).annual())
+        .sum();
+    out.push(Explanation {
+        title: "预算绩效情况".into(),
+        text: format!("{year}年度对{}个项目开展绩效自评，涉及资金{}。", evaluated.len(), wan(money)),
+    });
     out
 }

@@ -66,7 +66,10 @@ pub fn books() -> Books {
             line("B1", "2060101", "30101", SpendingKind::Basic, None),
             line("P1", "2060702", "30227", SpendingKind::Project, Some("XM1")),
         ],
-        budget_vouchers: vec![budget("YS1", "B1", BudgetVoucherKind::Initial, 100_000), budget("YS2", "P1", BudgetVoucherKind::Initial, 50_000)],
+        budget_vouchers: vec![
+            budget("YS1", "B1", BudgetVoucherKind::Initial, 100_000),
+            budget("YS2", "P1", BudgetVoucherKind::Initial, 50_000),
+        ],
         receipts: vec![receipt("SR1", "2060101", 100_000), receipt("SR2", "2060702", 50_000)],
         expenditures: vec![pay("ZC1", "B1", 80_000), pay("ZC2", "P1", 50_000)],
         projects: vec![Project {
@@ -106,7 +109,10 @@ pub fn books() -> Books {
             unit: "次".into(),
             evidence: None,
         }],
-        narratives: report_sections().iter().map(|s| Narrative { section: s.id.clone(), year: 2020, text: format!("{}的文字", s.title) }).collect(),
+        narratives: report_sections()
+            .iter()
+            .map(|s| Narrative { section: s.id.clone(), year: 2020, text: format!("{}的文字", s.title) })
+            .collect(),
         ..RecordSet::default()
     };
     Books {

@@ -48,12 +48,8 @@ impl Fen {
     /// Reads an amount written in 元, as finance officers write it: `1234.5`, `1,234.56`, `-20`, `￥300`.
     /// Exact: the digits are read as integers, never through a float.
     pub fn parse_yuan(text: &str) -> Result<Fen, MoneyParseError> {
-        let cleaned: String = text
-            .trim()
-            .trim_start_matches(['¥', '￥'])
-            .chars()
-            .filter(|c| *c != ',' && *c != '，' && !c.is_whitespace())
-            .collect();
+        let cleaned: String =
+            text.trim().trim_start_matches(['¥', '￥']).chars().filter(|c| *c != ',' && *c != '，' && !c.is_whitespace()).collect();
         if cleaned.is_empty() {
             return Err(MoneyParseError::Empty);
         }
@@ -78,10 +74,7 @@ impl Fen {
         }
         let whole_value: i64 = if whole.is_empty() { 0 } else { whole.parse().map_err(|_| MoneyParseError::Overflow)? };
         let fraction_value: i64 = format!("{fraction:0<2}").parse().map_err(|_| MoneyParseError::NotANumber)?;
-        let fen = whole_value
-            .checked_mul(100)
-            .and_then(|v| v.checked_add(fraction_value))
-            .ok_or(MoneyParseError::Overflow)?;
+        let fen = whole_value.checked_mul(100).and_then(|v| v.checked_add(fraction_value)).ok_or(MoneyParseError::Overflow)?;
         Ok(Fen(if negative { -fen } else { fen }))
     }
 

@@ -45,10 +45,7 @@ pub struct Source {
 
 pub fn rules() -> &'static MonitoringRules {
     static RULES: OnceLock<MonitoringRules> = OnceLock::new();
-    RULES.get_or_init(|| {
-        toml::from_str(include_str!("../data/monitoring.toml"))
-            .expect("monitoring.toml is valid (checked by tests)")
-    })
+    RULES.get_or_init(|| toml::from_str(include_str!("../data/monitoring.toml")).expect("monitoring.toml is valid (checked by tests)"))
 }
 
 /// The whole months of fiscal `year` completed on or before `as_of` (0–12): a month counts once its last day is
@@ -155,22 +152,13 @@ pub struct Monitoring {
 impl Monitoring {
     /// 「1-6月执行数」, as the published forms head the column; 「截至监控日执行数」 before the first month end.
     pub fn spent_heading(&self) -> String {
-        if self.months == 0 {
-            "截至监控日执行数".into()
-        } else {
-            format!("1-{}月执行数", self.months)
-        }
+        if self.months == 0 { "截至监控日执行数".into() } else { format!("1-{}月执行数", self.months) }
     }
 }
 
 /// The latest 绩效监控记录 (by date, then code) on or before `as_of` on this row: an indicator (by its code), or the
 /// funds of a project or of the unit as a whole.
-fn latest_note<'a>(
-    books: &'a Books,
-    as_of: Date,
-    project: Option<&str>,
-    indicator: Option<&str>,
-) -> Option<&'a MonitoringNote> {
+fn latest_note<'a>(books: &'a Books, as_of: Date, project: Option<&str>, indicator: Option<&str>) -> Option<&'a MonitoringNote> {
     books
         .records
         .monitoring_notes
@@ -180,10 +168,7 @@ fn latest_note<'a>(
             let note_indicator = n.indicator_code.as_deref().filter(|c| !c.is_empty());
             // An indicator's code identifies it: a note on it may leave the project code empty.
             let subject = match indicator {
-                Some(_) => {
-                    note_indicator == indicator
-                        && (note_project.is_none() || note_project == project)
-                }
+                Some(_) => note_indicator == indicator && (note_project.is_none() || note_project == project),
                 None => note_indicator.is_none() && note_project == project,
             };
             n.year == books.year.year && n.date <= as_of && subject
@@ -205,20 +190,11 @@ fn statements(
     needed: bool,
     not_needed_why: &str,
 ) -> (Figure, Figure) {
-    let trimmed =
-        |text: Option<&String>| text.map(|s| s.trim().to_string()).filter(|s| !s.is_empty());
-    let one = |t: &mut Tracer,
-               text: Option<String>,
-               what: &str,
-               fallback: Option<(&IndicatorResult, String)>| {
+    let trimmed = |text: Option<&String>| text.map(|s| s.trim().to_string()).filter(|s| !s.is_empty());
+    let one = |t: &mut Tracer, text: Option<String>, what: &str, fallback: Option<(&IndicatorResult, String)>| {
         let label = format!("{label}{what}");
         match (note.zip(text), fallback) {
-            (Some((n, s)), _) => t.add(
-                s,
-                &label,
-                &format!("绩效监控记录「{}」（{}）的{what}", n.monitor_code, n.date),
-                note_ref(n),
-            ),
+            (Some((n, s)), _) => t.add(s, &label, &format!("绩效监控记录「{}」（{}）的{what}", n.monitor_code, n.date), note_ref(n)),
             (None, Some((r, s))) => t.add(
                 s,
                 &label,
@@ -230,18 +206,8 @@ fn statements(
         }
     };
     let fallback = result.and_then(|r| trimmed(r.deviation_reason.as_ref()).map(|d| (r, d)));
-    let reason = one(
-        t,
-        note.and_then(|n| trimmed(n.deviation_reason.as_ref())),
-        "偏差原因",
-        fallback,
-    );
-    let action = one(
-        t,
-        note.and_then(|n| trimmed(n.corrective_action.as_ref())),
-        "纠偏措施",
-        None,
-    );
+    let reason = one(t, note.and_then(|n| trimmed(n.deviation_reason.as_ref())), "偏差原因", fallback);
+    let action = one(t, note.and_then(|n| trimmed(n.corrective_action.as_ref())), "纠偏措施", None);
     (reason, action)
 }
 
@@ -254,18 +220,10 @@ struct Totals {
 
 /// Budget and spending of the lines that satisfy `keep`, from the line-month totals dated to `cutoff` (yyyymm).
 fn totals(books: &Books, cutoff: i32, keep: impl Fn(&AppropriationLine) -> bool) -> Totals {
-    let lines: Vec<&AppropriationLine> = books
-        .records
-        .appropriation_lines
-        .iter()
-        .filter(|l| l.year == books.year.year && keep(l))
-        .collect();
-    let mut out = Totals {
-        budget: LineBudget::default(),
-        spent: Fen(0),
-        vouchers: 0,
-        lines: lines.iter().map(|l| l.line_code.clone()).collect(),
-    };
+    let lines: Vec<&AppropriationLine> =
+        books.records.appropriation_lines.iter().filter(|l| l.year == books.year.year && keep(l)).collect();
+    let mut out =
+        Totals { budget: LineBudget::default(), spent: Fen(0), vouchers: 0, lines: lines.iter().map(|l| l.line_code.clone()).collect() };
     for ((year, line, p), m) in books.month_totals().iter() {
         if *year == books.year.year && *p <= cutoff && out.lines.contains(line) {
             out.budget.carry_over += m.budget.carry_over;
@@ -291,13 +249,7 @@ fn funds_row(
     totals: Totals,
 ) -> FundsRow {
     let rules = rules();
-    let line_refs = |kind: &'static str| {
-        totals
-            .lines
-            .iter()
-            .map(|l| RecordRef::new(kind, l.clone()))
-            .collect::<Vec<_>>()
-    };
+    let line_refs = |kind: &'static str| totals.lines.iter().map(|l| RecordRef::new(kind, l.clone())).collect::<Vec<_>>();
     let initial = t.money(
         totals.budget.initial,
         &format!("{label}年初预算数（万元）"),
@@ -314,23 +266,16 @@ fn funds_row(
     let spent = t.money(
         totals.spent,
         &format!("{label}执行数（万元）"),
-        &format!(
-            "Σ 支出凭证.金额（含冲销），日期至{cutoff_text}；{} 张凭证",
-            totals.vouchers
-        ),
+        &format!("Σ 支出凭证.金额（含冲销），日期至{cutoff_text}；{} 张凭证", totals.vouchers),
         line_refs("expenditures_by_line"),
     );
     let rate = BasisPoints::ratio(totals.spent.0, annual_fen.0);
     // No budget yet at that month end (a 追加 later in the year): there is no rate to compare, nothing is missing.
     let no_budget = format!("截至{cutoff_text}未下达预算，执行率不适用");
     let execution_rate = match rate {
-        Some(_) => t.rate(
-            totals.spent,
-            annual_fen,
-            &format!("{label}执行率"),
-            "执行数 ÷ 全年预算数 × 100%",
-            line_refs("expenditures_by_line"),
-        ),
+        Some(_) => {
+            t.rate(totals.spent, annual_fen, &format!("{label}执行率"), "执行数 ÷ 全年预算数 × 100%", line_refs("expenditures_by_line"))
+        }
         None => t.add("—".into(), &format!("{label}执行率"), &no_budget, vec![]),
     };
     let gap = match rate {
@@ -340,27 +285,14 @@ fn funds_row(
             t.add(
                 format!("{sign}{}.{:02}", d.abs() / 100, d.abs() % 100),
                 &format!("{label}执行率较序时进度（百分点）"),
-                &format!(
-                    "执行率 {} − 序时进度 {}",
-                    r.percent_string(),
-                    progress.percent_string()
-                ),
+                &format!("执行率 {} − 序时进度 {}", r.percent_string(), progress.percent_string()),
                 vec![],
             )
         }
-        None => t.add(
-            "—".into(),
-            &format!("{label}执行率较序时进度（百分点）"),
-            &no_budget,
-            vec![],
-        ),
+        None => t.add("—".into(), &format!("{label}执行率较序时进度（百分点）"), &no_budget, vec![]),
     };
     let behind = rate.is_some_and(|r| r.0 + rules.deviation.lag_tolerance_bp < progress.0);
-    let note = if with_notes {
-        latest_note(books, as_of, project, None)
-    } else {
-        None
-    };
+    let note = if with_notes { latest_note(books, as_of, project, None) } else { None };
     let amounts = FundsAmounts {
         initial: totals.budget.initial,
         annual: annual_fen,
@@ -374,37 +306,16 @@ fn funds_row(
             Some((n, a)) => t.money(
                 a,
                 &format!("{label}全年预计执行数（万元）"),
-                &format!(
-                    "绩效监控记录「{}」（{}）的全年预计执行数",
-                    n.monitor_code, n.date
-                ),
+                &format!("绩效监控记录「{}」（{}）的全年预计执行数", n.monitor_code, n.date),
                 note_ref(n),
             ),
             None => t.missing("全年预计执行数", &format!("{label}全年预计执行数（万元）")),
         };
-        let (reason, action) = statements(
-            t,
-            note,
-            None,
-            label,
-            behind,
-            "执行率不低于序时进度，无需说明偏差",
-        );
+        let (reason, action) = statements(t, note, None, label, behind, "执行率不低于序时进度，无需说明偏差");
         (expected, reason, action)
     } else {
-        let dash = |t: &mut Tracer, what: &str| {
-            t.add(
-                "—".into(),
-                &format!("{label}{what}"),
-                "分项小计：见部门整体（合计）行",
-                vec![],
-            )
-        };
-        (
-            dash(t, "全年预计执行数（万元）"),
-            dash(t, "偏差原因"),
-            dash(t, "纠偏措施"),
-        )
+        let dash = |t: &mut Tracer, what: &str| t.add("—".into(), &format!("{label}{what}"), "分项小计：见部门整体（合计）行", vec![]);
+        (dash(t, "全年预计执行数（万元）"), dash(t, "偏差原因"), dash(t, "纠偏措施"))
     };
     FundsRow {
         label: label.to_string(),
@@ -426,46 +337,25 @@ fn funds_row(
 fn target_text(i: &ProjectIndicator) -> String {
     match i.direction {
         IndicatorDirection::Qualitative => i.target.clone(),
-        d => format!(
-            "{}{}{}",
-            d.label(),
-            i.target,
-            i.unit.as_deref().unwrap_or("")
-        ),
+        d => format!("{}{}{}", d.label(), i.target, i.unit.as_deref().unwrap_or("")),
     }
 }
 
-fn indicator_row(
-    t: &mut Tracer,
-    books: &Books,
-    as_of: Date,
-    subject: &str,
-    project: Option<&str>,
-    i: &ProjectIndicator,
-) -> IndicatorRow {
+fn indicator_row(t: &mut Tracer, books: &Books, as_of: Date, subject: &str, project: Option<&str>, i: &ProjectIndicator) -> IndicatorRow {
     let label = format!("{subject}·{}", i.level3);
     let year_end = Date::new(books.year.year, 12, 31).expect("31 December is a date");
     let result = books
         .records
         .indicator_results
         .iter()
-        .filter(|r| {
-            r.year == books.year.year && r.indicator_code == i.indicator_code && r.date <= as_of
-        })
+        .filter(|r| r.year == books.year.year && r.indicator_code == i.indicator_code && r.date <= as_of)
         .max_by(|a, b| (a.date, &a.result_code).cmp(&(b.date, &b.result_code)));
-    let unit = if i.direction == IndicatorDirection::Qualitative {
-        ""
-    } else {
-        i.unit.as_deref().unwrap_or("")
-    };
+    let unit = if i.direction == IndicatorDirection::Qualitative { "" } else { i.unit.as_deref().unwrap_or("") };
     let progress = match (result, &i.actual) {
         (Some(r), _) => t.add(
             format!("{}{unit}（{}登记）", r.actual.trim(), r.date),
             &format!("{label}截至监控日完成情况"),
-            &format!(
-                "指标完成登记「{}」：监控日期及以前最新的一条",
-                r.result_code
-            ),
+            &format!("指标完成登记「{}」：监控日期及以前最新的一条", r.result_code),
             vec![RecordRef::new("indicator_results", r.result_code.clone())],
         ),
         // The indicator's own 实际完成值 is undated: it stands for the year, so only at the year's end.
@@ -473,33 +363,17 @@ fn indicator_row(
             format!("{}{unit}", actual.trim()),
             &format!("{label}截至监控日完成情况"),
             "绩效指标.实际完成值（年末）",
-            vec![RecordRef::new(
-                if project.is_some() {
-                    "project_indicators"
-                } else {
-                    "department_indicators"
-                },
-                i.indicator_code.clone(),
-            )],
+            vec![RecordRef::new(if project.is_some() { "project_indicators" } else { "department_indicators" }, i.indicator_code.clone())],
         ),
-        _ => t.missing(
-            &format!("{as_of}前的指标完成登记"),
-            &format!("{label}截至监控日完成情况"),
-        ),
+        _ => t.missing(&format!("{as_of}前的指标完成登记"), &format!("{label}截至监控日完成情况")),
     };
     let no_progress = progress.missing;
     let note = latest_note(books, as_of, project, Some(&i.indicator_code));
-    let expected = match note
-        .and_then(|n| n.expected_value.as_ref().map(|v| (n, v.trim())))
-        .filter(|(_, v)| !v.is_empty())
-    {
+    let expected = match note.and_then(|n| n.expected_value.as_ref().map(|v| (n, v.trim()))).filter(|(_, v)| !v.is_empty()) {
         Some((n, v)) => t.add(
             v.to_string(),
             &format!("{label}全年预计完成值"),
-            &format!(
-                "绩效监控记录「{}」（{}）的全年预计完成值",
-                n.monitor_code, n.date
-            ),
+            &format!("绩效监控记录「{}」（{}）的全年预计完成值", n.monitor_code, n.date),
             note_ref(n),
         ),
         None => t.missing("全年预计完成值", &format!("{label}全年预计完成值")),
@@ -513,14 +387,7 @@ fn indicator_row(
         ),
         None => t.missing("完成目标可能性", &format!("{label}完成目标可能性")),
     };
-    let (deviation_reason, corrective_action) = statements(
-        t,
-        note,
-        result,
-        &label,
-        no_progress,
-        "已登记完成进度，未记录偏差",
-    );
+    let (deviation_reason, corrective_action) = statements(t, note, result, &label, no_progress, "已登记完成进度，未记录偏差");
     IndicatorRow {
         indicator_code: i.indicator_code.clone(),
         level1: i.level1.clone(),
@@ -542,35 +409,18 @@ pub fn build(books: &Books, as_of: Date) -> Monitoring {
     let year = books.year.year;
     let months = completed_months(year, as_of);
     let cutoff = year * 100 + months as i32;
-    let cutoff_text = if months == 0 {
-        format!("{}年末", year - 1)
-    } else {
-        format!("{year}年{months}月末")
-    };
+    let cutoff_text = if months == 0 { format!("{}年末", year - 1) } else { format!("{year}年{months}月末") };
     let mut t = Tracer::default();
-    let progress = BasisPoints::ratio(i64::from(months), rules.time_progress.months_in_year)
-        .expect("months_in_year is not zero");
+    let progress = BasisPoints::ratio(i64::from(months), rules.time_progress.months_in_year).expect("months_in_year is not zero");
     let time_progress = t.add(
         progress.percent_string(),
         "序时进度",
-        &format!(
-            "{months} ÷ {}（{}）",
-            rules.time_progress.months_in_year, rules.time_progress.description
-        ),
+        &format!("{months} ÷ {}（{}）", rules.time_progress.months_in_year, rules.time_progress.description),
         vec![],
     );
 
-    let mut funds = vec![funds_row(
-        &mut t,
-        books,
-        as_of,
-        &cutoff_text,
-        progress,
-        "部门整体（合计）",
-        None,
-        true,
-        totals(books, cutoff, |_| true),
-    )];
+    let mut funds =
+        vec![funds_row(&mut t, books, as_of, &cutoff_text, progress, "部门整体（合计）", None, true, totals(books, cutoff, |_| true))];
     funds.push(funds_row(
         &mut t,
         books,
@@ -593,12 +443,7 @@ pub fn build(books: &Books, as_of: Date) -> Monitoring {
         false,
         totals(books, cutoff, |l| l.spending_kind == SpendingKind::Project),
     ));
-    let projects: Vec<&Project> = books
-        .records
-        .projects
-        .iter()
-        .filter(|p| p.year == year)
-        .collect();
+    let projects: Vec<&Project> = books.records.projects.iter().filter(|p| p.year == year).collect();
     for p in &projects {
         let code = p.project_code.as_str();
         funds.push(funds_row(
@@ -615,30 +460,12 @@ pub fn build(books: &Books, as_of: Date) -> Monitoring {
     }
 
     let mut goals = Vec::new();
-    let department: Vec<ProjectIndicator> = books
-        .records
-        .department_indicators
-        .iter()
-        .filter(|i| i.year == year)
-        .map(DepartmentIndicator::as_project_indicator)
-        .collect();
-    let department_goal = books
-        .records
-        .department_goals
-        .iter()
-        .find(|g| g.year == year)
-        .map(|g| g.goal.clone());
+    let department: Vec<ProjectIndicator> =
+        books.records.department_indicators.iter().filter(|i| i.year == year).map(DepartmentIndicator::as_project_indicator).collect();
+    let department_goal = books.records.department_goals.iter().find(|g| g.year == year).map(|g| g.goal.clone());
     if !department.is_empty() || department_goal.is_some() {
-        let indicators = department
-            .iter()
-            .map(|i| indicator_row(&mut t, books, as_of, "部门整体", None, i))
-            .collect();
-        goals.push(GoalBlock {
-            subject: "部门整体".into(),
-            project_code: None,
-            goal: department_goal,
-            indicators,
-        });
+        let indicators = department.iter().map(|i| indicator_row(&mut t, books, as_of, "部门整体", None, i)).collect();
+        goals.push(GoalBlock { subject: "部门整体".into(), project_code: None, goal: department_goal, indicators });
     }
     let project_indicators = &books.records.project_indicators;
     for p in &projects {
@@ -704,43 +531,21 @@ impl MonitoringStatus {
 /// The monitoring status of a unit-year from its projects and 绩效监控记录 (only notes dated in the year count).
 pub fn status(books: &Books) -> MonitoringStatus {
     let year = books.year.year;
-    let notes: Vec<&MonitoringNote> = books
-        .records
-        .monitoring_notes
-        .iter()
-        .filter(|n| n.year == year && n.date.year == year)
-        .collect();
+    let notes: Vec<&MonitoringNote> = books.records.monitoring_notes.iter().filter(|n| n.year == year && n.date.year == year).collect();
     let project_of = |n: &MonitoringNote| n.project_code.clone().filter(|c| !c.is_empty());
-    let projects: Vec<&Project> = books
-        .records
-        .projects
-        .iter()
-        .filter(|p| p.year == year)
-        .collect();
-    let indicator_project = |code: &str| {
-        books
-            .records
-            .project_indicators
-            .iter()
-            .find(|i| i.indicator_code == code)
-            .map(|i| i.project_code.clone())
-    };
+    let projects: Vec<&Project> = books.records.projects.iter().filter(|p| p.year == year).collect();
+    let indicator_project =
+        |code: &str| books.records.project_indicators.iter().find(|i| i.indicator_code == code).map(|i| i.project_code.clone());
     let covered = |p: &Project| {
         notes.iter().any(|n| {
             project_of(n).as_deref() == Some(p.project_code.as_str())
-                || n.indicator_code
-                    .as_deref()
-                    .and_then(indicator_project)
-                    .as_deref()
-                    == Some(p.project_code.as_str())
+                || n.indicator_code.as_deref().and_then(indicator_project).as_deref() == Some(p.project_code.as_str())
         })
     };
     MonitoringStatus {
         notes: notes.len(),
         latest: notes.iter().map(|n| n.date).max(),
-        unit_covered: notes.iter().any(|n| {
-            project_of(n).is_none() && n.indicator_code.as_deref().is_none_or(|c| c.is_empty())
-        }),
+        unit_covered: notes.iter().any(|n| project_of(n).is_none() && n.indicator_code.as_deref().is_none_or(|c| c.is_empty())),
         projects: projects.len(),
         projects_covered: projects.iter().filter(|p| covered(p)).count(),
     }

@@ -15,11 +15,19 @@ impl Period {
     /// Reads `YYYY` or `YYYY-MM`.
     pub fn parse(text: &str) -> Option<Period> {
         let t = text.trim();
-        let year = |y: &str| (y.len() == 4 && y.chars().all(|c| c.is_ascii_digit())).then(|| y.parse::<i32>().ok()).flatten().filter(|y| (1900..=2200).contains(y));
+        let year = |y: &str| {
+            (y.len() == 4 && y.chars().all(|c| c.is_ascii_digit()))
+                .then(|| y.parse::<i32>().ok())
+                .flatten()
+                .filter(|y| (1900..=2200).contains(y))
+        };
         match t.split_once('-') {
             None => year(t).map(Period::Year),
             Some((y, m)) => {
-                let month = (m.len() == 2 && m.chars().all(|c| c.is_ascii_digit())).then(|| m.parse::<u32>().ok()).flatten().filter(|m| (1..=12).contains(m))?;
+                let month = (m.len() == 2 && m.chars().all(|c| c.is_ascii_digit()))
+                    .then(|| m.parse::<u32>().ok())
+                    .flatten()
+                    .filter(|m| (1..=12).contains(m))?;
                 Some(Period::Month(year(y)?, month))
             }
         }

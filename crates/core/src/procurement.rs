@@ -45,7 +45,11 @@ struct RawFile {
 
 fn all_rules() -> &'static [ProcurementRules] {
     static RULES: OnceLock<Vec<ProcurementRules>> = OnceLock::new();
-    RULES.get_or_init(|| toml::from_str::<RawFile>(include_str!("../data/procurement-rules.toml")).expect("procurement-rules.toml is valid (checked by tests)").rule)
+    RULES.get_or_init(|| {
+        toml::from_str::<RawFile>(include_str!("../data/procurement-rules.toml"))
+            .expect("procurement-rules.toml is valid (checked by tests)")
+            .rule
+    })
 }
 
 /// The rules of a region and year: the longest matching region prefix; among equals, the later one. None when
@@ -70,7 +74,9 @@ pub fn tender_required(b: &Books) -> Vec<Finding> {
         .procurements
         .iter()
         .filter(|p| p.method != ProcurementMethod::OpenTender && purchase_value(p) >= rules.open_tender())
-        .filter(|p| !b.records.procurement_exceptions.iter().any(|e| e.procurement_ref == p.procurement_code && e.approved_method == p.method))
+        .filter(|p| {
+            !b.records.procurement_exceptions.iter().any(|e| e.procurement_ref == p.procurement_code && e.approved_method == p.method)
+        })
         .map(|p| Finding {
             // A compliance finding, not an inconsistency of the books: it does not stop the report.
             severity: Severity::Warning,
@@ -96,7 +102,10 @@ pub fn split_purchases(b: &Books) -> Vec<Finding> {
     let small: Vec<&Procurement> = b.records.procurements.iter().filter(|p| purchase_value(p) < rules.split_threshold()).collect();
     let mut out = Vec::new();
     let mut reported: Vec<Vec<String>> = Vec::new();
-    for (what, key) in [("供应商", (|p: &Procurement| p.supplier.clone()) as fn(&Procurement) -> Option<String>), ("采购内容", |p: &Procurement| Some(p.item.clone()))] {
+    for (what, key) in [
+        ("供应商", (|p: &Procurement| p.supplier.clone()) as fn(&Procurement) -> Option<String>),
+        ("采购内容", |p: &Procurement| Some(p.item.clone())),
+    ] {
         let mut groups: BTreeMap<String, Vec<&Procurement>> = BTreeMap::new();
         for p in &small {
             if let Some(k) = key(p).map(|k| k.trim().to_string()).filter(|k| !k.is_empty()) {
@@ -107,7 +116,8 @@ pub fn split_purchases(b: &Books) -> Vec<Finding> {
             ps.sort_by_key(|p| (p.date, p.procurement_code.clone()));
             let window = (0..ps.len()).find_map(|start| {
                 let first = ps[start].date.unix_days();
-                let within: Vec<&Procurement> = ps[start..].iter().copied().take_while(|p| p.date.unix_days() - first <= rules.split_window_days).collect();
+                let within: Vec<&Procurement> =
+                    ps[start..].iter().copied().take_while(|p| p.date.unix_days() - first <= rules.split_window_days).collect();
                 let sum: Fen = within.iter().map(|p| p.contract_amount).sum();
                 (within.len() >= 2 && sum >= rules.split_threshold()).then_some((within, sum))
             });
@@ -145,7 +155,8 @@ pub fn quotes_missing(b: &Books) -> Vec<Finding> {
         .iter()
         .filter(|p| matches!(p.method, ProcurementMethod::ThreeQuotes | ProcurementMethod::RequestForQuotation))
         .filter_map(|p| {
-            let quotes: Vec<&ProcurementQuote> = b.records.procurement_quotes.iter().filter(|q| q.procurement_ref == p.procurement_code).collect();
+            let quotes: Vec<&ProcurementQuote> =
+                b.records.procurement_quotes.iter().filter(|q| q.procurement_ref == p.procurement_code).collect();
             let mut suppliers: Vec<&str> = quotes.iter().map(|q| q.supplier.trim()).collect();
             suppliers.sort();
             suppliers.dedup();
@@ -156,7 +167,14 @@ pub fn quotes_missing(b: &Books) -> Vec<Finding> {
                 Finding {
                     severity: Severity::Warning,
                     rule_id: "PROCUREMENT_QUOTES_MISSING",
-                    message: format!("采购「{}」（{}）采用{}，只登记了 {} 家供应商的报价，应不少于 {} 家", p.procurement_code, p.item, p.method.label(), suppliers.len(), rules.min_quotes),
+                    message: format!(
+                        "采购「{}」（{}）采用{}，只登记了 {} 家供应商的报价，应不少于 {} 家",
+                        p.procurement_code,
+                        p.item,
+                        p.method.label(),
+                        suppliers.len(),
+                        rules.min_quotes
+                    ),
                     records,
                 }
             })
@@ -171,11 +189,22 @@ pub fn contract_or_acceptance_missing(b: &Books) -> Vec<Finding> {
         .iter()
         .filter(|p| p.is_government_procurement)
         .filter_map(|p| {
-            let missing: Vec<&str> = [(p.contract_no.as_deref().is_none_or(|c| c.trim().is_empty()), "合同"), (p.accepted_on.is_none(), "验收")].into_iter().filter(|(m, _)| *m).map(|(_, w)| w).collect();
+            let missing: Vec<&str> =
+                [(p.contract_no.as_deref().is_none_or(|c| c.trim().is_empty()), "合同"), (p.accepted_on.is_none(), "验收")]
+                    .into_iter()
+                    .filter(|(m, _)| *m)
+                    .map(|(_, w)| w)
+                    .collect();
             (!missing.is_empty()).then(|| Finding {
                 severity: Severity::Warning,
                 rule_id: "PROCUREMENT_CONTRACT_MISSING",
-                message: format!("政府采购「{}」（{}，{} 元）没有{}记录", p.procurement_code, p.item, p.contract_amount, missing.join("和")),
+                message: format!(
+                    "政府采购「{}」（{}，{} 元）没有{}记录",
+                    p.procurement_code,
+                    p.item,
+                    p.contract_amount,
+                    missing.join("和")
+                ),
                 records: vec![reference(p)],
             })
         })

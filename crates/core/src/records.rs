@@ -333,7 +333,9 @@ struct StaffCategories {
 
 fn staff_categories() -> &'static StaffCategories {
     static CATEGORIES: std::sync::OnceLock<StaffCategories> = std::sync::OnceLock::new();
-    CATEGORIES.get_or_init(|| toml::from_str(include_str!("../data/staff-categories.toml")).expect("staff-categories.toml is valid (checked by tests)"))
+    CATEGORIES.get_or_init(|| {
+        toml::from_str(include_str!("../data/staff-categories.toml")).expect("staff-categories.toml is valid (checked by tests)")
+    })
 }
 
 /// 人员编制 — authorized (编制数) and actual (实有人数) staff of one category at year end. 离退休 and 编外

@@ -61,7 +61,8 @@ mod tests {
     #[test]
     fn the_longest_prefix_then_the_later_rule_wins_within_its_years() {
         let r = |region: &str, from_year, to_year, id| R { region: region.into(), from_year, to_year, id };
-        let rules = [r("", None, None, 1), r("43", Some(2020), None, 2), r("43", Some(2020), Some(2020), 3), r("4301", Some(2022), None, 4)];
+        let rules =
+            [r("", None, None, 1), r("43", Some(2020), None, 2), r("43", Some(2020), Some(2020), 3), r("4301", Some(2022), None, 4)];
         let pick = |region: &str, year| most_specific(&rules, region, year).map(|r| r.id);
         assert_eq!(pick("110101", 2020), Some(1));
         assert_eq!(pick("430102", 2019), Some(1));

@@ -2,8 +2,8 @@
 //! what it is, how it was computed and the records behind it; a figure whose records are missing says so
 //! (「缺少数据：…」) instead of showing a number. Rendering (Markdown, HTML) is the report crate's job.
 
-use crate::check::RecordRef;
 use crate::books::Spent;
+use crate::check::RecordRef;
 use crate::codes::ExpenseGroup;
 use crate::evaluation::Evaluation;
 use crate::money::{BasisPoints, Fen, MoneyUnit};
@@ -50,7 +50,14 @@ pub enum Quantity {
 impl Figure {
     /// A figure that is not allocated by a report model's tracer (the evaluation tables, other report kinds):
     /// `id` is its row in the trace table the caller keeps.
-    pub fn new(id: usize, text: impl Into<String>, label: impl Into<String>, formula: impl Into<String>, sources: Vec<RecordRef>, quantity: Option<Quantity>) -> Figure {
+    pub fn new(
+        id: usize,
+        text: impl Into<String>,
+        label: impl Into<String>,
+        formula: impl Into<String>,
+        sources: Vec<RecordRef>,
+        quantity: Option<Quantity>,
+    ) -> Figure {
         Figure {
             id,
             text: text.into(),
@@ -77,14 +84,25 @@ impl Tracer {
         self.add_quantity(text, label, formula, sources, None)
     }
 
-    pub(crate) fn add_quantity(&mut self, text: String, label: &str, formula: &str, sources: Vec<RecordRef>, quantity: Option<Quantity>) -> Figure {
+    pub(crate) fn add_quantity(
+        &mut self,
+        text: String,
+        label: &str,
+        formula: &str,
+        sources: Vec<RecordRef>,
+        quantity: Option<Quantity>,
+    ) -> Figure {
         let f = Figure::new(self.figures.len() + 1, text, label, formula, sources, quantity);
         self.figures.push(f.clone());
         f
     }
 
     pub(crate) fn money(&mut self, amount: Fen, label: &str, formula: &str, sources: Vec<RecordRef>) -> Figure {
-        let label = if self.unit == MoneyUnit::Wan { label.to_string() } else { label.replace("（万元）", &format!("（{}）", self.unit.label())) };
+        let label = if self.unit == MoneyUnit::Wan {
+            label.to_string()
+        } else {
+            label.replace("（万元）", &format!("（{}）", self.unit.label()))
+        };
         self.add_quantity(amount.in_unit(self.unit), &label, formula, sources, Some(Quantity::Money(amount)))
     }
 
@@ -100,7 +118,9 @@ impl Tracer {
     /// A rate in percent with two decimals, or 「缺少数据」 when the denominator is zero.
     pub(crate) fn rate(&mut self, numerator: Fen, denominator: Fen, label: &str, formula: &str, sources: Vec<RecordRef>) -> Figure {
         match BasisPoints::ratio(numerator.0, denominator.0) {
-            Some(bp) => self.add_quantity(bp.percent_string(), label, &format!("{formula}（四舍五入到0.01%）"), sources, Some(Quantity::Rate(bp))),
+            Some(bp) => {
+                self.add_quantity(bp.percent_string(), label, &format!("{formula}（四舍五入到0.01%）"), sources, Some(Quantity::Rate(bp)))
+            }
             None => self.missing(&format!("{label}的分母为零"), label),
         }
     }
@@ -401,8 +421,18 @@ pub fn build_in(books: &Books, evaluation: Option<&Evaluation>, unit: MoneyUnit)
         }
     } else {
         Staffing {
-            authorized: t.count(in_service.iter().map(|s| s.authorized).sum(), "编制数（人）", "Σ 人员编制.编制数（在职类别）", staff_refs.clone()),
-            actual: t.count(in_service.iter().map(|s| s.actual).sum(), "年底实有在职人数（人）", "Σ 人员编制.实有人数（在职类别）", staff_refs),
+            authorized: t.count(
+                in_service.iter().map(|s| s.authorized).sum(),
+                "编制数（人）",
+                "Σ 人员编制.编制数（在职类别）",
+                staff_refs.clone(),
+            ),
+            actual: t.count(
+                in_service.iter().map(|s| s.actual).sum(),
+                "年底实有在职人数（人）",
+                "Σ 人员编制.实有人数（在职类别）",
+                staff_refs,
+            ),
             only_category: (in_service.len() == 1).then(|| in_service[0].category.clone()),
             retired: None,
             outside_establishment: None,
@@ -411,8 +441,18 @@ pub fn build_in(books: &Books, evaluation: Option<&Evaluation>, unit: MoneyUnit)
                 .filter(|_| in_service.len() > 1)
                 .map(|s| StaffingRow {
                     category: s.category.clone(),
-                    authorized: t.count(s.authorized, &format!("{}编制数", s.category), "人员编制.编制数", vec![RecordRef::new("staffing", &s.category)]),
-                    actual: t.count(s.actual, &format!("{}实有人数", s.category), "人员编制.实有人数", vec![RecordRef::new("staffing", &s.category)]),
+                    authorized: t.count(
+                        s.authorized,
+                        &format!("{}编制数", s.category),
+                        "人员编制.编制数",
+                        vec![RecordRef::new("staffing", &s.category)],
+                    ),
+                    actual: t.count(
+                        s.actual,
+                        &format!("{}实有人数", s.category),
+                        "人员编制.实有人数",
+                        vec![RecordRef::new("staffing", &s.category)],
+                    ),
                 })
                 .collect(),
         }
@@ -421,7 +461,14 @@ pub fn build_in(books: &Books, evaluation: Option<&Evaluation>, unit: MoneyUnit)
     let mut staffing = staffing;
     let mut counted = |status: StaffStatus, label: &str| {
         let rows: Vec<&crate::records::Staffing> = r.staffing.iter().filter(|s| s.status() == status).collect();
-        (!rows.is_empty()).then(|| t.count(rows.iter().map(|s| s.actual).sum(), label, "Σ 人员编制.实有人数", refs("staffing", rows.iter().copied(), |s| &s.category)))
+        (!rows.is_empty()).then(|| {
+            t.count(
+                rows.iter().map(|s| s.actual).sum(),
+                label,
+                "Σ 人员编制.实有人数",
+                refs("staffing", rows.iter().copied(), |s| &s.category),
+            )
+        })
     };
     staffing.retired = counted(StaffStatus::Retired, "离退休人员（人）");
     staffing.outside_establishment = counted(StaffStatus::OutsideEstablishment, "编外人员（人）");
@@ -465,7 +512,12 @@ pub fn build_in(books: &Books, evaluation: Option<&Evaluation>, unit: MoneyUnit)
         .collect();
     let others: Vec<&Receipt> = r.receipts.iter().filter(|x| !x.fund_source.is_fiscal()).collect();
     let other_total = (!others.is_empty()).then(|| {
-        t.money(others.iter().map(|x| x.amount).sum(), "其他资金收入（万元）", "Σ 收入凭证.金额（资金来源非财政拨款）", refs("receipts", others.iter().copied(), |x| &x.voucher_no))
+        t.money(
+            others.iter().map(|x| x.amount).sum(),
+            "其他资金收入（万元）",
+            "Σ 收入凭证.金额（资金来源非财政拨款）",
+            refs("receipts", others.iter().copied(), |x| &x.voucher_no),
+        )
     });
     let mut other_kinds: BTreeMap<IncomeKind, Vec<&Receipt>> = BTreeMap::new();
     for x in &others {
@@ -486,7 +538,8 @@ pub fn build_in(books: &Books, evaluation: Option<&Evaluation>, unit: MoneyUnit)
     let income = Income { fiscal_total, by_class, other_total, other_by_kind };
 
     // 二、支出 — budget and spending.
-    let voucher_refs = |keep: &dyn Fn(&BudgetVoucher) -> bool| refs("budget_vouchers", r.budget_vouchers.iter().filter(|v| keep(v)), |v| &v.voucher_no);
+    let voucher_refs =
+        |keep: &dyn Fn(&BudgetVoucher) -> bool| refs("budget_vouchers", r.budget_vouchers.iter().filter(|v| keep(v)), |v| &v.voucher_no);
     let budgets: Vec<_> = r.appropriation_lines.iter().map(|l| books.line_budget(&l.line_code)).collect();
     let annual: Fen = budgets.iter().map(|b| b.annual()).sum();
     let spent_total = books.spent_total();
@@ -498,15 +551,29 @@ pub fn build_in(books: &Books, evaluation: Option<&Evaluation>, unit: MoneyUnit)
     } else {
         t.missing("预算指标变动凭证", "全年预算数（万元）")
     };
-    let initial_budget = t.money(budgets.iter().map(|b| b.initial).sum(), "年初预算数（万元）", "Σ 指标变动凭证（年初预算）", voucher_refs(&|v| v.kind == BudgetVoucherKind::Initial));
+    let initial_budget = t.money(
+        budgets.iter().map(|b| b.initial).sum(),
+        "年初预算数（万元）",
+        "Σ 指标变动凭证（年初预算）",
+        voucher_refs(&|v| v.kind == BudgetVoucherKind::Initial),
+    );
     let adjustments = t.money(
         budgets.iter().map(|b| b.adjustments).sum(),
         "年中调整数（万元）",
         "Σ 指标变动凭证（追加 − 调减 ± 调剂）",
         voucher_refs(&|v| matches!(v.kind, BudgetVoucherKind::Addition | BudgetVoucherKind::Reduction | BudgetVoucherKind::Transfer)),
     );
-    let carry_over = t.money(budgets.iter().map(|b| b.carry_over).sum(), "上年结转（万元）", "Σ 指标变动凭证（上年结转）", voucher_refs(&|v| v.kind == BudgetVoucherKind::CarryOver));
-    let total = if has_spending { t.spent(&spent_total, "本年支出合计（万元）", "Σ 支出凭证.金额（含冲销）") } else { t.missing("支出凭证", "本年支出合计（万元）") };
+    let carry_over = t.money(
+        budgets.iter().map(|b| b.carry_over).sum(),
+        "上年结转（万元）",
+        "Σ 指标变动凭证（上年结转）",
+        voucher_refs(&|v| v.kind == BudgetVoucherKind::CarryOver),
+    );
+    let total = if has_spending {
+        t.spent(&spent_total, "本年支出合计（万元）", "Σ 支出凭证.金额（含冲销）")
+    } else {
+        t.missing("支出凭证", "本年支出合计（万元）")
+    };
     let execution_rate = if has_budget && has_spending {
         t.rate(spent_all, annual, "预算执行率", "本年支出合计 ÷ 全年预算数 × 100%", vec![])
     } else {
@@ -515,16 +582,27 @@ pub fn build_in(books: &Books, evaluation: Option<&Evaluation>, unit: MoneyUnit)
     let balances = crate::balance::fund_balances(books);
     let unspent = t.money(balances.total().closing(), "年末结转和结余（万元）", CLOSING_FORMULA, vec![]);
 
-    let basic = t.spent(&books.spent_where(|l| l.spending_kind == SpendingKind::Basic), "基本支出（万元）", "Σ 支出凭证.金额（基本支出指标）");
+    let basic =
+        t.spent(&books.spent_where(|l| l.spending_kind == SpendingKind::Basic), "基本支出（万元）", "Σ 支出凭证.金额（基本支出指标）");
     let mut group_figures = |group: ExpenseGroup, label: &str| {
         let in_group = |l: &AppropriationLine| l.spending_kind == SpendingKind::Basic && books.expense_group(l) == Some(group);
-        let total = t.spent(&books.spent_where(in_group), &format!("{label}（万元）"), &format!("Σ 支出凭证.金额（基本支出指标，经济科目属{label}）"));
+        let total = t.spent(
+            &books.spent_where(in_group),
+            &format!("{label}（万元）"),
+            &format!("Σ 支出凭证.金额（基本支出指标，经济科目属{label}）"),
+        );
         let mut named: Vec<(Fen, NamedAmount)> = books
             .spent_by(in_group, |l| l.economic_code.clone())
             .into_iter()
             .map(|(code, spent)| {
                 let name = economic_name(&code);
-                (spent.amount, NamedAmount { amount: t.spent(&spent, &format!("{label}：{name}（万元）"), &format!("Σ 支出凭证.金额（经济科目 {code}）")), name })
+                (
+                    spent.amount,
+                    NamedAmount {
+                        amount: t.spent(&spent, &format!("{label}：{name}（万元）"), &format!("Σ 支出凭证.金额（经济科目 {code}）")),
+                        name,
+                    },
+                )
             })
             .collect();
         named.sort_by_key(|n| std::cmp::Reverse(n.0));
@@ -548,10 +626,13 @@ pub fn build_in(books: &Books, evaluation: Option<&Evaluation>, unit: MoneyUnit)
     let sangong_items = books
         .spent_by(|l| books.sangong_kind(l).is_some(), |l| books.sangong_kind(l).map_or("", |k| k.label()))
         .into_iter()
-        .map(|(name, spent)| NamedAmount { amount: t.spent(&spent, &format!("{name}（万元）"), "Σ 支出凭证.金额"), name: name.to_string() })
+        .map(|(name, spent)| NamedAmount {
+            amount: t.spent(&spent, &format!("{name}（万元）"), "Σ 支出凭证.金额"), name: name.to_string()
+        })
         .collect();
 
-    let project = t.spent(&books.spent_where(|l| l.spending_kind == SpendingKind::Project), "项目支出（万元）", "Σ 支出凭证.金额（项目支出指标）");
+    let project =
+        t.spent(&books.spent_where(|l| l.spending_kind == SpendingKind::Project), "项目支出（万元）", "Σ 支出凭证.金额（项目支出指标）");
     let project_by_function = books
         .spent_by(|l| l.spending_kind == SpendingKind::Project, |l| l.function_code.clone())
         .into_iter()
@@ -598,12 +679,14 @@ pub fn build_in(books: &Books, evaluation: Option<&Evaluation>, unit: MoneyUnit)
         .projects
         .iter()
         .map(|p| {
-            let lines: Vec<&AppropriationLine> = books.lines_where(|l| l.project_code.as_deref() == Some(p.project_code.as_str())).collect();
+            let lines: Vec<&AppropriationLine> =
+                books.lines_where(|l| l.project_code.as_deref() == Some(p.project_code.as_str())).collect();
             let budget: Fen = lines.iter().map(|l| books.line_budget(&l.line_code).annual()).sum();
             let spending = books.spent_where(|l| l.project_code.as_deref() == Some(p.project_code.as_str()));
             let spent = spending.amount;
             let line_refs = refs("appropriation_lines", lines.iter().copied(), |l| &l.line_code);
-            let mut paths: Vec<String> = lines.iter().map(|l| format!("{}（{}）", function_path(&l.function_code), l.function_code)).collect();
+            let mut paths: Vec<String> =
+                lines.iter().map(|l| format!("{}（{}）", function_path(&l.function_code), l.function_code)).collect();
             paths.sort();
             paths.dedup();
             ProjectSummary {
@@ -650,7 +733,11 @@ pub fn build_in(books: &Books, evaluation: Option<&Evaluation>, unit: MoneyUnit)
                 "Σ 全年预算数",
                 refs("appropriation_lines", lines.iter().copied(), |l| &l.line_code),
             )),
-            spent: Some(t.spent(&books.spent_where(|l| l.fund_source == source), &format!("{}支出（万元）", source.label()), "Σ 支出凭证.金额")),
+            spent: Some(t.spent(
+                &books.spent_where(|l| l.fund_source == source),
+                &format!("{}支出（万元）", source.label()),
+                "Σ 支出凭证.金额",
+            )),
         }
     };
     let government_fund = fund_block(FundSource::GovernmentFund);
@@ -666,18 +753,37 @@ pub fn build_in(books: &Books, evaluation: Option<&Evaluation>, unit: MoneyUnit)
     }
     let procurement = ProcurementSummary {
         count: t.count(all_proc.len() as i64, "采购项目数（个）", "采购记录条数", proc_refs(&all_proc)),
-        total: t.money(all_proc.iter().map(|p| p.contract_amount).sum(), "采购合同金额（万元）", "Σ 采购记录.合同金额", proc_refs(&all_proc)),
-        government_total: t.money(gov.iter().map(|p| p.contract_amount).sum(), "政府采购金额（万元）", "Σ 采购记录.合同金额（政府采购）", proc_refs(&gov)),
+        total: t.money(
+            all_proc.iter().map(|p| p.contract_amount).sum(),
+            "采购合同金额（万元）",
+            "Σ 采购记录.合同金额",
+            proc_refs(&all_proc),
+        ),
+        government_total: t.money(
+            gov.iter().map(|p| p.contract_amount).sum(),
+            "政府采购金额（万元）",
+            "Σ 采购记录.合同金额（政府采购）",
+            proc_refs(&gov),
+        ),
         by_method: by_method
             .into_iter()
             .map(|(m, ps)| MethodRow {
                 method: m.label().to_string(),
                 count: t.count(ps.len() as i64, &format!("{}项目数", m.label()), "采购记录条数", proc_refs(&ps)),
-                amount: t.money(ps.iter().map(|p| p.contract_amount).sum(), &format!("{}金额（万元）", m.label()), "Σ 采购记录.合同金额", proc_refs(&ps)),
+                amount: t.money(
+                    ps.iter().map(|p| p.contract_amount).sum(),
+                    &format!("{}金额（万元）", m.label()),
+                    "Σ 采购记录.合同金额",
+                    proc_refs(&ps),
+                ),
             })
             .collect(),
     };
-    let control_documents = r.control_documents.iter().map(|d| format!("《{}》（{}印发）", d.name.trim_matches(['《', '》']), d.adopted_on.chinese())).collect();
+    let control_documents = r
+        .control_documents
+        .iter()
+        .map(|d| format!("《{}》（{}印发）", d.name.trim_matches(['《', '》']), d.adopted_on.chinese()))
+        .collect();
     let decisions = r
         .major_decisions
         .iter()
@@ -685,7 +791,14 @@ pub fn build_in(books: &Books, evaluation: Option<&Evaluation>, unit: MoneyUnit)
             date: d.date.to_string(),
             kind: d.kind.label().to_string(),
             subject: d.subject.clone(),
-            amount: d.amount.map(|a| t.money(a, &format!("三重一大：{}（万元）", d.subject), "三重一大记录.金额", vec![RecordRef::new("major_decisions", &d.decision_code)])),
+            amount: d.amount.map(|a| {
+                t.money(
+                    a,
+                    &format!("三重一大：{}（万元）", d.subject),
+                    "三重一大记录.金额",
+                    vec![RecordRef::new("major_decisions", &d.decision_code)],
+                )
+            }),
         })
         .collect();
 
@@ -703,7 +816,8 @@ pub fn build_in(books: &Books, evaluation: Option<&Evaluation>, unit: MoneyUnit)
         }
     }
     let depreciated_assets: Vec<&FixedAsset> = depreciated.iter().map(|(a, _)| *a).collect();
-    let this_year = |keep: fn(&AssetEvent) -> bool| -> Vec<&AssetEvent> { r.asset_events.iter().filter(|e| e.year == year && keep(e)).collect() };
+    let this_year =
+        |keep: fn(&AssetEvent) -> bool| -> Vec<&AssetEvent> { r.asset_events.iter().filter(|e| e.year == year && keep(e)).collect() };
     let event_refs = |items: &[&AssetEvent]| refs("asset_events", items.iter().copied(), |e| &e.event_code);
     let (disposals, transfers) = (this_year(crate::assets::is_approved_disposal), this_year(|e| e.kind == AssetEventKind::Transfer));
     let counts: Vec<&AssetCount> = r.asset_counts.iter().filter(|c| c.year == year).collect();
@@ -717,13 +831,24 @@ pub fn build_in(books: &Books, evaluation: Option<&Evaluation>, unit: MoneyUnit)
         original_value: t.money(held_value, "固定资产原值（万元）", "Σ 固定资产.原值（不含已处置）", asset_refs(&held)),
         in_use_value: t.money(in_use_value, "在用固定资产原值（万元）", "Σ 固定资产.原值（在用）", asset_refs(&in_use)),
         utilization_rate: t.rate(in_use_value, held_value, "固定资产利用率", "在用固定资产原值 ÷ 固定资产原值 × 100%", asset_refs(&held)),
-        depreciation: t.money(depreciated.iter().map(|(_, d)| d.charge).sum(), "本年计提折旧（万元）", "Σ 按类别折旧年限直线法计提的本年折旧", asset_refs(&depreciated_assets)),
-        net_value: t.money(depreciated.iter().map(|(_, d)| d.net).sum(), "年末账面净值（万元）", "Σ（原值 − 累计折旧）", asset_refs(&depreciated_assets)),
+        depreciation: t.money(
+            depreciated.iter().map(|(_, d)| d.charge).sum(),
+            "本年计提折旧（万元）",
+            "Σ 按类别折旧年限直线法计提的本年折旧",
+            asset_refs(&depreciated_assets),
+        ),
+        net_value: t.money(
+            depreciated.iter().map(|(_, d)| d.net).sum(),
+            "年末账面净值（万元）",
+            "Σ（原值 − 累计折旧）",
+            asset_refs(&depreciated_assets),
+        ),
         undepreciated,
         disposals: t.count(disposals.len() as i64, "本年经批准处置（件）", "资产变动：处置且有批复文号", event_refs(&disposals)),
         transfers: t.count(transfers.len() as i64, "本年调拨（件）", "资产变动：调拨", event_refs(&transfers)),
         counted: (!counts.is_empty()).then(|| t.count(counts.len() as i64, "本年盘点（件）", "资产盘点记录数", count_refs(&counts))),
-        missing: (!counts.is_empty()).then(|| t.count(not_found.len() as i64, "盘亏（件）", "资产盘点：实物不存在", count_refs(&not_found))),
+        missing: (!counts.is_empty())
+            .then(|| t.count(not_found.len() as i64, "盘亏（件）", "资产盘点：实物不存在", count_refs(&not_found))),
     };
 
     // 五、绩效 — outputs.
@@ -733,7 +858,12 @@ pub fn build_in(books: &Books, evaluation: Option<&Evaluation>, unit: MoneyUnit)
         .map(|o| OutputRow {
             activity: o.activity.clone(),
             output: o.output.clone(),
-            value: t.add(quantity_text(o.quantity, o.qualifier, &o.unit), &format!("{}：{}", o.activity, o.output), "活动产出.数量", vec![RecordRef::new("activity_outputs", &o.output_code)]),
+            value: t.add(
+                quantity_text(o.quantity, o.qualifier, &o.unit),
+                &format!("{}：{}", o.activity, o.output),
+                "活动产出.数量",
+                vec![RecordRef::new("activity_outputs", &o.output_code)],
+            ),
         })
         .collect();
 
@@ -749,7 +879,13 @@ pub fn build_in(books: &Books, evaluation: Option<&Evaluation>, unit: MoneyUnit)
 
     let evaluation_total = evaluation.map(|e| {
         let sources = e.indicators.iter().flat_map(|i| i.evidence.iter().cloned()).collect();
-        t.add_quantity(e.total.to_string(), "部门整体支出绩效自评总分（分）", &format!("Σ 各指标得分（{}）", e.framework), sources, Some(Quantity::Points(e.total)))
+        t.add_quantity(
+            e.total.to_string(),
+            "部门整体支出绩效自评总分（分）",
+            &format!("Σ 各指标得分（{}）", e.framework),
+            sources,
+            Some(Quantity::Points(e.total)),
+        )
     });
     // 收支平衡, by fund source: traced last so that the other figures keep their places in the trace table.
     let row = |t: &mut Tracer, name: &str, b: crate::balance::FundBalance| {
@@ -848,7 +984,8 @@ mod tests {
     #[test]
     fn staffing_counts_in_service_categories_apart_from_retired_and_outside_staff() {
         let mut b = books();
-        let row = |category: &str, authorized, actual| crate::records::Staffing { year: 2020, category: category.into(), authorized, actual };
+        let row =
+            |category: &str, authorized, actual| crate::records::Staffing { year: 2020, category: category.into(), authorized, actual };
         b.records.staffing = vec![row("行政编制", 4, 4), row("事业编制", 3, 2), row("离退休人员", 0, 5), row("编外聘用", 0, 2)];
         let m = build(&b, None);
         let s = &m.staffing;

@@ -211,7 +211,8 @@ struct RawColumn {
 pub fn record_kinds() -> &'static [RecordKindSpec] {
     static KINDS: OnceLock<Vec<RecordKindSpec>> = OnceLock::new();
     KINDS.get_or_init(|| {
-        let raw: RawFile = toml::from_str(include_str!("../data/record-kinds.toml")).expect("record-kinds.toml is valid (checked by tests)");
+        let raw: RawFile =
+            toml::from_str(include_str!("../data/record-kinds.toml")).expect("record-kinds.toml is valid (checked by tests)");
         raw.kind
             .into_iter()
             .map(|k| RecordKindSpec {
@@ -247,7 +248,9 @@ pub fn record_kinds() -> &'static [RecordKindSpec] {
 /// The fields of columns added after their kind (see `ColumnSpec::since`).
 pub fn late_columns() -> &'static [&'static str] {
     static LATE: OnceLock<Vec<&'static str>> = OnceLock::new();
-    LATE.get_or_init(|| record_kinds().iter().flat_map(|k| k.columns.iter().filter(move |c| c.since > k.since).map(|c| c.field.as_str())).collect())
+    LATE.get_or_init(|| {
+        record_kinds().iter().flat_map(|k| k.columns.iter().filter(move |c| c.since > k.since).map(|c| c.field.as_str())).collect()
+    })
 }
 
 pub fn record_kind(id: &str) -> Option<&'static RecordKindSpec> {
@@ -300,9 +303,7 @@ pub fn enum_labels(name: &str) -> Vec<&'static str> {
 
 /// The Chinese label of a stored enum id.
 pub fn enum_label(name: &str, id: &str) -> Option<&'static str> {
-    parse_enum(name, id).and_then(|stored| {
-        enum_labels(name).into_iter().find(|label| parse_enum(name, label) == Some(stored))
-    })
+    parse_enum(name, id).and_then(|stored| enum_labels(name).into_iter().find(|label| parse_enum(name, label) == Some(stored)))
 }
 
 /// Applies `$body` to the vector of the record kind named by `$id` inside `$set`, bound as `$v`.
@@ -380,7 +381,10 @@ impl RecordSet {
 
     /// The records of `kind` as their cells, in order.
     pub fn cells(&self, kind: &RecordKindSpec) -> Vec<Vec<Cell>> {
-        self.rows(&kind.id).iter().map(|row| kind.columns.iter().map(|c| Cell::of_json(&c.value_type, row.get(&c.field))).collect()).collect()
+        self.rows(&kind.id)
+            .iter()
+            .map(|row| kind.columns.iter().map(|c| Cell::of_json(&c.value_type, row.get(&c.field))).collect())
+            .collect()
     }
 
     /// The records of kind `kind_id` as field → value maps, in order.
@@ -445,7 +449,8 @@ pub fn fingerprint(row: &Map<String, Value>) -> String {
     // out, so that a record imported before the column existed keeps its fingerprint.
     let late = late_columns();
     let text = if row.iter().any(|(k, v)| v.is_null() && late.contains(&k.as_str())) {
-        let kept: Map<String, Value> = row.iter().filter(|(k, v)| !(v.is_null() && late.contains(&k.as_str()))).map(|(k, v)| (k.clone(), v.clone())).collect();
+        let kept: Map<String, Value> =
+            row.iter().filter(|(k, v)| !(v.is_null() && late.contains(&k.as_str()))).map(|(k, v)| (k.clone(), v.clone())).collect();
         serde_json::to_string(&kept).unwrap_or_default()
     } else {
         serde_json::to_string(row).unwrap_or_default()

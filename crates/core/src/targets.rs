@@ -29,8 +29,7 @@ struct DraftingRules {
 fn drafting_rules() -> &'static DraftingRules {
     static RULES: OnceLock<DraftingRules> = OnceLock::new();
     RULES.get_or_init(|| {
-        toml::from_str(include_str!("../data/target-drafting.toml"))
-            .expect("target-drafting.toml is valid (checked by tests)")
+        toml::from_str(include_str!("../data/target-drafting.toml")).expect("target-drafting.toml is valid (checked by tests)")
     })
 }
 
@@ -116,31 +115,15 @@ pub struct TargetDraft {
 /// Whether `project` continues into next year: money left at year end continues; a project all of whose lines are
 /// one-off (capital) spending and that spent its whole budget ended; any other continues as a recurring project.
 pub fn continuation(books: &Books, project: &Project, unit: MoneyUnit) -> Continuation {
-    let lines: Vec<&AppropriationLine> = books
-        .lines_where(|l| l.project_code.as_deref() == Some(project.project_code.as_str()))
-        .collect();
-    let annual: Fen = lines
-        .iter()
-        .map(|l| books.line_budget(&l.line_code).annual())
-        .sum();
+    let lines: Vec<&AppropriationLine> = books.lines_where(|l| l.project_code.as_deref() == Some(project.project_code.as_str())).collect();
+    let annual: Fen = lines.iter().map(|l| books.line_budget(&l.line_code).annual()).sum();
     let spent: Fen = lines.iter().map(|l| books.line_spent(&l.line_code)).sum();
-    let one_off = |l: &&AppropriationLine| {
-        drafting_rules()
-            .one_off_economic_classes
-            .iter()
-            .any(|c| l.economic_code.starts_with(c.as_str()))
-    };
+    let one_off =
+        |l: &&AppropriationLine| drafting_rules().one_off_economic_classes.iter().any(|c| l.economic_code.starts_with(c.as_str()));
     let (continues, reason) = if lines.is_empty() {
         (true, "本年无预算指标".to_string())
     } else if annual > spent {
-        (
-            true,
-            format!(
-                "本年预算未执行完毕，尚余{}{}",
-                (annual - spent).in_unit(unit),
-                unit.label()
-            ),
-        )
+        (true, format!("本年预算未执行完毕，尚余{}{}", (annual - spent).in_unit(unit), unit.label()))
     } else if lines.iter().all(one_off) {
         (false, "资本性支出项目，本年预算已全部执行".to_string())
     } else {
@@ -153,10 +136,7 @@ pub fn continuation(books: &Books, project: &Project, unit: MoneyUnit) -> Contin
 fn draft_indicator(i: &ProjectIndicator) -> DraftIndicator {
     let unit = i.unit.clone().unwrap_or_default();
     let reference = i.actual.clone().filter(|a| !a.trim().is_empty());
-    let flag = match (
-        read_quantity(&i.target),
-        reference.as_deref().and_then(read_quantity),
-    ) {
+    let flag = match (read_quantity(&i.target), reference.as_deref().and_then(read_quantity)) {
         (Some(target), Some(actual)) => {
             let (low, wanted) = match i.direction {
                 IndicatorDirection::AtLeast => (target.milli < actual.milli, "不低于"),
@@ -188,25 +168,15 @@ fn draft_indicator(i: &ProjectIndicator) -> DraftIndicator {
 }
 
 /// The flagged indicators of `owner` (项目「…」 or 部门整体) as the review list prints them.
-fn flagged<'a>(
-    owner: &'a str,
-    indicators: &'a [DraftIndicator],
-) -> impl Iterator<Item = String> + 'a {
-    indicators.iter().filter_map(move |d| {
-        d.flag
-            .as_ref()
-            .map(|f| format!("{owner}指标「{}」{f}", d.level3))
-    })
+fn flagged<'a>(owner: &'a str, indicators: &'a [DraftIndicator]) -> impl Iterator<Item = String> + 'a {
+    indicators.iter().filter_map(move |d| d.flag.as_ref().map(|f| format!("{owner}指标「{}」{f}", d.level3)))
 }
 
 /// The draft targets of the year after `books.year`.
 pub fn build(books: &Books, unit: MoneyUnit) -> TargetDraft {
     let year = books.year.year;
     let next = year + 1;
-    let mut t = Tracer {
-        figures: vec![],
-        unit,
-    };
+    let mut t = Tracer { figures: vec![], unit };
     let indicators = books.project_indicators();
     let mut projects = Vec::new();
     let mut ended = Vec::new();
@@ -218,39 +188,17 @@ pub fn build(books: &Books, unit: MoneyUnit) -> TargetDraft {
             continue;
         }
         let code = p.project_code.as_str();
-        let lines: Vec<&AppropriationLine> = books
-            .lines_where(|l| l.project_code.as_deref() == Some(code))
-            .collect();
-        let refs: Vec<RecordRef> = lines
-            .iter()
-            .map(|l| RecordRef::new("appropriation_lines", &l.line_code))
-            .collect();
-        let annual: Fen = lines
-            .iter()
-            .map(|l| books.line_budget(&l.line_code).annual())
-            .sum();
-        let this_year_annual = t.money(
-            annual,
-            &format!("项目「{}」{year}年全年预算数（万元）", p.name),
-            "Σ 项目指标的上年结转 + 年初预算 + 调整",
-            refs,
-        );
+        let lines: Vec<&AppropriationLine> = books.lines_where(|l| l.project_code.as_deref() == Some(code)).collect();
+        let refs: Vec<RecordRef> = lines.iter().map(|l| RecordRef::new("appropriation_lines", &l.line_code)).collect();
+        let annual: Fen = lines.iter().map(|l| books.line_budget(&l.line_code).annual()).sum();
+        let this_year_annual =
+            t.money(annual, &format!("项目「{}」{year}年全年预算数（万元）", p.name), "Σ 项目指标的上年结转 + 年初预算 + 调整", refs);
         let spent = books.spent_where(|l| l.project_code.as_deref() == Some(code));
-        let this_year_spent = t.spent(
-            &spent,
-            &format!("项目「{}」{year}年全年执行数（万元）", p.name),
-            "Σ 支出凭证.金额，项目的指标",
-        );
-        let next_year_amount = t.missing(
-            &format!("{next}年度资金总额（预算批复后填写）"),
-            &format!("项目「{}」{next}年度资金总额（万元）", p.name),
-        );
+        let this_year_spent = t.spent(&spent, &format!("项目「{}」{year}年全年执行数（万元）", p.name), "Σ 支出凭证.金额，项目的指标");
+        let next_year_amount =
+            t.missing(&format!("{next}年度资金总额（预算批复后填写）"), &format!("项目「{}」{next}年度资金总额（万元）", p.name));
         let owner = format!("项目「{}」", p.name);
-        let drafted: Vec<DraftIndicator> = indicators
-            .iter()
-            .filter(|i| i.project_code == code)
-            .map(draft_indicator)
-            .collect();
+        let drafted: Vec<DraftIndicator> = indicators.iter().filter(|i| i.project_code == code).map(draft_indicator).collect();
         flags.extend(flagged(&owner, &drafted));
         projects.push(ProjectTargets {
             project_code: p.project_code.clone(),
@@ -267,54 +215,27 @@ pub fn build(books: &Books, unit: MoneyUnit) -> TargetDraft {
     }
 
     let sum_kind = |kind: SpendingKind| -> (Fen, Vec<RecordRef>) {
-        let lines: Vec<&AppropriationLine> =
-            books.lines_where(|l| l.spending_kind == kind).collect();
+        let lines: Vec<&AppropriationLine> = books.lines_where(|l| l.spending_kind == kind).collect();
         (
-            lines
-                .iter()
-                .map(|l| books.line_budget(&l.line_code).annual())
-                .sum(),
-            lines
-                .iter()
-                .map(|l| RecordRef::new("appropriation_lines", &l.line_code))
-                .collect(),
+            lines.iter().map(|l| books.line_budget(&l.line_code).annual()).sum(),
+            lines.iter().map(|l| RecordRef::new("appropriation_lines", &l.line_code)).collect(),
         )
     };
     let (basic, basic_refs) = sum_kind(SpendingKind::Basic);
     let (project, project_refs) = sum_kind(SpendingKind::Project);
-    let this_year_basic = t.money(
-        basic,
-        &format!("{year}年基本支出全年预算数（万元）"),
-        "Σ 基本支出指标的全年预算数",
-        basic_refs.clone(),
-    );
-    let this_year_project = t.money(
-        project,
-        &format!("{year}年项目支出全年预算数（万元）"),
-        "Σ 项目支出指标的全年预算数",
-        project_refs.clone(),
-    );
+    let this_year_basic = t.money(basic, &format!("{year}年基本支出全年预算数（万元）"), "Σ 基本支出指标的全年预算数", basic_refs.clone());
+    let this_year_project =
+        t.money(project, &format!("{year}年项目支出全年预算数（万元）"), "Σ 项目支出指标的全年预算数", project_refs.clone());
     let this_year_total = t.money(
         basic + project,
         &format!("{year}年全年预算数合计（万元）"),
         "基本支出 + 项目支出",
         basic_refs.into_iter().chain(project_refs).collect(),
     );
-    let next_year_amount = t.missing(
-        &format!("{next}年部门预算（预算批复后填写）"),
-        &format!("{next}年部门预算（万元）"),
-    );
-    let tasks = projects
-        .iter()
-        .map(|p| (p.name.clone(), p.this_year_annual.clone()))
-        .collect();
-    let department_indicators: Vec<DraftIndicator> = books
-        .records
-        .department_indicators
-        .iter()
-        .filter(|i| i.year == year)
-        .map(|i| draft_indicator(&i.as_project_indicator()))
-        .collect();
+    let next_year_amount = t.missing(&format!("{next}年部门预算（预算批复后填写）"), &format!("{next}年部门预算（万元）"));
+    let tasks = projects.iter().map(|p| (p.name.clone(), p.this_year_annual.clone())).collect();
+    let department_indicators: Vec<DraftIndicator> =
+        books.records.department_indicators.iter().filter(|i| i.year == year).map(|i| draft_indicator(&i.as_project_indicator())).collect();
     flags.extend(flagged("部门整体", &department_indicators));
     let goal = books
         .records
@@ -363,36 +284,13 @@ mod tests {
         assert_eq!((d.year, d.target_year), (2020, 2021));
         assert_eq!(d.title, "测试单位2021年度绩效目标申报表（草稿）");
         let p = &d.projects[0];
-        assert_eq!(
-            p.continuation,
-            Continuation {
-                continues: true,
-                reason: "经常性支出项目".into()
-            }
-        );
-        assert_eq!(
-            (
-                p.this_year_annual.text.as_str(),
-                p.this_year_spent.text.as_str()
-            ),
-            ("500.00", "500.00")
-        );
+        assert_eq!(p.continuation, Continuation { continues: true, reason: "经常性支出项目".into() });
+        assert_eq!((p.this_year_annual.text.as_str(), p.this_year_spent.text.as_str()), ("500.00", "500.00"));
         assert!(p.next_year_amount.missing);
         let i = &p.indicators[0];
-        assert_eq!(
-            (i.target.as_str(), i.reference.as_deref()),
-            ("6", Some("8"))
-        );
-        assert_eq!(
-            i.flag.as_deref(),
-            Some("拟定目标≥6场低于本年实际完成值8场，宜不低于本年实际")
-        );
-        assert_eq!(
-            d.flags,
-            vec![
-                "项目「科普活动」指标「科普活动场次」拟定目标≥6场低于本年实际完成值8场，宜不低于本年实际"
-            ]
-        );
+        assert_eq!((i.target.as_str(), i.reference.as_deref()), ("6", Some("8")));
+        assert_eq!(i.flag.as_deref(), Some("拟定目标≥6场低于本年实际完成值8场，宜不低于本年实际"));
+        assert_eq!(d.flags, vec!["项目「科普活动」指标「科普活动场次」拟定目标≥6场低于本年实际完成值8场，宜不低于本年实际"]);
         assert_eq!(d.department.this_year_total.text, "1500.00");
     }
 
@@ -408,43 +306,19 @@ mod tests {
         // ≤ targets are flagged when they allow more than was reached.
         b.records.project_indicators[0].direction = IndicatorDirection::AtMost;
         b.records.project_indicators[0].actual = Some("2".into());
-        assert!(
-            build(&b, MoneyUnit::Wan).flags[0]
-                .contains("拟定目标≤6场低于本年实际完成值2场，宜不高于本年实际")
-        );
+        assert!(build(&b, MoneyUnit::Wan).flags[0].contains("拟定目标≤6场低于本年实际完成值2场，宜不高于本年实际"));
     }
 
     #[test]
     fn a_capital_project_spent_in_full_ends_and_one_with_money_left_continues() {
         let mut b = books();
-        b.records
-            .appropriation_lines
-            .iter_mut()
-            .filter(|l| l.line_code == "P1")
-            .for_each(|l| l.economic_code = "31002".into());
+        b.records.appropriation_lines.iter_mut().filter(|l| l.line_code == "P1").for_each(|l| l.economic_code = "31002".into());
         let d = build(&b, MoneyUnit::Wan);
         assert!(d.projects.is_empty());
-        assert_eq!(
-            d.ended,
-            vec![(
-                "XM1".to_string(),
-                "科普活动".to_string(),
-                "资本性支出项目，本年预算已全部执行".to_string()
-            )]
-        );
+        assert_eq!(d.ended, vec![("XM1".to_string(), "科普活动".to_string(), "资本性支出项目，本年预算已全部执行".to_string())]);
         // The same project with 200.00 元 unspent continues.
-        b.records
-            .expenditures
-            .iter_mut()
-            .filter(|e| e.line_code == "P1")
-            .for_each(|e| e.amount = Fen(30_000));
+        b.records.expenditures.iter_mut().filter(|e| e.line_code == "P1").for_each(|e| e.amount = Fen(30_000));
         let c = continuation(&b, &b.records.projects[0], MoneyUnit::Yuan);
-        assert_eq!(
-            c,
-            Continuation {
-                continues: true,
-                reason: "本年预算未执行完毕，尚余200.00元".into()
-            }
-        );
+        assert_eq!(c, Continuation { continues: true, reason: "本年预算未执行完毕，尚余200.00元".into() });
     }
 }

@@ -18,7 +18,8 @@ pub enum TaskStatus {
 }
 
 impl TaskStatus {
-    pub const ALL: [TaskStatus; 5] = [TaskStatus::Issued, TaskStatus::Filling, TaskStatus::Submitted, TaskStatus::Approved, TaskStatus::Returned];
+    pub const ALL: [TaskStatus; 5] =
+        [TaskStatus::Issued, TaskStatus::Filling, TaskStatus::Submitted, TaskStatus::Approved, TaskStatus::Returned];
 
     /// The stored text.
     pub fn id(self) -> &'static str {
@@ -167,7 +168,12 @@ impl TaskAction {
     }
 
     /// The status it leads to from `current`, or why not.
-    pub fn transition(self, current: Option<TaskStatus>, comment: Option<&str>, open_errors: usize) -> Result<TaskStatus, TransitionRefused> {
+    pub fn transition(
+        self,
+        current: Option<TaskStatus>,
+        comment: Option<&str>,
+        open_errors: usize,
+    ) -> Result<TaskStatus, TransitionRefused> {
         if !self.starts_from(current) {
             return Err(TransitionRefused::WrongStatus { current, action: self });
         }
@@ -224,7 +230,10 @@ mod tests {
         assert_eq!(e.to_string(), "当前状态「填报中」不能执行「审核通过」");
         let e = TaskAction::Start.transition(None, None, 0).unwrap_err();
         assert_eq!(e.to_string(), "当前状态「未下达」不能执行「开始填报」");
-        assert_eq!(TaskAction::Issue.transition(Some(TaskStatus::Issued), None, 0).unwrap_err(), TransitionRefused::WrongStatus { current: Some(TaskStatus::Issued), action: TaskAction::Issue });
+        assert_eq!(
+            TaskAction::Issue.transition(Some(TaskStatus::Issued), None, 0).unwrap_err(),
+            TransitionRefused::WrongStatus { current: Some(TaskStatus::Issued), action: TaskAction::Issue }
+        );
         let e = TaskAction::Return.transition(Some(TaskStatus::Submitted), Some("  "), 0).unwrap_err();
         assert_eq!(e.to_string(), "「退回修改」须填写意见");
         let e = TaskAction::Approve.transition(Some(TaskStatus::Submitted), None, 2).unwrap_err();
@@ -234,10 +243,17 @@ mod tests {
 
     #[test]
     fn entry_is_open_until_submitted_and_again_when_returned() {
-        let open: Vec<bool> = [None, Some(TaskStatus::Issued), Some(TaskStatus::Filling), Some(TaskStatus::Submitted), Some(TaskStatus::Approved), Some(TaskStatus::Returned)]
-            .into_iter()
-            .map(TaskStatus::entry_open)
-            .collect();
+        let open: Vec<bool> = [
+            None,
+            Some(TaskStatus::Issued),
+            Some(TaskStatus::Filling),
+            Some(TaskStatus::Submitted),
+            Some(TaskStatus::Approved),
+            Some(TaskStatus::Returned),
+        ]
+        .into_iter()
+        .map(TaskStatus::entry_open)
+        .collect();
         assert_eq!(open, [true, true, true, false, false, true]);
     }
 }

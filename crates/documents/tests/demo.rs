@@ -63,7 +63,26 @@ fn docx_text(docx: &[u8]) -> String {
     text
 }
 
-const SEED_FIGURES: &[&str] = &["242.96", "148.93", "5.03", "102.96", "108.37", "52.24", "2.00", "24.13", "30.00", "211.33", "86.98%", "84.45", "18.51", "31.63", "1869人", "17980次", "72.85", "2021年4月25日"];
+const SEED_FIGURES: &[&str] = &[
+    "242.96",
+    "148.93",
+    "5.03",
+    "102.96",
+    "108.37",
+    "52.24",
+    "2.00",
+    "24.13",
+    "30.00",
+    "211.33",
+    "86.98%",
+    "84.45",
+    "18.51",
+    "31.63",
+    "1869人",
+    "17980次",
+    "72.85",
+    "2021年4月25日",
+];
 
 #[test]
 fn docx_carries_every_seed_figure_in_gbt9704_layout() {
@@ -77,9 +96,14 @@ fn docx_carries_every_seed_figure_in_gbt9704_layout() {
     let document = docx_part(&docx, "word/document.xml");
     // A4 and the margins of GB/T 9704 (37/28/28/26 mm, in twips).
     assert!(document.contains(r#"w:w="11906" w:h="16838""#), "A4");
-    assert!(document.contains(r#"w:top="2097""#) && document.contains(r#"w:left="1587""#) && document.contains(r#"w:right="1474""#), "margins");
+    assert!(
+        document.contains(r#"w:top="2097""#) && document.contains(r#"w:left="1587""#) && document.contains(r#"w:right="1474""#),
+        "margins"
+    );
     let styles = docx_part(&docx, "word/styles.xml");
-    assert!(styles.contains("仿宋_GB2312") && styles.contains("黑体") && styles.contains("楷体_GB2312") && styles.contains("方正小标宋简体"));
+    assert!(
+        styles.contains("仿宋_GB2312") && styles.contains("黑体") && styles.contains("楷体_GB2312") && styles.contains("方正小标宋简体")
+    );
     assert!(styles.contains(r#"w:eastAsia="zh-CN""#));
     assert!(docx_part(&docx, "word/fontTable.xml").contains(r#"<w:font w:name="方正小标宋简体"><w:altName w:val="宋体"/>"#));
     let footer = docx_part(&docx, "word/footer1.xml");
@@ -147,7 +171,13 @@ fn workbook_tables_add_up_to_the_books() {
     // 决算说明, computed from the records: 机关运行经费 = 一般公共预算 basic 公用经费 (18.51, as 06表).
     let notes = sheet(&mut xlsx, "决算说明");
     let text: String = notes.rows().flatten().map(cell_text).collect();
-    for expected in ["2020年度机关运行经费支出18.51万元（缺少2019年度数据，未与上年比较）", "“三公”经费支出0.00万元", "政府采购合同金额", "固定资产", "个项目开展绩效自评"] {
+    for expected in [
+        "2020年度机关运行经费支出18.51万元（缺少2019年度数据，未与上年比较）",
+        "“三公”经费支出0.00万元",
+        "政府采购合同金额",
+        "固定资产",
+        "个项目开展绩效自评",
+    ] {
         assert!(text.contains(expected), "{expected}: {text}");
     }
     let scored = sheet(&mut xlsx, "部门整体支出绩效自评表");
@@ -170,7 +200,12 @@ fn libreoffice_to_pdf(file: &Path, out: &Path) -> PathBuf {
         .output()
         .expect("libreoffice runs (apt-get install libreoffice-writer-nogui libreoffice-calc-nogui; see scripts/install-test-deps.sh)");
     let pdf = out.join(file.file_stem().unwrap()).with_extension("pdf");
-    assert!(status.status.success() && pdf.exists(), "conversion failed: {}{}", String::from_utf8_lossy(&status.stdout), String::from_utf8_lossy(&status.stderr));
+    assert!(
+        status.status.success() && pdf.exists(),
+        "conversion failed: {}{}",
+        String::from_utf8_lossy(&status.stdout),
+        String::from_utf8_lossy(&status.stderr)
+    );
     pdf
 }
 
@@ -181,7 +216,12 @@ fn pdf_text(pdf: &Path) -> String {
 
 /// First pages as PNG in target/test-artifacts, to look at.
 fn keep_pngs(pdf: &Path, name: &str, pages: u32) {
-    let status = Command::new("pdftoppm").args(["-r", "60", "-png", "-f", "1", "-l", &pages.to_string()]).arg(pdf).arg(artifacts().join(name)).status().expect("pdftoppm runs");
+    let status = Command::new("pdftoppm")
+        .args(["-r", "60", "-png", "-f", "1", "-l", &pages.to_string()])
+        .arg(pdf)
+        .arg(artifacts().join(name))
+        .status()
+        .expect("pdftoppm runs");
     assert!(status.success());
 }
 

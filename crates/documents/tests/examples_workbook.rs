@@ -12,12 +12,18 @@ use std::path::Path;
 
 fn workbook(dataset: &str, year: i32) -> Xlsx<Cursor<Vec<u8>>> {
     let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../examples").join(dataset);
-    let source = jixiao_import::read(&dir).unwrap_or_else(|e| panic!("{dataset} reads: {}", format!("{e:?}").chars().take(2000).collect::<String>()));
-    let batch = source.validate(&RecordSet::default(), &[]).unwrap_or_else(|e| panic!("{dataset} validates: {}", format!("{e:?}").chars().take(2000).collect::<String>()));
+    let source = jixiao_import::read(&dir)
+        .unwrap_or_else(|e| panic!("{dataset} reads: {}", format!("{e:?}").chars().take(2000).collect::<String>()));
+    let batch = source
+        .validate(&RecordSet::default(), &[])
+        .unwrap_or_else(|e| panic!("{dataset} validates: {}", format!("{e:?}").chars().take(2000).collect::<String>()));
     let declared = batch.years.iter().find(|y| y.year == year).expect("year declared").clone();
     let books = Books::new(batch.unit.clone(), declared, batch.records.for_year(year));
     let findings = check(&books);
-    let evaluation = evaluate(&EvaluationInput { books: &books, prior: None, findings: &findings }, &Rules::for_unit(&books.unit.region_code, year).unwrap());
+    let evaluation = evaluate(
+        &EvaluationInput { books: &books, prior: None, findings: &findings },
+        &Rules::for_unit(&books.unit.region_code, year).unwrap(),
+    );
     let bytes = jixiao_documents::workbook(&books, &evaluation).unwrap();
     Xlsx::new(Cursor::new(bytes)).unwrap()
 }
@@ -187,7 +193,8 @@ fn daying_sangong_and_fiscal_tables() {
     let mut x = workbook("daying-wenlv-2022", 2022);
     let sangong = sheet(&mut x, "09 ");
     assert!(x.sheet_names().iter().any(|n| n.starts_with("09 ") && n.contains("财政拨款“三公”经费")), "2022 edition: 三公 is 公开09表");
-    let row: Vec<String> = sangong.rows().find(|r| r.iter().any(|c| matches!(c, Data::Float(_)))).expect("a row of amounts").iter().map(cell_text).collect();
+    let row: Vec<String> =
+        sangong.rows().find(|r| r.iter().any(|c| matches!(c, Data::Float(_)))).expect("a row of amounts").iter().map(cell_text).collect();
     // 预算数: 合计, 因公出国, 公务用车小计, 购置, 运行, 公务接待; then 决算数 in the same order
     assert_eq!(row[6..12], ["7.80", "0.00", "0.00", "0.00", "0.00", "7.80"], "决算数 {row:?}");
     let fiscal = sheet(&mut x, "04 ");

@@ -35,7 +35,8 @@ fn from_2022_the_sangong_table_and_the_explanation_cover_every_fiscal_source() {
     line.fund_source = FundSource::GovernmentFund;
     let spent = books.line_spent("ZB2020-17");
     assert!(spent > Fen::ZERO);
-    let general_explanation = |b: &Books| jixiao_core::disclosure::explanations(b, None).into_iter().find(|e| e.title == "一般性支出情况").unwrap().text;
+    let general_explanation =
+        |b: &Books| jixiao_core::disclosure::explanations(b, None).into_iter().find(|e| e.title == "一般性支出情况").unwrap().text;
 
     assert!(final_accounts(&books).tables[6].rows.is_empty(), "2020: 一般公共预算 only");
     assert_eq!(sangong_amounts(&books, sangong_coverage(2020)).spent_total(), Fen::ZERO);
@@ -45,5 +46,9 @@ fn from_2022_the_sangong_table_and_the_explanation_cover_every_fiscal_source() {
     // 决算数 合计 is the 7th column (after the six 预算数 columns).
     assert_eq!(final_accounts(&books).tables[8].rows[0][6], Value::Money(spent));
     assert_eq!(sangong_amounts(&books, sangong_coverage(2022)).spent_total(), spent);
-    assert!(general_explanation(&books).contains(&format!("“三公”经费支出{}万元", spent.wan_yuan_string())), "{}", general_explanation(&books));
+    assert!(
+        general_explanation(&books).contains(&format!("“三公”经费支出{}万元", spent.wan_yuan_string())),
+        "{}",
+        general_explanation(&books)
+    );
 }

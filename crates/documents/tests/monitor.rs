@@ -13,19 +13,10 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 
 fn books(dataset: &str, year: i32) -> Books {
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("../../examples")
-        .join(dataset);
-    let batch = jixiao_import::read(&dir)
-        .unwrap()
-        .validate(&RecordSet::default(), &[])
-        .unwrap_or_else(|e| panic!("{dataset}: {:?}", e.0.first()));
-    let declared = batch
-        .years
-        .iter()
-        .find(|y| y.year == year)
-        .expect("year declared")
-        .clone();
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../examples").join(dataset);
+    let batch =
+        jixiao_import::read(&dir).unwrap().validate(&RecordSet::default(), &[]).unwrap_or_else(|e| panic!("{dataset}: {:?}", e.0.first()));
+    let declared = batch.years.iter().find(|y| y.year == year).expect("year declared").clone();
     Books::new(batch.unit.clone(), declared, batch.records.for_year(year))
 }
 
@@ -36,18 +27,9 @@ fn monitoring(dataset: &str, year: i32, as_of: &str) -> Monitoring {
 /// (label, 全年预算数, 1-6月执行数, 执行率, 较序时进度) of each funds row named.
 fn assert_rows(m: &Monitoring, expected: &[(&str, &str, &str, &str, &str)]) {
     for (label, annual, spent, rate, gap) in expected {
-        let r = m
-            .funds
-            .iter()
-            .find(|r| r.label == *label)
-            .unwrap_or_else(|| panic!("no row {label}"));
+        let r = m.funds.iter().find(|r| r.label == *label).unwrap_or_else(|| panic!("no row {label}"));
         assert_eq!(
-            (
-                r.annual.text.as_str(),
-                r.spent.text.as_str(),
-                r.execution_rate.text.as_str(),
-                r.gap.text.as_str()
-            ),
+            (r.annual.text.as_str(), r.spent.text.as_str(), r.execution_rate.text.as_str(), r.gap.text.as_str()),
             (*annual, *spent, *rate, *gap),
             "{label}"
         );
@@ -56,9 +38,7 @@ fn assert_rows(m: &Monitoring, expected: &[(&str, &str, &str, &str, &str)]) {
 
 fn golden(name: &str, m: &Monitoring) {
     let text = jixiao_documents::monitor_outline(m).text_items().join("\n") + "\n";
-    let path = Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("tests/golden")
-        .join(name);
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/golden").join(name);
     if std::env::var_os("JIXIAO_WRITE_GOLDEN").is_some() {
         std::fs::write(&path, &text).unwrap();
     }
@@ -81,13 +61,7 @@ fn demo_as_of_30_june() {
         &[
             ("部门整体（合计）", "199.96", "69.92", "34.96%", "-15.04"),
             ("全国科普日活动经费", "30.00", "0.00", "0.00%", "-50.00"),
-            (
-                "全国科技工作者日活动经费",
-                "13.00",
-                "9.38",
-                "72.15%",
-                "22.15",
-            ),
+            ("全国科技工作者日活动经费", "13.00", "9.38", "72.15%", "22.15"),
             // Budget arrives later in the year: no rate, nothing missing.
             ("院士工作站项目", "0.00", "0.00", "—", "—"),
         ],
@@ -108,13 +82,7 @@ fn yongchuan_nongji_as_of_30_june() {
         &[
             ("部门整体（合计）", "832.82", "246.41", "29.59%", "-20.41"),
             ("农机购置与应用补贴", "620.00", "155.00", "25.00%", "-25.00"),
-            (
-                "农机新技术推广及安全培训",
-                "35.93",
-                "17.97",
-                "50.00%",
-                "0.00",
-            ),
+            ("农机新技术推广及安全培训", "35.93", "17.97", "50.00%", "0.00"),
         ],
     );
     golden("monitor-yongchuan-nongji-2024-06-30.txt", &m);
@@ -130,35 +98,19 @@ fn libreoffice_to_pdf(file: &Path, out: &Path) -> PathBuf {
     let profile = tempfile::tempdir().unwrap();
     let status = Command::new("libreoffice")
         .args(["--headless", "--norestore"])
-        .arg(format!(
-            "-env:UserInstallation=file://{}",
-            profile.path().display()
-        ))
+        .arg(format!("-env:UserInstallation=file://{}", profile.path().display()))
         .args(["--convert-to", "pdf", "--outdir"])
         .arg(out)
         .arg(file)
         .output()
         .expect("libreoffice runs (scripts/install-test-deps.sh)");
     let pdf = out.join(file.file_stem().unwrap()).with_extension("pdf");
-    assert!(
-        status.status.success() && pdf.exists(),
-        "conversion failed: {}",
-        String::from_utf8_lossy(&status.stderr)
-    );
+    assert!(status.status.success() && pdf.exists(), "conversion failed: {}", String::from_utf8_lossy(&status.stderr));
     pdf
 }
 
 fn pdf_text(pdf: &Path) -> String {
-    String::from_utf8(
-        Command::new("pdftotext")
-            .args(["-layout"])
-            .arg(pdf)
-            .arg("-")
-            .output()
-            .expect("pdftotext runs")
-            .stdout,
-    )
-    .unwrap()
+    String::from_utf8(Command::new("pdftotext").args(["-layout"]).arg(pdf).arg("-").output().expect("pdftotext runs").stdout).unwrap()
 }
 
 #[test]
@@ -168,11 +120,7 @@ fn libreoffice_opens_the_monitor_docx_and_workbook() {
     let docx = dir.path().join("monitor.docx");
     std::fs::write(
         &docx,
-        jixiao_documents::docx_in(
-            &jixiao_documents::monitor_outline(&m),
-            jixiao_documents::Orientation::Landscape,
-        )
-        .unwrap(),
+        jixiao_documents::docx_in(&jixiao_documents::monitor_outline(&m), jixiao_documents::Orientation::Landscape).unwrap(),
     )
     .unwrap();
     let xlsx = dir.path().join("monitor-table.xlsx");
@@ -180,42 +128,16 @@ fn libreoffice_opens_the_monitor_docx_and_workbook() {
     for file in [&docx, &xlsx] {
         let pdf = libreoffice_to_pdf(file, dir.path());
         let text = pdf_text(&pdf);
-        for expected in [
-            "预算绩效运行监控表",
-            "199.96",
-            "69.92",
-            "34.96%",
-            "缺少数据",
-            "偏差原因",
-            "纠偏措施",
-        ] {
-            assert!(
-                text.contains(expected),
-                "{} converted lacks {expected}",
-                file.display()
-            );
+        for expected in ["预算绩效运行监控表", "199.96", "69.92", "34.96%", "缺少数据", "偏差原因", "纠偏措施"] {
+            assert!(text.contains(expected), "{} converted lacks {expected}", file.display());
         }
-        std::fs::copy(
-            &pdf,
-            artifacts().join(format!(
-                "{}.pdf",
-                file.file_stem().unwrap().to_string_lossy()
-            )),
-        )
-        .unwrap();
+        std::fs::copy(&pdf, artifacts().join(format!("{}.pdf", file.file_stem().unwrap().to_string_lossy()))).unwrap();
     }
     // The workbook holds numbers, not text: 万元 amounts and fractions for 0.00%.
     use calamine::{Data, Reader, Xlsx};
     let mut wb: Xlsx<_> = calamine::open_workbook(&xlsx).unwrap();
     let sheet = wb.worksheet_range("预算绩效运行监控表").unwrap();
-    let unit_row = sheet
-        .rows()
-        .find(|r| matches!(r.first(), Some(Data::String(s)) if s == "部门整体（合计）"))
-        .unwrap();
+    let unit_row = sheet.rows().find(|r| matches!(r.first(), Some(Data::String(s)) if s == "部门整体（合计）")).unwrap();
     assert_eq!(unit_row[2], Data::Float(1_999_600.0 / 10_000.0));
-    assert!(
-        matches!(unit_row[4], Data::Float(f) if (f - 0.3496).abs() < 1e-9),
-        "{:?}",
-        unit_row[4]
-    );
+    assert!(matches!(unit_row[4], Data::Float(f) if (f - 0.3496).abs() < 1e-9), "{:?}", unit_row[4]);
 }

@@ -16,15 +16,20 @@ const HEADER_ROWS: usize = 10;
 /// The rows of a 科目 table file, in code order, or every error found (each naming file, sheet, row and rule).
 pub fn read(path: &Path) -> Result<Vec<OfficialRow>, ImportErrors> {
     let file = path.file_name().map(|f| f.to_string_lossy().to_string()).unwrap_or_default();
-    let bytes = std::fs::read(path).map_err(|e| ImportErrors(vec![ImportError::file(&file, "IMPORT_READ", format!("无法读取文件：{e}"))]))?;
+    let bytes =
+        std::fs::read(path).map_err(|e| ImportErrors(vec![ImportError::file(&file, "IMPORT_READ", format!("无法读取文件：{e}"))]))?;
     let is_xlsx = file.to_lowercase().ends_with(".xlsx");
-    let tables = if is_xlsx { parse_xlsx(&bytes, &file) } else { parse_csv(&bytes, &file).map(|t| vec![t]) }.map_err(|e| ImportErrors(vec![e]))?;
+    let tables =
+        if is_xlsx { parse_xlsx(&bytes, &file) } else { parse_csv(&bytes, &file).map(|t| vec![t]) }.map_err(|e| ImportErrors(vec![e]))?;
     let found = tables.iter().find_map(|t| header_position(t).map(|p| (t, p)));
     let Some((table, (header_row, code_col, name_col))) = found else {
         return Err(ImportErrors(vec![ImportError::file(
             &file,
             "CODES_NO_HEADER",
-            format!("前 {HEADER_ROWS} 行中没有同时含「科目编码」和「科目名称」的表头行（{}）", if is_xlsx { "已查每个工作表" } else { "CSV" }),
+            format!(
+                "前 {HEADER_ROWS} 行中没有同时含「科目编码」和「科目名称」的表头行（{}）",
+                if is_xlsx { "已查每个工作表" } else { "CSV" }
+            ),
         )]));
     };
     let mut errors = Vec::new();
@@ -39,7 +44,13 @@ pub fn read(path: &Path) -> Result<Vec<OfficialRow>, ImportErrors> {
         let name = name.strip_prefix(code).map(str::trim_start).filter(|n| !n.is_empty()).unwrap_or(name);
         let place = &table.place;
         if !code.bytes().all(|b| b.is_ascii_digit()) || !matches!(code.len(), 3 | 5 | 7) {
-            errors.push(place.error(Some(row_no), Some("科目编码"), Some(code), "CODES_BAD_CODE", "科目编码应为 3、5 或 7 位数字（类、款、项）"));
+            errors.push(place.error(
+                Some(row_no),
+                Some("科目编码"),
+                Some(code),
+                "CODES_BAD_CODE",
+                "科目编码应为 3、5 或 7 位数字（类、款、项）",
+            ));
             continue;
         }
         if name.is_empty() {
@@ -47,9 +58,13 @@ pub fn read(path: &Path) -> Result<Vec<OfficialRow>, ImportErrors> {
             continue;
         }
         match rows.get(code) {
-            Some((first, other)) if other != name => {
-                errors.push(place.error(Some(row_no), Some("科目编码"), Some(code), "CODES_DUPLICATE", format!("与第{first}行的科目编码相同但名称不同（「{other}」）")))
-            }
+            Some((first, other)) if other != name => errors.push(place.error(
+                Some(row_no),
+                Some("科目编码"),
+                Some(code),
+                "CODES_DUPLICATE",
+                format!("与第{first}行的科目编码相同但名称不同（「{other}」）"),
+            )),
             Some(_) => {}
             None => {
                 rows.insert(code.to_string(), (row_no, name.to_string()));
@@ -59,7 +74,11 @@ pub fn read(path: &Path) -> Result<Vec<OfficialRow>, ImportErrors> {
     if rows.is_empty() && errors.is_empty() {
         errors.push(ImportError::file(&file, "CODES_EMPTY", "表头行下没有科目"));
     }
-    if errors.is_empty() { Ok(rows.into_iter().map(|(code, (_, name))| OfficialRow { code, name }).collect()) } else { Err(ImportErrors(errors)) }
+    if errors.is_empty() {
+        Ok(rows.into_iter().map(|(code, (_, name))| OfficialRow { code, name }).collect())
+    } else {
+        Err(ImportErrors(errors))
+    }
 }
 
 /// The table's rows with the row that the reader took as header first.
@@ -93,14 +112,19 @@ mod tests {
         for (c, h) in ["序号", "科目编码", "科目名称"].iter().enumerate() {
             ws.write_string(3, c as u16, *h).unwrap();
         }
-        for (r, (code, name)) in [("205", "教育支出"), ("20502", "普通教育"), ("2050201", "2050201 学前教育"), ("1010101", "国内增值税")].iter().enumerate() {
+        for (r, (code, name)) in
+            [("205", "教育支出"), ("20502", "普通教育"), ("2050201", "2050201 学前教育"), ("1010101", "国内增值税")].iter().enumerate()
+        {
             ws.write_number(4 + r as u32, 0, r as f64 + 1.0).unwrap();
             ws.write_number(4 + r as u32, 1, code.parse::<f64>().unwrap()).unwrap();
             ws.write_string(4 + r as u32, 2, *name).unwrap();
         }
         book.save(&path).unwrap();
         let rows = read(&path).unwrap();
-        assert_eq!(rows.iter().map(|r| (r.code.as_str(), r.name.as_str())).collect::<Vec<_>>(), vec![("1010101", "国内增值税"), ("205", "教育支出"), ("20502", "普通教育"), ("2050201", "学前教育")]);
+        assert_eq!(
+            rows.iter().map(|r| (r.code.as_str(), r.name.as_str())).collect::<Vec<_>>(),
+            vec![("1010101", "国内增值税"), ("205", "教育支出"), ("20502", "普通教育"), ("2050201", "学前教育")]
+        );
     }
 
     #[test]

@@ -1,6 +1,5 @@
 //! The demo dataset (examples/furong-kexie-2020), embedded so that `jixiao demo` works from any directory.
 
-
 const FILES: &[(&str, &str)] = &[
     ("activity_outputs.csv", include_str!("../../../examples/furong-kexie-2020/activity_outputs.csv")),
     ("appropriation_lines.csv", include_str!("../../../examples/furong-kexie-2020/appropriation_lines.csv")),
@@ -39,11 +38,15 @@ pub fn hostile(payload: &str) -> (jixiao_core::records::Batch, usize) {
     use jixiao_core::schema::{ValueType, record_kinds};
     use serde_json::Value;
     let unit_toml = FILES.iter().find(|(name, _)| *name == crate::unit::UNIT_FILE).map(|(_, text)| *text);
-    let files: Vec<(String, Vec<u8>)> = FILES.iter().filter(|(name, _)| name.ends_with(".csv")).map(|(name, text)| (name.to_string(), text.as_bytes().to_vec())).collect();
+    let files: Vec<(String, Vec<u8>)> =
+        FILES.iter().filter(|(name, _)| name.ends_with(".csv")).map(|(name, text)| (name.to_string(), text.as_bytes().to_vec())).collect();
     let source = crate::read_csv_files("demo".into(), unit_toml, &files).expect("the demo reads");
     let mut batch = source.validate(&Default::default(), &[]).expect("the demo validates");
     let records = &batch.records;
-    let keys: std::collections::BTreeSet<String> = record_kinds().iter().flat_map(|k| records.rows(&k.id).into_iter().filter_map(|r| r.get(&k.key).and_then(Value::as_str).map(str::to_string))).collect();
+    let keys: std::collections::BTreeSet<String> = record_kinds()
+        .iter()
+        .flat_map(|k| records.rows(&k.id).into_iter().filter_map(|r| r.get(&k.key).and_then(Value::as_str).map(str::to_string)))
+        .collect();
     let mut hostile = jixiao_core::RecordSet::default();
     let mut fields = 0;
     for kind in record_kinds() {

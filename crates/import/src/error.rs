@@ -31,7 +31,14 @@ pub struct Place {
 }
 
 impl Place {
-    pub fn error(&self, row: Option<usize>, column: Option<&str>, value: Option<&str>, rule_id: &'static str, message: impl Into<String>) -> ImportError {
+    pub fn error(
+        &self,
+        row: Option<usize>,
+        column: Option<&str>,
+        value: Option<&str>,
+        rule_id: &'static str,
+        message: impl Into<String>,
+    ) -> ImportError {
         ImportError {
             file: self.file.clone(),
             sheet: self.sheet.clone(),
@@ -83,7 +90,11 @@ impl ImportErrors {
             out += &format!("  {e}\n");
         }
         if total > ERRORS_SHOWN.min(self.0.len()) {
-            out += &format!("  ……另有 {} 处错误未列出（只列出前 {} 处）\n", total - ERRORS_SHOWN.min(self.0.len()), ERRORS_SHOWN.min(self.0.len()));
+            out += &format!(
+                "  ……另有 {} 处错误未列出（只列出前 {} 处）\n",
+                total - ERRORS_SHOWN.min(self.0.len()),
+                ERRORS_SHOWN.min(self.0.len())
+            );
         }
         out
     }

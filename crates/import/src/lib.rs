@@ -12,9 +12,9 @@ pub mod template;
 pub mod unit;
 pub mod validate;
 
+use error::Place;
 pub use error::{ImportError, ImportErrors};
 use jixiao_core::records::{Batch, RecordSet, UnitProfile, UnitYear};
-use error::Place;
 use jixiao_core::schema::{RecordKind, RecordKindSpec, record_kinds};
 use parse::Columns;
 use std::path::{Path, PathBuf};
@@ -55,7 +55,6 @@ impl Source {
     ) -> Result<(Batch, Vec<jixiao_core::budget_control::ControlOutcome>), ImportErrors> {
         self.check_in_memory(existing, existing_years, override_request)
     }
-
 }
 
 /// What a read found: the unit and the rows that parsed (`None` when the unit or the files could not be
@@ -131,7 +130,9 @@ impl StreamedFile {
         match rows.next_row() {
             Ok(None) => None,
             Err(_) => Some(Err(vec![ImportError::file(&self.file, "IMPORT_CHANGED", "文件在导入过程中被改动，请重新导入")])),
-            Ok(Some((row, cells))) => Some(columns.parse_row(row, &cells).map(|parsed| Located { kind: self.kind.kind, place: columns.place().clone(), parsed })),
+            Ok(Some((row, cells))) => {
+                Some(columns.parse_row(row, &cells).map(|parsed| Located { kind: self.kind.kind, place: columns.place().clone(), parsed }))
+            }
         }
     }
 }
@@ -228,10 +229,7 @@ fn read_dir_except(dir: &Path, label: String, skip: Option<&str>) -> Partial {
         Ok(entries) => entries,
         Err(e) => return (None, vec![ImportError::file(&label, "IMPORT_READ", format!("无法读取目录：{e}"))]),
     };
-    let mut names: Vec<String> = entries
-        .filter_map(|e| e.ok())
-        .map(|e| e.file_name().to_string_lossy().to_string())
-        .collect();
+    let mut names: Vec<String> = entries.filter_map(|e| e.ok()).map(|e| e.file_name().to_string_lossy().to_string()).collect();
     names.sort();
     let mut files = Vec::new();
     let mut errors = Vec::new();
@@ -314,7 +312,10 @@ pub fn read_workbook_partial(label: String, file: &str, bytes: &[u8]) -> Partial
         } else if unit_sheets.contains(&name) {
             unit_tables.push(t);
         } else if !AUXILIARY_SHEETS.contains(&name) {
-            errors.push(ImportError { sheet: Some(name.to_string()), ..ImportError::file(&file, "IMPORT_UNKNOWN_SHEET", "不认识的工作表") });
+            errors
+                .push(ImportError {
+                    sheet: Some(name.to_string()), ..ImportError::file(&file, "IMPORT_UNKNOWN_SHEET", "不认识的工作表")
+                });
         }
     }
     record_tables.sort_by_key(|(id, _)| record_kinds().iter().position(|k| k.id == *id));

@@ -62,27 +62,46 @@ impl<'k> Columns<'k> {
                 continue;
             }
             match kind.columns.iter().position(|c| header_matches(h, c)) {
-                Some(ci) if positions[ci].is_some() => errors.push(place.error(Some(1), Some(h), None, "IMPORT_DUPLICATE_COLUMN", "表头重复")),
+                Some(ci) if positions[ci].is_some() => {
+                    errors.push(place.error(Some(1), Some(h), None, "IMPORT_DUPLICATE_COLUMN", "表头重复"))
+                }
                 Some(ci) => positions[ci] = Some(i),
                 None => errors.push(place.error(
                     Some(1),
                     Some(h),
                     None,
                     "IMPORT_UNKNOWN_COLUMN",
-                    format!("未知的列；「{}」可用的列为：{}", kind.label, kind.columns.iter().map(|c| c.header.as_str()).collect::<Vec<_>>().join("、")),
+                    format!(
+                        "未知的列；「{}」可用的列为：{}",
+                        kind.label,
+                        kind.columns.iter().map(|c| c.header.as_str()).collect::<Vec<_>>().join("、")
+                    ),
                 )),
             }
         }
         for (c, pos) in kind.columns.iter().zip(&positions) {
             if pos.is_none() && c.required {
-                errors.push(place.error(Some(1), Some(&c.header), None, "IMPORT_MISSING_COLUMN", format!("缺少必需的列「{}」（{}）", c.header, c.field)));
+                errors.push(place.error(
+                    Some(1),
+                    Some(&c.header),
+                    None,
+                    "IMPORT_MISSING_COLUMN",
+                    format!("缺少必需的列「{}」（{}）", c.header, c.field),
+                ));
             }
         }
         if !errors.is_empty() {
             return Err(errors);
         }
         let year_position = positions[kind.columns.iter().position(|c| c.field == "year").unwrap_or(0)];
-        Ok(Columns { kind, place: place.clone(), header_len: header.len(), empty_headers: header.iter().map(String::is_empty).collect(), positions, year_position })
+        Ok(Columns {
+            kind,
+            place: place.clone(),
+            header_len: header.len(),
+            empty_headers: header.iter().map(String::is_empty).collect(),
+            positions,
+            year_position,
+        })
     }
 
     /// Where the rows come from.
@@ -130,7 +149,13 @@ impl<'k> Columns<'k> {
             }
         }
         if let Some(extra) = cells.iter().enumerate().find(|(i, c)| !c.is_empty() && (*i >= self.header_len || self.empty_headers[*i])) {
-            errors.push(place.error(Some(row_no), None, Some(extra.1), "IMPORT_CELL_WITHOUT_HEADER", format!("第{}列有数据但没有表头", extra.0 + 1)));
+            errors.push(place.error(
+                Some(row_no),
+                None,
+                Some(extra.1),
+                "IMPORT_CELL_WITHOUT_HEADER",
+                format!("第{}列有数据但没有表头", extra.0 + 1),
+            ));
         }
         if errors.is_empty() { Ok(ParsedRow { row: row_no, values, raw }) } else { Err(errors) }
     }
@@ -178,13 +203,19 @@ fn cell_value(c: &ColumnSpec, text: &str, year: Option<i32>) -> Result<Cell, (&'
         ValueType::Text => Ok(Cell::Text(text.to_string())),
         ValueType::Integer => text.parse::<i64>().map(Cell::Int).map_err(|_| ("IMPORT_BAD_INTEGER", "应为整数".to_string())),
         ValueType::Money => match Fen::parse_yuan(text) {
-            Ok(f) if f.0.unsigned_abs() > MAX_RECORD_FEN => Err(("IMPORT_AMOUNT_TOO_LARGE", "金额超过单笔上限 100 亿元，应为录入错误".to_string())),
+            Ok(f) if f.0.unsigned_abs() > MAX_RECORD_FEN => {
+                Err(("IMPORT_AMOUNT_TOO_LARGE", "金额超过单笔上限 100 亿元，应为录入错误".to_string()))
+            }
             Ok(f) => Ok(Cell::Int(f.0)),
             Err(e) => Err(("IMPORT_BAD_AMOUNT", format!("金额无效：{e}（以元为单位，最多两位小数）"))),
         },
         // Same exact reading as money: up to two decimals, kept in hundredths.
-        ValueType::Decimal => Fen::parse_yuan(text).map(|f| Cell::Int(f.0)).map_err(|e| ("IMPORT_BAD_DECIMAL", format!("数值无效：{e}（最多两位小数）"))),
-        ValueType::Date => Date::parse(text).map(|d| Cell::Text(d.to_string())).ok_or(("IMPORT_BAD_DATE", "日期无效，应为 YYYY-MM-DD（如 2020-03-05）".to_string())),
+        ValueType::Decimal => {
+            Fen::parse_yuan(text).map(|f| Cell::Int(f.0)).map_err(|e| ("IMPORT_BAD_DECIMAL", format!("数值无效：{e}（最多两位小数）")))
+        }
+        ValueType::Date => Date::parse(text)
+            .map(|d| Cell::Text(d.to_string()))
+            .ok_or(("IMPORT_BAD_DATE", "日期无效，应为 YYYY-MM-DD（如 2020-03-05）".to_string())),
         ValueType::Bool => match text {
             "是" | "Y" | "y" | "true" | "TRUE" | "1" => Ok(Cell::Bool(true)),
             "否" | "N" | "n" | "false" | "FALSE" | "0" => Ok(Cell::Bool(false)),
@@ -246,6 +277,9 @@ mod tests {
         cells[0] = "ZC'1".into();
         let table = Table { place: Place { file: "expenditures.csv".into(), sheet: None }, header, rows: vec![(2, cells)] };
         let (_, errors) = parse_table(kind, &table);
-        assert!(errors.iter().any(|e| e.rule_id == "IMPORT_KEY_CHARS" && e.row == Some(2) && e.value.as_deref() == Some("ZC'1")), "{errors:?}");
+        assert!(
+            errors.iter().any(|e| e.rule_id == "IMPORT_KEY_CHARS" && e.row == Some(2) && e.value.as_deref() == Some("ZC'1")),
+            "{errors:?}"
+        );
     }
 }

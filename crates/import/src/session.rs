@@ -19,9 +19,7 @@
 use crate::error::{ERRORS_SHOWN, ImportError, ImportErrors};
 use crate::validate::{Admitted, Checker, LEDGER_KINDS, Located};
 use crate::{STREAMED_KIND, Source, Streamed};
-use jixiao_core::budget_control::{
-    Control, ControlOutcome, Decision, Draw, OverrideRequest, apply_override,
-};
+use jixiao_core::budget_control::{Control, ControlOutcome, Decision, Draw, OverrideRequest, apply_override};
 use jixiao_core::records::{Batch, RecordSet, UnitYear};
 use jixiao_core::schema::{Cell, RecordKind, fingerprint_cells};
 use jixiao_core::{Date, Fen};
@@ -44,21 +42,12 @@ pub trait ImportSink: Send + Sized + 'static {
 
     /// Calls `f` with each stored record of `kind` — its cells in the kind's column order, those of the columns
     /// `fields` read, the others null — and its content hash, in the order stored, without holding the kind.
-    fn for_each_stored<F>(
-        &mut self,
-        kind: RecordKind,
-        fields: &[&str],
-        f: F,
-    ) -> impl Future<Output = Result<(), Self::Error>> + Send
+    fn for_each_stored<F>(&mut self, kind: RecordKind, fields: &[&str], f: F) -> impl Future<Output = Result<(), Self::Error>> + Send
     where
         F: FnMut(Vec<Cell>, String) + Send;
 
     /// Writes new records of `kind` (and chains them).
-    fn insert(
-        &mut self,
-        kind: RecordKind,
-        rows: &[NewRecord],
-    ) -> impl Future<Output = Result<(), Self::Error>> + Send;
+    fn insert(&mut self, kind: RecordKind, rows: &[NewRecord]) -> impl Future<Output = Result<(), Self::Error>> + Send;
 
     /// Counts records stored already with the same content.
     fn unchanged(&mut self, n: usize);
@@ -74,14 +63,7 @@ pub trait ImportSink: Send + Sized + 'static {
 const STREAM_CHUNK: usize = 4_000;
 
 /// The stored expenditure columns the checks need: key, ledger entry and budget-control payment.
-const STORED_FIELDS: [&str; 6] = [
-    "year",
-    "voucher_no",
-    "line_code",
-    "amount",
-    "procurement_ref",
-    "reverses",
-];
+const STORED_FIELDS: [&str; 6] = ["year", "voucher_no", "line_code", "amount", "procurement_ref", "reverses"];
 
 /// Why an import was refused: the first [`ERRORS_SHOWN`] errors, and how many in all.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -141,12 +123,7 @@ pub struct Options<'a> {
 
 impl Options<'_> {
     pub fn new(existing_years: &[UnitYear]) -> Options<'_> {
-        Options {
-            existing_years,
-            override_request: None,
-            progress: &|_| {},
-            read_errors: &[],
-        }
+        Options { existing_years, override_request: None, progress: &|_| {}, read_errors: &[] }
     }
 }
 
@@ -169,11 +146,7 @@ fn draw_of<'c>(cells: &'c [Cell], date: &'c Date) -> Option<Draw<'c>> {
 
 /// Checks `input` against what `sink` holds and writes its new records through it. `Ok(Err(_))` when the
 /// import is refused (the sink was rolled back); `Err` when the sink failed (it is dropped, which rolls back).
-pub async fn check<S: ImportSink>(
-    mut sink: S,
-    input: &Streamed,
-    options: Options<'_>,
-) -> Result<Result<Checked<S>, Refusal>, S::Error> {
+pub async fn check<S: ImportSink>(mut sink: S, input: &Streamed, options: Options<'_>) -> Result<Result<Checked<S>, Refusal>, S::Error> {
     let source = &input.source;
     let streamed = STREAMED_KIND.spec();
     let mut checker = Checker::new(&source.years, options.existing_years);
@@ -209,13 +182,8 @@ pub async fn check<S: ImportSink>(
         checker.stored(STREAMED_KIND, &cells, &hash);
         let (year, _) = streamed.year_key(&cells);
         let text = |f: &str| streamed.cell(&cells, f).as_str();
-        let line = (
-            year as i32,
-            text("line_code").unwrap_or_default().to_string(),
-            text("procurement_ref").map(str::to_string),
-        );
-        *paid.entry(line).or_default() +=
-            Fen(streamed.cell(&cells, "amount").as_i64().unwrap_or_default());
+        let line = (year as i32, text("line_code").unwrap_or_default().to_string(), text("procurement_ref").map(str::to_string));
+        *paid.entry(line).or_default() += Fen(streamed.cell(&cells, "amount").as_i64().unwrap_or_default());
     })
     .await?;
 
@@ -232,9 +200,7 @@ pub async fn check<S: ImportSink>(
     let mut records = RecordSet::default();
     for (r, _) in &fresh {
         if let Err(e) = records.push_cells(r.kind.spec(), &r.parsed.values) {
-            checker
-                .errors
-                .push(r.error(None, "IMPORT_RECORD_SHAPE", format!("记录无法读取：{e}")));
+            checker.errors.push(r.error(None, "IMPORT_RECORD_SHAPE", format!("记录无法读取：{e}")));
         }
     }
     let mut control = Control::new(&source.unit, &existing, &records);
@@ -243,17 +209,10 @@ pub async fn check<S: ImportSink>(
         control.pay_stored(*year, line, *amount, reference.as_ref());
     }
     let locate = |kind: &str, o: &ControlOutcome| {
-        fresh
-            .iter()
-            .map(|(r, _)| r)
-            .find(|r| r.kind.id() == kind && r.year() == i64::from(o.year) && r.key() == o.key)
+        fresh.iter().map(|(r, _)| r).find(|r| r.kind.id() == kind && r.year() == i64::from(o.year) && r.key() == o.key)
     };
     let mut controls: Vec<Controlled> = Vec::new();
-    let draws = records
-        .commitments
-        .iter()
-        .map(Draw::of_commitment)
-        .chain(records.expenditures.iter().map(Draw::of_expenditure));
+    let draws = records.commitments.iter().map(Draw::of_commitment).chain(records.expenditures.iter().map(Draw::of_expenditure));
     for d in draws {
         if let Some(o) = control.draw(&d) {
             let e = match locate(d.kind, &o) {
@@ -304,15 +263,8 @@ pub async fn check<S: ImportSink>(
                             Admitted::Fresh(hash) => {
                                 checker.check(&r);
                                 checker.post(&r);
-                                let date = streamed
-                                    .cell(&r.parsed.values, "date")
-                                    .as_str()
-                                    .and_then(Date::parse);
-                                if let Some(o) = date
-                                    .as_ref()
-                                    .and_then(|d| draw_of(&r.parsed.values, d))
-                                    .and_then(|d| control.draw(&d))
-                                {
+                                let date = streamed.cell(&r.parsed.values, "date").as_str().and_then(Date::parse);
+                                if let Some(o) = date.as_ref().and_then(|d| draw_of(&r.parsed.values, d)).and_then(|d| control.draw(&d)) {
                                     let error = r.error(Some("amount"), o.rule_id(), o.message());
                                     controls.push((o, error));
                                 }
@@ -326,12 +278,7 @@ pub async fn check<S: ImportSink>(
                         chunk.clear();
                     } else if chunk.len() == STREAM_CHUNK {
                         // A closed channel means the inserter failed; its error is collected below.
-                        let _ = sender
-                            .send(std::mem::replace(
-                                &mut chunk,
-                                Vec::with_capacity(STREAM_CHUNK),
-                            ))
-                            .await;
+                        let _ = sender.send(std::mem::replace(&mut chunk, Vec::with_capacity(STREAM_CHUNK))).await;
                         (options.progress)(done);
                     }
                 }
@@ -375,11 +322,8 @@ pub async fn check<S: ImportSink>(
     }
     let mut outcomes: Vec<ControlOutcome> = controls.into_iter().map(|(o, _)| o).collect();
     let overrides = match options.override_request {
-        Some(request) => RecordSet {
-            control_overrides: apply_override(&mut outcomes, request),
-            ..RecordSet::default()
-        }
-        .cells(RecordKind::ControlOverrides.spec()),
+        Some(request) => RecordSet { control_overrides: apply_override(&mut outcomes, request), ..RecordSet::default() }
+            .cells(RecordKind::ControlOverrides.spec()),
         None => Vec::new(),
     };
 
@@ -387,11 +331,7 @@ pub async fn check<S: ImportSink>(
     written += insert_fresh(&mut sink, &fresh, &overrides, |k| k > STREAMED_KIND).await?;
     sink.unchanged(unchanged);
     (options.progress)(done);
-    Ok(Ok(Checked {
-        sink,
-        controls: outcomes,
-        fresh: written,
-    }))
+    Ok(Ok(Checked { sink, controls: outcomes, fresh: written }))
 }
 
 /// Writes the new held records of the kinds that pass `which`, kind by kind in spec order, with the 超控记录
@@ -404,17 +344,10 @@ async fn insert_fresh<S: ImportSink>(
 ) -> Result<usize, S::Error> {
     let mut written = 0;
     for kind in RecordKind::ALL.into_iter().filter(|k| which(*k)) {
-        let mut rows: Vec<NewRecord> = fresh
-            .iter()
-            .filter(|(r, _)| r.kind == kind)
-            .map(|(r, hash)| (hash.clone(), r.parsed.values.clone()))
-            .collect();
+        let mut rows: Vec<NewRecord> =
+            fresh.iter().filter(|(r, _)| r.kind == kind).map(|(r, hash)| (hash.clone(), r.parsed.values.clone())).collect();
         if kind == RecordKind::ControlOverrides {
-            rows.extend(
-                overrides
-                    .iter()
-                    .map(|cells| (fingerprint_cells(kind.spec(), cells), cells.clone())),
-            );
+            rows.extend(overrides.iter().map(|cells| (fingerprint_cells(kind.spec(), cells), cells.clone())));
         }
         if rows.is_empty() {
             continue;
@@ -436,10 +369,7 @@ pub struct MemorySink {
 
 impl MemorySink {
     pub fn new(stored: RecordSet) -> MemorySink {
-        MemorySink {
-            stored,
-            ..MemorySink::default()
-        }
+        MemorySink { stored, ..MemorySink::default() }
     }
 }
 
@@ -451,12 +381,7 @@ pub struct MemoryError(String);
 impl ImportSink for MemorySink {
     type Error = MemoryError;
 
-    async fn for_each_stored<F>(
-        &mut self,
-        kind: RecordKind,
-        _fields: &[&str],
-        mut f: F,
-    ) -> Result<(), MemoryError>
+    async fn for_each_stored<F>(&mut self, kind: RecordKind, _fields: &[&str], mut f: F) -> Result<(), MemoryError>
     where
         F: FnMut(Vec<Cell>, String) + Send,
     {
@@ -469,9 +394,7 @@ impl ImportSink for MemorySink {
 
     async fn insert(&mut self, kind: RecordKind, rows: &[NewRecord]) -> Result<(), MemoryError> {
         for (_, cells) in rows {
-            self.written
-                .push_cells(kind.spec(), cells)
-                .map_err(MemoryError)?;
+            self.written.push_cells(kind.spec(), cells).map_err(MemoryError)?;
         }
         self.counts.added += rows.len();
         Ok(())
@@ -511,31 +434,16 @@ impl Source {
         existing_years: &[UnitYear],
         override_request: Option<&OverrideRequest>,
     ) -> Result<(Batch, Vec<ControlOutcome>), ImportErrors> {
-        let input = Streamed {
-            source: self.clone(),
-            streamed: None,
-        };
-        let options = Options {
-            existing_years,
-            override_request,
-            ..Options::new(existing_years)
-        };
+        let input = Streamed { source: self.clone(), streamed: None };
+        let options = Options { existing_years, override_request, ..Options::new(existing_years) };
         let checked = match run_ready(check(MemorySink::new(existing.clone()), &input, options)) {
             Ok(Ok(checked)) => checked,
             Ok(Err(refusal)) => return Err(ImportErrors(refusal.errors)),
             Err(e) => {
-                return Err(ImportErrors(vec![ImportError::file(
-                    &self.label,
-                    "IMPORT_RECORD_SHAPE",
-                    e.to_string(),
-                )]));
+                return Err(ImportErrors(vec![ImportError::file(&self.label, "IMPORT_RECORD_SHAPE", e.to_string())]));
             }
         };
-        let batch = Batch {
-            unit: self.unit.clone(),
-            years: self.years.clone(),
-            records: checked.sink.written,
-        };
+        let batch = Batch { unit: self.unit.clone(), years: self.years.clone(), records: checked.sink.written };
         Ok((batch, checked.controls))
     }
 }
@@ -550,33 +458,17 @@ pub async fn partial_errors(
     existing: &RecordSet,
     existing_years: &[UnitYear],
 ) -> Vec<ImportError> {
-    let options = Options {
-        read_errors,
-        ..Options::new(existing_years)
-    };
+    let options = Options { read_errors, ..Options::new(existing_years) };
     match check(MemorySink::new(existing.clone()), input, options).await {
-        Ok(Err(refusal)) => refusal
-            .errors
-            .into_iter()
-            .filter(|e| !read_errors.contains(e))
-            .collect(),
+        Ok(Err(refusal)) => refusal.errors.into_iter().filter(|e| !read_errors.contains(e)).collect(),
         Ok(Ok(_)) => Vec::new(),
-        Err(e) => vec![ImportError::file(
-            &input.source.label,
-            "IMPORT_RECORD_SHAPE",
-            e.to_string(),
-        )],
+        Err(e) => vec![ImportError::file(&input.source.label, "IMPORT_RECORD_SHAPE", e.to_string())],
     }
 }
 
 impl Source {
     /// [`partial_errors`] for rows held in memory (an upload): no runtime needed.
-    pub fn partial_errors(
-        &self,
-        read_errors: &[ImportError],
-        existing: &RecordSet,
-        existing_years: &[UnitYear],
-    ) -> Vec<ImportError> {
+    pub fn partial_errors(&self, read_errors: &[ImportError], existing: &RecordSet, existing_years: &[UnitYear]) -> Vec<ImportError> {
         let input = Streamed::held(self.clone());
         run_ready(partial_errors(&input, read_errors, existing, existing_years))
     }

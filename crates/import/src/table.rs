@@ -18,7 +18,11 @@ pub fn decode(bytes: &[u8], file: &str) -> Result<String, ImportError> {
     // UTF-16 with a byte-order mark is recognised by the decoder below; NUL bytes otherwise mean UTF-16
     // without one, or a file that is not text at all.
     if !bytes.starts_with(b"\xFF\xFE") && !bytes.starts_with(b"\xFE\xFF") && bytes.contains(&0) {
-        return Err(ImportError::file(file, "IMPORT_ENCODING", "文件含空字节：不是文本文件，或是没有字节顺序标记（BOM）的 UTF-16 文件，请另存为 UTF-8 CSV"));
+        return Err(ImportError::file(
+            file,
+            "IMPORT_ENCODING",
+            "文件含空字节：不是文本文件，或是没有字节顺序标记（BOM）的 UTF-16 文件，请另存为 UTF-8 CSV",
+        ));
     }
     if let Ok(text) = std::str::from_utf8(bytes) {
         return Ok(text.to_string());
@@ -53,21 +57,43 @@ pub fn parse_csv(bytes: &[u8], file: &str) -> Result<Table, ImportError> {
         })?;
         // The reported start includes the blank lines skipped before the record; step over them.
         let line = rec.position().map_or(i + 1, |p| {
-            let skipped = text.as_bytes()[(p.byte() as usize).min(text.len())..].iter().take_while(|b| matches!(b, b'\n' | b'\r')).filter(|b| **b == b'\n').count();
+            let skipped = text.as_bytes()[(p.byte() as usize).min(text.len())..]
+                .iter()
+                .take_while(|b| matches!(b, b'\n' | b'\r'))
+                .filter(|b| **b == b'\n')
+                .count();
             p.line() as usize + skipped
         });
         if rec.len() > MAX_COLUMNS as usize {
-            return Err(place.error(Some(line - breaks_in_cells), None, None, "IMPORT_CSV_TOO_LARGE", format!("本行有 {} 个单元格，超过导入上限 {MAX_COLUMNS} 列，已拒绝", rec.len())));
+            return Err(place.error(
+                Some(line - breaks_in_cells),
+                None,
+                None,
+                "IMPORT_CSV_TOO_LARGE",
+                format!("本行有 {} 个单元格，超过导入上限 {MAX_COLUMNS} 列，已拒绝", rec.len()),
+            ));
         }
         if records.len() > CSV_MAX_ROWS {
-            return Err(place.error(Some(line - breaks_in_cells), None, None, "IMPORT_CSV_TOO_LARGE", format!("文件超过导入上限 {CSV_MAX_ROWS} 行，已拒绝；请按年度或单位分成几个文件")));
+            return Err(place.error(
+                Some(line - breaks_in_cells),
+                None,
+                None,
+                "IMPORT_CSV_TOO_LARGE",
+                format!("文件超过导入上限 {CSV_MAX_ROWS} 行，已拒绝；请按年度或单位分成几个文件"),
+            ));
         }
         records.push((line - breaks_in_cells, rec.iter().map(|c| c.trim().to_string()).collect::<Vec<_>>()));
         breaks_in_cells += rec.iter().map(|c| c.matches('\n').count()).sum::<usize>();
     }
     if ends_inside_quotes(&text) {
         let row = records.last().map(|(line, _)| *line);
-        return Err(place.error(row, None, None, "IMPORT_CSV_TRUNCATED", "文件在一个带引号的单元格中间结束（缺少收尾的引号）：文件不完整，请重新导出"));
+        return Err(place.error(
+            row,
+            None,
+            None,
+            "IMPORT_CSV_TRUNCATED",
+            "文件在一个带引号的单元格中间结束（缺少收尾的引号）：文件不完整，请重新导出",
+        ));
     }
     into_table(place, records)
 }
@@ -183,7 +209,16 @@ impl CsvRows {
         if start.starts_with(b"\xEF\xBB\xBF") {
             buffered.consume(3);
         }
-        let scan = Scan { inner: buffered, nul: false, all_whitespace: true, quoted: false, quote_pending: false, field_start: true, offset: 0, line_feeds: Default::default() };
+        let scan = Scan {
+            inner: buffered,
+            nul: false,
+            all_whitespace: true,
+            quoted: false,
+            quote_pending: false,
+            field_start: true,
+            offset: 0,
+            line_feeds: Default::default(),
+        };
         let reader = csv::ReaderBuilder::new().has_headers(false).flexible(true).from_reader(scan);
         let mut rows = CsvRows { reader, record: csv::ByteRecord::new(), breaks_in_cells: 0, header: None, records: 0 };
         // The header is the first row with anything in it.
@@ -265,7 +300,8 @@ pub fn read_xlsx(path: &Path, file: &str) -> Result<Vec<Table>, ImportError> {
 /// declares, then by inflating each part into nothing, counting, since declared sizes can lie.
 fn check_unpacked_size(bytes: &[u8], file: &str) -> Result<(), ImportError> {
     use std::io::Read;
-    let open_error = |e: zip::result::ZipError| ImportError::file(file, "IMPORT_XLSX_OPEN", format!("无法打开工作簿（文件不完整或不是 .xlsx）：{e}"));
+    let open_error =
+        |e: zip::result::ZipError| ImportError::file(file, "IMPORT_XLSX_OPEN", format!("无法打开工作簿（文件不完整或不是 .xlsx）：{e}"));
     let too_large = || {
         ImportError::file(file, "IMPORT_XLSX_TOO_LARGE", format!("工作簿解压后超过 {} MB，疑为压缩炸弹，已拒绝", XLSX_UNPACKED_LIMIT >> 20))
     };
@@ -290,7 +326,8 @@ fn check_unpacked_size(bytes: &[u8], file: &str) -> Result<(), ImportError> {
 /// The names of a workbook's sheets, without reading their cells (after the unpacked-size check).
 pub fn xlsx_sheet_names(bytes: &[u8], file: &str) -> Result<Vec<String>, ImportError> {
     check_unpacked_size(bytes, file)?;
-    let book: Xlsx<_> = Xlsx::new(std::io::Cursor::new(bytes)).map_err(|e| ImportError::file(file, "IMPORT_XLSX_OPEN", format!("无法打开工作簿：{e}")))?;
+    let book: Xlsx<_> =
+        Xlsx::new(std::io::Cursor::new(bytes)).map_err(|e| ImportError::file(file, "IMPORT_XLSX_OPEN", format!("无法打开工作簿：{e}")))?;
     Ok(book.sheet_names())
 }
 
@@ -329,7 +366,8 @@ fn sheet_too_large(place: &Place, what: String) -> ImportError {
 /// grows with it (a 5 KB workbook with cells A1 and XFD1048576 would otherwise ask for 512 GB).
 pub fn parse_xlsx(bytes: &[u8], file: &str) -> Result<Vec<Table>, ImportError> {
     check_unpacked_size(bytes, file)?;
-    let mut book: Xlsx<_> = Xlsx::new(std::io::Cursor::new(bytes)).map_err(|e| ImportError::file(file, "IMPORT_XLSX_OPEN", format!("无法打开工作簿：{e}")))?;
+    let mut book: Xlsx<_> =
+        Xlsx::new(std::io::Cursor::new(bytes)).map_err(|e| ImportError::file(file, "IMPORT_XLSX_OPEN", format!("无法打开工作簿：{e}")))?;
     let mut tables = Vec::new();
     for name in book.sheet_names() {
         let place = Place { file: file.to_string(), sheet: Some(name.clone()) };
@@ -342,13 +380,17 @@ pub fn parse_xlsx(bytes: &[u8], file: &str) -> Result<Vec<Table>, ImportError> {
         let declared = reader.dimensions();
         let (rows, columns) = (u64::from(declared.end.0) + 1, u64::from(declared.end.1) + 1);
         if declared.end != (0, 0) && (rows > u64::from(MAX_ROWS) || columns > u64::from(MAX_COLUMNS) || declared.len() > MAX_CELLS) {
-            return Err(sheet_too_large(&place, format!("声明的范围为 A1:{}{}（{rows} 行 × {columns} 列）", column_name(declared.end.1), rows)));
+            return Err(sheet_too_large(
+                &place,
+                format!("声明的范围为 A1:{}{}（{rows} 行 × {columns} 列）", column_name(declared.end.1), rows),
+            ));
         }
         // Non-empty cells by row; `allocated` counts each row's cells from column A to its last one.
         let mut records: Vec<(usize, Vec<String>)> = Vec::new();
         let mut allocated = 0u64;
         loop {
-            let cell = reader.next_cell().map_err(|e| ImportError::file(file, "IMPORT_XLSX_OPEN", format!("无法读取工作表「{name}」：{e}")))?;
+            let cell =
+                reader.next_cell().map_err(|e| ImportError::file(file, "IMPORT_XLSX_OPEN", format!("无法读取工作表「{name}」：{e}")))?;
             let Some(cell) = cell else { break };
             let data = Data::from(cell.get_value().clone());
             if data == Data::Empty {
@@ -537,7 +579,11 @@ mod tests {
     #[test]
     fn huge_sheet_dimensions_are_refused_before_allocating() {
         let bomb = sparse_workbook(&[(0, 0, "凭证号"), (1_048_575, 16_383, "x")]);
-        for (case, bytes) in [("declared", bomb.clone()), ("no dimension", with_dimension(&bomb, None)), ("lying dimension", with_dimension(&bomb, Some("A1:B2")))] {
+        for (case, bytes) in [
+            ("declared", bomb.clone()),
+            ("no dimension", with_dimension(&bomb, None)),
+            ("lying dimension", with_dimension(&bomb, Some("A1:B2"))),
+        ] {
             let e = parse_xlsx(&bytes, "bomb.xlsx").expect_err(case);
             assert_eq!(e.rule_id, "IMPORT_SHEET_TOO_LARGE", "{case}: {e}");
             assert!(e.message.contains("工作表「支出凭证」") && e.sheet.as_deref() == Some("支出凭证"), "{case}: {e}");

@@ -43,7 +43,12 @@ fn apply_widths(ws: &mut Worksheet, widths: &[f64]) -> Result<(), XlsxError> {
 
 /// Writes a workbook with the unit's sheets and one sheet per record kind; empty when `unit` is `None`
 /// and `records` is empty. Dropdowns list the code tables of `code_year`.
-pub fn write_workbook(path: &Path, unit: Option<(&UnitProfile, &[UnitYear])>, records: &RecordSet, code_year: i32) -> Result<(), XlsxError> {
+pub fn write_workbook(
+    path: &Path,
+    unit: Option<(&UnitProfile, &[UnitYear])>,
+    records: &RecordSet,
+    code_year: i32,
+) -> Result<(), XlsxError> {
     let mut book = Workbook::new();
     let money = Format::new().set_num_format("0.00");
 
@@ -119,7 +124,10 @@ pub fn write_workbook(path: &Path, unit: Option<(&UnitProfile, &[UnitYear])>, re
     // Code lists for the dropdowns, on a hidden sheet.
     let tables = CodeTables::for_year(code_year);
     let (functions, economics): (Vec<_>, Vec<_>) = match tables {
-        Some(t) => (t.function_items().map(|f| (f.code.clone(), f.name.clone())).collect(), t.economic_items().map(|e| (e.code.clone(), e.name.clone())).collect()),
+        Some(t) => (
+            t.function_items().map(|f| (f.code.clone(), f.name.clone())).collect(),
+            t.economic_items().map(|e| (e.code.clone(), e.name.clone())).collect(),
+        ),
         None => (vec![], vec![]),
     };
 

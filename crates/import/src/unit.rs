@@ -2,8 +2,8 @@
 
 use crate::error::{ImportError, Place};
 use crate::table::Table;
-use jixiao_core::records::{Office, UnitProfile, UnitYear};
 use jixiao_core::Date;
+use jixiao_core::records::{Office, UnitProfile, UnitYear};
 use serde::Deserialize;
 
 pub const UNIT_FILE: &str = "unit.toml";
@@ -13,10 +13,12 @@ pub const SHEET_OFFICES: &str = "内设机构";
 pub const SHEET_YEARS: &str = "年度信息";
 
 /// Profile fields as (field, Chinese name) — the rows of the 单位信息 sheet.
-pub const PROFILE_FIELDS: &[(&str, &str)] = &[("code", "单位编码"), ("name", "单位名称"), ("region_code", "区划代码"), ("parent_department", "主管部门")];
+pub const PROFILE_FIELDS: &[(&str, &str)] =
+    &[("code", "单位编码"), ("name", "单位名称"), ("region_code", "区划代码"), ("parent_department", "主管部门")];
 
 /// Optional profile fields (the hierarchy 财政局 → 主管部门 → 单位) as (field, Chinese name): further rows of 单位信息.
-pub const HIERARCHY_FIELDS: &[(&str, &str)] = &[("department_code", "主管部门编码"), ("bureau_code", "财政局编码"), ("bureau_name", "财政局名称")];
+pub const HIERARCHY_FIELDS: &[(&str, &str)] =
+    &[("department_code", "主管部门编码"), ("bureau_code", "财政局编码"), ("bureau_name", "财政局名称")];
 
 /// A hierarchy value as given: blank is absent.
 fn optional(value: Option<String>) -> Option<String> {
@@ -52,7 +54,10 @@ struct YearFile {
 fn year_of(place: &Place, row: Option<usize>, year: i32, report_date: Option<&str>) -> Result<UnitYear, ImportError> {
     let report_date = match report_date.map(str::trim).filter(|d| !d.is_empty()) {
         None => None,
-        Some(text) => Some(Date::parse(text).ok_or_else(|| place.error(row, Some("报告日期"), Some(text), "IMPORT_BAD_DATE", "日期无效，应为 YYYY-MM-DD"))?),
+        Some(text) => Some(
+            Date::parse(text)
+                .ok_or_else(|| place.error(row, Some("报告日期"), Some(text), "IMPORT_BAD_DATE", "日期无效，应为 YYYY-MM-DD"))?,
+        ),
     };
     Ok(UnitYear { year, report_date })
 }
@@ -88,11 +93,15 @@ pub fn parse_unit_toml(text: &str) -> Result<(UnitProfile, Vec<UnitYear>), Impor
 pub fn parse_unit_sheets(file: &str, sheets: &[&Table]) -> Result<(UnitProfile, Vec<UnitYear>), Vec<ImportError>> {
     let find = |name: &str| sheets.iter().find(|t| t.place.sheet.as_deref() == Some(name));
     let Some(profile) = find(SHEET_PROFILE) else {
-        return Err(vec![ImportError { sheet: Some(SHEET_PROFILE.into()), ..ImportError::file(file, "IMPORT_MISSING_SHEET", "缺少工作表「单位信息」") }]);
+        return Err(vec![ImportError {
+            sheet: Some(SHEET_PROFILE.into()),
+            ..ImportError::file(file, "IMPORT_MISSING_SHEET", "缺少工作表「单位信息」")
+        }]);
     };
     let mut errors = Vec::new();
     // 单位信息 is field | value; its first row is read as the header, so include it.
-    let mut pairs: Vec<(usize, &str, &str)> = vec![(1, profile.header.first().map_or("", String::as_str), profile.header.get(1).map_or("", String::as_str))];
+    let mut pairs: Vec<(usize, &str, &str)> =
+        vec![(1, profile.header.first().map_or("", String::as_str), profile.header.get(1).map_or("", String::as_str))];
     pairs.extend(profile.rows.iter().map(|(r, c)| (*r, c.first().map_or("", String::as_str), c.get(1).map_or("", String::as_str))));
     let value = |field: &str, zh: &str| pairs.iter().find(|(_, k, _)| *k == zh || *k == field).map(|(_, _, v)| v.to_string());
     let mut fields = Vec::new();
@@ -105,9 +114,16 @@ pub fn parse_unit_sheets(file: &str, sheets: &[&Table]) -> Result<(UnitProfile, 
             }
         }
     }
-    let duties = find(SHEET_DUTIES).map(|t| t.rows.iter().filter_map(|(_, c)| c.last().filter(|x| !x.is_empty()).cloned()).collect()).unwrap_or_default();
+    let duties = find(SHEET_DUTIES)
+        .map(|t| t.rows.iter().filter_map(|(_, c)| c.last().filter(|x| !x.is_empty()).cloned()).collect())
+        .unwrap_or_default();
     let offices = find(SHEET_OFFICES)
-        .map(|t| t.rows.iter().map(|(_, c)| Office { name: c.first().cloned().unwrap_or_default(), duties: c.get(1).cloned().unwrap_or_default() }).collect())
+        .map(|t| {
+            t.rows
+                .iter()
+                .map(|(_, c)| Office { name: c.first().cloned().unwrap_or_default(), duties: c.get(1).cloned().unwrap_or_default() })
+                .collect()
+        })
         .unwrap_or_default();
     let mut years = Vec::new();
     if let Some(t) = find(SHEET_YEARS) {

@@ -3,12 +3,12 @@
 
 use crate::error::{ImportError, Place};
 use crate::parse::ParsedRow;
+use jixiao_core::Fen;
+use jixiao_core::codes::CodeTables;
 use jixiao_core::ledger::{Entry, Ledger, key_digest};
 use jixiao_core::records::UnitYear;
-use jixiao_core::codes::CodeTables;
 use jixiao_core::schema::{Cell, RecordKind, RecordKindSpec, ValueType, fingerprint_cells};
 use jixiao_core::sections::report_section;
-use jixiao_core::Fen;
 use std::collections::{BTreeSet, HashMap};
 
 /// A parsed record with where it came from.
@@ -103,7 +103,8 @@ pub struct Checker {
 }
 
 /// The kinds the ledger rules apply to.
-pub const LEDGER_KINDS: [RecordKind; 4] = [RecordKind::BudgetVouchers, RecordKind::Receipts, RecordKind::Expenditures, RecordKind::Commitments];
+pub const LEDGER_KINDS: [RecordKind; 4] =
+    [RecordKind::BudgetVouchers, RecordKind::Receipts, RecordKind::Expenditures, RecordKind::Commitments];
 
 impl Checker {
     pub fn new(years: &[UnitYear], existing_years: &[UnitYear]) -> Checker {
@@ -123,7 +124,10 @@ impl Checker {
     pub fn incomplete(&mut self, read_errors: &[ImportError]) {
         for kind in RecordKind::ALL {
             let spec = kind.spec();
-            if read_errors.iter().any(|e| if e.sheet.is_some() { e.sheet.as_deref() == Some(spec.label.as_str()) } else { e.file == spec.file }) {
+            if read_errors
+                .iter()
+                .any(|e| if e.sheet.is_some() { e.sheet.as_deref() == Some(spec.label.as_str()) } else { e.file == spec.file })
+            {
                 self.incomplete.insert(kind);
             }
         }
@@ -150,7 +154,11 @@ impl Checker {
         let print = r.fingerprint();
         let prefix = print_prefix(&print);
         if !self.declared.contains(&r.year()) {
-            self.errors.push(r.error(Some("year"), "IMPORT_UNKNOWN_YEAR", format!("年度 {} 未在单位信息（unit.toml 的 [[years]] 或「年度信息」工作表）中登记", r.year())));
+            self.errors.push(r.error(
+                Some("year"),
+                "IMPORT_UNKNOWN_YEAR",
+                format!("年度 {} 未在单位信息（unit.toml 的 [[years]] 或「年度信息」工作表）中登记", r.year()),
+            ));
         }
         let has_codes = kind.columns.iter().any(|c| matches!(c.value_type, ValueType::FunctionCode | ValueType::EconomicCode));
         if has_codes && CodeTables::for_year(r.year() as i32).is_none() && self.years_without_codes.insert(r.year()) {
@@ -167,7 +175,11 @@ impl Checker {
         let state = self.keys.entry(key_id(r.kind, r.year(), r.key())).or_default();
         if state.first_row != 0 {
             let first_row = state.first_row;
-            let (rule, what) = if state.first_print == prefix as u64 { ("IMPORT_DUPLICATE_ROW", "与第{}行完全相同（重复行）") } else { ("IMPORT_DUPLICATE_KEY", "与第{}行的键相同但内容不同") };
+            let (rule, what) = if state.first_print == prefix as u64 {
+                ("IMPORT_DUPLICATE_ROW", "与第{}行完全相同（重复行）")
+            } else {
+                ("IMPORT_DUPLICATE_KEY", "与第{}行的键相同但内容不同")
+            };
             let header = kind.columns.iter().find(|c| c.field == kind.key).map_or("", |c| c.header.as_str());
             self.errors.push(r.error(Some(&kind.key), rule, format!("「{header}」{}", what.replace("{}", &first_row.to_string()))));
             return Admitted::Refused;
@@ -201,7 +213,9 @@ impl Checker {
             if let Some(text) = r.text(field).filter(|t| !t.trim().is_empty())
                 && (if field == "target" { read_quantity(text).is_none() } else { !readable_actual(text) })
             {
-                let message = format!("指标方向为≥、≤或=的指标，此处应为数值（可写「3万余」「近2万」「90%以上」「约50」），「{text}」读不出数值，也不是「达成」「未达成」一类的判断；定性指标请把指标方向填为「定性」");
+                let message = format!(
+                    "指标方向为≥、≤或=的指标，此处应为数值（可写「3万余」「近2万」「90%以上」「约50」），「{text}」读不出数值，也不是「达成」「未达成」一类的判断；定性指标请把指标方向填为「定性」"
+                );
                 self.errors.push(r.error(Some(field), "IMPORT_INDICATOR_NOT_NUMERIC", message));
             }
         }
@@ -212,12 +226,22 @@ impl Checker {
             RecordKind::AppropriationLines => {
                 self.reference(r, "project_code", RecordKind::Projects, "IMPORT_UNKNOWN_PROJECT", "项目");
                 match (r.text("spending_kind"), r.text("project_code")) {
-                    (Some("project"), None) => self.errors.push(r.error(Some("project_code"), "IMPORT_PROJECT_LINE_WITHOUT_PROJECT", "项目支出指标必须填写项目编码".into())),
-                    (Some("basic"), Some(_)) => self.errors.push(r.error(Some("project_code"), "IMPORT_BASIC_LINE_WITH_PROJECT", "基本支出指标不应填写项目编码".into())),
+                    (Some("project"), None) => self.errors.push(r.error(
+                        Some("project_code"),
+                        "IMPORT_PROJECT_LINE_WITHOUT_PROJECT",
+                        "项目支出指标必须填写项目编码".into(),
+                    )),
+                    (Some("basic"), Some(_)) => self.errors.push(r.error(
+                        Some("project_code"),
+                        "IMPORT_BASIC_LINE_WITH_PROJECT",
+                        "基本支出指标不应填写项目编码".into(),
+                    )),
                     _ => {}
                 }
             }
-            RecordKind::BudgetVouchers | RecordKind::LineControls | RecordKind::Commitments | RecordKind::ControlOverrides => self.reference(r, "line_code", RecordKind::AppropriationLines, "IMPORT_UNKNOWN_LINE", "预算指标"),
+            RecordKind::BudgetVouchers | RecordKind::LineControls | RecordKind::Commitments | RecordKind::ControlOverrides => {
+                self.reference(r, "line_code", RecordKind::AppropriationLines, "IMPORT_UNKNOWN_LINE", "预算指标")
+            }
             RecordKind::Expenditures => {
                 self.reference(r, "line_code", RecordKind::AppropriationLines, "IMPORT_UNKNOWN_LINE", "预算指标");
                 self.reference(r, "procurement_ref", RecordKind::Procurements, "IMPORT_UNKNOWN_PROCUREMENT", "采购记录");
@@ -233,25 +257,38 @@ impl Checker {
             RecordKind::AssetEvents => {
                 self.reference(r, "asset_code", RecordKind::FixedAssets, "IMPORT_UNKNOWN_ASSET", "固定资产");
                 if r.text("kind") == Some("disposal") && r.text("approval_document").is_none_or(|d| d.trim().is_empty()) {
-                    self.errors.push(r.error(Some("approval_document"), "ASSET_DISPOSAL_UNAPPROVED", "资产处置必须填写批复文号（未经批准不得处置）".into()));
+                    self.errors.push(r.error(
+                        Some("approval_document"),
+                        "ASSET_DISPOSAL_UNAPPROVED",
+                        "资产处置必须填写批复文号（未经批准不得处置）".into(),
+                    ));
                 }
             }
             RecordKind::VoucherApprovals => self.reference(r, "voucher_no", RecordKind::Expenditures, "IMPORT_UNKNOWN_VOUCHER", "支出凭证"),
-            RecordKind::ProcurementQuotes | RecordKind::ProcurementExceptions => self.reference(r, "procurement_ref", RecordKind::Procurements, "IMPORT_UNKNOWN_PROCUREMENT", "采购记录"),
+            RecordKind::ProcurementQuotes | RecordKind::ProcurementExceptions => {
+                self.reference(r, "procurement_ref", RecordKind::Procurements, "IMPORT_UNKNOWN_PROCUREMENT", "采购记录")
+            }
             RecordKind::ProjectIndicators => {
                 self.reference(r, "project_code", RecordKind::Projects, "IMPORT_UNKNOWN_PROJECT", "项目");
                 self.numeric_indicator(r);
             }
             RecordKind::DepartmentIndicators => self.numeric_indicator(r),
-            RecordKind::ActivityOutputs | RecordKind::Procurements | RecordKind::Surveys | RecordKind::MonitoringNotes => self.reference(r, "project_code", RecordKind::Projects, "IMPORT_UNKNOWN_PROJECT", "项目"),
+            RecordKind::ActivityOutputs | RecordKind::Procurements | RecordKind::Surveys | RecordKind::MonitoringNotes => {
+                self.reference(r, "project_code", RecordKind::Projects, "IMPORT_UNKNOWN_PROJECT", "项目")
+            }
             RecordKind::Narratives => {
                 if let Some(s) = r.text("section")
                     && report_section(s).is_none()
                     && jixiao_core::sections::project_section(s).is_none()
                 {
                     let ids: Vec<&str> = jixiao_core::sections::report_sections().iter().map(|x| x.id.as_str()).collect();
-                    let per_project: Vec<String> = jixiao_core::sections::project_report_sections().iter().map(|x| format!("{}.项目编码", x.id)).collect();
-                    self.errors.push(r.error(Some("section"), "IMPORT_UNKNOWN_SECTION", format!("未知的报告章节；可用：{}；项目支出绩效自评报告的章节：{}", ids.join("、"), per_project.join("、"))));
+                    let per_project: Vec<String> =
+                        jixiao_core::sections::project_report_sections().iter().map(|x| format!("{}.项目编码", x.id)).collect();
+                    self.errors.push(r.error(
+                        Some("section"),
+                        "IMPORT_UNKNOWN_SECTION",
+                        format!("未知的报告章节；可用：{}；项目支出绩效自评报告的章节：{}", ids.join("、"), per_project.join("、")),
+                    ));
                 }
             }
             RecordKind::Staffing => {
@@ -266,7 +303,11 @@ impl Checker {
         if r.kind == RecordKind::Surveys {
             let (sample, satisfied) = (r.int("sample_size").unwrap_or_default(), r.int("satisfied").unwrap_or_default());
             if sample <= 0 || satisfied < 0 || satisfied > sample {
-                self.errors.push(r.error(Some("satisfied"), "IMPORT_SURVEY_COUNTS", format!("满意数应在 0 到样本数之间，且样本数大于 0（样本数 {sample}，满意数 {satisfied}）")));
+                self.errors.push(r.error(
+                    Some("satisfied"),
+                    "IMPORT_SURVEY_COUNTS",
+                    format!("满意数应在 0 到样本数之间，且样本数大于 0（样本数 {sample}，满意数 {satisfied}）"),
+                ));
             }
         }
         if r.kind == RecordKind::ControlOverrides
@@ -276,7 +317,11 @@ impl Checker {
             && !self.has(RecordKind::Expenditures, r.year(), v)
             && !self.has(RecordKind::Commitments, r.year(), v)
         {
-            self.errors.push(r.error(Some("voucher_no"), "IMPORT_UNKNOWN_VOUCHER", format!("{}年度没有凭证号或占用编号「{v}」（超控记录须指向支出凭证或预算占用）", r.year())));
+            self.errors.push(r.error(
+                Some("voucher_no"),
+                "IMPORT_UNKNOWN_VOUCHER",
+                format!("{}年度没有凭证号或占用编号「{v}」（超控记录须指向支出凭证或预算占用）", r.year()),
+            ));
         }
         if r.kind == RecordKind::LineControls && r.int("tolerance_bp").is_some_and(|n| !(0..=10_000).contains(&n)) {
             self.errors.push(r.error(Some("tolerance_bp"), "IMPORT_TOLERANCE_RANGE", "容差应在 0 到 10000 基点（0%–100%）之间".into()));
@@ -291,7 +336,11 @@ impl Checker {
             && !self.incomplete.contains(&target)
             && !self.has(target, r.year(), v)
         {
-            self.errors.push(r.error(Some(field), rule, format!("{}年度没有{what}「{v}」（应先在{}中登记）", r.year(), target.spec().label)));
+            self.errors.push(r.error(
+                Some(field),
+                rule,
+                format!("{}年度没有{what}「{v}」（应先在{}中登记）", r.year(), target.spec().label),
+            ));
         }
     }
 
@@ -302,14 +351,28 @@ impl Checker {
             return;
         }
         let Some(ledger) = self.ledgers.get_mut(&kind) else { return };
-        if kind == RecordKind::BudgetVouchers && r.cell("reverses").is_null() && r.text("kind") != Some("transfer") && r.int("amount").is_some_and(|a| a < 0) {
-            self.errors.push(r.error(Some("amount"), "LEDGER_NOT_POSITIVE", "金额必须为正数（调减填正数；冲销请填写冲销凭证号并使用负数）".into()));
+        if kind == RecordKind::BudgetVouchers
+            && r.cell("reverses").is_null()
+            && r.text("kind") != Some("transfer")
+            && r.int("amount").is_some_and(|a| a < 0)
+        {
+            self.errors.push(r.error(
+                Some("amount"),
+                "LEDGER_NOT_POSITIVE",
+                "金额必须为正数（调减填正数；冲销请填写冲销凭证号并使用负数）".into(),
+            ));
             return;
         }
         if let Err(e) = ledger.post(entry_of(kind.spec(), &r.parsed.values)) {
             let field = match e.rule_id() {
                 "LEDGER_REVERSAL_UNKNOWN" | "LEDGER_REVERSAL_TWICE" | "LEDGER_REVERSAL_OF_REVERSAL" => "reverses",
-                "LEDGER_REVERSAL_LINE" => if kind == RecordKind::Receipts { "function_code" } else { "line_code" },
+                "LEDGER_REVERSAL_LINE" => {
+                    if kind == RecordKind::Receipts {
+                        "function_code"
+                    } else {
+                        "line_code"
+                    }
+                }
                 "LEDGER_DUPLICATE_KEY" => kind.spec().key.as_str(),
                 _ => "amount",
             };

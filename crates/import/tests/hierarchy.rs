@@ -14,7 +14,10 @@ fn hierarchy_fields_are_optional_and_blank_is_absent() {
 
 #[test]
 fn the_workbook_carries_the_hierarchy_both_ways() {
-    let (mut u, years) = parse_unit_toml(&format!("{BASE}department_code = \"D01\"\nbureau_code = \"CZ\"\nbureau_name = \"某区财政局\"\n[[years]]\nyear = 2020\n")).unwrap();
+    let (mut u, years) = parse_unit_toml(&format!(
+        "{BASE}department_code = \"D01\"\nbureau_code = \"CZ\"\nbureau_name = \"某区财政局\"\n[[years]]\nyear = 2020\n"
+    ))
+    .unwrap();
     let tmp = tempfile::tempdir().unwrap();
     let path = tmp.path().join("u.xlsx");
     jixiao_import::template::write_workbook(&path, Some((&u, &years)), &Default::default(), 2020).unwrap();

@@ -19,11 +19,7 @@ struct Ratio {
 }
 
 fn gcd(a: i128, b: i128) -> i128 {
-    if b == 0 {
-        a.abs().max(1)
-    } else {
-        gcd(b, a % b)
-    }
+    if b == 0 { a.abs().max(1) } else { gcd(b, a % b) }
 }
 
 impl Ratio {
@@ -33,19 +29,11 @@ impl Ratio {
         }
         let g = gcd(n, d);
         let sign = if d < 0 { -1 } else { 1 };
-        Some(Ratio {
-            n: sign * n / g,
-            d: sign * d / g,
-        })
+        Some(Ratio { n: sign * n / g, d: sign * d / g })
     }
 
     fn add(self, o: Ratio) -> Option<Ratio> {
-        Ratio::new(
-            self.n
-                .checked_mul(o.d)?
-                .checked_add(o.n.checked_mul(self.d)?)?,
-            self.d.checked_mul(o.d)?,
-        )
+        Ratio::new(self.n.checked_mul(o.d)?.checked_add(o.n.checked_mul(self.d)?)?, self.d.checked_mul(o.d)?)
     }
 
     fn mul(self, o: Ratio) -> Option<Ratio> {
@@ -57,10 +45,7 @@ impl Ratio {
     }
 
     fn neg(self) -> Ratio {
-        Ratio {
-            n: -self.n,
-            d: self.d,
-        }
+        Ratio { n: -self.n, d: self.d }
     }
 
     /// The value rounded half away from zero to `places` decimals, as text.
@@ -68,11 +53,7 @@ impl Ratio {
         let scale = 10_i128.pow(places);
         let scaled = self.n * scale;
         let (q, r) = (scaled / self.d, scaled % self.d);
-        let q = if 2 * r.abs() >= self.d {
-            q + scaled.signum()
-        } else {
-            q
-        };
+        let q = if 2 * r.abs() >= self.d { q + scaled.signum() } else { q };
         let sign = if q < 0 { "-" } else { "" };
         let q = q.abs();
         if places == 0 {
@@ -150,11 +131,7 @@ impl Parser<'_> {
             }
             _ => {
                 let start = self.i;
-                while self
-                    .s
-                    .get(self.i)
-                    .is_some_and(|c| c.is_ascii_digit() || *c == b'.')
-                {
+                while self.s.get(self.i).is_some_and(|c| c.is_ascii_digit() || *c == b'.') {
                     self.i += 1;
                 }
                 decimal(std::str::from_utf8(&self.s[start..self.i]).ok()?)
@@ -170,10 +147,7 @@ fn decimal(text: &str) -> Option<Ratio> {
 }
 
 fn evaluate(expr: &str) -> Option<Ratio> {
-    let mut p = Parser {
-        s: expr.as_bytes(),
-        i: 0,
-    };
+    let mut p = Parser { s: expr.as_bytes(), i: 0 };
     let v = p.expr()?;
     p.skip();
     (p.i == p.s.len()).then_some(v)
@@ -191,8 +165,7 @@ fn main() {
     files.sort();
     let (mut total, mut differ) = (0, 0);
     for path in files {
-        let meta: serde_json::Value =
-            serde_json::from_str(&std::fs::read_to_string(&path).expect("read")).expect("json");
+        let meta: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(&path).expect("read")).expect("json");
         let Some(items) = meta["arithmetic"].as_array().filter(|a| !a.is_empty()) else {
             continue;
         };
@@ -209,11 +182,7 @@ fn main() {
                     if !same {
                         differ += 1;
                     }
-                    println!(
-                        "  {} {expr} = {} → {rounded}，文中 {stated}",
-                        if same { "  " } else { "≠ " },
-                        v.round(6)
-                    );
+                    println!("  {} {expr} = {} → {rounded}，文中 {stated}", if same { "  " } else { "≠ " }, v.round(6));
                 }
                 None => println!("  ?? {expr}：算式无法计算"),
             }
@@ -228,12 +197,7 @@ mod tests {
 
     #[test]
     fn exact_rounding() {
-        assert_eq!(
-            evaluate("2570.97 / (4143.91 + 2570.97) * 100")
-                .unwrap()
-                .round(2),
-            "38.29"
-        );
+        assert_eq!(evaluate("2570.97 / (4143.91 + 2570.97) * 100").unwrap().round(2), "38.29");
         assert_eq!(evaluate("3859.16 + 266.33").unwrap().round(2), "4125.49");
         assert_eq!(evaluate("-1 / 8").unwrap().round(2), "-0.13");
         assert_eq!(evaluate("8 + 8").unwrap().round(0), "16");

@@ -125,10 +125,7 @@ fn read_number(chars: &[(usize, char)], i: usize, text_len: usize) -> Option<(Nu
         {
             // A thousands separator: exactly three digits follow. 「12,13万元」 is not 1213.
             j += 1;
-        } else if matches!(c, '.' | '．')
-            && decimals.is_none()
-            && chars.get(j + 1).is_some_and(|(_, c)| cjk::is_digit(*c))
-        {
+        } else if matches!(c, '.' | '．') && decimals.is_none() && chars.get(j + 1).is_some_and(|(_, c)| cjk::is_digit(*c)) {
             text.push('.');
             decimals = Some(0);
             j += 1;
@@ -136,16 +133,7 @@ fn read_number(chars: &[(usize, char)], i: usize, text_len: usize) -> Option<(Nu
             break;
         }
     }
-    (!text.is_empty()).then(|| {
-        (
-            Number {
-                text,
-                decimals: decimals.unwrap_or(0),
-                end: end_of(j),
-            },
-            j,
-        )
-    })
+    (!text.is_empty()).then(|| (Number { text, decimals: decimals.unwrap_or(0), end: end_of(j) }, j))
 }
 
 /// Moves the decimal point `places` to the right and reads the result as 元; rounds half up past 分.
@@ -160,17 +148,9 @@ pub fn to_fen(number: &str, places: usize) -> Option<Fen> {
     }
     let (moved, rest) = fraction.split_at(places);
     let yuan_whole = format!("{whole}{moved}");
-    let (kept, dropped) = if rest.len() > 2 {
-        rest.split_at(2)
-    } else {
-        (rest, "")
-    };
+    let (kept, dropped) = if rest.len() > 2 { rest.split_at(2) } else { (rest, "") };
     let Fen(fen) = Fen::parse_yuan(&format!("{yuan_whole}.{kept}")).ok()?;
-    let round_up = dropped
-        .chars()
-        .next()
-        .and_then(|c| c.to_digit(10))
-        .is_some_and(|d| d >= 5);
+    let round_up = dropped.chars().next().and_then(|c| c.to_digit(10)).is_some_and(|d| d >= 5);
     Some(Fen(fen + i64::from(round_up)))
 }
 
@@ -201,17 +181,12 @@ pub fn extract(doc: &Document) -> Amounts {
         i = next.max(i + 1);
         // Blanks may stand between the number and its unit (「242.96 万元」).
         let mut k = next;
-        while chars
-            .get(k)
-            .is_some_and(|(_, c)| *c == ' ' || *c == '\u{3000}')
-        {
+        while chars.get(k).is_some_and(|(_, c)| *c == ' ' || *c == '\u{3000}') {
             k += 1;
         }
         // 「1037103.63\n元」: a wrapped line may part the number from its unit; 「242.96?万元」: a stray
         // 「?」 where a blank was lost in conversion.
-        if chars
-            .get(k)
-            .is_some_and(|(_, c)| matches!(c, '\n' | '?' | '？'))
+        if chars.get(k).is_some_and(|(_, c)| matches!(c, '\n' | '?' | '？'))
             && matches!(chars.get(k + 1).map(|(_, c)| *c), Some('元' | '万' | '亿'))
         {
             k += 1;
@@ -295,8 +270,7 @@ pub fn extract(doc: &Document) -> Amounts {
             continue;
         }
         // A number with two decimals and nothing after it but punctuation reads as money without a unit.
-        let followed_by_punctuation = at(next)
-            .is_none_or(|c| matches!(c, '、' | '，' | '；' | '。' | ',' | ';' | '）' | ')' | '\n'));
+        let followed_by_punctuation = at(next).is_none_or(|c| matches!(c, '、' | '，' | '；' | '。' | ',' | ';' | '）' | ')' | '\n'));
         if number.decimals == 2
             && followed_by_punctuation
             && !approximate
@@ -329,12 +303,9 @@ pub fn table_row(text: &str, at: usize) -> bool {
             .filter(|t| {
                 // 「89.974」「1,003,618.46」, not 「1.」 numbering a paragraph.
                 t.chars().next().is_some_and(cjk::is_digit)
-                    && t.chars()
-                        .last()
-                        .is_some_and(|c| cjk::is_digit(c) || c == '%')
+                    && t.chars().last().is_some_and(|c| cjk::is_digit(c) || c == '%')
                     && t.contains(['.', ','])
-                    && t.chars()
-                        .all(|c| cjk::is_digit(c) || matches!(c, ',' | '.' | '%'))
+                    && t.chars().all(|c| cjk::is_digit(c) || matches!(c, ',' | '.' | '%'))
             })
             .count()
             >= 3
@@ -342,14 +313,8 @@ pub fn table_row(text: &str, at: usize) -> bool {
 
 /// The unit a table declares for its cells: 「金额单位：元」「单位：万元」「项目资金（万元）」.
 fn declared_unit(text: &str) -> Option<Unit> {
-    let wan = ["单位：万元", "单位:万元", "(万元)", "（万元）"]
-        .iter()
-        .filter_map(|w| text.find(w))
-        .min();
-    let yuan = ["单位：元", "单位:元", "(元)", "（元）"]
-        .iter()
-        .filter_map(|w| text.find(w))
-        .min();
+    let wan = ["单位：万元", "单位:万元", "(万元)", "（万元）"].iter().filter_map(|w| text.find(w)).min();
+    let yuan = ["单位：元", "单位:元", "(元)", "（元）"].iter().filter_map(|w| text.find(w)).min();
     match (wan, yuan) {
         (Some(w), Some(y)) => Some(if w < y { Unit::WanYuan } else { Unit::Yuan }),
         (Some(_), None) => Some(Unit::WanYuan),
@@ -360,14 +325,8 @@ fn declared_unit(text: &str) -> Option<Unit> {
 
 /// 约 / 近 / 逾 / 超过 / 大约 right before the number at `first`.
 fn approximate_before(chars: &[(usize, char)], first: usize) -> bool {
-    let before = |k: usize| {
-        first
-            .checked_sub(k)
-            .and_then(|j| chars.get(j))
-            .map(|(_, c)| *c)
-    };
-    before(1).is_some_and(|c| APPROXIMATE_BEFORE.contains(&c))
-        || (before(1) == Some('过') && before(2) == Some('超'))
+    let before = |k: usize| first.checked_sub(k).and_then(|j| chars.get(j)).map(|(_, c)| *c);
+    before(1).is_some_and(|c| APPROXIMATE_BEFORE.contains(&c)) || (before(1) == Some('过') && before(2) == Some('超'))
 }
 
 /// An amount printed in `unit`, exact: 2 429 600 00 分 in 万元 is `242.96`, 123 456 分 in 万元 is `0.123456`.
@@ -400,11 +359,7 @@ mod tests {
 
     fn money(text: &str) -> Vec<(i64, Unit, bool)> {
         let doc = Document::new("t", text);
-        extract(&doc)
-            .money
-            .iter()
-            .map(|m| (m.fen.0, m.unit, m.approximate))
-            .collect()
+        extract(&doc).money.iter().map(|m| (m.fen.0, m.unit, m.approximate)).collect()
     }
 
     #[test]
@@ -420,30 +375,17 @@ mod tests {
         );
         assert_eq!(
             money("约30万元、近2万元、20余万元"),
-            vec![
-                (30_000_000, Unit::WanYuan, true),
-                (2_000_000, Unit::WanYuan, true),
-                (20_000_000, Unit::WanYuan, true)
-            ]
+            vec![(30_000_000, Unit::WanYuan, true), (2_000_000, Unit::WanYuan, true), (20_000_000, Unit::WanYuan, true)]
         );
         assert!(money("近2万人，2020年，湘财绩〔2020〕7号").is_empty());
-        assert_eq!(
-            money("1.2345678万元"),
-            vec![(1_234_568, Unit::WanYuan, false)]
-        );
+        assert_eq!(money("1.2345678万元"), vec![(1_234_568, Unit::WanYuan, false)]);
     }
 
     #[test]
     fn reads_rates_and_bare_numbers() {
         let doc = Document::new("t", "执行率为95.5%，其中148.93、5.03万元");
         let a = extract(&doc);
-        assert_eq!(
-            a.rates
-                .iter()
-                .map(|r| (r.scaled, r.decimals))
-                .collect::<Vec<_>>(),
-            vec![(955, 1)]
-        );
+        assert_eq!(a.rates.iter().map(|r| (r.scaled, r.decimals)).collect::<Vec<_>>(), vec![(955, 1)]);
         assert_eq!(a.bare.len(), 1);
         assert_eq!(a.money.len(), 1);
     }
@@ -453,19 +395,12 @@ mod tests {
         // 大关县天星镇中心卫生院 2021 决算公开表 (金额单位：元), flattened to one line by a document site.
         let text = "收入支出决算总表 八、其他收入 8 11,122,315.04 13,628,965.89 1,003,618.46 9 10 本年收入合计 27 总计 30 25,754,899.39 25,754,899.39 公开01表 金额单位:元";
         let a = extract(&Document::new("t", text));
-        let cells: Vec<(i64, Unit, bool)> = a
-            .money
-            .iter()
-            .map(|m| (m.fen.0, m.unit, m.in_table))
-            .collect();
+        let cells: Vec<(i64, Unit, bool)> = a.money.iter().map(|m| (m.fen.0, m.unit, m.in_table)).collect();
         assert_eq!(cells.len(), 5);
         assert_eq!(cells[0], (1_112_231_504, Unit::Yuan, true));
         assert_eq!(cells[4], (2_575_489_939, Unit::Yuan, true));
         // 「1.」 numbering a paragraph does not make prose a table row.
-        assert!(!table_row(
-            "1. 基本支出预算 2476260.58 元,同比减少 4966.66 元",
-            0
-        ));
+        assert!(!table_row("1. 基本支出预算 2476260.58 元,同比减少 4966.66 元", 0));
     }
 
     #[test]

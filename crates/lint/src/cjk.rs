@@ -89,12 +89,7 @@ pub fn find_dates(text: &str) -> Vec<FoundDate> {
 }
 
 /// Reads a run of up to `max` digits of one script (Arabic or Chinese) starting at `i`.
-fn read_number(
-    chars: &[(usize, char)],
-    i: usize,
-    max: usize,
-    chinese: bool,
-) -> Option<(u32, usize)> {
+fn read_number(chars: &[(usize, char)], i: usize, max: usize, chinese: bool) -> Option<(u32, usize)> {
     if chinese {
         let mut j = i;
         while j < chars.len() && j - i < 3 && is_chinese_numeral(chars[j].1) {
@@ -124,20 +119,13 @@ fn date_at(chars: &[(usize, char)], i: usize, text_len: usize) -> Option<(FoundD
     }
     let chinese_year = (0..4).all(|k| at(i + k).and_then(chinese_digit).is_some());
     let (year, after_year) = if chinese_year {
-        let y = (0..4)
-            .map(|k| at(i + k).and_then(chinese_digit).unwrap_or(0))
-            .fold(0, |acc, d| acc * 10 + d);
+        let y = (0..4).map(|k| at(i + k).and_then(chinese_digit).unwrap_or(0)).fold(0, |acc, d| acc * 10 + d);
         (y, i + 4)
     } else {
         if !(0..4).all(|k| at(i + k).is_some_and(is_digit)) || at(i + 4).is_some_and(is_digit) {
             return None;
         }
-        (
-            (0..4)
-                .map(|k| at(i + k).and_then(digit_value).unwrap_or(0))
-                .fold(0, |acc, d| acc * 10 + d),
-            i + 4,
-        )
+        ((0..4).map(|k| at(i + k).and_then(digit_value).unwrap_or(0)).fold(0, |acc, d| acc * 10 + d), i + 4)
     };
     if !(1900..=2200).contains(&year) {
         return None;
@@ -163,22 +151,10 @@ fn date_at(chars: &[(usize, char)], i: usize, text_len: usize) -> Option<(FoundD
             && at(after_day) == Some('日')
             && Date::new(year, month, day).is_some()
         {
-            let date = FoundDate {
-                start: chars[i].0,
-                end: end_of(after_day + 1),
-                year,
-                month,
-                day: Some(day),
-            };
+            let date = FoundDate { start: chars[i].0, end: end_of(after_day + 1), year, month, day: Some(day) };
             return Some((date, after_day + 1));
         }
-        let date = FoundDate {
-            start: chars[i].0,
-            end: end_of(month_end),
-            year,
-            month,
-            day: None,
-        };
+        let date = FoundDate { start: chars[i].0, end: end_of(month_end), year, month, day: None };
         return Some((date, month_end));
     }
     // Numeric forms need the same separator twice and a day: 2021-04-25, 2021.4.25.
@@ -187,16 +163,7 @@ fn date_at(chars: &[(usize, char)], i: usize, text_len: usize) -> Option<(FoundD
     }
     let (day, after_day) = read_number(chars, after_month + 1, 2, false)?;
     Date::new(year, month, day)?;
-    Some((
-        FoundDate {
-            start: chars[i].0,
-            end: end_of(after_day),
-            year,
-            month,
-            day: Some(day),
-        },
-        after_day,
-    ))
+    Some((FoundDate { start: chars[i].0, end: end_of(after_day), year, month, day: Some(day) }, after_day))
 }
 
 #[cfg(test)]
@@ -205,19 +172,9 @@ mod tests {
 
     #[test]
     fn reads_dates_in_the_usual_spellings() {
-        let d = find_dates(
-            "落款：2021年4月25日，二〇二一年四月二十五日；2021-04-25；2020年12月；湘财绩〔2020〕7号",
-        );
+        let d = find_dates("落款：2021年4月25日，二〇二一年四月二十五日；2021-04-25；2020年12月；湘财绩〔2020〕7号");
         let got: Vec<_> = d.iter().map(|d| (d.year, d.month, d.day)).collect();
-        assert_eq!(
-            got,
-            vec![
-                (2021, 4, Some(25)),
-                (2021, 4, Some(25)),
-                (2021, 4, Some(25)),
-                (2020, 12, None)
-            ]
-        );
+        assert_eq!(got, vec![(2021, 4, Some(25)), (2021, 4, Some(25)), (2021, 4, Some(25)), (2020, 12, None)]);
         assert!(find_dates("2020年全国科普日").is_empty());
         assert!(find_dates("12020年1月1日").is_empty());
     }

@@ -43,37 +43,16 @@ fn key(kind: DocumentKind, name: &str) -> Option<&'static str> {
 /// taken out (「长沙市开福区农业农村局2021年度部门整体支出绩效自评报告」 → 长沙市开福区农业农村局).
 pub fn unit_name(doc: &Document, title: Option<(usize, usize)>) -> Option<String> {
     let line = match title {
-        Some((s, e)) => doc
-            .slice(s, e)
-            .lines()
-            .find(|l| l.contains('年'))?
-            .to_string(),
-        None => doc
-            .lines()
-            .find(|l| l.text.contains("年度"))?
-            .text
-            .to_string(),
+        Some((s, e)) => doc.slice(s, e).lines().find(|l| l.contains('年'))?.to_string(),
+        None => doc.lines().find(|l| l.text.contains("年度"))?.text.to_string(),
     };
-    let mut name: String = line
-        .chars()
-        .filter(|c| !crate::document::is_blank(*c) && !matches!(c, '#' | '*' | '《' | '》'))
-        .collect();
+    let mut name: String = line.chars().filter(|c| !crate::document::is_blank(*c) && !matches!(c, '#' | '*' | '《' | '》')).collect();
     // The year: 「2021年度」「2021年」.
     if let Some(at) = name.find('年') {
-        let digits = name[..at]
-            .chars()
-            .rev()
-            .take_while(|c| c.is_ascii_digit())
-            .count();
+        let digits = name[..at].chars().rev().take_while(|c| c.is_ascii_digit()).count();
         if digits == 4 {
             let start = at - 4;
-            let end = at
-                + '年'.len_utf8()
-                + if name[at + 3..].starts_with('度') {
-                    '度'.len_utf8()
-                } else {
-                    0
-                };
+            let end = at + '年'.len_utf8() + if name[at + 3..].starts_with('度') { '度'.len_utf8() } else { 0 };
             name.replace_range(start..end, "");
         }
     }
@@ -105,16 +84,11 @@ pub fn unit_name(doc: &Document, title: Option<(usize, usize)>) -> Option<String
     {
         name = &rest[i + "部分".len()..];
     }
-    let numerals = name
-        .chars()
-        .take_while(|c| crate::cjk::is_chinese_numeral(*c))
-        .count();
+    let numerals = name.chars().take_while(|c| crate::cjk::is_chinese_numeral(*c)).count();
     if numerals > 0 && name.chars().nth(numerals) == Some('、') {
         name = name.split_once('、').map_or(name, |(_, r)| r);
     }
-    let name = name
-        .trim_matches(|c: char| !crate::cjk::is_han(c))
-        .to_string();
+    let name = name.trim_matches(|c: char| !crate::cjk::is_han(c)).to_string();
     (name.chars().count() >= 3).then_some(name)
 }
 
@@ -122,12 +96,7 @@ fn shown(f: &StatedFigure, unit: Unit) -> String {
     if f.unit == unit || f.unit == Unit::Missing {
         f.text.clone()
     } else {
-        format!(
-            "{}（= {}{}）",
-            f.text,
-            format_in(Fen(f.fen), unit),
-            unit.label()
-        )
+        format!("{}（= {}{}）", f.text, format_in(Fen(f.fen), unit), unit.label())
     }
 }
 
@@ -141,10 +110,8 @@ pub fn compare(reports: &mut [LintReport]) {
                 continue;
             }
             let (ra, rb) = (&reports[a], &reports[b]);
-            let same = ra.unit_name.is_some()
-                && ra.unit_name == rb.unit_name
-                && ra.report_year.is_some()
-                && ra.report_year == rb.report_year;
+            let same =
+                ra.unit_name.is_some() && ra.unit_name == rb.unit_name && ra.report_year.is_some() && ra.report_year == rb.report_year;
             if !same {
                 continue;
             }
@@ -152,11 +119,7 @@ pub fn compare(reports: &mut [LintReport]) {
                 let Some(k) = key(ra.kind, fa.name) else {
                     continue;
                 };
-                let Some(fb) = rb
-                    .figures
-                    .iter()
-                    .find(|fb| key(rb.kind, fb.name) == Some(k))
-                else {
+                let Some(fb) = rb.figures.iter().find(|fb| key(rb.kind, fb.name) == Some(k)) else {
                     continue;
                 };
                 let tolerance = fa.unit.rounding_fen() + fb.unit.rounding_fen();
@@ -192,12 +155,7 @@ pub fn compare(reports: &mut [LintReport]) {
         reports[i].findings.push(finding);
     }
     for r in reports.iter_mut() {
-        r.findings.sort_by(|x, y| {
-            x.span
-                .start
-                .cmp(&y.span.start)
-                .then_with(|| x.rule.cmp(y.rule))
-        });
+        r.findings.sort_by(|x, y| x.span.start.cmp(&y.span.start).then_with(|| x.rule.cmp(y.rule)));
     }
 }
 
@@ -211,9 +169,7 @@ fn opening_against_prior_closing(reports: &[LintReport], notes: &mut Vec<(usize,
         let Some(opening) = ra.figures.iter().find(|f| f.name == "年初结转和结余") else {
             continue;
         };
-        for rb in reports.iter().filter(|rb| {
-            rb.unit_name.as_ref() == Some(unit) && rb.report_year == Some(year - 1)
-        }) {
+        for rb in reports.iter().filter(|rb| rb.unit_name.as_ref() == Some(unit) && rb.report_year == Some(year - 1)) {
             let Some(closing) = rb.figures.iter().find(|f| f.name == "年末结转和结余") else {
                 continue;
             };

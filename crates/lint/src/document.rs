@@ -58,27 +58,13 @@ impl Document {
             }
         }
         let sentences = split_sentences(&text);
-        Document {
-            name: name.to_string(),
-            text,
-            line_starts,
-            line_char_starts,
-            sentences,
-        }
+        Document { name: name.to_string(), text, line_starts, line_char_starts, sentences }
     }
 
     pub fn lines(&self) -> impl Iterator<Item = TextLine<'_>> {
         self.line_starts.iter().enumerate().map(move |(i, &start)| {
-            let end = self
-                .line_starts
-                .get(i + 1)
-                .map(|n| n - 1)
-                .unwrap_or(self.text.len());
-            TextLine {
-                number: i + 1,
-                range: (start, end),
-                text: self.text.get(start..end).unwrap_or(""),
-            }
+            let end = self.line_starts.get(i + 1).map(|n| n - 1).unwrap_or(self.text.len());
+            TextLine { number: i + 1, range: (start, end), text: self.text.get(start..end).unwrap_or("") }
         })
     }
 
@@ -93,9 +79,7 @@ impl Document {
 
     /// 0-based index of the line containing byte `offset`.
     fn line_index(&self, offset: usize) -> usize {
-        self.line_starts
-            .partition_point(|&s| s <= offset)
-            .saturating_sub(1)
+        self.line_starts.partition_point(|&s| s <= offset).saturating_sub(1)
     }
 
     /// 1-based line number of byte `offset`.
@@ -123,24 +107,11 @@ impl Document {
         let end = self.floor_boundary(end).max(start);
         let line = self.line_index(start);
         let column = self.slice(self.line_starts[line], start).chars().count() + 1;
-        TextSpan {
-            start,
-            end,
-            char_start: self.char_offset(start),
-            char_end: self.char_offset(end),
-            line: line + 1,
-            column,
-        }
+        TextSpan { start, end, char_start: self.char_offset(start), char_end: self.char_offset(end), line: line + 1, column }
     }
 
     /// A finding quoting `start..end`. Long quotes are cut (by characters) so output stays readable.
-    pub fn finding(
-        &self,
-        rule: &'static str,
-        severity: Severity,
-        range: (usize, usize),
-        message: String,
-    ) -> DocumentFinding {
+    pub fn finding(&self, rule: &'static str, severity: Severity, range: (usize, usize), message: String) -> DocumentFinding {
         let span = self.span(range.0, range.1);
         let quote = self.slice(span.start, span.end);
         let quote = if quote.chars().count() > 120 {
@@ -149,13 +120,7 @@ impl Document {
         } else {
             quote.to_string()
         };
-        DocumentFinding {
-            rule,
-            severity,
-            message,
-            quote,
-            span,
-        }
+        DocumentFinding { rule, severity, message, quote, span }
     }
 
     /// The sentence containing byte `offset`.
@@ -193,44 +158,27 @@ fn split_sentences(text: &str) -> Vec<Range<usize>> {
 /// clause (a Han character, a digit, a comma, 、 or %), and the next line goes on with a Han character
 /// or a digit that does not start a heading. Short lines, table rows and headings still end sentences.
 fn is_wrapped_line(text: &str, sentence_start: usize, at: usize) -> bool {
-    let line_start = text[..at]
-        .rfind('\n')
-        .map_or(0, |i| i + 1)
-        .max(sentence_start);
+    let line_start = text[..at].rfind('\n').map_or(0, |i| i + 1).max(sentence_start);
     let line = text[line_start..at].trim_end_matches(is_blank);
     let Some(last) = line.chars().last() else {
         return false;
     };
     let long = line.chars().filter(|c| !is_blank(*c)).count() >= 16;
-    let open = crate::cjk::is_han(last)
-        || crate::cjk::is_digit(last)
-        || matches!(last, '，' | ',' | '、' | '%' | '％');
+    let open = crate::cjk::is_han(last) || crate::cjk::is_digit(last) || matches!(last, '，' | ',' | '、' | '%' | '％');
     let next = text[at + 1..].trim_start_matches([' ', '\u{3000}']);
     let Some(first) = next.chars().next() else {
         return false;
     };
-    let continues =
-        (crate::cjk::is_han(first) || crate::cjk::is_digit(first)) && !starts_numbered(next);
+    let continues = (crate::cjk::is_han(first) || crate::cjk::is_digit(first)) && !starts_numbered(next);
     long && open && continues && !line.contains('|') && !line.contains('\t')
 }
 
 /// 「1、」「2.」「三、」 at the start of a line: a numbered item, not the rest of a wrapped sentence.
 fn starts_numbered(line: &str) -> bool {
-    let digits = line
-        .chars()
-        .take_while(|c| crate::cjk::is_digit(*c))
-        .count();
-    let numerals = line
-        .chars()
-        .take_while(|c| crate::cjk::is_chinese_numeral(*c))
-        .count();
+    let digits = line.chars().take_while(|c| crate::cjk::is_digit(*c)).count();
+    let numerals = line.chars().take_while(|c| crate::cjk::is_chinese_numeral(*c)).count();
     let marker = |n: usize| matches!(line.chars().nth(n), Some('、' | '.' | '．'));
-    ((1..=2).contains(&digits)
-        && marker(digits)
-        && !line
-            .chars()
-            .nth(digits + 1)
-            .is_some_and(crate::cjk::is_digit))
+    ((1..=2).contains(&digits) && marker(digits) && !line.chars().nth(digits + 1).is_some_and(crate::cjk::is_digit))
         || ((1..=3).contains(&numerals) && marker(numerals))
 }
 

@@ -71,23 +71,13 @@ impl DocumentKind {
 
 fn kind_of_line(line: &str) -> Option<DocumentKind> {
     let has = |words: &[&str]| words.iter().any(|w| line.contains(w));
-    let form = ["自评表", "评价表", "评分表"]
-        .iter()
-        .filter_map(|w| line.find(w))
-        .min();
-    let report = ["自评报告", "评价报告", "绩效报告"]
-        .iter()
-        .filter_map(|w| line.find(w))
-        .min();
+    let form = ["自评表", "评价表", "评分表"].iter().filter_map(|w| line.find(w)).min();
+    let report = ["自评报告", "评价报告", "绩效报告"].iter().filter_map(|w| line.find(w)).min();
     let whole = line.find("整体");
     let project = line.find("项目");
     // 「…整体支出绩效」 with 「报告」 on the next line (the seed's title) is a report too.
     if let Some(at) = form.filter(|f| report.is_none_or(|r| f < &r)) {
-        return Some(if whole.is_some_and(|w| w < at) {
-            DocumentKind::DeptForm
-        } else {
-            DocumentKind::ProjectForm
-        });
+        return Some(if whole.is_some_and(|w| w < at) { DocumentKind::DeptForm } else { DocumentKind::ProjectForm });
     }
     if report.is_some() || (has(&["整体支出绩效"]) && !has(&["决算", "预算"])) {
         return Some(match (whole, project) {
@@ -132,43 +122,16 @@ mod tests {
 
     #[test]
     fn kinds_from_real_titles() {
-        assert_eq!(
-            kind("2020年度芙蓉区科学技术协会整体支出绩效\n\n报  告"),
-            DocumentKind::DeptReport
-        );
-        assert_eq!(
-            kind("预算绩效管理\n红河州数据发展中心2024年度项目支出绩效单位自评报告"),
-            DocumentKind::ProjectReport
-        );
-        assert_eq!(
-            kind("部门预算项目支出绩效自评表(2023年度) |"),
-            DocumentKind::ProjectForm
-        );
-        assert_eq!(
-            kind("《部门整体绩效自评表.docx》由会员分享"),
-            DocumentKind::DeptForm
-        );
-        assert_eq!(
-            kind("沧源县纪委2024年度部门决算公开报告\n十四、2024年度部门整体支出绩效自评表"),
-            DocumentKind::FinalAccounts
-        );
-        assert_eq!(
-            kind("首页>预算/决算>决算公开>县级"),
-            DocumentKind::FinalAccounts
-        );
-        assert_eq!(
-            kind("关于上海市2021年预算执行情况和2022年预算草案的报告"),
-            DocumentKind::BudgetStatement
-        );
+        assert_eq!(kind("2020年度芙蓉区科学技术协会整体支出绩效\n\n报  告"), DocumentKind::DeptReport);
+        assert_eq!(kind("预算绩效管理\n红河州数据发展中心2024年度项目支出绩效单位自评报告"), DocumentKind::ProjectReport);
+        assert_eq!(kind("部门预算项目支出绩效自评表(2023年度) |"), DocumentKind::ProjectForm);
+        assert_eq!(kind("《部门整体绩效自评表.docx》由会员分享"), DocumentKind::DeptForm);
+        assert_eq!(kind("沧源县纪委2024年度部门决算公开报告\n十四、2024年度部门整体支出绩效自评表"), DocumentKind::FinalAccounts);
+        assert_eq!(kind("首页>预算/决算>决算公开>县级"), DocumentKind::FinalAccounts);
+        assert_eq!(kind("关于上海市2021年预算执行情况和2022年预算草案的报告"), DocumentKind::BudgetStatement);
         assert_eq!(kind("一、部门职责"), DocumentKind::Unknown);
         // 梧州 单位预算说明 pages that open mid-document.
-        assert_eq!(
-            kind("(二)按支出结构分类划分,分为基本支出预算和项目支"),
-            DocumentKind::BudgetStatement
-        );
-        assert_eq!(
-            kind("一、“三公”经费财政拨款支出总体情况说明。"),
-            DocumentKind::FinalAccounts
-        );
+        assert_eq!(kind("(二)按支出结构分类划分,分为基本支出预算和项目支"), DocumentKind::BudgetStatement);
+        assert_eq!(kind("一、“三公”经费财政拨款支出总体情况说明。"), DocumentKind::FinalAccounts);
     }
 }

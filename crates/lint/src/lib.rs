@@ -77,17 +77,8 @@ pub fn lint_text(name: &str, text: &str) -> LintReport {
     let kind = DocumentKind::detect(&doc);
     let mut findings = rules::check_all(&doc, &structure, &amounts, kind);
     let figures = rules::headline_figures(&doc, &structure, &amounts, kind);
-    let unit_name = structure
-        .signature
-        .as_ref()
-        .and_then(|s| s.unit.clone())
-        .or_else(|| compare::unit_name(&doc, structure.title));
-    findings.sort_by(|a, b| {
-        a.span
-            .start
-            .cmp(&b.span.start)
-            .then_with(|| a.rule.cmp(b.rule))
-    });
+    let unit_name = structure.signature.as_ref().and_then(|s| s.unit.clone()).or_else(|| compare::unit_name(&doc, structure.title));
+    findings.sort_by(|a, b| a.span.start.cmp(&b.span.start).then_with(|| a.rule.cmp(b.rule)));
     LintReport {
         name: name.to_string(),
         kind,
@@ -97,12 +88,7 @@ pub fn lint_text(name: &str, text: &str) -> LintReport {
         report_year: structure.report_year.map(|y| y.year),
         signed_by: structure.signature.as_ref().and_then(|s| s.unit.clone()),
         signed_on: structure.signature.as_ref().map(|s| s.date.to_string()),
-        outline: structure
-            .headings
-            .iter()
-            .filter(|h| h.is_outline())
-            .map(|h| h.display())
-            .collect(),
+        outline: structure.headings.iter().filter(|h| h.is_outline()).map(|h| h.display()).collect(),
         amount_count: amounts.money.len(),
         findings,
         text: doc.text,

@@ -16,9 +16,7 @@ pub enum LintError {
     NotText,
     #[error("不是有效的 .docx 文件：{0}")]
     Docx(String),
-    #[error(
-        "读取 PDF 需要 pdftotext 命令（poppler-utils），未找到：请安装 poppler-utils（apt-get install poppler-utils）"
-    )]
+    #[error("读取 PDF 需要 pdftotext 命令（poppler-utils），未找到：请安装 poppler-utils（apt-get install poppler-utils）")]
     PdfToTextMissing,
     #[error("pdftotext 无法读取该 PDF：{0}")]
     Pdf(String),
@@ -32,20 +30,14 @@ pub enum LintError {
 const MAX_TEXT_BYTES: u64 = 64 * 1024 * 1024;
 
 pub fn read_report(path: &Path) -> Result<String, LintError> {
-    let extension = path
-        .extension()
-        .and_then(|e| e.to_str())
-        .unwrap_or("")
-        .to_ascii_lowercase();
+    let extension = path.extension().and_then(|e| e.to_str()).unwrap_or("").to_ascii_lowercase();
     match extension.as_str() {
         "docx" => read_docx(path),
         "pdf" => read_pdf(path),
         "xlsx" | "xlsm" | "xls" | "ods" => read_spreadsheet(path),
         _ => {
             let mut bytes = Vec::new();
-            std::fs::File::open(path)?
-                .take(MAX_TEXT_BYTES)
-                .read_to_end(&mut bytes)?;
+            std::fs::File::open(path)?.take(MAX_TEXT_BYTES).read_to_end(&mut bytes)?;
             decode_text(&bytes)
         }
     }
@@ -58,11 +50,7 @@ pub fn decode_text(bytes: &[u8]) -> Result<String, LintError> {
         return Ok(text.into_owned());
     }
     if let Ok(text) = std::str::from_utf8(bytes) {
-        return if text.contains('\0') {
-            Err(LintError::NotText)
-        } else {
-            Ok(text.to_string())
-        };
+        return if text.contains('\0') { Err(LintError::NotText) } else { Ok(text.to_string()) };
     }
     let (text, _, had_errors) = encoding_rs::GB18030.decode(bytes);
     if had_errors || text.contains('\0') {
@@ -74,9 +62,7 @@ pub fn decode_text(bytes: &[u8]) -> Result<String, LintError> {
 pub fn read_docx(path: &Path) -> Result<String, LintError> {
     let file = std::fs::File::open(path)?;
     let mut archive = zip::ZipArchive::new(file).map_err(|e| LintError::Docx(e.to_string()))?;
-    let mut entry = archive
-        .by_name("word/document.xml")
-        .map_err(|_| LintError::Docx("缺少 word/document.xml".into()))?;
+    let mut entry = archive.by_name("word/document.xml").map_err(|_| LintError::Docx("缺少 word/document.xml".into()))?;
     let mut xml = String::new();
     (&mut entry)
         .take(MAX_TEXT_BYTES)
@@ -136,9 +122,7 @@ pub fn docx_paragraphs(xml: &str) -> Result<String, String> {
 /// Numbers print as their shortest decimal (89.974 stays 89.974), so amounts are then read exactly.
 pub fn read_spreadsheet(path: &Path) -> Result<String, LintError> {
     let mut bytes = Vec::new();
-    std::fs::File::open(path)?
-        .take(MAX_TEXT_BYTES + 1)
-        .read_to_end(&mut bytes)?;
+    std::fs::File::open(path)?.take(MAX_TEXT_BYTES + 1).read_to_end(&mut bytes)?;
     if bytes.len() as u64 > MAX_TEXT_BYTES {
         return Err(LintError::Spreadsheet("文件过大".into()));
     }
@@ -148,8 +132,7 @@ pub fn read_spreadsheet(path: &Path) -> Result<String, LintError> {
 /// The text of a workbook given as bytes (.xlsx, .xls, .ods, told apart by their content).
 pub fn spreadsheet_text(bytes: &[u8]) -> Result<String, LintError> {
     use calamine::{Data, Reader};
-    let mut book = calamine::open_workbook_auto_from_rs(std::io::Cursor::new(bytes))
-        .map_err(|e| LintError::Spreadsheet(e.to_string()))?;
+    let mut book = calamine::open_workbook_auto_from_rs(std::io::Cursor::new(bytes)).map_err(|e| LintError::Spreadsheet(e.to_string()))?;
     let mut out = String::new();
     for name in book.sheet_names() {
         let Ok(range) = book.worksheet_range(&name) else {
@@ -241,11 +224,7 @@ fn pdftotext(path: &Path, layout: bool) -> Result<String, LintError> {
     };
     if !output.status.success() {
         let message = String::from_utf8_lossy(&output.stderr).trim().to_string();
-        return Err(LintError::Pdf(if message.is_empty() {
-            format!("退出码 {}", output.status)
-        } else {
-            message
-        }));
+        return Err(LintError::Pdf(if message.is_empty() { format!("退出码 {}", output.status) } else { message }));
     }
     let text = String::from_utf8_lossy(&output.stdout).into_owned();
     if !text.chars().any(|c| !c.is_whitespace() && c != '\u{c}') {
@@ -258,11 +237,7 @@ fn pdftotext(path: &Path, layout: bool) -> Result<String, LintError> {
 /// the full width of the page and does not end a sentence, so sums and rates stay in one sentence.
 pub fn reflow_pdf_lines(text: &str) -> String {
     let lines: Vec<&str> = text.split(['\n', '\u{c}']).collect();
-    let width = lines
-        .iter()
-        .map(|l| l.trim().chars().count())
-        .max()
-        .unwrap_or(0);
+    let width = lines.iter().map(|l| l.trim().chars().count()).max().unwrap_or(0);
     let mut out = String::new();
     for (i, line) in lines.iter().enumerate() {
         let trimmed = line.trim();
@@ -309,9 +284,6 @@ mod tests {
     fn reflows_full_width_lines_only() {
         let long = "一".repeat(30);
         let text = format!("{long}\n二二二。\n短行\n下一行");
-        assert_eq!(
-            reflow_pdf_lines(&text),
-            format!("{long}二二二。\n短行\n下一行")
-        );
+        assert_eq!(reflow_pdf_lines(&text), format!("{long}二二二。\n短行\n下一行"));
     }
 }

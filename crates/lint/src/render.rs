@@ -47,19 +47,14 @@ fn count(findings: &[DocumentFinding], severity: Severity) -> usize {
 }
 
 fn summary(report: &LintReport) -> String {
-    let year = report
-        .report_year
-        .map_or_else(|| "年度未知".to_string(), |y| format!("{y}年度"));
+    let year = report.report_year.map_or_else(|| "年度未知".to_string(), |y| format!("{y}年度"));
     let signed = match (&report.signed_by, &report.signed_on) {
         (Some(u), Some(d)) => format!("，落款 {u} {d}"),
         (None, Some(d)) => format!("，落款日期 {d}"),
         _ => String::new(),
     };
     if report.findings.is_empty() {
-        return format!(
-            "{}：{year}{signed}，读取金额 {} 笔，未发现问题",
-            report.name, report.amount_count
-        );
+        return format!("{}：{year}{signed}，读取金额 {} 笔，未发现问题", report.name, report.amount_count);
     }
     format!(
         "{}：{year}{signed}，读取金额 {} 笔，发现 {} 项（错误 {}，警告 {}，提示 {}）",
@@ -75,16 +70,7 @@ fn summary(report: &LintReport) -> String {
 fn text(report: &LintReport) -> String {
     let mut out = String::new();
     for f in &report.findings {
-        let _ = writeln!(
-            out,
-            "{}:{}:{}: {} [{}] {}",
-            report.name,
-            f.span.line,
-            f.span.column,
-            f.severity.label(),
-            f.rule,
-            f.message
-        );
+        let _ = writeln!(out, "{}:{}:{}: {} [{}] {}", report.name, f.span.line, f.span.column, f.severity.label(), f.rule, f.message);
         if !f.quote.is_empty() {
             let quote = f.quote.replace('\n', "⏎");
             let _ = writeln!(out, "    | {quote}");
@@ -121,12 +107,7 @@ fn html_page(reports: &[LintReport]) -> String {
         "<!DOCTYPE html>\n<html lang=\"zh-CN\"><head><meta charset=\"utf-8\"><title>jixiao lint</title><style>{STYLE}</style></head><body>\n"
     );
     for (r, report) in reports.iter().enumerate() {
-        let _ = writeln!(
-            out,
-            "<section><h1>{}</h1>\n<p>{}</p>\n<ol>",
-            escape(&report.name),
-            escape(&summary(report))
-        );
+        let _ = writeln!(out, "<section><h1>{}</h1>\n<p>{}</p>\n<ol>", escape(&report.name), escape(&summary(report)));
         for (i, f) in report.findings.iter().enumerate() {
             let _ = writeln!(
                 out,
@@ -164,40 +145,18 @@ fn highlighted(report: &LintReport, r: usize) -> String {
         let (a, b) = (w[0], w[1]);
         let piece = escape(&text[a..b]);
         let covering: Vec<usize> = (0..report.findings.len())
-            .filter(|&i| {
-                report.findings[i].span.start <= a && b <= report.findings[i].span.end && a < b
-            })
+            .filter(|&i| report.findings[i].span.start <= a && b <= report.findings[i].span.end && a < b)
             .collect();
         if covering.is_empty() {
             out.push_str(&piece);
             continue;
         }
-        let worst = covering
-            .iter()
-            .map(|&i| report.findings[i].severity)
-            .min()
-            .unwrap_or(Severity::Info);
-        let title: Vec<String> = covering
-            .iter()
-            .map(|&i| {
-                format!(
-                    "[{}] {}",
-                    report.findings[i].rule, report.findings[i].message
-                )
-            })
-            .collect();
-        let ids: Vec<String> = covering
-            .iter()
-            .filter(|&&i| !std::mem::replace(&mut anchored[i], true))
-            .map(|i| format!("<a id=\"r{r}f{i}\"></a>"))
-            .collect();
-        let _ = write!(
-            out,
-            "{}<mark class=\"{}\" title=\"{}\">{piece}</mark>",
-            ids.concat(),
-            worst.id(),
-            escape(&title.join("\n"))
-        );
+        let worst = covering.iter().map(|&i| report.findings[i].severity).min().unwrap_or(Severity::Info);
+        let title: Vec<String> =
+            covering.iter().map(|&i| format!("[{}] {}", report.findings[i].rule, report.findings[i].message)).collect();
+        let ids: Vec<String> =
+            covering.iter().filter(|&&i| !std::mem::replace(&mut anchored[i], true)).map(|i| format!("<a id=\"r{r}f{i}\"></a>")).collect();
+        let _ = write!(out, "{}<mark class=\"{}\" title=\"{}\">{piece}</mark>", ids.concat(), worst.id(), escape(&title.join("\n")));
     }
     out
 }

@@ -56,14 +56,7 @@ impl SectionKind {
 
     fn keywords(self) -> &'static [&'static str] {
         match self {
-            SectionKind::Overview => &[
-                "基本情况",
-                "基本概况",
-                "概况",
-                "部门简介",
-                "单位简介",
-                "职能职责",
-            ],
+            SectionKind::Overview => &["基本情况", "基本概况", "概况", "部门简介", "单位简介", "职能职责"],
             SectionKind::Spending => &[
                 "支出情况",
                 "支出管理",
@@ -95,15 +88,7 @@ impl SectionKind {
                 "完成情况",
                 "自评结果",
             ],
-            SectionKind::Problems => &[
-                "存在的问题",
-                "存在问题",
-                "主要问题",
-                "问题及原因",
-                "问题和原因",
-                "不足之处",
-                "存在的不足",
-            ],
+            SectionKind::Problems => &["存在的问题", "存在问题", "主要问题", "问题及原因", "问题和原因", "不足之处", "存在的不足"],
             SectionKind::Improvements => &[
                 "改进措施",
                 "改进意见",
@@ -120,14 +105,7 @@ impl SectionKind {
                 "相关建议",
                 "整改情况",
             ],
-            SectionKind::ResultApplication => &[
-                "结果应用",
-                "结果运用",
-                "应用情况",
-                "公开情况",
-                "结果的应用",
-                "结果公开",
-            ],
+            SectionKind::ResultApplication => &["结果应用", "结果运用", "应用情况", "公开情况", "结果的应用", "结果公开"],
             SectionKind::GovernmentFunds => &["政府性基金"],
             SectionKind::StateCapital => &["国有资本经营"],
             SectionKind::Other => &["其他需要说明", "其他说明", "需要说明的"],
@@ -156,10 +134,7 @@ impl SectionKind {
 
     /// Sections that close the report: problems, what to do next, how results are used.
     pub fn is_closing(self) -> bool {
-        matches!(
-            self,
-            SectionKind::Problems | SectionKind::Improvements | SectionKind::ResultApplication
-        )
+        matches!(self, SectionKind::Problems | SectionKind::Improvements | SectionKind::ResultApplication)
     }
 }
 
@@ -257,36 +232,21 @@ fn strip_markdown(line: &str) -> (&str, usize) {
     s = s.trim_start_matches(crate::document::is_blank);
     s = s.trim_start_matches(['*', '_']);
     let offset = before - s.len();
-    (
-        s.trim_end_matches(['*', '_'])
-            .trim_end_matches(crate::document::is_blank),
-        offset,
-    )
+    (s.trim_end_matches(['*', '_']).trim_end_matches(crate::document::is_blank), offset)
 }
 
-const SENTENCE_PUNCTUATION: &[char] = &[
-    '。', '，', '；', ',', ';', '！', '？', '!', '?', '：', ':', '、',
-];
+const SENTENCE_PUNCTUATION: &[char] = &['。', '，', '；', ',', ';', '！', '？', '!', '?', '：', ':', '、'];
 
 /// `(style, level, marker length in bytes)` when `text` starts with a heading number.
 fn heading_number(text: &str) -> Option<(HeadingStyle, u8, usize)> {
     let chars: Vec<(usize, char)> = text.char_indices().take(8).collect();
     let first = chars.first()?.1;
     let end_of = |k: usize| chars.get(k).map(|(b, _)| *b).unwrap_or(text.len());
-    let run = |from: usize, pred: fn(char) -> bool| {
-        chars
-            .iter()
-            .skip(from)
-            .take_while(|(_, c)| pred(*c))
-            .count()
-    };
+    let run = |from: usize, pred: fn(char) -> bool| chars.iter().skip(from).take_while(|(_, c)| pred(*c)).count();
     if cjk::is_chinese_numeral(first) {
         let n = run(0, cjk::is_chinese_numeral);
         let sep = chars.get(n).map(|(_, c)| *c);
-        if n <= 3
-            && matches!(sep, Some('、' | '.' | '．'))
-            && cjk::chinese_number(&text[..end_of(n)]).is_some()
-        {
+        if n <= 3 && matches!(sep, Some('、' | '.' | '．')) && cjk::chinese_number(&text[..end_of(n)]).is_some() {
             return Some((HeadingStyle::Numeral, 1, end_of(n + 1)));
         }
         return None;
@@ -294,11 +254,8 @@ fn heading_number(text: &str) -> Option<(HeadingStyle, u8, usize)> {
     if matches!(first, '（' | '(') {
         let numerals = run(1, cjk::is_chinese_numeral);
         let digits = run(1, cjk::is_digit);
-        let (n, style, level) = if numerals > 0 {
-            (numerals, HeadingStyle::BracketNumeral, 2)
-        } else {
-            (digits, HeadingStyle::BracketArabic, 4)
-        };
+        let (n, style, level) =
+            if numerals > 0 { (numerals, HeadingStyle::BracketNumeral, 2) } else { (digits, HeadingStyle::BracketArabic, 4) };
         if (1..=3).contains(&n) && matches!(chars.get(1 + n).map(|(_, c)| *c), Some('）' | ')')) {
             return Some((style, level, end_of(n + 2)));
         }
@@ -325,14 +282,9 @@ fn heading_number(text: &str) -> Option<(HeadingStyle, u8, usize)> {
 fn heading_title(rest: &str) -> (usize, usize) {
     let start = rest.len() - rest.trim_start_matches(crate::document::is_blank).len();
     let body = &rest[start..];
-    let cut = body
-        .find(['，', '。', '；', '：', ':', ',', ';'])
-        .unwrap_or(body.len());
+    let cut = body.find(['，', '。', '；', '：', ':', ',', ';']).unwrap_or(body.len());
     let cut = body[..cut].char_indices().nth(40).map_or(cut, |(i, _)| i);
-    let end = start
-        + body[..cut]
-            .trim_end_matches(crate::document::is_blank)
-            .len();
+    let end = start + body[..cut].trim_end_matches(crate::document::is_blank).len();
     (start, end)
 }
 
@@ -366,32 +318,20 @@ impl Structure {
             let raw = doc.slice(start, end);
             let (clean, offset) = strip_markdown(raw);
             let clean_start = start + offset;
-            let key: String = clean
-                .chars()
-                .filter(|c| !crate::document::is_blank(*c) && !matches!(c, '*' | '_'))
-                .collect();
+            let key: String = clean.chars().filter(|c| !crate::document::is_blank(*c) && !matches!(c, '*' | '_')).collect();
             let paragraph = s.paragraphs.len();
-            s.paragraphs.push(Paragraph {
-                line: line.number,
-                range: (start, end),
-                key,
-                heading: None,
-            });
+            s.paragraphs.push(Paragraph { line: line.number, range: (start, end), key, heading: None });
             if clean.is_empty() {
                 continue;
             }
-            if s.attachments_from.is_none()
-                && seen_numbered
-                && (clean.starts_with("附件") || clean.starts_with("附表"))
-            {
+            if s.attachments_from.is_none() && seen_numbered && (clean.starts_with("附件") || clean.starts_with("附表")) {
                 s.attachments_from = Some(paragraph);
             }
             let heading = if let Some((style, level, marker_len)) = heading_number(clean) {
                 let marker = &clean[..marker_len];
                 let (title_start, title_end) = heading_title(&clean[marker_len..]);
                 let title = &clean[marker_len + title_start..marker_len + title_end];
-                seen_numbered |=
-                    style == HeadingStyle::Numeral || style == HeadingStyle::BracketNumeral;
+                seen_numbered |= style == HeadingStyle::Numeral || style == HeadingStyle::BracketNumeral;
                 Some(Heading {
                     level,
                     style,
@@ -402,18 +342,11 @@ impl Structure {
                     kinds: SectionKind::classify(title),
                     top: None,
                 })
-            } else if !seen_numbered
-                && s.headings.is_empty()
-                && is_short(clean, 60)
-                && !clean.contains('。')
-            {
+            } else if !seen_numbered && s.headings.is_empty() && is_short(clean, 60) && !clean.contains('。') {
                 // Lines before the first heading are the title (「2020年度…整体支出绩效」「报  告」).
                 title_range = Some((title_range.map_or(start, |t| t.0), end));
                 None
-            } else if is_short(clean, 25)
-                && !clean.contains(SENTENCE_PUNCTUATION)
-                && date_only(clean).is_none()
-            {
+            } else if is_short(clean, 25) && !clean.contains(SENTENCE_PUNCTUATION) && date_only(clean).is_none() {
                 let kinds = SectionKind::classify(clean);
                 (!kinds.is_empty() && !clean.chars().any(cjk::is_digit)).then(|| Heading {
                     level: 1,
@@ -456,13 +389,7 @@ impl Structure {
     /// Paragraph indices after the signature's date line and before any attachment.
     pub fn after_signature(&self) -> std::ops::Range<usize> {
         match &self.signature {
-            Some(sig) => {
-                sig.paragraph + 1
-                    ..self
-                        .attachments_from
-                        .filter(|a| *a > sig.paragraph)
-                        .unwrap_or(self.paragraphs.len())
-            }
+            Some(sig) => sig.paragraph + 1..self.attachments_from.filter(|a| *a > sig.paragraph).unwrap_or(self.paragraphs.len()),
             None => 0..0,
         }
     }
@@ -487,20 +414,13 @@ fn find_report_year(doc: &Document, title: Option<(usize, usize)>) -> Option<Rep
         while let Some(pos) = text.get(from..)?.find(marker) {
             let at = from + pos;
             let digits: Vec<(usize, char)> = text[..at].char_indices().rev().take(5).collect();
-            let four: Vec<u32> = digits
-                .iter()
-                .take(4)
-                .filter_map(|(_, c)| cjk::digit_value(*c))
-                .collect();
+            let four: Vec<u32> = digits.iter().take(4).filter_map(|(_, c)| cjk::digit_value(*c)).collect();
             let fifth_is_digit = digits.get(4).is_some_and(|(_, c)| cjk::is_digit(*c));
             if four.len() == 4 && !fifth_is_digit {
                 let year = four.iter().rev().fold(0, |acc, d| acc * 10 + *d as i32);
                 let start = digits[3].0;
                 if (1990..=2200).contains(&year) {
-                    return Some(ReportYear {
-                        year,
-                        range: (base + start, base + at + marker.len()),
-                    });
+                    return Some(ReportYear { year, range: (base + start, base + at + marker.len()) });
                 }
             }
             from = at + marker.len();
@@ -527,16 +447,9 @@ fn find_signature(doc: &Document, s: &Structure) -> Option<Signature> {
         let (date, unit, unit_range) = if let Some(date) = date_only(text) {
             let unit = i.checked_sub(1).map(|j| &s.paragraphs[j]).filter(|u| {
                 let t = doc.slice(u.range.0, u.range.1);
-                u.heading.is_none()
-                    && is_short(t, 40)
-                    && !t.contains(SENTENCE_PUNCTUATION)
-                    && date_only(t).is_none()
+                u.heading.is_none() && is_short(t, 40) && !t.contains(SENTENCE_PUNCTUATION) && date_only(t).is_none()
             });
-            (
-                date,
-                unit.map(|u| doc.slice(u.range.0, u.range.1).to_string()),
-                unit.map(|u| u.range),
-            )
+            (date, unit.map(|u| doc.slice(u.range.0, u.range.1).to_string()), unit.map(|u| u.range))
         } else {
             // 「芙蓉区科学技术协会    2021年4月25日」 on one line.
             let Some(date) = cjk::find_dates(text).last().copied() else {
@@ -544,28 +457,13 @@ fn find_signature(doc: &Document, s: &Structure) -> Option<Signature> {
             };
             let name = text[..date.start].trim_matches(crate::document::is_blank);
             let tail = text[date.end..].trim_matches(crate::document::is_blank);
-            if date.day.is_none()
-                || name.is_empty()
-                || !tail.is_empty()
-                || !is_short(name, 30)
-                || name.contains(SENTENCE_PUNCTUATION)
-            {
+            if date.day.is_none() || name.is_empty() || !tail.is_empty() || !is_short(name, 30) || name.contains(SENTENCE_PUNCTUATION) {
                 continue;
             }
-            (
-                date,
-                Some(name.to_string()),
-                Some((p.range.0, p.range.0 + name.len())),
-            )
+            (date, Some(name.to_string()), Some((p.range.0, p.range.0 + name.len())))
         };
         let Some(d) = date.date() else { continue };
-        return Some(Signature {
-            unit,
-            unit_range,
-            date: d,
-            date_range: (p.range.0 + date.start, p.range.0 + date.end),
-            paragraph: i,
-        });
+        return Some(Signature { unit, unit_range, date: d, date_range: (p.range.0 + date.start, p.range.0 + date.end), paragraph: i });
     }
     None
 }
@@ -589,17 +487,8 @@ mod tests {
 
     #[test]
     fn classifies_headings_by_keywords() {
-        assert_eq!(
-            SectionKind::classify("存在的问题及下一步改进措施"),
-            vec![SectionKind::Problems, SectionKind::Improvements]
-        );
-        assert_eq!(
-            SectionKind::classify("部门整体支出绩效自评结果应用情况"),
-            vec![SectionKind::ResultApplication]
-        );
-        assert_eq!(
-            SectionKind::classify("部门概况"),
-            vec![SectionKind::Overview]
-        );
+        assert_eq!(SectionKind::classify("存在的问题及下一步改进措施"), vec![SectionKind::Problems, SectionKind::Improvements]);
+        assert_eq!(SectionKind::classify("部门整体支出绩效自评结果应用情况"), vec![SectionKind::ResultApplication]);
+        assert_eq!(SectionKind::classify("部门概况"), vec![SectionKind::Overview]);
     }
 }

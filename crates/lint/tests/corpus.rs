@@ -22,8 +22,7 @@ fn corpus_dir() -> PathBuf {
 fn report_file(stem: &str, scratch: &Path) -> PathBuf {
     let dir = corpus_dir();
     if stem.ends_with(".docx") {
-        let source =
-            std::fs::read_to_string(dir.join(format!("{stem}-source.txt"))).expect("docx source");
+        let source = std::fs::read_to_string(dir.join(format!("{stem}-source.txt"))).expect("docx source");
         let path = scratch.join(stem);
         common::build_docx(&source, &path);
         return path;
@@ -52,26 +51,16 @@ fn every_corpus_report_yields_exactly_its_expected_findings() {
         .filter(|p| p.to_string_lossy().ends_with(".expected.json"))
         .collect();
     expected_files.sort();
-    assert!(
-        expected_files.len() >= 11,
-        "the seed and at least 10 further reports"
-    );
+    assert!(expected_files.len() >= 11, "the seed and at least 10 further reports");
 
     let mut failures = Vec::new();
-    let (
-        mut clean_reports,
-        mut clean_alarms,
-        mut planted_extra,
-        mut planted_missed,
-        mut planted_total,
-    ) = (0, 0, 0, 0, 0);
+    let (mut clean_reports, mut clean_alarms, mut planted_extra, mut planted_missed, mut planted_total) = (0, 0, 0, 0, 0);
     let mut formats = std::collections::BTreeSet::new();
     for expected_path in &expected_files {
         let name = expected_path.file_name().unwrap().to_string_lossy();
         let stem = name.trim_end_matches(".expected.json");
         let expected: Expected =
-            serde_json::from_str(&std::fs::read_to_string(expected_path).unwrap())
-                .unwrap_or_else(|e| panic!("{name}: {e}"));
+            serde_json::from_str(&std::fs::read_to_string(expected_path).unwrap()).unwrap_or_else(|e| panic!("{name}: {e}"));
         let file = report_file(stem, scratch.path());
         formats.insert(file.extension().unwrap().to_string_lossy().to_string());
         let report = lint_file(&file).unwrap_or_else(|e| panic!("{}: {e}", file.display()));
@@ -89,21 +78,9 @@ fn every_corpus_report_yields_exactly_its_expected_findings() {
             }
         }
         if got != expected.findings {
-            let detail: Vec<String> = report
-                .findings
-                .iter()
-                .map(|f| {
-                    format!(
-                        "  {}:{} [{}] {}",
-                        f.span.line, f.span.column, f.rule, f.message
-                    )
-                })
-                .collect();
-            failures.push(format!(
-                "{stem}: expected {:?}, got {got:?}\n{}",
-                expected.findings,
-                detail.join("\n")
-            ));
+            let detail: Vec<String> =
+                report.findings.iter().map(|f| format!("  {}:{} [{}] {}", f.span.line, f.span.column, f.rule, f.message)).collect();
+            failures.push(format!("{stem}: expected {:?}, got {got:?}\n{}", expected.findings, detail.join("\n")));
         }
     }
     // The figure recorded in README.md.
@@ -114,9 +91,6 @@ fn every_corpus_report_yields_exactly_its_expected_findings() {
         clean_reports,
         clean_alarms as f64 / clean_reports.max(1) as f64,
     );
-    assert!(
-        formats.contains("md") && formats.contains("docx"),
-        "the corpus covers .md and .docx: {formats:?}"
-    );
+    assert!(formats.contains("md") && formats.contains("docx"), "the corpus covers .md and .docx: {formats:?}");
     assert!(failures.is_empty(), "{}", failures.join("\n\n"));
 }

@@ -7,9 +7,7 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 fn corpus(name: &str) -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("tests/corpus")
-        .join(name)
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/corpus").join(name)
 }
 
 fn rule_counts(findings: &[jixiao_lint::DocumentFinding]) -> BTreeMap<&'static str, usize> {
@@ -28,16 +26,8 @@ fn a_docx_of_the_seed_reads_like_the_text() {
     common::build_docx(&source, &path);
     let from_docx = lint_file(&path).unwrap();
     let from_text = lint_file(&corpus("seed-furong-2020.txt")).unwrap();
-    assert_eq!(
-        rule_counts(&from_docx.findings),
-        rule_counts(&from_text.findings)
-    );
-    assert!(
-        from_docx
-            .text
-            .contains("合计242.96万元，其中科学技术支出148.93万元"),
-        "runs joined per paragraph"
-    );
+    assert_eq!(rule_counts(&from_docx.findings), rule_counts(&from_text.findings));
+    assert!(from_docx.text.contains("合计242.96万元，其中科学技术支出148.93万元"), "runs joined per paragraph");
 }
 
 #[test]
@@ -53,12 +43,7 @@ fn a_pdf_text_layer_reads_like_the_text() {
     let from_pdf = lint_file(&path).unwrap_or_else(|e| panic!("{e}"));
     let from_text = lint_file(&corpus("planted-rates-wangcheng-2020.txt")).unwrap();
     assert_eq!(from_pdf.report_year, Some(2020));
-    assert_eq!(
-        rule_counts(&from_pdf.findings),
-        rule_counts(&from_text.findings),
-        "{:#?}",
-        from_pdf.findings
-    );
+    assert_eq!(rule_counts(&from_pdf.findings), rule_counts(&from_text.findings), "{:#?}", from_pdf.findings);
 }
 
 #[test]
@@ -73,19 +58,13 @@ fn a_pdf_without_text_is_a_clear_error() {
     assert!(matches!(lint_file(&path), Err(LintError::PdfNoText)));
     let broken = dir.path().join("broken.pdf");
     std::fs::write(&broken, "not a pdf").unwrap();
-    assert!(matches!(
-        lint_file(&broken),
-        Err(LintError::Pdf(_) | LintError::PdfNoText)
-    ));
+    assert!(matches!(lint_file(&broken), Err(LintError::Pdf(_) | LintError::PdfNoText)));
 }
 
 #[test]
 fn unreadable_inputs_are_errors_not_panics() {
     let dir = tempfile::tempdir().unwrap();
-    assert!(matches!(
-        lint_file(&dir.path().join("missing.txt")),
-        Err(LintError::Io(_))
-    ));
+    assert!(matches!(lint_file(&dir.path().join("missing.txt")), Err(LintError::Io(_))));
     let binary = dir.path().join("x.txt");
     std::fs::write(&binary, [0u8, 159, 146, 150, 0, 1]).unwrap();
     assert!(matches!(lint_file(&binary), Err(LintError::NotText)));
@@ -101,54 +80,25 @@ fn gb18030_text_files_are_read() {
     let (bytes, _, _) = encoding_rs::GB18030.encode(&text);
     let path = dir.path().join("seed-gbk.txt");
     std::fs::write(&path, &bytes).unwrap();
-    assert_eq!(
-        lint_file(&path).unwrap().findings.len(),
-        lint_file(&corpus("seed-furong-2020.txt"))
-            .unwrap()
-            .findings
-            .len()
-    );
+    assert_eq!(lint_file(&path).unwrap().findings.len(), lint_file(&corpus("seed-furong-2020.txt")).unwrap().findings.len());
 }
 
 #[test]
 fn exit_codes() {
     let dir = tempfile::tempdir().unwrap();
-    assert_eq!(
-        run(&[corpus("clean-yuelu-wenlv-2020.txt")], OutputFormat::Text),
-        0
-    );
-    assert_eq!(
-        run(
-            &[
-                corpus("clean-yuelu-wenlv-2020.txt"),
-                corpus("seed-furong-2020.txt")
-            ],
-            OutputFormat::Json
-        ),
-        1
-    );
-    assert_eq!(
-        run(
-            &[corpus("seed-furong-2020.txt"), dir.path().join("nope.txt")],
-            OutputFormat::Text
-        ),
-        2
-    );
+    assert_eq!(run(&[corpus("clean-yuelu-wenlv-2020.txt")], OutputFormat::Text), 0);
+    assert_eq!(run(&[corpus("clean-yuelu-wenlv-2020.txt"), corpus("seed-furong-2020.txt")], OutputFormat::Json), 1);
+    assert_eq!(run(&[corpus("seed-furong-2020.txt"), dir.path().join("nope.txt")], OutputFormat::Text), 2);
 }
 
 #[test]
 fn json_and_html_carry_every_finding() {
     let report = lint_file(&corpus("seed-furong-2020.txt")).unwrap();
-    let json: serde_json::Value =
-        serde_json::from_str(&render(&report, OutputFormat::Json)).unwrap();
+    let json: serde_json::Value = serde_json::from_str(&render(&report, OutputFormat::Json)).unwrap();
     let findings = json["findings"].as_array().unwrap();
     assert_eq!(findings.len(), report.findings.len());
     assert_eq!(findings[0]["span"]["line"], report.findings[0].span.line);
-    assert!(
-        findings
-            .iter()
-            .any(|f| f["rule"] == "sum-mismatch" && f["severity"] == "error")
-    );
+    assert!(findings.iter().any(|f| f["rule"] == "sum-mismatch" && f["severity"] == "error"));
 
     let html = render(&report, OutputFormat::Html);
     assert!(html.starts_with("<!DOCTYPE html>"));
@@ -169,10 +119,7 @@ fn output_format_names() {
 
 #[test]
 fn markup_in_the_report_is_escaped_in_html() {
-    let report = lint_text(
-        "x.txt",
-        "2020年度<script>报告\n一、概况\n合计10万元，其中A 3万元、B 4万元。",
-    );
+    let report = lint_text("x.txt", "2020年度<script>报告\n一、概况\n合计10万元，其中A 3万元、B 4万元。");
     let html = render(&report, OutputFormat::Html);
     assert!(!html.contains("<script>"));
     assert!(html.contains("&lt;script&gt;"));
@@ -194,15 +141,7 @@ fn a_pdf_form_is_read_with_its_cells() {
     let rows: Vec<Vec<&str>> = vec![
         vec!["项目支出绩效自评表（2022年度）"],
         vec!["项目名称", "委托业务项目"],
-        vec![
-            "项目资金（万元）",
-            "年初预算数",
-            "全年预算数",
-            "全年执行数",
-            "分值",
-            "执行率",
-            "得分",
-        ],
+        vec!["项目资金（万元）", "年初预算数", "全年预算数", "全年执行数", "分值", "执行率", "得分"],
         vec!["年度资金总额：", "0", "0", "0", "10", "0", "0"],
         vec!["其中：本年财政拨款", "90", "89.974", "89.974"],
         vec!["上年结转资金"],
@@ -211,10 +150,6 @@ fn a_pdf_form_is_read_with_its_cells() {
     common::build_table_pdf(&rows, &[20, 200, 300, 400, 500, 560, 620], &path);
     let report = lint_file(&path).unwrap_or_else(|e| panic!("{e}"));
     let counts = rule_counts(&report.findings);
-    assert!(
-        report.text.contains("年度资金总额：\t0\t0\t0\t10\t0\t0"),
-        "{}",
-        report.text
-    );
+    assert!(report.text.contains("年度资金总额：\t0\t0\t0\t10\t0\t0"), "{}", report.text);
     assert_eq!(counts.get("total-row-mismatch"), Some(&1), "{counts:?}");
 }

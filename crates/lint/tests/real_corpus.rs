@@ -69,30 +69,19 @@ fn real_documents_recall_and_false_alarms() {
     let mut false_alarms = Vec::new();
     let mut wrong_kind = Vec::new();
     for meta_path in &metas {
-        let name = meta_path
-            .file_name()
-            .unwrap()
-            .to_string_lossy()
-            .trim_end_matches(".meta.json")
-            .to_string();
-        let meta: Meta =
-            serde_json::from_str(&std::fs::read_to_string(meta_path).unwrap()).unwrap();
+        let name = meta_path.file_name().unwrap().to_string_lossy().trim_end_matches(".meta.json").to_string();
+        let meta: Meta = serde_json::from_str(&std::fs::read_to_string(meta_path).unwrap()).unwrap();
         assert!(meta.url.starts_with("http"), "{name}: URL");
         let text = std::fs::read_to_string(corpus_dir().join(format!("{name}.txt"))).unwrap();
         let report = lint_text(&format!("{name}.txt"), &text);
         if report.kind.id() != meta.kind {
-            wrong_kind.push(format!(
-                "{name}: read as {}, is {}",
-                report.kind.id(),
-                meta.kind
-            ));
+            wrong_kind.push(format!("{name}: read as {}, is {}", report.kind.id(), meta.kind));
         }
         let tally = by_kind.entry(meta.kind.clone()).or_default();
         tally.documents += 1;
         let mut explained = vec![false; report.findings.len()];
         for e in &meta.expected {
-            let lines = needle_lines(&report.text, &e.needle)
-                .unwrap_or_else(|| panic!("{name}: needle 「{}」 not in the text", e.needle));
+            let lines = needle_lines(&report.text, &e.needle).unwrap_or_else(|| panic!("{name}: needle 「{}」 not in the text", e.needle));
             tally.expected += 1;
             let mut hit = false;
             for (i, f) in report.findings.iter().enumerate() {
@@ -104,10 +93,7 @@ fn real_documents_recall_and_false_alarms() {
             if hit {
                 tally.found += 1;
             } else {
-                missed.push(format!(
-                    "{name}: [{}] 「{}」 — {}",
-                    e.rule, e.needle, e.note
-                ));
+                missed.push(format!("{name}: [{}] 「{}」 — {}", e.rule, e.needle, e.note));
             }
         }
         for (i, f) in report.findings.iter().enumerate() {
@@ -116,28 +102,15 @@ fn real_documents_recall_and_false_alarms() {
             }
             if f.severity == Severity::Error && !explained[i] {
                 tally.error_false_alarms += 1;
-                false_alarms.push(format!(
-                    "{name}:{}: [{}] {} | {}",
-                    f.span.line, f.rule, f.message, f.quote
-                ));
+                false_alarms.push(format!("{name}:{}: [{}] {} | {}", f.span.line, f.rule, f.message, f.quote));
             }
             if verbose {
-                println!(
-                    "{name}:{}: {} [{}] {} | {}",
-                    f.span.line,
-                    f.severity.label(),
-                    f.rule,
-                    f.message,
-                    f.quote.replace('\n', "⏎")
-                );
+                println!("{name}:{}: {} [{}] {} | {}", f.span.line, f.severity.label(), f.rule, f.message, f.quote.replace('\n', "⏎"));
             }
         }
     }
 
-    println!(
-        "\n{:<18} {:>4} {:>6} {:>6} {:>8} {:>10} {:>8}",
-        "kind", "docs", "listed", "found", "recall", "error FA", "warnings"
-    );
+    println!("\n{:<18} {:>4} {:>6} {:>6} {:>8} {:>10} {:>8}", "kind", "docs", "listed", "found", "recall", "error FA", "warnings");
     let mut total = Tally::default();
     for (kind, t) in &by_kind {
         println!(
@@ -145,11 +118,7 @@ fn real_documents_recall_and_false_alarms() {
             t.documents,
             t.expected,
             t.found,
-            if t.expected == 0 {
-                "—".to_string()
-            } else {
-                format!("{:.0}%", 100.0 * t.found as f64 / t.expected as f64)
-            },
+            if t.expected == 0 { "—".to_string() } else { format!("{:.0}%", 100.0 * t.found as f64 / t.expected as f64) },
             t.error_false_alarms,
             t.warnings
         );
@@ -176,12 +145,7 @@ fn real_documents_recall_and_false_alarms() {
         println!("error-level false alarm: {f}");
     }
     assert!(wrong_kind.is_empty(), "document kinds: {wrong_kind:#?}");
-    assert!(
-        total.found * 10 >= total.expected * 9,
-        "recall {}/{} is below 90%",
-        total.found,
-        total.expected
-    );
+    assert!(total.found * 10 >= total.expected * 9, "recall {}/{} is below 90%", total.found, total.expected);
     assert!(
         total.error_false_alarms * 10 <= total.documents,
         "{} error-level false alarms over {} documents (at most one per ten)",

@@ -11,11 +11,8 @@ fn write(dir: &std::path::Path, name: &str, text: &str) -> std::path::PathBuf {
 }
 
 fn final_accounts() -> String {
-    let real = std::fs::read_to_string(concat!(
-        env!("CARGO_MANIFEST_DIR"),
-        "/tests/real-corpus/sichuan-2022-final-dayi-wenlv.txt"
-    ))
-    .unwrap();
+    let real =
+        std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/real-corpus/sichuan-2022-final-dayi-wenlv.txt")).unwrap();
     format!("大邑县文体旅游局2022年度部门决算情况说明\n{real}")
 }
 
@@ -36,43 +33,19 @@ fn a_form_in_yuan_is_compared_with_the_final_accounts_in_wan_yuan() {
 
     let mut reports = vec![lint_file(&a).unwrap(), lint_file(&b).unwrap()];
     jixiao_lint::compare::compare(&mut reports);
-    let mismatches: Vec<&jixiao_lint::DocumentFinding> = reports
-        .iter()
-        .flat_map(|r| &r.findings)
-        .filter(|f| f.rule == "cross-document-mismatch")
-        .collect();
+    let mismatches: Vec<&jixiao_lint::DocumentFinding> =
+        reports.iter().flat_map(|r| &r.findings).filter(|f| f.rule == "cross-document-mismatch").collect();
     assert_eq!(mismatches.len(), 2, "{mismatches:#?}");
     // Each document says what the other says, converted to its own unit.
-    assert!(
-        mismatches[0]
-            .message
-            .contains("41349100.00元（= 4134.91万元）"),
-        "{}",
-        mismatches[0].message
-    );
-    assert!(
-        mismatches[0].message.contains("差 9.00万元"),
-        "{}",
-        mismatches[0].message
-    );
-    assert!(
-        mismatches[1]
-            .message
-            .contains("4143.91万元（= 41439100.00元）"),
-        "{}",
-        mismatches[1].message
-    );
+    assert!(mismatches[0].message.contains("41349100.00元（= 4134.91万元）"), "{}", mismatches[0].message);
+    assert!(mismatches[0].message.contains("差 9.00万元"), "{}", mismatches[0].message);
+    assert!(mismatches[1].message.contains("4143.91万元（= 41439100.00元）"), "{}", mismatches[1].message);
 
     // The same figure in 元 is no mismatch; the exit code reports the other findings only.
     let c = write(dir.path(), "自评表2.txt", &form("41,439,100.00"));
     let mut agreeing = vec![lint_file(&a).unwrap(), lint_file(&c).unwrap()];
     jixiao_lint::compare::compare(&mut agreeing);
-    assert!(
-        agreeing
-            .iter()
-            .flat_map(|r| &r.findings)
-            .all(|f| f.rule != "cross-document-mismatch")
-    );
+    assert!(agreeing.iter().flat_map(|r| &r.findings).all(|f| f.rule != "cross-document-mismatch"));
     assert_eq!(run(&[a, b], OutputFormat::Json), 1);
 }
 
@@ -88,15 +61,7 @@ fn an_xlsx_form_reads_like_the_text_one() {
     let rows: Vec<Vec<&str>> = vec![
         vec!["项目支出绩效自评表", "(2022年度)"],
         vec!["项目名称", "委托业务项目"],
-        vec![
-            "项目资金 (万元)",
-            "年初预算数",
-            "全年预算数",
-            "全年执行数",
-            "分值",
-            "执行率",
-            "得分",
-        ],
+        vec!["项目资金 (万元)", "年初预算数", "全年预算数", "全年执行数", "分值", "执行率", "得分"],
         vec!["年度资金总额:"],
         vec!["其中:本年财政拨款"],
         vec!["上年结转资金"],
@@ -123,20 +88,8 @@ fn an_xlsx_form_reads_like_the_text_one() {
     let path = dir.path().join("自评表2.xlsx");
     let mut book = Workbook::new();
     let sheet = book.add_worksheet();
-    sheet
-        .write_string(0, 0, "项目支出绩效自评表(2022年度)")
-        .unwrap();
-    for (c, h) in [
-        "项目资金(万元)",
-        "年初预算数",
-        "全年预算数",
-        "全年执行数",
-        "分值",
-        "执行率",
-        "得分",
-    ]
-    .iter()
-    .enumerate()
+    sheet.write_string(0, 0, "项目支出绩效自评表(2022年度)").unwrap();
+    for (c, h) in ["项目资金(万元)", "年初预算数", "全年预算数", "全年执行数", "分值", "执行率", "得分"].iter().enumerate()
     {
         sheet.write_string(1, c as u16, *h).unwrap();
     }

@@ -22,7 +22,10 @@ fn main() {
     let year = batch.years.iter().find(|y| y.year == 2020).expect("2020 declared").clone();
     let books = Books::new(batch.unit.clone(), year, batch.records.for_year(2020));
     let findings = check(&books);
-    let evaluation = evaluate(&EvaluationInput { books: &books, prior: None, findings: &findings }, &Rules::for_unit(&books.unit.region_code, 2020).unwrap());
+    let evaluation = evaluate(
+        &EvaluationInput { books: &books, prior: None, findings: &findings },
+        &Rules::for_unit(&books.unit.region_code, 2020).unwrap(),
+    );
     let model = build(&books, Some(&evaluation));
 
     let started = Instant::now();
@@ -40,7 +43,14 @@ fn main() {
     println!("first render (loads fonts): {:?}", times[0]);
     let mut later = times[1..].to_vec();
     later.sort();
-    println!("median of {} later renders: {:?} (min {:?}, max {:?}); {} bytes", later.len(), later[later.len() / 2], later[0], later[later.len() - 1], pdf.len());
+    println!(
+        "median of {} later renders: {:?} (min {:?}, max {:?}); {} bytes",
+        later.len(),
+        later[later.len() / 2],
+        later[0],
+        later[later.len() - 1],
+        pdf.len()
+    );
     if let Some(out) = out {
         std::fs::write(out, &pdf).expect("writes");
     }

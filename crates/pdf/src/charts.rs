@@ -107,7 +107,13 @@ fn indicator_labels(evaluation: &Evaluation) -> Vec<String> {
     let names = &evaluation.indicators;
     names
         .iter()
-        .map(|i| if names.iter().filter(|o| o.level3 == i.level3).count() > 1 { format!("{}（{}）", i.level3, i.level2) } else { i.level3.clone() })
+        .map(|i| {
+            if names.iter().filter(|o| o.level3 == i.level3).count() > 1 {
+                format!("{}（{}）", i.level3, i.level2)
+            } else {
+                i.level3.clone()
+            }
+        })
         .collect()
 }
 
@@ -147,7 +153,8 @@ mod tests {
         assert_eq!(scaled(50, 100, 400), 200);
         assert_eq!(scaled(1, 1_000_000, 400), 1, "a non-zero amount stays visible");
         assert_eq!(scaled(0, 100, 400), 0);
-        let classes = [ClassBudget { code: "206".into(), name: "科学技术支出<&>".into(), budget: Fen(154_930_000), spent: Fen(125_880_000) }];
+        let classes =
+            [ClassBudget { code: "206".into(), name: "科学技术支出<&>".into(), budget: Fen(154_930_000), spent: Fen(125_880_000) }];
         let svg = budget_by_function_class(&classes, "Noto Sans CJK SC");
         assert!(svg.contains("科学技术支出&lt;&amp;&gt;（206）"));
         assert!(svg.contains(">154.93<") && svg.contains(">125.88<"));

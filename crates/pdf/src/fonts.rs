@@ -14,10 +14,38 @@ pub const DEFAULT_FONT_DIR: &str = "/usr/share/fonts";
 pub const FONT_DIR_VARIABLE: &str = "JIXIAO_FONT_DIR";
 
 /// Preferred families per role, best first. Names as fonts declare them (the book matches case-insensitively).
-const TITLE: &[&str] = &["FZXiaoBiaoSong-B05S", "方正小标宋简体", "FZXiaoBiaoSong-B05", "Noto Serif CJK SC", "Source Han Serif SC", "Source Han Serif CN", "SimSun", "AR PL UMing CN"];
-const HEI: &[&str] = &["SimHei", "黑体", "Noto Sans CJK SC", "Source Han Sans SC", "Source Han Sans CN", "WenQuanYi Zen Hei", "WenQuanYi Micro Hei", "Droid Sans Fallback"];
+const TITLE: &[&str] = &[
+    "FZXiaoBiaoSong-B05S",
+    "方正小标宋简体",
+    "FZXiaoBiaoSong-B05",
+    "Noto Serif CJK SC",
+    "Source Han Serif SC",
+    "Source Han Serif CN",
+    "SimSun",
+    "AR PL UMing CN",
+];
+const HEI: &[&str] = &[
+    "SimHei",
+    "黑体",
+    "Noto Sans CJK SC",
+    "Source Han Sans SC",
+    "Source Han Sans CN",
+    "WenQuanYi Zen Hei",
+    "WenQuanYi Micro Hei",
+    "Droid Sans Fallback",
+];
 const KAI: &[&str] = &["KaiTi_GB2312", "楷体_GB2312", "KaiTi", "楷体", "AR PL UKai CN", "AR PL KaitiM GB", "LXGW WenKai"];
-const BODY: &[&str] = &["FangSong_GB2312", "仿宋_GB2312", "FangSong", "仿宋", "Noto Serif CJK SC", "Source Han Serif SC", "Source Han Serif CN", "SimSun", "AR PL UMing CN"];
+const BODY: &[&str] = &[
+    "FangSong_GB2312",
+    "仿宋_GB2312",
+    "FangSong",
+    "仿宋",
+    "Noto Serif CJK SC",
+    "Source Han Serif SC",
+    "Source Han Serif CN",
+    "SimSun",
+    "AR PL UMing CN",
+];
 /// Families that are 小标宋 itself: any other title family is set bold to come near its weight.
 const XIAOBIAOSONG: &[&str] = &["FZXiaoBiaoSong-B05S", "方正小标宋简体", "FZXiaoBiaoSong-B05"];
 

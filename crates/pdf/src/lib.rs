@@ -48,7 +48,10 @@ fn fixed_today(books: &Books) -> Datetime {
 
 /// The chart files the template draws, by the name its blocks use.
 fn chart_files(books: &Books, model: &ReportModel, fonts: &FontSet) -> Vec<(&'static str, Vec<u8>)> {
-    let mut files = vec![("/charts/budget_by_function_class.svg", charts::budget_by_function_class(&jixiao_core::final_accounts::budget_by_function_class(books), &fonts.roles.chart).into_bytes())];
+    let mut files = vec![(
+        "/charts/budget_by_function_class.svg",
+        charts::budget_by_function_class(&jixiao_core::final_accounts::budget_by_function_class(books), &fonts.roles.chart).into_bytes(),
+    )];
     if let Some(ev) = &model.evaluation {
         files.push(("/charts/indicator_scores.svg", charts::indicator_scores(ev, &fonts.roles.chart).into_bytes()));
     }
@@ -97,7 +100,12 @@ pub fn render_with_warnings(books: &Books, model: &ReportModel, fonts: &FontSet)
 /// Any other document of the unit-year laid out as blocks (the 项目支出绩效自评报告, the 绩效目标申报表) as PDF
 /// bytes and typst's warnings, in the same 公文 layout; `ident` names the document in the PDF (same input, same
 /// bytes). Such outlines carry no charts.
-pub fn render_outline(books: &Books, outline: &jixiao_documents::Outline, ident: &str, fonts: &FontSet) -> Result<(Vec<u8>, Vec<String>), PdfError> {
+pub fn render_outline(
+    books: &Books,
+    outline: &jixiao_documents::Outline,
+    ident: &str,
+    fonts: &FontSet,
+) -> Result<(Vec<u8>, Vec<String>), PdfError> {
     let data = json!({
         "title": outline.title,
         "unit": books.unit.name,
@@ -111,7 +119,12 @@ pub fn render_outline(books: &Books, outline: &jixiao_documents::Outline, ident:
     typeset(vec![("/data.json", data)], fonts, fixed_today(books), format!("jixiao/{}/{}/{ident}", books.unit.code, books.year.year))
 }
 
-fn typeset(files: Vec<(&'static str, Vec<u8>)>, fonts: &FontSet, today: Datetime, ident: String) -> Result<(Vec<u8>, Vec<String>), PdfError> {
+fn typeset(
+    files: Vec<(&'static str, Vec<u8>)>,
+    fonts: &FontSet,
+    today: Datetime,
+    ident: String,
+) -> Result<(Vec<u8>, Vec<String>), PdfError> {
     let world = world::ReportWorld::new(TEMPLATE, files, fonts, today);
     let Warned { output, warnings } = typst::compile::<PagedDocument>(&world);
     let document = output.map_err(|errors| PdfError::Typeset(diagnostics(&errors)))?;
@@ -123,7 +136,14 @@ fn typeset(files: Vec<(&'static str, Vec<u8>)>, fonts: &FontSet, today: Datetime
 /// A wide form without charts (the 绩效运行监控表) as PDF bytes, with the same template and fonts as the report,
 /// on pages turned as given: `unit` and `code` name the document's author and identifier, `today` is the date
 /// typst sees (the monitoring date, so the same records and date give the same bytes).
-pub fn render_outline_turned(outline: &Outline, unit: &str, code: &str, today: jixiao_core::Date, orientation: Orientation, fonts: &FontSet) -> Result<Vec<u8>, PdfError> {
+pub fn render_outline_turned(
+    outline: &Outline,
+    unit: &str,
+    code: &str,
+    today: jixiao_core::Date,
+    orientation: Orientation,
+    fonts: &FontSet,
+) -> Result<Vec<u8>, PdfError> {
     let data = json!({
         "title": outline.title,
         "unit": unit,
@@ -134,6 +154,8 @@ pub fn render_outline_turned(outline: &Outline, unit: &str, code: &str, today: j
         "landscape": orientation == Orientation::Landscape,
     });
     let data = serde_json::to_vec(&data).map_err(|e| PdfError::Typeset(e.to_string()))?;
-    let today = Datetime::from_ymd(today.year, today.month as u8, today.day as u8).or_else(|| Datetime::from_ymd(2000, 1, 1)).expect("2000-01-01 is a date");
+    let today = Datetime::from_ymd(today.year, today.month as u8, today.day as u8)
+        .or_else(|| Datetime::from_ymd(2000, 1, 1))
+        .expect("2000-01-01 is a date");
     typeset(vec![("/data.json", data)], fonts, today, format!("jixiao/{code}/{}", outline.title)).map(|(pdf, _)| pdf)
 }

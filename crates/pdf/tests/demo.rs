@@ -20,7 +20,10 @@ fn demo() -> (Books, ReportModel) {
     let year = batch.years.iter().find(|y| y.year == 2020).expect("2020 declared").clone();
     let books = Books::new(batch.unit.clone(), year, batch.records.for_year(2020));
     let findings = check(&books);
-    let evaluation = evaluate(&EvaluationInput { books: &books, prior: None, findings: &findings }, &Rules::for_unit(&books.unit.region_code, 2020).unwrap());
+    let evaluation = evaluate(
+        &EvaluationInput { books: &books, prior: None, findings: &findings },
+        &Rules::for_unit(&books.unit.region_code, 2020).unwrap(),
+    );
     let model = build(&books, Some(&evaluation));
     (books, model)
 }
@@ -61,7 +64,12 @@ fn written_pdf() -> PathBuf {
 }
 
 fn run(program: &str, args: &[&str], file: &Path) -> String {
-    let out = Command::new(program).args(args).arg(file).arg("-").output().unwrap_or_else(|e| panic!("{program} runs (apt-get install poppler-utils): {e}"));
+    let out = Command::new(program)
+        .args(args)
+        .arg(file)
+        .arg("-")
+        .output()
+        .unwrap_or_else(|e| panic!("{program} runs (apt-get install poppler-utils): {e}"));
     assert!(out.status.success(), "{program} failed: {}", String::from_utf8_lossy(&out.stderr));
     String::from_utf8(out.stdout).unwrap()
 }
@@ -70,8 +78,28 @@ fn run(program: &str, args: &[&str], file: &Path) -> String {
 fn pdftotext_finds_every_seed_figure() {
     let text = run("pdftotext", &[], &written_pdf());
     for figure in [
-        "242.96", "148.93", "5.03", "102.96", "108.37", "52.24", "2.00", "24.13", "30.00", "211.33", "86.98%", "84.45", "18.51", "31.63", "1869", "17980",
-        "72.85", "一、部门基本情况", "（五）绩效自评结果", "附件：项目支出绩效自评表", "2021年4月25日", "缺少数据",
+        "242.96",
+        "148.93",
+        "5.03",
+        "102.96",
+        "108.37",
+        "52.24",
+        "2.00",
+        "24.13",
+        "30.00",
+        "211.33",
+        "86.98%",
+        "84.45",
+        "18.51",
+        "31.63",
+        "1869",
+        "17980",
+        "72.85",
+        "一、部门基本情况",
+        "（五）绩效自评结果",
+        "附件：项目支出绩效自评表",
+        "2021年4月25日",
+        "缺少数据",
     ] {
         assert!(text.contains(figure), "PDF text lacks {figure}");
     }
@@ -104,7 +132,12 @@ fn the_same_books_give_the_same_bytes() {
 #[test]
 fn first_pages_are_kept_as_png() {
     let path = written_pdf();
-    let status = Command::new("pdftoppm").args(["-r", "60", "-png", "-f", "1", "-l", "40"]).arg(&path).arg(artifacts().join("pdf-page")).status().expect("pdftoppm runs");
+    let status = Command::new("pdftoppm")
+        .args(["-r", "60", "-png", "-f", "1", "-l", "40"])
+        .arg(&path)
+        .arg(artifacts().join("pdf-page"))
+        .status()
+        .expect("pdftoppm runs");
     assert!(status.success());
     assert!(artifacts().join("pdf-page-01.png").exists());
 }

@@ -21,30 +21,17 @@ use std::process::Command;
 use std::sync::OnceLock;
 
 fn books(dataset: &str, year: i32) -> Books {
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("../../examples")
-        .join(dataset);
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../examples").join(dataset);
     let source = jixiao_import::read(&dir).expect("reads");
-    let batch = source
-        .validate(&RecordSet::default(), &[])
-        .expect("validates");
-    let declared = batch
-        .years
-        .iter()
-        .find(|y| y.year == year)
-        .expect("year declared")
-        .clone();
+    let batch = source.validate(&RecordSet::default(), &[]).expect("validates");
+    let declared = batch.years.iter().find(|y| y.year == year).expect("year declared").clone();
     Books::new(batch.unit.clone(), declared, batch.records.for_year(year))
 }
 
 fn evaluation(books: &Books) -> Evaluation {
     let findings = check(books);
     evaluate(
-        &EvaluationInput {
-            books,
-            prior: None,
-            findings: &findings,
-        },
+        &EvaluationInput { books, prior: None, findings: &findings },
         &Rules::for_unit(&books.unit.region_code, books.year.year).unwrap(),
     )
 }
@@ -63,9 +50,7 @@ fn draft(dataset: &str, year: i32) -> (Books, Outline) {
 
 fn fonts() -> &'static FontSet {
     static FONTS: OnceLock<FontSet> = OnceLock::new();
-    FONTS.get_or_init(|| {
-        FontSet::from_env().expect("CJK fonts installed (apt-get install fonts-noto-cjk)")
-    })
+    FONTS.get_or_init(|| FontSet::from_env().expect("CJK fonts installed (apt-get install fonts-noto-cjk)"))
 }
 
 fn artifacts() -> PathBuf {
@@ -75,11 +60,7 @@ fn artifacts() -> PathBuf {
 }
 
 fn pdf_text(pdf: &Path) -> String {
-    let out = Command::new("pdftotext")
-        .arg(pdf)
-        .arg("-")
-        .output()
-        .expect("pdftotext runs (poppler-utils)");
+    let out = Command::new("pdftotext").arg(pdf).arg("-").output().expect("pdftotext runs (poppler-utils)");
     // Lines wrap anywhere in CJK text: compare without line breaks and spaces.
     String::from_utf8(out.stdout).unwrap().chars().filter(|c| !c.is_whitespace()).collect()
 }
@@ -89,21 +70,14 @@ fn libreoffice_to_pdf(file: &Path, out: &Path) -> PathBuf {
     let profile = tempfile::tempdir().unwrap();
     let status = Command::new("soffice")
         .args(["--headless", "--norestore"])
-        .arg(format!(
-            "-env:UserInstallation=file://{}",
-            profile.path().display()
-        ))
+        .arg(format!("-env:UserInstallation=file://{}", profile.path().display()))
         .args(["--convert-to", "pdf", "--outdir"])
         .arg(out)
         .arg(file)
         .output()
         .expect("soffice runs (scripts/install-test-deps.sh)");
     let pdf = out.join(file.file_stem().unwrap()).with_extension("pdf");
-    assert!(
-        status.status.success() && pdf.exists(),
-        "conversion failed: {}",
-        String::from_utf8_lossy(&status.stderr)
-    );
+    assert!(status.status.success() && pdf.exists(), "conversion failed: {}", String::from_utf8_lossy(&status.stderr));
     pdf
 }
 
@@ -121,19 +95,10 @@ fn both_paper_formats_carry(books: &Books, outline: &Outline, name: &str, figure
     std::fs::write(&pdf_path, &pdf).unwrap();
     let typeset = pdf_text(&pdf_path);
     for figure in figures.iter().chain([&outline.title.as_str()]) {
-        assert!(
-            converted.contains(figure),
-            "{name}: the DOCX opened by LibreOffice lacks {figure}"
-        );
+        assert!(converted.contains(figure), "{name}: the DOCX opened by LibreOffice lacks {figure}");
         assert!(typeset.contains(figure), "{name}: the PDF lacks {figure}");
     }
-    assert_eq!(
-        pdf,
-        jixiao_pdf::render_outline(books, outline, name, fonts())
-            .unwrap()
-            .0,
-        "same outline, same PDF"
-    );
+    assert_eq!(pdf, jixiao_pdf::render_outline(books, outline, name, fonts()).unwrap().0, "same outline, same PDF");
     let status = Command::new("pdftoppm")
         .args(["-r", "60", "-png", "-f", "1", "-l", "2"])
         .arg(&pdf_path)
@@ -163,22 +128,12 @@ fn demo_project_report() {
     }
     assert!(md.contains("「缺少数据：报告文字「存在的问题」未填写」"));
     let html = jixiao_documents::text::html(&outline);
-    assert!(
-        html.contains("附：数字来源"),
-        "the HTML carries the trace table"
-    );
+    assert!(html.contains("附：数字来源"), "the HTML carries the trace table");
     both_paper_formats_carry(
         &books,
         &outline,
         "demo-project-XM2020-02",
-        &[
-            "全国科普日活动经费",
-            "30.00",
-            "27.46",
-            "91.53%",
-            "99.15",
-            "项目支出绩效自评表",
-        ],
+        &["全国科普日活动经费", "30.00", "27.46", "91.53%", "99.15", "项目支出绩效自评表"],
     );
 }
 
@@ -192,12 +147,7 @@ fn demo_targets() {
         &books,
         &outline,
         "demo-targets-2021",
-        &[
-            "部门整体支出绩效目标申报表",
-            "项目支出绩效目标申报表",
-            "老科协经费",
-            "参考值",
-        ],
+        &["部门整体支出绩效目标申报表", "项目支出绩效目标申报表", "老科协经费", "参考值"],
     );
 }
 
@@ -208,12 +158,7 @@ fn yongchuan_project_report() {
     insta::assert_snapshot!("yongchuan_project_XM2024-01_md", md);
     // 农机购置与应用补贴: 620.00 万元 given on line ZB2024-15.
     assert!(md.contains("ZB2024-15"));
-    both_paper_formats_carry(
-        &books,
-        &outline,
-        "yongchuan-project-XM2024-01",
-        &["农机购置与应用补贴", "620.00"],
-    );
+    both_paper_formats_carry(&books, &outline, "yongchuan-project-XM2024-01", &["农机购置与应用补贴", "620.00"]);
 }
 
 #[test]
@@ -225,10 +170,6 @@ fn yongchuan_targets() {
         &books,
         &outline,
         "yongchuan-targets-2025",
-        &[
-            "2025年度绩效目标申报表",
-            "农机新技术推广及安全培训",
-            "宜机化改造面积",
-        ],
+        &["2025年度绩效目标申报表", "农机新技术推广及安全培训", "宜机化改造面积"],
     );
 }

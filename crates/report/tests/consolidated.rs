@@ -1,8 +1,8 @@
 //! The consolidated report (a 主管部门 or a 财政局's region) written from its outline in both formats.
 
+use jixiao_core::Fen;
 use jixiao_core::consolidated::{ConsolidationInput, ScopeKind, UnitExecution, UnitSummary, build};
 use jixiao_core::evaluation::Points;
-use jixiao_core::Fen;
 use jixiao_report::{Format, render_consolidated, render_consolidated_in_browser};
 
 fn unit(code: &str, dept: &str, annual: i64, spent: i64, score: Option<i64>, errors: usize) -> UnitSummary {
@@ -27,7 +27,11 @@ fn input(kind: ScopeKind) -> ConsolidationInput {
         code: Some("CZ01".into()),
         name: "某区财政局".into(),
         year: 2020,
-        units: vec![unit("U1", "D1", 200_000_000, 180_000_000, Some(9150), 0), unit("U2", "D2", 100_000_000, 50_000_000, Some(8200), 2), unit("U3", "D2", 0, 0, None, 0)],
+        units: vec![
+            unit("U1", "D1", 200_000_000, 180_000_000, Some(9150), 0),
+            unit("U2", "D2", 100_000_000, 50_000_000, Some(8200), 2),
+            unit("U3", "D2", 0, 0, None, 0),
+        ],
     }
 }
 

@@ -1,11 +1,11 @@
 //! Golden tests of the demo report (芙蓉区科协 2020), read straight from the import files without a database.
 
+use jixiao_core::RecordSet;
 use jixiao_core::check::check;
 use jixiao_core::evaluation::framework::Rules;
 use jixiao_core::evaluation::{Evaluation, EvaluationInput, evaluate};
 use jixiao_core::records::Books;
 use jixiao_core::report_model::{ReportModel, build};
-use jixiao_core::RecordSet;
 use jixiao_report::{Format, render};
 use std::path::Path;
 
@@ -91,7 +91,13 @@ fn the_report_prints_money_in_yuan_when_asked() {
     let books = demo_books();
     let model = jixiao_core::report_model::build_in(&books, Some(&demo_evaluation(&books)), jixiao_core::MoneyUnit::Yuan);
     let md = render(&model, Format::Markdown).unwrap();
-    for expected in ["本级财政拨款收入合计2429600.00元", "年末结转和结余316300.00元。", "| 资金来源 | 年初结转和结余（元） | 本年收入（元） |", "| 合计 | 0.00 | 2429600.00 | 2113300.00 | 0.00 | 316300.00 |", "预算执行率86.98%"] {
+    for expected in [
+        "本级财政拨款收入合计2429600.00元",
+        "年末结转和结余316300.00元。",
+        "| 资金来源 | 年初结转和结余（元） | 本年收入（元） |",
+        "| 合计 | 0.00 | 2429600.00 | 2113300.00 | 0.00 | 316300.00 |",
+        "预算执行率86.98%",
+    ] {
         assert!(md.contains(expected), "{expected}");
     }
     // The report's own text names no 万元 (the scored tables of the evaluation keep theirs, labelled).
@@ -136,7 +142,10 @@ fn golden_evaluation_json() {
 #[test]
 fn golden_evaluation_md() {
     let books = demo_books();
-    insta::assert_snapshot!("demo_2020_evaluation_md", jixiao_report::render_evaluation(&demo_evaluation(&books), Format::Markdown).unwrap());
+    insta::assert_snapshot!(
+        "demo_2020_evaluation_md",
+        jixiao_report::render_evaluation(&demo_evaluation(&books), Format::Markdown).unwrap()
+    );
 }
 
 #[test]
@@ -147,7 +156,10 @@ fn demo_evaluation_figures() {
     assert_eq!(value("budget_completion_rate"), "86.98%");
     assert_eq!(value("staff_control_rate"), "100.00%");
     assert_eq!(value("sangong_control_rate"), "无法计算", "三公 0 / 0");
-    assert_eq!(e.indicators.iter().find(|i| i.id == "sangong_control_rate").unwrap().score, e.indicators.iter().find(|i| i.id == "sangong_control_rate").unwrap().weight);
+    assert_eq!(
+        e.indicators.iter().find(|i| i.id == "sangong_control_rate").unwrap().score,
+        e.indicators.iter().find(|i| i.id == "sangong_control_rate").unwrap().weight
+    );
     assert_eq!(e.total.0, e.indicators.iter().map(|i| i.score.0).sum::<i64>(), "the total is the sum of the scores");
     assert_eq!(e.applied, ["department.toml", "project.toml"], "the unchecked Hunan file no longer applies to a 430102 unit by itself");
     assert_eq!(e.basis, ["《预算绩效评价共性指标体系框架》（财预〔2013〕53号）", "《项目支出绩效评价管理办法》（财预〔2020〕10号）"]);
@@ -165,9 +177,13 @@ fn section_headings_follow_the_reports_numbering() {
     let headings: Vec<&str> = md.lines().filter(|l| l.starts_with('#')).map(|l| l.trim_start_matches('#').trim()).collect();
     for s in jixiao_core::sections::report_sections() {
         let (chapter, rest) = s.heading.split_once('、').unwrap_or_else(|| panic!("{}: no chapter", s.heading));
-        let chapter_heading = headings.iter().position(|h| h.starts_with(&format!("{chapter}、"))).unwrap_or_else(|| panic!("no chapter {chapter}"));
+        let chapter_heading =
+            headings.iter().position(|h| h.starts_with(&format!("{chapter}、"))).unwrap_or_else(|| panic!("no chapter {chapter}"));
         if rest.starts_with('（') {
-            let next_chapter = headings[chapter_heading + 1..].iter().position(|h| !h.starts_with('（')).map_or(headings.len(), |n| chapter_heading + 1 + n);
+            let next_chapter = headings[chapter_heading + 1..]
+                .iter()
+                .position(|h| !h.starts_with('（'))
+                .map_or(headings.len(), |n| chapter_heading + 1 + n);
             assert!(headings[chapter_heading + 1..next_chapter].contains(&rest), "{}: 「{rest}」 is not under chapter {chapter}", s.id);
         } else {
             assert_eq!(headings[chapter_heading], s.heading, "{}", s.id);

@@ -1,11 +1,11 @@
 //! Stored XSS (issue 16): every free-text value a user can import reaches the HTML report only as escaped
 //! text, in every report (unit, evaluation, consolidated), while Markdown keeps the text as typed.
 
+use jixiao_core::Fen;
 use jixiao_core::check::check;
 use jixiao_core::consolidated::{ConsolidationInput, ScopeKind, UnitExecution, UnitSummary, build as build_consolidated};
 use jixiao_core::evaluation::framework::Rules;
 use jixiao_core::evaluation::{EvaluationInput, evaluate};
-use jixiao_core::Fen;
 use jixiao_core::records::Books;
 use jixiao_core::report_model::build;
 use jixiao_report::{Format, render, render_consolidated, render_evaluation};
@@ -33,7 +33,10 @@ fn html_report_and_evaluation_escape_every_free_text_field() {
     let (books, fields) = hostile_books();
     assert!(fields > 50, "only {fields} free-text values made hostile");
     let findings = check(&books);
-    let evaluation = evaluate(&EvaluationInput { books: &books, prior: None, findings: &findings }, &Rules::for_unit(&books.unit.region_code, 2020).unwrap());
+    let evaluation = evaluate(
+        &EvaluationInput { books: &books, prior: None, findings: &findings },
+        &Rules::for_unit(&books.unit.region_code, 2020).unwrap(),
+    );
     let model = build(&books, Some(&evaluation));
     let html = render(&model, Format::Html).unwrap();
     let escaped = assert_inert(&html);
@@ -60,7 +63,10 @@ fn consolidated_html_escapes_unit_department_and_bureau_names() {
         rules: vec![PAYLOAD.into()],
     };
     for kind in [ScopeKind::Region, ScopeKind::Department] {
-        let input = ConsolidationInput { kind, code: Some("CZ01".into()), name: format!("财政局{PAYLOAD}"), year: 2020, units: vec![unit.clone()] };
+        let input =
+            ConsolidationInput {
+                kind, code: Some("CZ01".into()), name: format!("财政局{PAYLOAD}"), year: 2020, units: vec![unit.clone()]
+            };
         let html = render_consolidated(&build_consolidated(&input), Format::Html).unwrap();
         assert!(assert_inert(&html) >= 3, "{html}");
     }

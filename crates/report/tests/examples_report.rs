@@ -14,7 +14,8 @@ use std::path::Path;
 fn books(dataset: &str, year: i32) -> Books {
     let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../examples").join(dataset);
     let source = jixiao_import::read(&dir).unwrap_or_else(|e| panic!("{dataset} reads: {}", first_lines(&format!("{e:?}"))));
-    let batch = source.validate(&RecordSet::default(), &[]).unwrap_or_else(|e| panic!("{dataset} validates: {}", first_lines(&format!("{e:?}"))));
+    let batch =
+        source.validate(&RecordSet::default(), &[]).unwrap_or_else(|e| panic!("{dataset} validates: {}", first_lines(&format!("{e:?}"))));
     let declared = batch.years.iter().find(|y| y.year == year).expect("year declared").clone();
     Books::new(batch.unit.clone(), declared, batch.records.for_year(year))
 }
@@ -29,7 +30,10 @@ fn model(dataset: &str, year: i32) -> ReportModel {
     let findings = check(&books);
     let errors: Vec<_> = findings.iter().filter(|f| f.severity == Severity::Error).collect();
     assert!(errors.is_empty(), "{dataset}: check finds errors: {errors:#?}");
-    let evaluation = evaluate(&EvaluationInput { books: &books, prior: None, findings: &findings }, &Rules::for_unit(&books.unit.region_code, year).unwrap());
+    let evaluation = evaluate(
+        &EvaluationInput { books: &books, prior: None, findings: &findings },
+        &Rules::for_unit(&books.unit.region_code, year).unwrap(),
+    );
     build(&books, Some(&evaluation))
 }
 
@@ -69,7 +73,14 @@ const DAYING: &str = "daying-wenlv-2022";
 fn nongji_report_prints_the_published_totals() {
     let md = markdown(NONGJI, 2024);
     // 项目支出 = 832.82 − 146.89; 年末结转和结余 = 收支总计 − 支出合计
-    let printed = [("本级财政拨款收入合计", "832.82"), ("本年支出合计", "832.82"), ("其中基本支出", "146.89"), ("项目支出", "685.93"), ("上年结转", "0.00"), ("年末结转和结余", "0.00")];
+    let printed = [
+        ("本级财政拨款收入合计", "832.82"),
+        ("本年支出合计", "832.82"),
+        ("其中基本支出", "146.89"),
+        ("项目支出", "685.93"),
+        ("上年结转", "0.00"),
+        ("年末结转和结余", "0.00"),
+    ];
     assert_printed(NONGJI, &md, &printed);
     assert!(!md.contains("其他资金收入"), "事业收入 and 其他收入 are 0");
     assert!(md.contains("| 合计 | 0.00 | 832.82 | 832.82 | 0.00 | 0.00 |"), "收支平衡");

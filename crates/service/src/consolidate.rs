@@ -16,13 +16,19 @@ const WORKERS: usize = 4;
 /// Everything a consolidated view of `year` needs: per unit in scope, the execution sums (aggregate SQL),
 /// the books check and the evaluation under the rules of its region and year (plus `extra_rules`). Units
 /// are read a few at a time, one unit-year's books each, then dropped.
-pub async fn consolidation_input(store: &Store, scope: &Scope, year: i32, extra_rules: Option<Arc<RulesFile>>) -> Result<ConsolidationInput, ServiceError> {
+pub async fn consolidation_input(
+    store: &Store,
+    scope: &Scope,
+    year: i32,
+    extra_rules: Option<Arc<RulesFile>>,
+) -> Result<ConsolidationInput, ServiceError> {
     let units = store.directory(scope).await?;
     let with_year = store.units_with_year(scope, year).await?;
     let execution = Arc::new(store.execution_totals(scope, year).await?);
     let name = scope_name(scope, &units);
 
-    let queue: Arc<Mutex<Vec<UnitProfile>>> = Arc::new(Mutex::new(units.iter().filter(|u| with_year.contains(&u.code)).rev().cloned().collect()));
+    let queue: Arc<Mutex<Vec<UnitProfile>>> =
+        Arc::new(Mutex::new(units.iter().filter(|u| with_year.contains(&u.code)).rev().cloned().collect()));
     let mut workers = tokio::task::JoinSet::new();
     for _ in 0..WORKERS {
         let (store, queue, execution, extra_rules) = (store.clone(), queue.clone(), execution.clone(), extra_rules.clone());
@@ -31,7 +37,12 @@ pub async fn consolidation_input(store: &Store, scope: &Scope, year: i32, extra_
             loop {
                 let Some(unit) = queue.lock().expect("queue lock").pop() else { break };
                 let assessment = assess(&store, &unit.code, year, extra_rules.clone()).await?;
-                done.push(UnitSummary::evaluated(&unit, execution.get(&unit.code).copied().unwrap_or_default(), &assessment.findings, assessment.evaluation()?));
+                done.push(UnitSummary::evaluated(
+                    &unit,
+                    execution.get(&unit.code).copied().unwrap_or_default(),
+                    &assessment.findings,
+                    assessment.evaluation()?,
+                ));
             }
             Ok::<_, ServiceError>(done)
         });

@@ -44,7 +44,15 @@ fn canonical(kind: &RecordKindSpec, row: &AnyRow) -> Result<String, sqlx::Error>
         values.push(read_cell(row, &c.field, &c.value_type)?);
     }
     let content_hash: String = row.try_get("content_hash")?;
-    Ok(Canonical { kind, id: row.try_get("id")?, unit_id: row.try_get("unit_id")?, batch_id: row.try_get("batch_id")?, content_hash: &content_hash, values: &values }.text())
+    Ok(Canonical {
+        kind,
+        id: row.try_get("id")?,
+        unit_id: row.try_get("unit_id")?,
+        batch_id: row.try_get("batch_id")?,
+        content_hash: &content_hash,
+        values: &values,
+    }
+    .text())
 }
 
 /// The canonical text of a record about to be stored, from the cells bound for it (each of its column's type,
@@ -128,14 +136,26 @@ pub(crate) async fn append(conn: &mut AnyConnection, backend: Backend, batch_id:
             entries.iter().filter(|e| e.1 == table).map(|(seq, _, id, prev, hash)| (*seq, *id, prev.clone(), hash.clone())).collect();
         insert_links(conn, backend, table, &links).await?;
     }
-    sqlx::query("UPDATE chain_head SET length = $1, hash = $2, started = 1 WHERE id = 1").bind(length).bind(hash).execute(&mut *conn).await?;
+    sqlx::query("UPDATE chain_head SET length = $1, hash = $2, started = 1 WHERE id = 1")
+        .bind(length)
+        .bind(hash)
+        .execute(&mut *conn)
+        .await?;
     Ok(())
 }
 
 /// Writes chain entries (seq, record id, previous hash, hash) of records of `table`.
-pub(crate) async fn insert_links(conn: &mut AnyConnection, backend: Backend, table: &str, links: &[(i64, i64, String, String)]) -> Result<(), sqlx::Error> {
+pub(crate) async fn insert_links(
+    conn: &mut AnyConnection,
+    backend: Backend,
+    table: &str,
+    links: &[(i64, i64, String, String)],
+) -> Result<(), sqlx::Error> {
     for chunk in links.chunks(APPEND_CHUNK) {
-        let sql = format!("INSERT INTO record_chain (seq, record_table, record_id, prev_hash, hash) VALUES {}", values_list(backend, chunk.len(), 5));
+        let sql = format!(
+            "INSERT INTO record_chain (seq, record_table, record_id, prev_hash, hash) VALUES {}",
+            values_list(backend, chunk.len(), 5)
+        );
         let mut q = sqlx::query(spec_sql(&sql));
         for (seq, id, prev, hash) in chunk {
             q = q.bind(*seq).bind(table.to_string()).bind(*id).bind(prev.clone()).bind(hash.clone());
@@ -163,7 +183,11 @@ impl std::fmt::Display for ChainProblem {
             write!(f, "第 {seq} 条链记录：")?;
         }
         let id = self.record_id.map(|i| format!(" id {i}")).unwrap_or_default();
-        if self.record.is_empty() { write!(f, "（表 {}{id}）{}", self.table, self.message) } else { write!(f, "{}（表 {}{id}）{}", self.record, self.table, self.message) }
+        if self.record.is_empty() {
+            write!(f, "（表 {}{id}）{}", self.table, self.message)
+        } else {
+            write!(f, "{}（表 {}{id}）{}", self.record, self.table, self.message)
+        }
     }
 }
 
@@ -211,7 +235,8 @@ impl Store {
         if hash == GENESIS {
             return Ok(true);
         }
-        let found: Option<i64> = sqlx::query_scalar("SELECT seq FROM record_chain WHERE hash = $1").bind(hash.to_string()).fetch_optional(&self.reader).await?;
+        let found: Option<i64> =
+            sqlx::query_scalar("SELECT seq FROM record_chain WHERE hash = $1").bind(hash.to_string()).fetch_optional(&self.reader).await?;
         Ok(found.is_some())
     }
 
@@ -222,15 +247,18 @@ impl Store {
         let mut problems = Vec::new();
         let mut running = GENESIS.to_string();
         let mut expected_seq = 1i64;
-        let last_seq: i64 = sqlx::query_scalar("SELECT CAST(COALESCE(MAX(seq), 0) AS BIGINT) FROM record_chain").fetch_one(&self.reader).await?;
+        let last_seq: i64 =
+            sqlx::query_scalar("SELECT CAST(COALESCE(MAX(seq), 0) AS BIGINT) FROM record_chain").fetch_one(&self.reader).await?;
         let mut from = 1i64;
         while from <= last_seq {
             let to = from + VERIFY_PAGE - 1;
-            let entries = sqlx::query("SELECT seq, record_table, record_id, prev_hash, hash FROM record_chain WHERE seq >= $1 AND seq <= $2 ORDER BY seq")
-                .bind(from)
-                .bind(to)
-                .fetch_all(&self.reader)
-                .await?;
+            let entries = sqlx::query(
+                "SELECT seq, record_table, record_id, prev_hash, hash FROM record_chain WHERE seq >= $1 AND seq <= $2 ORDER BY seq",
+            )
+            .bind(from)
+            .bind(to)
+            .fetch_all(&self.reader)
+            .await?;
             // The page's records, read per kind by joining the chain: (table, id) → (canonical, description).
             let mut stored: HashMap<(String, i64), (String, String)> = HashMap::new();
             for kind in record_kinds() {
@@ -251,8 +279,15 @@ impl Store {
                 let hash: String = e.try_get("hash")?;
                 let found = stored.get(&(table.clone(), record_id));
                 let record = found.map(|(_, d)| d.clone()).unwrap_or_default();
-                let mut problem =
-                    |message: String| problems.push(ChainProblem { seq: Some(seq), table: table.clone(), record_id: Some(record_id), record: record.clone(), message });
+                let mut problem = |message: String| {
+                    problems.push(ChainProblem {
+                        seq: Some(seq),
+                        table: table.clone(),
+                        record_id: Some(record_id),
+                        record: record.clone(),
+                        message,
+                    })
+                };
                 if seq != expected_seq {
                     problem(format!("链不连续：此前缺少第 {expected_seq}–{} 条（链记录被删除）", seq - 1));
                 }
@@ -264,7 +299,9 @@ impl Store {
                 } else {
                     match found {
                         None => problem("记录已不在数据库中（被删除或其 id 被改动）".into()),
-                        Some((canonical, _)) if link(&prev, canonical) != hash => problem("记录内容与入链时不符（记录或其链哈希被改动）".into()),
+                        Some((canonical, _)) if link(&prev, canonical) != hash => {
+                            problem("记录内容与入链时不符（记录或其链哈希被改动）".into())
+                        }
                         Some(_) => {}
                     }
                 }
@@ -285,7 +322,9 @@ impl Store {
         }
         let mut records = 0i64;
         for kind in record_kinds() {
-            let count: i64 = sqlx::query_scalar(spec_sql(&format!("SELECT CAST(COUNT(*) AS BIGINT) FROM {}", kind.table))).fetch_one(&self.reader).await?;
+            let count: i64 = sqlx::query_scalar(spec_sql(&format!("SELECT CAST(COUNT(*) AS BIGINT) FROM {}", kind.table)))
+                .fetch_one(&self.reader)
+                .await?;
             records += count;
             let sql = format!(
                 "SELECT {} FROM {} WHERE id NOT IN (SELECT record_id FROM record_chain WHERE record_table = $1) ORDER BY id LIMIT 20",

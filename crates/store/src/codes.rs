@@ -2,8 +2,8 @@
 //! database the latest load of a year replaces the embedded edition of that year.
 
 use crate::{INSERT_CHUNK_PARAMETERS, Store, StoreError, now_unix, spec_sql, values_list};
-use jixiao_core::codes::{CodeTables, OfficialRow};
 use jixiao_core::Date;
+use jixiao_core::codes::{CodeTables, OfficialRow};
 use sha2::{Digest, Sha256};
 use sqlx::Row;
 
@@ -41,21 +41,24 @@ impl Store {
     pub async fn load_code_table(&self, year: i32, source_file: &str, rows: &[OfficialRow]) -> Result<bool, StoreError> {
         let hash = content_hash(rows);
         let mut tx = self.pool.begin().await?;
-        let latest: Option<String> = sqlx::query_scalar("SELECT content_hash FROM code_table_load WHERE year = $1 ORDER BY id DESC LIMIT 1")
-            .bind(i64::from(year))
-            .fetch_optional(&mut *tx)
-            .await?;
+        let latest: Option<String> =
+            sqlx::query_scalar("SELECT content_hash FROM code_table_load WHERE year = $1 ORDER BY id DESC LIMIT 1")
+                .bind(i64::from(year))
+                .fetch_optional(&mut *tx)
+                .await?;
         if latest.as_deref() == Some(hash.as_str()) {
             return Ok(false);
         }
-        let load_id: i64 = sqlx::query_scalar("INSERT INTO code_table_load (year, source_file, loaded_at, row_count, content_hash) VALUES ($1, $2, $3, $4, $5) RETURNING id")
-            .bind(i64::from(year))
-            .bind(source_file.to_string())
-            .bind(now_unix())
-            .bind(rows.len() as i64)
-            .bind(hash)
-            .fetch_one(&mut *tx)
-            .await?;
+        let load_id: i64 = sqlx::query_scalar(
+            "INSERT INTO code_table_load (year, source_file, loaded_at, row_count, content_hash) VALUES ($1, $2, $3, $4, $5) RETURNING id",
+        )
+        .bind(i64::from(year))
+        .bind(source_file.to_string())
+        .bind(now_unix())
+        .bind(rows.len() as i64)
+        .bind(hash)
+        .fetch_one(&mut *tx)
+        .await?;
         for chunk in rows.chunks(INSERT_CHUNK_PARAMETERS / 3) {
             let sql = format!("INSERT INTO code_table_row (load_id, code, name) VALUES {}", values_list(self.backend(), chunk.len(), 3));
             let mut q = sqlx::query(spec_sql(&sql));

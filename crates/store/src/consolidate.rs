@@ -3,9 +3,9 @@
 //! The per-unit findings and evaluation come from jixiao-service, which reads each unit-year's books.
 
 use crate::{Store, StoreError, spec_sql};
+use jixiao_core::Fen;
 use jixiao_core::consolidated::{ScopeKind, UnitExecution};
 use jixiao_core::records::UnitProfile;
-use jixiao_core::Fen;
 use sqlx::Row;
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -44,7 +44,10 @@ impl Store {
     /// The profiles (without duties and offices) of the units in scope, by code.
     pub async fn directory(&self, scope: &Scope) -> Result<Vec<UnitProfile>, StoreError> {
         let (filter, value) = scope.filter();
-        let sql = format!("SELECT code, name, region_code, parent_department, department_code, bureau_code, bureau_name, framework FROM unit u WHERE 1 = 1{}", filter.replace("$2", "$1"));
+        let sql = format!(
+            "SELECT code, name, region_code, parent_department, department_code, bureau_code, bureau_name, framework FROM unit u WHERE 1 = 1{}",
+            filter.replace("$2", "$1")
+        );
         let mut q = sqlx::query(spec_sql(&sql));
         if let Some(v) = value {
             q = q.bind(v.clone());

@@ -21,9 +21,9 @@ use jixiao_core::{Date, Fen};
 use schema::Backend;
 use serde_json::{Map, Value};
 use sqlx::any::{AnyPoolOptions, AnyRow};
-use std::collections::BTreeMap;
 use sqlx::migrate::Migrator;
 use sqlx::{AnyPool, AssertSqlSafe, Row};
+use std::collections::BTreeMap;
 
 /// SQL built from the record-kind spec: table and column names come from the embedded, reviewed data file,
 /// never from user input, and every value is bound as a parameter.
@@ -44,7 +44,12 @@ pub(crate) fn values_list(backend: Backend, rows: usize, columns: usize) -> Stri
 }
 
 /// Adds line-month totals to those stored (a new line-month gets a row), a few hundred rows a statement.
-async fn add_month_totals(tx: &mut sqlx::Transaction<'_, sqlx::Any>, backend: Backend, unit_id: i64, totals: &BTreeMap<MonthKey, MonthTotal>) -> Result<(), StoreError> {
+async fn add_month_totals(
+    tx: &mut sqlx::Transaction<'_, sqlx::Any>,
+    backend: Backend,
+    unit_id: i64,
+    totals: &BTreeMap<MonthKey, MonthTotal>,
+) -> Result<(), StoreError> {
     const COLUMNS: usize = 10;
     let totals: Vec<_> = totals.iter().collect();
     for chunk in totals.chunks(INSERT_CHUNK_PARAMETERS / COLUMNS) {
@@ -76,7 +81,12 @@ async fn add_month_totals(tx: &mut sqlx::Transaction<'_, sqlx::Any>, backend: Ba
 }
 
 /// Adds procurement payment totals to those stored (a new year-line-procurement gets a row).
-pub(crate) async fn add_procurement_totals(tx: &mut sqlx::Transaction<'_, sqlx::Any>, backend: Backend, unit_id: i64, totals: &BTreeMap<ProcurementKey, LineSpending>) -> Result<(), StoreError> {
+pub(crate) async fn add_procurement_totals(
+    tx: &mut sqlx::Transaction<'_, sqlx::Any>,
+    backend: Backend,
+    unit_id: i64,
+    totals: &BTreeMap<ProcurementKey, LineSpending>,
+) -> Result<(), StoreError> {
     const COLUMNS: usize = 6;
     let totals: Vec<_> = totals.iter().collect();
     for chunk in totals.chunks(INSERT_CHUNK_PARAMETERS / COLUMNS) {
@@ -147,7 +157,13 @@ pub struct Store {
 /// A SQLite URL without a mode gets `mode=rwc`, so a new file is created rather than refused.
 fn normalize_url(url: &str) -> Result<(String, Backend), StoreError> {
     if url.starts_with("sqlite:") {
-        let url = if url.contains("mode=") { url.to_string() } else if url.contains('?') { format!("{url}&mode=rwc") } else { format!("{url}?mode=rwc") };
+        let url = if url.contains("mode=") {
+            url.to_string()
+        } else if url.contains('?') {
+            format!("{url}&mode=rwc")
+        } else {
+            format!("{url}?mode=rwc")
+        };
         Ok((url, Backend::Sqlite))
     } else if url.starts_with("postgres://") || url.starts_with("postgresql://") {
         Ok((url.to_string(), Backend::Postgres))
@@ -207,7 +223,11 @@ fn row_map(kind: &jixiao_core::schema::RecordKindSpec, row: &AnyRow) -> Result<M
 }
 
 /// Adds stored rows to `into` by their id.
-fn by_id(into: &mut BTreeMap<i64, Map<String, Value>>, kind: &jixiao_core::schema::RecordKindSpec, rows: Vec<AnyRow>) -> Result<(), StoreError> {
+fn by_id(
+    into: &mut BTreeMap<i64, Map<String, Value>>,
+    kind: &jixiao_core::schema::RecordKindSpec,
+    rows: Vec<AnyRow>,
+) -> Result<(), StoreError> {
     for row in rows {
         into.insert(row.try_get("id")?, row_map(kind, &row)?);
     }
@@ -249,7 +269,9 @@ impl Store {
                 AnyPoolOptions::new()
                     .max_connections(4)
                     .test_before_acquire(false)
-                    .after_connect(|conn, _| Box::pin(async move { sqlx::query("PRAGMA foreign_keys = ON").execute(conn).await.map(|_| ()) }))
+                    .after_connect(|conn, _| {
+                        Box::pin(async move { sqlx::query("PRAGMA foreign_keys = ON").execute(conn).await.map(|_| ()) })
+                    })
                     .connect(&url)
                     .await?
             }
@@ -301,7 +323,8 @@ impl Store {
             return Ok(None);
         };
         let id: i64 = row.try_get("id")?;
-        let duties = sqlx::query_scalar("SELECT text FROM unit_duty WHERE unit_id = $1 ORDER BY seq").bind(id).fetch_all(&self.reader).await?;
+        let duties =
+            sqlx::query_scalar("SELECT text FROM unit_duty WHERE unit_id = $1 ORDER BY seq").bind(id).fetch_all(&self.reader).await?;
         let offices = sqlx::query("SELECT name, duties FROM unit_office WHERE unit_id = $1 ORDER BY seq")
             .bind(id)
             .fetch_all(&self.reader)
@@ -326,7 +349,10 @@ impl Store {
     /// The unit's fiscal years, ascending.
     pub async fn years(&self, code: &str) -> Result<Vec<UnitYear>, StoreError> {
         let id = self.unit_id(code).await?.ok_or_else(|| StoreError::UnknownUnit(code.to_string()))?;
-        let rows = sqlx::query("SELECT year, report_date FROM unit_year WHERE unit_id = $1 ORDER BY year").bind(id).fetch_all(&self.reader).await?;
+        let rows = sqlx::query("SELECT year, report_date FROM unit_year WHERE unit_id = $1 ORDER BY year")
+            .bind(id)
+            .fetch_all(&self.reader)
+            .await?;
         rows.iter()
             .map(|r| {
                 let year: i64 = r.try_get("year")?;
@@ -389,10 +415,17 @@ impl Store {
     /// A unit-year's expenditures whose `column` (a column name of this crate's choosing, e.g. `line_code`,
     /// `voucher_no`) equals `value`, in the order stored: what the web's line and voucher pages read beside
     /// books in summary form.
-    pub async fn expenditures_with(&self, code: &str, year: i32, column: &'static str, value: &str) -> Result<Vec<jixiao_core::records::Expenditure>, StoreError> {
+    pub async fn expenditures_with(
+        &self,
+        code: &str,
+        year: i32,
+        column: &'static str,
+        value: &str,
+    ) -> Result<Vec<jixiao_core::records::Expenditure>, StoreError> {
         let Some(id) = self.unit_id(code).await? else { return Ok(Vec::new()) };
         let Some(kind) = record_kinds().iter().find(|k| k.id == "expenditures") else { return Ok(Vec::new()) };
-        let sql = format!("SELECT {} FROM {} WHERE unit_id = $1 AND year = $2 AND {column} = $3 ORDER BY id", kind_columns(kind), kind.table);
+        let sql =
+            format!("SELECT {} FROM {} WHERE unit_id = $1 AND year = $2 AND {column} = $3 ORDER BY id", kind_columns(kind), kind.table);
         let mut set = RecordSet::default();
         for row in sqlx::query(spec_sql(&sql)).bind(id).bind(i64::from(year)).bind(value.to_string()).fetch_all(&self.reader).await? {
             set.push_row(&kind.id, row_map(kind, &row)?).map_err(|message| StoreError::Corrupt { kind: kind.id.clone(), message })?;
@@ -409,7 +442,10 @@ impl Store {
         let (unit, unit_year, id) = self.unit_year(code, year).await?;
         let records = self.load_records_but(id, Some(year), Some("expenditures")).await?;
         let mut books = Books::new(unit, unit_year, records);
-        let totals = ExpenditureTotals { by_line_month: self.month_totals_of(id, year).await?, by_procurement: self.procurement_totals_of(id, year).await? };
+        let totals = ExpenditureTotals {
+            by_line_month: self.month_totals_of(id, year).await?,
+            by_procurement: self.procurement_totals_of(id, year).await?,
+        };
         let Some(kind) = record_kinds().iter().find(|k| k.id == "expenditures") else {
             return Err(StoreError::Corrupt { kind: "expenditures".into(), message: "记录种类定义中没有支出凭证".into() });
         };
@@ -432,7 +468,8 @@ impl Store {
             }
         }
         // The originals of the notable reversals.
-        let originals: Vec<String> = notable.values().filter_map(|m| m.get("reverses").and_then(Value::as_str)).map(str::to_string).collect();
+        let originals: Vec<String> =
+            notable.values().filter_map(|m| m.get("reverses").and_then(Value::as_str)).map(str::to_string).collect();
         for chunk in originals.chunks(500) {
             let placeholders: Vec<String> = (0..chunk.len()).map(|i| format!("${}", i + 3)).collect();
             let mut q = sqlx::query(spec_sql(&format!("{select} AND voucher_no IN ({})", placeholders.join(", ")))).bind(id).bind(y);
@@ -459,7 +496,12 @@ impl Store {
     }
 
     /// [`Store::apply`], calling `progress` with the number of records handled so far.
-    pub async fn apply_with_progress(&self, batch: &Batch, source: &str, progress: &(dyn Fn(usize) + Sync)) -> Result<ApplyOutcome, StoreError> {
+    pub async fn apply_with_progress(
+        &self,
+        batch: &Batch,
+        source: &str,
+        progress: &(dyn Fn(usize) + Sync),
+    ) -> Result<ApplyOutcome, StoreError> {
         self.apply_inner(batch, source, None, progress).await
     }
 
@@ -475,7 +517,13 @@ impl Store {
         Ok(row.map(|r| r.try_get("who")).transpose()?)
     }
 
-    async fn apply_inner(&self, batch: &Batch, source: &str, entered_by: Option<&str>, progress: &(dyn Fn(usize) + Sync)) -> Result<ApplyOutcome, StoreError> {
+    async fn apply_inner(
+        &self,
+        batch: &Batch,
+        source: &str,
+        entered_by: Option<&str>,
+        progress: &(dyn Fn(usize) + Sync),
+    ) -> Result<ApplyOutcome, StoreError> {
         let mut writer = self.begin_import(&batch.unit, &batch.years, source, entered_by).await?;
         let mut done = 0usize;
         for kind in record_kinds() {
@@ -528,13 +576,20 @@ impl Store {
     }
 
     async fn procurement_totals_of(&self, id: i64, year: i32) -> Result<BTreeMap<ProcurementKey, LineSpending>, StoreError> {
-        let rows = sqlx::query("SELECT line_code, procurement_ref, paid, payments FROM procurement_payment_total WHERE unit_id = $1 AND year = $2")
-            .bind(id)
-            .bind(i64::from(year))
-            .fetch_all(&self.reader)
-            .await?;
+        let rows = sqlx::query(
+            "SELECT line_code, procurement_ref, paid, payments FROM procurement_payment_total WHERE unit_id = $1 AND year = $2",
+        )
+        .bind(id)
+        .bind(i64::from(year))
+        .fetch_all(&self.reader)
+        .await?;
         rows.iter()
-            .map(|r| Ok(((year, r.try_get("line_code")?, r.try_get("procurement_ref")?), LineSpending { amount: Fen(r.try_get("paid")?), vouchers: r.try_get("payments")? })))
+            .map(|r| {
+                Ok((
+                    (year, r.try_get("line_code")?, r.try_get("procurement_ref")?),
+                    LineSpending { amount: Fen(r.try_get("paid")?), vouchers: r.try_get("payments")? },
+                ))
+            })
             .collect()
     }
 
@@ -550,7 +605,11 @@ impl Store {
         let mut out = BTreeMap::new();
         for r in rows {
             let total = MonthTotal {
-                budget: LineBudget { carry_over: Fen(r.try_get("carry_over")?), initial: Fen(r.try_get("initial")?), adjustments: Fen(r.try_get("adjustments")?) },
+                budget: LineBudget {
+                    carry_over: Fen(r.try_get("carry_over")?),
+                    initial: Fen(r.try_get("initial")?),
+                    adjustments: Fen(r.try_get("adjustments")?),
+                },
                 spent: Fen(r.try_get("spent")?),
                 budget_vouchers: r.try_get("budget_vouchers")?,
                 expenditures: r.try_get("expenditures")?,
@@ -564,8 +623,11 @@ impl Store {
     /// Row counts of every record table, for tests and `jixiao` status lines.
     pub async fn record_counts(&self) -> Result<Vec<(String, i64)>, StoreError> {
         let mut out = Vec::new();
-        for table in ["unit", "unit_year", "import_batch"].into_iter().map(String::from).chain(record_kinds().iter().map(|k| k.table.clone())) {
-            let n: i64 = sqlx::query_scalar(spec_sql(&format!("SELECT CAST(COUNT(*) AS BIGINT) FROM {table}"))).fetch_one(&self.reader).await?;
+        for table in
+            ["unit", "unit_year", "import_batch"].into_iter().map(String::from).chain(record_kinds().iter().map(|k| k.table.clone()))
+        {
+            let n: i64 =
+                sqlx::query_scalar(spec_sql(&format!("SELECT CAST(COUNT(*) AS BIGINT) FROM {table}"))).fetch_one(&self.reader).await?;
             out.push((table, n));
         }
         Ok(out)

@@ -19,17 +19,36 @@ pub(crate) fn conditions(filter: &VoucherFilter, totals: &ExpenditureTotals) -> 
     match filter {
         VoucherFilter::DatedOutside { year: fiscal } => {
             let any = totals.by_line_month.iter().any(|((_, _, period), t)| period / 100 != *fiscal && t.expenditures != 0);
-            if any { vec![("(date < $3 OR date > $4)".into(), vec![Bind::Text(format!("{fiscal:04}-01-01")), Bind::Text(format!("{fiscal:04}-12-31"))])] } else { vec![] }
+            if any {
+                vec![(
+                    "(date < $3 OR date > $4)".into(),
+                    vec![Bind::Text(format!("{fiscal:04}-01-01")), Bind::Text(format!("{fiscal:04}-12-31"))],
+                )]
+            } else {
+                vec![]
+            }
         }
         // Two conditions rather than an OR, so that each is one range of the amount index.
-        VoucherFilter::AmountBeyond(bound) => vec![("amount > $3".into(), vec![Bind::Int(bound.0)]), ("amount < $3".into(), vec![Bind::Int(-bound.0)])],
+        VoucherFilter::AmountBeyond(bound) => {
+            vec![("amount > $3".into(), vec![Bind::Int(bound.0)]), ("amount < $3".into(), vec![Bind::Int(-bound.0)])]
+        }
         VoucherFilter::LineNotIn(lines) => {
-            let unknown: BTreeSet<&String> = totals.by_line_month.iter().filter(|(_, t)| t.expenditures != 0).map(|((_, line, _), _)| line).filter(|l| !lines.contains(*l)).collect();
+            let unknown: BTreeSet<&String> = totals
+                .by_line_month
+                .iter()
+                .filter(|(_, t)| t.expenditures != 0)
+                .map(|((_, line, _), _)| line)
+                .filter(|l| !lines.contains(*l))
+                .collect();
             unknown.into_iter().map(|line| ("line_code = $3".into(), vec![Bind::Text(line.clone())])).collect()
         }
         VoucherFilter::ProcurementNotIn(known) => {
-            let unknown: BTreeSet<&String> = totals.by_procurement.keys().map(|(_, _, reference)| reference).filter(|p| !known.contains(*p)).collect();
-            unknown.into_iter().map(|p| ("procurement_ref IS NOT NULL AND procurement_ref = $3".into(), vec![Bind::Text(p.clone())])).collect()
+            let unknown: BTreeSet<&String> =
+                totals.by_procurement.keys().map(|(_, _, reference)| reference).filter(|p| !known.contains(*p)).collect();
+            unknown
+                .into_iter()
+                .map(|p| ("procurement_ref IS NOT NULL AND procurement_ref = $3".into(), vec![Bind::Text(p.clone())]))
+                .collect()
         }
     }
 }

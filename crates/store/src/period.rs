@@ -15,8 +15,16 @@ pub struct ClosedPeriod {
 
 /// The periods closed for `unit` (its own and those closed for every unit).
 pub(crate) async fn closed_for(conn: &mut AnyConnection, unit: &str) -> Result<Vec<Period>, StoreError> {
-    let rows: Vec<String> = sqlx::query_scalar("SELECT period FROM closed_period WHERE unit_code = $1 OR unit_code = ''").bind(unit.to_string()).fetch_all(&mut *conn).await?;
-    rows.iter().map(|p| Period::parse(p).ok_or_else(|| StoreError::Corrupt { kind: "closed_period".into(), message: format!("无法识别的期间「{p}」") })).collect()
+    let rows: Vec<String> = sqlx::query_scalar("SELECT period FROM closed_period WHERE unit_code = $1 OR unit_code = ''")
+        .bind(unit.to_string())
+        .fetch_all(&mut *conn)
+        .await?;
+    rows.iter()
+        .map(|p| {
+            Period::parse(p)
+                .ok_or_else(|| StoreError::Corrupt { kind: "closed_period".into(), message: format!("无法识别的期间「{p}」") })
+        })
+        .collect()
 }
 
 impl Store {
@@ -26,12 +34,20 @@ impl Store {
         // The chain-head lock orders this against imports in flight: they see the close, or finish before it.
         sqlx::query("UPDATE chain_head SET length = length WHERE id = 1").execute(&mut *tx).await?;
         let code = unit.unwrap_or_default().to_string();
-        let exists: Option<i64> =
-            sqlx::query_scalar("SELECT id FROM closed_period WHERE unit_code = $1 AND period = $2").bind(code.clone()).bind(period.to_string()).fetch_optional(&mut *tx).await?;
+        let exists: Option<i64> = sqlx::query_scalar("SELECT id FROM closed_period WHERE unit_code = $1 AND period = $2")
+            .bind(code.clone())
+            .bind(period.to_string())
+            .fetch_optional(&mut *tx)
+            .await?;
         if exists.is_some() {
             return Ok(false);
         }
-        sqlx::query("INSERT INTO closed_period (unit_code, period, closed_at) VALUES ($1, $2, $3)").bind(code).bind(period.to_string()).bind(now_unix()).execute(&mut *tx).await?;
+        sqlx::query("INSERT INTO closed_period (unit_code, period, closed_at) VALUES ($1, $2, $3)")
+            .bind(code)
+            .bind(period.to_string())
+            .bind(now_unix())
+            .execute(&mut *tx)
+            .await?;
         tx.commit().await?;
         Ok(true)
     }
@@ -42,7 +58,11 @@ impl Store {
         rows.iter()
             .map(|r| {
                 let unit: String = r.try_get("unit_code")?;
-                Ok(ClosedPeriod { unit: (!unit.is_empty()).then_some(unit), period: r.try_get("period")?, closed_at: r.try_get("closed_at")? })
+                Ok(ClosedPeriod {
+                    unit: (!unit.is_empty()).then_some(unit),
+                    period: r.try_get("period")?,
+                    closed_at: r.try_get("closed_at")?,
+                })
             })
             .collect()
     }

@@ -37,7 +37,8 @@ const EXTRA: &[(u32, &str)] = &[
 /// of version 1; each later version creates the kinds added in it; then comes the version's extra DDL.
 pub fn migration(backend: Backend, version: u32) -> String {
     let id = backend.id_column();
-    let mut sql = String::from("-- Generated from crates/core/data/record-kinds.toml by jixiao-store's schema.rs; keep in step (a test compares).\n");
+    let mut sql =
+        String::from("-- Generated from crates/core/data/record-kinds.toml by jixiao-store's schema.rs; keep in step (a test compares).\n");
     if version == 1 {
         sql.push_str(&format!(
             "CREATE TABLE unit (\n    {id},\n    code TEXT NOT NULL UNIQUE,\n    name TEXT NOT NULL,\n    region_code TEXT NOT NULL,\n    parent_department TEXT NOT NULL,\n    content_hash TEXT NOT NULL\n);\n\n\
@@ -60,7 +61,16 @@ pub fn migration(backend: Backend, version: u32) -> String {
     // Columns added to a kind after it was created: optional, so the rows already stored read as empty.
     for kind in record_kinds().iter().filter(|k| k.since < version) {
         for c in kind.columns.iter().filter(|c| c.since == version) {
-            sql.push_str(&format!("\n-- {}：{} ({}.{})\nALTER TABLE {} ADD COLUMN {} {};\n", kind.label, c.header, kind.id, c.field, kind.table, c.field, column_type(c)));
+            sql.push_str(&format!(
+                "\n-- {}：{} ({}.{})\nALTER TABLE {} ADD COLUMN {} {};\n",
+                kind.label,
+                c.header,
+                kind.id,
+                c.field,
+                kind.table,
+                c.field,
+                column_type(c)
+            ));
         }
     }
     for (_, extra) in EXTRA.iter().filter(|(v, _)| *v == version) {
@@ -95,7 +105,8 @@ mod tests {
     fn migrations_match_the_record_kinds() {
         for (backend, dir) in [(Backend::Sqlite, "sqlite"), (Backend::Postgres, "postgres")] {
             let dir = format!("{}/migrations/{dir}", env!("CARGO_MANIFEST_DIR"));
-            let mut files: Vec<String> = std::fs::read_dir(&dir).unwrap().map(|e| e.unwrap().file_name().to_string_lossy().to_string()).collect();
+            let mut files: Vec<String> =
+                std::fs::read_dir(&dir).unwrap().map(|e| e.unwrap().file_name().to_string_lossy().to_string()).collect();
             files.sort();
             assert_eq!(files.len(), versions().len(), "{dir}: one migration per schema version: {files:?}");
             for (version, file) in versions().into_iter().zip(&files) {

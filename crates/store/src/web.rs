@@ -52,7 +52,8 @@ fn user_of(r: &AnyRow) -> Result<UserRow, sqlx::Error> {
 
 /// A stored task status, read back into the workflow's enum.
 fn status_of(text: String) -> Result<TaskStatus, StoreError> {
-    TaskStatus::parse(&text).ok_or_else(|| StoreError::Corrupt { kind: "evaluation_task".into(), message: format!("未知的自评任务状态「{text}」") })
+    TaskStatus::parse(&text)
+        .ok_or_else(|| StoreError::Corrupt { kind: "evaluation_task".into(), message: format!("未知的自评任务状态「{text}」") })
 }
 
 fn task_of(r: &AnyRow) -> Result<TaskRow, StoreError> {
@@ -92,11 +93,32 @@ impl Store {
 
     /// The sign-in events from `since` (Unix seconds) on, oldest first.
     pub async fn login_events(&self, since: i64) -> Result<Vec<LoginEvent>, StoreError> {
-        let rows = sqlx::query("SELECT at, username, address, outcome FROM login_event WHERE at >= $1 ORDER BY at, id").bind(since).fetch_all(&self.reader).await?;
-        Ok(rows.iter().map(|r| Ok(LoginEvent { at: r.try_get("at")?, username: r.try_get("username")?, address: r.try_get("address")?, outcome: r.try_get("outcome")? })).collect::<Result<Vec<_>, sqlx::Error>>()?)
+        let rows = sqlx::query("SELECT at, username, address, outcome FROM login_event WHERE at >= $1 ORDER BY at, id")
+            .bind(since)
+            .fetch_all(&self.reader)
+            .await?;
+        Ok(rows
+            .iter()
+            .map(|r| {
+                Ok(LoginEvent {
+                    at: r.try_get("at")?,
+                    username: r.try_get("username")?,
+                    address: r.try_get("address")?,
+                    outcome: r.try_get("outcome")?,
+                })
+            })
+            .collect::<Result<Vec<_>, sqlx::Error>>()?)
     }
 
-    pub async fn create_user(&self, username: &str, display_name: &str, password_hash: &str, role: &str, unit_code: Option<&str>, region_code: Option<&str>) -> Result<i64, StoreError> {
+    pub async fn create_user(
+        &self,
+        username: &str,
+        display_name: &str,
+        password_hash: &str,
+        role: &str,
+        unit_code: Option<&str>,
+        region_code: Option<&str>,
+    ) -> Result<i64, StoreError> {
         if self.user(username).await?.is_some() {
             return Err(StoreError::Conflicts(format!("用户「{username}」已存在")));
         }
@@ -125,12 +147,20 @@ impl Store {
     }
 
     pub async fn set_password(&self, username: &str, password_hash: &str) -> Result<(), StoreError> {
-        let n = sqlx::query("UPDATE app_user SET password_hash = $1 WHERE username = $2").bind(password_hash.to_string()).bind(username.to_string()).execute(&self.pool).await?.rows_affected();
+        let n = sqlx::query("UPDATE app_user SET password_hash = $1 WHERE username = $2")
+            .bind(password_hash.to_string())
+            .bind(username.to_string())
+            .execute(&self.pool)
+            .await?
+            .rows_affected();
         if n == 0 {
             return Err(StoreError::Conflicts(format!("没有用户「{username}」")));
         }
         // A new password ends every open session of the user.
-        sqlx::query("DELETE FROM web_session WHERE user_id IN (SELECT id FROM app_user WHERE username = $1)").bind(username.to_string()).execute(&self.pool).await?;
+        sqlx::query("DELETE FROM web_session WHERE user_id IN (SELECT id FROM app_user WHERE username = $1)")
+            .bind(username.to_string())
+            .execute(&self.pool)
+            .await?;
         Ok(())
     }
 
@@ -174,7 +204,11 @@ impl Store {
     }
 
     pub async fn delete_session(&self, token: &str) -> Result<(), StoreError> {
-        sqlx::query("DELETE FROM web_session WHERE token = $1 OR expires_at <= $2").bind(token.to_string()).bind(now_unix()).execute(&self.pool).await?;
+        sqlx::query("DELETE FROM web_session WHERE token = $1 OR expires_at <= $2")
+            .bind(token.to_string())
+            .bind(now_unix())
+            .execute(&self.pool)
+            .await?;
         Ok(())
     }
 
@@ -188,13 +222,23 @@ impl Store {
     }
 
     pub async fn tasks(&self) -> Result<Vec<TaskRow>, StoreError> {
-        let rows = sqlx::query("SELECT id, unit_code, year, status, updated_at FROM evaluation_task ORDER BY unit_code, year").fetch_all(&self.reader).await?;
+        let rows = sqlx::query("SELECT id, unit_code, year, status, updated_at FROM evaluation_task ORDER BY unit_code, year")
+            .fetch_all(&self.reader)
+            .await?;
         rows.iter().map(task_of).collect()
     }
 
     /// Moves a task from `from` (None: it must not exist yet) to `to`, logging who did it and why, in one
     /// transaction. Refused when the task is not where the caller thinks it is (someone else moved it).
-    pub async fn transition_task(&self, unit_code: &str, year: i32, from: Option<TaskStatus>, to: TaskStatus, actor: &str, comment: Option<&str>) -> Result<TaskRow, StoreError> {
+    pub async fn transition_task(
+        &self,
+        unit_code: &str,
+        year: i32,
+        from: Option<TaskStatus>,
+        to: TaskStatus,
+        actor: &str,
+        comment: Option<&str>,
+    ) -> Result<TaskRow, StoreError> {
         let mut tx = self.pool.begin().await?;
         let current: Option<(i64, String)> = sqlx::query("SELECT id, status FROM evaluation_task WHERE unit_code = $1 AND year = $2")
             .bind(unit_code.to_string())
@@ -215,7 +259,12 @@ impl Store {
                     .await?
             }
             (Some((id, status)), Some(expected)) if status == expected.id() => {
-                sqlx::query("UPDATE evaluation_task SET status = $1, updated_at = $2 WHERE id = $3").bind(to.id().to_string()).bind(now).bind(id).execute(&mut *tx).await?;
+                sqlx::query("UPDATE evaluation_task SET status = $1, updated_at = $2 WHERE id = $3")
+                    .bind(to.id().to_string())
+                    .bind(now)
+                    .bind(id)
+                    .execute(&mut *tx)
+                    .await?;
                 id
             }
             (current, _) => {
@@ -239,7 +288,10 @@ impl Store {
     }
 
     pub async fn task_events(&self, task_id: i64) -> Result<Vec<TaskEvent>, StoreError> {
-        let rows = sqlx::query("SELECT from_status, to_status, actor, comment, at FROM task_event WHERE task_id = $1 ORDER BY id").bind(task_id).fetch_all(&self.reader).await?;
+        let rows = sqlx::query("SELECT from_status, to_status, actor, comment, at FROM task_event WHERE task_id = $1 ORDER BY id")
+            .bind(task_id)
+            .fetch_all(&self.reader)
+            .await?;
         rows.iter()
             .map(|r| {
                 Ok(TaskEvent {
@@ -269,7 +321,13 @@ impl Store {
         .fetch_one(&self.reader)
         .await?;
         let task = match row.try_get::<Option<i64>, _>("task_id")? {
-            Some(id) => Some(TaskRow { id, unit_code: unit_code.to_string(), year, status: status_of(row.try_get("status")?)?, updated_at: row.try_get("updated_at")? }),
+            Some(id) => Some(TaskRow {
+                id,
+                unit_code: unit_code.to_string(),
+                year,
+                status: status_of(row.try_get("status")?)?,
+                updated_at: row.try_get("updated_at")?,
+            }),
             None => None,
         };
         Ok((row.try_get("books_version")?, task, row.try_get::<Option<i64>, _>("last_event")?.unwrap_or(0)))
@@ -278,9 +336,11 @@ impl Store {
     /// A number that changes whenever a unit's books do (every write is an import batch): the newest batch id,
     /// 0 for a unit with none. Lets readers cache what they compute from the books.
     pub async fn books_version(&self, unit_code: &str) -> Result<i64, StoreError> {
-        Ok(sqlx::query_scalar("SELECT CAST(COALESCE(MAX(b.id), 0) AS BIGINT) FROM import_batch b JOIN unit u ON u.id = b.unit_id WHERE u.code = $1")
-            .bind(unit_code.to_string())
-            .fetch_one(&self.reader)
-            .await?)
+        Ok(sqlx::query_scalar(
+            "SELECT CAST(COALESCE(MAX(b.id), 0) AS BIGINT) FROM import_batch b JOIN unit u ON u.id = b.unit_id WHERE u.code = $1",
+        )
+        .bind(unit_code.to_string())
+        .fetch_one(&self.reader)
+        .await?)
     }
 }

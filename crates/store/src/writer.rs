@@ -9,7 +9,10 @@
 
 use crate::chain::{self, lock_head};
 use crate::schema::Backend;
-use crate::{ApplyOutcome, INSERT_CHUNK_PARAMETERS, Store, StoreError, add_month_totals, add_procurement_totals, bind_cell, now_unix, period, profile_hash, read_cell, spec_sql, values_list};
+use crate::{
+    ApplyOutcome, INSERT_CHUNK_PARAMETERS, Store, StoreError, add_month_totals, add_procurement_totals, bind_cell, now_unix, period,
+    profile_hash, read_cell, spec_sql, values_list,
+};
 use jixiao_core::books::{LineSpending, MonthKey, MonthTotal, ProcurementKey, add_procurement_payment_of, period as month_of};
 use jixiao_core::period::Period;
 use jixiao_core::records::{RecordSet, UnitProfile, UnitYear};
@@ -61,7 +64,13 @@ impl Store {
 
     /// Starts an import of `unit`'s records: the unit, its years and the batch row are written (or the unit and
     /// years compared with those stored), and the chain head is locked.
-    pub async fn begin_import(&self, unit: &UnitProfile, years: &[UnitYear], source: &str, entered_by: Option<&str>) -> Result<ImportWriter, StoreError> {
+    pub async fn begin_import(
+        &self,
+        unit: &UnitProfile,
+        years: &[UnitYear],
+        source: &str,
+        entered_by: Option<&str>,
+    ) -> Result<ImportWriter, StoreError> {
         let mut tx = self.pool.begin().await?;
         // The lock first: imports and `close_period` take it in turn, so what is read below holds until the commit.
         let (chain_length, chain_hash, _) = lock_head(&mut tx).await?;
@@ -97,7 +106,12 @@ impl Store {
                 .fetch_one(&mut *tx)
                 .await?;
                 for (seq, text) in unit.duties.iter().enumerate() {
-                    sqlx::query("INSERT INTO unit_duty (unit_id, seq, text) VALUES ($1, $2, $3)").bind(id).bind(seq as i64).bind(text.clone()).execute(&mut *tx).await?;
+                    sqlx::query("INSERT INTO unit_duty (unit_id, seq, text) VALUES ($1, $2, $3)")
+                        .bind(id)
+                        .bind(seq as i64)
+                        .bind(text.clone())
+                        .execute(&mut *tx)
+                        .await?;
                 }
                 for (seq, o) in unit.offices.iter().enumerate() {
                     sqlx::query("INSERT INTO unit_office (unit_id, seq, name, duties) VALUES ($1, $2, $3, $4)")
@@ -171,11 +185,20 @@ impl ImportWriter {
     /// Calls `f` with each of the unit's stored records of `kind` — its cells, those of the columns `fields`
     /// read and the others null, and its content hash — in the order stored, reading a page at a time so that
     /// memory does not grow with the kind.
-    pub async fn for_each_stored(&mut self, kind: &RecordKindSpec, fields: &[&str], mut f: impl FnMut(Vec<Cell>, String)) -> Result<(), StoreError> {
+    pub async fn for_each_stored(
+        &mut self,
+        kind: &RecordKindSpec,
+        fields: &[&str],
+        mut f: impl FnMut(Vec<Cell>, String),
+    ) -> Result<(), StoreError> {
         const PAGE: i64 = 20_000;
         let read: Vec<usize> = (0..kind.columns.len()).filter(|i| fields.contains(&kind.columns[*i].field.as_str())).collect();
         let names: Vec<&str> = read.iter().map(|i| kind.columns[*i].field.as_str()).collect();
-        let sql = format!("SELECT id, content_hash, {} FROM {} WHERE unit_id = $1 AND id > $2 ORDER BY id LIMIT $3", names.join(", "), kind.table);
+        let sql = format!(
+            "SELECT id, content_hash, {} FROM {} WHERE unit_id = $1 AND id > $2 ORDER BY id LIMIT $3",
+            names.join(", "),
+            kind.table
+        );
         let mut after = 0i64;
         loop {
             let rows = sqlx::query(spec_sql(&sql)).bind(self.unit_id).bind(after).bind(PAGE).fetch_all(&mut *self.tx).await?;
@@ -241,7 +264,10 @@ impl ImportWriter {
             for entry in chunk {
                 let (year, key) = kind.year_key(&entry.1);
                 let id = ids.get(&year).and_then(|m| m.get(key)).copied();
-                let id = id.ok_or_else(|| StoreError::Corrupt { kind: kind.id.clone(), message: format!("插入的记录「{key}」没有返回 id") })?;
+                let id = id
+                    .ok_or_else(|| StoreError::Corrupt {
+                        kind: kind.id.clone(), message: format!("插入的记录「{key}」没有返回 id")
+                    })?;
                 chained.push((id, entry));
             }
             // The chain takes a kind's records in id order, as `verify_chain` and `chain::append` do.
@@ -313,7 +339,11 @@ impl ImportWriter {
         }
         add_month_totals(&mut self.tx, self.backend, self.unit_id, &self.totals).await?;
         add_procurement_totals(&mut self.tx, self.backend, self.unit_id, &self.procurement_totals).await?;
-        sqlx::query("UPDATE chain_head SET length = $1, hash = $2, started = 1 WHERE id = 1").bind(self.chain_length).bind(self.chain_hash.clone()).execute(&mut *self.tx).await?;
+        sqlx::query("UPDATE chain_head SET length = $1, hash = $2, started = 1 WHERE id = 1")
+            .bind(self.chain_length)
+            .bind(self.chain_hash.clone())
+            .execute(&mut *self.tx)
+            .await?;
         sqlx::query("UPDATE import_batch SET added = $1, unchanged = $2 WHERE id = $3")
             .bind(self.outcome.added as i64)
             .bind(self.outcome.unchanged as i64)

@@ -17,21 +17,45 @@ fn demo_batch() -> Batch {
 /// Each case: a name, SQL run directly against the database after the demo import, and what the first
 /// problem reported must contain (record description or message). Statements are separated by "; ".
 const TAMPER_CASES: &[(&str, &str, &[&str])] = &[
-    ("voucher amount edited", "UPDATE expenditure SET amount = amount + 1 WHERE voucher_no = 'ZC2020-003'", &["支出凭证「ZC2020-003」", "记录内容与入链时不符"]),
-    ("reversal unlinked from its original", "UPDATE expenditure SET reverses = NULL WHERE voucher_no = 'ZC2020-014'", &["支出凭证「ZC2020-014」", "记录内容与入链时不符"]),
-    ("budget adjustment's kind changed", "UPDATE budget_voucher SET kind = '追加' WHERE voucher_no = 'ZBBD2020-002'", &["指标变动「ZBBD2020-002」", "记录内容与入链时不符"]),
-    ("voucher moved to another year", "UPDATE receipt SET year = 2021 WHERE id = (SELECT MIN(id) FROM receipt)", &["收入", "记录内容与入链时不符"]),
+    (
+        "voucher amount edited",
+        "UPDATE expenditure SET amount = amount + 1 WHERE voucher_no = 'ZC2020-003'",
+        &["支出凭证「ZC2020-003」", "记录内容与入链时不符"],
+    ),
+    (
+        "reversal unlinked from its original",
+        "UPDATE expenditure SET reverses = NULL WHERE voucher_no = 'ZC2020-014'",
+        &["支出凭证「ZC2020-014」", "记录内容与入链时不符"],
+    ),
+    (
+        "budget adjustment's kind changed",
+        "UPDATE budget_voucher SET kind = '追加' WHERE voucher_no = 'ZBBD2020-002'",
+        &["指标变动「ZBBD2020-002」", "记录内容与入链时不符"],
+    ),
+    (
+        "voucher moved to another year",
+        "UPDATE receipt SET year = 2021 WHERE id = (SELECT MIN(id) FROM receipt)",
+        &["收入", "记录内容与入链时不符"],
+    ),
     ("voucher deleted", "DELETE FROM expenditure WHERE voucher_no = 'ZC2020-004'", &["表 expenditure", "记录已不在数据库中"]),
     (
         "record inserted directly",
         "INSERT INTO receipt (unit_id, batch_id, content_hash, voucher_no, year, date, fund_source, function_code, amount) SELECT unit_id, batch_id, content_hash, 'FAKE-1', year, date, fund_source, function_code, amount FROM receipt WHERE id = (SELECT MIN(id) FROM receipt)",
         &["收入「FAKE-1」", "不在哈希链中"],
     ),
-    ("content fingerprint rewritten", "UPDATE project SET content_hash = 'x' WHERE id = (SELECT MIN(id) FROM project)", &["项目", "记录内容与入链时不符"]),
+    (
+        "content fingerprint rewritten",
+        "UPDATE project SET content_hash = 'x' WHERE id = (SELECT MIN(id) FROM project)",
+        &["项目", "记录内容与入链时不符"],
+    ),
     ("chain entry's hash rewritten", "UPDATE record_chain SET hash = 'ff' WHERE seq = 7", &["第 7 条链记录", "记录内容与入链时不符"]),
     ("chain entry deleted in the middle", "DELETE FROM record_chain WHERE seq = 9", &["第 10 条链记录", "链不连续"]),
     ("last chain entry deleted", "DELETE FROM record_chain WHERE seq = (SELECT MAX(seq) FROM record_chain)", &["链头"]),
-    ("two chain entries swapped", "UPDATE record_chain SET seq = -seq WHERE seq IN (3, 4); UPDATE record_chain SET seq = 7 + seq WHERE seq < 0", &["第 3 条链记录", "不衔接"]),
+    (
+        "two chain entries swapped",
+        "UPDATE record_chain SET seq = -seq WHERE seq IN (3, 4); UPDATE record_chain SET seq = 7 + seq WHERE seq < 0",
+        &["第 3 条链记录", "不衔接"],
+    ),
     ("head hash rewritten", "UPDATE chain_head SET hash = 'ab' WHERE id = 1", &["链头"]),
 ];
 
@@ -94,7 +118,12 @@ async fn records_stored_before_the_chain_existed_are_chained_on_opening() {
         // As if the records had been written by a store without the chain.
         let pool = AnyPoolOptions::new().max_connections(1).connect(&url).await.unwrap();
         sqlx::query("DELETE FROM record_chain").execute(&pool).await.unwrap();
-        sqlx::query("UPDATE chain_head SET length = 0, hash = '0000000000000000000000000000000000000000000000000000000000000000', started = 0").execute(&pool).await.unwrap();
+        sqlx::query(
+            "UPDATE chain_head SET length = 0, hash = '0000000000000000000000000000000000000000000000000000000000000000', started = 0",
+        )
+        .execute(&pool)
+        .await
+        .unwrap();
         pool.close().await;
         drop(store);
         let store = Store::open(&url).await.unwrap();

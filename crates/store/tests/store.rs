@@ -53,7 +53,9 @@ async fn a_conflicting_record_aborts_the_whole_batch() {
         extra.voucher_no = "NEW-1".into();
         changed.records.receipts.push(extra);
         match store.apply(&changed, "changed").await {
-            Err(StoreError::Conflicts(message)) => assert!(message.contains(&batch.records.expenditures[3].voucher_no), "{backend}: {message}"),
+            Err(StoreError::Conflicts(message)) => {
+                assert!(message.contains(&batch.records.expenditures[3].voucher_no), "{backend}: {message}")
+            }
             other => panic!("{backend}: expected a conflict, got {other:?}"),
         }
         assert_eq!(store.record_counts().await.unwrap(), counts, "{backend}: nothing written");
@@ -104,7 +106,11 @@ async fn the_hierarchy_is_stored_and_scopes_select_by_it() {
         let books = store.books("A", 2020).await.unwrap();
         assert_eq!(totals.keys().collect::<Vec<_>>(), ["A", "B"], "{backend}");
         assert_eq!(totals["A"], UnitExecution::of_books(&books), "{backend}: aggregate SQL equals the per-unit sums");
-        assert_eq!((totals["A"].annual.wan_yuan_string(), totals["A"].spent.wan_yuan_string()), ("242.96".into(), "211.33".into()), "{backend}");
+        assert_eq!(
+            (totals["A"].annual.wan_yuan_string(), totals["A"].spent.wan_yuan_string()),
+            ("242.96".into(), "211.33".into()),
+            "{backend}"
+        );
         assert!(store.execution_totals(&Scope::Region(Some("CZ".into())), 2019).await.unwrap().is_empty(), "{backend}");
         // The profile, hierarchy included, is fixed once stored.
         match store.apply(&unit_in("A", Some("D2"), Some("CZ")), "moved").await {
@@ -175,10 +181,15 @@ async fn a_batch_keeps_who_entered_it() {
         store.apply(&batch, "examples/furong-kexie-2020").await.unwrap();
         let mut voucher = batch.records.expenditures[0].clone();
         voucher.voucher_no = "WEB-1".into();
-        let entered = Batch { unit: batch.unit.clone(), years: vec![], records: RecordSet { expenditures: vec![voucher], ..RecordSet::default() } };
+        let entered =
+            Batch { unit: batch.unit.clone(), years: vec![], records: RecordSet { expenditures: vec![voucher], ..RecordSet::default() } };
         store.apply_entered_by(&entered, "网页录入：clerk", "clerk").await.unwrap();
         assert_eq!(store.entered_by("430102-KX", "expenditures", 2020, "WEB-1").await.unwrap().as_deref(), Some("clerk"), "{backend}");
-        assert_eq!(store.entered_by("430102-KX", "expenditures", 2020, "ZC2020-001").await.unwrap().as_deref(), Some("examples/furong-kexie-2020"), "{backend}: a file import names its source");
+        assert_eq!(
+            store.entered_by("430102-KX", "expenditures", 2020, "ZC2020-001").await.unwrap().as_deref(),
+            Some("examples/furong-kexie-2020"),
+            "{backend}: a file import names its source"
+        );
         assert_eq!(store.entered_by("430102-KX", "expenditures", 2020, "NOPE").await.unwrap(), None, "{backend}");
     }
 }
@@ -204,9 +215,9 @@ mod month_totals {
     //! sequence of imports (new vouchers, adjustments, reversals, re-imports, conflicting imports that fail).
 
     use super::*;
+    use jixiao_core::Date;
     use jixiao_core::books::{month_totals, procurement_totals};
     use jixiao_core::records::*;
-    use jixiao_core::Date;
     use proptest::prelude::*;
     use proptest::test_runner::{Config, TestRunner};
 
@@ -216,7 +227,11 @@ mod month_totals {
         /// (line, month 0–12 where 0 is the prior December, amount in 分, procurement 0–2 where 0 is none) per
         /// expenditure; (line, kind, month, amount) per budget voucher; which earlier expenditures to reverse
         /// (indexes, modulo).
-        Import { spend: Vec<(usize, u32, i64, usize)>, budget: Vec<(usize, usize, u32, i64)>, reverse: Vec<usize> },
+        Import {
+            spend: Vec<(usize, u32, i64, usize)>,
+            budget: Vec<(usize, usize, u32, i64)>,
+            reverse: Vec<usize>,
+        },
         Again(usize),
         Conflicting(usize),
     }
@@ -257,7 +272,13 @@ mod month_totals {
     /// The batches the steps import, in order, with whether each must be refused. Line L3 is never declared:
     /// vouchers of unknown lines are totalled too (the books check reports them).
     fn batches(unit: &str, steps: &[Step]) -> Vec<(Batch, bool)> {
-        let profile = UnitProfile { code: unit.into(), name: "性质测试单位".into(), region_code: "430102".into(), parent_department: "测试".into(), ..UnitProfile::default() };
+        let profile = UnitProfile {
+            code: unit.into(),
+            name: "性质测试单位".into(),
+            region_code: "430102".into(),
+            parent_department: "测试".into(),
+            ..UnitProfile::default()
+        };
         let years = vec![UnitYear { year: 2020, report_date: None }];
         let mut out: Vec<(Batch, bool)> = Vec::new();
         let mut accepted: Vec<Batch> = Vec::new();
@@ -314,7 +335,14 @@ mod month_totals {
                         let e = open[k % open.len()].clone();
                         n += 1;
                         let month = e.date.month.min(12);
-                        records.expenditures.push(expenditure(format!("ZC{n}"), e.line_code[1..].parse().unwrap(), month, -e.amount.0, e.procurement_ref.clone(), Some(e.voucher_no.clone())));
+                        records.expenditures.push(expenditure(
+                            format!("ZC{n}"),
+                            e.line_code[1..].parse().unwrap(),
+                            month,
+                            -e.amount.0,
+                            e.procurement_ref.clone(),
+                            Some(e.voucher_no.clone()),
+                        ));
                         reversed.push(e.voucher_no);
                     }
                     paid.extend(records.expenditures.iter().filter(|e| e.reverses.is_none()).cloned());
@@ -360,14 +388,31 @@ mod month_totals {
                             let stored_procurement = store.procurement_totals(&unit, 2020).await.unwrap();
                             if *refused {
                                 prop_assert_eq!(Some(&stored), before.as_ref(), "{}: a refused import changed the totals", backend);
-                                prop_assert_eq!(Some(&stored_procurement), before_procurement.as_ref(), "{}: a refused import changed the procurement totals", backend);
+                                prop_assert_eq!(
+                                    Some(&stored_procurement),
+                                    before_procurement.as_ref(),
+                                    "{}: a refused import changed the procurement totals",
+                                    backend
+                                );
                             }
                             let books = store.books(&unit, 2020).await.unwrap();
                             let recomputed = month_totals(&books.records.budget_vouchers, &books.records.expenditures);
                             prop_assert_eq!(&stored, &recomputed, "{} after step {}", backend, k);
-                            prop_assert_eq!(&stored_procurement, &procurement_totals(&books.records.expenditures), "{} after step {}", backend, k);
+                            prop_assert_eq!(
+                                &stored_procurement,
+                                &procurement_totals(&books.records.expenditures),
+                                "{} after step {}",
+                                backend,
+                                k
+                            );
                             // Books in summary form read through the totals are the books summarized.
-                            prop_assert_eq!(store.books_summary(&unit, 2020).await.unwrap(), books.summarize(), "{} after step {}", backend, k);
+                            prop_assert_eq!(
+                                store.books_summary(&unit, 2020).await.unwrap(),
+                                books.summarize(),
+                                "{} after step {}",
+                                backend,
+                                k
+                            );
                         }
                     }
                     Ok(())
@@ -388,7 +433,11 @@ mod month_totals {
             let kept = store.procurement_totals(&batch.unit.code, 2020).await.unwrap();
             drop(store);
             let pool = AnyPoolOptions::new().max_connections(1).connect(&url).await.unwrap();
-            for sql in ["DROP TABLE procurement_payment_total", "DROP INDEX expenditure_procurement", "DELETE FROM _sqlx_migrations WHERE version = 10"] {
+            for sql in [
+                "DROP TABLE procurement_payment_total",
+                "DROP INDEX expenditure_procurement",
+                "DELETE FROM _sqlx_migrations WHERE version = 10",
+            ] {
                 sqlx::query(sql).execute(&pool).await.unwrap();
             }
             pool.close().await;
@@ -433,7 +482,8 @@ mod month_totals {
 async fn official_code_tables_round_trip_and_the_latest_load_wins() {
     use jixiao_core::codes::{CodeStatus, OfficialRow};
     let tmp = tempfile::tempdir().unwrap();
-    let rows = |pairs: &[(&str, &str)]| pairs.iter().map(|(c, n)| OfficialRow { code: c.to_string(), name: n.to_string() }).collect::<Vec<_>>();
+    let rows =
+        |pairs: &[(&str, &str)]| pairs.iter().map(|(c, n)| OfficialRow { code: c.to_string(), name: n.to_string() }).collect::<Vec<_>>();
     // Enough rows to need more than one INSERT chunk.
     let mut first = rows(&[("205", "教育支出"), ("20502", "普通教育")]);
     first.extend((0..3000).map(|i| OfficialRow { code: format!("2050{:03}", i), name: format!("项{i}") }));
@@ -450,7 +500,11 @@ async fn official_code_tables_round_trip_and_the_latest_load_wins() {
         assert!(store.load_code_table(2031, "second.csv", &second).await.unwrap(), "{backend}");
         assert!(store.load_code_table(2024, "y2024.csv", &second).await.unwrap(), "{backend}");
         let loads = store.code_tables().await.unwrap();
-        assert_eq!(loads.iter().map(|l| (l.year, l.source_file.as_str())).collect::<Vec<_>>(), vec![(2024, "y2024.csv"), (2031, "second.csv")], "{backend}");
+        assert_eq!(
+            loads.iter().map(|l| (l.year, l.source_file.as_str())).collect::<Vec<_>>(),
+            vec![(2024, "y2024.csv"), (2031, "second.csv")],
+            "{backend}"
+        );
         let tables = loads[1].tables();
         assert!(tables.is_official(), "{backend}");
         assert_eq!(tables.function_status("2050202"), CodeStatus::Known, "{backend}");
@@ -472,17 +526,39 @@ async fn tasks_move_from_the_status_read_and_the_unit_year_state_follows() {
         let version = store.books_version("430102-KX").await.unwrap();
         assert_eq!(store.unit_year_state("430102-KX", 2020).await.unwrap(), (version, None, 0), "{backend}");
         let issued = store.transition_task("430102-KX", 2020, None, TaskStatus::Issued, "财政局", None).await.unwrap();
-        assert!(matches!(store.transition_task("430102-KX", 2020, None, TaskStatus::Issued, "财政局", None).await, Err(StoreError::Conflicts(m)) if m.contains("当前：已下达")), "{backend}");
-        let filling = store.transition_task("430102-KX", 2020, Some(TaskStatus::Issued), TaskStatus::Filling, "填报员", Some("开始")).await.unwrap();
+        assert!(
+            matches!(store.transition_task("430102-KX", 2020, None, TaskStatus::Issued, "财政局", None).await, Err(StoreError::Conflicts(m)) if m.contains("当前：已下达")),
+            "{backend}"
+        );
+        let filling =
+            store.transition_task("430102-KX", 2020, Some(TaskStatus::Issued), TaskStatus::Filling, "填报员", Some("开始")).await.unwrap();
         assert_eq!(filling.status, TaskStatus::Filling, "{backend}");
         let (v, task, last_event) = store.unit_year_state("430102-KX", 2020).await.unwrap();
-        assert_eq!((v, task.map(|t| (t.id, t.status)), last_event > 0), (version, Some((issued.id, TaskStatus::Filling)), true), "{backend}");
+        assert_eq!(
+            (v, task.map(|t| (t.id, t.status)), last_event > 0),
+            (version, Some((issued.id, TaskStatus::Filling)), true),
+            "{backend}"
+        );
         let events = store.task_events(issued.id).await.unwrap();
-        assert_eq!(events.iter().map(|e| (e.from_status, e.to_status)).collect::<Vec<_>>(), [(None, TaskStatus::Issued), (Some(TaskStatus::Issued), TaskStatus::Filling)], "{backend}");
+        assert_eq!(
+            events.iter().map(|e| (e.from_status, e.to_status)).collect::<Vec<_>>(),
+            [(None, TaskStatus::Issued), (Some(TaskStatus::Issued), TaskStatus::Filling)],
+            "{backend}"
+        );
         assert_eq!(store.unit_year_state("430102-KX", 2021).await.unwrap(), (version, None, 0), "{backend}: another year has no task");
         let mut voucher = batch.records.expenditures[0].clone();
         voucher.voucher_no = "WEB-1".into();
-        store.apply(&Batch { unit: batch.unit.clone(), years: vec![], records: RecordSet { expenditures: vec![voucher], ..RecordSet::default() } }, "web").await.unwrap();
+        store
+            .apply(
+                &Batch {
+                    unit: batch.unit.clone(),
+                    years: vec![],
+                    records: RecordSet { expenditures: vec![voucher], ..RecordSet::default() },
+                },
+                "web",
+            )
+            .await
+            .unwrap();
         assert!(store.unit_year_state("430102-KX", 2020).await.unwrap().0 > version, "{backend}: an import changes the books version");
     }
 }

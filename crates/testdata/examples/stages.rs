@@ -26,7 +26,12 @@ async fn main() {
     eprintln!("books, every voucher (Store::books) {:?}", t.elapsed());
     let t = Instant::now();
     let books = store.books_summary(&code, 2020).await.unwrap();
-    eprintln!("books in summary form (Store::books_summary, what check/evaluate/report read) {:?}: {} of {} expenditures notable", t.elapsed(), books.records.expenditures.len(), full.records.expenditures.len());
+    eprintln!(
+        "books in summary form (Store::books_summary, what check/evaluate/report read) {:?}: {} of {} expenditures notable",
+        t.elapsed(),
+        books.records.expenditures.len(),
+        full.records.expenditures.len()
+    );
     let t = Instant::now();
     let f = jixiao_core::check::check(&books);
     eprintln!("check {:?} ({} findings)", t.elapsed(), f.len());

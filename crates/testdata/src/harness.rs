@@ -83,7 +83,11 @@ fn outputs(assessment: Assessment) -> Result<(UnitOutputs, Books, Evaluation)> {
 pub async fn consolidated_outputs(store: &Store, scope: &Scope, year: i32) -> Result<(String, String, ConsolidationInput)> {
     let input = jixiao_service::consolidate::consolidation_input(store, scope, year, None).await?;
     let model = jixiao_core::consolidated::build(&input);
-    Ok((jixiao_report::render_consolidated(&model, jixiao_report::Format::Markdown)?, jixiao_report::render_consolidated(&model, jixiao_report::Format::Html)?, input))
+    Ok((
+        jixiao_report::render_consolidated(&model, jixiao_report::Format::Markdown)?,
+        jixiao_report::render_consolidated(&model, jixiao_report::Format::Html)?,
+        input,
+    ))
 }
 
 /// A fresh PostgreSQL schema `name` on the server of `admin_url` (dropped first if it exists), and a store on it.

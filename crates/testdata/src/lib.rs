@@ -9,8 +9,8 @@
 
 pub mod harness;
 
-use jixiao_core::schema::record_kinds;
 use jixiao_core::Fen;
+use jixiao_core::schema::record_kinds;
 use std::collections::BTreeMap;
 use std::path::Path;
 
@@ -69,7 +69,14 @@ pub struct Profile {
 impl Profile {
     /// Small scenarios for the equivalence test: a few units with a few dozen records each.
     pub fn small() -> Profile {
-        Profile { departments: (1, 2), units_per_department: (1, 3), lines: (2, 7), expenditures_per_line: (0, 5), faults: true, two_years: true }
+        Profile {
+            departments: (1, 2),
+            units_per_department: (1, 3),
+            lines: (2, 7),
+            expenditures_per_line: (0, 5),
+            faults: true,
+            two_years: true,
+        }
     }
 
     /// Benchmark units: ~`vouchers` money records (budget vouchers, receipts, expenditures) per unit, clean books, one year.
@@ -77,7 +84,14 @@ impl Profile {
         let lines = 12;
         // Besides the expenditures (8 % of them reversed and entered again) come ~2 budget vouchers a line and a few receipts.
         let per_line = ((vouchers - lines * 2 - 4) * 100 / (lines * 116)).max(1);
-        Profile { departments: (1, 1), units_per_department: (1, 1), lines: (lines, lines), expenditures_per_line: (per_line, per_line), faults: false, two_years: false }
+        Profile {
+            departments: (1, 1),
+            units_per_department: (1, 1),
+            lines: (lines, lines),
+            expenditures_per_line: (per_line, per_line),
+            faults: false,
+            two_years: false,
+        }
     }
 }
 
@@ -131,7 +145,16 @@ impl Scenario {
     }
 }
 
-const DEPARTMENTS: &[&str] = &["区教育局", "区卫生健康局", "区科学技术协会", "区民政局", "区文化旅游体育局", "区农业农村局", "区人力资源和社会保障局", "区住房和城乡建设局"];
+const DEPARTMENTS: &[&str] = &[
+    "区教育局",
+    "区卫生健康局",
+    "区科学技术协会",
+    "区民政局",
+    "区文化旅游体育局",
+    "区农业农村局",
+    "区人力资源和社会保障局",
+    "区住房和城乡建设局",
+];
 const UNIT_KINDS: &[&str] = &["机关", "服务中心", "事务中心", "研究所", "管理站", "学校", "医院", "图书馆"];
 const REGIONS: &[&str] = &["430102", "430103", "430104", "110101"];
 const PERSONNEL: &[&str] = &["30101", "30102", "30103", "30107", "30108", "30110", "30113", "30199"];
@@ -140,8 +163,20 @@ const SANGONG: &[&str] = &["30217", "30231", "30212"];
 const PROJECT_ECONOMIC: &[&str] = &["30227", "30226", "30202", "30299", "31002", "30218"];
 const BASIC_FUNCTIONS: &[&str] = &["2012901", "2060101", "2080505", "2080506", "2101101", "2101102", "2210201"];
 const PROJECT_FUNCTIONS: &[&str] = &["2060702", "2060799", "2012901", "2060101"];
-const PROJECT_NAMES: &[&str] = &["科普活动经费", "学会工作经费", "院士工作站补助", "信息化建设", "人才培训", "社区服务试点", "设备购置", "专项调研"];
-const SECTIONS: &[&str] = &["key_work", "fund_management", "project_organization", "asset_management", "effectiveness", "sustainability", "problems", "improvements", "result_application", "other"];
+const PROJECT_NAMES: &[&str] =
+    &["科普活动经费", "学会工作经费", "院士工作站补助", "信息化建设", "人才培训", "社区服务试点", "设备购置", "专项调研"];
+const SECTIONS: &[&str] = &[
+    "key_work",
+    "fund_management",
+    "project_organization",
+    "asset_management",
+    "effectiveness",
+    "sustainability",
+    "problems",
+    "improvements",
+    "result_application",
+    "other",
+];
 const INDICATOR_LEVELS: &[(&str, &str, &str)] = &[
     ("产出指标", "数量指标", "开展活动次数"),
     ("产出指标", "质量指标", "验收合格率"),
@@ -194,7 +229,8 @@ impl Tables {
             let english = rng.chance(10);
             w.write_record(kind.columns.iter().map(|c| if english { c.field.as_str() } else { c.header.as_str() })).expect("in-memory CSV");
             for row in rows {
-                w.write_record(kind.columns.iter().map(|c| row.get(c.field.as_str()).map(String::as_str).unwrap_or(""))).expect("in-memory CSV");
+                w.write_record(kind.columns.iter().map(|c| row.get(c.field.as_str()).map(String::as_str).unwrap_or("")))
+                    .expect("in-memory CSV");
             }
             let bytes = w.into_inner().expect("in-memory CSV");
             files.push((kind.file.clone(), String::from_utf8(bytes).expect("UTF-8 rows")));
@@ -229,10 +265,15 @@ fn unit_toml(u: &UnitIdentity, years: &[(i32, Option<String>)], duties: usize, o
         t.push_str(&format!("department_code = {}\n", toml_string(d)));
     }
     t.push_str(&format!("bureau_code = {}\nbureau_name = {}\n", toml_string(&u.bureau_code), toml_string(&u.bureau_name)));
-    let duties: Vec<String> = (1..=duties).map(|i| toml_string(&format!("职能职责{i}：负责{}相关工作，含“引号”、逗号,和顿号、", u.name))).collect();
+    let duties: Vec<String> =
+        (1..=duties).map(|i| toml_string(&format!("职能职责{i}：负责{}相关工作，含“引号”、逗号,和顿号、", u.name))).collect();
     t.push_str(&format!("duties = [{}]\n", duties.join(", ")));
     for i in 0..offices {
-        t.push_str(&format!("\n[[offices]]\nname = {}\nduties = {}\n", toml_string(&format!("科室{}", i + 1)), toml_string("负责文秘、财务、资产管理等工作。")));
+        t.push_str(&format!(
+            "\n[[offices]]\nname = {}\nduties = {}\n",
+            toml_string(&format!("科室{}", i + 1)),
+            toml_string("负责文秘、财务、资产管理等工作。")
+        ));
     }
     for (year, date) in years {
         t.push_str(&format!("\n[[years]]\nyear = {year}\n"));
@@ -267,7 +308,13 @@ fn is_fiscal(fund: &str) -> bool {
 fn fund_label(rng: &mut Rng, fund: &str) -> &'static str {
     match fund {
         "government_fund" => "政府性基金",
-        "other" => if rng.chance(50) { "其他" } else { "其他收入" },
+        "other" => {
+            if rng.chance(50) {
+                "其他"
+            } else {
+                "其他收入"
+            }
+        }
         "service_revenue" => "事业收入",
         "operating_revenue" => "经营收入",
         "superior_subsidy" => "上级补助收入",
@@ -291,7 +338,15 @@ fn unit_year(rng: &mut Rng, p: &Profile, year: i32) -> Tables {
     for cat in ["行政编制", "事业编制", "工勤"].iter().take(rng.range(if faults { 0 } else { 1 }, 3) as usize) {
         let authorized = rng.range(2, 40);
         let actual = authorized - rng.range(-1, 3);
-        t.push("staffing", vec![("year", y.clone()), ("category", cat.to_string()), ("authorized", authorized.to_string()), ("actual", actual.max(0).to_string())]);
+        t.push(
+            "staffing",
+            vec![
+                ("year", y.clone()),
+                ("category", cat.to_string()),
+                ("authorized", authorized.to_string()),
+                ("actual", actual.max(0).to_string()),
+            ],
+        );
     }
 
     // 项目 and their indicators.
@@ -311,7 +366,14 @@ fn unit_year(rng: &mut Rng, p: &Profile, year: i32) -> Tables {
                 ("is_key", if is_key { "是" } else { "否" }.into()),
                 ("department", if rng.chance(70) { "办公室".into() } else { String::new() }),
                 ("goal", format!("完成{name}年度任务，开展活动不少于{}次，服务群众不少于{}人。", rng.range(2, 10), rng.range(100, 5000))),
-                ("outcome", if rng.chance(80) { format!("全年完成{name}各项任务，\n活动照片与总结已归档。") } else { String::new() }),
+                (
+                    "outcome",
+                    if rng.chance(80) {
+                        format!("全年完成{name}各项任务，\n活动照片与总结已归档。")
+                    } else {
+                        String::new()
+                    },
+                ),
                 ("note", String::new()),
             ],
         );
@@ -377,7 +439,11 @@ fn unit_year(rng: &mut Rng, p: &Profile, year: i32) -> Tables {
             fund,
             function,
             project: project.clone(),
-            initial: if planned { rng.range(1_000_000, 200_000_000) / 100 * 100 + if rng.chance(20) { rng.range(1, 99) } else { 0 } } else { 0 },
+            initial: if planned {
+                rng.range(1_000_000, 200_000_000) / 100 * 100 + if rng.chance(20) { rng.range(1, 99) } else { 0 }
+            } else {
+                0
+            },
             carry: if rng.chance(30) { rng.range(100_000, 10_000_000) } else { 0 },
             adjust: 0,
             spent: 0,
@@ -391,7 +457,10 @@ fn unit_year(rng: &mut Rng, p: &Profile, year: i32) -> Tables {
                 ("year", y.clone()),
                 ("function_code", function.into()),
                 ("economic_code", economic.into()),
-                ("spending_kind", if project.is_some() { spell(rng, "project", "项目支出") } else { spell(rng, "basic", "基本支出") }.into()),
+                (
+                    "spending_kind",
+                    if project.is_some() { spell(rng, "project", "项目支出") } else { spell(rng, "basic", "基本支出") }.into(),
+                ),
                 ("project_code", project.unwrap_or_default()),
                 ("fund_source", spell(rng, fund, fund_label).into()),
                 ("stated_annual_budget", String::new()), // filled below once the vouchers are known
@@ -404,26 +473,27 @@ fn unit_year(rng: &mut Rng, p: &Profile, year: i32) -> Tables {
 
     // 指标变动: 上年结转, 年初预算, 追加, 调减, 调剂 and an occasional reversal.
     let mut vno = 0;
-    let mut voucher = |rng: &mut Rng, t: &mut Tables, line: &str, kind: (&str, &str), amount: i64, reverses: Option<String>, date: String| -> String {
-        vno += 1;
-        let no = format!("BD{year}-{vno:05}");
-        t.push(
-            "budget_vouchers",
-            vec![
-                ("voucher_no", no.clone()),
-                ("year", y.clone()),
-                ("date", date),
-                ("line_code", line.into()),
-                ("kind", spell(rng, kind.0, kind.1).into()),
-                ("amount", yuan(Fen(amount))),
-                ("document", format!("财预〔{year}〕{}号", rng.range(1, 99))),
-                ("reverses", reverses.unwrap_or_default()),
-                ("recorded_by", if rng.chance(50) { "张三".into() } else { String::new() }),
-                ("note", String::new()),
-            ],
-        );
-        no
-    };
+    let mut voucher =
+        |rng: &mut Rng, t: &mut Tables, line: &str, kind: (&str, &str), amount: i64, reverses: Option<String>, date: String| -> String {
+            vno += 1;
+            let no = format!("BD{year}-{vno:05}");
+            t.push(
+                "budget_vouchers",
+                vec![
+                    ("voucher_no", no.clone()),
+                    ("year", y.clone()),
+                    ("date", date),
+                    ("line_code", line.into()),
+                    ("kind", spell(rng, kind.0, kind.1).into()),
+                    ("amount", yuan(Fen(amount))),
+                    ("document", format!("财预〔{year}〕{}号", rng.range(1, 99))),
+                    ("reverses", reverses.unwrap_or_default()),
+                    ("recorded_by", if rng.chance(50) { "张三".into() } else { String::new() }),
+                    ("note", String::new()),
+                ],
+            );
+            no
+        };
     for line in lines.iter_mut() {
         if line.carry > 0 {
             let d = date_text(rng, year, 1, 5);
@@ -490,7 +560,14 @@ fn unit_year(rng: &mut Rng, p: &Profile, year: i32) -> Tables {
         let code = format!("CG{year}-{i:02}");
         let project = if !projects.is_empty() && rng.chance(60) { Some(rng.pick(&projects).clone()) } else { None };
         let contract = rng.range(500_000, 30_000_000);
-        let methods = [("open_tender", "公开招标"), ("request_for_quotation", "询价"), ("single_source", "单一来源"), ("electronic_mall", "电子卖场"), ("three_quotes", "三方询价"), ("decentralized", "分散采购")];
+        let methods = [
+            ("open_tender", "公开招标"),
+            ("request_for_quotation", "询价"),
+            ("single_source", "单一来源"),
+            ("electronic_mall", "电子卖场"),
+            ("three_quotes", "三方询价"),
+            ("decentralized", "分散采购"),
+        ];
         let (mid, mlabel) = *rng.pick(&methods);
         t.push(
             "procurements",
@@ -515,28 +592,29 @@ fn unit_year(rng: &mut Rng, p: &Profile, year: i32) -> Tables {
 
     // 支出凭证: a share of each line's budget (now and then more: a fault), with reversals and re-entries.
     let mut eno = 0;
-    let mut expenditure = |rng: &mut Rng, t: &mut Tables, line: &Line, amount: i64, reverses: Option<String>, procurement: Option<String>| -> String {
-        eno += 1;
-        let no = format!("ZC{year}-{eno:05}");
-        let date = if faults && rng.chance(2) { random_date(rng, year + 1) } else { random_date(rng, year) };
-        t.push(
-            "expenditures",
-            vec![
-                ("voucher_no", no.clone()),
-                ("year", y.clone()),
-                ("date", date),
-                ("line_code", line.code.clone()),
-                ("amount", yuan(Fen(amount))),
-                ("payee", rng.pick(&["某某有限公司", "本单位职工（附发放明细）", "区社会保险事业中心", "张三, 李四"]).to_string()),
-                ("purpose", format!("{}支付", if line.project.is_some() { "项目" } else { "日常" })),
-                ("procurement_ref", procurement.unwrap_or_default()),
-                ("reverses", reverses.unwrap_or_default()),
-                ("recorded_by", if rng.chance(30) { "李四".into() } else { String::new() }),
-                ("note", String::new()),
-            ],
-        );
-        no
-    };
+    let mut expenditure =
+        |rng: &mut Rng, t: &mut Tables, line: &Line, amount: i64, reverses: Option<String>, procurement: Option<String>| -> String {
+            eno += 1;
+            let no = format!("ZC{year}-{eno:05}");
+            let date = if faults && rng.chance(2) { random_date(rng, year + 1) } else { random_date(rng, year) };
+            t.push(
+                "expenditures",
+                vec![
+                    ("voucher_no", no.clone()),
+                    ("year", y.clone()),
+                    ("date", date),
+                    ("line_code", line.code.clone()),
+                    ("amount", yuan(Fen(amount))),
+                    ("payee", rng.pick(&["某某有限公司", "本单位职工（附发放明细）", "区社会保险事业中心", "张三, 李四"]).to_string()),
+                    ("purpose", format!("{}支付", if line.project.is_some() { "项目" } else { "日常" })),
+                    ("procurement_ref", procurement.unwrap_or_default()),
+                    ("reverses", reverses.unwrap_or_default()),
+                    ("recorded_by", if rng.chance(30) { "李四".into() } else { String::new() }),
+                    ("note", String::new()),
+                ],
+            );
+            no
+        };
     for i in 0..lines.len() {
         let line = &lines[i];
         let n = rng.range(p.expenditures_per_line.0, p.expenditures_per_line.1);
@@ -554,12 +632,17 @@ fn unit_year(rng: &mut Rng, p: &Profile, year: i32) -> Tables {
         };
         let mut remaining = target;
         for k in 0..n {
-            let amount = if k + 1 == n { remaining } else { rng.range(1, (remaining / (n - k)).max(1) * 2 - 1).min(remaining - (n - k - 1)) };
+            let amount =
+                if k + 1 == n { remaining } else { rng.range(1, (remaining / (n - k)).max(1) * 2 - 1).min(remaining - (n - k - 1)) };
             if amount <= 0 {
                 break;
             }
             remaining -= amount;
-            let procurement = procurements.iter().find(|(_, pr, _)| pr.is_some() && *pr == line.project).filter(|_| rng.chance(50)).map(|(c, _, _)| c.clone());
+            let procurement = procurements
+                .iter()
+                .find(|(_, pr, _)| pr.is_some() && *pr == line.project)
+                .filter(|_| rng.chance(50))
+                .map(|(c, _, _)| c.clone());
             let no = expenditure(rng, &mut t, line, amount, None, procurement.clone());
             if rng.chance(8) {
                 // Reversed and entered again (e.g. the wrong payee).
@@ -633,7 +716,6 @@ fn unit_year(rng: &mut Rng, p: &Profile, year: i32) -> Tables {
         }
     }
 
-
     // 活动产出, 固定资产, 内控制度, 三重一大, 公开, 满意度, 报告文字, 评分调整.
     for i in 1..=rng.range(0, 4) {
         let quals = [("exact", "准确"), ("nearly", "近"), ("more_than", "多")];
@@ -679,12 +761,26 @@ fn unit_year(rng: &mut Rng, p: &Profile, year: i32) -> Tables {
         if !rng.chance(60) {
             continue;
         }
-        t.push("control_documents", vec![("document_code", format!("NK-{:02}", i + 1)), ("year", y.clone()), ("name", format!("本单位{d}")), ("adopted_on", random_date(rng, year - 2)), ("note", String::new())]);
+        t.push(
+            "control_documents",
+            vec![
+                ("document_code", format!("NK-{:02}", i + 1)),
+                ("year", y.clone()),
+                ("name", format!("本单位{d}")),
+                ("adopted_on", random_date(rng, year - 2)),
+                ("note", String::new()),
+            ],
+        );
     }
     let mut decision_codes = Vec::new();
     for i in 1..=rng.range(0, 3) {
         decision_codes.push(format!("JC{year}-{i:02}"));
-        let kinds = [("major_matter", "重大事项决策"), ("large_funds", "大额度资金运作"), ("major_project", "重大项目安排"), ("appointment", "重要干部任免")];
+        let kinds = [
+            ("major_matter", "重大事项决策"),
+            ("large_funds", "大额度资金运作"),
+            ("major_project", "重大项目安排"),
+            ("appointment", "重要干部任免"),
+        ];
         let (kid, klabel) = *rng.pick(&kinds);
         t.push(
             "major_decisions",
@@ -705,14 +801,25 @@ fn unit_year(rng: &mut Rng, p: &Profile, year: i32) -> Tables {
             t.push("narratives", vec![("section", section.to_string()), ("year", y.clone()), ("text", text)]);
         }
     }
-    let disclosures = [("budget", "部门预算", year, 3), ("final_accounts", "部门决算", year + 1, 9), ("performance", "绩效自评结果", year + 1, 5)];
+    let disclosures =
+        [("budget", "部门预算", year, 3), ("final_accounts", "部门决算", year + 1, 9), ("performance", "绩效自评结果", year + 1, 5)];
     for (i, (did, dlabel, dyear, month)) in disclosures.iter().enumerate() {
         if !rng.chance(60) {
             continue;
         }
         let (m, d) = (rng.range(1, *month), rng.range(1, 28));
         let date = date_text(rng, *dyear, m, d);
-        t.push("disclosures", vec![("disclosure_code", format!("GK{year}-{}", i + 1)), ("year", y.clone()), ("kind", spell(rng, did, dlabel).into()), ("date", date), ("location", "区政府门户网站".into()), ("note", String::new())]);
+        t.push(
+            "disclosures",
+            vec![
+                ("disclosure_code", format!("GK{year}-{}", i + 1)),
+                ("year", y.clone()),
+                ("kind", spell(rng, did, dlabel).into()),
+                ("date", date),
+                ("location", "区政府门户网站".into()),
+                ("note", String::new()),
+            ],
+        );
     }
     for i in 1..=rng.range(0, 2) {
         let sample = rng.range(10, 500);
@@ -815,7 +922,16 @@ fn evaluation_targets(t: &mut Tables, year: i32) {
     let rng = &mut Rng::new(rows as u64 * 104_729 + year as u64);
     let y = year.to_string();
     if rng.chance(30) {
-        t.push("department_goals", vec![("goal_code", format!("MB{year}")), ("year", y.clone()), ("goal", "履行职能职责，完成年度重点工作。".into()), ("outcome", String::new()), ("note", String::new())]);
+        t.push(
+            "department_goals",
+            vec![
+                ("goal_code", format!("MB{year}")),
+                ("year", y.clone()),
+                ("goal", "履行职能职责，完成年度重点工作。".into()),
+                ("outcome", String::new()),
+                ("note", String::new()),
+            ],
+        );
         for k in 1..=rng.range(1, 3) {
             let (l1, l2, l3) = *rng.pick(INDICATOR_LEVELS);
             t.push(
@@ -863,16 +979,40 @@ fn evaluation_targets(t: &mut Tables, year: i32) {
 /// drawn from their own generator so that the records above stay as they were before version 5. Lines get
 /// 预警控制 or 不控制 only: the faults above overdraw lines, which 刚性控制 would refuse at import.
 #[allow(clippy::too_many_arguments)]
-fn controls(t: &mut Tables, year: i32, faults: bool, lines: &[Line], procurements: &[(String, Option<String>, i64)], vouchers: usize, assets: &[String], decisions: &[String]) {
+fn controls(
+    t: &mut Tables,
+    year: i32,
+    faults: bool,
+    lines: &[Line],
+    procurements: &[(String, Option<String>, i64)],
+    vouchers: usize,
+    assets: &[String],
+    decisions: &[String],
+) {
     let rows: usize = t.rows.values().map(Vec::len).sum();
     let rng = &mut Rng::new(rows as u64 * 7_919 + year as u64);
     let y = year.to_string();
     // 财政拨款 lines are under 刚性控制 by default: a line that overspends (a fault) says 预警控制, and now and
     // then the first line has a setting of its own.
     for (i, line) in lines.iter().enumerate() {
-        let setting = if line.over { Some(("warn", "预警控制")) } else if i == 0 && rng.chance(60) { Some(*rng.pick(&[("warn", "预警控制"), ("ignore", "不控制")])) } else { None };
+        let setting = if line.over {
+            Some(("warn", "预警控制"))
+        } else if i == 0 && rng.chance(60) {
+            Some(*rng.pick(&[("warn", "预警控制"), ("ignore", "不控制")]))
+        } else {
+            None
+        };
         if let Some((mid, mlabel)) = setting {
-            t.push("line_controls", vec![("line_code", line.code.clone()), ("year", y.clone()), ("mode", spell(rng, mid, mlabel).into()), ("tolerance_bp", if rng.chance(50) { rng.range(0, 500).to_string() } else { String::new() }), ("note", String::new())]);
+            t.push(
+                "line_controls",
+                vec![
+                    ("line_code", line.code.clone()),
+                    ("year", y.clone()),
+                    ("mode", spell(rng, mid, mlabel).into()),
+                    ("tolerance_bp", if rng.chance(50) { rng.range(0, 500).to_string() } else { String::new() }),
+                    ("note", String::new()),
+                ],
+            );
         }
     }
     for (i, line) in lines.iter().enumerate() {
@@ -886,7 +1026,18 @@ fn controls(t: &mut Tables, year: i32, faults: bool, lines: &[Line], procurement
         let (kid, klabel) = *rng.pick(&[("contract", "合同"), ("purchase_request", "采购申请")]);
         let reference = procurements.iter().find(|(_, p, _)| *p == line.project).map(|(c, _, _)| c.clone()).unwrap_or_default();
         let row = |no: &str, amount: i64, reverses: &str, kind: &str| {
-            vec![("commitment_no", no.to_string()), ("year", y.clone()), ("date", format!("{year}-06-01")), ("line_code", line.code.clone()), ("kind", kind.to_string()), ("amount", yuan(Fen(amount))), ("procurement_ref", reference.clone()), ("reverses", reverses.to_string()), ("recorded_by", String::new()), ("note", String::new())]
+            vec![
+                ("commitment_no", no.to_string()),
+                ("year", y.clone()),
+                ("date", format!("{year}-06-01")),
+                ("line_code", line.code.clone()),
+                ("kind", kind.to_string()),
+                ("amount", yuan(Fen(amount))),
+                ("procurement_ref", reference.clone()),
+                ("reverses", reverses.to_string()),
+                ("recorded_by", String::new()),
+                ("note", String::new()),
+            ]
         };
         t.push("commitments", row(&code, amount, "", spell(rng, kid, klabel)));
         if rng.chance(30) {
@@ -896,33 +1047,117 @@ fn controls(t: &mut Tables, year: i32, faults: bool, lines: &[Line], procurement
     if vouchers > 0 && rng.chance(40) {
         let line = lines.first().map(|l| l.code.clone()).unwrap_or_default();
         let no = format!("ZC{year}-00001");
-        t.push("control_overrides", vec![("override_no", format!("CK-{no}")), ("year", y.clone()), ("date", format!("{year}-07-01")), ("voucher_no", no), ("line_code", line), ("shortfall", yuan(Fen(rng.range(1, 100_000)))), ("reason", "应急支出，经单位负责人同意".into()), ("approved_by", "王五".into()), ("role", "unit_admin".into())]);
+        t.push(
+            "control_overrides",
+            vec![
+                ("override_no", format!("CK-{no}")),
+                ("year", y.clone()),
+                ("date", format!("{year}-07-01")),
+                ("voucher_no", no),
+                ("line_code", line),
+                ("shortfall", yuan(Fen(rng.range(1, 100_000)))),
+                ("reason", "应急支出，经单位负责人同意".into()),
+                ("approved_by", "王五".into()),
+                ("role", "unit_admin".into()),
+            ],
+        );
     }
     for (code, _, contract) in procurements {
         for k in 1..=rng.range(0, 3) {
-            t.push("procurement_quotes", vec![("quote_code", format!("BJ-{code}-{k}")), ("year", y.clone()), ("procurement_ref", code.clone()), ("supplier", format!("供应商{k}")), ("amount", yuan(Fen(contract + k * 100))), ("date", String::new())]);
+            t.push(
+                "procurement_quotes",
+                vec![
+                    ("quote_code", format!("BJ-{code}-{k}")),
+                    ("year", y.clone()),
+                    ("procurement_ref", code.clone()),
+                    ("supplier", format!("供应商{k}")),
+                    ("amount", yuan(Fen(contract + k * 100))),
+                    ("date", String::new()),
+                ],
+            );
         }
         if rng.chance(20) {
-            t.push("procurement_exceptions", vec![("exception_code", format!("PF-{code}")), ("year", y.clone()), ("procurement_ref", code.clone()), ("approved_method", spell(rng, "single_source", "单一来源").into()), ("document", "财采〔批〕1号".into()), ("date", format!("{year}-03-01"))]);
+            t.push(
+                "procurement_exceptions",
+                vec![
+                    ("exception_code", format!("PF-{code}")),
+                    ("year", y.clone()),
+                    ("procurement_ref", code.clone()),
+                    ("approved_method", spell(rng, "single_source", "单一来源").into()),
+                    ("document", "财采〔批〕1号".into()),
+                    ("date", format!("{year}-03-01")),
+                ],
+            );
         }
         if let Some(d) = decisions.first().filter(|_| rng.chance(50)) {
-            t.push("decision_links", vec![("link_code", format!("GL-{code}")), ("year", y.clone()), ("decision_code", d.clone()), ("record_kind", spell(rng, "procurements", "采购记录").into()), ("record_key", code.clone())]);
+            t.push(
+                "decision_links",
+                vec![
+                    ("link_code", format!("GL-{code}")),
+                    ("year", y.clone()),
+                    ("decision_code", d.clone()),
+                    ("record_kind", spell(rng, "procurements", "采购记录").into()),
+                    ("record_key", code.clone()),
+                ],
+            );
         }
     }
     if rng.chance(50) {
-        t.push("major_decision_policies", vec![("policy_code", format!("BF{year}")), ("year", y.clone()), ("threshold", yuan(Fen(rng.range(5_000_000, 50_000_000)))), ("document", "本单位三重一大实施办法".into()), ("adopted_on", format!("{}-12-01", year - 1))]);
+        t.push(
+            "major_decision_policies",
+            vec![
+                ("policy_code", format!("BF{year}")),
+                ("year", y.clone()),
+                ("threshold", yuan(Fen(rng.range(5_000_000, 50_000_000)))),
+                ("document", "本单位三重一大实施办法".into()),
+                ("adopted_on", format!("{}-12-01", year - 1)),
+            ],
+        );
     }
     if vouchers > 0 && rng.chance(50) {
         let approver = if faults && rng.chance(20) { "clerk" } else { "reviewer" };
-        t.push("voucher_approvals", vec![("approval_code", format!("SH{year}-1")), ("year", y.clone()), ("voucher_no", format!("ZC{year}-00001")), ("entered_by", "clerk".into()), ("approved_by", approver.into()), ("date", format!("{year}-07-02"))]);
+        t.push(
+            "voucher_approvals",
+            vec![
+                ("approval_code", format!("SH{year}-1")),
+                ("year", y.clone()),
+                ("voucher_no", format!("ZC{year}-00001")),
+                ("entered_by", "clerk".into()),
+                ("approved_by", approver.into()),
+                ("date", format!("{year}-07-02")),
+            ],
+        );
     }
     if let Some(asset) = assets.first().filter(|_| rng.chance(40)) {
         let (kid, klabel) = *rng.pick(&[("transfer", "调拨"), ("disposal", "处置")]);
-        t.push("asset_events", vec![("event_code", format!("BD{year}-1")), ("year", y.clone()), ("date", format!("{year}-10-01")), ("asset_code", asset.clone()), ("kind", spell(rng, kid, klabel).into()), ("counterparty", "报废".into()), ("approval_document", "财资〔批〕2号".into()), ("proceeds", String::new()), ("note", String::new())]);
+        t.push(
+            "asset_events",
+            vec![
+                ("event_code", format!("BD{year}-1")),
+                ("year", y.clone()),
+                ("date", format!("{year}-10-01")),
+                ("asset_code", asset.clone()),
+                ("kind", spell(rng, kid, klabel).into()),
+                ("counterparty", "报废".into()),
+                ("approval_document", "财资〔批〕2号".into()),
+                ("proceeds", String::new()),
+                ("note", String::new()),
+            ],
+        );
     }
     if !assets.is_empty() && rng.chance(50) {
         for (i, asset) in assets.iter().enumerate() {
-            t.push("asset_counts", vec![("count_code", format!("PD{year}-{:02}", i + 1)), ("year", y.clone()), ("date", format!("{year}-12-20")), ("asset_code", asset.clone()), ("found", if faults && rng.chance(20) { "否" } else { "是" }.into()), ("note", String::new())]);
+            t.push(
+                "asset_counts",
+                vec![
+                    ("count_code", format!("PD{year}-{:02}", i + 1)),
+                    ("year", y.clone()),
+                    ("date", format!("{year}-12-20")),
+                    ("asset_code", asset.clone()),
+                    ("found", if faults && rng.chance(20) { "否" } else { "是" }.into()),
+                    ("note", String::new()),
+                ],
+            );
         }
     }
 }
@@ -1030,7 +1265,9 @@ mod tests {
                     import.write(&dir).unwrap();
                     let source = jixiao_import::read(&dir).unwrap_or_else(|e| panic!("seed {seed} {}: {e}", u.code));
                     // With budget control at entry: 财政拨款 lines are under 刚性控制 unless they say otherwise.
-                    let (batch, _) = source.validate_controlled(&existing, &years, None).unwrap_or_else(|e| panic!("seed {seed} {} import {k}: {e}", u.code));
+                    let (batch, _) = source
+                        .validate_controlled(&existing, &years, None)
+                        .unwrap_or_else(|e| panic!("seed {seed} {} import {k}: {e}", u.code));
                     for kind in record_kinds() {
                         for row in batch.records.rows(&kind.id) {
                             existing.push_row(&kind.id, row).unwrap();
@@ -1059,7 +1296,27 @@ mod tests {
         for kind in record_kinds() {
             assert!(files.contains(&kind.file), "{} never generated", kind.file);
         }
-        for word in ["上年结转", "年初预算", "追加", "调减", "调剂", "收回", "结转下年", "事业收入", "经营收入", "上级补助收入", "其他收入", ",-", "ZC2020-", "SR2021-", "是", "否", "2019/", "年", "\"\""] {
+        for word in [
+            "上年结转",
+            "年初预算",
+            "追加",
+            "调减",
+            "调剂",
+            "收回",
+            "结转下年",
+            "事业收入",
+            "经营收入",
+            "上级补助收入",
+            "其他收入",
+            ",-",
+            "ZC2020-",
+            "SR2021-",
+            "是",
+            "否",
+            "2019/",
+            "年",
+            "\"\"",
+        ] {
             assert!(text.contains(word), "{word} never generated");
         }
     }

@@ -10,7 +10,9 @@ use anyhow::{Result, ensure};
 use jixiao_core::consolidated::UnitExecution;
 use jixiao_store::Store;
 use jixiao_store::consolidate::Scope;
-use jixiao_testdata::harness::{consolidated_outputs, drop_postgres_schema, load_scenario, outputs_of, postgres_schema_store, unit_outputs};
+use jixiao_testdata::harness::{
+    consolidated_outputs, drop_postgres_schema, load_scenario, outputs_of, postgres_schema_store, unit_outputs,
+};
 use jixiao_testdata::{Profile, Scenario, scenario};
 use std::sync::Arc;
 
@@ -63,16 +65,27 @@ async fn outputs(store: &Store, s: &Scenario) -> Result<Vec<(String, String)>> {
 
             // The aggregate SQL of the consolidated path equals the sums over the unit's books …
             let by_sql = sql.get(&u.code).copied().unwrap_or_default();
-            ensure!(by_sql == UnitExecution::of_books(&books), "{label}: SQL sums {by_sql:?} ≠ per-unit {:?}", UnitExecution::of_books(&books));
+            ensure!(
+                by_sql == UnitExecution::of_books(&books),
+                "{label}: SQL sums {by_sql:?} ≠ per-unit {:?}",
+                UnitExecution::of_books(&books)
+            );
             // … the consolidated view scores the unit as `jixiao evaluate` does …
             let summary = input.units.iter().find(|x| x.code == u.code).expect("unit in its bureau's scope");
-            ensure!(summary.score == Some(evaluation.total) && summary.grade.as_deref() == Some(evaluation.grade.as_str()), "{label}: consolidated score");
+            ensure!(
+                summary.score == Some(evaluation.total) && summary.grade.as_deref() == Some(evaluation.grade.as_str()),
+                "{label}: consolidated score"
+            );
             // … and prints what the unit's own report prints.
             let model = jixiao_core::report_model::build(&books, None);
             let row = consolidated.units.iter().find(|x| x.code == u.code).expect("row");
             ensure!(
                 (row.annual.text.as_str(), row.spent.text.as_str(), row.rate.text.as_str())
-                    == (model.spending.annual_budget.text.as_str(), model.spending.total.text.as_str(), model.spending.execution_rate.text.as_str()),
+                    == (
+                        model.spending.annual_budget.text.as_str(),
+                        model.spending.total.text.as_str(),
+                        model.spending.execution_rate.text.as_str()
+                    ),
                 "{label}: consolidated row {:?} ≠ unit report {:?}",
                 (&row.annual.text, &row.spent.text, &row.rate.text),
                 (&model.spending.annual_budget.text, &model.spending.total.text, &model.spending.execution_rate.text)
@@ -139,6 +152,11 @@ async fn sqlite_and_postgres_give_byte_identical_outputs_on_random_books() {
         }
     }
     failures.sort();
-    assert!(failures.is_empty(), "{} of {n} scenarios failed (rerun one with JIXIAO_EQUIVALENCE_SEED=S JIXIAO_EQUIVALENCE_SCENARIOS=1):\n{}", failures.len(), failures.join("\n"));
+    assert!(
+        failures.is_empty(),
+        "{} of {n} scenarios failed (rerun one with JIXIAO_EQUIVALENCE_SEED=S JIXIAO_EQUIVALENCE_SCENARIOS=1):\n{}",
+        failures.len(),
+        failures.join("\n")
+    );
     eprintln!("{n} scenarios, {compared} outputs per backend compared, in {:.1}s", started.elapsed().as_secs_f64());
 }

@@ -4,13 +4,13 @@
 //! back from the Markdown and HTML reports, the outline (what DOCX and PDF lay out), the DOCX itself, the
 //! 部门决算 tables of the workbook (公开01表, 公开04表) and the 结转结余率 indicator, and requires them equal.
 
+use jixiao_core::Fen;
 use jixiao_core::balance::{FundBalance, fund_balances};
 use jixiao_core::check::{Severity, check};
 use jixiao_core::evaluation::framework::Rules;
 use jixiao_core::evaluation::{EvaluationInput, evaluate};
 use jixiao_core::records::{Books, BudgetVoucherKind, FundSource, RecordSet};
 use jixiao_core::report_model::build;
-use jixiao_core::Fen;
 use jixiao_testdata::{Profile, scenario};
 
 /// How many scenarios (each a few units, one or two years): `JIXIAO_IDENTITY_SCENARIOS` for more.
@@ -53,7 +53,10 @@ fn every_output_prints_the_same_identity_over_random_books() {
             for import in unit.imports {
                 let dir = tempfile::tempdir().unwrap();
                 import.write(dir.path()).unwrap();
-                let batch = jixiao_import::read(dir.path()).expect("generated books read").validate(&RecordSet::default(), &[]).expect("generated books validate");
+                let batch = jixiao_import::read(dir.path())
+                    .expect("generated books read")
+                    .validate(&RecordSet::default(), &[])
+                    .expect("generated books validate");
                 for year in &batch.years {
                     let books = Books::new(batch.unit.clone(), year.clone(), batch.records.for_year(year.year));
                     books_seen += 1;
@@ -68,7 +71,10 @@ fn every_output_prints_the_same_identity_over_random_books() {
         }
     }
     // The random books did exercise what the identity is about.
-    assert!(books_seen >= 40 && with_own >= 5 && with_carry >= 5 && with_recovery >= 3 && with_carry_forward >= 3, "{books_seen} books: {with_own} own funds, {with_carry} carry-overs, {with_recovery} 收回, {with_carry_forward} 结转下年");
+    assert!(
+        books_seen >= 40 && with_own >= 5 && with_carry >= 5 && with_recovery >= 3 && with_carry_forward >= 3,
+        "{books_seen} books: {with_own} own funds, {with_carry} carry-overs, {with_recovery} 收回, {with_carry_forward} 结转下年"
+    );
 }
 
 fn same_everywhere(books: &Books, seed: u64) {
@@ -81,7 +87,10 @@ fn same_everywhere(books: &Books, seed: u64) {
     }
     let findings = check(books);
     assert!(findings.iter().all(|f| f.severity != Severity::Error), "{context}: normal books must report: {findings:#?}");
-    let evaluation = evaluate(&EvaluationInput { books, prior: None, findings: &findings }, &Rules::for_unit(&books.unit.region_code, books.year.year).unwrap());
+    let evaluation = evaluate(
+        &EvaluationInput { books, prior: None, findings: &findings },
+        &Rules::for_unit(&books.unit.region_code, books.year.year).unwrap(),
+    );
     let model = build(books, Some(&evaluation));
 
     // Markdown and HTML: each source's row and 合计.

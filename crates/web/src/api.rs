@@ -5,7 +5,6 @@
 use crate::auth::{CurrentUser, tokens_match};
 use crate::entry::{add_record, indicator_result_fields};
 use crate::pages::{approve_voucher, date_in_year, do_task_action, entry_override, load, require_entry, start_session, today};
-use jixiao_core::budget_control::{self, OverrideRequest};
 use crate::{AppError, SharedState};
 use axum::extract::{Path, State};
 use axum::http::{HeaderMap, StatusCode};
@@ -13,6 +12,7 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::{Json, Router};
 use axum_extra::extract::CookieJar;
+use jixiao_core::budget_control::{self, OverrideRequest};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 use utoipa::{OpenApi, ToSchema};
@@ -136,7 +136,13 @@ fn require_csrf(user: &CurrentUser, headers: &HeaderMap) -> Result<(), AppError>
 }
 
 #[utoipa::path(post, path = "/api/login", request_body = LoginRequest, responses((status = 200, body = LoginResponse), (status = 401, description = "用户名或密码错误")))]
-pub async fn login(State(state): State<SharedState>, headers: HeaderMap, extensions: axum::http::Extensions, jar: CookieJar, Json(req): Json<LoginRequest>) -> Result<Response, AppError> {
+pub async fn login(
+    State(state): State<SharedState>,
+    headers: HeaderMap,
+    extensions: axum::http::Extensions,
+    jar: CookieJar,
+    Json(req): Json<LoginRequest>,
+) -> Result<Response, AppError> {
     let address = crate::pages::client_address(&extensions);
     let locked = crate::pages::locked_out(&state, &req.username, &address);
     let user = if locked.is_some() { None } else { crate::pages::authenticate(&state, &req.username, &req.password).await? };
@@ -148,7 +154,8 @@ pub async fn login(State(state): State<SharedState>, headers: HeaderMap, extensi
     let jar = start_session(&state, jar, user.id, crate::pages::secure_cookie(&state, &headers)).await?;
     let token = jar.get(crate::auth::SESSION_COOKIE).map(|c| c.value().to_string()).unwrap_or_default();
     let (_, csrf) = state.store.session_user(&token).await?.ok_or(AppError::Unauthenticated)?;
-    Ok((jar, Json(LoginResponse { username: user.username, display_name: user.display_name, role: user.role, csrf_token: csrf })).into_response())
+    Ok((jar, Json(LoginResponse { username: user.username, display_name: user.display_name, role: user.role, csrf_token: csrf }))
+        .into_response())
 }
 
 #[utoipa::path(get, path = "/api/units", responses((status = 200, body = [UnitSummary]), (status = 401)))]
@@ -165,7 +172,11 @@ pub async fn units(State(state): State<SharedState>, user: CurrentUser) -> Resul
 }
 
 #[utoipa::path(get, path = "/api/units/{code}/{year}/summary", params(("code" = String, Path), ("year" = i32, Path)), responses((status = 200, body = YearSummary), (status = 401), (status = 403)))]
-pub async fn summary(State(state): State<SharedState>, user: CurrentUser, Path((code, year)): Path<(String, i32)>) -> Result<Json<YearSummary>, AppError> {
+pub async fn summary(
+    State(state): State<SharedState>,
+    user: CurrentUser,
+    Path((code, year)): Path<(String, i32)>,
+) -> Result<Json<YearSummary>, AppError> {
     let uy = load(&state, &user, &code, year).await?;
     let m = uy.figures();
     let count = |s: jixiao_core::check::Severity| uy.findings.iter().filter(|f| f.severity == s).count();
@@ -185,20 +196,34 @@ pub async fn summary(State(state): State<SharedState>, user: CurrentUser, Path((
 }
 
 #[utoipa::path(get, path = "/api/units/{code}/{year}/check", params(("code" = String, Path), ("year" = i32, Path)), responses((status = 200, description = "账务核对结果（同 jixiao check --format json）"), (status = 401)))]
-pub async fn check(State(state): State<SharedState>, user: CurrentUser, Path((code, year)): Path<(String, i32)>) -> Result<Json<serde_json::Value>, AppError> {
+pub async fn check(
+    State(state): State<SharedState>,
+    user: CurrentUser,
+    Path((code, year)): Path<(String, i32)>,
+) -> Result<Json<serde_json::Value>, AppError> {
     let uy = load(&state, &user, &code, year).await?;
     Ok(Json(serde_json::to_value(&uy.findings).map_err(|e| AppError::Internal(e.to_string()))?))
 }
 
 #[utoipa::path(get, path = "/api/units/{code}/{year}/evaluation", params(("code" = String, Path), ("year" = i32, Path)), responses((status = 200, description = "绩效评价结果（同 jixiao evaluate --format json）"), (status = 401)))]
-pub async fn evaluation(State(state): State<SharedState>, user: CurrentUser, Path((code, year)): Path<(String, i32)>) -> Result<Json<serde_json::Value>, AppError> {
+pub async fn evaluation(
+    State(state): State<SharedState>,
+    user: CurrentUser,
+    Path((code, year)): Path<(String, i32)>,
+) -> Result<Json<serde_json::Value>, AppError> {
     let uy = load(&state, &user, &code, year).await?;
     Ok(Json(serde_json::to_value(uy.evaluation()?).map_err(|e| AppError::Internal(e.to_string()))?))
 }
 
 #[utoipa::path(post, path = "/api/units/{code}/{year}/expenditures", params(("code" = String, Path), ("year" = i32, Path)), request_body = ExpenditureInput,
     responses((status = 201, body = EntryAccepted, description = "已登记（controls 列出预警或超控）"), (status = 422, body = EntryRefused, description = "未登记；刚性控制超支时 errors.amount 含 BUDGET_CONTROL_STOP"), (status = 401), (status = 403)))]
-pub async fn add_expenditure(State(state): State<SharedState>, user: CurrentUser, headers: HeaderMap, Path((code, year)): Path<(String, i32)>, Json(input): Json<ExpenditureInput>) -> Result<Response, AppError> {
+pub async fn add_expenditure(
+    State(state): State<SharedState>,
+    user: CurrentUser,
+    headers: HeaderMap,
+    Path((code, year)): Path<(String, i32)>,
+    Json(input): Json<ExpenditureInput>,
+) -> Result<Response, AppError> {
     require_csrf(&user, &headers)?;
     let uy = load(&state, &user, &code, year).await?;
     let request = entry_override(&user, &uy, input.override_reason.as_deref())?;
@@ -223,13 +248,23 @@ pub async fn add_expenditure(State(state): State<SharedState>, user: CurrentUser
 }
 
 /// Adds a record under budget control and answers 201 with the control notes, or 422 with the refusal.
-async fn controlled_entry(state: &SharedState, user: &CurrentUser, code: &str, kind: &'static str, fields: &BTreeMap<String, String>, request: Option<&OverrideRequest>, key: String) -> Result<Response, AppError> {
+async fn controlled_entry(
+    state: &SharedState,
+    user: &CurrentUser,
+    code: &str,
+    kind: &'static str,
+    fields: &BTreeMap<String, String>,
+    request: Option<&OverrideRequest>,
+    key: String,
+) -> Result<Response, AppError> {
     match add_record(&state.store, code, kind, fields, user, "API", request).await {
         Ok(controls) => {
             let controls = controls.iter().map(|c| ControlNote { rule_id: c.rule_id().into(), message: c.message() }).collect();
             Ok((StatusCode::CREATED, Json(EntryAccepted { voucher_no: key, controls })).into_response())
         }
-        Err(Ok(errors)) => Ok((StatusCode::UNPROCESSABLE_ENTITY, Json(EntryRefused { error: errors.summary(), errors: errors.by_field })).into_response()),
+        Err(Ok(errors)) => {
+            Ok((StatusCode::UNPROCESSABLE_ENTITY, Json(EntryRefused { error: errors.summary(), errors: errors.by_field })).into_response())
+        }
         Err(Err(e)) => Err(e),
     }
 }
@@ -255,7 +290,13 @@ pub struct CommitmentInput {
 
 #[utoipa::path(post, path = "/api/units/{code}/{year}/commitments", params(("code" = String, Path), ("year" = i32, Path)), request_body = CommitmentInput,
     responses((status = 201, body = EntryAccepted), (status = 422, body = EntryRefused, description = "未登记；刚性控制超支时含 BUDGET_CONTROL_STOP"), (status = 401), (status = 403)))]
-pub async fn add_commitment(State(state): State<SharedState>, user: CurrentUser, headers: HeaderMap, Path((code, year)): Path<(String, i32)>, Json(input): Json<CommitmentInput>) -> Result<Response, AppError> {
+pub async fn add_commitment(
+    State(state): State<SharedState>,
+    user: CurrentUser,
+    headers: HeaderMap,
+    Path((code, year)): Path<(String, i32)>,
+    Json(input): Json<CommitmentInput>,
+) -> Result<Response, AppError> {
     require_csrf(&user, &headers)?;
     let uy = load(&state, &user, &code, year).await?;
     let request = entry_override(&user, &uy, input.override_reason.as_deref())?;
@@ -289,16 +330,34 @@ pub struct ApprovalState {
 
 #[utoipa::path(post, path = "/api/units/{code}/{year}/expenditures/{voucher}/approve", params(("code" = String, Path), ("year" = i32, Path), ("voucher" = String, Path)),
     responses((status = 201, body = ApprovalState), (status = 403), (status = 404), (status = 422, description = "本人录入（SEGREGATION_OF_DUTIES）或已审核")))]
-pub async fn approve(State(state): State<SharedState>, user: CurrentUser, headers: HeaderMap, Path((code, year, voucher)): Path<(String, i32, String)>) -> Result<Response, AppError> {
+pub async fn approve(
+    State(state): State<SharedState>,
+    user: CurrentUser,
+    headers: HeaderMap,
+    Path((code, year, voucher)): Path<(String, i32, String)>,
+) -> Result<Response, AppError> {
     require_csrf(&user, &headers)?;
     let uy = load(&state, &user, &code, year).await?;
     let a = approve_voucher(&state, &user, &uy, &voucher).await?;
-    Ok((StatusCode::CREATED, Json(ApprovalState { approval_code: a.approval_code, voucher_no: a.voucher_no, entered_by: a.entered_by, approved_by: a.approved_by })).into_response())
+    Ok((
+        StatusCode::CREATED,
+        Json(ApprovalState {
+            approval_code: a.approval_code,
+            voucher_no: a.voucher_no,
+            entered_by: a.entered_by,
+            approved_by: a.approved_by,
+        }),
+    )
+        .into_response())
 }
 
 #[utoipa::path(get, path = "/api/units/{code}/{year}/lines/{line}/available", params(("code" = String, Path), ("year" = i32, Path), ("line" = String, Path)),
     responses((status = 200, body = LineAvailable), (status = 401), (status = 403), (status = 404)))]
-pub async fn line_available(State(state): State<SharedState>, user: CurrentUser, Path((code, year, line)): Path<(String, i32, String)>) -> Result<Json<LineAvailable>, AppError> {
+pub async fn line_available(
+    State(state): State<SharedState>,
+    user: CurrentUser,
+    Path((code, year, line)): Path<(String, i32, String)>,
+) -> Result<Json<LineAvailable>, AppError> {
     let uy = load(&state, &user, &code, year).await?;
     let books = &uy.books;
     books.line(&line).ok_or(AppError::NotFound)?;
@@ -317,25 +376,40 @@ pub async fn line_available(State(state): State<SharedState>, user: CurrentUser,
 
 #[utoipa::path(post, path = "/api/units/{code}/{year}/indicators/{indicator}/results", params(("code" = String, Path), ("year" = i32, Path), ("indicator" = String, Path, description = "指标编码")),
     request_body = IndicatorResultInput, responses((status = 201, description = "已登记"), (status = 422, body = EntryRefused), (status = 401), (status = 403), (status = 404, description = "没有这个指标")))]
-pub async fn add_indicator_result(State(state): State<SharedState>, user: CurrentUser, headers: HeaderMap, Path((code, year, indicator)): Path<(String, i32, String)>, Json(input): Json<IndicatorResultInput>) -> Result<Response, AppError> {
+pub async fn add_indicator_result(
+    State(state): State<SharedState>,
+    user: CurrentUser,
+    headers: HeaderMap,
+    Path((code, year, indicator)): Path<(String, i32, String)>,
+    Json(input): Json<IndicatorResultInput>,
+) -> Result<Response, AppError> {
     require_csrf(&user, &headers)?;
     let uy = load(&state, &user, &code, year).await?;
     require_entry(&user, &uy)?;
-    let entered: BTreeMap<String, String> = [("actual", Some(input.actual)), ("evidence", input.evidence), ("deviation_reason", input.deviation_reason)]
-        .into_iter()
-        .filter_map(|(k, v)| v.map(|v| (k.to_string(), v)))
-        .collect();
+    let entered: BTreeMap<String, String> =
+        [("actual", Some(input.actual)), ("evidence", input.evidence), ("deviation_reason", input.deviation_reason)]
+            .into_iter()
+            .filter_map(|(k, v)| v.map(|v| (k.to_string(), v)))
+            .collect();
     let fields = indicator_result_fields(&uy.books, &indicator, today(), &entered, &user.display_name).ok_or(AppError::NotFound)?;
     match add_record(&state.store, &code, "indicator_results", &fields, &user, "API", None).await {
         Ok(_) => Ok((StatusCode::CREATED, Json(serde_json::json!({ "result_code": fields["result_code"] }))).into_response()),
-        Err(Ok(errors)) => Ok((StatusCode::UNPROCESSABLE_ENTITY, Json(EntryRefused { error: errors.summary(), errors: errors.by_field })).into_response()),
+        Err(Ok(errors)) => {
+            Ok((StatusCode::UNPROCESSABLE_ENTITY, Json(EntryRefused { error: errors.summary(), errors: errors.by_field })).into_response())
+        }
         Err(Err(e)) => Err(e),
     }
 }
 
 #[utoipa::path(post, path = "/api/units/{code}/{year}/task/{action}", params(("code" = String, Path), ("year" = i32, Path), ("action" = String, Path, description = "issue | start | submit | approve | return")),
     request_body = TaskRequest, responses((status = 200, body = TaskState), (status = 403), (status = 422)))]
-pub async fn task(State(state): State<SharedState>, user: CurrentUser, headers: HeaderMap, Path((code, year, action)): Path<(String, i32, String)>, body: Option<Json<TaskRequest>>) -> Result<Json<TaskState>, AppError> {
+pub async fn task(
+    State(state): State<SharedState>,
+    user: CurrentUser,
+    headers: HeaderMap,
+    Path((code, year, action)): Path<(String, i32, String)>,
+    body: Option<Json<TaskRequest>>,
+) -> Result<Json<TaskState>, AppError> {
     require_csrf(&user, &headers)?;
     let uy = load(&state, &user, &code, year).await?;
     let comment = body.and_then(|Json(b)| b.comment);
@@ -360,7 +434,13 @@ pub struct ImportRefused {
 /// CSRF token as `X-CSRF-Token`. Refused (403) for a record kind the role may not import.
 #[utoipa::path(post, path = "/api/units/{code}/{year}/import", params(("code" = String, Path), ("year" = i32, Path)),
     responses((status = 201, body = ImportDone), (status = 422, body = ImportRefused), (status = 401), (status = 403, description = "角色无权导入（错误信息指明记录类别）")))]
-pub async fn import(State(state): State<SharedState>, user: CurrentUser, headers: HeaderMap, Path((code, year)): Path<(String, i32)>, multipart: axum::extract::Multipart) -> Result<Response, AppError> {
+pub async fn import(
+    State(state): State<SharedState>,
+    user: CurrentUser,
+    headers: HeaderMap,
+    Path((code, year)): Path<(String, i32)>,
+    multipart: axum::extract::Multipart,
+) -> Result<Response, AppError> {
     require_csrf(&user, &headers)?;
     let (_, files) = crate::pages::read_upload(multipart).await?;
     // Blank unit sheets take the stored profile; a changed one is refused here (the page asks the user).
@@ -368,7 +448,10 @@ pub async fn import(State(state): State<SharedState>, user: CurrentUser, headers
         crate::pages::Compared::Same(profile) => profile,
         crate::pages::Compared::Changed { differences, .. } => {
             let list: Vec<serde_json::Value> = differences.iter().map(|d| serde_json::json!({ "file": "", "sheet": "单位信息", "row": null, "column": d.field, "value": d.uploaded, "message": format!("已登记为「{}」，单位信息登记后不能修改", d.stored), "rule": "WEB_UNIT_PROFILE_CHANGED" })).collect();
-            let error = format!("上传文件中的单位信息与已登记的不同（{}），未导入任何记录；单位信息登记后不能修改，请按已登记的填写或留空", differences.iter().map(|d| d.field.as_str()).collect::<Vec<_>>().join("、"));
+            let error = format!(
+                "上传文件中的单位信息与已登记的不同（{}），未导入任何记录；单位信息登记后不能修改，请按已登记的填写或留空",
+                differences.iter().map(|d| d.field.as_str()).collect::<Vec<_>>().join("、")
+            );
             return Ok((StatusCode::UNPROCESSABLE_ENTITY, Json(ImportRefused { error, errors: list })).into_response());
         }
     };
@@ -384,9 +467,42 @@ pub async fn import(State(state): State<SharedState>, user: CurrentUser, headers
 
 #[derive(OpenApi)]
 #[openapi(
-    info(title = "jixiao API", description = "部门整体支出绩效自评：账务、核对、评价与自评任务。先 POST /api/login 取得会话（Cookie）与 CSRF 令牌；写操作须带 X-CSRF-Token 头。"),
-    paths(login, units, summary, check, evaluation, import, add_expenditure, add_commitment, approve, line_available, add_indicator_result, task),
-    components(schemas(ImportDone, ImportRefused, LoginRequest, LoginResponse, UnitSummary, YearSummary, ExpenditureInput, CommitmentInput, EntryAccepted, ControlNote, LineAvailable, ApprovalState, IndicatorResultInput, EntryRefused, TaskRequest, TaskState))
+    info(
+        title = "jixiao API",
+        description = "部门整体支出绩效自评：账务、核对、评价与自评任务。先 POST /api/login 取得会话（Cookie）与 CSRF 令牌；写操作须带 X-CSRF-Token 头。"
+    ),
+    paths(
+        login,
+        units,
+        summary,
+        check,
+        evaluation,
+        import,
+        add_expenditure,
+        add_commitment,
+        approve,
+        line_available,
+        add_indicator_result,
+        task
+    ),
+    components(schemas(
+        ImportDone,
+        ImportRefused,
+        LoginRequest,
+        LoginResponse,
+        UnitSummary,
+        YearSummary,
+        ExpenditureInput,
+        CommitmentInput,
+        EntryAccepted,
+        ControlNote,
+        LineAvailable,
+        ApprovalState,
+        IndicatorResultInput,
+        EntryRefused,
+        TaskRequest,
+        TaskState
+    ))
 )]
 pub struct ApiDoc;
 

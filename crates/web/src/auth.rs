@@ -91,7 +91,10 @@ impl CurrentUser {
         if self.role != Role::Bureau {
             return false;
         }
-        self.region_code.as_deref().filter(|r| !r.trim().is_empty()).is_some_and(|r| unit.region_code.starts_with(jixiao_core::records::area_prefix(r)))
+        self.region_code
+            .as_deref()
+            .filter(|r| !r.trim().is_empty())
+            .is_some_and(|r| unit.region_code.starts_with(jixiao_core::records::area_prefix(r)))
     }
 
     pub fn can_view(&self, unit: &UnitProfile) -> bool {
@@ -161,7 +164,10 @@ pub fn password_problem(password: &str, user_inputs: &[&str]) -> Option<String> 
 }
 
 pub fn hash_password(password: &str) -> Result<String, AppError> {
-    Argon2::default().hash_password(password.as_bytes()).map(|h| h.to_string()).map_err(|e| AppError::Internal(format!("密码哈希失败：{e}")))
+    Argon2::default()
+        .hash_password(password.as_bytes())
+        .map(|h| h.to_string())
+        .map_err(|e| AppError::Internal(format!("密码哈希失败：{e}")))
 }
 
 pub fn verify_password(password: &str, hash: &str) -> bool {
@@ -185,11 +191,27 @@ mod tests {
     use super::*;
 
     fn unit(code: &str, region: &str) -> UnitProfile {
-        UnitProfile { code: code.into(), name: "单位".into(), region_code: region.into(), parent_department: String::new(), duties: vec![], offices: vec![], ..Default::default() }
+        UnitProfile {
+            code: code.into(),
+            name: "单位".into(),
+            region_code: region.into(),
+            parent_department: String::new(),
+            duties: vec![],
+            offices: vec![],
+            ..Default::default()
+        }
     }
 
     fn user(role: Role, unit_code: Option<&str>, region: Option<&str>) -> CurrentUser {
-        CurrentUser { username: "u".into(), display_name: "U".into(), role, role_label: role.label(), unit_code: unit_code.map(Into::into), region_code: region.map(Into::into), csrf_token: String::new() }
+        CurrentUser {
+            username: "u".into(),
+            display_name: "U".into(),
+            role,
+            role_label: role.label(),
+            unit_code: unit_code.map(Into::into),
+            region_code: region.map(Into::into),
+            csrf_token: String::new(),
+        }
     }
 
     #[test]

@@ -3,13 +3,13 @@
 
 use crate::AppError;
 use crate::auth::CurrentUser;
+use jixiao_core::budget_control::{ControlOutcome, OverrideRequest};
+use jixiao_core::schema::record_kind;
 use jixiao_import::error::{ImportError, Place};
 use jixiao_import::parse::parse_table;
 use jixiao_import::table::Table;
-use jixiao_core::budget_control::{ControlOutcome, OverrideRequest};
 use jixiao_import::validate::Located;
 use jixiao_import::{Source, Streamed};
-use jixiao_core::schema::record_kind;
 use jixiao_store::Store;
 use std::collections::BTreeMap;
 
@@ -23,12 +23,20 @@ pub struct EntryErrors {
 
 impl EntryErrors {
     pub fn summary(&self) -> String {
-        self.all.iter().map(|e| format!("{}：{} [{}]", e.column.as_deref().unwrap_or("记录"), e.message, e.rule_id)).collect::<Vec<_>>().join("；")
+        self.all
+            .iter()
+            .map(|e| format!("{}：{} [{}]", e.column.as_deref().unwrap_or("记录"), e.message, e.rule_id))
+            .collect::<Vec<_>>()
+            .join("；")
     }
 
     /// The summary as a page shows it: the messages only (rule ids go to the field errors' tooltips).
     pub fn plain_summary(&self) -> String {
-        self.all.iter().map(|e| format!("{}：{}", e.column.as_deref().unwrap_or("记录"), crate::text::plain_message(&e.message).0)).collect::<Vec<_>>().join("；")
+        self.all
+            .iter()
+            .map(|e| format!("{}：{}", e.column.as_deref().unwrap_or("记录"), crate::text::plain_message(&e.message).0))
+            .collect::<Vec<_>>()
+            .join("；")
     }
 
     /// field → `{text, rule}` of each error, for the messages beside a form's fields.
@@ -48,7 +56,12 @@ fn by_field(kind_id: &str, errors: Vec<ImportError>) -> EntryErrors {
     let kind = record_kind(kind_id);
     let mut map: BTreeMap<String, Vec<String>> = BTreeMap::new();
     for e in &errors {
-        let field = e.column.as_deref().and_then(|h| kind.and_then(|k| k.columns.iter().find(|c| c.header == h || c.field == h))).map(|c| c.field.clone()).unwrap_or_default();
+        let field = e
+            .column
+            .as_deref()
+            .and_then(|h| kind.and_then(|k| k.columns.iter().find(|c| c.header == h || c.field == h)))
+            .map(|c| c.field.clone())
+            .unwrap_or_default();
         map.entry(field).or_default().push(format!("{} [{}]", e.message, e.rule_id));
     }
     EntryErrors { by_field: map, all: errors }
@@ -83,20 +96,33 @@ pub async fn add_record(
         // Every field at once: the fields that did not parse stand in with a value that does, and what
         // validation then says about the other fields (a date outside the year, a negative amount) is added.
         let mut all = errors;
-        all.extend(other_fields_errors(kind, &table, &all, fields.get("year").map(String::as_str).unwrap_or("2000"), (&unit, &existing, &years)));
+        all.extend(other_fields_errors(
+            kind,
+            &table,
+            &all,
+            fields.get("year").map(String::as_str).unwrap_or("2000"),
+            (&unit, &existing, &years),
+        ));
         return Err(Ok(by_field(kind_id, all)));
     }
     let rows: Vec<Located> = parsed.into_iter().map(|p| Located { kind: kind.kind, place: place.clone(), parsed: p }).collect();
     let label = format!("{via}：{}", user.username);
     let input = Streamed::held(Source { label: label.clone(), unit, years: Vec::new(), rows });
-    let checked = match store.import(&input, &label, Some(&user.username), override_request, &|_| {}, &[]).await.map_err(|e| Err(e.into()))? {
-        Err(refusal) => return Err(Ok(by_field(kind_id, refusal.errors))),
-        Ok(checked) => checked,
-    };
+    let checked =
+        match store.import(&input, &label, Some(&user.username), override_request, &|_| {}, &[]).await.map_err(|e| Err(e.into()))? {
+            Err(refusal) => return Err(Ok(by_field(kind_id, refusal.errors))),
+            Ok(checked) => checked,
+        };
     // An override request is what lets the override role pass a 刚性控制 stop, not a way for a role that may
     // not enter records (审核员) to enter one that needs no override.
-    let refusal = if override_request.is_some() && !matches!(user.role, crate::auth::Role::Clerk | crate::auth::Role::UnitAdmin) && !checked.controls.iter().any(|o| o.decision == jixiao_core::budget_control::Decision::Overridden) {
-        Some(Err(AppError::ForbiddenBecause(format!("{}只能对超出可用余额的刚性控制指标超控；此{}未超出预算控制，应由填报员录入", user.role_label, kind.label))))
+    let refusal = if override_request.is_some()
+        && !matches!(user.role, crate::auth::Role::Clerk | crate::auth::Role::UnitAdmin)
+        && !checked.controls.iter().any(|o| o.decision == jixiao_core::budget_control::Decision::Overridden)
+    {
+        Some(Err(AppError::ForbiddenBecause(format!(
+            "{}只能对超出可用余额的刚性控制指标超控；此{}未超出预算控制，应由填报员录入",
+            user.role_label, kind.label
+        ))))
     } else if checked.fresh == 0 {
         Some(Ok(by_field(kind_id, vec![place.error(Some(2), None, None, "ENTRY_UNCHANGED", "相同的记录已存在，未重复登记")])))
     } else {
@@ -121,7 +147,9 @@ fn other_fields_errors(
     (unit, existing, years): (&jixiao_core::records::UnitProfile, &jixiao_core::RecordSet, &[jixiao_core::records::UnitYear]),
 ) -> Vec<ImportError> {
     // A column as an error names it (its header or field name) → its place in the row.
-    let index_of = |column: &str| kind.columns.iter().find(|c| c.header == column || c.field == column).and_then(|c| table.header.iter().position(|h| *h == c.field));
+    let index_of = |column: &str| {
+        kind.columns.iter().find(|c| c.header == column || c.field == column).and_then(|c| table.header.iter().position(|h| *h == c.field))
+    };
     let failed: Vec<usize> = errors.iter().filter_map(|e| e.column.as_deref()).filter_map(index_of).collect();
     if failed.is_empty() || failed.len() < errors.len() {
         return Vec::new();
@@ -153,10 +181,17 @@ fn other_fields_errors(
 /// The fields of a 指标完成登记 for `indicator_code`, numbered after the indicator's earlier results and dated
 /// `date` (the day it is recorded, which for last year's indicators falls after the year's end).
 /// `None` when the unit-year has no such indicator.
-pub fn indicator_result_fields(books: &jixiao_core::Books, indicator_code: &str, date: jixiao_core::Date, entered: &BTreeMap<String, String>, recorder: &str) -> Option<BTreeMap<String, String>> {
+pub fn indicator_result_fields(
+    books: &jixiao_core::Books,
+    indicator_code: &str,
+    date: jixiao_core::Date,
+    entered: &BTreeMap<String, String>,
+    recorder: &str,
+) -> Option<BTreeMap<String, String>> {
     books.records.project_indicators.iter().find(|i| i.indicator_code == indicator_code)?;
     let earlier = books.records.indicator_results.iter().filter(|r| r.indicator_code == indicator_code).count();
-    let mut fields: BTreeMap<String, String> = ["actual", "evidence", "deviation_reason"].iter().filter_map(|k| entered.get(*k).map(|v| (k.to_string(), v.clone()))).collect();
+    let mut fields: BTreeMap<String, String> =
+        ["actual", "evidence", "deviation_reason"].iter().filter_map(|k| entered.get(*k).map(|v| (k.to_string(), v.clone()))).collect();
     fields.insert("result_code".into(), format!("{indicator_code}-JG{:02}", earlier + 1));
     fields.insert("year".into(), books.year.year.to_string());
     fields.insert("indicator_code".into(), indicator_code.into());

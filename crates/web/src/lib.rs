@@ -85,7 +85,13 @@ impl AppState {
     /// once; sessions ended elsewhere (`jixiao user`, another server on the same database) or expiring
     /// count for at most SESSION_RECHECK more.
     pub(crate) async fn session_user(&self, token: &str) -> Result<Option<(jixiao_store::web::UserRow, String)>, jixiao_store::StoreError> {
-        let remembered = self.sessions.lock().unwrap_or_else(|e| e.into_inner()).get(token).filter(|(_, _, at)| at.elapsed() < SESSION_RECHECK).map(|(row, csrf, _)| (row.clone(), csrf.clone()));
+        let remembered = self
+            .sessions
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .get(token)
+            .filter(|(_, _, at)| at.elapsed() < SESSION_RECHECK)
+            .map(|(row, csrf, _)| (row.clone(), csrf.clone()));
         if remembered.is_some() {
             return Ok(remembered);
         }
@@ -118,7 +124,9 @@ impl AppState {
 
 fn templates() -> Environment<'static> {
     let mut env = Environment::new();
-    env.set_syntax(minijinja::syntax::SyntaxConfig::builder().trim_blocks(true).lstrip_blocks(true).build().expect("default delimiters are valid"));
+    env.set_syntax(
+        minijinja::syntax::SyntaxConfig::builder().trim_blocks(true).lstrip_blocks(true).build().expect("default delimiters are valid"),
+    );
     // Messages from the checks as users read them (no internal section ids; rule ids are shown apart).
     env.add_filter("plain", |message: String| text::plain_message(&message).0);
     for (name, text) in [
@@ -233,7 +241,8 @@ impl IntoResponse for PageError {
 /// details line, and the page offers a way back (the previous page, or the home page).
 fn error_page(message: &str) -> String {
     let (text, rule) = text::plain_message(message);
-    let details = rule.map_or_else(String::new, |r| format!("<p class=\"muted small\">规则编号：<code>{}</code></p>", minijinja::HtmlEscape(&r)));
+    let details =
+        rule.map_or_else(String::new, |r| format!("<p class=\"muted small\">规则编号：<code>{}</code></p>", minijinja::HtmlEscape(&r)));
     format!(
         "<!DOCTYPE html><html lang=\"zh-CN\"><head><meta charset=\"utf-8\"><meta name=\"viewport\" content=\"width=device-width, initial-scale=1\"><title>出错了</title><link rel=\"stylesheet\" href=\"/static/app.css\"><script src=\"/static/app.js\" defer></script></head><body><main class=\"narrow\"><h1>出错了</h1><p class=\"error\" id=\"error-message\">{}</p>{details}<p class=\"actions\"><a class=\"button\" href=\"/\" id=\"error-home\">返回首页</a> <a href=\"/\" data-back id=\"error-back\">返回上一页</a></p></main></body></html>",
         minijinja::HtmlEscape(&text)
@@ -274,7 +283,9 @@ impl FromRequestParts<SharedState> for CurrentUser {
         let token = jar.get(SESSION_COOKIE).map(|c| c.value().to_string()).ok_or(AppError::Unauthenticated)?;
         let (row, csrf) = state.session_user(&token).await?.ok_or(AppError::Unauthenticated)?;
         let user = CurrentUser::from_row(row, csrf).ok_or(AppError::Forbidden)?;
-        if !matches!(parts.uri.path(), "/account/password" | "/logout") && state.must_change_password.lock().unwrap_or_else(|e| e.into_inner()).contains(&user.username) {
+        if !matches!(parts.uri.path(), "/account/password" | "/logout")
+            && state.must_change_password.lock().unwrap_or_else(|e| e.into_inner()).contains(&user.username)
+        {
             return Err(AppError::MustChangePassword);
         }
         Ok(user)
@@ -305,7 +316,14 @@ async fn static_file(axum::extract::Path(name): axum::extract::Path<String>) -> 
         "app.js" => (APP_JS.as_bytes(), "text/javascript; charset=utf-8"),
         _ => return StatusCode::NOT_FOUND.into_response(),
     };
-    ([(header::CONTENT_TYPE, HeaderValue::from_str(kind).expect("static header")), (header::CACHE_CONTROL, HeaderValue::from_static("public, max-age=3600"))], body).into_response()
+    (
+        [
+            (header::CONTENT_TYPE, HeaderValue::from_str(kind).expect("static header")),
+            (header::CACHE_CONTROL, HeaderValue::from_static("public, max-age=3600")),
+        ],
+        body,
+    )
+        .into_response()
 }
 
 /// What pages may load: scripts and styles from this server only (no inline script, no inline event
@@ -318,10 +336,18 @@ async fn security_headers(request: axum::extract::Request, next: axum::middlewar
     let api = request.uri().path().starts_with("/api/");
     let mut response = next.run(request).await;
     // Error answers that are not ours (ours are HTML pages or JSON) are given in Chinese.
-    let ours = response.headers().get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok()).is_some_and(|t| t.starts_with("text/html") || t.starts_with("application/json"));
+    let ours = response
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|t| t.starts_with("text/html") || t.starts_with("application/json"));
     let status = response.status();
     if (status.is_client_error() || status.is_server_error()) && !ours {
-        response = if api { (status, Json(serde_json::json!({ "error": status_text(status) }))).into_response() } else { (status, Html(error_page(status_text(status)))).into_response() };
+        response = if api {
+            (status, Json(serde_json::json!({ "error": status_text(status) }))).into_response()
+        } else {
+            (status, Html(error_page(status_text(status)))).into_response()
+        };
     }
     let headers = response.headers_mut();
     headers.entry(header::CONTENT_SECURITY_POLICY).or_insert(HeaderValue::from_static(PAGE_CSP));
@@ -370,7 +396,10 @@ pub fn router(state: SharedState) -> Router {
         // Forms and JSON bodies are small; only the import takes files.
         .layer(axum::extract::DefaultBodyLimit::max(256 * 1024))
         .layer(tower_http::compression::CompressionLayer::new())
-        .layer(tower_http::set_header::SetResponseHeaderLayer::if_not_present(header::X_FRAME_OPTIONS, HeaderValue::from_static("SAMEORIGIN")))
+        .layer(tower_http::set_header::SetResponseHeaderLayer::if_not_present(
+            header::X_FRAME_OPTIONS,
+            HeaderValue::from_static("SAMEORIGIN"),
+        ))
         .layer(axum::middleware::from_fn(security_headers))
         .layer(tower_http::trace::TraceLayer::new_for_http())
         .with_state(state)

@@ -5,8 +5,7 @@
 //! covers the project); some notes but not all rows is 部分完成, none is 未开展.
 
 use crate::pages::{
-    Download, PageResult, bureau_name, load, merge, percent_encode, region_scope, render,
-    report_csp, report_fonts, unit_ctx,
+    Download, PageResult, bureau_name, load, merge, percent_encode, region_scope, render, report_csp, report_fonts, unit_ctx,
 };
 use crate::{AppError, PageUser, SharedState};
 use axum::extract::{Path, Query, State};
@@ -21,40 +20,19 @@ use std::collections::BTreeMap;
 
 /// Today in China Standard Time, as the finance officer's calendar shows it.
 fn today() -> Date {
-    let seconds = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map_or(0, |d| d.as_secs() as i64);
-    Date::from_unix_days((seconds + 8 * 3600).div_euclid(86_400)).unwrap_or(Date {
-        year: 2000,
-        month: 1,
-        day: 1,
-    })
+    let seconds = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_secs() as i64);
+    Date::from_unix_days((seconds + 8 * 3600).div_euclid(86_400)).unwrap_or(Date { year: 2000, month: 1, day: 1 })
 }
 
 /// `as_of` from the query (YYYY-MM-DD) or today, clamped into fiscal `year` (1 January – 31 December).
 fn as_of(query: &BTreeMap<String, String>, year: i32) -> Result<Date, AppError> {
-    let date = match query
-        .get("as_of")
-        .map(|s| s.trim())
-        .filter(|s| !s.is_empty())
-    {
-        Some(text) => Date::parse(text).ok_or_else(|| {
-            AppError::BadRequest(format!("监控日期「{text}」不是有效日期（应为 YYYY-MM-DD）"))
-        })?,
+    let date = match query.get("as_of").map(|s| s.trim()).filter(|s| !s.is_empty()) {
+        Some(text) => {
+            Date::parse(text).ok_or_else(|| AppError::BadRequest(format!("监控日期「{text}」不是有效日期（应为 YYYY-MM-DD）")))?
+        }
         None => today(),
     };
-    let (first, last) = (
-        Date {
-            year,
-            month: 1,
-            day: 1,
-        },
-        Date {
-            year,
-            month: 12,
-            day: 31,
-        },
-    );
+    let (first, last) = (Date { year, month: 1, day: 1 }, Date { year, month: 12, day: 31 });
     Ok(date.clamp(first, last))
 }
 
@@ -67,24 +45,14 @@ pub async fn monitor_page(
     let uy = load(&state, &user, &code, year).await?;
     let as_of = as_of(&query, year)?;
     let m = build(&uy.books, as_of);
-    let behind: Vec<String> = m
-        .funds
-        .iter()
-        .filter(|r| r.behind)
-        .map(|r| r.label.clone())
-        .collect();
+    let behind: Vec<String> = m.funds.iter().filter(|r| r.behind).map(|r| r.label.clone()).collect();
     let s = status(&uy.books);
     let ctx = json!({
         "as_of": as_of.to_string(), "as_of_text": as_of.chinese(), "time_progress": m.time_progress.text,
         "unit_rate": m.funds.first().map(|r| r.execution_rate.text.clone()), "behind": behind,
         "status": { "label": s.label(), "notes": s.notes, "projects": s.projects, "projects_covered": s.projects_covered, "unit_covered": s.unit_covered },
     });
-    Ok(render(
-        &state,
-        "monitor.html",
-        Some(&user),
-        merge(unit_ctx(&uy, &user, "monitor"), ctx),
-    )?)
+    Ok(render(&state, "monitor.html", Some(&user), merge(unit_ctx(&uy, &user, "monitor"), ctx))?)
 }
 
 pub async fn monitor_download(
@@ -97,10 +65,7 @@ pub async fn monitor_download(
     let download = Download::parse(&format).ok_or(AppError::NotFound)?;
     let as_of = as_of(&query, year)?;
     let m = build(&uy.books, as_of);
-    let file = format!(
-        "{}-{}年度预算绩效运行监控表（截至{as_of}）.{format}",
-        uy.unit.name, year
-    );
+    let file = format!("{}-{}年度预算绩效运行监控表（截至{as_of}）.{format}", uy.unit.name, year);
     // PDF typesetting takes up to a second of CPU: off the async workers, like the report's.
     let body = tokio::task::spawn_blocking(move || -> Result<Vec<u8>, AppError> {
         let internal = |e: &dyn std::fmt::Display| AppError::Internal(e.to_string());
@@ -108,27 +73,17 @@ pub async fn monitor_download(
         Ok(match download {
             Download::Markdown => markdown(&outline).into_bytes(),
             Download::Html => html(&outline).into_bytes(),
-            Download::Docx => jixiao_documents::docx_in(&outline, Orientation::Landscape)
-                .map_err(|e| internal(&e))?,
+            Download::Docx => jixiao_documents::docx_in(&outline, Orientation::Landscape).map_err(|e| internal(&e))?,
             Download::Xlsx => jixiao_documents::monitor_workbook(&m).map_err(|e| internal(&e))?,
-            Download::Pdf => jixiao_pdf::render_outline_turned(
-                &outline,
-                &m.unit_name,
-                &m.unit_code,
-                as_of,
-                Orientation::Landscape,
-                report_fonts()?,
-            )
-            .map_err(|e| internal(&e))?,
+            Download::Pdf => {
+                jixiao_pdf::render_outline_turned(&outline, &m.unit_name, &m.unit_code, as_of, Orientation::Landscape, report_fonts()?)
+                    .map_err(|e| internal(&e))?
+            }
         })
     })
     .await
     .map_err(|e| AppError::Internal(e.to_string()))??;
-    let disposition = format!(
-        "{}; filename*=UTF-8''{}",
-        download.disposition(),
-        percent_encode(&file)
-    );
+    let disposition = format!("{}; filename*=UTF-8''{}", download.disposition(), percent_encode(&file));
     Ok((
         [
             (header::CONTENT_TYPE, download.mime().to_string()),
@@ -141,21 +96,11 @@ pub async fn monitor_download(
 }
 
 /// The 财政局's area: every unit it may see that holds books of the year, with its monitoring status.
-pub async fn region_monitoring(
-    State(state): State<SharedState>,
-    PageUser(user): PageUser,
-    Path(year): Path<i32>,
-) -> PageResult {
+pub async fn region_monitoring(State(state): State<SharedState>, PageUser(user): PageUser, Path(year): Path<i32>) -> PageResult {
     let scope = region_scope(&user)?;
     let with_year = state.store.units_with_year(&scope, year).await?;
     let mut rows = Vec::new();
-    for unit in state
-        .store
-        .directory(&scope)
-        .await?
-        .into_iter()
-        .filter(|u| user.can_view(u) && with_year.contains(&u.code))
-    {
+    for unit in state.store.directory(&scope).await?.into_iter().filter(|u| user.can_view(u) && with_year.contains(&u.code)) {
         let uy = load(&state, &user, &unit.code, year).await?;
         let s = status(&uy.books);
         rows.push(json!({

@@ -3,20 +3,20 @@
 
 use crate::auth::{CurrentUser, Role, SESSION_COOKIE, SESSION_SECONDS, random_token, tokens_match, verify_password};
 use crate::entry::{EntryErrors, add_record, indicator_result_fields};
-use jixiao_core::budget_control::{self, ControlOutcome, OverrideRequest};
 use crate::{AppError, PageError, PageUser, SharedState, dashboard};
+use axum::Form;
 use axum::extract::{Multipart, Path, State};
 use axum::http::header;
 use axum::response::{Html, IntoResponse, Redirect, Response};
-use axum::Form;
 use axum_extra::extract::CookieJar;
 use axum_extra::extract::cookie::{Cookie, SameSite};
+use jixiao_core::Date;
+use jixiao_core::budget_control::{self, ControlOutcome, OverrideRequest};
 use jixiao_core::check::{Finding, Severity};
 use jixiao_core::evaluation::Evaluation;
 use jixiao_core::records::{Books, UnitProfile, VoucherApproval};
-use jixiao_service::Assessment;
-use jixiao_core::Date;
 use jixiao_core::workflow::{TaskAction, TaskActor, TaskStatus};
+use jixiao_service::Assessment;
 use jixiao_store::web::TaskRow;
 use minijinja::Value;
 use serde_json::json;
@@ -79,7 +79,11 @@ pub(crate) fn record_login(state: &SharedState, username: &str, address: &str, s
 
 /// Checks a sign-in: the user, if the password is theirs. A name that does not exist is checked against a
 /// dummy hash, so the answer takes as long either way and does not tell which names exist.
-pub(crate) async fn authenticate(state: &SharedState, username: &str, password: &str) -> Result<Option<jixiao_store::web::UserRow>, AppError> {
+pub(crate) async fn authenticate(
+    state: &SharedState,
+    username: &str,
+    password: &str,
+) -> Result<Option<jixiao_store::web::UserRow>, AppError> {
     static DUMMY: std::sync::OnceLock<String> = std::sync::OnceLock::new();
     let user = state.store.user(username).await?;
     let hash = match &user {
@@ -87,17 +91,31 @@ pub(crate) async fn authenticate(state: &SharedState, username: &str, password: 
         None => DUMMY.get_or_init(|| crate::auth::hash_password("jixiao-dummy-password").unwrap_or_default()).clone(),
     };
     let password = password.to_string();
-    let matches = tokio::task::spawn_blocking(move || verify_password(&password, &hash)).await.map_err(|e| AppError::Internal(e.to_string()))?;
+    let matches =
+        tokio::task::spawn_blocking(move || verify_password(&password, &hash)).await.map_err(|e| AppError::Internal(e.to_string()))?;
     Ok(user.filter(|_| matches))
 }
 
 /// What follows a sign-in attempt: the failure count, the audit log, and, outside demo mode, a password the
 /// rule refuses (the demo's `demo`, an old weak one) must be changed before anything else.
-pub(crate) async fn sign_in_outcome(state: &SharedState, username: &str, password: &str, address: &str, locked: Option<i64>, success: bool) -> Result<(), AppError> {
+pub(crate) async fn sign_in_outcome(
+    state: &SharedState,
+    username: &str,
+    password: &str,
+    address: &str,
+    locked: Option<i64>,
+    success: bool,
+) -> Result<(), AppError> {
     if locked.is_none() {
         record_login(state, username, address, success);
     }
-    let outcome = if locked.is_some() { "locked" } else if success { "success" } else { "failure" };
+    let outcome = if locked.is_some() {
+        "locked"
+    } else if success {
+        "success"
+    } else {
+        "failure"
+    };
     state.store.log_login_event(username, address, outcome).await?;
     if success && !state.demo && crate::auth::password_problem(password, &[username]).is_some() {
         state.must_change_password.lock().unwrap_or_else(|e| e.into_inner()).insert(username.to_string());
@@ -128,7 +146,11 @@ fn available_actions(user: &CurrentUser, unit: &UnitProfile, task: Option<&TaskR
         .filter(|a| may_take(user, unit, *a))
         .map(|a| {
             let reason = a == TaskAction::Approve && open_errors > 0;
-            let placeholder = if reason { format!("尚有 {open_errors} 项错误级核对问题，审核通过须填写理由") } else { "退回意见（必填）".to_string() };
+            let placeholder = if reason {
+                format!("尚有 {open_errors} 项错误级核对问题，审核通过须填写理由")
+            } else {
+                "退回意见（必填）".to_string()
+            };
             json!({ "id": a.id(), "label": a.label(), "needs_comment": a.needs_comment(open_errors), "placeholder": placeholder })
         })
         .collect()
@@ -239,19 +261,32 @@ pub(crate) async fn load(state: &SharedState, user: &CurrentUser, code: &str, ye
     Ok(UnitYear { data, task, last_event })
 }
 
-pub(crate) fn render(state: &SharedState, template: &str, user: Option<&CurrentUser>, ctx: serde_json::Value) -> Result<Response, AppError> {
+pub(crate) fn render(
+    state: &SharedState,
+    template: &str,
+    user: Option<&CurrentUser>,
+    ctx: serde_json::Value,
+) -> Result<Response, AppError> {
     render_with(state, template, user, ctx, Value::UNDEFINED)
 }
 
 /// `render` with one more context value already in template form (merged last).
-fn render_with(state: &SharedState, template: &str, user: Option<&CurrentUser>, ctx: serde_json::Value, extra: Value) -> Result<Response, AppError> {
+fn render_with(
+    state: &SharedState,
+    template: &str,
+    user: Option<&CurrentUser>,
+    ctx: serde_json::Value,
+    extra: Value,
+) -> Result<Response, AppError> {
     let common = json!({
         "demo": state.demo,
         "user": user,
         "csrf": user.map(|u| u.csrf_token.clone()),
         "role_labels": Role::ALL.iter().map(|r| (r.id(), r.label())).collect::<BTreeMap<_, _>>(),
     });
-    let html = state.templates.get_template(template)?.render(minijinja::context! { ..Value::from(minijinja::value::Serde(&common)), ..Value::from(minijinja::value::Serde(&ctx)), ..extra })?;
+    let html = state.templates.get_template(template)?.render(
+        minijinja::context! { ..Value::from(minijinja::value::Serde(&common)), ..Value::from(minijinja::value::Serde(&ctx)), ..extra },
+    )?;
     Ok(Html(html).into_response())
 }
 
@@ -311,7 +346,13 @@ pub async fn login_page(State(state): State<SharedState>) -> PageResult {
     Ok(render(&state, "login.html", None, json!({ "demo_users": demo_users, "error": null }))?)
 }
 
-pub async fn login(State(state): State<SharedState>, headers: axum::http::HeaderMap, extensions: axum::http::Extensions, jar: CookieJar, Form(fields): Form<Fields>) -> PageResult {
+pub async fn login(
+    State(state): State<SharedState>,
+    headers: axum::http::HeaderMap,
+    extensions: axum::http::Extensions,
+    jar: CookieJar,
+    Form(fields): Form<Fields>,
+) -> PageResult {
     let username = fields.get("username").map(|s| s.trim()).unwrap_or_default();
     let password = fields.get("password").map(String::as_str).unwrap_or_default();
     let address = client_address(&extensions);
@@ -336,7 +377,11 @@ pub async fn login(State(state): State<SharedState>, headers: axum::http::Header
 /// Whether the session cookie is marked `Secure`: `--secure-cookies`, or a proxy in front saying the request
 /// came over https. (A client that claims https over plain http only loses its own cookie.)
 pub(crate) fn secure_cookie(state: &SharedState, headers: &axum::http::HeaderMap) -> bool {
-    state.secure_cookies || headers.get("x-forwarded-proto").and_then(|v| v.to_str().ok()).is_some_and(|p| p.split(',').next().is_some_and(|p| p.trim().eq_ignore_ascii_case("https")))
+    state.secure_cookies
+        || headers
+            .get("x-forwarded-proto")
+            .and_then(|v| v.to_str().ok())
+            .is_some_and(|p| p.split(',').next().is_some_and(|p| p.trim().eq_ignore_ascii_case("https")))
 }
 
 /// Opens a session for a user: a new random token in the database and the cookie. A session the browser
@@ -356,12 +401,24 @@ pub async fn start_session(state: &SharedState, jar: CookieJar, user_id: i64, se
 
 pub async fn password_page(State(state): State<SharedState>, PageUser(user): PageUser) -> PageResult {
     let must_change = state.must_change_password.lock().unwrap_or_else(|e| e.into_inner()).contains(&user.username);
-    Ok(render(&state, "password.html", Some(&user), json!({ "must_change": must_change, "error": null, "min_chars": crate::auth::MIN_PASSWORD_CHARS }))?)
+    Ok(render(
+        &state,
+        "password.html",
+        Some(&user),
+        json!({ "must_change": must_change, "error": null, "min_chars": crate::auth::MIN_PASSWORD_CHARS }),
+    )?)
 }
 
 /// 修改密码: the current password, then a new one the rule accepts, twice. Every session of the user ends
 /// (`Store::set_password`); this browser gets a new one.
-pub async fn change_password(State(state): State<SharedState>, headers: axum::http::HeaderMap, extensions: axum::http::Extensions, jar: CookieJar, PageUser(user): PageUser, Form(fields): Form<Fields>) -> PageResult {
+pub async fn change_password(
+    State(state): State<SharedState>,
+    headers: axum::http::HeaderMap,
+    extensions: axum::http::Extensions,
+    jar: CookieJar,
+    PageUser(user): PageUser,
+    Form(fields): Form<Fields>,
+) -> PageResult {
     check_csrf(&user, &fields)?;
     let field = |k: &str| fields.get(k).map(String::as_str).unwrap_or_default();
     let address = client_address(&extensions);
@@ -380,7 +437,12 @@ pub async fn change_password(State(state): State<SharedState>, headers: axum::ht
     };
     if let Some(error) = problem {
         let must_change = state.must_change_password.lock().unwrap_or_else(|e| e.into_inner()).contains(&user.username);
-        let mut response = render(&state, "password.html", Some(&user), json!({ "must_change": must_change, "error": error, "min_chars": crate::auth::MIN_PASSWORD_CHARS }))?;
+        let mut response = render(
+            &state,
+            "password.html",
+            Some(&user),
+            json!({ "must_change": must_change, "error": error, "min_chars": crate::auth::MIN_PASSWORD_CHARS }),
+        )?;
         *response.status_mut() = axum::http::StatusCode::UNPROCESSABLE_ENTITY;
         return Ok(response);
     }
@@ -437,10 +499,19 @@ pub async fn units(State(state): State<SharedState>, PageUser(user): PageUser) -
 /// findings — the same model and template as `jixiao report --scope region --area CODE`.
 pub async fn region_page(State(state): State<SharedState>, PageUser(user): PageUser, Path(year): Path<i32>) -> PageResult {
     region_scope(&user)?;
-    Ok(render(&state, "region.html", Some(&user), json!({ "year": year, "area": user.region_code.clone().unwrap_or_default(), "bureau": bureau_name(&user) }))?)
+    Ok(render(
+        &state,
+        "region.html",
+        Some(&user),
+        json!({ "year": year, "area": user.region_code.clone().unwrap_or_default(), "bureau": bureau_name(&user) }),
+    )?)
 }
 
-pub async fn region_download(State(state): State<SharedState>, PageUser(user): PageUser, Path((year, format)): Path<(i32, String)>) -> PageResult {
+pub async fn region_download(
+    State(state): State<SharedState>,
+    PageUser(user): PageUser,
+    Path((year, format)): Path<(i32, String)>,
+) -> PageResult {
     let scope = region_scope(&user)?;
     let download = Download::parse(&format).ok_or(AppError::NotFound)?;
     let format = download.text_format().ok_or(AppError::NotFound)?;
@@ -448,8 +519,10 @@ pub async fn region_download(State(state): State<SharedState>, PageUser(user): P
     // The area is the signed-in bureau's, whatever 财政局 name one unit's profile carries.
     input.name = bureau_name(&user);
     // The command-line hint of the printed view means nothing in the browser: each unit's findings are on its own page.
-    let text = jixiao_report::render_consolidated_in_browser(&jixiao_core::consolidated::build(&input), format).map_err(|e| AppError::Internal(e.to_string()))?;
-    Ok(([(header::CONTENT_TYPE, download.mime().to_string()), (header::CONTENT_SECURITY_POLICY, report_csp(text.as_bytes()))], text).into_response())
+    let text = jixiao_report::render_consolidated_in_browser(&jixiao_core::consolidated::build(&input), format)
+        .map_err(|e| AppError::Internal(e.to_string()))?;
+    Ok(([(header::CONTENT_TYPE, download.mime().to_string()), (header::CONTENT_SECURITY_POLICY, report_csp(text.as_bytes()))], text)
+        .into_response())
 }
 
 /// The signed-in 财政局's name: the first word of the user's display name when it names a bureau (「芙蓉区财政局
@@ -481,12 +554,23 @@ pub async fn dashboard(State(state): State<SharedState>, PageUser(user): PageUse
 
 /// The rows of a task's log, read again only when a newer event exists.
 async fn task_log(state: &SharedState, task_id: i64, last_event: i64) -> Result<std::sync::Arc<Vec<serde_json::Value>>, AppError> {
-    let cached = state.task_events.lock().unwrap_or_else(|e| e.into_inner()).get(&task_id).filter(|(last, _)| *last == last_event).map(|(_, rows)| rows.clone());
+    let cached = state
+        .task_events
+        .lock()
+        .unwrap_or_else(|e| e.into_inner())
+        .get(&task_id)
+        .filter(|(last, _)| *last == last_event)
+        .map(|(_, rows)| rows.clone());
     if let Some(rows) = cached {
         return Ok(rows);
     }
-    let rows: Vec<serde_json::Value> =
-        state.store.task_events(task_id).await?.into_iter().map(|e| json!({ "to": e.to_status.label(), "actor": e.actor, "comment": e.comment, "at": crate::text::date_time(e.at) })).collect();
+    let rows: Vec<serde_json::Value> = state
+        .store
+        .task_events(task_id)
+        .await?
+        .into_iter()
+        .map(|e| json!({ "to": e.to_status.label(), "actor": e.actor, "comment": e.comment, "at": crate::text::date_time(e.at) }))
+        .collect();
     let rows = std::sync::Arc::new(rows);
     state.task_events.lock().unwrap_or_else(|e| e.into_inner()).insert(task_id, (last_event, rows.clone()));
     Ok(rows)
@@ -521,7 +605,12 @@ pub async fn lines(State(state): State<SharedState>, PageUser(user): PageUser, P
     Ok(render(&state, "lines.html", Some(&user), merge(unit_ctx(&uy, &user, "lines"), ctx))?)
 }
 
-pub async fn line(State(state): State<SharedState>, PageUser(user): PageUser, Path((code, year, line)): Path<(String, i32, String)>, axum::extract::Query(query): axum::extract::Query<Fields>) -> PageResult {
+pub async fn line(
+    State(state): State<SharedState>,
+    PageUser(user): PageUser,
+    Path((code, year, line)): Path<(String, i32, String)>,
+    axum::extract::Query(query): axum::extract::Query<Fields>,
+) -> PageResult {
     let uy = load(&state, &user, &code, year).await?;
     let l = uy.books.line(&line).ok_or(AppError::NotFound)?;
     // A reversal is on its original's line, so the line's own vouchers say which of them are reversed.
@@ -550,7 +639,10 @@ pub async fn line(State(state): State<SharedState>, PageUser(user): PageUser, Pa
         .collect();
     let row = line_rows(&uy.books).into_iter().find(|r| r["code"] == line.as_str());
     // After 登记: the voucher just entered, if it is on this line.
-    let entered = query.get("entered").and_then(|no| vouchers.iter().find(|v| v["no"] == no.as_str())).map(|v| json!({ "no": v["no"], "amount": v["amount"], "payee": v["payee"] }));
+    let entered = query
+        .get("entered")
+        .and_then(|no| vouchers.iter().find(|v| v["no"] == no.as_str()))
+        .map(|v| json!({ "no": v["no"], "amount": v["amount"], "payee": v["payee"] }));
     let ctx = json!({ "line": row, "line_code": l.line_code, "vouchers": vouchers, "budget": budget, "may_approve": user.can_approve_vouchers(&uy.unit), "entered": entered });
     Ok(render(&state, "line.html", Some(&user), merge(unit_ctx(&uy, &user, "lines"), ctx))?)
 }
@@ -574,14 +666,26 @@ fn entry_lines(books: &Books) -> Vec<serde_json::Value> {
         .collect()
 }
 
-fn voucher_form_ctx(uy: &UnitYear, user: &CurrentUser, fields: &Fields, errors: Option<&EntryErrors>, controls: &[ControlOutcome]) -> serde_json::Value {
+fn voucher_form_ctx(
+    uy: &UnitYear,
+    user: &CurrentUser,
+    fields: &Fields,
+    errors: Option<&EntryErrors>,
+    controls: &[ControlOutcome],
+) -> serde_json::Value {
     let next_no = format!("ZC{}-{:03}", uy.year, uy.books.spent_total().vouchers + 1);
     let mut values = fields.clone();
     values.entry("voucher_no".into()).or_insert(next_no);
     values.entry("date".into()).or_insert(date_in_year(uy.year).to_string());
     values.entry("recorded_by".into()).or_insert(user.display_name.clone());
     let lines = entry_lines(&uy.books);
-    let procurements: Vec<serde_json::Value> = uy.books.records.procurements.iter().map(|p| json!({ "code": p.procurement_code, "label": format!("{} {}", p.procurement_code, p.item) })).collect();
+    let procurements: Vec<serde_json::Value> = uy
+        .books
+        .records
+        .procurements
+        .iter()
+        .map(|p| json!({ "code": p.procurement_code, "label": format!("{} {}", p.procurement_code, p.item) }))
+        .collect();
     merge(
         unit_ctx(uy, user, "voucher"),
         json!({
@@ -592,7 +696,11 @@ fn voucher_form_ctx(uy: &UnitYear, user: &CurrentUser, fields: &Fields, errors: 
     )
 }
 
-pub async fn voucher_form(State(state): State<SharedState>, PageUser(user): PageUser, Path((code, year)): Path<(String, i32)>) -> PageResult {
+pub async fn voucher_form(
+    State(state): State<SharedState>,
+    PageUser(user): PageUser,
+    Path((code, year)): Path<(String, i32)>,
+) -> PageResult {
     let uy = load(&state, &user, &code, year).await?;
     user.require(user.can_enter(&uy.unit) || user.can_override_control(&uy.unit))?;
     Ok(render(&state, "voucher_form.html", Some(&user), voucher_form_ctx(&uy, &user, &Fields::new(), None, &[]))?)
@@ -625,7 +733,12 @@ pub(crate) fn entry_override(user: &CurrentUser, uy: &UnitYear, reason: Option<&
     }
 }
 
-pub async fn voucher_create(State(state): State<SharedState>, PageUser(user): PageUser, Path((code, year)): Path<(String, i32)>, Form(mut fields): Form<Fields>) -> PageResult {
+pub async fn voucher_create(
+    State(state): State<SharedState>,
+    PageUser(user): PageUser,
+    Path((code, year)): Path<(String, i32)>,
+    Form(mut fields): Form<Fields>,
+) -> PageResult {
     check_csrf(&user, &fields)?;
     let uy = load(&state, &user, &code, year).await?;
     let request = entry_override(&user, &uy, fields.get("override_reason").map(String::as_str))?;
@@ -633,7 +746,8 @@ pub async fn voucher_create(State(state): State<SharedState>, PageUser(user): Pa
     match add_record(&state.store, &code, "expenditures", &fields, &user, "网页录入", request.as_ref()).await {
         Ok(controls) if controls.is_empty() => {
             // The line's page confirms the entry (…?entered=NO).
-            let (line, no) = (fields.get("line_code").map(String::as_str).unwrap_or(""), fields.get("voucher_no").map(String::as_str).unwrap_or(""));
+            let (line, no) =
+                (fields.get("line_code").map(String::as_str).unwrap_or(""), fields.get("voucher_no").map(String::as_str).unwrap_or(""));
             Ok(Redirect::to(&format!("/units/{code}/{year}/lines/{line}?entered={}", percent_encode(no))).into_response())
         }
         Ok(controls) => {
@@ -650,11 +764,17 @@ pub async fn voucher_create(State(state): State<SharedState>, PageUser(user): Pa
     }
 }
 
-pub async fn voucher_reverse(State(state): State<SharedState>, PageUser(user): PageUser, Path((code, year, voucher)): Path<(String, i32, String)>, Form(fields): Form<Fields>) -> PageResult {
+pub async fn voucher_reverse(
+    State(state): State<SharedState>,
+    PageUser(user): PageUser,
+    Path((code, year, voucher)): Path<(String, i32, String)>,
+    Form(fields): Form<Fields>,
+) -> PageResult {
     check_csrf(&user, &fields)?;
     let uy = load(&state, &user, &code, year).await?;
     require_entry(&user, &uy)?;
-    let original = state.store.expenditures_with(&code, year, "voucher_no", &voucher).await?.into_iter().next().ok_or(AppError::NotFound)?;
+    let original =
+        state.store.expenditures_with(&code, year, "voucher_no", &voucher).await?.into_iter().next().ok_or(AppError::NotFound)?;
     let reversal: Fields = [
         ("voucher_no", format!("{}-冲销", original.voucher_no)),
         ("year", year.to_string()),
@@ -662,7 +782,14 @@ pub async fn voucher_reverse(State(state): State<SharedState>, PageUser(user): P
         ("line_code", original.line_code.clone()),
         ("amount", (-original.amount).yuan_string()),
         ("payee", original.payee.clone()),
-        ("purpose", format!("冲销{}：{}", original.voucher_no, fields.get("reason").map(String::as_str).filter(|r| !r.trim().is_empty()).unwrap_or("录入错误"))),
+        (
+            "purpose",
+            format!(
+                "冲销{}：{}",
+                original.voucher_no,
+                fields.get("reason").map(String::as_str).filter(|r| !r.trim().is_empty()).unwrap_or("录入错误")
+            ),
+        ),
         ("reverses", original.voucher_no.clone()),
         ("recorded_by", user.display_name.clone()),
     ]
@@ -678,19 +805,37 @@ pub async fn voucher_reverse(State(state): State<SharedState>, PageUser(user): P
 
 /// Approves an expenditure voucher (凭证审核): a reviewer or unit admin of the unit, never the user who entered
 /// it (segregation of duties, 不相容岗位相互分离). The approval is a record like any other.
-pub(crate) async fn approve_voucher(state: &SharedState, user: &CurrentUser, uy: &UnitYear, voucher: &str) -> Result<VoucherApproval, AppError> {
+pub(crate) async fn approve_voucher(
+    state: &SharedState,
+    user: &CurrentUser,
+    uy: &UnitYear,
+    voucher: &str,
+) -> Result<VoucherApproval, AppError> {
     user.require(user.can_approve_vouchers(&uy.unit))?;
     let records = &uy.books.records;
     state.store.expenditures_with(&uy.unit.code, uy.year, "voucher_no", voucher).await?.first().ok_or(AppError::NotFound)?;
     if let Some(a) = records.voucher_approvals.iter().find(|a| a.voucher_no == voucher) {
         let names = display_names(state).await?;
-        return Err(AppError::BadRequest(format!("凭证「{voucher}」已由 {} 审核 [VOUCHER_ALREADY_APPROVED]", display_name(&names, &a.approved_by))));
+        return Err(AppError::BadRequest(format!(
+            "凭证「{voucher}」已由 {} 审核 [VOUCHER_ALREADY_APPROVED]",
+            display_name(&names, &a.approved_by)
+        )));
     }
     let entered_by = state.store.entered_by(&uy.unit.code, "expenditures", uy.year, voucher).await?.unwrap_or_default();
     if entered_by == user.username {
-        return Err(AppError::BadRequest(format!("凭证「{voucher}」由 {} 本人录入，不能由本人审核（不相容岗位相互分离） [SEGREGATION_OF_DUTIES]", user.display_name)));
+        return Err(AppError::BadRequest(format!(
+            "凭证「{voucher}」由 {} 本人录入，不能由本人审核（不相容岗位相互分离） [SEGREGATION_OF_DUTIES]",
+            user.display_name
+        )));
     }
-    let approval = VoucherApproval { approval_code: format!("SH-{voucher}"), year: uy.year, voucher_no: voucher.to_string(), entered_by, approved_by: user.username.clone(), date: date_in_year(uy.year) };
+    let approval = VoucherApproval {
+        approval_code: format!("SH-{voucher}"),
+        year: uy.year,
+        voucher_no: voucher.to_string(),
+        entered_by,
+        approved_by: user.username.clone(),
+        date: date_in_year(uy.year),
+    };
     let fields: Fields = jixiao_core::RecordSet { voucher_approvals: vec![approval.clone()], ..Default::default() }
         .rows("voucher_approvals")
         .remove(0)
@@ -704,10 +849,21 @@ pub(crate) async fn approve_voucher(state: &SharedState, user: &CurrentUser, uy:
     }
 }
 
-pub async fn voucher_approve(State(state): State<SharedState>, PageUser(user): PageUser, Path((code, year, voucher)): Path<(String, i32, String)>, Form(fields): Form<Fields>) -> PageResult {
+pub async fn voucher_approve(
+    State(state): State<SharedState>,
+    PageUser(user): PageUser,
+    Path((code, year, voucher)): Path<(String, i32, String)>,
+    Form(fields): Form<Fields>,
+) -> PageResult {
     check_csrf(&user, &fields)?;
     let uy = load(&state, &user, &code, year).await?;
-    let line = state.store.expenditures_with(&code, year, "voucher_no", &voucher).await?.first().map(|e| e.line_code.clone()).ok_or(AppError::NotFound)?;
+    let line = state
+        .store
+        .expenditures_with(&code, year, "voucher_no", &voucher)
+        .await?
+        .first()
+        .map(|e| e.line_code.clone())
+        .ok_or(AppError::NotFound)?;
     approve_voucher(&state, &user, &uy, &voucher).await?;
     Ok(Redirect::to(&format!("/units/{code}/{year}/lines/{line}")).into_response())
 }
@@ -715,10 +871,20 @@ pub async fn voucher_approve(State(state): State<SharedState>, PageUser(user): P
 pub async fn projects(State(state): State<SharedState>, PageUser(user): PageUser, Path((code, year)): Path<(String, i32)>) -> PageResult {
     let uy = load(&state, &user, &code, year).await?;
     let model = uy.figures();
-    Ok(render(&state, "projects.html", Some(&user), merge(unit_ctx(&uy, &user, "projects"), json!({ "projects": model.projects, "error": null })))?)
+    Ok(render(
+        &state,
+        "projects.html",
+        Some(&user),
+        merge(unit_ctx(&uy, &user, "projects"), json!({ "projects": model.projects, "error": null })),
+    )?)
 }
 
-pub async fn indicator_create(State(state): State<SharedState>, PageUser(user): PageUser, Path((code, year, project)): Path<(String, i32, String)>, Form(mut fields): Form<Fields>) -> PageResult {
+pub async fn indicator_create(
+    State(state): State<SharedState>,
+    PageUser(user): PageUser,
+    Path((code, year, project)): Path<(String, i32, String)>,
+    Form(mut fields): Form<Fields>,
+) -> PageResult {
     check_csrf(&user, &fields)?;
     let uy = load(&state, &user, &code, year).await?;
     require_entry(&user, &uy)?;
@@ -730,7 +896,15 @@ pub async fn indicator_create(State(state): State<SharedState>, PageUser(user): 
         Ok(_) => Ok(Redirect::to(&format!("/units/{code}/{year}/projects#{project}")).into_response()),
         Err(Ok(errors)) => {
             let model = uy.figures();
-            let mut response = render(&state, "projects.html", Some(&user), merge(unit_ctx(&uy, &user, "projects"), json!({ "projects": model.projects, "error": errors.plain_summary(), "error_project": project })))?;
+            let mut response = render(
+                &state,
+                "projects.html",
+                Some(&user),
+                merge(
+                    unit_ctx(&uy, &user, "projects"),
+                    json!({ "projects": model.projects, "error": errors.plain_summary(), "error_project": project }),
+                ),
+            )?;
             *response.status_mut() = axum::http::StatusCode::UNPROCESSABLE_ENTITY;
             Ok(response)
         }
@@ -738,17 +912,37 @@ pub async fn indicator_create(State(state): State<SharedState>, PageUser(user): 
     }
 }
 
-pub async fn indicator_result_create(State(state): State<SharedState>, PageUser(user): PageUser, Path((code, year, indicator)): Path<(String, i32, String)>, Form(fields): Form<Fields>) -> PageResult {
+pub async fn indicator_result_create(
+    State(state): State<SharedState>,
+    PageUser(user): PageUser,
+    Path((code, year, indicator)): Path<(String, i32, String)>,
+    Form(fields): Form<Fields>,
+) -> PageResult {
     check_csrf(&user, &fields)?;
     let uy = load(&state, &user, &code, year).await?;
     require_entry(&user, &uy)?;
     let record = indicator_result_fields(&uy.books, &indicator, today(), &fields, &user.display_name).ok_or(AppError::NotFound)?;
-    let project = uy.books.records.project_indicators.iter().find(|i| i.indicator_code == indicator).map(|i| i.project_code.clone()).unwrap_or_default();
+    let project = uy
+        .books
+        .records
+        .project_indicators
+        .iter()
+        .find(|i| i.indicator_code == indicator)
+        .map(|i| i.project_code.clone())
+        .unwrap_or_default();
     match add_record(&state.store, &code, "indicator_results", &record, &user, "网页录入", None).await {
         Ok(_) => Ok(Redirect::to(&format!("/units/{code}/{year}/projects#{indicator}")).into_response()),
         Err(Ok(errors)) => {
             let model = uy.figures();
-            let mut response = render(&state, "projects.html", Some(&user), merge(unit_ctx(&uy, &user, "projects"), json!({ "projects": model.projects, "error": errors.plain_summary(), "error_project": project, "error_indicator": indicator })))?;
+            let mut response = render(
+                &state,
+                "projects.html",
+                Some(&user),
+                merge(
+                    unit_ctx(&uy, &user, "projects"),
+                    json!({ "projects": model.projects, "error": errors.plain_summary(), "error_project": project, "error_indicator": indicator }),
+                ),
+            )?;
             *response.status_mut() = axum::http::StatusCode::UNPROCESSABLE_ENTITY;
             Ok(response)
         }
@@ -756,7 +950,11 @@ pub async fn indicator_result_create(State(state): State<SharedState>, PageUser(
     }
 }
 
-pub async fn import_page(State(state): State<SharedState>, PageUser(user): PageUser, Path((code, year)): Path<(String, i32)>) -> PageResult {
+pub async fn import_page(
+    State(state): State<SharedState>,
+    PageUser(user): PageUser,
+    Path((code, year)): Path<(String, i32)>,
+) -> PageResult {
     let uy = load(&state, &user, &code, year).await?;
     user.require(user.can_enter(&uy.unit))?;
     Ok(render(&state, "import.html", Some(&user), merge(unit_ctx(&uy, &user, "import"), json!({ "errors": [], "done": null })))?)
@@ -765,7 +963,11 @@ pub async fn import_page(State(state): State<SharedState>, PageUser(user): PageU
 /// 下载导入模板: the unit's own workbook for the year — its profile sheets and the year's appropriation lines
 /// filled in, the code dropdowns of the year's edition (the importer's `template::write_workbook`, as
 /// `jixiao template` writes it). Filled in and uploaded again, the unchanged rows count as 「已存在未变」.
-pub async fn import_template(State(state): State<SharedState>, PageUser(user): PageUser, Path((code, year)): Path<(String, i32)>) -> PageResult {
+pub async fn import_template(
+    State(state): State<SharedState>,
+    PageUser(user): PageUser,
+    Path((code, year)): Path<(String, i32)>,
+) -> PageResult {
     let uy = load(&state, &user, &code, year).await?;
     user.require(user.can_enter(&uy.unit))?;
     let years = state.store.years(&code).await?;
@@ -787,8 +989,16 @@ pub async fn import_template(State(state): State<SharedState>, PageUser(user): P
 /// The unit's unit.toml from the database, for CSV uploads that carry none.
 fn unit_toml(unit: &UnitProfile, years: &[jixiao_core::records::UnitYear]) -> String {
     let quote = |s: &str| serde_json::to_string(s).unwrap_or_default();
-    let mut t = format!("code = {}\nname = {}\nregion_code = {}\nparent_department = {}\nduties = [{}]\n", quote(&unit.code), quote(&unit.name), quote(&unit.region_code), quote(&unit.parent_department), unit.duties.iter().map(|d| quote(d)).collect::<Vec<_>>().join(", "));
-    for (key, value) in [("department_code", &unit.department_code), ("bureau_code", &unit.bureau_code), ("bureau_name", &unit.bureau_name)] {
+    let mut t = format!(
+        "code = {}\nname = {}\nregion_code = {}\nparent_department = {}\nduties = [{}]\n",
+        quote(&unit.code),
+        quote(&unit.name),
+        quote(&unit.region_code),
+        quote(&unit.parent_department),
+        unit.duties.iter().map(|d| quote(d)).collect::<Vec<_>>().join(", ")
+    );
+    for (key, value) in [("department_code", &unit.department_code), ("bureau_code", &unit.bureau_code), ("bureau_name", &unit.bureau_name)]
+    {
         if let Some(v) = value {
             t.push_str(&format!("{key} = {}\n", quote(v)));
         }
@@ -814,7 +1024,9 @@ fn upload_file_name(raw: &str) -> Result<String, AppError> {
     let name = raw.rsplit(['/', '\\']).next().unwrap_or(raw).trim();
     let shown: String = name.chars().take(40).collect();
     if name.is_empty() || name.starts_with('.') || name.chars().any(char::is_control) || name.chars().count() > MAX_FILE_NAME_CHARS {
-        return Err(AppError::BadRequest(format!("文件名「{shown}」不可用：文件名须为 1 至 {MAX_FILE_NAME_CHARS} 个字符，不能以“.”开头，例如 expenditures.csv 或 账套.xlsx")));
+        return Err(AppError::BadRequest(format!(
+            "文件名「{shown}」不可用：文件名须为 1 至 {MAX_FILE_NAME_CHARS} 个字符，不能以“.”开头，例如 expenditures.csv 或 账套.xlsx"
+        )));
     }
     Ok(name.to_string())
 }
@@ -845,7 +1057,13 @@ pub(crate) async fn read_upload(mut multipart: Multipart) -> Result<(Option<Stri
 
 /// Refuses, before anything is read, an upload the user may not make: a unit they may not enter, a record kind
 /// their role may not import (`auth::may_import`), no file, a file type the importer does not read.
-async fn admit_upload(state: &SharedState, user: &CurrentUser, code: &str, year: i32, files: &[(String, axum::body::Bytes)]) -> Result<UnitYear, AppError> {
+async fn admit_upload(
+    state: &SharedState,
+    user: &CurrentUser,
+    code: &str,
+    year: i32,
+    files: &[(String, axum::body::Bytes)],
+) -> Result<UnitYear, AppError> {
     let uy = load(state, user, code, year).await?;
     refuse_kinds_not_importable(user, files)?;
     require_entry(user, &uy)?;
@@ -868,10 +1086,18 @@ pub(crate) enum Compared {
 /// The step before an import: the upload's unit sheets (or unit.toml) compared field by field with the
 /// unit's stored profile. Blank and unchanged fields are no conflict, and the import then goes in with the
 /// stored profile; real differences are for the user to see.
-pub(crate) async fn compare_unit_sheets(state: &SharedState, user: &CurrentUser, code: &str, year: i32, files: &[(String, axum::body::Bytes)]) -> Result<Compared, AppError> {
+pub(crate) async fn compare_unit_sheets(
+    state: &SharedState,
+    user: &CurrentUser,
+    code: &str,
+    year: i32,
+    files: &[(String, axum::body::Bytes)],
+) -> Result<Compared, AppError> {
     let uy = admit_upload(state, user, code, year, files).await?;
     let held = files.to_vec();
-    let uploaded = tokio::task::spawn_blocking(move || crate::unit_sheets::uploaded_unit(&held)).await.map_err(|e| AppError::Internal(e.to_string()))?;
+    let uploaded = tokio::task::spawn_blocking(move || crate::unit_sheets::uploaded_unit(&held))
+        .await
+        .map_err(|e| AppError::Internal(e.to_string()))?;
     // Another unit's file is refused by the import itself.
     let Some((unit, years)) = uploaded.filter(|(unit, _)| unit.code == code) else { return Ok(Compared::Same(None)) };
     let stored_years = state.store.years(code).await?;
@@ -887,7 +1113,15 @@ pub(crate) async fn compare_unit_sheets(state: &SharedState, user: &CurrentUser,
 /// unit.toml from the database when none is sent). Refuses, before validating, a record kind the user's role
 /// may not import (`auth::may_import`). `profile`: the unit and years to import under instead of the upload's
 /// own (from [`compare_unit_sheets`]). `Ok(Err(errors))`: the files were refused by the importer.
-pub(crate) async fn import_files(state: &SharedState, user: &CurrentUser, code: &str, year: i32, files: &[(String, axum::body::Bytes)], profile: Option<(UnitProfile, Vec<jixiao_core::records::UnitYear>)>, via: &str) -> Result<Result<jixiao_store::ApplyOutcome, Vec<jixiao_import::ImportError>>, AppError> {
+pub(crate) async fn import_files(
+    state: &SharedState,
+    user: &CurrentUser,
+    code: &str,
+    year: i32,
+    files: &[(String, axum::body::Bytes)],
+    profile: Option<(UnitProfile, Vec<jixiao_core::records::UnitYear>)>,
+    via: &str,
+) -> Result<Result<jixiao_store::ApplyOutcome, Vec<jixiao_import::ImportError>>, AppError> {
     let uy = admit_upload(state, user, code, year, files).await?;
     // The files are read where they are, in memory. CSV files without a unit.toml get the unit's from the database.
     let label = format!("{via}：{}", user.username);
@@ -902,7 +1136,8 @@ pub(crate) async fn import_files(state: &SharedState, user: &CurrentUser, code: 
             Some((_, bytes)) => String::from_utf8_lossy(bytes).into_owned(),
             None => unit_toml(&uy.unit, &state.store.years(code).await?),
         };
-        let csv: Vec<(String, Vec<u8>)> = files.iter().filter(|(n, _)| n.to_lowercase().ends_with(".csv")).map(|(n, b)| (n.clone(), b.to_vec())).collect();
+        let csv: Vec<(String, Vec<u8>)> =
+            files.iter().filter(|(n, _)| n.to_lowercase().ends_with(".csv")).map(|(n, b)| (n.clone(), b.to_vec())).collect();
         let label = label.clone();
         tokio::task::spawn_blocking(move || jixiao_import::read_csv_files_partial(label, Some(&unit_toml), &csv)).await
     };
@@ -910,7 +1145,13 @@ pub(crate) async fn import_files(state: &SharedState, user: &CurrentUser, code: 
     // the upload's every error is reported at once.
     let (source, read_errors) = source.map_err(|e| AppError::Internal(e.to_string()))?;
     let mut source = match source {
-        Some(source) if source.unit.code != code => return Ok(Err(vec![jixiao_import::ImportError::file("unit.toml", "WEB_OTHER_UNIT", format!("文件属于单位「{}」，不是本单位「{code}」", source.unit.code))])),
+        Some(source) if source.unit.code != code => {
+            return Ok(Err(vec![jixiao_import::ImportError::file(
+                "unit.toml",
+                "WEB_OTHER_UNIT",
+                format!("文件属于单位「{}」，不是本单位「{code}」", source.unit.code),
+            )]));
+        }
         Some(source) => source,
         None => return Ok(Err(read_errors)),
     };
@@ -944,8 +1185,15 @@ fn refuse_unsupported_types(files: &[(String, axum::body::Bytes)]) -> Result<(),
     if unsupported.is_empty() {
         return Ok(());
     }
-    let old_excel = if unsupported.iter().any(|n| n.to_lowercase().ends_with(".xls」")) { "旧版 .xls 工作簿请在 Excel 中另存为 .xlsx 后再上传；" } else { "" };
-    Err(AppError::BadRequest(format!("不支持的文件类型：{}。请上传 Excel 工作簿（.xlsx）或 CSV 文件（.csv）；{old_excel}未导入任何记录 [WEB_UNSUPPORTED_FILE_TYPE]", unsupported.join("、"))))
+    let old_excel = if unsupported.iter().any(|n| n.to_lowercase().ends_with(".xls」")) {
+        "旧版 .xls 工作簿请在 Excel 中另存为 .xlsx 后再上传；"
+    } else {
+        ""
+    };
+    Err(AppError::BadRequest(format!(
+        "不支持的文件类型：{}。请上传 Excel 工作簿（.xlsx）或 CSV 文件（.csv）；{old_excel}未导入任何记录 [WEB_UNSUPPORTED_FILE_TYPE]",
+        unsupported.join("、")
+    )))
 }
 
 /// Refuses an upload carrying a record kind — a CSV file or a workbook sheet — that the user's role may not
@@ -969,14 +1217,23 @@ fn refuse_kinds_not_importable(user: &CurrentUser, files: &[(String, axum::body:
         .filter(|k| names.iter().any(|n| *n == k.file || *n == k.label) && !crate::auth::may_import(user.role, &k.id))
         .map(|k| format!("「{}」（{}）", k.label, k.file))
         .collect();
-    let why = if matches!(user.role, Role::Clerk | Role::UnitAdmin) { "这类记录是审核行为，只能由审核人员在网页上操作时生成" } else { "导入由填报员或单位管理员进行" };
+    let why = if matches!(user.role, Role::Clerk | Role::UnitAdmin) {
+        "这类记录是审核行为，只能由审核人员在网页上操作时生成"
+    } else {
+        "导入由填报员或单位管理员进行"
+    };
     match refused.is_empty() {
         true => Ok(()),
         false => Err(AppError::ForbiddenBecause(format!("{}不能导入{}：{why}；整个导入已拒绝", user.role_label, refused.join("、")))),
     }
 }
 
-pub async fn import_upload(State(state): State<SharedState>, PageUser(user): PageUser, Path((code, year)): Path<(String, i32)>, multipart: Multipart) -> PageResult {
+pub async fn import_upload(
+    State(state): State<SharedState>,
+    PageUser(user): PageUser,
+    Path((code, year)): Path<(String, i32)>,
+    multipart: Multipart,
+) -> PageResult {
     let (csrf, files) = read_upload(multipart).await?;
     let fields: Fields = csrf.into_iter().map(|c| ("csrf".to_string(), c)).collect();
     check_csrf(&user, &fields)?;
@@ -1001,14 +1258,23 @@ pub async fn import_upload(State(state): State<SharedState>, PageUser(user): Pag
 /// `decision`, 「continue」 or 「cancel」): continuing imports the waiting files under the stored profile, the
 /// fields not taken named in the import's log; cancelling writes nothing. A token of another session, unit or
 /// year, or one that expired, is refused.
-pub async fn import_answer(State(state): State<SharedState>, PageUser(user): PageUser, Path((code, year)): Path<(String, i32)>, Form(fields): Form<Fields>) -> PageResult {
+pub async fn import_answer(
+    State(state): State<SharedState>,
+    PageUser(user): PageUser,
+    Path((code, year)): Path<(String, i32)>,
+    Form(fields): Form<Fields>,
+) -> PageResult {
     check_csrf(&user, &fields)?;
     let uy = load(&state, &user, &code, year).await?;
     require_entry(&user, &uy)?;
     let token = fields.get("token").map_or("", String::as_str);
-    let pending = state.pending_imports.lock().unwrap_or_else(|e| e.into_inner()).take(token, &user.username, &user.csrf_token, &code, year);
+    let pending =
+        state.pending_imports.lock().unwrap_or_else(|e| e.into_inner()).take(token, &user.username, &user.csrf_token, &code, year);
     let result = match (pending, fields.get("decision").map(String::as_str)) {
-        (None, _) => Err(AppError::BadRequest(format!("没有待确认的导入：已确认或取消过、已超过 {} 分钟，或不是本次登录上传的；请重新上传文件", crate::unit_sheets::PENDING_SECONDS / 60))),
+        (None, _) => Err(AppError::BadRequest(format!(
+            "没有待确认的导入：已确认或取消过、已超过 {} 分钟，或不是本次登录上传的；请重新上传文件",
+            crate::unit_sheets::PENDING_SECONDS / 60
+        ))),
         (Some(_), Some("cancel")) => {
             let ctx = json!({ "errors": [], "done": "已取消导入，未写入任何记录。" });
             return Ok(render(&state, "import.html", Some(&user), merge(unit_ctx(&uy, &user, "import"), ctx))?);
@@ -1025,7 +1291,13 @@ pub async fn import_answer(State(state): State<SharedState>, PageUser(user): Pag
 }
 
 /// The import page after an import: its counts, or every error in one table, or why the upload was refused.
-async fn import_result_page(state: &SharedState, user: &CurrentUser, code: &str, year: i32, result: Result<Result<jixiao_store::ApplyOutcome, Vec<jixiao_import::ImportError>>, AppError>) -> PageResult {
+async fn import_result_page(
+    state: &SharedState,
+    user: &CurrentUser,
+    code: &str,
+    year: i32,
+    result: Result<Result<jixiao_store::ApplyOutcome, Vec<jixiao_import::ImportError>>, AppError>,
+) -> PageResult {
     let (errors, done, refused) = match result {
         Ok(Ok(o)) => (vec![], Some(format!("导入成功：新增 {} 条记录，{} 条已存在未变。", o.added, o.unchanged)), None),
         Ok(Err(errors)) => (errors.iter().map(|e| json!({ "file": e.file, "sheet": e.sheet, "row": e.row, "column": e.column, "value": e.value, "message": crate::text::plain_message(&e.message).0, "rule": e.rule_id })).collect::<Vec<_>>(), None, None),
@@ -1034,8 +1306,14 @@ async fn import_result_page(state: &SharedState, user: &CurrentUser, code: &str,
         Err(e) => return Err(e.into()),
     };
     let uy = load(state, user, code, year).await?;
-    let status = if errors.is_empty() && refused.is_none() { axum::http::StatusCode::OK } else { axum::http::StatusCode::UNPROCESSABLE_ENTITY };
-    let mut response = render(state, "import.html", Some(user), merge(unit_ctx(&uy, user, "import"), json!({ "errors": errors, "done": done, "refused": refused })))?;
+    let status =
+        if errors.is_empty() && refused.is_none() { axum::http::StatusCode::OK } else { axum::http::StatusCode::UNPROCESSABLE_ENTITY };
+    let mut response = render(
+        state,
+        "import.html",
+        Some(user),
+        merge(unit_ctx(&uy, user, "import"), json!({ "errors": errors, "done": done, "refused": refused })),
+    )?;
     *response.status_mut() = status;
     Ok(response)
 }
@@ -1046,7 +1324,12 @@ pub async fn evaluation(State(state): State<SharedState>, PageUser(user): PageUs
     Ok(render(&state, "evaluation.html", Some(&user), merge(unit_ctx(&uy, &user, "evaluation"), json!({ "ev": e, "error": null })))?)
 }
 
-pub async fn override_score(State(state): State<SharedState>, PageUser(user): PageUser, Path((code, year)): Path<(String, i32)>, Form(fields): Form<Fields>) -> PageResult {
+pub async fn override_score(
+    State(state): State<SharedState>,
+    PageUser(user): PageUser,
+    Path((code, year)): Path<(String, i32)>,
+    Form(fields): Form<Fields>,
+) -> PageResult {
     check_csrf(&user, &fields)?;
     let uy = load(&state, &user, &code, year).await?;
     user.require(user.can_review(&uy.unit))?;
@@ -1066,7 +1349,12 @@ pub async fn override_score(State(state): State<SharedState>, PageUser(user): Pa
         Ok(_) => Ok(Redirect::to(&format!("/units/{code}/{year}/evaluation")).into_response()),
         Err(Ok(errors)) => {
             let e = uy.evaluation()?;
-            let mut response = render(&state, "evaluation.html", Some(&user), merge(unit_ctx(&uy, &user, "evaluation"), json!({ "ev": e, "error": errors.plain_summary() })))?;
+            let mut response = render(
+                &state,
+                "evaluation.html",
+                Some(&user),
+                merge(unit_ctx(&uy, &user, "evaluation"), json!({ "ev": e, "error": errors.plain_summary() })),
+            )?;
             *response.status_mut() = axum::http::StatusCode::UNPROCESSABLE_ENTITY;
             Ok(response)
         }
@@ -1074,11 +1362,28 @@ pub async fn override_score(State(state): State<SharedState>, PageUser(user): Pa
     }
 }
 
-pub async fn report_page(State(state): State<SharedState>, PageUser(user): PageUser, Path((code, year)): Path<(String, i32)>) -> PageResult {
+pub async fn report_page(
+    State(state): State<SharedState>,
+    PageUser(user): PageUser,
+    Path((code, year)): Path<(String, i32)>,
+) -> PageResult {
     let uy = load(&state, &user, &code, year).await?;
     let errors: Vec<&Finding> = uy.findings.iter().filter(|f| f.severity == Severity::Error).collect();
-    let projects: Vec<serde_json::Value> = uy.data.books.records.projects.iter().filter(|p| p.year == year).map(|p| json!({ "code": p.project_code, "name": p.name })).collect();
-    Ok(render(&state, "report.html", Some(&user), merge(unit_ctx(&uy, &user, "report"), json!({ "errors": errors, "projects": projects, "next_year": year + 1 })))?)
+    let projects: Vec<serde_json::Value> = uy
+        .data
+        .books
+        .records
+        .projects
+        .iter()
+        .filter(|p| p.year == year)
+        .map(|p| json!({ "code": p.project_code, "name": p.name }))
+        .collect();
+    Ok(render(
+        &state,
+        "report.html",
+        Some(&user),
+        merge(unit_ctx(&uy, &user, "report"), json!({ "errors": errors, "projects": projects, "next_year": year + 1 })),
+    )?)
 }
 
 /// `report.{format}?kind=project&project=CODE` and `?kind=targets`: the unit-year's other documents (as
@@ -1120,7 +1425,15 @@ pub async fn report_download(
     .await
     .map_err(|e| AppError::Internal(e.to_string()))??;
     let disposition = format!("{}; filename*=UTF-8''{}", download.disposition(), percent_encode(&file));
-    Ok(([(header::CONTENT_TYPE, download.mime().to_string()), (header::CONTENT_DISPOSITION, disposition), (header::CONTENT_SECURITY_POLICY, report_csp(&body))], body).into_response())
+    Ok((
+        [
+            (header::CONTENT_TYPE, download.mime().to_string()),
+            (header::CONTENT_DISPOSITION, disposition),
+            (header::CONTENT_SECURITY_POLICY, report_csp(&body)),
+        ],
+        body,
+    )
+        .into_response())
 }
 
 /// A report opened in the browser is a document, not an application: sandboxed (no script, its own
@@ -1130,7 +1443,9 @@ pub(crate) fn report_csp(body: &[u8]) -> String {
     use sha2::Digest;
     let text = std::str::from_utf8(body).unwrap_or_default();
     let style = text.split_once("<style>").and_then(|(_, rest)| rest.split_once("</style>")).map(|(style, _)| style);
-    let style_src = style.map_or("'none'".to_string(), |s| format!("'sha256-{}'", base64::engine::general_purpose::STANDARD.encode(sha2::Sha256::digest(s.as_bytes()))));
+    let style_src = style.map_or("'none'".to_string(), |s| {
+        format!("'sha256-{}'", base64::engine::general_purpose::STANDARD.encode(sha2::Sha256::digest(s.as_bytes())))
+    });
     format!("sandbox; default-src 'none'; style-src {style_src}; img-src data:; frame-ancestors 'self'")
 }
 
@@ -1190,7 +1505,8 @@ fn document(data: &Computed, download: Download) -> Result<Vec<u8>, AppError> {
         Download::Markdown => jixiao_report::render(&model, jixiao_report::Format::Markdown).map_err(|e| internal(&e))?.into_bytes(),
         Download::Html => jixiao_report::render(&model, jixiao_report::Format::Html).map_err(|e| internal(&e))?.into_bytes(),
         Download::Docx => jixiao_documents::docx(&jixiao_documents::outline(&model)).map_err(|e| internal(&e))?,
-        Download::Xlsx => jixiao_documents::workbook_in(&data.books, evaluation, jixiao_core::MoneyUnit::Wan, data.prior.as_ref()).map_err(|e| internal(&e))?,
+        Download::Xlsx => jixiao_documents::workbook_in(&data.books, evaluation, jixiao_core::MoneyUnit::Wan, data.prior.as_ref())
+            .map_err(|e| internal(&e))?,
         Download::Pdf => jixiao_pdf::render(&data.books, &model, report_fonts()?).map_err(|e| internal(&e))?,
     })
 }
@@ -1208,7 +1524,13 @@ impl OtherReport {
     fn parse(query: &Fields) -> Result<Option<OtherReport>, AppError> {
         Ok(match query.get("kind").map(String::as_str) {
             None | Some("department") => None,
-            Some("project") => Some(OtherReport::Project(query.get("project").filter(|p| !p.is_empty()).ok_or_else(|| AppError::BadRequest("项目支出绩效自评报告需要指定项目（project=项目编码）".into()))?.clone())),
+            Some("project") => Some(OtherReport::Project(
+                query
+                    .get("project")
+                    .filter(|p| !p.is_empty())
+                    .ok_or_else(|| AppError::BadRequest("项目支出绩效自评报告需要指定项目（project=项目编码）".into()))?
+                    .clone(),
+            )),
             Some("targets") => Some(OtherReport::Targets),
             Some(_) => return Err(AppError::NotFound),
         })
@@ -1220,10 +1542,14 @@ fn other_document(data: &Computed, evaluation: &Evaluation, kind: &OtherReport, 
     let internal = |e: &dyn std::fmt::Display| AppError::Internal(e.to_string());
     let (outline, ident) = match kind {
         OtherReport::Project(code) => {
-            let report = jixiao_core::project_report::build(&data.books, evaluation, code, jixiao_core::MoneyUnit::Wan).map_err(|_| AppError::NotFound)?;
+            let report = jixiao_core::project_report::build(&data.books, evaluation, code, jixiao_core::MoneyUnit::Wan)
+                .map_err(|_| AppError::NotFound)?;
             (jixiao_documents::outline::project_outline(&report), format!("project/{code}"))
         }
-        OtherReport::Targets => (jixiao_documents::outline::targets_outline(&jixiao_core::targets::build(&data.books, jixiao_core::MoneyUnit::Wan)), "targets".to_string()),
+        OtherReport::Targets => (
+            jixiao_documents::outline::targets_outline(&jixiao_core::targets::build(&data.books, jixiao_core::MoneyUnit::Wan)),
+            "targets".to_string(),
+        ),
     };
     Ok(match download {
         Download::Markdown => jixiao_documents::text::markdown(&outline).into_bytes(),
@@ -1237,14 +1563,24 @@ fn other_document(data: &Computed, evaluation: &Evaluation, kind: &OtherReport, 
 /// The CJK fonts for PDF reports, found once (JIXIAO_FONT_DIR or the Debian font directories).
 pub(crate) fn report_fonts() -> Result<&'static jixiao_pdf::FontSet, AppError> {
     static FONTS: std::sync::OnceLock<Result<jixiao_pdf::FontSet, String>> = std::sync::OnceLock::new();
-    FONTS.get_or_init(|| jixiao_pdf::FontSet::from_env().map_err(|e| e.to_string())).as_ref().map_err(|e| AppError::Internal(format!("无法生成 PDF：{e}")))
+    FONTS
+        .get_or_init(|| jixiao_pdf::FontSet::from_env().map_err(|e| e.to_string()))
+        .as_ref()
+        .map_err(|e| AppError::Internal(format!("无法生成 PDF：{e}")))
 }
 
 pub(crate) fn percent_encode(text: &str) -> String {
-    text.bytes().map(|b| if b.is_ascii_alphanumeric() || b"-._~".contains(&b) { (b as char).to_string() } else { format!("%{b:02X}") }).collect()
+    text.bytes()
+        .map(|b| if b.is_ascii_alphanumeric() || b"-._~".contains(&b) { (b as char).to_string() } else { format!("%{b:02X}") })
+        .collect()
 }
 
-pub async fn task_action(State(state): State<SharedState>, PageUser(user): PageUser, Path((code, year, action)): Path<(String, i32, String)>, Form(fields): Form<Fields>) -> PageResult {
+pub async fn task_action(
+    State(state): State<SharedState>,
+    PageUser(user): PageUser,
+    Path((code, year, action)): Path<(String, i32, String)>,
+    Form(fields): Form<Fields>,
+) -> PageResult {
     check_csrf(&user, &fields)?;
     let uy = load(&state, &user, &code, year).await?;
     do_task_action(&state, &user, &uy, &action, fields.get("comment").map(String::as_str)).await?;
@@ -1259,12 +1595,20 @@ pub(crate) fn open_errors(uy: &UnitYear) -> usize {
 
 /// Performs a workflow action if the user may and the task is where the action starts. 审核通过 while
 /// error-level findings are open needs a written reason, which the task log keeps as the comment.
-pub async fn do_task_action(state: &SharedState, user: &CurrentUser, uy: &UnitYear, action: &str, comment: Option<&str>) -> Result<TaskRow, AppError> {
+pub async fn do_task_action(
+    state: &SharedState,
+    user: &CurrentUser,
+    uy: &UnitYear,
+    action: &str,
+    comment: Option<&str>,
+) -> Result<TaskRow, AppError> {
     let action = TaskAction::parse(action).ok_or(AppError::NotFound)?;
     user.require(may_take(user, &uy.unit, action))?;
     let from = uy.task.as_ref().map(|t| t.status);
     let comment = comment.map(str::trim).filter(|c| !c.is_empty());
     let to = action.transition(from, comment, open_errors(uy)).map_err(|e| AppError::BadRequest(e.to_string()))?;
-    Ok(state.store.transition_task(&uy.unit.code, uy.year, from, to, &format!("{}（{}）", user.display_name, user.role_label), comment).await?)
+    Ok(state
+        .store
+        .transition_task(&uy.unit.code, uy.year, from, to, &format!("{}（{}）", user.display_name, user.role_label), comment)
+        .await?)
 }
-

@@ -33,14 +33,33 @@ pub async fn load_demo(store: &Store) -> Result<(), AppError> {
         }
     }
     if store.task(DEMO_UNIT, DEMO_YEAR).await?.is_none() {
-        store.transition_task(DEMO_UNIT, DEMO_YEAR, None, jixiao_core::workflow::TaskStatus::Issued, "芙蓉区财政局 刘洋", Some("请于2021年4月30日前完成2020年度部门整体支出绩效自评")).await?;
+        store
+            .transition_task(
+                DEMO_UNIT,
+                DEMO_YEAR,
+                None,
+                jixiao_core::workflow::TaskStatus::Issued,
+                "芙蓉区财政局 刘洋",
+                Some("请于2021年4月30日前完成2020年度部门整体支出绩效自评"),
+            )
+            .await?;
     }
     Ok(())
 }
 
 /// `jixiao user add`: a new user; unit roles need a unit that exists.
-pub async fn add_user(store: &Store, username: &str, display: &str, password: &str, role: &str, unit: Option<&str>, region: Option<&str>) -> Result<(), AppError> {
-    let role = Role::parse(role).ok_or_else(|| AppError::BadRequest(format!("未知角色「{role}」：可选 clerk 填报员、reviewer 审核员、unit_admin 单位管理员、bureau 财政局")))?;
+pub async fn add_user(
+    store: &Store,
+    username: &str,
+    display: &str,
+    password: &str,
+    role: &str,
+    unit: Option<&str>,
+    region: Option<&str>,
+) -> Result<(), AppError> {
+    let role = Role::parse(role).ok_or_else(|| {
+        AppError::BadRequest(format!("未知角色「{role}」：可选 clerk 填报员、reviewer 审核员、unit_admin 单位管理员、bureau 财政局"))
+    })?;
     validate_scope(store, role, unit, region).await?;
     if let Some(problem) = crate::auth::password_problem(password, &[username, display]) {
         return Err(AppError::BadRequest(problem));

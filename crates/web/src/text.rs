@@ -72,7 +72,10 @@ mod tests {
 
     #[test]
     fn plain_message_moves_rule_and_section_ids_out() {
-        assert_eq!(plain_message("报告文字「存在的问题」（章节 problems）未填写 [NARRATIVE_MISSING]"), ("报告文字「存在的问题」未填写".to_string(), Some("NARRATIVE_MISSING".to_string())));
+        assert_eq!(
+            plain_message("报告文字「存在的问题」（章节 problems）未填写 [NARRATIVE_MISSING]"),
+            ("报告文字「存在的问题」未填写".to_string(), Some("NARRATIVE_MISSING".to_string()))
+        );
         assert_eq!(plain_message("金额须为数字"), ("金额须为数字".to_string(), None));
     }
 }

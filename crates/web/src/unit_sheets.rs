@@ -42,11 +42,7 @@ pub fn uploaded_unit(files: &[(String, Bytes)]) -> Option<(UnitProfile, Vec<Unit
     let tables = jixiao_import::table::parse_xlsx(bytes, name).ok()?;
     let unit_sheets: Vec<_> = tables
         .iter()
-        .filter(|t| {
-            t.place.sheet.as_deref().is_some_and(|s| {
-                [SHEET_PROFILE, SHEET_DUTIES, SHEET_OFFICES, SHEET_YEARS].contains(&s)
-            })
-        })
+        .filter(|t| t.place.sheet.as_deref().is_some_and(|s| [SHEET_PROFILE, SHEET_DUTIES, SHEET_OFFICES, SHEET_YEARS].contains(&s)))
         .collect();
     jixiao_import::unit::parse_unit_sheets(name, &unit_sheets).ok()
 }
@@ -65,26 +61,16 @@ pub fn differences(
     let mut compare = |field: String, stored: &str, uploaded: &str| {
         let (stored, uploaded) = (stored.trim(), uploaded.trim());
         if !uploaded.is_empty() && stored != uploaded {
-            found.push(Difference {
-                field,
-                stored: stored.to_string(),
-                uploaded: uploaded.to_string(),
-            });
+            found.push(Difference { field, stored: stored.to_string(), uploaded: uploaded.to_string() });
         }
     };
     let fields: [(&str, fn(&UnitProfile) -> String); 7] = [
         ("单位名称", |u| u.name.clone()),
         ("区划代码", |u| u.region_code.clone()),
         ("主管部门", |u| u.parent_department.clone()),
-        ("主管部门编码", |u| {
-            u.department_code.clone().unwrap_or_default()
-        }),
-        ("财政局编码", |u| {
-            u.bureau_code.clone().unwrap_or_default()
-        }),
-        ("财政局名称", |u| {
-            u.bureau_name.clone().unwrap_or_default()
-        }),
+        ("主管部门编码", |u| u.department_code.clone().unwrap_or_default()),
+        ("财政局编码", |u| u.bureau_code.clone().unwrap_or_default()),
+        ("财政局名称", |u| u.bureau_name.clone().unwrap_or_default()),
         ("评价框架", |u| u.framework.clone().unwrap_or_default()),
     ];
     for (field, value) in fields {
@@ -94,38 +80,20 @@ pub fn differences(
     let gone = "（无此条）";
     if !uploaded.duties.is_empty() {
         for i in 0..stored.duties.len().max(uploaded.duties.len()) {
-            let (s, u) = (
-                stored.duties.get(i).map_or("", String::as_str),
-                uploaded.duties.get(i).map_or(gone, String::as_str),
-            );
+            let (s, u) = (stored.duties.get(i).map_or("", String::as_str), uploaded.duties.get(i).map_or(gone, String::as_str));
             compare(format!("职能职责第{}条", i + 1), s, u);
         }
     }
     if !uploaded.offices.is_empty() {
         for i in 0..stored.offices.len().max(uploaded.offices.len()) {
             let (s, u) = (stored.offices.get(i), uploaded.offices.get(i));
-            compare(
-                format!("内设机构第{}项名称", i + 1),
-                s.map_or("", |o| &o.name),
-                u.map_or(gone, |o| &o.name),
-            );
-            compare(
-                format!("内设机构第{}项职责", i + 1),
-                s.map_or("", |o| &o.duties),
-                u.map_or("", |o| &o.duties),
-            );
+            compare(format!("内设机构第{}项名称", i + 1), s.map_or("", |o| &o.name), u.map_or(gone, |o| &o.name));
+            compare(format!("内设机构第{}项职责", i + 1), s.map_or("", |o| &o.duties), u.map_or("", |o| &o.duties));
         }
     }
     for y in uploaded_years {
-        if let (Some(s), Some(u)) = (
-            stored_years.iter().find(|s| s.year == y.year),
-            y.report_date,
-        ) {
-            compare(
-                format!("{}年度报告日期", y.year),
-                &s.report_date.map(|d| d.to_string()).unwrap_or_default(),
-                &u.to_string(),
-            );
+        if let (Some(s), Some(u)) = (stored_years.iter().find(|s| s.year == y.year), y.report_date) {
+            compare(format!("{}年度报告日期", y.year), &s.report_date.map(|d| d.to_string()).unwrap_or_default(), &u.to_string());
         }
     }
     found
@@ -133,31 +101,15 @@ pub fn differences(
 
 /// The profile and years an import of the upload goes in with: the stored profile, each uploaded year as
 /// stored when the database holds it (new years as uploaded).
-pub fn kept(
-    stored: &UnitProfile,
-    stored_years: &[UnitYear],
-    uploaded_years: &[UnitYear],
-) -> (UnitProfile, Vec<UnitYear>) {
-    let years = uploaded_years
-        .iter()
-        .map(|y| {
-            stored_years
-                .iter()
-                .find(|s| s.year == y.year)
-                .unwrap_or(y)
-                .clone()
-        })
-        .collect();
+pub fn kept(stored: &UnitProfile, stored_years: &[UnitYear], uploaded_years: &[UnitYear]) -> (UnitProfile, Vec<UnitYear>) {
+    let years = uploaded_years.iter().map(|y| stored_years.iter().find(|s| s.year == y.year).unwrap_or(y).clone()).collect();
     (stored.clone(), years)
 }
 
 /// The import log's note of the fields not taken, e.g. 「单位信息与已登记的不同，保留已登记的：单位名称、职能职责第2条」.
 pub fn not_taken(differences: &[Difference]) -> String {
     let fields: Vec<&str> = differences.iter().map(|d| d.field.as_str()).collect();
-    format!(
-        "单位信息与已登记的不同，保留已登记的：{}",
-        fields.join("、")
-    )
+    format!("单位信息与已登记的不同，保留已登记的：{}", fields.join("、"))
 }
 
 /// An upload waiting for the user to continue or cancel.
@@ -214,22 +166,9 @@ impl PendingImports {
     /// Keeps `upload` under `token`, dropping expired uploads, the session's earlier one, and the oldest
     /// others while the total would pass [`MAX_PENDING_BYTES`].
     pub fn hold(&mut self, token: String, upload: PendingUpload) {
-        self.by_token
-            .retain(|_, p| !p.expired() && p.session != upload.session);
-        while self
-            .by_token
-            .values()
-            .map(PendingUpload::bytes)
-            .sum::<usize>()
-            + upload.bytes()
-            > MAX_PENDING_BYTES
-        {
-            let Some(oldest) = self
-                .by_token
-                .iter()
-                .min_by_key(|(_, p)| p.created)
-                .map(|(t, _)| t.clone())
-            else {
+        self.by_token.retain(|_, p| !p.expired() && p.session != upload.session);
+        while self.by_token.values().map(PendingUpload::bytes).sum::<usize>() + upload.bytes() > MAX_PENDING_BYTES {
+            let Some(oldest) = self.by_token.iter().min_by_key(|(_, p)| p.created).map(|(t, _)| t.clone()) else {
                 break;
             };
             self.by_token.remove(&oldest);
@@ -239,28 +178,14 @@ impl PendingImports {
 
     /// Takes the upload kept under `token` if it belongs to this session, unit and year and has not expired.
     /// Another session's token leaves the upload where it is.
-    pub fn take(
-        &mut self,
-        token: &str,
-        username: &str,
-        session: &str,
-        code: &str,
-        year: i32,
-    ) -> Option<PendingUpload> {
+    pub fn take(&mut self, token: &str, username: &str, session: &str, code: &str, year: i32) -> Option<PendingUpload> {
         let p = self.by_token.get(token)?;
         if p.expired() {
             self.by_token.remove(token);
             return None;
         }
-        let owner = p.username == username
-            && crate::auth::tokens_match(&p.session, session)
-            && p.code == code
-            && p.year == year;
-        if owner {
-            self.by_token.remove(token)
-        } else {
-            None
-        }
+        let owner = p.username == username && crate::auth::tokens_match(&p.session, session) && p.code == code && p.year == year;
+        if owner { self.by_token.remove(token) } else { None }
     }
 }
 
@@ -277,10 +202,7 @@ mod tests {
             region_code: "430102".into(),
             parent_department: "某部门".into(),
             duties: vec!["职能一".into(), "职能二".into()],
-            offices: vec![Office {
-                name: "办公室".into(),
-                duties: "综合".into(),
-            }],
+            offices: vec![Office { name: "办公室".into(), duties: "综合".into() }],
             department_code: Some("D1".into()),
             bureau_code: None,
             bureau_name: None,
@@ -291,100 +213,45 @@ mod tests {
     #[test]
     fn blank_fields_are_no_difference_and_changes_are_named() {
         let stored = profile();
-        let years = [UnitYear {
-            year: 2020,
-            report_date: Date::new(2021, 4, 25),
-        }];
-        let blank = UnitProfile {
-            duties: vec![],
-            offices: vec![],
-            department_code: None,
-            ..profile()
-        };
+        let years = [UnitYear { year: 2020, report_date: Date::new(2021, 4, 25) }];
+        let blank = UnitProfile { duties: vec![], offices: vec![], department_code: None, ..profile() };
         assert!(
             differences(
                 &stored,
                 &years,
                 &blank,
-                &[
-                    UnitYear {
-                        year: 2020,
-                        report_date: None
-                    },
-                    UnitYear {
-                        year: 2021,
-                        report_date: Date::new(2022, 4, 1)
-                    }
-                ]
+                &[UnitYear { year: 2020, report_date: None }, UnitYear { year: 2021, report_date: Date::new(2022, 4, 1) }]
             )
             .is_empty()
         );
-        let changed = UnitProfile {
-            name: "新名称".into(),
-            duties: vec!["职能一".into()],
-            ..profile()
-        };
-        let found = differences(
-            &stored,
-            &years,
-            &changed,
-            &[UnitYear {
-                year: 2020,
-                report_date: Date::new(2021, 5, 1),
-            }],
-        );
+        let changed = UnitProfile { name: "新名称".into(), duties: vec!["职能一".into()], ..profile() };
+        let found = differences(&stored, &years, &changed, &[UnitYear { year: 2020, report_date: Date::new(2021, 5, 1) }]);
         let fields: Vec<&str> = found.iter().map(|d| d.field.as_str()).collect();
         assert_eq!(fields, ["单位名称", "职能职责第2条", "2020年度报告日期"]);
-        assert_eq!(
-            (found[0].stored.as_str(), found[0].uploaded.as_str()),
-            ("某单位", "新名称")
-        );
+        assert_eq!((found[0].stored.as_str(), found[0].uploaded.as_str()), ("某单位", "新名称"));
         assert_eq!(found[1].uploaded, "（无此条）");
     }
 
     /// An upload of `bytes` by `username` in `session` for unit U1, 2020.
     fn upload(username: &str, session: &str, bytes: Bytes) -> PendingUpload {
-        PendingUpload::new(
-            username,
-            session,
-            "U1",
-            2020,
-            vec![("a.xlsx".into(), bytes)],
-            vec![],
-            vec![],
-        )
+        PendingUpload::new(username, session, "U1", 2020, vec![("a.xlsx".into(), bytes)], vec![], vec![])
     }
 
     #[test]
     fn an_upload_is_taken_only_by_its_session_for_its_unit() {
         let mut pending = PendingImports::default();
         pending.hold("t1".into(), upload("clerk", "s1", Bytes::from_static(b"x")));
-        assert!(
-            pending.take("t1", "clerk", "s2", "U1", 2020).is_none(),
-            "another session"
-        );
-        assert!(
-            pending.take("t1", "clerk", "s1", "U2", 2020).is_none(),
-            "another unit"
-        );
+        assert!(pending.take("t1", "clerk", "s2", "U1", 2020).is_none(), "another session");
+        assert!(pending.take("t1", "clerk", "s1", "U2", 2020).is_none(), "another unit");
         assert!(pending.take("t1", "clerk", "s1", "U1", 2020).is_some());
-        assert!(
-            pending.take("t1", "clerk", "s1", "U1", 2020).is_none(),
-            "taken once"
-        );
+        assert!(pending.take("t1", "clerk", "s1", "U1", 2020).is_none(), "taken once");
         // A session's new upload replaces its last; the total stays within the limit.
         let big = Bytes::from(vec![0u8; MAX_PENDING_BYTES / 2 + 1]);
         pending.hold("a".into(), upload("clerk", "s1", big.clone()));
         pending.hold("b".into(), upload("clerk", "s1", big.clone()));
-        assert!(
-            pending.take("a", "clerk", "s1", "U1", 2020).is_none(),
-            "replaced"
-        );
+        assert!(pending.take("a", "clerk", "s1", "U1", 2020).is_none(), "replaced");
         pending.hold("c".into(), upload("admin", "s3", big));
-        assert!(
-            pending.take("b", "clerk", "s1", "U1", 2020).is_none(),
-            "the oldest gave way"
-        );
+        assert!(pending.take("b", "clerk", "s1", "U1", 2020).is_none(), "the oldest gave way");
         assert!(pending.take("c", "admin", "s3", "U1", 2020).is_some());
     }
 }

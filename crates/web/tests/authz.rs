@@ -15,7 +15,12 @@ const UNIT: &str = "/units/430102-KX/2020";
 async fn sign_in(state: &SharedState, username: &str) -> (String, String) {
     let app = jixiao_web::router(state.clone());
     let response = app
-        .oneshot(Request::post("/login").header(header::CONTENT_TYPE, "application/x-www-form-urlencoded").body(Body::from(format!("username={username}&password=demo"))).unwrap())
+        .oneshot(
+            Request::post("/login")
+                .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+                .body(Body::from(format!("username={username}&password=demo")))
+                .unwrap(),
+        )
         .await
         .unwrap();
     assert_eq!(response.status(), StatusCode::SEE_OTHER, "{username} signs in");
@@ -94,7 +99,11 @@ async fn every_role_against_every_route() {
         sessions.push((role, sign_in(&state, role).await));
     }
     // A 财政局 of another district sees nothing of this unit.
-    state.store.create_user("other_bureau", "岳麓区财政局", &jixiao_web::auth::hash_password("demo").unwrap(), "bureau", None, Some("430104")).await.unwrap();
+    state
+        .store
+        .create_user("other_bureau", "岳麓区财政局", &jixiao_web::auth::hash_password("demo").unwrap(), "bureau", None, Some("430104"))
+        .await
+        .unwrap();
     let other = sign_in(&state, "other_bureau").await;
     let mut checked = 0;
     for (method, path, allowed) in routes() {
@@ -129,7 +138,9 @@ async fn every_role_against_every_route() {
 async fn writes_without_the_csrf_token_are_refused() {
     let (state, _dir) = common::demo_state().await;
     let (cookie, csrf) = sign_in(&state, "clerk").await;
-    let form = |csrf: &str| format!("csrf={csrf}&voucher_no=W1&date=2020-06-01&line_code=ZB2020-17&amount=100&payee=%E6%9F%90&purpose=%E6%B5%8B%E8%AF%95");
+    let form = |csrf: &str| {
+        format!("csrf={csrf}&voucher_no=W1&date=2020-06-01&line_code=ZB2020-17&amount=100&payee=%E6%9F%90&purpose=%E6%B5%8B%E8%AF%95")
+    };
     let (status, _) = call(&state, "POST", &format!("{UNIT}/vouchers"), Some(&cookie), Some(form("wrong"))).await;
     assert_eq!(status, StatusCode::FORBIDDEN);
     let (status, _) = call(&state, "POST", &format!("{UNIT}/vouchers"), Some(&cookie), Some(form(&csrf))).await;
@@ -141,7 +152,9 @@ async fn a_bad_voucher_shows_its_errors_beside_the_field_and_writes_nothing() {
     let (state, _dir) = common::demo_state().await;
     let (cookie, csrf) = sign_in(&state, "clerk").await;
     let before = state.store.record_counts().await.unwrap();
-    let form = format!("csrf={csrf}&voucher_no=W1&date=2020-02-30&line_code=ZB2020-17&amount=12%E5%85%83&payee=%E6%9F%90&purpose=%E6%B5%8B%E8%AF%95");
+    let form = format!(
+        "csrf={csrf}&voucher_no=W1&date=2020-02-30&line_code=ZB2020-17&amount=12%E5%85%83&payee=%E6%9F%90&purpose=%E6%B5%8B%E8%AF%95"
+    );
     let (status, body) = call(&state, "POST", &format!("{UNIT}/vouchers"), Some(&cookie), Some(form)).await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(body.contains("IMPORT_BAD_AMOUNT") && body.contains("IMPORT_BAD_DATE"), "{body}");
@@ -159,18 +172,40 @@ async fn the_workflow_runs_issue_to_approval_and_logs_each_step() {
     let (status, _) = call(&state, "POST", &task("approve"), Some(&reviewer), Some(format!("csrf={reviewer_csrf}"))).await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
     for (cookie, csrf, action) in [(&clerk, &clerk_csrf, "start"), (&clerk, &clerk_csrf, "submit")] {
-        assert_eq!(call(&state, "POST", &task(action), Some(cookie), Some(format!("csrf={csrf}"))).await.0, StatusCode::SEE_OTHER, "{action}");
+        assert_eq!(
+            call(&state, "POST", &task(action), Some(cookie), Some(format!("csrf={csrf}"))).await.0,
+            StatusCode::SEE_OTHER,
+            "{action}"
+        );
     }
     // Entry is closed while the reviewer has it.
-    let (status, body) = call(&state, "POST", &format!("{UNIT}/vouchers"), Some(&clerk), Some(format!("csrf={clerk_csrf}&voucher_no=W2&amount=1"))).await;
+    let (status, body) =
+        call(&state, "POST", &format!("{UNIT}/vouchers"), Some(&clerk), Some(format!("csrf={clerk_csrf}&voucher_no=W2&amount=1"))).await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
     // Returning needs a comment.
-    assert_eq!(call(&state, "POST", &task("return"), Some(&reviewer), Some(format!("csrf={reviewer_csrf}"))).await.0, StatusCode::UNPROCESSABLE_ENTITY);
-    assert_eq!(call(&state, "POST", &task("return"), Some(&reviewer), Some(format!("csrf={reviewer_csrf}&comment=%E8%A1%A5%E5%85%85%E6%BB%A1%E6%84%8F%E5%BA%A6%E8%B0%83%E6%9F%A5"))).await.0, StatusCode::SEE_OTHER);
+    assert_eq!(
+        call(&state, "POST", &task("return"), Some(&reviewer), Some(format!("csrf={reviewer_csrf}"))).await.0,
+        StatusCode::UNPROCESSABLE_ENTITY
+    );
+    assert_eq!(
+        call(
+            &state,
+            "POST",
+            &task("return"),
+            Some(&reviewer),
+            Some(format!("csrf={reviewer_csrf}&comment=%E8%A1%A5%E5%85%85%E6%BB%A1%E6%84%8F%E5%BA%A6%E8%B0%83%E6%9F%A5"))
+        )
+        .await
+        .0,
+        StatusCode::SEE_OTHER
+    );
     for action in ["start", "submit"] {
         assert_eq!(call(&state, "POST", &task(action), Some(&clerk), Some(format!("csrf={clerk_csrf}"))).await.0, StatusCode::SEE_OTHER);
     }
-    assert_eq!(call(&state, "POST", &task("approve"), Some(&reviewer), Some(format!("csrf={reviewer_csrf}"))).await.0, StatusCode::SEE_OTHER);
+    assert_eq!(
+        call(&state, "POST", &task("approve"), Some(&reviewer), Some(format!("csrf={reviewer_csrf}"))).await.0,
+        StatusCode::SEE_OTHER
+    );
     let t = state.store.task("430102-KX", 2020).await.unwrap().unwrap();
     assert_eq!(t.status.id(), "approved");
     let events = state.store.task_events(t.id).await.unwrap();
@@ -185,7 +220,12 @@ async fn the_api_enters_a_voucher_with_the_csrf_header() {
     let (state, _dir) = common::demo_state().await;
     let app = jixiao_web::router(state.clone());
     let response = app
-        .oneshot(Request::post("/api/login").header(header::CONTENT_TYPE, "application/json").body(Body::from(r#"{"username":"clerk","password":"demo"}"#)).unwrap())
+        .oneshot(
+            Request::post("/api/login")
+                .header(header::CONTENT_TYPE, "application/json")
+                .body(Body::from(r#"{"username":"clerk","password":"demo"}"#))
+                .unwrap(),
+        )
         .await
         .unwrap();
     assert_eq!(response.status(), StatusCode::OK);
@@ -193,18 +233,32 @@ async fn the_api_enters_a_voucher_with_the_csrf_header() {
     let login: serde_json::Value = serde_json::from_slice(&response.into_body().collect().await.unwrap().to_bytes()).unwrap();
     let csrf = login["csrf_token"].as_str().unwrap();
     let post = |body: &'static str, csrf: String| {
-        Request::post("/api/units/430102-KX/2020/expenditures").header(header::COOKIE, &cookie).header("x-csrf-token", csrf).header(header::CONTENT_TYPE, "application/json").body(Body::from(body)).unwrap()
+        Request::post("/api/units/430102-KX/2020/expenditures")
+            .header(header::COOKIE, &cookie)
+            .header("x-csrf-token", csrf)
+            .header(header::CONTENT_TYPE, "application/json")
+            .body(Body::from(body))
+            .unwrap()
     };
     let ok = jixiao_web::router(state.clone())
-        .oneshot(post(r#"{"voucher_no":"API-1","date":"2020-12-01","line_code":"ZB2020-17","amount":"0.50","payee":"某公司","purpose":"接口测试"}"#, csrf.to_string()))
+        .oneshot(post(
+            r#"{"voucher_no":"API-1","date":"2020-12-01","line_code":"ZB2020-17","amount":"0.50","payee":"某公司","purpose":"接口测试"}"#,
+            csrf.to_string(),
+        ))
         .await
         .unwrap();
     assert_eq!(ok.status(), StatusCode::CREATED);
-    let bad = jixiao_web::router(state.clone()).oneshot(post(r#"{"voucher_no":"API-2","line_code":"NOPE","amount":"x","payee":"某","purpose":"某"}"#, csrf.to_string())).await.unwrap();
+    let bad = jixiao_web::router(state.clone())
+        .oneshot(post(r#"{"voucher_no":"API-2","line_code":"NOPE","amount":"x","payee":"某","purpose":"某"}"#, csrf.to_string()))
+        .await
+        .unwrap();
     assert_eq!(bad.status(), StatusCode::UNPROCESSABLE_ENTITY);
     let body: serde_json::Value = serde_json::from_slice(&bad.into_body().collect().await.unwrap().to_bytes()).unwrap();
     assert!(body["errors"]["amount"][0].as_str().unwrap().contains("IMPORT_BAD_AMOUNT"), "{body}");
-    let no_csrf = jixiao_web::router(state.clone()).oneshot(post(r#"{"voucher_no":"API-3","line_code":"ZB2020-17","amount":"1","payee":"某","purpose":"某"}"#, "x".into())).await.unwrap();
+    let no_csrf = jixiao_web::router(state.clone())
+        .oneshot(post(r#"{"voucher_no":"API-3","line_code":"ZB2020-17","amount":"1","payee":"某","purpose":"某"}"#, "x".into()))
+        .await
+        .unwrap();
     assert_eq!(no_csrf.status(), StatusCode::FORBIDDEN);
     let (status, summary) = call(&state, "GET", "/api/units/430102-KX/2020/summary", Some(&cookie), None).await;
     assert_eq!(status, StatusCode::OK);
@@ -223,7 +277,12 @@ async fn sign_in_is_refused_after_five_failures_and_rotates_the_session() {
         let state = state.clone();
         async move {
             let r = jixiao_web::router(state)
-                .oneshot(Request::post("/login").header(header::CONTENT_TYPE, "application/x-www-form-urlencoded").body(Body::from(format!("username=clerk&password={password}"))).unwrap())
+                .oneshot(
+                    Request::post("/login")
+                        .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+                        .body(Body::from(format!("username=clerk&password={password}")))
+                        .unwrap(),
+                )
                 .await
                 .unwrap();
             let status = r.status();
@@ -240,7 +299,13 @@ async fn sign_in_is_refused_after_five_failures_and_rotates_the_session() {
     // Another user is not affected; signing in again ends the previous session.
     let (first, _) = sign_in(&state, "reviewer").await;
     let response = jixiao_web::router(state.clone())
-        .oneshot(Request::post("/login").header(header::COOKIE, &first).header(header::CONTENT_TYPE, "application/x-www-form-urlencoded").body(Body::from("username=reviewer&password=demo")).unwrap())
+        .oneshot(
+            Request::post("/login")
+                .header(header::COOKIE, &first)
+                .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+                .body(Body::from("username=reviewer&password=demo"))
+                .unwrap(),
+        )
         .await
         .unwrap();
     assert_eq!(response.status(), StatusCode::SEE_OTHER);
@@ -270,7 +335,13 @@ fn multipart(csrf: &str, files: &[(&str, &str)]) -> (String, Vec<u8>) {
 async fn upload(state: &SharedState, cookie: &str, csrf: &str, files: &[(&str, &str)]) -> (StatusCode, String) {
     let (content_type, body) = multipart(csrf, files);
     let response = jixiao_web::router(state.clone())
-        .oneshot(Request::post(format!("{UNIT}/import")).header(header::COOKIE, cookie).header(header::CONTENT_TYPE, content_type).body(Body::from(body)).unwrap())
+        .oneshot(
+            Request::post(format!("{UNIT}/import"))
+                .header(header::COOKIE, cookie)
+                .header(header::CONTENT_TYPE, content_type)
+                .body(Body::from(body))
+                .unwrap(),
+        )
         .await
         .unwrap();
     let status = response.status();
@@ -306,7 +377,12 @@ async fn an_uploaded_csv_is_imported_whole_or_not_at_all() {
 /// Signs in through the API; returns the session cookie and the CSRF token.
 async fn api_sign_in(state: &SharedState, username: &str) -> (String, String) {
     let response = jixiao_web::router(state.clone())
-        .oneshot(Request::post("/api/login").header(header::CONTENT_TYPE, "application/json").body(Body::from(format!(r#"{{"username":"{username}","password":"demo"}}"#))).unwrap())
+        .oneshot(
+            Request::post("/api/login")
+                .header(header::CONTENT_TYPE, "application/json")
+                .body(Body::from(format!(r#"{{"username":"{username}","password":"demo"}}"#)))
+                .unwrap(),
+        )
         .await
         .unwrap();
     assert_eq!(response.status(), StatusCode::OK);
@@ -315,8 +391,18 @@ async fn api_sign_in(state: &SharedState, username: &str) -> (String, String) {
     (cookie, login["csrf_token"].as_str().unwrap().to_string())
 }
 
-async fn api_post(state: &SharedState, (cookie, csrf): &(String, String), uri: &str, body: serde_json::Value) -> (StatusCode, serde_json::Value) {
-    let request = Request::post(uri).header(header::COOKIE, cookie).header("x-csrf-token", csrf).header(header::CONTENT_TYPE, "application/json").body(Body::from(body.to_string())).unwrap();
+async fn api_post(
+    state: &SharedState,
+    (cookie, csrf): &(String, String),
+    uri: &str,
+    body: serde_json::Value,
+) -> (StatusCode, serde_json::Value) {
+    let request = Request::post(uri)
+        .header(header::COOKIE, cookie)
+        .header("x-csrf-token", csrf)
+        .header(header::CONTENT_TYPE, "application/json")
+        .body(Body::from(body.to_string()))
+        .unwrap();
     let response = jixiao_web::router(state.clone()).oneshot(request).await.unwrap();
     let status = response.status();
     let bytes = response.into_body().collect().await.unwrap().to_bytes();
@@ -329,7 +415,10 @@ async fn control_demo_lines(state: &SharedState) {
     use jixiao_core::records::{Batch, ControlMode, LineControlSetting, RecordSet};
     let unit = state.store.unit("430102-KX").await.unwrap().unwrap();
     let setting = |line: &str, mode| LineControlSetting { line_code: line.into(), year: 2020, mode, tolerance_bp: None, note: None };
-    let records = RecordSet { line_controls: vec![setting("ZB2020-08", ControlMode::Stop), setting("ZB2020-29", ControlMode::Warn)], ..RecordSet::default() };
+    let records = RecordSet {
+        line_controls: vec![setting("ZB2020-08", ControlMode::Stop), setting("ZB2020-29", ControlMode::Warn)],
+        ..RecordSet::default()
+    };
     state.store.apply(&Batch { unit, years: vec![], records }, "test").await.unwrap();
 }
 
@@ -338,20 +427,24 @@ async fn the_api_stops_warns_and_takes_an_override_only_from_the_override_role()
     let (state, _dir) = common::demo_state().await;
     control_demo_lines(&state).await;
     let uri = "/api/units/430102-KX/2020/expenditures";
-    let voucher = |no: &str, line: &str, amount: &str, reason: Option<&str>| {
-        serde_json::json!({ "voucher_no": no, "date": "2020-12-30", "line_code": line, "amount": amount, "payee": "长沙市芙蓉区医疗保障事务中心", "purpose": "补缴医疗保险", "override_reason": reason })
-    };
+    let voucher = |no: &str, line: &str, amount: &str, reason: Option<&str>| serde_json::json!({ "voucher_no": no, "date": "2020-12-30", "line_code": line, "amount": amount, "payee": "长沙市芙蓉区医疗保障事务中心", "purpose": "补缴医疗保险", "override_reason": reason });
     let clerk = api_sign_in(&state, "clerk").await;
     let (status, body) = api_post(&state, &clerk, uri, voucher("API-9", "ZB2020-08", "5000.00", None)).await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
     let message = body["errors"]["amount"][0].as_str().unwrap();
-    assert!(message.contains("指标「ZB2020-08」可用余额 2200.00 元") && message.contains("超出可用余额 2800.00 元") && message.contains("[BUDGET_CONTROL_STOP]"), "{body}");
+    assert!(
+        message.contains("指标「ZB2020-08」可用余额 2200.00 元")
+            && message.contains("超出可用余额 2800.00 元")
+            && message.contains("[BUDGET_CONTROL_STOP]"),
+        "{body}"
+    );
     // A clerk may not override.
     let (status, _) = api_post(&state, &clerk, uri, voucher("API-9", "ZB2020-08", "5000.00", Some("急需"))).await;
     assert_eq!(status, StatusCode::FORBIDDEN);
     // The reviewer may, with a reason; the override is kept as a record.
     let reviewer = api_sign_in(&state, "reviewer").await;
-    let (status, body) = api_post(&state, &reviewer, uri, voucher("API-9", "ZB2020-08", "5000.00", Some("年末医保补缴，经主任办公会同意"))).await;
+    let (status, body) =
+        api_post(&state, &reviewer, uri, voucher("API-9", "ZB2020-08", "5000.00", Some("年末医保补缴，经主任办公会同意"))).await;
     assert_eq!(status, StatusCode::CREATED, "{body}");
     assert_eq!(body["controls"][0]["rule_id"], "BUDGET_CONTROL_OVERRIDDEN");
     let stored = state.store.records("430102-KX").await.unwrap();
@@ -361,7 +454,10 @@ async fn the_api_stops_warns_and_takes_an_override_only_from_the_override_role()
     let (status, available) = call(&state, "GET", "/api/units/430102-KX/2020/lines/ZB2020-08/available", Some(&clerk.0), None).await;
     assert_eq!(status, StatusCode::OK);
     let available: serde_json::Value = serde_json::from_str(&available).unwrap();
-    assert_eq!((available["spent"].as_str(), available["available"].as_str(), available["mode"].as_str()), (Some("34800.00"), Some("-2800.00"), Some("刚性控制")));
+    assert_eq!(
+        (available["spent"].as_str(), available["available"].as_str(), available["mode"].as_str()),
+        (Some("34800.00"), Some("-2800.00"), Some("刚性控制"))
+    );
     // 预警控制 accepts and says so; the check reports it.
     let (status, body) = api_post(&state, &clerk, uri, voucher("API-10", "ZB2020-29", "1.00", None)).await;
     assert_eq!(status, StatusCode::CREATED, "{body}");
@@ -378,9 +474,14 @@ async fn the_entry_page_shows_the_available_balance_and_the_control_message() {
     let (cookie, csrf) = sign_in(&state, "clerk").await;
     let (status, page) = call(&state, "GET", &format!("{UNIT}/vouchers/new"), Some(&cookie), None).await;
     assert_eq!(status, StatusCode::OK);
-    assert!(page.contains("ZB2020-08：全年预算 32,000.00 − 已占用 0.00 − 已支出 29,800.00 = <strong>2,200.00</strong> 元（刚性控制）"), "{page}");
+    assert!(
+        page.contains("ZB2020-08：全年预算 32,000.00 − 已占用 0.00 − 已支出 29,800.00 = <strong>2,200.00</strong> 元（刚性控制）"),
+        "{page}"
+    );
     assert!(!page.contains("override_reason"), "a clerk is not offered the override");
-    let form = |no: &str, line: &str, amount: &str| format!("csrf={csrf}&voucher_no={no}&date=2020-12-30&line_code={line}&amount={amount}&payee=%E6%9F%90&purpose=%E6%9F%90");
+    let form = |no: &str, line: &str, amount: &str| {
+        format!("csrf={csrf}&voucher_no={no}&date=2020-12-30&line_code={line}&amount={amount}&payee=%E6%9F%90&purpose=%E6%9F%90")
+    };
     let (status, page) = call(&state, "POST", &format!("{UNIT}/vouchers"), Some(&cookie), Some(form("W-1", "ZB2020-08", "5000.00"))).await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(page.contains("可用余额 2,200.00 元") && page.contains("data-rule=\"BUDGET_CONTROL_STOP\""), "{page}");
@@ -391,7 +492,9 @@ async fn the_entry_page_shows_the_available_balance_and_the_control_message() {
     let (admin, admin_csrf) = sign_in(&state, "admin").await;
     let (_, page) = call(&state, "GET", &format!("{UNIT}/vouchers/new"), Some(&admin), None).await;
     assert!(page.contains("override_reason"), "the unit admin is offered the override");
-    let with_reason = format!("csrf={admin_csrf}&voucher_no=W-1&date=2020-12-30&line_code=ZB2020-08&amount=5000.00&payee=%E6%9F%90&purpose=%E6%9F%90&override_reason=%E5%BA%94%E6%80%A5");
+    let with_reason = format!(
+        "csrf={admin_csrf}&voucher_no=W-1&date=2020-12-30&line_code=ZB2020-08&amount=5000.00&payee=%E6%9F%90&purpose=%E6%9F%90&override_reason=%E5%BA%94%E6%80%A5"
+    );
     let (status, page) = call(&state, "POST", &format!("{UNIT}/vouchers"), Some(&admin), Some(with_reason)).await;
     assert_eq!(status, StatusCode::OK, "{page}");
     assert!(page.contains("BUDGET_CONTROL_OVERRIDDEN"), "{page}");
@@ -427,7 +530,10 @@ async fn the_user_who_entered_a_voucher_cannot_approve_it() {
     // The line page offers the approval to the reviewer and shows who approved.
     let (cookie, _) = sign_in(&state, "reviewer").await;
     let (_, page) = call(&state, "GET", &format!("{UNIT}/lines/ZB2020-08"), Some(&cookie), None).await;
-    assert!(page.contains("/vouchers/ZC2020-030/approve") && page.contains("<td>李明</td>") && !page.contains("<td>reviewer</td>"), "who approved, by display name: {page}");
+    assert!(
+        page.contains("/vouchers/ZC2020-030/approve") && page.contains("<td>李明</td>") && !page.contains("<td>reviewer</td>"),
+        "who approved, by display name: {page}"
+    );
 }
 
 /// The report page's downloads: each format is the document itself, named for the unit and year, and the PDF
@@ -438,7 +544,9 @@ async fn the_report_downloads_in_every_format() {
     let (cookie, _) = sign_in(&state, "reviewer").await;
     let (status, page) = call(&state, "GET", &format!("{UNIT}/report"), Some(&cookie), None).await;
     assert_eq!(status, StatusCode::OK);
-    for (format, magic) in [("md", &b"# "[..]), ("html", b"<!DOCTYPE html>"), ("docx", b"PK\x03\x04"), ("xlsx", b"PK\x03\x04"), ("pdf", b"%PDF-")] {
+    for (format, magic) in
+        [("md", &b"# "[..]), ("html", b"<!DOCTYPE html>"), ("docx", b"PK\x03\x04"), ("xlsx", b"PK\x03\x04"), ("pdf", b"%PDF-")]
+    {
         assert!(page.contains(&format!("report.{format}")), "the report page links the {format} download");
         let request = Request::get(format!("{UNIT}/report.{format}")).header(header::COOKIE, &cookie).body(Body::empty()).unwrap();
         let response = jixiao_web::router(state.clone()).oneshot(request).await.unwrap();
@@ -468,7 +576,9 @@ async fn the_project_reports_and_the_target_draft_download_from_the_report_page(
     let (state, dir) = common::demo_state().await;
     let (cookie, _) = sign_in(&state, "clerk").await;
     let (_, page) = call(&state, "GET", &format!("{UNIT}/report"), Some(&cookie), None).await;
-    for link in ["report.docx?kind=targets", "report.pdf?kind=project&amp;project=XM2020-02", "report.docx?kind=project&amp;project=XM2020-08"] {
+    for link in
+        ["report.docx?kind=targets", "report.pdf?kind=project&amp;project=XM2020-02", "report.docx?kind=project&amp;project=XM2020-08"]
+    {
         assert!(page.contains(link), "the report page links {link}");
     }
     for (query, format, magic, name) in [
@@ -481,7 +591,10 @@ async fn the_project_reports_and_the_target_draft_download_from_the_report_page(
         let response = jixiao_web::router(state.clone()).oneshot(request).await.unwrap();
         assert_eq!(response.status(), StatusCode::OK, "{query} {format}");
         let disposition = response.headers()[header::CONTENT_DISPOSITION].to_str().unwrap().to_string();
-        let encoded: String = name.bytes().map(|b| if b.is_ascii_alphanumeric() || b"-._~".contains(&b) { (b as char).to_string() } else { format!("%{b:02X}") }).collect();
+        let encoded: String = name
+            .bytes()
+            .map(|b| if b.is_ascii_alphanumeric() || b"-._~".contains(&b) { (b as char).to_string() } else { format!("%{b:02X}") })
+            .collect();
         assert!(disposition.contains(&encoded) && disposition.ends_with(&format!(".{format}")), "{query} {format}: {disposition}");
         let bytes = response.into_body().collect().await.unwrap().to_bytes();
         assert!(bytes.starts_with(magic), "{query} {format} starts with its signature");
@@ -494,11 +607,21 @@ async fn the_project_reports_and_the_target_draft_download_from_the_report_page(
             }
         }
     }
-    for (query, expected) in [("kind=project&project=XM9", StatusCode::NOT_FOUND), ("kind=nothing", StatusCode::NOT_FOUND), ("kind=targets&x=1", StatusCode::OK)] {
+    for (query, expected) in
+        [("kind=project&project=XM9", StatusCode::NOT_FOUND), ("kind=nothing", StatusCode::NOT_FOUND), ("kind=targets&x=1", StatusCode::OK)]
+    {
         let (status, _) = call(&state, "GET", &format!("{UNIT}/report.md?{query}"), Some(&cookie), None).await;
         assert_eq!(status, expected, "{query}");
     }
-    let response = jixiao_web::router(state.clone()).oneshot(Request::get(format!("{UNIT}/report.md?kind=monitor&as_of=2020-06-30")).header(header::COOKIE, &cookie).body(Body::empty()).unwrap()).await.unwrap();
+    let response = jixiao_web::router(state.clone())
+        .oneshot(
+            Request::get(format!("{UNIT}/report.md?kind=monitor&as_of=2020-06-30"))
+                .header(header::COOKIE, &cookie)
+                .body(Body::empty())
+                .unwrap(),
+        )
+        .await
+        .unwrap();
     assert_eq!(response.status(), StatusCode::SEE_OTHER, "the monitoring table has its own downloads");
     assert_eq!(response.headers()[header::LOCATION], format!("{UNIT}/monitor.md?as_of=2020-06-30").as_str());
     let (status, _) = call(&state, "GET", &format!("{UNIT}/report.xlsx?kind=targets"), Some(&cookie), None).await;
@@ -517,7 +640,10 @@ async fn indicator_results_are_recorded_on_the_page_and_through_the_api() {
     let path = format!("{UNIT}/indicators/XM2020-01-ZB04/results");
     let (status, page) = call(&state, "POST", &path, Some(&cookie), Some(format!("csrf={csrf}&actual=&evidence=x"))).await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "an empty 实际完成值 is refused");
-    assert!(page.contains("未登记") && page.contains("实际完成值：") && !page.contains("[IMPORT_REQUIRED"), "the error is shown beside the form, in Chinese");
+    assert!(
+        page.contains("未登记") && page.contains("实际完成值：") && !page.contains("[IMPORT_REQUIRED"),
+        "the error is shown beside the form, in Chinese"
+    );
     let form = format!("csrf={csrf}&actual=96&evidence=%E9%97%AE%E5%8D%B7%E8%B0%83%E6%9F%A5%E8%A1%A8");
     let (status, _) = call(&state, "POST", &path, Some(&cookie), Some(form)).await;
     assert_eq!(status, StatusCode::SEE_OTHER);
@@ -532,14 +658,18 @@ async fn indicator_results_are_recorded_on_the_page_and_through_the_api() {
             .body(Body::from(body))
             .unwrap()
     };
-    let created = jixiao_web::router(state.clone()).oneshot(api("XM2020-03-ZB04", r#"{"actual":"92","evidence":"会员问卷"}"#)).await.unwrap();
+    let created =
+        jixiao_web::router(state.clone()).oneshot(api("XM2020-03-ZB04", r#"{"actual":"92","evidence":"会员问卷"}"#)).await.unwrap();
     assert_eq!(created.status(), StatusCode::CREATED);
     let unknown = jixiao_web::router(state.clone()).oneshot(api("XM9-ZB01", r#"{"actual":"92"}"#)).await.unwrap();
     assert_eq!(unknown.status(), StatusCode::NOT_FOUND);
 
     let records = state.store.records("430102-KX").await.unwrap();
     assert_eq!(records.indicator_results.len(), 2);
-    assert!(records.project_indicators.iter().find(|i| i.indicator_code == "XM2020-01-ZB04").unwrap().actual.is_none(), "the indicator row is not edited");
+    assert!(
+        records.project_indicators.iter().find(|i| i.indicator_code == "XM2020-01-ZB04").unwrap().actual.is_none(),
+        "the indicator row is not edited"
+    );
     let (_, after) = call(&state, "GET", "/api/units/430102-KX/2020/evaluation", Some(&cookie), None).await;
     assert!(!after.contains("项目满意度指标也没有实际完成值"), "the satisfaction indicator is now measured");
     assert!(after.contains("\"actual\":\"96\""), "the project evaluation shows the recorded value");
@@ -562,9 +692,17 @@ async fn the_bureau_sees_its_area_consolidated() {
     let (_, summary) = call(&state, "GET", "/api/units/430102-KX/2020/evaluation", Some(&cookie), None).await;
     let total: serde_json::Value = serde_json::from_str(&summary).unwrap();
     assert!(md.contains("芙蓉区科学技术协会") && md.contains("242.96") && md.contains("211.33"), "{md}");
-    assert!(md.contains(total["total"].as_str().map(str::to_string).unwrap_or_else(|| total["total"].to_string()).as_str()), "the unit's score as evaluated: {}", total["total"]);
+    assert!(
+        md.contains(total["total"].as_str().map(str::to_string).unwrap_or_else(|| total["total"].to_string()).as_str()),
+        "the unit's score as evaluated: {}",
+        total["total"]
+    );
 
-    state.store.create_user("other_bureau", "岳麓区财政局", &jixiao_web::auth::hash_password("demo").unwrap(), "bureau", None, Some("430104")).await.unwrap();
+    state
+        .store
+        .create_user("other_bureau", "岳麓区财政局", &jixiao_web::auth::hash_password("demo").unwrap(), "bureau", None, Some("430104"))
+        .await
+        .unwrap();
     let (other, _) = sign_in(&state, "other_bureau").await;
     let (status, md) = call(&state, "GET", "/region/2020/report.md", Some(&other), None).await;
     assert_eq!(status, StatusCode::OK);
@@ -583,7 +721,12 @@ async fn the_api_records_commitments_that_reserve_and_cancellations_that_release
     assert_eq!(status, StatusCode::CREATED, "{body}");
     let (status, body) = api_post(&state, &clerk, commitments, commitment("ZY-2", "500.00", None)).await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
-    assert!(body["errors"]["amount"][0].as_str().unwrap().contains("可用余额 200.00 元（全年预算 32000.00 − 已占用 2000.00 − 已支出 29800.00），本笔占用 500.00 元，超出可用余额 300.00 元"), "{body}");
+    assert!(
+        body["errors"]["amount"][0].as_str().unwrap().contains(
+            "可用余额 200.00 元（全年预算 32000.00 − 已占用 2000.00 − 已支出 29800.00），本笔占用 500.00 元，超出可用余额 300.00 元"
+        ),
+        "{body}"
+    );
     let (_, available) = call(&state, "GET", "/api/units/430102-KX/2020/lines/ZB2020-08/available", Some(&clerk.0), None).await;
     assert!(available.contains("\"committed\":\"2000.00\"") && available.contains("\"available\":\"200.00\""), "{available}");
     // Cancelling the contract releases it.
@@ -602,7 +745,11 @@ async fn the_dashboard_shows_the_fund_balance_the_reports_print() {
     let (status, page) = call(&state, "GET", UNIT, Some(&cookie), None).await;
     assert_eq!(status, StatusCode::OK);
     assert!(page.contains("id=\"closing-balance\">31.63 "), "{page}");
-    let row = |label: &str| format!("<tr><td>{label}</td><td class=\"num\">0.00</td><td class=\"num\">242.96</td><td class=\"num\">211.33</td><td class=\"num\">0.00</td><td class=\"num\">31.63</td></tr>");
+    let row = |label: &str| {
+        format!(
+            "<tr><td>{label}</td><td class=\"num\">0.00</td><td class=\"num\">242.96</td><td class=\"num\">211.33</td><td class=\"num\">0.00</td><td class=\"num\">31.63</td></tr>"
+        )
+    };
     assert!(page.contains(&row("一般公共预算")) && page.contains(&row("合计")), "{page}");
 }
 
@@ -633,7 +780,12 @@ async fn a_reimport_counts_unchanged_rows_and_unsupported_files_are_refused() {
 async fn unknown_addresses_and_bad_parameters_answer_a_chinese_page_with_a_way_back() {
     let (state, _dir) = common::demo_state().await;
     let (cookie, _) = sign_in(&state, "clerk").await;
-    for (uri, status) in [("/no-such-page", StatusCode::NOT_FOUND), ("/units/430102-KX/2020x", StatusCode::BAD_REQUEST), ("/units/430102-KX/二〇二〇/lines", StatusCode::BAD_REQUEST), ("/units/430102-KX/2020/lines/NO-SUCH-LINE", StatusCode::NOT_FOUND)] {
+    for (uri, status) in [
+        ("/no-such-page", StatusCode::NOT_FOUND),
+        ("/units/430102-KX/2020x", StatusCode::BAD_REQUEST),
+        ("/units/430102-KX/二〇二〇/lines", StatusCode::BAD_REQUEST),
+        ("/units/430102-KX/2020/lines/NO-SUCH-LINE", StatusCode::NOT_FOUND),
+    ] {
         let (got, body) = call(&state, "GET", uri, Some(&cookie), None).await;
         assert_eq!(got, status, "{uri}");
         assert!(body.contains("出错了") && body.contains("返回首页") && body.contains("返回上一页"), "{uri}: {body}");
@@ -649,7 +801,8 @@ async fn unknown_addresses_and_bad_parameters_answer_a_chinese_page_with_a_way_b
 async fn pages_show_display_names_grouped_amounts_and_times() {
     let (state, _dir) = common::demo_state().await;
     let (reviewer, reviewer_csrf) = sign_in(&state, "reviewer").await;
-    let (status, _) = call(&state, "POST", &format!("{UNIT}/vouchers/ZC2020-002/approve"), Some(&reviewer), Some(format!("csrf={reviewer_csrf}"))).await;
+    let (status, _) =
+        call(&state, "POST", &format!("{UNIT}/vouchers/ZC2020-002/approve"), Some(&reviewer), Some(format!("csrf={reviewer_csrf}"))).await;
     assert_eq!(status, StatusCode::SEE_OTHER);
     let line = state.store.expenditures_with("430102-KX", 2020, "voucher_no", "ZC2020-002").await.unwrap()[0].line_code.clone();
     let (_, body) = call(&state, "GET", &format!("{UNIT}/lines/{line}"), Some(&reviewer), None).await;
@@ -670,7 +823,10 @@ async fn pages_show_display_names_grouped_amounts_and_times() {
 fn regex_like_grouped(body: &str) -> bool {
     body.split(['>', '<', ' ']).any(|t| {
         let Some((whole, fraction)) = t.split_once('.') else { return false };
-        fraction.len() == 2 && fraction.chars().all(|c| c.is_ascii_digit()) && whole.contains(',') && whole.split(',').skip(1).all(|g| g.len() == 3 && g.chars().all(|c| c.is_ascii_digit()))
+        fraction.len() == 2
+            && fraction.chars().all(|c| c.is_ascii_digit())
+            && whole.contains(',')
+            && whole.split(',').skip(1).all(|g| g.len() == 3 && g.chars().all(|c| c.is_ascii_digit()))
     })
 }
 
@@ -681,14 +837,21 @@ async fn approving_over_open_errors_needs_a_reason_kept_in_the_log() {
     let (reviewer, reviewer_csrf) = sign_in(&state, "reviewer").await;
     // An overspent line (the reviewer's override of a 刚性控制 stop) is an error-level finding.
     control_demo_lines(&state).await;
-    let voucher = format!("csrf={reviewer_csrf}&voucher_no=ZC2020-900&date=2020-12-30&line_code=ZB2020-08&amount=5000.00&payee=%E6%9F%90%E5%85%AC%E5%8F%B8&purpose=%E8%B6%85%E6%94%AF&recorded_by=%E6%9D%8E%E6%98%8E&override_reason=%E7%B4%A7%E6%80%A5%E6%94%AF%E5%87%BA");
+    let voucher = format!(
+        "csrf={reviewer_csrf}&voucher_no=ZC2020-900&date=2020-12-30&line_code=ZB2020-08&amount=5000.00&payee=%E6%9F%90%E5%85%AC%E5%8F%B8&purpose=%E8%B6%85%E6%94%AF&recorded_by=%E6%9D%8E%E6%98%8E&override_reason=%E7%B4%A7%E6%80%A5%E6%94%AF%E5%87%BA"
+    );
     let (status, body) = call(&state, "POST", &format!("{UNIT}/vouchers"), Some(&reviewer), Some(voucher)).await;
     assert!(status == StatusCode::OK || status == StatusCode::SEE_OTHER, "{status} {body}");
     let (clerk, clerk_csrf) = sign_in(&state, "clerk").await;
     for action in ["start", "submit"] {
-        assert_eq!(call(&state, "POST", &format!("{UNIT}/task/{action}"), Some(&clerk), Some(format!("csrf={clerk_csrf}"))).await.0, StatusCode::SEE_OTHER, "{action}");
+        assert_eq!(
+            call(&state, "POST", &format!("{UNIT}/task/{action}"), Some(&clerk), Some(format!("csrf={clerk_csrf}"))).await.0,
+            StatusCode::SEE_OTHER,
+            "{action}"
+        );
     }
-    let (status, body) = call(&state, "POST", &format!("{UNIT}/task/approve"), Some(&reviewer), Some(format!("csrf={reviewer_csrf}"))).await;
+    let (status, body) =
+        call(&state, "POST", &format!("{UNIT}/task/approve"), Some(&reviewer), Some(format!("csrf={reviewer_csrf}"))).await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
     assert!(body.contains("错误级核对问题") && body.contains("须填写理由"), "{body}");
     let (_, dashboard) = call(&state, "GET", UNIT, Some(&reviewer), None).await;
@@ -709,7 +872,10 @@ async fn the_units_template_downloads_and_uploads_again() {
     let (cookie, csrf) = sign_in(&state, "clerk").await;
     let (_, page) = call(&state, "GET", &format!("{UNIT}/import"), Some(&cookie), None).await;
     assert!(page.contains("/import/template.xlsx") && !page.contains("jixiao template"), "{page}");
-    let response = jixiao_web::router(state.clone()).oneshot(Request::get(format!("{UNIT}/import/template.xlsx")).header(header::COOKIE, &cookie).body(Body::empty()).unwrap()).await.unwrap();
+    let response = jixiao_web::router(state.clone())
+        .oneshot(Request::get(format!("{UNIT}/import/template.xlsx")).header(header::COOKIE, &cookie).body(Body::empty()).unwrap())
+        .await
+        .unwrap();
     assert_eq!(response.status(), StatusCode::OK);
     assert!(response.headers()[header::CONTENT_DISPOSITION].to_str().unwrap().contains(".xlsx"));
     let workbook = response.into_body().collect().await.unwrap().to_bytes();
@@ -722,7 +888,13 @@ async fn the_units_template_downloads_and_uploads_again() {
     body.extend_from_slice(&workbook);
     body.extend_from_slice(format!("\r\n--{boundary}--\r\n").as_bytes());
     let response = jixiao_web::router(state.clone())
-        .oneshot(Request::post(format!("{UNIT}/import")).header(header::COOKIE, &cookie).header(header::CONTENT_TYPE, format!("multipart/form-data; boundary={boundary}")).body(Body::from(body)).unwrap())
+        .oneshot(
+            Request::post(format!("{UNIT}/import"))
+                .header(header::COOKIE, &cookie)
+                .header(header::CONTENT_TYPE, format!("multipart/form-data; boundary={boundary}"))
+                .body(Body::from(body))
+                .unwrap(),
+        )
         .await
         .unwrap();
     let status = response.status();
@@ -744,7 +916,14 @@ async fn a_voucher_form_reports_every_fields_error_at_once() {
     let form = format!("csrf={csrf}&voucher_no=W9&date=2020-02-30&line_code=ZB2020-29&amount=-5.00&payee=&purpose=");
     let (status, body) = call(&state, "POST", &format!("{UNIT}/vouchers"), Some(&cookie), Some(form)).await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
-    let field_errors = |field: &str| body.split(&format!("id=\"{field}\"")).nth(1).and_then(|rest| rest.split("</div>\n").next()).unwrap_or_default().matches("class=\"field-error\"").count();
+    let field_errors = |field: &str| {
+        body.split(&format!("id=\"{field}\""))
+            .nth(1)
+            .and_then(|rest| rest.split("</div>\n").next())
+            .unwrap_or_default()
+            .matches("class=\"field-error\"")
+            .count()
+    };
     for field in ["payee", "purpose", "date", "amount"] {
         assert!(field_errors(field) >= 1, "an error beside {field}: {body}");
     }
@@ -752,11 +931,17 @@ async fn a_voucher_form_reports_every_fields_error_at_once() {
 
 /// The unit's template for 2020 written with `edit` applied to the stored profile and years, plus one new
 /// 公开记录 row (so that an import that goes ahead writes something).
-async fn edited_template(state: &SharedState, edit: impl FnOnce(&mut jixiao_core::records::UnitProfile, &mut Vec<jixiao_core::records::UnitYear>)) -> Vec<u8> {
+async fn edited_template(
+    state: &SharedState,
+    edit: impl FnOnce(&mut jixiao_core::records::UnitProfile, &mut Vec<jixiao_core::records::UnitYear>),
+) -> Vec<u8> {
     let mut unit = state.store.unit("430102-KX").await.unwrap().unwrap();
     let mut years = state.store.years("430102-KX").await.unwrap();
     edit(&mut unit, &mut years);
-    let mut records = jixiao_core::RecordSet { appropriation_lines: state.store.books("430102-KX", 2020).await.unwrap().records.appropriation_lines, ..Default::default() };
+    let mut records = jixiao_core::RecordSet {
+        appropriation_lines: state.store.books("430102-KX", 2020).await.unwrap().records.appropriation_lines,
+        ..Default::default()
+    };
     let row = serde_json::json!({ "disclosure_code": "GK-T1", "year": 2020, "kind": "budget", "date": "2020-03-20", "location": "芙蓉区人民政府门户网站" });
     records.push_row("disclosures", row.as_object().unwrap().clone()).unwrap();
     let dir = tempfile::tempdir().unwrap();
@@ -771,7 +956,13 @@ async fn upload_workbook(state: &SharedState, cookie: &str, csrf: &str, workbook
     body.extend_from_slice(workbook);
     body.extend_from_slice(format!("\r\n--{boundary}--\r\n").as_bytes());
     let response = jixiao_web::router(state.clone())
-        .oneshot(Request::post(format!("{UNIT}/import")).header(header::COOKIE, cookie).header(header::CONTENT_TYPE, format!("multipart/form-data; boundary={boundary}")).body(Body::from(body)).unwrap())
+        .oneshot(
+            Request::post(format!("{UNIT}/import"))
+                .header(header::COOKIE, cookie)
+                .header(header::CONTENT_TYPE, format!("multipart/form-data; boundary={boundary}"))
+                .body(Body::from(body))
+                .unwrap(),
+        )
         .await
         .unwrap();
     let status = response.status();
@@ -831,7 +1022,16 @@ async fn a_template_with_changed_unit_sheets_is_confirmed_or_cancelled() {
     let token = pending_token(&page);
     let answer = |cookie: String, csrf: String, token: String, decision: &'static str| {
         let state = state.clone();
-        async move { call(&state, "POST", &format!("{UNIT}/import/answer"), Some(&cookie), Some(format!("csrf={csrf}&token={token}&decision={decision}"))).await }
+        async move {
+            call(
+                &state,
+                "POST",
+                &format!("{UNIT}/import/answer"),
+                Some(&cookie),
+                Some(format!("csrf={csrf}&token={token}&decision={decision}")),
+            )
+            .await
+        }
     };
     let (status, page) = answer(cookie.clone(), csrf.clone(), token.clone(), "cancel").await;
     assert!(status == StatusCode::OK && page.contains("已取消导入，未写入任何记录"), "{page}");
@@ -883,7 +1083,12 @@ async fn an_uploaded_unit_toml_is_compared_with_the_stored_profile() {
     let (state, _dir) = common::demo_state().await;
     let (cookie, csrf) = sign_in(&state, "clerk").await;
     let stored = state.store.unit("430102-KX").await.unwrap().unwrap();
-    let toml = |parent: &str| format!("code = \"430102-KX\"\nname = \"{}\"\nregion_code = \"430102\"\nparent_department = \"{parent}\"\n[[years]]\nyear = 2020\n", stored.name);
+    let toml = |parent: &str| {
+        format!(
+            "code = \"430102-KX\"\nname = \"{}\"\nregion_code = \"430102\"\nparent_department = \"{parent}\"\n[[years]]\nyear = 2020\n",
+            stored.name
+        )
+    };
     let csv = "公开编号,年度,公开内容,公开日期,公开渠道\nGK9,2020,部门预算,2020-03-20,芙蓉区人民政府门户网站\n";
     let before = state.store.record_counts().await.unwrap();
     let (status, page) = upload(&state, &cookie, &csrf, &[("unit.toml", &toml("长沙市芙蓉区教育局")), ("disclosures.csv", csv)]).await;

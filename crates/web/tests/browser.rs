@@ -5,9 +5,9 @@
 #[allow(dead_code)]
 mod common;
 
+use chromiumoxide::Page;
 use chromiumoxide::browser::{Browser, BrowserConfig};
 use chromiumoxide::page::ScreenshotParams;
-use chromiumoxide::Page;
 use futures::StreamExt;
 use std::path::PathBuf;
 use std::time::Duration;
@@ -25,7 +25,15 @@ async fn shot(page: &Page, name: &str) {
 }
 
 async fn text(page: &Page, selector: &str) -> String {
-    page.find_element(selector).await.unwrap_or_else(|e| panic!("{selector}: {e}")).inner_text().await.unwrap().unwrap_or_default().trim().to_string()
+    page.find_element(selector)
+        .await
+        .unwrap_or_else(|e| panic!("{selector}: {e}"))
+        .inner_text()
+        .await
+        .unwrap()
+        .unwrap_or_default()
+        .trim()
+        .to_string()
 }
 
 /// Navigates and waits for the page to load.
@@ -54,7 +62,11 @@ async fn submit(page: &Page, selector: &str) {
     // Up to 20 s: an uploaded workbook is read in a debug build on a busy machine.
     for _ in 0..400 {
         tokio::time::sleep(Duration::from_millis(50)).await;
-        let loaded: bool = page.evaluate("window.__jixiao_old_page !== true && document.readyState === 'complete'").await.map(|v| v.into_value().unwrap_or(false)).unwrap_or(false);
+        let loaded: bool = page
+            .evaluate("window.__jixiao_old_page !== true && document.readyState === 'complete'")
+            .await
+            .map(|v| v.into_value().unwrap_or(false))
+            .unwrap_or(false);
         if loaded {
             return;
         }
@@ -76,7 +88,8 @@ async fn sign_out(page: &Page) {
 /// Waits until ECharts has drawn every chart of the page (app.js marks them).
 async fn charts_drawn(page: &Page) -> usize {
     for _ in 0..50 {
-        let drawn: usize = page.evaluate("document.querySelectorAll('[data-chart][data-drawn] svg').length").await.unwrap().into_value().unwrap();
+        let drawn: usize =
+            page.evaluate("document.querySelectorAll('[data-chart][data-drawn] svg').length").await.unwrap().into_value().unwrap();
         let wanted: usize = page.evaluate("document.querySelectorAll('[data-chart]').length").await.unwrap().into_value().unwrap();
         if drawn == wanted && wanted > 0 {
             return drawn;
@@ -123,7 +136,17 @@ async fn launch() -> (Browser, tokio::task::JoinHandle<()>, Page, tempfile::Temp
         // A debug build typesets the hostile demo's PDF in over a minute on a loaded 2-core machine; the tests check
         // what pages and files contain, not how fast they come.
         .request_timeout(Duration::from_secs(300))
-        .args(["--headless=new", "--lang=zh-CN", "--accept-lang=zh-CN,zh", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"])
+        .args([
+            "--headless=new",
+            "--lang=zh-CN",
+            "--accept-lang=zh-CN,zh",
+            "--disable-gpu",
+            "--disable-quic",
+            "--no-first-run",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--disable-sync",
+        ])
         // Chromium's own texts in Chinese where its locale file is installed (Debian: chromium-l10n).
         .env("LANGUAGE", "zh_CN")
         .env("LANG", "zh_CN.UTF-8")
@@ -199,7 +222,11 @@ async fn a_self_evaluation_from_entry_to_approval_in_the_browser() {
     let input = page.find_element("#import-files").await.unwrap();
     let file = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../examples/furong-kexie-2020/staffing.csv").canonicalize().unwrap();
     use chromiumoxide::cdp::browser_protocol::dom::SetFileInputFilesParams;
-    page.execute(SetFileInputFilesParams::builder().file(file.display().to_string()).backend_node_id(input.backend_node_id).build().unwrap()).await.unwrap();
+    page.execute(
+        SetFileInputFilesParams::builder().file(file.display().to_string()).backend_node_id(input.backend_node_id).build().unwrap(),
+    )
+    .await
+    .unwrap();
     tokio::time::sleep(Duration::from_millis(200)).await;
     assert_eq!(text(&page, ".file-names").await, "staffing.csv");
     shot(&page, "07-import-chosen").await;
@@ -211,7 +238,11 @@ async fn a_self_evaluation_from_entry_to_approval_in_the_browser() {
     let stored_name = std::mem::replace(&mut profile.name, "芙蓉区科协（更名）".into());
     let years = server.state.store.years("430102-KX").await.unwrap();
     jixiao_import::template::write_workbook(&workbook, Some((&profile, &years)), &Default::default(), 2020).unwrap();
-    page.execute(SetFileInputFilesParams::builder().file(workbook.display().to_string()).backend_node_id(input.backend_node_id).build().unwrap()).await.unwrap();
+    page.execute(
+        SetFileInputFilesParams::builder().file(workbook.display().to_string()).backend_node_id(input.backend_node_id).build().unwrap(),
+    )
+    .await
+    .unwrap();
     tokio::time::sleep(Duration::from_millis(200)).await;
     assert_eq!(text(&page, ".file-names").await, "template.xlsx");
     submit(&page, "form[enctype] button.primary").await;
@@ -286,7 +317,10 @@ async fn payload_state(page: &Page) -> (bool, u64, bool) {
 /// Signs in through the form (oneshot on the router) for the set-up writes.
 async fn session(state: &jixiao_web::SharedState, username: &str) -> (String, String) {
     use tower::ServiceExt;
-    let request = axum::http::Request::post("/login").header("content-type", "application/x-www-form-urlencoded").body(axum::body::Body::from(format!("username={username}&password=demo"))).unwrap();
+    let request = axum::http::Request::post("/login")
+        .header("content-type", "application/x-www-form-urlencoded")
+        .body(axum::body::Body::from(format!("username={username}&password=demo")))
+        .unwrap();
     let response = jixiao_web::router(state.clone()).oneshot(request).await.unwrap();
     let cookie = response.headers()["set-cookie"].to_str().unwrap().split(';').next().unwrap().to_string();
     let (_, csrf) = state.store.session_user(cookie.split_once('=').unwrap().1).await.unwrap().unwrap();
@@ -303,7 +337,12 @@ async fn write(state: &jixiao_web::SharedState, (cookie, csrf): &(String, String
         let mut form = format!("csrf={csrf}");
         for (k, v) in body.as_object().unwrap() {
             let v = v.as_str().unwrap();
-            form.push_str(&format!("&{k}={}", v.bytes().map(|b| if b.is_ascii_alphanumeric() { (b as char).to_string() } else { format!("%{b:02X}") }).collect::<String>()));
+            form.push_str(&format!(
+                "&{k}={}",
+                v.bytes()
+                    .map(|b| if b.is_ascii_alphanumeric() { (b as char).to_string() } else { format!("%{b:02X}") })
+                    .collect::<String>()
+            ));
         }
         request.header("content-type", "application/x-www-form-urlencoded").body(axum::body::Body::from(form))
     };
@@ -327,7 +366,17 @@ async fn no_stored_payload_runs_on_any_page_or_report() {
     store.apply(&batch, "payload").await.unwrap();
     for (username, display, role) in jixiao_web::setup::DEMO_USERS {
         let (unit, region) = if *role == jixiao_web::auth::Role::Bureau { (None, Some("430102")) } else { (Some("430102-KX"), None) };
-        store.create_user(username, &format!("{display}{PAYLOAD}"), &jixiao_web::auth::hash_password("demo").unwrap(), role.id(), unit, region).await.unwrap();
+        store
+            .create_user(
+                username,
+                &format!("{display}{PAYLOAD}"),
+                &jixiao_web::auth::hash_password("demo").unwrap(),
+                role.id(),
+                unit,
+                region,
+            )
+            .await
+            .unwrap();
     }
     let state = jixiao_web::AppState::new(store, true);
     let unit = "/units/430102-KX/2020";
@@ -352,16 +401,47 @@ async fn no_stored_payload_runs_on_any_page_or_report() {
     let server = common::serve(state.clone(), dir).await;
     let base = server.base.clone();
     let (mut browser, events, page, _profile) = launch().await;
-    page.evaluate_on_new_document("document.addEventListener('securitypolicyviolation', () => { window.__csp_violations = (window.__csp_violations || 0) + 1; })").await.unwrap();
+    page.evaluate_on_new_document(
+        "document.addEventListener('securitypolicyviolation', () => { window.__csp_violations = (window.__csp_violations || 0) + 1; })",
+    )
+    .await
+    .unwrap();
 
-    let lines: Vec<String> = state.store.books("430102-KX", 2020).await.unwrap().records.appropriation_lines.iter().map(|l| format!("{unit}/lines/{}", l.line_code)).collect();
-    let mut unit_pages: Vec<String> = ["", "/lines", "/vouchers/new", "/projects", "/import", "/evaluation", "/report", "/report.html", "/monitor", "/monitor.html"].iter().map(|p| format!("{unit}{p}")).collect();
+    let lines: Vec<String> = state
+        .store
+        .books("430102-KX", 2020)
+        .await
+        .unwrap()
+        .records
+        .appropriation_lines
+        .iter()
+        .map(|l| format!("{unit}/lines/{}", l.line_code))
+        .collect();
+    let mut unit_pages: Vec<String> =
+        ["", "/lines", "/vouchers/new", "/projects", "/import", "/evaluation", "/report", "/report.html", "/monitor", "/monitor.html"]
+            .iter()
+            .map(|p| format!("{unit}{p}"))
+            .collect();
     unit_pages.extend(lines);
     let plan: Vec<(&str, Vec<String>)> = vec![
         ("clerk", unit_pages.clone()),
-        ("reviewer", vec![unit.to_string(), format!("{unit}/evaluation"), format!("{unit}/lines/ZB2020-01"), format!("{unit}/vouchers/new")]),
+        (
+            "reviewer",
+            vec![unit.to_string(), format!("{unit}/evaluation"), format!("{unit}/lines/ZB2020-01"), format!("{unit}/vouchers/new")],
+        ),
         ("admin", vec![unit.to_string(), format!("{unit}/lines/ZB2020-01")]),
-        ("bureau", vec!["/units".into(), "/region/2020".into(), "/region/2020/report.html".into(), "/region/2020/monitoring".into(), unit.to_string(), format!("{unit}/report.html"), format!("{unit}/monitor.html")]),
+        (
+            "bureau",
+            vec![
+                "/units".into(),
+                "/region/2020".into(),
+                "/region/2020/report.html".into(),
+                "/region/2020/monitoring".into(),
+                unit.to_string(),
+                format!("{unit}/report.html"),
+                format!("{unit}/monitor.html"),
+            ],
+        ),
     ];
     let (mut opened, mut shown) = (0, 0);
     for (username, pages) in &plan {
@@ -391,7 +471,10 @@ async fn no_stored_payload_runs_on_any_page_or_report() {
     }
     let md: String = page.evaluate(format!("fetch('{unit}/report.md').then(r => r.text())")).await.unwrap().into_value().unwrap();
     assert!(md.contains(PAYLOAD), "Markdown keeps the text as typed");
-    eprintln!("payload: {} fields ({imported_fields} imported, {typed_fields} typed on pages) × {opened} pages and formats opened; shown as text on {shown}", imported_fields + typed_fields);
+    eprintln!(
+        "payload: {} fields ({imported_fields} imported, {typed_fields} typed on pages) × {opened} pages and formats opened; shown as text on {shown}",
+        imported_fields + typed_fields
+    );
     browser.close().await.unwrap();
     let _ = browser.wait().await;
     events.abort();
@@ -484,15 +567,33 @@ async fn every_page_of_every_role_at_laptop_and_phone_width() {
     std::fs::create_dir_all(&dir).unwrap();
     let unit = "/units/430102-KX/2020";
     let unit_pages = |extra: &[&str]| -> Vec<String> {
-        let mut pages: Vec<String> = ["", "/lines", "/lines/ZB2020-01", "/vouchers/new", "/projects", "/evaluation", "/report", "/monitor"].iter().map(|p| format!("{unit}{p}")).collect();
+        let mut pages: Vec<String> = ["", "/lines", "/lines/ZB2020-01", "/vouchers/new", "/projects", "/evaluation", "/report", "/monitor"]
+            .iter()
+            .map(|p| format!("{unit}{p}"))
+            .collect();
         pages.extend(extra.iter().map(|p| format!("{unit}{p}")));
         pages
     };
     let plan: Vec<(&str, Vec<String>)> = vec![
-        ("clerk", [unit_pages(&["/import"]), vec!["/account/password".into(), "/no-such-page".into(), "/units/430102-KX/二〇二〇".into()]].concat()),
+        (
+            "clerk",
+            [unit_pages(&["/import"]), vec!["/account/password".into(), "/no-such-page".into(), "/units/430102-KX/二〇二〇".into()]]
+                .concat(),
+        ),
         ("reviewer", unit_pages(&[])),
         ("admin", unit_pages(&["/import"])),
-        ("bureau", vec!["/units".into(), "/region/2020".into(), "/region/2020/monitoring".into(), unit.into(), format!("{unit}/evaluation"), format!("{unit}/report"), format!("{unit}/monitor")]),
+        (
+            "bureau",
+            vec![
+                "/units".into(),
+                "/region/2020".into(),
+                "/region/2020/monitoring".into(),
+                unit.into(),
+                format!("{unit}/evaluation"),
+                format!("{unit}/report"),
+                format!("{unit}/monitor"),
+            ],
+        ),
     ];
     let started = std::time::Instant::now();
     let mut shots = 0;
@@ -523,7 +624,9 @@ async fn every_page_of_every_role_at_laptop_and_phone_width() {
                 }
                 let (w, _, phone) = width;
                 if charts > 0 {
-                    let donut = eval_string(&page, "(document.querySelector('[data-chart=chart-split] svg') || {textContent: ''}).textContent").await;
+                    let donut =
+                        eval_string(&page, "(document.querySelector('[data-chart=chart-split] svg') || {textContent: ''}).textContent")
+                            .await;
                     if !(donut.contains("万元") && donut.contains('%')) {
                         problems.push(format!("{role} {path} at {w}px: the donut shows no amounts and shares ({donut})"));
                     }
@@ -537,12 +640,20 @@ async fn every_page_of_every_role_at_laptop_and_phone_width() {
                     problems.push(format!("{role} {path} at {w}px shows the browser's own words: {widgets}"));
                 }
                 if phone {
-                    let (scroll, inner): (i64, i64) = (page.evaluate("document.documentElement.scrollWidth").await.unwrap().into_value().unwrap(), page.evaluate("window.innerWidth").await.unwrap().into_value().unwrap());
+                    let (scroll, inner): (i64, i64) = (
+                        page.evaluate("document.documentElement.scrollWidth").await.unwrap().into_value().unwrap(),
+                        page.evaluate("window.innerWidth").await.unwrap().into_value().unwrap(),
+                    );
                     if scroll > inner || inner > w {
                         let widest = eval_string(&page, "JSON.stringify(Array.from(document.querySelectorAll('body *')).filter(e => e.getBoundingClientRect().right > window.innerWidth + 1).slice(0, 4).map(e => e.tagName + '.' + e.className + ' ' + Math.round(e.getBoundingClientRect().right)))").await;
                         problems.push(format!("{role} {path} at {w}px is {scroll}px wide: {widest}"));
                     }
-                    let nav_links_shown: i64 = page.evaluate("Array.from(document.querySelectorAll('nav.unit a')).filter(a => a.offsetParent !== null).length").await.unwrap().into_value().unwrap();
+                    let nav_links_shown: i64 = page
+                        .evaluate("Array.from(document.querySelectorAll('nav.unit a')).filter(a => a.offsetParent !== null).length")
+                        .await
+                        .unwrap()
+                        .into_value()
+                        .unwrap();
                     if nav_links_shown > 0 {
                         problems.push(format!("{role} {path} at {w}px shows {nav_links_shown} navigation links before the menu is opened"));
                     }

@@ -59,11 +59,17 @@ async fn the_api_refuses_a_voucher_in_a_closed_month() {
         }
     };
     let before = state.store.chain_head().await.unwrap();
-    let (status, body) = post(r#"{"voucher_no":"API-C1","date":"2020-12-01","line_code":"ZB2020-17","amount":"0.50","payee":"某公司","purpose":"结账后补录"}"#).await;
+    let (status, body) = post(
+        r#"{"voucher_no":"API-C1","date":"2020-12-01","line_code":"ZB2020-17","amount":"0.50","payee":"某公司","purpose":"结账后补录"}"#,
+    )
+    .await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
     assert!(body.contains("period-closed") && body.contains("API-C1"), "{body}");
     assert_eq!(state.store.chain_head().await.unwrap(), before, "nothing written");
-    let (status, body) = post(r#"{"voucher_no":"API-C2","date":"2020-11-30","line_code":"ZB2020-17","amount":"0.50","payee":"某公司","purpose":"十一月补录"}"#).await;
+    let (status, body) = post(
+        r#"{"voucher_no":"API-C2","date":"2020-11-30","line_code":"ZB2020-17","amount":"0.50","payee":"某公司","purpose":"十一月补录"}"#,
+    )
+    .await;
     assert_eq!(status, StatusCode::CREATED, "{body}");
     assert_eq!(state.store.chain_head().await.unwrap().0, before.0 + 1);
     assert!(state.store.verify_chain().await.unwrap().problems.is_empty());

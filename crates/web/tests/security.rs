@@ -35,7 +35,14 @@ async fn sign_in(state: &SharedState, username: &str) -> (String, String) {
 }
 
 async fn sign_in_with(state: &SharedState, username: &str, password: &str) -> (String, String) {
-    let a = send(state, Request::post("/login").header(header::CONTENT_TYPE, "application/x-www-form-urlencoded").body(Body::from(format!("username={username}&password={password}"))).unwrap()).await;
+    let a = send(
+        state,
+        Request::post("/login")
+            .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+            .body(Body::from(format!("username={username}&password={password}")))
+            .unwrap(),
+    )
+    .await;
     assert_eq!(a.status, StatusCode::SEE_OTHER, "{username} signs in: {}", a.body);
     let cookie = a.headers.get(header::SET_COOKIE).unwrap().to_str().unwrap().split(';').next().unwrap().to_string();
     let (_, csrf) = state.store.session_user(cookie.split_once('=').unwrap().1).await.unwrap().unwrap();
@@ -62,7 +69,16 @@ fn multipart(csrf: &str, files: &[(&str, &[u8])]) -> (String, Vec<u8>) {
 async fn upload(state: &SharedState, (cookie, csrf): &(String, String), api: bool, files: &[(&str, &[u8])]) -> Answer {
     let (content_type, body) = multipart(csrf, files);
     let uri = if api { format!("{API_UNIT}/import") } else { format!("{UNIT}/import") };
-    send(state, Request::post(uri).header(header::COOKIE, cookie).header("x-csrf-token", csrf).header(header::CONTENT_TYPE, content_type).body(Body::from(body)).unwrap()).await
+    send(
+        state,
+        Request::post(uri)
+            .header(header::COOKIE, cookie)
+            .header("x-csrf-token", csrf)
+            .header(header::CONTENT_TYPE, content_type)
+            .body(Body::from(body))
+            .unwrap(),
+    )
+    .await
 }
 
 /// A workbook whose sheet 支出凭证 holds only A1 and XFD1048576: 5 KB that calamine's dense range made 512 GB.
@@ -104,7 +120,11 @@ async fn import_permissions_by_role_and_record_kind() {
     let (mut pairs, mut refused) = (0, 0);
     for kind in record_kinds() {
         // The kind's header and a row that does not parse: what is allowed gets as far as reading it.
-        let csv = format!("{}\n{}\n", kind.columns.iter().map(|c| c.header.as_str()).collect::<Vec<_>>().join(","), kind.columns.iter().map(|_| "？").collect::<Vec<_>>().join(","));
+        let csv = format!(
+            "{}\n{}\n",
+            kind.columns.iter().map(|c| c.header.as_str()).collect::<Vec<_>>().join(","),
+            kind.columns.iter().map(|_| "？").collect::<Vec<_>>().join(",")
+        );
         for (role, session) in &sessions {
             for api in [false, true] {
                 let a = upload(&state, session, api, &[(kind.file.as_str(), csv.as_bytes())]).await;
@@ -156,12 +176,28 @@ async fn a_clerk_cannot_forge_a_reviewers_score_override() {
 #[tokio::test]
 async fn a_reviewer_cannot_enter_a_voucher_that_needs_no_override() {
     let (state, _dir) = common::demo_state().await;
-    let a = send(&state, Request::post("/api/login").header(header::CONTENT_TYPE, "application/json").body(Body::from(r#"{"username":"reviewer","password":"demo"}"#)).unwrap()).await;
+    let a = send(
+        &state,
+        Request::post("/api/login")
+            .header(header::CONTENT_TYPE, "application/json")
+            .body(Body::from(r#"{"username":"reviewer","password":"demo"}"#))
+            .unwrap(),
+    )
+    .await;
     let cookie = a.headers.get(header::SET_COOKIE).unwrap().to_str().unwrap().split(';').next().unwrap().to_string();
     let csrf = serde_json::from_str::<serde_json::Value>(&a.body).unwrap()["csrf_token"].as_str().unwrap().to_string();
     let before = state.store.record_counts().await.unwrap();
     let voucher = serde_json::json!({ "voucher_no": "REV-1", "date": "2020-12-30", "line_code": "ZB2020-01", "amount": "1.00", "payee": "某公司", "purpose": "办公用品", "override_reason": "任意理由" });
-    let a = send(&state, Request::post(format!("{API_UNIT}/expenditures")).header(header::COOKIE, &cookie).header("x-csrf-token", &csrf).header(header::CONTENT_TYPE, "application/json").body(Body::from(voucher.to_string())).unwrap()).await;
+    let a = send(
+        &state,
+        Request::post(format!("{API_UNIT}/expenditures"))
+            .header(header::COOKIE, &cookie)
+            .header("x-csrf-token", &csrf)
+            .header(header::CONTENT_TYPE, "application/json")
+            .body(Body::from(voucher.to_string()))
+            .unwrap(),
+    )
+    .await;
     assert_eq!(a.status, StatusCode::FORBIDDEN, "{}", a.body);
     assert!(a.body.contains("未超出预算控制"), "{}", a.body);
     assert_eq!(state.store.record_counts().await.unwrap(), before);
@@ -169,7 +205,10 @@ async fn a_reviewer_cannot_enter_a_voucher_that_needs_no_override() {
 
 /// The pages a signed-in user of the demo unit opens (the bureau's too), for the header and markup checks.
 fn pages() -> Vec<String> {
-    let mut pages: Vec<String> = ["", "/lines", "/lines/ZB2020-29", "/vouchers/new", "/projects", "/import", "/evaluation", "/report"].iter().map(|p| format!("{UNIT}{p}")).collect();
+    let mut pages: Vec<String> = ["", "/lines", "/lines/ZB2020-29", "/vouchers/new", "/projects", "/import", "/evaluation", "/report"]
+        .iter()
+        .map(|p| format!("{UNIT}{p}"))
+        .collect();
     pages.extend(["/units".to_string(), "/region/2020".to_string()]);
     pages
 }
@@ -181,7 +220,13 @@ async fn every_answer_carries_the_security_headers() {
     let (bureau, _) = sign_in(&state, "bureau").await;
     let mut answers = vec![("/login".to_string(), send(&state, Request::get("/login").body(Body::empty()).unwrap()).await)];
     for page in pages() {
-        let cookie = if page.starts_with("/units/") && !page.ends_with("/import") && !page.ends_with("/vouchers/new") { &bureau } else if page.starts_with("/units/") { &clerk } else { &bureau };
+        let cookie = if page.starts_with("/units/") && !page.ends_with("/import") && !page.ends_with("/vouchers/new") {
+            &bureau
+        } else if page.starts_with("/units/") {
+            &clerk
+        } else {
+            &bureau
+        };
         answers.push((page.clone(), get(&state, cookie, &page).await));
     }
     for download in ["report.html", "report.md"] {
@@ -200,7 +245,10 @@ async fn every_answer_carries_the_security_headers() {
         if what.contains("report.") {
             assert!(csp.starts_with("sandbox;") && csp.contains("default-src 'none'"), "{what}: {csp}");
         } else {
-            assert!(csp.contains("script-src 'self'") && csp.contains("style-src 'self'") && csp.contains("object-src 'none'"), "{what}: {csp}");
+            assert!(
+                csp.contains("script-src 'self'") && csp.contains("style-src 'self'") && csp.contains("object-src 'none'"),
+                "{what}: {csp}"
+            );
             // What the policy refuses is not in the markup either: no inline script, handler or style attribute.
             for inline in [" onsubmit=", " onclick=", " onload=", " onerror=", " style=", "<script>", "javascript:"] {
                 assert!(!a.body.contains(inline), "{what} has {inline}");
@@ -238,7 +286,15 @@ async fn voucher_numbers_keep_to_their_character_set_at_entry() {
     let before = state.store.record_counts().await.unwrap();
     for no in ["Q'+alert(document.domain)+'", "ZC/1", "ZC?1", "ZC#1"] {
         let form = format!("csrf={csrf}&voucher_no={}&date=2020-12-30&line_code=ZB2020-01&amount=1.00&payee=x&purpose=y", urlencode(no));
-        let a = send(&state, Request::post(format!("{UNIT}/vouchers")).header(header::COOKIE, &cookie).header(header::CONTENT_TYPE, "application/x-www-form-urlencoded").body(Body::from(form)).unwrap()).await;
+        let a = send(
+            &state,
+            Request::post(format!("{UNIT}/vouchers"))
+                .header(header::COOKIE, &cookie)
+                .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+                .body(Body::from(form))
+                .unwrap(),
+        )
+        .await;
         assert_eq!(a.status, StatusCode::UNPROCESSABLE_ENTITY, "{no}");
         assert!(a.body.contains("IMPORT_KEY_CHARS"), "{no}: {}", a.body);
     }
@@ -336,16 +392,28 @@ async fn demo_passwords_must_be_changed_outside_demo_mode_and_sign_ins_are_logge
     let state = jixiao_web::AppState::with_options(demo.store.clone(), false, false);
     let (cookie, csrf) = sign_in(&state, "clerk").await;
     let a = get(&state, &cookie, UNIT).await;
-    assert_eq!((a.status, a.headers.get(header::LOCATION).map(|v| v.to_str().unwrap())), (StatusCode::SEE_OTHER, Some("/account/password")));
+    assert_eq!(
+        (a.status, a.headers.get(header::LOCATION).map(|v| v.to_str().unwrap())),
+        (StatusCode::SEE_OTHER, Some("/account/password"))
+    );
     let a = get(&state, &cookie, &format!("{API_UNIT}/summary")).await;
     assert!(a.status == StatusCode::FORBIDDEN && a.body.contains("请先修改密码"), "{}", a.body);
     let page = get(&state, &cookie, "/account/password").await;
     assert!(page.status == StatusCode::OK && page.body.contains("初始密码或过于简单"), "{}", page.body);
     let change = |current: &str, new: &str, confirm: &str| {
         let form = format!("csrf={csrf}&current={}&new={}&confirm={}", urlencode(current), urlencode(new), urlencode(confirm));
-        Request::post("/account/password").header(header::COOKIE, &cookie).header(header::CONTENT_TYPE, "application/x-www-form-urlencoded").body(Body::from(form)).unwrap()
+        Request::post("/account/password")
+            .header(header::COOKIE, &cookie)
+            .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+            .body(Body::from(form))
+            .unwrap()
     };
-    for (current, new, confirm, says) in [("demo", "1111", "1111", "至少 10 个字符"), ("demo", "password123", "password123", "太容易猜到"), ("wrong", STRONG, STRONG, "当前密码不正确"), ("demo", STRONG, "other", "不一致")] {
+    for (current, new, confirm, says) in [
+        ("demo", "1111", "1111", "至少 10 个字符"),
+        ("demo", "password123", "password123", "太容易猜到"),
+        ("wrong", STRONG, STRONG, "当前密码不正确"),
+        ("demo", STRONG, "other", "不一致"),
+    ] {
         let a = send(&state, change(current, new, confirm)).await;
         assert!(a.status == StatusCode::UNPROCESSABLE_ENTITY && a.body.contains(says), "{says}: {}", a.body);
     }
@@ -368,7 +436,11 @@ async fn a_signed_out_session_is_refused_at_once() {
     let (state, _dir) = common::demo_state().await;
     let (cookie, csrf) = sign_in(&state, "clerk").await;
     assert_eq!(get(&state, &cookie, UNIT).await.status, StatusCode::OK);
-    let out = Request::post("/logout").header(header::COOKIE, &cookie).header(header::CONTENT_TYPE, "application/x-www-form-urlencoded").body(Body::from(format!("csrf={csrf}"))).unwrap();
+    let out = Request::post("/logout")
+        .header(header::COOKIE, &cookie)
+        .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+        .body(Body::from(format!("csrf={csrf}")))
+        .unwrap();
     assert_eq!(send(&state, out).await.status, StatusCode::SEE_OTHER);
     let a = get(&state, &cookie, UNIT).await;
     assert_eq!((a.status, a.headers.get(header::LOCATION).map(|v| v.to_str().unwrap())), (StatusCode::SEE_OTHER, Some("/login")));

@@ -11,7 +11,13 @@ pub fn jixiao(db: &str, args: &[&str]) -> Output {
 
 /// Standard output of a run that must exit with `code`.
 pub fn exits(out: Output, code: i32) -> String {
-    assert_eq!(out.status.code(), Some(code), "stdout: {}\nstderr: {}", String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr));
+    assert_eq!(
+        out.status.code(),
+        Some(code),
+        "stdout: {}\nstderr: {}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
     String::from_utf8(out.stdout).unwrap()
 }
 
@@ -33,7 +39,11 @@ pub fn databases(tmp: &Path, name: &str) -> Vec<String> {
     match std::env::var("JIXIAO_TEST_PG_URL") {
         Ok(admin) => {
             let db = format!("jixiao_{name}_{}", std::process::id());
-            let status = Command::new("psql").arg(&admin).args(["-q", "-c", &format!("DROP DATABASE IF EXISTS {db}"), "-c", &format!("CREATE DATABASE {db}")]).status().unwrap();
+            let status = Command::new("psql")
+                .arg(&admin)
+                .args(["-q", "-c", &format!("DROP DATABASE IF EXISTS {db}"), "-c", &format!("CREATE DATABASE {db}")])
+                .status()
+                .unwrap();
             assert!(status.success());
             out.push(format!("{}/{db}", admin.rsplit_once('/').unwrap().0));
         }

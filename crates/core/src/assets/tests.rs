@@ -3,7 +3,16 @@ use crate::check::check;
 use crate::fixture::{books, date};
 
 fn asset(code: &str, category: &str, value: i64, acquired: &str, status: AssetStatus) -> FixedAsset {
-    FixedAsset { asset_code: code.into(), year: 2020, name: format!("{code}名称"), category: category.into(), original_value: Fen(value), acquired_on: date(acquired), status, note: None }
+    FixedAsset {
+        asset_code: code.into(),
+        year: 2020,
+        name: format!("{code}名称"),
+        category: category.into(),
+        original_value: Fen(value),
+        acquired_on: date(acquired),
+        status,
+        note: None,
+    }
 }
 
 fn fired(b: &Books, rule: &str) -> Vec<Finding> {
@@ -50,7 +59,10 @@ fn furniture_by_category_default_equals_the_hand_computed_one() {
     assert_eq!(s.len(), 16, "March 2017 to February 2032");
     let head: Vec<(i32, u32, i64, i64)> = s.iter().take(4).map(|y| (y.year, y.months, y.charge.0, y.net.0)).collect();
     // ⌊960000×10/180⌋ = 53333; then 64 000 a year (960000×12/180 exactly).
-    assert_eq!(head, vec![(2017, 10, 53_333, 906_667), (2018, 12, 64_000, 842_667), (2019, 12, 64_000, 778_667), (2020, 12, 64_000, 714_667)]);
+    assert_eq!(
+        head,
+        vec![(2017, 10, 53_333, 906_667), (2018, 12, 64_000, 842_667), (2019, 12, 64_000, 778_667), (2020, 12, 64_000, 714_667)]
+    );
     let last = s.last().unwrap();
     assert_eq!((last.year, last.months, last.net), (2032, 2, Fen(0)));
     assert_eq!(asset_schedule(&asset("TS1", "图书档案", 100_000, "2020-01-01", AssetStatus::InUse)), None, "not depreciated");
@@ -88,7 +100,14 @@ fn inventory_differences_and_their_effect_on_the_status_counted() {
         asset("ZC3", "家具", 200_000, "2019-01-01", AssetStatus::InUse),
     ];
     assert!(fired(&b, "ASSET_COUNT_DIFFERENCE").is_empty(), "no count, nothing to compare");
-    let count = |code: &str, asset: &str, found: bool| AssetCount { count_code: code.into(), year: 2020, date: date("2020-12-20"), asset_code: asset.into(), found, note: None };
+    let count = |code: &str, asset: &str, found: bool| AssetCount {
+        count_code: code.into(),
+        year: 2020,
+        date: date("2020-12-20"),
+        asset_code: asset.into(),
+        found,
+        note: None,
+    };
     b.records.asset_counts = vec![count("PD1", "ZC1", true), count("PD2", "ZC2", false), count("PD3", "ZC9", true)];
     let messages: Vec<String> = fired(&b, "ASSET_COUNT_DIFFERENCE").into_iter().map(|f| f.message).collect();
     assert_eq!(messages.len(), 3, "{messages:#?}");
@@ -104,16 +123,29 @@ fn inventory_differences_and_their_effect_on_the_status_counted() {
 fn the_evaluation_counts_assets_by_their_effective_status() {
     use crate::evaluation::{EvaluationInput, evaluate, framework::Rules};
     let mut b = books();
-    b.records.fixed_assets = vec![asset("ZC1", "计算机设备", 600_000, "2019-01-01", AssetStatus::InUse), asset("ZC2", "计算机设备", 400_000, "2019-01-01", AssetStatus::InUse)];
+    b.records.fixed_assets = vec![
+        asset("ZC1", "计算机设备", 600_000, "2019-01-01", AssetStatus::InUse),
+        asset("ZC2", "计算机设备", 400_000, "2019-01-01", AssetStatus::InUse),
+    ];
     let rate = |b: &Books| {
         let findings = check(b);
-        let e = evaluate(&EvaluationInput { books: b, prior: None, findings: &findings }, &Rules::for_unit(&b.unit.region_code, b.year.year).unwrap());
+        let e = evaluate(
+            &EvaluationInput { books: b, prior: None, findings: &findings },
+            &Rules::for_unit(&b.unit.region_code, b.year.year).unwrap(),
+        );
         let i = e.indicators.iter().find(|i| i.id == "asset_utilization_rate").unwrap();
         i.value.clone()
     };
     assert_eq!(rate(&b), "100.00%");
     // ZC2 not found at the count (盘亏): 6 000 of 10 000 元 in use.
-    b.records.asset_counts = vec![AssetCount { count_code: "PD1".into(), year: 2020, date: date("2020-12-20"), asset_code: "ZC2".into(), found: false, note: None }];
+    b.records.asset_counts = vec![AssetCount {
+        count_code: "PD1".into(),
+        year: 2020,
+        date: date("2020-12-20"),
+        asset_code: "ZC2".into(),
+        found: false,
+        note: None,
+    }];
     assert_eq!(rate(&b), "60.00%");
 }
 

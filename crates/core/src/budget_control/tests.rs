@@ -58,8 +58,15 @@ fn the_data_file_gives_the_most_specific_default() {
     let sample = default_control("439901", 2021, FundSource::GeneralBudget);
     assert_eq!((sample.mode, sample.tolerance_bp), (ControlMode::Stop, 0));
     assert!(sample.basis.contains("439901"));
-    assert!(default_control("439901", 2020, FundSource::GeneralBudget).basis.contains("预算管理一体化"), "the sample region's rule starts in 2021");
-    assert_eq!(default_control("439901", 2021, FundSource::OperatingRevenue).mode, ControlMode::Ignore, "the sample rule covers 财政拨款 only");
+    assert!(
+        default_control("439901", 2020, FundSource::GeneralBudget).basis.contains("预算管理一体化"),
+        "the sample region's rule starts in 2021"
+    );
+    assert_eq!(
+        default_control("439901", 2021, FundSource::OperatingRevenue).mode,
+        ControlMode::Ignore,
+        "the sample rule covers 财政拨款 only"
+    );
 }
 
 #[test]
@@ -108,9 +115,18 @@ fn stop_refuses_a_voucher_that_overdraws_naming_line_available_and_shortfall() {
     let out = control_entries(&b.unit, &b.records, &fresh(vec![pay("ZC9", "B1", 25_000, None)], vec![]));
     assert_eq!(out.len(), 1);
     let o = &out[0];
-    assert_eq!((o.decision, o.rule_id(), o.before.available(), o.shortfall), (Decision::Stop, "BUDGET_CONTROL_STOP", Fen(20_000), Fen(5_000)));
+    assert_eq!(
+        (o.decision, o.rule_id(), o.before.available(), o.shortfall),
+        (Decision::Stop, "BUDGET_CONTROL_STOP", Fen(20_000), Fen(5_000))
+    );
     let m = o.message();
-    assert!(m.contains("指标「B1」可用余额 200.00 元") && m.contains("本笔支出 250.00 元") && m.contains("超出可用余额 50.00 元") && m.contains("刚性控制"), "{m}");
+    assert!(
+        m.contains("指标「B1」可用余额 200.00 元")
+            && m.contains("本笔支出 250.00 元")
+            && m.contains("超出可用余额 50.00 元")
+            && m.contains("刚性控制"),
+        "{m}"
+    );
     // Exactly the available amount passes.
     assert!(control_entries(&b.unit, &b.records, &fresh(vec![pay("ZC9", "B1", 20_000, None)], vec![])).is_empty());
 }
@@ -119,7 +135,11 @@ fn stop_refuses_a_voucher_that_overdraws_naming_line_available_and_shortfall() {
 fn vouchers_in_one_entry_are_controlled_in_order_and_commitments_count() {
     let b = stopped_books();
     // A 150.00 元 contract leaves 50.00 元; the two payments of 30.00 元 each: the second overdraws by 10.00 元.
-    let out = control_entries(&b.unit, &b.records, &fresh(vec![pay("ZC9", "B1", 3_000, None), pay("ZC10", "B1", 3_000, None)], vec![commit("ZY1", "B1", 15_000, Some("CG1"), None)]));
+    let out = control_entries(
+        &b.unit,
+        &b.records,
+        &fresh(vec![pay("ZC9", "B1", 3_000, None), pay("ZC10", "B1", 3_000, None)], vec![commit("ZY1", "B1", 15_000, Some("CG1"), None)]),
+    );
     assert_eq!(out.iter().map(|o| (o.key.as_str(), o.shortfall)).collect::<Vec<_>>(), vec![("ZC10", Fen(1_000))]);
     // A commitment that overdraws is stopped like a payment, and paying a commitment never is.
     let out = control_entries(&b.unit, &b.records, &fresh(vec![], vec![commit("ZY1", "B1", 30_000, None, None)]));
@@ -160,12 +180,17 @@ fn tolerance_warn_ignore_and_reversals() {
 fn an_override_passes_the_stop_and_becomes_a_record() {
     let b = stopped_books();
     let mut out = control_entries(&b.unit, &b.records, &fresh(vec![pay("ZC9", "B1", 25_000, None)], vec![]));
-    let request = OverrideRequest { approved_by: "李审核".into(), role: "reviewer".into(), reason: "防汛应急采购，已报区政府同意".into() };
+    let request = OverrideRequest {
+        approved_by: "李审核".into(), role: "reviewer".into(), reason: "防汛应急采购，已报区政府同意".into()
+    };
     let records = apply_override(&mut out, &request);
     assert_eq!((out[0].decision, out[0].overridden_now), (Decision::Overridden, true));
     assert_eq!(records.len(), 1);
     let r = &records[0];
-    assert_eq!((r.override_no.as_str(), r.voucher_no.as_str(), r.line_code.as_str(), r.shortfall, r.approved_by.as_str()), ("CK-ZC9", "ZC9", "B1", Fen(5_000), "李审核"));
+    assert_eq!(
+        (r.override_no.as_str(), r.voucher_no.as_str(), r.line_code.as_str(), r.shortfall, r.approved_by.as_str()),
+        ("CK-ZC9", "ZC9", "B1", Fen(5_000), "李审核")
+    );
     // Once stored (or carried in the same entry), the override record passes the voucher.
     let mut stored = b.clone();
     stored.records.control_overrides = records;

@@ -57,7 +57,14 @@ fn code_unconfirmed_warns_once_per_code_with_neighbours_and_the_import_command()
     let f = &found[0];
     assert_eq!(f.severity, Severity::Warning);
     assert_eq!(f.records.len(), 3);
-    for needle in ["功能科目 2060798", "原报科目名称「某科普支出」", "未能核对：请导入本年度官方科目表", "2020 年度", "2060799 其他科学技术普及支出", "jixiao codes import 科目表.xlsx --year 2020"] {
+    for needle in [
+        "功能科目 2060798",
+        "原报科目名称「某科普支出」",
+        "未能核对：请导入本年度官方科目表",
+        "2020 年度",
+        "2060799 其他科学技术普及支出",
+        "jixiao codes import 科目表.xlsx --year 2020",
+    ] {
         assert!(f.message.contains(needle), "{needle}: {}", f.message);
     }
     assert!(!has_errors(&rule_findings(&b, "CODE_INVALID")));
@@ -144,7 +151,12 @@ fn an_appropriation_not_disbursed_is_a_warning_naming_the_line_and_the_record_to
     // Before: an error (差额 -10.00 元) that stopped the report and named no record to add.
     let mut b = books();
     b.records.receipts[0].amount = Fen(99_000);
-    assert_fires(&b, "RECEIPTS_UNRECONCILED", Severity::Warning, "尚有 10.00 元年末未拨付也未处理：请为指标「B1」（余额 200.00 元）补录变动类型为「收回」");
+    assert_fires(
+        &b,
+        "RECEIPTS_UNRECONCILED",
+        Severity::Warning,
+        "尚有 10.00 元年末未拨付也未处理：请为指标「B1」（余额 200.00 元）补录变动类型为「收回」",
+    );
     assert!(!has_errors(&check(&b)));
     let found = rule_findings(&b, "RECEIPTS_UNRECONCILED");
     assert!(found[0].records.contains(&RecordRef::new("appropriation_lines", "B1")), "{found:#?}");
@@ -362,7 +374,13 @@ fn every_rule_has_a_test_here() {
 fn budget_control_warn_counts_commitments_and_tolerance() {
     let mut b = books();
     // B1: 1 000.00 元 budget, 800.00 元 spent; a 300.00 元 contract on a 预警控制 line overdraws by 100.00 元.
-    b.records.line_controls.push(LineControlSetting { line_code: "B1".into(), year: 2020, mode: ControlMode::Warn, tolerance_bp: None, note: None });
+    b.records.line_controls.push(LineControlSetting {
+        line_code: "B1".into(),
+        year: 2020,
+        mode: ControlMode::Warn,
+        tolerance_bp: None,
+        note: None,
+    });
     b.records.commitments.push(Commitment {
         commitment_no: "ZY1".into(),
         year: 2020,
@@ -375,11 +393,17 @@ fn budget_control_warn_counts_commitments_and_tolerance() {
         recorded_by: None,
         note: None,
     });
-    assert_fires(&b, "BUDGET_CONTROL_WARN", Severity::Warning, "指标「B1」（预警控制）全年预算 1000.00 元，已占用 300.00 元、已支出 800.00 元，超出可用额度 100.00 元");
+    assert_fires(
+        &b,
+        "BUDGET_CONTROL_WARN",
+        Severity::Warning,
+        "指标「B1」（预警控制）全年预算 1000.00 元，已占用 300.00 元、已支出 800.00 元，超出可用额度 100.00 元",
+    );
     // A 10% tolerance (100.00 元) absorbs it; an uncontrolled line is never reported.
     b.records.line_controls[0].tolerance_bp = Some(1_000);
     assert!(rule_findings(&b, "BUDGET_CONTROL_WARN").is_empty());
-    b.records.line_controls[0] = LineControlSetting { line_code: "B1".into(), year: 2020, mode: ControlMode::Ignore, tolerance_bp: None, note: None };
+    b.records.line_controls[0] =
+        LineControlSetting { line_code: "B1".into(), year: 2020, mode: ControlMode::Ignore, tolerance_bp: None, note: None };
     assert!(rule_findings(&b, "BUDGET_CONTROL_WARN").is_empty());
 }
 
@@ -397,7 +421,12 @@ fn budget_control_overridden_lists_who_and_why() {
         approved_by: "李审核".into(),
         role: "reviewer".into(),
     });
-    assert_fires(&b, "BUDGET_CONTROL_OVERRIDDEN", Severity::Info, "凭证「ZC9」超出指标「B1」可用余额 50.00 元，由 李审核（reviewer）超控登记，理由：应急采购");
+    assert_fires(
+        &b,
+        "BUDGET_CONTROL_OVERRIDDEN",
+        Severity::Info,
+        "凭证「ZC9」超出指标「B1」可用余额 50.00 元，由 李审核（reviewer）超控登记，理由：应急采购",
+    );
 }
 
 /// The procurement rules at check level (their edge cases are in `procurement/tests.rs`).
@@ -424,7 +453,14 @@ fn procurement_rules_fire_through_check() {
         p("CG2", "2020-04-01", ProcurementMethod::ThreeQuotes, 20_000_000, "乙公司", false),
         p("CG3", "2020-04-20", ProcurementMethod::ThreeQuotes, 20_000_000, "乙公司", false),
     ];
-    b.records.procurement_quotes = vec![ProcurementQuote { quote_code: "BJ1".into(), year: 2020, procurement_ref: "CG2".into(), supplier: "乙公司".into(), amount: Fen(20_000_000), date: None }];
+    b.records.procurement_quotes = vec![ProcurementQuote {
+        quote_code: "BJ1".into(),
+        year: 2020,
+        procurement_ref: "CG2".into(),
+        supplier: "乙公司".into(),
+        amount: Fen(20_000_000),
+        date: None,
+    }];
     assert_fires(&b, "PROCUREMENT_TENDER_REQUIRED", Severity::Warning, "采购「CG1」");
     assert_fires(&b, "PROCUREMENT_SPLIT", Severity::Warning, "（CG2、CG3）合计 400000.00 元");
     assert_fires(&b, "PROCUREMENT_QUOTES_MISSING", Severity::Warning, "采购「CG2」");
@@ -435,9 +471,22 @@ fn procurement_rules_fire_through_check() {
 #[test]
 fn governance_rules_fire_through_check() {
     let mut b = books();
-    b.records.major_decision_policies.push(MajorDecisionPolicy { policy_code: "BF1".into(), year: 2020, threshold: Fen(50_000), document: "实施办法".into(), adopted_on: date("2020-01-01") });
+    b.records.major_decision_policies.push(MajorDecisionPolicy {
+        policy_code: "BF1".into(),
+        year: 2020,
+        threshold: Fen(50_000),
+        document: "实施办法".into(),
+        adopted_on: date("2020-01-01"),
+    });
     assert_fires(&b, "MAJOR_DECISION_MISSING", Severity::Warning, "支出凭证「ZC1」");
-    b.records.voucher_approvals.push(VoucherApproval { approval_code: "SH1".into(), year: 2020, voucher_no: "ZC1".into(), entered_by: "clerk".into(), approved_by: "clerk".into(), date: date("2020-06-02") });
+    b.records.voucher_approvals.push(VoucherApproval {
+        approval_code: "SH1".into(),
+        year: 2020,
+        voucher_no: "ZC1".into(),
+        entered_by: "clerk".into(),
+        approved_by: "clerk".into(),
+        date: date("2020-06-02"),
+    });
     assert_fires(&b, "SEGREGATION_OF_DUTIES", Severity::Error, "由录入人 clerk 本人审核");
 }
 
@@ -445,9 +494,25 @@ fn governance_rules_fire_through_check() {
 #[test]
 fn asset_rules_fire_through_check() {
     let mut b = books();
-    let asset = |code: &str, status| FixedAsset { asset_code: code.into(), year: 2020, name: "计算机".into(), category: "计算机设备".into(), original_value: Fen(500_000), acquired_on: date("2014-01-01"), status, note: None };
+    let asset = |code: &str, status| FixedAsset {
+        asset_code: code.into(),
+        year: 2020,
+        name: "计算机".into(),
+        category: "计算机设备".into(),
+        original_value: Fen(500_000),
+        acquired_on: date("2014-01-01"),
+        status,
+        note: None,
+    };
     b.records.fixed_assets = vec![asset("ZC1", AssetStatus::Disposed), asset("ZC2", AssetStatus::InUse)];
-    b.records.asset_counts = vec![AssetCount { count_code: "PD1".into(), year: 2020, date: date("2020-12-20"), asset_code: "ZC2".into(), found: false, note: None }];
+    b.records.asset_counts = vec![AssetCount {
+        count_code: "PD1".into(),
+        year: 2020,
+        date: date("2020-12-20"),
+        asset_code: "ZC2".into(),
+        found: false,
+        note: None,
+    }];
     assert_fires(&b, "ASSET_DISPOSAL_UNAPPROVED", Severity::Warning, "固定资产「ZC1」");
     assert_fires(&b, "ASSET_COUNT_DIFFERENCE", Severity::Warning, "（盘亏）");
 }
@@ -464,7 +529,12 @@ fn with_an_official_table_an_unknown_code_is_an_error_and_check_names_the_editio
     let mut b = books();
     b.year.year = 2032;
     b.records.appropriation_lines[0].function_code = "2060798".into();
-    assert_fires(&b, "CODE_INVALID", Severity::Error, "2060798 不是2032年度有效的项级科目（不在已导入的2032 年度官方科目表（一体化科目表.csv");
+    assert_fires(
+        &b,
+        "CODE_INVALID",
+        Severity::Error,
+        "2060798 不是2032年度有效的项级科目（不在已导入的2032 年度官方科目表（一体化科目表.csv",
+    );
     assert!(rule_findings(&b, "CODE_UNCONFIRMED").is_empty());
     assert_fires(&b, "CODE_TABLE_MISSING", Severity::Info, "核对科目所用：2032 年度官方科目表");
 }

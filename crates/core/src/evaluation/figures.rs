@@ -76,30 +76,12 @@ struct Ids {
 }
 
 impl Ids {
-    fn add(
-        &mut self,
-        text: String,
-        label: String,
-        formula: String,
-        sources: Vec<RecordRef>,
-        quantity: Option<Quantity>,
-    ) -> Figure {
-        self.push(Figure::new(
-            self.next, text, label, formula, sources, quantity,
-        ))
+    fn add(&mut self, text: String, label: String, formula: String, sources: Vec<RecordRef>, quantity: Option<Quantity>) -> Figure {
+        self.push(Figure::new(self.next, text, label, formula, sources, quantity))
     }
 
-    fn add_missing(
-        &mut self,
-        text: String,
-        label: String,
-        formula: String,
-        sources: Vec<RecordRef>,
-    ) -> Figure {
-        self.push(Figure {
-            missing: true,
-            ..Figure::new(self.next, text, label, formula, sources, None)
-        })
+    fn add_missing(&mut self, text: String, label: String, formula: String, sources: Vec<RecordRef>) -> Figure {
+        self.push(Figure { missing: true, ..Figure::new(self.next, text, label, formula, sources, None) })
     }
 
     fn push(&mut self, f: Figure) -> Figure {
@@ -113,48 +95,22 @@ impl EvaluationFigures {
     /// The evaluation's figures, numbered from `first_id` on (after the report's own figures). `total` is the
     /// report's traced 自评总分 when there is one; otherwise one is made here.
     pub fn trace(ev: &Evaluation, first_id: usize, total: Option<&Figure>) -> EvaluationFigures {
-        let mut ids = Ids {
-            next: first_id,
-            figures: vec![],
-        };
+        let mut ids = Ids { next: first_id, figures: vec![] };
         // The files each table's rules come from: a region's override file may change both.
-        let rules = |skip: &str| {
-            ev.applied
-                .iter()
-                .filter(|f| f.as_str() != skip)
-                .cloned()
-                .collect::<Vec<_>>()
-                .join(" + ")
-        };
+        let rules = |skip: &str| ev.applied.iter().filter(|f| f.as_str() != skip).cloned().collect::<Vec<_>>().join(" + ");
         let total = match total {
             Some(f) => f.clone(),
             None => ids.add(
                 ev.total.to_string(),
                 "部门整体支出绩效自评总分（分）".into(),
                 format!("Σ 各指标得分（{}）", ev.framework),
-                ev.indicators
-                    .iter()
-                    .flat_map(|i| i.evidence.iter().cloned())
-                    .collect(),
+                ev.indicators.iter().flat_map(|i| i.evidence.iter().cloned()).collect(),
                 Some(Quantity::Points(ev.total)),
             ),
         };
-        let indicators = ev
-            .indicators
-            .iter()
-            .map(|i| indicator(&mut ids, i, &rules("project.toml")))
-            .collect();
-        let projects = ev
-            .projects
-            .iter()
-            .map(|p| project(&mut ids, p, &rules("department.toml")))
-            .collect();
-        EvaluationFigures {
-            total,
-            indicators,
-            projects,
-            figures: ids.figures,
-        }
+        let indicators = ev.indicators.iter().map(|i| indicator(&mut ids, i, &rules("project.toml"))).collect();
+        let projects = ev.projects.iter().map(|p| project(&mut ids, p, &rules("department.toml"))).collect();
+        EvaluationFigures { total, indicators, projects, figures: ids.figures }
     }
 }
 
@@ -183,10 +139,7 @@ fn indicator(ids: &mut Ids, i: &ScoredIndicator, rules: &str) -> IndicatorFigure
         i.rate_bp.map(|bp| Quantity::Rate(BasisPoints(bp))),
     );
     // The evaluation keeps a sample of the records; the count is the full one.
-    let value = ids.push(Figure {
-        source_count: value.source_count.max(i.evidence_count),
-        ..value
-    });
+    let value = ids.push(Figure { source_count: value.source_count.max(i.evidence_count), ..value });
     let mut rule = if i.standard.is_empty() {
         format!("按评价规则 {rules} 中指标 {} 的评分规则", i.id)
     } else {
@@ -203,18 +156,8 @@ fn indicator(ids: &mut Ids, i: &ScoredIndicator, rules: &str) -> IndicatorFigure
             o.reviewer, o.date, o.override_code, i.computed_score, o.score, o.reason
         ));
     }
-    let score = ids.add(
-        score_text(i),
-        format!("{name}：得分"),
-        rule,
-        vec![],
-        (!i.excluded).then_some(Quantity::Points(i.score)),
-    );
-    IndicatorFigures {
-        weight,
-        value,
-        score,
-    }
+    let score = ids.add(score_text(i), format!("{name}：得分"), rule, vec![], (!i.excluded).then_some(Quantity::Points(i.score)));
+    IndicatorFigures { weight, value, score }
 }
 
 fn project(ids: &mut Ids, p: &ProjectEvaluation, rules: &str) -> ProjectFigures {
@@ -232,29 +175,9 @@ fn project(ids: &mut Ids, p: &ProjectEvaluation, rules: &str) -> ProjectFigures 
         .funds
         .iter()
         .map(|f| FundFigures {
-            initial: money(
-                ids,
-                &f.initial,
-                &f.label,
-                "年初预算数",
-                "Σ 该项目指标的年初预算数（此行的资金来源）",
-            ),
-            annual: money(
-                ids,
-                &f.annual,
-                &f.label,
-                "全年预算数",
-                "Σ 该项目指标的全年预算数（此行的资金来源）",
-            ),
-            spent: f.spent.as_ref().map(|s| {
-                money(
-                    ids,
-                    s,
-                    &f.label,
-                    "全年执行数",
-                    "Σ 该项目指标的支出凭证.金额（此行的资金来源）",
-                )
-            }),
+            initial: money(ids, &f.initial, &f.label, "年初预算数", "Σ 该项目指标的年初预算数（此行的资金来源）"),
+            annual: money(ids, &f.annual, &f.label, "全年预算数", "Σ 该项目指标的全年预算数（此行的资金来源）"),
+            spent: f.spent.as_ref().map(|s| money(ids, s, &f.label, "全年执行数", "Σ 该项目指标的支出凭证.金额（此行的资金来源）")),
         })
         .collect();
     let execution_weight = ids.add(
@@ -265,12 +188,9 @@ fn project(ids: &mut Ids, p: &ProjectEvaluation, rules: &str) -> ProjectFigures 
         Some(Quantity::Points(p.execution_weight)),
     );
     let execution_rate = ids.add(
-        p.execution_rate
-            .clone()
-            .unwrap_or_else(|| "无法计算".into()),
+        p.execution_rate.clone().unwrap_or_else(|| "无法计算".into()),
         format!("{}：预算执行率", p.name),
-        "年度资金总额的全年执行数 ÷ 全年预算数 × 100%（四舍五入到0.01%；全年预算数为零时无法计算）"
-            .into(),
+        "年度资金总额的全年执行数 ÷ 全年预算数 × 100%（四舍五入到0.01%；全年预算数为零时无法计算）".into(),
         source(),
         None,
     );
@@ -287,24 +207,43 @@ fn project(ids: &mut Ids, p: &ProjectEvaluation, rules: &str) -> ProjectFigures 
         .map(|i| {
             let name = format!("{}：{}", p.name, i.level3);
             let record = || vec![RecordRef::new("project_indicators", i.indicator_code.clone())];
-            let target = ids.add(i.target_text(), format!("{name}：年度指标值"), format!("项目绩效指标 {} 的年度指标值（单位填报）", i.indicator_code), record(), None);
+            let target = ids.add(
+                i.target_text(),
+                format!("{name}：年度指标值"),
+                format!("项目绩效指标 {} 的年度指标值（单位填报）", i.indicator_code),
+                record(),
+                None,
+            );
             let actual = if i.actual.is_empty() {
                 ids.add_missing(i.actual_text(), format!("{name}：实际完成值"), "无法计算：单位未填报实际完成值".into(), record())
             } else {
-                ids.add(i.actual_text(), format!("{name}：实际完成值"), format!("项目绩效指标 {} 的实际完成值（单位填报）", i.indicator_code), record(), None)
+                ids.add(
+                    i.actual_text(),
+                    format!("{name}：实际完成值"),
+                    format!("项目绩效指标 {} 的实际完成值（单位填报）", i.indicator_code),
+                    record(),
+                    None,
+                )
             };
             let peers: Vec<&ProjectIndicatorScore> = p.indicators.iter().filter(|o| o.level1 == i.level1).collect();
             let level = Points(peers.iter().map(|o| o.weight.0).sum());
             let weight = ids.add(
                 i.weight.to_string(),
                 format!("{name}：分值"),
-                format!("评价规则 {rules}：一级指标「{}」的分值 {level}（含没有指标的一级指标按权重转来的分值）由其 {} 个指标均分", i.level1, peers.len()),
+                format!(
+                    "评价规则 {rules}：一级指标「{}」的分值 {level}（含没有指标的一级指标按权重转来的分值）由其 {} 个指标均分",
+                    i.level1,
+                    peers.len()
+                ),
                 vec![],
                 Some(Quantity::Points(i.weight)),
             );
             let mut rule = "分值 × 完成程度（定量指标按实际完成值与年度指标值之比，定性指标按评价规则的档次）".to_string();
             if let Some(o) = &i.overridden {
-                rule.push_str(&format!("；审核调整（{} {}，{}）：计算得分 {}，调整为 {}，理由：{}", o.reviewer, o.date, o.override_code, i.computed_score, o.score, o.reason));
+                rule.push_str(&format!(
+                    "；审核调整（{} {}，{}）：计算得分 {}，调整为 {}，理由：{}",
+                    o.reviewer, o.date, o.override_code, i.computed_score, o.score, o.reason
+                ));
             }
             let text = if i.overridden.is_some() { format!("{}（计算 {}）", i.score, i.computed_score) } else { i.score.to_string() };
             let score = ids.add(text, format!("{name}：得分"), rule, record(), Some(Quantity::Points(i.score)));
@@ -318,12 +257,5 @@ fn project(ids: &mut Ids, p: &ProjectEvaluation, rules: &str) -> ProjectFigures 
         source(),
         Some(Quantity::Points(p.total)),
     );
-    ProjectFigures {
-        funds,
-        execution_weight,
-        execution_rate,
-        execution_score,
-        indicators,
-        total,
-    }
+    ProjectFigures { funds, execution_weight, execution_rate, execution_score, indicators, total }
 }

@@ -57,8 +57,12 @@ impl ScoringRule {
         Ok(match rule {
             "proportional" => ScoringRule::Proportional,
             "ratio_to_target" => ScoringRule::RatioToTarget { target_bp: get("target")? },
-            "over_threshold_steps" => ScoringRule::OverThresholdSteps { threshold_bp: get("threshold")?, step_bp: get("step")?, deduct_bp: get("deduct")? },
-            "shortfall_steps" => ScoringRule::ShortfallSteps { target_bp: get("target")?, step_bp: get("step")?, deduct_bp: get("deduct")? },
+            "over_threshold_steps" => {
+                ScoringRule::OverThresholdSteps { threshold_bp: get("threshold")?, step_bp: get("step")?, deduct_bp: get("deduct")? }
+            }
+            "shortfall_steps" => {
+                ScoringRule::ShortfallSteps { target_bp: get("target")?, step_bp: get("step")?, deduct_bp: get("deduct")? }
+            }
             "range_steps" => ScoringRule::RangeSteps {
                 low_bp: get("low")?,
                 high_bp: get("high")?,
@@ -92,7 +96,13 @@ impl ScoringRule {
     /// Steps and zero-width bands would divide by zero or never end.
     fn validate(&self, file: &str, id: &str) -> Result<(), FrameworkError> {
         match self {
-            ScoringRule::OverThresholdSteps { step_bp, .. } | ScoringRule::ShortfallSteps { step_bp, .. } | ScoringRule::RangeSteps { step_bp, .. } if *step_bp <= 0 => Err(err(file, format!("{id}：step 必须大于 0"))),
+            ScoringRule::OverThresholdSteps { step_bp, .. }
+            | ScoringRule::ShortfallSteps { step_bp, .. }
+            | ScoringRule::RangeSteps { step_bp, .. }
+                if *step_bp <= 0 =>
+            {
+                Err(err(file, format!("{id}：step 必须大于 0")))
+            }
             ScoringRule::RatioToTarget { target_bp } if *target_bp <= 0 => Err(err(file, format!("{id}：target 必须大于 0"))),
             ScoringRule::RangeSteps { low_bp, high_bp, .. } if low_bp > high_bp => Err(err(file, format!("{id}：low 不能大于 high"))),
             _ => Ok(()),
@@ -139,7 +149,12 @@ pub enum Evidence {
 
 impl Evidence {
     fn parse(file: &str, t: &toml::Table) -> Result<Evidence, FrameworkError> {
-        let strings = |k: &str| -> Vec<String> { t.get(k).and_then(toml::Value::as_array).map(|a| a.iter().filter_map(|v| v.as_str().map(String::from)).collect()).unwrap_or_default() };
+        let strings = |k: &str| -> Vec<String> {
+            t.get(k)
+                .and_then(toml::Value::as_array)
+                .map(|a| a.iter().filter_map(|v| v.as_str().map(String::from)).collect())
+                .unwrap_or_default()
+        };
         let string = |k: &str| t.get(k).and_then(toml::Value::as_str).map(String::from);
         Ok(match t.get("kind").and_then(toml::Value::as_str).unwrap_or_default() {
             "projects_all" => {
@@ -154,7 +169,10 @@ impl Evidence {
             "decisions_present" => Evidence::DecisionsPresent,
             "disclosure" => {
                 let by = string("by").unwrap_or_else(|| "12-31".into());
-                let (m, d) = by.split_once('-').and_then(|(m, d)| Some((m.parse().ok()?, d.parse().ok()?))).ok_or_else(|| err(file, format!("by「{by}」应为 MM-DD")))?;
+                let (m, d) = by
+                    .split_once('-')
+                    .and_then(|(m, d)| Some((m.parse().ok()?, d.parse().ok()?)))
+                    .ok_or_else(|| err(file, format!("by「{by}」应为 MM-DD")))?;
                 Evidence::Disclosure {
                     disclosure: string("disclosure").unwrap_or_default(),
                     year_offset: t.get("year_offset").and_then(toml::Value::as_integer).unwrap_or(0) as i32,
@@ -362,7 +380,10 @@ fn apply_indicator_fields(file: &str, spec: &mut IndicatorSpec, t: &toml::Table)
                 Ok(ChecklistItem {
                     label: str_of(i, "label"),
                     points: Points(hundredths(file, i.get("points").ok_or_else(|| err(file, "item 缺少 points"))?)?),
-                    evidence: Evidence::parse(file, i.get("evidence").and_then(toml::Value::as_table).ok_or_else(|| err(file, "item 缺少 evidence"))?)?,
+                    evidence: Evidence::parse(
+                        file,
+                        i.get("evidence").and_then(toml::Value::as_table).ok_or_else(|| err(file, "item 缺少 evidence"))?,
+                    )?,
                 })
             })
             .collect::<Result<_, _>>()?;
@@ -395,7 +416,13 @@ impl DepartmentFramework {
             apply_indicator_fields(file, &mut spec, i)?;
             indicators.push(spec);
         }
-        Ok(DepartmentFramework { name: str_of(&t, "name"), document: str_of(&t, "document"), form: DepartmentForm::CommonIndicators, grades: parse_grades(file, &t)?, indicators })
+        Ok(DepartmentFramework {
+            name: str_of(&t, "name"),
+            document: str_of(&t, "document"),
+            form: DepartmentForm::CommonIndicators,
+            grades: parse_grades(file, &t)?,
+            indicators,
+        })
     }
 
     pub fn total_weight(&self) -> Points {
@@ -410,22 +437,34 @@ impl ProjectFramework {
             v.and_then(toml::Value::as_array)
                 .ok_or_else(|| err(file, "缺少 [[level]]"))?
                 .iter()
-                .map(|l| Ok((l.get("name").and_then(toml::Value::as_str).unwrap_or_default().to_string(), Points(hundredths(file, l.get("weight").ok_or_else(|| err(file, "level 缺少 weight"))?)?))))
+                .map(|l| {
+                    Ok((
+                        l.get("name").and_then(toml::Value::as_str).unwrap_or_default().to_string(),
+                        Points(hundredths(file, l.get("weight").ok_or_else(|| err(file, "level 缺少 weight"))?)?),
+                    ))
+                })
                 .collect()
         };
         let levels = level_list(t.get("level"))?;
         // `absent_to` of any level entry, [[level]] or [[levels_from]]'s.
         let entries = t.get("level").and_then(toml::Value::as_array).into_iter().flatten().chain(
-            t.get("levels_from").and_then(toml::Value::as_array).into_iter().flatten().filter_map(|e| e.get("level").and_then(toml::Value::as_array)).flatten(),
+            t.get("levels_from")
+                .and_then(toml::Value::as_array)
+                .into_iter()
+                .flatten()
+                .filter_map(|e| e.get("level").and_then(toml::Value::as_array))
+                .flatten(),
         );
-        let absent_to = entries.filter_map(|l| Some((l.get("name")?.as_str()?.to_string(), l.get("absent_to")?.as_str()?.to_string()))).collect();
+        let absent_to =
+            entries.filter_map(|l| Some((l.get("name")?.as_str()?.to_string(), l.get("absent_to")?.as_str()?.to_string()))).collect();
         let levels_from = t
             .get("levels_from")
             .and_then(toml::Value::as_array)
             .map(|list| {
                 list.iter()
                     .map(|entry| {
-                        let year = entry.get("year").and_then(toml::Value::as_integer).ok_or_else(|| err(file, "levels_from 缺少 year"))? as i32;
+                        let year =
+                            entry.get("year").and_then(toml::Value::as_integer).ok_or_else(|| err(file, "levels_from 缺少 year"))? as i32;
                         Ok((year, level_list(entry.get("level"))?))
                     })
                     .collect::<Result<Vec<_>, FrameworkError>>()
@@ -434,15 +473,27 @@ impl ProjectFramework {
             .unwrap_or_default();
         let q = t.get("qualitative").and_then(toml::Value::as_table).ok_or_else(|| err(file, "缺少 [qualitative]"))?;
         let share = |k: &str| q.get(k).ok_or_else(|| err(file, format!("qualitative 缺少 {k}"))).and_then(|v| hundredths(file, v));
-        let list = |k: &str| -> Vec<String> { q.get(k).and_then(toml::Value::as_array).map(|a| a.iter().filter_map(|v| v.as_str().map(String::from)).collect()).unwrap_or_default() };
+        let list = |k: &str| -> Vec<String> {
+            q.get(k)
+                .and_then(toml::Value::as_array)
+                .map(|a| a.iter().filter_map(|v| v.as_str().map(String::from)).collect())
+                .unwrap_or_default()
+        };
         Ok(ProjectFramework {
             name: str_of(&t, "name"),
             document: str_of(&t, "document"),
             levels_from,
-            budget_execution_weight: Points(hundredths(file, t.get("budget_execution_weight").ok_or_else(|| err(file, "缺少 budget_execution_weight"))?)?),
+            budget_execution_weight: Points(hundredths(
+                file,
+                t.get("budget_execution_weight").ok_or_else(|| err(file, "缺少 budget_execution_weight"))?,
+            )?),
             levels,
             absent_to,
-            redistribute_to: t.get("redistribute_to").and_then(toml::Value::as_array).map(|a| a.iter().filter_map(|v| v.as_str().map(String::from)).collect()).unwrap_or_default(),
+            redistribute_to: t
+                .get("redistribute_to")
+                .and_then(toml::Value::as_array)
+                .map(|a| a.iter().filter_map(|v| v.as_str().map(String::from)).collect())
+                .unwrap_or_default(),
             qualitative: QualitativeShares {
                 met_bp: share("met")?,
                 partial_bp: share("partial")?,
@@ -476,8 +527,10 @@ impl Rules {
         static DEFAULTS: std::sync::OnceLock<Rules> = std::sync::OnceLock::new();
         DEFAULTS
             .get_or_init(|| Rules {
-                department: DepartmentFramework::parse("department.toml", include_str!("../../data/frameworks/department.toml")).expect("the default department framework is valid (tested)"),
-                project: ProjectFramework::parse("project.toml", include_str!("../../data/frameworks/project.toml")).expect("the default project framework is valid (tested)"),
+                department: DepartmentFramework::parse("department.toml", include_str!("../../data/frameworks/department.toml"))
+                    .expect("the default department framework is valid (tested)"),
+                project: ProjectFramework::parse("project.toml", include_str!("../../data/frameworks/project.toml"))
+                    .expect("the default project framework is valid (tested)"),
                 applied: vec!["department.toml".into(), "project.toml".into()],
             })
             .clone()
@@ -510,10 +563,17 @@ impl Rules {
         let regional = RegionalFramework::all()?;
         let files: Vec<&RegionalFramework> = match chosen.map(str::trim).filter(|c| !c.is_empty()) {
             Some(id) => vec![regional.iter().find(|r| r.id == id).ok_or_else(|| {
-                err("unit.toml", format!("所选评价框架「{id}」不存在（可选：{}）", regional.iter().map(|r| r.id.as_str()).collect::<Vec<_>>().join("、")))
+                err(
+                    "unit.toml",
+                    format!(
+                        "所选评价框架「{id}」不存在（可选：{}）",
+                        regional.iter().map(|r| r.id.as_str()).collect::<Vec<_>>().join("、")
+                    ),
+                )
             })?],
             None => {
-                let mut files: Vec<&RegionalFramework> = regional.iter().filter(|r| r.checked_against.is_some() && r.covers(region_code, year)).collect();
+                let mut files: Vec<&RegionalFramework> =
+                    regional.iter().filter(|r| r.checked_against.is_some() && r.covers(region_code, year)).collect();
                 // Province first, then city, then county: the longer prefix applies last.
                 files.sort_by_key(|r| r.region.trim_end_matches("00").len());
                 files
@@ -532,7 +592,8 @@ impl Rules {
             for o in list {
                 let o = o.as_table().ok_or_else(|| err(file, "[[department]] 应为表"))?;
                 let id = str_of(o, "id");
-                let spec = self.department.indicators.iter_mut().find(|i| i.id == id).ok_or_else(|| err(file, format!("没有指标「{id}」")))?;
+                let spec =
+                    self.department.indicators.iter_mut().find(|i| i.id == id).ok_or_else(|| err(file, format!("没有指标「{id}」")))?;
                 apply_indicator_fields(file, spec, o)?;
             }
         }
@@ -547,7 +608,9 @@ impl Rules {
                         *weight = Points(hundredths(file, v)?);
                     }
                 }
-                let known = |k: &str| self.project.levels.iter().chain(self.project.levels_from.iter().flat_map(|(_, l)| l.iter())).any(|(n, _)| n == k);
+                let known = |k: &str| {
+                    self.project.levels.iter().chain(self.project.levels_from.iter().flat_map(|(_, l)| l.iter())).any(|(n, _)| n == k)
+                };
                 if let Some(unknown) = levels.keys().find(|k| !known(k)) {
                     return Err(err(file, format!("项目一级指标「{unknown}」不存在")));
                 }
@@ -566,7 +629,9 @@ impl Rules {
                     self.department.form = DepartmentForm::TargetTable { execution_weight: Points(hundredths(file, weight)?) };
                 }
                 Some("common_indicators") => self.department.form = DepartmentForm::CommonIndicators,
-                other => return Err(err(file, format!("未知的评价表式「{}」（应为 target_table 或 common_indicators）", other.unwrap_or("")))),
+                other => {
+                    return Err(err(file, format!("未知的评价表式「{}」（应为 target_table 或 common_indicators）", other.unwrap_or(""))));
+                }
             }
         }
         self.validate(file)?;
@@ -636,7 +701,8 @@ mod tests {
 
     #[test]
     fn cost_indicators_are_a_first_level_from_2022() {
-        let names = |year: i32| Rules::for_unit("110101", year).unwrap().project.levels.iter().map(|(n, w)| format!("{n}{w}")).collect::<Vec<_>>();
+        let names =
+            |year: i32| Rules::for_unit("110101", year).unwrap().project.levels.iter().map(|(n, w)| format!("{n}{w}")).collect::<Vec<_>>();
         assert_eq!(names(2021), ["产出指标50.00", "效益指标30.00", "满意度指标10.00"]);
         assert_eq!(names(2022), ["产出指标40.00", "成本指标10.00", "效益指标30.00", "满意度指标10.00"]);
     }

@@ -128,11 +128,27 @@ impl Evaluation {
             .indicators
             .iter()
             .filter(|i| !i.excluded && i.score < i.weight)
-            .map(|i| format!("{}（{}-{}）得分 {}，满分 {}：{}", i.level3, i.level1, i.level2, i.score, i.weight, i.lost_reason.as_deref().unwrap_or("未达标准")))
+            .map(|i| {
+                format!(
+                    "{}（{}-{}）得分 {}，满分 {}：{}",
+                    i.level3,
+                    i.level1,
+                    i.level2,
+                    i.score,
+                    i.weight,
+                    i.lost_reason.as_deref().unwrap_or("未达标准")
+                )
+            })
             .collect();
         for p in &self.projects {
             if p.execution_score < p.execution_weight {
-                out.push(format!("项目「{}」预算执行率 {}，得分 {}，满分 {}", p.name, p.execution_rate.as_deref().unwrap_or("无法计算"), p.execution_score, p.execution_weight));
+                out.push(format!(
+                    "项目「{}」预算执行率 {}，得分 {}，满分 {}",
+                    p.name,
+                    p.execution_rate.as_deref().unwrap_or("无法计算"),
+                    p.execution_score,
+                    p.execution_weight
+                ));
             }
             for i in p.indicators.iter().filter(|i| i.score < i.weight) {
                 out.push(format!("项目「{}」指标「{}」得分 {}，满分 {}：{}", p.name, i.level3, i.score, i.weight, i.deviation_reason));
@@ -155,11 +171,23 @@ fn latest_override<'a>(overrides: &'a [ScoreOverride], indicator: &str) -> Optio
 }
 
 /// Applies a reviewer's override within [0, weight]; one outside it is not applied, and says so.
-fn apply_override(overrides: &[ScoreOverride], indicator: &str, weight: Points, computed: Points, lost: &mut Option<String>) -> (Points, Option<AppliedOverride>) {
+fn apply_override(
+    overrides: &[ScoreOverride],
+    indicator: &str,
+    weight: Points,
+    computed: Points,
+    lost: &mut Option<String>,
+) -> (Points, Option<AppliedOverride>) {
     match latest_override(overrides, indicator) {
         Some(o) if (0..=weight.0).contains(&o.score) => (
             Points(o.score),
-            Some(AppliedOverride { override_code: o.override_code.clone(), score: Points(o.score), reason: o.reason.clone(), reviewer: o.reviewer.clone(), date: o.date.to_string() }),
+            Some(AppliedOverride {
+                override_code: o.override_code.clone(),
+                score: Points(o.score),
+                reason: o.reason.clone(),
+                reviewer: o.reviewer.clone(),
+                date: o.date.to_string(),
+            }),
         ),
         Some(o) => {
             let note = format!("评分调整「{}」的得分 {} 超出 0–{}，未采用", o.override_code, Points(o.score), weight);
@@ -177,7 +205,8 @@ pub fn evaluate(input: &EvaluationInput, rules: &Rules) -> Evaluation {
     if let framework::DepartmentForm::TargetTable { execution_weight } = rules.department.form {
         indicators = target_table::indicators(books, execution_weight, &rules.project.qualitative);
     }
-    let common = if rules.department.form == framework::DepartmentForm::CommonIndicators { rules.department.indicators.as_slice() } else { &[] };
+    let common =
+        if rules.department.form == framework::DepartmentForm::CommonIndicators { rules.department.indicators.as_slice() } else { &[] };
     for spec in common {
         let measured = measures::measure(spec, input, &rules.project.qualitative);
         let scored = scoring::score(spec, &measured);
@@ -222,7 +251,12 @@ pub fn evaluate(input: &EvaluationInput, rules: &Rules) -> Evaluation {
         (
             // sum × 100 points ÷ included weight, in hundredths: the same arithmetic as a rate in basis points.
             Points(crate::BasisPoints::ratio(sum, included_weight).map_or(0, |b| b.0)),
-            Some(format!("{}无法计算，按规则不参与评分；其余指标得分 {} 按满分 {} 折算为百分制", excluded.join("、"), Points(sum), Points(included_weight))),
+            Some(format!(
+                "{}无法计算，按规则不参与评分；其余指标得分 {} 按满分 {} 折算为百分制",
+                excluded.join("、"),
+                Points(sum),
+                Points(included_weight)
+            )),
         )
     };
     let projects = books.records.projects.iter().map(|p| project::evaluate_project(books, p, &rules.project, overrides)).collect();

@@ -50,7 +50,14 @@ pub struct ProjectIndicatorScore {
 }
 
 impl ProjectIndicatorScore {
-    fn new(i: &ProjectIndicator, weight: Points, computed_score: Points, score: Points, overridden: Option<AppliedOverride>, deviation_reason: String) -> ProjectIndicatorScore {
+    fn new(
+        i: &ProjectIndicator,
+        weight: Points,
+        computed_score: Points,
+        score: Points,
+        overridden: Option<AppliedOverride>,
+        deviation_reason: String,
+    ) -> ProjectIndicatorScore {
         ProjectIndicatorScore {
             indicator_code: i.indicator_code.clone(),
             level1: i.level1.clone(),
@@ -75,7 +82,11 @@ impl ProjectIndicatorScore {
 
     /// 实际完成值 as printed: 「6场」, or 「缺少数据」 when the unit has not entered one.
     pub fn actual_text(&self) -> String {
-        if self.actual.trim().is_empty() { "「缺少数据」".to_string() } else { actual_text(&self.direction, &self.actual, &self.unit) }
+        if self.actual.trim().is_empty() {
+            "「缺少数据」".to_string()
+        } else {
+            actual_text(&self.direction, &self.actual, &self.unit)
+        }
     }
 }
 
@@ -86,7 +97,11 @@ pub fn target_text(direction: &str, target: &str, unit: &str) -> String {
 
 /// An actual with its unit (「6」「场」 → 「6场」); a 定性 actual, or a 「缺少数据…」 marker, is printed as it is.
 pub fn actual_text(direction: &str, actual: &str, unit: &str) -> String {
-    if direction == IndicatorDirection::Qualitative.label() || actual.starts_with("「缺少数据") { actual.to_string() } else { format!("{actual}{unit}") }
+    if direction == IndicatorDirection::Qualitative.label() || actual.starts_with("「缺少数据") {
+        actual.to_string()
+    } else {
+        format!("{actual}{unit}")
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -139,7 +154,8 @@ fn level_weights(framework: &ProjectFramework, present: &dyn Fn(&str) -> bool) -
         }
     }
     let spare: i64 = spare_levels.iter().map(|(_, w)| w).sum();
-    let receivers: Vec<usize> = weights.iter().enumerate().filter(|(_, (n, w))| *w > 0 && framework.redistribute_to.contains(n)).map(|(k, _)| k).collect();
+    let receivers: Vec<usize> =
+        weights.iter().enumerate().filter(|(_, (n, w))| *w > 0 && framework.redistribute_to.contains(n)).map(|(k, _)| k).collect();
     let receiving: i64 = receivers.iter().map(|&k| weights[k].1).sum();
     if spare > 0 && receiving > 0 {
         let mut given = 0;
@@ -188,7 +204,11 @@ pub fn evaluate_project(books: &Books, project: &Project, framework: &ProjectFra
     // The form's own 分值 when every indicator has one (财预〔2020〕10号's 自评表: the unit sets them); else each
     // level's weight from the framework, shared by its indicators (see `level_shares`).
     let own_weights = !indicators.is_empty() && indicators.iter().all(|i| i.weight.is_some());
-    let (levels, mut note) = if own_weights { (Vec::new(), None) } else { level_weights(framework, &|level: &str| indicators.iter().any(|i| i.level1 == level)) };
+    let (levels, mut note) = if own_weights {
+        (Vec::new(), None)
+    } else {
+        level_weights(framework, &|level: &str| indicators.iter().any(|i| i.level1 == level))
+    };
     let weighted: Vec<(&ProjectIndicator, Points)> = if own_weights {
         indicators.iter().map(|i| (*i, Points(i.weight.unwrap_or(0)))).collect()
     } else {
@@ -223,7 +243,11 @@ pub fn evaluate_project(books: &Books, project: &Project, framework: &ProjectFra
     // Indicators under a 一级指标 the framework does not know get no points, and say so (the form's own 分值
     // score whatever their level).
     for i in indicators.iter().filter(|i| !own_weights && !levels.iter().any(|(l, _)| &i.level1 == l)) {
-        let why = format!("一级指标「{}」不在评价框架中（应为：{}），不计分", i.level1, framework.levels.iter().map(|l| l.0.as_str()).collect::<Vec<_>>().join("、"));
+        let why = format!(
+            "一级指标「{}」不在评价框架中（应为：{}），不计分",
+            i.level1,
+            framework.levels.iter().map(|l| l.0.as_str()).collect::<Vec<_>>().join("、")
+        );
         scored.push(ProjectIndicatorScore::new(i, Points(0), Points(0), Points(0), None, why));
     }
     let total = Points(execution_score.0 + scored.iter().map(|s| s.score.0).sum::<i64>());

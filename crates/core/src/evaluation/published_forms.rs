@@ -52,11 +52,7 @@ struct PublishedIndicator {
 
 /// Points as printed (「10」, 「7.6」) in hundredths.
 fn points(text: &str) -> Points {
-    Points(
-        Fen::parse_yuan(text)
-            .unwrap_or_else(|e| panic!("分值「{text}」: {e}"))
-            .0,
-    )
+    Points(Fen::parse_yuan(text).unwrap_or_else(|e| panic!("分值「{text}」: {e}")).0)
 }
 
 /// 万元 as printed, up to six decimals (89.974), in 分.
@@ -75,12 +71,8 @@ fn books_of(form: &PublishedForm) -> (Books, Project) {
     b.year.year = form.year;
     let year = form.year;
     let on = date(&format!("{year}-01-10"));
-    let line = AppropriationLine {
-        line_code: "P".into(),
-        year,
-        project_code: Some("XM".into()),
-        ..b.records.appropriation_lines[1].clone()
-    };
+    let line =
+        AppropriationLine { line_code: "P".into(), year, project_code: Some("XM".into()), ..b.records.appropriation_lines[1].clone() };
     let voucher = |no: &str, kind: BudgetVoucherKind, amount: Fen| BudgetVoucher {
         voucher_no: no.into(),
         year,
@@ -96,11 +88,7 @@ fn books_of(form: &PublishedForm) -> (Books, Project) {
     if annual > initial {
         vouchers.push(voucher("ZJ", BudgetVoucherKind::Addition, annual - initial));
     } else if annual < initial {
-        vouchers.push(voucher(
-            "TJ",
-            BudgetVoucherKind::Reduction,
-            initial - annual,
-        ));
+        vouchers.push(voucher("TJ", BudgetVoucherKind::Reduction, initial - annual));
     }
     let spent = form.spent.as_deref().map_or(Fen::ZERO, wan_yuan);
     let expenditure = Expenditure {
@@ -111,12 +99,7 @@ fn books_of(form: &PublishedForm) -> (Books, Project) {
         amount: spent,
         ..b.records.expenditures[1].clone()
     };
-    let project = Project {
-        project_code: "XM".into(),
-        year,
-        name: form.project.clone(),
-        ..b.records.projects[0].clone()
-    };
+    let project = Project { project_code: "XM".into(), year, name: form.project.clone(), ..b.records.projects[0].clone() };
     let indicators = form
         .indicator
         .iter()
@@ -128,8 +111,7 @@ fn books_of(form: &PublishedForm) -> (Books, Project) {
             level1: i.level1.clone(),
             level2: i.level2.clone(),
             level3: i.level3.clone(),
-            direction: IndicatorDirection::parse(&i.direction)
-                .unwrap_or_else(|| panic!("指标方向「{}」", i.direction)),
+            direction: IndicatorDirection::parse(&i.direction).unwrap_or_else(|| panic!("指标方向「{}」", i.direction)),
             target: i.target.clone(),
             actual: i.actual.clone(),
             unit: i.unit.clone(),
@@ -140,11 +122,7 @@ fn books_of(form: &PublishedForm) -> (Books, Project) {
         .collect();
     b.records.appropriation_lines = vec![line];
     b.records.budget_vouchers = vouchers;
-    b.records.expenditures = if spent.is_zero() {
-        vec![]
-    } else {
-        vec![expenditure]
-    };
+    b.records.expenditures = if spent.is_zero() { vec![] } else { vec![expenditure] };
     b.records.projects = vec![project.clone()];
     b.records.project_indicators = indicators;
     (b, project)
@@ -152,19 +130,15 @@ fn books_of(form: &PublishedForm) -> (Books, Project) {
 
 fn forms() -> Vec<(String, PublishedForm)> {
     let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/published-forms");
-    let mut files: Vec<_> = std::fs::read_dir(dir)
-        .unwrap()
-        .map(|e| e.unwrap().path())
-        .filter(|p| p.extension().is_some_and(|x| x == "toml"))
-        .collect();
+    let mut files: Vec<_> =
+        std::fs::read_dir(dir).unwrap().map(|e| e.unwrap().path()).filter(|p| p.extension().is_some_and(|x| x == "toml")).collect();
     files.sort();
     files
         .into_iter()
         .map(|p| {
             (
                 p.file_name().unwrap().to_string_lossy().to_string(),
-                toml::from_str(&std::fs::read_to_string(&p).unwrap())
-                    .unwrap_or_else(|e| panic!("{}: {e}", p.display())),
+                toml::from_str(&std::fs::read_to_string(&p).unwrap()).unwrap_or_else(|e| panic!("{}: {e}", p.display())),
             )
         })
         .collect()
@@ -175,26 +149,15 @@ fn every_published_form_reproduces_its_scores() {
     let forms = forms();
     assert!(forms.len() >= 5, "{} forms", forms.len());
     for (file, form) in &forms {
-        assert!(
-            !form.source.is_empty() && !form.province.is_empty() && !form.notes.is_empty(),
-            "{file}: source, province and notes"
-        );
-        assert!(
-            form.url.is_empty() || form.url.starts_with("http"),
-            "{file}: url"
-        );
+        assert!(!form.source.is_empty() && !form.province.is_empty() && !form.notes.is_empty(), "{file}: source, province and notes");
+        assert!(form.url.is_empty() || form.url.starts_with("http"), "{file}: url");
         let (b, project) = books_of(form);
         let rules = Rules::for_unit(&form.region_code, form.year).unwrap();
         let e = evaluate_project(&b, &project, &rules.project, &[]);
         // The form's own 分值, in its order.
         for (i, (published, scored)) in form.indicator.iter().zip(&e.indicators).enumerate() {
             assert_eq!(scored.level3, published.level3, "{file}: row {i}");
-            assert_eq!(
-                scored.weight,
-                points(&published.weight),
-                "{file}: 「{}」's 分值",
-                published.level3
-            );
+            assert_eq!(scored.weight, points(&published.weight), "{file}: 「{}」's 分值", published.level3);
             if let Some(score) = &published.published_score {
                 assert_eq!(
                     scored.score,
@@ -206,64 +169,30 @@ fn every_published_form_reproduces_its_scores() {
             }
         }
         assert_eq!(e.indicators.len(), form.indicator.len(), "{file}");
-        match (
-            &form.published_execution_score,
-            &form.execution_score_error,
-            &form.expected_execution_score,
-        ) {
-            (Some(printed), None, _) => assert_eq!(
-                e.execution_score,
-                points(printed),
-                "{file}: 执行率 {:?}",
-                e.execution_rate
-            ),
-            (Some(printed), Some(why), _) => assert_ne!(
-                e.execution_score,
-                points(printed),
-                "{file}: the form's own figure is said to be wrong: {why}"
-            ),
+        match (&form.published_execution_score, &form.execution_score_error, &form.expected_execution_score) {
+            (Some(printed), None, _) => assert_eq!(e.execution_score, points(printed), "{file}: 执行率 {:?}", e.execution_rate),
+            (Some(printed), Some(why), _) => {
+                assert_ne!(e.execution_score, points(printed), "{file}: the form's own figure is said to be wrong: {why}")
+            }
             (None, _, Some(expected)) => assert_eq!(e.execution_score, points(expected), "{file}"),
-            (None, _, None) => assert!(
-                form.initial_budget.is_none(),
-                "{file}: a funds block to compare"
-            ),
+            (None, _, None) => assert!(form.initial_budget.is_none(), "{file}: a funds block to compare"),
         }
         if let Some(total) = &form.published_total {
             assert_eq!(e.total, points(total), "{file}: 总分");
         }
         // The 分值 given (with the 执行率's) make 100, or jixiao says they do not.
-        let given: i64 = form
-            .indicator
-            .iter()
-            .map(|i| points(&i.weight).0)
-            .sum::<i64>()
-            + e.execution_weight.0;
-        assert_eq!(
-            e.note.is_some(),
-            given != 10_000 && !form.indicator.is_empty(),
-            "{file}: {:?}",
-            e.note
-        );
+        let given: i64 = form.indicator.iter().map(|i| points(&i.weight).0).sum::<i64>() + e.execution_weight.0;
+        assert_eq!(e.note.is_some(), given != 10_000 && !form.indicator.is_empty(), "{file}: {:?}", e.note);
     }
-    let provinces: std::collections::BTreeSet<&str> =
-        forms.iter().map(|(_, f)| f.province.as_str()).collect();
-    assert!(
-        provinces.len() >= 2,
-        "{provinces:?} (with 重庆 in evaluation/tests.rs: three)"
-    );
+    let provinces: std::collections::BTreeSet<&str> = forms.iter().map(|(_, f)| f.province.as_str()).collect();
+    assert!(provinces.len() >= 2, "{provinces:?} (with 重庆 in evaluation/tests.rs: three)");
 }
 
 /// The books and project of the form whose file name contains `part`, and the project rules of its region and year.
 fn form_named(part: &str) -> (Books, Project, ProjectFramework) {
     let (_, form) = forms().into_iter().find(|(f, _)| f.contains(part)).unwrap();
     let (b, project) = books_of(&form);
-    (
-        b,
-        project,
-        Rules::for_unit(&form.region_code, form.year)
-            .unwrap()
-            .project,
-    )
+    (b, project, Rules::for_unit(&form.region_code, form.year).unwrap().project)
 }
 
 /// Without its 分值 the 天长 form still scores 10 a row: from 2022 a project without a 一级 成本指标 gives its 10 points
@@ -276,16 +205,9 @@ fn the_national_split_of_2022_gives_the_tianchang_forms_own_weights() {
         i.weight = None;
     }
     let e = evaluate_project(&b, &project, &framework, &[]);
-    assert!(
-        e.indicators.iter().all(|i| i.weight == Points(1000)),
-        "{:?}",
-        e.indicators.iter().map(|i| i.weight).collect::<Vec<_>>()
-    );
+    assert!(e.indicators.iter().all(|i| i.weight == Points(1000)), "{:?}", e.indicators.iter().map(|i| i.weight).collect::<Vec<_>>());
     assert_eq!(e.total, Points(10_000));
-    assert_eq!(
-        e.note.as_deref(),
-        Some("成本指标没有指标，其 10.00 分归入产出指标")
-    );
+    assert_eq!(e.note.as_deref(), Some("成本指标没有指标，其 10.00 分归入产出指标"));
 }
 
 /// The 棠溪 form's legible rows: 执行率 10 (where the form prints 0) and 80 of indicators; its 满意度 row is cut off,
@@ -294,14 +216,8 @@ fn the_national_split_of_2022_gives_the_tianchang_forms_own_weights() {
 fn the_tangxi_form_scores_90_of_its_legible_100_and_says_what_is_missing() {
     let (b, project, framework) = form_named("tangxi");
     let e = evaluate_project(&b, &project, &framework, &[]);
-    assert_eq!(
-        (e.execution_rate.as_deref(), e.execution_score, e.total),
-        (Some("100.00%"), Points(1000), Points(9000))
-    );
-    assert_eq!(
-        e.note.as_deref(),
-        Some("各指标分值合计 80.00，加预算执行率分值 10.00，不是 100 分")
-    );
+    assert_eq!((e.execution_rate.as_deref(), e.execution_score, e.total), (Some("100.00%"), Points(1000), Points(9000)));
+    assert_eq!(e.note.as_deref(), Some("各指标分值合计 80.00，加预算执行率分值 10.00，不是 100 分"));
 }
 
 /// The form's own 分值 win over the national split (青神: 60 and 30; the national split gives 56.25 and 33.75), and an
@@ -309,22 +225,13 @@ fn the_tangxi_form_scores_90_of_its_legible_100_and_says_what_is_missing() {
 #[test]
 fn the_forms_own_weights_replace_the_level_split() {
     let (mut b, project, framework) = form_named("qingshen");
-    let weights = |b: &Books| {
-        evaluate_project(b, &project, &framework, &[])
-            .indicators
-            .iter()
-            .map(|i| i.weight)
-            .collect::<Vec<_>>()
-    };
+    let weights = |b: &Books| evaluate_project(b, &project, &framework, &[]).indicators.iter().map(|i| i.weight).collect::<Vec<_>>();
     assert_eq!(weights(&b), [Points(6000), Points(3000)]);
     b.records.project_indicators[0].actual = Some("95".into());
     b.records.project_indicators[1].actual = Some("100".into());
     let e = evaluate_project(&b, &project, &framework, &[]);
     // 95 of =100: 95% of 60 = 57.00; 足额保障率 met: 30; 执行率 100%: 10.
-    assert_eq!(
-        (e.indicators[0].score, e.total),
-        (Points(5700), Points(9700))
-    );
+    assert_eq!((e.indicators[0].score, e.total), (Points(5700), Points(9700)));
     for i in &mut b.records.project_indicators {
         i.weight = None;
     }

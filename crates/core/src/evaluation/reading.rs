@@ -71,7 +71,9 @@ const JUDGEMENT_PREFIXES: &[&str] = &["未", "没有", "无", "部分", "基本"
 
 /// Whether an actual can be scored against a numeric target: it holds a number, or it is a judgement.
 pub fn readable_actual(text: &str) -> bool {
-    read_quantity(text).is_some() || JUDGEMENTS.iter().any(|j| text.contains(j)) || JUDGEMENT_PREFIXES.iter().any(|p| text.trim().starts_with(p))
+    read_quantity(text).is_some()
+        || JUDGEMENTS.iter().any(|j| text.contains(j))
+        || JUDGEMENT_PREFIXES.iter().any(|p| text.trim().starts_with(p))
 }
 
 /// Words that say something did not happen, at the start (无安全事故, 未发生…, 零投诉) or the end (安全事故零发生).
@@ -85,7 +87,10 @@ pub fn negated_core(text: &str) -> Option<String> {
     let t: String = text.chars().filter(|c| !c.is_whitespace() && !matches!(c, '。' | '，' | ',' | '.')).collect();
     // The negation may follow a few words of context: 「全年未发生安全事故」, 「服务无差错」.
     let head: usize = t.char_indices().nth(4).map_or(t.len(), |(at, _)| at);
-    let negation = NEGATING_PREFIXES.iter().filter_map(|p| t[..head].find(p).map(|at| (at, p.len()))).min_by_key(|&(at, len)| (at, std::cmp::Reverse(len)));
+    let negation = NEGATING_PREFIXES
+        .iter()
+        .filter_map(|p| t[..head].find(p).map(|at| (at, p.len())))
+        .min_by_key(|&(at, len)| (at, std::cmp::Reverse(len)));
     let core = if let Some((at, len)) = negation {
         t[at + len..].to_string()
     } else if let Some(s) = NEGATING_SUFFIXES.iter().find(|s| t.ends_with(**s)) {

@@ -30,7 +30,11 @@ pub fn share_for_rate(rule: &ScoringRule, bp: i64) -> i64 {
             }
         }
         ScoringRule::RangeSteps { low_bp, high_bp, step_bp, deduct_bp, at_least_one_step } => {
-            let (beyond, strict) = if bp < *low_bp { (low_bp - bp, *at_least_one_step != Sides::Above) } else { ((bp - high_bp).max(0), *at_least_one_step != Sides::Below) };
+            let (beyond, strict) = if bp < *low_bp {
+                (low_bp - bp, *at_least_one_step != Sides::Above)
+            } else {
+                ((bp - high_bp).max(0), *at_least_one_step != Sides::Below)
+            };
             let steps = beyond / step_bp;
             if beyond == 0 { 10_000 } else { 10_000 - if strict { steps.max(1) } else { steps } * deduct_bp }
         }
@@ -48,7 +52,10 @@ pub fn score(spec: &IndicatorSpec, measured: &Measured) -> Scored {
         Measured::Rate { rate_bp, text, .. } => {
             let share = share_for_rate(&spec.scoring, *rate_bp);
             let score = weight.share(share);
-            full(score, (score < weight).then(|| format!("实际值 {text}，标准 {}", if spec.standard.is_empty() { "—" } else { &spec.standard })))
+            full(
+                score,
+                (score < weight).then(|| format!("实际值 {text}，标准 {}", if spec.standard.is_empty() { "—" } else { &spec.standard })),
+            )
         }
         Measured::Checklist { items } => {
             let earned: i64 = items.iter().filter(|i| i.met).map(|i| i.points.0).sum();
@@ -62,7 +69,9 @@ pub fn score(spec: &IndicatorSpec, measured: &Measured) -> Scored {
             match rule {
                 WhenUnavailable::Zero => full(Points(0), Some(format!("无法计算：{reason}（{}）", rule.label()))),
                 WhenUnavailable::Full => full(weight, None),
-                WhenUnavailable::Exclude => Scored { score: Points(0), excluded: true, lost_reason: Some(format!("无法计算：{reason}（{}）", rule.label())) },
+                WhenUnavailable::Exclude => {
+                    Scored { score: Points(0), excluded: true, lost_reason: Some(format!("无法计算：{reason}（{}）", rule.label())) }
+                }
             }
         }
     }
@@ -87,7 +96,8 @@ mod tests {
     #[test]
     fn range_steps_never_give_full_marks_outside_the_range() {
         // 预算完成率: 100%, each whole 5 points away deducts 25%, at least one step above 100%.
-        let completion = ScoringRule::RangeSteps { low_bp: 10_000, high_bp: 10_000, step_bp: 500, deduct_bp: 2_500, at_least_one_step: Sides::Above };
+        let completion =
+            ScoringRule::RangeSteps { low_bp: 10_000, high_bp: 10_000, step_bp: 500, deduct_bp: 2_500, at_least_one_step: Sides::Above };
         assert_eq!(share_for_rate(&completion, 10_000), 10_000);
         assert_eq!(share_for_rate(&completion, 11_057), 5_000, "110.57%: 10.57 points over, two whole steps (was full marks)");
         assert_eq!(share_for_rate(&completion, 10_001), 7_500, "any over-execution loses a step");
@@ -100,7 +110,8 @@ mod tests {
         assert_eq!(share_for_rate(&carry, -30), 9_000);
         assert_eq!(share_for_rate(&carry, 1_333), 7_000, "13.33%: three whole steps over 10%");
         // 政府采购执行率 by its distance from 100%: 10% is 90 steps away → 0 (was full marks).
-        let procurement = ScoringRule::RangeSteps { low_bp: 10_000, high_bp: 10_000, step_bp: 100, deduct_bp: 1_000, at_least_one_step: Sides::Both };
+        let procurement =
+            ScoringRule::RangeSteps { low_bp: 10_000, high_bp: 10_000, step_bp: 100, deduct_bp: 1_000, at_least_one_step: Sides::Both };
         assert_eq!(share_for_rate(&procurement, 1_000), 0);
         assert_eq!(share_for_rate(&procurement, 9_650), 7_000, "96.5%: three whole steps short");
     }

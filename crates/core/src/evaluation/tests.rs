@@ -125,7 +125,13 @@ fn checklists_name_what_is_missing() {
     assert_eq!(rules.score, Points(0));
     assert!(rules.lost_reason.as_deref().unwrap().contains("内部控制"));
     let mut b = books();
-    b.records.control_documents.push(ControlDocument { document_code: "D1".into(), year: 2020, name: "内部控制手册".into(), adopted_on: date("2019-01-01"), note: None });
+    b.records.control_documents.push(ControlDocument {
+        document_code: "D1".into(),
+        year: 2020,
+        name: "内部控制手册".into(),
+        adopted_on: date("2019-01-01"),
+        note: None,
+    });
     let e = run(&b, None);
     assert_eq!(indicator(&e, "budget_rules_sound").score, Points(100));
     let disclosure = indicator(&e, "disclosure_timely");
@@ -144,8 +150,18 @@ fn a_reviewer_override_replaces_the_score_and_keeps_the_computed_one() {
         reviewer: "李审核".into(),
         date: date("2021-04-20"),
     });
-    b.records.score_overrides.push(ScoreOverride { override_code: "TZ0".into(), score: 300, date: date("2021-04-01"), ..b.records.score_overrides[0].clone() });
-    b.records.score_overrides.push(ScoreOverride { override_code: "TZ2".into(), indicator: "staff_control_rate".into(), score: 900, ..b.records.score_overrides[0].clone() });
+    b.records.score_overrides.push(ScoreOverride {
+        override_code: "TZ0".into(),
+        score: 300,
+        date: date("2021-04-01"),
+        ..b.records.score_overrides[0].clone()
+    });
+    b.records.score_overrides.push(ScoreOverride {
+        override_code: "TZ2".into(),
+        indicator: "staff_control_rate".into(),
+        score: 900,
+        ..b.records.score_overrides[0].clone()
+    });
     let e = run(&b, None);
     let i = indicator(&e, "budget_rules_sound");
     assert_eq!((i.computed_score, i.score), (Points(0), Points(250)), "the latest override applies");
@@ -321,7 +337,8 @@ mod formulas {
             accepted_on: None,
             note: None,
         };
-        b.records.procurements = vec![p("G1", true, Some(100_000), 90_000), p("G2", true, Some(50_000), 45_000), p("N1", false, None, 999_999)];
+        b.records.procurements =
+            vec![p("G1", true, Some(100_000), 90_000), p("G2", true, Some(50_000), 45_000), p("N1", false, None, 999_999)];
         assert_eq!(value(&b, "procurement_execution_rate").0, "90.00%", "(900 + 450) ÷ (1 000 + 500); non-government purchases left out");
         b.records.procurements.push(p("G3", true, None, 1));
         let e = run(&b, None);
@@ -342,7 +359,11 @@ mod formulas {
             status,
             note: None,
         };
-        b.records.fixed_assets = vec![asset("A1", 600_000, AssetStatus::InUse), asset("A2", 200_000, AssetStatus::Idle), asset("A3", 999_999, AssetStatus::Disposed)];
+        b.records.fixed_assets = vec![
+            asset("A1", 600_000, AssetStatus::InUse),
+            asset("A2", 200_000, AssetStatus::Idle),
+            asset("A3", 999_999, AssetStatus::Disposed),
+        ];
         assert_eq!(value(&b, "asset_utilization_rate").0, "75.00%", "6 000 ÷ 8 000; disposed assets left out");
     }
 
@@ -352,7 +373,13 @@ mod formulas {
         b.records.project_indicators = levels
             .iter()
             .enumerate()
-            .map(|(k, (l1, l2, actual))| ProjectIndicator { indicator_code: format!("I{k}"), level1: (*l1).into(), level2: (*l2).into(), actual: actual.map(Into::into), ..template.clone() })
+            .map(|(k, (l1, l2, actual))| ProjectIndicator {
+                indicator_code: format!("I{k}"),
+                level1: (*l1).into(),
+                level2: (*l2).into(),
+                actual: actual.map(Into::into),
+                ..template.clone()
+            })
             .collect();
         b
     }
@@ -379,7 +406,16 @@ mod formulas {
         let b = with_indicators(&[("满意度指标", "服务对象满意度指标", Some("92%")), ("满意度指标", "服务对象满意度指标", Some("88"))]);
         assert_eq!(value(&b, "satisfaction_rate").0, "90.00%", "(92 + 88) ÷ 2");
         let mut b = b;
-        b.records.surveys.push(Survey { survey_code: "S1".into(), year: 2020, subject: "居民".into(), project_code: None, date: None, sample_size: 200, satisfied: 171, evidence: None });
+        b.records.surveys.push(Survey {
+            survey_code: "S1".into(),
+            year: 2020,
+            subject: "居民".into(),
+            project_code: None,
+            date: None,
+            sample_size: 200,
+            satisfied: 171,
+            evidence: None,
+        });
         let (v, n, d) = value(&b, "satisfaction_rate");
         assert_eq!((v.as_str(), n.as_deref(), d.as_deref()), ("85.50%", Some("171人"), Some("200人")), "a survey outranks the indicators");
         let none = with_indicators(&[("满意度指标", "服务对象满意度指标", None)]);
@@ -458,7 +494,15 @@ mod reading_actuals {
 mod department_targets_and_prior_year {
     use super::*;
 
-    fn department_indicator(code: &str, level1: &str, level2: &str, direction: IndicatorDirection, target: &str, actual: &str, is_key: bool) -> DepartmentIndicator {
+    fn department_indicator(
+        code: &str,
+        level1: &str,
+        level2: &str,
+        direction: IndicatorDirection,
+        target: &str,
+        actual: &str,
+        is_key: bool,
+    ) -> DepartmentIndicator {
         DepartmentIndicator {
             indicator_code: code.into(),
             year: 2020,
@@ -482,13 +526,28 @@ mod department_targets_and_prior_year {
         b.records.projects.clear();
         b.records.project_indicators.clear();
         let before = run(&b, None);
-        let lost: i64 = ["output_completion_rate", "output_timeliness_rate", "output_quality_rate", "key_work_completion_rate", "benefit_rate", "satisfaction_rate", "target_reasonable", "target_specific"]
-            .iter()
-            .map(|id| indicator(&before, id).score.0)
-            .sum();
+        let lost: i64 = [
+            "output_completion_rate",
+            "output_timeliness_rate",
+            "output_quality_rate",
+            "key_work_completion_rate",
+            "benefit_rate",
+            "satisfaction_rate",
+            "target_reasonable",
+            "target_specific",
+        ]
+        .iter()
+        .map(|id| indicator(&before, id).score.0)
+        .sum();
         assert_eq!(lost, 0, "without projects, every target-based indicator scored nothing (45 points)");
         use IndicatorDirection::*;
-        b.records.department_goals.push(DepartmentGoal { goal_code: "M1".into(), year: 2020, goal: "开展科普活动，提升公民科学素质".into(), outcome: None, note: None });
+        b.records.department_goals.push(DepartmentGoal {
+            goal_code: "M1".into(),
+            year: 2020,
+            goal: "开展科普活动，提升公民科学素质".into(),
+            outcome: None,
+            note: None,
+        });
         b.records.department_indicators = vec![
             department_indicator("科普活动场次", "产出指标", "数量指标", AtLeast, "50", "52", true),
             department_indicator("活动合格率", "产出指标", "质量指标", AtLeast, "95%", "近95%", false),
@@ -501,7 +560,16 @@ mod department_targets_and_prior_year {
         // 数量 1/1 → 6; 质量 0/1 (近95% is under 95%) → 0; 时效 1/1 → 5; 重点工作 1/1 → 4; 效益 1/1 → 12;
         // 满意度 92% ÷ 90% ≥ 1 → 8; 目标合理性 2 and 明确性 3 (quantified 产出 with units).
         assert_eq!(
-            [score("output_completion_rate"), score("output_quality_rate"), score("output_timeliness_rate"), score("key_work_completion_rate"), score("benefit_rate"), score("satisfaction_rate"), score("target_reasonable"), score("target_specific")],
+            [
+                score("output_completion_rate"),
+                score("output_quality_rate"),
+                score("output_timeliness_rate"),
+                score("key_work_completion_rate"),
+                score("benefit_rate"),
+                score("satisfaction_rate"),
+                score("target_reasonable"),
+                score("target_specific")
+            ],
             [Points(600), Points(0), Points(500), Points(400), Points(1200), Points(800), Points(200), Points(300)]
         );
         assert_eq!(indicator(&e, "output_completion_rate").evidence[0].kind, "department_indicators");
@@ -645,7 +713,9 @@ fn a_target_below_the_prior_years_actual_is_flagged_to_the_reviewer() {
 fn published_template_rows() {
     use super::scoring::share_for_rate;
     let rules = Rules::defaults();
-    let score = |id: &str, rate_bp: i64| Points(800).share(share_for_rate(&rules.department.indicators.iter().find(|i| i.id == id).unwrap().scoring, rate_bp));
+    let score = |id: &str, rate_bp: i64| {
+        Points(800).share(share_for_rate(&rules.department.indicators.iter().find(|i| i.id == id).unwrap().scoring, rate_bp))
+    };
     let rate = |n: i64, d: i64| crate::BasisPoints::ratio(n, d).unwrap().0;
     // 在职人员控制率: 136 in post of 143 → 95.10%, 8 of 8.
     assert_eq!((rate(136, 143), score("staff_control_rate", rate(136, 143))), (9_510, Points(800)));
@@ -654,5 +724,8 @@ fn published_template_rows() {
     // 预算完成率: (19.80 结转 + 1922.76 年初 + 767.86 追加 − 19.80 年末结余) ÷ (19.80 + 1922.76 + 767.86) → 99.27%,
     // 8 of 8 (「100%计满分，每低于5%扣2分」; was 6 of 8 when any shortfall lost a step).
     let available = 1_980 + 192_276 + 76_786;
-    assert_eq!((rate(available - 1_980, available), score("budget_completion_rate", rate(available - 1_980, available))), (9_927, Points(800)));
+    assert_eq!(
+        (rate(available - 1_980, available), score("budget_completion_rate", rate(available - 1_980, available))),
+        (9_927, Points(800))
+    );
 }

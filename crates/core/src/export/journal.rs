@@ -40,7 +40,18 @@ fn part(text: &str) -> String {
 
 /// Free text on a transaction line: one line, no comment marker, no double spaces.
 fn text(t: &str) -> String {
-    let one_line: String = t.chars().map(|c| if c.is_control() { ' ' } else if c == ';' { '；' } else { c }).collect();
+    let one_line: String = t
+        .chars()
+        .map(|c| {
+            if c.is_control() {
+                ' '
+            } else if c == ';' {
+                '；'
+            } else {
+                c
+            }
+        })
+        .collect();
     one_line.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
@@ -69,8 +80,16 @@ pub fn line_account(unit_code: &str, line: &AppropriationLine) -> String {
 /// Appends the journal of one unit-year to `out`.
 pub fn write(books: &Books, out: &mut String) {
     let unit = part(&books.unit.code);
-    let _ = writeln!(out, "; {} {}（{}）{} 年度账簿\n", books.unit.code, text(&books.unit.name), text(&books.unit.parent_department), books.year.year);
-    let accounts: HashMap<&str, String> = books.records.appropriation_lines.iter().map(|l| (l.line_code.as_str(), line_account(&books.unit.code, l))).collect();
+    let _ = writeln!(
+        out,
+        "; {} {}（{}）{} 年度账簿\n",
+        books.unit.code,
+        text(&books.unit.name),
+        text(&books.unit.parent_department),
+        books.year.year
+    );
+    let accounts: HashMap<&str, String> =
+        books.records.appropriation_lines.iter().map(|l| (l.line_code.as_str(), line_account(&books.unit.code, l))).collect();
     // A voucher names a line of its own year (the importer checks it); a missing one still balances.
     let account = |line: &str| accounts.get(line).cloned().unwrap_or_else(|| format!("{unit}:未知指标:{}", part(line)));
     let appropriated = format!("{unit}:{APPROPRIATED}");
@@ -86,13 +105,27 @@ pub fn write(books: &Books, out: &mut String) {
         let comment = r.reverses.as_deref().map(|x| format!("reverses: {x}")).unwrap_or_default();
         let cash = format!("{unit}:资金:{fund}");
         let income = format!("{unit}:收入:{fund}:{}", part(&r.function_code));
-        transaction(out, &r.date.to_string(), &r.voucher_no, r.payer.as_deref().unwrap_or("收入"), &comment, [(&cash, r.amount), (&income, -r.amount)]);
+        transaction(
+            out,
+            &r.date.to_string(),
+            &r.voucher_no,
+            r.payer.as_deref().unwrap_or("收入"),
+            &comment,
+            [(&cash, r.amount), (&income, -r.amount)],
+        );
     }
     for e in &books.records.expenditures {
         let line = account(&e.line_code);
         let (spent, available) = (format!("{line}:{SPENT}"), format!("{line}:{AVAILABLE}"));
         let comment = format!("line: {}{}", e.line_code, e.reverses.as_deref().map(|r| format!(", reverses: {r}")).unwrap_or_default());
-        transaction(out, &e.date.to_string(), &e.voucher_no, &format!("{} {}", e.payee, e.purpose), &comment, [(&spent, e.amount), (&available, -e.amount)]);
+        transaction(
+            out,
+            &e.date.to_string(),
+            &e.voucher_no,
+            &format!("{} {}", e.payee, e.purpose),
+            &comment,
+            [(&spent, e.amount), (&available, -e.amount)],
+        );
     }
 }
 

@@ -101,7 +101,6 @@ fn class_of(code: &str) -> &str {
     code.get(..3).unwrap_or(code)
 }
 
-
 pub(crate) fn economic_name(books: &Books, code: &str) -> String {
     books.code_tables().and_then(|t| t.economic(code)).map(|e| e.name.clone()).unwrap_or_else(|| format!("科目{code}"))
 }

@@ -3,8 +3,8 @@
 use super::{AccountTable, FinalAccounts, HeaderCell, Value, add_at, chinese_ordinal, economic_name, function_rows, h, h_span, money_row};
 use crate::Fen;
 use crate::balance::fund_balances;
-use crate::disclosure::accounts_edition;
 use crate::codes::{ExpenseGroup, SanGongKind};
+use crate::disclosure::accounts_edition;
 use crate::records::{AppropriationLine, Books, FundSource, IncomeKind, SpendingKind};
 use std::collections::BTreeMap;
 
@@ -49,19 +49,38 @@ fn empty_note(books: &Books, what: &str) -> Option<String> {
 }
 
 /// A table laid out by 科目编码: empty (with its note) when no 项 has an amount.
-fn by_function(code: &str, name: &str, header: Vec<Vec<HeaderCell>>, books: &Books, items: BTreeMap<String, Vec<Fen>>, columns: usize, nothing: &str) -> AccountTable {
-    let (rows, empty_note) = if items.is_empty() { (vec![], empty_note(books, nothing)) } else { (function_rows(books, &items, columns), None) };
+fn by_function(
+    code: &str,
+    name: &str,
+    header: Vec<Vec<HeaderCell>>,
+    books: &Books,
+    items: BTreeMap<String, Vec<Fen>>,
+    columns: usize,
+    nothing: &str,
+) -> AccountTable {
+    let (rows, empty_note) =
+        if items.is_empty() { (vec![], empty_note(books, nothing)) } else { (function_rows(books, &items, columns), None) };
     AccountTable { code: code.into(), name: name.into(), header, rows, empty_note }
 }
 
 /// Two tables side by side (收入 | 支出): item rows padded to the same length, then the summary rows in pairs,
 /// as the official 总表 align 本年收入合计 with 本年支出合计 and 总计 with 总计.
-fn side_by_side(left: Vec<Vec<Value>>, left_width: usize, right: Vec<Vec<Value>>, right_width: usize, summary: Vec<(Vec<Value>, Vec<Value>)>) -> Vec<Vec<Value>> {
+fn side_by_side(
+    left: Vec<Vec<Value>>,
+    left_width: usize,
+    right: Vec<Vec<Value>>,
+    right_width: usize,
+    summary: Vec<(Vec<Value>, Vec<Value>)>,
+) -> Vec<Vec<Value>> {
     let pad = |row: Option<Vec<Value>>, width: usize| row.unwrap_or_else(|| vec![Value::Blank; width]);
     let n = left.len().max(right.len());
     let (mut left, mut right) = (left.into_iter(), right.into_iter());
     let mut rows: Vec<Vec<Value>> = (0..n).map(|_| [pad(left.next(), left_width), pad(right.next(), right_width)].concat()).collect();
-    rows.extend(summary.into_iter().map(|(l, r)| [pad(Some(l).filter(|l| !l.is_empty()), left_width), pad(Some(r).filter(|r| !r.is_empty()), right_width)].concat()));
+    rows.extend(
+        summary.into_iter().map(|(l, r)| {
+            [pad(Some(l).filter(|l| !l.is_empty()), left_width), pad(Some(r).filter(|r| !r.is_empty()), right_width)].concat()
+        }),
+    );
     rows
 }
 
@@ -76,7 +95,11 @@ fn class_rows(books: &Books, columns: usize, amounts: impl Fn(Fen, &Appropriatio
             total.iter_mut().zip(&a).for_each(|(t, x)| *t += *x);
         }
     }
-    let rows = by_class.iter().enumerate().map(|(i, (code, a))| money_row([Value::text(format!("{}、{}", chinese_ordinal(i + 1), books.function_name(code)))], a)).collect();
+    let rows = by_class
+        .iter()
+        .enumerate()
+        .map(|(i, (code, a))| money_row([Value::text(format!("{}、{}", chinese_ordinal(i + 1), books.function_name(code)))], a))
+        .collect();
     (rows, total)
 }
 
@@ -136,7 +159,11 @@ fn income(books: &Books) -> AccountTable {
         add_at(&mut items, &r.function_code, COLUMNS, 0, r.amount);
         add_at(&mut items, &r.function_code, COLUMNS, col, r.amount);
     }
-    let header = vec![["科目编码", "科目名称", "本年收入合计", "财政拨款收入", "上级补助收入", "事业收入", "经营收入", "附属单位上缴收入", "其他收入"].map(h).to_vec()];
+    let header = vec![
+        ["科目编码", "科目名称", "本年收入合计", "财政拨款收入", "上级补助收入", "事业收入", "经营收入", "附属单位上缴收入", "其他收入"]
+            .map(h)
+            .to_vec(),
+    ];
     by_function("公开02表", "收入决算表", header, books, items, COLUMNS, "收入")
 }
 
@@ -148,7 +175,9 @@ fn expenditure(books: &Books) -> AccountTable {
         add_at(&mut items, &l.function_code, COLUMNS, 0, amount);
         add_at(&mut items, &l.function_code, COLUMNS, if l.spending_kind == SpendingKind::Basic { 1 } else { 2 }, amount);
     }
-    let header = vec![["科目编码", "科目名称", "本年支出合计", "基本支出", "项目支出", "上缴上级支出", "经营支出", "对附属单位补助支出"].map(h).to_vec()];
+    let header = vec![
+        ["科目编码", "科目名称", "本年支出合计", "基本支出", "项目支出", "上缴上级支出", "经营支出", "对附属单位补助支出"].map(h).to_vec(),
+    ];
     by_function("公开03表", "支出决算表", header, books, items, COLUMNS, "支出")
 }
 
@@ -200,7 +229,15 @@ fn fiscal_summary(books: &Books) -> AccountTable {
         name: "财政拨款收入支出决算总表".into(),
         header: vec![
             vec![h_span("收入", 2, 1), h_span("支出", 5, 1)],
-            vec![h("项目"), h("金额"), h("项目"), h("合计"), h("一般公共预算财政拨款"), h("政府性基金预算财政拨款"), h("国有资本经营预算财政拨款")],
+            vec![
+                h("项目"),
+                h("金额"),
+                h("项目"),
+                h("合计"),
+                h("一般公共预算财政拨款"),
+                h("政府性基金预算财政拨款"),
+                h("国有资本经营预算财政拨款"),
+            ],
         ],
         rows,
         empty_note: None,
@@ -232,7 +269,9 @@ fn general_budget_expenditure(books: &Books) -> AccountTable {
 fn general_budget_basic_detail(books: &Books) -> AccountTable {
     let mut personnel: BTreeMap<String, Fen> = BTreeMap::new();
     let mut public_use: BTreeMap<String, Fen> = BTreeMap::new();
-    for (amount, l) in paid(books).into_iter().filter(|(_, l)| l.fund_source == FundSource::GeneralBudget && l.spending_kind == SpendingKind::Basic) {
+    for (amount, l) in
+        paid(books).into_iter().filter(|(_, l)| l.fund_source == FundSource::GeneralBudget && l.spending_kind == SpendingKind::Basic)
+    {
         let side = if books.expense_group(l) == Some(ExpenseGroup::Personnel) { &mut personnel } else { &mut public_use };
         *side.entry(l.economic_code.clone()).or_default() += amount;
     }
@@ -244,8 +283,14 @@ fn general_budget_basic_detail(books: &Books) -> AccountTable {
         }
         let mut rows = Vec::new();
         for (class, members) in &classes {
-            rows.push(vec![Value::text(class), Value::text(economic_name(books, class)), Value::Money(members.iter().map(|(_, a)| *a).sum())]);
-            rows.extend(members.iter().map(|(code, a)| vec![Value::text(*code), Value::text(economic_name(books, code)), Value::Money(*a)]));
+            rows.push(vec![
+                Value::text(class),
+                Value::text(economic_name(books, class)),
+                Value::Money(members.iter().map(|(_, a)| *a).sum()),
+            ]);
+            rows.extend(
+                members.iter().map(|(code, a)| vec![Value::text(*code), Value::text(economic_name(books, code)), Value::Money(*a)]),
+            );
         }
         (rows, items.values().copied().sum())
     };
@@ -273,7 +318,8 @@ fn general_budget_basic_detail(books: &Books) -> AccountTable {
 }
 
 /// The kinds of “三公”经费 in the order of the 三公 table's columns.
-pub const SANGONG_KINDS: [SanGongKind; 4] = [SanGongKind::OutboundTravel, SanGongKind::VehiclePurchase, SanGongKind::VehicleOperation, SanGongKind::OfficialReception];
+pub const SANGONG_KINDS: [SanGongKind; 4] =
+    [SanGongKind::OutboundTravel, SanGongKind::VehiclePurchase, SanGongKind::VehicleOperation, SanGongKind::OfficialReception];
 
 /// “三公”经费 全年预算数 and 支出 by kind (in [`SANGONG_KINDS`] order) of the lines whose fund source is covered.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -306,7 +352,11 @@ pub fn sangong_amounts(books: &Books, covered: impl Fn(FundSource) -> bool) -> S
 /// The fund sources the year's edition covers in its 三公 table: 一般公共预算 (`sangong_general_budget`, the
 /// 2019–2021 set) or every 财政拨款 (`sangong_fiscal`, from 2022); the 决算说明's 三公 figure follows it.
 pub fn sangong_coverage(year: i32) -> fn(FundSource) -> bool {
-    if accounts_edition(year).tables.iter().any(|t| t.id == "sangong_fiscal") { FundSource::is_fiscal } else { |s| s == FundSource::GeneralBudget }
+    if accounts_edition(year).tables.iter().any(|t| t.id == "sangong_fiscal") {
+        FundSource::is_fiscal
+    } else {
+        |s| s == FundSource::GeneralBudget
+    }
 }
 
 /// The “三公”经费支出决算表: 预算数 and 决算数, each split by kind, of the lines whose fund source `covered` keeps.
@@ -317,7 +367,12 @@ fn sangong(books: &Books, covered: impl Fn(FundSource) -> bool, nothing: &str) -
     let group = |title: &str| {
         [
             vec![h_span(title, 6, 1)],
-            vec![h_span("合计", 1, 2), h_span("因公出国（境）费", 1, 2), h_span("公务用车购置及运行维护费", 3, 1), h_span("公务接待费", 1, 2)],
+            vec![
+                h_span("合计", 1, 2),
+                h_span("因公出国（境）费", 1, 2),
+                h_span("公务用车购置及运行维护费", 3, 1),
+                h_span("公务接待费", 1, 2),
+            ],
             vec![h("小计"), h("公务用车购置费"), h("公务用车运行费")],
         ]
     };
@@ -352,10 +407,25 @@ fn government_fund(books: &Books) -> AccountTable {
         }
     }
     let header = vec![
-        vec![h_span("科目编码", 1, 2), h_span("科目名称", 1, 2), h_span("年初结转和结余", 1, 2), h_span("本年收入", 1, 2), h_span("本年支出", 3, 1), h_span("年末结转和结余", 1, 2)],
+        vec![
+            h_span("科目编码", 1, 2),
+            h_span("科目名称", 1, 2),
+            h_span("年初结转和结余", 1, 2),
+            h_span("本年收入", 1, 2),
+            h_span("本年支出", 3, 1),
+            h_span("年末结转和结余", 1, 2),
+        ],
         vec![h("小计"), h("基本支出"), h("项目支出")],
     ];
-    by_function("公开08表", "政府性基金预算财政拨款收入支出决算表", header, books, items, COLUMNS, "政府性基金预算财政拨款收入、支出及结转和结余")
+    by_function(
+        "公开08表",
+        "政府性基金预算财政拨款收入支出决算表",
+        header,
+        books,
+        items,
+        COLUMNS,
+        "政府性基金预算财政拨款收入、支出及结转和结余",
+    )
 }
 
 /// 公开09表 国有资本经营预算财政拨款支出决算表.

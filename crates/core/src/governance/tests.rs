@@ -7,11 +7,25 @@ fn fired(b: &Books, rule: &str) -> Vec<Finding> {
 }
 
 fn policy(threshold: i64, adopted: &str) -> MajorDecisionPolicy {
-    MajorDecisionPolicy { policy_code: format!("BF-{adopted}"), year: 2020, threshold: Fen(threshold), document: "单位三重一大实施办法".into(), adopted_on: date(adopted) }
+    MajorDecisionPolicy {
+        policy_code: format!("BF-{adopted}"),
+        year: 2020,
+        threshold: Fen(threshold),
+        document: "单位三重一大实施办法".into(),
+        adopted_on: date(adopted),
+    }
 }
 
 fn decision(code: &str, day: &str) -> MajorDecision {
-    MajorDecision { decision_code: code.into(), year: 2020, date: date(day), kind: MajorDecisionKind::LargeFunds, subject: "事项".into(), amount: None, meeting: None }
+    MajorDecision {
+        decision_code: code.into(),
+        year: 2020,
+        date: date(day),
+        kind: MajorDecisionKind::LargeFunds,
+        subject: "事项".into(),
+        amount: None,
+        meeting: None,
+    }
 }
 
 fn link(code: &str, decision: &str, kind: LinkedKind, key: &str) -> DecisionLink {
@@ -37,7 +51,13 @@ fn above_the_threshold_needs_a_linked_decision_taken_before() {
     b.records.major_decision_policies = vec![policy(50_000, "2020-01-01")];
     let found = fired(&b, "MAJOR_DECISION_MISSING");
     assert_eq!(found.iter().map(|f| f.records[0].key.as_str()).collect::<Vec<_>>(), vec!["ZC1"]);
-    assert!(found[0].message.contains("支出凭证「ZC1」（用途）金额 800.00 元，超过“三重一大”大额资金标准 500.00 元（单位三重一大实施办法），但没有关联的集体决策记录"), "{}", found[0].message);
+    assert!(
+        found[0].message.contains(
+            "支出凭证「ZC1」（用途）金额 800.00 元，超过“三重一大”大额资金标准 500.00 元（单位三重一大实施办法），但没有关联的集体决策记录"
+        ),
+        "{}",
+        found[0].message
+    );
     // A decision dated after the payment is 事后补议; one before clears it.
     b.records.major_decisions = vec![decision("JC1", "2020-06-02")];
     b.records.decision_links = vec![link("GL1", "JC1", LinkedKind::Expenditure, "ZC1")];
@@ -84,7 +104,14 @@ fn a_decision_on_the_procurement_covers_its_payments_and_reversed_payments_need_
 #[test]
 fn the_enterer_may_not_approve() {
     let mut b = books();
-    let approval = |code: &str, entered: &str, approved: &str| VoucherApproval { approval_code: code.into(), year: 2020, voucher_no: "ZC1".into(), entered_by: entered.into(), approved_by: approved.into(), date: date("2020-06-02") };
+    let approval = |code: &str, entered: &str, approved: &str| VoucherApproval {
+        approval_code: code.into(),
+        year: 2020,
+        voucher_no: "ZC1".into(),
+        entered_by: entered.into(),
+        approved_by: approved.into(),
+        date: date("2020-06-02"),
+    };
     b.records.voucher_approvals = vec![approval("SH1", "clerk", "reviewer")];
     assert!(fired(&b, "SEGREGATION_OF_DUTIES").is_empty());
     b.records.voucher_approvals.push(approval("SH2", "admin", "admin "));

@@ -21,7 +21,14 @@ fn purchase(code: &str, day: &str, item: &str, method: ProcurementMethod, amount
 }
 
 fn quote(code: &str, procurement: &str, supplier: &str) -> ProcurementQuote {
-    ProcurementQuote { quote_code: code.into(), year: 2020, procurement_ref: procurement.into(), supplier: supplier.into(), amount: Fen(100), date: None }
+    ProcurementQuote {
+        quote_code: code.into(),
+        year: 2020,
+        procurement_ref: procurement.into(),
+        supplier: supplier.into(),
+        amount: Fen(100),
+        date: None,
+    }
 }
 
 fn fired(b: &Books, rule: &str) -> Vec<Finding> {
@@ -44,17 +51,37 @@ fn the_data_file_picks_the_most_specific_region_and_year() {
 fn tender_required_at_the_threshold_unless_tendered_or_approved() {
     let mut b = books();
     // Exactly 2 000 000.00 元 by 竞争性磋商: at the threshold, so reported.
-    b.records.procurements.push(purchase("CG1", "2020-05-01", "业务系统建设", ProcurementMethod::CompetitiveConsultation, 200_000_000, "甲公司"));
+    b.records.procurements.push(purchase(
+        "CG1",
+        "2020-05-01",
+        "业务系统建设",
+        ProcurementMethod::CompetitiveConsultation,
+        200_000_000,
+        "甲公司",
+    ));
     b.records.procurements.push(purchase("CG2", "2020-05-01", "办公楼维修", ProcurementMethod::OpenTender, 300_000_000, "乙公司"));
     b.records.procurements.push(purchase("CG3", "2020-05-01", "软件", ProcurementMethod::SingleSource, 199_999_999, "丙公司"));
     let found = fired(&b, "PROCUREMENT_TENDER_REQUIRED");
     assert_eq!(found.len(), 1, "{found:#?}");
-    assert!(found[0].message.contains("采购「CG1」（业务系统建设）金额 2000000.00 元，达到公开招标数额标准 2000000.00 元，但采购方式为竞争性磋商"), "{}", found[0].message);
+    assert!(
+        found[0]
+            .message
+            .contains("采购「CG1」（业务系统建设）金额 2000000.00 元，达到公开招标数额标准 2000000.00 元，但采购方式为竞争性磋商"),
+        "{}",
+        found[0].message
+    );
     // A 采购预算 above the threshold counts even when the contract came in below it.
     b.records.procurements[2].budget_amount = Some(Fen(250_000_000));
     assert_eq!(fired(&b, "PROCUREMENT_TENDER_REQUIRED").len(), 2);
     // An approved change of method for that method clears it; one for another method does not.
-    let exception = |method| ProcurementException { exception_code: "PF1".into(), year: 2020, procurement_ref: "CG1".into(), approved_method: method, document: "芙财采〔2020〕8号".into(), date: date("2020-04-20") };
+    let exception = |method| ProcurementException {
+        exception_code: "PF1".into(),
+        year: 2020,
+        procurement_ref: "CG1".into(),
+        approved_method: method,
+        document: "芙财采〔2020〕8号".into(),
+        date: date("2020-04-20"),
+    };
     b.records.procurement_exceptions.push(exception(ProcurementMethod::SingleSource));
     assert_eq!(fired(&b, "PROCUREMENT_TENDER_REQUIRED").len(), 2);
     b.records.procurement_exceptions[0] = exception(ProcurementMethod::CompetitiveConsultation);
@@ -69,7 +96,11 @@ fn split_purchases_by_supplier_or_item_within_the_window() {
     b.records.procurements.push(purchase("CG2", "2020-05-30", "印刷", ProcurementMethod::ThreeQuotes, 15_000_000, "甲公司"));
     let found = fired(&b, "PROCUREMENT_SPLIT");
     assert_eq!(found.len(), 1, "{found:#?}");
-    assert!(found[0].message.contains("供应商「甲公司」在 90 天内的 2 笔采购（CG1、CG2）合计 300000.00 元，达到分散采购限额标准 300000.00 元"), "{}", found[0].message);
+    assert!(
+        found[0].message.contains("供应商「甲公司」在 90 天内的 2 笔采购（CG1、CG2）合计 300000.00 元，达到分散采购限额标准 300000.00 元"),
+        "{}",
+        found[0].message
+    );
     b.records.procurements[1].date = date("2020-05-31");
     assert!(fired(&b, "PROCUREMENT_SPLIT").is_empty(), "91 days apart");
     // The same item from different suppliers is found too, and a purchase at the threshold itself is not a split.

@@ -112,7 +112,10 @@ fn table_cell(cell: &Cell, width: usize, header: bool) -> TableCell {
     if cell.missing {
         run = run.color(MISSING_COLOR).bold();
     }
-    let p = Paragraph::new().align(align).line_spacing(LineSpacing::new().line_rule(LineSpacingType::Auto).line(240).before(0).after(0)).add_run(run);
+    let p = Paragraph::new()
+        .align(align)
+        .line_spacing(LineSpacing::new().line_rule(LineSpacingType::Auto).line(240).before(0).after(0))
+        .add_run(run);
     TableCell::new().add_paragraph(p).width(width, WidthType::Dxa).vertical_align(VAlignType::Center)
 }
 
@@ -121,7 +124,10 @@ fn table(headers: &[String], rows: &[Vec<Cell>], widths: &[u16], text_width: usi
     let grid: Vec<usize> = widths.iter().map(|w| usize::from(*w) * text_width / total).collect();
     let header = TableRow::new(headers.iter().zip(&grid).map(|(h, w)| table_cell(&Cell::text(h), *w, true)).collect()).cant_split();
     let body = rows.iter().map(|r| TableRow::new(r.iter().zip(&grid).map(|(c, w)| table_cell(c, *w, false)).collect()).cant_split());
-    Table::new(std::iter::once(header).chain(body).collect()).set_grid(grid).layout(TableLayoutType::Fixed).width(text_width, WidthType::Dxa)
+    Table::new(std::iter::once(header).chain(body).collect())
+        .set_grid(grid)
+        .layout(TableLayoutType::Fixed)
+        .width(text_width, WidthType::Dxa)
 }
 
 /// 「— N —」 centred, in 宋体 四号 as the standard sets page numbers.
@@ -140,21 +146,29 @@ fn footer() -> Footer {
 
 fn add_block(docx: Docx, block: &Block, text_width: usize) -> Docx {
     match block {
-        Block::Heading { level, text, new_page } => {
-            docx.add_paragraph(Paragraph::new().style(&format!("Heading{}", level.clamp(&1, &3))).keep_next(true).page_break_before(*new_page).add_run(Run::new().add_text(text)))
-        }
+        Block::Heading { level, text, new_page } => docx.add_paragraph(
+            Paragraph::new()
+                .style(&format!("Heading{}", level.clamp(&1, &3)))
+                .keep_next(true)
+                .page_break_before(*new_page)
+                .add_run(Run::new().add_text(text)),
+        ),
         Block::Paragraph { line } if line.is_empty() => docx,
         Block::Paragraph { line } => docx.add_paragraph(body(line)),
         Block::List { numbered, items } => items.iter().enumerate().fold(docx, |d, (i, item)| {
             let marker = if *numbered { format!("{}. ", i + 1) } else { "• ".to_string() };
             d.add_paragraph(body(&item.prefixed(&marker)))
         }),
-        Block::Table { headers, rows, widths } => docx.add_table(table(headers, rows, widths, text_width)).add_paragraph(Paragraph::new().line_spacing(fixed_lines(LINE_PITCH / 2))),
+        Block::Table { headers, rows, widths } => docx
+            .add_table(table(headers, rows, widths, text_width))
+            .add_paragraph(Paragraph::new().line_spacing(fixed_lines(LINE_PITCH / 2))),
         Block::Chart { .. } => docx,
         Block::Signature { unit, date } => {
             // 成文日期 右空四字; the unit's name above it.
             let right = |p: Paragraph| p.align(AlignmentType::Right).indent(None, None, Some(2 * TWO_CHARS), None);
-            docx.add_paragraph(Paragraph::new()).add_paragraph(right(Paragraph::new().add_run(Run::new().add_text(unit)))).add_paragraph(runs(right(Paragraph::new()), date, None))
+            docx.add_paragraph(Paragraph::new())
+                .add_paragraph(right(Paragraph::new().add_run(Run::new().add_text(unit))))
+                .add_paragraph(runs(right(Paragraph::new()), date, None))
         }
     }
 }
@@ -168,7 +182,9 @@ pub fn docx(outline: &Outline) -> Result<Vec<u8>, DocumentError> {
 pub fn docx_in(outline: &Outline, orientation: Orientation) -> Result<Vec<u8>, DocumentError> {
     let (page, (width, height), text_width) = match orientation {
         Orientation::Portrait => (PageMargin::new().top(mm(37)).bottom(mm(28)).left(mm(28)).right(mm(26)), (11906, 16838), TEXT_WIDTH),
-        Orientation::Landscape => (PageMargin::new().top(mm(26)).bottom(mm(26)).left(mm(28)).right(mm(28)), (16838, 11906), LANDSCAPE_TEXT_WIDTH),
+        Orientation::Landscape => {
+            (PageMargin::new().top(mm(26)).bottom(mm(26)).left(mm(28)).right(mm(28)), (16838, 11906), LANDSCAPE_TEXT_WIDTH)
+        }
     };
     let page = page.header(mm(15)).footer(mm(14));
     let mut doc = Docx::new().page_size(width, height);
@@ -176,8 +192,7 @@ pub fn docx_in(outline: &Outline, orientation: Orientation) -> Result<Vec<u8>, D
         doc = doc.page_orient(PageOrientationType::Landscape);
     }
     let mut doc = styles(
-        doc
-            .page_margin(page)
+        doc.page_margin(page)
             .default_fonts(fonts(BODY_FONT))
             .default_size(BODY_SIZE)
             .default_line_spacing(fixed_lines(LINE_PITCH))

@@ -12,7 +12,8 @@ use std::io::{Cursor, Read, Write};
 use zip::write::SimpleFileOptions;
 
 /// (font, fallback) as Chinese Word installations name them.
-const FONTS: [(&str, &str); 5] = [(TITLE_FONT, SONG_FONT), (BODY_FONT, "仿宋"), (HEI_FONT, "SimHei"), (KAI_FONT, "楷体"), (SONG_FONT, "SimSun")];
+const FONTS: [(&str, &str); 5] =
+    [(TITLE_FONT, SONG_FONT), (BODY_FONT, "仿宋"), (HEI_FONT, "SimHei"), (KAI_FONT, "楷体"), (SONG_FONT, "SimSun")];
 
 fn font_table() -> String {
     let mut xml = String::from(
@@ -40,7 +41,8 @@ fn zip_error(e: impl std::fmt::Display) -> DocumentError {
 pub fn with_chinese_fonts(packed: &[u8]) -> Result<Vec<u8>, DocumentError> {
     let mut archive = zip::ZipArchive::new(Cursor::new(packed)).map_err(zip_error)?;
     let mut out = zip::ZipWriter::new(Cursor::new(Vec::new()));
-    let options = SimpleFileOptions::default().compression_method(zip::CompressionMethod::Deflated).last_modified_time(zip::DateTime::default());
+    let options =
+        SimpleFileOptions::default().compression_method(zip::CompressionMethod::Deflated).last_modified_time(zip::DateTime::default());
     for i in 0..archive.len() {
         let mut entry = archive.by_index(i).map_err(zip_error)?;
         let name = entry.name().map_err(zip_error)?.to_string();

@@ -15,10 +15,7 @@ pub fn consolidated_outline(m: &ConsolidatedModel, in_browser: bool) -> Outline 
         line = line.text(format!("所属主管部门{}个，", m.departments.len()));
     }
     line = line
-        .text(format!(
-            "纳入汇总的单位{}个，其中有{}年度账套的{}个。{}年全年预算数合计",
-            m.unit_count, m.year, m.reporting_count, m.year
-        ))
+        .text(format!("纳入汇总的单位{}个，其中有{}年度账套的{}个。{}年全年预算数合计", m.unit_count, m.year, m.reporting_count, m.year))
         .figure(&m.annual)
         .text("万元，本年支出合计")
         .figure(&m.spent)
@@ -40,11 +37,7 @@ pub fn consolidated_outline(m: &ConsolidatedModel, in_browser: bool) -> Outline 
             .departments
             .iter()
             .map(|d| {
-                let name = if d.code.is_empty() {
-                    d.name.clone()
-                } else {
-                    unit(&d.name, &d.code)
-                };
+                let name = if d.code.is_empty() { d.name.clone() } else { unit(&d.name, &d.code) };
                 vec![
                     Cell::text(name),
                     Cell::number(d.units.to_string()),
@@ -54,11 +47,7 @@ pub fn consolidated_outline(m: &ConsolidatedModel, in_browser: bool) -> Outline 
                 ]
             })
             .collect();
-        b.table(
-            &[&["主管部门", "单位数"][..], &money_headers].concat(),
-            &[6, 2, 3, 3, 2],
-            rows,
-        );
+        b.table(&[&["主管部门", "单位数"][..], &money_headers].concat(), &[6, 2, 3, 3, 2], rows);
         b.heading(2, "（二）按单位");
     }
     let region = m.kind == ScopeKind::Region;
@@ -66,32 +55,15 @@ pub fn consolidated_outline(m: &ConsolidatedModel, in_browser: bool) -> Outline 
         .units
         .iter()
         .map(|u| {
-            let mut row = if region {
-                vec![Cell::text(&u.department)]
-            } else {
-                vec![]
-            };
-            row.extend([
-                Cell::text(unit(&u.name, &u.code)),
-                Cell::figure(&u.annual),
-                Cell::figure(&u.spent),
-                Cell::figure(&u.rate),
-            ]);
+            let mut row = if region { vec![Cell::text(&u.department)] } else { vec![] };
+            row.extend([Cell::text(unit(&u.name, &u.code)), Cell::figure(&u.annual), Cell::figure(&u.spent), Cell::figure(&u.rate)]);
             row
         })
         .collect();
     if region {
-        b.table(
-            &[&["主管部门", "单位"][..], &money_headers].concat(),
-            &[5, 5, 3, 3, 2],
-            rows,
-        );
+        b.table(&[&["主管部门", "单位"][..], &money_headers].concat(), &[5, 5, 3, 3, 2], rows);
     } else {
-        b.table(
-            &[&["单位"][..], &money_headers].concat(),
-            &[6, 3, 3, 2],
-            rows,
-        );
+        b.table(&[&["单位"][..], &money_headers].concat(), &[6, 3, 3, 2], rows);
     }
 
     b.heading(1, "三、绩效自评排名");
@@ -108,19 +80,11 @@ pub fn consolidated_outline(m: &ConsolidatedModel, in_browser: bool) -> Outline 
                     Cell::text(&r.department),
                     Cell::figure(&r.score),
                     Cell::text(&r.grade),
-                    Cell::text(if r.note.is_empty() {
-                        "—"
-                    } else {
-                        r.note.as_str()
-                    }),
+                    Cell::text(if r.note.is_empty() { "—" } else { r.note.as_str() }),
                 ]
             })
             .collect();
-        b.table(
-            &["名次", "单位", "主管部门", "自评得分", "等级", "备注"],
-            &[2, 6, 5, 2, 2, 4],
-            rows,
-        );
+        b.table(&["名次", "单位", "主管部门", "自评得分", "等级", "备注"], &[2, 6, 5, 2, 2, 4], rows);
     }
 
     b.heading(1, "四、账务核对发现问题的单位");
@@ -140,18 +104,11 @@ pub fn consolidated_outline(m: &ConsolidatedModel, in_browser: bool) -> Outline 
                 ]
             })
             .collect();
-        b.table(
-            &["单位", "主管部门", "错误", "警告", "涉及规则"],
-            &[6, 5, 2, 2, 6],
-            rows,
-        );
+        b.table(&["单位", "主管部门", "错误", "警告", "涉及规则"], &[6, 5, 2, 2, 6], rows);
         b.paragraph(Line::new().text(if in_browser {
             "各单位的核对明细见单位一览中该单位的首页（待处理的核对问题）。".to_string()
         } else {
-            format!(
-                "各单位的核对明细见 jixiao check --unit 单位编码 --year {}。",
-                m.year
-            )
+            format!("各单位的核对明细见 jixiao check --unit 单位编码 --year {}。", m.year)
         }));
     }
     b.finish(&m.title, m.figures.clone())

@@ -29,20 +29,12 @@ pub(crate) fn scoring_note(i: &ScoredIndicator) -> String {
             o.reviewer, o.date, o.override_code, i.computed_score, o.score, o.reason
         ));
     }
-    if parts.is_empty() {
-        "—".into()
-    } else {
-        parts.join("。")
-    }
+    if parts.is_empty() { "—".into() } else { parts.join("。") }
 }
 
 /// 部门整体支出绩效评分表 with its basis and the total.
 pub(super) fn department(b: &mut Blocks, ev: &Evaluation, figures: &EvaluationFigures) {
-    b.paragraph(Line::new().text(format!(
-        "评价依据：{}（{}）。",
-        ev.basis.join("、"),
-        ev.framework
-    )));
+    b.paragraph(Line::new().text(format!("评价依据：{}（{}）。", ev.basis.join("、"), ev.framework)));
     let rows = ev
         .indicators
         .iter()
@@ -59,23 +51,8 @@ pub(super) fn department(b: &mut Blocks, ev: &Evaluation, figures: &EvaluationFi
             ]
         })
         .collect();
-    b.table(
-        &[
-            "一级指标",
-            "二级指标",
-            "三级指标",
-            "分值",
-            "指标值",
-            "得分",
-            "评分说明",
-        ],
-        &[4, 4, 6, 3, 4, 3, 11],
-        rows,
-    );
-    let mut line = Line::new()
-        .text("自评总分")
-        .figure(&figures.total)
-        .text(format!("分，评价等级为“{}”。", ev.grade));
+    b.table(&["一级指标", "二级指标", "三级指标", "分值", "指标值", "得分", "评分说明"], &[4, 4, 6, 3, 4, 3, 11], rows);
+    let mut line = Line::new().text("自评总分").figure(&figures.total).text(format!("分，评价等级为“{}”。", ev.grade));
     if let Some(note) = &ev.note {
         line = line.text(format!("{note}。"));
     }
@@ -96,21 +73,9 @@ fn fund_rows(p: &ProjectEvaluation, f: &ProjectFigures) -> Vec<Vec<Cell>> {
                 Cell::figure(&money.initial),
                 Cell::figure(&money.annual),
                 money.spent.as_ref().map_or_else(dash, Cell::figure),
-                if first {
-                    Cell::figure(&f.execution_weight)
-                } else {
-                    dash()
-                },
-                if first {
-                    Cell::figure(&f.execution_rate)
-                } else {
-                    dash()
-                },
-                if first {
-                    Cell::figure(&f.execution_score)
-                } else {
-                    dash()
-                },
+                if first { Cell::figure(&f.execution_weight) } else { dash() },
+                if first { Cell::figure(&f.execution_rate) } else { dash() },
+                if first { Cell::figure(&f.execution_score) } else { dash() },
             ]
         })
         .collect()
@@ -126,21 +91,11 @@ fn indicator_rows(p: &ProjectEvaluation, f: &ProjectFigures) -> Vec<Vec<Cell>> {
                 Cell::text(&i.level1),
                 Cell::text(&i.level2),
                 Cell::text(&i.level3),
-                Cell {
-                    numeric: false,
-                    ..Cell::figure(&f.target)
-                },
-                Cell {
-                    numeric: false,
-                    ..Cell::figure(&f.actual)
-                },
+                Cell { numeric: false, ..Cell::figure(&f.target) },
+                Cell { numeric: false, ..Cell::figure(&f.actual) },
                 Cell::figure(&f.weight),
                 Cell::figure(&f.score),
-                Cell::text(if i.deviation_reason.is_empty() {
-                    "—".to_string()
-                } else {
-                    i.deviation_reason.clone()
-                }),
+                Cell::text(if i.deviation_reason.is_empty() { "—".to_string() } else { i.deviation_reason.clone() }),
             ]
         })
         .collect()
@@ -149,15 +104,7 @@ fn indicator_rows(p: &ProjectEvaluation, f: &ProjectFigures) -> Vec<Vec<Cell>> {
 /// One 项目支出绩效自评表 per project.
 pub(super) fn projects(b: &mut Blocks, ev: &Evaluation, figures: &EvaluationFigures) {
     for (n, (p, f)) in ev.projects.iter().zip(&figures.projects).enumerate() {
-        b.heading(
-            3,
-            format!(
-                "{}. {}（{}）项目支出绩效自评表",
-                n + 1,
-                p.name,
-                p.project_code
-            ),
-        );
+        b.heading(3, format!("{}. {}（{}）项目支出绩效自评表", n + 1, p.name, p.project_code));
         project_table(b, p, f);
     }
 }
@@ -166,45 +113,22 @@ pub(super) fn projects(b: &mut Blocks, ev: &Evaluation, figures: &EvaluationFigu
 /// the project report's).
 pub(super) fn project_table(b: &mut Blocks, p: &ProjectEvaluation, f: &ProjectFigures) {
     b.table(
-        &[
-            "项目资金（万元）",
-            "年初预算数",
-            "全年预算数",
-            "全年执行数",
-            "分值",
-            "执行率",
-            "得分",
-        ],
+        &["项目资金（万元）", "年初预算数", "全年预算数", "全年执行数", "分值", "执行率", "得分"],
         &[7, 4, 4, 4, 3, 3, 3],
         fund_rows(p, f),
     );
-    let mut line = Line::new().text(format!(
-        "年度总体目标——预期目标：{}；实际完成情况：",
-        p.goal.trim_matches('。')
-    ));
+    let mut line = Line::new().text(format!("年度总体目标——预期目标：{}；实际完成情况：", p.goal.trim_matches('。')));
     line = match &p.outcome {
         Some(outcome) => line.text(outcome.trim_matches('。')),
         None => line.missing_data("实际完成情况"),
     };
     b.paragraph(line.text("。"));
     b.table(
-        &[
-            "一级指标",
-            "二级指标",
-            "三级指标",
-            "年度指标值",
-            "实际完成值",
-            "分值",
-            "得分",
-            "偏差原因分析及改进措施",
-        ],
+        &["一级指标", "二级指标", "三级指标", "年度指标值", "实际完成值", "分值", "得分", "偏差原因分析及改进措施"],
         &[5, 6, 7, 5, 5, 3, 3, 7],
         indicator_rows(p, f),
     );
-    let mut line = Line::new()
-        .text("总分")
-        .figure(&f.total)
-        .text(format!("分（满分100分），自评等级为“{}”。", p.grade));
+    let mut line = Line::new().text("总分").figure(&f.total).text(format!("分（满分100分），自评等级为“{}”。", p.grade));
     if let Some(note) = &p.note {
         line = line.text(format!("{note}。"));
     }
@@ -229,16 +153,7 @@ pub fn evaluation_outline(ev: &Evaluation) -> Outline {
     projects(&mut b, ev, &figures);
     if !ev.review_flags.is_empty() {
         b.heading(1, "四、审核提示");
-        b.list(
-            true,
-            ev.review_flags
-                .iter()
-                .map(|p| Line::new().text(p))
-                .collect(),
-        );
+        b.list(true, ev.review_flags.iter().map(|p| Line::new().text(p)).collect());
     }
-    b.finish(
-        format!("{}年度{}部门整体支出绩效自评评分表", ev.year, ev.unit_name),
-        figures.figures,
-    )
+    b.finish(format!("{}年度{}部门整体支出绩效自评评分表", ev.year, ev.unit_name), figures.figures)
 }

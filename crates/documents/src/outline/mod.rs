@@ -221,9 +221,12 @@ impl Outline {
             match block {
                 Block::Heading { text, .. } => out.push(text.clone()),
                 Block::Paragraph { line } => out.push(line.plain_text()),
-                Block::List { numbered, items } => {
-                    out.extend(items.iter().enumerate().map(|(i, l)| if *numbered { format!("{}. {}", i + 1, l.plain_text()) } else { l.plain_text() }))
-                }
+                Block::List { numbered, items } => out.extend(
+                    items
+                        .iter()
+                        .enumerate()
+                        .map(|(i, l)| if *numbered { format!("{}. {}", i + 1, l.plain_text()) } else { l.plain_text() }),
+                ),
                 Block::Table { headers, rows, .. } => {
                     out.push(headers.join(" | "));
                     out.extend(rows.iter().map(|r| r.iter().map(|c| c.text.as_str()).collect::<Vec<_>>().join(" | ")));

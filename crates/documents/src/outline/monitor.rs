@@ -23,20 +23,10 @@ fn ordinal(n: usize) -> String {
 
 /// The column headings of 预算执行情况.
 pub fn funds_headers(m: &Monitoring) -> Vec<String> {
-    [
-        "项目",
-        "年初预算数",
-        "全年预算数",
-        &m.spent_heading(),
-        "执行率",
-        "较序时进度（百分点）",
-        "全年预计执行数",
-        "偏差原因",
-        "纠偏措施",
-    ]
-    .iter()
-    .map(|s| s.to_string())
-    .collect()
+    ["项目", "年初预算数", "全年预算数", &m.spent_heading(), "执行率", "较序时进度（百分点）", "全年预计执行数", "偏差原因", "纠偏措施"]
+        .iter()
+        .map(|s| s.to_string())
+        .collect()
 }
 
 pub const FUNDS_WIDTHS: [u16; 9] = [6, 3, 3, 3, 3, 3, 4, 7, 7];
@@ -60,17 +50,8 @@ fn statement(f: &jixiao_core::report_model::Figure) -> Cell {
     Cell { numeric: false, ..Cell::figure(f) }
 }
 
-pub const INDICATOR_HEADERS: [&str; 9] = [
-    "一级指标",
-    "二级指标",
-    "三级指标",
-    "年度指标值",
-    "截至监控日完成情况",
-    "全年预计完成值",
-    "完成目标可能性",
-    "偏差原因",
-    "纠偏措施",
-];
+pub const INDICATOR_HEADERS: [&str; 9] =
+    ["一级指标", "二级指标", "三级指标", "年度指标值", "截至监控日完成情况", "全年预计完成值", "完成目标可能性", "偏差原因", "纠偏措施"];
 pub const INDICATOR_WIDTHS: [u16; 9] = [3, 3, 5, 3, 5, 3, 3, 6, 6];
 
 pub fn indicator_cells(i: &IndicatorRow) -> Vec<Cell> {
@@ -99,33 +80,18 @@ pub fn monitor_outline(m: &Monitoring) -> Outline {
         Line::new()
             .text(format!("监控日期：{}。序时进度：", m.as_of.chinese()))
             .figure(&m.time_progress)
-            .text(format!(
-                "（{} ÷ 12；{}）。金额单位：万元。",
-                m.months, m.time_progress_rule
-            )),
+            .text(format!("（{} ÷ 12；{}）。金额单位：万元。", m.months, m.time_progress_rule)),
     );
 
     b.heading(1, "一、预算执行情况");
     let headers = funds_headers(m);
     let headers: Vec<&str> = headers.iter().map(String::as_str).collect();
     b.table(&headers, &FUNDS_WIDTHS, m.funds.iter().map(funds_cells).collect());
-    let behind: Vec<String> = m
-        .funds
-        .iter()
-        .filter(|r| r.behind)
-        .map(|r| format!("{}（{}）", r.label, r.execution_rate.text))
-        .collect();
+    let behind: Vec<String> = m.funds.iter().filter(|r| r.behind).map(|r| format!("{}（{}）", r.label, r.execution_rate.text)).collect();
     b.paragraph(if behind.is_empty() {
-        Line::new().text(format!(
-            "各行执行率均不低于序时进度（{}）。",
-            m.time_progress.text
-        ))
+        Line::new().text(format!("各行执行率均不低于序时进度（{}）。", m.time_progress.text))
     } else {
-        Line::new().text(format!(
-            "执行率低于序时进度（{}）的：{}。",
-            m.time_progress.text,
-            behind.join("、")
-        ))
+        Line::new().text(format!("执行率低于序时进度（{}）的：{}。", m.time_progress.text, behind.join("、")))
     });
 
     b.heading(1, "二、绩效目标完成情况");
@@ -140,18 +106,12 @@ pub fn monitor_outline(m: &Monitoring) -> Outline {
         b.heading(2, format!("{}{subject}", ordinal(n + 1)));
         b.paragraph(match &g.goal {
             Some(goal) => Line::new().text(format!("年度总体目标：{}", goal.trim())),
-            None => Line::new()
-                .text("年度总体目标：")
-                .missing_data("年度总体目标"),
+            None => Line::new().text("年度总体目标：").missing_data("年度总体目标"),
         });
         if g.indicators.is_empty() {
             b.paragraph(Line::new().text("绩效指标：").missing_data("绩效指标"));
         } else {
-            b.table(
-                &INDICATOR_HEADERS,
-                &INDICATOR_WIDTHS,
-                g.indicators.iter().map(indicator_cells).collect(),
-            );
+            b.table(&INDICATOR_HEADERS, &INDICATOR_WIDTHS, g.indicators.iter().map(indicator_cells).collect());
         }
     }
 
@@ -174,9 +134,6 @@ mod tests {
 
     #[test]
     fn second_level_headings_count_in_chinese() {
-        assert_eq!(
-            [1, 9, 10, 12, 21].map(ordinal),
-            ["（一）", "（九）", "（十）", "（十二）", "（二十一）"]
-        );
+        assert_eq!([1, 9, 10, 12, 21].map(ordinal), ["（一）", "（九）", "（十）", "（十二）", "（二十一）"]);
     }
 }

@@ -9,10 +9,7 @@ use jixiao_core::project_report::{ProjectProse, ProjectReport};
 /// The unit's text for a section, one paragraph each; or its 「缺少数据」 note; or `otherwise`.
 fn prose(b: &mut Blocks, section: &ProjectProse, otherwise: &str) {
     if !section.paragraphs.is_empty() {
-        section
-            .paragraphs
-            .iter()
-            .for_each(|p| b.paragraph(Line::new().text(p)));
+        section.paragraphs.iter().for_each(|p| b.paragraph(Line::new().text(p)));
     } else if let Some(note) = &section.missing {
         b.paragraph(Line::new().missing(note));
     } else if !otherwise.is_empty() {
@@ -22,13 +19,7 @@ fn prose(b: &mut Blocks, section: &ProjectProse, otherwise: &str) {
 
 /// The unit and the date under the text; without a date, 「缺少数据：`missing`」.
 pub(super) fn signature(b: &mut Blocks, unit: &str, date: Option<&String>, missing: &str) {
-    b.signature(
-        unit,
-        date.map_or_else(
-            || Line::new().missing_data(missing),
-            |d| Line::new().text(d),
-        ),
-    );
+    b.signature(unit, date.map_or_else(|| Line::new().missing_data(missing), |d| Line::new().text(d)));
 }
 
 /// The project report's blocks.
@@ -36,19 +27,12 @@ pub fn project_outline(r: &ProjectReport) -> Outline {
     let mut b = Blocks::default();
     let money = r.money_unit;
     b.heading(1, "一、项目概况");
-    let mut line = Line::new().text(format!(
-        "{}（项目编码 {}）由{}",
-        r.project_name, r.project_code, r.unit_name
-    ));
+    let mut line = Line::new().text(format!("{}（项目编码 {}）由{}", r.project_name, r.project_code, r.unit_name));
     line = match &r.department {
         Some(d) => line.text(format!("{d}实施")),
         None => line.text("实施（").missing_data("实施科室").text("）"),
     };
-    line = line.text(if r.is_key {
-        "，为本单位重点项目。"
-    } else {
-        "。"
-    });
+    line = line.text(if r.is_key { "，为本单位重点项目。" } else { "。" });
     b.paragraph(line);
     prose(&mut b, &r.background, "");
     b.paragraph(Line::new().text(format!("年度总体目标：{}", r.goal.trim())));
@@ -93,19 +77,7 @@ pub fn project_outline(r: &ProjectReport) -> Outline {
             .collect();
         let annual = format!("全年预算数（{money}）");
         let spent = format!("全年执行数（{money}）");
-        b.table(
-            &[
-                "指标编号",
-                "功能分类科目",
-                "经济分类",
-                "资金来源",
-                &annual,
-                &spent,
-                "执行率",
-            ],
-            &[4, 8, 3, 4, 4, 4, 3],
-            rows,
-        );
+        b.table(&["指标编号", "功能分类科目", "经济分类", "资金来源", &annual, &spent, "执行率"], &[4, 8, 3, 4, 4, 4, 3], rows);
     }
 
     b.heading(1, "三、绩效目标完成情况");
@@ -121,10 +93,7 @@ pub fn project_outline(r: &ProjectReport) -> Outline {
             .figure(&r.indicator_count)
             .text("个，全部完成")
             .figure(&r.indicators_met)
-            .text(format!(
-                "个；自评得分{}分，自评等级为“{}”。",
-                r.evaluation.total, r.evaluation.grade
-            )),
+            .text(format!("个；自评得分{}分，自评等级为“{}”。", r.evaluation.total, r.evaluation.grade)),
     );
     b.heading(2, "（一）项目支出绩效自评表");
     // The 自评表's numbers are traced after the report's own figures.
@@ -135,10 +104,7 @@ pub fn project_outline(r: &ProjectReport) -> Outline {
     if r.deviations.is_empty() {
         b.paragraph(Line::new().text("预算全部执行，各项绩效指标均已完成，无偏差。"));
     } else {
-        b.list(
-            true,
-            r.deviations.iter().map(|d| Line::new().text(d)).collect(),
-        );
+        b.list(true, r.deviations.iter().map(|d| Line::new().text(d)).collect());
     }
     prose(&mut b, &r.deviation_text, "");
 
@@ -150,8 +116,5 @@ pub fn project_outline(r: &ProjectReport) -> Outline {
     prose(&mut b, &r.result_application, "");
 
     signature(&mut b, &r.unit_name, r.report_date.as_ref(), "报告日期");
-    b.finish(
-        &r.title,
-        r.figures.iter().cloned().chain(scored.figures).collect(),
-    )
+    b.finish(&r.title, r.figures.iter().cloned().chain(scored.figures).collect())
 }

@@ -8,7 +8,8 @@ use jixiao_core::report_model::{Prose, ReportModel};
 
 /// The report's blocks, with the trace table of every figure: the model's, then the evaluation tables'.
 pub fn outline(model: &ReportModel) -> Outline {
-    let figures = model.evaluation.as_ref().map(|ev| EvaluationFigures::trace(ev, model.figures.len() + 1, model.evaluation_total.as_ref()));
+    let figures =
+        model.evaluation.as_ref().map(|ev| EvaluationFigures::trace(ev, model.figures.len() + 1, model.evaluation_total.as_ref()));
     let mut b = Blocks::default();
     basic_information(&mut b, model);
     spending(&mut b, model);
@@ -101,7 +102,8 @@ fn basic_information(b: &mut Blocks, m: &ReportModel) {
 
     b.heading(2, "（三）收入情况");
     let income = &m.income;
-    let mut line = Line::new().text(format!("{}年本级财政拨款收入合计", m.year)).figure(&income.fiscal_total).text(&format!("{}", m.money_unit));
+    let mut line =
+        Line::new().text(format!("{}年本级财政拨款收入合计", m.year)).figure(&income.fiscal_total).text(&format!("{}", m.money_unit));
     if !income.by_class.is_empty() {
         line = line.text("，其中");
         for (i, c) in income.by_class.iter().enumerate() {
@@ -115,7 +117,12 @@ fn basic_information(b: &mut Blocks, m: &ReportModel) {
         if !income.other_by_kind.is_empty() {
             line = line.text("，其中");
             for (i, k) in income.other_by_kind.iter().enumerate() {
-                line = line.text(&k.name).figure(&k.amount).text(&format!("{}", m.money_unit)).text(separator(i, income.other_by_kind.len(), "、", ""));
+                line = line.text(&k.name).figure(&k.amount).text(&format!("{}", m.money_unit)).text(separator(
+                    i,
+                    income.other_by_kind.len(),
+                    "、",
+                    "",
+                ));
             }
         }
         line = line.text("。");
@@ -155,30 +162,74 @@ fn spending(b: &mut Blocks, m: &ReportModel) {
     let rows = s
         .balance
         .iter()
-        .map(|r| vec![Cell::text(&r.source), Cell::figure(&r.opening), Cell::figure(&r.income), Cell::figure(&r.spending), Cell::figure(&r.returned), Cell::figure(&r.closing)])
+        .map(|r| {
+            vec![
+                Cell::text(&r.source),
+                Cell::figure(&r.opening),
+                Cell::figure(&r.income),
+                Cell::figure(&r.spending),
+                Cell::figure(&r.returned),
+                Cell::figure(&r.closing),
+            ]
+        })
         .collect();
-    b.table(&["资金来源", &format!("年初结转和结余（{}）", m.money_unit), &format!("本年收入（{}）", m.money_unit), &format!("本年支出（{}）", m.money_unit), &format!("结余分配/缴回（{}）", m.money_unit), &format!("年末结转和结余（{}）", m.money_unit)], &[4, 3, 3, 3, 3, 3], rows);
+    b.table(
+        &[
+            "资金来源",
+            &format!("年初结转和结余（{}）", m.money_unit),
+            &format!("本年收入（{}）", m.money_unit),
+            &format!("本年支出（{}）", m.money_unit),
+            &format!("结余分配/缴回（{}）", m.money_unit),
+            &format!("年末结转和结余（{}）", m.money_unit),
+        ],
+        &[4, 3, 3, 3, 3, 3],
+        rows,
+    );
 
     b.heading(2, "（一）基本支出");
     let named_list = |mut line: Line, items: &[jixiao_core::report_model::NamedAmount]| {
         if !items.is_empty() {
             line = line.text("（");
             for (i, item) in items.iter().enumerate() {
-                line = line.text(&item.name).figure(&item.amount).text(&format!("{}", m.money_unit)).text(separator(i, items.len(), "、", ""));
+                line =
+                    line.text(&item.name).figure(&item.amount).text(&format!("{}", m.money_unit)).text(separator(i, items.len(), "、", ""));
             }
             line = line.text("）");
         }
         line
     };
-    let line = named_list(Line::new().text("基本支出").figure(&s.basic).text(&format!("{}，其中人员经费", m.money_unit)).figure(&s.personnel).text(&format!("{}", m.money_unit)), &s.personnel_items);
+    let line = named_list(
+        Line::new()
+            .text("基本支出")
+            .figure(&s.basic)
+            .text(&format!("{}，其中人员经费", m.money_unit))
+            .figure(&s.personnel)
+            .text(&format!("{}", m.money_unit)),
+        &s.personnel_items,
+    );
     let line = named_list(line.text("，日常公用经费").figure(&s.public_use).text(&format!("{}", m.money_unit)), &s.public_use_items);
     b.paragraph(line.text("。"));
     let line = if s.sangong_items.is_empty() {
-        Line::new().text(format!("{}年本单位未产生“三公”经费（支出", m.year)).figure(&s.sangong_spent).text(&format!("{}，预算", m.money_unit)).figure(&s.sangong_budget).text(&format!("{}）。", m.money_unit))
+        Line::new()
+            .text(format!("{}年本单位未产生“三公”经费（支出", m.year))
+            .figure(&s.sangong_spent)
+            .text(&format!("{}，预算", m.money_unit))
+            .figure(&s.sangong_budget)
+            .text(&format!("{}）。", m.money_unit))
     } else {
-        let mut line = Line::new().text(format!("{}年“三公”经费支出", m.year)).figure(&s.sangong_spent).text(&format!("{}（预算", m.money_unit)).figure(&s.sangong_budget).text(&format!("{}），其中", m.money_unit));
+        let mut line = Line::new()
+            .text(format!("{}年“三公”经费支出", m.year))
+            .figure(&s.sangong_spent)
+            .text(&format!("{}（预算", m.money_unit))
+            .figure(&s.sangong_budget)
+            .text(&format!("{}），其中", m.money_unit));
         for (i, item) in s.sangong_items.iter().enumerate() {
-            line = line.text(&item.name).figure(&item.amount).text(&format!("{}", m.money_unit)).text(separator(i, s.sangong_items.len(), "、", ""));
+            line = line.text(&item.name).figure(&item.amount).text(&format!("{}", m.money_unit)).text(separator(
+                i,
+                s.sangong_items.len(),
+                "、",
+                "",
+            ));
         }
         line.text("。")
     };
@@ -203,9 +254,21 @@ fn spending(b: &mut Blocks, m: &ReportModel) {
         let rows = m
             .projects
             .iter()
-            .map(|p| vec![Cell::text(&p.name), Cell::text(p.function_paths.join("；")), Cell::figure(&p.budget), Cell::figure(&p.spent), Cell::figure(&p.execution_rate)])
+            .map(|p| {
+                vec![
+                    Cell::text(&p.name),
+                    Cell::text(p.function_paths.join("；")),
+                    Cell::figure(&p.budget),
+                    Cell::figure(&p.spent),
+                    Cell::figure(&p.execution_rate),
+                ]
+            })
             .collect();
-        b.table(&["项目", "功能科目", &format!("全年预算数（{}）", m.money_unit), &format!("全年执行数（{}）", m.money_unit), "执行率"], &[5, 9, 3, 3, 3], rows);
+        b.table(
+            &["项目", "功能科目", &format!("全年预算数（{}）", m.money_unit), &format!("全年执行数（{}）", m.money_unit), "执行率"],
+            &[5, 9, 3, 3, 3],
+            rows,
+        );
         b.chart(Chart::BudgetByFunctionClass);
     }
     b.heading(2, "（三）资金管理情况");
@@ -219,7 +282,12 @@ fn fund_blocks(b: &mut Blocks, m: &ReportModel) {
     ] {
         b.heading(1, heading);
         let line = match (&block.budget, &block.spent) {
-            (Some(budget), Some(spent)) if block.present => Line::new().text(name).figure(budget).text(&format!("{}，支出", m.money_unit)).figure(spent).text(&format!("{}。", m.money_unit)),
+            (Some(budget), Some(spent)) if block.present => Line::new()
+                .text(name)
+                .figure(budget)
+                .text(&format!("{}，支出", m.money_unit))
+                .figure(spent)
+                .text(&format!("{}。", m.money_unit)),
             _ => Line::new().text(format!("无。本单位{}年无{name}指标。", m.year)),
         };
         b.paragraph(line);
@@ -230,11 +298,23 @@ fn organisation_and_assets(b: &mut Blocks, m: &ReportModel) {
     b.heading(1, "五、部门项目组织实施情况");
     prose(b, m.prose.get("project_organization"), "");
     let p = &m.procurement;
-    let mut line = Line::new().text("本年采购项目").figure(&p.count).text("个，合同金额").figure(&p.total).text(&format!("{}，其中政府采购", m.money_unit)).figure(&p.government_total).text(&format!("{}", m.money_unit));
+    let mut line = Line::new()
+        .text("本年采购项目")
+        .figure(&p.count)
+        .text("个，合同金额")
+        .figure(&p.total)
+        .text(&format!("{}，其中政府采购", m.money_unit))
+        .figure(&p.government_total)
+        .text(&format!("{}", m.money_unit));
     if !p.by_method.is_empty() {
         line = line.text("；按采购方式：");
         for (i, r) in p.by_method.iter().enumerate() {
-            line = line.text(&r.method).figure(&r.count).text("个、").figure(&r.amount).text(&format!("{}", m.money_unit)).text(separator(i, p.by_method.len(), "；", ""));
+            line = line.text(&r.method).figure(&r.count).text("个、").figure(&r.amount).text(&format!("{}", m.money_unit)).text(separator(
+                i,
+                p.by_method.len(),
+                "；",
+                "",
+            ));
         }
     }
     b.paragraph(line.text("。"));
@@ -274,7 +354,11 @@ fn organisation_and_assets(b: &mut Blocks, m: &ReportModel) {
         .text(&format!("{}，年末账面净值", m.money_unit))
         .figure(&a.net_value)
         .text(&format!("{}", m.money_unit))
-        .text(if a.undepreciated.is_empty() { String::new() } else { format!("（{}的类别未对应折旧年限，未计提）", a.undepreciated.join("、")) })
+        .text(if a.undepreciated.is_empty() {
+            String::new()
+        } else {
+            format!("（{}的类别未对应折旧年限，未计提）", a.undepreciated.join("、"))
+        })
         .text("。本年经批准处置资产")
         .figure(&a.disposals)
         .text("件、调拨")
@@ -318,7 +402,15 @@ fn performance(b: &mut Blocks, m: &ReportModel, figures: Option<&EvaluationFigur
         if let Some(outcome) = &p.outcome {
             line = line.text(format!("；实际完成——{}", outcome.trim_matches('。')));
         }
-        b.paragraph(line.text("。全年预算数").figure(&p.budget).text(&format!("{}，执行数", m.money_unit)).figure(&p.spent).text(&format!("{}，执行率", m.money_unit)).figure(&p.execution_rate).text("。"));
+        b.paragraph(
+            line.text("。全年预算数")
+                .figure(&p.budget)
+                .text(&format!("{}，执行数", m.money_unit))
+                .figure(&p.spent)
+                .text(&format!("{}，执行率", m.money_unit))
+                .figure(&p.execution_rate)
+                .text("。"),
+        );
         if !p.indicators.is_empty() {
             let rows = p
                 .indicators
@@ -330,7 +422,14 @@ fn performance(b: &mut Blocks, m: &ReportModel, figures: Option<&EvaluationFigur
                         Some(f) => (Cell { figure: Some(f.target.id), ..target }, Cell { figure: Some(f.actual.id), ..actual }),
                         None => (target, actual),
                     };
-                    vec![Cell::text(&i.level1), Cell::text(&i.level2), Cell::text(&i.level3), target, actual, Cell::text(&i.deviation_reason)]
+                    vec![
+                        Cell::text(&i.level1),
+                        Cell::text(&i.level2),
+                        Cell::text(&i.level3),
+                        target,
+                        actual,
+                        Cell::text(&i.deviation_reason),
+                    ]
                 })
                 .collect();
             b.table(&["一级指标", "二级指标", "三级指标", "指标值", "实际完成值", "偏差原因及改进措施"], &[5, 6, 7, 5, 5, 6], rows);

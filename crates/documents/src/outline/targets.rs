@@ -7,14 +7,7 @@ use jixiao_core::final_accounts::chinese_ordinal;
 use jixiao_core::report_model::Figure;
 use jixiao_core::targets::{DraftIndicator, TargetDraft};
 
-const INDICATOR_HEADERS: [&str; 6] = [
-    "一级指标",
-    "二级指标",
-    "三级指标",
-    "指标值（拟定）",
-    "参考值（本年实际）",
-    "审核提示",
-];
+const INDICATOR_HEADERS: [&str; 6] = ["一级指标", "二级指标", "三级指标", "指标值（拟定）", "参考值（本年实际）", "审核提示"];
 const INDICATOR_WIDTHS: [u16; 6] = [4, 5, 7, 4, 4, 8];
 
 fn indicator_rows(indicators: &[DraftIndicator]) -> Vec<Vec<Cell>> {
@@ -22,11 +15,7 @@ fn indicator_rows(indicators: &[DraftIndicator]) -> Vec<Vec<Cell>> {
         .iter()
         .map(|i| {
             let qualitative = i.direction == "定性";
-            let target = if qualitative {
-                i.target.clone()
-            } else {
-                format!("{}{}{}", i.direction, i.target, i.unit)
-            };
+            let target = if qualitative { i.target.clone() } else { format!("{}{}{}", i.direction, i.target, i.unit) };
             let reference = match &i.reference {
                 Some(r) if qualitative => r.clone(),
                 Some(r) => format!("{r}{}", i.unit),
@@ -45,11 +34,7 @@ fn indicator_rows(indicators: &[DraftIndicator]) -> Vec<Vec<Cell>> {
 }
 
 fn amount_row(label: &str, this_year: &Figure, next_year: Option<&Figure>) -> Vec<Cell> {
-    vec![
-        Cell::text(label),
-        Cell::figure(this_year),
-        next_year.map_or_else(|| Cell::text("—"), Cell::figure),
-    ]
+    vec![Cell::text(label), Cell::figure(this_year), next_year.map_or_else(|| Cell::text("—"), Cell::figure)]
 }
 
 /// The draft's blocks.
@@ -76,9 +61,7 @@ pub fn targets_outline(d: &TargetDraft) -> Outline {
     let mut line = Line::new().text("年度总体目标：");
     line = match &dep.goal {
         Some(g) => line.text(g),
-        None => line.missing_data(&format!(
-            "部门整体年度总体目标（{year}年未录入部门整体绩效目标）"
-        )),
+        None => line.missing_data(&format!("部门整体年度总体目标（{year}年未录入部门整体绩效目标）")),
     };
     b.paragraph(line);
     b.paragraph(Line::new().text("年度主要任务："));
@@ -86,24 +69,13 @@ pub fn targets_outline(d: &TargetDraft) -> Outline {
         b.paragraph(Line::new().text("无延续项目。"));
     } else {
         let col = format!("{year}年全年预算数（参考，{money}）");
-        b.table(
-            &["任务（项目）", &col],
-            &[12, 6],
-            dep.tasks
-                .iter()
-                .map(|(name, f)| vec![Cell::text(name), Cell::figure(f)])
-                .collect(),
-        );
+        b.table(&["任务（项目）", &col], &[12, 6], dep.tasks.iter().map(|(name, f)| vec![Cell::text(name), Cell::figure(f)]).collect());
     }
     b.paragraph(Line::new().text("年度绩效指标："));
     if dep.indicators.is_empty() {
         b.paragraph(Line::new().missing_data(&format!("部门整体绩效指标（{year}年未录入）")));
     } else {
-        b.table(
-            &INDICATOR_HEADERS,
-            &INDICATOR_WIDTHS,
-            indicator_rows(&dep.indicators),
-        );
+        b.table(&INDICATOR_HEADERS, &INDICATOR_WIDTHS, indicator_rows(&dep.indicators));
     }
 
     b.heading(1, "二、项目支出绩效目标申报表");
@@ -111,28 +83,13 @@ pub fn targets_outline(d: &TargetDraft) -> Outline {
         b.paragraph(Line::new().text("无延续项目。"));
     }
     for (n, p) in d.projects.iter().enumerate() {
-        b.heading(
-            2,
-            format!(
-                "（{}）{}（{}）",
-                chinese_ordinal(n + 1),
-                p.name,
-                p.project_code
-            ),
-        );
-        let mut line = Line::new().text(format!(
-            "主管部门：{}；实施单位：{}；实施科室：",
-            d.parent_department, d.unit_name
-        ));
+        b.heading(2, format!("（{}）{}（{}）", chinese_ordinal(n + 1), p.name, p.project_code));
+        let mut line = Line::new().text(format!("主管部门：{}；实施单位：{}；实施科室：", d.parent_department, d.unit_name));
         line = match &p.department {
             Some(dept) => line.text(dept),
             None => line.missing_data("实施科室"),
         };
-        b.paragraph(line.text(format!(
-            "；项目属性：延续项目（{}）{}。",
-            p.continuation.reason,
-            if p.is_key { "；重点项目" } else { "" }
-        )));
+        b.paragraph(line.text(format!("；项目属性：延续项目（{}）{}。", p.continuation.reason, if p.is_key { "；重点项目" } else { "" })));
         b.table(
             &[
                 "资金情况",
@@ -152,11 +109,7 @@ pub fn targets_outline(d: &TargetDraft) -> Outline {
         if p.indicators.is_empty() {
             b.paragraph(Line::new().missing_data(&format!("绩效指标（{year}年未设）")));
         } else {
-            b.table(
-                &INDICATOR_HEADERS,
-                &INDICATOR_WIDTHS,
-                indicator_rows(&p.indicators),
-            );
+            b.table(&INDICATOR_HEADERS, &INDICATOR_WIDTHS, indicator_rows(&p.indicators));
         }
     }
 
@@ -164,13 +117,7 @@ pub fn targets_outline(d: &TargetDraft) -> Outline {
     if d.ended.is_empty() {
         b.paragraph(Line::new().text("无。"));
     } else {
-        b.list(
-            true,
-            d.ended
-                .iter()
-                .map(|(code, name, why)| Line::new().text(format!("{name}（{code}）：{why}")))
-                .collect(),
-        );
+        b.list(true, d.ended.iter().map(|(code, name, why)| Line::new().text(format!("{name}（{code}）：{why}"))).collect());
     }
     b.heading(1, "四、审核提示");
     if d.flags.is_empty() {

@@ -41,11 +41,7 @@ pub(crate) fn escape(text: &str) -> String {
 
 /// The outline as one HTML page.
 pub fn html(doc: &Outline) -> String {
-    let mut w = Writer {
-        trace: doc.trace.iter().map(|f| (f.id, f)).collect(),
-        used: BTreeSet::new(),
-        out: String::new(),
-    };
+    let mut w = Writer { trace: doc.trace.iter().map(|f| (f.id, f)).collect(), used: BTreeSet::new(), out: String::new() };
     let title = escape(&doc.title);
     let _ = write!(
         w.out,
@@ -79,10 +75,7 @@ impl Writer<'_> {
             }
             Block::List { numbered, items } => {
                 let tag = if *numbered { "ol" } else { "ul" };
-                let items: String = items
-                    .iter()
-                    .map(|i| format!("<li>{}</li>", self.line(i)))
-                    .collect();
+                let items: String = items.iter().map(|i| format!("<li>{}</li>", self.line(i))).collect();
                 let _ = writeln!(self.out, "<{tag}>{items}</{tag}>");
             }
             Block::Table { headers, rows, .. } => {
@@ -104,11 +97,7 @@ impl Writer<'_> {
             Block::Chart { .. } => {}
             Block::Signature { unit, date } => {
                 let date = self.line(date);
-                let _ = writeln!(
-                    self.out,
-                    "<p class=\"signature\">{}<br>{date}</p>",
-                    escape(unit)
-                );
+                let _ = writeln!(self.out, "<p class=\"signature\">{}<br>{date}</p>", escape(unit));
             }
         }
     }
@@ -119,9 +108,7 @@ impl Writer<'_> {
 
     fn span(&mut self, span: &Span) -> String {
         match span.figure {
-            Some(id) if self.trace.contains_key(&id) => {
-                self.figure_link(id, &span.text, span.missing)
-            }
+            Some(id) if self.trace.contains_key(&id) => self.figure_link(id, &span.text, span.missing),
             _ if span.missing => format!("<span class=\"missing\">{}</span>", escape(&span.text)),
             _ => escape(&span.text),
         }
@@ -130,9 +117,7 @@ impl Writer<'_> {
     fn cell(&mut self, cell: &Cell) -> String {
         let class = if cell.numeric { " class=\"num\"" } else { "" };
         let text = match cell.figure {
-            Some(id) if self.trace.contains_key(&id) => {
-                self.figure_link(id, &cell.text, cell.missing)
-            }
+            Some(id) if self.trace.contains_key(&id) => self.figure_link(id, &cell.text, cell.missing),
             _ if cell.missing => format!("<span class=\"missing\">{}</span>", escape(&cell.text)),
             _ => escape(&cell.text),
         };
@@ -142,25 +127,13 @@ impl Writer<'_> {
     /// `text` linked to the figure's trace row, its provenance on hover.
     fn figure_link(&mut self, id: usize, text: &str, missing: bool) -> String {
         let f = self.trace[&id];
-        let anchor = if self.used.insert(id) {
-            format!(" id=\"use-{id}\"")
-        } else {
-            String::new()
-        };
+        let anchor = if self.used.insert(id) { format!(" id=\"use-{id}\"") } else { String::new() };
         let mut hover = format!("{}：{}", f.label, f.formula);
         if f.source_count > 0 {
             hover.push_str(&format!("；来源：{}", sources(f)));
         }
-        let class = if missing || f.missing {
-            "fig missing"
-        } else {
-            "fig"
-        };
-        format!(
-            "<a class=\"{class}\"{anchor} href=\"#fig-{id}\" title=\"{}\">{}</a>",
-            escape(&hover),
-            escape(text)
-        )
+        let class = if missing || f.missing { "fig missing" } else { "fig" };
+        format!("<a class=\"{class}\"{anchor} href=\"#fig-{id}\" title=\"{}\">{}</a>", escape(&hover), escape(text))
     }
 
     fn trace_table(&mut self, trace: &[Figure]) {
@@ -170,16 +143,8 @@ impl Writer<'_> {
         self.out.push_str("<h2>附：数字来源</h2>\n<p>报告中的每个数字都由数据库中的记录计算得出。点击正文中的数字可跳到此处；记录以「类别:编号」标识。</p>\n<table class=\"trace\">\n<tr><th>序号</th><th>数字</th><th>含义</th><th>计算方法</th><th>来源记录</th></tr>\n");
         for f in trace {
             let id = f.id;
-            let number = if self.used.contains(&id) {
-                format!("<a href=\"#use-{id}\">{id}</a>")
-            } else {
-                id.to_string()
-            };
-            let from = if f.source_count > 0 {
-                escape(&sources(f))
-            } else {
-                "—".to_string()
-            };
+            let number = if self.used.contains(&id) { format!("<a href=\"#use-{id}\">{id}</a>") } else { id.to_string() };
+            let from = if f.source_count > 0 { escape(&sources(f)) } else { "—".to_string() };
             let _ = writeln!(
                 self.out,
                 "<tr id=\"fig-{id}\"><td>{number}</td><td class=\"num\">{}</td><td>{}</td><td>{}</td><td>{from}</td></tr>",
@@ -194,12 +159,7 @@ impl Writer<'_> {
 
 /// The records a figure was computed from, as 「类别:编号」, with the full count when only some are listed.
 fn sources(f: &Figure) -> String {
-    let mut text = f
-        .sources
-        .iter()
-        .map(|r| format!("{}:{}", r.kind, r.key))
-        .collect::<Vec<_>>()
-        .join("、");
+    let mut text = f.sources.iter().map(|r| format!("{}:{}", r.kind, r.key)).collect::<Vec<_>>().join("、");
     if f.source_count > f.sources.len() {
         text.push_str(&format!(" 等{}条", f.source_count));
     }

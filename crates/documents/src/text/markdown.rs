@@ -19,26 +19,13 @@ pub fn markdown(doc: &Outline) -> String {
                 out.push('\n');
                 for (i, item) in items.iter().enumerate() {
                     let text = item.plain_text();
-                    let _ = if *numbered {
-                        writeln!(out, "{}. {text}", i + 1)
-                    } else {
-                        writeln!(out, "- {text}")
-                    };
+                    let _ = if *numbered { writeln!(out, "{}. {text}", i + 1) } else { writeln!(out, "- {text}") };
                 }
             }
             Block::Table { headers, rows, .. } => {
-                let _ = write!(
-                    out,
-                    "\n| {} |\n|{}\n",
-                    headers.join(" | "),
-                    "---|".repeat(headers.len())
-                );
+                let _ = write!(out, "\n| {} |\n|{}\n", headers.join(" | "), "---|".repeat(headers.len()));
                 for row in rows {
-                    let _ = writeln!(
-                        out,
-                        "| {} |",
-                        row.iter().map(cell).collect::<Vec<_>>().join(" | ")
-                    );
+                    let _ = writeln!(out, "| {} |", row.iter().map(cell).collect::<Vec<_>>().join(" | "));
                 }
             }
             Block::Chart { .. } => {}

@@ -88,22 +88,9 @@ mod tests {
         let untraced = Figure::new(8, "2.00", "未列入", "—", vec![], None);
         let mut b = Blocks::default();
         b.heading(1, format!("一、{PAYLOAD}"));
-        b.paragraph(
-            Line::new()
-                .text(PAYLOAD)
-                .figure(&figure)
-                .figure(&untraced)
-                .missing_data(PAYLOAD),
-        );
+        b.paragraph(Line::new().text(PAYLOAD).figure(&figure).figure(&untraced).missing_data(PAYLOAD));
         b.list(true, vec![Line::new().text(PAYLOAD)]);
-        b.table(
-            &[PAYLOAD],
-            &[1],
-            vec![
-                vec![Cell::figure(&figure)],
-                vec![Cell::text(format!("a\nb{PAYLOAD}"))],
-            ],
-        );
+        b.table(&[PAYLOAD], &[1], vec![vec![Cell::figure(&figure)], vec![Cell::text(format!("a\nb{PAYLOAD}"))]]);
         b.signature(PAYLOAD, Line::new().missing_data("报告日期"));
         b.finish(PAYLOAD, vec![figure])
     }
@@ -111,52 +98,23 @@ mod tests {
     #[test]
     fn html_escapes_every_text_and_links_only_traced_figures() {
         let page = html(&hostile());
-        assert!(
-            !page.contains("<script")
-                && !page.contains("\"onmouseover")
-                && !page.contains("'onmouseover"),
-            "{page}"
-        );
+        assert!(!page.contains("<script") && !page.contains("\"onmouseover") && !page.contains("'onmouseover"), "{page}");
         // Title twice, heading, paragraph text, its figure (text and hover), the missing note, list, header,
         // cells, signature, and the trace row's number, label, formula and source.
-        assert!(
-            page.matches("&lt;script&gt;alert(1)&lt;&#x2f;script&gt;")
-                .count()
-                >= 15,
-            "{page}"
-        );
-        assert_eq!(
-            page.matches("id=\"use-7\"").count(),
-            1,
-            "one anchor for the first use"
-        );
-        assert_eq!(
-            page.matches("href=\"#fig-7\"").count(),
-            2,
-            "both uses link to the trace row"
-        );
+        assert!(page.matches("&lt;script&gt;alert(1)&lt;&#x2f;script&gt;").count() >= 15, "{page}");
+        assert_eq!(page.matches("id=\"use-7\"").count(), 1, "one anchor for the first use");
+        assert_eq!(page.matches("href=\"#fig-7\"").count(), 2, "both uses link to the trace row");
         assert!(page.contains("<tr id=\"fig-7\"><td><a href=\"#use-7\">7</a></td>"));
-        assert!(
-            !page.contains("fig-8"),
-            "a figure without a trace row is plain text"
-        );
+        assert!(!page.contains("fig-8"), "a figure without a trace row is plain text");
         assert!(page.contains("<span class=\"missing\">「缺少数据：报告日期」</span>"));
     }
 
     #[test]
     fn markdown_keeps_text_as_typed_and_tables_whole() {
         let md = markdown(&hostile());
-        assert!(
-            md.starts_with(&format!("# {PAYLOAD}\n\n## 一、{PAYLOAD}\n\n")),
-            "{md}"
-        );
-        assert!(md.contains(&format!(
-            "{PAYLOAD}1.00{PAYLOAD}2.00「缺少数据：{PAYLOAD}」"
-        )));
-        assert!(
-            md.contains("| a bX\"onmouseover='alert(3)'<script>alert(1)</script>｜ |"),
-            "{md}"
-        );
+        assert!(md.starts_with(&format!("# {PAYLOAD}\n\n## 一、{PAYLOAD}\n\n")), "{md}");
+        assert!(md.contains(&format!("{PAYLOAD}1.00{PAYLOAD}2.00「缺少数据：{PAYLOAD}」")));
+        assert!(md.contains("| a bX\"onmouseover='alert(3)'<script>alert(1)</script>｜ |"), "{md}");
         assert!(!md.contains("附：数字来源"));
     }
 }

@@ -1,7 +1,7 @@
 //! One sheet per 决算公开 table: table code, title, unit and 单位：万元 above a bordered grid whose header
 //! cells are merged as the official tables print them.
 
-use super::layout::{ColumnWidths, Formats, in_cell, print_setup, sheet_name, write_across, write_block, wrapped_row_height};
+use super::layout::{ColumnWidths, Formats, in_cell, print_setup, sheet_name, wrapped_row_height, write_across, write_block};
 use jixiao_core::MoneyUnit;
 use jixiao_core::final_accounts::{AccountTable, Value};
 use rust_xlsxwriter::{ColNum, RowNum, Workbook, XlsxError};
@@ -32,7 +32,15 @@ fn place_header(table: &AccountTable) -> Vec<(RowNum, ColNum, RowNum, ColNum, &s
     placed
 }
 
-pub fn write(workbook: &mut Workbook, f: &Formats, unit_name: &str, year: i32, index: usize, table: &AccountTable, unit: MoneyUnit) -> Result<(), XlsxError> {
+pub fn write(
+    workbook: &mut Workbook,
+    f: &Formats,
+    unit_name: &str,
+    year: i32,
+    index: usize,
+    table: &AccountTable,
+    unit: MoneyUnit,
+) -> Result<(), XlsxError> {
     let sheet = workbook.add_worksheet();
     sheet.set_name(sheet_name(&format!("{:02} {}", index + 1, table.name)))?;
     let last_col = table.column_count().saturating_sub(1);
@@ -112,7 +120,12 @@ mod tests {
 }
 
 /// The 决算说明 (其他重要事项的情况说明): one titled paragraph a row, after the tables.
-pub fn write_explanations(workbook: &mut Workbook, f: &Formats, books: &jixiao_core::records::Books, items: &[jixiao_core::disclosure::Explanation]) -> Result<(), XlsxError> {
+pub fn write_explanations(
+    workbook: &mut Workbook,
+    f: &Formats,
+    books: &jixiao_core::records::Books,
+    items: &[jixiao_core::disclosure::Explanation],
+) -> Result<(), XlsxError> {
     const LAST_COL: ColNum = 1;
     let sheet = workbook.add_worksheet();
     sheet.set_name("决算说明")?;

@@ -1,10 +1,10 @@
 //! The scored tables: 部门整体支出绩效自评表 (one sheet) and a 项目支出绩效自评表 per project, in the layout of
 //! the 财预〔2020〕10号 annex (项目资金 block, 年度总体目标, 绩效指标 grid, 总分).
 
-use super::layout::{ColumnWidths, Formats, points, print_setup, sheet_name, wan_yuan, write_across, write_block, wrapped_row_height};
+use super::layout::{ColumnWidths, Formats, points, print_setup, sheet_name, wan_yuan, wrapped_row_height, write_across, write_block};
 use crate::outline::evaluation::scoring_note;
-use jixiao_core::evaluation::figures::score_text;
 use jixiao_core::BasisPoints;
+use jixiao_core::evaluation::figures::score_text;
 use jixiao_core::evaluation::{Evaluation, Points, ProjectEvaluation};
 use jixiao_core::records::UnitProfile;
 use rust_xlsxwriter::{ColNum, RowNum, Workbook, Worksheet, XlsxError};
@@ -81,7 +81,14 @@ pub fn write_department(workbook: &mut Workbook, f: &Formats, ev: &Evaluation) -
 /// Columns of the 项目支出绩效自评表: A holds the block labels, B–I the blocks.
 const LAST_COL: ColNum = 8;
 
-pub fn write_project(workbook: &mut Workbook, f: &Formats, unit: &UnitProfile, year: i32, index: usize, p: &ProjectEvaluation) -> Result<(), XlsxError> {
+pub fn write_project(
+    workbook: &mut Workbook,
+    f: &Formats,
+    unit: &UnitProfile,
+    year: i32,
+    index: usize,
+    p: &ProjectEvaluation,
+) -> Result<(), XlsxError> {
     let sheet = workbook.add_worksheet();
     sheet.set_name(sheet_name(&format!("项目{} {}", index + 1, p.name)))?;
     let mut widths = ColumnWidths::new(usize::from(LAST_COL) + 1, 9.0, 40.0);
@@ -155,7 +162,9 @@ pub fn write_project(workbook: &mut Workbook, f: &Formats, unit: &UnitProfile, y
     // 绩效指标.
     let grid = goal_row + 2;
     write_block(sheet, (grid, 0), (grid + p.indicators.len() as RowNum, 0), "绩效指标", &f.header)?;
-    for (c, h) in ["一级指标", "二级指标", "三级指标", "年度指标值", "实际完成值", "分值", "得分", "偏差原因分析及改进措施"].iter().enumerate() {
+    for (c, h) in
+        ["一级指标", "二级指标", "三级指标", "年度指标值", "实际完成值", "分值", "得分", "偏差原因分析及改进措施"].iter().enumerate()
+    {
         sheet.write_string_with_format(grid, 1 + c as ColNum, *h, &f.header)?;
     }
     for (k, i) in p.indicators.iter().enumerate() {

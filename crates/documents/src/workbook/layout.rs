@@ -1,8 +1,8 @@
 //! What every sheet of the workbook shares: cell formats, CJK-aware column widths, the title block and
 //! the print set-up (A4, one page wide, title rows repeated on every page).
 
-use jixiao_core::{Fen, MoneyUnit};
 use jixiao_core::evaluation::Points;
+use jixiao_core::{Fen, MoneyUnit};
 use rust_xlsxwriter::{ColNum, Format, FormatAlign, FormatBorder, RowNum, Worksheet, XlsxError};
 
 /// Chinese spreadsheets default to 宋体; Calibri has no CJK glyphs.
@@ -136,7 +136,13 @@ pub fn write_across(sheet: &mut Worksheet, row: RowNum, first: ColNum, last: Col
 }
 
 /// Writes `text` into a block of cells, merging when it covers more than one.
-pub fn write_block(sheet: &mut Worksheet, (first_row, first_col): (RowNum, ColNum), (last_row, last_col): (RowNum, ColNum), text: &str, format: &Format) -> Result<(), XlsxError> {
+pub fn write_block(
+    sheet: &mut Worksheet,
+    (first_row, first_col): (RowNum, ColNum),
+    (last_row, last_col): (RowNum, ColNum),
+    text: &str,
+    format: &Format,
+) -> Result<(), XlsxError> {
     if first_row == last_row && first_col == last_col {
         sheet.write_string_with_format(first_row, first_col, text, format)?;
     } else {
@@ -146,7 +152,13 @@ pub fn write_block(sheet: &mut Worksheet, (first_row, first_col): (RowNum, ColNu
 }
 
 /// The print set-up of every sheet: A4, centred, one page wide, rows `0..=title_rows_end` on every page.
-pub fn print_setup(sheet: &mut Worksheet, last_row: RowNum, last_col: ColNum, title_rows_end: RowNum, landscape: bool) -> Result<(), XlsxError> {
+pub fn print_setup(
+    sheet: &mut Worksheet,
+    last_row: RowNum,
+    last_col: ColNum,
+    title_rows_end: RowNum,
+    landscape: bool,
+) -> Result<(), XlsxError> {
     const A4: u8 = 9;
     sheet.set_paper_size(A4);
     if landscape {

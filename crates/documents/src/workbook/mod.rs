@@ -9,9 +9,9 @@ mod monitor_sheet;
 pub use monitor_sheet::monitor_workbook;
 
 use crate::DocumentError;
-use jixiao_core::final_accounts::final_accounts;
 use jixiao_core::MoneyUnit;
 use jixiao_core::evaluation::Evaluation;
+use jixiao_core::final_accounts::final_accounts;
 use jixiao_core::records::Books;
 use rust_xlsxwriter::{DocProperties, ExcelDateTime, Workbook};
 

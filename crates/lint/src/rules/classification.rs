@@ -31,9 +31,7 @@ impl NameIndex {
     fn for_year(report_year: Option<i32>) -> Option<NameIndex> {
         let years = CodeTables::years();
         let year = match report_year {
-            Some(y) => *years
-                .iter()
-                .min_by_key(|e| (e.abs_diff(y), std::cmp::Reverse(**e)))?,
+            Some(y) => *years.iter().min_by_key(|e| (e.abs_diff(y), std::cmp::Reverse(**e)))?,
             None => *years.iter().max()?,
         };
         let tables = CodeTables::for_year(year)?;
@@ -46,19 +44,8 @@ impl NameIndex {
                 }
             }
         }
-        let edition_note = if report_year == Some(year) {
-            String::new()
-        } else {
-            format!("（按{year}年版科目表）")
-        };
-        Some(NameIndex {
-            tables,
-            entries: by_code
-                .into_iter()
-                .map(|(code, name)| Entry { code, name })
-                .collect(),
-            edition_note,
-        })
+        let edition_note = if report_year == Some(year) { String::new() } else { format!("（按{year}年版科目表）") };
+        Some(NameIndex { tables, entries: by_code.into_iter().map(|(code, name)| Entry { code, name }).collect(), edition_note })
     }
 
     fn classes(&self) -> impl Iterator<Item = &Entry> {
@@ -67,10 +54,7 @@ impl NameIndex {
 
     /// 款 and 项 under a 类, or 项 under a 款.
     fn children(&self, parent: &Entry) -> Vec<&Entry> {
-        self.entries
-            .iter()
-            .filter(|e| e.code.len() > parent.code.len() && e.code.starts_with(&parent.code))
-            .collect()
+        self.entries.iter().filter(|e| e.code.len() > parent.code.len() && e.code.starts_with(&parent.code)).collect()
     }
 
     fn path(&self, code: &str) -> String {
@@ -104,12 +88,7 @@ fn bigrams(s: &str) -> HashSet<(char, char)> {
 /// `None` when they share too little to be the same 科目 misspelt (then it is a project description).
 fn similarity(written: &str, candidate: &str) -> Option<usize> {
     let (w, c) = (core(written), core(candidate));
-    let suffix = w
-        .chars()
-        .rev()
-        .zip(c.chars().rev())
-        .take_while(|(a, b)| a == b)
-        .count();
+    let suffix = w.chars().rev().zip(c.chars().rev()).take_while(|(a, b)| a == b).count();
     let shared = bigrams(w).intersection(&bigrams(c)).count();
     let other = usize::from(written.starts_with("其他") == candidate.starts_with("其他"));
     let score = 2 * suffix + shared + other;
@@ -122,10 +101,8 @@ fn resolve<'a>(written: &str, candidates: &[&'a Entry]) -> Resolution<'a> {
     if let Some(e) = candidates.iter().find(|e| e.name == written) {
         return Resolution::Exact(e);
     }
-    let colloquial = candidates.iter().find(|e| {
-        written.strip_suffix("支出") == Some(e.name.as_str())
-            || e.name.strip_suffix("支出") == Some(written)
-    });
+    let colloquial =
+        candidates.iter().find(|e| written.strip_suffix("支出") == Some(e.name.as_str()) || e.name.strip_suffix("支出") == Some(written));
     if let Some(e) = colloquial {
         return Resolution::Colloquial(e);
     }
@@ -197,12 +174,7 @@ fn narrative_paths(text: &str) -> Vec<Vec<Segment<'_>>> {
     let mut paths = Vec::new();
     for (at, _) in text.match_indices("（类）") {
         let before = &text[..at];
-        let start = before
-            .char_indices()
-            .rev()
-            .take_while(|(_, c)| cjk::is_han(*c))
-            .last()
-            .map_or(at, |(i, _)| i);
+        let start = before.char_indices().rev().take_while(|(_, c)| cjk::is_han(*c)).last().map_or(at, |(i, _)| i);
         let mut segments = vec![(&text[start..at], (start, at))];
         let mut pos = at + "（类）".len();
         for marker in ["（款）", "（项）"] {
@@ -258,11 +230,7 @@ fn check_path(ctx: &Context, index: &NameIndex, segments: &[Segment], findings: 
         return;
     };
     // The 类 is the longest class name the first segment ends with (「其中科学技术支出」 → 科学技术支出).
-    let Some(class) = index
-        .classes()
-        .filter(|c| first.ends_with(c.name.as_str()))
-        .max_by_key(|c| c.name.len())
-    else {
+    let Some(class) = index.classes().filter(|c| first.ends_with(c.name.as_str())).max_by_key(|c| c.name.len()) else {
         return;
     };
     let year_note = &index.edition_note;
@@ -288,10 +256,7 @@ fn check_path(ctx: &Context, index: &NameIndex, segments: &[Segment], findings: 
                     rule::COLLOQUIAL_CLASSIFICATION,
                     Severity::Warning,
                     range,
-                    format!(
-                        "「{written}」是口语写法，支出功能分类科目名称为 {}{year_note}",
-                        shown(e)
-                    ),
+                    format!("「{written}」是口语写法，支出功能分类科目名称为 {}{year_note}", shown(e)),
                 ));
                 if e.code.len() == 7 || stop_here {
                     return;
@@ -301,19 +266,11 @@ fn check_path(ctx: &Context, index: &NameIndex, segments: &[Segment], findings: 
             Resolution::Unknown(e) => {
                 // 「其他…支出」 under a 款 means the 款's 99 item; suggest the item, not the 款.
                 let e = if e.code.len() == 5 && written.starts_with("其他") {
-                    candidates
-                        .iter()
-                        .copied()
-                        .find(|c| c.code == format!("{}99", e.code))
-                        .unwrap_or(e)
+                    candidates.iter().copied().find(|c| c.code == format!("{}99", e.code)).unwrap_or(e)
                 } else {
                     e
                 };
-                let level = if parent.code.len() == 3 {
-                    "款/项"
-                } else {
-                    "项"
-                };
+                let level = if parent.code.len() == 3 { "款/项" } else { "项" };
                 findings.push(ctx.doc.finding(
                     rule::UNKNOWN_CLASSIFICATION,
                     Severity::Error,
@@ -337,17 +294,12 @@ fn check_codes(ctx: &Context, index: &NameIndex, findings: &mut Vec<DocumentFind
     let chars: Vec<(usize, char)> = text.char_indices().collect();
     let mut k = 0;
     while k < chars.len() {
-        let run = chars[k..]
-            .iter()
-            .take_while(|(_, c)| c.is_ascii_digit())
-            .count();
+        let run = chars[k..].iter().take_while(|(_, c)| c.is_ascii_digit()).count();
         if run == 0 {
             k += 1;
             continue;
         }
-        let glued_before = k > 0
-            && (chars[k - 1].1.is_ascii_alphanumeric()
-                || matches!(chars[k - 1].1, '.' | '-' | '/'));
+        let glued_before = k > 0 && (chars[k - 1].1.is_ascii_alphanumeric() || matches!(chars[k - 1].1, '.' | '-' | '/'));
         let end = k + run;
         let code: String = chars[k..end].iter().map(|(_, c)| c).collect();
         k = end;
@@ -355,26 +307,17 @@ fn check_codes(ctx: &Context, index: &NameIndex, findings: &mut Vec<DocumentFind
             continue;
         }
         let mut n = end;
-        while chars
-            .get(n)
-            .is_some_and(|(_, c)| matches!(c, ' ' | '\u{3000}' | '：' | ':'))
-        {
+        while chars.get(n).is_some_and(|(_, c)| matches!(c, ' ' | '\u{3000}' | '：' | ':')) {
             n += 1;
         }
         let name_start = chars.get(n).map_or(text.len(), |(b, _)| *b);
-        let name_len = chars[n.min(chars.len())..]
-            .iter()
-            .take_while(|(_, c)| cjk::is_han(*c))
-            .count();
+        let name_len = chars[n.min(chars.len())..].iter().take_while(|(_, c)| cjk::is_han(*c)).count();
         if name_len < 2 {
             continue;
         }
         let name_end = chars.get(n + name_len).map_or(text.len(), |(b, _)| *b);
         let written = &text[name_start..name_end];
-        let code_range = (
-            chars[end - run].0,
-            chars.get(end).map_or(text.len(), |(b, _)| *b),
-        );
+        let code_range = (chars[end - run].0, chars.get(end).map_or(text.len(), |(b, _)| *b));
         if !index.tables.is_valid_function_item(&code) {
             let suggestions = index.tables.suggest_function(&code);
             findings.push(ctx.doc.finding(
@@ -394,18 +337,13 @@ fn check_codes(ctx: &Context, index: &NameIndex, findings: &mut Vec<DocumentFind
             continue;
         };
         let name = entry.name.as_str();
-        let matches = written.starts_with(name)
-            || written.starts_with(name.strip_suffix("支出").unwrap_or(name));
+        let matches = written.starts_with(name) || written.starts_with(name.strip_suffix("支出").unwrap_or(name));
         if !matches {
             findings.push(ctx.doc.finding(
                 rule::CLASSIFICATION_CODE,
                 Severity::Warning,
                 (code_range.0, name_end),
-                format!(
-                    "科目编码 {code} 的名称是「{name}」（{}），报告写作「{written}」{}",
-                    index.path(&code),
-                    index.edition_note
-                ),
+                format!("科目编码 {code} 的名称是「{name}」（{}），报告写作「{written}」{}", index.path(&code), index.edition_note),
             ));
         }
     }
@@ -424,34 +362,17 @@ mod tests {
             Resolution::Unknown(e) => assert_eq!(e.code, "2060799", "{}", e.name),
             _ => panic!("not recognised as a misspelt 科目"),
         }
-        assert!(
-            matches!(resolve("社会科学支出", &candidates), Resolution::Colloquial(e) if e.code == "20606")
-        );
-        assert!(
-            matches!(resolve("科学技术管理事务", &candidates), Resolution::Exact(e) if e.code == "20601")
-        );
-        assert!(matches!(
-            resolve("院士工作站项目支出", &candidates),
-            Resolution::Description
-        ));
+        assert!(matches!(resolve("社会科学支出", &candidates), Resolution::Colloquial(e) if e.code == "20606"));
+        assert!(matches!(resolve("科学技术管理事务", &candidates), Resolution::Exact(e) if e.code == "20601"));
+        assert!(matches!(resolve("院士工作站项目支出", &candidates), Resolution::Description));
     }
 
     #[test]
     fn finds_dash_and_narrative_paths() {
         let p = dash_paths("其中科学技术支出-社会科学支出-省级社科组织能力提升支出2万元");
         assert_eq!(p.len(), 1);
-        assert_eq!(
-            p[0].iter().map(|s| s.0).collect::<Vec<_>>(),
-            vec![
-                "其中科学技术支出",
-                "社会科学支出",
-                "省级社科组织能力提升支出"
-            ]
-        );
+        assert_eq!(p[0].iter().map(|s| s.0).collect::<Vec<_>>(), vec!["其中科学技术支出", "社会科学支出", "省级社科组织能力提升支出"]);
         let n = narrative_paths("用于科学技术支出（类）科学技术普及（款）科普活动（项）24.13万元");
-        assert_eq!(
-            n[0].iter().map(|s| s.0).collect::<Vec<_>>(),
-            vec!["用于科学技术支出", "科学技术普及", "科普活动"]
-        );
+        assert_eq!(n[0].iter().map(|s| s.0).collect::<Vec<_>>(), vec!["用于科学技术支出", "科学技术普及", "科普活动"]);
     }
 }

@@ -9,17 +9,11 @@ use crate::finding::{DocumentFinding, Severity, rule};
 use jixiao_core::Date;
 
 /// A sentence with one of these may name a date in the year before (the budget is approved then).
-const BUDGET_WORDS: &[&str] = &[
-    "预算", "批复", "下达", "上年", "去年", "编制", "部署", "印发", "制定", "出台",
-];
+const BUDGET_WORDS: &[&str] = &["预算", "批复", "下达", "上年", "去年", "编制", "部署", "印发", "制定", "出台"];
 /// A sentence with one of these cites history (a rule issued, a unit founded), not the year's work.
-const HISTORY_WORDS: &[&str] = &[
-    "以来", "成立", "组建", "制定", "印发", "出台", "发布", "颁布", "修订", "施行", "实施", "设立",
-];
+const HISTORY_WORDS: &[&str] = &["以来", "成立", "组建", "制定", "印发", "出台", "发布", "颁布", "修订", "施行", "实施", "设立"];
 /// 「2019年底」 next to one of these is a comparison, not a misdated fact.
-const COMPARE_WORDS: &[&str] = &[
-    "较", "比", "上年", "去年", "同比", "增加", "减少", "增长", "下降",
-];
+const COMPARE_WORDS: &[&str] = &["较", "比", "上年", "去年", "同比", "增加", "减少", "增长", "下降"];
 
 fn shown(d: &FoundDate) -> String {
     match d.day {
@@ -34,9 +28,7 @@ pub fn check(ctx: &Context) -> Vec<DocumentFinding> {
     let mut findings = Vec::new();
     let Some(report_year) = s.report_year else {
         if ctx.kind.is_report() && s.headings.iter().any(|h| h.is_outline()) {
-            let anchor = s
-                .title
-                .unwrap_or_else(|| s.paragraphs.first().map_or((0, 0), |p| p.range));
+            let anchor = s.title.unwrap_or_else(|| s.paragraphs.first().map_or((0, 0), |p| p.range));
             findings.push(doc.finding(
                 rule::MISSING_REPORT_YEAR,
                 Severity::Warning,
@@ -54,18 +46,17 @@ pub fn check(ctx: &Context) -> Vec<DocumentFinding> {
                 rule::SIGNATURE_DATE,
                 Severity::Error,
                 sig.date_range,
-                format!("落款日期 {} 不在{year}年度结束（{year}年12月31日）之后；年度自评报告应在年度结束后出具，请核对", sig.date.chinese()),
+                format!(
+                    "落款日期 {} 不在{year}年度结束（{year}年12月31日）之后；年度自评报告应在年度结束后出具，请核对",
+                    sig.date.chinese()
+                ),
             ));
         } else if sig.date.year > year + 1 {
             findings.push(doc.finding(
                 rule::SIGNATURE_DATE,
                 Severity::Warning,
                 sig.date_range,
-                format!(
-                    "落款日期 {} 比报告年度 {year} 晚了 {} 年，请核对标题年度或落款年份",
-                    sig.date.chinese(),
-                    sig.date.year - year
-                ),
+                format!("落款日期 {} 比报告年度 {year} 晚了 {} 年，请核对标题年度或落款年份", sig.date.chinese(), sig.date.year - year),
             ));
         }
     }
@@ -73,15 +64,8 @@ pub fn check(ctx: &Context) -> Vec<DocumentFinding> {
     // Body: from the end of the title to the signature (what follows is checked as duplicated text).
     let body_start = s.title.map_or(0, |t| t.1);
     let body_end = signature.map_or(doc.text.len(), |sig| sig.date_range.0);
-    let body_end = s
-        .attachments_from
-        .and_then(|a| s.paragraphs.get(a))
-        .map_or(body_end, |p| body_end.min(p.range.0));
-    let sentence_text = |offset: usize| {
-        doc.sentence_of(offset).map_or("", |i| {
-            doc.slice(doc.sentences[i].start, doc.sentences[i].end)
-        })
-    };
+    let body_end = s.attachments_from.and_then(|a| s.paragraphs.get(a)).map_or(body_end, |p| body_end.min(p.range.0));
+    let sentence_text = |offset: usize| doc.sentence_of(offset).map_or("", |i| doc.slice(doc.sentences[i].start, doc.sentences[i].end));
     for d in cjk::find_dates(&doc.text) {
         if d.start < body_start || d.start >= body_end || d.year == year {
             continue;
@@ -94,15 +78,9 @@ pub fn check(ctx: &Context) -> Vec<DocumentFinding> {
                 let day = d.day.unwrap_or(1);
                 (d.year, d.month, day) > (sig.date.year, sig.date.month, sig.date.day)
             });
-            after_signing.then(|| {
-                format!(
-                    "晚于落款日期 {}",
-                    signature.map(|s| s.date.chinese()).unwrap_or_default()
-                )
-            })
+            after_signing.then(|| format!("晚于落款日期 {}", signature.map(|s| s.date.chinese()).unwrap_or_default()))
         } else if d.year == year - 1 {
-            (!has(BUDGET_WORDS) && !has(HISTORY_WORDS))
-                .then(|| format!("在{year}年度开始之前，且不是预算批复等上年事项"))
+            (!has(BUDGET_WORDS) && !has(HISTORY_WORDS)).then(|| format!("在{year}年度开始之前，且不是预算批复等上年事项"))
         } else {
             (!has(HISTORY_WORDS)).then(|| format!("不在{year}年度内"))
         };
@@ -111,10 +89,7 @@ pub fn check(ctx: &Context) -> Vec<DocumentFinding> {
                 rule::DATE_OUTSIDE_YEAR,
                 Severity::Warning,
                 (d.start, d.end),
-                format!(
-                    "正文日期 {} {problem}（报告年度 {year}），请核对",
-                    shown(&d)
-                ),
+                format!("正文日期 {} {problem}（报告年度 {year}），请核对", shown(&d)),
             ));
         }
     }
@@ -137,13 +112,9 @@ fn year_end_mentions(ctx: &Context, year: i32, body_start: usize, body_end: usiz
             {
                 continue;
             }
-            let mentioned = digits[..4].iter().rev().fold(0i32, |acc, (_, c)| {
-                acc * 10 + cjk::digit_value(*c).unwrap_or(0) as i32
-            });
+            let mentioned = digits[..4].iter().rev().fold(0i32, |acc, (_, c)| acc * 10 + cjk::digit_value(*c).unwrap_or(0) as i32);
             let start = body_start + digits[3].0;
-            let sentence = doc.sentence_of(start).map_or("", |k| {
-                doc.slice(doc.sentences[k].start, doc.sentences[k].end)
-            });
+            let sentence = doc.sentence_of(start).map_or("", |k| doc.slice(doc.sentences[k].start, doc.sentences[k].end));
             if mentioned < year && !COMPARE_WORDS.iter().any(|w| sentence.contains(w)) {
                 findings.push(doc.finding(
                     rule::DATE_OUTSIDE_YEAR,

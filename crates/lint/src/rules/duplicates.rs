@@ -30,9 +30,7 @@ pub fn check(ctx: &Context) -> Vec<DocumentFinding> {
     let mut groups: Vec<Vec<usize>> = Vec::new();
     for i in 0..s.paragraphs.len() {
         let continues = i > 0 && original[i - 1].is_some();
-        let starts_section = s.paragraphs[i]
-            .heading
-            .is_some_and(|h| s.headings[h].level == 1);
+        let starts_section = s.paragraphs[i].heading.is_some_and(|h| s.headings[h].level == 1);
         if original[i].is_none() {
             continue;
         }
@@ -64,45 +62,23 @@ pub fn check(ctx: &Context) -> Vec<DocumentFinding> {
             .collect();
         // Name the section the copied text came from, e.g. 「三、部门项目组织实施情况」.
         let orig_line = s.paragraphs[orig_first].line;
-        let enclosing = s
-            .headings
-            .iter()
-            .rev()
-            .find(|h| h.level == 1 && h.line <= orig_line)
-            .map(|h| h.display());
+        let enclosing = s.headings.iter().rev().find(|h| h.level == 1 && h.line <= orig_line).map(|h| h.display());
         let mut names: Vec<String> = Vec::new();
         if let Some(e) = enclosing.filter(|e| !headings.contains(e)) {
             names.push(e);
         }
         names.extend(headings.iter().cloned());
-        let (rule_id, what) = if headings.is_empty() {
-            (rule::DUPLICATE_PARAGRAPH, "段落")
-        } else {
-            (rule::DUPLICATE_SECTION, "章节")
-        };
+        let (rule_id, what) = if headings.is_empty() { (rule::DUPLICATE_PARAGRAPH, "段落") } else { (rule::DUPLICATE_SECTION, "章节") };
         let lines = |a: usize, b: usize| {
             let (la, lb) = (s.paragraphs[a].line, s.paragraphs[b].line);
-            if la == lb {
-                format!("第{la}行")
-            } else {
-                format!("第{la}–{lb}行")
-            }
+            if la == lb { format!("第{la}行") } else { format!("第{la}–{lb}行") }
         };
-        let named = if names.is_empty() {
-            String::new()
-        } else {
-            format!("（{}）", names.join(" "))
-        };
+        let named = if names.is_empty() { String::new() } else { format!("（{}）", names.join(" ")) };
         findings.push(ctx.doc.finding(
             rule_id,
             Severity::Error,
             (s.paragraphs[first].range.0, s.paragraphs[last].range.1),
-            format!(
-                "{what}重复{named}：{}与{}内容相同（共{}段）",
-                lines(first, last),
-                lines(orig_first, orig_last),
-                group.len()
-            ),
+            format!("{what}重复{named}：{}与{}内容相同（共{}段）", lines(first, last), lines(orig_first, orig_last), group.len()),
         ));
     }
     findings

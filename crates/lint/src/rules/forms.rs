@@ -54,10 +54,7 @@ fn cells(text: &str) -> Vec<Cell<'_>> {
             let lead = piece.len() - piece.trim_start().len();
             let t = piece.trim();
             let start = line_start + at + lead;
-            out.push(Cell {
-                text: t,
-                range: (start, start + t.len()),
-            });
+            out.push(Cell { text: t, range: (start, start + t.len()) });
         }
         line_start += line.len() + 1;
     }
@@ -103,11 +100,7 @@ fn show(value: i64) -> String {
     while frac.ends_with('0') {
         frac.pop();
     }
-    if frac.is_empty() {
-        whole.to_string()
-    } else {
-        format!("{whole}.{frac}")
-    }
+    if frac.is_empty() { whole.to_string() } else { format!("{whole}.{frac}") }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -149,10 +142,7 @@ struct Row<'a> {
 
 impl Row<'_> {
     fn get(&self, column: Column) -> Option<(i64, u32, Cell<'_>)> {
-        self.values
-            .iter()
-            .find(|(c, ..)| *c == column)
-            .map(|(_, v, d, cell)| (*v, *d, *cell))
+        self.values.iter().find(|(c, ..)| *c == column).map(|(_, v, d, cell)| (*v, *d, *cell))
     }
 }
 
@@ -163,17 +153,7 @@ fn is_total_label(t: &str) -> bool {
 
 fn is_part_label(t: &str) -> bool {
     t.starts_with("其中")
-        || [
-            "财政资金",
-            "本年财政拨款",
-            "当年财政拨款",
-            "上年结转资金",
-            "上年结转",
-            "其他资金",
-            "财政专户管理资金",
-            "单位资金",
-        ]
-        .contains(&t)
+        || ["财政资金", "本年财政拨款", "当年财政拨款", "上年结转资金", "上年结转", "其他资金", "财政专户管理资金", "单位资金"].contains(&t)
 }
 
 fn read_row<'a>(cells: &[Cell<'a>], at: usize, columns: &[Column]) -> Row<'a> {
@@ -199,11 +179,7 @@ fn read_row<'a>(cells: &[Cell<'a>], at: usize, columns: &[Column]) -> Row<'a> {
     }
     Row {
         label: cells[at],
-        values: values
-            .into_iter()
-            .zip(columns)
-            .filter_map(|(v, c)| v.map(|(v, d, cell)| (*c, v, d, cell)))
-            .collect(),
+        values: values.into_iter().zip(columns).filter_map(|(v, c)| v.map(|(v, d, cell)| (*c, v, d, cell))).collect(),
         end: k,
     }
 }
@@ -219,19 +195,13 @@ pub struct FundsTotal {
 
 pub fn funds_total(text: &str) -> Option<FundsTotal> {
     use crate::amounts::Unit;
-    let unit = if text.contains("单位：元")
-        || text.contains("单位:元")
-        || text.contains("(元)")
-        || text.contains("（元）")
-    {
+    let unit = if text.contains("单位：元") || text.contains("单位:元") || text.contains("(元)") || text.contains("（元）") {
         Unit::Yuan
     } else {
         Unit::WanYuan
     };
     let cells = cells(text);
-    let header = cells
-        .iter()
-        .position(|c| column_of(c.text) == Some(Column::Initial))?;
+    let header = cells.iter().position(|c| column_of(c.text) == Some(Column::Initial))?;
     let mut columns = vec![Column::Initial];
     for c in &cells[header + 1..(header + 12).min(cells.len())] {
         match column_of(c.text) {
@@ -239,10 +209,7 @@ pub fn funds_total(text: &str) -> Option<FundsTotal> {
             _ => {}
         }
     }
-    let at = cells[header..]
-        .iter()
-        .position(|c| is_total_label(c.text))?
-        + header;
+    let at = cells[header..].iter().position(|c| is_total_label(c.text))? + header;
     let row = read_row(&cells, at, &columns);
     // ×10⁴ of the unit → 分: 万元 ×10⁴ is 元, so ×100; 元 ×10⁴ is 0.0001 元, so ÷100.
     let fen = |v: i64| match unit {
@@ -300,10 +267,7 @@ fn funds_block(ctx: &Context, cells: &[Cell], findings: &mut Vec<DocumentFinding
                 let row = read_row(cells, k, &columns);
                 k = row.end;
                 parts.push(row);
-            } else if column_of(t) == Some(Column::Initial)
-                || t.contains("绩效指标")
-                || t.contains("年度总体目标")
-            {
+            } else if column_of(t) == Some(Column::Initial) || t.contains("绩效指标") || t.contains("年度总体目标") {
                 break;
             } else {
                 k += 1;
@@ -316,13 +280,7 @@ fn funds_block(ctx: &Context, cells: &[Cell], findings: &mut Vec<DocumentFinding
     }
 }
 
-fn check_funds(
-    ctx: &Context,
-    cells: &[Cell],
-    total: &Row,
-    parts: &[Row],
-    findings: &mut Vec<DocumentFinding>,
-) {
+fn check_funds(ctx: &Context, cells: &[Cell], total: &Row, parts: &[Row], findings: &mut Vec<DocumentFinding>) {
     let doc = ctx.doc;
     let name = |c: Column| match c {
         Column::Initial => "年初预算数",
@@ -335,11 +293,7 @@ fn check_funds(
         let Some((t, _, t_cell)) = total.get(column) else {
             continue;
         };
-        if let Some((part, p, _)) = parts
-            .iter()
-            .filter_map(|r| r.get(column).map(|(v, _, c)| (r, v, c)))
-            .find(|(_, v, _)| *v > t + 50)
-        {
+        if let Some((part, p, _)) = parts.iter().filter_map(|r| r.get(column).map(|(v, _, c)| (r, v, c))).find(|(_, v, _)| *v > t + 50) {
             findings.push(doc.finding(
                 rule::TOTAL_ROW_MISMATCH,
                 Severity::Error,
@@ -357,24 +311,14 @@ fn check_funds(
         }
     }
     // What the 原因 cell of the total row says, without the form's own note.
-    let next_row = parts.first().map_or(cells.len(), |p| {
-        cells
-            .iter()
-            .position(|c| c.range == p.label.range)
-            .unwrap_or(cells.len())
-    });
+    let next_row = parts.first().map_or(cells.len(), |p| cells.iter().position(|c| c.range == p.label.range).unwrap_or(cells.len()));
     let reason: String = cells[total.end.min(next_row)..next_row]
         .iter()
         .map(|c| c.text)
-        .filter(|t| {
-            !t.is_empty()
-                && t.chars().any(cjk::is_han)
-                && !(t.starts_with("1.") && t.contains("预算执行率="))
-        })
+        .filter(|t| !t.is_empty() && t.chars().any(cjk::is_han) && !(t.starts_with("1.") && t.contains("预算执行率=")))
         .collect();
     // 执行数 above 全年预算数: money spent that the approved budget does not cover.
-    if let (Some((annual, _, a_cell)), Some((executed, _, e_cell))) =
-        (total.get(Column::Annual), total.get(Column::Executed))
+    if let (Some((annual, _, a_cell)), Some((executed, _, e_cell))) = (total.get(Column::Annual), total.get(Column::Executed))
         && executed > annual + 50
         && reason.is_empty()
     {
@@ -391,16 +335,11 @@ fn check_funds(
         ));
     }
     // 年初 ≠ 调整后 with nothing in the 原因 cell but the form's own note.
-    if let (Some((initial, _, i_cell)), Some((annual, _, a_cell))) =
-        (total.get(Column::Initial), total.get(Column::Annual))
+    if let (Some((initial, _, i_cell)), Some((annual, _, a_cell))) = (total.get(Column::Initial), total.get(Column::Annual))
         && (initial - annual).abs() > 50
         && reason.is_empty()
     {
-        let (word, diff) = if annual > initial {
-            ("追加", annual - initial)
-        } else {
-            ("调减", initial - annual)
-        };
+        let (word, diff) = if annual > initial { ("追加", annual - initial) } else { ("调减", initial - annual) };
         findings.push(doc.finding(
             rule::ADJUSTMENT_WITHOUT_REASON,
             Severity::Warning,
@@ -420,11 +359,7 @@ fn check_funds(
             .get(Column::Annual)
             .zip(total.get(Column::Executed))
             .is_some_and(|((a, ..), (e, ..))| a > 0 && i128::from(e) * 100 > i128::from(a) * 2);
-        if fraction && looks_like_percent {
-            (v * 100, d.saturating_sub(2), cell)
-        } else {
-            (v, d, cell)
-        }
+        if fraction && looks_like_percent { (v * 100, d.saturating_sub(2), cell) } else { (v, d, cell) }
     });
     if let (Some((annual, a_dec, _)), Some((executed, e_dec, _)), Some((stated, r_dec, r_cell))) =
         (total.get(Column::Annual), total.get(Column::Executed), rate)
@@ -448,8 +383,7 @@ fn check_funds(
                     "执行率算不上：全年执行数 {} ÷ 全年预算数 {} = {}，表中写 {}%",
                     show(executed),
                     show(annual),
-                    jixiao_core::BasisPoints::ratio(executed, annual)
-                        .map_or_else(|| "—".into(), |b| b.percent_string()),
+                    jixiao_core::BasisPoints::ratio(executed, annual).map_or_else(|| "—".into(), |b| b.percent_string()),
                     show(stated as i64)
                 ),
             ));
@@ -498,11 +432,7 @@ fn check_funds(
                 rule::FULL_MARKS_WITHHELD,
                 Severity::Warning,
                 s_cell.range,
-                format!(
-                    "执行率 100%，预算执行得分 {} 却低于分值 {}",
-                    show(score),
-                    show(weight)
-                ),
+                format!("执行率 100%，预算执行得分 {} 却低于分值 {}", show(score), show(weight)),
             ));
         }
         if s > i128::from(weight) {
@@ -534,10 +464,7 @@ fn indicators(ctx: &Context, cells: &[Cell], findings: &mut Vec<DocumentFinding>
             };
             (v, i + 3)
         } else {
-            let digits: String = rest
-                .chars()
-                .take_while(|c| cjk::is_digit(*c) || *c == '.')
-                .collect();
+            let digits: String = rest.chars().take_while(|c| cjk::is_digit(*c) || *c == '.').collect();
             let Some((v, _, _)) = number(&digits) else {
                 continue;
             };
@@ -556,25 +483,17 @@ fn indicators(ctx: &Context, cells: &[Cell], findings: &mut Vec<DocumentFinding>
                     rule::NON_NUMERIC_COMPLETION,
                     Severity::Warning,
                     (cell.range.0, completion.range.1),
-                    format!(
-                        "指标值为数值（{op}{}），完成值却写「{c}」：定量指标应填实际完成的数值",
-                        show(target)
-                    ),
+                    format!("指标值为数值（{op}{}），完成值却写「{c}」：定量指标应填实际完成的数值", show(target)),
                 ));
             }
             continue;
         }
         // Met exactly (or better), yet below full marks.
-        let digits: String = c
-            .chars()
-            .take_while(|c| cjk::is_digit(*c) || *c == '.')
-            .collect();
+        let digits: String = c.chars().take_while(|c| cjk::is_digit(*c) || *c == '.').collect();
         let (Some((done, _, _)), Some((weight, _, _)), Some((score, _, score_cell))) = (
             number(&digits),
             cells.get(completion_at + 1).and_then(|c| number(c.text)),
-            cells
-                .get(completion_at + 2)
-                .and_then(|c| number(c.text).map(|(v, d, _)| (v, d, c))),
+            cells.get(completion_at + 2).and_then(|c| number(c.text).map(|(v, d, _)| (v, d, c))),
         ) else {
             continue;
         };
@@ -610,12 +529,7 @@ fn indicators(ctx: &Context, cells: &[Cell], findings: &mut Vec<DocumentFinding>
 #[cfg(test)]
 mod tests {
     fn rules(text: &str) -> Vec<(&'static str, String)> {
-        crate::lint_text("t.txt", text)
-            .findings
-            .iter()
-            .filter(|f| f.rule != "template-text")
-            .map(|f| (f.rule, f.message.clone()))
-            .collect()
+        crate::lint_text("t.txt", text).findings.iter().filter(|f| f.rule != "template-text").map(|f| (f.rule, f.message.clone())).collect()
     }
 
     #[test]
@@ -635,18 +549,10 @@ mod tests {
         let text = "部门预算项目支出绩效自评表(2023年度) |\n预算执行情况(10分) | 年度预算数(万元) | 年初预算 | 调整后预算数 | 预算执行数 | 预算执行率 | 权重 | 得分 | 原因 | ||\n总额 | 0.00 | 3.36 | 3.36 | 100.00% | 10 | 10 | 1.预算执行率=预算执行数/调整后预算数,预算执行率未达到90%的需说明原因(100字以内);2.年中发生预算调整的(追加或调减),应单独说明理由 | |||\n其中:财政资金 | 0.00 | 3.36 | 3.36 | 100.00% | / | / | ||||\n产出指标 | 经济成本指标 | 成本控制数 | ≤ | 30 | 万元 | 完成 | 90 | 90 | ||";
         let f = rules(text);
         let ids: Vec<&str> = f.iter().map(|f| f.0).collect();
-        assert_eq!(
-            ids,
-            vec!["adjustment-without-reason", "non-numeric-completion"],
-            "{f:?}"
-        );
+        assert_eq!(ids, vec!["adjustment-without-reason", "non-numeric-completion"], "{f:?}");
         // With a reason written, no finding.
         let reasoned = text.replace("| 1.预算执行率", "| 年中追加安可替代补助 | 1.预算执行率");
-        assert!(
-            !rules(&reasoned)
-                .iter()
-                .any(|f| f.0 == "adjustment-without-reason")
-        );
+        assert!(!rules(&reasoned).iter().any(|f| f.0 == "adjustment-without-reason"));
     }
 
     #[test]

@@ -28,34 +28,15 @@ pub struct Context<'a> {
 }
 
 impl<'a> Context<'a> {
-    pub fn new(
-        doc: &'a Document,
-        structure: &'a Structure,
-        amounts: &'a Amounts,
-        kind: DocumentKind,
-    ) -> Context<'a> {
-        let mut number_edges: Vec<(usize, usize)> = amounts
-            .money
-            .iter()
-            .chain(&amounts.bare)
-            .map(|m| m.range)
-            .chain(amounts.rates.iter().map(|r| r.range))
-            .collect();
+    pub fn new(doc: &'a Document, structure: &'a Structure, amounts: &'a Amounts, kind: DocumentKind) -> Context<'a> {
+        let mut number_edges: Vec<(usize, usize)> =
+            amounts.money.iter().chain(&amounts.bare).map(|m| m.range).chain(amounts.rates.iter().map(|r| r.range)).collect();
         number_edges.sort_unstable();
-        Context {
-            doc,
-            structure,
-            amounts,
-            kind,
-            number_edges,
-        }
+        Context { doc, structure, amounts, kind, number_edges }
     }
 
     pub fn sentence_range(&self, sentence: usize) -> (usize, usize) {
-        self.doc
-            .sentences
-            .get(sentence)
-            .map_or((0, 0), |r| (r.start, r.end))
+        self.doc.sentences.get(sentence).map_or((0, 0), |r| (r.start, r.end))
     }
 
     /// What a figure is of: the words between the previous number in its sentence and the figure
@@ -64,8 +45,7 @@ impl<'a> Context<'a> {
         let (sentence_start, _) = self.sentence_range(sentence);
         let i = self.number_edges.partition_point(|r| r.1 <= start);
         let previous_end = i.checked_sub(1).map_or(0, |j| self.number_edges[j].1);
-        self.doc
-            .slice(previous_end.max(sentence_start).min(start), start)
+        self.doc.slice(previous_end.max(sentence_start).min(start), start)
     }
 
     pub fn money_label(&self, money: &Money) -> &'a str {
@@ -76,11 +56,8 @@ impl<'a> Context<'a> {
 /// The head of a label: what follows its last comma or colon, without numbering, 「其中」, a year, or
 /// 「我单位」 — so 「2020年本级财政拨款收入合计」 reads 「本级财政拨款收入合计」.
 pub fn clause_head(label: &str) -> &str {
-    let cut = label
-        .rfind(['，', '；', '：', ':', ',', ';', '。', '\n'])
-        .map_or(0, |i| {
-            i + label[i..].chars().next().map_or(1, char::len_utf8)
-        });
+    let cut =
+        label.rfind(['，', '；', '：', ':', ',', ';', '。', '\n']).map_or(0, |i| i + label[i..].chars().next().map_or(1, char::len_utf8));
     let mut head = label[cut..].trim_matches(crate::document::is_blank);
     loop {
         let before = head;
@@ -112,37 +89,19 @@ pub fn clause_head(label: &str) -> &str {
             head = head.strip_prefix(prefix).unwrap_or(head);
         }
         // Numbering (「1、」「（二）」) and a leading year (「2020年」).
-        let digits = head
-            .chars()
-            .take_while(|c| crate::cjk::is_digit(*c))
-            .count();
+        let digits = head.chars().take_while(|c| crate::cjk::is_digit(*c)).count();
         if digits == 4 && head.chars().nth(4) == Some('年') {
-            let skip = if head.chars().nth(5) == Some('度') {
-                6
-            } else {
-                5
-            };
-            head = head
-                .char_indices()
-                .nth(skip)
-                .map_or("", |(i, _)| &head[i..]);
-        } else if (1..=2).contains(&digits)
-            && matches!(head.chars().nth(digits), Some('、' | '.' | '．'))
-        {
-            head = head
-                .char_indices()
-                .nth(digits + 1)
-                .map_or("", |(i, _)| &head[i..]);
+            let skip = if head.chars().nth(5) == Some('度') { 6 } else { 5 };
+            head = head.char_indices().nth(skip).map_or("", |(i, _)| &head[i..]);
+        } else if (1..=2).contains(&digits) && matches!(head.chars().nth(digits), Some('、' | '.' | '．')) {
+            head = head.char_indices().nth(digits + 1).map_or("", |(i, _)| &head[i..]);
         }
         for bracket in ['（', '('] {
             if let Some(rest) = head.strip_prefix(bracket)
                 && let Some(close) = rest.find(['）', ')'])
                 && rest[..close].chars().all(crate::cjk::is_chinese_numeral)
             {
-                head = rest[close..]
-                    .char_indices()
-                    .nth(1)
-                    .map_or("", |(i, _)| &rest[close + i..]);
+                head = rest[close..].char_indices().nth(1).map_or("", |(i, _)| &rest[close + i..]);
             }
         }
         head = head.trim_start_matches(crate::document::is_blank);
@@ -153,45 +112,20 @@ pub fn clause_head(label: &str) -> &str {
 }
 
 /// Words that make a figure a change against another year rather than a part of a total.
-pub const DELTA_WORDS: &[&str] = &[
-    "增加",
-    "减少",
-    "增长",
-    "下降",
-    "降低",
-    "提高",
-    "同比",
-    "较上年",
-    "比上年",
-    "上年",
-    "去年",
-    "上一年",
-];
+pub const DELTA_WORDS: &[&str] = &["增加", "减少", "增长", "下降", "降低", "提高", "同比", "较上年", "比上年", "上年", "去年", "上一年"];
 
 /// Whether a figure's label makes it a change against another year. 「上年结转」「上年结余」 name money
 /// carried into this year — a part of this year's income, not a change.
 pub fn is_delta_label(label: &str) -> bool {
     let mut label = label.to_string();
-    for carried in [
-        "上年结转和结余",
-        "上年结转",
-        "上年结余",
-        "年初结转",
-        "上年末",
-        "上年年末",
-    ] {
+    for carried in ["上年结转和结余", "上年结转", "上年结余", "年初结转", "上年末", "上年年末"] {
         label = label.replace(carried, "");
     }
     DELTA_WORDS.iter().any(|w| label.contains(w))
 }
 
 /// The headline figures a document states, for comparing documents of one unit and year.
-pub fn headline_figures(
-    doc: &Document,
-    structure: &Structure,
-    amounts: &Amounts,
-    kind: DocumentKind,
-) -> Vec<crate::compare::StatedFigure> {
+pub fn headline_figures(doc: &Document, structure: &Structure, amounts: &Amounts, kind: DocumentKind) -> Vec<crate::compare::StatedFigure> {
     let ctx = Context::new(doc, structure, amounts, kind);
     let stated = |name: &'static str, m: &Money| crate::compare::StatedFigure {
         name,
@@ -203,24 +137,14 @@ pub fn headline_figures(
     };
     let mut out = Vec::new();
     if kind.is_form() {
-        if let Some(forms::FundsTotal {
-            annual,
-            executed,
-            unit,
-            range,
-        }) = forms::funds_total(&doc.text)
-        {
+        if let Some(forms::FundsTotal { annual, executed, unit, range }) = forms::funds_total(&doc.text) {
             for (name, fen) in [("全年预算数", annual), ("全年执行数", executed)] {
                 if let Some(fen) = fen {
                     out.push(crate::compare::StatedFigure {
                         name,
                         fen,
                         unit,
-                        text: format!(
-                            "{}{}",
-                            crate::amounts::format_in(jixiao_core::Fen(fen), unit),
-                            unit.label()
-                        ),
+                        text: format!("{}{}", crate::amounts::format_in(jixiao_core::Fen(fen), unit), unit.label()),
                         line: doc.line_number(range.0),
                         range,
                     });
@@ -230,12 +154,9 @@ pub fn headline_figures(
         return out;
     }
     let k = budget::KeyFigures::find(&ctx);
-    for (name, m) in [
-        ("支出合计", k.spending),
-        ("基本支出", k.basic),
-        ("项目支出", k.project),
-        ("收入", k.income.filter(|_| k.income_is_total)),
-    ] {
+    for (name, m) in
+        [("支出合计", k.spending), ("基本支出", k.basic), ("项目支出", k.project), ("收入", k.income.filter(|_| k.income_is_total))]
+    {
         if let Some(m) = m {
             out.push(stated(name, m));
         }
@@ -255,12 +176,7 @@ pub fn headline_figures(
     out
 }
 
-pub fn check_all(
-    doc: &Document,
-    structure: &Structure,
-    amounts: &Amounts,
-    kind: DocumentKind,
-) -> Vec<DocumentFinding> {
+pub fn check_all(doc: &Document, structure: &Structure, amounts: &Amounts, kind: DocumentKind) -> Vec<DocumentFinding> {
     let ctx = Context::new(doc, structure, amounts, kind);
     let mut findings = Vec::new();
     findings.extend(sums::check(&ctx));
@@ -282,10 +198,7 @@ mod tests {
 
     #[test]
     fn clause_heads_drop_numbering_years_and_fillers() {
-        assert_eq!(
-            clause_head("2020年本级财政拨款收入合计"),
-            "本级财政拨款收入合计"
-        );
+        assert_eq!(clause_head("2020年本级财政拨款收入合计"), "本级财政拨款收入合计");
         assert_eq!(clause_head("1、项目支出"), "项目支出");
         assert_eq!(clause_head("，其中基本支出"), "基本支出");
         assert_eq!(clause_head("（二）本年度项目支出"), "项目支出");

@@ -31,11 +31,7 @@ enum Direction {
 fn direction(label: &str) -> Option<Direction> {
     let last = |words: &[&str]| words.iter().filter_map(|w| label.rfind(w)).max();
     match (last(UP_WORDS), last(DOWN_WORDS)) {
-        (Some(u), Some(d)) => Some(if u > d {
-            Direction::Up
-        } else {
-            Direction::Down
-        }),
+        (Some(u), Some(d)) => Some(if u > d { Direction::Up } else { Direction::Down }),
         (Some(_), None) => Some(Direction::Up),
         (None, Some(_)) => Some(Direction::Down),
         (None, None) => None,
@@ -113,29 +109,15 @@ impl Fraction {
 /// Every figure of the text in reading order; bare numbers take the unit of the next money figure of
 /// their sentence (or are left out).
 fn figures<'a>(ctx: &Context<'a>) -> Vec<Figure<'a>> {
-    let mut all: Vec<&Money> = ctx
-        .amounts
-        .money
-        .iter()
-        .chain(&ctx.amounts.bare)
-        .filter(|m| !m.in_table)
-        .collect();
+    let mut all: Vec<&Money> = ctx.amounts.money.iter().chain(&ctx.amounts.bare).filter(|m| !m.in_table).collect();
     all.sort_by_key(|m| m.range.0);
     let mut out = Vec::new();
     for (i, m) in all.iter().enumerate() {
         if m.unit != Unit::Missing {
-            out.push(Figure {
-                fen: m.fen.0,
-                unit: m.unit,
-                money: m,
-            });
+            out.push(Figure { fen: m.fen.0, unit: m.unit, money: m });
             continue;
         }
-        let unit = all[i + 1..]
-            .iter()
-            .take_while(|n| n.sentence == m.sentence)
-            .find(|n| n.unit != Unit::Missing)
-            .map(|n| n.unit);
+        let unit = all[i + 1..].iter().take_while(|n| n.sentence == m.sentence).find(|n| n.unit != Unit::Missing).map(|n| n.unit);
         let places = match unit {
             Some(Unit::WanYuan) => 4,
             Some(Unit::YiYuan) => 8,
@@ -143,11 +125,7 @@ fn figures<'a>(ctx: &Context<'a>) -> Vec<Figure<'a>> {
             None => continue,
         };
         if let (Some(unit), Some(fen)) = (unit, to_fen(&m.number, places)) {
-            out.push(Figure {
-                fen: fen.0,
-                unit,
-                money: m,
-            });
+            out.push(Figure { fen: fen.0, unit, money: m });
         }
     }
     out
@@ -170,11 +148,7 @@ fn change_over_prior(current: &Figure, delta: &Figure, dir: Direction) -> Fracti
 /// The arithmetic of [`change_over_prior`] written out, for a message.
 fn change_arithmetic(current: &Figure, delta: &Figure, dir: Direction, f: &Fraction) -> String {
     let unit = current.unit;
-    let prior_text = format!(
-        "{}{}",
-        format_in(Fen(i64::try_from(f.denominator).unwrap_or(0)), unit),
-        unit.label()
-    );
+    let prior_text = format!("{}{}", format_in(Fen(i64::try_from(f.denominator).unwrap_or(0)), unit), unit.label());
     let (sign, word) = match dir {
         Direction::Up => ("−", "增加"),
         Direction::Down => ("+", "减少"),
@@ -202,20 +176,11 @@ impl<'a> Checker<'a, '_> {
 
     /// Figures of `sentence` that stand before byte `before`.
     fn before_in_sentence(&self, sentence: usize, before: usize) -> Vec<Figure<'a>> {
-        self.figures
-            .iter()
-            .filter(|f| f.money.sentence == sentence && f.money.range.1 <= before)
-            .copied()
-            .collect()
+        self.figures.iter().filter(|f| f.money.sentence == sentence && f.money.range.1 <= before).copied().collect()
     }
 
     fn report(&mut self, rate: &Rate, from: usize, severity: Severity, text: String) {
-        self.findings.push(self.ctx.doc.finding(
-            rule::RATE_MISMATCH,
-            severity,
-            (from.min(rate.range.0), rate.range.1),
-            text,
-        ));
+        self.findings.push(self.ctx.doc.finding(rule::RATE_MISMATCH, severity, (from.min(rate.range.0), rate.range.1), text));
     }
 
     /// 「X万元，较上年增加Y万元，增长Z%」 and its variants. Returns whether the rate was understood.
@@ -274,24 +239,13 @@ impl<'a> Checker<'a, '_> {
                     rate,
                     prior.start(),
                     Severity::Error,
-                    format!(
-                        "变动率算不上：{} ÷ 上年 {} = {}，报告写 {}",
-                        delta.shown(),
-                        prior.shown(),
-                        f.percent(),
-                        rate.text()
-                    ),
+                    format!("变动率算不上：{} ÷ 上年 {} = {}，报告写 {}", delta.shown(), prior.shown(), f.percent(), rate.text()),
                 );
             }
             return true;
         }
         // 「X万元，较上年增加Y万元」: last year's figure is X − Y (or X + Y after 减少).
-        let Some(current) = earlier
-            .iter()
-            .rev()
-            .find(|f| direction(self.label(f)).is_none())
-            .copied()
-        else {
+        let Some(current) = earlier.iter().rev().find(|f| direction(self.label(f)).is_none()).copied() else {
             return false;
         };
         if current.unit != delta.unit && current.unit.fen() != delta.unit.fen() {
@@ -310,11 +264,7 @@ impl<'a> Checker<'a, '_> {
                 "变动率算不上：{}，报告写 {}{}",
                 change_arithmetic(&current, &delta, dir, &f),
                 rate.text(),
-                if wrong_base {
-                    format!("（报告似以本年数 {} 为分母）", current.shown())
-                } else {
-                    String::new()
-                }
+                if wrong_base { format!("（报告似以本年数 {} 为分母）", current.shown()) } else { String::new() }
             ),
         );
         true
@@ -360,11 +310,7 @@ impl<'a> Checker<'a, '_> {
                         rate,
                         rate.range.0,
                         Severity::Error,
-                        format!(
-                            "变动率算不上（「各」按顺序对应）：{}，报告写 {}",
-                            change_arithmetic(current, delta, dir, &f),
-                            rate.text()
-                        ),
+                        format!("变动率算不上（「各」按顺序对应）：{}，报告写 {}", change_arithmetic(current, delta, dir, &f), rate.text()),
                     );
                 }
             }
@@ -378,11 +324,7 @@ impl<'a> Checker<'a, '_> {
         // 「占年计划100500万元的112.29%」: the whole stands between 占 and the rate.
         if !label.contains('占')
             && let [.., part, whole] = before[..]
-            && self
-                .label(&whole)
-                .rsplit(['，', ',', '；', ';'])
-                .next()
-                .is_some_and(|clause| clause.contains('占'))
+            && self.label(&whole).rsplit(['，', ',', '；', ';']).next().is_some_and(|clause| clause.contains('占'))
         {
             let f = Fraction::of(&part, &whole);
             if !f.allows(rate) && !part.money.approximate && !whole.money.approximate {
@@ -390,13 +332,7 @@ impl<'a> Checker<'a, '_> {
                     rate,
                     part.start(),
                     Severity::Error,
-                    format!(
-                        "比例算不上：{} ÷ {} = {}，报告写 {}",
-                        part.shown(),
-                        whole.shown(),
-                        f.percent(),
-                        rate.text()
-                    ),
+                    format!("比例算不上：{} ÷ {} = {}，报告写 {}", part.shown(), whole.shown(), f.percent(), rate.text()),
                 );
             }
             return true;
@@ -410,10 +346,7 @@ impl<'a> Checker<'a, '_> {
         if part.money.approximate {
             return true;
         }
-        let named: String = label[at + '占'.len_utf8()..]
-            .chars()
-            .filter(|c| !crate::document::is_blank(*c) && *c != '的')
-            .collect();
+        let named: String = label[at + '占'.len_utf8()..].chars().filter(|c| !crate::document::is_blank(*c) && *c != '的').collect();
         let named = named.as_str();
         if named.is_empty() {
             return self.share_of_breakdown(rate, &part);
@@ -423,9 +356,7 @@ impl<'a> Checker<'a, '_> {
 
     /// 「合计T，其中：A，占a%」: the whole is the total the 其中 refers to, on the same line.
     fn share_of_breakdown(&mut self, rate: &Rate, part: &Figure<'a>) -> bool {
-        let line_start = self.ctx.doc.text[..part.start()]
-            .rfind('\n')
-            .map_or(0, |i| i + 1);
+        let line_start = self.ctx.doc.text[..part.start()].rfind('\n').map_or(0, |i| i + 1);
         let Some(other) = self.ctx.doc.slice(line_start, part.start()).rfind("其中") else {
             return false;
         };
@@ -449,13 +380,7 @@ impl<'a> Checker<'a, '_> {
                 rate,
                 part.start(),
                 Severity::Error,
-                format!(
-                    "比例算不上：{} ÷ 合计 {} = {}，报告写 {}",
-                    part.shown(),
-                    total.shown(),
-                    f.percent(),
-                    rate.text()
-                ),
+                format!("比例算不上：{} ÷ 合计 {} = {}，报告写 {}", part.shown(), total.shown(), f.percent(), rate.text()),
             );
         }
         true
@@ -464,26 +389,15 @@ impl<'a> Checker<'a, '_> {
     /// 「占总支出的a%」「占一般公共预算收入的a%」: the whole is a figure the text names so.
     fn share_of_named(&mut self, rate: &Rate, part: &Figure<'a>, named: &str) -> bool {
         // The report's own headline totals first.
-        let total_word = ["总", "合计", "全部", "整体", "全年"]
-            .iter()
-            .any(|w| named.contains(w));
+        let total_word = ["总", "合计", "全部", "整体", "全年"].iter().any(|w| named.contains(w));
         if total_word {
             let whole = if named.contains("收入") {
-                self.key
-                    .income
-                    .map(|m| (m.fen.0, m.unit.rounding_fen(), "收入"))
+                self.key.income.map(|m| (m.fen.0, m.unit.rounding_fen(), "收入"))
             } else if named.contains("支出") && !named.contains("预算") {
-                self.key
-                    .spending
-                    .map(|m| (m.fen.0, m.unit.rounding_fen(), "支出合计"))
-                    .or_else(|| {
-                        let (b, p) = (self.key.basic?, self.key.project?);
-                        Some((
-                            b.fen.0 + p.fen.0,
-                            b.unit.rounding_fen() + p.unit.rounding_fen(),
-                            "基本支出 + 项目支出",
-                        ))
-                    })
+                self.key.spending.map(|m| (m.fen.0, m.unit.rounding_fen(), "支出合计")).or_else(|| {
+                    let (b, p) = (self.key.basic?, self.key.project?);
+                    Some((b.fen.0 + p.fen.0, b.unit.rounding_fen() + p.unit.rounding_fen(), "基本支出 + 项目支出"))
+                })
             } else {
                 None
             };
@@ -494,10 +408,7 @@ impl<'a> Checker<'a, '_> {
                     denominator: fen.into(),
                     denominator_error: error.into(),
                 };
-                let in_sentence = self
-                    .before_in_sentence(rate.sentence, rate.range.0)
-                    .iter()
-                    .any(|w| Fraction::of(part, w).allows(rate));
+                let in_sentence = self.before_in_sentence(rate.sentence, rate.range.0).iter().any(|w| Fraction::of(part, w).allows(rate));
                 if !f.allows(rate) && !in_sentence {
                     self.report(
                         rate,
@@ -535,19 +446,14 @@ impl<'a> Checker<'a, '_> {
                     return false;
                 }
                 head.contains(named)
-                    || (total_word
-                        && stem.is_some_and(|s| head.contains(s))
-                        && ["总", "合计"].iter().any(|t| head.contains(t)))
+                    || (total_word && stem.is_some_and(|s| head.contains(s)) && ["总", "合计"].iter().any(|t| head.contains(t)))
             })
             .copied()
             .collect();
         if candidates.is_empty() {
             return false;
         }
-        if candidates
-            .iter()
-            .any(|w| Fraction::of(part, w).allows(rate))
-        {
+        if candidates.iter().any(|w| Fraction::of(part, w).allows(rate)) {
             return true;
         }
         let whole = candidates[0];
@@ -571,12 +477,7 @@ impl<'a> Checker<'a, '_> {
 
     /// 执行率、完成率…: two figures in the sentence, either over the other.
     fn ratio(&mut self, rate: &Rate) {
-        let before: Vec<Figure> = self
-            .figures
-            .iter()
-            .filter(|f| f.money.sentence == rate.sentence)
-            .copied()
-            .collect();
+        let before: Vec<Figure> = self.figures.iter().filter(|f| f.money.sentence == rate.sentence).copied().collect();
         let [a, b] = before[..] else { return };
         if a.money.approximate || b.money.approximate {
             return;
@@ -585,75 +486,32 @@ impl<'a> Checker<'a, '_> {
             return;
         }
         let over_hundred = rate.scaled > 100 * 10_i64.pow(rate.decimals);
-        let (part, whole) = if (a.fen <= b.fen) != over_hundred {
-            (a, b)
-        } else {
-            (b, a)
-        };
+        let (part, whole) = if (a.fen <= b.fen) != over_hundred { (a, b) } else { (b, a) };
         let f = Fraction::of(&part, &whole);
         self.report(
             rate,
             a.start(),
             Severity::Error,
-            format!(
-                "比例算不上：{} ÷ {} = {}，报告写 {}",
-                part.shown(),
-                whole.shown(),
-                f.percent(),
-                rate.text()
-            ),
+            format!("比例算不上：{} ÷ {} = {}，报告写 {}", part.shown(), whole.shown(), f.percent(), rate.text()),
         );
     }
 }
 
 fn is_change(label: &str) -> bool {
-    !label.contains('占')
-        && [
-            "增长", "增加", "下降", "减少", "降低", "提高", "变动", "上升",
-        ]
-        .iter()
-        .any(|w| label.contains(w))
+    !label.contains('占') && ["增长", "增加", "下降", "减少", "降低", "提高", "变动", "上升"].iter().any(|w| label.contains(w))
 }
 
 fn is_ratio(label: &str) -> bool {
-    [
-        "执行率",
-        "完成率",
-        "支出率",
-        "使用率",
-        "支付率",
-        "到位率",
-        "执行进度",
-        "支出进度",
-    ]
-    .iter()
-    .any(|w| label.contains(w))
+    ["执行率", "完成率", "支出率", "使用率", "支付率", "到位率", "执行进度", "支出进度"].iter().any(|w| label.contains(w))
 }
 
 pub fn check(ctx: &Context) -> Vec<DocumentFinding> {
-    let mut checker = Checker {
-        ctx,
-        figures: figures(ctx),
-        key: KeyFigures::find(ctx),
-        findings: Vec::new(),
-    };
-    let rates: Vec<&Rate> = ctx
-        .amounts
-        .rates
-        .iter()
-        .filter(|r| r.decimals <= 6 && !r.in_table)
-        .collect();
+    let mut checker = Checker { ctx, figures: figures(ctx), key: KeyFigures::find(ctx), findings: Vec::new() };
+    let rates: Vec<&Rate> = ctx.amounts.rates.iter().filter(|r| r.decimals <= 6 && !r.in_table).collect();
     // 「各下降23.51%、38.28%」: the second rate's own label is just 「、」.
-    let change_sentences: Vec<usize> = rates
-        .iter()
-        .filter(|r| is_change(ctx.label_before(r.range.0, r.sentence)))
-        .map(|r| r.sentence)
-        .collect();
-    let in_change_sentences: Vec<&Rate> = rates
-        .iter()
-        .copied()
-        .filter(|r| change_sentences.contains(&r.sentence))
-        .collect();
+    let change_sentences: Vec<usize> =
+        rates.iter().filter(|r| is_change(ctx.label_before(r.range.0, r.sentence))).map(|r| r.sentence).collect();
+    let in_change_sentences: Vec<&Rate> = rates.iter().copied().filter(|r| change_sentences.contains(&r.sentence)).collect();
     let paired = checker.respectively(&in_change_sentences);
     for &rate in &rates {
         if paired.contains(&rate.range) {
@@ -683,22 +541,13 @@ fn siblings(checker: &mut Checker, rates: &[&Rate]) {
         let Some(at) = label.rfind('占') else {
             continue;
         };
-        let named: String = label[at + '占'.len_utf8()..]
-            .chars()
-            .filter(|c| !crate::document::is_blank(*c) && *c != '的')
-            .collect();
+        let named: String = label[at + '占'.len_utf8()..].chars().filter(|c| !crate::document::is_blank(*c) && *c != '的').collect();
         // 「占调整预算100.93%」「占年计划…」: each item against its own budget, not shares of one whole.
-        let own_budget = (named.contains("预算") || named.contains("计划"))
-            && !named.contains("支出")
-            && !named.contains("收入");
+        let own_budget = (named.contains("预算") || named.contains("计划")) && !named.contains("支出") && !named.contains("收入");
         if named.chars().count() < 2 || rate.scaled <= 0 || own_budget {
             continue;
         }
-        let Some(part) = checker
-            .before_in_sentence(rate.sentence, rate.range.0)
-            .last()
-            .copied()
-        else {
+        let Some(part) = checker.before_in_sentence(rate.sentence, rate.range.0).last().copied() else {
             continue;
         };
         if part.money.approximate || part.fen <= 0 {
@@ -707,10 +556,7 @@ fn siblings(checker: &mut Checker, rates: &[&Rate]) {
         // whole = part × 100 ÷ rate; with part ± e and rate ± ½ulp, in 分.
         let scale = 10_i128.pow(rate.decimals);
         let stated = i128::from(rate.scaled);
-        let (p_low, p_high) = (
-            i128::from(part.fen) - part.error(),
-            i128::from(part.fen) + part.error(),
-        );
+        let (p_low, p_high) = (i128::from(part.fen) - part.error(), i128::from(part.fen) + part.error());
         // ×2 to keep the half ulp an integer: rate ∈ [(2s−1)/(2·scale), (2s+1)/(2·scale)] %.
         let low = p_low.max(0) * 100 * 2 * scale / (2 * stated + 1);
         let high = p_high * 100 * 2 * scale / (2 * stated - 1).max(1);
@@ -718,10 +564,7 @@ fn siblings(checker: &mut Checker, rates: &[&Rate]) {
             None => groups.push((named, low, high)),
             Some((_, g_low, g_high)) => {
                 if high < *g_low || low > *g_high {
-                    let already = checker
-                        .findings
-                        .iter()
-                        .any(|f| f.rule == rule::RATE_MISMATCH && f.span.end == rate.range.1);
+                    let already = checker.findings.iter().any(|f| f.rule == rule::RATE_MISMATCH && f.span.end == rate.range.1);
                     if !already {
                         // Shown to two decimals of the part's unit.
                         let cents = i128::from(part.unit.fen() / 100);
@@ -760,23 +603,15 @@ mod tests {
     use crate::document::Document;
 
     fn findings(text: &str) -> Vec<DocumentFinding> {
-        crate::lint_text("t.txt", text)
-            .findings
-            .into_iter()
-            .filter(|f| f.rule == rule::RATE_MISMATCH)
-            .collect()
+        crate::lint_text("t.txt", text).findings.into_iter().filter(|f| f.rule == rule::RATE_MISMATCH).collect()
     }
 
     #[test]
     fn a_change_is_over_last_years_figure() {
         // 城口县财政预算评审中心 2022: 146.96 ÷ (388.51 + 146.96) = 27.4%.
-        assert!(
-            findings("2022年度收入合计388.51万元,较上年决算数减少146.96万元,下降27.4%,主要原因是部分评审费用未结算。").is_empty()
-        );
+        assert!(findings("2022年度收入合计388.51万元,较上年决算数减少146.96万元,下降27.4%,主要原因是部分评审费用未结算。").is_empty());
         // 梧州 2025: 16803.36 ÷ (116433.12 − 16803.36) = 16.87%, not 14.43% (that is over this year).
-        let f = findings(
-            "(二)社会保障和就业支出类科目 116433.12 元,同比增加 16803.36 元,增长 14.43%。",
-        );
+        let f = findings("(二)社会保障和就业支出类科目 116433.12 元,同比增加 16803.36 元,增长 14.43%。");
         assert_eq!(f.len(), 1);
         assert_eq!(f[0].severity, Severity::Error);
         assert!(f[0].message.contains("16.87%"), "{}", f[0].message);
@@ -788,28 +623,27 @@ mod tests {
     #[test]
     fn shares_are_of_the_total_of_their_breakdown() {
         // 大邑 2022: shares of 4143.91, not of each other.
-        assert!(findings("2022年本年支出合计4143.91万元,其中:基本支出1140.27万元,占27.52%;项目支出3003.64万元,占72.48%;上缴上级支出0万元,占0%。").is_empty());
-        // 桃江 2019: the total in the sentence before 其中.
-        assert!(findings("2019年实际支出“三公经费”决算为22.62万元。其中公务接待费为20.10万元,占88.86%;公务用车运行维护费为2.52万元,占11.14%。").is_empty());
-        // 华容 2021: the whole between 占 and the rate.
         assert!(
             findings(
-                "全县一般公共预算收入完成112853万元,占年计划100500万元的112.29%,同比增长21.41%。"
+                "2022年本年支出合计4143.91万元,其中:基本支出1140.27万元,占27.52%;项目支出3003.64万元,占72.48%;上缴上级支出0万元,占0%。"
             )
             .is_empty()
         );
-        assert_eq!(
-            findings("全县一般公共预算收入完成112853万元,占年计划100500万元的113.29%。").len(),
-            1
+        // 桃江 2019: the total in the sentence before 其中.
+        assert!(
+            findings("2019年实际支出“三公经费”决算为22.62万元。其中公务接待费为20.10万元,占88.86%;公务用车运行维护费为2.52万元,占11.14%。")
+                .is_empty()
         );
+        // 华容 2021: the whole between 占 and the rate.
+        assert!(findings("全县一般公共预算收入完成112853万元,占年计划100500万元的112.29%,同比增长21.41%。").is_empty());
+        assert_eq!(findings("全县一般公共预算收入完成112853万元,占年计划100500万元的113.29%。").len(), 1);
     }
 
     #[test]
     fn respectively_pairs_in_order() {
         // 大邑 2022: 2570.97 ÷ (4143.91 + 2570.97) = 38.2876% → 38.29%, the report truncates to 38.28%.
-        let f = findings(
-            "2022年度收、支总计各是4125.49,4143.91万元。与2021年相比,收、支总计各减少1267.86,2570.97万元,各下降23.51%、38.28%。",
-        );
+        let f =
+            findings("2022年度收、支总计各是4125.49,4143.91万元。与2021年相比,收、支总计各减少1267.86,2570.97万元,各下降23.51%、38.28%。");
         assert_eq!(f.len(), 1, "{f:?}");
         assert!(f[0].quote.contains("38.28"));
         assert!(f[0].message.contains("38.29%"), "{}", f[0].message);
@@ -824,17 +658,17 @@ mod tests {
         );
         assert_eq!(f.len(), 1, "{f:?}");
         assert!(f[0].quote.contains("19.62"));
-        assert!(findings("1. 基本支出预算 2476260.58 元,占一般公共预算支出的84.06%。\n2. 项目支出 469500 元,占一般公共预算支出的 15.94%。").is_empty());
+        assert!(
+            findings("1. 基本支出预算 2476260.58 元,占一般公共预算支出的84.06%。\n2. 项目支出 469500 元,占一般公共预算支出的 15.94%。")
+                .is_empty()
+        );
         // 黄平 2022: each against its own adjusted budget.
         assert!(findings("税务部门完成13,866万元,占调整预算100.93%;财政部门完成14,717万元,占调整预算110.14%。").is_empty());
     }
 
     #[test]
     fn wrapped_lines_keep_the_sentence() {
-        let doc = Document::new(
-            "t",
-            "(三)卫生健康支出类科目 43897.73 元,占支出总预\n算4.04 %,同比减少 6014.46 元,下降 12.05 %。",
-        );
+        let doc = Document::new("t", "(三)卫生健康支出类科目 43897.73 元,占支出总预\n算4.04 %,同比减少 6014.46 元,下降 12.05 %。");
         assert_eq!(doc.sentences.len(), 1);
     }
 }

@@ -27,11 +27,8 @@ fn enumerated_counts(ctx: &Context, findings: &mut Vec<DocumentFinding>) {
             // 「N个…」 within the clause before the marker.
             // 「设9个内设机构,分别为」: the count is in the clause before the comma that precedes it.
             let before = text[..at].trim_end_matches(['，', ',', ' ']);
-            let clause_start = before
-                .rfind(['，', ',', '。', '；', ';', '\n'])
-                .map_or(0, |i| {
-                    i + before[i..].chars().next().map_or(1, char::len_utf8)
-                });
+            let clause_start =
+                before.rfind(['，', ',', '。', '；', ';', '\n']).map_or(0, |i| i + before[i..].chars().next().map_or(1, char::len_utf8));
             let clause = &text[clause_start..at];
             let Some(k) = clause.find('个') else {
                 continue;
@@ -42,9 +39,7 @@ fn enumerated_counts(ctx: &Context, findings: &mut Vec<DocumentFinding>) {
             let list_start = at + marker.len();
             let rest = text[list_start..].trim_start_matches([':', '：']);
             let list_start = text.len() - rest.len();
-            let list_end = rest
-                .find(['。', '；', ';', '\n'])
-                .map_or(text.len(), |i| list_start + i);
+            let list_end = rest.find(['。', '；', ';', '\n']).map_or(text.len(), |i| list_start + i);
             let list = &text[list_start..list_end];
             if list.ends_with('等') || list.contains(['（', '(']) || !list.contains('、') {
                 continue;
@@ -65,9 +60,7 @@ fn enumerated_counts(ctx: &Context, findings: &mut Vec<DocumentFinding>) {
 /// The cell (between 「|」, tabs or line ends) holding byte `at`.
 fn cell_at(text: &str, at: usize) -> (usize, usize) {
     let start = text[..at].rfind(['|', '\t', '\n']).map_or(0, |i| i + 1);
-    let end = text[at..]
-        .find(['|', '\t', '\n'])
-        .map_or(text.len(), |i| at + i);
+    let end = text[at..].find(['|', '\t', '\n']).map_or(text.len(), |i| at + i);
     (start, end)
 }
 
@@ -83,14 +76,9 @@ fn instructions(ctx: &Context, findings: &mut Vec<DocumentFinding>) {
         }
         last_cell = Some(start);
         let cell = text[start..end].trim_matches(crate::document::is_blank);
-        let numbered_note = cell.chars().next().is_some_and(cjk::is_digit)
-            && cell
-                .chars()
-                .nth(1)
-                .is_some_and(|c| matches!(c, '.' | '、' | '．'));
-        let asks = ["说明", "分析", "提出", "填写", "描述", "简述", "概述"]
-            .iter()
-            .any(|w| cell.contains(w));
+        let numbered_note =
+            cell.chars().next().is_some_and(cjk::is_digit) && cell.chars().nth(1).is_some_and(|c| matches!(c, '.' | '、' | '．'));
+        let asks = ["说明", "分析", "提出", "填写", "描述", "简述", "概述"].iter().any(|w| cell.contains(w));
         if numbered_note || !asks {
             continue;
         }
@@ -99,10 +87,7 @@ fn instructions(ctx: &Context, findings: &mut Vec<DocumentFinding>) {
             rule::TEMPLATE_TEXT,
             Severity::Warning,
             (trimmed_start, end),
-            format!(
-                "栏内仍是填表说明「{}」，没有填写内容",
-                cell.chars().take(40).collect::<String>()
-            ),
+            format!("栏内仍是填表说明「{}」，没有填写内容", cell.chars().take(40).collect::<String>()),
         ));
     }
 }
@@ -122,43 +107,24 @@ fn placeholders(ctx: &Context, findings: &mut Vec<DocumentFinding>) {
             let run = chars[i..].iter().take_while(|(_, d)| *d == c).count();
             let before = i.checked_sub(1).map(|j| chars[j].1);
             let after = chars.get(i + run).map(|(_, d)| *d);
-            let latin_word = before.is_some_and(|b| b.is_ascii_alphanumeric())
-                || after.is_some_and(|a| a.is_ascii_alphanumeric());
-            let marks_slot = after.is_some_and(|a| "年月日号﹞〕]单部局万元个".contains(a))
-                || before.is_some_and(|b| "〔﹝[第".contains(b));
+            let latin_word = before.is_some_and(|b| b.is_ascii_alphanumeric()) || after.is_some_and(|a| a.is_ascii_alphanumeric());
+            let marks_slot =
+                after.is_some_and(|a| "年月日号﹞〕]单部局万元个".contains(a)) || before.is_some_and(|b| "〔﹝[第".contains(b));
             if run >= 2 && !latin_word && marks_slot {
                 hits.push((
                     chars[i].0,
-                    chars[i].0
-                        + chars[i..i + run]
-                            .iter()
-                            .map(|(_, d)| d.len_utf8())
-                            .sum::<usize>()
-                        + after.map_or(0, char::len_utf8),
+                    chars[i].0 + chars[i..i + run].iter().map(|(_, d)| d.len_utf8()).sum::<usize>() + after.map_or(0, char::len_utf8),
                 ));
             }
             i += run;
         }
         if let (Some(first), Some(last)) = (hits.first(), hits.last()) {
-            let quoted: Vec<&str> = hits
-                .iter()
-                .map(|(s, e)| &line.text[*s..(*e).min(line.text.len())])
-                .collect();
+            let quoted: Vec<&str> = hits.iter().map(|(s, e)| &line.text[*s..(*e).min(line.text.len())]).collect();
             findings.push(ctx.doc.finding(
                 rule::TEMPLATE_TEXT,
                 Severity::Warning,
-                (
-                    line.range.0 + first.0,
-                    line.range.0 + last.1.min(line.text.len()),
-                ),
-                format!(
-                    "模板占位符未替换：{}",
-                    quoted
-                        .iter()
-                        .map(|q| format!("「{q}」"))
-                        .collect::<Vec<_>>()
-                        .join("")
-                ),
+                (line.range.0 + first.0, line.range.0 + last.1.min(line.text.len())),
+                format!("模板占位符未替换：{}", quoted.iter().map(|q| format!("「{q}」")).collect::<Vec<_>>().join("")),
             ));
         }
     }
@@ -170,22 +136,13 @@ fn field_codes(ctx: &Context, findings: &mut Vec<DocumentFinding>) {
     for code in ["PAGEREF _Toc", "HYPERLINK \\l", "TOC \\o"] {
         let hits: Vec<usize> = text.match_indices(code).map(|(i, _)| i).collect();
         if let Some(&first) = hits.first() {
-            let end = text[first..]
-                .find('\n')
-                .map_or(text.len(), |i| first + i)
-                .min(first + 40);
-            let end = (first..=end)
-                .rev()
-                .find(|&i| text.is_char_boundary(i))
-                .unwrap_or(first);
+            let end = text[first..].find('\n').map_or(text.len(), |i| first + i).min(first + 40);
+            let end = (first..=end).rev().find(|&i| text.is_char_boundary(i)).unwrap_or(first);
             findings.push(ctx.doc.finding(
                 rule::TEMPLATE_TEXT,
                 Severity::Warning,
                 (first, end),
-                format!(
-                    "留有 Word 域代码「{code}…」{} 处：目录未转换为页码",
-                    hits.len()
-                ),
+                format!("留有 Word 域代码「{code}…」{} 处：目录未转换为页码", hits.len()),
             ));
         }
     }
@@ -206,8 +163,7 @@ fn mojibake(ctx: &Context, findings: &mut Vec<DocumentFinding>) {
                 // 「目 ??录」「第一部分 ?长沙市」; not 「合适呢?下面是」, a question mark typed in ASCII.
                 '?' => {
                     next.is_some_and(|n| cjk::is_han(n) || n == '?')
-                        && (prev.is_none_or(|p| p == ' ' || p == '\u{3000}' || p == '?')
-                            || next == Some('?'))
+                        && (prev.is_none_or(|p| p == ' ' || p == '\u{3000}' || p == '?') || next == Some('?'))
                 }
                 _ => false,
             };
@@ -217,9 +173,7 @@ fn mojibake(ctx: &Context, findings: &mut Vec<DocumentFinding>) {
         }
         for pattern in ["锟斤拷", "â€", "Ã©", "Ã¨", "ï»¿"] {
             if let Some(i) = t.find(pattern) {
-                hit = Some(hit.map_or((i, i + pattern.len()), |(s, e)| {
-                    (s.min(i), e.max(i + pattern.len()))
-                }));
+                hit = Some(hit.map_or((i, i + pattern.len()), |(s, e)| (s.min(i), e.max(i + pattern.len()))));
             }
         }
         if let Some((s, e)) = hit {
@@ -229,10 +183,7 @@ fn mojibake(ctx: &Context, findings: &mut Vec<DocumentFinding>) {
                 rule::MOJIBAKE,
                 Severity::Warning,
                 (line.range.0 + from, line.range.0 + to),
-                format!(
-                    "乱码：「{}」含无法显示的字符（编码转换错误，常见于全角空格或生僻字变成「?」）",
-                    &t[from..to]
-                ),
+                format!("乱码：「{}」含无法显示的字符（编码转换错误，常见于全角空格或生僻字变成「?」）", &t[from..to]),
             ));
         }
     }
@@ -252,13 +203,7 @@ fn count_before(text: &str, end: usize) -> Option<(u64, usize)> {
     if digits.is_empty() || digits.len() > 6 {
         return None;
     }
-    let start = end
-        - text[..end]
-            .chars()
-            .rev()
-            .take(digits.chars().count())
-            .map(char::len_utf8)
-            .sum::<usize>();
+    let start = end - text[..end].chars().rev().take(digits.chars().count()).map(char::len_utf8).sum::<usize>();
     Some((digits.parse().ok()?, start))
 }
 
@@ -276,10 +221,8 @@ fn project_counts(ctx: &Context, findings: &mut Vec<DocumentFinding>) {
             let n = rest.chars().take_while(|c| cjk::is_digit(*c)).count();
             let after = rest.char_indices().nth(n)?;
             (n > 0 && after.1 == '个').then(|| {
-                let digits: String = rest[..after.0]
-                    .chars()
-                    .filter_map(|c| cjk::digit_value(c).and_then(|d| char::from_digit(d, 10)))
-                    .collect();
+                let digits: String =
+                    rest[..after.0].chars().filter_map(|c| cjk::digit_value(c).and_then(|d| char::from_digit(d, 10))).collect();
                 (digits.parse::<u64>().ok(), i)
             })
         });
@@ -289,35 +232,26 @@ fn project_counts(ctx: &Context, findings: &mut Vec<DocumentFinding>) {
         let clause_count = |markers: &[&str]| -> Option<(u64, usize)> {
             markers.iter().find_map(|m| {
                 let i = t.find(m)?;
-                let clause_end = t[i..]
-                    .find(['，', ',', '；', ';', '。'])
-                    .map_or(t.len(), |e| i + e);
+                let clause_end = t[i..].find(['，', ',', '；', ';', '。']).map_or(t.len(), |e| i + e);
                 let clause = &t[i..clause_end];
                 let k = clause.find("个")?;
                 let (n, _) = count_before(clause, k)?;
                 Some((n, i))
             })
         };
-        let Some((initial, _)) = clause_count(&["年初批复", "年初安排", "年初预算"])
-        else {
+        let Some((initial, _)) = clause_count(&["年初批复", "年初安排", "年初预算"]) else {
             continue;
         };
-        let Some((added, added_at)) = clause_count(&["年中增加", "年中追加", "年中新增"])
-        else {
+        let Some((added, added_at)) = clause_count(&["年中增加", "年中追加", "年中新增"]) else {
             continue;
         };
         if initial + added != total {
-            let end = t[added_at..]
-                .find(['，', ',', '；', ';', '。'])
-                .map_or(t.len(), |e| added_at + e);
+            let end = t[added_at..].find(['，', ',', '；', ';', '。']).map_or(t.len(), |e| added_at + e);
             findings.push(ctx.doc.finding(
                 rule::COUNT_MISMATCH,
                 Severity::Warning,
                 (line.range.0 + total_at, line.range.0 + end),
-                format!(
-                    "项目个数对不上：年初 {initial} 个 + 年中增加 {added} 个 = {} 个，文中写共 {total} 个",
-                    initial + added
-                ),
+                format!("项目个数对不上：年初 {initial} 个 + 年中增加 {added} 个 = {} 个，文中写共 {total} 个", initial + added),
             ));
         }
     }
@@ -343,18 +277,9 @@ mod tests {
             ),
             vec!["template-text"]
         );
-        assert_eq!(
-            rules("根据《关于开展xx年省级财政资金绩效自评工作的通知》(粤财绩﹝xx﹞13号)要求"),
-            vec!["template-text"]
-        );
-        assert_eq!(
-            rules("第一部分 单位概况 PAGEREF _Toc25831 h 3"),
-            vec!["template-text"]
-        );
-        assert_eq!(
-            rules("目 ??录\n第一部分 ?长沙市人民代表大会"),
-            vec!["mojibake", "mojibake"]
-        );
+        assert_eq!(rules("根据《关于开展xx年省级财政资金绩效自评工作的通知》(粤财绩﹝xx﹞13号)要求"), vec!["template-text"]);
+        assert_eq!(rules("第一部分 单位概况 PAGEREF _Toc25831 h 3"), vec!["template-text"]);
+        assert_eq!(rules("目 ??录\n第一部分 ?长沙市人民代表大会"), vec!["mojibake", "mojibake"]);
         assert!(rules("网址 http://a.cn/?id=3，是否完成?").is_empty());
         assert!(rules("报告应该怎么写才合适呢?下面是小编收集的范文").is_empty());
         assert_eq!(

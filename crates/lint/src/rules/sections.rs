@@ -21,25 +21,19 @@ const REQUIRED: &[(SectionKind, Option<&str>)] = &[
 ];
 
 /// Sections a 项目支出绩效自评报告 must have (财预〔2020〕10号: problems found and what is proposed).
-const REQUIRED_PROJECT: &[(SectionKind, Option<&str>)] = &[
-    (SectionKind::Problems, Some("problems")),
-    (SectionKind::Improvements, Some("improvements")),
-];
+const REQUIRED_PROJECT: &[(SectionKind, Option<&str>)] =
+    &[(SectionKind::Problems, Some("problems")), (SectionKind::Improvements, Some("improvements"))];
 
 /// Where the outline a kind is held to comes from, named by its public title.
 fn outline_source(kind: DocumentKind) -> &'static str {
     match kind {
         DocumentKind::ProjectReport => "《项目支出绩效评价管理办法》（财预〔2020〕10号）",
-        _ => {
-            "部门整体支出绩效自评报告通行提纲，依据《预算绩效评价共性指标体系框架》（财预〔2013〕53号）附件2"
-        }
+        _ => "部门整体支出绩效自评报告通行提纲，依据《预算绩效评价共性指标体系框架》（财预〔2013〕53号）附件2",
     }
 }
 
 fn title_of(kind: SectionKind, core_id: Option<&str>) -> String {
-    core_id
-        .and_then(jixiao_core::sections::report_section)
-        .map_or_else(|| kind.label().to_string(), |s| s.title.clone())
+    core_id.and_then(jixiao_core::sections::report_section).map_or_else(|| kind.label().to_string(), |s| s.title.clone())
 }
 
 pub fn check(ctx: &Context) -> Vec<DocumentFinding> {
@@ -63,47 +57,30 @@ pub fn check(ctx: &Context) -> Vec<DocumentFinding> {
             && h.level > parent.level
         {
             misplaced[i] = true;
-            let standard = REQUIRED
-                .iter()
-                .find(|(k, _)| k == kind)
-                .map_or_else(|| kind.label().to_string(), |(k, id)| title_of(*k, *id));
+            let standard = REQUIRED.iter().find(|(k, _)| k == kind).map_or_else(|| kind.label().to_string(), |(k, id)| title_of(*k, *id));
             findings.push(doc.finding(
                 rule::MISPLACED_SECTION,
                 Severity::Warning,
                 h.range,
-                format!(
-                    "「{}」写在「{}」之中；按标准提纲应单列为一级标题「{standard}」",
-                    h.title,
-                    parent.display()
-                ),
+                format!("「{}」写在「{}」之中；按标准提纲应单列为一级标题「{standard}」", h.title, parent.display()),
             ));
         }
     }
 
-    let anchor = s
-        .title
-        .unwrap_or_else(|| s.paragraphs.first().map_or((0, 0), |p| p.range));
+    let anchor = s.title.unwrap_or_else(|| s.paragraphs.first().map_or((0, 0), |p| p.range));
     let required: &[(SectionKind, Option<&str>)] = match ctx.kind {
         DocumentKind::DeptReport => REQUIRED,
         DocumentKind::ProjectReport => REQUIRED_PROJECT,
         _ => &[],
     };
     for &(kind, core_id) in required {
-        let present = s
-            .headings
-            .iter()
-            .enumerate()
-            .any(|(i, h)| !misplaced[i] && h.kinds.contains(&kind));
+        let present = s.headings.iter().enumerate().any(|(i, h)| !misplaced[i] && h.kinds.contains(&kind));
         if !present {
             findings.push(doc.finding(
                 rule::MISSING_SECTION,
                 Severity::Warning,
                 anchor,
-                format!(
-                    "缺少「{}」部分（{}；按关键词未找到相应标题）",
-                    title_of(kind, core_id),
-                    outline_source(ctx.kind)
-                ),
+                format!("缺少「{}」部分（{}；按关键词未找到相应标题）", title_of(kind, core_id), outline_source(ctx.kind)),
             ));
         }
     }
@@ -128,9 +105,7 @@ pub fn check(ctx: &Context) -> Vec<DocumentFinding> {
                 ));
             }
         }
-        None if ctx.kind.is_report()
-            && s.headings.iter().any(|h| h.style != HeadingStyle::Label) =>
-        {
+        None if ctx.kind.is_report() && s.headings.iter().any(|h| h.style != HeadingStyle::Label) => {
             let end = doc.text.trim_end().len();
             let start = doc.text[..end].rfind('\n').map_or(0, |i| i + 1);
             findings.push(doc.finding(

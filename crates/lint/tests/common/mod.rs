@@ -30,22 +30,14 @@ pub fn build_docx(source: &str, path: &Path) {
     let mut rows: Vec<TableRow> = Vec::new();
     for line in source.lines() {
         if let Some(row) = line.strip_prefix('|') {
-            let cells = row
-                .trim_end_matches('|')
-                .split('|')
-                .map(|c| TableCell::new().add_paragraph(runs(c)))
-                .collect();
+            let cells = row.trim_end_matches('|').split('|').map(|c| TableCell::new().add_paragraph(runs(c))).collect();
             rows.push(TableRow::new(cells));
             continue;
         }
         if !rows.is_empty() {
             docx = docx.add_table(Table::new(std::mem::take(&mut rows)));
         }
-        docx = docx.add_paragraph(if line.is_empty() {
-            Paragraph::new()
-        } else {
-            runs(line)
-        });
+        docx = docx.add_paragraph(if line.is_empty() { Paragraph::new() } else { runs(line) });
     }
     if !rows.is_empty() {
         docx = docx.add_table(Table::new(rows));
@@ -55,17 +47,11 @@ pub fn build_docx(source: &str, path: &Path) {
 }
 
 pub fn pdftotext_available() -> bool {
-    std::process::Command::new("pdftotext")
-        .arg("-v")
-        .output()
-        .is_ok()
+    std::process::Command::new("pdftotext").arg("-v").output().is_ok()
 }
 
 fn pdf_hex(text: &str) -> String {
-    text.chars()
-        .filter(|c| (*c as u32) < 0x10000)
-        .map(|c| format!("{:04X}", c as u32))
-        .collect()
+    text.chars().filter(|c| (*c as u32) < 0x10000).map(|c| format!("{:04X}", c as u32)).collect()
 }
 
 /// A minimal PDF whose text layer is `text`, one line per text line. The font is a Type0 font with
@@ -103,11 +89,7 @@ pub fn build_table_pdf(rows: &[Vec<&str>], column_x: &[u32], path: &Path) {
 }
 
 fn write_pdf(text: &str, content: &str, path: &Path) {
-    let mut high_bytes: Vec<u32> = text
-        .chars()
-        .map(|c| (c as u32) >> 8)
-        .filter(|h| *h < 0x100)
-        .collect();
+    let mut high_bytes: Vec<u32> = text.chars().map(|c| (c as u32) >> 8).filter(|h| *h < 0x100).collect();
     high_bytes.sort_unstable();
     high_bytes.dedup();
     let mut cmap = String::from(
@@ -138,16 +120,10 @@ fn write_pdf(text: &str, content: &str, path: &Path) {
         pdf.push_str(&format!("{} 0 obj\n{body}\nendobj\n", i + 1));
     }
     let xref = pdf.len();
-    pdf.push_str(&format!(
-        "xref\n0 {}\n0000000000 65535 f \n",
-        objects.len() + 1
-    ));
+    pdf.push_str(&format!("xref\n0 {}\n0000000000 65535 f \n", objects.len() + 1));
     for o in offsets {
         pdf.push_str(&format!("{o:010} 00000 n \n"));
     }
-    pdf.push_str(&format!(
-        "trailer\n<< /Size {} /Root 1 0 R >>\nstartxref\n{xref}\n%%EOF\n",
-        objects.len() + 1
-    ));
+    pdf.push_str(&format!("trailer\n<< /Size {} /Root 1 0 R >>\nstartxref\n{xref}\n%%EOF\n", objects.len() + 1));
     std::fs::write(path, pdf).expect("write pdf");
 }

@@ -11,7 +11,10 @@ pub async fn store_urls(tmp: &Path) -> Vec<(&'static str, String)> {
     match std::env::var("JIXIAO_TEST_PG_URL") {
         Ok(admin) => {
             sqlx::any::install_default_drivers();
-            let name = format!("jixiao_test_{}", tmp.file_name().unwrap().to_string_lossy().to_lowercase().replace(|c: char| !c.is_ascii_alphanumeric(), "_"));
+            let name = format!(
+                "jixiao_test_{}",
+                tmp.file_name().unwrap().to_string_lossy().to_lowercase().replace(|c: char| !c.is_ascii_alphanumeric(), "_")
+            );
             let pool = AnyPoolOptions::new().max_connections(1).connect(&admin).await.unwrap();
             sqlx::query(sqlx::AssertSqlSafe(format!("CREATE DATABASE {name}"))).execute(&pool).await.unwrap();
             out.push(("postgres", format!("{}/{name}", admin.rsplit_once('/').unwrap().0)));

@@ -84,13 +84,22 @@ async fn main() -> Result<()> {
     if !a.skip_load {
         let t = Instant::now();
         let records = load(&store, &a).await?;
-        println!("load: {} units, {records} records in {:.1} s ({:.0} records/s)", a.units, t.elapsed().as_secs_f64(), records as f64 / t.elapsed().as_secs_f64());
+        println!(
+            "load: {} units, {records} records in {:.1} s ({:.0} records/s)",
+            a.units,
+            t.elapsed().as_secs_f64(),
+            records as f64 / t.elapsed().as_secs_f64()
+        );
     }
 
     let t = Instant::now();
     let totals = store.execution_totals(&scope, a.year).await?;
     let vouchers: i64 = totals.values().map(|e| e.budget_vouchers + e.expenditures).sum();
-    println!("aggregate SQL (全年预算数, 支出 by unit): {} units, {vouchers} budget vouchers + expenditures summed in {:.2} s", totals.len(), t.elapsed().as_secs_f64());
+    println!(
+        "aggregate SQL (全年预算数, 支出 by unit): {} units, {vouchers} budget vouchers + expenditures summed in {:.2} s",
+        totals.len(),
+        t.elapsed().as_secs_f64()
+    );
 
     let t = Instant::now();
     let mut sums = 0i64;

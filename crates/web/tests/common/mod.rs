@@ -11,9 +11,7 @@ pub struct TestServer {
 
 pub async fn demo_state() -> (SharedState, tempfile::TempDir) {
     let dir = tempfile::tempdir().unwrap();
-    let store = Store::open(&format!("sqlite://{}/web.db", dir.path().display()))
-        .await
-        .unwrap();
+    let store = Store::open(&format!("sqlite://{}/web.db", dir.path().display())).await.unwrap();
     jixiao_web::setup::load_demo(&store).await.unwrap();
     (AppState::new(store, true), dir)
 }
@@ -29,9 +27,5 @@ pub async fn serve(state: SharedState, dir: tempfile::TempDir) -> TestServer {
     let base = format!("http://{}", listener.local_addr().unwrap());
     let app = jixiao_web::router(state.clone());
     tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
-    TestServer {
-        base,
-        state,
-        _dir: dir,
-    }
+    TestServer { base, state, _dir: dir }
 }
