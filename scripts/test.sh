@@ -4,6 +4,8 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/install-test-deps.sh
+# The code is formatted as rustfmt.toml says (`cargo fmt --all` fixes it).
+cargo fmt --all --check
 if command -v cargo-nextest >/dev/null 2>&1; then
   runner=(cargo nextest run --workspace --no-fail-fast)
 else
