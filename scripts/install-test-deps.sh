@@ -25,5 +25,6 @@ if [ ${#need[@]} -gt 0 ] || [ ${#lean[@]} -gt 0 ]; then
 fi
 command -v cargo >/dev/null || { echo "cargo not found: install Rust (rustup) first" >&2; exit 1; }
 
-# rustfmt for the formatting check of scripts/test.sh.
+# rustfmt and clippy for the checks of scripts/test.sh.
 command -v rustfmt >/dev/null 2>&1 || rustup component add rustfmt
+command -v cargo-clippy >/dev/null 2>&1 || rustup component add clippy

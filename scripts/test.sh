@@ -6,6 +6,8 @@ cd "$(dirname "$0")/.."
 scripts/install-test-deps.sh
 # The code is formatted as rustfmt.toml says (`cargo fmt --all` fixes it).
 cargo fmt --all --check
+# No clippy warnings (a deliberate exception carries an allow with its reason).
+cargo clippy --workspace --all-targets -q -- -D warnings
 if command -v cargo-nextest >/dev/null 2>&1; then
   runner=(cargo nextest run --workspace --no-fail-fast)
 else

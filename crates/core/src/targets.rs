@@ -237,14 +237,7 @@ pub fn build(books: &Books, unit: MoneyUnit) -> TargetDraft {
     let department_indicators: Vec<DraftIndicator> =
         books.records.department_indicators.iter().filter(|i| i.year == year).map(|i| draft_indicator(&i.as_project_indicator())).collect();
     flags.extend(flagged("部门整体", &department_indicators));
-    let goal = books
-        .records
-        .department_goals
-        .iter()
-        .filter(|g| g.year == year)
-        .map(|g| g.goal.trim().to_string())
-        .filter(|g| !g.is_empty())
-        .last();
+    let goal = books.records.department_goals.iter().filter(|g| g.year == year).map(|g| g.goal.trim().to_string()).rfind(|g| !g.is_empty());
 
     TargetDraft {
         title: format!("{}{next}年度绩效目标申报表（草稿）", books.unit.name),

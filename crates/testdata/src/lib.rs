@@ -615,6 +615,8 @@ fn unit_year(rng: &mut Rng, p: &Profile, year: i32) -> Tables {
             );
             no
         };
+    // By index: the loop body updates `lines[i]` after reading it.
+    #[allow(clippy::needless_range_loop)]
     for i in 0..lines.len() {
         let line = &lines[i];
         let n = rng.range(p.expenditures_per_line.0, p.expenditures_per_line.1);

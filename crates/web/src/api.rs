@@ -445,7 +445,7 @@ pub async fn import(
     let (_, files) = crate::pages::read_upload(multipart).await?;
     // Blank unit sheets take the stored profile; a changed one is refused here (the page asks the user).
     let profile = match crate::pages::compare_unit_sheets(&state, &user, &code, year, &files).await? {
-        crate::pages::Compared::Same(profile) => profile,
+        crate::pages::Compared::Same(profile) => profile.map(|p| *p),
         crate::pages::Compared::Changed { differences, .. } => {
             let list: Vec<serde_json::Value> = differences.iter().map(|d| serde_json::json!({ "file": "", "sheet": "单位信息", "row": null, "column": d.field, "value": d.uploaded, "message": format!("已登记为「{}」，单位信息登记后不能修改", d.stored), "rule": "WEB_UNIT_PROFILE_CHANGED" })).collect();
             let error = format!(

@@ -47,10 +47,16 @@ pub struct AppState {
     /// Re-uploads whose unit sheets differ from the stored profile, waiting for the user to continue or cancel.
     pub(crate) pending_imports: std::sync::Mutex<unit_sheets::PendingImports>,
     /// Sessions found in the store, by token: the user, the CSRF token and when they were read.
-    sessions: std::sync::Mutex<std::collections::HashMap<String, (jixiao_store::web::UserRow, String, std::time::Instant)>>,
+    sessions: std::sync::Mutex<std::collections::HashMap<String, RememberedSession>>,
     /// The dashboard's 自评任务 log rows per task id, with the id of the newest event they include.
-    pub(crate) task_events: std::sync::Mutex<std::collections::HashMap<i64, (i64, Arc<Vec<serde_json::Value>>)>>,
+    pub(crate) task_events: std::sync::Mutex<std::collections::HashMap<i64, CachedTaskLog>>,
 }
+
+/// A task's log rows as the dashboard shows them, with the id of the newest event they include.
+pub(crate) type CachedTaskLog = (i64, Arc<Vec<serde_json::Value>>);
+
+/// A session read from the store: its user, its CSRF token and when it was read.
+type RememberedSession = (jixiao_store::web::UserRow, String, std::time::Instant);
 
 /// How long a session read from the store is trusted before it is read again (see [`AppState::session_user`]).
 const SESSION_RECHECK: std::time::Duration = std::time::Duration::from_secs(5);

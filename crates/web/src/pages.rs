@@ -1078,7 +1078,7 @@ async fn admit_upload(
 pub(crate) enum Compared {
     /// Nothing to differ: the import goes in with this profile and these years (`None`: the upload carries no
     /// unit information; CSV files are imported under the stored unit.toml).
-    Same(Option<(UnitProfile, Vec<jixiao_core::records::UnitYear>)>),
+    Same(Option<Box<(UnitProfile, Vec<jixiao_core::records::UnitYear>)>>),
     /// The upload changes stored fields: the user continues (under the stored profile) or cancels.
     Changed { years: Vec<jixiao_core::records::UnitYear>, differences: Vec<crate::unit_sheets::Difference> },
 }
@@ -1103,7 +1103,7 @@ pub(crate) async fn compare_unit_sheets(
     let stored_years = state.store.years(code).await?;
     let differences = crate::unit_sheets::differences(&uy.unit, &stored_years, &unit, &years);
     if differences.is_empty() {
-        Ok(Compared::Same(Some(crate::unit_sheets::kept(&uy.unit, &stored_years, &years))))
+        Ok(Compared::Same(Some(Box::new(crate::unit_sheets::kept(&uy.unit, &stored_years, &years)))))
     } else {
         Ok(Compared::Changed { years, differences })
     }
@@ -1238,7 +1238,7 @@ pub async fn import_upload(
     let fields: Fields = csrf.into_iter().map(|c| ("csrf".to_string(), c)).collect();
     check_csrf(&user, &fields)?;
     let result = match compare_unit_sheets(&state, &user, &code, year, &files).await {
-        Ok(Compared::Same(profile)) => import_files(&state, &user, &code, year, &files, profile, "网页导入").await,
+        Ok(Compared::Same(profile)) => import_files(&state, &user, &code, year, &files, profile.map(|p| *p), "网页导入").await,
         Ok(Compared::Changed { years, differences }) => {
             // The files wait in memory for the answer, under a token of this session: never a path.
             let token = random_token()?;

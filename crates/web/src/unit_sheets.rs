@@ -64,7 +64,8 @@ pub fn differences(
             found.push(Difference { field, stored: stored.to_string(), uploaded: uploaded.to_string() });
         }
     };
-    let fields: [(&str, fn(&UnitProfile) -> String); 7] = [
+    type Field = (&'static str, fn(&UnitProfile) -> String);
+    let fields: [Field; 7] = [
         ("单位名称", |u| u.name.clone()),
         ("区划代码", |u| u.region_code.clone()),
         ("主管部门", |u| u.parent_department.clone()),

@@ -102,27 +102,21 @@ fn basic_information(b: &mut Blocks, m: &ReportModel) {
 
     b.heading(2, "（三）收入情况");
     let income = &m.income;
-    let mut line =
-        Line::new().text(format!("{}年本级财政拨款收入合计", m.year)).figure(&income.fiscal_total).text(&format!("{}", m.money_unit));
+    let mut line = Line::new().text(format!("{}年本级财政拨款收入合计", m.year)).figure(&income.fiscal_total).text(m.money_unit);
     if !income.by_class.is_empty() {
         line = line.text("，其中");
         for (i, c) in income.by_class.iter().enumerate() {
-            line = line.text(&c.name).figure(&c.amount).text(&format!("{}", m.money_unit));
+            line = line.text(&c.name).figure(&c.amount).text(m.money_unit);
             line = line.text(separator(i, income.by_class.len(), "、", ""));
         }
     }
     line = line.text("。");
     if let Some(other) = &income.other_total {
-        line = line.text("其他资金收入").figure(other).text(&format!("{}", m.money_unit));
+        line = line.text("其他资金收入").figure(other).text(m.money_unit);
         if !income.other_by_kind.is_empty() {
             line = line.text("，其中");
             for (i, k) in income.other_by_kind.iter().enumerate() {
-                line = line.text(&k.name).figure(&k.amount).text(&format!("{}", m.money_unit)).text(separator(
-                    i,
-                    income.other_by_kind.len(),
-                    "、",
-                    "",
-                ));
+                line = line.text(&k.name).figure(&k.amount).text(m.money_unit).text(separator(i, income.other_by_kind.len(), "、", ""));
             }
         }
         line = line.text("。");
@@ -140,23 +134,23 @@ fn spending(b: &mut Blocks, m: &ReportModel) {
         Line::new()
             .text(format!("{}年全年预算数", m.year))
             .figure(&s.annual_budget)
-            .text(&format!("{}（年初预算", m.money_unit))
+            .text(format!("{}（年初预算", m.money_unit))
             .figure(&s.initial_budget)
-            .text(&format!("{}，年中调整", m.money_unit))
+            .text(format!("{}，年中调整", m.money_unit))
             .figure(&s.adjustments)
-            .text(&format!("{}，上年结转", m.money_unit))
+            .text(format!("{}，上年结转", m.money_unit))
             .figure(&s.carry_over)
-            .text(&format!("{}）；本年支出合计", m.money_unit))
+            .text(format!("{}）；本年支出合计", m.money_unit))
             .figure(&s.total)
-            .text(&format!("{}，其中基本支出", m.money_unit))
+            .text(format!("{}，其中基本支出", m.money_unit))
             .figure(&s.basic)
-            .text(&format!("{}、项目支出", m.money_unit))
+            .text(format!("{}、项目支出", m.money_unit))
             .figure(&s.project)
-            .text(&format!("{}；预算执行率", m.money_unit))
+            .text(format!("{}；预算执行率", m.money_unit))
             .figure(&s.execution_rate)
             .text("，年末结转和结余")
             .figure(&s.unspent)
-            .text(&format!("{}。", m.money_unit)),
+            .text(format!("{}。", m.money_unit)),
     );
     b.paragraph(Line::new().text("收支平衡（按资金来源）：年初结转和结余 + 本年收入 = 本年支出 + 结余分配/缴回 + 年末结转和结余。"));
     let rows = s
@@ -191,8 +185,7 @@ fn spending(b: &mut Blocks, m: &ReportModel) {
         if !items.is_empty() {
             line = line.text("（");
             for (i, item) in items.iter().enumerate() {
-                line =
-                    line.text(&item.name).figure(&item.amount).text(&format!("{}", m.money_unit)).text(separator(i, items.len(), "、", ""));
+                line = line.text(&item.name).figure(&item.amount).text(m.money_unit).text(separator(i, items.len(), "、", ""));
             }
             line = line.text("）");
         }
@@ -202,41 +195,36 @@ fn spending(b: &mut Blocks, m: &ReportModel) {
         Line::new()
             .text("基本支出")
             .figure(&s.basic)
-            .text(&format!("{}，其中人员经费", m.money_unit))
+            .text(format!("{}，其中人员经费", m.money_unit))
             .figure(&s.personnel)
-            .text(&format!("{}", m.money_unit)),
+            .text(m.money_unit),
         &s.personnel_items,
     );
-    let line = named_list(line.text("，日常公用经费").figure(&s.public_use).text(&format!("{}", m.money_unit)), &s.public_use_items);
+    let line = named_list(line.text("，日常公用经费").figure(&s.public_use).text(m.money_unit), &s.public_use_items);
     b.paragraph(line.text("。"));
     let line = if s.sangong_items.is_empty() {
         Line::new()
             .text(format!("{}年本单位未产生“三公”经费（支出", m.year))
             .figure(&s.sangong_spent)
-            .text(&format!("{}，预算", m.money_unit))
+            .text(format!("{}，预算", m.money_unit))
             .figure(&s.sangong_budget)
-            .text(&format!("{}）。", m.money_unit))
+            .text(format!("{}）。", m.money_unit))
     } else {
         let mut line = Line::new()
             .text(format!("{}年“三公”经费支出", m.year))
             .figure(&s.sangong_spent)
-            .text(&format!("{}（预算", m.money_unit))
+            .text(format!("{}（预算", m.money_unit))
             .figure(&s.sangong_budget)
-            .text(&format!("{}），其中", m.money_unit));
+            .text(format!("{}），其中", m.money_unit));
         for (i, item) in s.sangong_items.iter().enumerate() {
-            line = line.text(&item.name).figure(&item.amount).text(&format!("{}", m.money_unit)).text(separator(
-                i,
-                s.sangong_items.len(),
-                "、",
-                "",
-            ));
+            line = line.text(&item.name).figure(&item.amount).text(m.money_unit).text(separator(i, s.sangong_items.len(), "、", ""));
         }
         line.text("。")
     };
     b.paragraph(line);
 
     b.heading(2, "（二）项目支出");
-    let mut line = Line::new().text("项目支出").figure(&s.project).text(&format!("{}", m.money_unit));
+    let mut line = Line::new().text("项目支出").figure(&s.project).text(m.money_unit);
     if s.project_by_function.is_empty() {
         line = line.text("。");
     } else {
@@ -246,7 +234,7 @@ fn spending(b: &mut Blocks, m: &ReportModel) {
             if !l.projects.is_empty() {
                 line = line.text(format!("——{}", l.projects.join("、")));
             }
-            line = line.figure(&l.spent).text(&format!("{}", m.money_unit)).text(separator(i, s.project_by_function.len(), "；", "。"));
+            line = line.figure(&l.spent).text(m.money_unit).text(separator(i, s.project_by_function.len(), "；", "。"));
         }
     }
     b.paragraph(line);
@@ -285,9 +273,9 @@ fn fund_blocks(b: &mut Blocks, m: &ReportModel) {
             (Some(budget), Some(spent)) if block.present => Line::new()
                 .text(name)
                 .figure(budget)
-                .text(&format!("{}，支出", m.money_unit))
+                .text(format!("{}，支出", m.money_unit))
                 .figure(spent)
-                .text(&format!("{}。", m.money_unit)),
+                .text(format!("{}。", m.money_unit)),
             _ => Line::new().text(format!("无。本单位{}年无{name}指标。", m.year)),
         };
         b.paragraph(line);
@@ -303,13 +291,13 @@ fn organisation_and_assets(b: &mut Blocks, m: &ReportModel) {
         .figure(&p.count)
         .text("个，合同金额")
         .figure(&p.total)
-        .text(&format!("{}，其中政府采购", m.money_unit))
+        .text(format!("{}，其中政府采购", m.money_unit))
         .figure(&p.government_total)
-        .text(&format!("{}", m.money_unit));
+        .text(m.money_unit);
     if !p.by_method.is_empty() {
         line = line.text("；按采购方式：");
         for (i, r) in p.by_method.iter().enumerate() {
-            line = line.text(&r.method).figure(&r.count).text("个、").figure(&r.amount).text(&format!("{}", m.money_unit)).text(separator(
+            line = line.text(&r.method).figure(&r.count).text("个、").figure(&r.amount).text(m.money_unit).text(separator(
                 i,
                 p.by_method.len(),
                 "；",
@@ -330,7 +318,7 @@ fn organisation_and_assets(b: &mut Blocks, m: &ReportModel) {
         for (i, d) in m.decisions.iter().enumerate() {
             line = line.text(format!("{} {}——{}", d.date, d.kind, d.subject));
             if let Some(amount) = &d.amount {
-                line = line.text("（").figure(amount).text(&format!("{}）", m.money_unit));
+                line = line.text("（").figure(amount).text(format!("{}）", m.money_unit));
             }
             line = line.text(separator(i, m.decisions.len(), "；", "。"));
         }
@@ -345,15 +333,15 @@ fn organisation_and_assets(b: &mut Blocks, m: &ReportModel) {
         .figure(&a.count)
         .text("件，原值")
         .figure(&a.original_value)
-        .text(&format!("{}，其中在用", m.money_unit))
+        .text(format!("{}，其中在用", m.money_unit))
         .figure(&a.in_use_value)
-        .text(&format!("{}，固定资产利用率", m.money_unit))
+        .text(format!("{}，固定资产利用率", m.money_unit))
         .figure(&a.utilization_rate)
         .text("。本年计提折旧")
         .figure(&a.depreciation)
-        .text(&format!("{}，年末账面净值", m.money_unit))
+        .text(format!("{}，年末账面净值", m.money_unit))
         .figure(&a.net_value)
-        .text(&format!("{}", m.money_unit))
+        .text(m.money_unit)
         .text(if a.undepreciated.is_empty() {
             String::new()
         } else {
@@ -405,9 +393,9 @@ fn performance(b: &mut Blocks, m: &ReportModel, figures: Option<&EvaluationFigur
         b.paragraph(
             line.text("。全年预算数")
                 .figure(&p.budget)
-                .text(&format!("{}，执行数", m.money_unit))
+                .text(format!("{}，执行数", m.money_unit))
                 .figure(&p.spent)
-                .text(&format!("{}，执行率", m.money_unit))
+                .text(format!("{}，执行率", m.money_unit))
                 .figure(&p.execution_rate)
                 .text("。"),
         );

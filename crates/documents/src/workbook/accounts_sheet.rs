@@ -96,29 +96,6 @@ pub fn write(
     Ok(())
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use jixiao_core::final_accounts::{h, h_span};
-
-    #[test]
-    fn header_cells_flow_around_cells_spanning_down() {
-        let table = AccountTable {
-            code: String::new(),
-            name: String::new(),
-            header: vec![vec![h_span("编码", 1, 2), h_span("本年支出", 3, 1), h_span("结余", 1, 2)], vec![h("小计"), h("基本"), h("项目")]],
-            rows: vec![],
-            empty_note: None,
-        };
-        let placed = place_header(&table);
-        assert_eq!(placed[0], (0, 0, 1, 0, "编码"));
-        assert_eq!(placed[1], (0, 1, 0, 3, "本年支出"));
-        assert_eq!(placed[2], (0, 4, 1, 4, "结余"));
-        assert_eq!(placed[3], (1, 1, 1, 1, "小计"));
-        assert_eq!(placed[5], (1, 3, 1, 3, "项目"));
-    }
-}
-
 /// The 决算说明 (其他重要事项的情况说明): one titled paragraph a row, after the tables.
 pub fn write_explanations(
     workbook: &mut Workbook,
@@ -140,4 +117,27 @@ pub fn write_explanations(
         sheet.set_row_height(row, wrapped_row_height(&e.text, 80.0))?;
     }
     print_setup(sheet, items.len() as RowNum, LAST_COL, 0, false)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use jixiao_core::final_accounts::{h, h_span};
+
+    #[test]
+    fn header_cells_flow_around_cells_spanning_down() {
+        let table = AccountTable {
+            code: String::new(),
+            name: String::new(),
+            header: vec![vec![h_span("编码", 1, 2), h_span("本年支出", 3, 1), h_span("结余", 1, 2)], vec![h("小计"), h("基本"), h("项目")]],
+            rows: vec![],
+            empty_note: None,
+        };
+        let placed = place_header(&table);
+        assert_eq!(placed[0], (0, 0, 1, 0, "编码"));
+        assert_eq!(placed[1], (0, 1, 0, 3, "本年支出"));
+        assert_eq!(placed[2], (0, 4, 1, 4, "结余"));
+        assert_eq!(placed[3], (1, 1, 1, 1, "小计"));
+        assert_eq!(placed[5], (1, 3, 1, 3, "项目"));
+    }
 }
