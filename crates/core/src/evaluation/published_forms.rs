@@ -1,6 +1,8 @@
 //! Published 项目支出绩效自评表 reproduced: each file of `tests/published-forms/` holds one form's inputs and
 //! printed scores (see its README); the books are built from the inputs, scored by the framework files that apply
-//! to the unit's region and year, and every printed score is compared, rounded half-up to 0.01.
+//! to the unit's region and year, and every printed score is compared, rounded half-up to 0.01. Where a form's own
+//! arithmetic is wrong (`*_error`), jixiao's figure must differ from the printed one and equal the `expected_*` one
+//! worked out by hand from the form's own figures.
 
 use super::Points;
 use super::framework::{ProjectFramework, Rules};
@@ -28,9 +30,13 @@ struct PublishedForm {
     published_execution_score: Option<String>,
     /// Why the printed 执行率 score is wrong, when it is.
     execution_score_error: Option<String>,
-    /// The score the form's own figures give, where the form prints none.
+    /// The score the form's own figures give, where the form prints none or prints a wrong one.
     expected_execution_score: Option<String>,
     published_total: Option<String>,
+    /// Why the printed 总分 is wrong, when it is.
+    total_error: Option<String>,
+    /// The 总分 the form's own figures give, where the printed one is wrong.
+    expected_total: Option<String>,
     #[serde(default)]
     indicator: Vec<PublishedIndicator>,
 }
@@ -48,6 +54,10 @@ struct PublishedIndicator {
     /// 分值 as printed.
     weight: String,
     published_score: Option<String>,
+    /// Why the printed 得分 is wrong, when it is.
+    score_error: Option<String>,
+    /// The 得分 the row's own figures give, where the printed one is wrong.
+    expected_score: Option<String>,
 }
 
 /// Points as printed (「10」, 「7.6」) in hundredths.
@@ -158,34 +168,50 @@ fn every_published_form_reproduces_its_scores() {
         for (i, (published, scored)) in form.indicator.iter().zip(&e.indicators).enumerate() {
             assert_eq!(scored.level3, published.level3, "{file}: row {i}");
             assert_eq!(scored.weight, points(&published.weight), "{file}: 「{}」's 分值", published.level3);
-            if let Some(score) = &published.published_score {
-                assert_eq!(
+            match (&published.published_score, &published.score_error) {
+                (Some(score), None) => assert_eq!(
                     scored.score,
                     points(score),
                     "{file}: 「{}」 (published {score}): {}",
                     published.level3,
                     scored.deviation_reason
-                );
+                ),
+                (Some(score), Some(why)) => {
+                    assert_ne!(scored.score, points(score), "{file}: 「{}」's printed 得分 is said to be wrong: {why}", published.level3);
+                    let expected =
+                        published.expected_score.as_deref().unwrap_or_else(|| panic!("{file}: 「{}」: expected_score", published.level3));
+                    assert_eq!(scored.score, points(expected), "{file}: 「{}」", published.level3);
+                }
+                (None, _) => assert!(published.score_error.is_none(), "{file}: a score_error without a printed score"),
             }
         }
         assert_eq!(e.indicators.len(), form.indicator.len(), "{file}");
         match (&form.published_execution_score, &form.execution_score_error, &form.expected_execution_score) {
             (Some(printed), None, _) => assert_eq!(e.execution_score, points(printed), "{file}: 执行率 {:?}", e.execution_rate),
-            (Some(printed), Some(why), _) => {
-                assert_ne!(e.execution_score, points(printed), "{file}: the form's own figure is said to be wrong: {why}")
+            (Some(printed), Some(why), expected) => {
+                assert_ne!(e.execution_score, points(printed), "{file}: the form's own figure is said to be wrong: {why}");
+                if let Some(expected) = expected {
+                    assert_eq!(e.execution_score, points(expected), "{file}: 执行率 {:?}", e.execution_rate);
+                }
             }
             (None, _, Some(expected)) => assert_eq!(e.execution_score, points(expected), "{file}"),
             (None, _, None) => assert!(form.initial_budget.is_none(), "{file}: a funds block to compare"),
         }
-        if let Some(total) = &form.published_total {
-            assert_eq!(e.total, points(total), "{file}: 总分");
+        match (&form.published_total, &form.total_error) {
+            (Some(total), None) => assert_eq!(e.total, points(total), "{file}: 总分"),
+            (Some(total), Some(why)) => {
+                assert_ne!(e.total, points(total), "{file}: the printed 总分 is said to be wrong: {why}");
+                let expected = form.expected_total.as_deref().unwrap_or_else(|| panic!("{file}: expected_total"));
+                assert_eq!(e.total, points(expected), "{file}: 总分");
+            }
+            (None, _) => assert!(form.total_error.is_none(), "{file}: a total_error without a printed 总分"),
         }
         // The 分值 given (with the 执行率's) make 100, or jixiao says they do not.
         let given: i64 = form.indicator.iter().map(|i| points(&i.weight).0).sum::<i64>() + e.execution_weight.0;
         assert_eq!(e.note.is_some(), given != 10_000 && !form.indicator.is_empty(), "{file}: {:?}", e.note);
     }
     let provinces: std::collections::BTreeSet<&str> = forms.iter().map(|(_, f)| f.province.as_str()).collect();
-    assert!(provinces.len() >= 2, "{provinces:?} (with 重庆 in evaluation/tests.rs: three)");
+    assert!(provinces.len() >= 3, "{provinces:?} (with 重庆 in evaluation/tests.rs: four)");
 }
 
 /// The books and project of the form whose file name contains `part`, and the project rules of its region and year.
