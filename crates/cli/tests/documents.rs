@@ -4,7 +4,8 @@
 
 use calamine::{Data, Reader, Xlsx};
 use jixiao_core::Fen;
-use jixiao_core::records::{Books, SpendingKind};
+use jixiao_core::books::Books;
+use jixiao_core::records::SpendingKind;
 use std::io::{Cursor, Read};
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};

@@ -1,9 +1,22 @@
-//! Sums over one unit-year's books: what each appropriation line was given and what it spent.
+//! One unit-year's books and the sums over them: what each appropriation line was given and what it spent.
 
 use crate::codes::{CodeTables, ExpenseGroup, SanGongKind};
+use crate::finding::RecordRef;
 use crate::money::Fen;
 use crate::records::*;
 use std::collections::{BTreeMap, BTreeSet};
+
+/// One unit's books for one fiscal year: what `check` reads and what a report is computed from.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Books {
+    pub unit: UnitProfile,
+    pub year: UnitYear,
+    pub records: RecordSet,
+    /// Set for books in summary form (`Books::summarize`, the store's `books_summary`): the line-month and
+    /// procurement totals over every expenditure of the year, while `records.expenditures` holds only the
+    /// notable ones. Spending is then read from the totals; `None`: the records hold every voucher.
+    pub expenditure_totals: Option<ExpenditureTotals>,
+}
 
 /// What an appropriation line was given over the year, by kind of budget voucher.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -136,6 +149,12 @@ pub struct Spent {
     pub amount: Fen,
     pub vouchers: i64,
     pub lines: Vec<String>,
+}
+
+/// The trace of a spending figure: the expenditures of each line summed (`expenditures_by_line`, keyed by
+/// line code), read from the line-month totals; the line's own page lists its vouchers.
+pub fn spending_refs(spent: &Spent) -> Vec<RecordRef> {
+    spent.lines.iter().map(|l| RecordRef::new("expenditures_by_line", l.clone())).collect()
 }
 
 /// Which expenditures a per-voucher rule of the books check reads (a 重点凭证): each such rule declares its
@@ -322,27 +341,6 @@ impl Books {
         self.month_totals().iter().filter(|((_, _, p), _)| *p <= period).map(|(_, t)| t.spent).sum()
     }
 
-    /// The books in summary form, as [`crate::records::Books`] read from the store for reports: every record
-    /// but the expenditures as they are; of the expenditures only those a [`VoucherFilter`] of the books check
-    /// matches (plus the originals of matched reversals), and the line-month and procurement totals over all.
-    pub fn summarize(&self) -> Books {
-        let filters = crate::check::voucher_filters(self);
-        let expenditures = &self.records.expenditures;
-        let notable: Vec<bool> = expenditures.iter().map(|e| filters.iter().any(|f| f.matches(e))).collect();
-        let originals: std::collections::BTreeSet<&str> =
-            expenditures.iter().zip(&notable).filter(|(_, n)| **n).filter_map(|(e, _)| e.reverses.as_deref()).collect();
-        let mut records = self.records.clone();
-        records.expenditures = expenditures
-            .iter()
-            .zip(&notable)
-            .filter(|(e, n)| **n || originals.contains(e.voucher_no.as_str()))
-            .map(|(e, _)| e.clone())
-            .collect();
-        let totals =
-            ExpenditureTotals { by_line_month: self.month_totals().into_owned(), by_procurement: self.procurement_payments().into_owned() };
-        Books { unit: self.unit.clone(), year: self.year.clone(), records, expenditure_totals: Some(totals) }
-    }
-
     /// The lines that satisfy `keep`.
     pub fn lines_where<'a>(&'a self, keep: impl Fn(&AppropriationLine) -> bool + 'a) -> impl Iterator<Item = &'a AppropriationLine> + 'a {
         self.records.appropriation_lines.iter().filter(move |l| keep(l))
@@ -466,7 +464,7 @@ mod summary_tests {
         b
     }
 
-    fn outputs(b: &Books) -> (Vec<crate::check::Finding>, crate::evaluation::Evaluation, serde_json::Value) {
+    fn outputs(b: &Books) -> (Vec<crate::finding::Finding>, crate::evaluation::Evaluation, serde_json::Value) {
         let findings = crate::check::check(b);
         let rules = Rules::for_unit(&b.unit.region_code, b.year.year).expect("the fixture's region has rules");
         let evaluation = evaluate(&EvaluationInput { books: b, prior: None, findings: &findings }, &rules);

@@ -3,6 +3,7 @@
 //!
 //! available = 全年预算数 − 已占用 (commitments not yet paid or cancelled) − 已支出.
 
+use crate::books::Books;
 use crate::date::Date;
 use crate::money::Fen;
 use crate::records::*;

@@ -6,10 +6,11 @@
 //! aggregate SQL, equal to [`UnitExecution::of_books`]), the findings and the evaluation — and [`build`] lays
 //! them out as figures, as `report_model` does for one unit.
 
-use crate::check::{Finding, RecordRef, Severity};
+use crate::books::Books;
 use crate::evaluation::{Evaluation, Points};
+use crate::finding::{Finding, RecordRef, Severity};
 use crate::money::{BasisPoints, Fen};
-use crate::records::{Books, UnitProfile};
+use crate::records::UnitProfile;
 use serde::Serialize;
 use std::collections::BTreeMap;
 

@@ -6,9 +6,10 @@
 //! The rules (序时进度 in whole months, the deviation margin) and the documents the table follows are in
 //! `data/monitoring.toml`.
 
+use crate::books::Books;
 use crate::books::LineBudget;
-use crate::check::RecordRef;
 use crate::date::Date;
+use crate::finding::RecordRef;
 use crate::money::{BasisPoints, Fen};
 use crate::records::*;
 use crate::report_model::{Figure, Tracer};

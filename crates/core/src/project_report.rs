@@ -8,8 +8,9 @@
 //! 项目概况, 资金投入和使用, 绩效目标完成情况, 偏差及原因, 问题与改进) and the outline of 财预〔2020〕10号's 单位自评
 //! (项目基本情况 and 资金投入使用情况, 绩效目标实现情况, 偏差原因分析, 存在的问题及改进措施, 结果应用).
 
-use crate::check::RecordRef;
+use crate::books::Books;
 use crate::evaluation::{Evaluation, ProjectEvaluation};
+use crate::finding::RecordRef;
 use crate::money::MoneyUnit;
 use crate::records::*;
 use crate::report_model::{Figure, Tracer};
@@ -71,7 +72,7 @@ pub struct ProjectReport {
     /// The 项目支出绩效自评表, as the evaluation scored it.
     pub evaluation: ProjectEvaluation,
     /// The unit's evaluation narrowed to this project (no departmental indicators): what the 自评表's traced
-    /// numbers are made from (`evaluation::figures::EvaluationFigures::trace`).
+    /// numbers are made from (`report_model::evaluation_figures::EvaluationFigures::trace`).
     pub scope: Evaluation,
     pub indicator_count: Figure,
     pub indicators_met: Figure,

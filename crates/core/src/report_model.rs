@@ -2,15 +2,18 @@
 //! what it is, how it was computed and the records behind it; a figure whose records are missing says so
 //! (「缺少数据：…」) instead of showing a number. Rendering (Markdown, HTML) is the report crate's job.
 
-use crate::books::Spent;
-use crate::check::RecordRef;
+use crate::books::Books;
+use crate::books::{Spent, spending_refs};
 use crate::codes::ExpenseGroup;
 use crate::evaluation::Evaluation;
+use crate::finding::RecordRef;
 use crate::money::{BasisPoints, Fen, MoneyUnit};
 use crate::records::*;
 use crate::sections::report_sections;
 use serde::Serialize;
 use std::collections::BTreeMap;
+
+pub mod evaluation_figures;
 
 /// How many source records a figure lists by key; the count is always complete.
 const LISTED_SOURCES: usize = 30;
@@ -374,12 +377,6 @@ pub struct ReportModel {
 
 fn refs<'a, T: 'a>(kind: &'static str, items: impl IntoIterator<Item = &'a T>, key: impl Fn(&T) -> &String) -> Vec<RecordRef> {
     items.into_iter().map(|x| RecordRef::new(kind, key(x).clone())).collect()
-}
-
-/// The trace of a spending figure: the expenditures of each line summed (`expenditures_by_line`, keyed by
-/// line code), read from the line-month totals; the line's own page lists its vouchers.
-pub fn spending_refs(spent: &Spent) -> Vec<RecordRef> {
-    spent.lines.iter().map(|l| RecordRef::new("expenditures_by_line", l.clone())).collect()
 }
 
 /// How an output count is written in prose: 近2万人, 300多人, 1869人.

@@ -13,8 +13,9 @@
 //! 财预〔2021〕101号's 指标体系 (http://lsrwf.cn/news/708af42006d811ec81694b356a0c000d, 《中央部门项目支出核心绩效目标
 //! 和指标设置及取值指引（试行）》: 产出/效益/满意度 indicators, 成本指标 from 2022).
 
-use crate::check::RecordRef;
+use crate::books::Books;
 use crate::evaluation::reading::read_quantity;
+use crate::finding::RecordRef;
 use crate::money::{Fen, MoneyUnit};
 use crate::records::*;
 use crate::report_model::{Figure, Tracer};

@@ -14,8 +14,9 @@ pub mod schema;
 pub mod web;
 pub mod writer;
 
+use jixiao_core::books::Books;
 use jixiao_core::books::{ExpenditureTotals, LineBudget, LineSpending, MonthKey, MonthTotal, ProcurementKey};
-use jixiao_core::records::{Batch, Books, Office, RecordSet, UnitProfile, UnitYear};
+use jixiao_core::records::{Batch, Office, RecordSet, UnitProfile, UnitYear};
 use jixiao_core::schema::{Cell, ValueType, fingerprint, fingerprint_cells, record_kinds};
 use jixiao_core::{Date, Fen};
 use schema::Backend;

@@ -1,8 +1,9 @@
 //! The unit dashboard's data: what the charts and tables show, computed from one unit-year's books.
 //! Amounts are passed to the charts as 万元 text; ECharts reads them as numbers.
 
+use jixiao_core::books::Books;
 use jixiao_core::money::{BasisPoints, Fen};
-use jixiao_core::records::{Books, SpendingKind};
+use jixiao_core::records::SpendingKind;
 use serde_json::{Value, json};
 use std::collections::BTreeMap;
 

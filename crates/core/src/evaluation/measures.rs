@@ -5,12 +5,13 @@ use super::framework::{Evidence, IndicatorSpec, QualitativeShares, ScoringRule};
 use super::reading::{Quantity, negated_core, read_quantity, same_negation};
 use super::{EvaluationInput, ItemResult};
 use crate::assets;
-use crate::check::{RecordRef, Severity};
+use crate::books::Books;
+use crate::books::spending_refs;
 use crate::codes::ExpenseGroup;
 use crate::date::Date;
+use crate::finding::{RecordRef, Severity};
 use crate::money::{BasisPoints, Fen};
 use crate::records::*;
-use crate::report_model::spending_refs;
 
 /// A measured value.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -381,7 +382,7 @@ fn checklist(spec: &IndicatorSpec, input: &EvaluationInput) -> Measured {
                     }
                 }
                 Evidence::NoFindings { rules, severity } => {
-                    let hits: Vec<&crate::check::Finding> = input
+                    let hits: Vec<&crate::finding::Finding> = input
                         .findings
                         .iter()
                         .filter(|f| {

@@ -4,6 +4,7 @@
 use super::framework::{ProjectFramework, grade_of};
 use super::measures::achievement;
 use super::{AppliedOverride, Points, apply_override};
+use crate::books::Books;
 use crate::money::{BasisPoints, Fen};
 use crate::records::*;
 use serde::Serialize;

@@ -5,9 +5,9 @@
 use super::framework::QualitativeShares;
 use super::measures::achievement;
 use super::{Points, ScoredIndicator, apply_override};
-use crate::check::RecordRef;
+use crate::books::Books;
+use crate::finding::RecordRef;
 use crate::money::{BasisPoints, Fen};
-use crate::records::Books;
 
 /// Every row of the form, the 执行率 first.
 pub fn indicators(books: &Books, execution_weight: Points, q: &QualitativeShares) -> Vec<ScoredIndicator> {

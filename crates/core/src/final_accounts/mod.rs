@@ -3,12 +3,14 @@
 //! workbook writer only lays them out. A table with no
 //! data is kept, with the note the official set prints (本单位无…，此表为空).
 
+mod explanations;
 mod tables;
 
 use crate::Fen;
-use crate::records::Books;
+use crate::books::Books;
 use std::collections::BTreeMap;
 
+pub use explanations::{Explanation, explanations};
 pub use tables::{SANGONG_KINDS, SanGongAmounts, final_accounts, sangong_amounts, sangong_coverage};
 
 /// One cell of a table body.

@@ -3,9 +3,10 @@
 use super::{AccountTable, FinalAccounts, HeaderCell, Value, add_at, chinese_ordinal, economic_name, function_rows, h, h_span, money_row};
 use crate::Fen;
 use crate::balance::fund_balances;
+use crate::books::Books;
 use crate::codes::{ExpenseGroup, SanGongKind};
 use crate::disclosure::accounts_edition;
-use crate::records::{AppropriationLine, Books, FundSource, IncomeKind, SpendingKind};
+use crate::records::{AppropriationLine, FundSource, IncomeKind, SpendingKind};
 use std::collections::BTreeMap;
 
 /// The tables of the year's edition (core `disclosure`, `data/final-accounts-editions.toml`) for one

@@ -1,10 +1,10 @@
 //! The evaluation tables — 部门整体支出绩效评分表 and each 项目支出绩效自评表 — and the evaluation on its own
 //! (`jixiao evaluate --format md|html`). Every number is a traced figure of
-//! `jixiao_core::evaluation::figures`; this module only lays them out.
+//! `jixiao_core::report_model::evaluation_figures`; this module only lays them out.
 
 use super::{Blocks, Cell, Line, Outline};
-use jixiao_core::evaluation::figures::{EvaluationFigures, ProjectFigures};
 use jixiao_core::evaluation::{Evaluation, ProjectEvaluation, ScoredIndicator};
+use jixiao_core::report_model::evaluation_figures::{EvaluationFigures, ProjectFigures};
 
 /// 评分说明: the checklist, why points were lost, or why the value could not be computed; and any
 /// reviewer's override.

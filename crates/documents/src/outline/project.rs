@@ -3,8 +3,8 @@
 
 use super::evaluation::project_table;
 use super::{Blocks, Cell, Line, Outline};
-use jixiao_core::evaluation::figures::EvaluationFigures;
 use jixiao_core::project_report::{ProjectProse, ProjectReport};
+use jixiao_core::report_model::evaluation_figures::EvaluationFigures;
 
 /// The unit's text for a section, one paragraph each; or its 「缺少数据」 note; or `otherwise`.
 fn prose(b: &mut Blocks, section: &ProjectProse, otherwise: &str) {

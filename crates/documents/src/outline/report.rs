@@ -3,7 +3,7 @@
 
 use super::evaluation::{department, projects};
 use super::{Blocks, Cell, Chart, Line, Outline};
-use jixiao_core::evaluation::figures::EvaluationFigures;
+use jixiao_core::report_model::evaluation_figures::EvaluationFigures;
 use jixiao_core::report_model::{Prose, ReportModel};
 
 /// The report's blocks, with the trace table of every figure: the model's, then the evaluation tables'.

@@ -71,7 +71,7 @@ pub fn tidy(text: &str) -> String {
 mod tests {
     use super::*;
     use crate::outline::{Blocks, Cell, Line};
-    use jixiao_core::check::RecordRef;
+    use jixiao_core::finding::RecordRef;
     use jixiao_core::report_model::Figure;
 
     const PAYLOAD: &str = "X\"onmouseover='alert(3)'<script>alert(1)</script>|";
