@@ -147,7 +147,7 @@ pub struct StaffingRow {
 }
 
 #[derive(Debug, Clone, Serialize)]
-pub struct Staffing {
+pub struct StaffingFigures {
     /// 编制数 and 年底实有在职人数: the 在职 categories.
     pub authorized: Figure,
     pub actual: Figure,
@@ -352,7 +352,7 @@ pub struct ReportModel {
     pub offices: Vec<Office>,
     /// The unit says it has no internal offices (an office named 「无内设机构」).
     pub no_offices: bool,
-    pub staffing: Staffing,
+    pub staffing: StaffingFigures,
     pub income: Income,
     pub spending: Spending,
     pub projects: Vec<ProjectSummary>,
@@ -408,7 +408,7 @@ pub fn build_in(books: &Books, evaluation: Option<&Evaluation>, unit: MoneyUnit)
     let in_service: Vec<&crate::records::Staffing> = r.staffing.iter().filter(|s| s.status() == StaffStatus::InService).collect();
     let staff_refs = refs("staffing", in_service.iter().copied(), |s| &s.category);
     let staffing = if in_service.is_empty() {
-        Staffing {
+        StaffingFigures {
             authorized: t.missing("人员编制（编制数）", "编制数（人）"),
             actual: t.missing("人员编制（实有人数）", "实有人数（人）"),
             rows: vec![],
@@ -417,7 +417,7 @@ pub fn build_in(books: &Books, evaluation: Option<&Evaluation>, unit: MoneyUnit)
             outside_establishment: None,
         }
     } else {
-        Staffing {
+        StaffingFigures {
             authorized: t.count(
                 in_service.iter().map(|s| s.authorized).sum(),
                 "编制数（人）",
