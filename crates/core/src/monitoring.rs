@@ -22,7 +22,7 @@ pub struct MonitoringRules {
     pub time_progress: TimeProgressRule,
     pub deviation: DeviationRule,
     #[serde(rename = "source")]
-    pub sources: Vec<Source>,
+    pub sources: Vec<RuleSource>,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -39,7 +39,7 @@ pub struct DeviationRule {
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
-pub struct Source {
+pub struct RuleSource {
     pub title: String,
     pub url: String,
 }
@@ -145,7 +145,7 @@ pub struct Monitoring {
     pub funds: Vec<FundsRow>,
     pub goals: Vec<GoalBlock>,
     /// The documents the table follows (data/monitoring.toml).
-    pub sources: Vec<Source>,
+    pub sources: Vec<RuleSource>,
     /// Every figure, in order, for the trace table.
     pub figures: Vec<Figure>,
 }
