@@ -102,7 +102,7 @@ pub struct FundsAmounts {
 
 /// One indicator's progress to the monitoring date.
 #[derive(Debug, Clone, Serialize)]
-pub struct IndicatorRow {
+pub struct IndicatorProgress {
     pub indicator_code: String,
     pub level1: String,
     pub level2: String,
@@ -127,7 +127,7 @@ pub struct GoalBlock {
     pub project_code: Option<String>,
     /// 年度总体目标, when recorded.
     pub goal: Option<String>,
-    pub indicators: Vec<IndicatorRow>,
+    pub indicators: Vec<IndicatorProgress>,
 }
 
 /// The monitoring table of one unit-year as of a date.
@@ -342,7 +342,14 @@ fn target_text(i: &ProjectIndicator) -> String {
     }
 }
 
-fn indicator_row(t: &mut Tracer, books: &Books, as_of: Date, subject: &str, project: Option<&str>, i: &ProjectIndicator) -> IndicatorRow {
+fn indicator_row(
+    t: &mut Tracer,
+    books: &Books,
+    as_of: Date,
+    subject: &str,
+    project: Option<&str>,
+    i: &ProjectIndicator,
+) -> IndicatorProgress {
     let label = format!("{subject}·{}", i.level3);
     let year_end = Date::new(books.year.year, 12, 31).expect("31 December is a date");
     let result = books
@@ -389,7 +396,7 @@ fn indicator_row(t: &mut Tracer, books: &Books, as_of: Date, subject: &str, proj
         None => t.missing("完成目标可能性", &format!("{label}完成目标可能性")),
     };
     let (deviation_reason, corrective_action) = statements(t, note, result, &label, no_progress, "已登记完成进度，未记录偏差");
-    IndicatorRow {
+    IndicatorProgress {
         indicator_code: i.indicator_code.clone(),
         level1: i.level1.clone(),
         level2: i.level2.clone(),

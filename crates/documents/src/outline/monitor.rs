@@ -6,7 +6,7 @@
 //! `jixiao_core::monitoring::build`; nothing is computed here.
 
 use super::{Blocks, Line, Outline, OutlineCell};
-use jixiao_core::monitoring::{FundsRow, IndicatorRow, Monitoring};
+use jixiao_core::monitoring::{FundsRow, IndicatorProgress, Monitoring};
 
 /// （一）, （二）, … for the second heading level.
 fn ordinal(n: usize) -> String {
@@ -54,7 +54,7 @@ pub const INDICATOR_HEADERS: [&str; 9] =
     ["一级指标", "二级指标", "三级指标", "年度指标值", "截至监控日完成情况", "全年预计完成值", "完成目标可能性", "偏差原因", "纠偏措施"];
 pub const INDICATOR_WIDTHS: [u16; 9] = [3, 3, 5, 3, 5, 3, 3, 6, 6];
 
-pub fn indicator_cells(i: &IndicatorRow) -> Vec<OutlineCell> {
+pub fn indicator_cells(i: &IndicatorProgress) -> Vec<OutlineCell> {
     vec![
         OutlineCell::text(&i.level1),
         OutlineCell::text(&i.level2),
