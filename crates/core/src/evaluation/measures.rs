@@ -2,7 +2,7 @@
 //! Each gives its numerator, denominator and records, or says why it cannot be computed.
 
 use super::framework::{Evidence, IndicatorSpec, QualitativeShares, ScoringRule};
-use super::reading::{Quantity, negated_core, read_quantity, same_negation};
+use super::reading::{TextQuantity, negated_core, read_quantity, same_negation};
 use super::{EvaluationInput, ItemResult};
 use crate::assets;
 use crate::books::Books;
@@ -129,7 +129,7 @@ fn number_milli(text: &str) -> Option<i64> {
 
 /// Whether an actual value, with its qualifier, reaches the target: 「3万余」 reaches ≥30 000, 「近2万」 does not
 /// reach ≥20 000 (it is just under), 「近3万」 does; 「约」 is read as the figure itself.
-fn reaches(direction: IndicatorDirection, actual: Quantity, target: i64) -> bool {
+fn reaches(direction: IndicatorDirection, actual: TextQuantity, target: i64) -> bool {
     use QuantityQualifier::*;
     let v = actual.milli;
     match (direction, actual.qualifier) {
