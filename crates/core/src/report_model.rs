@@ -580,11 +580,11 @@ pub fn build_in(books: &Books, evaluation: Option<&Evaluation>, unit: MoneyUnit)
     let unspent = t.money(balances.total().closing(), "年末结转和结余（万元）", CLOSING_FORMULA, vec![]);
 
     let basic =
-        t.spent(&books.spent_where(|l| l.spending_kind == SpendingKind::Basic), "基本支出（万元）", "Σ 支出凭证.金额（基本支出指标）");
+        t.spent(&books.spending_where(|l| l.spending_kind == SpendingKind::Basic), "基本支出（万元）", "Σ 支出凭证.金额（基本支出指标）");
     let mut group_figures = |group: ExpenseGroup, label: &str| {
         let in_group = |l: &AppropriationLine| l.spending_kind == SpendingKind::Basic && books.expense_group(l) == Some(group);
         let total = t.spent(
-            &books.spent_where(in_group),
+            &books.spending_where(in_group),
             &format!("{label}（万元）"),
             &format!("Σ 支出凭证.金额（基本支出指标，经济科目属{label}）"),
         );
@@ -610,7 +610,7 @@ pub fn build_in(books: &Books, evaluation: Option<&Evaluation>, unit: MoneyUnit)
 
     let sangong_lines: Vec<&AppropriationLine> = books.lines_where(|l| books.sangong_kind(l).is_some()).collect();
     let sangong_spent = t.spent(
-        &books.spent_where(|l| books.sangong_kind(l).is_some()),
+        &books.spending_where(|l| books.sangong_kind(l).is_some()),
         "三公经费支出（万元）",
         "Σ 支出凭证.金额（经济科目 30212 因公出国（境）费、30217 公务接待费、30231 公务用车运行维护费、31013 公务用车购置）",
     );
@@ -629,7 +629,7 @@ pub fn build_in(books: &Books, evaluation: Option<&Evaluation>, unit: MoneyUnit)
         .collect();
 
     let project =
-        t.spent(&books.spent_where(|l| l.spending_kind == SpendingKind::Project), "项目支出（万元）", "Σ 支出凭证.金额（项目支出指标）");
+        t.spent(&books.spending_where(|l| l.spending_kind == SpendingKind::Project), "项目支出（万元）", "Σ 支出凭证.金额（项目支出指标）");
     let project_by_function = books
         .spent_by(|l| l.spending_kind == SpendingKind::Project, |l| l.function_code.clone())
         .into_iter()
@@ -679,7 +679,7 @@ pub fn build_in(books: &Books, evaluation: Option<&Evaluation>, unit: MoneyUnit)
             let lines: Vec<&AppropriationLine> =
                 books.lines_where(|l| l.project_code.as_deref() == Some(p.project_code.as_str())).collect();
             let budget: Fen = lines.iter().map(|l| books.line_budget(&l.line_code).annual()).sum();
-            let spending = books.spent_where(|l| l.project_code.as_deref() == Some(p.project_code.as_str()));
+            let spending = books.spending_where(|l| l.project_code.as_deref() == Some(p.project_code.as_str()));
             let spent = spending.amount;
             let line_refs = refs("appropriation_lines", lines.iter().copied(), |l| &l.line_code);
             let mut paths: Vec<String> =
@@ -731,7 +731,7 @@ pub fn build_in(books: &Books, evaluation: Option<&Evaluation>, unit: MoneyUnit)
                 refs("appropriation_lines", lines.iter().copied(), |l| &l.line_code),
             )),
             spent: Some(t.spent(
-                &books.spent_where(|l| l.fund_source == source),
+                &books.spending_where(|l| l.fund_source == source),
                 &format!("{}支出（万元）", source.label()),
                 "Σ 支出凭证.金额",
             )),

@@ -32,7 +32,7 @@ pub fn by_function_class(books: &Books) -> Value {
 
 /// ECharts options for 基本支出 vs 项目支出.
 pub fn basic_vs_project(books: &Books) -> Value {
-    let sum = |kind: SpendingKind| -> Fen { books.spent_where(|l| l.spending_kind == kind).amount };
+    let sum = |kind: SpendingKind| -> Fen { books.spending_where(|l| l.spending_kind == kind).amount };
     // Each part labelled with its amount and share, so the chart reads without hovering; on a phone-wide chart
     // the ring is smaller, leaving the labels room beside it (ECharts media queries).
     json!({

@@ -500,8 +500,8 @@ pub fn measure(spec: &IndicatorSpec, input: &EvaluationInput, q: &QualitativeSha
             }
         }
         "key_spending_rate" => {
-            let project = b.spent_where(|l| l.spending_kind == SpendingKind::Project);
-            let key = b.spent_where(|l| {
+            let project = b.spending_where(|l| l.spending_kind == SpendingKind::Project);
+            let key = b.spending_where(|l| {
                 l.spending_kind == SpendingKind::Project && l.project_code.as_deref().and_then(|p| b.project(p)).is_some_and(|p| p.is_key)
             });
             money_rate(key.amount, project.amount, spending_refs(&key), "没有项目支出")
@@ -568,7 +568,7 @@ pub fn measure(spec: &IndicatorSpec, input: &EvaluationInput, q: &QualitativeSha
         "public_use_control_rate" => {
             let lines: Vec<&AppropriationLine> =
                 b.lines_where(|l| l.spending_kind == SpendingKind::Basic && b.expense_group(l) == Some(ExpenseGroup::PublicUse)).collect();
-            let exp = b.spent_where(|l| l.spending_kind == SpendingKind::Basic && b.expense_group(l) == Some(ExpenseGroup::PublicUse));
+            let exp = b.spending_where(|l| l.spending_kind == SpendingKind::Basic && b.expense_group(l) == Some(ExpenseGroup::PublicUse));
             money_rate(
                 exp.amount,
                 lines.iter().map(|l| b.line_budget(&l.line_code).annual()).sum(),
@@ -578,7 +578,7 @@ pub fn measure(spec: &IndicatorSpec, input: &EvaluationInput, q: &QualitativeSha
         }
         "sangong_control_rate" => {
             let (budget, _) = sangong_budget(b);
-            let exp = b.spent_where(|l| b.sangong_kind(l).is_some());
+            let exp = b.spending_where(|l| b.sangong_kind(l).is_some());
             let used = exp.amount;
             match (budget.0, used.0) {
                 (0, 0) => Measured::Unavailable {

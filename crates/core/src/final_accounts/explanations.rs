@@ -33,7 +33,7 @@ pub fn explanations(books: &Books, prior: Option<&Books>) -> Vec<Explanation> {
     };
     // 机关运行经费: the 一般公共预算财政拨款 basic spending on 公用经费.
     let running = |b: &Books| {
-        b.spent_where(|l| {
+        b.spending_where(|l| {
             l.fund_source == FundSource::GeneralBudget
                 && l.spending_kind == SpendingKind::Basic
                 && b.expense_group(l) == Some(ExpenseGroup::PublicUse)
@@ -42,7 +42,7 @@ pub fn explanations(books: &Books, prior: Option<&Books>) -> Vec<Explanation> {
     };
     // “三公”经费 as each year's edition covers them in its 三公 table (the prior year's as it was published).
     let sangong = |b: &Books| super::sangong_amounts(b, super::sangong_coverage(b.year.year)).spent_total();
-    let by_code = |b: &Books, code: &str| b.spent_where(|l| l.fund_source.is_fiscal() && l.economic_code == code).amount;
+    let by_code = |b: &Books, code: &str| b.spending_where(|l| l.fund_source.is_fiscal() && l.economic_code == code).amount;
     let (meetings, training) = (by_code(books, "30215"), by_code(books, "30216"));
     let mut out = vec![
         Explanation {
