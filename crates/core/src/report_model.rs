@@ -589,7 +589,7 @@ pub fn build_in(books: &Books, evaluation: Option<&Evaluation>, unit: MoneyUnit)
             &format!("Σ 支出凭证.金额（基本支出指标，经济科目属{label}）"),
         );
         let mut named: Vec<(Fen, NamedAmount)> = books
-            .spent_by(in_group, |l| l.economic_code.clone())
+            .spending_by(in_group, |l| l.economic_code.clone())
             .into_iter()
             .map(|(code, spent)| {
                 let name = economic_name(&code);
@@ -621,7 +621,7 @@ pub fn build_in(books: &Books, evaluation: Option<&Evaluation>, unit: MoneyUnit)
         refs("appropriation_lines", sangong_lines.iter().copied(), |l| &l.line_code),
     );
     let sangong_items = books
-        .spent_by(|l| books.sangong_kind(l).is_some(), |l| books.sangong_kind(l).map_or("", |k| k.label()))
+        .spending_by(|l| books.sangong_kind(l).is_some(), |l| books.sangong_kind(l).map_or("", |k| k.label()))
         .into_iter()
         .map(|(name, spent)| NamedAmount {
             amount: t.spent(&spent, &format!("{name}（万元）"), "Σ 支出凭证.金额"), name: name.to_string()
@@ -631,7 +631,7 @@ pub fn build_in(books: &Books, evaluation: Option<&Evaluation>, unit: MoneyUnit)
     let project =
         t.spent(&books.spending_where(|l| l.spending_kind == SpendingKind::Project), "项目支出（万元）", "Σ 支出凭证.金额（项目支出指标）");
     let project_by_function = books
-        .spent_by(|l| l.spending_kind == SpendingKind::Project, |l| l.function_code.clone())
+        .spending_by(|l| l.spending_kind == SpendingKind::Project, |l| l.function_code.clone())
         .into_iter()
         .map(|(code, spent)| {
             let mut projects: Vec<String> = books
