@@ -330,7 +330,7 @@ impl Books {
     }
 
     /// What was paid in the year, on any line (known or not), reversals included.
-    pub fn spent_total(&self) -> Spent {
+    pub fn spending_total(&self) -> Spent {
         let mut out = Spent::default();
         for (line, s) in self.spending_by_line() {
             out.amount += s.amount;
@@ -492,8 +492,8 @@ mod summary_tests {
         // The 大额 payment G1 and its reversal R4, the next-year G3, G5 of an unknown procurement — not G0, the
         // payment G2 of the known procurement CG1 (counted in the totals) nor the fixture's ZC1 and ZC2.
         assert_eq!(kept, ["G1", "G3", "R4", "G5"]);
-        assert_eq!(summary.spent_total(), full.spent_total());
-        assert_eq!(summary.spent_total().vouchers, 8);
+        assert_eq!(summary.spending_total(), full.spending_total());
+        assert_eq!(summary.spending_total().vouchers, 8);
         assert_eq!(summary.procurement_payments(), full.procurement_payments());
     }
 

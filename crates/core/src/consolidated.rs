@@ -45,7 +45,7 @@ impl UnitExecution {
     pub fn of_books(books: &Books) -> UnitExecution {
         let r = &books.records;
         let on_a_line = |line: &str| r.appropriation_lines.iter().any(|l| l.line_code == line);
-        let spent = books.spent_total();
+        let spent = books.spending_total();
         UnitExecution {
             annual: r.budget_vouchers.iter().filter(|v| on_a_line(&v.line_code)).map(|v| v.budget_effect()).sum(),
             spent: spent.amount,

@@ -539,9 +539,9 @@ pub fn build_in(books: &Books, evaluation: Option<&Evaluation>, unit: MoneyUnit)
         |keep: &dyn Fn(&BudgetVoucher) -> bool| refs("budget_vouchers", r.budget_vouchers.iter().filter(|v| keep(v)), |v| &v.voucher_no);
     let budgets: Vec<_> = r.appropriation_lines.iter().map(|l| books.line_budget(&l.line_code)).collect();
     let annual: Fen = budgets.iter().map(|b| b.annual()).sum();
-    let spent_total = books.spent_total();
-    let spent_all = spent_total.amount;
-    let has_spending = spent_total.vouchers > 0;
+    let spending_total = books.spending_total();
+    let spent_all = spending_total.amount;
+    let has_spending = spending_total.vouchers > 0;
     let has_budget = !r.budget_vouchers.is_empty();
     let annual_budget = if has_budget {
         t.money(annual, "全年预算数（万元）", "Σ 指标变动凭证（上年结转 + 年初预算 + 追加 − 调减 ± 调剂）", voucher_refs(&|_| true))
@@ -567,7 +567,7 @@ pub fn build_in(books: &Books, evaluation: Option<&Evaluation>, unit: MoneyUnit)
         voucher_refs(&|v| v.kind == BudgetVoucherKind::CarryOver),
     );
     let total = if has_spending {
-        t.spent(&spent_total, "本年支出合计（万元）", "Σ 支出凭证.金额（含冲销）")
+        t.spent(&spending_total, "本年支出合计（万元）", "Σ 支出凭证.金额（含冲销）")
     } else {
         t.missing("支出凭证", "本年支出合计（万元）")
     };

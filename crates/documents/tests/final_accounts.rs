@@ -40,13 +40,13 @@ fn from_2022_the_sangong_table_and_the_explanation_cover_every_fiscal_source() {
         |b: &Books| jixiao_core::final_accounts::explanations(b, None).into_iter().find(|e| e.title == "一般性支出情况").unwrap().text;
 
     assert!(final_accounts(&books).tables[6].rows.is_empty(), "2020: 一般公共预算 only");
-    assert_eq!(sangong_amounts(&books, sangong_coverage(2020)).spent_total(), Fen::ZERO);
+    assert_eq!(sangong_amounts(&books, sangong_coverage(2020)).spending_total(), Fen::ZERO);
     assert!(general_explanation(&books).contains("“三公”经费支出0.00万元"), "{}", general_explanation(&books));
 
     books.year.year = 2022;
     // 决算数 合计 is the 7th column (after the six 预算数 columns).
     assert_eq!(final_accounts(&books).tables[8].rows[0][6], Value::Money(spent));
-    assert_eq!(sangong_amounts(&books, sangong_coverage(2022)).spent_total(), spent);
+    assert_eq!(sangong_amounts(&books, sangong_coverage(2022)).spending_total(), spent);
     assert!(
         general_explanation(&books).contains(&format!("“三公”经费支出{}万元", spent.wan_yuan_string())),
         "{}",

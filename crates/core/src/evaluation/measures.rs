@@ -464,9 +464,9 @@ pub fn measure(spec: &IndicatorSpec, input: &EvaluationInput, q: &QualitativeSha
     let b = input.books;
     let r = &b.records;
     let annual: Fen = r.appropriation_lines.iter().map(|l| b.line_budget(&l.line_code).annual()).sum();
-    let spent_total = b.spent_total();
-    let spent = spent_total.amount;
-    let all_expenditures = || spending_refs(&spent_total);
+    let spending_total = b.spending_total();
+    let spent = spending_total.amount;
+    let all_expenditures = || spending_refs(&spending_total);
     match spec.measure.as_str() {
         // 在职 categories only: 离退休 and 编外 hold no 编制.
         "staff_control_rate" => count_rate(

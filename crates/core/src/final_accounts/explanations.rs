@@ -41,7 +41,7 @@ pub fn explanations(books: &Books, prior: Option<&Books>) -> Vec<Explanation> {
         .amount
     };
     // “三公”经费 as each year's edition covers them in its 三公 table (the prior year's as it was published).
-    let sangong = |b: &Books| super::sangong_amounts(b, super::sangong_coverage(b.year.year)).spent_total();
+    let sangong = |b: &Books| super::sangong_amounts(b, super::sangong_coverage(b.year.year)).spending_total();
     let by_code = |b: &Books, code: &str| b.spending_where(|l| l.fund_source.is_fiscal() && l.economic_code == code).amount;
     let (meetings, training) = (by_code(books, "30215"), by_code(books, "30216"));
     let mut out = vec![

@@ -332,7 +332,7 @@ pub struct SanGongAmounts {
 }
 
 impl SanGongAmounts {
-    pub fn spent_total(&self) -> Fen {
+    pub fn spending_total(&self) -> Fen {
         self.spent.iter().copied().sum()
     }
 }
