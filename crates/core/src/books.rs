@@ -341,7 +341,7 @@ impl Books {
     }
 
     /// Σ 支出凭证.金额 dated in or before month `period` (`yyyymm`), reversals included.
-    pub fn spent_through(&self, period: i32) -> Fen {
+    pub fn spending_through(&self, period: i32) -> Fen {
         self.month_totals().iter().filter(|((_, _, p), _)| *p <= period).map(|(_, t)| t.spent).sum()
     }
 

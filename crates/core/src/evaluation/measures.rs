@@ -540,7 +540,7 @@ pub fn measure(spec: &IndicatorSpec, input: &EvaluationInput, q: &QualitativeSha
             for quarter in 1..=4u32 {
                 let end =
                     Date::new(b.year.year, quarter * 3, if quarter == 1 || quarter == 4 { 31 } else { 30 }).expect("quarter ends exist");
-                let cumulative: Fen = b.spent_through(crate::books::period(end));
+                let cumulative: Fen = b.spending_through(crate::books::period(end));
                 // 序时进度: the share of the year elapsed, quarter by quarter.
                 let expected = Fen(annual.0 * i64::from(quarter) / 4);
                 paid += cumulative.min(expected);
