@@ -300,7 +300,7 @@ impl Books {
     }
 
     /// Everything paid out of a line, reversals included.
-    pub fn line_spent(&self, line_code: &str) -> Fen {
+    pub fn line_spending(&self, line_code: &str) -> Fen {
         self.month_totals().iter().filter(|((_, line, _), _)| line == line_code).map(|(_, t)| t.spent).sum()
     }
 

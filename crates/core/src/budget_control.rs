@@ -182,7 +182,7 @@ pub fn line_position(books: &Books, line_code: &str) -> LinePosition {
             state.groups.entry(Some(reference.clone())).or_default().1 += paid.amount;
         }
     }
-    state.spent = books.line_spent(line_code);
+    state.spent = books.line_spending(line_code);
     state.position()
 }
 

@@ -306,7 +306,7 @@ fn line_overspent(b: &Books) -> Vec<Finding> {
         .filter(|l| l.fund_source.is_fiscal())
         .filter_map(|l| {
             let annual = b.line_budget(&l.line_code).annual();
-            let spent = b.line_spent(&l.line_code);
+            let spent = b.line_spending(&l.line_code);
             (spent > annual).then(|| {
                 let records = vec![line_ref(l), RecordRef::new("expenditures_by_line", &l.line_code)];
                 finding(
@@ -329,7 +329,7 @@ fn own_funds_beyond_plan(b: &Books) -> Vec<Finding> {
         .filter(|l| !l.fund_source.is_fiscal())
         .filter_map(|l| {
             let plan = b.line_budget(&l.line_code).annual();
-            let spent = b.line_spent(&l.line_code);
+            let spent = b.line_spending(&l.line_code);
             (spent > plan).then(|| {
                 let records = vec![line_ref(l), RecordRef::new("expenditures_by_line", &l.line_code)];
                 let message = if plan.is_zero() && !b.records.budget_vouchers.iter().any(|v| v.line_code == l.line_code) {
@@ -518,7 +518,7 @@ fn split_inconsistent(b: &Books) -> Vec<Finding> {
 /// 三公经费 are computed from economic codes, never typed: state the figure and where it came from.
 fn sangong_summary(b: &Books) -> Vec<Finding> {
     let lines: Vec<&AppropriationLine> = b.lines_where(|l| b.sangong_kind(l).is_some()).collect();
-    let spent: Fen = lines.iter().map(|l| b.line_spent(&l.line_code)).sum();
+    let spent: Fen = lines.iter().map(|l| b.line_spending(&l.line_code)).sum();
     let budget: Fen = lines.iter().map(|l| b.line_budget(&l.line_code).annual()).sum();
     let mut out = vec![finding(
         Severity::Info,

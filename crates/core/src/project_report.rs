@@ -144,7 +144,7 @@ pub fn build(books: &Books, evaluation: &Evaluation, project_code: &str, unit: M
         .iter()
         .map(|l| {
             let b = books.line_budget(&l.line_code);
-            let s = books.line_spent(&l.line_code);
+            let s = books.line_spending(&l.line_code);
             let r = vec![RecordRef::new("appropriation_lines", &l.line_code)];
             FundLine {
                 line_code: l.line_code.clone(),

@@ -118,7 +118,7 @@ pub struct TargetDraft {
 pub fn continuation(books: &Books, project: &Project, unit: MoneyUnit) -> Continuation {
     let lines: Vec<&AppropriationLine> = books.lines_where(|l| l.project_code.as_deref() == Some(project.project_code.as_str())).collect();
     let annual: Fen = lines.iter().map(|l| books.line_budget(&l.line_code).annual()).sum();
-    let spent: Fen = lines.iter().map(|l| books.line_spent(&l.line_code)).sum();
+    let spent: Fen = lines.iter().map(|l| books.line_spending(&l.line_code)).sum();
     let one_off =
         |l: &&AppropriationLine| drafting_rules().one_off_economic_classes.iter().any(|c| l.economic_code.starts_with(c.as_str()));
     let (continues, reason) = if lines.is_empty() {

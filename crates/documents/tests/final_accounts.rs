@@ -34,7 +34,7 @@ fn from_2022_the_sangong_table_and_the_explanation_cover_every_fiscal_source() {
     let line = books.records.appropriation_lines.iter_mut().find(|l| l.line_code == "ZB2020-17").unwrap();
     line.economic_code = "30217".into();
     line.fund_source = FundSource::GovernmentFund;
-    let spent = books.line_spent("ZB2020-17");
+    let spent = books.line_spending("ZB2020-17");
     assert!(spent > Fen::ZERO);
     let general_explanation =
         |b: &Books| jixiao_core::final_accounts::explanations(b, None).into_iter().find(|e| e.title == "一般性支出情况").unwrap().text;

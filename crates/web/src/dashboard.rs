@@ -13,7 +13,7 @@ pub fn by_function_class(books: &Books) -> Value {
     for l in &books.records.appropriation_lines {
         let e = classes.entry(l.function_code.chars().take(3).collect()).or_default();
         e.0 += books.line_budget(&l.line_code).annual();
-        e.1 += books.line_spent(&l.line_code);
+        e.1 += books.line_spending(&l.line_code);
     }
     let tables = books.code_tables();
     let names: Vec<String> = classes.keys().map(|c| tables.and_then(|t| t.function(c)).map_or(c.clone(), |f| f.name.clone())).collect();

@@ -585,7 +585,7 @@ fn line_rows(books: &Books) -> Vec<serde_json::Value> {
         .iter()
         .map(|l| {
             let annual = books.line_budget(&l.line_code).annual();
-            let spent = books.line_spent(&l.line_code);
+            let spent = books.line_spending(&l.line_code);
             json!({
                 "code": l.line_code,
                 "function": format!("{} {}", l.function_code, tables.and_then(|t| t.function_path(&l.function_code)).unwrap_or_default()),

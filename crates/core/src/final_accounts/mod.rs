@@ -93,7 +93,7 @@ pub fn budget_by_function_class(books: &Books) -> Vec<ClassBudget> {
     for line in &books.records.appropriation_lines {
         let entry = by_class.entry(class_of(&line.function_code).to_string()).or_default();
         entry.0 += books.line_budget(&line.line_code).annual();
-        entry.1 += books.line_spent(&line.line_code);
+        entry.1 += books.line_spending(&line.line_code);
     }
     by_class.into_iter().map(|(code, (budget, spent))| ClassBudget { name: books.function_name(&code), code, budget, spent }).collect()
 }

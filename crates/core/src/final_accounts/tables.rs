@@ -344,7 +344,7 @@ pub fn sangong_amounts(books: &Books, covered: impl Fn(FundSource) -> bool) -> S
         if let Some(k) = books.sangong_kind(l).and_then(|k| SANGONG_KINDS.iter().position(|x| *x == k)) {
             out.any = true;
             out.budget[k] += books.line_budget(&l.line_code).annual();
-            out.spent[k] += books.line_spent(&l.line_code);
+            out.spent[k] += books.line_spending(&l.line_code);
         }
     }
     out
