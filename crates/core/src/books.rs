@@ -280,7 +280,7 @@ impl Books {
 
     /// What the expenditures naming each procurement paid, by year, line and 采购编号: stored totals for books
     /// in summary form, else computed from the vouchers held.
-    pub fn procurement_payments(&self) -> std::borrow::Cow<'_, BTreeMap<ProcurementKey, LineSpending>> {
+    pub fn procurement_spending(&self) -> std::borrow::Cow<'_, BTreeMap<ProcurementKey, LineSpending>> {
         match &self.expenditure_totals {
             Some(t) => std::borrow::Cow::Borrowed(&t.by_procurement),
             None => std::borrow::Cow::Owned(procurement_totals(&self.records.expenditures)),
@@ -494,7 +494,7 @@ mod summary_tests {
         assert_eq!(kept, ["G1", "G3", "R4", "G5"]);
         assert_eq!(summary.spending_total(), full.spending_total());
         assert_eq!(summary.spending_total().vouchers, 8);
-        assert_eq!(summary.procurement_payments(), full.procurement_payments());
+        assert_eq!(summary.procurement_spending(), full.procurement_spending());
     }
 
     proptest! {

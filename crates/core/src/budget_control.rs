@@ -177,7 +177,7 @@ pub fn line_position(books: &Books, line_code: &str) -> LinePosition {
     for c in books.records.commitments.iter().filter(|c| c.year == year && c.line_code == line_code) {
         state.commit(c.amount, c.procurement_ref.as_ref());
     }
-    for ((y, line, reference), paid) in books.procurement_payments().iter() {
+    for ((y, line, reference), paid) in books.procurement_spending().iter() {
         if *y == year && line == line_code {
             state.groups.entry(Some(reference.clone())).or_default().1 += paid.amount;
         }

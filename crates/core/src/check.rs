@@ -86,7 +86,7 @@ impl Books {
             .map(|(e, _)| e.clone())
             .collect();
         let totals =
-            ExpenditureTotals { by_line_month: self.month_totals().into_owned(), by_procurement: self.procurement_payments().into_owned() };
+            ExpenditureTotals { by_line_month: self.month_totals().into_owned(), by_procurement: self.procurement_spending().into_owned() };
         Books { unit: self.unit.clone(), year: self.year.clone(), records, expenditure_totals: Some(totals) }
     }
 }
@@ -684,7 +684,7 @@ fn reference_unknown(b: &Books) -> Vec<Finding> {
 }
 
 fn procurement_overpaid(b: &Books) -> Vec<Finding> {
-    let payments = b.procurement_payments();
+    let payments = b.procurement_spending();
     b.records
         .procurements
         .iter()
