@@ -116,12 +116,12 @@ pub fn procurement_totals<'a>(expenditures: impl IntoIterator<Item = &'a Expendi
 /// Adds an expenditure to the procurement totals when it names a procurement.
 pub fn add_procurement_payment(totals: &mut BTreeMap<ProcurementKey, LineSpending>, e: &Expenditure) {
     if let Some(p) = &e.procurement_ref {
-        add_procurement_payment_of(totals, (e.year, e.line_code.clone(), p.clone()), e.amount);
+        add_procurement_expenditure_of(totals, (e.year, e.line_code.clone(), p.clone()), e.amount);
     }
 }
 
 /// [`add_procurement_payment`] of a payment given by its year, line, 采购编号 and amount.
-pub fn add_procurement_payment_of(totals: &mut BTreeMap<ProcurementKey, LineSpending>, key: ProcurementKey, amount: Fen) {
+pub fn add_procurement_expenditure_of(totals: &mut BTreeMap<ProcurementKey, LineSpending>, key: ProcurementKey, amount: Fen) {
     let t = totals.entry(key).or_default();
     t.amount += amount;
     t.vouchers += 1;
