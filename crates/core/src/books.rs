@@ -108,19 +108,19 @@ pub type ProcurementKey = (i32, String, String);
 pub fn procurement_totals<'a>(expenditures: impl IntoIterator<Item = &'a Expenditure>) -> BTreeMap<ProcurementKey, LineSpending> {
     let mut totals: BTreeMap<ProcurementKey, LineSpending> = BTreeMap::new();
     for e in expenditures {
-        add_procurement_payment(&mut totals, e);
+        add_procurement_expenditure(&mut totals, e);
     }
     totals
 }
 
 /// Adds an expenditure to the procurement totals when it names a procurement.
-pub fn add_procurement_payment(totals: &mut BTreeMap<ProcurementKey, LineSpending>, e: &Expenditure) {
+pub fn add_procurement_expenditure(totals: &mut BTreeMap<ProcurementKey, LineSpending>, e: &Expenditure) {
     if let Some(p) = &e.procurement_ref {
         add_procurement_expenditure_of(totals, (e.year, e.line_code.clone(), p.clone()), e.amount);
     }
 }
 
-/// [`add_procurement_payment`] of a payment given by its year, line, 采购编号 and amount.
+/// [`add_procurement_expenditure`] of a payment given by its year, line, 采购编号 and amount.
 pub fn add_procurement_expenditure_of(totals: &mut BTreeMap<ProcurementKey, LineSpending>, key: ProcurementKey, amount: Fen) {
     let t = totals.entry(key).or_default();
     t.amount += amount;
