@@ -75,11 +75,11 @@ impl MonthTotal {
     }
 
     pub fn add_expenditure(&mut self, e: &Expenditure) {
-        self.add_payment(e.amount);
+        self.add_expenditure_amount(e.amount);
     }
 
     /// One expenditure (a payment) of `amount`, given by its amount alone.
-    pub fn add_payment(&mut self, amount: Fen) {
+    pub fn add_expenditure_amount(&mut self, amount: Fen) {
         self.spent += amount;
         self.expenditures += 1;
     }

@@ -311,7 +311,7 @@ impl ImportWriter {
                 if let Some(reference) = kind.cell(cells, "procurement_ref").as_string() {
                     add_procurement_expenditure_of(&mut self.procurement_totals, (year, line.clone(), reference.clone()), amount);
                 }
-                self.totals.entry((year, line, month_of(date))).or_default().add_payment(amount);
+                self.totals.entry((year, line, month_of(date))).or_default().add_expenditure_amount(amount);
             }
             _ => {}
         }
