@@ -145,7 +145,7 @@ pub struct LineSpending {
 /// What was paid out of a set of lines: the amount (reversals included), the number of expenditures, and the
 /// lines that carry them (by code) — the trace of a spending figure.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct Spent {
+pub struct SpendingSum {
     pub amount: Fen,
     pub vouchers: i64,
     pub lines: Vec<String>,
@@ -153,7 +153,7 @@ pub struct Spent {
 
 /// The trace of a spending figure: the expenditures of each line summed (`expenditures_by_line`, keyed by
 /// line code), read from the line-month totals; the line's own page lists its vouchers.
-pub fn spending_refs(spent: &Spent) -> Vec<RecordRef> {
+pub fn spending_refs(spent: &SpendingSum) -> Vec<RecordRef> {
     spent.lines.iter().map(|l| RecordRef::new("expenditures_by_line", l.clone())).collect()
 }
 
@@ -305,7 +305,7 @@ impl Books {
     }
 
     /// What was paid out of the lines that satisfy `keep`, with the lines that carry spending.
-    pub fn spending_where(&self, keep: impl Fn(&AppropriationLine) -> bool) -> Spent {
+    pub fn spending_where(&self, keep: impl Fn(&AppropriationLine) -> bool) -> SpendingSum {
         self.spending_by(keep, |_| ()).remove(&()).unwrap_or_default()
     }
 
@@ -315,9 +315,9 @@ impl Books {
         &self,
         keep: impl Fn(&AppropriationLine) -> bool,
         key: impl Fn(&AppropriationLine) -> K,
-    ) -> BTreeMap<K, Spent> {
+    ) -> BTreeMap<K, SpendingSum> {
         let by_line = self.spending_by_line();
-        let mut out: BTreeMap<K, Spent> = BTreeMap::new();
+        let mut out: BTreeMap<K, SpendingSum> = BTreeMap::new();
         for l in self.records.appropriation_lines.iter().filter(|l| keep(l)) {
             if let Some(s) = by_line.get(&l.line_code) {
                 let group = out.entry(key(l)).or_default();
@@ -330,8 +330,8 @@ impl Books {
     }
 
     /// What was paid in the year, on any line (known or not), reversals included.
-    pub fn spending_total(&self) -> Spent {
-        let mut out = Spent::default();
+    pub fn spending_total(&self) -> SpendingSum {
+        let mut out = SpendingSum::default();
         for (line, s) in self.spending_by_line() {
             out.amount += s.amount;
             out.vouchers += s.vouchers;

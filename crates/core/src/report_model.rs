@@ -3,7 +3,7 @@
 //! (「缺少数据：…」) instead of showing a number. Rendering (Markdown, HTML) is the report crate's job.
 
 use crate::books::Books;
-use crate::books::{Spent, spending_refs};
+use crate::books::{SpendingSum, spending_refs};
 use crate::codes::ExpenseGroup;
 use crate::evaluation::Evaluation;
 use crate::finding::RecordRef;
@@ -130,7 +130,7 @@ impl Tracer {
 
     /// A spending figure: its amount, traced to the lines that carry it (each line's vouchers are its
     /// 明细账) with the number of vouchers summed.
-    pub(crate) fn spent(&mut self, spent: &Spent, label: &str, formula: &str) -> Figure {
+    pub(crate) fn spent(&mut self, spent: &SpendingSum, label: &str, formula: &str) -> Figure {
         self.money(spent.amount, label, &format!("{formula}；{} 张凭证", spent.vouchers), spending_refs(spent))
     }
 
