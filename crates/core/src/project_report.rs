@@ -137,7 +137,7 @@ pub fn build(books: &Books, evaluation: &Evaluation, project_code: &str, unit: M
     });
     let annual = t.money(budget.annual(), "全年预算数（万元）", "上年结转 + 年初预算数 + 年中调整", line_refs.clone());
     let spent_all = books.spending_where(|l| l.project_code.as_deref() == Some(project_code));
-    let spent = t.spent(&spent_all, "全年执行数（万元）", &format!("Σ 支出凭证.金额，项目「{name}」的指标"));
+    let spent = t.spending(&spent_all, "全年执行数（万元）", &format!("Σ 支出凭证.金额，项目「{name}」的指标"));
     let unspent = t.money(budget.annual() - spent_all.amount, "未执行数（万元）", "全年预算数 − 全年执行数", line_refs.clone());
     let execution_rate = t.rate(spent_all.amount, budget.annual(), "预算执行率", "全年执行数 ÷ 全年预算数 × 100%", line_refs.clone());
     let fund_lines = lines

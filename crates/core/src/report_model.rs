@@ -130,7 +130,7 @@ impl Tracer {
 
     /// A spending figure: its amount, traced to the lines that carry it (each line's vouchers are its
     /// 明细账) with the number of vouchers summed.
-    pub(crate) fn spent(&mut self, spent: &SpendingSum, label: &str, formula: &str) -> Figure {
+    pub(crate) fn spending(&mut self, spent: &SpendingSum, label: &str, formula: &str) -> Figure {
         self.money(spent.amount, label, &format!("{formula}；{} 张凭证", spent.vouchers), spending_refs(spent))
     }
 
@@ -567,7 +567,7 @@ pub fn build_in(books: &Books, evaluation: Option<&Evaluation>, unit: MoneyUnit)
         voucher_refs(&|v| v.kind == BudgetVoucherKind::CarryOver),
     );
     let total = if has_spending {
-        t.spent(&spending_total, "本年支出合计（万元）", "Σ 支出凭证.金额（含冲销）")
+        t.spending(&spending_total, "本年支出合计（万元）", "Σ 支出凭证.金额（含冲销）")
     } else {
         t.missing("支出凭证", "本年支出合计（万元）")
     };
@@ -579,11 +579,14 @@ pub fn build_in(books: &Books, evaluation: Option<&Evaluation>, unit: MoneyUnit)
     let balances = crate::balance::fund_balances(books);
     let unspent = t.money(balances.total().closing(), "年末结转和结余（万元）", CLOSING_FORMULA, vec![]);
 
-    let basic =
-        t.spent(&books.spending_where(|l| l.spending_kind == SpendingKind::Basic), "基本支出（万元）", "Σ 支出凭证.金额（基本支出指标）");
+    let basic = t.spending(
+        &books.spending_where(|l| l.spending_kind == SpendingKind::Basic),
+        "基本支出（万元）",
+        "Σ 支出凭证.金额（基本支出指标）",
+    );
     let mut group_figures = |group: ExpenseGroup, label: &str| {
         let in_group = |l: &AppropriationLine| l.spending_kind == SpendingKind::Basic && books.expense_group(l) == Some(group);
-        let total = t.spent(
+        let total = t.spending(
             &books.spending_where(in_group),
             &format!("{label}（万元）"),
             &format!("Σ 支出凭证.金额（基本支出指标，经济科目属{label}）"),
@@ -596,7 +599,7 @@ pub fn build_in(books: &Books, evaluation: Option<&Evaluation>, unit: MoneyUnit)
                 (
                     spent.amount,
                     NamedAmount {
-                        amount: t.spent(&spent, &format!("{label}：{name}（万元）"), &format!("Σ 支出凭证.金额（经济科目 {code}）")),
+                        amount: t.spending(&spent, &format!("{label}：{name}（万元）"), &format!("Σ 支出凭证.金额（经济科目 {code}）")),
                         name,
                     },
                 )
@@ -609,7 +612,7 @@ pub fn build_in(books: &Books, evaluation: Option<&Evaluation>, unit: MoneyUnit)
     let (public_use, public_use_items) = group_figures(ExpenseGroup::PublicUse, "公用经费");
 
     let sangong_lines: Vec<&AppropriationLine> = books.lines_where(|l| books.sangong_kind(l).is_some()).collect();
-    let sangong_spent = t.spent(
+    let sangong_spent = t.spending(
         &books.spending_where(|l| books.sangong_kind(l).is_some()),
         "三公经费支出（万元）",
         "Σ 支出凭证.金额（经济科目 30212 因公出国（境）费、30217 公务接待费、30231 公务用车运行维护费、31013 公务用车购置）",
@@ -624,12 +627,16 @@ pub fn build_in(books: &Books, evaluation: Option<&Evaluation>, unit: MoneyUnit)
         .spending_by(|l| books.sangong_kind(l).is_some(), |l| books.sangong_kind(l).map_or("", |k| k.label()))
         .into_iter()
         .map(|(name, spent)| NamedAmount {
-            amount: t.spent(&spent, &format!("{name}（万元）"), "Σ 支出凭证.金额"), name: name.to_string()
+            amount: t.spending(&spent, &format!("{name}（万元）"), "Σ 支出凭证.金额"),
+            name: name.to_string(),
         })
         .collect();
 
-    let project =
-        t.spent(&books.spending_where(|l| l.spending_kind == SpendingKind::Project), "项目支出（万元）", "Σ 支出凭证.金额（项目支出指标）");
+    let project = t.spending(
+        &books.spending_where(|l| l.spending_kind == SpendingKind::Project),
+        "项目支出（万元）",
+        "Σ 支出凭证.金额（项目支出指标）",
+    );
     let project_by_function = books
         .spending_by(|l| l.spending_kind == SpendingKind::Project, |l| l.function_code.clone())
         .into_iter()
@@ -641,7 +648,11 @@ pub fn build_in(books: &Books, evaluation: Option<&Evaluation>, unit: MoneyUnit)
             projects.dedup();
             let path = function_path(&code);
             ProjectFunctionLine {
-                spent: t.spent(&spent, &format!("项目支出：{path}（万元）"), &format!("Σ 支出凭证.金额（项目支出指标，功能科目 {code}）")),
+                spent: t.spending(
+                    &spent,
+                    &format!("项目支出：{path}（万元）"),
+                    &format!("Σ 支出凭证.金额（项目支出指标，功能科目 {code}）"),
+                ),
                 function_path: path,
                 function_code: code,
                 projects,
@@ -692,7 +703,7 @@ pub fn build_in(books: &Books, evaluation: Option<&Evaluation>, unit: MoneyUnit)
                 is_key: p.is_key,
                 function_paths: paths,
                 budget: t.money(budget, &format!("{}全年预算数（万元）", p.name), "Σ 该项目指标的全年预算数", line_refs),
-                spent: t.spent(&spending, &format!("{}全年执行数（万元）", p.name), "Σ 该项目指标的支出凭证"),
+                spent: t.spending(&spending, &format!("{}全年执行数（万元）", p.name), "Σ 该项目指标的支出凭证"),
                 execution_rate: t.rate(spent, budget, &format!("{}执行率", p.name), "全年执行数 ÷ 全年预算数 × 100%", vec![]),
                 goal: p.goal.clone(),
                 outcome: p.outcome.clone(),
@@ -730,7 +741,7 @@ pub fn build_in(books: &Books, evaluation: Option<&Evaluation>, unit: MoneyUnit)
                 "Σ 全年预算数",
                 refs("appropriation_lines", lines.iter().copied(), |l| &l.line_code),
             )),
-            spent: Some(t.spent(
+            spent: Some(t.spending(
                 &books.spending_where(|l| l.fund_source == source),
                 &format!("{}支出（万元）", source.label()),
                 "Σ 支出凭证.金额",

@@ -195,7 +195,7 @@ pub fn build(books: &Books, unit: MoneyUnit) -> TargetDraft {
         let this_year_annual =
             t.money(annual, &format!("项目「{}」{year}年全年预算数（万元）", p.name), "Σ 项目指标的上年结转 + 年初预算 + 调整", refs);
         let spent = books.spending_where(|l| l.project_code.as_deref() == Some(code));
-        let this_year_spent = t.spent(&spent, &format!("项目「{}」{year}年全年执行数（万元）", p.name), "Σ 支出凭证.金额，项目的指标");
+        let this_year_spent = t.spending(&spent, &format!("项目「{}」{year}年全年执行数（万元）", p.name), "Σ 支出凭证.金额，项目的指标");
         let next_year_amount =
             t.missing(&format!("{next}年度资金总额（预算批复后填写）"), &format!("项目「{}」{next}年度资金总额（万元）", p.name));
         let owner = format!("项目「{}」", p.name);
