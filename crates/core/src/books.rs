@@ -54,7 +54,7 @@ impl LineBudget {
 pub struct MonthTotal {
     pub budget: LineBudget,
     /// Σ 支出凭证.金额 (reversals included).
-    pub spent: Fen,
+    pub spending: Fen,
     pub budget_vouchers: i64,
     pub expenditures: i64,
 }
@@ -80,7 +80,7 @@ impl MonthTotal {
 
     /// One expenditure (a payment) of `amount`, given by its amount alone.
     pub fn add_expenditure_amount(&mut self, amount: Fen) {
-        self.spent += amount;
+        self.spending += amount;
         self.expenditures += 1;
     }
 }
@@ -293,7 +293,7 @@ impl Books {
         let mut out: BTreeMap<String, LineSpending> = BTreeMap::new();
         for ((_, line, _), t) in self.month_totals().iter().filter(|(_, t)| t.expenditures != 0) {
             let s = out.entry(line.clone()).or_default();
-            s.amount += t.spent;
+            s.amount += t.spending;
             s.vouchers += t.expenditures;
         }
         out
@@ -301,7 +301,7 @@ impl Books {
 
     /// Everything paid out of a line, reversals included.
     pub fn line_spending(&self, line_code: &str) -> Fen {
-        self.month_totals().iter().filter(|((_, line, _), _)| line == line_code).map(|(_, t)| t.spent).sum()
+        self.month_totals().iter().filter(|((_, line, _), _)| line == line_code).map(|(_, t)| t.spending).sum()
     }
 
     /// What was paid out of the lines that satisfy `keep`, with the lines that carry spending.
@@ -342,7 +342,7 @@ impl Books {
 
     /// Σ 支出凭证.金额 dated in or before month `period` (`yyyymm`), reversals included.
     pub fn spending_through(&self, period: i32) -> Fen {
-        self.month_totals().iter().filter(|((_, _, p), _)| *p <= period).map(|(_, t)| t.spent).sum()
+        self.month_totals().iter().filter(|((_, _, p), _)| *p <= period).map(|(_, t)| t.spending).sum()
     }
 
     /// The lines that satisfy `keep`.

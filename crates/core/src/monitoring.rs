@@ -230,7 +230,7 @@ fn totals(books: &Books, cutoff: i32, keep: impl Fn(&AppropriationLine) -> bool)
             out.budget.carry_over += m.budget.carry_over;
             out.budget.initial += m.budget.initial;
             out.budget.adjustments += m.budget.adjustments;
-            out.spent += m.spent;
+            out.spent += m.spending;
             out.vouchers += m.expenditures;
         }
     }

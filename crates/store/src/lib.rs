@@ -72,7 +72,7 @@ async fn add_month_totals(
                 .bind(t.budget.carry_over.0)
                 .bind(t.budget.initial.0)
                 .bind(t.budget.adjustments.0)
-                .bind(t.spent.0)
+                .bind(t.spending.0)
                 .bind(t.budget_vouchers)
                 .bind(t.expenditures);
         }
@@ -611,7 +611,7 @@ impl Store {
                     initial: Fen(r.try_get("initial")?),
                     adjustments: Fen(r.try_get("adjustments")?),
                 },
-                spent: Fen(r.try_get("spent")?),
+                spending: Fen(r.try_get("spent")?),
                 budget_vouchers: r.try_get("budget_vouchers")?,
                 expenditures: r.try_get("expenditures")?,
             };

@@ -54,7 +54,7 @@ pub fn monthly_curve(books: &Books) -> Value {
     let mut by_month = [Fen::ZERO; 12];
     for ((_, _, period), t) in books.month_totals().iter() {
         if period / 100 == books.year.year && (1..=12).contains(&(period % 100)) {
-            by_month[(period % 100 - 1) as usize] += t.spent;
+            by_month[(period % 100 - 1) as usize] += t.spending;
         }
     }
     let mut cumulative = Fen::ZERO;
