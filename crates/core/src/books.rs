@@ -124,7 +124,7 @@ pub fn add_procurement_expenditure(totals: &mut BTreeMap<ProcurementKey, LineSpe
 pub fn add_procurement_expenditure_of(totals: &mut BTreeMap<ProcurementKey, LineSpending>, key: ProcurementKey, amount: Fen) {
     let t = totals.entry(key).or_default();
     t.amount += amount;
-    t.vouchers += 1;
+    t.expenditures += 1;
 }
 
 /// What books in summary form carry in place of every expenditure: the aggregates the store keeps beside the
@@ -139,7 +139,7 @@ pub struct ExpenditureTotals {
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct LineSpending {
     pub amount: Fen,
-    pub vouchers: i64,
+    pub expenditures: i64,
 }
 
 /// What was paid out of a set of lines: the amount (reversals included), the number of expenditures, and the
@@ -294,7 +294,7 @@ impl Books {
         for ((_, line, _), t) in self.month_totals().iter().filter(|(_, t)| t.expenditures != 0) {
             let s = out.entry(line.clone()).or_default();
             s.amount += t.spending;
-            s.vouchers += t.expenditures;
+            s.expenditures += t.expenditures;
         }
         out
     }
@@ -322,7 +322,7 @@ impl Books {
             if let Some(s) = by_line.get(&l.line_code) {
                 let group = out.entry(key(l)).or_default();
                 group.amount += s.amount;
-                group.vouchers += s.vouchers;
+                group.vouchers += s.expenditures;
                 group.lines.push(l.line_code.clone());
             }
         }
@@ -334,7 +334,7 @@ impl Books {
         let mut out = SpendingSum::default();
         for (line, s) in self.spending_by_line() {
             out.amount += s.amount;
-            out.vouchers += s.vouchers;
+            out.vouchers += s.expenditures;
             out.lines.push(line);
         }
         out

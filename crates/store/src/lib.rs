@@ -99,7 +99,7 @@ pub(crate) async fn add_procurement_totals(
         );
         let mut q = sqlx::query(spec_sql(&sql));
         for ((year, line, reference), t) in chunk {
-            q = q.bind(unit_id).bind(i64::from(*year)).bind(line.clone()).bind(reference.clone()).bind(t.amount.0).bind(t.vouchers);
+            q = q.bind(unit_id).bind(i64::from(*year)).bind(line.clone()).bind(reference.clone()).bind(t.amount.0).bind(t.expenditures);
         }
         q.execute(&mut **tx).await?;
     }
@@ -588,7 +588,7 @@ impl Store {
             .map(|r| {
                 Ok((
                     (year, r.try_get("line_code")?, r.try_get("procurement_ref")?),
-                    LineSpending { amount: Fen(r.try_get("paid")?), vouchers: r.try_get("payments")? },
+                    LineSpending { amount: Fen(r.try_get("paid")?), expenditures: r.try_get("payments")? },
                 ))
             })
             .collect()
