@@ -147,7 +147,7 @@ pub struct LineSpending {
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct SpendingSum {
     pub amount: Fen,
-    pub vouchers: i64,
+    pub expenditures: i64,
     pub lines: Vec<String>,
 }
 
@@ -322,7 +322,7 @@ impl Books {
             if let Some(s) = by_line.get(&l.line_code) {
                 let group = out.entry(key(l)).or_default();
                 group.amount += s.amount;
-                group.vouchers += s.expenditures;
+                group.expenditures += s.expenditures;
                 group.lines.push(l.line_code.clone());
             }
         }
@@ -334,7 +334,7 @@ impl Books {
         let mut out = SpendingSum::default();
         for (line, s) in self.spending_by_line() {
             out.amount += s.amount;
-            out.vouchers += s.expenditures;
+            out.expenditures += s.expenditures;
             out.lines.push(line);
         }
         out
@@ -493,7 +493,7 @@ mod summary_tests {
         // payment G2 of the known procurement CG1 (counted in the totals) nor the fixture's ZC1 and ZC2.
         assert_eq!(kept, ["G1", "G3", "R4", "G5"]);
         assert_eq!(summary.spending_total(), full.spending_total());
-        assert_eq!(summary.spending_total().vouchers, 8);
+        assert_eq!(summary.spending_total().expenditures, 8);
         assert_eq!(summary.procurement_spending(), full.procurement_spending());
     }
 

@@ -746,7 +746,7 @@ fn section_data_missing(b: &Books) -> Vec<Finding> {
     if b.records.appropriation_lines.is_empty() || b.records.budget_vouchers.is_empty() {
         missing.push(("二、部门整体支出管理及使用情况：预算指标".into(), "budget_vouchers"));
     }
-    if b.spending_total().vouchers == 0 {
+    if b.spending_total().expenditures == 0 {
         missing.push(("二、部门整体支出管理及使用情况：支出凭证".into(), "expenditures"));
     }
     if b.records.activity_outputs.is_empty() {

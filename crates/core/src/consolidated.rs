@@ -50,7 +50,7 @@ impl UnitExecution {
             annual: r.budget_vouchers.iter().filter(|v| on_a_line(&v.line_code)).map(|v| v.budget_effect()).sum(),
             spent: spent.amount,
             budget_vouchers: r.budget_vouchers.len() as i64,
-            expenditures: spent.vouchers,
+            expenditures: spent.expenditures,
         }
     }
 }

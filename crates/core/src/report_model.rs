@@ -131,7 +131,7 @@ impl Tracer {
     /// A spending figure: its amount, traced to the lines that carry it (each line's vouchers are its
     /// 明细账) with the number of vouchers summed.
     pub(crate) fn spending(&mut self, spent: &SpendingSum, label: &str, formula: &str) -> Figure {
-        self.money(spent.amount, label, &format!("{formula}；{} 张凭证", spent.vouchers), spending_refs(spent))
+        self.money(spent.amount, label, &format!("{formula}；{} 张凭证", spent.expenditures), spending_refs(spent))
     }
 
     pub(crate) fn count(&mut self, n: i64, label: &str, formula: &str, sources: Vec<RecordRef>) -> Figure {
@@ -541,7 +541,7 @@ pub fn build_in(books: &Books, evaluation: Option<&Evaluation>, unit: MoneyUnit)
     let annual: Fen = budgets.iter().map(|b| b.annual()).sum();
     let spending_total = books.spending_total();
     let spent_all = spending_total.amount;
-    let has_spending = spending_total.vouchers > 0;
+    let has_spending = spending_total.expenditures > 0;
     let has_budget = !r.budget_vouchers.is_empty();
     let annual_budget = if has_budget {
         t.money(annual, "全年预算数（万元）", "Σ 指标变动凭证（上年结转 + 年初预算 + 追加 − 调减 ± 调剂）", voucher_refs(&|_| true))

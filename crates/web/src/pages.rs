@@ -674,7 +674,7 @@ fn voucher_form_ctx(
     errors: Option<&EntryErrors>,
     controls: &[ControlOutcome],
 ) -> serde_json::Value {
-    let next_no = format!("ZC{}-{:03}", uy.year, uy.books.spending_total().vouchers + 1);
+    let next_no = format!("ZC{}-{:03}", uy.year, uy.books.spending_total().expenditures + 1);
     let mut values = fields.clone();
     values.entry("voucher_no".into()).or_insert(next_no);
     values.entry("date".into()).or_insert(date_in_year(uy.year).to_string());
