@@ -142,8 +142,8 @@ pub struct LineSpending {
     pub expenditures: i64,
 }
 
-/// What was paid out of a set of lines: the amount (reversals included), the number of expenditures, and the
-/// lines that carry them (by code) — the trace of a spending figure.
+/// 支出 — the spending of a set of lines: Σ 支出凭证.金额 (reversals included), the number of expenditures, and
+/// the lines that carry them (by code), the trace of a spending figure.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct SpendingSum {
     pub amount: Fen,
