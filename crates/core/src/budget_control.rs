@@ -302,7 +302,7 @@ impl<'a> Draw<'a> {
 
 /// Budget control as a running state, so that draws can be offered one at a time (an import streams its
 /// expenditures): built from the budget vouchers, line controls and overrides stored and about to be added,
-/// then fed the stored draws (`pay_stored`, `commit_stored`) and the fresh ones in order (`draw`).
+/// then fed the stored draws (`add_stored_expenditure`, `commit_stored`) and the fresh ones in order (`draw`).
 pub struct Control<'u> {
     unit: &'u UnitProfile,
     lines: Lines,
@@ -333,7 +333,7 @@ impl<'u> Control<'u> {
     }
 
     /// Adds one stored expenditure (a payment), given by its fields.
-    pub fn pay_stored(&mut self, year: i32, line_code: &str, amount: Fen, reference: Option<&String>) {
+    pub fn add_stored_expenditure(&mut self, year: i32, line_code: &str, amount: Fen, reference: Option<&String>) {
         self.lines.entry((year, line_code.to_string())).or_default().pay(amount, reference);
     }
 
