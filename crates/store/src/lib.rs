@@ -19,6 +19,7 @@ use jixiao_core::books::{ExpenditureTotals, LineBudget, LineSpending, MonthKey, 
 use jixiao_core::records::{Batch, Office, RecordSet, UnitProfile, UnitYear};
 use jixiao_core::schema::{Cell, ValueType, fingerprint, fingerprint_cells, record_kinds};
 use jixiao_core::{Date, Fen};
+use jixiao_import::validate::{Keys, Standing};
 use schema::Backend;
 use serde_json::{Map, Value};
 use sqlx::any::{AnyPoolOptions, AnyRow};
@@ -532,21 +533,26 @@ impl Store {
             if rows.is_empty() {
                 continue;
             }
-            // What the unit already holds of this kind, read once: (year, key) → fingerprint. (An import checks
-            // this, and much more, in its session; a batch of typed records is written as given.)
-            let mut stored = writer.stored_hashes(kind).await?;
+            // What the unit already holds of this kind, read once; the import's `Keys` decides, as in a
+            // session, whether each record is new, unchanged or conflicting. (A session also checks the ledger
+            // rules, references and budget control; a batch of typed records is written as given.)
+            let mut keys = Keys::default();
+            for ((year, key), hash) in writer.stored_hashes(kind).await? {
+                keys.stored(kind.kind, year, &key, &hash);
+            }
             let mut fresh: Vec<(String, Vec<Cell>)> = Vec::new();
-            for cells in batch.records.cells(kind) {
+            for (row, cells) in batch.records.cells(kind).into_iter().enumerate() {
                 let hash = fingerprint_cells(kind, &cells);
                 let (year, key) = kind.year_key(&cells);
-                let key = key.to_string();
-                match stored.get(&(year, key.clone())) {
-                    Some(s) if *s == hash => writer.unchanged(1),
-                    Some(_) => writer.conflict(format!("{}「{}」（{}年度）已存在且内容不同", kind.label, key, year)),
-                    None => {
-                        stored.insert((year, key), hash.clone());
+                match keys.admit(kind.kind, year, key, &hash, u32::try_from(row + 1).unwrap_or(u32::MAX)) {
+                    Standing::New => {
                         fresh.push((hash, cells));
                         continue;
+                    }
+                    // A record the batch repeats with the same content counts as unchanged, as a stored one.
+                    Standing::Unchanged | Standing::Repeated { same: true, .. } => writer.unchanged(1),
+                    Standing::Conflicting | Standing::Repeated { same: false, .. } => {
+                        writer.conflict(format!("{}「{}」（{}年度）已存在且内容不同", kind.label, key, year))
                     }
                 }
                 done += 1;
