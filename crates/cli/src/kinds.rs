@@ -5,8 +5,8 @@ use crate::ReportFormat;
 use anyhow::{Result, bail};
 use clap::ValueEnum;
 use jixiao_core::MoneyUnit;
+use jixiao_core::books::Books;
 use jixiao_core::evaluation::Evaluation;
-use jixiao_core::records::Books;
 use jixiao_documents::Outline;
 
 /// Which document `jixiao report` writes.

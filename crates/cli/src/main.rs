@@ -15,7 +15,8 @@ mod reliability;
 use anyhow::{Context, Result, bail};
 use clap::{Parser, Subcommand, ValueEnum};
 use jixiao_core::budget_control::OverrideRequest;
-use jixiao_core::check::{Severity, has_errors};
+use jixiao_core::check::has_errors;
+use jixiao_core::finding::Severity;
 use jixiao_service::{Assessment, RulesFile};
 use jixiao_store::Store;
 use std::io::Write;
@@ -756,7 +757,7 @@ fn password_from(option: Option<String>) -> Result<String> {
 
 /// Refuses to write a document (`what`: 报告, 监控表) over error-level findings of the books check, printing them,
 /// unless `--allow-errors`.
-fn stop_on_errors(findings: &[jixiao_core::check::Finding], allow_errors: bool, what: &str) -> Result<()> {
+fn stop_on_errors(findings: &[jixiao_core::finding::Finding], allow_errors: bool, what: &str) -> Result<()> {
     if has_errors(findings) && !allow_errors {
         for f in findings.iter().filter(|f| f.severity == Severity::Error) {
             eprintln!("[错误] {} {}", f.rule_id, f.message);

@@ -4,7 +4,7 @@
 use crate::ReportFormat;
 use anyhow::Result;
 use jixiao_core::Date;
-use jixiao_core::records::Books;
+use jixiao_core::books::Books;
 
 /// What `report` writes: text (md, html) or bytes (docx, pdf, xlsx).
 pub enum Rendered {

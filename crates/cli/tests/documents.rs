@@ -4,7 +4,8 @@
 
 use calamine::{Data, Reader, Xlsx};
 use jixiao_core::Fen;
-use jixiao_core::records::{Books, SpendingKind};
+use jixiao_core::books::Books;
+use jixiao_core::records::SpendingKind;
 use std::io::{Cursor, Read};
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
@@ -105,8 +106,8 @@ fn workbook_totals_equal_the_database() {
     let books = stored_books(&db);
     let received: Fen = books.records.receipts.iter().map(|r| r.amount).sum();
     let spent: Fen = books.records.expenditures.iter().map(|e| e.amount).sum();
-    let basic: Fen = books.spent_where(|l| l.spending_kind == SpendingKind::Basic).amount;
-    let project: Fen = books.spent_where(|l| l.spending_kind == SpendingKind::Project).amount;
+    let basic: Fen = books.spending_where(|l| l.spending_kind == SpendingKind::Basic).amount;
+    let project: Fen = books.spending_where(|l| l.spending_kind == SpendingKind::Project).amount;
     assert_eq!([received, spent, basic, project].map(Fen::wan_yuan_string), ["242.96", "211.33", "102.96", "108.37"], "the seed's figures");
 
     let mut xlsx: Xlsx<_> = Xlsx::new(Cursor::new(bytes)).unwrap();

@@ -3,8 +3,9 @@
 //! [`effective_status`] feeds the evaluation's 固定资产利用率 and 资产管理安全性: an approved disposal takes the
 //! asset out of the held assets, a 盘亏 takes it out of use.
 
-use crate::check::{Finding, RecordRef, Severity};
+use crate::books::Books;
 use crate::date::Date;
+use crate::finding::{Finding, RecordRef, Severity};
 use crate::money::Fen;
 use crate::records::*;
 use serde::Deserialize;

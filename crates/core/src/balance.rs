@@ -18,8 +18,9 @@
 //! voucher or an expenditure that of its line. Expenditures on a line the books lack are left out (the books
 //! check reports them as REFERENCE_UNKNOWN errors, which stop every report).
 
+use crate::books::Books;
 use crate::money::Fen;
-use crate::records::{Books, BudgetVoucherKind, FundSource};
+use crate::records::{BudgetVoucherKind, FundSource};
 use std::collections::BTreeMap;
 
 /// One row of the identity.

@@ -1,9 +1,22 @@
-//! Sums over one unit-year's books: what each appropriation line was given and what it spent.
+//! One unit-year's books and the sums over them: what each appropriation line was given and what it spent.
 
 use crate::codes::{CodeTables, ExpenseGroup, SanGongKind};
+use crate::finding::RecordRef;
 use crate::money::Fen;
 use crate::records::*;
 use std::collections::{BTreeMap, BTreeSet};
+
+/// One unit's books for one fiscal year: what `check` reads and what a report is computed from.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Books {
+    pub unit: UnitProfile,
+    pub year: UnitYear,
+    pub records: RecordSet,
+    /// Set for books in summary form (`Books::summarize`, the store's `books_summary`): the line-month and
+    /// procurement totals over every expenditure of the year, while `records.expenditures` holds only the
+    /// notable ones. Spending is then read from the totals; `None`: the records hold every voucher.
+    pub expenditure_totals: Option<ExpenditureTotals>,
+}
 
 /// What an appropriation line was given over the year, by kind of budget voucher.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -41,7 +54,7 @@ impl LineBudget {
 pub struct MonthTotal {
     pub budget: LineBudget,
     /// Σ 支出凭证.金额 (reversals included).
-    pub spent: Fen,
+    pub spending: Fen,
     pub budget_vouchers: i64,
     pub expenditures: i64,
 }
@@ -62,12 +75,12 @@ impl MonthTotal {
     }
 
     pub fn add_expenditure(&mut self, e: &Expenditure) {
-        self.add_payment(e.amount);
+        self.add_expenditure_amount(e.amount);
     }
 
     /// One expenditure (a payment) of `amount`, given by its amount alone.
-    pub fn add_payment(&mut self, amount: Fen) {
-        self.spent += amount;
+    pub fn add_expenditure_amount(&mut self, amount: Fen) {
+        self.spending += amount;
         self.expenditures += 1;
     }
 }
@@ -95,23 +108,23 @@ pub type ProcurementKey = (i32, String, String);
 pub fn procurement_totals<'a>(expenditures: impl IntoIterator<Item = &'a Expenditure>) -> BTreeMap<ProcurementKey, LineSpending> {
     let mut totals: BTreeMap<ProcurementKey, LineSpending> = BTreeMap::new();
     for e in expenditures {
-        add_procurement_payment(&mut totals, e);
+        add_procurement_expenditure(&mut totals, e);
     }
     totals
 }
 
 /// Adds an expenditure to the procurement totals when it names a procurement.
-pub fn add_procurement_payment(totals: &mut BTreeMap<ProcurementKey, LineSpending>, e: &Expenditure) {
+pub fn add_procurement_expenditure(totals: &mut BTreeMap<ProcurementKey, LineSpending>, e: &Expenditure) {
     if let Some(p) = &e.procurement_ref {
-        add_procurement_payment_of(totals, (e.year, e.line_code.clone(), p.clone()), e.amount);
+        add_procurement_expenditure_of(totals, (e.year, e.line_code.clone(), p.clone()), e.amount);
     }
 }
 
-/// [`add_procurement_payment`] of a payment given by its year, line, 采购编号 and amount.
-pub fn add_procurement_payment_of(totals: &mut BTreeMap<ProcurementKey, LineSpending>, key: ProcurementKey, amount: Fen) {
+/// [`add_procurement_expenditure`] of a payment given by its year, line, 采购编号 and amount.
+pub fn add_procurement_expenditure_of(totals: &mut BTreeMap<ProcurementKey, LineSpending>, key: ProcurementKey, amount: Fen) {
     let t = totals.entry(key).or_default();
     t.amount += amount;
-    t.vouchers += 1;
+    t.expenditures += 1;
 }
 
 /// What books in summary form carry in place of every expenditure: the aggregates the store keeps beside the
@@ -126,16 +139,22 @@ pub struct ExpenditureTotals {
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct LineSpending {
     pub amount: Fen,
-    pub vouchers: i64,
+    pub expenditures: i64,
 }
 
-/// What was paid out of a set of lines: the amount (reversals included), the number of expenditures, and the
-/// lines that carry them (by code) — the trace of a spending figure.
+/// 支出 — the spending of a set of lines: Σ 支出凭证.金额 (reversals included), the number of expenditures, and
+/// the lines that carry them (by code), the trace of a spending figure.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct Spent {
+pub struct SpendingSum {
     pub amount: Fen,
-    pub vouchers: i64,
+    pub expenditures: i64,
     pub lines: Vec<String>,
+}
+
+/// The trace of a spending figure: the expenditures of each line summed (`expenditures_by_line`, keyed by
+/// line code), read from the line-month totals; the line's own page lists its vouchers.
+pub fn spending_refs(spent: &SpendingSum) -> Vec<RecordRef> {
+    spent.lines.iter().map(|l| RecordRef::new("expenditures_by_line", l.clone())).collect()
 }
 
 /// Which expenditures a per-voucher rule of the books check reads (a 重点凭证): each such rule declares its
@@ -261,7 +280,7 @@ impl Books {
 
     /// What the expenditures naming each procurement paid, by year, line and 采购编号: stored totals for books
     /// in summary form, else computed from the vouchers held.
-    pub fn procurement_payments(&self) -> std::borrow::Cow<'_, BTreeMap<ProcurementKey, LineSpending>> {
+    pub fn procurement_spending(&self) -> std::borrow::Cow<'_, BTreeMap<ProcurementKey, LineSpending>> {
         match &self.expenditure_totals {
             Some(t) => std::borrow::Cow::Borrowed(&t.by_procurement),
             None => std::borrow::Cow::Owned(procurement_totals(&self.records.expenditures)),
@@ -274,32 +293,36 @@ impl Books {
         let mut out: BTreeMap<String, LineSpending> = BTreeMap::new();
         for ((_, line, _), t) in self.month_totals().iter().filter(|(_, t)| t.expenditures != 0) {
             let s = out.entry(line.clone()).or_default();
-            s.amount += t.spent;
-            s.vouchers += t.expenditures;
+            s.amount += t.spending;
+            s.expenditures += t.expenditures;
         }
         out
     }
 
     /// Everything paid out of a line, reversals included.
-    pub fn line_spent(&self, line_code: &str) -> Fen {
-        self.month_totals().iter().filter(|((_, line, _), _)| line == line_code).map(|(_, t)| t.spent).sum()
+    pub fn line_spending(&self, line_code: &str) -> Fen {
+        self.month_totals().iter().filter(|((_, line, _), _)| line == line_code).map(|(_, t)| t.spending).sum()
     }
 
     /// What was paid out of the lines that satisfy `keep`, with the lines that carry spending.
-    pub fn spent_where(&self, keep: impl Fn(&AppropriationLine) -> bool) -> Spent {
-        self.spent_by(keep, |_| ()).remove(&()).unwrap_or_default()
+    pub fn spending_where(&self, keep: impl Fn(&AppropriationLine) -> bool) -> SpendingSum {
+        self.spending_by(keep, |_| ()).remove(&()).unwrap_or_default()
     }
 
-    /// [`Books::spent_where`] grouped by `key` of the line (its economic code, function code …), in key order;
+    /// [`Books::spending_where`] grouped by `key` of the line (its economic code, function code …), in key order;
     /// a group whose lines carry no expenditure is left out.
-    pub fn spent_by<K: Ord>(&self, keep: impl Fn(&AppropriationLine) -> bool, key: impl Fn(&AppropriationLine) -> K) -> BTreeMap<K, Spent> {
+    pub fn spending_by<K: Ord>(
+        &self,
+        keep: impl Fn(&AppropriationLine) -> bool,
+        key: impl Fn(&AppropriationLine) -> K,
+    ) -> BTreeMap<K, SpendingSum> {
         let by_line = self.spending_by_line();
-        let mut out: BTreeMap<K, Spent> = BTreeMap::new();
+        let mut out: BTreeMap<K, SpendingSum> = BTreeMap::new();
         for l in self.records.appropriation_lines.iter().filter(|l| keep(l)) {
             if let Some(s) = by_line.get(&l.line_code) {
                 let group = out.entry(key(l)).or_default();
                 group.amount += s.amount;
-                group.vouchers += s.vouchers;
+                group.expenditures += s.expenditures;
                 group.lines.push(l.line_code.clone());
             }
         }
@@ -307,40 +330,19 @@ impl Books {
     }
 
     /// What was paid in the year, on any line (known or not), reversals included.
-    pub fn spent_total(&self) -> Spent {
-        let mut out = Spent::default();
+    pub fn spending_total(&self) -> SpendingSum {
+        let mut out = SpendingSum::default();
         for (line, s) in self.spending_by_line() {
             out.amount += s.amount;
-            out.vouchers += s.vouchers;
+            out.expenditures += s.expenditures;
             out.lines.push(line);
         }
         out
     }
 
     /// Σ 支出凭证.金额 dated in or before month `period` (`yyyymm`), reversals included.
-    pub fn spent_through(&self, period: i32) -> Fen {
-        self.month_totals().iter().filter(|((_, _, p), _)| *p <= period).map(|(_, t)| t.spent).sum()
-    }
-
-    /// The books in summary form, as [`crate::records::Books`] read from the store for reports: every record
-    /// but the expenditures as they are; of the expenditures only those a [`VoucherFilter`] of the books check
-    /// matches (plus the originals of matched reversals), and the line-month and procurement totals over all.
-    pub fn summarize(&self) -> Books {
-        let filters = crate::check::voucher_filters(self);
-        let expenditures = &self.records.expenditures;
-        let notable: Vec<bool> = expenditures.iter().map(|e| filters.iter().any(|f| f.matches(e))).collect();
-        let originals: std::collections::BTreeSet<&str> =
-            expenditures.iter().zip(&notable).filter(|(_, n)| **n).filter_map(|(e, _)| e.reverses.as_deref()).collect();
-        let mut records = self.records.clone();
-        records.expenditures = expenditures
-            .iter()
-            .zip(&notable)
-            .filter(|(e, n)| **n || originals.contains(e.voucher_no.as_str()))
-            .map(|(e, _)| e.clone())
-            .collect();
-        let totals =
-            ExpenditureTotals { by_line_month: self.month_totals().into_owned(), by_procurement: self.procurement_payments().into_owned() };
-        Books { unit: self.unit.clone(), year: self.year.clone(), records, expenditure_totals: Some(totals) }
+    pub fn spending_through(&self, period: i32) -> Fen {
+        self.month_totals().iter().filter(|((_, _, p), _)| *p <= period).map(|(_, t)| t.spending).sum()
     }
 
     /// The lines that satisfy `keep`.
@@ -466,7 +468,7 @@ mod summary_tests {
         b
     }
 
-    fn outputs(b: &Books) -> (Vec<crate::check::Finding>, crate::evaluation::Evaluation, serde_json::Value) {
+    fn outputs(b: &Books) -> (Vec<crate::finding::Finding>, crate::evaluation::Evaluation, serde_json::Value) {
         let findings = crate::check::check(b);
         let rules = Rules::for_unit(&b.unit.region_code, b.year.year).expect("the fixture's region has rules");
         let evaluation = evaluate(&EvaluationInput { books: b, prior: None, findings: &findings }, &rules);
@@ -490,9 +492,9 @@ mod summary_tests {
         // The 大额 payment G1 and its reversal R4, the next-year G3, G5 of an unknown procurement — not G0, the
         // payment G2 of the known procurement CG1 (counted in the totals) nor the fixture's ZC1 and ZC2.
         assert_eq!(kept, ["G1", "G3", "R4", "G5"]);
-        assert_eq!(summary.spent_total(), full.spent_total());
-        assert_eq!(summary.spent_total().vouchers, 8);
-        assert_eq!(summary.procurement_payments(), full.procurement_payments());
+        assert_eq!(summary.spending_total(), full.spending_total());
+        assert_eq!(summary.spending_total().expenditures, 8);
+        assert_eq!(summary.procurement_spending(), full.procurement_spending());
     }
 
     proptest! {

@@ -3,6 +3,7 @@
 //!
 //! available = 全年预算数 − 已占用 (commitments not yet paid or cancelled) − 已支出.
 
+use crate::books::Books;
 use crate::date::Date;
 use crate::money::Fen;
 use crate::records::*;
@@ -176,12 +177,12 @@ pub fn line_position(books: &Books, line_code: &str) -> LinePosition {
     for c in books.records.commitments.iter().filter(|c| c.year == year && c.line_code == line_code) {
         state.commit(c.amount, c.procurement_ref.as_ref());
     }
-    for ((y, line, reference), paid) in books.procurement_payments().iter() {
+    for ((y, line, reference), paid) in books.procurement_spending().iter() {
         if *y == year && line == line_code {
             state.groups.entry(Some(reference.clone())).or_default().1 += paid.amount;
         }
     }
-    state.spent = books.line_spent(line_code);
+    state.spent = books.line_spending(line_code);
     state.position()
 }
 
@@ -301,7 +302,7 @@ impl<'a> Draw<'a> {
 
 /// Budget control as a running state, so that draws can be offered one at a time (an import streams its
 /// expenditures): built from the budget vouchers, line controls and overrides stored and about to be added,
-/// then fed the stored draws (`pay_stored`, `commit_stored`) and the fresh ones in order (`draw`).
+/// then fed the stored draws (`add_stored_expenditure`, `commit_stored`) and the fresh ones in order (`draw`).
 pub struct Control<'u> {
     unit: &'u UnitProfile,
     lines: Lines,
@@ -332,7 +333,7 @@ impl<'u> Control<'u> {
     }
 
     /// Adds one stored expenditure (a payment), given by its fields.
-    pub fn pay_stored(&mut self, year: i32, line_code: &str, amount: Fen, reference: Option<&String>) {
+    pub fn add_stored_expenditure(&mut self, year: i32, line_code: &str, amount: Fen, reference: Option<&String>) {
         self.lines.entry((year, line_code.to_string())).or_default().pay(amount, reference);
     }
 

@@ -2,66 +2,18 @@
 //! returning findings; a finding names its rule, its severity, a Chinese message and the records involved.
 
 use crate::assets;
-use crate::books::{LineBudget, VoucherFilter};
+use crate::books::{Books, ExpenditureTotals, LineBudget, VoucherFilter};
 use crate::budget_control;
 use crate::codes::CodeStatus;
 use crate::date::Date;
+use crate::finding::{Finding, RecordRef, Severity};
 use crate::governance;
 use crate::ledger::{Entry, Ledger};
 use crate::money::Fen;
 use crate::procurement;
 use crate::records::*;
 use crate::sections::report_sections;
-use serde::Serialize;
 use std::collections::BTreeMap;
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Severity {
-    Error,
-    Warning,
-    Info,
-}
-
-impl Severity {
-    pub fn label(self) -> &'static str {
-        match self {
-            Severity::Error => "错误",
-            Severity::Warning => "警告",
-            Severity::Info => "提示",
-        }
-    }
-
-    /// The English id, as machine-readable output (`--format json`) names it.
-    pub fn id(self) -> &'static str {
-        match self {
-            Severity::Error => "error",
-            Severity::Warning => "warning",
-            Severity::Info => "info",
-        }
-    }
-}
-
-/// A record named by its kind (the record-kinds.toml id) and key.
-#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize)]
-pub struct RecordRef {
-    pub kind: &'static str,
-    pub key: String,
-}
-
-impl RecordRef {
-    pub fn new(kind: &'static str, key: impl Into<String>) -> RecordRef {
-        RecordRef { kind, key: key.into() }
-    }
-}
-
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct Finding {
-    pub severity: Severity,
-    pub rule_id: &'static str,
-    pub message: String,
-    pub records: Vec<RecordRef>,
-}
 
 fn finding(severity: Severity, rule_id: &'static str, message: String, records: Vec<RecordRef>) -> Finding {
     Finding { severity, rule_id, message, records }
@@ -113,6 +65,30 @@ pub fn voucher_filters(b: &Books) -> Vec<VoucherFilter> {
     // payment out of the rule).
     filters.extend(governance::major_decision_threshold(b).map(|(threshold, _)| VoucherFilter::AmountBeyond(threshold)));
     filters
+}
+
+impl Books {
+    /// The books in summary form, as [`Books`] read from the store for reports: every record
+    /// but the expenditures as they are; of the expenditures only those a [`VoucherFilter`] of the books check
+    /// matches (plus the originals of matched reversals), and the line-month and procurement totals over all.
+    /// Defined here, beside the filters it applies, so that `books` needs nothing of the check.
+    pub fn summarize(&self) -> Books {
+        let filters = voucher_filters(self);
+        let expenditures = &self.records.expenditures;
+        let notable: Vec<bool> = expenditures.iter().map(|e| filters.iter().any(|f| f.matches(e))).collect();
+        let originals: std::collections::BTreeSet<&str> =
+            expenditures.iter().zip(&notable).filter(|(_, n)| **n).filter_map(|(e, _)| e.reverses.as_deref()).collect();
+        let mut records = self.records.clone();
+        records.expenditures = expenditures
+            .iter()
+            .zip(&notable)
+            .filter(|(e, n)| **n || originals.contains(e.voucher_no.as_str()))
+            .map(|(e, _)| e.clone())
+            .collect();
+        let totals =
+            ExpenditureTotals { by_line_month: self.month_totals().into_owned(), by_procurement: self.procurement_spending().into_owned() };
+        Books { unit: self.unit.clone(), year: self.year.clone(), records, expenditure_totals: Some(totals) }
+    }
 }
 
 fn vouchers_dated_outside(b: &Books) -> VoucherFilter {
@@ -330,7 +306,7 @@ fn line_overspent(b: &Books) -> Vec<Finding> {
         .filter(|l| l.fund_source.is_fiscal())
         .filter_map(|l| {
             let annual = b.line_budget(&l.line_code).annual();
-            let spent = b.line_spent(&l.line_code);
+            let spent = b.line_spending(&l.line_code);
             (spent > annual).then(|| {
                 let records = vec![line_ref(l), RecordRef::new("expenditures_by_line", &l.line_code)];
                 finding(
@@ -353,7 +329,7 @@ fn own_funds_beyond_plan(b: &Books) -> Vec<Finding> {
         .filter(|l| !l.fund_source.is_fiscal())
         .filter_map(|l| {
             let plan = b.line_budget(&l.line_code).annual();
-            let spent = b.line_spent(&l.line_code);
+            let spent = b.line_spending(&l.line_code);
             (spent > plan).then(|| {
                 let records = vec![line_ref(l), RecordRef::new("expenditures_by_line", &l.line_code)];
                 let message = if plan.is_zero() && !b.records.budget_vouchers.iter().any(|v| v.line_code == l.line_code) {
@@ -542,7 +518,7 @@ fn split_inconsistent(b: &Books) -> Vec<Finding> {
 /// 三公经费 are computed from economic codes, never typed: state the figure and where it came from.
 fn sangong_summary(b: &Books) -> Vec<Finding> {
     let lines: Vec<&AppropriationLine> = b.lines_where(|l| b.sangong_kind(l).is_some()).collect();
-    let spent: Fen = lines.iter().map(|l| b.line_spent(&l.line_code)).sum();
+    let spent: Fen = lines.iter().map(|l| b.line_spending(&l.line_code)).sum();
     let budget: Fen = lines.iter().map(|l| b.line_budget(&l.line_code).annual()).sum();
     let mut out = vec![finding(
         Severity::Info,
@@ -708,7 +684,7 @@ fn reference_unknown(b: &Books) -> Vec<Finding> {
 }
 
 fn procurement_overpaid(b: &Books) -> Vec<Finding> {
-    let payments = b.procurement_payments();
+    let payments = b.procurement_spending();
     b.records
         .procurements
         .iter()
@@ -770,7 +746,7 @@ fn section_data_missing(b: &Books) -> Vec<Finding> {
     if b.records.appropriation_lines.is_empty() || b.records.budget_vouchers.is_empty() {
         missing.push(("二、部门整体支出管理及使用情况：预算指标".into(), "budget_vouchers"));
     }
-    if b.spent_total().vouchers == 0 {
+    if b.spending_total().expenditures == 0 {
         missing.push(("二、部门整体支出管理及使用情况：支出凭证".into(), "expenditures"));
     }
     if b.records.activity_outputs.is_empty() {

@@ -2,14 +2,15 @@
 //! units (the hierarchy 财政局 → 主管部门 → 单位 of the unit profiles). Budget execution by unit, the ranking by
 //! self-evaluation score with grade, and the units whose books check found errors or warnings.
 //!
-//! Pure: the caller gathers one [`UnitSummary`] per unit — the execution sums (the store computes them with
+//! Pure: the caller gathers one [`ConsolidatedUnit`] per unit — the execution sums (the store computes them with
 //! aggregate SQL, equal to [`UnitExecution::of_books`]), the findings and the evaluation — and [`build`] lays
 //! them out as figures, as `report_model` does for one unit.
 
-use crate::check::{Finding, RecordRef, Severity};
+use crate::books::Books;
 use crate::evaluation::{Evaluation, Points};
+use crate::finding::{Finding, RecordRef, Severity};
 use crate::money::{BasisPoints, Fen};
-use crate::records::{Books, UnitProfile};
+use crate::records::UnitProfile;
 use serde::Serialize;
 use std::collections::BTreeMap;
 
@@ -44,19 +45,19 @@ impl UnitExecution {
     pub fn of_books(books: &Books) -> UnitExecution {
         let r = &books.records;
         let on_a_line = |line: &str| r.appropriation_lines.iter().any(|l| l.line_code == line);
-        let spent = books.spent_total();
+        let spent = books.spending_total();
         UnitExecution {
             annual: r.budget_vouchers.iter().filter(|v| on_a_line(&v.line_code)).map(|v| v.budget_effect()).sum(),
             spent: spent.amount,
             budget_vouchers: r.budget_vouchers.len() as i64,
-            expenditures: spent.vouchers,
+            expenditures: spent.expenditures,
         }
     }
 }
 
 /// Everything the consolidated view needs of one unit.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct UnitSummary {
+pub struct ConsolidatedUnit {
     pub code: String,
     pub name: String,
     pub department_code: Option<String>,
@@ -74,10 +75,10 @@ pub struct UnitSummary {
     pub rules: Vec<String>,
 }
 
-impl UnitSummary {
+impl ConsolidatedUnit {
     /// A unit without books for the year.
-    pub fn absent(unit: &UnitProfile) -> UnitSummary {
-        UnitSummary {
+    pub fn absent(unit: &UnitProfile) -> ConsolidatedUnit {
+        ConsolidatedUnit {
             code: unit.code.clone(),
             name: unit.name.clone(),
             department_code: unit.department_code.clone(),
@@ -93,14 +94,14 @@ impl UnitSummary {
     }
 
     /// A unit with books for the year: its execution sums, its books check and its evaluation.
-    pub fn evaluated(unit: &UnitProfile, execution: UnitExecution, findings: &[Finding], evaluation: &Evaluation) -> UnitSummary {
+    pub fn evaluated(unit: &UnitProfile, execution: UnitExecution, findings: &[Finding], evaluation: &Evaluation) -> ConsolidatedUnit {
         let mut rules: Vec<String> = Vec::new();
         for f in findings.iter().filter(|f| f.severity != Severity::Info) {
             if !rules.iter().any(|r| r == f.rule_id) {
                 rules.push(f.rule_id.to_string());
             }
         }
-        UnitSummary {
+        ConsolidatedUnit {
             has_year: true,
             execution,
             score: Some(evaluation.total),
@@ -108,7 +109,7 @@ impl UnitSummary {
             errors: findings.iter().filter(|f| f.severity == Severity::Error).count(),
             warnings: findings.iter().filter(|f| f.severity == Severity::Warning).count(),
             rules,
-            ..UnitSummary::absent(unit)
+            ..ConsolidatedUnit::absent(unit)
         }
     }
 }
@@ -122,7 +123,7 @@ pub struct ConsolidationInput {
     /// The 主管部门 or 财政局 name.
     pub name: String,
     pub year: i32,
-    pub units: Vec<UnitSummary>,
+    pub units: Vec<ConsolidatedUnit>,
 }
 
 use crate::report_model::Figure;
@@ -140,7 +141,7 @@ impl Tracer {
     }
 
     /// A unit's 自评总分 (the ranking lists scored units only).
-    fn score(&mut self, u: &UnitSummary, year: i32) -> Figure {
+    fn score(&mut self, u: &ConsolidatedUnit, year: i32) -> Figure {
         let text = u.score.map(|s| s.to_string()).unwrap_or_default();
         let formula = format!("该单位{year}年度部门整体支出绩效自评总分（jixiao evaluate；其自评报告 七、（五））");
         let f = Figure {
@@ -269,14 +270,14 @@ pub struct ConsolidatedModel {
     pub figures: Vec<Figure>,
 }
 
-fn department_label(u: &UnitSummary) -> String {
+fn department_label(u: &ConsolidatedUnit) -> String {
     match &u.department_code {
         Some(code) => format!("{}（{code}）", u.department_name),
         None => u.department_name.clone(),
     }
 }
 
-fn total(units: &[&UnitSummary]) -> UnitExecution {
+fn total(units: &[&ConsolidatedUnit]) -> UnitExecution {
     let mut t = UnitExecution::default();
     for u in units.iter().filter(|u| u.has_year) {
         t.annual += u.execution.annual;
@@ -290,7 +291,7 @@ fn total(units: &[&UnitSummary]) -> UnitExecution {
 /// Builds the consolidated model. Pure: the same input gives the same model, whatever order the units came in.
 pub fn build(input: &ConsolidationInput) -> ConsolidatedModel {
     let mut t = Tracer::default();
-    let mut units: Vec<&UnitSummary> = input.units.iter().collect();
+    let mut units: Vec<&ConsolidatedUnit> = input.units.iter().collect();
     // Region: by 主管部门 then unit; department: by unit.
     units.sort_by(|a, b| match input.kind {
         ScopeKind::Region => (a.department_code.as_deref().unwrap_or(""), &a.department_name, &a.code).cmp(&(
@@ -309,12 +310,12 @@ pub fn build(input: &ConsolidationInput) -> ConsolidatedModel {
         ScopeKind::Region => format!("{}年度{}部门整体支出绩效汇总报告", input.year, input.name),
     };
     let all_refs =
-        |us: &[&UnitSummary]| us.iter().filter(|u| u.has_year).map(|u| RecordRef::new("unit", u.code.clone())).collect::<Vec<_>>();
+        |us: &[&ConsolidatedUnit]| us.iter().filter(|u| u.has_year).map(|u| RecordRef::new("unit", u.code.clone())).collect::<Vec<_>>();
     let (annual, spent, rate) = t.execution(&format!("{}合计", input.name), &total(&units), all_refs(&units), "，各单位合计");
 
     let mut departments = Vec::new();
     if input.kind == ScopeKind::Region {
-        let mut groups: BTreeMap<(String, String), Vec<&UnitSummary>> = BTreeMap::new();
+        let mut groups: BTreeMap<(String, String), Vec<&ConsolidatedUnit>> = BTreeMap::new();
         for u in &units {
             groups.entry((u.department_code.clone().unwrap_or_default(), u.department_name.clone())).or_default().push(u);
         }
@@ -349,7 +350,7 @@ pub fn build(input: &ConsolidationInput) -> ConsolidatedModel {
         })
         .collect();
 
-    let mut scored: Vec<&UnitSummary> = units.iter().copied().filter(|u| u.score.is_some()).collect();
+    let mut scored: Vec<&ConsolidatedUnit> = units.iter().copied().filter(|u| u.score.is_some()).collect();
     scored.sort_by(|a, b| b.score.cmp(&a.score).then(a.code.cmp(&b.code)));
     let mut ranking: Vec<RankRow> = Vec::new();
     for (i, u) in scored.iter().enumerate() {
@@ -368,7 +369,7 @@ pub fn build(input: &ConsolidationInput) -> ConsolidatedModel {
         });
     }
 
-    let mut flagged: Vec<&UnitSummary> = units.iter().copied().filter(|u| u.errors + u.warnings > 0).collect();
+    let mut flagged: Vec<&ConsolidatedUnit> = units.iter().copied().filter(|u| u.errors + u.warnings > 0).collect();
     flagged.sort_by(|a, b| b.errors.cmp(&a.errors).then(b.warnings.cmp(&a.warnings)).then(a.code.cmp(&b.code)));
     let findings = flagged
         .iter()
@@ -416,8 +417,8 @@ mod tests {
     use crate::evaluation::framework::Rules;
     use crate::fixture;
 
-    fn summary(code: &str, dept: Option<&str>, score: Option<i64>, errors: usize) -> UnitSummary {
-        UnitSummary {
+    fn summary(code: &str, dept: Option<&str>, score: Option<i64>, errors: usize) -> ConsolidatedUnit {
+        ConsolidatedUnit {
             code: code.into(),
             name: format!("单位{code}"),
             department_code: dept.map(Into::into),
@@ -441,7 +442,7 @@ mod tests {
         assert_eq!(e.spent.wan_yuan_string(), model.spending.total.text);
         let findings = check(&books);
         let evaluation = evaluate(&EvaluationInput { books: &books, prior: None, findings: &findings }, &Rules::defaults());
-        let s = UnitSummary::evaluated(&books.unit, e, &findings, &evaluation);
+        let s = ConsolidatedUnit::evaluated(&books.unit, e, &findings, &evaluation);
         let c = build(&ConsolidationInput {
             kind: ScopeKind::Department,
             code: Some("D".into()),

@@ -1,5 +1,6 @@
 //! A small, clean unit-year used by the core's tests: one basic line, one project line, balanced books.
 
+use crate::books::Books;
 use crate::date::Date;
 use crate::money::Fen;
 use crate::records::*;

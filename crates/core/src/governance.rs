@@ -2,8 +2,9 @@
 //! `jixiao check`. The 大额资金 amount comes from the unit's own 三重一大实施办法 record, else from
 //! `data/major-decision.toml` per region and year.
 
-use crate::check::{Finding, RecordRef, Severity};
+use crate::books::Books;
 use crate::date::Date;
+use crate::finding::{Finding, RecordRef, Severity};
 use crate::money::Fen;
 use crate::records::*;
 use crate::regional::{most_specific, regional};

@@ -13,6 +13,7 @@ pub mod disclosure;
 pub mod evaluation;
 pub mod export;
 pub mod final_accounts;
+pub mod finding;
 pub mod governance;
 pub mod ledger;
 pub mod money;
@@ -31,6 +32,7 @@ pub mod workflow;
 #[cfg(test)]
 mod fixture;
 
+pub use books::Books;
 pub use date::Date;
 pub use money::{BasisPoints, Fen, MoneyUnit};
 pub use records::*;

@@ -6,9 +6,10 @@
 //! The rules (序时进度 in whole months, the deviation margin) and the documents the table follows are in
 //! `data/monitoring.toml`.
 
+use crate::books::Books;
 use crate::books::LineBudget;
-use crate::check::RecordRef;
 use crate::date::Date;
+use crate::finding::RecordRef;
 use crate::money::{BasisPoints, Fen};
 use crate::records::*;
 use crate::report_model::{Figure, Tracer};
@@ -21,7 +22,7 @@ pub struct MonitoringRules {
     pub time_progress: TimeProgressRule,
     pub deviation: DeviationRule,
     #[serde(rename = "source")]
-    pub sources: Vec<Source>,
+    pub sources: Vec<RuleSource>,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -38,7 +39,7 @@ pub struct DeviationRule {
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
-pub struct Source {
+pub struct RuleSource {
     pub title: String,
     pub url: String,
 }
@@ -101,7 +102,7 @@ pub struct FundsAmounts {
 
 /// One indicator's progress to the monitoring date.
 #[derive(Debug, Clone, Serialize)]
-pub struct IndicatorRow {
+pub struct IndicatorProgress {
     pub indicator_code: String,
     pub level1: String,
     pub level2: String,
@@ -126,7 +127,7 @@ pub struct GoalBlock {
     pub project_code: Option<String>,
     /// 年度总体目标, when recorded.
     pub goal: Option<String>,
-    pub indicators: Vec<IndicatorRow>,
+    pub indicators: Vec<IndicatorProgress>,
 }
 
 /// The monitoring table of one unit-year as of a date.
@@ -144,7 +145,7 @@ pub struct Monitoring {
     pub funds: Vec<FundsRow>,
     pub goals: Vec<GoalBlock>,
     /// The documents the table follows (data/monitoring.toml).
-    pub sources: Vec<Source>,
+    pub sources: Vec<RuleSource>,
     /// Every figure, in order, for the trace table.
     pub figures: Vec<Figure>,
 }
@@ -229,7 +230,7 @@ fn totals(books: &Books, cutoff: i32, keep: impl Fn(&AppropriationLine) -> bool)
             out.budget.carry_over += m.budget.carry_over;
             out.budget.initial += m.budget.initial;
             out.budget.adjustments += m.budget.adjustments;
-            out.spent += m.spent;
+            out.spent += m.spending;
             out.vouchers += m.expenditures;
         }
     }
@@ -341,7 +342,14 @@ fn target_text(i: &ProjectIndicator) -> String {
     }
 }
 
-fn indicator_row(t: &mut Tracer, books: &Books, as_of: Date, subject: &str, project: Option<&str>, i: &ProjectIndicator) -> IndicatorRow {
+fn indicator_row(
+    t: &mut Tracer,
+    books: &Books,
+    as_of: Date,
+    subject: &str,
+    project: Option<&str>,
+    i: &ProjectIndicator,
+) -> IndicatorProgress {
     let label = format!("{subject}·{}", i.level3);
     let year_end = Date::new(books.year.year, 12, 31).expect("31 December is a date");
     let result = books
@@ -388,7 +396,7 @@ fn indicator_row(t: &mut Tracer, books: &Books, as_of: Date, subject: &str, proj
         None => t.missing("完成目标可能性", &format!("{label}完成目标可能性")),
     };
     let (deviation_reason, corrective_action) = statements(t, note, result, &label, no_progress, "已登记完成进度，未记录偏差");
-    IndicatorRow {
+    IndicatorProgress {
         indicator_code: i.indicator_code.clone(),
         level1: i.level1.clone(),
         level2: i.level2.clone(),

@@ -2,7 +2,8 @@
 //! 公开招标 at or above the 公开招标数额标准, split purchases (拆分采购), 三方询价 evidence, and 政府采购 contracts
 //! and acceptance.
 
-use crate::check::{Finding, RecordRef, Severity};
+use crate::books::Books;
+use crate::finding::{Finding, RecordRef, Severity};
 use crate::money::Fen;
 use crate::records::*;
 use crate::regional::{most_specific, regional};

@@ -8,8 +8,9 @@
 //! 项目概况, 资金投入和使用, 绩效目标完成情况, 偏差及原因, 问题与改进) and the outline of 财预〔2020〕10号's 单位自评
 //! (项目基本情况 and 资金投入使用情况, 绩效目标实现情况, 偏差原因分析, 存在的问题及改进措施, 结果应用).
 
-use crate::check::RecordRef;
+use crate::books::Books;
 use crate::evaluation::{Evaluation, ProjectEvaluation};
+use crate::finding::RecordRef;
 use crate::money::MoneyUnit;
 use crate::records::*;
 use crate::report_model::{Figure, Tracer};
@@ -71,7 +72,7 @@ pub struct ProjectReport {
     /// The 项目支出绩效自评表, as the evaluation scored it.
     pub evaluation: ProjectEvaluation,
     /// The unit's evaluation narrowed to this project (no departmental indicators): what the 自评表's traced
-    /// numbers are made from (`evaluation::figures::EvaluationFigures::trace`).
+    /// numbers are made from (`report_model::evaluation_figures::EvaluationFigures::trace`).
     pub scope: Evaluation,
     pub indicator_count: Figure,
     pub indicators_met: Figure,
@@ -135,15 +136,15 @@ pub fn build(books: &Books, evaluation: &Evaluation, project_code: &str, unit: M
         t.money(amount, label, &format!("Σ 指标变动凭证（{kinds}）.金额，项目「{name}」的指标"), line_refs.clone())
     });
     let annual = t.money(budget.annual(), "全年预算数（万元）", "上年结转 + 年初预算数 + 年中调整", line_refs.clone());
-    let spent_all = books.spent_where(|l| l.project_code.as_deref() == Some(project_code));
-    let spent = t.spent(&spent_all, "全年执行数（万元）", &format!("Σ 支出凭证.金额，项目「{name}」的指标"));
+    let spent_all = books.spending_where(|l| l.project_code.as_deref() == Some(project_code));
+    let spent = t.spending(&spent_all, "全年执行数（万元）", &format!("Σ 支出凭证.金额，项目「{name}」的指标"));
     let unspent = t.money(budget.annual() - spent_all.amount, "未执行数（万元）", "全年预算数 − 全年执行数", line_refs.clone());
     let execution_rate = t.rate(spent_all.amount, budget.annual(), "预算执行率", "全年执行数 ÷ 全年预算数 × 100%", line_refs.clone());
     let fund_lines = lines
         .iter()
         .map(|l| {
             let b = books.line_budget(&l.line_code);
-            let s = books.line_spent(&l.line_code);
+            let s = books.line_spending(&l.line_code);
             let r = vec![RecordRef::new("appropriation_lines", &l.line_code)];
             FundLine {
                 line_code: l.line_code.clone(),

@@ -946,18 +946,6 @@ pub struct RecordSet {
     pub monitoring_notes: Vec<MonitoringNote>,
 }
 
-/// One unit's books for one fiscal year: what `check` reads and what a report is computed from.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Books {
-    pub unit: UnitProfile,
-    pub year: UnitYear,
-    pub records: RecordSet,
-    /// Set for books in summary form (`Books::summarize`, the store's `books_summary`): the line-month and
-    /// procurement totals over every expenditure of the year, while `records.expenditures` holds only the
-    /// notable ones. Spending is then read from the totals; `None`: the records hold every voucher.
-    pub expenditure_totals: Option<crate::books::ExpenditureTotals>,
-}
-
 /// What one import carries: a unit's profile, its fiscal years and records of any years.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Batch {

@@ -2,15 +2,18 @@
 //! what it is, how it was computed and the records behind it; a figure whose records are missing says so
 //! (「缺少数据：…」) instead of showing a number. Rendering (Markdown, HTML) is the report crate's job.
 
-use crate::books::Spent;
-use crate::check::RecordRef;
+use crate::books::Books;
+use crate::books::{SpendingSum, spending_refs};
 use crate::codes::ExpenseGroup;
 use crate::evaluation::Evaluation;
+use crate::finding::RecordRef;
 use crate::money::{BasisPoints, Fen, MoneyUnit};
 use crate::records::*;
 use crate::sections::report_sections;
 use serde::Serialize;
 use std::collections::BTreeMap;
+
+pub mod evaluation_figures;
 
 /// How many source records a figure lists by key; the count is always complete.
 const LISTED_SOURCES: usize = 30;
@@ -127,8 +130,8 @@ impl Tracer {
 
     /// A spending figure: its amount, traced to the lines that carry it (each line's vouchers are its
     /// 明细账) with the number of vouchers summed.
-    pub(crate) fn spent(&mut self, spent: &Spent, label: &str, formula: &str) -> Figure {
-        self.money(spent.amount, label, &format!("{formula}；{} 张凭证", spent.vouchers), spending_refs(spent))
+    pub(crate) fn spending(&mut self, spent: &SpendingSum, label: &str, formula: &str) -> Figure {
+        self.money(spent.amount, label, &format!("{formula}；{} 张凭证", spent.expenditures), spending_refs(spent))
     }
 
     pub(crate) fn count(&mut self, n: i64, label: &str, formula: &str, sources: Vec<RecordRef>) -> Figure {
@@ -144,7 +147,7 @@ pub struct StaffingRow {
 }
 
 #[derive(Debug, Clone, Serialize)]
-pub struct Staffing {
+pub struct StaffingFigures {
     /// 编制数 and 年底实有在职人数: the 在职 categories.
     pub authorized: Figure,
     pub actual: Figure,
@@ -349,7 +352,7 @@ pub struct ReportModel {
     pub offices: Vec<Office>,
     /// The unit says it has no internal offices (an office named 「无内设机构」).
     pub no_offices: bool,
-    pub staffing: Staffing,
+    pub staffing: StaffingFigures,
     pub income: Income,
     pub spending: Spending,
     pub projects: Vec<ProjectSummary>,
@@ -374,12 +377,6 @@ pub struct ReportModel {
 
 fn refs<'a, T: 'a>(kind: &'static str, items: impl IntoIterator<Item = &'a T>, key: impl Fn(&T) -> &String) -> Vec<RecordRef> {
     items.into_iter().map(|x| RecordRef::new(kind, key(x).clone())).collect()
-}
-
-/// The trace of a spending figure: the expenditures of each line summed (`expenditures_by_line`, keyed by
-/// line code), read from the line-month totals; the line's own page lists its vouchers.
-pub fn spending_refs(spent: &Spent) -> Vec<RecordRef> {
-    spent.lines.iter().map(|l| RecordRef::new("expenditures_by_line", l.clone())).collect()
 }
 
 /// How an output count is written in prose: 近2万人, 300多人, 1869人.
@@ -411,7 +408,7 @@ pub fn build_in(books: &Books, evaluation: Option<&Evaluation>, unit: MoneyUnit)
     let in_service: Vec<&crate::records::Staffing> = r.staffing.iter().filter(|s| s.status() == StaffStatus::InService).collect();
     let staff_refs = refs("staffing", in_service.iter().copied(), |s| &s.category);
     let staffing = if in_service.is_empty() {
-        Staffing {
+        StaffingFigures {
             authorized: t.missing("人员编制（编制数）", "编制数（人）"),
             actual: t.missing("人员编制（实有人数）", "实有人数（人）"),
             rows: vec![],
@@ -420,7 +417,7 @@ pub fn build_in(books: &Books, evaluation: Option<&Evaluation>, unit: MoneyUnit)
             outside_establishment: None,
         }
     } else {
-        Staffing {
+        StaffingFigures {
             authorized: t.count(
                 in_service.iter().map(|s| s.authorized).sum(),
                 "编制数（人）",
@@ -542,9 +539,9 @@ pub fn build_in(books: &Books, evaluation: Option<&Evaluation>, unit: MoneyUnit)
         |keep: &dyn Fn(&BudgetVoucher) -> bool| refs("budget_vouchers", r.budget_vouchers.iter().filter(|v| keep(v)), |v| &v.voucher_no);
     let budgets: Vec<_> = r.appropriation_lines.iter().map(|l| books.line_budget(&l.line_code)).collect();
     let annual: Fen = budgets.iter().map(|b| b.annual()).sum();
-    let spent_total = books.spent_total();
-    let spent_all = spent_total.amount;
-    let has_spending = spent_total.vouchers > 0;
+    let spending_total = books.spending_total();
+    let spent_all = spending_total.amount;
+    let has_spending = spending_total.expenditures > 0;
     let has_budget = !r.budget_vouchers.is_empty();
     let annual_budget = if has_budget {
         t.money(annual, "全年预算数（万元）", "Σ 指标变动凭证（上年结转 + 年初预算 + 追加 − 调减 ± 调剂）", voucher_refs(&|_| true))
@@ -570,7 +567,7 @@ pub fn build_in(books: &Books, evaluation: Option<&Evaluation>, unit: MoneyUnit)
         voucher_refs(&|v| v.kind == BudgetVoucherKind::CarryOver),
     );
     let total = if has_spending {
-        t.spent(&spent_total, "本年支出合计（万元）", "Σ 支出凭证.金额（含冲销）")
+        t.spending(&spending_total, "本年支出合计（万元）", "Σ 支出凭证.金额（含冲销）")
     } else {
         t.missing("支出凭证", "本年支出合计（万元）")
     };
@@ -582,24 +579,27 @@ pub fn build_in(books: &Books, evaluation: Option<&Evaluation>, unit: MoneyUnit)
     let balances = crate::balance::fund_balances(books);
     let unspent = t.money(balances.total().closing(), "年末结转和结余（万元）", CLOSING_FORMULA, vec![]);
 
-    let basic =
-        t.spent(&books.spent_where(|l| l.spending_kind == SpendingKind::Basic), "基本支出（万元）", "Σ 支出凭证.金额（基本支出指标）");
+    let basic = t.spending(
+        &books.spending_where(|l| l.spending_kind == SpendingKind::Basic),
+        "基本支出（万元）",
+        "Σ 支出凭证.金额（基本支出指标）",
+    );
     let mut group_figures = |group: ExpenseGroup, label: &str| {
         let in_group = |l: &AppropriationLine| l.spending_kind == SpendingKind::Basic && books.expense_group(l) == Some(group);
-        let total = t.spent(
-            &books.spent_where(in_group),
+        let total = t.spending(
+            &books.spending_where(in_group),
             &format!("{label}（万元）"),
             &format!("Σ 支出凭证.金额（基本支出指标，经济科目属{label}）"),
         );
         let mut named: Vec<(Fen, NamedAmount)> = books
-            .spent_by(in_group, |l| l.economic_code.clone())
+            .spending_by(in_group, |l| l.economic_code.clone())
             .into_iter()
             .map(|(code, spent)| {
                 let name = economic_name(&code);
                 (
                     spent.amount,
                     NamedAmount {
-                        amount: t.spent(&spent, &format!("{label}：{name}（万元）"), &format!("Σ 支出凭证.金额（经济科目 {code}）")),
+                        amount: t.spending(&spent, &format!("{label}：{name}（万元）"), &format!("Σ 支出凭证.金额（经济科目 {code}）")),
                         name,
                     },
                 )
@@ -612,8 +612,8 @@ pub fn build_in(books: &Books, evaluation: Option<&Evaluation>, unit: MoneyUnit)
     let (public_use, public_use_items) = group_figures(ExpenseGroup::PublicUse, "公用经费");
 
     let sangong_lines: Vec<&AppropriationLine> = books.lines_where(|l| books.sangong_kind(l).is_some()).collect();
-    let sangong_spent = t.spent(
-        &books.spent_where(|l| books.sangong_kind(l).is_some()),
+    let sangong_spent = t.spending(
+        &books.spending_where(|l| books.sangong_kind(l).is_some()),
         "三公经费支出（万元）",
         "Σ 支出凭证.金额（经济科目 30212 因公出国（境）费、30217 公务接待费、30231 公务用车运行维护费、31013 公务用车购置）",
     );
@@ -624,17 +624,21 @@ pub fn build_in(books: &Books, evaluation: Option<&Evaluation>, unit: MoneyUnit)
         refs("appropriation_lines", sangong_lines.iter().copied(), |l| &l.line_code),
     );
     let sangong_items = books
-        .spent_by(|l| books.sangong_kind(l).is_some(), |l| books.sangong_kind(l).map_or("", |k| k.label()))
+        .spending_by(|l| books.sangong_kind(l).is_some(), |l| books.sangong_kind(l).map_or("", |k| k.label()))
         .into_iter()
         .map(|(name, spent)| NamedAmount {
-            amount: t.spent(&spent, &format!("{name}（万元）"), "Σ 支出凭证.金额"), name: name.to_string()
+            amount: t.spending(&spent, &format!("{name}（万元）"), "Σ 支出凭证.金额"),
+            name: name.to_string(),
         })
         .collect();
 
-    let project =
-        t.spent(&books.spent_where(|l| l.spending_kind == SpendingKind::Project), "项目支出（万元）", "Σ 支出凭证.金额（项目支出指标）");
+    let project = t.spending(
+        &books.spending_where(|l| l.spending_kind == SpendingKind::Project),
+        "项目支出（万元）",
+        "Σ 支出凭证.金额（项目支出指标）",
+    );
     let project_by_function = books
-        .spent_by(|l| l.spending_kind == SpendingKind::Project, |l| l.function_code.clone())
+        .spending_by(|l| l.spending_kind == SpendingKind::Project, |l| l.function_code.clone())
         .into_iter()
         .map(|(code, spent)| {
             let mut projects: Vec<String> = books
@@ -644,7 +648,11 @@ pub fn build_in(books: &Books, evaluation: Option<&Evaluation>, unit: MoneyUnit)
             projects.dedup();
             let path = function_path(&code);
             ProjectFunctionLine {
-                spent: t.spent(&spent, &format!("项目支出：{path}（万元）"), &format!("Σ 支出凭证.金额（项目支出指标，功能科目 {code}）")),
+                spent: t.spending(
+                    &spent,
+                    &format!("项目支出：{path}（万元）"),
+                    &format!("Σ 支出凭证.金额（项目支出指标，功能科目 {code}）"),
+                ),
                 function_path: path,
                 function_code: code,
                 projects,
@@ -682,7 +690,7 @@ pub fn build_in(books: &Books, evaluation: Option<&Evaluation>, unit: MoneyUnit)
             let lines: Vec<&AppropriationLine> =
                 books.lines_where(|l| l.project_code.as_deref() == Some(p.project_code.as_str())).collect();
             let budget: Fen = lines.iter().map(|l| books.line_budget(&l.line_code).annual()).sum();
-            let spending = books.spent_where(|l| l.project_code.as_deref() == Some(p.project_code.as_str()));
+            let spending = books.spending_where(|l| l.project_code.as_deref() == Some(p.project_code.as_str()));
             let spent = spending.amount;
             let line_refs = refs("appropriation_lines", lines.iter().copied(), |l| &l.line_code);
             let mut paths: Vec<String> =
@@ -695,7 +703,7 @@ pub fn build_in(books: &Books, evaluation: Option<&Evaluation>, unit: MoneyUnit)
                 is_key: p.is_key,
                 function_paths: paths,
                 budget: t.money(budget, &format!("{}全年预算数（万元）", p.name), "Σ 该项目指标的全年预算数", line_refs),
-                spent: t.spent(&spending, &format!("{}全年执行数（万元）", p.name), "Σ 该项目指标的支出凭证"),
+                spent: t.spending(&spending, &format!("{}全年执行数（万元）", p.name), "Σ 该项目指标的支出凭证"),
                 execution_rate: t.rate(spent, budget, &format!("{}执行率", p.name), "全年执行数 ÷ 全年预算数 × 100%", vec![]),
                 goal: p.goal.clone(),
                 outcome: p.outcome.clone(),
@@ -733,8 +741,8 @@ pub fn build_in(books: &Books, evaluation: Option<&Evaluation>, unit: MoneyUnit)
                 "Σ 全年预算数",
                 refs("appropriation_lines", lines.iter().copied(), |l| &l.line_code),
             )),
-            spent: Some(t.spent(
-                &books.spent_where(|l| l.fund_source == source),
+            spent: Some(t.spending(
+                &books.spending_where(|l| l.fund_source == source),
                 &format!("{}支出（万元）", source.label()),
                 "Σ 支出凭证.金额",
             )),

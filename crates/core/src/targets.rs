@@ -13,8 +13,9 @@
 //! 财预〔2021〕101号's 指标体系 (http://lsrwf.cn/news/708af42006d811ec81694b356a0c000d, 《中央部门项目支出核心绩效目标
 //! 和指标设置及取值指引（试行）》: 产出/效益/满意度 indicators, 成本指标 from 2022).
 
-use crate::check::RecordRef;
+use crate::books::Books;
 use crate::evaluation::reading::read_quantity;
+use crate::finding::RecordRef;
 use crate::money::{Fen, MoneyUnit};
 use crate::records::*;
 use crate::report_model::{Figure, Tracer};
@@ -117,7 +118,7 @@ pub struct TargetDraft {
 pub fn continuation(books: &Books, project: &Project, unit: MoneyUnit) -> Continuation {
     let lines: Vec<&AppropriationLine> = books.lines_where(|l| l.project_code.as_deref() == Some(project.project_code.as_str())).collect();
     let annual: Fen = lines.iter().map(|l| books.line_budget(&l.line_code).annual()).sum();
-    let spent: Fen = lines.iter().map(|l| books.line_spent(&l.line_code)).sum();
+    let spent: Fen = lines.iter().map(|l| books.line_spending(&l.line_code)).sum();
     let one_off =
         |l: &&AppropriationLine| drafting_rules().one_off_economic_classes.iter().any(|c| l.economic_code.starts_with(c.as_str()));
     let (continues, reason) = if lines.is_empty() {
@@ -193,8 +194,8 @@ pub fn build(books: &Books, unit: MoneyUnit) -> TargetDraft {
         let annual: Fen = lines.iter().map(|l| books.line_budget(&l.line_code).annual()).sum();
         let this_year_annual =
             t.money(annual, &format!("项目「{}」{year}年全年预算数（万元）", p.name), "Σ 项目指标的上年结转 + 年初预算 + 调整", refs);
-        let spent = books.spent_where(|l| l.project_code.as_deref() == Some(code));
-        let this_year_spent = t.spent(&spent, &format!("项目「{}」{year}年全年执行数（万元）", p.name), "Σ 支出凭证.金额，项目的指标");
+        let spent = books.spending_where(|l| l.project_code.as_deref() == Some(code));
+        let this_year_spent = t.spending(&spent, &format!("项目「{}」{year}年全年执行数（万元）", p.name), "Σ 支出凭证.金额，项目的指标");
         let next_year_amount =
             t.missing(&format!("{next}年度资金总额（预算批复后填写）"), &format!("项目「{}」{next}年度资金总额（万元）", p.name));
         let owner = format!("项目「{}」", p.name);

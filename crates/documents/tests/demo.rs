@@ -4,10 +4,10 @@
 
 use calamine::{Data, Reader, Xlsx};
 use jixiao_core::RecordSet;
+use jixiao_core::books::Books;
 use jixiao_core::check::check;
 use jixiao_core::evaluation::framework::Rules;
 use jixiao_core::evaluation::{Evaluation, EvaluationInput, evaluate};
-use jixiao_core::records::Books;
 use jixiao_core::report_model::{ReportModel, build};
 use std::io::{Cursor, Read};
 use std::path::{Path, PathBuf};

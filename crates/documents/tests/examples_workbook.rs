@@ -3,10 +3,10 @@
 
 use calamine::{Data, Range, Reader, Xlsx};
 use jixiao_core::RecordSet;
+use jixiao_core::books::Books;
 use jixiao_core::check::check;
 use jixiao_core::evaluation::framework::Rules;
 use jixiao_core::evaluation::{EvaluationInput, evaluate};
-use jixiao_core::records::Books;
 use std::io::Cursor;
 use std::path::Path;
 

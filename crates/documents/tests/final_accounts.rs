@@ -1,8 +1,9 @@
 //! core's 部门决算公开 tables (`jixiao_core::final_accounts`) over the demo books. The tests live here because
 //! reading the demo needs the importer, which core cannot depend on.
 
+use jixiao_core::books::Books;
 use jixiao_core::final_accounts::{Value, final_accounts, sangong_amounts, sangong_coverage};
-use jixiao_core::records::{Books, FundSource};
+use jixiao_core::records::FundSource;
 use jixiao_core::{Fen, RecordSet};
 
 fn demo_books() -> Books {
@@ -33,19 +34,19 @@ fn from_2022_the_sangong_table_and_the_explanation_cover_every_fiscal_source() {
     let line = books.records.appropriation_lines.iter_mut().find(|l| l.line_code == "ZB2020-17").unwrap();
     line.economic_code = "30217".into();
     line.fund_source = FundSource::GovernmentFund;
-    let spent = books.line_spent("ZB2020-17");
+    let spent = books.line_spending("ZB2020-17");
     assert!(spent > Fen::ZERO);
     let general_explanation =
-        |b: &Books| jixiao_core::disclosure::explanations(b, None).into_iter().find(|e| e.title == "一般性支出情况").unwrap().text;
+        |b: &Books| jixiao_core::final_accounts::explanations(b, None).into_iter().find(|e| e.title == "一般性支出情况").unwrap().text;
 
     assert!(final_accounts(&books).tables[6].rows.is_empty(), "2020: 一般公共预算 only");
-    assert_eq!(sangong_amounts(&books, sangong_coverage(2020)).spent_total(), Fen::ZERO);
+    assert_eq!(sangong_amounts(&books, sangong_coverage(2020)).spending_total(), Fen::ZERO);
     assert!(general_explanation(&books).contains("“三公”经费支出0.00万元"), "{}", general_explanation(&books));
 
     books.year.year = 2022;
     // 决算数 合计 is the 7th column (after the six 预算数 columns).
     assert_eq!(final_accounts(&books).tables[8].rows[0][6], Value::Money(spent));
-    assert_eq!(sangong_amounts(&books, sangong_coverage(2022)).spent_total(), spent);
+    assert_eq!(sangong_amounts(&books, sangong_coverage(2022)).spending_total(), spent);
     assert!(
         general_explanation(&books).contains(&format!("“三公”经费支出{}万元", spent.wan_yuan_string())),
         "{}",

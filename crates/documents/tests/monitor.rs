@@ -6,9 +6,9 @@
 //! https://www.liyang.gov.cn/html/czly/2022/AQPBAIAN_0112/29078.html).
 
 use jixiao_core::RecordSet;
+use jixiao_core::books::Books;
 use jixiao_core::date::Date;
 use jixiao_core::monitoring::{Monitoring, build};
-use jixiao_core::records::Books;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 

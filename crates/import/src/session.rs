@@ -206,7 +206,7 @@ pub async fn check<S: ImportSink>(mut sink: S, input: &Streamed, options: Option
     let mut control = Control::new(&source.unit, &existing, &records);
     control.stored(&existing);
     for ((year, line, reference), amount) in &paid {
-        control.pay_stored(*year, line, *amount, reference.as_ref());
+        control.add_stored_expenditure(*year, line, *amount, reference.as_ref());
     }
     let locate = |kind: &str, o: &ControlOutcome| {
         fresh.iter().map(|(r, _)| r).find(|r| r.kind.id() == kind && r.year() == i64::from(o.year) && r.key() == o.key)

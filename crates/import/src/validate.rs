@@ -72,6 +72,57 @@ struct KeyState {
     first_row: u32,
 }
 
+/// What a record is against the records already held under its key: the one place that decides whether a
+/// record is new, unchanged or conflicting — for an import's session ([`Checker::admit`]) and for the store's
+/// `apply` (typed records written as given) alike.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Standing {
+    /// Neither stored nor brought in earlier: a record to insert.
+    New,
+    /// Stored with the same content: skipped.
+    Unchanged,
+    /// Stored with a different content: refused (a ledger record is never changed in place).
+    Conflicting,
+    /// Brought in earlier by the same input, on row `first_row`; `same`: with the same content.
+    Repeated { first_row: u32, same: bool },
+}
+
+/// Every key of every kind, stored and brought in, with its fingerprint: 32 bytes a key (an import keeps one
+/// per voucher), by [`key_digest`] of (kind, year, key) so that no copy of the key text is kept.
+#[derive(Default)]
+pub struct Keys {
+    keys: HashMap<u128, KeyState>,
+}
+
+impl Keys {
+    /// Takes in a key the database holds, with its record's content hash.
+    pub fn stored(&mut self, kind: RecordKind, year: i64, key: &str, content_hash: &str) {
+        self.keys.entry(key_id(kind, year, key)).or_default().stored = print_prefix(content_hash).max(1);
+    }
+
+    /// Whether `kind` has `key` in `year`, stored or brought in.
+    pub fn has(&self, kind: RecordKind, year: i64, key: &str) -> bool {
+        self.keys.contains_key(&key_id(kind, year, key))
+    }
+
+    /// Brings in a record with its fingerprint, from row `row` of the input (rows from 1; 0 is not remembered
+    /// as a row), and says what it is.
+    pub fn admit(&mut self, kind: RecordKind, year: i64, key: &str, fingerprint: &str, row: u32) -> Standing {
+        let prefix = print_prefix(fingerprint);
+        let state = self.keys.entry(key_id(kind, year, key)).or_default();
+        if state.first_row != 0 {
+            return Standing::Repeated { first_row: state.first_row, same: state.first_print == prefix as u64 };
+        }
+        state.first_row = row;
+        state.first_print = prefix as u64;
+        match state.stored {
+            0 => Standing::New,
+            s if s == prefix.max(1) => Standing::Unchanged,
+            _ => Standing::Conflicting,
+        }
+    }
+}
+
 /// What a row is, once its key has been looked at.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Admitted {
@@ -93,8 +144,7 @@ pub struct Checker {
     declared: BTreeSet<i64>,
     /// Years already reported as having no code table (one error per year, not per cell).
     years_without_codes: BTreeSet<i64>,
-    /// By [`key_digest`] of (kind, year, key): no copy of the key text is kept.
-    keys: HashMap<u128, KeyState>,
+    keys: Keys,
     ledgers: HashMap<RecordKind, Ledger>,
     /// Kinds some of whose rows did not parse ([`Checker::incomplete`]): a reference to them is not checked
     /// (its key may be on such a row), nor their ledger (its running totals need every row).
@@ -111,7 +161,7 @@ impl Checker {
         Checker {
             declared: years.iter().chain(existing_years).map(|y| i64::from(y.year)).collect(),
             years_without_codes: BTreeSet::new(),
-            keys: HashMap::new(),
+            keys: Keys::default(),
             // Budget vouchers may be negative (调剂 out); the sign rule for the other kinds is checked in `post`.
             ledgers: LEDGER_KINDS.iter().map(|k| (*k, Ledger::new(*k == RecordKind::BudgetVouchers))).collect(),
             incomplete: BTreeSet::new(),
@@ -137,7 +187,7 @@ impl Checker {
     /// year, key and, for a money kind, its ledger entry) with its content hash.
     pub fn stored(&mut self, kind: RecordKind, cells: &[Cell], content_hash: &str) {
         let (year, key) = kind.spec().year_key(cells);
-        self.keys.entry(key_id(kind, year, key)).or_default().stored = print_prefix(content_hash).max(1);
+        self.keys.stored(kind, year, key, content_hash);
         if let Some(ledger) = self.ledgers.get_mut(&kind) {
             let _ = ledger.post(entry_of(kind.spec(), cells));
         }
@@ -145,14 +195,13 @@ impl Checker {
 
     /// Whether `kind` has `key` in `year`, stored or in the import.
     pub fn has(&self, kind: RecordKind, year: i64, key: &str) -> bool {
-        self.keys.contains_key(&key_id(kind, year, key))
+        self.keys.has(kind, year, key)
     }
 
     /// Duplicates within the import, conflicts with the database, declared years.
     pub fn admit(&mut self, r: &Located) -> Admitted {
         let kind = r.kind.spec();
         let print = r.fingerprint();
-        let prefix = print_prefix(&print);
         if !self.declared.contains(&r.year()) {
             self.errors.push(r.error(
                 Some("year"),
@@ -172,24 +221,21 @@ impl Checker {
                 ),
             ));
         }
-        let state = self.keys.entry(key_id(r.kind, r.year(), r.key())).or_default();
-        if state.first_row != 0 {
-            let first_row = state.first_row;
-            let (rule, what) = if state.first_print == prefix as u64 {
-                ("IMPORT_DUPLICATE_ROW", "与第{}行完全相同（重复行）")
-            } else {
-                ("IMPORT_DUPLICATE_KEY", "与第{}行的键相同但内容不同")
-            };
-            let header = kind.columns.iter().find(|c| c.field == kind.key).map_or("", |c| c.header.as_str());
-            self.errors.push(r.error(Some(&kind.key), rule, format!("「{header}」{}", what.replace("{}", &first_row.to_string()))));
-            return Admitted::Refused;
-        }
-        state.first_row = u32::try_from(r.parsed.row).unwrap_or(u32::MAX);
-        state.first_print = prefix as u64;
-        match state.stored {
-            0 => Admitted::Fresh(print),
-            s if s == prefix.max(1) => Admitted::Unchanged,
-            _ => {
+        let row = u32::try_from(r.parsed.row).unwrap_or(u32::MAX);
+        match self.keys.admit(r.kind, r.year(), r.key(), &print, row) {
+            Standing::Repeated { first_row, same } => {
+                let (rule, what) = if same {
+                    ("IMPORT_DUPLICATE_ROW", "与第{}行完全相同（重复行）")
+                } else {
+                    ("IMPORT_DUPLICATE_KEY", "与第{}行的键相同但内容不同")
+                };
+                let header = kind.columns.iter().find(|c| c.field == kind.key).map_or("", |c| c.header.as_str());
+                self.errors.push(r.error(Some(&kind.key), rule, format!("「{header}」{}", what.replace("{}", &first_row.to_string()))));
+                Admitted::Refused
+            }
+            Standing::New => Admitted::Fresh(print),
+            Standing::Unchanged => Admitted::Unchanged,
+            Standing::Conflicting => {
                 self.errors.push(r.error(
                     Some(&kind.key),
                     "IMPORT_KEY_CONFLICT",
@@ -395,5 +441,26 @@ fn entry_of(kind: &RecordKindSpec, cells: &[Cell]) -> Entry {
         line,
         amount: Fen(kind.cell(cells, "amount").as_i64().unwrap_or_default()),
         reverses: text("reverses").map(|k| format!("{year}/{k}")),
+    }
+}
+
+#[cfg(test)]
+mod keys_tests {
+    use super::*;
+
+    #[test]
+    fn a_key_is_new_unchanged_conflicting_or_repeated() {
+        let kind = RecordKind::Expenditures;
+        let (a, b) = ("a".repeat(64), "b".repeat(64));
+        let mut keys = Keys::default();
+        keys.stored(kind, 2020, "ZC1", &a);
+        assert!(keys.has(kind, 2020, "ZC1") && !keys.has(kind, 2021, "ZC1") && !keys.has(RecordKind::Receipts, 2020, "ZC1"));
+        assert_eq!(keys.admit(kind, 2020, "ZC1", &a, 2), Standing::Unchanged);
+        assert_eq!(keys.admit(kind, 2020, "ZC1", &a, 3), Standing::Repeated { first_row: 2, same: true });
+        assert_eq!(keys.admit(kind, 2020, "ZC1", &b, 4), Standing::Repeated { first_row: 2, same: false });
+        keys.stored(kind, 2020, "ZC2", &a);
+        assert_eq!(keys.admit(kind, 2020, "ZC2", &b, 5), Standing::Conflicting);
+        assert_eq!(keys.admit(kind, 2020, "ZC3", &b, 6), Standing::New);
+        assert_eq!(keys.admit(kind, 2020, "ZC3", &b, 7), Standing::Repeated { first_row: 6, same: true });
     }
 }

@@ -4,7 +4,7 @@ use serde::Serialize;
 
 /// How serious a finding is: the same scale as the books check (`jixiao check`), so both commands
 /// speak of 错误/警告/提示 alike.
-pub use jixiao_core::check::Severity;
+pub use jixiao_core::finding::Severity;
 
 /// A place in the checked text. Byte offsets for programs, characters and line/column for people.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]

@@ -4,10 +4,10 @@
 //! renders, each with typst's memo cache emptied so that no work is reused between runs.
 
 use jixiao_core::RecordSet;
+use jixiao_core::books::Books;
 use jixiao_core::check::check;
 use jixiao_core::evaluation::framework::Rules;
 use jixiao_core::evaluation::{EvaluationInput, evaluate};
-use jixiao_core::records::Books;
 use jixiao_core::report_model::build;
 use std::path::Path;
 use std::time::{Duration, Instant};

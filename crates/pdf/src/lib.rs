@@ -9,7 +9,7 @@ mod charts;
 pub mod fonts;
 mod world;
 
-use jixiao_core::records::Books;
+use jixiao_core::books::Books;
 use jixiao_core::report_model::ReportModel;
 use jixiao_documents::Orientation;
 use jixiao_documents::outline::{Chart, Outline};

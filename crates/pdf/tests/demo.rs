@@ -2,10 +2,10 @@
 //! two renders are byte-identical, and the first pages are kept as PNG in target/test-artifacts to look at.
 
 use jixiao_core::RecordSet;
+use jixiao_core::books::Books;
 use jixiao_core::check::check;
 use jixiao_core::evaluation::framework::Rules;
 use jixiao_core::evaluation::{EvaluationInput, evaluate};
-use jixiao_core::records::Books;
 use jixiao_core::report_model::{ReportModel, build};
 use jixiao_pdf::FontSet;
 use std::path::{Path, PathBuf};

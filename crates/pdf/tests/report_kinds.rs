@@ -8,10 +8,10 @@
 //! 财预〔2021〕101号 (http://lsrwf.cn/news/708af42006d811ec81694b356a0c000d) for the targets.
 
 use jixiao_core::RecordSet;
+use jixiao_core::books::Books;
 use jixiao_core::check::check;
 use jixiao_core::evaluation::framework::Rules;
 use jixiao_core::evaluation::{Evaluation, EvaluationInput, evaluate};
-use jixiao_core::records::Books;
 use jixiao_core::{MoneyUnit, project_report, targets};
 use jixiao_documents::Outline;
 use jixiao_documents::outline::{project_outline, targets_outline};

@@ -1,12 +1,12 @@
 //! The consolidated report (a 主管部门 or a 财政局's region) written from its outline in both formats.
 
 use jixiao_core::Fen;
-use jixiao_core::consolidated::{ConsolidationInput, ScopeKind, UnitExecution, UnitSummary, build};
+use jixiao_core::consolidated::{ConsolidatedUnit, ConsolidationInput, ScopeKind, UnitExecution, build};
 use jixiao_core::evaluation::Points;
 use jixiao_report::{Format, render_consolidated, render_consolidated_in_browser};
 
-fn unit(code: &str, dept: &str, annual: i64, spent: i64, score: Option<i64>, errors: usize) -> UnitSummary {
-    UnitSummary {
+fn unit(code: &str, dept: &str, annual: i64, spent: i64, score: Option<i64>, errors: usize) -> ConsolidatedUnit {
+    ConsolidatedUnit {
         code: code.into(),
         name: format!("{code}单位"),
         department_code: Some(dept.into()),

@@ -1,10 +1,10 @@
 //! Golden tests of the demo report (芙蓉区科协 2020), read straight from the import files without a database.
 
 use jixiao_core::RecordSet;
+use jixiao_core::books::Books;
 use jixiao_core::check::check;
 use jixiao_core::evaluation::framework::Rules;
 use jixiao_core::evaluation::{Evaluation, EvaluationInput, evaluate};
-use jixiao_core::records::Books;
 use jixiao_core::report_model::{ReportModel, build};
 use jixiao_report::{Format, render};
 use std::path::Path;

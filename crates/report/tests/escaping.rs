@@ -2,11 +2,11 @@
 //! text, in every report (unit, evaluation, consolidated), while Markdown keeps the text as typed.
 
 use jixiao_core::Fen;
+use jixiao_core::books::Books;
 use jixiao_core::check::check;
-use jixiao_core::consolidated::{ConsolidationInput, ScopeKind, UnitExecution, UnitSummary, build as build_consolidated};
+use jixiao_core::consolidated::{ConsolidatedUnit, ConsolidationInput, ScopeKind, UnitExecution, build as build_consolidated};
 use jixiao_core::evaluation::framework::Rules;
 use jixiao_core::evaluation::{EvaluationInput, evaluate};
-use jixiao_core::records::Books;
 use jixiao_core::report_model::build;
 use jixiao_report::{Format, render, render_consolidated, render_evaluation};
 
@@ -49,7 +49,7 @@ fn html_report_and_evaluation_escape_every_free_text_field() {
 
 #[test]
 fn consolidated_html_escapes_unit_department_and_bureau_names() {
-    let unit = UnitSummary {
+    let unit = ConsolidatedUnit {
         code: "U1".into(),
         name: format!("单位{PAYLOAD}"),
         department_code: Some("D1".into()),

@@ -3,10 +3,11 @@
 //! database: the Markdown report prints the published totals, and its text is kept as a snapshot.
 
 use jixiao_core::RecordSet;
-use jixiao_core::check::{Severity, check};
+use jixiao_core::books::Books;
+use jixiao_core::check::check;
 use jixiao_core::evaluation::framework::Rules;
 use jixiao_core::evaluation::{EvaluationInput, evaluate};
-use jixiao_core::records::Books;
+use jixiao_core::finding::Severity;
 use jixiao_core::report_model::{ReportModel, build};
 use jixiao_report::{Format, render};
 use std::path::Path;

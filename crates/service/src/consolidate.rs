@@ -3,7 +3,7 @@
 //! layout is jixiao-core's `consolidated::build`.
 
 use crate::{RulesFile, ServiceError, assess};
-use jixiao_core::consolidated::{ConsolidationInput, UnitSummary};
+use jixiao_core::consolidated::{ConsolidatedUnit, ConsolidationInput};
 use jixiao_core::records::UnitProfile;
 use jixiao_store::Store;
 use jixiao_store::consolidate::Scope;
@@ -33,11 +33,11 @@ pub async fn consolidation_input(
     for _ in 0..WORKERS {
         let (store, queue, execution, extra_rules) = (store.clone(), queue.clone(), execution.clone(), extra_rules.clone());
         workers.spawn(async move {
-            let mut done: Vec<UnitSummary> = Vec::new();
+            let mut done: Vec<ConsolidatedUnit> = Vec::new();
             loop {
                 let Some(unit) = queue.lock().expect("queue lock").pop() else { break };
                 let assessment = assess(&store, &unit.code, year, extra_rules.clone()).await?;
-                done.push(UnitSummary::evaluated(
+                done.push(ConsolidatedUnit::evaluated(
                     &unit,
                     execution.get(&unit.code).copied().unwrap_or_default(),
                     &assessment.findings,
@@ -47,7 +47,8 @@ pub async fn consolidation_input(
             Ok::<_, ServiceError>(done)
         });
     }
-    let mut summaries: Vec<UnitSummary> = units.iter().filter(|u| !with_year.contains(&u.code)).map(UnitSummary::absent).collect();
+    let mut summaries: Vec<ConsolidatedUnit> =
+        units.iter().filter(|u| !with_year.contains(&u.code)).map(ConsolidatedUnit::absent).collect();
     while let Some(joined) = workers.join_next().await {
         summaries.extend(joined.map_err(|e| ServiceError::Worker(e.to_string()))??);
     }

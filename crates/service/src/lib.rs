@@ -9,10 +9,11 @@
 pub mod consolidate;
 
 use jixiao_core::MoneyUnit;
-use jixiao_core::check::{Finding, check};
+use jixiao_core::books::Books;
+use jixiao_core::check::check;
 use jixiao_core::evaluation::framework::{FrameworkError, Rules};
 use jixiao_core::evaluation::{Evaluation, EvaluationInput, evaluate};
-use jixiao_core::records::Books;
+use jixiao_core::finding::Finding;
 use jixiao_core::report_model::{ReportModel, build_in};
 use jixiao_store::{Store, StoreError};
 use std::sync::{Arc, OnceLock};

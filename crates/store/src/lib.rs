@@ -14,10 +14,12 @@ pub mod schema;
 pub mod web;
 pub mod writer;
 
+use jixiao_core::books::Books;
 use jixiao_core::books::{ExpenditureTotals, LineBudget, LineSpending, MonthKey, MonthTotal, ProcurementKey};
-use jixiao_core::records::{Batch, Books, Office, RecordSet, UnitProfile, UnitYear};
+use jixiao_core::records::{Batch, Office, RecordSet, UnitProfile, UnitYear};
 use jixiao_core::schema::{Cell, ValueType, fingerprint, fingerprint_cells, record_kinds};
 use jixiao_core::{Date, Fen};
+use jixiao_import::validate::{Keys, Standing};
 use schema::Backend;
 use serde_json::{Map, Value};
 use sqlx::any::{AnyPoolOptions, AnyRow};
@@ -71,7 +73,7 @@ async fn add_month_totals(
                 .bind(t.budget.carry_over.0)
                 .bind(t.budget.initial.0)
                 .bind(t.budget.adjustments.0)
-                .bind(t.spent.0)
+                .bind(t.spending.0)
                 .bind(t.budget_vouchers)
                 .bind(t.expenditures);
         }
@@ -98,7 +100,7 @@ pub(crate) async fn add_procurement_totals(
         );
         let mut q = sqlx::query(spec_sql(&sql));
         for ((year, line, reference), t) in chunk {
-            q = q.bind(unit_id).bind(i64::from(*year)).bind(line.clone()).bind(reference.clone()).bind(t.amount.0).bind(t.vouchers);
+            q = q.bind(unit_id).bind(i64::from(*year)).bind(line.clone()).bind(reference.clone()).bind(t.amount.0).bind(t.expenditures);
         }
         q.execute(&mut **tx).await?;
     }
@@ -531,21 +533,26 @@ impl Store {
             if rows.is_empty() {
                 continue;
             }
-            // What the unit already holds of this kind, read once: (year, key) → fingerprint. (An import checks
-            // this, and much more, in its session; a batch of typed records is written as given.)
-            let mut stored = writer.stored_hashes(kind).await?;
+            // What the unit already holds of this kind, read once; the import's `Keys` decides, as in a
+            // session, whether each record is new, unchanged or conflicting. (A session also checks the ledger
+            // rules, references and budget control; a batch of typed records is written as given.)
+            let mut keys = Keys::default();
+            for ((year, key), hash) in writer.stored_hashes(kind).await? {
+                keys.stored(kind.kind, year, &key, &hash);
+            }
             let mut fresh: Vec<(String, Vec<Cell>)> = Vec::new();
-            for cells in batch.records.cells(kind) {
+            for (row, cells) in batch.records.cells(kind).into_iter().enumerate() {
                 let hash = fingerprint_cells(kind, &cells);
                 let (year, key) = kind.year_key(&cells);
-                let key = key.to_string();
-                match stored.get(&(year, key.clone())) {
-                    Some(s) if *s == hash => writer.unchanged(1),
-                    Some(_) => writer.conflict(format!("{}「{}」（{}年度）已存在且内容不同", kind.label, key, year)),
-                    None => {
-                        stored.insert((year, key), hash.clone());
+                match keys.admit(kind.kind, year, key, &hash, u32::try_from(row + 1).unwrap_or(u32::MAX)) {
+                    Standing::New => {
                         fresh.push((hash, cells));
                         continue;
+                    }
+                    // A record the batch repeats with the same content counts as unchanged, as a stored one.
+                    Standing::Unchanged | Standing::Repeated { same: true, .. } => writer.unchanged(1),
+                    Standing::Conflicting | Standing::Repeated { same: false, .. } => {
+                        writer.conflict(format!("{}「{}」（{}年度）已存在且内容不同", kind.label, key, year))
                     }
                 }
                 done += 1;
@@ -587,7 +594,7 @@ impl Store {
             .map(|r| {
                 Ok((
                     (year, r.try_get("line_code")?, r.try_get("procurement_ref")?),
-                    LineSpending { amount: Fen(r.try_get("paid")?), vouchers: r.try_get("payments")? },
+                    LineSpending { amount: Fen(r.try_get("paid")?), expenditures: r.try_get("payments")? },
                 ))
             })
             .collect()
@@ -610,7 +617,7 @@ impl Store {
                     initial: Fen(r.try_get("initial")?),
                     adjustments: Fen(r.try_get("adjustments")?),
                 },
-                spent: Fen(r.try_get("spent")?),
+                spending: Fen(r.try_get("spent")?),
                 budget_vouchers: r.try_get("budget_vouchers")?,
                 expenditures: r.try_get("expenditures")?,
             };

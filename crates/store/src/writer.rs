@@ -13,7 +13,7 @@ use crate::{
     ApplyOutcome, INSERT_CHUNK_PARAMETERS, Store, StoreError, add_month_totals, add_procurement_totals, bind_cell, now_unix, period,
     profile_hash, read_cell, spec_sql, values_list,
 };
-use jixiao_core::books::{LineSpending, MonthKey, MonthTotal, ProcurementKey, add_procurement_payment_of, period as month_of};
+use jixiao_core::books::{LineSpending, MonthKey, MonthTotal, ProcurementKey, add_procurement_expenditure_of, period as month_of};
 use jixiao_core::period::Period;
 use jixiao_core::records::{RecordSet, UnitProfile, UnitYear};
 use jixiao_core::schema::{Cell, RecordKind, RecordKindSpec};
@@ -309,9 +309,9 @@ impl ImportWriter {
                 let amount = Fen(kind.cell(cells, "amount").as_i64().unwrap_or_default());
                 let year = year as i32;
                 if let Some(reference) = kind.cell(cells, "procurement_ref").as_string() {
-                    add_procurement_payment_of(&mut self.procurement_totals, (year, line.clone(), reference.clone()), amount);
+                    add_procurement_expenditure_of(&mut self.procurement_totals, (year, line.clone(), reference.clone()), amount);
                 }
-                self.totals.entry((year, line, month_of(date))).or_default().add_payment(amount);
+                self.totals.entry((year, line, month_of(date))).or_default().add_expenditure_amount(amount);
             }
             _ => {}
         }

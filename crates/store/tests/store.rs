@@ -62,6 +62,28 @@ async fn a_conflicting_record_aborts_the_whole_batch() {
     }
 }
 
+/// `apply` decides new / unchanged / conflicting with the import's `Keys`, as a session does: a record the
+/// batch repeats with the same content counts as unchanged, with another content as a conflict.
+#[tokio::test]
+async fn a_record_the_batch_repeats_is_unchanged_or_a_conflict() {
+    let tmp = tempfile::tempdir().unwrap();
+    let batch = demo_batch();
+    for (backend, store) in stores(tmp.path()).await {
+        let mut repeated = batch.clone();
+        repeated.records.receipts.push(batch.records.receipts[0].clone());
+        let outcome = store.apply(&repeated, "repeated").await.unwrap();
+        assert_eq!((outcome.added, outcome.unchanged), (batch.records.len(), 1), "{backend}");
+        let mut differing = batch.clone();
+        let mut other = batch.records.receipts[0].clone();
+        other.amount += Fen(1);
+        differing.records.receipts.push(other);
+        match store.apply(&differing, "differing").await {
+            Err(StoreError::Conflicts(message)) => assert!(message.contains(&batch.records.receipts[0].voucher_no), "{backend}: {message}"),
+            other => panic!("{backend}: expected a conflict, got {other:?}"),
+        }
+    }
+}
+
 #[tokio::test]
 async fn unknown_units_and_years_are_named() {
     let tmp = tempfile::tempdir().unwrap();

@@ -3,10 +3,10 @@
 //! evaluation, model, Markdown), the evaluation alone and the PDF. `cargo bench -p jixiao-testdata`; not run in CI.
 //! The sizes are money records (budget vouchers, receipts, expenditures) of one unit.
 
+use jixiao_core::books::Books;
 use jixiao_core::check::check;
 use jixiao_core::evaluation::framework::Rules;
 use jixiao_core::evaluation::{EvaluationInput, evaluate};
-use jixiao_core::records::Books;
 use jixiao_store::Store;
 use jixiao_testdata::bench_unit;
 use jixiao_testdata::harness::import_dir;

@@ -4,9 +4,9 @@
 
 use crate::{ImportDir, Scenario};
 use anyhow::{Context, Result, anyhow};
+use jixiao_core::books::Books;
 use jixiao_core::consolidated::ConsolidationInput;
 use jixiao_core::evaluation::Evaluation;
-use jixiao_core::records::Books;
 use jixiao_service::{Assessment, prior_books};
 use jixiao_store::consolidate::Scope;
 use jixiao_store::{ApplyOutcome, Store};

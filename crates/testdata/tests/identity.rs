@@ -6,10 +6,12 @@
 
 use jixiao_core::Fen;
 use jixiao_core::balance::{FundBalance, fund_balances};
-use jixiao_core::check::{Severity, check};
+use jixiao_core::books::Books;
+use jixiao_core::check::check;
 use jixiao_core::evaluation::framework::Rules;
 use jixiao_core::evaluation::{EvaluationInput, evaluate};
-use jixiao_core::records::{Books, BudgetVoucherKind, FundSource, RecordSet};
+use jixiao_core::finding::Severity;
+use jixiao_core::records::{BudgetVoucherKind, FundSource, RecordSet};
 use jixiao_core::report_model::build;
 use jixiao_testdata::{Profile, scenario};
 

@@ -179,7 +179,7 @@ pub async fn summary(
 ) -> Result<Json<YearSummary>, AppError> {
     let uy = load(&state, &user, &code, year).await?;
     let m = uy.figures();
-    let count = |s: jixiao_core::check::Severity| uy.findings.iter().filter(|f| f.severity == s).count();
+    let count = |s: jixiao_core::finding::Severity| uy.findings.iter().filter(|f| f.severity == s).count();
     Ok(Json(YearSummary {
         unit_code: code,
         year,
@@ -190,8 +190,8 @@ pub async fn summary(
         project: m.spending.project.text,
         sangong: m.spending.sangong_spent.text,
         task_status: uy.task.as_ref().map(|t| t.status.id().to_string()),
-        errors: count(jixiao_core::check::Severity::Error),
-        warnings: count(jixiao_core::check::Severity::Warning),
+        errors: count(jixiao_core::finding::Severity::Error),
+        warnings: count(jixiao_core::finding::Severity::Warning),
     }))
 }
 

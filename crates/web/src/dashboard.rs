@@ -1,8 +1,9 @@
 //! The unit dashboard's data: what the charts and tables show, computed from one unit-year's books.
 //! Amounts are passed to the charts as 万元 text; ECharts reads them as numbers.
 
+use jixiao_core::books::Books;
 use jixiao_core::money::{BasisPoints, Fen};
-use jixiao_core::records::{Books, SpendingKind};
+use jixiao_core::records::SpendingKind;
 use serde_json::{Value, json};
 use std::collections::BTreeMap;
 
@@ -12,7 +13,7 @@ pub fn by_function_class(books: &Books) -> Value {
     for l in &books.records.appropriation_lines {
         let e = classes.entry(l.function_code.chars().take(3).collect()).or_default();
         e.0 += books.line_budget(&l.line_code).annual();
-        e.1 += books.line_spent(&l.line_code);
+        e.1 += books.line_spending(&l.line_code);
     }
     let tables = books.code_tables();
     let names: Vec<String> = classes.keys().map(|c| tables.and_then(|t| t.function(c)).map_or(c.clone(), |f| f.name.clone())).collect();
@@ -31,7 +32,7 @@ pub fn by_function_class(books: &Books) -> Value {
 
 /// ECharts options for 基本支出 vs 项目支出.
 pub fn basic_vs_project(books: &Books) -> Value {
-    let sum = |kind: SpendingKind| -> Fen { books.spent_where(|l| l.spending_kind == kind).amount };
+    let sum = |kind: SpendingKind| -> Fen { books.spending_where(|l| l.spending_kind == kind).amount };
     // Each part labelled with its amount and share, so the chart reads without hovering; on a phone-wide chart
     // the ring is smaller, leaving the labels room beside it (ECharts media queries).
     json!({
@@ -53,7 +54,7 @@ pub fn monthly_curve(books: &Books) -> Value {
     let mut by_month = [Fen::ZERO; 12];
     for ((_, _, period), t) in books.month_totals().iter() {
         if period / 100 == books.year.year && (1..=12).contains(&(period % 100)) {
-            by_month[(period % 100 - 1) as usize] += t.spent;
+            by_month[(period % 100 - 1) as usize] += t.spending;
         }
     }
     let mut cumulative = Fen::ZERO;

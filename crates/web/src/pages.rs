@@ -11,10 +11,11 @@ use axum::response::{Html, IntoResponse, Redirect, Response};
 use axum_extra::extract::CookieJar;
 use axum_extra::extract::cookie::{Cookie, SameSite};
 use jixiao_core::Date;
+use jixiao_core::books::Books;
 use jixiao_core::budget_control::{self, ControlOutcome, OverrideRequest};
-use jixiao_core::check::{Finding, Severity};
 use jixiao_core::evaluation::Evaluation;
-use jixiao_core::records::{Books, UnitProfile, VoucherApproval};
+use jixiao_core::finding::{Finding, Severity};
+use jixiao_core::records::{UnitProfile, VoucherApproval};
 use jixiao_core::workflow::{TaskAction, TaskActor, TaskStatus};
 use jixiao_service::Assessment;
 use jixiao_store::web::TaskRow;
@@ -193,14 +194,14 @@ impl std::ops::Deref for Computed {
 }
 
 /// Everything the unit pages show about one unit-year: the computed part (shared, cached) and the task.
-pub(crate) struct UnitYear {
+pub(crate) struct UnitYearView {
     data: std::sync::Arc<Computed>,
     pub(crate) task: Option<TaskRow>,
     /// The id of the task's newest event (0: none), which keys the dashboard's cached task log.
     last_event: i64,
 }
 
-impl std::ops::Deref for UnitYear {
+impl std::ops::Deref for UnitYearView {
     type Target = Computed;
     fn deref(&self) -> &Computed {
         &self.data
@@ -228,7 +229,7 @@ impl Computed {
     }
 }
 
-impl UnitYear {
+impl UnitYearView {
     /// Entry is closed while the self-evaluation is with the reviewer or approved.
     fn entry_open(&self) -> bool {
         TaskStatus::entry_open(self.task.as_ref().map(|t| t.status))
@@ -237,7 +238,7 @@ impl UnitYear {
 
 /// Loads a unit-year for a user who may see it. The books and what is computed from them come from the cache
 /// while the unit's books version is unchanged; the task is read every time.
-pub(crate) async fn load(state: &SharedState, user: &CurrentUser, code: &str, year: i32) -> Result<UnitYear, AppError> {
+pub(crate) async fn load(state: &SharedState, user: &CurrentUser, code: &str, year: i32) -> Result<UnitYearView, AppError> {
     // The books version, the task and its newest event: one statement per view.
     let (version, task, last_event) = state.store.unit_year_state(code, year).await?;
     let key = (code.to_string(), year);
@@ -258,7 +259,7 @@ pub(crate) async fn load(state: &SharedState, user: &CurrentUser, code: &str, ye
     if !user.can_view(&data.unit) {
         return Err(AppError::NotFound);
     }
-    Ok(UnitYear { data, task, last_event })
+    Ok(UnitYearView { data, task, last_event })
 }
 
 pub(crate) fn render(
@@ -290,7 +291,7 @@ fn render_with(
     Ok(Html(html).into_response())
 }
 
-pub(crate) fn unit_ctx(uy: &UnitYear, user: &CurrentUser, active: &str) -> serde_json::Value {
+pub(crate) fn unit_ctx(uy: &UnitYearView, user: &CurrentUser, active: &str) -> serde_json::Value {
     json!({
         "unit": uy.unit,
         "year": uy.year,
@@ -584,7 +585,7 @@ fn line_rows(books: &Books) -> Vec<serde_json::Value> {
         .iter()
         .map(|l| {
             let annual = books.line_budget(&l.line_code).annual();
-            let spent = books.line_spent(&l.line_code);
+            let spent = books.line_spending(&l.line_code);
             json!({
                 "code": l.line_code,
                 "function": format!("{} {}", l.function_code, tables.and_then(|t| t.function_path(&l.function_code)).unwrap_or_default()),
@@ -667,13 +668,13 @@ fn entry_lines(books: &Books) -> Vec<serde_json::Value> {
 }
 
 fn voucher_form_ctx(
-    uy: &UnitYear,
+    uy: &UnitYearView,
     user: &CurrentUser,
     fields: &Fields,
     errors: Option<&EntryErrors>,
     controls: &[ControlOutcome],
 ) -> serde_json::Value {
-    let next_no = format!("ZC{}-{:03}", uy.year, uy.books.spent_total().vouchers + 1);
+    let next_no = format!("ZC{}-{:03}", uy.year, uy.books.spending_total().expenditures + 1);
     let mut values = fields.clone();
     values.entry("voucher_no".into()).or_insert(next_no);
     values.entry("date".into()).or_insert(date_in_year(uy.year).to_string());
@@ -707,7 +708,7 @@ pub async fn voucher_form(
 }
 
 /// Refuses entry by someone who may not enter, or while the self-evaluation is with the reviewer.
-pub(crate) fn require_entry(user: &CurrentUser, uy: &UnitYear) -> Result<(), AppError> {
+pub(crate) fn require_entry(user: &CurrentUser, uy: &UnitYearView) -> Result<(), AppError> {
     user.require(user.can_enter(&uy.unit))?;
     if !uy.entry_open() {
         return Err(AppError::BadRequest("自评已提交审核或已通过，账务记录暂不能录入".into()));
@@ -717,7 +718,7 @@ pub(crate) fn require_entry(user: &CurrentUser, uy: &UnitYear) -> Result<(), App
 
 /// The override request of an entry that carries a written reason: only the override role (审核员, 单位管理员)
 /// may send one; entry is otherwise refused as usual.
-pub(crate) fn entry_override(user: &CurrentUser, uy: &UnitYear, reason: Option<&str>) -> Result<Option<OverrideRequest>, AppError> {
+pub(crate) fn entry_override(user: &CurrentUser, uy: &UnitYearView, reason: Option<&str>) -> Result<Option<OverrideRequest>, AppError> {
     match reason.map(str::trim).filter(|r| !r.is_empty()) {
         None => {
             require_entry(user, uy)?;
@@ -808,7 +809,7 @@ pub async fn voucher_reverse(
 pub(crate) async fn approve_voucher(
     state: &SharedState,
     user: &CurrentUser,
-    uy: &UnitYear,
+    uy: &UnitYearView,
     voucher: &str,
 ) -> Result<VoucherApproval, AppError> {
     user.require(user.can_approve_vouchers(&uy.unit))?;
@@ -1063,7 +1064,7 @@ async fn admit_upload(
     code: &str,
     year: i32,
     files: &[(String, axum::body::Bytes)],
-) -> Result<UnitYear, AppError> {
+) -> Result<UnitYearView, AppError> {
     let uy = load(state, user, code, year).await?;
     refuse_kinds_not_importable(user, files)?;
     require_entry(user, &uy)?;
@@ -1589,7 +1590,7 @@ pub async fn task_action(
 }
 
 /// The error-level findings still open in a unit-year: approving it over them needs a written reason.
-pub(crate) fn open_errors(uy: &UnitYear) -> usize {
+pub(crate) fn open_errors(uy: &UnitYearView) -> usize {
     uy.findings.iter().filter(|f| f.severity == Severity::Error).count()
 }
 
@@ -1598,7 +1599,7 @@ pub(crate) fn open_errors(uy: &UnitYear) -> usize {
 pub async fn do_task_action(
     state: &SharedState,
     user: &CurrentUser,
-    uy: &UnitYear,
+    uy: &UnitYearView,
     action: &str,
     comment: Option<&str>,
 ) -> Result<TaskRow, AppError> {

@@ -2,15 +2,16 @@
 //! Each gives its numerator, denominator and records, or says why it cannot be computed.
 
 use super::framework::{Evidence, IndicatorSpec, QualitativeShares, ScoringRule};
-use super::reading::{Quantity, negated_core, read_quantity, same_negation};
+use super::reading::{TextQuantity, negated_core, read_quantity, same_negation};
 use super::{EvaluationInput, ItemResult};
 use crate::assets;
-use crate::check::{RecordRef, Severity};
+use crate::books::Books;
+use crate::books::spending_refs;
 use crate::codes::ExpenseGroup;
 use crate::date::Date;
+use crate::finding::{RecordRef, Severity};
 use crate::money::{BasisPoints, Fen};
 use crate::records::*;
-use crate::report_model::spending_refs;
 
 /// A measured value.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -128,7 +129,7 @@ fn number_milli(text: &str) -> Option<i64> {
 
 /// Whether an actual value, with its qualifier, reaches the target: 「3万余」 reaches ≥30 000, 「近2万」 does not
 /// reach ≥20 000 (it is just under), 「近3万」 does; 「约」 is read as the figure itself.
-fn reaches(direction: IndicatorDirection, actual: Quantity, target: i64) -> bool {
+fn reaches(direction: IndicatorDirection, actual: TextQuantity, target: i64) -> bool {
     use QuantityQualifier::*;
     let v = actual.milli;
     match (direction, actual.qualifier) {
@@ -381,7 +382,7 @@ fn checklist(spec: &IndicatorSpec, input: &EvaluationInput) -> Measured {
                     }
                 }
                 Evidence::NoFindings { rules, severity } => {
-                    let hits: Vec<&crate::check::Finding> = input
+                    let hits: Vec<&crate::finding::Finding> = input
                         .findings
                         .iter()
                         .filter(|f| {
@@ -463,9 +464,9 @@ pub fn measure(spec: &IndicatorSpec, input: &EvaluationInput, q: &QualitativeSha
     let b = input.books;
     let r = &b.records;
     let annual: Fen = r.appropriation_lines.iter().map(|l| b.line_budget(&l.line_code).annual()).sum();
-    let spent_total = b.spent_total();
-    let spent = spent_total.amount;
-    let all_expenditures = || spending_refs(&spent_total);
+    let spending_total = b.spending_total();
+    let spent = spending_total.amount;
+    let all_expenditures = || spending_refs(&spending_total);
     match spec.measure.as_str() {
         // 在职 categories only: 离退休 and 编外 hold no 编制.
         "staff_control_rate" => count_rate(
@@ -499,8 +500,8 @@ pub fn measure(spec: &IndicatorSpec, input: &EvaluationInput, q: &QualitativeSha
             }
         }
         "key_spending_rate" => {
-            let project = b.spent_where(|l| l.spending_kind == SpendingKind::Project);
-            let key = b.spent_where(|l| {
+            let project = b.spending_where(|l| l.spending_kind == SpendingKind::Project);
+            let key = b.spending_where(|l| {
                 l.spending_kind == SpendingKind::Project && l.project_code.as_deref().and_then(|p| b.project(p)).is_some_and(|p| p.is_key)
             });
             money_rate(key.amount, project.amount, spending_refs(&key), "没有项目支出")
@@ -539,7 +540,7 @@ pub fn measure(spec: &IndicatorSpec, input: &EvaluationInput, q: &QualitativeSha
             for quarter in 1..=4u32 {
                 let end =
                     Date::new(b.year.year, quarter * 3, if quarter == 1 || quarter == 4 { 31 } else { 30 }).expect("quarter ends exist");
-                let cumulative: Fen = b.spent_through(crate::books::period(end));
+                let cumulative: Fen = b.spending_through(crate::books::period(end));
                 // 序时进度: the share of the year elapsed, quarter by quarter.
                 let expected = Fen(annual.0 * i64::from(quarter) / 4);
                 paid += cumulative.min(expected);
@@ -567,7 +568,7 @@ pub fn measure(spec: &IndicatorSpec, input: &EvaluationInput, q: &QualitativeSha
         "public_use_control_rate" => {
             let lines: Vec<&AppropriationLine> =
                 b.lines_where(|l| l.spending_kind == SpendingKind::Basic && b.expense_group(l) == Some(ExpenseGroup::PublicUse)).collect();
-            let exp = b.spent_where(|l| l.spending_kind == SpendingKind::Basic && b.expense_group(l) == Some(ExpenseGroup::PublicUse));
+            let exp = b.spending_where(|l| l.spending_kind == SpendingKind::Basic && b.expense_group(l) == Some(ExpenseGroup::PublicUse));
             money_rate(
                 exp.amount,
                 lines.iter().map(|l| b.line_budget(&l.line_code).annual()).sum(),
@@ -577,7 +578,7 @@ pub fn measure(spec: &IndicatorSpec, input: &EvaluationInput, q: &QualitativeSha
         }
         "sangong_control_rate" => {
             let (budget, _) = sangong_budget(b);
-            let exp = b.spent_where(|l| b.sangong_kind(l).is_some());
+            let exp = b.spending_where(|l| b.sangong_kind(l).is_some());
             let used = exp.amount;
             match (budget.0, used.0) {
                 (0, 0) => Measured::Unavailable {

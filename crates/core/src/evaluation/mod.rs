@@ -3,7 +3,6 @@
 //! Every value carries its numerator, denominator and records; what the records cannot give is 「无法计算」
 //! with the reason, scored as the rules say — never guessed.
 
-pub mod figures;
 pub mod framework;
 mod measures;
 mod project;
@@ -11,8 +10,9 @@ pub mod reading;
 mod scoring;
 mod target_table;
 
-use crate::check::{Finding, RecordRef};
-use crate::records::{Books, ScoreOverride};
+use crate::books::Books;
+use crate::finding::{Finding, RecordRef};
+use crate::records::ScoreOverride;
 use framework::{Rules, WhenUnavailable, grade_of};
 pub use measures::{Achievement, Measured, achievement};
 pub use project::{Amount, FundRow, ProjectEvaluation, ProjectIndicatorScore, actual_text, target_text};

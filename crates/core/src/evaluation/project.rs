@@ -4,6 +4,7 @@
 use super::framework::{ProjectFramework, grade_of};
 use super::measures::achievement;
 use super::{AppliedOverride, Points, apply_override};
+use crate::books::Books;
 use crate::money::{BasisPoints, Fen};
 use crate::records::*;
 use serde::Serialize;
@@ -182,7 +183,7 @@ pub fn evaluate_project(books: &Books, project: &Project, framework: &ProjectFra
             let b = books.line_budget(&l.line_code);
             initial += b.initial;
             annual += if with_carry { b.annual() } else { b.annual() - b.carry_over };
-            spent += books.line_spent(&l.line_code);
+            spent += books.line_spending(&l.line_code);
         }
         FundRow { label: label.to_string(), initial: initial.into(), annual: annual.into(), spent: with_spent.then(|| spent.into()) }
     };

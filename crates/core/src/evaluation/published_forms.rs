@@ -7,6 +7,7 @@
 use super::Points;
 use super::framework::{ProjectFramework, Rules};
 use super::project::evaluate_project;
+use crate::books::Books;
 use crate::fixture::{books, date};
 use crate::money::Fen;
 use crate::records::*;

@@ -4,7 +4,7 @@ use crate::records::QuantityQualifier;
 
 /// A number read from an indicator's text, in thousandths, with how the text qualifies it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Quantity {
+pub struct TextQuantity {
     pub milli: i64,
     pub qualifier: QuantityQualifier,
 }
@@ -35,7 +35,7 @@ const MAGNITUDES: &[(char, i64)] = &[('万', 10_000), ('亿', 100_000_000), ('�
 
 /// The first number in a text with its magnitude and qualifier: 「3万余人次」 → 30 000 000 thousandths, more than;
 /// 「≥90」 → 90 000, exact. `None` when the text holds no digit (「有效提升」) or the number overflows.
-pub fn read_quantity(text: &str) -> Option<Quantity> {
+pub fn read_quantity(text: &str) -> Option<TextQuantity> {
     let start = text.find(|c: char| c.is_ascii_digit())?;
     let before = text[..start].trim_end();
     let negative = before.ends_with('-');
@@ -61,7 +61,7 @@ pub fn read_quantity(text: &str) -> Option<Quantity> {
         .map(|(_, q)| q)
         .or_else(|| BEFORE.iter().find(|(w, _)| before.trim_end_matches('-').ends_with(w)).map(|(_, q)| *q))
         .unwrap_or(QuantityQualifier::Exact);
-    Some(Quantity { milli: if negative { -milli } else { milli }, qualifier })
+    Some(TextQuantity { milli: if negative { -milli } else { milli }, qualifier })
 }
 
 /// Words that judge an actual instead of measuring it (「达成」, 「基本达成」, 「未完成」): a numeric indicator's

@@ -5,15 +5,15 @@
 use super::framework::QualitativeShares;
 use super::measures::achievement;
 use super::{Points, ScoredIndicator, apply_override};
-use crate::check::RecordRef;
+use crate::books::Books;
+use crate::finding::RecordRef;
 use crate::money::{BasisPoints, Fen};
-use crate::records::Books;
 
 /// Every row of the form, the 执行率 first.
 pub fn indicators(books: &Books, execution_weight: Points, q: &QualitativeShares) -> Vec<ScoredIndicator> {
     let overrides = &books.records.score_overrides;
     let annual: Fen = books.records.appropriation_lines.iter().map(|l| books.line_budget(&l.line_code).annual()).sum();
-    let spent = books.spent_total().amount;
+    let spent = books.spending_total().amount;
     let rate = BasisPoints::ratio(spent.0, annual.0);
     let computed = rate.map_or(Points(0), |r| execution_weight.share(r.0.clamp(0, 10_000)));
     let mut lost = (computed < execution_weight).then(|| match rate {

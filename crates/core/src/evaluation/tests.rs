@@ -1,5 +1,6 @@
 use super::framework::Rules;
 use super::*;
+use crate::books::Books;
 use crate::check::check;
 use crate::fixture::{books, date};
 use crate::money::Fen;

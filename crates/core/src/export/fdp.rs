@@ -6,7 +6,7 @@
 //! (上年结转 + 年初预算 + 调整), `executed` = 支出 (everything paid out of the line, reversals included).
 //! Measures are 元 with two decimals, printed exactly from 分.
 
-use crate::records::Books;
+use crate::books::Books;
 use serde_json::json;
 
 /// The CSV file the descriptor names.

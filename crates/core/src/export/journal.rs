@@ -11,8 +11,9 @@
 //!
 //! Reversals are transactions with negative amounts, as in the books.
 
+use crate::books::Books;
 use crate::money::Fen;
-use crate::records::{AppropriationLine, Books};
+use crate::records::AppropriationLine;
 use std::collections::HashMap;
 use std::fmt::Write;
 

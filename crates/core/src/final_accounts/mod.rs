@@ -3,12 +3,14 @@
 //! workbook writer only lays them out. A table with no
 //! data is kept, with the note the official set prints (本单位无…，此表为空).
 
+mod explanations;
 mod tables;
 
 use crate::Fen;
-use crate::records::Books;
+use crate::books::Books;
 use std::collections::BTreeMap;
 
+pub use explanations::{Explanation, explanations};
 pub use tables::{SANGONG_KINDS, SanGongAmounts, final_accounts, sangong_amounts, sangong_coverage};
 
 /// One cell of a table body.
@@ -91,7 +93,7 @@ pub fn budget_by_function_class(books: &Books) -> Vec<ClassBudget> {
     for line in &books.records.appropriation_lines {
         let entry = by_class.entry(class_of(&line.function_code).to_string()).or_default();
         entry.0 += books.line_budget(&line.line_code).annual();
-        entry.1 += books.line_spent(&line.line_code);
+        entry.1 += books.line_spending(&line.line_code);
     }
     by_class.into_iter().map(|(code, (budget, spent))| ClassBudget { name: books.function_name(&code), code, budget, spent }).collect()
 }

@@ -3,9 +3,10 @@
 use super::{AccountTable, FinalAccounts, HeaderCell, Value, add_at, chinese_ordinal, economic_name, function_rows, h, h_span, money_row};
 use crate::Fen;
 use crate::balance::fund_balances;
+use crate::books::Books;
 use crate::codes::{ExpenseGroup, SanGongKind};
 use crate::disclosure::accounts_edition;
-use crate::records::{AppropriationLine, Books, FundSource, IncomeKind, SpendingKind};
+use crate::records::{AppropriationLine, FundSource, IncomeKind, SpendingKind};
 use std::collections::BTreeMap;
 
 /// The tables of the year's edition (core `disclosure`, `data/final-accounts-editions.toml`) for one
@@ -331,7 +332,7 @@ pub struct SanGongAmounts {
 }
 
 impl SanGongAmounts {
-    pub fn spent_total(&self) -> Fen {
+    pub fn spending_total(&self) -> Fen {
         self.spent.iter().copied().sum()
     }
 }
@@ -343,7 +344,7 @@ pub fn sangong_amounts(books: &Books, covered: impl Fn(FundSource) -> bool) -> S
         if let Some(k) = books.sangong_kind(l).and_then(|k| SANGONG_KINDS.iter().position(|x| *x == k)) {
             out.any = true;
             out.budget[k] += books.line_budget(&l.line_code).annual();
-            out.spent[k] += books.line_spent(&l.line_code);
+            out.spent[k] += books.line_spending(&l.line_code);
         }
     }
     out

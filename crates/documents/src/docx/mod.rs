@@ -5,7 +5,7 @@
 mod package;
 
 use crate::DocumentError;
-use crate::outline::{Block, Cell, Line, Outline};
+use crate::outline::{Block, Line, Outline, OutlineCell};
 use docx_rs::*;
 
 /// Twips (1/20 pt) per millimetre, rounded: margins are given in mm by the standard.
@@ -97,7 +97,7 @@ fn body(line: &Line) -> Paragraph {
     runs(Paragraph::new().align(AlignmentType::Both).indent(None, Some(SpecialIndentType::FirstLine(TWO_CHARS)), None, None), line, None)
 }
 
-fn table_cell(cell: &Cell, width: usize, header: bool) -> TableCell {
+fn table_cell(cell: &OutlineCell, width: usize, header: bool) -> TableCell {
     let align = if header {
         AlignmentType::Center
     } else if cell.numeric {
@@ -119,10 +119,10 @@ fn table_cell(cell: &Cell, width: usize, header: bool) -> TableCell {
     TableCell::new().add_paragraph(p).width(width, WidthType::Dxa).vertical_align(VAlignType::Center)
 }
 
-fn table(headers: &[String], rows: &[Vec<Cell>], widths: &[u16], text_width: usize) -> Table {
+fn table(headers: &[String], rows: &[Vec<OutlineCell>], widths: &[u16], text_width: usize) -> Table {
     let total: usize = widths.iter().map(|w| usize::from(*w)).sum::<usize>().max(1);
     let grid: Vec<usize> = widths.iter().map(|w| usize::from(*w) * text_width / total).collect();
-    let header = TableRow::new(headers.iter().zip(&grid).map(|(h, w)| table_cell(&Cell::text(h), *w, true)).collect()).cant_split();
+    let header = TableRow::new(headers.iter().zip(&grid).map(|(h, w)| table_cell(&OutlineCell::text(h), *w, true)).collect()).cant_split();
     let body = rows.iter().map(|r| TableRow::new(r.iter().zip(&grid).map(|(c, w)| table_cell(c, *w, false)).collect()).cant_split());
     Table::new(std::iter::once(header).chain(body).collect())
         .set_grid(grid)

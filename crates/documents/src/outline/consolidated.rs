@@ -1,7 +1,7 @@
 //! The consolidated report of a 主管部门 or a 财政局's region (`jixiao report --scope department|region`):
 //! every number is a figure of core's `consolidated::build`; this module only lays them out.
 
-use super::{Blocks, Cell, Line, Outline};
+use super::{Blocks, Line, Outline, OutlineCell};
 use jixiao_core::consolidated::{ConsolidatedModel, ScopeKind};
 
 /// The consolidated report's blocks. `in_browser`: where a unit's findings are detailed is its page in the
@@ -39,11 +39,11 @@ pub fn consolidated_outline(m: &ConsolidatedModel, in_browser: bool) -> Outline 
             .map(|d| {
                 let name = if d.code.is_empty() { d.name.clone() } else { unit(&d.name, &d.code) };
                 vec![
-                    Cell::text(name),
-                    Cell::number(d.units.to_string()),
-                    Cell::figure(&d.annual),
-                    Cell::figure(&d.spent),
-                    Cell::figure(&d.rate),
+                    OutlineCell::text(name),
+                    OutlineCell::number(d.units.to_string()),
+                    OutlineCell::figure(&d.annual),
+                    OutlineCell::figure(&d.spent),
+                    OutlineCell::figure(&d.rate),
                 ]
             })
             .collect();
@@ -55,8 +55,13 @@ pub fn consolidated_outline(m: &ConsolidatedModel, in_browser: bool) -> Outline 
         .units
         .iter()
         .map(|u| {
-            let mut row = if region { vec![Cell::text(&u.department)] } else { vec![] };
-            row.extend([Cell::text(unit(&u.name, &u.code)), Cell::figure(&u.annual), Cell::figure(&u.spent), Cell::figure(&u.rate)]);
+            let mut row = if region { vec![OutlineCell::text(&u.department)] } else { vec![] };
+            row.extend([
+                OutlineCell::text(unit(&u.name, &u.code)),
+                OutlineCell::figure(&u.annual),
+                OutlineCell::figure(&u.spent),
+                OutlineCell::figure(&u.rate),
+            ]);
             row
         })
         .collect();
@@ -75,12 +80,12 @@ pub fn consolidated_outline(m: &ConsolidatedModel, in_browser: bool) -> Outline 
             .iter()
             .map(|r| {
                 vec![
-                    Cell::number(r.rank.to_string()),
-                    Cell::text(unit(&r.name, &r.code)),
-                    Cell::text(&r.department),
-                    Cell::figure(&r.score),
-                    Cell::text(&r.grade),
-                    Cell::text(if r.note.is_empty() { "—" } else { r.note.as_str() }),
+                    OutlineCell::number(r.rank.to_string()),
+                    OutlineCell::text(unit(&r.name, &r.code)),
+                    OutlineCell::text(&r.department),
+                    OutlineCell::figure(&r.score),
+                    OutlineCell::text(&r.grade),
+                    OutlineCell::text(if r.note.is_empty() { "—" } else { r.note.as_str() }),
                 ]
             })
             .collect();
@@ -96,11 +101,11 @@ pub fn consolidated_outline(m: &ConsolidatedModel, in_browser: bool) -> Outline 
             .iter()
             .map(|f| {
                 vec![
-                    Cell::text(unit(&f.name, &f.code)),
-                    Cell::text(&f.department),
-                    Cell::number(f.errors.to_string()),
-                    Cell::number(f.warnings.to_string()),
-                    Cell::text(&f.rules),
+                    OutlineCell::text(unit(&f.name, &f.code)),
+                    OutlineCell::text(&f.department),
+                    OutlineCell::number(f.errors.to_string()),
+                    OutlineCell::number(f.warnings.to_string()),
+                    OutlineCell::text(&f.rules),
                 ]
             })
             .collect();

@@ -1,10 +1,10 @@
 //! The evaluation tables — 部门整体支出绩效评分表 and each 项目支出绩效自评表 — and the evaluation on its own
 //! (`jixiao evaluate --format md|html`). Every number is a traced figure of
-//! `jixiao_core::evaluation::figures`; this module only lays them out.
+//! `jixiao_core::report_model::evaluation_figures`; this module only lays them out.
 
-use super::{Blocks, Cell, Line, Outline};
-use jixiao_core::evaluation::figures::{EvaluationFigures, ProjectFigures};
+use super::{Blocks, Line, Outline, OutlineCell};
 use jixiao_core::evaluation::{Evaluation, ProjectEvaluation, ScoredIndicator};
+use jixiao_core::report_model::evaluation_figures::{EvaluationFigures, ProjectFigures};
 
 /// 评分说明: the checklist, why points were lost, or why the value could not be computed; and any
 /// reviewer's override.
@@ -41,13 +41,13 @@ pub(super) fn department(b: &mut Blocks, ev: &Evaluation, figures: &EvaluationFi
         .zip(&figures.indicators)
         .map(|(i, f)| {
             vec![
-                Cell::text(&i.level1),
-                Cell::text(&i.level2),
-                Cell::text(&i.level3),
-                Cell::figure(&f.weight),
-                Cell::figure(&f.value),
-                Cell::figure(&f.score),
-                Cell::text(scoring_note(i)),
+                OutlineCell::text(&i.level1),
+                OutlineCell::text(&i.level2),
+                OutlineCell::text(&i.level3),
+                OutlineCell::figure(&f.weight),
+                OutlineCell::figure(&f.value),
+                OutlineCell::figure(&f.score),
+                OutlineCell::text(scoring_note(i)),
             ]
         })
         .collect();
@@ -60,42 +60,42 @@ pub(super) fn department(b: &mut Blocks, ev: &Evaluation, figures: &EvaluationFi
 }
 
 /// 项目资金 rows: the execution columns only on 年度资金总额.
-fn fund_rows(p: &ProjectEvaluation, f: &ProjectFigures) -> Vec<Vec<Cell>> {
+fn fund_rows(p: &ProjectEvaluation, f: &ProjectFigures) -> Vec<Vec<OutlineCell>> {
     p.funds
         .iter()
         .zip(&f.funds)
         .enumerate()
         .map(|(k, (row, money))| {
-            let dash = || Cell::number("—");
+            let dash = || OutlineCell::number("—");
             let first = k == 0;
             vec![
-                Cell::text(&row.label),
-                Cell::figure(&money.initial),
-                Cell::figure(&money.annual),
-                money.spent.as_ref().map_or_else(dash, Cell::figure),
-                if first { Cell::figure(&f.execution_weight) } else { dash() },
-                if first { Cell::figure(&f.execution_rate) } else { dash() },
-                if first { Cell::figure(&f.execution_score) } else { dash() },
+                OutlineCell::text(&row.label),
+                OutlineCell::figure(&money.initial),
+                OutlineCell::figure(&money.annual),
+                money.spent.as_ref().map_or_else(dash, OutlineCell::figure),
+                if first { OutlineCell::figure(&f.execution_weight) } else { dash() },
+                if first { OutlineCell::figure(&f.execution_rate) } else { dash() },
+                if first { OutlineCell::figure(&f.execution_score) } else { dash() },
             ]
         })
         .collect()
 }
 
 /// 绩效指标 rows: target and actual with direction and unit, weight, score, 偏差原因.
-fn indicator_rows(p: &ProjectEvaluation, f: &ProjectFigures) -> Vec<Vec<Cell>> {
+fn indicator_rows(p: &ProjectEvaluation, f: &ProjectFigures) -> Vec<Vec<OutlineCell>> {
     p.indicators
         .iter()
         .zip(&f.indicators)
         .map(|(i, f)| {
             vec![
-                Cell::text(&i.level1),
-                Cell::text(&i.level2),
-                Cell::text(&i.level3),
-                Cell { numeric: false, ..Cell::figure(&f.target) },
-                Cell { numeric: false, ..Cell::figure(&f.actual) },
-                Cell::figure(&f.weight),
-                Cell::figure(&f.score),
-                Cell::text(if i.deviation_reason.is_empty() { "—".to_string() } else { i.deviation_reason.clone() }),
+                OutlineCell::text(&i.level1),
+                OutlineCell::text(&i.level2),
+                OutlineCell::text(&i.level3),
+                OutlineCell { numeric: false, ..OutlineCell::figure(&f.target) },
+                OutlineCell { numeric: false, ..OutlineCell::figure(&f.actual) },
+                OutlineCell::figure(&f.weight),
+                OutlineCell::figure(&f.score),
+                OutlineCell::text(if i.deviation_reason.is_empty() { "—".to_string() } else { i.deviation_reason.clone() }),
             ]
         })
         .collect()

@@ -2,7 +2,7 @@
 //! table. Every writer lays out the same blocks: Markdown and HTML (`crate::text`), DOCX (`crate::docx`) and
 //! the PDF template (jixiao-pdf), so all formats carry the same words and figures in the same order.
 //!
-//! A figure keeps its trace: a [`Span`] or [`Cell`] made from a `Figure` carries the figure's `id`, its row
+//! A figure keeps its trace: a [`Span`] or [`OutlineCell`] made from a `Figure` carries the figure's `id`, its row
 //! in [`Outline::trace`] (what the figure is, how it was computed, from which records). Writers only lay out;
 //! they compute nothing. Build an outline with [`Blocks`] and [`Blocks::finish`].
 
@@ -106,7 +106,7 @@ impl Line {
 /// A table cell. Numbers are right-aligned in every format; `figure` is the trace id of the figure the
 /// cell prints, as in [`Span`].
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct Cell {
+pub struct OutlineCell {
     pub text: String,
     #[serde(skip_serializing_if = "std::ops::Not::not")]
     pub numeric: bool,
@@ -116,28 +116,28 @@ pub struct Cell {
     pub figure: Option<usize>,
 }
 
-impl Cell {
+impl OutlineCell {
     /// Text; a cell that is only a 「缺少数据…」 note is marked missing (a note that merely mentions one is not).
-    pub fn text(text: impl Into<String>) -> Cell {
+    pub fn text(text: impl Into<String>) -> OutlineCell {
         let text = text.into();
         let missing = text.starts_with("「缺少数据");
-        Cell { text, numeric: false, missing, figure: None }
+        OutlineCell { text, numeric: false, missing, figure: None }
     }
 
     /// A number printed as text (分值, 得分, 执行率): right-aligned.
-    pub fn number(text: impl Into<String>) -> Cell {
-        Cell { numeric: true, ..Cell::text(text) }
+    pub fn number(text: impl Into<String>) -> OutlineCell {
+        OutlineCell { numeric: true, ..OutlineCell::text(text) }
     }
 
     /// A figure as printed, with its trace id.
-    pub fn figure(figure: &Figure) -> Cell {
-        Cell { text: figure.text.clone(), numeric: !figure.missing, missing: figure.missing, figure: Some(figure.id) }
+    pub fn figure(figure: &Figure) -> OutlineCell {
+        OutlineCell { text: figure.text.clone(), numeric: !figure.missing, missing: figure.missing, figure: Some(figure.id) }
     }
 
     /// A figure printed with more than its own text (an override's 「*」, a unit after the number): the
     /// cell still links to the figure's trace.
-    pub fn figure_as(figure: &Figure, text: impl Into<String>) -> Cell {
-        Cell { text: text.into(), ..Cell::figure(figure) }
+    pub fn figure_as(figure: &Figure, text: impl Into<String>) -> OutlineCell {
+        OutlineCell { text: text.into(), ..OutlineCell::figure(figure) }
     }
 }
 
@@ -171,7 +171,7 @@ pub enum Block {
     },
     Table {
         headers: Vec<String>,
-        rows: Vec<Vec<Cell>>,
+        rows: Vec<Vec<OutlineCell>>,
         /// Relative column widths, one per header.
         widths: Vec<u16>,
     },
@@ -193,7 +193,7 @@ impl Block {
             Block::List { numbered, items } => Block::List { numbered: *numbered, items: items.iter().map(Line::untraced).collect() },
             Block::Table { headers, rows, widths } => Block::Table {
                 headers: headers.clone(),
-                rows: rows.iter().map(|r| r.iter().map(|c| Cell { figure: None, ..c.clone() }).collect()).collect(),
+                rows: rows.iter().map(|r| r.iter().map(|c| OutlineCell { figure: None, ..c.clone() }).collect()).collect(),
                 widths: widths.clone(),
             },
             Block::Signature { unit, date } => Block::Signature { unit: unit.clone(), date: date.untraced() },
@@ -264,7 +264,7 @@ impl Blocks {
     }
 
     /// A table; `widths` are relative column widths, one per header.
-    pub fn table(&mut self, headers: &[&str], widths: &[u16], rows: Vec<Vec<Cell>>) {
+    pub fn table(&mut self, headers: &[&str], widths: &[u16], rows: Vec<Vec<OutlineCell>>) {
         debug_assert_eq!(headers.len(), widths.len());
         self.0.push(Block::Table { headers: headers.iter().map(|h| h.to_string()).collect(), rows, widths: widths.to_vec() });
     }

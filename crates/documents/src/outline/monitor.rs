@@ -5,8 +5,8 @@
 //! (溧阳市财政局, https://www.liyang.gov.cn/html/czly/2022/AQPBAIAN_0112/29078.html). Every cell is a figure of
 //! `jixiao_core::monitoring::build`; nothing is computed here.
 
-use super::{Blocks, Cell, Line, Outline};
-use jixiao_core::monitoring::{FundsRow, IndicatorRow, Monitoring};
+use super::{Blocks, Line, Outline, OutlineCell};
+use jixiao_core::monitoring::{FundsRow, IndicatorProgress, Monitoring};
 
 /// （一）, （二）, … for the second heading level.
 fn ordinal(n: usize) -> String {
@@ -31,35 +31,35 @@ pub fn funds_headers(m: &Monitoring) -> Vec<String> {
 
 pub const FUNDS_WIDTHS: [u16; 9] = [6, 3, 3, 3, 3, 3, 4, 7, 7];
 
-pub fn funds_cells(r: &FundsRow) -> Vec<Cell> {
+pub fn funds_cells(r: &FundsRow) -> Vec<OutlineCell> {
     vec![
-        Cell::text(&r.label),
-        Cell::figure(&r.initial),
-        Cell::figure(&r.annual),
-        Cell::figure(&r.spent),
-        Cell::figure(&r.execution_rate),
-        Cell::figure(&r.gap),
-        Cell::figure(&r.expected),
+        OutlineCell::text(&r.label),
+        OutlineCell::figure(&r.initial),
+        OutlineCell::figure(&r.annual),
+        OutlineCell::figure(&r.spent),
+        OutlineCell::figure(&r.execution_rate),
+        OutlineCell::figure(&r.gap),
+        OutlineCell::figure(&r.expected),
         statement(&r.deviation_reason),
         statement(&r.corrective_action),
     ]
 }
 
 /// A statement (偏差原因, 纠偏措施 …) is text, left-aligned, unless it is missing.
-fn statement(f: &jixiao_core::report_model::Figure) -> Cell {
-    Cell { numeric: false, ..Cell::figure(f) }
+fn statement(f: &jixiao_core::report_model::Figure) -> OutlineCell {
+    OutlineCell { numeric: false, ..OutlineCell::figure(f) }
 }
 
 pub const INDICATOR_HEADERS: [&str; 9] =
     ["一级指标", "二级指标", "三级指标", "年度指标值", "截至监控日完成情况", "全年预计完成值", "完成目标可能性", "偏差原因", "纠偏措施"];
 pub const INDICATOR_WIDTHS: [u16; 9] = [3, 3, 5, 3, 5, 3, 3, 6, 6];
 
-pub fn indicator_cells(i: &IndicatorRow) -> Vec<Cell> {
+pub fn indicator_cells(i: &IndicatorProgress) -> Vec<OutlineCell> {
     vec![
-        Cell::text(&i.level1),
-        Cell::text(&i.level2),
-        Cell::text(&i.level3),
-        Cell::text(&i.target),
+        OutlineCell::text(&i.level1),
+        OutlineCell::text(&i.level2),
+        OutlineCell::text(&i.level3),
+        OutlineCell::text(&i.target),
         statement(&i.progress),
         statement(&i.expected),
         statement(&i.likelihood),

@@ -2,9 +2,9 @@
 //! the figures go to the outline's trace. Figures come from the model; nothing here computes one.
 
 use super::evaluation::project_table;
-use super::{Blocks, Cell, Line, Outline};
-use jixiao_core::evaluation::figures::EvaluationFigures;
+use super::{Blocks, Line, Outline, OutlineCell};
 use jixiao_core::project_report::{ProjectProse, ProjectReport};
+use jixiao_core::report_model::evaluation_figures::EvaluationFigures;
 
 /// The unit's text for a section, one paragraph each; or its 「缺少数据」 note; or `otherwise`.
 fn prose(b: &mut Blocks, section: &ProjectProse, otherwise: &str) {
@@ -65,13 +65,13 @@ pub fn project_outline(r: &ProjectReport) -> Outline {
             .iter()
             .map(|l| {
                 vec![
-                    Cell::text(&l.line_code),
-                    Cell::text(&l.function),
-                    Cell::text(&l.economic_code),
-                    Cell::text(&l.fund_source),
-                    Cell::figure(&l.annual),
-                    Cell::figure(&l.spent),
-                    Cell::figure(&l.rate),
+                    OutlineCell::text(&l.line_code),
+                    OutlineCell::text(&l.function),
+                    OutlineCell::text(&l.economic_code),
+                    OutlineCell::text(&l.fund_source),
+                    OutlineCell::figure(&l.annual),
+                    OutlineCell::figure(&l.spent),
+                    OutlineCell::figure(&l.rate),
                 ]
             })
             .collect();

@@ -2,8 +2,8 @@
 //! nothing here computes one.
 
 use super::evaluation::{department, projects};
-use super::{Blocks, Cell, Chart, Line, Outline};
-use jixiao_core::evaluation::figures::EvaluationFigures;
+use super::{Blocks, Chart, Line, Outline, OutlineCell};
+use jixiao_core::report_model::evaluation_figures::EvaluationFigures;
 use jixiao_core::report_model::{Prose, ReportModel};
 
 /// The report's blocks, with the trace table of every figure: the model's, then the evaluation tables'.
@@ -158,12 +158,12 @@ fn spending(b: &mut Blocks, m: &ReportModel) {
         .iter()
         .map(|r| {
             vec![
-                Cell::text(&r.source),
-                Cell::figure(&r.opening),
-                Cell::figure(&r.income),
-                Cell::figure(&r.spending),
-                Cell::figure(&r.returned),
-                Cell::figure(&r.closing),
+                OutlineCell::text(&r.source),
+                OutlineCell::figure(&r.opening),
+                OutlineCell::figure(&r.income),
+                OutlineCell::figure(&r.spending),
+                OutlineCell::figure(&r.returned),
+                OutlineCell::figure(&r.closing),
             ]
         })
         .collect();
@@ -244,11 +244,11 @@ fn spending(b: &mut Blocks, m: &ReportModel) {
             .iter()
             .map(|p| {
                 vec![
-                    Cell::text(&p.name),
-                    Cell::text(p.function_paths.join("；")),
-                    Cell::figure(&p.budget),
-                    Cell::figure(&p.spent),
-                    Cell::figure(&p.execution_rate),
+                    OutlineCell::text(&p.name),
+                    OutlineCell::text(p.function_paths.join("；")),
+                    OutlineCell::figure(&p.budget),
+                    OutlineCell::figure(&p.spent),
+                    OutlineCell::figure(&p.execution_rate),
                 ]
             })
             .collect();
@@ -404,19 +404,21 @@ fn performance(b: &mut Blocks, m: &ReportModel, figures: Option<&EvaluationFigur
                 .indicators
                 .iter()
                 .map(|i| {
-                    let target = Cell::text(i.target_text());
-                    let actual = Cell::text(i.actual_text());
+                    let target = OutlineCell::text(i.target_text());
+                    let actual = OutlineCell::text(i.actual_text());
                     let (target, actual) = match scored(&p.code, &i.code) {
-                        Some(f) => (Cell { figure: Some(f.target.id), ..target }, Cell { figure: Some(f.actual.id), ..actual }),
+                        Some(f) => {
+                            (OutlineCell { figure: Some(f.target.id), ..target }, OutlineCell { figure: Some(f.actual.id), ..actual })
+                        }
                         None => (target, actual),
                     };
                     vec![
-                        Cell::text(&i.level1),
-                        Cell::text(&i.level2),
-                        Cell::text(&i.level3),
+                        OutlineCell::text(&i.level1),
+                        OutlineCell::text(&i.level2),
+                        OutlineCell::text(&i.level3),
                         target,
                         actual,
-                        Cell::text(&i.deviation_reason),
+                        OutlineCell::text(&i.deviation_reason),
                     ]
                 })
                 .collect();

@@ -2,7 +2,7 @@
 //! per continuing project, the projects left out and the targets to look at; the figures go to the outline's trace.
 
 use super::project::signature;
-use super::{Blocks, Cell, Line, Outline};
+use super::{Blocks, Line, Outline, OutlineCell};
 use jixiao_core::final_accounts::chinese_ordinal;
 use jixiao_core::report_model::Figure;
 use jixiao_core::targets::{DraftIndicator, TargetDraft};
@@ -10,7 +10,7 @@ use jixiao_core::targets::{DraftIndicator, TargetDraft};
 const INDICATOR_HEADERS: [&str; 6] = ["一级指标", "二级指标", "三级指标", "指标值（拟定）", "参考值（本年实际）", "审核提示"];
 const INDICATOR_WIDTHS: [u16; 6] = [4, 5, 7, 4, 4, 8];
 
-fn indicator_rows(indicators: &[DraftIndicator]) -> Vec<Vec<Cell>> {
+fn indicator_rows(indicators: &[DraftIndicator]) -> Vec<Vec<OutlineCell>> {
     indicators
         .iter()
         .map(|i| {
@@ -22,19 +22,19 @@ fn indicator_rows(indicators: &[DraftIndicator]) -> Vec<Vec<Cell>> {
                 None => "「缺少数据：本年实际完成值」".to_string(),
             };
             vec![
-                Cell::text(&i.level1),
-                Cell::text(&i.level2),
-                Cell::text(&i.level3),
-                Cell::text(target),
-                Cell::text(reference),
-                Cell::text(i.flag.clone().unwrap_or_else(|| "—".into())),
+                OutlineCell::text(&i.level1),
+                OutlineCell::text(&i.level2),
+                OutlineCell::text(&i.level3),
+                OutlineCell::text(target),
+                OutlineCell::text(reference),
+                OutlineCell::text(i.flag.clone().unwrap_or_else(|| "—".into())),
             ]
         })
         .collect()
 }
 
-fn amount_row(label: &str, this_year: &Figure, next_year: Option<&Figure>) -> Vec<Cell> {
-    vec![Cell::text(label), Cell::figure(this_year), next_year.map_or_else(|| Cell::text("—"), Cell::figure)]
+fn amount_row(label: &str, this_year: &Figure, next_year: Option<&Figure>) -> Vec<OutlineCell> {
+    vec![OutlineCell::text(label), OutlineCell::figure(this_year), next_year.map_or_else(|| OutlineCell::text("—"), OutlineCell::figure)]
 }
 
 /// The draft's blocks.
@@ -69,7 +69,11 @@ pub fn targets_outline(d: &TargetDraft) -> Outline {
         b.paragraph(Line::new().text("无延续项目。"));
     } else {
         let col = format!("{year}年全年预算数（参考，{money}）");
-        b.table(&["任务（项目）", &col], &[12, 6], dep.tasks.iter().map(|(name, f)| vec![Cell::text(name), Cell::figure(f)]).collect());
+        b.table(
+            &["任务（项目）", &col],
+            &[12, 6],
+            dep.tasks.iter().map(|(name, f)| vec![OutlineCell::text(name), OutlineCell::figure(f)]).collect(),
+        );
     }
     b.paragraph(Line::new().text("年度绩效指标："));
     if dep.indicators.is_empty() {
@@ -99,10 +103,10 @@ pub fn targets_outline(d: &TargetDraft) -> Outline {
             ],
             &[5, 6, 6, 6],
             vec![vec![
-                Cell::text("年度资金总额"),
-                Cell::figure(&p.next_year_amount),
-                Cell::figure(&p.this_year_annual),
-                Cell::figure(&p.this_year_spent),
+                OutlineCell::text("年度资金总额"),
+                OutlineCell::figure(&p.next_year_amount),
+                OutlineCell::figure(&p.this_year_annual),
+                OutlineCell::figure(&p.this_year_spent),
             ]],
         );
         b.paragraph(Line::new().text(format!("年度目标：{}", p.goal.trim())));

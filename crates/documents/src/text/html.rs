@@ -1,7 +1,7 @@
 //! The HTML writer: every text escaped, every traced figure linked to its row of 「附：数字来源」.
 
 use super::heading_rank;
-use crate::outline::{Block, Cell, Line, Outline, Span};
+use crate::outline::{Block, Line, Outline, OutlineCell, Span};
 use jixiao_core::report_model::Figure;
 use std::collections::{BTreeMap, BTreeSet};
 use std::fmt::Write;
@@ -114,7 +114,7 @@ impl Writer<'_> {
         }
     }
 
-    fn cell(&mut self, cell: &Cell) -> String {
+    fn cell(&mut self, cell: &OutlineCell) -> String {
         let class = if cell.numeric { " class=\"num\"" } else { "" };
         let text = match cell.figure {
             Some(id) if self.trace.contains_key(&id) => self.figure_link(id, &cell.text, cell.missing),

@@ -1,7 +1,7 @@
 //! The Markdown writer.
 
 use super::{heading_rank, tidy};
-use crate::outline::{Block, Cell, Outline};
+use crate::outline::{Block, Outline, OutlineCell};
 use std::fmt::Write;
 
 /// The outline as Markdown: one block per paragraph, blank lines between.
@@ -38,6 +38,6 @@ pub fn markdown(doc: &Outline) -> String {
 }
 
 /// A cell's text, kept on one line and inside its column.
-fn cell(c: &Cell) -> String {
+fn cell(c: &OutlineCell) -> String {
     c.text.replace('|', "｜").replace('\n', " ")
 }

@@ -13,19 +13,19 @@
 //!
 //! Build the outline with [`crate::outline::Blocks`]: `heading(level, …)` with the 公文 levels 1 (一、),
 //! 2 (（一）), 3 (1.); `paragraph(Line)`, where `Line::figure(&Figure)` keeps the figure's id;
-//! `table(headers, widths, rows)` with `Cell::figure`; `finish(title, trace)`, where `trace` holds every
+//! `table(headers, widths, rows)` with `OutlineCell::figure`; `finish(title, trace)`, where `trace` holds every
 //! figure used, its `id` being its number in the trace table. Both writers print the title as the only
 //! first-rank heading; 一、 is the second rank, （一） and 1. the third (the 1. headings carry their own
 //! number), deeper levels below.
 //!
 //! ```
 //! use jixiao_core::report_model::Figure;
-//! use jixiao_documents::outline::{Blocks, Cell, Line};
+//! use jixiao_documents::outline::{Blocks, OutlineCell, Line};
 //! let total = Figure::new(1, "242.96", "财政拨款收入合计（万元）", "Σ 收入凭证.金额", vec![], None);
 //! let mut b = Blocks::default();
 //! b.heading(1, "一、收入情况");
 //! b.paragraph(Line::new().text("收入合计").figure(&total).text("万元。"));
-//! b.table(&["项目", "金额（万元）"], &[3, 2], vec![vec![Cell::text("合计"), Cell::figure(&total)]]);
+//! b.table(&["项目", "金额（万元）"], &[3, 2], vec![vec![OutlineCell::text("合计"), OutlineCell::figure(&total)]]);
 //! let doc = b.finish("示例报告", vec![total]);
 //! assert!(jixiao_documents::text::markdown(&doc).contains("收入合计242.96万元。"));
 //! assert!(jixiao_documents::text::html(&doc).contains(r##"<a class="fig" id="use-1" href="#fig-1""##));
@@ -70,8 +70,8 @@ pub fn tidy(text: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::outline::{Blocks, Cell, Line};
-    use jixiao_core::check::RecordRef;
+    use crate::outline::{Blocks, Line, OutlineCell};
+    use jixiao_core::finding::RecordRef;
     use jixiao_core::report_model::Figure;
 
     const PAYLOAD: &str = "X\"onmouseover='alert(3)'<script>alert(1)</script>|";
@@ -90,7 +90,7 @@ mod tests {
         b.heading(1, format!("一、{PAYLOAD}"));
         b.paragraph(Line::new().text(PAYLOAD).figure(&figure).figure(&untraced).missing_data(PAYLOAD));
         b.list(true, vec![Line::new().text(PAYLOAD)]);
-        b.table(&[PAYLOAD], &[1], vec![vec![Cell::figure(&figure)], vec![Cell::text(format!("a\nb{PAYLOAD}"))]]);
+        b.table(&[PAYLOAD], &[1], vec![vec![OutlineCell::figure(&figure)], vec![OutlineCell::text(format!("a\nb{PAYLOAD}"))]]);
         b.signature(PAYLOAD, Line::new().missing_data("报告日期"));
         b.finish(PAYLOAD, vec![figure])
     }

@@ -100,8 +100,8 @@ pub fn write(
 pub fn write_explanations(
     workbook: &mut Workbook,
     f: &Formats,
-    books: &jixiao_core::records::Books,
-    items: &[jixiao_core::disclosure::Explanation],
+    books: &jixiao_core::books::Books,
+    items: &[jixiao_core::final_accounts::Explanation],
 ) -> Result<(), XlsxError> {
     const LAST_COL: ColNum = 1;
     let sheet = workbook.add_worksheet();

@@ -4,9 +4,9 @@
 use super::layout::{ColumnWidths, Formats, points, print_setup, sheet_name, wan_yuan, wrapped_row_height, write_across, write_block};
 use crate::outline::evaluation::scoring_note;
 use jixiao_core::BasisPoints;
-use jixiao_core::evaluation::figures::score_text;
 use jixiao_core::evaluation::{Evaluation, Points, ProjectEvaluation};
 use jixiao_core::records::UnitProfile;
+use jixiao_core::report_model::evaluation_figures::score_text;
 use rust_xlsxwriter::{ColNum, RowNum, Workbook, Worksheet, XlsxError};
 
 /// Writes `texts` down column `col` from row `first`, merging runs of equal `keys` (一级/二级指标 as the

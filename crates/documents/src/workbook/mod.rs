@@ -10,9 +10,9 @@ pub use monitor_sheet::monitor_workbook;
 
 use crate::DocumentError;
 use jixiao_core::MoneyUnit;
+use jixiao_core::books::Books;
 use jixiao_core::evaluation::Evaluation;
 use jixiao_core::final_accounts::final_accounts;
-use jixiao_core::records::Books;
 use rust_xlsxwriter::{DocProperties, ExcelDateTime, Workbook};
 
 /// The whole workbook as bytes, the 决算公开 tables in 万元, the 决算说明 without the 上年 comparison.
@@ -30,7 +30,7 @@ pub fn workbook_in(books: &Books, evaluation: &Evaluation, unit: MoneyUnit, prio
     for (index, table) in accounts.tables.iter().enumerate() {
         accounts_sheet::write(&mut wb, &formats, &accounts.unit_name, accounts.year, index, table, unit)?;
     }
-    accounts_sheet::write_explanations(&mut wb, &formats, books, &jixiao_core::disclosure::explanations(books, prior))?;
+    accounts_sheet::write_explanations(&mut wb, &formats, books, &jixiao_core::final_accounts::explanations(books, prior))?;
     evaluation_sheets::write_department(&mut wb, &formats, evaluation)?;
     for (index, project) in evaluation.projects.iter().enumerate() {
         evaluation_sheets::write_project(&mut wb, &formats, &books.unit, books.year.year, index, project)?;

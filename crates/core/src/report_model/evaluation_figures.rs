@@ -1,12 +1,13 @@
 //! The numbers of the evaluation tables — 部门整体支出绩效评分表 (分值, 指标值, 得分) and each 项目支出绩效自评表
 //! (项目资金, 执行率, 指标值, 实际完成值, 分值, 得分, 总分) — as traced [`Figure`]s: what each is, where its
 //! rule comes from (the framework files applied and the indicator id) and the records it was measured
-//! from. Texts are printed here, once, so that every writer only lays them out.
+//! from. Texts are printed here, once, so that every writer only lays them out. Part of the report model (not
+//! of `evaluation`), which the evaluation does not depend on.
 
-use super::{Evaluation, Points, ProjectEvaluation, ProjectIndicatorScore, ScoredIndicator};
-use crate::check::RecordRef;
+use super::{Figure, Quantity};
+use crate::evaluation::{Amount, Evaluation, Points, ProjectEvaluation, ProjectIndicatorScore, ScoredIndicator};
+use crate::finding::RecordRef;
 use crate::money::{BasisPoints, Fen};
-use crate::report_model::{Figure, Quantity};
 
 /// One row of the 评分表.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -162,7 +163,7 @@ fn indicator(ids: &mut Ids, i: &ScoredIndicator, rules: &str) -> IndicatorFigure
 
 fn project(ids: &mut Ids, p: &ProjectEvaluation, rules: &str) -> ProjectFigures {
     let source = || vec![RecordRef::new("projects", p.project_code.clone())];
-    let money = |ids: &mut Ids, amount: &super::Amount, row: &str, column: &str, how: &str| {
+    let money = |ids: &mut Ids, amount: &Amount, row: &str, column: &str, how: &str| {
         ids.add(
             amount.wan_yuan.clone(),
             format!("{}：{row}：{column}（万元）", p.name),
