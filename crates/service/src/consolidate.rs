@@ -230,3 +230,50 @@ fn scope_name(scope: &Scope, units: &[UnitProfile]) -> String {
         (Scope::Region(None), None) => jixiao_core::consolidated::ALL_UNITS.into(),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Any change to what an assessment depends on gives another key: books, profile, framework, the year's
+    /// or the prior year's row (a prior year arriving or changing), the rules in force, the year.
+    #[test]
+    fn the_summary_key_changes_with_everything_the_assessment_reads() {
+        let base = SummaryState {
+            books_version: 7,
+            unit_hash: "u".into(),
+            framework: None,
+            year_hash: "y".into(),
+            prior_hash: None,
+            stored: None,
+        };
+        let key = summary_key(&base, 2020, "r");
+        assert_eq!(key, summary_key(&base.clone(), 2020, "r"), "deterministic");
+        let changed = [
+            SummaryState { books_version: 8, ..base.clone() },
+            SummaryState { unit_hash: "u2".into(), ..base.clone() },
+            SummaryState { framework: Some("hunan".into()), ..base.clone() },
+            SummaryState { year_hash: "y2".into(), ..base.clone() },
+            SummaryState { prior_hash: Some("p".into()), ..base.clone() },
+        ];
+        for state in &changed {
+            assert_ne!(summary_key(state, 2020, "r"), key, "{state:?}");
+        }
+        assert_ne!(summary_key(&base, 2020, "r2"), key, "rules");
+        assert_ne!(summary_key(&base, 2021, "r"), key, "year");
+    }
+
+    /// The rules digest follows the resolved rules: a region whose checked override file applies gets another
+    /// digest than the national rules, and an unknown chosen framework gives none (assessed, so it errs).
+    #[test]
+    fn the_rules_digest_follows_the_rules_in_force() {
+        let national = rules_digest("000000", 2020, None).expect("national rules resolve");
+        assert_eq!(rules_digest("000000", 2020, None).as_deref(), Some(national.as_str()));
+        assert!(rules_digest("000000", 2020, Some("没有这个框架")).is_none());
+        // data/frameworks/overrides/chongqing-2021.toml (checked) applies to Chongqing's units in 2021.
+        assert_ne!(Rules::for_unit("500000", 2021).unwrap(), Rules::for_unit("000000", 2021).unwrap());
+        assert_ne!(rules_digest("500000", 2021, None), rules_digest("000000", 2021, None));
+        assert_eq!(data_digest().len(), 64);
+        assert!(!CORE_DATA.is_empty());
+    }
+}
