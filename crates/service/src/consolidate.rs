@@ -56,8 +56,10 @@ pub async fn warm_summaries(store: &Store, scope: &Scope, year: i32) -> Result<(
     Ok((input.units.iter().filter(|u| u.has_year).count(), computed))
 }
 
-/// The input, and how many unit-years were assessed from their books.
+/// A unit to assess, with the key to store its summary under (none: not stored).
+type Pending = (UnitProfile, Option<String>);
 
+/// The input, and how many unit-years were assessed from their books.
 async fn build_input(
     store: &Store,
     scope: &Scope,
@@ -74,7 +76,7 @@ async fn build_input(
         if use_stored { states.keys().cloned().collect() } else { store.units_with_year(scope, year).await? };
 
     let mut summaries: Vec<UnitSummary> = units.iter().filter(|u| !with_year.contains(&u.code)).map(UnitSummary::absent).collect();
-    let mut to_assess: Vec<(UnitProfile, Option<String>)> = Vec::new();
+    let mut to_assess: Vec<Pending> = Vec::new();
     let mut digests: BTreeMap<(String, Option<String>), Option<String>> = BTreeMap::new();
     for unit in units.iter().filter(|u| with_year.contains(&u.code)) {
         let Some(state) = states.get(&unit.code) else {
@@ -100,7 +102,7 @@ async fn build_input(
     }
 
     let to_assess_len = to_assess.len();
-    let queue: Arc<Mutex<Vec<(UnitProfile, Option<String>)>>> = Arc::new(Mutex::new(to_assess.into_iter().rev().collect()));
+    let queue: Arc<Mutex<Vec<Pending>>> = Arc::new(Mutex::new(to_assess.into_iter().rev().collect()));
     let mut workers = tokio::task::JoinSet::new();
     for _ in 0..WORKERS {
         let (store, queue, execution, extra_rules) = (store.clone(), queue.clone(), execution.clone(), extra_rules.clone());

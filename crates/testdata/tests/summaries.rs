@@ -33,7 +33,7 @@ async fn run(seed: u64, store: &Store, dir: &Path) -> Result<usize> {
     let mut steps = 0;
     for u in &s.units {
         let mut order: Vec<usize> = (0..u.imports.len()).collect();
-        if seed % 2 == 0 {
+        if seed.is_multiple_of(2) {
             order.reverse();
         }
         for k in order {
