@@ -178,6 +178,22 @@ enum Command {
     },
     /// Load the demo dataset (芙蓉区科学技术协会, 2020).
     Demo,
+    /// Compute and store the year's unit-year summaries (books check and evaluation) that are missing or out of
+    /// date, for the units of a 主管部门 (--department) or a region (--bureau, --area, or every unit): after a mass
+    /// import, so the first consolidated report reads one stored row per unit instead of every unit's books.
+    Summarize {
+        /// 主管部门编码.
+        #[arg(long, conflicts_with_all = ["bureau", "area"])]
+        department: Option<String>,
+        /// 财政局编码.
+        #[arg(long)]
+        bureau: Option<String>,
+        /// 行政区划代码 (430100 covers every 4301xx unit).
+        #[arg(long, conflicts_with = "bureau")]
+        area: Option<String>,
+        #[arg(long)]
+        year: i32,
+    },
     /// Copy every unit's books from one database to another (e.g. sqlite://a.db to postgres://…), verified by
     /// identical reports. The target must be empty, or already hold exactly the same books.
     Migrate {
@@ -702,6 +718,11 @@ async fn run(cli: Cli, db_given: bool) -> Result<ExitCode> {
             return Ok(ExitCode::from(jixiao_lint::run(&files, format).clamp(0, 255) as u8));
         }
         Command::Migrate { from, to } => migrate::run(&from, &to).await?,
+        Command::Summarize { department, bureau, area, year } => {
+            let scope = consolidated::scope(department.is_none(), department, bureau, area)?;
+            let (units, computed) = jixiao_service::consolidate::warm_summaries(&open(&cli.db).await?, &scope, year).await?;
+            println!("{year}年度：{units} 个单位有账，计算并保存了 {computed} 个单位的汇总（其余已是最新）");
+        }
         Command::Backup { to } => backup::backup(&cli.db, &to).await?,
         Command::Restore { from, force } => backup::restore(&cli.db, &from, force).await?,
         Command::Verify { expect_head } => return reliability::verify(&open(&cli.db).await?, expect_head.as_deref()).await,

@@ -23,7 +23,7 @@ pub enum Scope {
 
 impl Scope {
     /// The filter on `unit u` (and the value bound to `$2`), chosen from fixed texts.
-    fn filter(&self) -> (&'static str, Option<String>) {
+    pub(crate) fn filter(&self) -> (&'static str, Option<String>) {
         match self {
             Scope::Department(code) => (" AND u.department_code = $2", Some(code.clone())),
             Scope::Region(Some(code)) => (" AND u.bureau_code = $2", Some(code.clone())),

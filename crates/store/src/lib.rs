@@ -11,6 +11,7 @@ pub mod consolidate;
 mod notable;
 pub mod period;
 pub mod schema;
+pub mod summary;
 pub mod web;
 pub mod writer;
 

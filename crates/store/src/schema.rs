@@ -31,6 +31,7 @@ const EXTRA: &[(u32, &str)] = &[
     (11, include_str!("../migrations-extra/0011.sql")),
     (12, include_str!("../migrations-extra/0012.sql")),
     (13, include_str!("../migrations-extra/0013.sql")),
+    (16, include_str!("../migrations-extra/0016.sql")),
 ];
 
 /// The DDL of schema version `version` for a backend: version 1 creates the unit tables and the record kinds
