@@ -300,6 +300,12 @@ pub fn read_workbook_bytes(label: String, file: &str, bytes: &[u8]) -> Result<So
 
 /// [`read_workbook_bytes`], keeping the rows that parsed when others have errors.
 pub fn read_workbook_partial(label: String, file: &str, bytes: &[u8]) -> Partial {
+    read_workbook_partial_over(label, file, bytes, None)
+}
+
+/// [`read_workbook_partial`] for a unit the database holds (`stored`): a required 单位信息 row left blank
+/// takes the stored value ([`unit::parse_unit_sheets_over`]).
+pub fn read_workbook_partial_over(label: String, file: &str, bytes: &[u8], stored: Option<&jixiao_core::records::UnitProfile>) -> Partial {
     let file = file.to_string();
     let tables = match table::parse_xlsx(bytes, &file) {
         Ok(tables) => tables,
@@ -323,7 +329,7 @@ pub fn read_workbook_partial(label: String, file: &str, bytes: &[u8]) -> Partial
         }
     }
     record_tables.sort_by_key(|(id, _)| record_kinds().iter().position(|k| k.id == *id));
-    let unit = unit::parse_unit_sheets(&file, &unit_tables).map_err(|e| errors.extend(e)).ok();
+    let unit = unit::parse_unit_sheets_over(&file, &unit_tables, stored).map_err(|e| errors.extend(e)).ok();
     let rows = parse_tables(&record_tables, &mut errors);
     (unit.map(|(unit, years)| Source { label, unit, years, rows }), errors)
 }

@@ -91,6 +91,17 @@ pub fn parse_unit_toml(text: &str) -> Result<(UnitProfile, Vec<UnitYear>), Impor
 
 /// Reads the unit from the workbook's four unit sheets.
 pub fn parse_unit_sheets(file: &str, sheets: &[&Table]) -> Result<(UnitProfile, Vec<UnitYear>), Vec<ImportError>> {
+    parse_unit_sheets_over(file, sheets, None)
+}
+
+/// [`parse_unit_sheets`] for a re-upload of a unit the database holds (`stored`): a required 单位信息 row
+/// left blank means "unchanged" and takes the stored value (issue 20: a blank field is no conflict). For a
+/// new unit (`None`) a blank required row is an error naming the sheet, its row and the field.
+pub fn parse_unit_sheets_over(
+    file: &str,
+    sheets: &[&Table],
+    stored: Option<&UnitProfile>,
+) -> Result<(UnitProfile, Vec<UnitYear>), Vec<ImportError>> {
     let find = |name: &str| sheets.iter().find(|t| t.place.sheet.as_deref() == Some(name));
     let Some(profile) = find(SHEET_PROFILE) else {
         return Err(vec![ImportError {
@@ -103,13 +114,30 @@ pub fn parse_unit_sheets(file: &str, sheets: &[&Table]) -> Result<(UnitProfile, 
     let mut pairs: Vec<(usize, &str, &str)> =
         vec![(1, profile.header.first().map_or("", String::as_str), profile.header.get(1).map_or("", String::as_str))];
     pairs.extend(profile.rows.iter().map(|(r, c)| (*r, c.first().map_or("", String::as_str), c.get(1).map_or("", String::as_str))));
-    let value = |field: &str, zh: &str| pairs.iter().find(|(_, k, _)| *k == zh || *k == field).map(|(_, _, v)| v.to_string());
+    let value = |field: &str, zh: &str| pairs.iter().find(|(_, k, _)| *k == zh || *k == field).map(|(_, _, v)| v.trim().to_string());
+    let stored_value = |field: &str| {
+        stored.map(|u| match field {
+            "code" => u.code.clone(),
+            "name" => u.name.clone(),
+            "region_code" => u.region_code.clone(),
+            _ => u.parent_department.clone(),
+        })
+    };
     let mut fields = Vec::new();
     for (field, zh) in PROFILE_FIELDS {
-        match value(field, zh).filter(|v| !v.is_empty()) {
+        match value(field, zh).filter(|v| !v.is_empty()).or_else(|| stored_value(field)) {
             Some(v) => fields.push(v),
             None => {
-                errors.push(profile.place.error(None, Some(zh), None, "IMPORT_REQUIRED_EMPTY", format!("单位信息缺少「{zh}」")));
+                // The row of the field when it is there with its value blank; none when the row is missing.
+                let row = pairs.iter().find(|(_, k, _)| k == zh || k == field).map(|(r, _, _)| *r);
+                let what = if row.is_some() { "这一行第 2 列的值为空" } else { "没有这一行" };
+                errors.push(profile.place.error(
+                    row,
+                    Some(zh),
+                    None,
+                    "IMPORT_REQUIRED_EMPTY",
+                    format!("单位信息缺少「{zh}」（{what}；新登记的单位必须填写）"),
+                ));
                 fields.push(String::new());
             }
         }
@@ -157,4 +185,50 @@ pub fn parse_unit_sheets(file: &str, sheets: &[&Table]) -> Result<(UnitProfile, 
         },
         years,
     ))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A 单位信息 sheet of (field, value) rows; its first row is the header row of the table.
+    fn profile_sheet(rows: &[(&str, &str)]) -> Table {
+        let place = Place { file: "t.xlsx".into(), sheet: Some(SHEET_PROFILE.into()) };
+        let cells = |(k, v): &(&str, &str)| vec![k.to_string(), v.to_string()];
+        Table { place, header: cells(&rows[0]), rows: rows[1..].iter().enumerate().map(|(i, r)| (i + 2, cells(r))).collect() }
+    }
+
+    #[test]
+    fn a_blank_required_row_is_unchanged_for_a_stored_unit_and_an_error_for_a_new_one() {
+        let sheet = profile_sheet(&[("单位编码", "U1"), ("单位名称", ""), ("区划代码", "430102"), ("主管部门", "某部门")]);
+        let errors = parse_unit_sheets("t.xlsx", &[&sheet]).unwrap_err();
+        assert_eq!(errors.len(), 1, "{errors:?}");
+        let e = &errors[0];
+        assert_eq!(
+            (e.sheet.as_deref(), e.row, e.column.as_deref(), e.rule_id),
+            (Some("单位信息"), Some(2), Some("单位名称"), "IMPORT_REQUIRED_EMPTY")
+        );
+        assert!(e.message.contains("单位信息缺少「单位名称」") && e.message.contains("值为空"), "{}", e.message);
+
+        let stored = UnitProfile {
+            code: "U1".into(),
+            name: "某单位".into(),
+            region_code: "430102".into(),
+            parent_department: "旧部门".into(),
+            duties: vec![],
+            offices: vec![],
+            department_code: None,
+            bureau_code: None,
+            bureau_name: None,
+            framework: None,
+        };
+        let (unit, _) = parse_unit_sheets_over("t.xlsx", &[&sheet], Some(&stored)).unwrap();
+        assert_eq!(unit.name, "某单位", "blank: the stored value");
+        assert_eq!(unit.parent_department, "某部门", "given: the uploaded value");
+        // A row left out altogether is an error without a row number for a new unit.
+        let short = profile_sheet(&[("单位编码", "U1"), ("单位名称", "某单位"), ("区划代码", "430102")]);
+        let errors = parse_unit_sheets("t.xlsx", &[&short]).unwrap_err();
+        assert_eq!((errors[0].row, errors[0].column.as_deref()), (None, Some("主管部门")));
+        assert!(errors[0].message.contains("没有这一行"), "{}", errors[0].message);
+    }
 }

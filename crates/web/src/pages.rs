@@ -1095,8 +1095,8 @@ pub(crate) async fn compare_unit_sheets(
     files: &[(String, axum::body::Bytes)],
 ) -> Result<Compared, AppError> {
     let uy = admit_upload(state, user, code, year, files).await?;
-    let held = files.to_vec();
-    let uploaded = tokio::task::spawn_blocking(move || crate::unit_sheets::uploaded_unit(&held))
+    let (held, stored) = (files.to_vec(), uy.unit.clone());
+    let uploaded = tokio::task::spawn_blocking(move || crate::unit_sheets::uploaded_unit(&held, &stored))
         .await
         .map_err(|e| AppError::Internal(e.to_string()))?;
     // Another unit's file is refused by the import itself.
@@ -1129,9 +1129,10 @@ pub(crate) async fn import_files(
     let source = if let [(name, bytes)] = files
         && name.to_lowercase().ends_with(".xlsx")
     {
-        let (label, name, bytes) = (label.clone(), name.clone(), bytes.clone());
-        // Reading is CPU-bound (and bounded by the importer's size limits): off the async workers.
-        tokio::task::spawn_blocking(move || jixiao_import::read_workbook_partial(label, &name, &bytes)).await
+        let (label, name, bytes, stored) = (label.clone(), name.clone(), bytes.clone(), uy.unit.clone());
+        // Reading is CPU-bound (and bounded by the importer's size limits): off the async workers. A required
+        // 单位信息 row left blank is this unit's stored value.
+        tokio::task::spawn_blocking(move || jixiao_import::read_workbook_partial_over(label, &name, &bytes, Some(&stored))).await
     } else {
         let unit_toml = match files.iter().find(|(n, _)| n == "unit.toml") {
             Some((_, bytes)) => String::from_utf8_lossy(bytes).into_owned(),

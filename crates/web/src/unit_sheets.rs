@@ -31,7 +31,8 @@ pub struct Difference {
 
 /// The unit information an upload carries: the unit sheets of its workbook or its unit.toml. `None` when it
 /// carries none (CSV files alone) or they cannot be read — the import then reports why.
-pub fn uploaded_unit(files: &[(String, Bytes)]) -> Option<(UnitProfile, Vec<UnitYear>)> {
+/// A required 单位信息 row left blank takes the `stored` value: blank means unchanged.
+pub fn uploaded_unit(files: &[(String, Bytes)], stored: &UnitProfile) -> Option<(UnitProfile, Vec<UnitYear>)> {
     if let Some((_, text)) = files.iter().find(|(name, _)| name == UNIT_FILE) {
         return jixiao_import::unit::parse_unit_toml(&String::from_utf8_lossy(text)).ok();
     }
@@ -44,7 +45,7 @@ pub fn uploaded_unit(files: &[(String, Bytes)]) -> Option<(UnitProfile, Vec<Unit
         .iter()
         .filter(|t| t.place.sheet.as_deref().is_some_and(|s| [SHEET_PROFILE, SHEET_DUTIES, SHEET_OFFICES, SHEET_YEARS].contains(&s)))
         .collect();
-    jixiao_import::unit::parse_unit_sheets(name, &unit_sheets).ok()
+    jixiao_import::unit::parse_unit_sheets_over(name, &unit_sheets, Some(stored)).ok()
 }
 
 /// The fields where the upload says something other than the database. A field blank in the upload (an

@@ -988,13 +988,15 @@ async fn a_template_with_unchanged_or_blank_unit_sheets_is_imported() {
         unit.duties.clear();
         unit.offices.clear();
         (unit.department_code, unit.bureau_code, unit.bureau_name) = (None, None, None);
+        // Required 单位信息 rows left blank: unchanged for a unit the database holds.
+        (unit.name, unit.region_code, unit.parent_department) = (String::new(), String::new(), String::new());
         years.iter_mut().for_each(|y| y.report_date = None);
     })
     .await;
     let (status, page) = upload_workbook(&state, &cookie, &csrf, &blank).await;
     assert!(status == StatusCode::OK && page.contains("导入成功：新增 0 条记录") && !page.contains("unit-differences"), "{page}");
     let stored = state.store.unit("430102-KX").await.unwrap().unwrap();
-    assert!(!stored.duties.is_empty() && !stored.offices.is_empty(), "the stored profile is as it was");
+    assert!(!stored.duties.is_empty() && !stored.offices.is_empty() && !stored.name.is_empty(), "the stored profile is as it was");
 }
 
 /// Issue 20: a re-uploaded template that changes the unit sheets shows each difference; cancelling writes
