@@ -126,12 +126,9 @@ fn every_rule_index_row_names_what_is_in_its_files() {
             continue;
         };
         for f in &row.functions {
-            // `assets::effective_status`: an item of another module of the same crate.
-            let found = match f.rsplit_once("::") {
-                Some((module, item)) => {
-                    let file = root().join(&row.source).with_file_name(format!("{module}.rs"));
-                    fs::read_to_string(file).is_ok_and(|t| defines(&t, item))
-                }
+            // `core::assets::effective_status`: an item of another module, named by its crate path.
+            let found = match resolve(f) {
+                Some((file, item)) => fs::read_to_string(file).is_ok_and(|t| defines(&t, &item)),
                 None => defines(&source, f),
             };
             if !found {
