@@ -172,9 +172,16 @@ pub fn print_setup(
     Ok(())
 }
 
-/// A valid, unique-enough sheet name: at most 31 characters, none of `[]:*?/\`.
+/// A valid, unique-enough sheet name: at most 31 characters, none of `[]:*?/\`, and no apostrophe first or
+/// last (Excel and rust_xlsxwriter refuse one there; a project name may end with one, or be cut before one).
 pub fn sheet_name(name: &str) -> String {
-    name.chars().map(|c| if "[]:*?/\\".contains(c) { '_' } else { c }).take(31).collect()
+    let mut chars: Vec<char> = name.chars().map(|c| if "[]:*?/\\".contains(c) { '_' } else { c }).take(31).collect();
+    for i in [0, chars.len().saturating_sub(1)] {
+        if chars.get(i) == Some(&'\'') {
+            chars[i] = '_';
+        }
+    }
+    chars.into_iter().collect()
 }
 
 #[cfg(test)]
@@ -198,5 +205,17 @@ mod tests {
     fn sheet_names_are_valid() {
         assert_eq!(sheet_name("a/b[c]"), "a_b_c_");
         assert_eq!(sheet_name(&"长".repeat(40)).chars().count(), 31);
+    }
+
+    #[test]
+    fn sheet_names_never_start_or_end_with_an_apostrophe() {
+        let cut_before_apostrophe = format!("{}'b", "a".repeat(30));
+        for hostile in ["项目1 乡村'", "'项目", "'", cut_before_apostrophe.as_str(), "项目2 O'Neil 项目"] {
+            let name = sheet_name(hostile);
+            assert!(!name.starts_with('\'') && !name.ends_with('\''), "{name}");
+            // The writer itself accepts it (it refuses SheetnameStartsOrEndsWithApostrophe otherwise).
+            rust_xlsxwriter::Worksheet::new().set_name(&name).unwrap_or_else(|e| panic!("{hostile:?} → {name:?}: {e}"));
+        }
+        assert_eq!(sheet_name("项目2 O'Neil 项目"), "项目2 O'Neil 项目", "an apostrophe inside stays");
     }
 }
