@@ -47,7 +47,10 @@ const CRATES: &[&str] = &["core", "store", "import", "service", "web", "cli", "l
 fn resolve(span: &str) -> Option<(PathBuf, String)> {
     let span = span.strip_prefix("jixiao_").unwrap_or(span);
     let parts: Vec<&str> = span.split("::").collect();
-    if parts.len() < 2 || !CRATES.contains(&parts[0]) || !parts.iter().all(|p| !p.is_empty() && p.chars().all(|c| c.is_alphanumeric() || c == '_')) {
+    if parts.len() < 2
+        || !CRATES.contains(&parts[0])
+        || !parts.iter().all(|p| !p.is_empty() && p.chars().all(|c| c.is_alphanumeric() || c == '_'))
+    {
         return None;
     }
     let src = root().join("crates").join(parts[0]).join("src");
@@ -203,7 +206,9 @@ fn rule_literals(text: &str, prefixes: &[&str]) -> BTreeSet<String> {
     text.split('"')
         .skip(1)
         .step_by(2)
-        .filter(|s| prefixes.iter().any(|p| s.starts_with(p)) && s.chars().all(|c| c.is_ascii_uppercase() || c.is_ascii_digit() || c == '_'))
+        .filter(|s| {
+            prefixes.iter().any(|p| s.starts_with(p)) && s.chars().all(|c| c.is_ascii_uppercase() || c.is_ascii_digit() || c == '_')
+        })
         .map(str::to_string)
         .collect()
 }
@@ -240,7 +245,11 @@ fn every_import_ledger_and_control_rule_is_indexed() {
 fn dependencies(krate: &str) -> Vec<String> {
     let manifest = read(&format!("crates/{krate}/Cargo.toml"));
     let deps = manifest.split("\n[dependencies]").nth(1).unwrap_or("").split("\n[").next().unwrap();
-    deps.lines().filter_map(|l| l.split(['=', '.']).next()).map(|n| n.trim().to_string()).filter(|n| !n.is_empty() && !n.starts_with('#')).collect()
+    deps.lines()
+        .filter_map(|l| l.split(['=', '.']).next())
+        .map(|n| n.trim().to_string())
+        .filter(|n| !n.is_empty() && !n.starts_with('#'))
+        .collect()
 }
 
 #[test]
