@@ -28,8 +28,8 @@ pub fn date_time(unix_seconds: i64) -> String {
     format!("{date} {:02}:{:02}", seconds / 3600, seconds % 3600 / 60)
 }
 
-/// A message as users read it, and the rule id it carried, if any: a trailing ` [RULE_ID]` is split off,
-/// and an internal section id (`（章节 problems）`) is dropped (the section's title is already named).
+/// A message as users read it, and the rule id it carried, if any: a trailing ` [RULE_ID]` is split off.
+/// (Messages name a report section by its title, never by its internal id: core's messages carry no id to strip.)
 pub fn plain_message(message: &str) -> (String, Option<String>) {
     let mut text = message.trim().to_string();
     let mut rule = None;
@@ -39,10 +39,6 @@ pub fn plain_message(message: &str) -> (String, Option<String>) {
     {
         rule = Some(text[open + 2..text.len() - 1].to_string());
         text.truncate(open);
-    }
-    while let Some(start) = text.find("（章节 ") {
-        let Some(len) = text[start..].find('）') else { break };
-        text.replace_range(start..start + len + '）'.len_utf8(), "");
     }
     (text, rule)
 }
@@ -71,11 +67,13 @@ mod tests {
     }
 
     #[test]
-    fn plain_message_moves_rule_and_section_ids_out() {
+    fn plain_message_moves_the_rule_id_out() {
         assert_eq!(
-            plain_message("报告文字「存在的问题」（章节 problems）未填写 [NARRATIVE_MISSING]"),
-            ("报告文字「存在的问题」未填写".to_string(), Some("NARRATIVE_MISSING".to_string()))
+            plain_message("报告文字「八、存在的问题」未填写 [SECTION_DATA_MISSING]"),
+            ("报告文字「八、存在的问题」未填写".to_string(), Some("SECTION_DATA_MISSING".to_string()))
         );
+        // A bracket that is not a rule id stays in the message.
+        assert_eq!(plain_message("金额须为数字 [元]"), ("金额须为数字 [元]".to_string(), None));
         assert_eq!(plain_message("金额须为数字"), ("金额须为数字".to_string(), None));
     }
 }

@@ -172,9 +172,25 @@ pub fn print_setup(
     Ok(())
 }
 
-/// A valid, unique-enough sheet name: at most 31 characters, none of `[]:*?/\`.
+/// A valid, unique-enough sheet name: at most 31 UTF-16 units (Excel counts a character outside the BMP, an
+/// emoji, as two), none of `[]:*?/\`, and no apostrophe first or last (Excel and rust_xlsxwriter refuse one
+/// there; a project name may end with one, or be cut before one).
 pub fn sheet_name(name: &str) -> String {
-    name.chars().map(|c| if "[]:*?/\\".contains(c) { '_' } else { c }).take(31).collect()
+    let mut units = 0;
+    let mut chars: Vec<char> = name
+        .chars()
+        .map(|c| if "[]:*?/\\".contains(c) { '_' } else { c })
+        .take_while(|c| {
+            units += c.len_utf16();
+            units <= 31
+        })
+        .collect();
+    for i in [0, chars.len().saturating_sub(1)] {
+        if chars.get(i) == Some(&'\'') {
+            chars[i] = '_';
+        }
+    }
+    chars.into_iter().collect()
 }
 
 #[cfg(test)]
@@ -198,5 +214,18 @@ mod tests {
     fn sheet_names_are_valid() {
         assert_eq!(sheet_name("a/b[c]"), "a_b_c_");
         assert_eq!(sheet_name(&"长".repeat(40)).chars().count(), 31);
+    }
+
+    #[test]
+    fn hostile_project_names_give_sheet_names_the_writer_accepts() {
+        let cut_before_apostrophe = format!("{}'b", "a".repeat(30));
+        let emoji = "😀".repeat(20);
+        for hostile in ["项目1 乡村'", "'项目", "'", cut_before_apostrophe.as_str(), "项目2 O'Neil 项目", emoji.as_str()] {
+            let name = sheet_name(hostile);
+            assert!(!name.starts_with('\'') && !name.ends_with('\''), "{name}");
+            // The writer itself accepts it (it refuses SheetnameStartsOrEndsWithApostrophe otherwise).
+            rust_xlsxwriter::Worksheet::new().set_name(&name).unwrap_or_else(|e| panic!("{hostile:?} → {name:?}: {e}"));
+        }
+        assert_eq!(sheet_name("项目2 O'Neil 项目"), "项目2 O'Neil 项目", "an apostrophe inside stays");
     }
 }
