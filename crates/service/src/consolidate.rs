@@ -4,7 +4,7 @@
 //! one row per unit once the summaries are computed. The layout is jixiao-core's `consolidated::build`.
 
 use crate::{RulesFile, ServiceError, assess};
-use jixiao_core::consolidated::{ConsolidationInput, UnitExecution, ConsolidatedUnit};
+use jixiao_core::consolidated::{ConsolidatedUnit, ConsolidationInput, UnitExecution};
 use jixiao_core::evaluation::Points;
 use jixiao_core::evaluation::framework::Rules;
 use jixiao_core::records::UnitProfile;
@@ -75,7 +75,8 @@ async fn build_input(
     let with_year: BTreeSet<String> =
         if use_stored { states.keys().cloned().collect() } else { store.units_with_year(scope, year).await? };
 
-    let mut summaries: Vec<ConsolidatedUnit> = units.iter().filter(|u| !with_year.contains(&u.code)).map(ConsolidatedUnit::absent).collect();
+    let mut summaries: Vec<ConsolidatedUnit> =
+        units.iter().filter(|u| !with_year.contains(&u.code)).map(ConsolidatedUnit::absent).collect();
     let mut to_assess: Vec<Pending> = Vec::new();
     let mut digests: BTreeMap<(String, Option<String>), Option<String>> = BTreeMap::new();
     for unit in units.iter().filter(|u| with_year.contains(&u.code)) {
