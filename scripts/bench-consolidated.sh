@@ -12,15 +12,17 @@ cd "$(dirname "$0")/.."
 UNITS=${1:-1000}
 VOUCHERS=${2:-1000}
 cargo build -q --release -p jixiao-testdata
+# The bench binary from the cargo target directory in use (CARGO_TARGET_DIR, else target/).
+export BENCH_BIN="${CARGO_TARGET_DIR:-target}/release/jixiao-bench"
 export UNITS VOUCHERS
 JIXIAO_PG_PORT=${JIXIAO_PG_PORT:-55433} scripts/with-postgres.sh bash -c '
   set -euo pipefail
   echo "machine: $(nproc) cores, $(free -g | awk "/Mem:/ {print \$2}") GiB, $(grep -m1 "model name" /proc/cpuinfo | cut -d: -f2 | sed "s/^ //")"
   echo "PostgreSQL: $(psql "$JIXIAO_TEST_PG_URL" -tAc "SHOW server_version")"
-  target/release/jixiao-bench --db "$JIXIAO_TEST_PG_URL" --units "$UNITS" --vouchers "$VOUCHERS"
+  "$BENCH_BIN" --db "$JIXIAO_TEST_PG_URL" --units "$UNITS" --vouchers "$VOUCHERS"
   psql "$JIXIAO_TEST_PG_URL" -qc "VACUUM ANALYZE"
   echo "after VACUUM ANALYZE:"
-  target/release/jixiao-bench --db "$JIXIAO_TEST_PG_URL" --units "$UNITS" --vouchers "$VOUCHERS" --skip-load
+  "$BENCH_BIN" --db "$JIXIAO_TEST_PG_URL" --units "$UNITS" --vouchers "$VOUCHERS" --skip-load
   psql "$JIXIAO_TEST_PG_URL" -tAc "SELECT relname, n_live_tup, pg_size_pretty(pg_total_relation_size(relid)) FROM pg_stat_user_tables WHERE relname IN ('"'"'expenditure'"'"', '"'"'budget_voucher'"'"', '"'"'receipt'"'"') ORDER BY relname"
   psql "$JIXIAO_TEST_PG_URL" -tAc "SELECT relname, n_live_tup, pg_size_pretty(pg_total_relation_size(relid)) FROM pg_stat_user_tables WHERE relname = '"'"'line_month_total'"'"'"
   # The execution sums read the line-month totals (schema version 7), not the vouchers.
