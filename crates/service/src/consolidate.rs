@@ -102,7 +102,7 @@ async fn build_input(
         }
     }
 
-    let to_assess_len = to_assess.len();
+    let assessed = to_assess.len();
     let queue: Arc<Mutex<Vec<Pending>>> = Arc::new(Mutex::new(to_assess.into_iter().rev().collect()));
     let mut workers = tokio::task::JoinSet::new();
     for _ in 0..WORKERS {
@@ -131,7 +131,6 @@ async fn build_input(
             computed.extend(stored);
         }
     }
-    let assessed = to_assess_len;
     if use_stored {
         store.store_summaries(year, &computed).await?;
     }
@@ -151,7 +150,7 @@ fn data_digest() -> &'static str {
             h.update((bytes.len() as u64).to_le_bytes());
             h.update(bytes);
         }
-        hex(&h.finalize())
+        format!("{:x}", h.finalize())
     })
 }
 
@@ -159,7 +158,7 @@ fn data_digest() -> &'static str {
 /// field of any applied file counts), or none when they do not resolve.
 fn rules_digest(region_code: &str, year: i32, framework: Option<&str>) -> Option<String> {
     let rules = Rules::for_unit_choosing(region_code, year, framework).ok()?;
-    Some(hex(&Sha256::digest(format!("{rules:?}").as_bytes())))
+    Some(format!("{:x}", Sha256::digest(format!("{rules:?}").as_bytes())))
 }
 
 /// The key a unit-year's summary is valid under: the engine version, the core data, the rules in force, the
@@ -174,11 +173,7 @@ fn summary_key(state: &SummaryState, year: i32, rules: &str) -> String {
         state.year_hash,
         state.prior_hash
     );
-    hex(&Sha256::digest(text.as_bytes()))
-}
-
-fn hex(bytes: &[u8]) -> String {
-    bytes.iter().map(|b| format!("{b:02x}")).collect()
+    format!("{:x}", Sha256::digest(text.as_bytes()))
 }
 
 fn to_stored(key: String, s: &ConsolidatedUnit) -> StoredSummary {
