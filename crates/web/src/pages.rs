@@ -438,14 +438,12 @@ pub async fn change_password(
     };
     if let Some(error) = problem {
         let must_change = state.must_change_password.lock().unwrap_or_else(|e| e.into_inner()).contains(&user.username);
-        let mut response = render(
+        return Ok(unprocessable(render(
             &state,
             "password.html",
             Some(&user),
             json!({ "must_change": must_change, "error": error, "min_chars": crate::auth::MIN_PASSWORD_CHARS }),
-        )?;
-        *response.status_mut() = axum::http::StatusCode::UNPROCESSABLE_ENTITY;
-        return Ok(response);
+        )?));
     }
     state.store.set_password(&user.username, &crate::auth::hash_password(field("new"))?).await?;
     state.forget_sessions_of(&user.username);
@@ -757,9 +755,7 @@ pub async fn voucher_create(
             Ok(render(&state, "voucher_form.html", Some(&user), voucher_form_ctx(&uy, &user, &Fields::new(), None, &controls))?)
         }
         Err(Ok(errors)) => {
-            let mut response = render(&state, "voucher_form.html", Some(&user), voucher_form_ctx(&uy, &user, &fields, Some(&errors), &[]))?;
-            *response.status_mut() = axum::http::StatusCode::UNPROCESSABLE_ENTITY;
-            Ok(response)
+            Ok(unprocessable(render(&state, "voucher_form.html", Some(&user), voucher_form_ctx(&uy, &user, &fields, Some(&errors), &[]))?))
         }
         Err(Err(e)) => Err(e.into()),
     }
@@ -871,13 +867,20 @@ pub async fn voucher_approve(
 
 pub async fn projects(State(state): State<SharedState>, PageUser(user): PageUser, Path((code, year)): Path<(String, i32)>) -> PageResult {
     let uy = load(&state, &user, &code, year).await?;
+    Ok(projects_page(&state, &user, &uy, json!({ "error": null }))?)
+}
+
+/// The projects page with `extra` merged into its context: `"error": null`, or a refused entry's errors with
+/// the project (and indicator) they belong to.
+fn projects_page(state: &SharedState, user: &CurrentUser, uy: &UnitYearView, extra: serde_json::Value) -> Result<Response, AppError> {
     let model = uy.figures();
-    Ok(render(
-        &state,
-        "projects.html",
-        Some(&user),
-        merge(unit_ctx(&uy, &user, "projects"), json!({ "projects": model.projects, "error": null })),
-    )?)
+    render(state, "projects.html", Some(user), merge(merge(unit_ctx(uy, user, "projects"), json!({ "projects": model.projects })), extra))
+}
+
+/// A page answering a refused entry, with the form and its errors: 422 Unprocessable Entity.
+fn unprocessable(mut response: Response) -> Response {
+    *response.status_mut() = axum::http::StatusCode::UNPROCESSABLE_ENTITY;
+    response
 }
 
 pub async fn indicator_create(
@@ -896,18 +899,7 @@ pub async fn indicator_create(
     match add_record(&state.store, &code, "project_indicators", &fields, &user, "网页录入", None).await {
         Ok(_) => Ok(Redirect::to(&format!("/units/{code}/{year}/projects#{project}")).into_response()),
         Err(Ok(errors)) => {
-            let model = uy.figures();
-            let mut response = render(
-                &state,
-                "projects.html",
-                Some(&user),
-                merge(
-                    unit_ctx(&uy, &user, "projects"),
-                    json!({ "projects": model.projects, "error": errors.plain_summary(), "error_project": project }),
-                ),
-            )?;
-            *response.status_mut() = axum::http::StatusCode::UNPROCESSABLE_ENTITY;
-            Ok(response)
+            Ok(unprocessable(projects_page(&state, &user, &uy, json!({ "error": errors.plain_summary(), "error_project": project }))?))
         }
         Err(Err(e)) => Err(e.into()),
     }
@@ -933,20 +925,12 @@ pub async fn indicator_result_create(
         .unwrap_or_default();
     match add_record(&state.store, &code, "indicator_results", &record, &user, "网页录入", None).await {
         Ok(_) => Ok(Redirect::to(&format!("/units/{code}/{year}/projects#{indicator}")).into_response()),
-        Err(Ok(errors)) => {
-            let model = uy.figures();
-            let mut response = render(
-                &state,
-                "projects.html",
-                Some(&user),
-                merge(
-                    unit_ctx(&uy, &user, "projects"),
-                    json!({ "projects": model.projects, "error": errors.plain_summary(), "error_project": project, "error_indicator": indicator }),
-                ),
-            )?;
-            *response.status_mut() = axum::http::StatusCode::UNPROCESSABLE_ENTITY;
-            Ok(response)
-        }
+        Err(Ok(errors)) => Ok(unprocessable(projects_page(
+            &state,
+            &user,
+            &uy,
+            json!({ "error": errors.plain_summary(), "error_project": project, "error_indicator": indicator }),
+        )?)),
         Err(Err(e)) => Err(e.into()),
     }
 }
