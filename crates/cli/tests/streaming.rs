@@ -137,3 +137,44 @@ fn a_bad_row_deep_in_a_large_file_is_named_and_nothing_is_written() {
         }
     }
 }
+
+/// A re-import of the very expenditure file an earlier import stored is recognised by its digest (its rows
+/// counted unchanged without being read, `import_file`); any change to the file — a row added, a row altered —
+/// gives it another digest, and it is read and checked row by row as before.
+#[test]
+fn a_changed_expenditure_file_is_read_again_and_an_unchanged_one_is_known_by_its_digest() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("unit");
+    generated(&dir);
+    let path = dir.join("expenditures.csv");
+    let original = std::fs::read_to_string(&path).unwrap();
+    for db in databases(tmp.path(), "digest") {
+        let first = exits(jixiao(&db, &["import", dir.to_str().unwrap()]), 0);
+        let added: usize = first.split("新增 ").nth(1).and_then(|s| s.split(' ').next()).unwrap().parse().unwrap();
+
+        // One voucher more, at the end: one record added, every other one unchanged.
+        let mut lines: Vec<String> = original.lines().map(str::to_string).collect();
+        let mut cells: Vec<String> = lines[1].split(',').map(str::to_string).collect();
+        cells[0] = format!("{}-追加", cells[0]);
+        lines.push(cells.join(","));
+        std::fs::write(&path, lines.join("\n") + "\n").unwrap();
+        let out = exits(jixiao(&db, &["import", dir.to_str().unwrap()]), 0);
+        assert!(out.contains(&format!("新增 1 条记录，{added} 条已存在未变。")), "{db}: {out}");
+        // The same file again: known, nothing read, the same count.
+        let out = exits(jixiao(&db, &["import", dir.to_str().unwrap()]), 0);
+        assert!(out.contains(&format!("新增 0 条记录，{} 条已存在未变。", added + 1)), "{db}: {out}");
+
+        // A stored voucher altered: a conflict, as before the digests; nothing written.
+        let before = exits(jixiao(&db, &["verify"]), 0);
+        let mut cells: Vec<String> = lines[2].split(',').map(str::to_string).collect();
+        cells[4] = format!("{}1", cells[4]);
+        lines[2] = cells.join(",");
+        std::fs::write(&path, lines.join("\n") + "\n").unwrap();
+        let out = jixiao(&db, &["import", dir.to_str().unwrap()]);
+        let stderr = String::from_utf8_lossy(&out.stderr).to_string();
+        assert_eq!(out.status.code(), Some(1), "{db}: {stderr}");
+        assert!(stderr.contains("expenditures.csv 第3行"), "{db}: {stderr}");
+        assert_eq!(exits(jixiao(&db, &["verify"]), 0), before, "{db}: nothing was chained");
+        std::fs::write(&path, &original).unwrap();
+    }
+}

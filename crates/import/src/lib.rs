@@ -113,11 +113,42 @@ pub struct StreamedFile {
     pub path: PathBuf,
     /// The file name, as errors name it.
     pub file: String,
-    /// Its data rows, counted when it was checked.
+    /// Its data rows once checked ([`Streamed::check_rows`]); before that its lines less one, for a progress bar.
     pub rows: usize,
+    /// The SHA-256 of its bytes, lowercase hex: a file an earlier import of the unit stored whole is known by it,
+    /// and its rows are counted as unchanged without being read again.
+    pub digest: String,
+    /// Whether every row was checked before the import ([`Streamed::check_rows`]).
+    pub checked: bool,
 }
 
 impl StreamedFile {
+    /// The file at `path`, its bytes hashed (and its lines counted) but not parsed.
+    fn unchecked(kind: &'static RecordKindSpec, path: &Path) -> std::io::Result<StreamedFile> {
+        use sha2::{Digest, Sha256};
+        use std::io::Read;
+        let mut f = std::fs::File::open(path)?;
+        let mut hasher = Sha256::new();
+        let mut buffer = vec![0u8; 1 << 16];
+        let mut lines = 0;
+        loop {
+            let n = f.read(&mut buffer)?;
+            if n == 0 {
+                break;
+            }
+            hasher.update(&buffer[..n]);
+            lines += buffer[..n].iter().filter(|b| **b == b'\n').count();
+        }
+        Ok(StreamedFile {
+            kind,
+            path: path.to_path_buf(),
+            file: kind.file.clone(),
+            rows: lines.saturating_sub(1),
+            digest: format!("{:x}", hasher.finalize()),
+            checked: false,
+        })
+    }
+
     /// Opens the file for another pass: its column map and its rows.
     pub fn open(&self) -> Result<(Columns<'static>, CsvRows), Vec<ImportError>> {
         let rows = match CsvRows::open(&self.path, &self.file) {
@@ -164,6 +195,28 @@ impl Streamed {
     pub async fn partial_errors(&self, read_errors: &[ImportError], existing: &RecordSet, existing_years: &[UnitYear]) -> Vec<ImportError> {
         session::partial_errors(self, read_errors, existing, existing_years).await
     }
+
+    /// Checks the streamed file row by row (every cell parsed, every error returned) unless that was done; a
+    /// file that is not plain UTF-8 CSV, or is damaged, is read whole into `source` instead, as [`read`] does.
+    pub fn check_rows(&mut self) -> Vec<ImportError> {
+        let Some(file) = self.streamed.as_ref().filter(|f| !f.checked) else { return Vec::new() };
+        let mut errors = Vec::new();
+        match check_streamed(file.kind, &file.path, &mut errors) {
+            Some(rows) => {
+                let file = self.streamed.as_mut().expect("matched above");
+                file.rows = rows;
+                file.checked = true;
+            }
+            None => {
+                let file = self.streamed.take().expect("matched above");
+                let rows = read_whole(&file, &mut errors);
+                // Kinds stay in spec order, so records come after what they refer to.
+                let at = self.source.rows.iter().position(|r| r.kind > file.kind.kind).unwrap_or(self.source.rows.len());
+                self.source.rows.splice(at..at, rows);
+            }
+        }
+        errors
+    }
 }
 
 /// Like [`read`], but a directory's `expenditures.csv` (when it is UTF-8) is only checked here — every cell
@@ -179,6 +232,19 @@ pub fn read_streamed(path: &Path) -> Result<Streamed, ImportErrors> {
 /// [`read_streamed`], keeping what parsed when some rows have errors (the streamed file's rows are read again
 /// when it is written; its errors are among those returned).
 pub fn read_streamed_partial(path: &Path) -> (Option<Streamed>, Vec<ImportError>) {
+    match read_streamed_unchecked(path) {
+        (Some(mut input), mut errors) => {
+            errors.extend(input.check_rows());
+            (Some(input), errors)
+        }
+        other => other,
+    }
+}
+
+/// [`read_streamed_partial`] without reading the streamed file's rows: it is only hashed, so that a caller
+/// whose database holds that very file ([`StreamedFile::digest`]) need not read it at all. Any other caller
+/// must call [`Streamed::check_rows`] before the import (or find the file's errors while writing it).
+pub fn read_streamed_unchecked(path: &Path) -> (Option<Streamed>, Vec<ImportError>) {
     if !path.is_dir() {
         let (source, errors) = read_partial(path);
         return (source.map(|source| Streamed { source, streamed: None }), errors);
@@ -186,22 +252,50 @@ pub fn read_streamed_partial(path: &Path) -> (Option<Streamed>, Vec<ImportError>
     let label = path.display().to_string();
     let kind = STREAMED_KIND.spec();
     let file_path = path.join(&kind.file);
-    let mut errors = Vec::new();
-    let streamed = if file_path.is_file() { check_streamed(kind, &file_path, &mut errors) } else { None };
+    // A file that cannot be read is left to the directory's reader, which names the error.
+    let streamed = if file_path.is_file() { StreamedFile::unchecked(kind, &file_path).ok() } else { None };
     let skip = streamed.as_ref().map(|s| s.file.clone());
-    let (source, more) = read_dir_except(path, label, skip.as_deref());
-    (source.map(|source| Streamed { source, streamed }), more.into_iter().chain(errors).collect())
+    match read_dir_except(path, label, skip.as_deref()) {
+        (Some(source), errors) => (Some(Streamed { source, streamed }), errors),
+        // Nothing can be imported: the streamed file's errors are reported with the others all the same.
+        (None, mut errors) => {
+            if let Some(file) = streamed
+                && check_streamed(file.kind, &file.path, &mut errors).is_none()
+            {
+                read_whole(&file, &mut errors);
+            }
+            (None, errors)
+        }
+    }
 }
 
-/// Reads a file once, row by row, collecting its errors; `None` when it must be read whole instead.
-fn check_streamed(kind: &'static RecordKindSpec, path: &Path, errors: &mut Vec<ImportError>) -> Option<StreamedFile> {
+/// A streamed file's rows read the way [`read`] reads a CSV file: the whole file at once.
+fn read_whole(file: &StreamedFile, errors: &mut Vec<ImportError>) -> Vec<Located> {
+    match std::fs::read(&file.path) {
+        Err(e) => {
+            errors.push(ImportError::file(&file.file, "IMPORT_READ", format!("无法读取文件：{e}")));
+            Vec::new()
+        }
+        Ok(bytes) => match table::parse_csv(&bytes, &file.file) {
+            Err(e) => {
+                errors.push(e);
+                Vec::new()
+            }
+            Ok(t) => parse_tables(&[(file.kind.id.as_str(), &t)], errors),
+        },
+    }
+}
+
+/// Reads a file once, row by row, collecting its errors; its data rows, or `None` when it must be read whole
+/// instead.
+fn check_streamed(kind: &'static RecordKindSpec, path: &Path, errors: &mut Vec<ImportError>) -> Option<usize> {
     let file = kind.file.clone();
     let mut rows = match CsvRows::open(path, &file) {
         Ok(rows) => rows,
         Err(Ok(_)) => return None,
         Err(Err(e)) => {
             errors.push(e);
-            return Some(StreamedFile { kind, path: path.to_path_buf(), file, rows: 0 });
+            return Some(0);
         }
     };
     let place = Place { file: file.clone(), sheet: None };
@@ -223,7 +317,7 @@ fn check_streamed(kind: &'static RecordKindSpec, path: &Path, errors: &mut Vec<I
     }
     rows.finish().ok()?;
     errors.extend(found);
-    Some(StreamedFile { kind, path: path.to_path_buf(), file, rows: count })
+    Some(count)
 }
 
 /// Reads a directory, leaving out the file named `skip` (which the caller streams).

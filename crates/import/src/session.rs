@@ -5,7 +5,9 @@
 //! without a database). The order that keeps the rules whole:
 //!
 //! 1. the stored records are read from the sink: every key with its fingerprint (admission), the ledgers, and
-//!    budget control's state (budgets, commitments, payments per line);
+//!    budget control's state (budgets, commitments, payments per line) — but a streamed file the sink knows
+//!    by its digest (an earlier import stored it whole) is not read at all, and the stored records of its kind
+//!    only when some held row is new;
 //! 2. every held row is admitted (duplicates, conflicts, declared years, code tables): unchanged ones are
 //!    counted, new ones become typed records; budget control offers them its draws;
 //! 3. the kinds up to the streamed one are written; the streamed file is read again row by row, each new row
@@ -51,6 +53,19 @@ pub trait ImportSink: Send + Sized + 'static {
 
     /// Counts records stored already with the same content.
     fn unchanged(&mut self, n: usize);
+
+    /// The data rows of the unit's file `name` whose bytes have the SHA-256 `digest`, if an earlier import of
+    /// the unit stored that very file whole (so every one of its rows is stored, unchanged).
+    fn known_file(&mut self, name: &str, digest: &str) -> impl Future<Output = Result<Option<usize>, Self::Error>> + Send {
+        let _ = (name, digest);
+        async { Ok(None) }
+    }
+
+    /// Notes that this import holds the whole file `name` (digest, data rows), for [`ImportSink::known_file`].
+    fn record_file(&mut self, name: &str, digest: &str, rows: usize) -> impl Future<Output = Result<(), Self::Error>> + Send {
+        let _ = (name, digest, rows);
+        async { Ok(()) }
+    }
 
     /// Commits everything written.
     fn finish(self) -> impl Future<Output = Result<Counts, Self::Error>> + Send;
@@ -177,15 +192,15 @@ pub async fn check<S: ImportSink>(mut sink: S, input: &Streamed, options: Option
             ));
         }
     }
-    let mut paid: BTreeMap<(i32, String, Option<String>), Fen> = BTreeMap::new();
-    sink.for_each_stored(STREAMED_KIND, &STORED_FIELDS, |cells, hash| {
-        checker.stored(STREAMED_KIND, &cells, &hash);
-        let (year, _) = streamed.year_key(&cells);
-        let text = |f: &str| streamed.cell(&cells, f).as_str();
-        let line = (year as i32, text("line_code").unwrap_or_default().to_string(), text("procurement_ref").map(str::to_string));
-        *paid.entry(line).or_default() += Fen(streamed.cell(&cells, "amount").as_i64().unwrap_or_default());
-    })
-    .await?;
+    // A streamed file stored whole by an earlier import: its rows are all there, unchanged.
+    let known = match &input.streamed {
+        Some(file) => sink.known_file(&file.file, &file.digest).await?,
+        None => None,
+    };
+    let mut paid = Payments::new();
+    if known.is_none() {
+        paid = stored_payments(&mut sink, &mut checker).await?;
+    }
 
     // 2. The held rows: which are new, as typed records.
     let mut fresh: Vec<(&Located, String)> = Vec::new();
@@ -196,6 +211,10 @@ pub async fn check<S: ImportSink>(mut sink: S, input: &Streamed, options: Option
             Admitted::Unchanged => unchanged += 1,
             Admitted::Refused => {}
         }
+    }
+    // The held rows are of other kinds than the streamed file's: its stored records were not needed to admit them.
+    if known.is_some() && !fresh.is_empty() {
+        paid = stored_payments(&mut sink, &mut checker).await?;
     }
     let mut records = RecordSet::default();
     for (r, _) in &fresh {
@@ -230,7 +249,12 @@ pub async fn check<S: ImportSink>(mut sink: S, input: &Streamed, options: Option
     }
     let mut done = source.rows.len();
     (options.progress)(done);
-    if let Some(file) = &input.streamed {
+    if let (Some(file), Some(rows)) = (&input.streamed, known) {
+        unchanged += rows;
+        done += rows;
+        sink.record_file(&file.file, &file.digest, rows).await?;
+    } else if let Some(file) = &input.streamed {
+        let first = done;
         match file.open() {
             Err(e) => {
                 checker.incomplete(&e);
@@ -294,6 +318,9 @@ pub async fn check<S: ImportSink>(mut sink: S, input: &Streamed, options: Option
                 sink = back;
                 inserted?;
                 written += added;
+                if refusal.total == 0 {
+                    sink.record_file(&file.file, &file.digest, done - first).await?;
+                }
             }
         }
     }
@@ -332,6 +359,24 @@ pub async fn check<S: ImportSink>(mut sink: S, input: &Streamed, options: Option
     sink.unchanged(unchanged);
     (options.progress)(done);
     Ok(Ok(Checked { sink, controls: outcomes, fresh: written }))
+}
+
+/// What the stored expenditures paid, per year, line and 采购编号 (budget control's payments).
+type Payments = BTreeMap<(i32, String, Option<String>), Fen>;
+
+/// Reads the stored records of the streamed kind into `checker` (keys, ledger) and sums their payments.
+async fn stored_payments<S: ImportSink>(sink: &mut S, checker: &mut Checker) -> Result<Payments, S::Error> {
+    let streamed = STREAMED_KIND.spec();
+    let mut paid = Payments::new();
+    sink.for_each_stored(STREAMED_KIND, &STORED_FIELDS, |cells, hash| {
+        checker.stored(STREAMED_KIND, &cells, &hash);
+        let (year, _) = streamed.year_key(&cells);
+        let text = |f: &str| streamed.cell(&cells, f).as_str();
+        let line = (year as i32, text("line_code").unwrap_or_default().to_string(), text("procurement_ref").map(str::to_string));
+        *paid.entry(line).or_default() += Fen(streamed.cell(&cells, "amount").as_i64().unwrap_or_default());
+    })
+    .await?;
+    Ok(paid)
 }
 
 /// Writes the new held records of the kinds that pass `which`, kind by kind in spec order, with the 超控记录
@@ -471,5 +516,100 @@ impl Source {
     pub fn partial_errors(&self, read_errors: &[ImportError], existing: &RecordSet, existing_years: &[UnitYear]) -> Vec<ImportError> {
         let input = Streamed::held(self.clone());
         run_ready(partial_errors(&input, read_errors, existing, existing_years))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::path::Path;
+
+    /// A memory sink that knows the streamed file by its digest, and counts what the session asked of it.
+    struct KnowingSink {
+        inner: MemorySink,
+        known_rows: usize,
+        streamed_kind_read: usize,
+        recorded: Vec<(String, String, usize)>,
+    }
+
+    impl ImportSink for KnowingSink {
+        type Error = MemoryError;
+
+        async fn for_each_stored<F>(&mut self, kind: RecordKind, fields: &[&str], f: F) -> Result<(), MemoryError>
+        where
+            F: FnMut(Vec<Cell>, String) + Send,
+        {
+            self.streamed_kind_read += usize::from(kind == STREAMED_KIND);
+            self.inner.for_each_stored(kind, fields, f).await
+        }
+
+        async fn insert(&mut self, kind: RecordKind, rows: &[NewRecord]) -> Result<(), MemoryError> {
+            self.inner.insert(kind, rows).await
+        }
+
+        fn unchanged(&mut self, n: usize) {
+            self.inner.unchanged(n)
+        }
+
+        async fn known_file(&mut self, _name: &str, _digest: &str) -> Result<Option<usize>, MemoryError> {
+            Ok(Some(self.known_rows))
+        }
+
+        async fn record_file(&mut self, name: &str, digest: &str, rows: usize) -> Result<(), MemoryError> {
+            self.recorded.push((name.to_string(), digest.to_string(), rows));
+            Ok(())
+        }
+
+        async fn finish(self) -> Result<Counts, MemoryError> {
+            self.inner.finish().await
+        }
+
+        async fn abort(self) -> Result<(), MemoryError> {
+            Ok(())
+        }
+    }
+
+    fn demo() -> (Streamed, RecordSet) {
+        let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../examples/furong-kexie-2020");
+        let (input, errors) = crate::read_streamed_unchecked(&dir);
+        assert!(errors.is_empty(), "{errors:?}");
+        let mut input = input.unwrap();
+        let stored = crate::read(&dir).unwrap().validate(&RecordSet::default(), &[]).unwrap().records;
+        // The file is known by its digest: the session must not open it (it no longer exists at this path).
+        input.streamed.as_mut().unwrap().path = dir.join("gone.csv");
+        (input, stored)
+    }
+
+    #[tokio::test]
+    async fn a_streamed_file_known_by_its_digest_is_counted_unchanged_without_being_read() {
+        let (input, stored) = demo();
+        let digest = input.streamed.as_ref().unwrap().digest.clone();
+        assert_eq!(digest.len(), 64);
+        let sink = KnowingSink { inner: MemorySink::new(stored), known_rows: 7, streamed_kind_read: 0, recorded: Vec::new() };
+        let existing = input.source.years.clone();
+        let checked = match check(sink, &input, Options::new(&existing)).await.unwrap() {
+            Ok(checked) => checked,
+            Err(refusal) => panic!("{}", refusal.report()),
+        };
+        assert_eq!(checked.sink.streamed_kind_read, 0, "every held row is unchanged: the stored vouchers are not read");
+        assert_eq!(checked.sink.recorded, vec![("expenditures.csv".to_string(), digest, 7)]);
+        let counts = checked.commit().await.unwrap().0;
+        assert_eq!(counts, Counts { added: 0, unchanged: input.source.rows.len() + 7 });
+    }
+
+    #[tokio::test]
+    async fn a_new_held_row_beside_a_known_streamed_file_reads_the_stored_vouchers_once() {
+        let (input, mut stored) = demo();
+        let dropped = stored.budget_vouchers.pop().expect("the demo has budget vouchers");
+        let sink = KnowingSink { inner: MemorySink::new(stored), known_rows: 7, streamed_kind_read: 0, recorded: Vec::new() };
+        let existing = input.source.years.clone();
+        let checked = match check(sink, &input, Options::new(&existing)).await.unwrap() {
+            Ok(checked) => checked,
+            Err(refusal) => panic!("{}", refusal.report()),
+        };
+        assert_eq!(checked.sink.streamed_kind_read, 1);
+        assert_eq!(checked.sink.inner.written.budget_vouchers, vec![dropped]);
+        let counts = checked.commit().await.unwrap().0;
+        assert_eq!(counts, Counts { added: 1, unchanged: input.source.rows.len() - 1 + 7 });
     }
 }

@@ -2,7 +2,9 @@
 //! in memory (the CLI streams a million-row expenditure file through it); `Store::apply` writes a whole
 //! `Batch` through the same code. `begin_import` takes the chain-head lock first, so the closed periods it
 //! reads and the chain it extends stay as read until the commit. Each `insert` writes its records in
-//! multi-row INSERTs, gets their ids back (`RETURNING`, matched by key), appends their chain entries —
+//! multi-row INSERTs with ids it assigns itself (every writer of record rows holds the chain-head lock, so
+//! the next id read once per kind stays free until the commit; reading ids back with `RETURNING` cost one
+//! row hand-off per record), appends their chain entries —
 //! computed from the very values bound, the canonical form `verify_chain` reads back from the rows — and
 //! adds them to the line-month totals and the closed-period check. `finish` refuses the whole import on any
 //! conflict or closed period, else writes the totals, the chain head and the batch counts and commits.
@@ -40,6 +42,8 @@ pub struct ImportWriter {
     totals: BTreeMap<MonthKey, MonthTotal>,
     /// What the new expenditures naming a procurement paid, per year, line and 采购编号.
     procurement_totals: BTreeMap<ProcurementKey, LineSpending>,
+    /// The next id of each record table written to (read once, then counted up).
+    next_ids: BTreeMap<String, i64>,
     outcome: ApplyOutcome,
 }
 
@@ -166,8 +170,25 @@ impl Store {
             refused: Vec::new(),
             totals: BTreeMap::new(),
             procurement_totals: BTreeMap::new(),
+            next_ids: BTreeMap::new(),
             outcome: ApplyOutcome::default(),
         })
+    }
+}
+
+impl Store {
+    /// Whether an earlier import of unit `unit_code` stored the whole file `name` with SHA-256 `digest` (then an
+    /// import need not check that file's rows before it starts: the session counts them unchanged).
+    pub async fn knows_file(&self, unit_code: &str, name: &str, digest: &str) -> Result<bool, StoreError> {
+        let found: Option<i64> = sqlx::query_scalar(
+            "SELECT f.row_count FROM import_file f JOIN unit u ON u.id = f.unit_id WHERE u.code = $1 AND f.name = $2 AND f.digest = $3 LIMIT 1",
+        )
+        .bind(unit_code.to_string())
+        .bind(name.to_string())
+        .bind(digest.to_string())
+        .fetch_optional(&self.pool)
+        .await?;
+        Ok(found.is_some())
     }
 }
 
@@ -239,50 +260,43 @@ impl ImportWriter {
     /// Inserts new records of `kind`, each with its content hash (its fingerprint), and chains them.
     pub async fn insert(&mut self, kind: &RecordKindSpec, rows: &[NewRecord]) -> Result<(), StoreError> {
         let columns: Vec<&str> = kind.columns.iter().map(|c| c.field.as_str()).collect();
-        let per_row = 3 + columns.len();
+        let per_row = 4 + columns.len();
+        let mut next_id = match self.next_ids.get(&kind.table) {
+            Some(id) => *id,
+            None => {
+                let sql = format!("SELECT COALESCE(MAX(id), 0) FROM {}", kind.table);
+                let max: i64 = sqlx::query_scalar(spec_sql(&sql)).fetch_one(&mut *self.tx).await?;
+                max + 1
+            }
+        };
         for chunk in rows.chunks(INSERT_CHUNK_PARAMETERS / per_row) {
             let insert = format!(
-                "INSERT INTO {} (unit_id, batch_id, content_hash, {}) VALUES {} RETURNING id, year, {} AS record_key",
+                "INSERT INTO {} (id, unit_id, batch_id, content_hash, {}) VALUES {}",
                 kind.table,
                 columns.join(", "),
                 values_list(self.backend, chunk.len(), per_row),
-                kind.key
             );
             let mut q = sqlx::query(spec_sql(&insert));
-            for (hash, cells) in chunk {
-                q = q.bind(self.unit_id).bind(self.batch_id).bind(hash.clone());
+            let mut links = Vec::with_capacity(chunk.len());
+            // The chain takes a kind's records in id order, as `verify_chain` and `chain::append` do: here the
+            // order of the rows.
+            for (id, (hash, cells)) in (next_id..).zip(chunk) {
+                q = q.bind(id).bind(self.unit_id).bind(self.batch_id).bind(hash.clone());
                 for (c, cell) in kind.columns.iter().zip(cells) {
                     q = bind_cell(q, &c.value_type, cell);
                 }
-            }
-            // Ids by year and key (a batch holds a key once): RETURNING promises no order.
-            let mut ids: HashMap<i64, HashMap<String, i64>> = HashMap::new();
-            for r in q.fetch_all(&mut *self.tx).await? {
-                ids.entry(r.try_get("year")?).or_default().insert(r.try_get("record_key")?, r.try_get("id")?);
-            }
-            let mut chained: Vec<(i64, &NewRecord)> = Vec::with_capacity(chunk.len());
-            for entry in chunk {
-                let (year, key) = kind.year_key(&entry.1);
-                let id = ids.get(&year).and_then(|m| m.get(key)).copied();
-                let id = id
-                    .ok_or_else(|| StoreError::Corrupt {
-                        kind: kind.id.clone(), message: format!("插入的记录「{key}」没有返回 id")
-                    })?;
-                chained.push((id, entry));
-            }
-            // The chain takes a kind's records in id order, as `verify_chain` and `chain::append` do.
-            chained.sort_by_key(|(id, _)| *id);
-            let mut links = Vec::with_capacity(chained.len());
-            for (id, (hash, cells)) in &chained {
-                let canonical = chain::canonical_of(kind, *id, self.unit_id, self.batch_id, hash, cells);
+                let canonical = chain::canonical_of(kind, id, self.unit_id, self.batch_id, hash, cells);
                 let next = chain::link(&self.chain_hash, &canonical);
                 self.chain_length += 1;
-                links.push((self.chain_length, *id, std::mem::replace(&mut self.chain_hash, next.clone()), next));
+                links.push((self.chain_length, id, std::mem::replace(&mut self.chain_hash, next.clone()), next));
                 self.account(kind, cells)?;
             }
+            q.execute(&mut *self.tx).await?;
             chain::insert_links(&mut self.tx, self.backend, &kind.table, &links).await?;
+            next_id += chunk.len() as i64;
             self.outcome.added += chunk.len();
         }
+        self.next_ids.insert(kind.table.clone(), next_id);
         Ok(())
     }
 
@@ -337,6 +351,16 @@ impl ImportWriter {
                 self.refused.join("\n")
             )));
         }
+        if self.backend == Backend::Postgres {
+            // The ids were given explicitly: move each identity past them, for the next writer.
+            for (table, next) in &self.next_ids {
+                sqlx::query("SELECT setval(pg_get_serial_sequence($1, 'id'), $2, false)")
+                    .bind(table.clone())
+                    .bind(*next)
+                    .execute(&mut *self.tx)
+                    .await?;
+            }
+        }
         add_month_totals(&mut self.tx, self.backend, self.unit_id, &self.totals).await?;
         add_procurement_totals(&mut self.tx, self.backend, self.unit_id, &self.procurement_totals).await?;
         sqlx::query("UPDATE chain_head SET length = $1, hash = $2, started = 1 WHERE id = 1")
@@ -372,6 +396,29 @@ impl ImportSink for ImportWriter {
 
     fn unchanged(&mut self, n: usize) {
         ImportWriter::unchanged(self, n)
+    }
+
+    async fn known_file(&mut self, name: &str, digest: &str) -> Result<Option<usize>, StoreError> {
+        let rows: Option<i64> =
+            sqlx::query_scalar("SELECT row_count FROM import_file WHERE unit_id = $1 AND name = $2 AND digest = $3 LIMIT 1")
+                .bind(self.unit_id)
+                .bind(name.to_string())
+                .bind(digest.to_string())
+                .fetch_optional(&mut *self.tx)
+                .await?;
+        Ok(rows.map(|n| n as usize))
+    }
+
+    async fn record_file(&mut self, name: &str, digest: &str, rows: usize) -> Result<(), StoreError> {
+        sqlx::query("INSERT INTO import_file (batch_id, unit_id, name, digest, row_count) VALUES ($1, $2, $3, $4, $5)")
+            .bind(self.batch_id)
+            .bind(self.unit_id)
+            .bind(name.to_string())
+            .bind(digest.to_string())
+            .bind(rows as i64)
+            .execute(&mut *self.tx)
+            .await?;
+        Ok(())
     }
 
     async fn finish(self) -> Result<Counts, StoreError> {
