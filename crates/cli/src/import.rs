@@ -79,9 +79,10 @@ pub async fn import(db: &str, store: &mut Option<Store>, path: &Path, override_r
                     c.rule_id()
                 );
             }
-            // Codes the year's embedded edition cannot confirm were accepted: say so now, once per code.
+            // Codes the year's embedded edition cannot confirm were accepted: say so now, once per code. The
+            // code rules read the lines and receipts, so the books in summary form do (not every voucher).
             for y in &source.years {
-                let books = store.books(&source.unit.code, y.year).await?;
+                let books = store.books_summary(&source.unit.code, y.year).await?;
                 for f in jixiao_core::check::code_findings(&books) {
                     println!("[{}] {} {}", f.severity.label(), f.rule_id, f.message);
                 }
