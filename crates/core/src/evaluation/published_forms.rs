@@ -24,7 +24,9 @@ struct PublishedForm {
     source: String,
     url: String,
     notes: Vec<String>,
-    /// 万元, as printed; absent when the copy lacks the funds block.
+    /// The unit the funds block is printed in: 万元 unless the form says 元 (「项目资金（元）」).
+    funds_unit: Option<String>,
+    /// In `funds_unit`, as printed; absent when the copy lacks the funds block.
     initial_budget: Option<String>,
     annual_budget: Option<String>,
     spent: Option<String>,
@@ -74,6 +76,15 @@ fn wan_yuan(text: &str) -> Fen {
     Fen(whole.parse::<i64>().unwrap() * 1_000_000 + frac.parse::<i64>().unwrap())
 }
 
+/// An amount of the funds block in the form's own unit, in 分.
+fn funds_amount(form: &PublishedForm, text: &str) -> Fen {
+    match form.funds_unit.as_deref() {
+        None | Some("万元") => wan_yuan(text),
+        Some("元") => Fen::parse_yuan(text).unwrap_or_else(|e| panic!("元「{text}」: {e}")),
+        Some(other) => panic!("funds_unit「{other}」: 万元 or 元"),
+    }
+}
+
 /// One project's books from a form: its line, 年初预算 and the adjustment to 全年预算数, what was spent, and its indicators.
 fn books_of(form: &PublishedForm) -> (Books, Project) {
     let mut b = books();
@@ -93,15 +104,16 @@ fn books_of(form: &PublishedForm) -> (Books, Project) {
         amount,
         ..b.records.budget_vouchers[1].clone()
     };
-    let initial = form.initial_budget.as_deref().map_or(Fen::ZERO, wan_yuan);
-    let annual = form.annual_budget.as_deref().map_or(Fen::ZERO, wan_yuan);
+    let amount = |text: &Option<String>| text.as_deref().map_or(Fen::ZERO, |t| funds_amount(form, t));
+    let initial = amount(&form.initial_budget);
+    let annual = amount(&form.annual_budget);
     let mut vouchers = vec![voucher("YS", BudgetVoucherKind::Initial, initial)];
     if annual > initial {
         vouchers.push(voucher("ZJ", BudgetVoucherKind::Addition, annual - initial));
     } else if annual < initial {
         vouchers.push(voucher("TJ", BudgetVoucherKind::Reduction, initial - annual));
     }
-    let spent = form.spent.as_deref().map_or(Fen::ZERO, wan_yuan);
+    let spent = amount(&form.spent);
     let expenditure = Expenditure {
         voucher_no: "ZC".into(),
         year,
