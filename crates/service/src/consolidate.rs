@@ -56,8 +56,8 @@ pub async fn warm_summaries(store: &Store, scope: &Scope, year: i32) -> Result<(
     Ok((input.units.iter().filter(|u| u.has_year).count(), computed))
 }
 
-/// A unit to assess, with the key to store its summary under (none: not stored).
-type Pending = (UnitProfile, Option<String>);
+/// A unit to assess, with its id and the key to store its summary under (none: not stored).
+type Pending = (UnitProfile, Option<(i64, String)>);
 
 /// The input, and how many unit-years were assessed from their books.
 async fn build_input(
@@ -98,7 +98,7 @@ async fn build_input(
             Some(stored) if stored.key == key => {
                 summaries.push(from_stored(unit, execution.get(&unit.code).copied().unwrap_or_default(), stored))
             }
-            _ => to_assess.push((unit.clone(), Some(key))),
+            _ => to_assess.push((unit.clone(), Some((state.unit_id, key)))),
         }
     }
 
@@ -108,7 +108,7 @@ async fn build_input(
     for _ in 0..WORKERS {
         let (store, queue, execution, extra_rules) = (store.clone(), queue.clone(), execution.clone(), extra_rules.clone());
         workers.spawn(async move {
-            let mut done: Vec<(ConsolidatedUnit, Option<(String, StoredSummary)>)> = Vec::new();
+            let mut done: Vec<(ConsolidatedUnit, Option<(i64, StoredSummary)>)> = Vec::new();
             loop {
                 let Some((unit, key)) = queue.lock().expect("queue lock").pop() else { break };
                 let assessment = assess(&store, &unit.code, year, extra_rules.clone()).await?;
@@ -118,13 +118,13 @@ async fn build_input(
                     &assessment.findings,
                     assessment.evaluation()?,
                 );
-                let stored = key.map(|key| (unit.code.clone(), to_stored(key, &summary)));
+                let stored = key.map(|(unit_id, key)| (unit_id, to_stored(key, &summary)));
                 done.push((summary, stored));
             }
             Ok::<_, ServiceError>(done)
         });
     }
-    let mut computed: Vec<(String, StoredSummary)> = Vec::new();
+    let mut computed: Vec<(i64, StoredSummary)> = Vec::new();
     while let Some(joined) = workers.join_next().await {
         for (summary, stored) in joined.map_err(|e| ServiceError::Worker(e.to_string()))?? {
             summaries.push(summary);
@@ -238,6 +238,7 @@ mod tests {
     #[test]
     fn the_summary_key_changes_with_everything_the_assessment_reads() {
         let base = SummaryState {
+            unit_id: 1,
             books_version: 7,
             unit_hash: "u".into(),
             framework: None,
