@@ -4,13 +4,9 @@
 //! year on the unit as a whole and on every project of the year (a note on one of a project's indicators
 //! covers the project); some notes but not all rows is 部分完成, none is 未开展.
 
-use crate::pages::{
-    Download, PageResult, bureau_name, load, merge, percent_encode, region_scope, render, report_csp, report_fonts, unit_ctx,
-};
+use crate::pages::{Download, PageResult, bureau_name, load, merge, region_scope, render, report_fonts, unit_ctx};
 use crate::{AppError, PageUser, SharedState};
 use axum::extract::{Path, Query, State};
-use axum::http::header;
-use axum::response::IntoResponse;
 use jixiao_core::Date;
 use jixiao_core::RecordSet;
 use jixiao_core::monitoring::{STATUS_KINDS, build, status};
@@ -84,16 +80,7 @@ pub async fn monitor_download(
     })
     .await
     .map_err(|e| AppError::Internal(e.to_string()))??;
-    let disposition = format!("{}; filename*=UTF-8''{}", download.disposition(), percent_encode(&file));
-    Ok((
-        [
-            (header::CONTENT_TYPE, download.mime().to_string()),
-            (header::CONTENT_DISPOSITION, disposition),
-            (header::CONTENT_SECURITY_POLICY, report_csp(&body)),
-        ],
-        body,
-    )
-        .into_response())
+    Ok(download.response(&file, body))
 }
 
 /// The 财政局's area: every unit it may see that holds books of the year, with its monitoring status. Reads
