@@ -195,7 +195,8 @@ enum Command {
         year: i32,
     },
     /// Copy every unit's books from one database to another (e.g. sqlite://a.db to postgres://…), verified by
-    /// identical reports. The target must be empty, or already hold exactly the same books.
+    /// identical reports. The target must be empty, or already hold exactly the same books. The stored
+    /// unit-year summaries are a cache and are not copied: `jixiao summarize` on the target recomputes them.
     Migrate {
         #[arg(long)]
         from: String,

@@ -2,6 +2,11 @@
 //! kind and year, in stored order) into an empty database, then proves the copy: the books read back equal and
 //! every unit-year's report is byte-identical on both sides. A target that already holds exactly the same
 //! books is left alone (running it twice is harmless); any other non-empty target is refused.
+//!
+//! The stored unit-year summaries (`unit_year_summary`) are not copied, on purpose: they are a cache of the
+//! books check and evaluation, keyed among other things by the unit's newest import batch id, which the copy
+//! does not keep (it writes one batch per unit), so a copied row could never be used. The target's first
+//! consolidated report (or `jixiao summarize`) recomputes them from the copied books, and prints the same bytes.
 
 use anyhow::{Result, bail};
 use jixiao_core::records::Batch;

@@ -1410,16 +1410,7 @@ pub async fn report_download(
     })
     .await
     .map_err(|e| AppError::Internal(e.to_string()))??;
-    let disposition = format!("{}; filename*=UTF-8''{}", download.disposition(), percent_encode(&file));
-    Ok((
-        [
-            (header::CONTENT_TYPE, download.mime().to_string()),
-            (header::CONTENT_DISPOSITION, disposition),
-            (header::CONTENT_SECURITY_POLICY, report_csp(&body)),
-        ],
-        body,
-    )
-        .into_response())
+    Ok(download.response(&file, body))
 }
 
 /// A report opened in the browser is a document, not an application: sandboxed (no script, its own
@@ -1470,6 +1461,20 @@ impl Download {
     /// Shown in the browser (text, PDF) or saved (Word, Excel).
     pub(crate) fn disposition(self) -> &'static str {
         if matches!(self, Download::Docx | Download::Xlsx) { "attachment" } else { "inline" }
+    }
+
+    /// The document `body` as the answer to a download, named `file`, under the reports' CSP.
+    pub(crate) fn response(self, file: &str, body: Vec<u8>) -> Response {
+        let disposition = format!("{}; filename*=UTF-8''{}", self.disposition(), percent_encode(file));
+        (
+            [
+                (header::CONTENT_TYPE, self.mime().to_string()),
+                (header::CONTENT_DISPOSITION, disposition),
+                (header::CONTENT_SECURITY_POLICY, report_csp(&body)),
+            ],
+            body,
+        )
+            .into_response()
     }
 
     /// The template format, for the formats rendered from text templates.
