@@ -49,7 +49,8 @@ fn a_changed_unit_toml_is_refused_without_the_flag_and_kept_as_a_version_with_it
         let message = stderr(&refused);
         exits(refused, 1);
         assert!(
-            message.contains("单位名称（已登记「芙蓉区科学技术协会」，导入「长沙市芙蓉区科学技术协会」）") && message.contains("--accept-profile-change"),
+            message.contains("单位名称（已登记「芙蓉区科学技术协会」，导入「长沙市芙蓉区科学技术协会」）")
+                && message.contains("--accept-profile-change"),
             "{db}: {message}"
         );
         assert_eq!(exits(jixiao(&db, &["units"]), 0), "430102-KX\t芙蓉区科学技术协会\n", "{db}: refused, nothing changed");

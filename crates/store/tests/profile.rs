@@ -83,7 +83,8 @@ async fn a_confirmed_rename_is_a_version_from_its_year_and_earlier_years_keep_th
         // The import log names the change; the records' hash chain is as it was.
         let pool = AnyPoolOptions::new().max_connections(1).connect(&url).await.unwrap();
         let sources: Vec<String> = sqlx::query_scalar("SELECT source FROM import_batch ORDER BY id").fetch_all(&pool).await.unwrap();
-        let noted: Vec<&String> = sources.iter().filter(|s| s.contains("单位信息变更为第 2 版，自 2021 年度起：单位名称、职能职责第1条")).collect();
+        let noted: Vec<&String> =
+            sources.iter().filter(|s| s.contains("单位信息变更为第 2 版，自 2021 年度起：单位名称、职能职责第1条")).collect();
         assert_eq!(noted.len(), 1, "{backend}: {sources:?}");
         pool.close().await;
         let chain_after = store.verify_chain().await.unwrap();

@@ -1060,6 +1060,75 @@ async fn a_template_with_changed_unit_sheets_is_confirmed_or_cancelled() {
     assert!(disclosures.iter().any(|d| d.disclosure_code == "GK-T1"), "the new record is imported");
 }
 
+/// Issue 20: a changed profile in a re-uploaded template is confirmed by the 单位管理员 only. The clerk sees the
+/// differences without the 「确认变更并导入」 action and is refused if they post it anyway; the unit admin's
+/// confirmation makes the upload's profile (its blank fields as stored) a new version from the import's year,
+/// imports the records, and names the change in the import's log. The same file again adds no version.
+#[tokio::test]
+async fn a_changed_profile_is_confirmed_by_the_unit_admin_only_and_kept_as_a_version() {
+    let (state, dir) = common::demo_state().await;
+    let stored = state.store.unit("430102-KX").await.unwrap().unwrap();
+    let changed = edited_template(&state, |unit, _| {
+        unit.name = "芙蓉区科学技术协会（更名）".into();
+        unit.duties[0] = "新的职能".into();
+        unit.department_code = None; // blank: unchanged
+    })
+    .await;
+    let before = state.store.record_counts().await.unwrap();
+    let answer = |cookie: String, csrf: String, token: String, decision: &'static str| {
+        let state = state.clone();
+        async move {
+            let form = format!("csrf={csrf}&token={token}&decision={decision}");
+            call(&state, "POST", &format!("{UNIT}/import/answer"), Some(&cookie), Some(form)).await
+        }
+    };
+
+    // The clerk: the differences, no confirm action, and a refused confirmation that leaves the upload waiting.
+    let (cookie, csrf) = sign_in(&state, "clerk").await;
+    let (status, page) = upload_workbook(&state, &cookie, &csrf, &changed).await;
+    assert!(status == StatusCode::OK && page.contains("id=\"unit-differences\""), "{page}");
+    assert!(!page.contains("id=\"import-accept\"") && page.contains("id=\"import-accept-note\""), "{page}");
+    let token = pending_token(&page);
+    let (status, page) = answer(cookie.clone(), csrf.clone(), token.clone(), "accept").await;
+    assert!(status == StatusCode::FORBIDDEN && page.contains("须由单位管理员确认"), "{status}: {page}");
+    assert_eq!(state.store.record_counts().await.unwrap(), before, "refused: nothing written");
+    assert!(state.store.profile_versions("430102-KX").await.unwrap().is_empty());
+    let (status, page) = answer(cookie, csrf, token, "cancel").await;
+    assert!(status == StatusCode::OK && page.contains("已取消导入"), "the upload still waited: {page}");
+
+    // The unit admin confirms: version 2 from 2020, the records imported.
+    let (cookie, csrf) = sign_in(&state, "admin").await;
+    let (status, page) = upload_workbook(&state, &cookie, &csrf, &changed).await;
+    assert!(status == StatusCode::OK && page.contains("id=\"import-accept\"") && page.contains("确认变更并导入"), "{page}");
+    let (status, page) = answer(cookie.clone(), csrf.clone(), pending_token(&page), "accept").await;
+    assert!(status == StatusCode::OK && page.contains("导入成功：新增 1 条记录"), "{page}");
+    let versions = state.store.profile_versions("430102-KX").await.unwrap();
+    let summary: Vec<_> = versions.iter().map(|v| (v.version, v.valid_from_year, v.entered_by.clone())).collect();
+    assert_eq!(summary, [(1, 2020, None), (2, 2020, Some("admin".to_string()))]);
+    assert_eq!(versions[0].profile, stored, "version 1 is the profile as registered");
+    let expected = jixiao_core::records::UnitProfile {
+        name: "芙蓉区科学技术协会（更名）".into(),
+        duties: std::iter::once("新的职能".to_string()).chain(stored.duties[1..].iter().cloned()).collect(),
+        ..stored.clone()
+    };
+    assert_eq!(versions[1].profile, expected, "the upload's profile, its blank 主管部门编码 as stored");
+    assert_eq!(state.store.books("430102-KX", 2020).await.unwrap().unit, expected, "2020 now reads version 2");
+    let (_, home) = call(&state, "GET", UNIT, Some(&cookie), None).await;
+    assert!(home.contains("芙蓉区科学技术协会（更名）"), "the unit's pages show the new name");
+
+    // The import's log names the change.
+    sqlx::any::install_default_drivers();
+    let pool = sqlx::any::AnyPoolOptions::new().connect(&format!("sqlite://{}/web.db", dir.path().display())).await.unwrap();
+    let source: String = sqlx::query_scalar("SELECT source FROM import_batch ORDER BY id DESC LIMIT 1").fetch_one(&pool).await.unwrap();
+    assert!(source.contains("确认单位信息变更：单位名称、职能职责第1条") && source.contains("单位信息变更为第 2 版"), "{source}");
+    pool.close().await;
+
+    // The same file again: no difference left, imported at once, no new version.
+    let (status, page) = upload_workbook(&state, &cookie, &csrf, &changed).await;
+    assert!(status == StatusCode::OK && page.contains("导入成功：新增 0 条记录") && !page.contains("unit-differences"), "{page}");
+    assert_eq!(state.store.profile_versions("430102-KX").await.unwrap().len(), 2, "one version per change");
+}
+
 /// Issue 20: an uploaded CSV's unknown 指标编号 is reported in the same table as its cells that do not parse.
 #[tokio::test]
 async fn an_unknown_line_is_reported_with_the_other_errors_of_the_upload() {
