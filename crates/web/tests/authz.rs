@@ -1129,6 +1129,28 @@ async fn a_changed_profile_is_confirmed_by_the_unit_admin_only_and_kept_as_a_ver
     assert_eq!(state.store.profile_versions("430102-KX").await.unwrap().len(), 2, "one version per change");
 }
 
+/// Issue 20: the 财政局's region report is titled by the signed-in bureau (not by one unit's 财政局名称), and a
+/// page a role may not open answers 403 with a Chinese page and a way back.
+#[tokio::test]
+async fn the_bureau_reads_its_own_name_and_a_refused_page_is_chinese_with_a_way_back() {
+    let (state, _dir) = common::demo_state().await;
+    state
+        .store
+        .create_user("other_bureau", "岳麓区财政局 赵敏", &jixiao_web::auth::hash_password("demo").unwrap(), "bureau", None, Some("430104"))
+        .await
+        .unwrap();
+    for (user, name, not) in [("bureau", "芙蓉区财政局", "岳麓区财政局"), ("other_bureau", "岳麓区财政局", "芙蓉区财政局")] {
+        let (cookie, _) = sign_in(&state, user).await;
+        let (status, md) = call(&state, "GET", "/region/2020/report.md", Some(&cookie), None).await;
+        assert!(status == StatusCode::OK && md.contains(name) && !md.contains(not), "{user}: {md}");
+    }
+    let (cookie, _) = sign_in(&state, "clerk").await;
+    let (status, body) = call(&state, "GET", "/region/2020", Some(&cookie), None).await;
+    assert_eq!(status, StatusCode::FORBIDDEN, "{body}");
+    assert!(body.contains("出错了") && body.contains("返回首页") && body.contains("返回上一页"), "{body}");
+    assert!(!body.contains("Forbidden"), "{body}");
+}
+
 /// Issue 20: an uploaded CSV's unknown 指标编号 is reported in the same table as its cells that do not parse.
 #[tokio::test]
 async fn an_unknown_line_is_reported_with_the_other_errors_of_the_upload() {
