@@ -12,7 +12,9 @@
 use crate::{Store, StoreError, now_unix};
 use jixiao_core::records::{Office, UnitProfile, UnitYear};
 use jixiao_import::unit::{Blank, Difference, profile_differences};
+use sqlx::any::AnyRow;
 use sqlx::{AnyConnection, Row};
+use std::collections::BTreeMap;
 
 /// Who confirmed a change of the unit profile, and why: kept with the version it adds.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -56,25 +58,25 @@ async fn versions_of(conn: &mut AnyConnection, unit_id: i64) -> Result<Vec<Profi
     .bind(unit_id)
     .fetch_all(&mut *conn)
     .await?;
-    rows.iter()
-        .map(|r| {
-            let text: String = r.try_get("profile")?;
-            let profile = serde_json::from_str(&text)
-                .map_err(|e| StoreError::Corrupt {
-                    kind: "unit_profile_version".into(), message: format!("单位信息版本无法读取：{e}")
-                })?;
-            let year: i64 = r.try_get("valid_from_year")?;
-            Ok(ProfileVersion {
-                version: r.try_get("version")?,
-                valid_from_year: year as i32,
-                profile,
-                content_hash: r.try_get("content_hash")?,
-                entered_by: r.try_get("entered_by")?,
-                entered_at: r.try_get("entered_at")?,
-                reason: r.try_get("reason")?,
-            })
-        })
-        .collect()
+    rows.iter().map(version_of).collect()
+}
+
+fn version_of(r: &AnyRow) -> Result<ProfileVersion, StoreError> {
+    let text: String = r.try_get("profile")?;
+    let profile = serde_json::from_str(&text)
+        .map_err(|e| StoreError::Corrupt {
+            kind: "unit_profile_version".into(), message: format!("单位信息版本无法读取：{e}")
+        })?;
+    let year: i64 = r.try_get("valid_from_year")?;
+    Ok(ProfileVersion {
+        version: r.try_get("version")?,
+        valid_from_year: year as i32,
+        profile,
+        content_hash: r.try_get("content_hash")?,
+        entered_by: r.try_get("entered_by")?,
+        entered_at: r.try_get("entered_at")?,
+        reason: r.try_get("reason")?,
+    })
 }
 
 /// The profile the `unit` row (with its duties and offices) holds.
@@ -257,6 +259,31 @@ impl Store {
             Some(v) => Ok(Some(v.profile.clone())),
             None => Ok(Some(current(&mut conn, id).await?)),
         }
+    }
+}
+
+impl Store {
+    /// [`Store::directory`] with each unit's profile in force for `year` (without duties and offices): the
+    /// names and hierarchy a consolidated view of that year prints. Which units are in scope is decided by
+    /// their current profile.
+    pub async fn directory_in(&self, scope: &crate::consolidate::Scope, year: i32) -> Result<Vec<UnitProfile>, StoreError> {
+        let mut units = self.directory(scope).await?;
+        let rows = sqlx::query(
+            "SELECT u.code AS code, v.version, v.valid_from_year, v.profile, v.content_hash, v.entered_by, v.entered_at, v.reason \
+             FROM unit_profile_version v JOIN unit u ON u.id = v.unit_id",
+        )
+        .fetch_all(&self.reader)
+        .await?;
+        let mut versions: BTreeMap<String, Vec<ProfileVersion>> = BTreeMap::new();
+        for r in &rows {
+            versions.entry(r.try_get("code")?).or_default().push(version_of(r)?);
+        }
+        for unit in &mut units {
+            if let Some(v) = versions.get(&unit.code).and_then(|v| in_force(v, year)) {
+                *unit = UnitProfile { duties: Vec::new(), offices: Vec::new(), ..v.profile.clone() };
+            }
+        }
+        Ok(units)
     }
 }
 

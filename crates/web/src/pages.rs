@@ -520,8 +520,17 @@ pub async fn region_download(
     // The command-line hint of the printed view means nothing in the browser: each unit's findings are on its own page.
     let text = jixiao_report::render_consolidated_in_browser(&jixiao_core::consolidated::build(&input), format)
         .map_err(|e| AppError::Internal(e.to_string()))?;
+    let text = if download == Download::Html { in_frame(text) } else { text };
     Ok(([(header::CONTENT_TYPE, download.mime().to_string()), (header::CONTENT_SECURITY_POLICY, report_csp(text.as_bytes()))], text)
         .into_response())
+}
+
+/// The web's additions to a report's style where a page frames it (`static/report-frame.css`).
+const REPORT_FRAME_CSS: &str = include_str!("../static/report-frame.css");
+
+/// An HTML report as a page's frame shows it: its style with the web's additions (the CSP hashes the result).
+fn in_frame(html: String) -> String {
+    html.replacen("</style>", &format!("{REPORT_FRAME_CSS}</style>"), 1)
 }
 
 /// The signed-in 财政局's name: the first word of the user's display name when it names a bureau (「芙蓉区财政局

@@ -1139,7 +1139,8 @@ async fn the_bureau_reads_its_own_name_and_a_refused_page_is_chinese_with_a_way_
         .create_user("other_bureau", "岳麓区财政局 赵敏", &jixiao_web::auth::hash_password("demo").unwrap(), "bureau", None, Some("430104"))
         .await
         .unwrap();
-    for (user, name, not) in [("bureau", "芙蓉区财政局", "岳麓区财政局"), ("other_bureau", "岳麓区财政局", "芙蓉区财政局")] {
+    for (user, name, not) in [("bureau", "芙蓉区财政局", "岳麓区财政局"), ("other_bureau", "岳麓区财政局", "芙蓉区财政局")]
+    {
         let (cookie, _) = sign_in(&state, user).await;
         let (status, md) = call(&state, "GET", "/region/2020/report.md", Some(&cookie), None).await;
         assert!(status == StatusCode::OK && md.contains(name) && !md.contains(not), "{user}: {md}");
