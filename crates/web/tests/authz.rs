@@ -881,6 +881,18 @@ async fn the_units_template_downloads_and_uploads_again() {
     let workbook = response.into_body().collect().await.unwrap().to_bytes();
     let sheets = jixiao_import::table::xlsx_sheet_names(&workbook, "template.xlsx").unwrap();
     assert!(sheets.iter().any(|s| s == "单位信息"), "{sheets:?}");
+    // The code columns drop down the year's edition: list validations over the 代码表 sheet, headed by the year.
+    let mut archive = zip::ZipArchive::new(std::io::Cursor::new(workbook.to_vec())).unwrap();
+    let mut xml = String::new();
+    for i in 0..archive.len() {
+        let mut part = archive.by_index(i).unwrap();
+        let name = part.name().unwrap().to_string();
+        if name.starts_with("xl/worksheets/") || name == "xl/sharedStrings.xml" {
+            std::io::Read::read_to_string(&mut part, &mut xml).unwrap();
+        }
+    }
+    assert!(xml.contains("<dataValidation type=\"list\"") && xml.contains("代码表!$A$2:$A$"), "function-code dropdowns");
+    assert!(xml.contains("2020年功能科目") && xml.contains("2020年经济科目"), "the 2020 edition's code lists");
     let lines = state.store.books("430102-KX", 2020).await.unwrap().records.appropriation_lines.len();
     let before = state.store.record_counts().await.unwrap();
     let boundary = "----jixiao-test-boundary";
