@@ -247,7 +247,9 @@ pub(crate) async fn load(state: &SharedState, user: &CurrentUser, code: &str, ye
         Some(d) => d,
         None => {
             // A unit the user may not see answers as one that does not exist: no probing for unit codes.
-            let unit = state.store.unit(code).await?.filter(|u| user.can_view(u)).ok_or(AppError::NotFound)?;
+            let current = state.store.unit(code).await?.filter(|u| user.can_view(u)).ok_or(AppError::NotFound)?;
+            // The year's pages show the profile in force for the year (a later rename leaves them as they were).
+            let unit = state.store.unit_in(code, year).await?.unwrap_or(current);
             let years: Vec<i32> = state.store.years(code).await?.iter().map(|y| y.year).collect();
             // In summary form: the pages that list vouchers read them from the store (`expenditures_with`).
             let assessment = jixiao_service::assess(&state.store, code, year, None).await?;
@@ -964,7 +966,7 @@ pub async fn import_template(
 ) -> PageResult {
     let uy = load(&state, &user, &code, year).await?;
     user.require(user.can_enter(&uy.unit))?;
-    let years = state.store.years(&code).await?;
+    let years = years_through(&state, &code, year).await?;
     let records = jixiao_core::RecordSet { appropriation_lines: uy.books.records.appropriation_lines.clone(), ..Default::default() };
     let (unit, internal) = (uy.unit.clone(), |e: &dyn std::fmt::Display| AppError::Internal(format!("无法生成导入模板：{e}")));
     let body = tokio::task::spawn_blocking(move || -> Result<Vec<u8>, AppError> {
@@ -1094,8 +1096,9 @@ impl ImportUnit {
 }
 
 /// The step before an import: the upload's unit sheets (or unit.toml) compared field by field with the
-/// unit's stored profile. Blank and unchanged fields are no conflict, and the import then goes in with the
-/// stored profile; real differences are for the user to see.
+/// unit's stored profile — the version in force for the upload's newest year, as the store compares it (the
+/// page's year when the upload names no later one). Blank and unchanged fields are no conflict, and the import
+/// then goes in with the stored profile; real differences are for the user to see.
 pub(crate) async fn compare_unit_sheets(
     state: &SharedState,
     user: &CurrentUser,
@@ -1110,12 +1113,16 @@ pub(crate) async fn compare_unit_sheets(
         .map_err(|e| AppError::Internal(e.to_string()))?;
     // Another unit's file is refused by the import itself.
     let Some((unit, years)) = uploaded.filter(|(unit, _)| unit.code == code) else { return Ok(Compared::Same(None)) };
+    let stored = match jixiao_store::profile::import_year(&years).filter(|y| *y != year) {
+        Some(later) => state.store.unit_in(code, later).await?.ok_or(AppError::NotFound)?,
+        None => uy.unit.clone(),
+    };
     let stored_years = state.store.years(code).await?;
-    let differences = crate::unit_sheets::differences(&uy.unit, &stored_years, &unit, &years);
+    let differences = crate::unit_sheets::differences(&stored, &stored_years, &unit, &years);
     if differences.is_empty() {
-        Ok(Compared::Same(Some(Box::new(crate::unit_sheets::kept(&uy.unit, &stored_years, &years)))))
+        Ok(Compared::Same(Some(Box::new(crate::unit_sheets::kept(&stored, &stored_years, &years)))))
     } else {
-        Ok(Compared::Changed(crate::unit_sheets::Uploaded { unit, years, differences }))
+        Ok(Compared::Changed(crate::unit_sheets::Uploaded { stored, unit, years, differences }))
     }
 }
 
@@ -1145,7 +1152,7 @@ pub(crate) async fn import_files(
     } else {
         let unit_toml = match files.iter().find(|(n, _)| n == "unit.toml") {
             Some((_, bytes)) => String::from_utf8_lossy(bytes).into_owned(),
-            None => unit_toml(&uy.unit, &state.store.years(code).await?),
+            None => unit_toml(&uy.unit, &years_through(state, code, year).await?),
         };
         let csv: Vec<(String, Vec<u8>)> =
             files.iter().filter(|(n, _)| n.to_lowercase().ends_with(".csv")).map(|(n, b)| (n.clone(), b.to_vec())).collect();
@@ -1181,6 +1188,12 @@ pub(crate) async fn import_files(
         }
         Ok(checked) => Ok(Ok(checked.commit().await?.0)),
     }
+}
+
+/// The unit's years up to `year`: what a template or a generated unit.toml of the `year` page lists, so that its
+/// import is compared with the profile of that year (the store compares with the newest year an import names).
+async fn years_through(state: &SharedState, code: &str, year: i32) -> Result<Vec<jixiao_core::records::UnitYear>, AppError> {
+    Ok(state.store.years(code).await?.into_iter().filter(|y| y.year <= year).collect())
 }
 
 /// Refuses files the importer does not read (an old .xls workbook, a text file, …) with a message, instead
@@ -1304,16 +1317,16 @@ pub async fn import_answer(
         }
         (Some(p), Some("continue")) => {
             let stored_years = state.store.years(&code).await?;
-            let profile = ImportUnit::kept(crate::unit_sheets::kept(&uy.unit, &stored_years, &p.uploaded.years));
+            let profile = ImportUnit::kept(crate::unit_sheets::kept(&p.uploaded.stored, &stored_years, &p.uploaded.years));
             let via = format!("网页导入（{}）", crate::unit_sheets::not_taken(&p.uploaded.differences));
             import_files(&state, &user, &code, year, &p.files, Some(profile), &via).await
         }
         (Some(p), Some("accept")) => {
             let stored_years = state.store.years(&code).await?;
-            let (_, years) = crate::unit_sheets::kept(&uy.unit, &stored_years, &p.uploaded.years);
+            let (_, years) = crate::unit_sheets::kept(&p.uploaded.stored, &stored_years, &p.uploaded.years);
             let note = crate::unit_sheets::confirmed(&p.uploaded.differences);
             let change = jixiao_store::ProfileChange { entered_by: user.username.clone(), reason: format!("网页{note}") };
-            let unit = jixiao_import::unit::overlay(&uy.unit, &p.uploaded.unit);
+            let unit = jixiao_import::unit::overlay(&p.uploaded.stored, &p.uploaded.unit);
             let profile = ImportUnit { unit, years, change: Some(change) };
             import_files(&state, &user, &code, year, &p.files, Some(profile), &format!("网页导入（{note}）")).await
         }

@@ -78,6 +78,8 @@ pub fn not_taken(differences: &[Difference]) -> String {
 
 /// The unit information of an upload that differs from the stored profile.
 pub struct Uploaded {
+    /// The stored profile it was compared with: the version in force for the upload's year.
+    pub stored: UnitProfile,
     /// The upload's profile, required rows left blank taken from the stored one.
     pub unit: UnitProfile,
     pub years: Vec<UnitYear>,
@@ -202,7 +204,7 @@ mod tests {
 
     /// An upload of `bytes` by `username` in `session` for unit U1, 2020.
     fn upload(username: &str, session: &str, bytes: Bytes) -> PendingUpload {
-        let uploaded = Uploaded { unit: profile(), years: vec![], differences: vec![] };
+        let uploaded = Uploaded { stored: profile(), unit: profile(), years: vec![], differences: vec![] };
         PendingUpload::new(username, session, "U1", 2020, vec![("a.xlsx".into(), bytes)], uploaded)
     }
 

@@ -1164,6 +1164,38 @@ async fn the_bureau_reads_its_own_name_and_a_refused_page_is_chinese_with_a_way_
     assert!(!body.contains("Forbidden"), "{body}");
 }
 
+/// Issue 20: after a confirmed rename from 2021, the 2020 pages keep the 2020 name, and the 2020 template and
+/// CSV files uploaded on the 2020 pages go in under the 2020 profile, with no difference to decide.
+#[tokio::test]
+async fn after_a_rename_from_2021_the_2020_pages_and_uploads_keep_the_2020_profile() {
+    let (state, _dir) = common::demo_state().await;
+    let old = state.store.unit("430102-KX").await.unwrap().unwrap();
+    let renamed = jixiao_core::records::UnitProfile { name: "长沙市芙蓉区科学技术协会".into(), ..old.clone() };
+    let year_2021 = vec![jixiao_core::records::UnitYear { year: 2021, report_date: None }];
+    let source = jixiao_import::Source { label: "2021".into(), unit: renamed.clone(), years: year_2021, rows: Vec::new() };
+    let change = jixiao_store::ProfileChange { entered_by: "admin".into(), reason: "更名".into() };
+    let options = jixiao_store::ImportOptions { profile_change: Some(&change), ..Default::default() };
+    let checked = state.store.import(&jixiao_import::Streamed::held(source), "2021", None, options, &|_| {}, &[]).await.unwrap().unwrap();
+    checked.commit().await.unwrap();
+    assert_eq!(state.store.unit("430102-KX").await.unwrap().unwrap().name, renamed.name);
+
+    let (cookie, csrf) = sign_in(&state, "clerk").await;
+    let (_, page) = call(&state, "GET", &format!("{UNIT}/report"), Some(&cookie), None).await;
+    assert!(page.contains(&old.name), "the 2020 report page: {page}");
+    let response = jixiao_web::router(state.clone())
+        .oneshot(Request::get(format!("{UNIT}/import/template.xlsx")).header(header::COOKIE, &cookie).body(Body::empty()).unwrap())
+        .await
+        .unwrap();
+    let workbook = response.into_body().collect().await.unwrap().to_bytes();
+    let (status, page) = upload_workbook(&state, &cookie, &csrf, &workbook).await;
+    assert!(status == StatusCode::OK && page.contains("导入成功") && !page.contains("unit-differences"), "{page}");
+    let csv = "公开编号,年度,公开内容,公开日期,公开渠道\nGK9,2020,部门预算,2020-03-20,芙蓉区人民政府门户网站\n";
+    let (status, page) = upload(&state, &cookie, &csrf, &[("disclosures.csv", csv)]).await;
+    assert!(status == StatusCode::OK && page.contains("导入成功：新增 1 条记录"), "{page}");
+    assert_eq!(state.store.profile_versions("430102-KX").await.unwrap().len(), 2, "no version added by the 2020 uploads");
+    assert_eq!(state.store.books("430102-KX", 2020).await.unwrap().unit, old);
+}
+
 /// Issue 20: an uploaded CSV's unknown 指标编号 is reported in the same table as its cells that do not parse.
 #[tokio::test]
 async fn an_unknown_line_is_reported_with_the_other_errors_of_the_upload() {
