@@ -70,8 +70,8 @@ async fn a_confirmed_rename_is_a_version_from_its_year_and_earlier_years_keep_th
         assert_eq!(store.units().await.unwrap(), [(code.clone(), renamed.name.clone())], "{backend}");
         let all = jixiao_store::consolidate::Scope::Region(None);
         let names = |units: Vec<UnitProfile>| units.into_iter().map(|u| u.name).collect::<Vec<_>>();
-        assert_eq!(names(store.directory_in(&all, 2020).await.unwrap()), [old.name.clone()], "{backend}: a 2020 view");
-        assert_eq!(names(store.directory_in(&all, 2021).await.unwrap()), [renamed.name.clone()], "{backend}");
+        assert_eq!(names(store.directory_in(&all, 2020).await.unwrap()), [old.name.as_str()], "{backend}: a 2020 view");
+        assert_eq!(names(store.directory_in(&all, 2021).await.unwrap()), [renamed.name.as_str()], "{backend}");
 
         // The same confirmed import again adds no version (idempotent), nor does the 2020 import under the
         // 2020 profile, confirmed or not: each is compared with the version in force for its year.

@@ -1077,7 +1077,7 @@ pub(crate) enum Compared {
     Same(Option<Box<(UnitProfile, Vec<jixiao_core::records::UnitYear>)>>),
     /// The upload changes stored fields: the user continues (under the stored profile), confirms the change
     /// or cancels.
-    Changed(crate::unit_sheets::Uploaded),
+    Changed(Box<crate::unit_sheets::Uploaded>),
 }
 
 /// The unit information an import goes in with instead of the upload's own.
@@ -1122,7 +1122,7 @@ pub(crate) async fn compare_unit_sheets(
     if differences.is_empty() {
         Ok(Compared::Same(Some(Box::new(crate::unit_sheets::kept(&stored, &stored_years, &years)))))
     } else {
-        Ok(Compared::Changed(crate::unit_sheets::Uploaded { stored, unit, years, differences }))
+        Ok(Compared::Changed(Box::new(crate::unit_sheets::Uploaded { stored, unit, years, differences })))
     }
 }
 
@@ -1271,7 +1271,7 @@ pub async fn import_upload(
             // The files wait in memory for the answer, under a token of this session: never a path.
             let token = random_token()?;
             let shown = uploaded.differences.clone();
-            let upload = crate::unit_sheets::PendingUpload::new(&user.username, &user.csrf_token, &code, year, files, uploaded);
+            let upload = crate::unit_sheets::PendingUpload::new(&user.username, &user.csrf_token, &code, year, files, *uploaded);
             state.pending_imports.lock().unwrap_or_else(|e| e.into_inner()).hold(token.clone(), upload);
             let uy = load(&state, &user, &code, year).await?;
             let ctx = json!({ "errors": [], "done": null, "differences": shown, "pending_token": token, "pending_minutes": crate::unit_sheets::PENDING_SECONDS / 60, "may_change_profile": user.role == Role::UnitAdmin });

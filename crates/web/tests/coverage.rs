@@ -8,8 +8,7 @@ fn every_test_the_coverage_table_names_exists() {
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
     let table = std::fs::read_to_string(root.join("docs/web-coverage.md")).unwrap();
     // Backticked `crates/…/x.rs::name` references, wherever they stand in a row.
-    let named: Vec<(&str, &str)> =
-        table.split('`').skip(1).step_by(2).filter_map(|quoted| quoted.split_once(".rs::").map(|(file, test)| (file, test))).collect();
+    let named: Vec<(&str, &str)> = table.split('`').skip(1).step_by(2).filter_map(|quoted| quoted.split_once(".rs::")).collect();
     assert!(named.len() >= 30, "the table names its tests as `file::test`: {named:?}");
     let mut missing = Vec::new();
     for (file, test) in &named {
