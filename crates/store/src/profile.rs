@@ -110,6 +110,21 @@ pub(crate) async fn current(conn: &mut AnyConnection, unit_id: i64) -> Result<Un
     })
 }
 
+/// Binds the `unit` row's profile columns: name, region_code, parent_department, department_code, bureau_code,
+/// bureau_name, framework, in this order.
+pub(crate) fn bind_columns<'q>(
+    q: sqlx::query::Query<'q, sqlx::Any, sqlx::any::AnyArguments>,
+    unit: &UnitProfile,
+) -> sqlx::query::Query<'q, sqlx::Any, sqlx::any::AnyArguments> {
+    q.bind(unit.name.clone())
+        .bind(unit.region_code.clone())
+        .bind(unit.parent_department.clone())
+        .bind(unit.department_code.clone())
+        .bind(unit.bureau_code.clone())
+        .bind(unit.bureau_name.clone())
+        .bind(unit.framework.clone())
+}
+
 /// Writes the unit's duties and offices (a new unit's, or the version now current).
 pub(crate) async fn insert_lists(conn: &mut AnyConnection, unit_id: i64, unit: &UnitProfile) -> Result<(), StoreError> {
     for (seq, text) in unit.duties.iter().enumerate() {
@@ -200,17 +215,13 @@ pub(crate) async fn record_change(
     let number = next.version;
     versions.push(next);
     if in_force(&versions, i32::MAX).is_some_and(|v| v.version == number) {
-        sqlx::query(
-            "UPDATE unit SET name = $1, region_code = $2, parent_department = $3, department_code = $4, bureau_code = $5, \
-             bureau_name = $6, framework = $7, content_hash = $8 WHERE id = $9",
+        bind_columns(
+            sqlx::query(
+                "UPDATE unit SET name = $1, region_code = $2, parent_department = $3, department_code = $4, bureau_code = $5, \
+                 bureau_name = $6, framework = $7, content_hash = $8 WHERE id = $9",
+            ),
+            imported,
         )
-        .bind(imported.name.clone())
-        .bind(imported.region_code.clone())
-        .bind(imported.parent_department.clone())
-        .bind(imported.department_code.clone())
-        .bind(imported.bureau_code.clone())
-        .bind(imported.bureau_name.clone())
-        .bind(imported.framework.clone())
         .bind(hash.to_string())
         .bind(unit_id)
         .execute(&mut *conn)

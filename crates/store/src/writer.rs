@@ -123,21 +123,12 @@ impl Store {
                 id
             }
             None => {
-                let id: i64 = sqlx::query_scalar(
-                    "INSERT INTO unit (code, name, region_code, parent_department, department_code, bureau_code, bureau_name, framework, content_hash) \
+                let insert = sqlx::query(
+                    "INSERT INTO unit (name, region_code, parent_department, department_code, bureau_code, bureau_name, framework, content_hash, code) \
                      VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id",
-                )
-                .bind(unit.code.clone())
-                .bind(unit.name.clone())
-                .bind(unit.region_code.clone())
-                .bind(unit.parent_department.clone())
-                .bind(unit.department_code.clone())
-                .bind(unit.bureau_code.clone())
-                .bind(unit.bureau_name.clone())
-                .bind(unit.framework.clone())
-                .bind(hash)
-                .fetch_one(&mut *tx)
-                .await?;
+                );
+                let row = crate::profile::bind_columns(insert, unit).bind(hash).bind(unit.code.clone()).fetch_one(&mut *tx).await?;
+                let id: i64 = row.try_get("id")?;
                 crate::profile::insert_lists(&mut tx, id, unit).await?;
                 id
             }

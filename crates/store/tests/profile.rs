@@ -26,16 +26,21 @@ async fn import(store: &Store, source: Source, change: Option<&ProfileChange>) -
     checked.commit().await.map(|_| ())
 }
 
+/// A store at `url` holding the demo; the demo unit's code and profile.
+async fn demo_store(url: &str) -> (Store, String, UnitProfile) {
+    let store = Store::open(url).await.unwrap();
+    let demo = demo_source();
+    let (code, profile) = (demo.unit.code.clone(), demo.unit.clone());
+    import(&store, demo, None).await.unwrap();
+    (store, code, profile)
+}
+
 #[tokio::test]
 async fn a_confirmed_rename_is_a_version_from_its_year_and_earlier_years_keep_theirs() {
     let tmp = tempfile::tempdir().unwrap();
     let change = ProfileChange { entered_by: "admin".into(), reason: "2021年更名".into() };
     for (backend, url) in store_urls(tmp.path()).await {
-        let store = Store::open(&url).await.unwrap();
-        let demo = demo_source();
-        let code = demo.unit.code.clone();
-        let old = demo.unit.clone();
-        import(&store, demo, None).await.unwrap();
+        let (store, code, old) = demo_store(&url).await;
         let chain_before = store.verify_chain().await.unwrap();
         assert!(store.profile_versions(&code).await.unwrap().is_empty(), "{backend}: an unchanged unit has no versions");
         let counts = store.record_counts().await.unwrap();
@@ -104,11 +109,7 @@ async fn a_change_for_an_earlier_year_does_not_override_a_later_version() {
     let tmp = tempfile::tempdir().unwrap();
     let change = ProfileChange { entered_by: "admin".into(), reason: "更正".into() };
     for (backend, url) in store_urls(tmp.path()).await {
-        let store = Store::open(&url).await.unwrap();
-        let demo = demo_source();
-        let code = demo.unit.code.clone();
-        let old = demo.unit.clone();
-        import(&store, demo, None).await.unwrap();
+        let (store, code, old) = demo_store(&url).await;
         import(&store, year_source(&old, 2022), None).await.unwrap();
         let renamed = UnitProfile { name: "2022年的名称".into(), ..old.clone() };
         import(&store, year_source(&renamed, 2022), Some(&change)).await.unwrap();
