@@ -68,5 +68,11 @@ fn a_changed_unit_toml_is_refused_without_the_flag_and_kept_as_a_version_with_it
         assert_eq!(exits(jixiao(&db, &["report", "--year", "2020", "--format", "md"]), 0), report, "{db}");
         exits(jixiao(&db, &["import", demo]), 0);
         assert_eq!(exits(jixiao(&db, &["verify"]), 0), verified, "{db}: the records' hash chain is unchanged");
+
+        // Copied to another database, each year keeps its version: the copy's 2020 report is the same.
+        let copy = format!("sqlite://{}", tmp.path().join(format!("copy-{}.db", db.starts_with("sqlite"))).display());
+        exits(jixiao(&db, &["migrate", "--from", &db, "--to", &copy]), 0);
+        assert_eq!(versions(&copy), 2, "{db}");
+        assert_eq!(exits(jixiao(&copy, &["report", "--year", "2020", "--format", "md"]), 0), report, "{db}");
     }
 }

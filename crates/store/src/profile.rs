@@ -262,6 +262,21 @@ impl Store {
         versions_of(&mut *self.reader.acquire().await?, id).await
     }
 
+    /// Writes a unit's profile versions as another database holds them (`jixiao migrate`, after the unit's
+    /// batch wrote its current profile), in one transaction; refused for a unit that holds versions already.
+    pub async fn copy_profile_versions(&self, code: &str, versions: &[ProfileVersion]) -> Result<(), StoreError> {
+        let id = self.unit_id(code).await?.ok_or_else(|| StoreError::UnknownUnit(code.to_string()))?;
+        let mut tx = self.pool.begin().await?;
+        if !versions_of(&mut tx, id).await?.is_empty() {
+            return Err(StoreError::Conflicts(format!("单位「{code}」已有单位信息版本，不再复制")));
+        }
+        for v in versions {
+            insert(&mut tx, id, v).await?;
+        }
+        tx.commit().await?;
+        Ok(())
+    }
+
     /// The unit's profile in force for fiscal year `year` (see [`ProfileVersion`]), or `None` for an unknown unit.
     pub async fn unit_in(&self, code: &str, year: i32) -> Result<Option<UnitProfile>, StoreError> {
         let Some(id) = self.unit_id(code).await? else { return Ok(None) };
