@@ -115,7 +115,7 @@ impl Store {
                         }
                         _ => conflicts.push(format!(
                             "单位「{}」的基本信息与数据库中{from}适用的不同：{listed}。如确是单位信息变更：命令行加 --accept-profile-change 重新导入，\
-                             网页在比对页选「确认变更并导入」（单位管理员）；变更自导入的年度起生效，之前年度的报告仍用原信息",
+                             网页在比对页选「确认变更并导入」（单位管理员）；变更自导入的年度起生效，之前年度的报告仍用原信息 [UNIT_PROFILE_CHANGED]",
                             unit.code
                         )),
                     }

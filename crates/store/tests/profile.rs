@@ -53,6 +53,7 @@ async fn a_confirmed_rename_is_a_version_from_its_year_and_earlier_years_keep_th
             Err(StoreError::Conflicts(m)) => {
                 assert!(m.contains(&format!("单位名称（已登记「{}」，导入「{}」）", old.name, renamed.name)), "{backend}: {m}");
                 assert!(m.contains("职能职责第1条") && m.contains("--accept-profile-change"), "{backend}: {m}");
+                assert!(m.ends_with("[UNIT_PROFILE_CHANGED]"), "{backend}: the rule id: {m}");
             }
             other => panic!("{backend}: expected a refusal, got {other:?}"),
         }
