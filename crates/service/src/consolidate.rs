@@ -69,7 +69,7 @@ async fn build_input(
     extra_rules: Option<Arc<RulesFile>>,
     use_stored: bool,
 ) -> Result<(ConsolidationInput, usize), ServiceError> {
-    let units = store.directory(scope).await?;
+    let units = store.directory_in(scope, year).await?;
     let execution = Arc::new(store.execution_totals(scope, year).await?);
     let name = scope_name(scope, &units);
     // Read before any books: a summary computed from books newer than its key is only ever ignored.

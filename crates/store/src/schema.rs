@@ -32,6 +32,7 @@ const EXTRA: &[(u32, &str)] = &[
     (12, include_str!("../migrations-extra/0012.sql")),
     (13, include_str!("../migrations-extra/0013.sql")),
     (16, include_str!("../migrations-extra/0016.sql")),
+    (17, include_str!("../migrations-extra/0017.sql")),
 ];
 
 /// The DDL of schema version `version` for a backend: version 1 creates the unit tables and the record kinds
