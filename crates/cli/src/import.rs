@@ -6,15 +6,14 @@
 //! and the session rolls everything back on any error.
 
 use anyhow::Result;
-use jixiao_core::budget_control::OverrideRequest;
 use jixiao_core::records::RecordSet;
 use jixiao_import::ImportErrors;
-use jixiao_store::Store;
+use jixiao_store::{ImportOptions, Store};
 use std::path::Path;
 use std::process::ExitCode;
 
 /// Reads, validates against the database, and writes one import; prints every error when it fails.
-pub async fn import(db: &str, store: &mut Option<Store>, path: &Path, override_request: Option<&OverrideRequest>) -> Result<ExitCode> {
+pub async fn import(db: &str, store: &mut Option<Store>, path: &Path, options: ImportOptions<'_>) -> Result<ExitCode> {
     // The codes are checked as the files are read: an existing database's official 科目 tables first.
     if store.is_none() && crate::database_exists(db) {
         *store = Some(crate::open(db).await?);
@@ -48,16 +47,17 @@ pub async fn import(db: &str, store: &mut Option<Store>, path: &Path, override_r
         Some(s) => s,
         None => store.insert(crate::open(db).await?),
     };
-    if override_request.is_some_and(|r| r.reason.trim().is_empty()) {
+    if options.override_request.is_some_and(|r| r.reason.trim().is_empty()) {
         eprintln!("--override-reason 不能为空：超控须写明理由 [BUDGET_CONTROL_REASON_MISSING]");
         return Ok(ExitCode::from(2));
     }
     let source = &input.source;
+    let versions_before = store.profile_versions(&source.unit.code).await?.len();
     let bar = indicatif::ProgressBar::new(input.row_count() as u64);
     bar.set_style(indicatif::ProgressStyle::with_template("{msg} [{bar:40}] {pos}/{len}").expect("static template"));
     bar.set_message("导入");
     let progress = |done: usize| bar.set_position(done as u64);
-    let checked = store.import(&input, &source.label, None, override_request, &progress, &read_errors).await;
+    let checked = store.import(&input, &source.label, None, options, &progress, &read_errors).await;
     bar.finish_and_clear();
     match checked? {
         Err(refusal) => {
@@ -70,6 +70,10 @@ pub async fn import(db: &str, store: &mut Option<Store>, path: &Path, override_r
                 "已导入 {}（{}）：新增 {} 条记录，{} 条已存在未变。",
                 source.unit.name, source.unit.code, outcome.added, outcome.unchanged
             );
+            let versions = store.profile_versions(&source.unit.code).await?;
+            if let Some(v) = versions.last().filter(|_| versions.len() > versions_before) {
+                println!("单位信息已变更：记为第 {} 版，自 {} 年度起适用；之前年度仍用原来的单位信息。", v.version, v.valid_from_year);
+            }
             for c in &controls {
                 println!(
                     "预算控制：{}「{}」：{} [{}]",

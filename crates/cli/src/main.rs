@@ -47,6 +47,11 @@ enum Command {
         /// Who passes them (the 超控人 of the 超控记录); needs --override-reason.
         #[arg(long, requires = "override_reason")]
         override_by: Option<String>,
+        /// Confirm that the unit information (unit.toml, 单位信息 sheets) differs from the database because the
+        /// unit changed: it is kept as a new version of the profile, valid from the import's year; earlier
+        /// years keep theirs. Without it such an import is refused, naming the fields.
+        #[arg(long)]
+        accept_profile_change: bool,
     },
     /// Export the books (every unit-year, or those of --unit / --year): a ledger/hledger journal (stdout
     /// without -o), or a Fiscal Data Package (datapackage.json + budget.csv) into the directory -o.
@@ -195,7 +200,8 @@ enum Command {
         year: i32,
     },
     /// Copy every unit's books from one database to another (e.g. sqlite://a.db to postgres://…), verified by
-    /// identical reports. The target must be empty, or already hold exactly the same books.
+    /// identical reports. The target must be empty, or already hold exactly the same books. The stored
+    /// unit-year summaries are a cache and are not copied: `jixiao summarize` on the target recomputes them.
     Migrate {
         #[arg(long)]
         from: String,
@@ -430,10 +436,15 @@ async fn run(cli: Cli, db_given: bool) -> Result<ExitCode> {
             open(&cli.db).await?;
             println!("数据库已就绪：{}", cli.db);
         }
-        Command::Import { path, override_reason, override_by } => {
+        Command::Import { path, override_reason, override_by, accept_profile_change } => {
             let request =
                 override_by.zip(override_reason).map(|(approved_by, reason)| OverrideRequest { approved_by, role: "cli".into(), reason });
-            return import_path(&cli.db, &path, request.as_ref()).await;
+            let change = accept_profile_change.then(|| jixiao_store::ProfileChange {
+                entered_by: std::env::var("USER").map(|u| format!("命令行（{u}）")).unwrap_or_else(|_| "命令行".into()),
+                reason: format!("jixiao import {} --accept-profile-change", path.display()),
+            });
+            let options = jixiao_store::ImportOptions { override_request: request.as_ref(), profile_change: change.as_ref() };
+            return import_path(&cli.db, &path, options).await;
         }
         Command::Export { format, unit, year, output } => {
             let store = open(&cli.db).await?;
@@ -732,7 +743,7 @@ async fn run(cli: Cli, db_given: bool) -> Result<ExitCode> {
         Command::Demo => {
             let dir = tempfile::tempdir().context("无法创建临时目录")?;
             jixiao_import::demo::unpack_into(dir.path()).context("无法写出演示数据")?;
-            return import::import(&cli.db, &mut None, dir.path(), None).await;
+            return import::import(&cli.db, &mut None, dir.path(), Default::default()).await;
         }
     }
     Ok(ExitCode::SUCCESS)
@@ -740,11 +751,11 @@ async fn run(cli: Cli, db_given: bool) -> Result<ExitCode> {
 
 /// One import, or — for a directory without unit.toml — each subdirectory that has one, in name order,
 /// stopping at the first that fails.
-async fn import_path(db: &str, path: &Path, override_request: Option<&OverrideRequest>) -> Result<ExitCode> {
+async fn import_path(db: &str, path: &Path, options: jixiao_store::ImportOptions<'_>) -> Result<ExitCode> {
     // One store for every unit, opened at the first import that reads cleanly (a bad file creates no database).
     let mut store = None;
     if !path.is_dir() || path.join("unit.toml").exists() {
-        return import::import(db, &mut store, path, override_request).await;
+        return import::import(db, &mut store, path, options).await;
     }
     let mut units: Vec<PathBuf> = std::fs::read_dir(path)
         .with_context(|| format!("无法读取目录 {}", path.display()))?
@@ -752,11 +763,11 @@ async fn import_path(db: &str, path: &Path, override_request: Option<&OverrideRe
         .collect::<std::io::Result<_>>()?;
     units.retain(|p| p.join("unit.toml").is_file());
     if units.is_empty() {
-        return import::import(db, &mut store, path, override_request).await; // the importer names what is missing
+        return import::import(db, &mut store, path, options).await; // the importer names what is missing
     }
     units.sort();
     for unit in units {
-        let code = import::import(db, &mut store, &unit, override_request).await?;
+        let code = import::import(db, &mut store, &unit, options).await?;
         if code != ExitCode::SUCCESS {
             return Ok(code);
         }

@@ -1,7 +1,12 @@
-//! `jixiao migrate --from URL --to URL`: copies every unit's books (profile, fiscal years, every record of every
-//! kind and year, in stored order) into an empty database, then proves the copy: the books read back equal and
+//! `jixiao migrate --from URL --to URL`: copies every unit's books (profile and its versions, fiscal years,
+//! every record of every kind and year, in stored order) into an empty database, then proves the copy: the books read back equal and
 //! every unit-year's report is byte-identical on both sides. A target that already holds exactly the same
 //! books is left alone (running it twice is harmless); any other non-empty target is refused.
+//!
+//! The stored unit-year summaries (`unit_year_summary`) are not copied, on purpose: they are a cache of the
+//! books check and evaluation, keyed among other things by the unit's newest import batch id, which the copy
+//! does not keep (it writes one batch per unit), so a copied row could never be used. The target's first
+//! consolidated report (or `jixiao summarize`) recomputes them from the copied books, and prints the same bytes.
 
 use anyhow::{Result, bail};
 use jixiao_core::records::Batch;
@@ -29,6 +34,9 @@ async fn difference(a: &Store, b: &Store) -> Result<Option<String>> {
     for (code, _) in &ua {
         if a.unit(code).await? != b.unit(code).await? {
             return Ok(Some(format!("单位「{code}」的基本信息不同")));
+        }
+        if a.profile_versions(code).await? != b.profile_versions(code).await? {
+            return Ok(Some(format!("单位「{code}」的单位信息版本不同")));
         }
         if a.years(code).await? != b.years(code).await? {
             return Ok(Some(format!("单位「{code}」的年度不同")));
@@ -88,6 +96,8 @@ pub async fn run(from: &str, to: &str) -> Result<()> {
         let Some(unit) = source.unit(code).await? else { continue };
         let batch = Batch { unit, years: source.years(code).await?, records: source.records(code).await? };
         target.apply(&batch, &label).await?;
+        // Each year's profile as the source has it: the reports of years before a change keep theirs.
+        target.copy_profile_versions(code, &source.profile_versions(code).await?).await?;
         years += batch.years.len();
         records += batch.records.len();
         bar.inc(1);

@@ -147,11 +147,25 @@ fn migrate_copies_every_unit_losslessly_both_ways_and_refuses_a_different_target
     // To PostgreSQL when there is one (else to another SQLite file), and back to a fresh SQLite file.
     let middle = dbs.last().unwrap().clone();
     let back = format!("sqlite://{}/back.db", tmp.path().display());
+    // The source's region reports read stored summaries; the copies hold none (not copied: a cache keyed by
+    // import batch ids the copy does not keep) and compute them from the copied books.
+    let summarize = |db: &str, y: &i32| ok(jixiao(db, &["summarize", "--year", &y.to_string()]));
+    for y in &s.years {
+        assert!(!summarize(&source, y).contains("计算并保存了 0 个"), "the source's summaries are computed");
+    }
     let copied = ok(jixiao(&source, &["migrate", "--from", &source, "--to", &middle]));
     assert!(copied.contains(&format!("已迁移 {} 个单位", s.units.len())) && copied.contains("逐字节相同"), "{copied}");
     let again = ok(jixiao(&source, &["migrate", "--from", &source, "--to", &middle]));
     assert!(again.contains("无需迁移"), "running it twice is harmless: {again}");
     ok(jixiao(&middle, &["migrate", "--from", &middle, "--to", &back]));
+    let rt = runtime();
+    let stored = |db: &str| -> usize {
+        let store = rt.block_on(Store::open(db)).unwrap();
+        let states: Vec<_> = s.years.iter().map(|y| rt.block_on(store.summary_states(&Scope::Region(None), *y)).unwrap()).collect();
+        states.iter().flat_map(|m| m.values()).filter(|state| state.stored.is_some()).count()
+    };
+    assert!(stored(&source) > 0);
+    assert_eq!((stored(&middle), stored(&back)), (0, 0), "summaries are not copied");
     let reports = |db: &str| -> Vec<String> {
         let mut out = vec![ok(jixiao(db, &["units"]))];
         for y in &s.years {
@@ -164,6 +178,9 @@ fn migrate_copies_every_unit_losslessly_both_ways_and_refuses_a_different_target
     };
     assert_eq!(reports(&source), reports(&middle));
     assert_eq!(reports(&source), reports(&back));
+    for y in &s.years {
+        assert!(summarize(&back, y).contains("计算并保存了 0 个"), "the copy's first region report stored its summaries");
+    }
     // A target holding other books is refused and left as it was.
     let other = format!("sqlite://{}/other.db", tmp.path().display());
     ok(jixiao(&other, &["demo"]));

@@ -13,6 +13,7 @@ use crate::finding::RecordRef;
 use crate::money::{BasisPoints, Fen};
 use crate::records::*;
 use crate::report_model::{Figure, Tracer};
+use crate::schema::RecordKind;
 use serde::{Deserialize, Serialize};
 use std::sync::OnceLock;
 
@@ -536,14 +537,18 @@ impl MonitoringStatus {
     }
 }
 
-/// The monitoring status of a unit-year from its projects and 绩效监控记录 (only notes dated in the year count).
-pub fn status(books: &Books) -> MonitoringStatus {
-    let year = books.year.year;
-    let notes: Vec<&MonitoringNote> = books.records.monitoring_notes.iter().filter(|n| n.year == year && n.date.year == year).collect();
+/// The record kinds [`status`] reads, and all it reads: a view of many units' statuses needs only these of
+/// each unit's books (the 财政局's list reads them for its whole area at once, `Store::scope_records`).
+pub const STATUS_KINDS: [RecordKind; 3] = [RecordKind::MonitoringNotes, RecordKind::Projects, RecordKind::ProjectIndicators];
+
+/// The monitoring status of a unit-year from its projects and 绩效监控记录 (only notes dated in the year count):
+/// `records` are the unit's, of [`STATUS_KINDS`] at least.
+pub fn status(year: i32, records: &RecordSet) -> MonitoringStatus {
+    let notes: Vec<&MonitoringNote> = records.monitoring_notes.iter().filter(|n| n.year == year && n.date.year == year).collect();
     let project_of = |n: &MonitoringNote| n.project_code.clone().filter(|c| !c.is_empty());
-    let projects: Vec<&Project> = books.records.projects.iter().filter(|p| p.year == year).collect();
+    let projects: Vec<&Project> = records.projects.iter().filter(|p| p.year == year).collect();
     let indicator_project =
-        |code: &str| books.records.project_indicators.iter().find(|i| i.indicator_code == code).map(|i| i.project_code.clone());
+        |code: &str| records.project_indicators.iter().find(|i| i.indicator_code == code).map(|i| i.project_code.clone());
     let covered = |p: &Project| {
         notes.iter().any(|n| {
             project_of(n).as_deref() == Some(p.project_code.as_str())

@@ -3,23 +3,15 @@
 //! the same books give the same bytes, and LibreOffice opens both files.
 
 use calamine::{Data, Reader, Xlsx};
-use jixiao_core::RecordSet;
 use jixiao_core::books::Books;
 use jixiao_core::check::check;
 use jixiao_core::evaluation::framework::Rules;
 use jixiao_core::evaluation::{Evaluation, EvaluationInput, evaluate};
 use jixiao_core::report_model::{ReportModel, build};
+use jixiao_testdata::examples::{artifacts, demo_books, libreoffice_to_pdf, seed_figures};
 use std::io::{Cursor, Read};
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::Command;
-
-fn demo_books() -> Books {
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../examples/furong-kexie-2020");
-    let source = jixiao_import::read(&dir).expect("demo reads");
-    let batch = source.validate(&RecordSet::default(), &[]).expect("demo validates");
-    let year = batch.years.iter().find(|y| y.year == 2020).expect("2020 declared").clone();
-    Books::new(batch.unit.clone(), year, batch.records.for_year(2020))
-}
 
 fn demo_evaluation(books: &Books) -> Evaluation {
     let findings = check(books);
@@ -31,13 +23,6 @@ fn demo() -> (Books, Evaluation, ReportModel) {
     let evaluation = demo_evaluation(&books);
     let model = build(&books, Some(&evaluation));
     (books, evaluation, model)
-}
-
-/// Where renderings are kept for people to look at.
-fn artifacts() -> PathBuf {
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../target/test-artifacts");
-    std::fs::create_dir_all(&dir).unwrap();
-    dir
 }
 
 fn docx_part(docx: &[u8], part: &str) -> String {
@@ -63,34 +48,13 @@ fn docx_text(docx: &[u8]) -> String {
     text
 }
 
-const SEED_FIGURES: &[&str] = &[
-    "242.96",
-    "148.93",
-    "5.03",
-    "102.96",
-    "108.37",
-    "52.24",
-    "2.00",
-    "24.13",
-    "30.00",
-    "211.33",
-    "86.98%",
-    "84.45",
-    "18.51",
-    "31.63",
-    "1869人",
-    "17980次",
-    "72.85",
-    "2021年4月25日",
-];
-
 #[test]
 fn docx_carries_every_seed_figure_in_gbt9704_layout() {
     let (_, _, model) = demo();
     let docx = jixiao_documents::docx(&jixiao_documents::outline(&model)).unwrap();
     let text = docx_text(&docx);
-    for figure in SEED_FIGURES {
-        assert!(text.contains(figure), "document.xml lacks {figure}");
+    for figure in seed_figures() {
+        assert!(text.contains(&figure), "document.xml lacks {figure}");
     }
     assert!(text.contains("一、部门基本情况") && text.contains("（五）绩效自评结果") && text.contains("附件：项目支出绩效自评表"));
     let document = docx_part(&docx, "word/document.xml");
@@ -186,27 +150,6 @@ fn workbook_tables_add_up_to_the_books() {
     let project = sheet(&mut xlsx, "项目1 ");
     assert_eq!(round2(amount(&project, "年度资金总额", 1)), "5.00");
     std::fs::write(artifacts().join("demo-documents.xlsx"), bytes).unwrap();
-}
-
-/// Converts `file` to PDF with LibreOffice headless, in a scratch profile; the PDF's path.
-fn libreoffice_to_pdf(file: &Path, out: &Path) -> PathBuf {
-    let profile = tempfile::tempdir().unwrap();
-    let status = Command::new("libreoffice")
-        .args(["--headless", "--norestore"])
-        .arg(format!("-env:UserInstallation=file://{}", profile.path().display()))
-        .args(["--convert-to", "pdf", "--outdir"])
-        .arg(out)
-        .arg(file)
-        .output()
-        .expect("libreoffice runs (apt-get install libreoffice-writer-nogui libreoffice-calc-nogui; see scripts/install-test-deps.sh)");
-    let pdf = out.join(file.file_stem().unwrap()).with_extension("pdf");
-    assert!(
-        status.status.success() && pdf.exists(),
-        "conversion failed: {}{}",
-        String::from_utf8_lossy(&status.stdout),
-        String::from_utf8_lossy(&status.stderr)
-    );
-    pdf
 }
 
 fn pdf_text(pdf: &Path) -> String {

@@ -2,23 +2,14 @@
 //! the cells read back with calamine carry the published figures, and the tables add up to each other.
 
 use calamine::{Data, Range, Reader, Xlsx};
-use jixiao_core::RecordSet;
-use jixiao_core::books::Books;
 use jixiao_core::check::check;
 use jixiao_core::evaluation::framework::Rules;
 use jixiao_core::evaluation::{EvaluationInput, evaluate};
+use jixiao_testdata::examples::example_books;
 use std::io::Cursor;
-use std::path::Path;
 
 fn workbook(dataset: &str, year: i32) -> Xlsx<Cursor<Vec<u8>>> {
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../examples").join(dataset);
-    let source = jixiao_import::read(&dir)
-        .unwrap_or_else(|e| panic!("{dataset} reads: {}", format!("{e:?}").chars().take(2000).collect::<String>()));
-    let batch = source
-        .validate(&RecordSet::default(), &[])
-        .unwrap_or_else(|e| panic!("{dataset} validates: {}", format!("{e:?}").chars().take(2000).collect::<String>()));
-    let declared = batch.years.iter().find(|y| y.year == year).expect("year declared").clone();
-    let books = Books::new(batch.unit.clone(), declared, batch.records.for_year(year));
+    let books = example_books(dataset, year);
     let findings = check(&books);
     let evaluation = evaluate(
         &EvaluationInput { books: &books, prior: None, findings: &findings },

@@ -1,16 +1,11 @@
 //! core's 部门决算公开 tables (`jixiao_core::final_accounts`) over the demo books. The tests live here because
 //! reading the demo needs the importer, which core cannot depend on.
 
+use jixiao_core::Fen;
 use jixiao_core::books::Books;
 use jixiao_core::final_accounts::{Value, final_accounts, sangong_amounts, sangong_coverage};
 use jixiao_core::records::FundSource;
-use jixiao_core::{Fen, RecordSet};
-
-fn demo_books() -> Books {
-    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../examples/furong-kexie-2020");
-    let batch = jixiao_import::read(&dir).unwrap().validate(&RecordSet::default(), &[]).unwrap();
-    Books::new(batch.unit.clone(), batch.years[0].clone(), batch.records.for_year(2020))
-}
+use jixiao_testdata::examples::demo_books;
 
 #[test]
 fn the_edition_of_the_year_orders_and_titles_the_tables() {

@@ -5,23 +5,14 @@
 //! `crates/core/data/monitoring.toml` (财预〔2019〕136号 附件; 溧阳市财政局
 //! https://www.liyang.gov.cn/html/czly/2022/AQPBAIAN_0112/29078.html).
 
-use jixiao_core::RecordSet;
-use jixiao_core::books::Books;
 use jixiao_core::date::Date;
 use jixiao_core::monitoring::{Monitoring, build};
-use std::path::{Path, PathBuf};
+use jixiao_testdata::examples::{artifacts, example_books, libreoffice_to_pdf};
+use std::path::Path;
 use std::process::Command;
 
-fn books(dataset: &str, year: i32) -> Books {
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../examples").join(dataset);
-    let batch =
-        jixiao_import::read(&dir).unwrap().validate(&RecordSet::default(), &[]).unwrap_or_else(|e| panic!("{dataset}: {:?}", e.0.first()));
-    let declared = batch.years.iter().find(|y| y.year == year).expect("year declared").clone();
-    Books::new(batch.unit.clone(), declared, batch.records.for_year(year))
-}
-
 fn monitoring(dataset: &str, year: i32, as_of: &str) -> Monitoring {
-    build(&books(dataset, year), Date::parse(as_of).unwrap())
+    build(&example_books(dataset, year), Date::parse(as_of).unwrap())
 }
 
 /// (label, 全年预算数, 1-6月执行数, 执行率, 较序时进度) of each funds row named.
@@ -86,27 +77,6 @@ fn yongchuan_nongji_as_of_30_june() {
         ],
     );
     golden("monitor-yongchuan-nongji-2024-06-30.txt", &m);
-}
-
-fn artifacts() -> PathBuf {
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../target/test-artifacts");
-    std::fs::create_dir_all(&dir).unwrap();
-    dir
-}
-
-fn libreoffice_to_pdf(file: &Path, out: &Path) -> PathBuf {
-    let profile = tempfile::tempdir().unwrap();
-    let status = Command::new("libreoffice")
-        .args(["--headless", "--norestore"])
-        .arg(format!("-env:UserInstallation=file://{}", profile.path().display()))
-        .args(["--convert-to", "pdf", "--outdir"])
-        .arg(out)
-        .arg(file)
-        .output()
-        .expect("libreoffice runs (scripts/install-test-deps.sh)");
-    let pdf = out.join(file.file_stem().unwrap()).with_extension("pdf");
-    assert!(status.status.success() && pdf.exists(), "conversion failed: {}", String::from_utf8_lossy(&status.stderr));
-    pdf
 }
 
 fn pdf_text(pdf: &Path) -> String {

@@ -4,7 +4,7 @@ use crate::error::{ImportError, Place};
 use crate::table::Table;
 use jixiao_core::Date;
 use jixiao_core::records::{Office, UnitProfile, UnitYear};
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 
 pub const UNIT_FILE: &str = "unit.toml";
 pub const SHEET_PROFILE: &str = "单位信息";
@@ -187,6 +187,87 @@ pub fn parse_unit_sheets_over(
     ))
 }
 
+/// One field of a unit profile whose value in an import differs from the registered one.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Difference {
+    /// The field as the sheets name it, e.g. 「单位名称」, 「职能职责第2条」, 「2020年度报告日期」.
+    pub field: String,
+    pub stored: String,
+    pub uploaded: String,
+}
+
+/// What a field the import leaves blank means.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Blank {
+    /// Unchanged (a re-uploaded template: issue 20), so no difference.
+    Unchanged,
+    /// Empty: a difference when the registered value is not (unit.toml, which states the whole profile).
+    Differs,
+}
+
+/// The text a difference shows for an item the import does not have.
+const GONE: &str = "（无此条）";
+
+/// The profile fields in which `uploaded` differs from `stored`, in the order of the 单位信息, 职能职责 and
+/// 内设机构 sheets. The unit code is not compared: another unit's file is refused by the import.
+pub fn profile_differences(stored: &UnitProfile, uploaded: &UnitProfile, blank: Blank) -> Vec<Difference> {
+    let mut found = Vec::new();
+    let mut compare = |field: String, stored: &str, uploaded: &str| {
+        let (stored, uploaded) = (stored.trim(), uploaded.trim());
+        if (blank == Blank::Differs || !uploaded.is_empty()) && stored != uploaded {
+            let shown = if uploaded.is_empty() { "（空）" } else { uploaded };
+            found.push(Difference { field, stored: stored.to_string(), uploaded: shown.to_string() });
+        }
+    };
+    type Field = (&'static str, fn(&UnitProfile) -> String);
+    let fields: [Field; 7] = [
+        ("单位名称", |u| u.name.clone()),
+        ("区划代码", |u| u.region_code.clone()),
+        ("主管部门", |u| u.parent_department.clone()),
+        ("主管部门编码", |u| u.department_code.clone().unwrap_or_default()),
+        ("财政局编码", |u| u.bureau_code.clone().unwrap_or_default()),
+        ("财政局名称", |u| u.bureau_name.clone().unwrap_or_default()),
+        ("评价框架", |u| u.framework.clone().unwrap_or_default()),
+    ];
+    for (field, value) in fields {
+        compare(field.into(), &value(stored), &value(uploaded));
+    }
+    // A list given in the import is compared item by item; one the import leaves out loses an item.
+    if blank == Blank::Differs || !uploaded.duties.is_empty() {
+        for i in 0..stored.duties.len().max(uploaded.duties.len()) {
+            let (s, u) = (stored.duties.get(i).map_or("", String::as_str), uploaded.duties.get(i).map_or(GONE, String::as_str));
+            compare(format!("职能职责第{}条", i + 1), s, u);
+        }
+    }
+    if blank == Blank::Differs || !uploaded.offices.is_empty() {
+        for i in 0..stored.offices.len().max(uploaded.offices.len()) {
+            let (s, u) = (stored.offices.get(i), uploaded.offices.get(i));
+            compare(format!("内设机构第{}项名称", i + 1), s.map_or("", |o| &o.name), u.map_or(GONE, |o| &o.name));
+            compare(format!("内设机构第{}项职责", i + 1), s.map_or("", |o| &o.duties), u.map_or("", |o| &o.duties));
+        }
+    }
+    found
+}
+
+/// The profile a confirmed change puts in force: `uploaded`, with each field (or list) it leaves blank taken
+/// from `stored` — blank means unchanged, as in [`profile_differences`] with [`Blank::Unchanged`].
+pub fn overlay(stored: &UnitProfile, uploaded: &UnitProfile) -> UnitProfile {
+    let text = |u: &str, s: &str| if u.trim().is_empty() { s.to_string() } else { u.trim().to_string() };
+    let option = |u: &Option<String>, s: &Option<String>| optional(u.clone()).or_else(|| s.clone());
+    UnitProfile {
+        code: stored.code.clone(),
+        name: text(&uploaded.name, &stored.name),
+        region_code: text(&uploaded.region_code, &stored.region_code),
+        parent_department: text(&uploaded.parent_department, &stored.parent_department),
+        duties: if uploaded.duties.is_empty() { stored.duties.clone() } else { uploaded.duties.clone() },
+        offices: if uploaded.offices.is_empty() { stored.offices.clone() } else { uploaded.offices.clone() },
+        department_code: option(&uploaded.department_code, &stored.department_code),
+        bureau_code: option(&uploaded.bureau_code, &stored.bureau_code),
+        bureau_name: option(&uploaded.bureau_name, &stored.bureau_name),
+        framework: option(&uploaded.framework, &stored.framework),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -230,5 +311,26 @@ mod tests {
         let errors = parse_unit_sheets("t.xlsx", &[&short]).unwrap_err();
         assert_eq!((errors[0].row, errors[0].column.as_deref()), (None, Some("主管部门")));
         assert!(errors[0].message.contains("没有这一行"), "{}", errors[0].message);
+    }
+
+    #[test]
+    fn a_strict_comparison_counts_blanks_and_an_overlay_keeps_them() {
+        let stored = UnitProfile {
+            code: "U1".into(),
+            name: "某单位".into(),
+            region_code: "430102".into(),
+            parent_department: "某部门".into(),
+            duties: vec!["职能一".into()],
+            offices: vec![Office { name: "办公室".into(), duties: "综合".into() }],
+            department_code: Some("D1".into()),
+            ..UnitProfile::default()
+        };
+        let uploaded = UnitProfile { name: "新名称".into(), duties: vec![], offices: vec![], department_code: None, ..stored.clone() };
+        let fields = |blank| profile_differences(&stored, &uploaded, blank).into_iter().map(|d| d.field).collect::<Vec<_>>();
+        assert_eq!(fields(Blank::Unchanged), ["单位名称"]);
+        assert_eq!(fields(Blank::Differs), ["单位名称", "主管部门编码", "职能职责第1条", "内设机构第1项名称", "内设机构第1项职责"]);
+        let merged = overlay(&stored, &uploaded);
+        assert_eq!(merged, UnitProfile { name: "新名称".into(), ..stored.clone() }, "blank fields and lists keep the stored value");
+        assert!(profile_differences(&merged, &uploaded, Blank::Unchanged).is_empty());
     }
 }

@@ -3,6 +3,7 @@
 
 use crate::LintReport;
 use crate::finding::{DocumentFinding, Severity};
+use minijinja::HtmlEscape;
 use std::fmt::Write;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -80,21 +81,6 @@ fn text(report: &LintReport) -> String {
     out
 }
 
-fn escape(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for c in s.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            c => out.push(c),
-        }
-    }
-    out
-}
-
 const STYLE: &str = "body{font-family:'Noto Sans CJK SC','Microsoft YaHei',sans-serif;margin:2em;max-width:60em}\
 pre.report{white-space:pre-wrap;line-height:1.7;border:1px solid #ccc;padding:1em;background:#fafafa}\
 mark{border-radius:2px;cursor:help}mark.error{background:#f8c4c4}mark.warning{background:#fbe7a1}mark.info{background:#cfe3fb}\
@@ -107,7 +93,7 @@ fn html_page(reports: &[LintReport]) -> String {
         "<!DOCTYPE html>\n<html lang=\"zh-CN\"><head><meta charset=\"utf-8\"><title>jixiao lint</title><style>{STYLE}</style></head><body>\n"
     );
     for (r, report) in reports.iter().enumerate() {
-        let _ = writeln!(out, "<section><h1>{}</h1>\n<p>{}</p>\n<ol>", escape(&report.name), escape(&summary(report)));
+        let _ = writeln!(out, "<section><h1>{}</h1>\n<p>{}</p>\n<ol>", HtmlEscape(&report.name), HtmlEscape(&summary(report)));
         for (i, f) in report.findings.iter().enumerate() {
             let _ = writeln!(
                 out,
@@ -116,7 +102,7 @@ fn html_page(reports: &[LintReport]) -> String {
                 f.span.line,
                 f.severity.label(),
                 f.rule,
-                escape(&f.message)
+                HtmlEscape(&f.message)
             );
         }
         out.push_str("</ol>\n<pre class=\"report\">");
@@ -143,12 +129,12 @@ fn highlighted(report: &LintReport, r: usize) -> String {
     let mut anchored = vec![false; report.findings.len()];
     for w in edges.windows(2) {
         let (a, b) = (w[0], w[1]);
-        let piece = escape(&text[a..b]);
+        let piece = HtmlEscape(&text[a..b]);
         let covering: Vec<usize> = (0..report.findings.len())
             .filter(|&i| report.findings[i].span.start <= a && b <= report.findings[i].span.end && a < b)
             .collect();
         if covering.is_empty() {
-            out.push_str(&piece);
+            let _ = write!(out, "{piece}");
             continue;
         }
         let worst = covering.iter().map(|&i| report.findings[i].severity).min().unwrap_or(Severity::Info);
@@ -156,7 +142,7 @@ fn highlighted(report: &LintReport, r: usize) -> String {
             covering.iter().map(|&i| format!("[{}] {}", report.findings[i].rule, report.findings[i].message)).collect();
         let ids: Vec<String> =
             covering.iter().filter(|&&i| !std::mem::replace(&mut anchored[i], true)).map(|i| format!("<a id=\"r{r}f{i}\"></a>")).collect();
-        let _ = write!(out, "{}<mark class=\"{}\" title=\"{}\">{piece}</mark>", ids.concat(), worst.id(), escape(&title.join("\n")));
+        let _ = write!(out, "{}<mark class=\"{}\" title=\"{}\">{piece}</mark>", ids.concat(), worst.id(), HtmlEscape(&title.join("\n")));
     }
     out
 }

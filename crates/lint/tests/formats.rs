@@ -119,10 +119,11 @@ fn output_format_names() {
 
 #[test]
 fn markup_in_the_report_is_escaped_in_html() {
-    let report = lint_text("x.txt", "2020年度<script>报告\n一、概况\n合计10万元，其中A 3万元、B 4万元。");
+    let report = lint_text("x.txt", "2020年度<script>报告</script>\"A'\n一、概况\n合计10万元，其中A 3万元、B 4万元。");
     let html = render(&report, OutputFormat::Html);
-    assert!(!html.contains("<script>"));
-    assert!(html.contains("&lt;script&gt;"));
+    assert!(!html.contains("<script>") && !html.contains("</script>"));
+    // The escaping of the web pages' templates and the HTML report (minijinja's), `/` included.
+    assert!(html.contains("&lt;script&gt;报告&lt;&#x2f;script&gt;&quot;A&#x27;"), "{html}");
 }
 
 /// A 自评表 published as PDF, each cell its own text object as PDF producers draw tables: the 资金

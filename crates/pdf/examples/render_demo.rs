@@ -3,13 +3,10 @@
 //! Prints the font scan, the first render (which also loads the fonts) and the median of the later
 //! renders, each with typst's memo cache emptied so that no work is reused between runs.
 
-use jixiao_core::RecordSet;
-use jixiao_core::books::Books;
 use jixiao_core::check::check;
 use jixiao_core::evaluation::framework::Rules;
 use jixiao_core::evaluation::{EvaluationInput, evaluate};
 use jixiao_core::report_model::build;
-use std::path::Path;
 use std::time::{Duration, Instant};
 
 fn main() {
@@ -17,10 +14,7 @@ fn main() {
     let runs: usize = args.next().and_then(|a| a.parse().ok()).unwrap_or(9);
     let out = args.next();
 
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../examples/furong-kexie-2020");
-    let batch = jixiao_import::read(&dir).expect("demo reads").validate(&RecordSet::default(), &[]).expect("demo validates");
-    let year = batch.years.iter().find(|y| y.year == 2020).expect("2020 declared").clone();
-    let books = Books::new(batch.unit.clone(), year, batch.records.for_year(2020));
+    let books = jixiao_testdata::examples::demo_books();
     let findings = check(&books);
     let evaluation = evaluate(
         &EvaluationInput { books: &books, prior: None, findings: &findings },

@@ -7,7 +7,6 @@
 //! (https://www.hh.gov.cn/info/11481/1179592.htm) for the project report, and the 绩效目标申报表 of
 //! 财预〔2021〕101号 (http://lsrwf.cn/news/708af42006d811ec81694b356a0c000d) for the targets.
 
-use jixiao_core::RecordSet;
 use jixiao_core::books::Books;
 use jixiao_core::check::check;
 use jixiao_core::evaluation::framework::Rules;
@@ -16,17 +15,10 @@ use jixiao_core::{MoneyUnit, project_report, targets};
 use jixiao_documents::Outline;
 use jixiao_documents::outline::{project_outline, targets_outline};
 use jixiao_pdf::FontSet;
-use std::path::{Path, PathBuf};
+use jixiao_testdata::examples::{artifacts, example_books, libreoffice_to_pdf};
+use std::path::Path;
 use std::process::Command;
 use std::sync::OnceLock;
-
-fn books(dataset: &str, year: i32) -> Books {
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../examples").join(dataset);
-    let source = jixiao_import::read(&dir).expect("reads");
-    let batch = source.validate(&RecordSet::default(), &[]).expect("validates");
-    let declared = batch.years.iter().find(|y| y.year == year).expect("year declared").clone();
-    Books::new(batch.unit.clone(), declared, batch.records.for_year(year))
-}
 
 fn evaluation(books: &Books) -> Evaluation {
     let findings = check(books);
@@ -37,13 +29,13 @@ fn evaluation(books: &Books) -> Evaluation {
 }
 
 fn project(dataset: &str, year: i32, code: &str) -> (Books, Outline) {
-    let books = books(dataset, year);
+    let books = example_books(dataset, year);
     let report = project_report::build(&books, &evaluation(&books), code, MoneyUnit::Wan).unwrap();
     (books, project_outline(&report))
 }
 
 fn draft(dataset: &str, year: i32) -> (Books, Outline) {
-    let books = books(dataset, year);
+    let books = example_books(dataset, year);
     let outline = targets_outline(&targets::build(&books, MoneyUnit::Wan));
     (books, outline)
 }
@@ -53,32 +45,10 @@ fn fonts() -> &'static FontSet {
     FONTS.get_or_init(|| FontSet::from_env().expect("CJK fonts installed (apt-get install fonts-noto-cjk)"))
 }
 
-fn artifacts() -> PathBuf {
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../target/test-artifacts");
-    std::fs::create_dir_all(&dir).unwrap();
-    dir
-}
-
 fn pdf_text(pdf: &Path) -> String {
     let out = Command::new("pdftotext").arg(pdf).arg("-").output().expect("pdftotext runs (poppler-utils)");
     // Lines wrap anywhere in CJK text: compare without line breaks and spaces.
     String::from_utf8(out.stdout).unwrap().chars().filter(|c| !c.is_whitespace()).collect()
-}
-
-/// Converts `file` to PDF with LibreOffice headless, in a scratch profile; the PDF's path.
-fn libreoffice_to_pdf(file: &Path, out: &Path) -> PathBuf {
-    let profile = tempfile::tempdir().unwrap();
-    let status = Command::new("soffice")
-        .args(["--headless", "--norestore"])
-        .arg(format!("-env:UserInstallation=file://{}", profile.path().display()))
-        .args(["--convert-to", "pdf", "--outdir"])
-        .arg(out)
-        .arg(file)
-        .output()
-        .expect("soffice runs (scripts/install-test-deps.sh)");
-    let pdf = out.join(file.file_stem().unwrap()).with_extension("pdf");
-    assert!(status.status.success() && pdf.exists(), "conversion failed: {}", String::from_utf8_lossy(&status.stderr));
-    pdf
 }
 
 /// Writes the outline as DOCX (opened by LibreOffice) and as PDF (typeset by typst), and requires each of

@@ -1,21 +1,12 @@
 //! Golden tests of the demo report (芙蓉区科协 2020), read straight from the import files without a database.
 
-use jixiao_core::RecordSet;
 use jixiao_core::books::Books;
 use jixiao_core::check::check;
 use jixiao_core::evaluation::framework::Rules;
 use jixiao_core::evaluation::{Evaluation, EvaluationInput, evaluate};
 use jixiao_core::report_model::{ReportModel, build};
 use jixiao_report::{Format, render};
-use std::path::Path;
-
-fn demo_books() -> Books {
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../examples/furong-kexie-2020");
-    let source = jixiao_import::read(&dir).expect("demo reads");
-    let batch = source.validate(&RecordSet::default(), &[]).expect("demo validates");
-    let year = batch.years.iter().find(|y| y.year == 2020).expect("2020 declared").clone();
-    Books::new(batch.unit.clone(), year, batch.records.for_year(2020))
-}
+use jixiao_testdata::examples::demo_books;
 
 fn demo_evaluation(books: &Books) -> Evaluation {
     let findings = check(books);

@@ -2,32 +2,16 @@
 //! says which figures are published and which were filled in), read straight from the import files without a
 //! database: the Markdown report prints the published totals, and its text is kept as a snapshot.
 
-use jixiao_core::RecordSet;
-use jixiao_core::books::Books;
 use jixiao_core::check::check;
 use jixiao_core::evaluation::framework::Rules;
 use jixiao_core::evaluation::{EvaluationInput, evaluate};
 use jixiao_core::finding::Severity;
 use jixiao_core::report_model::{ReportModel, build};
 use jixiao_report::{Format, render};
-use std::path::Path;
-
-fn books(dataset: &str, year: i32) -> Books {
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../examples").join(dataset);
-    let source = jixiao_import::read(&dir).unwrap_or_else(|e| panic!("{dataset} reads: {}", first_lines(&format!("{e:?}"))));
-    let batch =
-        source.validate(&RecordSet::default(), &[]).unwrap_or_else(|e| panic!("{dataset} validates: {}", first_lines(&format!("{e:?}"))));
-    let declared = batch.years.iter().find(|y| y.year == year).expect("year declared").clone();
-    Books::new(batch.unit.clone(), declared, batch.records.for_year(year))
-}
-
-/// The start of a long error listing: the first errors name the problem.
-fn first_lines(errors: &str) -> String {
-    errors.split("ImportError {").take(4).collect::<Vec<_>>().join("ImportError {")
-}
+use jixiao_testdata::examples::example_books;
 
 fn model(dataset: &str, year: i32) -> ReportModel {
-    let books = books(dataset, year);
+    let books = example_books(dataset, year);
     let findings = check(&books);
     let errors: Vec<_> = findings.iter().filter(|f| f.severity == Severity::Error).collect();
     assert!(errors.is_empty(), "{dataset}: check finds errors: {errors:#?}");

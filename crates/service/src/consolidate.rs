@@ -13,17 +13,19 @@ use jixiao_store::consolidate::Scope;
 use jixiao_store::summary::{StoredSummary, SummaryState};
 use sha2::{Digest, Sha256};
 use std::collections::{BTreeMap, BTreeSet};
-use std::sync::{Arc, Mutex, OnceLock};
+use std::sync::{Arc, Mutex};
 
-include!(concat!(env!("OUT_DIR"), "/core_data.rs"));
+// The summaries' engine: a digest of the code and data that compute them (build.rs, `engine_digest.rs`).
+//
+// Derived, not a version raised by hand: a hand-kept number is only as reliable as the memory of whoever
+// changes check.rs, a measure or the notable vouchers' SQL, and a missed raise would print stale findings and
+// scores with nothing to show it. The digest covers more than strictly needed (a comment in core also
+// changes it), so after an upgrade every summary is recomputed once — about a minute for 10,000 units
+// (BENCHMARKS.md) — but a summary is never read under other code than computed it.
+include!(concat!(env!("OUT_DIR"), "/engine.rs"));
 
 /// How many units are read and evaluated at once (each holds one unit-year's books in memory).
 const WORKERS: usize = 4;
-
-/// The version of what a stored summary holds and how it is computed: raise it when the books check, the
-/// evaluation or the summary's fields change in code (data file changes are digested on their own), so the
-/// summaries stored by an older jixiao are recomputed.
-const SUMMARY_ENGINE: &str = "unit-year-summary/1";
 
 /// Everything a consolidated view of `year` needs: per unit in scope, the execution sums (aggregate SQL),
 /// the books check and the evaluation under the rules of its region and year (plus `extra_rules`).
@@ -56,8 +58,8 @@ pub async fn warm_summaries(store: &Store, scope: &Scope, year: i32) -> Result<(
     Ok((input.units.iter().filter(|u| u.has_year).count(), computed))
 }
 
-/// A unit to assess, with the key to store its summary under (none: not stored).
-type Pending = (UnitProfile, Option<String>);
+/// A unit to assess, with its id and the key to store its summary under (none: not stored).
+type Pending = (UnitProfile, Option<(i64, String)>);
 
 /// The input, and how many unit-years were assessed from their books.
 async fn build_input(
@@ -67,7 +69,7 @@ async fn build_input(
     extra_rules: Option<Arc<RulesFile>>,
     use_stored: bool,
 ) -> Result<(ConsolidationInput, usize), ServiceError> {
-    let units = store.directory(scope).await?;
+    let units = store.directory_in(scope, year).await?;
     let execution = Arc::new(store.execution_totals(scope, year).await?);
     let name = scope_name(scope, &units);
     // Read before any books: a summary computed from books newer than its key is only ever ignored.
@@ -98,7 +100,7 @@ async fn build_input(
             Some(stored) if stored.key == key => {
                 summaries.push(from_stored(unit, execution.get(&unit.code).copied().unwrap_or_default(), stored))
             }
-            _ => to_assess.push((unit.clone(), Some(key))),
+            _ => to_assess.push((unit.clone(), Some((state.unit_id, key)))),
         }
     }
 
@@ -108,7 +110,7 @@ async fn build_input(
     for _ in 0..WORKERS {
         let (store, queue, execution, extra_rules) = (store.clone(), queue.clone(), execution.clone(), extra_rules.clone());
         workers.spawn(async move {
-            let mut done: Vec<(ConsolidatedUnit, Option<(String, StoredSummary)>)> = Vec::new();
+            let mut done: Vec<(ConsolidatedUnit, Option<(i64, StoredSummary)>)> = Vec::new();
             loop {
                 let Some((unit, key)) = queue.lock().expect("queue lock").pop() else { break };
                 let assessment = assess(&store, &unit.code, year, extra_rules.clone()).await?;
@@ -118,13 +120,13 @@ async fn build_input(
                     &assessment.findings,
                     assessment.evaluation()?,
                 );
-                let stored = key.map(|key| (unit.code.clone(), to_stored(key, &summary)));
+                let stored = key.map(|(unit_id, key)| (unit_id, to_stored(key, &summary)));
                 done.push((summary, stored));
             }
             Ok::<_, ServiceError>(done)
         });
     }
-    let mut computed: Vec<(String, StoredSummary)> = Vec::new();
+    let mut computed: Vec<(i64, StoredSummary)> = Vec::new();
     while let Some(joined) = workers.join_next().await {
         for (summary, stored) in joined.map_err(|e| ServiceError::Worker(e.to_string()))?? {
             summaries.push(summary);
@@ -138,22 +140,6 @@ async fn build_input(
     Ok((ConsolidationInput { kind: scope.kind(), code: scope_code(scope), name, year, units: summaries }, assessed))
 }
 
-/// The digest of the reference data jixiao-core is built with (check rules, code tables, frameworks and their
-/// region/year overrides), computed once.
-fn data_digest() -> &'static str {
-    static DIGEST: OnceLock<String> = OnceLock::new();
-    DIGEST.get_or_init(|| {
-        let mut h = Sha256::new();
-        for (path, bytes) in CORE_DATA {
-            h.update(path.as_bytes());
-            h.update([0]);
-            h.update((bytes.len() as u64).to_le_bytes());
-            h.update(bytes);
-        }
-        format!("{:x}", h.finalize())
-    })
-}
-
 /// The digest of the evaluation rules in force for a region, year and chosen framework (as resolved, so any
 /// field of any applied file counts), or none when they do not resolve.
 fn rules_digest(region_code: &str, year: i32, framework: Option<&str>) -> Option<String> {
@@ -161,17 +147,12 @@ fn rules_digest(region_code: &str, year: i32, framework: Option<&str>) -> Option
     Some(format!("{:x}", Sha256::digest(format!("{rules:?}").as_bytes())))
 }
 
-/// The key a unit-year's summary is valid under: the engine version, the core data, the rules in force, the
+/// The key a unit-year's summary is valid under: the engine (code and reference data), the rules in force, the
 /// unit's books version, profile and chosen framework, the year's row and the prior year's (held or not).
 fn summary_key(state: &SummaryState, year: i32, rules: &str) -> String {
     let text = format!(
-        "{SUMMARY_ENGINE}\n{}\n{rules}\n{year}\n{}\n{}\n{:?}\n{}\n{:?}",
-        data_digest(),
-        state.books_version,
-        state.unit_hash,
-        state.framework,
-        state.year_hash,
-        state.prior_hash
+        "{ENGINE_DIGEST}\n{rules}\n{year}\n{}\n{}\n{:?}\n{}\n{:?}",
+        state.books_version, state.unit_hash, state.framework, state.year_hash, state.prior_hash
     );
     format!("{:x}", Sha256::digest(text.as_bytes()))
 }
@@ -238,6 +219,7 @@ mod tests {
     #[test]
     fn the_summary_key_changes_with_everything_the_assessment_reads() {
         let base = SummaryState {
+            unit_id: 1,
             books_version: 7,
             unit_hash: "u".into(),
             framework: None,
@@ -271,7 +253,28 @@ mod tests {
         // data/frameworks/overrides/chongqing-2021.toml (checked) applies to Chongqing's units in 2021.
         assert_ne!(Rules::for_unit("500000", 2021).unwrap(), Rules::for_unit("000000", 2021).unwrap());
         assert_ne!(rules_digest("500000", 2021, None), rules_digest("000000", 2021, None));
-        assert_eq!(data_digest().len(), 64);
-        assert!(!CORE_DATA.is_empty());
+    }
+
+    /// The embedded engine digest is that of the files as they are now (build.rs reran on every change), and
+    /// it covers what computes a summary: the books check, the measures, the reference data, the notable
+    /// vouchers' SQL and books in summary form, and this file.
+    #[test]
+    fn the_engine_digest_is_of_the_code_and_data_that_compute_a_summary() {
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
+        assert_eq!(ENGINE_DIGEST, crate::engine_digest::digest(&root, env!("CARGO_PKG_VERSION")));
+        let files = crate::engine_digest::files(&root);
+        for needed in [
+            "crates/core/src/check.rs",
+            "crates/core/src/evaluation/measures.rs",
+            "crates/core/src/consolidated.rs",
+            "crates/core/data/frameworks/department.toml",
+            "crates/core/data/record-kinds.toml",
+            "crates/store/src/notable.rs",
+            "crates/store/src/lib.rs",
+            "crates/service/src/consolidate.rs",
+            "Cargo.lock",
+        ] {
+            assert!(files.iter().any(|f| f == needed), "{needed} is not digested: {files:?}");
+        }
     }
 }

@@ -7,6 +7,8 @@
 //! test harness all go through it, so they cannot disagree. The store only stores: it has no rules.
 
 pub mod consolidate;
+#[cfg(test)]
+mod engine_digest;
 
 use jixiao_core::MoneyUnit;
 use jixiao_core::books::Books;

@@ -1,11 +1,13 @@
 //! Reading for the consolidated views (a 主管部门, a 财政局's region): the units in scope, their budget execution
-//! summed by aggregate SQL — one statement per table for the whole scope, never the vouchers themselves.
-//! The per-unit findings and evaluation come from jixiao-service, which reads each unit-year's books.
+//! summed by aggregate SQL — one statement per table for the whole scope, never the vouchers themselves — and a
+//! few record kinds of every unit in scope. The per-unit findings and evaluation come from jixiao-service, which
+//! reads each unit-year's books (or its stored summary).
 
-use crate::{Store, StoreError, spec_sql};
+use crate::{Store, StoreError, row_map, spec_sql};
 use jixiao_core::Fen;
 use jixiao_core::consolidated::{ScopeKind, UnitExecution};
-use jixiao_core::records::UnitProfile;
+use jixiao_core::records::{RecordSet, UnitProfile};
+use jixiao_core::schema::RecordKind;
 use sqlx::Row;
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -84,6 +86,32 @@ impl Store {
             q = q.bind(v.clone());
         }
         Ok(q.fetch_all(&self.reader).await?.into_iter().collect())
+    }
+
+    /// Per unit code in scope, its records of `year` of the given kinds, in the order they were stored: one
+    /// statement per kind for the whole scope, for a view over many units that needs only these kinds of each
+    /// unit's books (the 财政局's monitoring list: `jixiao_core::monitoring::STATUS_KINDS`). A unit without such
+    /// records is absent.
+    pub async fn scope_records(&self, scope: &Scope, year: i32, kinds: &[RecordKind]) -> Result<BTreeMap<String, RecordSet>, StoreError> {
+        let (filter, value) = scope.filter();
+        let mut out: BTreeMap<String, RecordSet> = BTreeMap::new();
+        for kind in kinds.iter().map(|k| k.spec()) {
+            let columns: Vec<String> = kind.columns.iter().map(|c| format!("r.{}", c.field)).collect();
+            let sql = format!(
+                "SELECT u.code AS scope_unit_code, {} FROM {} r JOIN unit u ON u.id = r.unit_id WHERE r.year = $1{filter} ORDER BY r.id",
+                columns.join(", "),
+                kind.table
+            );
+            let mut q = sqlx::query(spec_sql(&sql)).bind(i64::from(year));
+            if let Some(v) = &value {
+                q = q.bind(v.clone());
+            }
+            for row in q.fetch_all(&self.reader).await? {
+                let set = out.entry(row.try_get("scope_unit_code")?).or_default();
+                set.push_row(&kind.id, row_map(kind, &row)?).map_err(|message| StoreError::Corrupt { kind: kind.id.clone(), message })?;
+            }
+        }
+        Ok(out)
     }
 
     /// Each unit's 全年预算数 and 本年支出合计 for `year`, summed in the database from the line-month totals

@@ -10,6 +10,7 @@ pub mod codes;
 pub mod consolidate;
 mod notable;
 pub mod period;
+pub mod profile;
 pub mod schema;
 pub mod summary;
 pub mod web;
@@ -17,7 +18,7 @@ pub mod writer;
 
 use jixiao_core::books::Books;
 use jixiao_core::books::{ExpenditureTotals, LineBudget, LineSpending, MonthKey, MonthTotal, ProcurementKey};
-use jixiao_core::records::{Batch, Office, RecordSet, UnitProfile, UnitYear};
+use jixiao_core::records::{Batch, RecordSet, UnitProfile, UnitYear};
 use jixiao_core::schema::{Cell, ValueType, fingerprint, fingerprint_cells, record_kinds};
 use jixiao_core::{Date, Fen};
 use jixiao_import::validate::{Keys, Standing};
@@ -137,6 +138,8 @@ pub enum StoreError {
 
 /// What applying a batch or an import did: records added, and records already stored unchanged.
 pub use jixiao_import::session::Counts as ApplyOutcome;
+pub use profile::{ProfileChange, ProfileVersion};
+pub use writer::ImportOptions;
 
 /// A record stored under the same key with other content.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -316,37 +319,11 @@ impl Store {
         Ok(sqlx::query_scalar("SELECT id FROM unit WHERE code = $1").bind(code.to_string()).fetch_optional(&self.reader).await?)
     }
 
-    /// The unit's profile, or `None` when the database has no such unit.
+    /// The unit's current profile (the version in force for its newest year), or `None` when the database has
+    /// no such unit. The books of a year carry the version in force for that year (`Store::unit_in`).
     pub async fn unit(&self, code: &str) -> Result<Option<UnitProfile>, StoreError> {
-        let Some(row) = sqlx::query("SELECT id, code, name, region_code, parent_department, department_code, bureau_code, bureau_name, framework FROM unit WHERE code = $1")
-            .bind(code.to_string())
-            .fetch_optional(&self.reader)
-            .await?
-        else {
-            return Ok(None);
-        };
-        let id: i64 = row.try_get("id")?;
-        let duties =
-            sqlx::query_scalar("SELECT text FROM unit_duty WHERE unit_id = $1 ORDER BY seq").bind(id).fetch_all(&self.reader).await?;
-        let offices = sqlx::query("SELECT name, duties FROM unit_office WHERE unit_id = $1 ORDER BY seq")
-            .bind(id)
-            .fetch_all(&self.reader)
-            .await?
-            .iter()
-            .map(|r| Ok(Office { name: r.try_get("name")?, duties: r.try_get("duties")? }))
-            .collect::<Result<Vec<_>, sqlx::Error>>()?;
-        Ok(Some(UnitProfile {
-            code: row.try_get("code")?,
-            name: row.try_get("name")?,
-            region_code: row.try_get("region_code")?,
-            parent_department: row.try_get("parent_department")?,
-            duties,
-            offices,
-            department_code: row.try_get("department_code")?,
-            bureau_code: row.try_get("bureau_code")?,
-            bureau_name: row.try_get("bureau_name")?,
-            framework: row.try_get("framework")?,
-        }))
+        let Some(id) = self.unit_id(code).await? else { return Ok(None) };
+        Ok(Some(profile::current(&mut *self.reader.acquire().await?, id).await?))
     }
 
     /// The unit's fiscal years, ascending.
@@ -395,9 +372,9 @@ impl Store {
         Ok(set)
     }
 
-    /// The unit's profile, the unit-year and the unit's id, or the error naming what is missing.
+    /// The unit's profile in force for the year, the unit-year and the unit's id, or the error naming what is missing.
     async fn unit_year(&self, code: &str, year: i32) -> Result<(UnitProfile, UnitYear, i64), StoreError> {
-        let unit = self.unit(code).await?.ok_or_else(|| StoreError::UnknownUnit(code.to_string()))?;
+        let unit = self.unit_in(code, year).await?.ok_or_else(|| StoreError::UnknownUnit(code.to_string()))?;
         let unit_year = self
             .years(code)
             .await?
@@ -527,7 +504,7 @@ impl Store {
         entered_by: Option<&str>,
         progress: &(dyn Fn(usize) + Sync),
     ) -> Result<ApplyOutcome, StoreError> {
-        let mut writer = self.begin_import(&batch.unit, &batch.years, source, entered_by).await?;
+        let mut writer = self.begin_import(&batch.unit, &batch.years, source, entered_by, None).await?;
         let mut done = 0usize;
         for kind in record_kinds() {
             let rows = batch.records.rows(&kind.id);

@@ -32,6 +32,7 @@ const EXTRA: &[(u32, &str)] = &[
     (12, include_str!("../migrations-extra/0012.sql")),
     (13, include_str!("../migrations-extra/0013.sql")),
     (16, include_str!("../migrations-extra/0016.sql")),
+    (17, include_str!("../migrations-extra/0017.sql")),
     (18, include_str!("../migrations-extra/0018.sql")),
 ];
 

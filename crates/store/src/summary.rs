@@ -24,6 +24,8 @@ pub struct StoredSummary {
 /// stored summary if any.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct SummaryState {
+    /// The unit's id: where its summary is written back ([`Store::store_summaries`]).
+    pub unit_id: i64,
     /// The unit's newest import batch id: every write to a unit's books (any year: the prior year's too) is an
     /// import batch, and batch ids only grow, so this changes whenever the books do (as [`Store::books_version`]).
     pub books_version: i64,
@@ -48,7 +50,7 @@ impl Store {
     pub async fn summary_states(&self, scope: &Scope, year: i32) -> Result<BTreeMap<String, SummaryState>, StoreError> {
         let (filter, value) = scope.filter();
         let sql = format!(
-            "SELECT u.code AS code, u.content_hash AS unit_hash, u.framework AS framework, y.content_hash AS year_hash, \
+            "SELECT u.id AS unit_id, u.code AS code, u.content_hash AS unit_hash, u.framework AS framework, y.content_hash AS year_hash, \
                     p.content_hash AS prior_hash, CAST(COALESCE(b.version, 0) AS BIGINT) AS books_version, \
                     s.summary_key AS summary_key, s.errors AS errors, s.warnings AS warnings, s.rules AS rules, \
                     s.score AS score, s.grade AS grade \
@@ -77,6 +79,7 @@ impl Store {
                 None => None,
             };
             let state = SummaryState {
+                unit_id: r.try_get("unit_id")?,
                 books_version: r.try_get("books_version")?,
                 unit_hash: r.try_get("unit_hash")?,
                 framework: r.try_get("framework")?,
@@ -89,21 +92,14 @@ impl Store {
         Ok(out)
     }
 
-    /// Writes (or replaces) the summaries of `year` for these unit codes, in one transaction. A unit no
-    /// longer in the store is skipped.
-    pub async fn store_summaries(&self, year: i32, summaries: &[(String, StoredSummary)]) -> Result<(), StoreError> {
+    /// Writes (or replaces) the summaries of `year` for these units (by [`SummaryState::unit_id`]), in one
+    /// transaction.
+    pub async fn store_summaries(&self, year: i32, summaries: &[(i64, StoredSummary)]) -> Result<(), StoreError> {
         if summaries.is_empty() {
             return Ok(());
         }
-        let ids: BTreeMap<String, i64> = sqlx::query("SELECT id, code FROM unit")
-            .fetch_all(&self.reader)
-            .await?
-            .iter()
-            .map(|r| Ok((r.try_get("code")?, r.try_get("id")?)))
-            .collect::<Result<_, sqlx::Error>>()?;
-        let rows: Vec<(i64, &StoredSummary)> = summaries.iter().filter_map(|(code, s)| ids.get(code).map(|id| (*id, s))).collect();
         let mut tx = self.pool.begin().await?;
-        for chunk in rows.chunks(UPSERT_CHUNK) {
+        for chunk in summaries.chunks(UPSERT_CHUNK) {
             let sql = format!(
                 "INSERT INTO unit_year_summary (unit_id, year, summary_key, errors, warnings, rules, score, grade) VALUES {} \
                  ON CONFLICT (unit_id, year) DO UPDATE SET summary_key = excluded.summary_key, errors = excluded.errors, \

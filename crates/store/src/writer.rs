@@ -10,6 +10,7 @@
 //! conflict or closed period, else writes the totals, the chain head and the batch counts and commits.
 
 use crate::chain::{self, lock_head};
+use crate::profile::ProfileChange;
 use crate::schema::Backend;
 use crate::{
     ApplyOutcome, INSERT_CHUNK_PARAMETERS, Store, StoreError, add_month_totals, add_procurement_totals, bind_cell, now_unix, period,
@@ -47,6 +48,14 @@ pub struct ImportWriter {
     outcome: ApplyOutcome,
 }
 
+/// What an import may do beyond adding records: pass an overdrawn 刚性控制 line (with its request), change the
+/// unit profile (a confirmed change).
+#[derive(Debug, Clone, Copy, Default)]
+pub struct ImportOptions<'a> {
+    pub override_request: Option<&'a jixiao_core::budget_control::OverrideRequest>,
+    pub profile_change: Option<&'a ProfileChange>,
+}
+
 impl Store {
     /// Runs the import session (`jixiao_import::session::check`) on `input` in one import transaction, the batch
     /// named `label` and, for records a signed-in user entered, kept as entered by that user; `progress` is
@@ -56,24 +65,28 @@ impl Store {
         input: &jixiao_import::Streamed,
         label: &str,
         entered_by: Option<&str>,
-        override_request: Option<&jixiao_core::budget_control::OverrideRequest>,
+        options: ImportOptions<'_>,
         progress: &(dyn Fn(usize) + Sync),
         read_errors: &[jixiao_import::ImportError],
     ) -> Result<Result<Checked<ImportWriter>, Refusal>, StoreError> {
         let unit = &input.source.unit;
         let existing_years = if self.unit(&unit.code).await?.is_some() { self.years(&unit.code).await? } else { Vec::new() };
-        let writer = self.begin_import(unit, &input.source.years, label, entered_by).await?;
+        let writer = self.begin_import(unit, &input.source.years, label, entered_by, options.profile_change).await?;
+        let override_request = options.override_request;
         session::check(writer, input, Options { existing_years: &existing_years, override_request, progress, read_errors }).await
     }
 
     /// Starts an import of `unit`'s records: the unit, its years and the batch row are written (or the unit and
-    /// years compared with those stored), and the chain head is locked.
+    /// years compared with those stored), and the chain head is locked. A profile that differs from the one
+    /// in force for the import's year is a conflict naming the fields, unless `change` confirms it: then it
+    /// becomes a new version (`profile.rs`), named in the batch's source.
     pub async fn begin_import(
         &self,
         unit: &UnitProfile,
         years: &[UnitYear],
         source: &str,
         entered_by: Option<&str>,
+        change: Option<&ProfileChange>,
     ) -> Result<ImportWriter, StoreError> {
         let mut tx = self.pool.begin().await?;
         // The lock first: imports and `close_period` take it in turn, so what is read below holds until the commit.
@@ -86,46 +99,41 @@ impl Store {
             .await?
             .map(|r| Ok::<_, sqlx::Error>((r.try_get("id")?, r.try_get("content_hash")?)))
             .transpose()?;
+        let year = crate::profile::import_year(years);
+        let mut source = source.to_string();
         let unit_id = match existing {
-            Some((id, stored)) => {
-                if stored != hash {
-                    conflicts.push(format!("单位「{}」的基本信息（名称、职能、内设机构等）与数据库中已有的不同", unit.code));
+            Some((id, current_hash)) => {
+                // Compared with the version in force for the import's year: an earlier year's files keep theirs.
+                let (stored, stored_hash) = crate::profile::compared_with(&mut tx, id, &current_hash, year).await?;
+                if stored_hash != hash {
+                    let differences = crate::profile::differences(&stored, unit);
+                    let listed = crate::profile::describe(&differences);
+                    let from = year.map(|y| format!("{y}年度")).unwrap_or_else(|| "最新年度".into());
+                    let newest: Option<i64> =
+                        sqlx::query_scalar("SELECT MAX(year) FROM unit_year WHERE unit_id = $1").bind(id).fetch_one(&mut *tx).await?;
+                    match (change, year.or(newest.map(|y| y as i32))) {
+                        (Some(change), Some(from_year)) => {
+                            let version = crate::profile::record_change(&mut tx, id, &current_hash, unit, &hash, from_year, change).await?;
+                            let fields: Vec<&str> = differences.iter().map(|d| d.field.as_str()).collect();
+                            source = format!("{source}（单位信息变更为第 {version} 版，自 {from_year} 年度起：{}）", fields.join("、"));
+                        }
+                        _ => conflicts.push(format!(
+                            "单位「{}」的基本信息与数据库中{from}适用的不同：{listed}。如确是单位信息变更：命令行加 --accept-profile-change 重新导入，\
+                             网页在比对页选「确认变更并导入」（单位管理员）；变更自导入的年度起生效，之前年度的报告仍用原信息 [UNIT_PROFILE_CHANGED]",
+                            unit.code
+                        )),
+                    }
                 }
                 id
             }
             None => {
-                let id: i64 = sqlx::query_scalar(
-                    "INSERT INTO unit (code, name, region_code, parent_department, department_code, bureau_code, bureau_name, framework, content_hash) \
+                let insert = sqlx::query(
+                    "INSERT INTO unit (name, region_code, parent_department, department_code, bureau_code, bureau_name, framework, content_hash, code) \
                      VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id",
-                )
-                .bind(unit.code.clone())
-                .bind(unit.name.clone())
-                .bind(unit.region_code.clone())
-                .bind(unit.parent_department.clone())
-                .bind(unit.department_code.clone())
-                .bind(unit.bureau_code.clone())
-                .bind(unit.bureau_name.clone())
-                .bind(unit.framework.clone())
-                .bind(hash)
-                .fetch_one(&mut *tx)
-                .await?;
-                for (seq, text) in unit.duties.iter().enumerate() {
-                    sqlx::query("INSERT INTO unit_duty (unit_id, seq, text) VALUES ($1, $2, $3)")
-                        .bind(id)
-                        .bind(seq as i64)
-                        .bind(text.clone())
-                        .execute(&mut *tx)
-                        .await?;
-                }
-                for (seq, o) in unit.offices.iter().enumerate() {
-                    sqlx::query("INSERT INTO unit_office (unit_id, seq, name, duties) VALUES ($1, $2, $3, $4)")
-                        .bind(id)
-                        .bind(seq as i64)
-                        .bind(o.name.clone())
-                        .bind(o.duties.clone())
-                        .execute(&mut *tx)
-                        .await?;
-                }
+                );
+                let row = crate::profile::bind_columns(insert, unit).bind(hash).bind(unit.code.clone()).fetch_one(&mut *tx).await?;
+                let id: i64 = row.try_get("id")?;
+                crate::profile::insert_lists(&mut tx, id, unit).await?;
                 id
             }
         };
@@ -152,7 +160,7 @@ impl Store {
         }
         let batch_id: i64 = sqlx::query_scalar("INSERT INTO import_batch (unit_id, source, imported_at, added, unchanged, entered_by) VALUES ($1, $2, $3, 0, 0, $4) RETURNING id")
             .bind(unit_id)
-            .bind(source.to_string())
+            .bind(source)
             .bind(now_unix())
             .bind(entered_by.map(str::to_string))
             .fetch_one(&mut *tx)

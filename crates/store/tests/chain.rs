@@ -143,7 +143,7 @@ async fn imports_chain_to_the_head_the_code_before_typed_records_gave() {
     let examples = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../examples");
     let import = async |dir: &Path| {
         let input = jixiao_import::read_streamed(dir).unwrap();
-        let checked = store.import(&input, &input.source.label, None, None, &|_| {}, &[]).await.unwrap().unwrap();
+        let checked = store.import(&input, &input.source.label, None, Default::default(), &|_| {}, &[]).await.unwrap().unwrap();
         checked.commit().await.unwrap().0
     };
     import(&examples.join("furong-kexie-2020")).await;

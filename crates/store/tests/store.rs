@@ -142,6 +142,50 @@ async fn the_hierarchy_is_stored_and_scopes_select_by_it() {
     }
 }
 
+/// A few record kinds of a whole scope, one statement per kind, equal each unit's books' records of those kinds:
+/// what the 财政局's monitoring list reads instead of every unit's books.
+#[tokio::test]
+async fn scope_records_equal_each_units_records_of_those_kinds() {
+    use jixiao_core::monitoring::{STATUS_KINDS, status};
+    use jixiao_core::records::MonitoringNote;
+    use jixiao_store::consolidate::Scope;
+    let tmp = tempfile::tempdir().unwrap();
+    for (backend, store) in stores(tmp.path()).await {
+        let mut a = unit_in("A", Some("D1"), Some("CZ"));
+        let note = |code: &str, project: Option<&str>| MonitoringNote {
+            monitor_code: code.into(),
+            year: 2020,
+            date: jixiao_core::Date::parse("2020-06-30").unwrap(),
+            project_code: project.map(Into::into),
+            indicator_code: None,
+            deviation_reason: Some("进度偏慢".into()),
+            corrective_action: None,
+            expected_amount: Some(Fen(100)),
+            expected_value: None,
+            likelihood: None,
+            recorder: None,
+        };
+        let project = a.records.projects[0].project_code.clone();
+        a.records.monitoring_notes = vec![note("JK1", None), note("JK2", Some(&project))];
+        store.apply(&a, "a").await.unwrap();
+        store.apply(&unit_in("B", Some("D2"), Some("CZ")), "b").await.unwrap();
+        store.apply(&unit_in("C", None, None), "c").await.unwrap();
+        let scope = Scope::Region(Some("CZ".into()));
+        let scoped = store.scope_records(&scope, 2020, &STATUS_KINDS).await.unwrap();
+        assert_eq!(scoped.keys().collect::<Vec<_>>(), ["A", "B"], "{backend}");
+        for code in ["A", "B"] {
+            let books = store.books(code, 2020).await.unwrap();
+            for kind in STATUS_KINDS {
+                assert_eq!(scoped[code].rows(kind.id()), books.records.rows(kind.id()), "{backend} {code} {}", kind.id());
+            }
+            assert_eq!(status(2020, &scoped[code]), status(2020, &books.records), "{backend} {code}");
+        }
+        assert_eq!(scoped["A"].monitoring_notes.len(), 2, "{backend}");
+        assert!(status(2020, &scoped["A"]).projects_covered > 0, "{backend}");
+        assert!(store.scope_records(&scope, 2019, &STATUS_KINDS).await.unwrap().is_empty(), "{backend}");
+    }
+}
+
 /// A database created before schema version 3 (already at 1, 2 and 4) gets the hierarchy columns on opening,
 /// and a unit stored then still matches its unit.toml: a profile without hierarchy fingerprints as before.
 #[tokio::test]

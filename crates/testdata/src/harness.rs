@@ -16,7 +16,7 @@ use std::path::Path;
 pub async fn import_dir(store: &Store, dir: &Path) -> Result<ApplyOutcome> {
     let source = jixiao_import::read(dir).map_err(|e| anyhow!("{}: {e}", dir.display()))?;
     let label = source.label.clone();
-    match store.import(&jixiao_import::Streamed::held(source), &label, None, None, &|_| {}, &[]).await? {
+    match store.import(&jixiao_import::Streamed::held(source), &label, None, Default::default(), &|_| {}, &[]).await? {
         Err(refusal) => Err(anyhow!("{}: {}", dir.display(), refusal.report())),
         Ok(checked) => {
             let (counts, _) = checked.commit().await?;

@@ -7,6 +7,7 @@
 //! prose) so that findings, grades and rankings vary. Everything else — amounts, counts, which kinds are
 //! present, how enums, booleans and dates are spelled — varies with the seed.
 
+pub mod examples;
 pub mod harness;
 
 use jixiao_core::Fen;

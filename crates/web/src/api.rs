@@ -445,11 +445,12 @@ pub async fn import(
     let (_, files) = crate::pages::read_upload(multipart).await?;
     // Blank unit sheets take the stored profile; a changed one is refused here (the page asks the user).
     let profile = match crate::pages::compare_unit_sheets(&state, &user, &code, year, &files).await? {
-        crate::pages::Compared::Same(profile) => profile.map(|p| *p),
-        crate::pages::Compared::Changed { differences, .. } => {
-            let list: Vec<serde_json::Value> = differences.iter().map(|d| serde_json::json!({ "file": "", "sheet": "单位信息", "row": null, "column": d.field, "value": d.uploaded, "message": format!("已登记为「{}」，单位信息登记后不能修改", d.stored), "rule": "WEB_UNIT_PROFILE_CHANGED" })).collect();
+        crate::pages::Compared::Same(profile) => profile.map(|p| crate::pages::ImportUnit::kept(*p)),
+        crate::pages::Compared::Changed(uploaded) => {
+            let differences = uploaded.differences;
+            let list: Vec<serde_json::Value> = differences.iter().map(|d| serde_json::json!({ "file": "", "sheet": "单位信息", "row": null, "column": d.field, "value": d.uploaded, "message": format!("已登记为「{}」，与上传文件不同", d.stored), "rule": "WEB_UNIT_PROFILE_CHANGED" })).collect();
             let error = format!(
-                "上传文件中的单位信息与已登记的不同（{}），未导入任何记录；单位信息登记后不能修改，请按已登记的填写或留空",
+                "上传文件中的单位信息与已登记的不同（{}），未导入任何记录；请按已登记的填写或留空，单位信息确有变更的，由单位管理员在网页导入页确认变更",
                 differences.iter().map(|d| d.field.as_str()).collect::<Vec<_>>().join("、")
             );
             return Ok((StatusCode::UNPROCESSABLE_ENTITY, Json(ImportRefused { error, errors: list })).into_response());

@@ -174,11 +174,12 @@ pub fn verify_password(password: &str, hash: &str) -> bool {
     PasswordHash::new(hash).is_ok_and(|parsed| Argon2::default().verify_password(password.as_bytes(), &parsed).is_ok())
 }
 
-/// 32 random bytes as hex, for session and CSRF tokens.
+/// 32 random bytes as lowercase hex, for session and CSRF tokens: formatted as the digests are (sha2's
+/// `{:x}`, as core::schema does), in a buffer of a SHA-256 output's size.
 pub fn random_token() -> Result<String, AppError> {
-    let mut bytes = [0u8; 32];
+    let mut bytes = sha2::digest::Output::<sha2::Sha256>::default();
     getrandom::fill(&mut bytes).map_err(|e| AppError::Internal(format!("随机数不可用：{e}")))?;
-    Ok(bytes.iter().map(|b| format!("{b:02x}")).collect())
+    Ok(format!("{bytes:x}"))
 }
 
 /// Compares two tokens in time independent of where they differ.
@@ -245,6 +246,7 @@ mod tests {
         assert!(!verify_password("Demo", &hash));
         let (a, b) = (random_token().unwrap(), random_token().unwrap());
         assert_eq!(a.len(), 64);
+        assert!(a.bytes().all(|c| c.is_ascii_digit() || (b'a'..=b'f').contains(&c)), "lowercase hex: {a}");
         assert_ne!(a, b);
         assert!(tokens_match(&a, &a.clone()) && !tokens_match(&a, &b));
     }

@@ -108,11 +108,14 @@ pub async fn add_record(
     let rows: Vec<Located> = parsed.into_iter().map(|p| Located { kind: kind.kind, place: place.clone(), parsed: p }).collect();
     let label = format!("{via}：{}", user.username);
     let input = Streamed::held(Source { label: label.clone(), unit, years: Vec::new(), rows });
-    let checked =
-        match store.import(&input, &label, Some(&user.username), override_request, &|_| {}, &[]).await.map_err(|e| Err(e.into()))? {
-            Err(refusal) => return Err(Ok(by_field(kind_id, refusal.errors))),
-            Ok(checked) => checked,
-        };
+    let checked = match store
+        .import(&input, &label, Some(&user.username), jixiao_store::ImportOptions { override_request, ..Default::default() }, &|_| {}, &[])
+        .await
+        .map_err(|e| Err(e.into()))?
+    {
+        Err(refusal) => return Err(Ok(by_field(kind_id, refusal.errors))),
+        Ok(checked) => checked,
+    };
     // An override request is what lets the override role pass a 刚性控制 stop, not a way for a role that may
     // not enter records (审核员) to enter one that needs no override.
     let refusal = if override_request.is_some()

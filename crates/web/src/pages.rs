@@ -247,7 +247,9 @@ pub(crate) async fn load(state: &SharedState, user: &CurrentUser, code: &str, ye
         Some(d) => d,
         None => {
             // A unit the user may not see answers as one that does not exist: no probing for unit codes.
-            let unit = state.store.unit(code).await?.filter(|u| user.can_view(u)).ok_or(AppError::NotFound)?;
+            let current = state.store.unit(code).await?.filter(|u| user.can_view(u)).ok_or(AppError::NotFound)?;
+            // The year's pages show the profile in force for the year (a later rename leaves them as they were).
+            let unit = state.store.unit_in(code, year).await?.unwrap_or(current);
             let years: Vec<i32> = state.store.years(code).await?.iter().map(|y| y.year).collect();
             // In summary form: the pages that list vouchers read them from the store (`expenditures_with`).
             let assessment = jixiao_service::assess(&state.store, code, year, None).await?;
@@ -520,8 +522,17 @@ pub async fn region_download(
     // The command-line hint of the printed view means nothing in the browser: each unit's findings are on its own page.
     let text = jixiao_report::render_consolidated_in_browser(&jixiao_core::consolidated::build(&input), format)
         .map_err(|e| AppError::Internal(e.to_string()))?;
+    let text = if download == Download::Html { in_frame(text) } else { text };
     Ok(([(header::CONTENT_TYPE, download.mime().to_string()), (header::CONTENT_SECURITY_POLICY, report_csp(text.as_bytes()))], text)
         .into_response())
+}
+
+/// The web's additions to a report's style where a page frames it (`static/report-frame.css`).
+const REPORT_FRAME_CSS: &str = include_str!("../static/report-frame.css");
+
+/// An HTML report as a page's frame shows it: its style with the web's additions (the CSP hashes the result).
+fn in_frame(html: String) -> String {
+    html.replacen("</style>", &format!("{REPORT_FRAME_CSS}</style>"), 1)
 }
 
 /// The signed-in 财政局's name: the first word of the user's display name when it names a bureau (「芙蓉区财政局
@@ -955,7 +966,7 @@ pub async fn import_template(
 ) -> PageResult {
     let uy = load(&state, &user, &code, year).await?;
     user.require(user.can_enter(&uy.unit))?;
-    let years = state.store.years(&code).await?;
+    let years = years_through(&state, &code, year).await?;
     let records = jixiao_core::RecordSet { appropriation_lines: uy.books.records.appropriation_lines.clone(), ..Default::default() };
     let (unit, internal) = (uy.unit.clone(), |e: &dyn std::fmt::Display| AppError::Internal(format!("无法生成导入模板：{e}")));
     let body = tokio::task::spawn_blocking(move || -> Result<Vec<u8>, AppError> {
@@ -1064,13 +1075,30 @@ pub(crate) enum Compared {
     /// Nothing to differ: the import goes in with this profile and these years (`None`: the upload carries no
     /// unit information; CSV files are imported under the stored unit.toml).
     Same(Option<Box<(UnitProfile, Vec<jixiao_core::records::UnitYear>)>>),
-    /// The upload changes stored fields: the user continues (under the stored profile) or cancels.
-    Changed { years: Vec<jixiao_core::records::UnitYear>, differences: Vec<crate::unit_sheets::Difference> },
+    /// The upload changes stored fields: the user continues (under the stored profile), confirms the change
+    /// or cancels.
+    Changed(Box<crate::unit_sheets::Uploaded>),
+}
+
+/// The unit information an import goes in with instead of the upload's own.
+pub(crate) struct ImportUnit {
+    pub unit: UnitProfile,
+    pub years: Vec<jixiao_core::records::UnitYear>,
+    /// A confirmed change: `unit` becomes a new version of the profile.
+    pub change: Option<jixiao_store::ProfileChange>,
+}
+
+impl ImportUnit {
+    /// The stored profile and years (`unit_sheets::kept`).
+    pub(crate) fn kept((unit, years): (UnitProfile, Vec<jixiao_core::records::UnitYear>)) -> ImportUnit {
+        ImportUnit { unit, years, change: None }
+    }
 }
 
 /// The step before an import: the upload's unit sheets (or unit.toml) compared field by field with the
-/// unit's stored profile. Blank and unchanged fields are no conflict, and the import then goes in with the
-/// stored profile; real differences are for the user to see.
+/// unit's stored profile — the version in force for the upload's newest year, as the store compares it (the
+/// page's year when the upload names no later one). Blank and unchanged fields are no conflict, and the import
+/// then goes in with the stored profile; real differences are for the user to see.
 pub(crate) async fn compare_unit_sheets(
     state: &SharedState,
     user: &CurrentUser,
@@ -1085,12 +1113,16 @@ pub(crate) async fn compare_unit_sheets(
         .map_err(|e| AppError::Internal(e.to_string()))?;
     // Another unit's file is refused by the import itself.
     let Some((unit, years)) = uploaded.filter(|(unit, _)| unit.code == code) else { return Ok(Compared::Same(None)) };
+    let stored = match jixiao_store::profile::import_year(&years).filter(|y| *y != year) {
+        Some(later) => state.store.unit_in(code, later).await?.ok_or(AppError::NotFound)?,
+        None => uy.unit.clone(),
+    };
     let stored_years = state.store.years(code).await?;
-    let differences = crate::unit_sheets::differences(&uy.unit, &stored_years, &unit, &years);
+    let differences = crate::unit_sheets::differences(&stored, &stored_years, &unit, &years);
     if differences.is_empty() {
-        Ok(Compared::Same(Some(Box::new(crate::unit_sheets::kept(&uy.unit, &stored_years, &years)))))
+        Ok(Compared::Same(Some(Box::new(crate::unit_sheets::kept(&stored, &stored_years, &years)))))
     } else {
-        Ok(Compared::Changed { years, differences })
+        Ok(Compared::Changed(Box::new(crate::unit_sheets::Uploaded { stored, unit, years, differences })))
     }
 }
 
@@ -1104,7 +1136,7 @@ pub(crate) async fn import_files(
     code: &str,
     year: i32,
     files: &[(String, axum::body::Bytes)],
-    profile: Option<(UnitProfile, Vec<jixiao_core::records::UnitYear>)>,
+    profile: Option<ImportUnit>,
     via: &str,
 ) -> Result<Result<jixiao_store::ApplyOutcome, Vec<jixiao_import::ImportError>>, AppError> {
     let uy = admit_upload(state, user, code, year, files).await?;
@@ -1120,7 +1152,7 @@ pub(crate) async fn import_files(
     } else {
         let unit_toml = match files.iter().find(|(n, _)| n == "unit.toml") {
             Some((_, bytes)) => String::from_utf8_lossy(bytes).into_owned(),
-            None => unit_toml(&uy.unit, &state.store.years(code).await?),
+            None => unit_toml(&uy.unit, &years_through(state, code, year).await?),
         };
         let csv: Vec<(String, Vec<u8>)> =
             files.iter().filter(|(n, _)| n.to_lowercase().ends_with(".csv")).map(|(n, b)| (n.clone(), b.to_vec())).collect();
@@ -1141,10 +1173,12 @@ pub(crate) async fn import_files(
         Some(source) => source,
         None => return Ok(Err(read_errors)),
     };
-    if let Some((unit, years)) = profile {
-        (source.unit, source.years) = (unit, years);
+    let mut change = None;
+    if let Some(p) = profile {
+        (source.unit, source.years, change) = (p.unit, p.years, p.change);
     }
-    match state.store.import(&jixiao_import::Streamed::held(source), &label, Some(&user.username), None, &|_| {}, &read_errors).await? {
+    let options = jixiao_store::ImportOptions { profile_change: change.as_ref(), ..Default::default() };
+    match state.store.import(&jixiao_import::Streamed::held(source), &label, Some(&user.username), options, &|_| {}, &read_errors).await? {
         Err(refusal) => {
             let mut errors = refusal.errors;
             if !read_errors.is_empty() {
@@ -1154,6 +1188,12 @@ pub(crate) async fn import_files(
         }
         Ok(checked) => Ok(Ok(checked.commit().await?.0)),
     }
+}
+
+/// The unit's years up to `year`: what a template or a generated unit.toml of the `year` page lists, so that its
+/// import is compared with the profile of that year (the store compares with the newest year an import names).
+async fn years_through(state: &SharedState, code: &str, year: i32) -> Result<Vec<jixiao_core::records::UnitYear>, AppError> {
+    Ok(state.store.years(code).await?.into_iter().filter(|y| y.year <= year).collect())
 }
 
 /// Refuses files the importer does not read (an old .xls workbook, a text file, …) with a message, instead
@@ -1224,15 +1264,17 @@ pub async fn import_upload(
     let fields: Fields = csrf.into_iter().map(|c| ("csrf".to_string(), c)).collect();
     check_csrf(&user, &fields)?;
     let result = match compare_unit_sheets(&state, &user, &code, year, &files).await {
-        Ok(Compared::Same(profile)) => import_files(&state, &user, &code, year, &files, profile.map(|p| *p), "网页导入").await,
-        Ok(Compared::Changed { years, differences }) => {
+        Ok(Compared::Same(profile)) => {
+            import_files(&state, &user, &code, year, &files, profile.map(|p| ImportUnit::kept(*p)), "网页导入").await
+        }
+        Ok(Compared::Changed(uploaded)) => {
             // The files wait in memory for the answer, under a token of this session: never a path.
             let token = random_token()?;
-            let shown = differences.clone();
-            let upload = crate::unit_sheets::PendingUpload::new(&user.username, &user.csrf_token, &code, year, files, years, differences);
+            let shown = uploaded.differences.clone();
+            let upload = crate::unit_sheets::PendingUpload::new(&user.username, &user.csrf_token, &code, year, files, *uploaded);
             state.pending_imports.lock().unwrap_or_else(|e| e.into_inner()).hold(token.clone(), upload);
             let uy = load(&state, &user, &code, year).await?;
-            let ctx = json!({ "errors": [], "done": null, "differences": shown, "pending_token": token, "pending_minutes": crate::unit_sheets::PENDING_SECONDS / 60 });
+            let ctx = json!({ "errors": [], "done": null, "differences": shown, "pending_token": token, "pending_minutes": crate::unit_sheets::PENDING_SECONDS / 60, "may_change_profile": user.role == Role::UnitAdmin });
             return Ok(render(&state, "import.html", Some(&user), merge(unit_ctx(&uy, &user, "import"), ctx))?);
         }
         Err(e) => Err(e),
@@ -1241,9 +1283,11 @@ pub async fn import_upload(
 }
 
 /// The answer to a re-upload whose unit sheets differ from the stored profile (form fields `token` and
-/// `decision`, 「continue」 or 「cancel」): continuing imports the waiting files under the stored profile, the
-/// fields not taken named in the import's log; cancelling writes nothing. A token of another session, unit or
-/// year, or one that expired, is refused.
+/// `decision`, 「continue」, 「accept」 or 「cancel」): continuing imports the waiting files under the stored
+/// profile, the fields not taken named in the import's log; accepting (单位管理员 only) makes the upload's
+/// profile, its blank fields as stored, a new version from the import's year and imports the files under it,
+/// the change named in the import's log and kept with the version; cancelling writes nothing. A token of
+/// another session, unit or year, or one that expired, is refused.
 pub async fn import_answer(
     State(state): State<SharedState>,
     PageUser(user): PageUser,
@@ -1253,6 +1297,12 @@ pub async fn import_answer(
     check_csrf(&user, &fields)?;
     let uy = load(&state, &user, &code, year).await?;
     require_entry(&user, &uy)?;
+    // Checked before the upload is taken: it still waits to be continued under the stored profile or cancelled.
+    if fields.get("decision").is_some_and(|d| d == "accept") && user.role != Role::UnitAdmin {
+        return Err(
+            AppError::ForbiddenBecause(format!("{}不能确认单位信息变更：须由单位管理员确认，未写入任何记录", user.role_label)).into()
+        );
+    }
     let token = fields.get("token").map_or("", String::as_str);
     let pending =
         state.pending_imports.lock().unwrap_or_else(|e| e.into_inner()).take(token, &user.username, &user.csrf_token, &code, year);
@@ -1267,11 +1317,20 @@ pub async fn import_answer(
         }
         (Some(p), Some("continue")) => {
             let stored_years = state.store.years(&code).await?;
-            let profile = crate::unit_sheets::kept(&uy.unit, &stored_years, &p.years);
-            let via = format!("网页导入（{}）", crate::unit_sheets::not_taken(&p.differences));
+            let profile = ImportUnit::kept(crate::unit_sheets::kept(&p.uploaded.stored, &stored_years, &p.uploaded.years));
+            let via = format!("网页导入（{}）", crate::unit_sheets::not_taken(&p.uploaded.differences));
             import_files(&state, &user, &code, year, &p.files, Some(profile), &via).await
         }
-        (Some(_), _) => Err(AppError::BadRequest("请选择继续导入或取消导入".into())),
+        (Some(p), Some("accept")) => {
+            let stored_years = state.store.years(&code).await?;
+            let (_, years) = crate::unit_sheets::kept(&p.uploaded.stored, &stored_years, &p.uploaded.years);
+            let note = crate::unit_sheets::confirmed(&p.uploaded.differences);
+            let change = jixiao_store::ProfileChange { entered_by: user.username.clone(), reason: format!("网页{note}") };
+            let unit = jixiao_import::unit::overlay(&p.uploaded.stored, &p.uploaded.unit);
+            let profile = ImportUnit { unit, years, change: Some(change) };
+            import_files(&state, &user, &code, year, &p.files, Some(profile), &format!("网页导入（{note}）")).await
+        }
+        (Some(_), _) => Err(AppError::BadRequest("请选择继续导入、确认变更并导入或取消导入".into())),
     };
     import_result_page(&state, &user, &code, year, result).await
 }
@@ -1410,16 +1469,7 @@ pub async fn report_download(
     })
     .await
     .map_err(|e| AppError::Internal(e.to_string()))??;
-    let disposition = format!("{}; filename*=UTF-8''{}", download.disposition(), percent_encode(&file));
-    Ok((
-        [
-            (header::CONTENT_TYPE, download.mime().to_string()),
-            (header::CONTENT_DISPOSITION, disposition),
-            (header::CONTENT_SECURITY_POLICY, report_csp(&body)),
-        ],
-        body,
-    )
-        .into_response())
+    Ok(download.response(&file, body))
 }
 
 /// A report opened in the browser is a document, not an application: sandboxed (no script, its own
@@ -1470,6 +1520,20 @@ impl Download {
     /// Shown in the browser (text, PDF) or saved (Word, Excel).
     pub(crate) fn disposition(self) -> &'static str {
         if matches!(self, Download::Docx | Download::Xlsx) { "attachment" } else { "inline" }
+    }
+
+    /// The document `body` as the answer to a download, named `file`, under the reports' CSP.
+    pub(crate) fn response(self, file: &str, body: Vec<u8>) -> Response {
+        let disposition = format!("{}; filename*=UTF-8''{}", self.disposition(), percent_encode(file));
+        (
+            [
+                (header::CONTENT_TYPE, self.mime().to_string()),
+                (header::CONTENT_DISPOSITION, disposition),
+                (header::CONTENT_SECURITY_POLICY, report_csp(&body)),
+            ],
+            body,
+        )
+            .into_response()
     }
 
     /// The template format, for the formats rendered from text templates.

@@ -20,7 +20,7 @@ pub async fn load_demo(store: &Store) -> Result<(), AppError> {
     let dir = tempfile::tempdir().map_err(|e| AppError::Internal(e.to_string()))?;
     jixiao_import::demo::unpack_into(dir.path()).map_err(|e| AppError::Internal(e.to_string()))?;
     let source = jixiao_import::read(dir.path()).map_err(|e| AppError::Internal(e.to_string()))?;
-    match store.import(&jixiao_import::Streamed::held(source), "演示数据", None, None, &|_| {}, &[]).await? {
+    match store.import(&jixiao_import::Streamed::held(source), "演示数据", None, Default::default(), &|_| {}, &[]).await? {
         Err(refusal) => return Err(AppError::Internal(refusal.report())),
         Ok(checked) => {
             checked.commit().await?;

@@ -1,17 +1,17 @@
 //! Re-uploading a unit's own template: the unit information an upload carries (the workbook's sheets 单位信息,
 //! 职能职责, 内设机构, 年度信息, or an uploaded unit.toml) compared field by field with the profile the database
-//! holds, before anything is imported. A field left blank in the upload, or the same as stored, is no conflict;
-//! a real difference is shown to the user, who continues or cancels. The database keeps one profile per unit
-//! and never changes it (records are insert-only), so continuing imports the records under the stored profile
-//! and names the fields not taken in the import's log; cancelling writes nothing.
+//! holds for the year, before anything is imported. A field left blank in the upload, or the same as stored,
+//! is no conflict; a real difference is shown to the user, who keeps the stored profile and continues (the
+//! fields not taken named in the import's log), confirms the change (单位管理员 only: the upload's profile,
+//! its blanks taken from the stored one, becomes a new version from the import's year, `jixiao_store::profile`),
+//! or cancels, which writes nothing.
 //!
 //! Between the upload and the user's answer the files wait in memory ([`PendingImports`]) under a random token
 //! bound to the session, the unit and the year, for at most [`PENDING_SECONDS`], within [`MAX_PENDING_BYTES`].
 
 use axum::body::Bytes;
 use jixiao_core::records::{UnitProfile, UnitYear};
-use jixiao_import::unit::{SHEET_DUTIES, SHEET_OFFICES, SHEET_PROFILE, SHEET_YEARS, UNIT_FILE};
-use serde::Serialize;
+use jixiao_import::unit::{Blank, SHEET_DUTIES, SHEET_OFFICES, SHEET_PROFILE, SHEET_YEARS, UNIT_FILE};
 use std::collections::HashMap;
 use std::time::{Duration, Instant};
 
@@ -20,14 +20,7 @@ pub const PENDING_SECONDS: u64 = 15 * 60;
 /// The most bytes of uploads waiting for an answer, all sessions together (the oldest give way).
 pub const MAX_PENDING_BYTES: usize = 3 * crate::pages::MAX_UPLOAD_BYTES;
 
-/// One field whose uploaded value differs from the stored one.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct Difference {
-    /// The field as the sheets name it, e.g. 「单位名称」, 「职能职责第2条」, 「2020年度报告日期」.
-    pub field: String,
-    pub stored: String,
-    pub uploaded: String,
-}
+pub use jixiao_import::unit::Difference;
 
 /// The unit information an upload carries: the unit sheets of its workbook or its unit.toml. `None` when it
 /// carries none (CSV files alone) or they cannot be read — the import then reports why.
@@ -58,44 +51,13 @@ pub fn differences(
     uploaded: &UnitProfile,
     uploaded_years: &[UnitYear],
 ) -> Vec<Difference> {
-    let mut found = Vec::new();
-    let mut compare = |field: String, stored: &str, uploaded: &str| {
-        let (stored, uploaded) = (stored.trim(), uploaded.trim());
-        if !uploaded.is_empty() && stored != uploaded {
-            found.push(Difference { field, stored: stored.to_string(), uploaded: uploaded.to_string() });
-        }
-    };
-    type Field = (&'static str, fn(&UnitProfile) -> String);
-    let fields: [Field; 7] = [
-        ("单位名称", |u| u.name.clone()),
-        ("区划代码", |u| u.region_code.clone()),
-        ("主管部门", |u| u.parent_department.clone()),
-        ("主管部门编码", |u| u.department_code.clone().unwrap_or_default()),
-        ("财政局编码", |u| u.bureau_code.clone().unwrap_or_default()),
-        ("财政局名称", |u| u.bureau_name.clone().unwrap_or_default()),
-        ("评价框架", |u| u.framework.clone().unwrap_or_default()),
-    ];
-    for (field, value) in fields {
-        compare(field.into(), &value(stored), &value(uploaded));
-    }
-    // A list given in the upload is compared item by item; one the upload leaves out loses an item.
-    let gone = "（无此条）";
-    if !uploaded.duties.is_empty() {
-        for i in 0..stored.duties.len().max(uploaded.duties.len()) {
-            let (s, u) = (stored.duties.get(i).map_or("", String::as_str), uploaded.duties.get(i).map_or(gone, String::as_str));
-            compare(format!("职能职责第{}条", i + 1), s, u);
-        }
-    }
-    if !uploaded.offices.is_empty() {
-        for i in 0..stored.offices.len().max(uploaded.offices.len()) {
-            let (s, u) = (stored.offices.get(i), uploaded.offices.get(i));
-            compare(format!("内设机构第{}项名称", i + 1), s.map_or("", |o| &o.name), u.map_or(gone, |o| &o.name));
-            compare(format!("内设机构第{}项职责", i + 1), s.map_or("", |o| &o.duties), u.map_or("", |o| &o.duties));
-        }
-    }
+    let mut found = jixiao_import::unit::profile_differences(stored, uploaded, Blank::Unchanged);
     for y in uploaded_years {
         if let (Some(s), Some(u)) = (stored_years.iter().find(|s| s.year == y.year), y.report_date) {
-            compare(format!("{}年度报告日期", y.year), &s.report_date.map(|d| d.to_string()).unwrap_or_default(), &u.to_string());
+            let stored = s.report_date.map(|d| d.to_string()).unwrap_or_default();
+            if stored != u.to_string() {
+                found.push(Difference { field: format!("{}年度报告日期", y.year), stored, uploaded: u.to_string() });
+            }
         }
     }
     found
@@ -114,7 +76,23 @@ pub fn not_taken(differences: &[Difference]) -> String {
     format!("单位信息与已登记的不同，保留已登记的：{}", fields.join("、"))
 }
 
-/// An upload waiting for the user to continue or cancel.
+/// The unit information of an upload that differs from the stored profile.
+pub struct Uploaded {
+    /// The stored profile it was compared with: the version in force for the upload's year.
+    pub stored: UnitProfile,
+    /// The upload's profile, required rows left blank taken from the stored one.
+    pub unit: UnitProfile,
+    pub years: Vec<UnitYear>,
+    pub differences: Vec<Difference>,
+}
+
+/// The import log's note of a confirmed change, e.g. 「确认单位信息变更：单位名称、职能职责第2条」.
+pub fn confirmed(differences: &[Difference]) -> String {
+    let fields: Vec<&str> = differences.iter().map(|d| d.field.as_str()).collect();
+    format!("确认单位信息变更：{}", fields.join("、"))
+}
+
+/// An upload waiting for the user to continue, confirm or cancel.
 pub struct PendingUpload {
     pub username: String,
     /// The session's CSRF token: the upload belongs to this sign-in only.
@@ -122,29 +100,19 @@ pub struct PendingUpload {
     pub code: String,
     pub year: i32,
     pub files: Vec<(String, Bytes)>,
-    pub years: Vec<UnitYear>,
-    pub differences: Vec<Difference>,
+    pub uploaded: Uploaded,
     created: Instant,
 }
 
 impl PendingUpload {
-    pub fn new(
-        username: &str,
-        session: &str,
-        code: &str,
-        year: i32,
-        files: Vec<(String, Bytes)>,
-        years: Vec<UnitYear>,
-        differences: Vec<Difference>,
-    ) -> PendingUpload {
+    pub fn new(username: &str, session: &str, code: &str, year: i32, files: Vec<(String, Bytes)>, uploaded: Uploaded) -> PendingUpload {
         PendingUpload {
             username: username.into(),
             session: session.into(),
             code: code.into(),
             year,
             files,
-            years,
-            differences,
+            uploaded,
             created: Instant::now(),
         }
     }
@@ -236,7 +204,8 @@ mod tests {
 
     /// An upload of `bytes` by `username` in `session` for unit U1, 2020.
     fn upload(username: &str, session: &str, bytes: Bytes) -> PendingUpload {
-        PendingUpload::new(username, session, "U1", 2020, vec![("a.xlsx".into(), bytes)], vec![], vec![])
+        let uploaded = Uploaded { stored: profile(), unit: profile(), years: vec![], differences: vec![] };
+        PendingUpload::new(username, session, "U1", 2020, vec![("a.xlsx".into(), bytes)], uploaded)
     }
 
     #[test]

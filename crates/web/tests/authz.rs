@@ -881,6 +881,18 @@ async fn the_units_template_downloads_and_uploads_again() {
     let workbook = response.into_body().collect().await.unwrap().to_bytes();
     let sheets = jixiao_import::table::xlsx_sheet_names(&workbook, "template.xlsx").unwrap();
     assert!(sheets.iter().any(|s| s == "单位信息"), "{sheets:?}");
+    // The code columns drop down the year's edition: list validations over the 代码表 sheet, headed by the year.
+    let mut archive = zip::ZipArchive::new(std::io::Cursor::new(workbook.to_vec())).unwrap();
+    let mut xml = String::new();
+    for i in 0..archive.len() {
+        let mut part = archive.by_index(i).unwrap();
+        let name = part.name().unwrap().to_string();
+        if name.starts_with("xl/worksheets/") || name == "xl/sharedStrings.xml" {
+            std::io::Read::read_to_string(&mut part, &mut xml).unwrap();
+        }
+    }
+    assert!(xml.contains("<dataValidation type=\"list\"") && xml.contains("代码表!$A$2:$A$"), "function-code dropdowns");
+    assert!(xml.contains("2020年功能科目") && xml.contains("2020年经济科目"), "the 2020 edition's code lists");
     let lines = state.store.books("430102-KX", 2020).await.unwrap().records.appropriation_lines.len();
     let before = state.store.record_counts().await.unwrap();
     let boundary = "----jixiao-test-boundary";
@@ -1058,6 +1070,130 @@ async fn a_template_with_changed_unit_sheets_is_confirmed_or_cancelled() {
     assert_eq!(state.store.unit("430102-KX").await.unwrap().unwrap(), stored, "the profile is not changed");
     let disclosures = state.store.books("430102-KX", 2020).await.unwrap().records.disclosures;
     assert!(disclosures.iter().any(|d| d.disclosure_code == "GK-T1"), "the new record is imported");
+}
+
+/// Issue 20: a changed profile in a re-uploaded template is confirmed by the 单位管理员 only. The clerk sees the
+/// differences without the 「确认变更并导入」 action and is refused if they post it anyway; the unit admin's
+/// confirmation makes the upload's profile (its blank fields as stored) a new version from the import's year,
+/// imports the records, and names the change in the import's log. The same file again adds no version.
+#[tokio::test]
+async fn a_changed_profile_is_confirmed_by_the_unit_admin_only_and_kept_as_a_version() {
+    let (state, dir) = common::demo_state().await;
+    let stored = state.store.unit("430102-KX").await.unwrap().unwrap();
+    let changed = edited_template(&state, |unit, _| {
+        unit.name = "芙蓉区科学技术协会（更名）".into();
+        unit.duties[0] = "新的职能".into();
+        unit.department_code = None; // blank: unchanged
+    })
+    .await;
+    let before = state.store.record_counts().await.unwrap();
+    let answer = |cookie: String, csrf: String, token: String, decision: &'static str| {
+        let state = state.clone();
+        async move {
+            let form = format!("csrf={csrf}&token={token}&decision={decision}");
+            call(&state, "POST", &format!("{UNIT}/import/answer"), Some(&cookie), Some(form)).await
+        }
+    };
+
+    // The clerk: the differences, no confirm action, and a refused confirmation that leaves the upload waiting.
+    let (cookie, csrf) = sign_in(&state, "clerk").await;
+    let (status, page) = upload_workbook(&state, &cookie, &csrf, &changed).await;
+    assert!(status == StatusCode::OK && page.contains("id=\"unit-differences\""), "{page}");
+    assert!(!page.contains("id=\"import-accept\"") && page.contains("id=\"import-accept-note\""), "{page}");
+    let token = pending_token(&page);
+    let (status, page) = answer(cookie.clone(), csrf.clone(), token.clone(), "accept").await;
+    assert!(status == StatusCode::FORBIDDEN && page.contains("须由单位管理员确认"), "{status}: {page}");
+    assert_eq!(state.store.record_counts().await.unwrap(), before, "refused: nothing written");
+    assert!(state.store.profile_versions("430102-KX").await.unwrap().is_empty());
+    let (status, page) = answer(cookie, csrf, token, "cancel").await;
+    assert!(status == StatusCode::OK && page.contains("已取消导入"), "the upload still waited: {page}");
+
+    // The unit admin confirms: version 2 from 2020, the records imported.
+    let (cookie, csrf) = sign_in(&state, "admin").await;
+    let (status, page) = upload_workbook(&state, &cookie, &csrf, &changed).await;
+    assert!(status == StatusCode::OK && page.contains("id=\"import-accept\"") && page.contains("确认变更并导入"), "{page}");
+    let (status, page) = answer(cookie.clone(), csrf.clone(), pending_token(&page), "accept").await;
+    assert!(status == StatusCode::OK && page.contains("导入成功：新增 1 条记录"), "{page}");
+    let versions = state.store.profile_versions("430102-KX").await.unwrap();
+    let summary: Vec<_> = versions.iter().map(|v| (v.version, v.valid_from_year, v.entered_by.clone())).collect();
+    assert_eq!(summary, [(1, 2020, None), (2, 2020, Some("admin".to_string()))]);
+    assert_eq!(versions[0].profile, stored, "version 1 is the profile as registered");
+    let expected = jixiao_core::records::UnitProfile {
+        name: "芙蓉区科学技术协会（更名）".into(),
+        duties: std::iter::once("新的职能".to_string()).chain(stored.duties[1..].iter().cloned()).collect(),
+        ..stored.clone()
+    };
+    assert_eq!(versions[1].profile, expected, "the upload's profile, its blank 主管部门编码 as stored");
+    assert_eq!(state.store.books("430102-KX", 2020).await.unwrap().unit, expected, "2020 now reads version 2");
+    let (_, home) = call(&state, "GET", UNIT, Some(&cookie), None).await;
+    assert!(home.contains("芙蓉区科学技术协会（更名）"), "the unit's pages show the new name");
+
+    // The import's log names the change.
+    sqlx::any::install_default_drivers();
+    let pool = sqlx::any::AnyPoolOptions::new().connect(&format!("sqlite://{}/web.db", dir.path().display())).await.unwrap();
+    let source: String = sqlx::query_scalar("SELECT source FROM import_batch ORDER BY id DESC LIMIT 1").fetch_one(&pool).await.unwrap();
+    assert!(source.contains("确认单位信息变更：单位名称、职能职责第1条") && source.contains("单位信息变更为第 2 版"), "{source}");
+    pool.close().await;
+
+    // The same file again: no difference left, imported at once, no new version.
+    let (status, page) = upload_workbook(&state, &cookie, &csrf, &changed).await;
+    assert!(status == StatusCode::OK && page.contains("导入成功：新增 0 条记录") && !page.contains("unit-differences"), "{page}");
+    assert_eq!(state.store.profile_versions("430102-KX").await.unwrap().len(), 2, "one version per change");
+}
+
+/// Issue 20: the 财政局's region report is titled by the signed-in bureau (not by one unit's 财政局名称), and a
+/// page a role may not open answers 403 with a Chinese page and a way back.
+#[tokio::test]
+async fn the_bureau_reads_its_own_name_and_a_refused_page_is_chinese_with_a_way_back() {
+    let (state, _dir) = common::demo_state().await;
+    state
+        .store
+        .create_user("other_bureau", "岳麓区财政局 赵敏", &jixiao_web::auth::hash_password("demo").unwrap(), "bureau", None, Some("430104"))
+        .await
+        .unwrap();
+    for (user, name, not) in [("bureau", "芙蓉区财政局", "岳麓区财政局"), ("other_bureau", "岳麓区财政局", "芙蓉区财政局")]
+    {
+        let (cookie, _) = sign_in(&state, user).await;
+        let (status, md) = call(&state, "GET", "/region/2020/report.md", Some(&cookie), None).await;
+        assert!(status == StatusCode::OK && md.contains(name) && !md.contains(not), "{user}: {md}");
+    }
+    let (cookie, _) = sign_in(&state, "clerk").await;
+    let (status, body) = call(&state, "GET", "/region/2020", Some(&cookie), None).await;
+    assert_eq!(status, StatusCode::FORBIDDEN, "{body}");
+    assert!(body.contains("出错了") && body.contains("返回首页") && body.contains("返回上一页"), "{body}");
+    assert!(!body.contains("Forbidden"), "{body}");
+}
+
+/// Issue 20: after a confirmed rename from 2021, the 2020 pages keep the 2020 name, and the 2020 template and
+/// CSV files uploaded on the 2020 pages go in under the 2020 profile, with no difference to decide.
+#[tokio::test]
+async fn after_a_rename_from_2021_the_2020_pages_and_uploads_keep_the_2020_profile() {
+    let (state, _dir) = common::demo_state().await;
+    let old = state.store.unit("430102-KX").await.unwrap().unwrap();
+    let renamed = jixiao_core::records::UnitProfile { name: "长沙市芙蓉区科学技术协会".into(), ..old.clone() };
+    let year_2021 = vec![jixiao_core::records::UnitYear { year: 2021, report_date: None }];
+    let source = jixiao_import::Source { label: "2021".into(), unit: renamed.clone(), years: year_2021, rows: Vec::new() };
+    let change = jixiao_store::ProfileChange { entered_by: "admin".into(), reason: "更名".into() };
+    let options = jixiao_store::ImportOptions { profile_change: Some(&change), ..Default::default() };
+    let checked = state.store.import(&jixiao_import::Streamed::held(source), "2021", None, options, &|_| {}, &[]).await.unwrap().unwrap();
+    checked.commit().await.unwrap();
+    assert_eq!(state.store.unit("430102-KX").await.unwrap().unwrap().name, renamed.name);
+
+    let (cookie, csrf) = sign_in(&state, "clerk").await;
+    let (_, page) = call(&state, "GET", &format!("{UNIT}/report"), Some(&cookie), None).await;
+    assert!(page.contains(&old.name), "the 2020 report page: {page}");
+    let response = jixiao_web::router(state.clone())
+        .oneshot(Request::get(format!("{UNIT}/import/template.xlsx")).header(header::COOKIE, &cookie).body(Body::empty()).unwrap())
+        .await
+        .unwrap();
+    let workbook = response.into_body().collect().await.unwrap().to_bytes();
+    let (status, page) = upload_workbook(&state, &cookie, &csrf, &workbook).await;
+    assert!(status == StatusCode::OK && page.contains("导入成功") && !page.contains("unit-differences"), "{page}");
+    let csv = "公开编号,年度,公开内容,公开日期,公开渠道\nGK9,2020,部门预算,2020-03-20,芙蓉区人民政府门户网站\n";
+    let (status, page) = upload(&state, &cookie, &csrf, &[("disclosures.csv", csv)]).await;
+    assert!(status == StatusCode::OK && page.contains("导入成功：新增 1 条记录"), "{page}");
+    assert_eq!(state.store.profile_versions("430102-KX").await.unwrap().len(), 2, "no version added by the 2020 uploads");
+    assert_eq!(state.store.books("430102-KX", 2020).await.unwrap().unit, old);
 }
 
 /// Issue 20: an uploaded CSV's unknown 指标编号 is reported in the same table as its cells that do not parse.

@@ -551,6 +551,27 @@ const WRAPPED_CHECK: &str = r#"(() => {
     return JSON.stringify(bad);
 })()"#;
 
+/// Cells of amounts and counts that are not right-aligned (at most three, by their text).
+const ALIGN_CHECK: &str = r#"JSON.stringify(Array.from(document.querySelectorAll('td.num')).filter(td => !['right', 'end'].includes(getComputedStyle(td).textAlign)).slice(0, 3).map(td => td.innerText.trim()))"#;
+
+/// Charts that do not stand one per row at phone width, or are too narrow to read.
+const CHARTS_CHECK: &str = r#"(() => {
+    const boxes = Array.from(document.querySelectorAll('[data-chart]')).map(e => e.getBoundingClientRect());
+    const bad = [];
+    boxes.forEach((r, i) => {
+        if (r.width < window.innerWidth * 0.6) bad.push('a chart ' + Math.round(r.width) + 'px wide');
+        boxes.slice(i + 1).forEach(o => { if (o.top < r.bottom - 1 && r.top < o.bottom - 1) bad.push('two charts side by side'); });
+    });
+    return JSON.stringify(bad);
+})()"#;
+
+/// Short table headers (up to four characters, e.g. 「单位数」) broken over more than one line.
+const SHORT_HEADERS_CHECK: &str = r#"JSON.stringify(Array.from(document.querySelectorAll('th')).filter(th => th.innerText.trim().length <= 4).filter(th => {
+    const range = document.createRange();
+    range.selectNodeContents(th);
+    return new Set(Array.from(range.getClientRects()).filter(r => r.width > 0).map(r => Math.round(r.top))).size > 1;
+}).map(th => th.innerText.trim()))"#;
+
 /// Issue 20: every page of every role at 1366 px and 390 px, in the zh-CN locale, saved as PNGs under
 /// target/screenshots/pages/ to be looked at. At 390 px no page is wider than the screen and the unit
 /// navigation is a menu; at 1366 px codes, amounts and card figures do not wrap; nowhere does a page show
@@ -657,10 +678,18 @@ async fn every_page_of_every_role_at_laptop_and_phone_width() {
                     if nav_links_shown > 0 {
                         problems.push(format!("{role} {path} at {w}px shows {nav_links_shown} navigation links before the menu is opened"));
                     }
+                    let charts = eval_string(&page, CHARTS_CHECK).await;
+                    if charts != "[]" {
+                        problems.push(format!("{role} {path} at {w}px: {charts}"));
+                    }
                 } else {
                     let wrapped = eval_string(&page, WRAPPED_CHECK).await;
                     if wrapped != "[]" {
                         problems.push(format!("{role} {path} at {w}px wraps {wrapped}"));
+                    }
+                    let unaligned = eval_string(&page, ALIGN_CHECK).await;
+                    if unaligned != "[]" {
+                        problems.push(format!("{role} {path} at {w}px: amounts not right-aligned {unaligned}"));
                     }
                 }
                 shot_in(&page, &dir, &format!("{w}-{name}")).await;
@@ -670,6 +699,28 @@ async fn every_page_of_every_role_at_laptop_and_phone_width() {
         visit(&page, &format!("{base}/units")).await;
         sign_out(&page).await;
     }
+    // The region report as the 财政局's page frames it, opened alone at each width: short headers on one line,
+    // and at 390 px no sideways scrolling of the report itself (its wide tables scroll in their own box).
+    sign_in(&page, &base, "bureau").await;
+    for width in WIDTHS {
+        set_width(&page, width).await;
+        visit(&page, &format!("{base}/region/2020/report.html")).await;
+        let broken = eval_string(&page, SHORT_HEADERS_CHECK).await;
+        if broken != "[]" {
+            problems.push(format!("the region report at {}px breaks the headers {broken}", width.0));
+        }
+        let (scroll, inner): (i64, i64) = (
+            page.evaluate("document.documentElement.scrollWidth").await.unwrap().into_value().unwrap(),
+            page.evaluate("window.innerWidth").await.unwrap().into_value().unwrap(),
+        );
+        if scroll > inner {
+            problems.push(format!("the region report at {}px is {scroll}px wide", width.0));
+        }
+        shot_in(&page, &dir, &format!("{}-bureau-region-report-framed", width.0)).await;
+        shots += 1;
+    }
+    visit(&page, &format!("{base}/units")).await;
+    sign_out(&page).await;
     eprintln!("{shots} screenshots in {:.1} s under {}", started.elapsed().as_secs_f64(), dir.display());
     assert!(problems.is_empty(), "{}", problems.join("\n"));
     browser.close().await.unwrap();

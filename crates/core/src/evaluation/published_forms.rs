@@ -24,7 +24,9 @@ struct PublishedForm {
     source: String,
     url: String,
     notes: Vec<String>,
-    /// 万元, as printed; absent when the copy lacks the funds block.
+    /// The unit the funds block is printed in: 万元 unless the form says 元 (「项目资金（元）」).
+    funds_unit: Option<String>,
+    /// In `funds_unit`, as printed; absent when the copy lacks the funds block.
     initial_budget: Option<String>,
     annual_budget: Option<String>,
     spent: Option<String>,
@@ -74,6 +76,15 @@ fn wan_yuan(text: &str) -> Fen {
     Fen(whole.parse::<i64>().unwrap() * 1_000_000 + frac.parse::<i64>().unwrap())
 }
 
+/// An amount of the funds block in the form's own unit, in 分.
+fn funds_amount(form: &PublishedForm, text: &str) -> Fen {
+    match form.funds_unit.as_deref() {
+        None | Some("万元") => wan_yuan(text),
+        Some("元") => Fen::parse_yuan(text).unwrap_or_else(|e| panic!("元「{text}」: {e}")),
+        Some(other) => panic!("funds_unit「{other}」: 万元 or 元"),
+    }
+}
+
 /// One project's books from a form: its line, 年初预算 and the adjustment to 全年预算数, what was spent, and its indicators.
 fn books_of(form: &PublishedForm) -> (Books, Project) {
     let mut b = books();
@@ -93,15 +104,16 @@ fn books_of(form: &PublishedForm) -> (Books, Project) {
         amount,
         ..b.records.budget_vouchers[1].clone()
     };
-    let initial = form.initial_budget.as_deref().map_or(Fen::ZERO, wan_yuan);
-    let annual = form.annual_budget.as_deref().map_or(Fen::ZERO, wan_yuan);
+    let amount = |text: &Option<String>| text.as_deref().map_or(Fen::ZERO, |t| funds_amount(form, t));
+    let initial = amount(&form.initial_budget);
+    let annual = amount(&form.annual_budget);
     let mut vouchers = vec![voucher("YS", BudgetVoucherKind::Initial, initial)];
     if annual > initial {
         vouchers.push(voucher("ZJ", BudgetVoucherKind::Addition, annual - initial));
     } else if annual < initial {
         vouchers.push(voucher("TJ", BudgetVoucherKind::Reduction, initial - annual));
     }
-    let spent = form.spent.as_deref().map_or(Fen::ZERO, wan_yuan);
+    let spent = amount(&form.spent);
     let expenditure = Expenditure {
         voucher_no: "ZC".into(),
         year,
@@ -212,7 +224,11 @@ fn every_published_form_reproduces_its_scores() {
         assert_eq!(e.note.is_some(), given != 10_000 && !form.indicator.is_empty(), "{file}: {:?}", e.note);
     }
     let provinces: std::collections::BTreeSet<&str> = forms.iter().map(|(_, f)| f.province.as_str()).collect();
-    assert!(provinces.len() >= 3, "{provinces:?} (with 重庆 in evaluation/tests.rs: four)");
+    assert!(provinces.len() >= 5, "{provinces:?} (with 重庆 in evaluation/tests.rs: six)");
+    // Whole forms, 总分 compared: 天长, 中江, 永德, 稷山 here and 西部科学城融媒体中心 in evaluation/tests.rs.
+    let whole: Vec<&str> = forms.iter().filter(|(_, f)| f.published_total.is_some()).map(|(_, f)| f.province.as_str()).collect();
+    let whole_provinces: std::collections::BTreeSet<&str> = whole.iter().copied().collect();
+    assert!(whole.len() >= 4 && whole_provinces.len() >= 4, "whole forms from {whole:?}");
 }
 
 /// The books and project of the form whose file name contains `part`, and the project rules of its region and year.

@@ -177,15 +177,24 @@ fn summary_books_give_the_same_table() {
 #[test]
 fn done_means_the_unit_and_every_project_noted_in_the_year() {
     let mut b = books();
-    assert_eq!(status(&b).label(), "未开展");
+    assert_eq!(status(b.year.year, &b.records).label(), "未开展");
     // A note dated in the next year does not count for this year.
     b.records.monitoring_notes = vec![note("JK0", "2021-01-05", None, None)];
-    assert_eq!(status(&b).label(), "未开展");
+    assert_eq!(status(b.year.year, &b.records).label(), "未开展");
     b.records.monitoring_notes.push(note("JK1", "2020-07-05", None, None));
-    let s = status(&b);
+    let s = status(b.year.year, &b.records);
     assert_eq!((s.label(), s.unit_covered, s.projects, s.projects_covered), ("部分完成", true, 1, 0));
     // A note on one of the project's indicators covers the project.
     b.records.monitoring_notes.push(note("JK2", "2020-07-05", Some("XM1"), Some("XM1-1")));
-    let s = status(&b);
+    let s = status(b.year.year, &b.records);
     assert_eq!((s.label(), s.latest), ("已完成", Some(date("2020-07-05"))));
+    // The records of STATUS_KINDS alone give the same status: what the area's list reads of each unit.
+    let mut only = RecordSet::default();
+    for kind in STATUS_KINDS {
+        for row in b.records.rows(kind.id()) {
+            only.push_row(kind.id(), row).unwrap();
+        }
+    }
+    assert_eq!(only.monitoring_notes.len(), 3);
+    assert_eq!(status(b.year.year, &only), s);
 }

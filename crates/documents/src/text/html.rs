@@ -21,22 +21,10 @@ td.num { text-align: right; white-space: nowrap; }
 .trace tr:target { background: #fff6cc; }
 "#;
 
-/// Escapes text for an element or a quoted attribute, as minijinja's HTML escaping does (`/` included, so
-/// that no `</script>` survives even in an attribute).
+/// Escapes text for an element or a quoted attribute: minijinja's HTML escaping, the one the web pages'
+/// templates and `jixiao lint` use (`/` included, so that no `</script>` survives even in an attribute).
 pub(crate) fn escape(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#x27;"),
-            '/' => out.push_str("&#x2f;"),
-            c => out.push(c),
-        }
-    }
-    out
+    minijinja::HtmlEscape(text).to_string()
 }
 
 /// The outline as one HTML page.
