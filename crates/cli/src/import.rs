@@ -27,14 +27,17 @@ pub async fn import(db: &str, store: &mut Option<Store>, path: &Path, options: I
             return Ok(ExitCode::from(1));
         }
     };
-    // The expenditure file's rows are checked here, before the transaction, unless the database holds that very
-    // file (same unit, name and digest): then the session counts its rows unchanged without reading them.
-    let known = match (&*store, &input.streamed) {
-        (Some(s), Some(file)) => s.knows_file(&input.source.unit.code, &file.file, &file.digest).await?,
-        _ => false,
-    };
-    if !known {
-        read_errors.extend(input.check_rows());
+    // The expenditure file is read once, by the import session, except: with no database yet its rows are checked
+    // first, so that a bad import creates none; when the database holds the unit the file is hashed first, and
+    // one it holds whole (same unit, name and digest) is not read at all — its rows are counted unchanged.
+    match &*store {
+        None => read_errors.extend(input.check_rows()),
+        Some(s) if s.unit(&input.source.unit.code).await?.is_some() => {
+            if let Err(e) = input.hash_streamed() {
+                read_errors.push(e);
+            }
+        }
+        Some(_) => {}
     }
     if !read_errors.is_empty() && store.is_none() {
         // No database yet, so none is created for a failed import: the rows are checked against each other.
@@ -51,15 +54,17 @@ pub async fn import(db: &str, store: &mut Option<Store>, path: &Path, options: I
         eprintln!("--override-reason 不能为空：超控须写明理由 [BUDGET_CONTROL_REASON_MISSING]");
         return Ok(ExitCode::from(2));
     }
+    let versions_before = store.profile_versions(&input.source.unit.code).await?.len();
+    let mut checked = run_session(store, &input, options, &read_errors).await?;
+    if let Err(refusal) = &checked
+        && refusal.errors.iter().any(|e| e.rule_id == jixiao_import::IMPORT_READ_WHOLE)
+    {
+        // The expenditure file cannot be read row by row (another encoding, damage): read it whole, check again.
+        read_errors.extend(input.check_rows());
+        checked = run_session(store, &input, options, &read_errors).await?;
+    }
     let source = &input.source;
-    let versions_before = store.profile_versions(&source.unit.code).await?.len();
-    let bar = indicatif::ProgressBar::new(input.row_count() as u64);
-    bar.set_style(indicatif::ProgressStyle::with_template("{msg} [{bar:40}] {pos}/{len}").expect("static template"));
-    bar.set_message("导入");
-    let progress = |done: usize| bar.set_position(done as u64);
-    let checked = store.import(&input, &source.label, None, options, &progress, &read_errors).await;
-    bar.finish_and_clear();
-    match checked? {
+    match checked {
         Err(refusal) => {
             eprint!("{}", refusal.report());
             Ok(ExitCode::from(1))
@@ -94,4 +99,23 @@ pub async fn import(db: &str, store: &mut Option<Store>, path: &Path, options: I
             Ok(ExitCode::SUCCESS)
         }
     }
+}
+
+/// One run of the import session into the store, with a progress bar.
+async fn run_session(
+    store: &Store,
+    input: &jixiao_import::Streamed,
+    options: ImportOptions<'_>,
+    read_errors: &[jixiao_import::ImportError],
+) -> Result<
+    Result<jixiao_import::session::Checked<jixiao_store::writer::ImportWriter>, jixiao_import::session::Refusal>,
+    jixiao_store::StoreError,
+> {
+    let bar = indicatif::ProgressBar::new(input.row_count() as u64);
+    bar.set_style(indicatif::ProgressStyle::with_template("{msg} [{bar:40}] {pos}/{len}").expect("static template"));
+    bar.set_message("导入");
+    let progress = |done: usize| bar.set_position(done as u64);
+    let checked = store.import(input, &input.source.label, None, options, &progress, read_errors).await;
+    bar.finish_and_clear();
+    checked
 }

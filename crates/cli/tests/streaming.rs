@@ -178,3 +178,42 @@ fn a_changed_expenditure_file_is_read_again_and_an_unchanged_one_is_known_by_its
         std::fs::write(&path, &original).unwrap();
     }
 }
+
+/// A unit new to an existing database has its expenditure file read once, by the import session; a file that
+/// turns out not to be readable row by row (GBK, or damaged deep inside) is then read whole and checked, and
+/// gives what it gives when checked first (the import into no database): the same books, or the same errors.
+#[test]
+fn a_file_new_to_the_database_that_cannot_be_read_row_by_row_is_read_whole() {
+    let tmp = tempfile::tempdir().unwrap();
+    let gbk_dir = tmp.path().join("gbk");
+    generated(&gbk_dir);
+    let text = std::fs::read_to_string(gbk_dir.join("expenditures.csv")).unwrap();
+    let (gbk, _, unmappable) = encoding_rs::GBK.encode(&text);
+    assert!(!unmappable && std::str::from_utf8(&gbk).is_err());
+    std::fs::write(gbk_dir.join("expenditures.csv"), &gbk).unwrap();
+    // Damaged deep inside: a NUL byte in row 6,001.
+    let nul_dir = tmp.path().join("nul");
+    jixiao_testdata::generated_unit(7, 1, VOUCHERS, 2020).imports[0].write(&nul_dir).unwrap();
+    let mut lines: Vec<String> = std::fs::read_to_string(nul_dir.join("expenditures.csv")).unwrap().lines().map(str::to_string).collect();
+    lines[6_000].push('\0');
+    std::fs::write(nul_dir.join("expenditures.csv"), lines.join("\n") + "\n").unwrap();
+
+    // Checked first: no database yet.
+    let fresh = |name: &str| format!("sqlite://{}", tmp.path().join(format!("{name}.db")).display());
+    let gbk_fresh = exits(jixiao(&fresh("gbk-fresh"), &["import", gbk_dir.to_str().unwrap()]), 0);
+    let nul_fresh = jixiao(&fresh("nul-fresh"), &["import", nul_dir.to_str().unwrap()]);
+    assert_eq!(nul_fresh.status.code(), Some(1));
+    for db in databases(tmp.path(), "existing") {
+        let demo = tmp.path().join("demo");
+        if !demo.exists() {
+            copy_dir(&demo_dir(), &demo);
+        }
+        exits(jixiao(&db, &["import", demo.to_str().unwrap()]), 0);
+        let out = exits(jixiao(&db, &["import", gbk_dir.to_str().unwrap()]), 0);
+        assert_eq!(out, gbk_fresh, "{db}");
+        let out = jixiao(&db, &["import", nul_dir.to_str().unwrap()]);
+        assert_eq!(out.status.code(), Some(1), "{db}");
+        assert_eq!(String::from_utf8_lossy(&out.stderr), String::from_utf8_lossy(&nul_fresh.stderr), "{db}");
+        assert!(!String::from_utf8_lossy(&out.stderr).contains("IMPORT_READ_WHOLE"), "the retry's errors, not the first run's");
+    }
+}

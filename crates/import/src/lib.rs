@@ -115,38 +115,42 @@ pub struct StreamedFile {
     pub file: String,
     /// Its data rows once checked ([`Streamed::check_rows`]); before that its lines less one, for a progress bar.
     pub rows: usize,
-    /// The SHA-256 of its bytes, lowercase hex: a file an earlier import of the unit stored whole is known by it,
-    /// and its rows are counted as unchanged without being read again.
-    pub digest: String,
-    /// Whether every row was checked before the import ([`Streamed::check_rows`]).
+    /// The SHA-256 of its bytes, lowercase hex, once hashed ([`Streamed::hash_streamed`], or found by the check):
+    /// a file an earlier import of the unit stored whole is known by it, and its rows are counted as unchanged
+    /// without being read again.
+    pub digest: Option<String>,
+    /// Whether every row was checked before the import ([`Streamed::check_rows`]). An unchecked file is read
+    /// once, by the import session itself; if it turns out not to be plain UTF-8 CSV the session refuses it with
+    /// [`IMPORT_READ_WHOLE`] and the caller checks it (reading it whole) and runs the session again.
     pub checked: bool,
 }
 
+/// The rule id of the session's refusal of an unchecked streamed file that cannot be read row by row (another
+/// encoding, damage): check it with [`Streamed::check_rows`], which reads it whole, and import again.
+pub const IMPORT_READ_WHOLE: &str = "IMPORT_READ_WHOLE";
+
 impl StreamedFile {
-    /// The file at `path`, its bytes hashed (and its lines counted) but not parsed.
+    /// The file at `path`, its lines counted but nothing parsed.
     fn unchecked(kind: &'static RecordKindSpec, path: &Path) -> std::io::Result<StreamedFile> {
-        use sha2::{Digest, Sha256};
-        use std::io::Read;
-        let mut f = std::fs::File::open(path)?;
-        let mut hasher = Sha256::new();
-        let mut buffer = vec![0u8; 1 << 16];
-        let mut lines = 0;
-        loop {
-            let n = f.read(&mut buffer)?;
-            if n == 0 {
-                break;
-            }
-            hasher.update(&buffer[..n]);
-            lines += buffer[..n].iter().filter(|b| **b == b'\n').count();
-        }
+        let lines = read_chunks(path, |_| {})?;
         Ok(StreamedFile {
             kind,
             path: path.to_path_buf(),
             file: kind.file.clone(),
             rows: lines.saturating_sub(1),
-            digest: format!("{:x}", hasher.finalize()),
+            digest: None,
             checked: false,
         })
+    }
+
+    /// What a row that cannot be read one at a time is: a file checked before has changed since; an unchecked
+    /// one must be read whole.
+    fn unreadable(&self) -> ImportError {
+        if self.checked {
+            ImportError::file(&self.file, "IMPORT_CHANGED", "文件在导入过程中被改动，请重新导入")
+        } else {
+            ImportError::file(&self.file, IMPORT_READ_WHOLE, "文件不能逐行读取（不是 UTF-8 编码，或文件已损坏），须整体读取后再检查")
+        }
     }
 
     /// Opens the file for another pass: its column map and its rows.
@@ -154,17 +158,24 @@ impl StreamedFile {
         let rows = match CsvRows::open(&self.path, &self.file) {
             Ok(rows) => rows,
             Err(Err(e)) => return Err(vec![e]),
-            Err(Ok(_)) => return Err(vec![ImportError::file(&self.file, "IMPORT_CHANGED", "文件在导入过程中被改动，请重新导入")]),
+            Err(Ok(_)) => return Err(vec![self.unreadable()]),
         };
         let place = Place { file: self.file.clone(), sheet: None };
         Ok((Columns::new(self.kind, &place, rows.header())?, rows))
+    }
+
+    /// After the session's pass over the file (`rows` at its end): its digest, or why the file as a whole must be
+    /// read whole after all.
+    pub fn finish(&self, rows: &CsvRows) -> Result<String, ImportError> {
+        rows.finish().map_err(|_| self.unreadable())?;
+        Ok(rows.digest())
     }
 
     /// The next row as a record, or what is wrong with it.
     pub fn next(&self, columns: &Columns, rows: &mut CsvRows) -> Option<Result<Located, Vec<ImportError>>> {
         match rows.next_row() {
             Ok(None) => None,
-            Err(_) => Some(Err(vec![ImportError::file(&self.file, "IMPORT_CHANGED", "文件在导入过程中被改动，请重新导入")])),
+            Err(_) => Some(Err(vec![self.unreadable()])),
             Ok(Some((row, cells))) => {
                 Some(columns.parse_row(row, &cells).map(|parsed| Located { kind: self.kind.kind, place: columns.place().clone(), parsed }))
             }
@@ -196,15 +207,27 @@ impl Streamed {
         session::partial_errors(self, read_errors, existing, existing_years).await
     }
 
+    /// Hashes the streamed file (unless its digest is known), so that the store can say whether it holds it.
+    pub fn hash_streamed(&mut self) -> Result<(), ImportError> {
+        use sha2::{Digest, Sha256};
+        let Some(file) = self.streamed.as_mut().filter(|f| f.digest.is_none()) else { return Ok(()) };
+        let mut hasher = Sha256::new();
+        read_chunks(&file.path, |bytes| hasher.update(bytes))
+            .map_err(|e| ImportError::file(&file.file, "IMPORT_READ", format!("无法读取文件：{e}")))?;
+        file.digest = Some(format!("{:x}", hasher.finalize()));
+        Ok(())
+    }
+
     /// Checks the streamed file row by row (every cell parsed, every error returned) unless that was done; a
     /// file that is not plain UTF-8 CSV, or is damaged, is read whole into `source` instead, as [`read`] does.
     pub fn check_rows(&mut self) -> Vec<ImportError> {
         let Some(file) = self.streamed.as_ref().filter(|f| !f.checked) else { return Vec::new() };
         let mut errors = Vec::new();
         match check_streamed(file.kind, &file.path, &mut errors) {
-            Some(rows) => {
+            Some((rows, digest)) => {
                 let file = self.streamed.as_mut().expect("matched above");
                 file.rows = rows;
+                file.digest = digest.or(file.digest.take());
                 file.checked = true;
             }
             None => {
@@ -216,6 +239,22 @@ impl Streamed {
             }
         }
         errors
+    }
+}
+
+/// Reads the file at `path` in blocks, handing each to `f`; returns its line feeds.
+fn read_chunks(path: &Path, mut f: impl FnMut(&[u8])) -> std::io::Result<usize> {
+    use std::io::Read;
+    let mut file = std::fs::File::open(path)?;
+    let mut buffer = vec![0u8; 1 << 16];
+    let mut lines = 0;
+    loop {
+        let n = file.read(&mut buffer)?;
+        if n == 0 {
+            return Ok(lines);
+        }
+        f(&buffer[..n]);
+        lines += buffer[..n].iter().filter(|b| **b == b'\n').count();
     }
 }
 
@@ -286,16 +325,16 @@ fn read_whole(file: &StreamedFile, errors: &mut Vec<ImportError>) -> Vec<Located
     }
 }
 
-/// Reads a file once, row by row, collecting its errors; its data rows, or `None` when it must be read whole
-/// instead.
-fn check_streamed(kind: &'static RecordKindSpec, path: &Path, errors: &mut Vec<ImportError>) -> Option<usize> {
+/// Reads a file once, row by row, collecting its errors; its data rows and digest (none when it could not be
+/// opened), or `None` when it must be read whole instead.
+fn check_streamed(kind: &'static RecordKindSpec, path: &Path, errors: &mut Vec<ImportError>) -> Option<(usize, Option<String>)> {
     let file = kind.file.clone();
     let mut rows = match CsvRows::open(path, &file) {
         Ok(rows) => rows,
         Err(Ok(_)) => return None,
         Err(Err(e)) => {
             errors.push(e);
-            return Some(0);
+            return Some((0, None));
         }
     };
     let place = Place { file: file.clone(), sheet: None };
@@ -317,7 +356,7 @@ fn check_streamed(kind: &'static RecordKindSpec, path: &Path, errors: &mut Vec<I
     }
     rows.finish().ok()?;
     errors.extend(found);
-    Some(count)
+    Some((count, Some(rows.digest())))
 }
 
 /// Reads a directory, leaving out the file named `skip` (which the caller streams).

@@ -193,8 +193,8 @@ pub async fn check<S: ImportSink>(mut sink: S, input: &Streamed, options: Option
         }
     }
     // A streamed file stored whole by an earlier import: its rows are all there, unchanged.
-    let known = match &input.streamed {
-        Some(file) => sink.known_file(&file.file, &file.digest).await?,
+    let known = match input.streamed.as_ref().and_then(|f| f.digest.as_ref().map(|d| (f, d))) {
+        Some((file, digest)) => sink.known_file(&file.file, digest).await?,
         None => None,
     };
     let mut paid = Payments::new();
@@ -252,7 +252,9 @@ pub async fn check<S: ImportSink>(mut sink: S, input: &Streamed, options: Option
     if let (Some(file), Some(rows)) = (&input.streamed, known) {
         unchanged += rows;
         done += rows;
-        sink.record_file(&file.file, &file.digest, rows).await?;
+        if let Some(digest) = &file.digest {
+            sink.record_file(&file.file, digest, rows).await?;
+        }
     } else if let Some(file) = &input.streamed {
         let first = done;
         match file.open() {
@@ -306,6 +308,16 @@ pub async fn check<S: ImportSink>(mut sink: S, input: &Streamed, options: Option
                         (options.progress)(done);
                     }
                 }
+                // The whole file read: its digest, unless it proves to need reading whole.
+                let digest = match file.finish(&rows) {
+                    Ok(digest) => Some(digest),
+                    Err(e) => {
+                        checker.incomplete(std::slice::from_ref(&e));
+                        checker.errors.push(e);
+                        refusal.take(&mut checker);
+                        None
+                    }
+                };
                 if refusal.total == 0 && !chunk.is_empty() {
                     let _ = sender.send(chunk).await;
                 }
@@ -318,8 +330,8 @@ pub async fn check<S: ImportSink>(mut sink: S, input: &Streamed, options: Option
                 sink = back;
                 inserted?;
                 written += added;
-                if refusal.total == 0 {
-                    sink.record_file(&file.file, &file.digest, done - first).await?;
+                if let Some(digest) = digest.filter(|_| refusal.total == 0) {
+                    sink.record_file(&file.file, &digest, done - first).await?;
                 }
             }
         }
@@ -574,6 +586,7 @@ mod tests {
         let (input, errors) = crate::read_streamed_unchecked(&dir);
         assert!(errors.is_empty(), "{errors:?}");
         let mut input = input.unwrap();
+        input.hash_streamed().unwrap();
         let stored = crate::read(&dir).unwrap().validate(&RecordSet::default(), &[]).unwrap().records;
         // The file is known by its digest: the session must not open it (it no longer exists at this path).
         input.streamed.as_mut().unwrap().path = dir.join("gone.csv");
@@ -583,7 +596,7 @@ mod tests {
     #[tokio::test]
     async fn a_streamed_file_known_by_its_digest_is_counted_unchanged_without_being_read() {
         let (input, stored) = demo();
-        let digest = input.streamed.as_ref().unwrap().digest.clone();
+        let digest = input.streamed.as_ref().unwrap().digest.clone().unwrap();
         assert_eq!(digest.len(), 64);
         let sink = KnowingSink { inner: MemorySink::new(stored), known_rows: 7, streamed_kind_read: 0, recorded: Vec::new() };
         let existing = input.source.years.clone();

@@ -162,11 +162,15 @@ struct Scan<R> {
     /// few KiB ahead of the record it parses, so this stays short).
     offset: u64,
     line_feeds: std::collections::VecDeque<u64>,
+    /// The SHA-256 of every byte of the file (a byte-order mark included), so the one pass that reads the rows
+    /// also gives the digest an import keeps of the file.
+    hasher: sha2::Sha256,
 }
 
 impl<R: std::io::Read> std::io::Read for Scan<R> {
     fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
         let n = self.inner.read(buf)?;
+        sha2::Digest::update(&mut self.hasher, &buf[..n]);
         for &b in &buf[..n] {
             self.nul |= b == 0;
             self.all_whitespace &= b.is_ascii_whitespace();
@@ -206,7 +210,9 @@ impl CsvRows {
         if start.starts_with(b"\xFF\xFE") || start.starts_with(b"\xFE\xFF") {
             return Err(Ok(NotStreamable));
         }
+        let mut hasher = <sha2::Sha256 as sha2::Digest>::new();
         if start.starts_with(b"\xEF\xBB\xBF") {
+            sha2::Digest::update(&mut hasher, &start[..3]);
             buffered.consume(3);
         }
         let scan = Scan {
@@ -218,6 +224,7 @@ impl CsvRows {
             field_start: true,
             offset: 0,
             line_feeds: Default::default(),
+            hasher,
         };
         let reader = csv::ReaderBuilder::new().has_headers(false).flexible(true).from_reader(scan);
         let mut rows = CsvRows { reader, record: csv::ByteRecord::new(), breaks_in_cells: 0, header: None, records: 0 };
@@ -243,8 +250,12 @@ impl CsvRows {
         if !self.reader.read_byte_record(&mut self.record).map_err(|_| NotStreamable)? {
             return Ok(None);
         }
-        // Past the limits the whole-file reader names the row and the limit.
+        // Past the limits the whole-file reader names the row and the limit. A NUL byte anywhere (seen by the
+        // scan, which may be ahead of this record) means the file is not text: stop before the row goes anywhere.
         self.records += 1;
+        if self.reader.get_ref().nul {
+            return Err(NotStreamable);
+        }
         if self.record.len() > MAX_COLUMNS as usize || self.records > CSV_MAX_ROWS + 1 {
             return Err(NotStreamable);
         }
@@ -277,6 +288,11 @@ impl CsvRows {
                 other => return Ok(other),
             }
         }
+    }
+
+    /// After the last row: the SHA-256 of the file's bytes, lowercase hex.
+    pub fn digest(&self) -> String {
+        format!("{:x}", sha2::Digest::finalize(self.reader.get_ref().hasher.clone()))
     }
 
     /// After the last row: whether the file as a whole was one [`parse_csv`] reads without complaint.

@@ -184,22 +184,6 @@ impl Store {
     }
 }
 
-impl Store {
-    /// Whether an earlier import of unit `unit_code` stored the whole file `name` with SHA-256 `digest` (then an
-    /// import need not check that file's rows before it starts: the session counts them unchanged).
-    pub async fn knows_file(&self, unit_code: &str, name: &str, digest: &str) -> Result<bool, StoreError> {
-        let found: Option<i64> = sqlx::query_scalar(
-            "SELECT f.row_count FROM import_file f JOIN unit u ON u.id = f.unit_id WHERE u.code = $1 AND f.name = $2 AND f.digest = $3 LIMIT 1",
-        )
-        .bind(unit_code.to_string())
-        .bind(name.to_string())
-        .bind(digest.to_string())
-        .fetch_optional(&self.pool)
-        .await?;
-        Ok(found.is_some())
-    }
-}
-
 impl ImportWriter {
     /// The unit's stored records of `kind`: (year, key) → content hash.
     pub async fn stored_hashes(&mut self, kind: &RecordKindSpec) -> Result<HashMap<(i64, String), String>, StoreError> {
