@@ -188,8 +188,10 @@ pub fn achievement(i: &ProjectIndicator, q: &QualitativeShares) -> Achievement {
             IndicatorDirection::AtMost => ratio(target, v),
             _ => ratio(v.min(target), v.max(target)),
         };
-        // 「近2万」 against ≥20 000 reads as the full ratio, yet falls short: it earns at most the near-miss share.
-        by_ratio.min(q.near_miss_bp)
+        // A shortfall earns 完成值/指标值 of the points (财预〔2020〕10号: 未完成的按照完成值与指标值的比例记分); only
+        // an actual whose figure reads as the target yet falls short by its qualifier (「近2万」 against ≥20 000)
+        // gets the near-miss share, since its ratio says nothing.
+        if by_ratio >= 10_000 { q.near_miss_bp } else { by_ratio }
     };
     Achievement {
         share_bp: share,

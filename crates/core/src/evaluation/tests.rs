@@ -489,6 +489,19 @@ mod reading_actuals {
         // An 8-point indicator at 「近2万」 of ≥20 000: 8 × 95% = 7.60.
         assert_eq!(Points(800).share(share(AtLeast, "20000", "近2万").0), Points(760));
     }
+
+    #[test]
+    fn a_numeric_shortfall_earns_actual_over_target_not_the_near_miss_cap() {
+        use IndicatorDirection::*;
+        // 财预〔2020〕10号: 未完成的按照完成值与指标值的比例记分. 98% of =100% on 10 points: 9.80 (the cap gave 9.50).
+        assert_eq!(share(Equal, "100%", "98%"), (9_800, false));
+        assert_eq!(Points(1000).share(share(Equal, "100%", "98%").0), Points(980));
+        // 4604 of ≥4754 on 5 points: 96.84% → 4.84 (濉溪 2019, published-forms).
+        assert_eq!(share(AtLeast, "4754", "4604"), (9_684, false));
+        assert_eq!(Points(500).share(9_684), Points(484));
+        // A ceiling exceeded: 5300/5830 = 90.91%.
+        assert_eq!(share(AtMost, "5300", "5830"), (9_091, false));
+    }
 }
 
 /// 部门整体绩效目标 and 上年决算摘要 (schema version 13), with figures computed by hand from the fixture.
