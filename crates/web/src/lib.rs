@@ -208,6 +208,20 @@ impl From<minijinja::Error> for AppError {
 }
 
 impl AppError {
+    /// What the browser reads of the error. An internal error's own text (a database message, a path, a SQL
+    /// statement) stays in the server's log under an incident number that the answer shows instead, so that
+    /// nothing of the server's inside reaches a user and an administrator can still find the cause.
+    fn public_message(&self) -> String {
+        match self {
+            AppError::Internal(m) => {
+                let incident = incident_number();
+                tracing::error!(incident = %incident, "{m}");
+                format!("服务器内部错误（事件编号 {incident}），详情已记入服务器日志；请稍后重试，或把事件编号告诉系统管理员。")
+            }
+            other => other.to_string(),
+        }
+    }
+
     fn status(&self) -> StatusCode {
         match self {
             AppError::Unauthenticated => StatusCode::UNAUTHORIZED,
@@ -217,6 +231,15 @@ impl AppError {
             AppError::PayloadTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
             AppError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
+    }
+}
+
+/// Eight hex digits naming one internal error in the log (random; the time if no randomness is to be had).
+fn incident_number() -> String {
+    let mut bytes = [0u8; 4];
+    match getrandom::fill(&mut bytes) {
+        Ok(()) => format!("{:08X}", u32::from_be_bytes(bytes)),
+        Err(_) => format!("{:08X}", std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.subsec_nanos())),
     }
 }
 
@@ -236,10 +259,7 @@ impl IntoResponse for PageError {
             AppError::MustChangePassword => return Redirect::to("/account/password").into_response(),
             _ => {}
         }
-        if let AppError::Internal(m) = &self.0 {
-            tracing::error!("{m}");
-        }
-        (self.0.status(), Html(error_page(&self.0.to_string()))).into_response()
+        (self.0.status(), Html(error_page(&self.0.public_message()))).into_response()
     }
 }
 
@@ -273,10 +293,7 @@ fn status_text(status: StatusCode) -> &'static str {
 /// API errors: JSON `{"error": …}` with the status.
 impl IntoResponse for AppError {
     fn into_response(self) -> Response {
-        if let AppError::Internal(m) = &self {
-            tracing::error!("{m}");
-        }
-        (self.status(), Json(serde_json::json!({ "error": self.to_string() }))).into_response()
+        (self.status(), Json(serde_json::json!({ "error": self.public_message() }))).into_response()
     }
 }
 

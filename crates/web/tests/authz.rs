@@ -795,6 +795,29 @@ async fn unknown_addresses_and_bad_parameters_answer_a_chinese_page_with_a_way_b
     assert!(body.contains("年度须为四位数字"), "{body}");
 }
 
+/// Issue 20: a server failure (here the database losing a table under the running application) answers a
+/// Chinese page with a way back and an incident number, never the database's own message; the API the same in
+/// JSON.
+#[tokio::test]
+async fn a_server_failure_answers_a_chinese_page_with_an_incident_number_and_no_internals() {
+    let (state, dir) = common::demo_state().await;
+    let (cookie, _) = sign_in(&state, "clerk").await;
+    // Another program breaks the database: the unit-year pages read the 采购 records.
+    let url = format!("sqlite://{}/web.db", dir.path().display());
+    let mut conn = <sqlx::SqliteConnection as sqlx::Connection>::connect(&url).await.unwrap();
+    sqlx::query("DROP TABLE procurement_quote").execute(&mut conn).await.unwrap();
+    let (status, body) = call(&state, "GET", UNIT, Some(&cookie), None).await;
+    assert_eq!(status, StatusCode::INTERNAL_SERVER_ERROR, "{body}");
+    assert!(body.contains("出错了") && body.contains("返回首页") && body.contains("返回上一页"), "{body}");
+    assert!(body.contains("服务器内部错误（事件编号 ") && body.contains("系统管理员"), "{body}");
+    for internal in ["procurement_quote", "no such table", "SELECT", "sqlite", "数据库错误"] {
+        assert!(!body.contains(internal), "the page shows the server's inside ({internal}): {body}");
+    }
+    let (status, body) = call(&state, "GET", "/api/units/430102-KX/2020/check", Some(&cookie), None).await;
+    assert_eq!(status, StatusCode::INTERNAL_SERVER_ERROR, "{body}");
+    assert!(body.contains("事件编号") && !body.contains("procurement_quote"), "{body}");
+}
+
 /// Issue 20: the approver column shows the reviewer's display name; amounts in 元 have thousands separators;
 /// the task log has date and time; rule ids are not in the dashboard's text (only in tooltips).
 #[tokio::test]
