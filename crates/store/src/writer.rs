@@ -27,6 +27,9 @@ use std::collections::{BTreeMap, HashMap};
 pub use jixiao_import::session::NewRecord;
 use jixiao_import::session::{self, Checked, Counts, ImportSink, Options, Refusal};
 
+/// The rule id of an import refused because its unit information differs from the stored profile (unconfirmed).
+pub const UNIT_PROFILE_CHANGED: &str = "UNIT_PROFILE_CHANGED";
+
 /// An import in progress: one open transaction. Dropping it without `finish` rolls it back.
 pub struct ImportWriter {
     tx: sqlx::Transaction<'static, sqlx::Any>,
@@ -119,7 +122,7 @@ impl Store {
                         }
                         _ => conflicts.push(format!(
                             "单位「{}」的基本信息与数据库中{from}适用的不同：{listed}。如确是单位信息变更：命令行加 --accept-profile-change 重新导入，\
-                             网页在比对页选「确认变更并导入」（单位管理员）；变更自导入的年度起生效，之前年度的报告仍用原信息 [UNIT_PROFILE_CHANGED]",
+                             网页在比对页选「确认变更并导入」（单位管理员）；变更自导入的年度起生效，之前年度的报告仍用原信息 [{UNIT_PROFILE_CHANGED}]",
                             unit.code
                         )),
                     }
