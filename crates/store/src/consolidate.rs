@@ -3,7 +3,7 @@
 //! few record kinds of every unit in scope. The per-unit findings and evaluation come from jixiao-service, which
 //! reads each unit-year's books (or its stored summary).
 
-use crate::{Store, StoreError, row_map, spec_sql};
+use crate::{Store, StoreError, row_cells, spec_sql};
 use jixiao_core::Fen;
 use jixiao_core::consolidated::{ScopeKind, UnitExecution};
 use jixiao_core::records::{RecordSet, UnitProfile};
@@ -108,7 +108,7 @@ impl Store {
             }
             for row in q.fetch_all(&self.reader).await? {
                 let set = out.entry(row.try_get("scope_unit_code")?).or_default();
-                set.push_row(&kind.id, row_map(kind, &row)?).map_err(|message| StoreError::Corrupt { kind: kind.id.clone(), message })?;
+                set.push_cells(kind, &row_cells(kind, &row)?).map_err(|message| StoreError::Corrupt { kind: kind.id.clone(), message })?;
             }
         }
         Ok(out)

@@ -219,6 +219,12 @@ fn kind_columns(kind: &jixiao_core::schema::RecordKindSpec) -> String {
     kind.columns.iter().map(|c| c.field.as_str()).collect::<Vec<_>>().join(", ")
 }
 
+/// A stored row as the record kind's typed cells, in its column order (what `RecordSet::push_cells` takes, as
+/// the import session gives it): a record read back takes the same path into its type as one imported.
+fn row_cells(kind: &jixiao_core::schema::RecordKindSpec, row: &AnyRow) -> Result<Vec<Cell>, sqlx::Error> {
+    kind.columns.iter().map(|c| read_cell(row, &c.field, &c.value_type)).collect()
+}
+
 /// A stored row as the record kind's JSON map.
 fn row_map(kind: &jixiao_core::schema::RecordKindSpec, row: &AnyRow) -> Result<Map<String, Value>, sqlx::Error> {
     let mut map = Map::new();
@@ -366,7 +372,7 @@ impl Store {
                 query = query.bind(i64::from(y));
             }
             for row in query.fetch_all(&self.reader).await? {
-                set.push_row(&kind.id, row_map(kind, &row)?).map_err(|message| StoreError::Corrupt { kind: kind.id.clone(), message })?;
+                set.push_cells(kind, &row_cells(kind, &row)?).map_err(|message| StoreError::Corrupt { kind: kind.id.clone(), message })?;
             }
         }
         Ok(set)
@@ -408,7 +414,7 @@ impl Store {
             format!("SELECT {} FROM {} WHERE unit_id = $1 AND year = $2 AND {column} = $3 ORDER BY id", kind_columns(kind), kind.table);
         let mut set = RecordSet::default();
         for row in sqlx::query(spec_sql(&sql)).bind(id).bind(i64::from(year)).bind(value.to_string()).fetch_all(&self.reader).await? {
-            set.push_row(&kind.id, row_map(kind, &row)?).map_err(|message| StoreError::Corrupt { kind: kind.id.clone(), message })?;
+            set.push_cells(kind, &row_cells(kind, &row)?).map_err(|message| StoreError::Corrupt { kind: kind.id.clone(), message })?;
         }
         Ok(set.expenditures)
     }
