@@ -50,6 +50,29 @@ pub const RULES: &[(&str, Rule)] = &[
     ("SECTION_DATA_MISSING", section_data_missing),
 ];
 
+/// A rule's Chinese name (`data/check-rules.toml`), what a reader sees instead of its id.
+pub fn rule_name(id: &str) -> Option<&'static str> {
+    #[derive(serde::Deserialize)]
+    struct Names {
+        rule: Vec<Named>,
+    }
+    #[derive(serde::Deserialize)]
+    struct Named {
+        id: String,
+        name: String,
+    }
+    static NAMES: std::sync::OnceLock<Vec<(String, String)>> = std::sync::OnceLock::new();
+    NAMES
+        .get_or_init(|| {
+            let names: Names =
+                toml::from_str(include_str!("../data/check-rules.toml")).expect("check-rules.toml is valid (checked by tests)");
+            names.rule.into_iter().map(|r| (r.id, r.name)).collect()
+        })
+        .iter()
+        .find(|(i, _)| i == id)
+        .map(|(_, name)| name.as_str())
+}
+
 /// The expenditures the per-voucher rules read, each rule's filter named beside it. Books in summary form
 /// keep only what these match (see [`VoucherFilter`]): a new rule that reads single expenditures adds its
 /// filter here, or the summary would hide from it what it looks for (`books::summary_tests` would fail).

@@ -379,7 +379,8 @@ pub fn build(input: &ConsolidationInput) -> ConsolidatedModel {
             department: department_label(u),
             errors: u.errors,
             warnings: u.warnings,
-            rules: u.rules.join("、"),
+            // Rule names, not ids: the report is read by people (an id without a name stays an id).
+            rules: u.rules.iter().map(|r| crate::check::rule_name(r).unwrap_or(r)).collect::<Vec<_>>().join("、"),
         })
         .collect();
 

@@ -44,7 +44,7 @@ fn region_report_in_markdown_lists_departments_units_ranking_and_findings() {
     assert!(md.contains("| D2部门（D2） | U3单位（U3） | 「缺少数据：2020年度账套」 |"), "{md}");
     assert!(md.contains("| 1 | U1单位（U1） | D1部门（D1） | 91.50 | 优 | — |"), "{md}");
     assert!(md.contains("| 2 | U2单位（U2） | D2部门（D2） | 82.00 | 良 | 账务核对有错误 |"), "{md}");
-    assert!(md.contains("| U2单位（U2） | D2部门（D2） | 2 | 1 | LINE_OVERSPENT |"), "{md}");
+    assert!(md.contains("| U2单位（U2） | D2部门（D2） | 2 | 1 | 指标超支 |"), "{md}");
     assert!(md.contains("各单位的核对明细见 jixiao check --unit 单位编码 --year 2020。"), "{md}");
 }
 

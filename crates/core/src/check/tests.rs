@@ -538,3 +538,15 @@ fn with_an_official_table_an_unknown_code_is_an_error_and_check_names_the_editio
     assert!(rule_findings(&b, "CODE_UNCONFIRMED").is_empty());
     assert_fires(&b, "CODE_TABLE_MISSING", Severity::Info, "核对科目所用：2032 年度官方科目表");
 }
+
+#[test]
+fn every_rule_has_a_chinese_name() {
+    for (id, _) in RULES {
+        let name = rule_name(id).unwrap_or_else(|| panic!("{id} has no name in check-rules.toml"));
+        assert!(name.chars().any(|c| ('\u{4e00}'..='\u{9fff}').contains(&c)), "{id}: {name}");
+    }
+    let listed: toml::Value = toml::from_str(include_str!("../../data/check-rules.toml")).unwrap();
+    let listed = listed["rule"].as_array().unwrap();
+    assert_eq!(listed.len(), RULES.len(), "check-rules.toml names exactly the rules of RULES");
+    assert_eq!(rule_name("NO_SUCH_RULE"), None);
+}
