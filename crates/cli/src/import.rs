@@ -89,8 +89,9 @@ pub async fn import(db: &str, store: &mut Option<Store>, path: &Path, options: I
                 );
             }
             // Codes the year's embedded edition cannot confirm were accepted: say so now, once per code. The
-            // code rules read the lines and receipts, so the books in summary form do (not every voucher).
-            for y in &source.years {
+            // code rules read the lines and receipts, so the books in summary form do (not every voucher). An
+            // import that added nothing accepted no code: what it holds was said when it was first imported.
+            for y in source.years.iter().filter(|_| outcome.added > 0) {
                 let books = store.books_summary(&source.unit.code, y.year).await?;
                 for f in jixiao_core::check::code_findings(&books) {
                     println!("[{}] {} {}", f.severity.label(), f.rule_id, f.message);
