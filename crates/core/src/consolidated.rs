@@ -143,7 +143,8 @@ impl Tracer {
     /// A unit's 自评总分 (the ranking lists scored units only).
     fn score(&mut self, u: &ConsolidatedUnit, year: i32) -> Figure {
         let text = u.score.map(|s| s.to_string()).unwrap_or_default();
-        let formula = format!("该单位{year}年度部门整体支出绩效自评总分（jixiao evaluate；其自评报告 七、（五））");
+        // Where a reader finds the score's make-up: the unit's own report, not a command.
+        let formula = format!("该单位{year}年度部门整体支出绩效自评总分（各项指标得分之和，明细见该单位自评报告 七、（五））");
         let f = Figure {
             quantity: u.score.map(crate::report_model::Quantity::Points),
             ..self.add(text, false, format!("{}：自评得分（分）", u.name), &formula, vec![RecordRef::new("unit", u.code.clone())])
