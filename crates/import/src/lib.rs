@@ -280,9 +280,10 @@ pub fn read_streamed_partial(path: &Path) -> (Option<Streamed>, Vec<ImportError>
     }
 }
 
-/// [`read_streamed_partial`] without reading the streamed file's rows: it is only hashed, so that a caller
-/// whose database holds that very file ([`StreamedFile::digest`]) need not read it at all. Any other caller
-/// must call [`Streamed::check_rows`] before the import (or find the file's errors while writing it).
+/// [`read_streamed_partial`] without reading the streamed file's rows (only its lines are counted, for a
+/// progress bar): a caller whose database holds the unit hashes it ([`Streamed::hash_streamed`]) and, when the
+/// database holds that very file, need not read it at all; a caller with no database yet checks it first
+/// ([`Streamed::check_rows`]); otherwise the import session reads, checks and hashes it in its one pass.
 pub fn read_streamed_unchecked(path: &Path) -> (Option<Streamed>, Vec<ImportError>) {
     if !path.is_dir() {
         let (source, errors) = read_partial(path);

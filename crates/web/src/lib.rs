@@ -234,13 +234,13 @@ impl AppError {
     }
 }
 
-/// Eight hex digits naming one internal error in the log (random; the time if no randomness is to be had).
+/// Eight hex digits naming one internal error in the log: the start of a random token (`auth::random_token`,
+/// as sessions get theirs), or of the time if no randomness is to be had.
 fn incident_number() -> String {
-    let mut bytes = [0u8; 4];
-    match getrandom::fill(&mut bytes) {
-        Ok(()) => format!("{:08X}", u32::from_be_bytes(bytes)),
-        Err(_) => format!("{:08X}", std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.subsec_nanos())),
-    }
+    let token = auth::random_token().unwrap_or_else(|_| {
+        format!("{:08x}", std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.subsec_nanos()))
+    });
+    token[..8].to_uppercase()
 }
 
 /// Page errors: a page in the layout (the login page for a missing session).
